@@ -1,0 +1,1 @@
+"""The programme rules as plain Python: no Qt, no SQLAlchemy, no file formats but TOML."""

@@ -1,0 +1,49 @@
+"""What needs the coordinator's attention: overdue and soon-due items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+
+class Urgency(str, Enum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due soon"
+    LATER = "later"
+    DONE = "done"
+
+
+def urgency(due: date | None, received: date | None, as_of: date, within_days: int) -> Urgency:
+    """Overdue after the due date; due soon within `within_days` days (the due day included)."""
+    if received is not None:
+        return Urgency.DONE
+    if due is None:
+        return Urgency.LATER
+    days = (due - as_of).days
+    if days < 0:
+        return Urgency.OVERDUE
+    if days <= within_days:
+        return Urgency.DUE_SOON
+    return Urgency.LATER
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    due: date
+    student_id: int
+    student_number: str
+    student_name: str
+    programme: str
+    cohort: int
+    component: str          # "Minor internship", "Literature Study", "Academic Core", ...
+    what: str               # "List of Agreements (A)", "2 mentor meetings", ...
+    urgency: Urgency
+    tab: str                # which tab of the student record shows it
+
+    def days_from(self, as_of: date) -> int:
+        return (self.due - as_of).days
+
+
+def sort_key(item: AttentionItem) -> tuple:
+    return (item.due, item.student_number, item.component, item.what)

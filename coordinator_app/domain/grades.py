@@ -1,0 +1,118 @@
+"""Course results on the Dutch 1.0-10.0 scale, No Show, best attempt and automatic resits."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from coordinator_app.domain.errors import DomainError
+
+PASS_MARK = 5.5
+MIN_GRADE = 1.0
+MAX_GRADE = 10.0
+NO_SHOW = "NS"
+_NUMBER = re.compile(r"^[0-9]+([.,][0-9]+)?$")
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One exam result: a mark, or a No Show (registered but did not take the exam)."""
+
+    value: float | None
+    no_show: bool = False
+
+    def __post_init__(self) -> None:
+        if self.no_show != (self.value is None):
+            raise ValueError("a Grade is either a value or a No Show")
+
+    def passed(self, pass_mark: float = PASS_MARK) -> bool:
+        return self.value is not None and self.value >= pass_mark
+
+    def __str__(self) -> str:
+        return NO_SHOW if self.no_show else format_mark(self.value)
+
+
+def round_half_up(value: float, places: int = 1) -> float:
+    """Round 7.25 to 7.3 (half up, as the Examination Board does), not to 7.2 like round()."""
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def format_mark(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def parse_grade(text: str, field: str = "grade") -> Grade:
+    """Parse what a coordinator types: "7,5", "7.5", "8", "ns". One decimal at most.
+
+    Raises DomainError with a message that says what is wrong and what is allowed.
+    """
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise DomainError("Enter a grade from 1.0 to 10.0, or NS for a No Show.", field)
+    if cleaned.upper() == NO_SHOW:
+        return Grade(None, no_show=True)
+    if not _NUMBER.match(cleaned):
+        raise DomainError(
+            f"'{cleaned}' is not a grade. Enter a number from 1.0 to 10.0 (for example 7,5), or NS.", field
+        )
+    try:
+        number = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
+        raise DomainError(f"'{cleaned}' is not a grade.", field) from exc
+    if number < Decimal("1") or number > Decimal("10"):
+        raise DomainError(f"A grade must be between 1.0 and 10.0; {cleaned} is outside that range.", field)
+    if number != number.quantize(Decimal("0.1")):
+        raise DomainError(f"A grade has at most one decimal; {cleaned} has more.", field)
+    return Grade(float(number))
+
+
+def validate_mark(value: float | None, field: str) -> float | None:
+    """A mark entered as a number (internship, literature study): None or 1.0-10.0, one decimal."""
+    if value is None:
+        return None
+    if not MIN_GRADE <= value <= MAX_GRADE:
+        raise DomainError(f"A mark must be between 1.0 and 10.0; {value:g} is outside that range.", field)
+    if round(value, 1) != round(value, 6):
+        raise DomainError(f"A mark has at most one decimal; {value:g} has more.", field)
+    return round(value, 1)
+
+
+def best_attempt(grades: list[Grade]) -> Grade | None:
+    """A course's result is the best attempt; a No Show only when nothing else was taken."""
+    marks = [g for g in grades if g.value is not None]
+    if marks:
+        return max(marks, key=lambda g: g.value or 0.0)
+    return grades[0] if grades else None
+
+
+def needs_resit(grade: Grade, pass_mark: float = PASS_MARK) -> bool:
+    """Not passed (below the pass mark, or No Show): registered for the resit automatically."""
+    return not grade.passed(pass_mark)
+
+
+def last_day_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def exam_date(cohort_year: int, course_month: int, course_year: int = 1) -> date:
+    """The exam is on the last day of the course; courses run in the cohort's academic year.
+
+    Months September-December fall in the cohort's start year, January-August in the next.
+    """
+    calendar_year = cohort_year + (course_year - 1) + (0 if course_month >= 9 else 1)
+    return last_day_of_month(calendar_year, course_month)
+
+
+def resit_date(first_exam: date, resit_month: int | None) -> date:
+    """The resit: in `resit_month` after the exam (compulsory courses: January after the
+    Christmas holidays), else one month after the exam, at the end of that month."""
+    if resit_month is None:
+        month = first_exam.month % 12 + 1
+        year = first_exam.year + (1 if first_exam.month == 12 else 0)
+        return last_day_of_month(year, month)
+    year = first_exam.year if resit_month > first_exam.month else first_exam.year + 1
+    return last_day_of_month(year, resit_month)

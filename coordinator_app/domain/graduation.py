@@ -1,0 +1,99 @@
+"""Graduation date, ceremonies, submission deadlines and the readiness checklist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from coordinator_app.domain.grades import last_day_of_month
+from coordinator_app.domain.programme import GraduationRules
+
+
+def graduation_date(year: int, month: int) -> date:
+    """The last working day (Monday-Friday) of the month the programme was completed."""
+    day = last_day_of_month(year, month)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def ceremony_month(year: int, month: int, rules: GraduationRules) -> tuple[int, int]:
+    """The first ceremony (January, June, September) in or after the graduation month."""
+    for offset in range(0, 13):
+        m = (month - 1 + offset) % 12 + 1
+        y = year + (month - 1 + offset) // 12
+        if m in rules.ceremony_months:
+            return y, m
+    raise ValueError("no ceremony month configured")  # pragma: no cover - validated data
+
+
+def submission_deadline(year: int, month: int, rules: GraduationRules, scheduled: date | None = None) -> date:
+    """Deadline for all final products for graduating in (year, month).
+
+    The programme's own schedule wins when the coordinator entered one; otherwise all marks
+    must be registered `marks_registered_weeks_before` weeks before the graduation date, a
+    week earlier still in July, November and December.
+    """
+    if scheduled is not None:
+        return scheduled
+    deadline = graduation_date(year, month) - timedelta(weeks=rules.marks_registered_weeks_before)
+    if month in rules.early_deadline_months:
+        deadline -= timedelta(weeks=1)
+    return deadline
+
+
+@dataclass(frozen=True)
+class Readiness:
+    blockers: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers
+
+    @property
+    def label(self) -> str:
+        return "Ready" if self.ready else f"{len(self.blockers)} blocker(s)"
+
+
+@dataclass(frozen=True)
+class GraduationFacts:
+    """What decides readiness, gathered by the caller from the student's record."""
+
+    ec_earned: int
+    ec_required: int
+    incomplete_components: tuple[str, ...]
+    planned: tuple[int, int] | None          # (year, month) of graduation
+    last_mark_registered: date | None
+    tuition_paid: bool
+    enrolled: bool
+    extra_blockers: tuple[str, ...] = ()     # programme specifics (IMIM universities, English test)
+
+
+def readiness(facts: GraduationFacts, rules: GraduationRules) -> Readiness:
+    """Ready when every component is complete (120 EC), marks are in 4 weeks before the date,
+    tuition is paid and the student is still enrolled. Every blocker is named."""
+    blockers: list[str] = []
+    if facts.ec_earned < facts.ec_required:
+        blockers.append(f"{facts.ec_earned} of {facts.ec_required} EC earned")
+    blockers.extend(f"{name} not complete" for name in facts.incomplete_components)
+    if facts.planned is None:
+        blockers.append("no graduation month planned")
+    elif facts.last_mark_registered is not None:
+        year, month = facts.planned
+        limit = graduation_date(year, month) - timedelta(weeks=rules.marks_registered_weeks_before)
+        if facts.last_mark_registered > limit:
+            blockers.append(
+                f"last mark registered {facts.last_mark_registered:%d-%m-%Y}, after {limit:%d-%m-%Y} "
+                f"({rules.marks_registered_weeks_before} weeks before the graduation date)"
+            )
+    if not facts.tuition_paid:
+        blockers.append("tuition not paid")
+    if not facts.enrolled:
+        blockers.append("not enrolled on the graduation date")
+    blockers.extend(facts.extra_blockers)
+    return Readiness(tuple(blockers))
+
+
+def attendance_certificate_possible(courses_passed: int, rules: GraduationRules) -> bool:
+    """A student who stops can get an attendance certificate with at least two course components."""
+    return courses_passed >= rules.attendance_certificate_min_courses

@@ -1,0 +1,56 @@
+"""Where things live: bundled resources (source tree or PyInstaller bundle) and per-user data."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DATABASE_FILENAME = "coordinator.sqlite"
+
+
+def resource_root() -> Path:
+    """The folder holding `resources/`, `db/` and `pyproject.toml`.
+
+    From source that is the repository top level; in a PyInstaller bundle it is the
+    bundle's data folder (`sys._MEIPASS`).
+    """
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    return resource_root() / "resources"
+
+
+def programmes_dir() -> Path:
+    return resources_dir() / "programmes"
+
+
+def migrations_dir() -> Path:
+    return resource_root() / "db" / "migrations"
+
+
+def user_data_dir() -> Path:
+    """Per-user data folder; COORDINATOR_APP_DATA overrides it (tests, portable use)."""
+    override = os.environ.get("COORDINATOR_APP_DATA")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("CoordinatorApp", "CoordinatorApp", roaming=False))
+
+
+def default_database_path() -> Path:
+    return user_data_dir() / DATABASE_FILENAME
+
+
+def log_dir() -> Path:
+    return user_data_dir() / "logs"
+
+
+def backups_dir_for(database: Path) -> Path:
+    """Backups sit in a `backups` folder next to the database they copy."""
+    return database.resolve().parent / "backups"
