@@ -1,0 +1,248 @@
+"""A student's whole record as plain data, and everything the rules conclude from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from coordinator_app.domain.academic_core import AcademicCoreStatus, academic_core_status, first_year_assignments_due
+from coordinator_app.domain.grades import Grade
+from coordinator_app.domain.graduation import GraduationFacts, Readiness, readiness, submission_deadline
+from coordinator_app.domain.imim import english_test_problems, university_problems
+from coordinator_app.domain.internships import (
+    RANKS, InternshipFacts, Period, Schedule, approval_valid, approval_warnings, portfolio_due_dates, rank_at_least,
+    schedule, umc_rule_violated,
+)
+from coordinator_app.domain.marks import MarkResult, internship_mark, literature_mark
+from coordinator_app.domain.progress import (
+    ComponentProgress, OptionalCourse, StudentProgressFacts, component_progress, compulsory_passed, total_ec,
+)
+from coordinator_app.domain.programme import PortfolioRule, Programme
+
+ACADEMIC_CORE_ITEMS = (
+    ("first_year_assignments", "First-year assignments"),
+    ("cv_assignment", "CV / resume assignment"),
+    ("final_portfolio", "Final portfolio meeting"),
+)
+
+
+@dataclass(frozen=True)
+class ItemSnapshot:
+    kind: str
+    name: str
+    due: date | None
+    received: date | None
+
+
+@dataclass(frozen=True)
+class InternshipSnapshot:
+    kind: str                                  # "minor" | "major"
+    start: date | None = None
+    part_time_percent: int = 100
+    interruptions: tuple[Period, ...] = ()
+    is_umc: bool = False
+    country: str | None = "Netherlands"
+    travel_code: str | None = None
+    approval_status: str = "not requested"
+    assessor_rank: str | None = None
+    practical: float | None = None
+    supervisor_report: float | None = None
+    assessor_report: float | None = None
+    presentation: float | None = None
+    marks_registered_on: date | None = None
+    portfolio: tuple[ItemSnapshot, ...] = ()
+
+
+@dataclass(frozen=True)
+class LiteratureSnapshot:
+    start: date | None = None
+    approval_status: str = "not requested"
+    assessor_rank: str | None = None
+    outline: float | None = None
+    supervisor_report: float | None = None
+    assessor_report: float | None = None
+    presentation: float | None = None
+    marks_registered_on: date | None = None
+    portfolio: tuple[ItemSnapshot, ...] = ()
+
+
+@dataclass(frozen=True)
+class StudentSnapshot:
+    cohort_year: int
+    status: str = "active"
+    specialization: str | None = None
+    tuition_paid: bool = False
+    enrolled: bool = True
+    results: dict[str, list[Grade]] = field(default_factory=dict)
+    last_grade_registered: date | None = None
+    optional_courses: tuple[OptionalCourse, ...] = ()
+    internships: dict[str, InternshipSnapshot] = field(default_factory=dict)
+    literature: LiteratureSnapshot | None = None
+    mentor_meetings: tuple[date, ...] = ()
+    academic_core_items: tuple[ItemSnapshot, ...] = ()
+    graduation: tuple[int, int] | None = None           # planned (year, month)
+    year1_university: str | None = None
+    year2_university: str | None = None
+    english_test: str | None = None
+    english_overall: float | None = None
+    english_lowest_section: float | None = None
+    participation_fee_paid: bool = False
+
+
+@dataclass(frozen=True)
+class InternshipEvaluation:
+    kind: str
+    name: str
+    schedule: Schedule | None
+    mark: MarkResult
+    portfolio_complete: bool
+    approval_valid: bool
+    warnings: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.portfolio_complete and self.mark.passed()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    progress: tuple[ComponentProgress, ...]
+    ec_total: int
+    compulsory_passed: int
+    internships: dict[str, InternshipEvaluation]
+    literature_mark: MarkResult | None
+    literature_complete: bool
+    academic_core: AcademicCoreStatus | None
+    readiness: Readiness
+    warnings: tuple[str, ...]
+
+
+def _portfolio_complete(items: tuple[ItemSnapshot, ...]) -> bool:
+    """Only a complete portfolio leads to registration of the grade and credits."""
+    return bool(items) and all(item.received is not None for item in items)
+
+
+def internship_schedule(programme: Programme, kind: str, start: date, part_time_percent: int,
+                        interruptions: tuple[Period, ...] | list[Period]) -> Schedule:
+    rules = programme.internships
+    assert rules is not None
+    return schedule(start, rules.kinds[kind].ec, rules.ec_per_full_time_week, part_time_percent, list(interruptions))
+
+
+def internship_due_dates(programme: Programme, plan: Schedule) -> dict[str, date]:
+    assert programme.internships is not None
+    return portfolio_due_dates(programme.internships.portfolio, plan)
+
+
+def literature_schedule(programme: Programme, start: date) -> Schedule:
+    rules = programme.literature_study
+    assert rules is not None
+    return schedule(start, rules.weeks * 1.0, 1.0)   # weeks x 1 "EC per week" = plain weeks
+
+
+def literature_due_dates(programme: Programme, start: date) -> dict[str, date]:
+    assert programme.literature_study is not None
+    return portfolio_due_dates(programme.literature_study.portfolio, literature_schedule(programme, start))
+
+
+def programme_end(cohort_year: int, programme: Programme) -> date:
+    """The nominal end of the programme: 31 August after `duration_years` years."""
+    return date(cohort_year + programme.duration_years, 8, 31)
+
+
+def academic_core_due_dates(programme: Programme, cohort_year: int, graduation: tuple[int, int] | None,
+                            scheduled_deadline: date | None = None) -> dict[str, date]:
+    """First-year work by 1 September after year 1; the CV and final meeting by the graduation
+    deadline when a month is planned, else by the nominal end of the programme."""
+    rules = programme.academic_core
+    assert rules is not None
+    final = (submission_deadline(graduation[0], graduation[1], programme.graduation, scheduled_deadline)
+             if graduation else programme_end(cohort_year, programme))
+    return {
+        "first_year_assignments": first_year_assignments_due(cohort_year, rules),
+        "cv_assignment": final,
+        "final_portfolio": final,
+    }
+
+
+def _evaluate_internship(programme: Programme, snap: InternshipSnapshot, passed_compulsory: int) -> InternshipEvaluation:
+    rules = programme.internships
+    assert rules is not None
+    kind = rules.kinds[snap.kind]
+    plan = internship_schedule(programme, snap.kind, snap.start, snap.part_time_percent, snap.interruptions) if snap.start else None
+    mark = internship_mark(rules.mark, snap.practical, snap.supervisor_report, snap.assessor_report, snap.presentation)
+    facts = InternshipFacts(snap.kind, snap.country, snap.travel_code, snap.is_umc, snap.approval_status,
+                            snap.assessor_rank, snap.start)
+    warnings = approval_warnings(facts, kind, rules.invalid_travel_codes, rules.consult_travel_codes,
+                                 rules.assessor_min_rank, passed_compulsory)
+    return InternshipEvaluation(snap.kind, kind.name, plan, mark, _portfolio_complete(snap.portfolio),
+                                approval_valid(facts, rules.invalid_travel_codes), tuple(warnings))
+
+
+def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evaluation:
+    """Everything the rules say about one student on `as_of`."""
+    passed = compulsory_passed(programme, snap.results)
+    internships = {k: _evaluate_internship(programme, s, passed) for k, s in snap.internships.items()}
+    completed: dict[str, bool] = {}
+    warnings: list[str] = []
+    if programme.internships:
+        for key, kind in programme.internships.kinds.items():
+            ev = internships.get(key)
+            completed[kind.component] = ev is not None and ev.complete and ev.approval_valid
+            if ev:
+                warnings.extend(ev.warnings)
+                if ev.schedule and ev.schedule.start <= as_of and not ev.approval_valid:
+                    warnings.append(f"The {ev.name.lower()} has started without a valid approval.")
+        facts = [InternshipFacts(s.kind, s.country, s.travel_code, s.is_umc, s.approval_status, s.assessor_rank, s.start)
+                 for s in snap.internships.values()]
+        if programme.internships.umc_required_in_at_least_one and umc_rule_violated(facts):
+            warnings.append("Neither internship is at a university medical center; at least one must be.")
+    lit_mark = None
+    lit_complete = False
+    if programme.literature_study and snap.literature:
+        lit = snap.literature
+        lit_mark = literature_mark(programme.literature_study.mark, lit.outline, lit.supervisor_report,
+                                   lit.assessor_report, lit.presentation)
+        lit_complete = lit_mark.passed(programme.pass_mark) and _portfolio_complete(lit.portfolio) and lit.approval_status == "approved"
+        completed[programme.literature_study.component] = lit_complete
+        min_rank = programme.literature_study.assessor_min_rank
+        if lit.assessor_rank and not rank_at_least(lit.assessor_rank, min_rank):
+            warnings.append(f"The Literature Study assessor is {RANKS[lit.assessor_rank]}; at least {RANKS[min_rank]} is required.")
+    core = None
+    if programme.academic_core:
+        received = {i.kind: i.received for i in snap.academic_core_items}
+        core = academic_core_status(list(snap.mentor_meetings), as_of, programme.academic_core,
+                                    received.get("first_year_assignments") is not None,
+                                    received.get("final_portfolio") is not None)
+        completed[programme.academic_core.component] = core.complete
+    progress = component_progress(programme, StudentProgressFacts(
+        snap.results, snap.specialization, snap.optional_courses, completed))
+    if programme.specializations and snap.specialization is None and snap.status == "active":
+        warnings.append("No specialization chosen yet.")
+    extra: list[str] = []
+    if programme.imim:
+        extra = university_problems(snap.year1_university, snap.year2_university, programme.imim)
+        extra += english_test_problems(snap.english_test, snap.english_overall, snap.english_lowest_section, programme.imim)
+        if programme.imim.participation_fee_required and not snap.participation_fee_paid:
+            extra.append("participation fee not paid")
+        warnings.extend(p[0].upper() + p[1:] + "." for p in extra)
+    mark_dates = [d for d in (
+        snap.last_grade_registered,
+        *(s.marks_registered_on for s in snap.internships.values()),
+        snap.literature.marks_registered_on if snap.literature else None,
+    ) if d is not None]
+    incomplete = tuple(p.name for p in progress if not p.complete)
+    ready = readiness(GraduationFacts(
+        total_ec(progress), programme.total_ec, incomplete, snap.graduation,
+        max(mark_dates) if mark_dates else None, snap.tuition_paid, snap.enrolled, tuple(extra),
+    ), programme.graduation)
+    return Evaluation(tuple(progress), total_ec(progress), passed, internships, lit_mark, lit_complete, core,
+                      ready, tuple(warnings))
+
+
+def portfolio_rules_for(programme: Programme, component: str) -> tuple[PortfolioRule, ...]:
+    if programme.internships and component in {k.component for k in programme.internships.kinds.values()}:
+        return programme.internships.portfolio
+    if programme.literature_study and component == programme.literature_study.component:
+        return programme.literature_study.portfolio
+    return ()
