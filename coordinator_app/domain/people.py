@@ -1,0 +1,62 @@
+"""What a valid student number, name, e-mail address and typed date look like."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from coordinator_app.domain.errors import DomainError
+
+_STUDENT_NUMBER = re.compile(r"^[A-Za-z]?[0-9]{5,10}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+
+
+def validate_student_number(text: str) -> str:
+    """Student numbers as universities issue them: 5-10 digits, optionally one letter first (s1234567)."""
+    cleaned = (text or "").strip()
+    if not _STUDENT_NUMBER.match(cleaned):
+        raise DomainError(
+            f"'{cleaned}' is not a student number: use 5 to 10 digits, optionally after one letter (like 2712345 or s2712345).",
+            "student_number",
+        )
+    return cleaned
+
+
+def validate_name(text: str, field: str) -> str:
+    cleaned = " ".join((text or "").split())
+    label = field.replace("_", " ")
+    if not cleaned:
+        raise DomainError(f"The {label} cannot be empty.", field)
+    if len(cleaned) > 100:
+        raise DomainError(f"The {label} is longer than 100 characters.", field)
+    if any(ord(c) < 32 for c in cleaned):
+        raise DomainError(f"The {label} contains control characters.", field)
+    return cleaned
+
+
+def validate_email(text: str) -> str:
+    cleaned = (text or "").strip()
+    if cleaned and not _EMAIL.match(cleaned):
+        raise DomainError(f"'{cleaned}' is not an e-mail address.", "email")
+    return cleaned
+
+
+def parse_date(text: str, field: str = "date") -> date:
+    """A date as typed or exported: 2025-02-03, 3-2-2025, 03/02/2025 or 3.2.2025 (day first)."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise DomainError("Enter a date, like 3-2-2025.", field)
+    head = cleaned.split(" ")[0].split("T")[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(head, fmt).date()
+        except ValueError:
+            continue
+    raise DomainError(f"'{cleaned}' is not a date. Use day-month-year, like 3-2-2025 (or 2025-02-03).", field)
+
+
+def parse_optional_date(text: str | None, field: str = "date") -> date | None:
+    if text is None or not str(text).strip():
+        return None
+    return parse_date(str(text), field)

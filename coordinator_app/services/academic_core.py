@@ -1,0 +1,73 @@
+"""Academic Core: the mentor and the mentor meetings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.domain.people import validate_email
+from coordinator_app.services.lookup import student_row
+from coordinator_app.services.snapshot import refresh_ec
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+
+def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = "", email: str = "") -> None:
+    email = validate_email(email)
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError("Give the mentor's name.", "mentor")
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        if ws.programme_of(student).academic_core is None:
+            raise DomainError("This programme has no Academic Core mentor.", "mentor")
+        mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
+        if mentor is None:
+            mentor = m.Mentor(student_id=student.id)
+            s.add(mentor)
+        for field, value in (("name", name), ("organisation", " ".join(organisation.split())), ("email", email)):
+            if getattr(mentor, field, None) != value:
+                ws.audit(s, "set mentor", "mentor", mentor.id, student.id, field, getattr(mentor, field, None), value)
+                setattr(mentor, field, value)
+
+
+def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", notes: str = "") -> int:
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        if when < date(student.cohort.start_year, 1, 1):
+            raise DomainError(f"A mentor meeting on {when:%d-%m-%Y} is before the cohort started.", "meeting_date")
+        meeting = m.MentorMeeting(student_id=student.id, meeting_date=when, topic=" ".join(topic.split()), notes=notes)
+        s.add(meeting)
+        s.flush()
+        ws.audit(s, "add mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting", None, f"{when.isoformat()} {topic}".strip())
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+        return meeting.id
+
+
+def update_meeting(ws: Workspace, meeting_id: int, when: date, topic: str, notes: str) -> None:
+    with ws.write() as s:
+        meeting = s.get(m.MentorMeeting, meeting_id)
+        if meeting is None:
+            raise NotFound("That meeting no longer exists.", "meeting")
+        for field, value in (("meeting_date", when), ("topic", " ".join(topic.split())), ("notes", notes)):
+            if getattr(meeting, field) != value:
+                ws.audit(s, "change mentor meeting", "mentor_meeting", meeting.id, meeting.student_id, field,
+                         getattr(meeting, field), value)
+                setattr(meeting, field, value)
+        student = student_row(s, meeting.student_id)
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+
+
+def delete_meeting(ws: Workspace, meeting_id: int) -> None:
+    with ws.write() as s:
+        meeting = s.get(m.MentorMeeting, meeting_id)
+        if meeting is None:
+            raise NotFound("That meeting no longer exists.", "meeting")
+        student = student_row(s, meeting.student_id)
+        ws.audit(s, "delete mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting",
+                 f"{meeting.meeting_date.isoformat()} {meeting.topic}".strip(), None)
+        s.delete(meeting)
+        s.flush()
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())

@@ -1,0 +1,143 @@
+"""The attention list: every overdue and soon-due item across the selected cohorts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
+from coordinator_app.domain.graduation import submission_deadline
+from coordinator_app.services.snapshot import evaluate_student
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+# Which tab of the student record shows each component.
+TAB_OF = {"minor_internship": "internships", "major_internship": "internships", "literature_study": "literature",
+          "academic_core": "academic_core", "graduation": "graduation"}
+
+
+def _student_filter(query, programme_code: str | None, cohort: int | None):  # type: ignore[no-untyped-def]
+    query = query.where(m.Student.status == "active")
+    if programme_code:
+        query = query.where(m.Programme.code == programme_code)
+    if cohort:
+        query = query.where(m.Cohort.start_year == cohort)
+    return query
+
+
+def _component_name(ws: Workspace, programme: str, key: str) -> str:
+    try:
+        return ws.programmes[programme].component(key).name
+    except KeyError:
+        return key.replace("_", " ").capitalize()
+
+
+def attention_items(ws: Workspace, as_of: date | None = None, within: int = 14, programme_code: str | None = None,
+                    cohort: int | None = None) -> list[AttentionItem]:
+    """Overdue and due-within-`within`-days items, sorted by due date, then student number."""
+    as_of = as_of or ws.as_of()
+    limit = as_of + timedelta(days=within)
+    items: list[AttentionItem] = []
+    with ws.read() as s:
+        items += _portfolio(ws, s, as_of, limit, within, programme_code, cohort)
+        items += _approvals(ws, s, as_of, limit, within, programme_code, cohort)
+        items += _mentor_meetings(ws, s, as_of, limit, within, programme_code, cohort)
+        items += _graduation(ws, s, as_of, limit, within, programme_code, cohort)
+    items.sort(key=sort_key)
+    return items
+
+
+def _base(*columns):  # type: ignore[no-untyped-def]
+    return (select(m.Student.id, m.Student.student_number, m.Student.first_name, m.Student.last_name,
+                   m.Programme.code, m.Cohort.start_year, *columns)
+            .join(m.Programme, m.Student.programme_id == m.Programme.id)
+            .join(m.Cohort, m.Student.cohort_id == m.Cohort.id))
+
+
+def _item(ws: Workspace, row, due: date, component_key: str, what: str, as_of: date, within: int) -> AttentionItem:  # type: ignore[no-untyped-def]
+    sid, number, first, last, prog, year = row[:6]
+    return AttentionItem(due, sid, number, f"{first} {last}", prog, year, _component_name(ws, prog, component_key)
+                         if component_key != "graduation" else "Graduation", what,
+                         urgency(due, None, as_of, within), TAB_OF.get(component_key, "overview"))
+
+
+def _portfolio(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+    query = _base(m.PortfolioItem.due_date, m.PortfolioItem.component, m.PortfolioItem.name).join(
+        m.PortfolioItem, m.PortfolioItem.student_id == m.Student.id).where(
+        m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= limit)
+    return [_item(ws, r, r[6], r[7], r[8], as_of, within) for r in s.execute(_student_filter(query, programme_code, cohort))]
+
+
+def _approvals(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+    """Approval by the Examination Board is needed before a planned start (internships, Literature Study)."""
+    out = []
+    recent = as_of - timedelta(days=365)
+    query = _base(m.Internship.kind, m.Internship.start_date, m.Internship.approval_status, m.Internship.travel_code).join(
+        m.Internship, m.Internship.student_id == m.Student.id).where(
+        m.Internship.start_date.is_not(None), m.Internship.start_date <= limit, m.Internship.start_date >= recent,
+        or_(m.Internship.approval_status != "approved", m.Internship.travel_code.in_(("orange", "red"))))
+    for r in s.execute(_student_filter(query, programme_code, cohort)):
+        kind, start, status, code = r[6:10]
+        what = (f"approval void: travel advice {code}" if status == "approved"
+                else f"Examination Board approval before the start ({status})")
+        out.append(_item(ws, r, start, f"{kind}_internship", what, as_of, within))
+    query = _base(m.LiteratureStudy.start_date, m.LiteratureStudy.approval_status).join(
+        m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id).where(
+        m.LiteratureStudy.start_date.is_not(None), m.LiteratureStudy.start_date <= limit,
+        m.LiteratureStudy.start_date >= recent, m.LiteratureStudy.approval_status != "approved")
+    for r in s.execute(_student_filter(query, programme_code, cohort)):
+        out.append(_item(ws, r, r[6], "literature_study", f"Examination Board approval before the start ({r[7]})", as_of, within))
+    return out
+
+
+def _mentor_meetings(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+    """Fewer mentor meetings than required while the final portfolio meeting is coming up."""
+    held = (select(func.count()).select_from(m.MentorMeeting)
+            .where(m.MentorMeeting.student_id == m.Student.id, m.MentorMeeting.meeting_date <= as_of)
+            .scalar_subquery())
+    query = _base(m.PortfolioItem.due_date, held).join(m.PortfolioItem, and_(
+        m.PortfolioItem.student_id == m.Student.id, m.PortfolioItem.component == "academic_core",
+        m.PortfolioItem.kind == "final_portfolio")).where(
+        m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= limit)
+    out = []
+    for r in s.execute(_student_filter(query, programme_code, cohort)):
+        rules = ws.programmes[r[4]].academic_core
+        if rules and r[7] < rules.min_mentor_meetings:
+            out.append(_item(ws, r, r[6], "academic_core",
+                             f"mentor meetings: {r[7]} of {rules.min_mentor_meetings} held", as_of, within))
+    return out
+
+
+def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+    """Students planned to graduate whose submission deadline is near and who are not ready."""
+    schedule = {(d.programme_id, d.year, d.month): d.deadline for d in s.scalars(select(m.GraduationDeadline))}
+    earliest = limit - timedelta(days=62)   # deadlines fall at most ~6 weeks before the month's end
+    query = _base(m.GraduationPlan.planned_year, m.GraduationPlan.planned_month, m.Student.programme_id).join(
+        m.GraduationPlan, m.GraduationPlan.student_id == m.Student.id).where(
+        (m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month) <=
+        (limit + timedelta(days=62)).year * 100 + (limit + timedelta(days=62)).month,
+        (m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month) >= earliest.year * 100 + earliest.month)
+    out = []
+    for r in s.execute(_student_filter(query, programme_code, cohort)):
+        year, month, programme_id = r[6:9]
+        programme = ws.programmes[r[4]]
+        deadline = submission_deadline(year, month, programme.graduation, schedule.get((programme_id, year, month)))
+        if deadline > limit or deadline < as_of - timedelta(days=31):
+            continue
+        student = s.get(m.Student, r[0])
+        assert student is not None
+        ready = evaluate_student(s, student, programme, as_of).readiness
+        if not ready.ready:
+            shown = "; ".join(ready.blockers[:3]) + (f" (+{len(ready.blockers) - 3} more)" if len(ready.blockers) > 3 else "")
+            out.append(_item(ws, r, deadline, "graduation", f"graduation {year}-{month:02d} not ready: {shown}", as_of, within))
+    return out
+
+
+def counts(items: list[AttentionItem]) -> dict[Urgency, int]:
+    result = {Urgency.OVERDUE: 0, Urgency.DUE_SOON: 0}
+    for item in items:
+        if item.urgency in result:
+            result[item.urgency] += 1
+    return result

@@ -1,0 +1,114 @@
+"""`check`: schema version, SQLite integrity, and rule violations found in the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, text
+
+from coordinator_app.domain.internships import RANKS, rank_at_least
+from coordinator_app.domain.progress import specialization_over_capacity
+from coordinator_app.store import models as m
+from coordinator_app.store.migrate import current_revision, head_revision
+from coordinator_app.services.workspace import Workspace
+
+
+@dataclass
+class CheckReport:
+    schema: str
+    latest_schema: str
+    integrity: str
+    students: int
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == "ok" and not self.violations and self.schema == self.latest_schema
+
+
+def run_checks(ws: Workspace) -> CheckReport:
+    with ws.engine.connect() as conn:
+        integrity = "; ".join(r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall())
+        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    report = CheckReport(current_revision(ws.engine) or "none", head_revision(), integrity, 0)
+    if fk:
+        report.violations.append(f"{len(fk)} rows refer to records that do not exist (foreign key check)")
+    with ws.read() as s:
+        report.students = s.scalar(select(func.count()).select_from(m.Student)) or 0
+        _capacity(ws, s, report)
+        _internships(ws, s, report)
+        _literature(ws, s, report)
+        _imim(ws, s, report)
+    return report
+
+
+def _who(row) -> str:  # type: ignore[no-untyped-def]
+    return f"{row.student_number} {row.first_name} {row.last_name}"
+
+
+def _capacity(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+    rows = s.execute(select(m.Programme.code, m.Cohort.start_year, m.Student.specialization, func.count())
+                     .join(m.Cohort, m.Student.cohort_id == m.Cohort.id).join(m.Programme, m.Student.programme_id == m.Programme.id)
+                     .where(m.Student.specialization.is_not(None), m.Student.status != "stopped")
+                     .group_by(m.Programme.code, m.Cohort.start_year, m.Student.specialization)).all()
+    by_cohort: dict[tuple[str, int], dict[str, int]] = {}
+    for code, year, spec, n in rows:
+        by_cohort.setdefault((code, year), {})[spec] = n
+    for (code, year), counts in sorted(by_cohort.items()):
+        for problem in specialization_over_capacity(ws.programmes[code], counts):
+            report.violations.append(f"{code} cohort {year}-{year + 1}: {problem}")
+
+
+def _internships(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+    today = ws.as_of()
+    query = (select(m.Student.student_number, m.Student.first_name, m.Student.last_name, m.Programme.code, m.Internship)
+             .join(m.Internship, m.Internship.student_id == m.Student.id).join(m.Programme, m.Student.programme_id == m.Programme.id)
+             .where(m.Student.status == "active"))
+    umc: dict[str, list[bool]] = {}
+    for row in s.execute(query):
+        i: m.Internship = row.Internship
+        rules = ws.programmes[row.code].internships
+        if rules is None:
+            continue
+        who = _who(row)
+        umc.setdefault(who, []).append(i.is_umc)
+        if i.approval_status == "approved" and i.travel_code in rules.invalid_travel_codes:
+            report.violations.append(f"{who}: {i.kind} internship approved for {i.country}, travel advice {i.travel_code}")
+        if i.start_date and i.start_date <= today and i.approval_status != "approved":
+            report.violations.append(f"{who}: {i.kind} internship started {i.start_date:%d-%m-%Y} without approval ({i.approval_status})")
+        if i.assessor_rank and not rank_at_least(i.assessor_rank, rules.assessor_min_rank):
+            report.violations.append(f"{who}: {i.kind} internship assessor is {RANKS[i.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}")
+        if rules.kinds[i.kind].netherlands_only and i.country and i.country.lower() not in ("netherlands", "nederland"):
+            report.violations.append(f"{who}: minor internship abroad ({i.country})")
+    for who, flags in umc.items():
+        if len(flags) == 2 and not any(flags):
+            report.violations.append(f"{who}: neither internship is at a university medical center")
+
+
+def _literature(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+    query = (select(m.Student.student_number, m.Student.first_name, m.Student.last_name, m.Programme.code, m.LiteratureStudy)
+             .join(m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id)
+             .join(m.Programme, m.Student.programme_id == m.Programme.id).where(m.Student.status == "active"))
+    for row in s.execute(query):
+        lit: m.LiteratureStudy = row.LiteratureStudy
+        rules = ws.programmes[row.code].literature_study
+        if rules and lit.assessor_rank and not rank_at_least(lit.assessor_rank, rules.assessor_min_rank):
+            report.violations.append(f"{_who(row)}: Literature Study assessor is {RANKS[lit.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}")
+
+
+def _imim(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+    for code, programme in ws.programmes.items():
+        if programme.imim is None:
+            continue
+        rows = s.execute(select(m.Student.student_number, m.Student.first_name, m.Student.last_name,
+                                m.Student.year1_university, m.Student.year2_university)
+                         .join(m.Programme, m.Student.programme_id == m.Programme.id)
+                         .where(m.Programme.code == code, m.Student.status == "active",
+                                m.Student.year1_university.is_not(None), m.Student.year2_university.is_not(None)))
+        for row in rows:
+            if row.year1_university not in programme.imim.year1_universities:
+                report.violations.append(f"{_who(row)}: {row.year1_university} is not a year-1 university")
+            if row.year2_university not in programme.imim.year2_universities:
+                report.violations.append(f"{_who(row)}: {row.year2_university} is not a year-2 university")
+            elif programme.imim.year2_must_differ and row.year1_university == row.year2_university:
+                report.violations.append(f"{_who(row)}: year 2 at the same university as year 1 ({row.year1_university})")

@@ -1,0 +1,195 @@
+"""Grades (with automatic resits) and optional-course approvals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.domain.grades import exam_date as scheduled_exam_date
+from coordinator_app.domain.grades import needs_resit, parse_grade, resit_date
+from coordinator_app.domain.programme import Programme
+from coordinator_app.services.lookup import student_row
+from coordinator_app.services.snapshot import refresh_ec
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+APPROVAL_STATUSES = ("requested", "approved", "rejected")
+
+
+@dataclass(frozen=True)
+class GradeRecorded:
+    result_id: int
+    attempt: int
+    grade: str                      # "7.5" or "NS"
+    passed: bool
+    previous: tuple[float | None, bool] | None   # (grade, no_show) before, for undo
+    resit_id: int | None            # the resit registration created for a fail
+    resit_date: date | None
+    ec_total: int
+
+
+def _course(session: Session, student: m.Student, code: str) -> m.Course:
+    course = session.scalar(select(m.Course).where(m.Course.programme_id == student.programme_id, m.Course.code == code))
+    if course is None:
+        raise NotFound(f"There is no course {code} in {student.programme.code}.", "course")
+    return course
+
+
+def _check_course_allowed(student: m.Student, course: m.Course, programme: Programme) -> None:
+    if course.specialization and student.specialization != course.specialization:
+        spec = programme.specialization(course.specialization)
+        chosen = programme.specialization(student.specialization) if student.specialization else None
+        raise DomainError(
+            f"{course.name} belongs to the {spec.name if spec else course.specialization} specialization; "
+            f"this student's specialization is {chosen.name if chosen else 'not chosen yet'}.", "course")
+
+
+def _first_exam_date(student: m.Student, course: m.Course, programme: Programme) -> date | None:
+    definition = programme.course(course.code)
+    if definition is None or definition.month is None:
+        return None
+    return scheduled_exam_date(student.cohort.start_year, definition.month, definition.year)
+
+
+def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, attempt: int | None = None,
+                 exam_date: date | None = None) -> GradeRecorded:
+    """Record an exam result. A fail or No Show registers the student for the resit."""
+    grade = parse_grade(text)
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        course = _course(s, student, course_code)
+        _check_course_allowed(student, course, programme)
+        attempts = list(s.scalars(select(m.CourseResult).where(
+            m.CourseResult.student_id == student.id, m.CourseResult.course_id == course.id).order_by(m.CourseResult.attempt)))
+        if attempt is not None:
+            if attempt < 1:
+                raise DomainError("An attempt number starts at 1.", "attempt")
+            row = next((a for a in attempts if a.attempt == attempt), None)
+        else:
+            # The next open registration (a resit waiting for its result), else a new attempt.
+            row = next((a for a in attempts if a.grade is None and not a.no_show), None)
+            attempt = row.attempt if row else (attempts[-1].attempt + 1 if attempts else 1)
+        previous = (row.grade, row.no_show) if row else None
+        if row is None:
+            when = exam_date or (_first_exam_date(student, course, programme) if attempt == 1 else None)
+            row = m.CourseResult(student_id=student.id, course_id=course.id, attempt=attempt, exam_date=when)
+            s.add(row)
+        elif exam_date is not None:
+            row.exam_date = exam_date
+        row.grade, row.no_show = grade.value, grade.no_show
+        row.registered_on = ws.as_of()
+        s.flush()
+        resit_id = None
+        resit_on = None
+        later = [a for a in attempts if a.attempt > attempt]
+        if needs_resit(grade, programme.pass_mark) and not later:
+            definition = programme.course(course.code)
+            resit_on = resit_date(row.exam_date, definition.resit_month if definition else None) if row.exam_date else None
+            resit = m.CourseResult(student_id=student.id, course_id=course.id, attempt=attempt + 1, exam_date=resit_on)
+            s.add(resit)
+            s.flush()
+            resit_id = resit.id
+        ws.audit(s, "record grade", "course_result", row.id, student.id, f"{course.code} attempt {attempt}",
+                 _grade_text(*previous) if previous else None, str(grade))
+        ec = refresh_ec(s, student, programme, ws.as_of())
+        return GradeRecorded(row.id, attempt, str(grade), grade.passed(programme.pass_mark), previous, resit_id,
+                             resit_on, ec)
+
+
+def _grade_text(value: float | None, no_show: bool) -> str | None:
+    if no_show:
+        return "NS"
+    return None if value is None else f"{value:.1f}"
+
+
+def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:
+    """Put a result back as it was before `record_grade` (used by Undo)."""
+    with ws.write() as s:
+        row = s.get(m.CourseResult, recorded.result_id)
+        if row is None:
+            raise NotFound("That result no longer exists.", "grade")
+        student = student_row(s, row.student_id)
+        if recorded.resit_id is not None:
+            resit = s.get(m.CourseResult, recorded.resit_id)
+            if resit is not None and resit.grade is None and not resit.no_show:
+                s.delete(resit)
+        old = _grade_text(row.grade, row.no_show)
+        if recorded.previous is None:
+            s.delete(row)
+            new = None
+        else:
+            row.grade, row.no_show = recorded.previous
+            new = _grade_text(*recorded.previous)
+        ws.audit(s, "undo grade", "course_result", recorded.result_id, student.id, f"attempt {recorded.attempt}", old, new)
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+
+
+def delete_attempt(ws: Workspace, result_id: int) -> None:
+    with ws.write() as s:
+        row = s.get(m.CourseResult, result_id)
+        if row is None:
+            raise NotFound("That result no longer exists.", "grade")
+        student = student_row(s, row.student_id)
+        ws.audit(s, "delete attempt", "course_result", row.id, student.id, f"attempt {row.attempt}",
+                 _grade_text(row.grade, row.no_show), None)
+        s.delete(row)
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+
+
+def add_external_course(ws: Workspace, student_id: int, name: str, ec: int) -> str:
+    """An optional course from outside the programme's list; returns its code."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError("Give the course a name.", "course")
+    if not isinstance(ec, int) or not 1 <= ec <= 30:
+        raise DomainError(f"An optional course is 1 to 30 EC, not {ec}.", "ec")
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        base = "EXT-" + re.sub(r"[^A-Z0-9]+", "", name.upper())[:12]
+        count = s.scalar(select(func.count()).select_from(m.Course).where(
+            m.Course.programme_id == student.programme_id, m.Course.code.like(f"{base}%"))) or 0
+        code = base if count == 0 else f"{base}-{count + 1}"
+        course = m.Course(programme_id=student.programme_id, code=code, name=name, ec=ec, component="optional",
+                          in_programme=False)
+        s.add(course)
+        s.flush()
+        ws.audit(s, "add external course", "course", course.id, student.id, "name", None, name)
+        return code
+
+
+def set_optional_course(ws: Workspace, student_id: int, course_code: str, status: str, decided_on: date | None = None,
+                        external: bool | None = None, credit_form_received: bool = False) -> None:
+    """Request, approve or reject an optional course (Examination Board approval beforehand)."""
+    if status not in APPROVAL_STATUSES:
+        raise DomainError(f"Approval must be one of {', '.join(APPROVAL_STATUSES)}, not '{status}'.", "status")
+    if status != "requested" and decided_on is None:
+        raise DomainError("Give the date of the Examination Board's decision.", "decided_on")
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        course = _course(s, student, course_code)
+        if course.component != "optional":
+            raise DomainError(f"{course.name} is not an optional course.", "course")
+        row = s.scalar(select(m.OptionalCourseApproval).where(
+            m.OptionalCourseApproval.student_id == student.id, m.OptionalCourseApproval.course_id == course.id))
+        is_external = (not course.in_programme) if external is None else external
+        if row is None:
+            row = m.OptionalCourseApproval(student_id=student.id, course_id=course.id, status=status,
+                                           decided_on=decided_on, external=is_external,
+                                           credit_form_received=credit_form_received)
+            s.add(row)
+            s.flush()
+            ws.audit(s, "optional course", "optional_course_approval", row.id, student.id, course.code, None, status)
+        else:
+            for field, value in (("status", status), ("decided_on", decided_on), ("external", is_external),
+                                 ("credit_form_received", credit_form_received)):
+                if getattr(row, field) != value:
+                    ws.audit(s, "optional course", "optional_course_approval", row.id, student.id,
+                             f"{course.code} {field}", getattr(row, field), value)
+                    setattr(row, field, value)
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())

@@ -1,0 +1,70 @@
+"""Plan graduation: month, ceremony and attendance; the programme's deadline schedule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.graduation import ceremony_month
+from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
+from coordinator_app.services.lookup import programme_row, student_row
+from coordinator_app.services.snapshot import refresh_ec
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+
+def plan_graduation(ws: Workspace, student_id: int, year: int, month: int, attends: bool | None = None) -> None:
+    """Plan the graduation month; the ceremony is the first of January, June or September from then."""
+    if not 1 <= month <= 12:
+        raise DomainError(f"A month is 1-12, not {month}.", "month")
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        if year < student.cohort.start_year:
+            raise DomainError(f"Graduation in {year} is before the cohort started ({student.cohort.start_year}).", "year")
+        plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
+        old = f"{plan.planned_year}-{plan.planned_month:02d}" if plan else None
+        if plan is None:
+            plan = m.GraduationPlan(student_id=student.id, planned_year=year, planned_month=month)
+            s.add(plan)
+        plan.planned_year, plan.planned_month = year, month
+        plan.ceremony_year, plan.ceremony_month = ceremony_month(year, month, programme.graduation)
+        if attends is not None:
+            plan.attends_ceremony = attends
+        ws.audit(s, "plan graduation", "graduation_plan", plan.id, student.id, "month", old, f"{year}-{month:02d}")
+        if programme.academic_core is not None:
+            deadline = s.scalar(select(m.GraduationDeadline.deadline).where(
+                m.GraduationDeadline.programme_id == student.programme_id, m.GraduationDeadline.year == year,
+                m.GraduationDeadline.month == month))
+            dues = academic_core_due_dates(programme, student.cohort.start_year, (year, month), deadline)
+            for item in s.scalars(select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id,
+                                                                m.PortfolioItem.component == "academic_core")):
+                if item.kind in dues and item.kind != ACADEMIC_CORE_ITEMS[0][0]:
+                    item.due_date = dues[item.kind]
+        refresh_ec(s, student, programme, ws.as_of())
+
+
+def set_attendance(ws: Workspace, student_id: int, attends: bool) -> None:
+    with ws.write() as s:
+        plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student_id))
+        if plan is None:
+            raise DomainError("Plan the graduation month first.", "attends_ceremony")
+        ws.audit(s, "ceremony attendance", "graduation_plan", plan.id, student_id, "attends", plan.attends_ceremony, attends)
+        plan.attends_ceremony = attends
+
+
+def set_deadline(ws: Workspace, programme_code: str, year: int, month: int, deadline: date) -> None:
+    """The programme's own submission deadline for graduating in (year, month)."""
+    with ws.write() as s:
+        prog = programme_row(s, programme_code)
+        row = s.scalar(select(m.GraduationDeadline).where(m.GraduationDeadline.programme_id == prog.id,
+                                                          m.GraduationDeadline.year == year, m.GraduationDeadline.month == month))
+        if row is None:
+            row = m.GraduationDeadline(programme_id=prog.id, year=year, month=month, deadline=deadline)
+            s.add(row)
+            old = None
+        else:
+            old, row.deadline = row.deadline, deadline
+        ws.audit(s, "graduation deadline", "graduation_deadline", row.id, None, f"{programme_code} {year}-{month:02d}", old, deadline)

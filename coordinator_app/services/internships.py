@@ -1,0 +1,242 @@
+"""Plan internships and the Literature Study, interruptions, marks and portfolio due dates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.domain.grades import validate_mark
+from coordinator_app.domain.internships import (
+    APPROVAL_STATUSES, Period, validate_part_time, validate_rank, validate_travel_code,
+)
+from coordinator_app.domain.people import parse_optional_date
+from coordinator_app.domain.programme import PortfolioRule, Programme
+from coordinator_app.domain.student import internship_due_dates, internship_schedule, literature_due_dates
+from coordinator_app.services.lookup import student_row
+from coordinator_app.services.snapshot import refresh_ec
+from coordinator_app.services.students import _bool
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+KINDS = ("minor", "major")
+MARK_FIELDS_INTERNSHIP = ("practical_mark", "supervisor_report_mark", "assessor_report_mark", "presentation_mark")
+MARK_FIELDS_LITERATURE = ("outline_mark", "supervisor_report_mark", "assessor_report_mark", "presentation_mark")
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        text = " ".join(str(value or "").split())
+        if len(text) > limit:
+            raise DomainError(f"At most {limit} characters.", None)
+        return text
+    return check
+
+
+def _date(field: str) -> Callable[[Any], date | None]:
+    def check(value: Any) -> date | None:
+        if value is None or isinstance(value, date):
+            return value
+        return parse_optional_date(str(value), field)
+    return check
+
+
+def _mark(field: str) -> Callable[[Any], float | None]:
+    def check(value: Any) -> float | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            try:
+                value = float(value.strip().replace(",", "."))
+            except ValueError as exc:
+                raise DomainError(f"'{value}' is not a mark. Enter a number from 1.0 to 10.0.", field) from exc
+        return validate_mark(float(value), field)
+    return check
+
+
+def _approval(value: Any) -> str:
+    if value not in APPROVAL_STATUSES:
+        raise DomainError(f"Approval must be one of: {', '.join(APPROVAL_STATUSES)}; not '{value}'.", "approval_status")
+    return str(value)
+
+
+def _percent(value: Any) -> int:
+    try:
+        number = int(str(value).strip().rstrip("%"))
+    except ValueError as exc:
+        raise DomainError(f"'{value}' is not a percentage.", "part_time_percent") from exc
+    return validate_part_time(number)
+
+
+INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "host": _text(200), "department": _text(200), "topic": _text(300),
+    "is_umc": lambda v: _bool(v, "is_umc"), "country": _text(100),
+    "travel_code": validate_travel_code,
+    "international_office_notified": lambda v: _bool(v, "international_office_notified"),
+    "approval_status": _approval, "approval_date": _date("approval_date"), "start_date": _date("start_date"),
+    "part_time_percent": _percent,
+    "daily_supervisor": _text(200), "daily_supervisor_rank": lambda v: validate_rank(v, "daily_supervisor_rank"),
+    "second_supervisor": _text(200), "second_supervisor_rank": lambda v: validate_rank(v, "second_supervisor_rank"),
+    "assessor": _text(200), "assessor_rank": lambda v: validate_rank(v, "assessor_rank"),
+    "assessor_location": lambda v: None if v in (None, "") else _choice_location(v),
+    "marks_registered_on": _date("marks_registered_on"),
+    **{f: _mark(f) for f in MARK_FIELDS_INTERNSHIP},
+}
+
+LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "subject": _text(300), "supervisor": _text(200), "assessor": _text(200),
+    "assessor_rank": lambda v: validate_rank(v, "assessor_rank"),
+    "approval_status": _approval, "approval_date": _date("approval_date"), "start_date": _date("start_date"),
+    "marks_registered_on": _date("marks_registered_on"),
+    **{f: _mark(f) for f in MARK_FIELDS_LITERATURE},
+}
+
+
+def _choice_location(value: Any) -> str:
+    if value not in ("VUmc", "AMC"):
+        raise DomainError(f"The Amsterdam UMC location is VUmc or AMC, not '{value}'.", "assessor_location")
+    return str(value)
+
+
+def _validate(fields: dict[str, Callable[[Any], Any]], changes: dict[str, Any]) -> dict[str, Any]:
+    clean = {}
+    for field, raw in changes.items():
+        if field not in fields:
+            raise DomainError(f"'{field}' is not a field that can be changed here.", field)
+        try:
+            clean[field] = fields[field](raw)
+        except DomainError as exc:
+            raise DomainError(exc.message, exc.field or field) from exc
+    return clean
+
+
+def _sync_items(session: Session, student_id: int, component: str, rules: tuple[PortfolioRule, ...],
+                dues: dict[str, date] | None) -> None:
+    """Create missing portfolio items and move due dates; received dates and notes are kept."""
+    existing = {i.kind: i for i in session.scalars(select(m.PortfolioItem).where(
+        m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component))}
+    for rule in rules:
+        due = dues.get(rule.kind) if dues else None
+        item = existing.get(rule.kind)
+        if item is None:
+            session.add(m.PortfolioItem(student_id=student_id, component=component, kind=rule.kind, name=rule.name,
+                                        due_date=due, note=""))
+        elif item.due_date != due:
+            item.due_date = due
+
+
+def _internship(session: Session, student_id: int, kind: str) -> m.Internship | None:
+    return session.scalar(select(m.Internship).where(m.Internship.student_id == student_id, m.Internship.kind == kind))
+
+
+def _require_internships(programme: Programme) -> None:
+    if programme.internships is None:
+        raise DomainError(f"{programme.name} has no minor and major internships.", "internship")
+
+
+def _refresh_internship_items(session: Session, internship: m.Internship, programme: Programme) -> None:
+    assert programme.internships is not None
+    dues = None
+    if internship.start_date:
+        periods = [Period(i.start_date, i.end_date) for i in internship.interruptions]
+        plan = internship_schedule(programme, internship.kind, internship.start_date, internship.part_time_percent, periods)
+        dues = internship_due_dates(programme, plan)
+    _sync_items(session, internship.student_id, programme.internships.kinds[internship.kind].component,
+                programme.internships.portfolio, dues)
+
+
+def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any) -> dict[str, Any]:
+    """Plan or change an internship (created on first use); returns the old values for undo."""
+    if kind not in KINDS:
+        raise DomainError(f"An internship is minor or major, not '{kind}'.", "kind")
+    clean = _validate(INTERNSHIP_FIELDS, changes)
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        _require_internships(programme)
+        row = _internship(s, student.id, kind)
+        if row is None:
+            row = m.Internship(student_id=student.id, kind=kind, part_time_percent=100, country="Netherlands",
+                               approval_status="not requested")
+            s.add(row)
+            s.flush()
+            ws.audit(s, "plan internship", "internship", row.id, student.id, "kind", None, kind)
+        if clean.get("approval_status") not in (None, "not requested", "requested") and not (clean.get("approval_date") or row.approval_date):
+            raise DomainError("Give the date of the Examination Board's decision.", "approval_date")
+        old: dict[str, Any] = {}
+        for field, value in clean.items():
+            current = getattr(row, field)
+            if current != value:
+                old[field] = current
+                setattr(row, field, value)
+                ws.audit(s, "change internship", "internship", row.id, student.id, f"{kind} {field}", current, value)
+        _refresh_internship_items(s, row, programme)
+        refresh_ec(s, student, programme, ws.as_of())
+        return old
+
+
+def add_interruption(ws: Workspace, student_id: int, kind: str, start: date, end: date, reason: str = "") -> int:
+    period = Period(start, end)
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        _require_internships(programme)
+        row = _internship(s, student.id, kind)
+        if row is None or row.start_date is None:
+            raise DomainError(f"Plan the {kind} internship's start date before adding interruptions.", "interruption")
+        if period.start < row.start_date:
+            raise DomainError(f"An interruption ({start:%d-%m-%Y}) cannot start before the internship starts ({row.start_date:%d-%m-%Y}).", "interruption")
+        interruption = m.Interruption(internship_id=row.id, start_date=start, end_date=end, reason=" ".join(reason.split()))
+        row.interruptions.append(interruption)
+        s.flush()
+        ws.audit(s, "add interruption", "interruption", interruption.id, student.id, f"{kind} interruption", None,
+                 f"{start.isoformat()} - {end.isoformat()} {reason}".strip())
+        _refresh_internship_items(s, row, programme)
+        return interruption.id
+
+
+def remove_interruption(ws: Workspace, interruption_id: int) -> None:
+    with ws.write() as s:
+        interruption = s.get(m.Interruption, interruption_id)
+        if interruption is None:
+            raise NotFound("That interruption no longer exists.", "interruption")
+        row = s.get(m.Internship, interruption.internship_id)
+        assert row is not None
+        student = student_row(s, row.student_id)
+        ws.audit(s, "remove interruption", "interruption", interruption.id, student.id, f"{row.kind} interruption",
+                 f"{interruption.start_date.isoformat()} - {interruption.end_date.isoformat()}", None)
+        row.interruptions.remove(interruption)
+        s.flush()
+        _refresh_internship_items(s, row, ws.programme_of(student))
+
+
+def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
+    clean = _validate(LITERATURE_FIELDS, changes)
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        if programme.literature_study is None:
+            raise DomainError(f"{programme.name} has no Literature Study.", "literature_study")
+        row = s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
+        if row is None:
+            row = m.LiteratureStudy(student_id=student.id, approval_status="not requested")
+            s.add(row)
+            s.flush()
+            ws.audit(s, "plan literature study", "literature_study", row.id, student.id)
+        if clean.get("approval_status") not in (None, "not requested", "requested") and not (clean.get("approval_date") or row.approval_date):
+            raise DomainError("Give the date of the Examination Board's decision.", "approval_date")
+        old: dict[str, Any] = {}
+        for field, value in clean.items():
+            current = getattr(row, field)
+            if current != value:
+                old[field] = current
+                setattr(row, field, value)
+                ws.audit(s, "change literature study", "literature_study", row.id, student.id, field, current, value)
+        dues = literature_due_dates(programme, row.start_date) if row.start_date else None
+        _sync_items(s, student.id, programme.literature_study.component, programme.literature_study.portfolio, dues)
+        refresh_ec(s, student, programme, ws.as_of())
+        return old

@@ -1,0 +1,72 @@
+"""Find programmes, cohorts and students by what the coordinator types."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.domain.programme import Programme
+from coordinator_app.store import models as m
+
+
+def find_programme(programmes: dict[str, Programme], text: str) -> Programme:
+    """A programme by its short code ("PM") or its full name, case-insensitive."""
+    wanted = text.strip().casefold()
+    for programme in programmes.values():
+        if wanted in (programme.code.casefold(), programme.name.casefold()):
+            return programme
+    matches = [p for p in programmes.values() if wanted and wanted in p.name.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    choices = "; ".join(f"{p.code} ({p.name})" for p in programmes.values())
+    raise NotFound(f"No programme '{text}'. Known programmes: {choices}.", "programme")
+
+
+def parse_cohort(text: str | int) -> int:
+    """A cohort is named by its start year: "2024" or "2024-2025" is the 2024-2025 cohort."""
+    raw = str(text).strip()
+    head = raw.split("-")[0].split("/")[0]
+    if not head.isdigit() or len(head) != 4:
+        raise DomainError(f"A cohort is its start year, like 2024 (for 2024-2025), not '{raw}'.", "cohort")
+    year = int(head)
+    if not 1990 <= year <= 2100:
+        raise DomainError(f"Cohort year {year} is out of range.", "cohort")
+    return year
+
+
+def programme_row(session: Session, code: str) -> m.Programme:
+    row = session.scalar(select(m.Programme).where(m.Programme.code == code))
+    if row is None:
+        raise NotFound(f"Programme {code} is not in this database.", "programme")
+    return row
+
+
+def cohort_row(session: Session, programme_id: int, year: int, create: bool = False) -> m.Cohort:
+    row = session.scalar(select(m.Cohort).where(m.Cohort.programme_id == programme_id, m.Cohort.start_year == year))
+    if row is None:
+        if not create:
+            raise NotFound(f"There is no {year}-{year + 1} cohort in this database.", "cohort")
+        row = m.Cohort(programme_id=programme_id, start_year=year)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def student_row(session: Session, student_id: int) -> m.Student:
+    student = session.get(m.Student, student_id)
+    if student is None:
+        raise NotFound(f"Student {student_id} does not exist (it may have been removed).", "student")
+    return student
+
+
+def student_by_number(session: Session, number: str, programme_code: str | None = None) -> m.Student:
+    query = select(m.Student).where(m.Student.student_number == number.strip())
+    if programme_code:
+        query = query.join(m.Programme).where(m.Programme.code == programme_code)
+    rows = list(session.scalars(query))
+    if not rows:
+        raise NotFound(f"No student with number {number}.", "student_number")
+    if len(rows) > 1:
+        raise DomainError(f"Student number {number} exists in more than one programme; name the programme.", "student_number")
+    return rows[0]

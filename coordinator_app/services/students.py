@@ -1,0 +1,187 @@
+"""Add, change and remove students."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.people import validate_email, validate_name, validate_student_number
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
+from coordinator_app.services.lookup import cohort_row, find_programme, programme_row, student_row
+from coordinator_app.services.snapshot import refresh_ec
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+STATUSES = ("active", "graduated", "stopped")
+
+
+@dataclass(frozen=True)
+class NewStudent:
+    programme: str              # code or name
+    cohort: int
+    student_number: str
+    first_name: str
+    last_name: str
+    email: str = ""
+    specialization: str | None = None
+
+
+def _bool(value: Any, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "ja", "true", "1", "y"):
+        return True
+    if text in ("no", "nee", "false", "0", "n", ""):
+        return False
+    raise DomainError(f"Answer yes or no for {field.replace('_', ' ')}, not '{value}'.", field)
+
+
+def _optional_number(value: Any, field: str, low: float, high: float) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(str(value).replace(",", "."))
+    except ValueError as exc:
+        raise DomainError(f"'{value}' is not a number.", field) from exc
+    if not low <= number <= high:
+        raise DomainError(f"{field.replace('_', ' ').capitalize()} must be between {low:g} and {high:g}.", field)
+    return number
+
+
+def _choice(value: Any, field: str, choices: tuple[str, ...], allow_empty: bool = True) -> str | None:
+    if value in (None, "") and allow_empty:
+        return None
+    if value not in choices:
+        raise DomainError(f"{field.replace('_', ' ').capitalize()} must be one of: {', '.join(choices)}; not '{value}'.", field)
+    return str(value)
+
+
+def _validators(programme: Programme) -> dict[str, Callable[[Any], Any]]:
+    imim = programme.imim
+    validators: dict[str, Callable[[Any], Any]] = {
+        "student_number": validate_student_number,
+        "first_name": lambda v: validate_name(v, "first_name"),
+        "last_name": lambda v: validate_name(v, "last_name"),
+        "email": validate_email,
+        "status": lambda v: _choice(v, "status", STATUSES, allow_empty=False),
+        "specialization": lambda v: _choice(v, "specialization", tuple(s.key for s in programme.specializations)),
+        "tuition_paid": lambda v: _bool(v, "tuition_paid"),
+        "enrolled": lambda v: _bool(v, "enrolled"),
+        "notes": lambda v: str(v or ""),
+    }
+    if imim:
+        validators.update({
+            "year1_university": lambda v: _choice(v, "year1_university", imim.year1_universities),
+            "year2_university": lambda v: _choice(v, "year2_university", imim.year2_universities),
+            "english_test": lambda v: _choice(v, "english_test", tuple(imim.english_tests)),
+            "english_overall": lambda v: _optional_number(v, "english_overall", 0, 700),
+            "english_lowest_section": lambda v: _optional_number(v, "english_lowest_section", 0, 700),
+            "participation_fee_paid": lambda v: _bool(v, "participation_fee_paid"),
+        })
+    return validators
+
+
+def editable_fields(programme: Programme) -> tuple[str, ...]:
+    return tuple(_validators(programme))
+
+
+def _check_capacity(session: Session, student: m.Student, programme: Programme, key: str | None) -> None:
+    """At most `capacity` (20) students per specialization per cohort."""
+    if key is None:
+        return
+    spec = programme.specialization(key)
+    assert spec is not None
+    taken = session.scalar(select(func.count()).select_from(m.Student).where(
+        m.Student.cohort_id == student.cohort_id, m.Student.specialization == key,
+        m.Student.status != "stopped", m.Student.id != student.id))
+    if (taken or 0) >= spec.capacity:
+        raise DomainError(f"{spec.name} is full: {taken} of {spec.capacity} places are taken in this cohort.", "specialization")
+
+
+def create_portfolio_defaults(session: Session, student: m.Student, programme: Programme) -> None:
+    """Academic Core items every PM student owes (first-year assignments, CV, final meeting)."""
+    if programme.academic_core is None:
+        return
+    dues = academic_core_due_dates(programme, student.cohort.start_year, None)
+    for kind, name in ACADEMIC_CORE_ITEMS:
+        session.add(m.PortfolioItem(student_id=student.id, component="academic_core", kind=kind, name=name,
+                                    due_date=dues[kind]))
+
+
+def add_student(ws: Workspace, new: NewStudent) -> int:
+    """Add a student to a programme and cohort (the cohort is created if it is new)."""
+    programme = find_programme(ws.programmes, new.programme)
+    validators = _validators(programme)
+    number = validators["student_number"](new.student_number)
+    first = validators["first_name"](new.first_name)
+    last = validators["last_name"](new.last_name)
+    email = validators["email"](new.email)
+    spec = validators["specialization"](new.specialization)
+    with ws.write() as s:
+        prog = programme_row(s, programme.code)
+        exists = s.scalar(select(m.Student.id).where(m.Student.programme_id == prog.id, m.Student.student_number == number))
+        if exists:
+            raise DomainError(f"Student number {number} is already in {programme.code}.", "student_number")
+        cohort = cohort_row(s, prog.id, new.cohort, create=True)
+        student = m.Student(programme_id=prog.id, cohort_id=cohort.id, student_number=number, first_name=first,
+                            last_name=last, email=email, status="active", tuition_paid=False, enrolled=True,
+                            participation_fee_paid=False, ec_earned=0, notes="")
+        student.cohort = cohort
+        student.programme = prog
+        s.add(student)
+        s.flush()
+        _check_capacity(s, student, programme, spec)
+        student.specialization = spec
+        create_portfolio_defaults(s, student, programme)
+        ws.audit(s, "add student", "student", student.id, student.id, "student_number", None, number)
+        return student.id
+
+
+def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
+    """Change fields of a student; returns the old values (for undo). All or nothing."""
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        validators = _validators(programme)
+        old: dict[str, Any] = {}
+        for field, raw in changes.items():
+            if field not in validators:
+                raise DomainError(f"'{field}' cannot be changed for a {programme.code} student.", field)
+            value = validators[field](raw)
+            if field == "specialization" and value != student.specialization:
+                _check_capacity(s, student, programme, value)
+            if field == "student_number" and value != student.student_number:
+                clash = s.scalar(select(m.Student.id).where(m.Student.programme_id == student.programme_id,
+                                                            m.Student.student_number == value))
+                if clash:
+                    raise DomainError(f"Student number {value} is already in {programme.code}.", "student_number")
+            current = getattr(student, field)
+            if current == value:
+                continue
+            old[field] = current
+            setattr(student, field, value)
+            ws.audit(s, "change student", "student", student.id, student.id, field, current, value)
+        if "specialization" in old or "status" in old:
+            refresh_ec(s, student, programme, ws.as_of())
+        return old
+
+
+def remove_student(ws: Workspace, student_id: int) -> None:
+    """Remove a student and their records; the audit trail stays."""
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        label = f"{student.student_number} {student.first_name} {student.last_name}"
+        ws.audit(s, "remove student", "student", student.id, student.id, "", label, None)
+        s.delete(student)
+
+
+def count_students(ws: Workspace) -> int:
+    with ws.read() as s:
+        return s.scalar(select(func.count()).select_from(m.Student)) or 0

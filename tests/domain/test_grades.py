@@ -1,0 +1,264 @@
+"""Course results: parsing what a coordinator types, pass mark, best attempt, resits, exam dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.grades import (
+    PASS_MARK, Grade, best_attempt, exam_date, format_mark, last_day_of_month, needs_resit, parse_grade,
+    resit_date, round_half_up, validate_mark,
+)
+
+
+# --- parse_grade: accepted input -------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("7,5", 7.5),
+        ("7.5", 7.5),
+        (" 8 ", 8.0),
+        ("10", 10.0),
+        ("10,0", 10.0),
+        ("1,0", 1.0),
+        ("1", 1.0),
+        ("5.4", 5.4),
+        ("5,5", 5.5),
+    ],
+)
+def test_parse_grade_accepts_comma_point_and_whole_numbers(text: str, value: float) -> None:
+    grade = parse_grade(text)
+    assert grade.value == value
+    assert grade.no_show is False
+
+
+@pytest.mark.parametrize("text", ["ns", "NS", "Ns", " ns "])
+def test_parse_grade_accepts_no_show_in_any_case(text: str) -> None:
+    grade = parse_grade(text)
+    assert grade.no_show is True
+    assert grade.value is None
+    assert str(grade) == "NS"
+
+
+# --- parse_grade: rejected input -------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "from 1.0 to 10.0"),
+        ("   ", "from 1.0 to 10.0"),
+        ("abc", "not a grade"),
+        ("7.75.1", "not a grade"),
+        ("7,5,1", "not a grade"),
+        ("-3", "not a grade"),
+        ("7,", "not a grade"),
+        (",5", "not a grade"),
+        ("7.75", "at most one decimal"),
+        ("5,45", "at most one decimal"),
+        ("11", "between 1.0 and 10.0"),
+        ("0.5", "between 1.0 and 10.0"),
+        ("0", "between 1.0 and 10.0"),
+        ("10.1", "between 1.0 and 10.0"),
+        ("10,05", "between 1.0 and 10.0"),
+    ],
+)
+def test_parse_grade_rejects_with_a_clear_message(text: str, words: str) -> None:
+    with pytest.raises(DomainError) as info:
+        parse_grade(text)
+    assert words in str(info.value)
+    assert info.value.field == "grade"
+
+
+def test_parse_grade_rejection_message_for_garbage_says_what_is_allowed() -> None:
+    with pytest.raises(DomainError) as info:
+        parse_grade("abc")
+    message = str(info.value)
+    assert "'abc'" in message
+    assert "1.0 to 10.0" in message
+    assert "NS" in message
+
+
+def test_parse_grade_out_of_range_message_repeats_the_input() -> None:
+    with pytest.raises(DomainError) as info:
+        parse_grade("11")
+    assert "11 is outside that range" in str(info.value)
+
+
+def test_parse_grade_uses_the_given_field_name() -> None:
+    with pytest.raises(DomainError) as info:
+        parse_grade("abc", field="resit_grade")
+    assert info.value.field == "resit_grade"
+
+
+def test_domain_error_is_a_value_error_with_message() -> None:
+    err = DomainError("something wrong", "grade")
+    assert isinstance(err, ValueError)
+    assert err.message == "something wrong"
+    assert str(err) == "something wrong"
+
+
+# --- Grade --------------------------------------------------------------------------------------
+
+def test_pass_mark_is_5_5() -> None:
+    assert PASS_MARK == 5.5
+    assert not parse_grade("5,4").passed()
+    assert parse_grade("5,5").passed()
+    assert parse_grade("10").passed()
+    assert not parse_grade("1").passed()
+    assert not parse_grade("NS").passed()
+
+
+def test_grade_passed_with_other_pass_mark() -> None:
+    assert Grade(6.0).passed(6.0)
+    assert not Grade(5.9).passed(6.0)
+
+
+def test_grade_is_either_value_or_no_show() -> None:
+    with pytest.raises(ValueError):
+        Grade(7.0, no_show=True)
+    with pytest.raises(ValueError):
+        Grade(None)
+
+
+def test_grade_str_shows_one_decimal() -> None:
+    assert str(Grade(8.0)) == "8.0"
+    assert str(Grade(7.5)) == "7.5"
+    assert format_mark(None) == ""
+    assert format_mark(6.0) == "6.0"
+
+
+# --- best attempt and resits --------------------------------------------------------------------
+
+def test_best_attempt_picks_highest_mark() -> None:
+    attempts = [Grade(4.0), Grade(6.5), Grade(5.9)]
+    assert best_attempt(attempts) == Grade(6.5)
+
+
+def test_best_attempt_ignores_no_show_when_a_mark_exists() -> None:
+    assert best_attempt([Grade(None, no_show=True), Grade(3.0)]) == Grade(3.0)
+    assert best_attempt([Grade(5.0), Grade(None, no_show=True)]) == Grade(5.0)
+
+
+def test_best_attempt_no_show_only_when_nothing_else() -> None:
+    best = best_attempt([Grade(None, no_show=True), Grade(None, no_show=True)])
+    assert best is not None and best.no_show
+
+
+def test_best_attempt_of_nothing_is_none() -> None:
+    assert best_attempt([]) is None
+
+
+def test_best_attempt_failed_then_passed_resit() -> None:
+    best = best_attempt([parse_grade("4,8"), parse_grade("6,1")])
+    assert best is not None and best.value == 6.1 and best.passed()
+
+
+def test_needs_resit() -> None:
+    assert needs_resit(parse_grade("5,4"))
+    assert needs_resit(parse_grade("NS"))
+    assert needs_resit(parse_grade("1"))
+    assert not needs_resit(parse_grade("5,5"))
+    assert not needs_resit(parse_grade("9"))
+
+
+# --- exam and resit dates -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("cohort", "month", "year", "expected"),
+    [
+        (2024, 9, 1, date(2024, 9, 30)),
+        (2024, 10, 1, date(2024, 10, 31)),
+        (2024, 11, 1, date(2024, 11, 30)),
+        (2024, 12, 1, date(2024, 12, 31)),
+        (2024, 1, 1, date(2025, 1, 31)),
+        (2024, 2, 1, date(2025, 2, 28)),
+        (2024, 8, 1, date(2025, 8, 31)),
+        (2024, 2, 2, date(2026, 2, 28)),
+        (2024, 12, 2, date(2025, 12, 31)),
+        (2027, 2, 1, date(2028, 2, 29)),   # leap year
+    ],
+)
+def test_exam_date_is_last_day_of_course_month(cohort: int, month: int, year: int, expected: date) -> None:
+    assert exam_date(cohort, month, year) == expected
+
+
+def test_exam_date_default_is_year_one() -> None:
+    assert exam_date(2024, 1) == date(2025, 1, 31)
+
+
+@pytest.mark.parametrize(
+    ("exam", "resit_month", "expected"),
+    [
+        (date(2024, 10, 31), 1, date(2025, 1, 31)),
+        (date(2024, 9, 30), 1, date(2025, 1, 31)),
+        (date(2024, 12, 31), 1, date(2025, 1, 31)),
+        (date(2025, 1, 31), None, date(2025, 2, 28)),
+        (date(2024, 12, 31), None, date(2025, 1, 31)),
+        (date(2024, 1, 31), None, date(2024, 2, 29)),
+        (date(2025, 1, 31), 3, date(2025, 3, 31)),
+        (date(2025, 1, 31), 1, date(2026, 1, 31)),   # same month: the next year's
+    ],
+)
+def test_resit_date(exam: date, resit_month: int | None, expected: date) -> None:
+    assert resit_date(exam, resit_month) == expected
+
+
+def test_last_day_of_month() -> None:
+    assert last_day_of_month(2024, 2) == date(2024, 2, 29)
+    assert last_day_of_month(2025, 2) == date(2025, 2, 28)
+    assert last_day_of_month(2025, 4) == date(2025, 4, 30)
+    assert last_day_of_month(2025, 12) == date(2025, 12, 31)
+
+
+# --- rounding -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (7.25, 7.3),
+        (7.35, 7.4),
+        (6.45, 6.5),
+        (5.45, 5.5),
+        (5.44, 5.4),
+        (7.0, 7.0),
+        (9.95, 10.0),
+    ],
+)
+def test_round_half_up(value: float, expected: float) -> None:
+    assert round_half_up(value) == expected
+
+
+def test_round_half_up_differs_from_builtin_round() -> None:
+    # the builtin rounds 7.25 to 7.2 (half to even); the Examination Board rounds every half up.
+    assert round(7.25, 1) == 7.2
+    assert round_half_up(7.25) == 7.3
+    # a sum that should be 5.45 but is 5.449999... in floating point
+    total = 0.1 * 5.0 + 0.7 * 5.5 + 0.2 * 5.5
+    assert round(total, 1) == 5.4
+    assert round_half_up(round(total, 9)) == 5.5
+
+
+def test_round_half_up_other_places() -> None:
+    assert round_half_up(7.245, 2) == 7.25
+    assert round_half_up(7.5, 0) == 8.0
+
+
+# --- validate_mark ------------------------------------------------------------------------------
+
+def test_validate_mark_accepts_none_and_one_decimal() -> None:
+    assert validate_mark(None, "practical") is None
+    assert validate_mark(7.5, "practical") == 7.5
+    assert validate_mark(1.0, "practical") == 1.0
+    assert validate_mark(10.0, "practical") == 10.0
+
+
+@pytest.mark.parametrize(("value", "words"), [(10.5, "between 1.0 and 10.0"), (0.9, "between 1.0 and 10.0"),
+                                              (7.25, "at most one decimal")])
+def test_validate_mark_rejects(value: float, words: str) -> None:
+    with pytest.raises(DomainError) as info:
+        validate_mark(value, "presentation")
+    assert words in str(info.value)
+    assert info.value.field == "presentation"
