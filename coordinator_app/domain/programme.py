@@ -331,8 +331,11 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         lp = "literature_study."
         mark = r.table(raw, "mark", lp)
         assert mark is not None
+        comp = r.get(raw, "component", lp, str)
+        if comp not in component_keys:
+            raise r.fail(f"{lp}component", f"names no component: {comp!r}")
         literature = LiteratureStudyRules(
-            component=r.get(raw, "component", lp, str), ec=r.get(raw, "ec", lp, int),
+            component=comp, ec=r.get(raw, "ec", lp, int),
             weeks=r.get(raw, "weeks", lp, int), assessor_min_rank=r.get(raw, "assessor_min_rank", lp, str),
             portfolio=_portfolio(r, r.tables(raw, "portfolio", lp), f"{lp}portfolio"),
             mark=_weights(r, mark, f"{lp}mark.", ("outline", "report", "presentation")),
@@ -346,8 +349,11 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         m = re.fullmatch(r"(\d\d)-(\d\d)", due)
         if not m or not (1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31):
             raise r.fail(f"{ap}first_year_assignments_due", f"must be MM-DD, not {due!r}")
+        comp = r.get(raw, "component", ap, str)
+        if comp not in component_keys:
+            raise r.fail(f"{ap}component", f"names no component: {comp!r}")
         academic_core = AcademicCoreRules(
-            component=r.get(raw, "component", ap, str), ec=r.get(raw, "ec", ap, int),
+            component=comp, ec=r.get(raw, "ec", ap, int),
             min_mentor_meetings=r.get(raw, "min_mentor_meetings", ap, int),
             first_year_assignments_due=(int(m[1]), int(m[2])),
         )

@@ -1,0 +1,190 @@
+"""Command line: `coordinator-app [--db PATH] [COMMAND ...]`. No command starts the window."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from coordinator_app import __version__
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from exc
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coordinator-app",
+        description="Coordinator App: student progress for (bio)medical master's programmes. "
+                    "Without a command it opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
+    parser.add_argument("--db", type=Path, help="database file (default: the one in your user data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="create a realistic synthetic database to try the app")
+    demo.add_argument("--db", type=Path, dest="sub_db", help="new database file to write")
+    demo.add_argument("--students", type=_positive, default=200, help="number of students (default 200)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
+    demo.add_argument("--as-of", type=_date, default=None, help="the demo's 'today' (default: today)")
+
+    att = sub.add_parser("attention", help="list overdue and soon-due items")
+    att.add_argument("--db", type=Path, dest="sub_db")
+    att.add_argument("--as-of", type=_date, default=None, help="the date to look from (default: today)")
+    att.add_argument("--within", type=_positive, default=14, help="days ahead that count as due soon (default 14)")
+    att.add_argument("--programme", help="programme code or name (default: all)")
+    att.add_argument("--cohort", help="cohort start year, e.g. 2024 for 2024-2025 (default: all)")
+    att.add_argument("--format", choices=("text", "csv"), default="text")
+
+    chk = sub.add_parser("check", help="schema version, integrity check and rule violations")
+    chk.add_argument("--db", type=Path, dest="sub_db")
+
+    from coordinator_app.commands import register_all
+
+    parser.set_defaults(extra_handlers=register_all(sub))
+    return parser
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """The database a command works on: its own --db, the global --db, or the default one."""
+    from coordinator_app.paths import default_database_path
+
+    return getattr(args, "sub_db", None) or args.db or default_database_path()
+
+
+def open_workspace(path: Path, must_exist: bool = True):  # type: ignore[no-untyped-def]
+    from coordinator_app.services.workspace import Workspace
+
+    if must_exist and not path.exists():
+        raise UserError(f"There is no database at {path}. Create one with: coordinator-app demo --db {path}")
+    return Workspace.open(path)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from coordinator_app.services.demo import build_demo
+
+    path = database_path(args)
+    if path.exists() and path.stat().st_size > 0:
+        raise UserError(f"{path} already exists; the demo writes a new database. Choose another --db path.")
+    started = time.perf_counter()
+    summary = build_demo(path, students=args.students, seed=args.seed, as_of=args.as_of)
+    took = time.perf_counter() - started
+    print(f"Demo database {path}: {summary} in {took:.1f} s")
+    return 0
+
+
+def cmd_attention(args: argparse.Namespace) -> int:
+    from coordinator_app.services.attention import attention_items
+    from coordinator_app.services.lookup import find_programme, parse_cohort
+
+    ws = open_workspace(database_path(args))
+    try:
+        programme = find_programme(ws.programmes, args.programme).code if args.programme else None
+        cohort = parse_cohort(args.cohort) if args.cohort else None
+        as_of = args.as_of or ws.as_of()
+        items = attention_items(ws, as_of, args.within, programme, cohort)
+    finally:
+        ws.close()
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["due", "status", "days", "student_number", "name", "programme", "cohort", "component", "item"])
+        for i in items:
+            writer.writerow([i.due.isoformat(), i.urgency.value, i.days_from(as_of), i.student_number, i.student_name,
+                             i.programme, i.cohort, i.component, i.what])
+        return 0
+    if not items:
+        print(f"Nothing overdue or due within {args.within} days of {as_of:%d-%m-%Y}.")
+        return 0
+    overdue = sum(1 for i in items if i.urgency.value == "overdue")
+    print(f"As of {as_of:%a %d-%m-%Y}: {overdue} overdue, {len(items) - overdue} due within {args.within} days")
+    for i in items:
+        days = i.days_from(as_of)
+        when = f"{-days}d late" if days < 0 else ("today" if days == 0 else f"in {days}d")
+        print(f"{i.due:%d-%m-%Y}  {when:>9}  {i.student_number:<10} {i.student_name[:28]:<28} "
+              f"{i.programme:<4} {i.cohort}  {i.component}: {i.what}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from coordinator_app.services.checks import run_checks
+
+    path = database_path(args)
+    ws = open_workspace(path)
+    try:
+        report = run_checks(ws)
+    finally:
+        ws.close()
+    print(f"Database:   {path}")
+    print(f"Schema:     {report.schema} (latest {report.latest_schema})")
+    print(f"Integrity:  {report.integrity}")
+    print(f"Students:   {report.students}")
+    if report.violations:
+        print(f"Rule violations: {len(report.violations)}")
+        for line in report.violations:
+            print(f"  - {line}")
+    else:
+        print("Rule violations: none")
+    return 0 if report.ok else 1
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from coordinator_app.ui.app import run
+
+    return run(database_path(args))
+
+
+COMMANDS = {"demo": cmd_demo, "attention": cmd_attention, "check": cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
+    from coordinator_app.store.errors import DatabaseProblem
+
+    try:
+        handlers = {**args.extra_handlers, **COMMANDS}
+        handler = handlers.get(args.command or "", cmd_gui)
+        return handler(args)
+    except (UserError, DomainError, DatabaseProblem) as exc:
+        print(f"coordinator-app: {exc}", file=sys.stderr)
+        return 1
+    except ProgrammeDefinitionError as exc:
+        print(f"coordinator-app: a programme definition is malformed: {exc}", file=sys.stderr)
+        return 1
+    except PermissionError as exc:
+        print(f"coordinator-app: no permission to use {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # Output piped into `head` or similar that stopped reading: not an error.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("coordinator-app: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

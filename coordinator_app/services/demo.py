@@ -1,0 +1,376 @@
+"""`demo`: a realistic synthetic database, deterministic for a seed and a date.
+
+Several cohorts of both programmes, every component at the stage it would be on `as_of`,
+some items overdue, some students graduated or stopped. Written with Core bulk inserts
+(performance.md s.4): 10,000 students take seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from coordinator_app.domain.grades import Grade, exam_date, resit_date
+from coordinator_app.domain.graduation import ceremony_month, graduation_date
+from coordinator_app.domain.internships import Period
+from coordinator_app.domain.progress import OptionalCourse
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.student import (
+    ACADEMIC_CORE_ITEMS, InternshipSnapshot, ItemSnapshot, LiteratureSnapshot, StudentSnapshot,
+    academic_core_due_dates, evaluate, internship_due_dates, internship_schedule, literature_due_dates,
+)
+from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST_NAMES, MEETING_TOPICS, PEOPLE, TOPICS
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+
+def _ascii(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and (c.isalnum() or c == " ")).replace(" ", "").lower()
+
+
+@dataclass
+class _Tables:
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def add(self, table: str, **values: Any) -> int:
+        next_id = self.ids.get(table, 0) + 1
+        self.ids[table] = next_id
+        values["id"] = next_id
+        self.rows.setdefault(table, []).append(values)
+        return next_id
+
+
+class _DemoBuilder:
+    def __init__(self, ws: Workspace, seed: int, as_of: date) -> None:
+        self.ws = ws
+        self.rng = random.Random(seed)
+        self.as_of = as_of
+        self.t = _Tables()
+        with ws.read() as s:
+            self.programme_ids = {p.code: p.id for p in s.scalars(select(m.Programme))}
+            self.course_ids = {(c.programme_id, c.code): c.id for c in s.scalars(select(m.Course))}
+        self.cohort_ids: dict[tuple[str, int], int] = {}
+        self.stats = {"graduated": 0, "stopped": 0}
+        self.placed: dict[tuple[str, int, str], int] = {}
+
+    # -- helpers ---------------------------------------------------------------------------
+    def cohort(self, code: str, year: int) -> int:
+        key = (code, year)
+        if key not in self.cohort_ids:
+            self.cohort_ids[key] = self.t.add("cohort", programme_id=self.programme_ids[code], start_year=year)
+        return self.cohort_ids[key]
+
+    def specialization(self, programme: Programme, cohort_year: int) -> str | None:
+        """Keep the 20-place limit: a student beyond it has no specialization yet."""
+        open_places = [sp for sp in programme.specializations
+                       if self.placed.get((programme.code, cohort_year, sp.key), 0) < sp.capacity]
+        if not open_places:
+            return None
+        choice = self.rng.choice(open_places)
+        key = (programme.code, cohort_year, choice.key)
+        self.placed[key] = self.placed.get(key, 0) + 1
+        return choice.key
+
+    def grade(self, fail_rate: float = 0.12) -> Grade:
+        r = self.rng.random()
+        if r < 0.03:
+            return Grade(None, no_show=True)
+        if r < fail_rate:
+            return Grade(round(self.rng.uniform(3.0, 5.4), 1))
+        return Grade(round(min(10.0, max(5.5, self.rng.gauss(7.2, 0.9))), 1))
+
+    def mark(self) -> float:
+        return round(min(10.0, max(5.5, self.rng.gauss(7.6, 0.8))), 1)
+
+    def received(self, due: date | None, reliability: float = 0.92) -> date | None:
+        """Items whose due date has passed are usually in; a few stay overdue."""
+        if due is None or due > self.as_of + timedelta(days=3):
+            return None
+        if due < self.as_of - timedelta(days=120):
+            reliability = max(reliability, 0.995)   # long past: chased and in, nearly always
+        if self.rng.random() < reliability:
+            day = due - timedelta(days=self.rng.randint(0, 6))
+            return min(day, self.as_of)
+        return None
+
+    # -- one student ---------------------------------------------------------------------------
+    def student(self, index: int, programme: Programme, cohort_year: int) -> None:
+        rng = self.rng
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if programme.is_imim:
+            number = f"s{3100000 + index}"
+            email = f"{_ascii(first)}.{_ascii(last)}@student.rug.nl"
+        else:
+            number = f"{2600000 + index}"
+            email = f"{_ascii(first)}.{_ascii(last)}@student.vu.nl"
+        stopped = rng.random() < 0.03
+        spec = self.specialization(programme, cohort_year)
+        pid = self.programme_ids[programme.code]
+        sid = self.t.add(
+            "student", programme_id=pid, cohort_id=self.cohort(programme.code, cohort_year), student_number=number,
+            first_name=first, last_name=last, email=email, status="stopped" if stopped else "active",
+            specialization=spec, tuition_paid=rng.random() < 0.95, enrolled=not stopped, ec_earned=0,
+            year1_university=None, year2_university=None, english_test=None, english_overall=None,
+            english_lowest_section=None, participation_fee_paid=False, notes="",
+        )
+        row = self.t.rows["student"][-1]
+        results = self.courses(sid, pid, programme, cohort_year, spec)
+        optional: tuple[OptionalCourse, ...] = ()
+        internships: dict[str, InternshipSnapshot] = {}
+        literature = None
+        meetings: tuple[date, ...] = ()
+        core_items: tuple[ItemSnapshot, ...] = ()
+        graduation = None
+        if programme.is_imim:
+            self.imim_facts(row, programme)
+        else:
+            optional = self.optional_courses(sid, pid, cohort_year)
+            compulsory_passed = sum(1 for code in programme.compulsory_course_codes
+                                    if any(g.passed() for g in results.get(code, [])))
+            internships = self.internships(sid, programme, cohort_year, compulsory_passed)
+            literature = self.literature(sid, programme, cohort_year)
+            meetings = self.mentor(sid, cohort_year, first)
+        graduation = self.graduation_plan(sid, programme, cohort_year)
+        if not programme.is_imim:
+            core_items = self.academic_core(sid, programme, cohort_year, graduation)
+        snap = StudentSnapshot(
+            cohort_year=cohort_year, status=row["status"], specialization=spec, tuition_paid=row["tuition_paid"],
+            results=results, optional_courses=optional, internships=internships, literature=literature,
+            mentor_meetings=meetings, academic_core_items=core_items, graduation=graduation,
+            year1_university=row["year1_university"], year2_university=row["year2_university"],
+            english_test=row["english_test"], english_overall=row["english_overall"],
+            english_lowest_section=row["english_lowest_section"], participation_fee_paid=row["participation_fee_paid"],
+        )
+        ev = evaluate(programme, snap, self.as_of)
+        row["ec_earned"] = ev.ec_total
+        if stopped:
+            self.stats["stopped"] += 1
+        elif graduation and ev.ec_total >= programme.total_ec and graduation_date(*graduation) <= self.as_of:
+            row["status"] = "graduated"
+            self.stats["graduated"] += 1
+
+    def courses(self, sid: int, pid: int, programme: Programme, cohort_year: int, spec: str | None) -> dict[str, list[Grade]]:
+        results: dict[str, list[Grade]] = {}
+        for course in programme.courses:
+            if course.component == "optional" or course.month is None:
+                continue
+            if course.specialization and course.specialization != spec:
+                continue
+            first_exam = exam_date(cohort_year, course.month, course.year)
+            if first_exam > self.as_of:
+                continue
+            grades = []
+            attempt, when = 1, first_exam
+            while when <= self.as_of:
+                grade = self.grade(0.12 if attempt == 1 else 0.05)
+                self.t.add("course_result", student_id=sid, course_id=self.course_ids[(pid, course.code)], attempt=attempt,
+                           exam_date=when, grade=grade.value, no_show=grade.no_show, registered_on=when + timedelta(days=10))
+                grades.append(grade)
+                if grade.passed() or attempt >= 3:
+                    break
+                attempt, when = attempt + 1, resit_date(when, course.resit_month)
+                if when > self.as_of:   # registered for the resit automatically, no result yet
+                    self.t.add("course_result", student_id=sid, course_id=self.course_ids[(pid, course.code)],
+                               attempt=attempt, exam_date=when, grade=None, no_show=False, registered_on=None)
+            results[course.code] = grades
+        return results
+
+    def optional_courses(self, sid: int, pid: int, cohort_year: int) -> tuple[OptionalCourse, ...]:
+        out = []
+        for n, code in enumerate(("PM-OPT-PROT", "PM-OPT-CARD")):
+            decided = date(cohort_year, 10, 15) + timedelta(days=30 * n)
+            if decided > self.as_of:
+                break
+            status = "approved" if self.rng.random() < 0.95 else "requested"
+            self.t.add("optional_course_approval", student_id=sid, course_id=self.course_ids[(pid, code)], status=status,
+                       decided_on=decided if status == "approved" else None, external=False, credit_form_received=False)
+            when = date(cohort_year + 1, 5 + n, 28)
+            grades: tuple[Grade, ...] = ()
+            if when <= self.as_of and status == "approved":
+                grade = self.grade(0.05)
+                self.t.add("course_result", student_id=sid, course_id=self.course_ids[(pid, code)], attempt=1,
+                           exam_date=when, grade=grade.value, no_show=grade.no_show, registered_on=when + timedelta(days=10))
+                grades = (grade,)
+            out.append(OptionalCourse(code, 6, status == "approved", False, False, grades))
+        return tuple(out)
+
+    def internships(self, sid: int, programme: Programme, cohort_year: int, compulsory_passed: int) -> dict[str, InternshipSnapshot]:
+        rules = programme.internships
+        assert rules is not None
+        out = {}
+        rng = self.rng
+        starts = {"minor": date(cohort_year + 1, 3, 3) + timedelta(days=rng.randint(0, 45)),
+                  "major": date(cohort_year + 1, 9, 1) + timedelta(days=rng.randint(0, 75))}
+        umc_minor = rng.random() < 0.6
+        for kind, start in starts.items():
+            if start - timedelta(days=100) > self.as_of:
+                continue
+            if kind == "minor" and compulsory_passed < 4 and rng.random() < 0.7:
+                continue
+            host, dept, umc = rng.choice(HOSTS)
+            country, code, notified = "Netherlands", None, False
+            if kind == "minor":
+                umc = umc_minor
+            else:
+                umc = umc if umc_minor else True
+                if rng.random() < 0.25:
+                    host, country, code = rng.choice(ABROAD)
+                    dept, umc, notified = "Research group", False if umc_minor else True, rng.random() < 0.8
+            approved = start <= self.as_of + timedelta(days=20) and rng.random() < 0.985
+            status = "approved" if approved else ("requested" if start - timedelta(days=60) <= self.as_of else "not requested")
+            periods = []
+            if rng.random() < 0.25:
+                p0 = start + timedelta(days=rng.randint(20, 60))
+                periods.append(Period(p0, p0 + timedelta(days=rng.choice((6, 13)))))
+            part_time = 100 if rng.random() < 0.9 else 80
+            plan = internship_schedule(programme, kind, start, part_time, periods)
+            dues = internship_due_dates(programme, plan)
+            finished = plan.planned_end + timedelta(days=21) <= self.as_of
+            marks = (self.mark(), self.mark(), self.mark(), self.mark()) if finished else (None, None, None, None)
+            assessor_rank = rng.choice(("UD", "UD", "UHD", "HL")) if rng.random() < 0.98 else "postdoc"
+            iid = self.t.add(
+                "internship", student_id=sid, kind=kind, host=host, department=dept, topic=rng.choice(TOPICS),
+                is_umc=umc, country=country, travel_code=code, international_office_notified=notified,
+                approval_status=status, approval_date=(start - timedelta(days=rng.randint(10, 40))) if approved else None,
+                start_date=start, part_time_percent=part_time, daily_supervisor=rng.choice(PEOPLE), daily_supervisor_rank="postdoc",
+                second_supervisor=rng.choice(PEOPLE), second_supervisor_rank="UHD", assessor=rng.choice(PEOPLE),
+                assessor_rank=assessor_rank,
+                assessor_location=rng.choice(("VUmc", "AMC")), practical_mark=marks[0], supervisor_report_mark=marks[1],
+                assessor_report_mark=marks[2], presentation_mark=marks[3],
+                marks_registered_on=plan.planned_end + timedelta(days=21) if finished else None,
+            )
+            for p in periods:
+                self.t.add("interruption", internship_id=iid, start_date=p.start, end_date=p.end, reason="Optional course")
+            items = self.items(sid, f"{kind}_internship", rules.portfolio, dues, 0.99 if finished else 0.9)
+            out[kind] = InternshipSnapshot(kind, start, part_time, tuple(periods), umc, country, code, status,
+                                           self.t.rows["internship"][-1]["assessor_rank"], *marks,
+                                           marks_registered_on=self.t.rows["internship"][-1]["marks_registered_on"],
+                                           portfolio=items)
+        return out
+
+    def items(self, sid: int, component: str, rules, dues: dict[str, date], reliability: float) -> tuple[ItemSnapshot, ...]:  # type: ignore[no-untyped-def]
+        out = []
+        for rule in rules:
+            due = dues.get(rule.kind)
+            got = self.received(due, reliability)
+            self.t.add("portfolio_item", student_id=sid, component=component, kind=rule.kind, name=rule.name,
+                       due_date=due, received_date=got, note="")
+            out.append(ItemSnapshot(rule.kind, rule.name, due, got))
+        return tuple(out)
+
+    def literature(self, sid: int, programme: Programme, cohort_year: int) -> LiteratureSnapshot | None:
+        rules = programme.literature_study
+        assert rules is not None
+        start = date(cohort_year + 2, 2, 2) + timedelta(days=self.rng.randint(0, 90))
+        if start - timedelta(days=60) > self.as_of:
+            return None
+        approved = start <= self.as_of + timedelta(days=14) and self.rng.random() < 0.985
+        dues = literature_due_dates(programme, start)
+        finished = start + timedelta(weeks=rules.weeks + 4) <= self.as_of
+        marks = (self.mark(), self.mark(), self.mark(), self.mark()) if finished else (None, None, None, None)
+        status = "approved" if approved else "requested"
+        self.t.add("literature_study", student_id=sid, subject=self.rng.choice(TOPICS), supervisor=self.rng.choice(PEOPLE),
+                   assessor=self.rng.choice(PEOPLE), assessor_rank=self.rng.choice(("UD", "UHD", "HL")), approval_status=status,
+                   approval_date=start - timedelta(days=14) if approved else None, start_date=start,
+                   outline_mark=marks[0], supervisor_report_mark=marks[1], assessor_report_mark=marks[2],
+                   presentation_mark=marks[3], marks_registered_on=start + timedelta(weeks=rules.weeks + 4) if finished else None)
+        items = self.items(sid, rules.component, rules.portfolio, dues, 0.99 if finished else 0.9)
+        return LiteratureSnapshot(start, status, self.t.rows["literature_study"][-1]["assessor_rank"], *marks,
+                                  marks_registered_on=self.t.rows["literature_study"][-1]["marks_registered_on"],
+                                  portfolio=items)
+
+    def mentor(self, sid: int, cohort_year: int, first: str) -> tuple[date, ...]:
+        self.t.add("mentor", student_id=sid, name=self.rng.choice(PEOPLE), organisation=self.rng.choice(HOSTS)[0],
+                   email=f"mentor{sid}@example.org")
+        meetings = []
+        for n in range(self.rng.choice((1, 2, 2, 3))):
+            when = date(cohort_year, 11, 1) + timedelta(days=self.rng.randint(0, 300) + 250 * n)
+            if when > self.as_of:
+                break
+            self.t.add("mentor_meeting", student_id=sid, meeting_date=when, topic=self.rng.choice(MEETING_TOPICS), notes="")
+            meetings.append(when)
+        return tuple(meetings)
+
+    def academic_core(self, sid: int, programme: Programme, cohort_year: int, graduation: tuple[int, int] | None) -> tuple[ItemSnapshot, ...]:
+        dues = academic_core_due_dates(programme, cohort_year, graduation)
+        out = []
+        for kind, name in ACADEMIC_CORE_ITEMS:
+            got = self.received(dues[kind], 0.93)
+            self.t.add("portfolio_item", student_id=sid, component="academic_core", kind=kind, name=name,
+                       due_date=dues[kind], received_date=got, note="")
+            out.append(ItemSnapshot(kind, name, dues[kind], got))
+        return tuple(out)
+
+    def graduation_plan(self, sid: int, programme: Programme, cohort_year: int) -> tuple[int, int] | None:
+        if date(cohort_year + 2, 3, 1) > self.as_of:
+            return None
+        month = self.rng.choice((6, 7, 8, 8, 9, 10, 11, 12))
+        year = cohort_year + 2
+        cy, cm = ceremony_month(year, month, programme.graduation)
+        self.t.add("graduation_plan", student_id=sid, planned_year=year, planned_month=month, ceremony_year=cy,
+                   ceremony_month=cm, attends_ceremony=self.rng.random() < 0.9, graduated_on=None)
+        return (year, month)
+
+    def imim_facts(self, row: dict[str, Any], programme: Programme) -> None:
+        rules = programme.imim
+        assert rules is not None
+        rng = self.rng
+        y1 = rng.choice(rules.year1_universities)
+        y2 = rng.choice([u for u in rules.year2_universities if u != y1] or list(rules.year2_universities))
+        if rng.random() < 0.02:
+            y2 = y1 if y1 in rules.year2_universities else y2
+        test = rng.choice(list(rules.english_tests.values()))
+        row.update(year1_university=y1, year2_university=y2, english_test=test.kind,
+                   participation_fee_paid=rng.random() < 0.95)
+        if test.overall is not None and test.section is not None:
+            row["english_overall"] = round(test.overall * rng.uniform(1.0, 1.15), 1 if test.overall < 10 else 0)
+            row["english_lowest_section"] = round(test.section * rng.uniform(0.97 if rng.random() < 0.03 else 1.0, 1.1),
+                                                  1 if test.section < 10 else 0)
+
+    # -- all ---------------------------------------------------------------------------
+    def build(self, students: int) -> None:
+        y0 = self.as_of.year if self.as_of.month >= 9 else self.as_of.year - 1
+        pm = self.ws.programmes.get("PM")
+        imim = self.ws.programmes.get("IMIM")
+        pm_cohorts = [y0 - 3, y0 - 2, y0 - 2, y0 - 1, y0 - 1, y0]
+        imim_cohorts = [y0 - 2, y0 - 1, y0]
+        for i in range(students):
+            if imim is not None and (pm is None or self.rng.random() < 0.3):
+                self.student(i, imim, self.rng.choice(imim_cohorts))
+            elif pm is not None:
+                self.student(i, pm, self.rng.choice(pm_cohorts))
+
+    def write(self) -> None:
+        order = ("cohort", "student", "course_result", "optional_course_approval", "internship", "interruption",
+                 "literature_study", "portfolio_item", "mentor", "mentor_meeting", "graduation_plan")
+        tables = m.Base.metadata.tables
+        with self.ws.write() as s:
+            for name in order:
+                rows = self.t.rows.get(name)
+                if rows:
+                    s.execute(insert(tables[name]), rows)
+            s.add(m.AuditEntry(at=datetime.now(), os_user=self.ws.user, action="demo database",
+                               student_id=None, entity="database", entity_id=None, field="students",
+                               old_value=None, new_value=str(len(self.t.rows.get("student", [])))))
+
+
+def build_demo(path: Path, students: int = 200, seed: int = 1, as_of: date | None = None) -> str:
+    """Create a new demo database at `path`; returns a one-line summary."""
+    ws = Workspace.open(path)
+    try:
+        builder = _DemoBuilder(ws, seed, as_of or date.today())
+        builder.build(students)
+        builder.write()
+    finally:
+        ws.close()
+    n = len(builder.t.rows.get("student", []))
+    cohorts = len(builder.cohort_ids)
+    return (f"{n} students in {cohorts} cohorts, {builder.stats['graduated']} graduated, "
+            f"{builder.stats['stopped']} stopped, {len(builder.t.rows.get('portfolio_item', []))} portfolio items")
