@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
 from coordinator_app.domain.graduation import submission_deadline
-from coordinator_app.services.snapshot import evaluate_student
+from coordinator_app.domain.student import evaluate
+from coordinator_app.services.snapshot import snapshots
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -119,16 +120,19 @@ def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort) ->
         (m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month) <=
         (limit + timedelta(days=62)).year * 100 + (limit + timedelta(days=62)).month,
         (m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month) >= earliest.year * 100 + earliest.month)
-    out = []
+    due: list[tuple[object, date]] = []
     for r in s.execute(_student_filter(query, programme_code, cohort)):
         year, month, programme_id = r[6:9]
-        programme = ws.programmes[r[4]]
-        deadline = submission_deadline(year, month, programme.graduation, schedule.get((programme_id, year, month)))
-        if deadline > limit or deadline < as_of - timedelta(days=31):
-            continue
-        student = s.get(m.Student, r[0])
-        assert student is not None
-        ready = evaluate_student(s, student, programme, as_of).readiness
+        deadline = submission_deadline(year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month)))
+        if as_of - timedelta(days=31) <= deadline <= limit:
+            due.append((r, deadline))
+    students = list(s.scalars(select(m.Student).options(joinedload(m.Student.cohort))
+                              .where(m.Student.id.in_([r[0] for r, _ in due])))) if due else []
+    snaps = snapshots(s, students)
+    out = []
+    for r, deadline in due:
+        year, month = r[6:8]
+        ready = evaluate(ws.programmes[r[4]], snaps[r[0]], as_of).readiness
         if not ready.ready:
             shown = "; ".join(ready.blockers[:3]) + (f" (+{len(ready.blockers) - 3} more)" if len(ready.blockers) > 3 else "")
             out.append(_item(ws, r, deadline, "graduation", f"graduation {year}-{month:02d} not ready: {shown}", as_of, within))
