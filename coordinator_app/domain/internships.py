@@ -9,19 +9,11 @@ from datetime import date, timedelta
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.programme import InternshipKind, PortfolioRule
+from coordinator_app.domain.ranks import RANKS, rank_at_least  # noqa: F401 - re-exported
 
 TRAVEL_CODES = ("green", "yellow", "orange", "red")
 APPROVAL_STATUSES = ("not requested", "requested", "approved", "rejected")
 
-# Academic ranks from low to high; an assessor must be at least assistant professor (UD).
-RANKS: dict[str, str] = {
-    "phd": "PhD candidate",
-    "postdoc": "Post-doc",
-    "UD": "Assistant professor (UD)",
-    "UHD": "Associate professor (UHD)",
-    "HL": "Full professor",
-}
-_RANK_ORDER = list(RANKS)
 
 
 @dataclass(frozen=True)
@@ -120,12 +112,6 @@ def portfolio_due_dates(rules: tuple[PortfolioRule, ...], plan: Schedule) -> dic
     return {rule.kind: due_date(rule, plan) for rule in rules}
 
 
-def rank_at_least(rank: str | None, minimum: str) -> bool:
-    if rank not in RANKS:
-        return False
-    return _RANK_ORDER.index(rank) >= _RANK_ORDER.index(minimum)
-
-
 def validate_rank(rank: str | None, field: str) -> str | None:
     if rank in (None, ""):
         return None
@@ -166,13 +152,14 @@ def approval_warnings(facts: InternshipFacts, kind: InternshipKind, invalid_code
                       compulsory_passed: int) -> list[str]:
     """Everything that makes an internship's approval invalid or needs the coordinator's eye."""
     warnings: list[str] = []
+    code = (facts.travel_code or "").lower() or None
     abroad = bool(facts.country) and facts.country.strip().lower() not in ("netherlands", "nederland", "nl")
     if kind.netherlands_only and abroad:
         warnings.append(f"The {kind.name.lower()} must be in the Netherlands, not in {facts.country}.")
-    if facts.travel_code in invalid_codes:
-        warnings.append(f"Travel advice for {facts.country or 'the country'} is {facts.travel_code}: the approval is not valid.")
-    elif facts.travel_code in consult_codes:
-        warnings.append(f"Travel advice for {facts.country or 'the country'} is {facts.travel_code}: consult the study coordinator.")
+    if code in invalid_codes:
+        warnings.append(f"Travel advice for {facts.country or 'the country'} is {code}: the approval is not valid.")
+    elif code in consult_codes:
+        warnings.append(f"Travel advice for {facts.country or 'the country'} is {code}: consult the study coordinator.")
     if facts.assessor_rank is not None and not rank_at_least(facts.assessor_rank, assessor_min_rank):
         warnings.append(f"The Amsterdam UMC assessor is {RANKS[facts.assessor_rank]}; at least {RANKS[assessor_min_rank]} is required.")
     if kind.min_compulsory_courses_passed and not minor_eligible(compulsory_passed, kind):
@@ -185,7 +172,7 @@ def approval_warnings(facts: InternshipFacts, kind: InternshipKind, invalid_code
 
 def approval_valid(facts: InternshipFacts, invalid_codes: tuple[str, ...]) -> bool:
     """Approved by the Examination Board, and not voided by an orange or red travel code."""
-    return facts.approval_status == "approved" and facts.travel_code not in invalid_codes
+    return facts.approval_status == "approved" and (facts.travel_code or "").lower() not in invalid_codes
 
 
 def umc_rule_violated(internships: list[InternshipFacts]) -> bool:

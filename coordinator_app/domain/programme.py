@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,23 @@ def _kind_name(kinds: tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
+def _valid_month_day(month: int, day: int) -> bool:
+    try:
+        date(2001, month, day)   # a non-leap year: 02-29 would fail every third year
+    except ValueError:
+        return False
+    return True
+
+
+def _rank(r: _Reader, data: dict[str, Any], key: str, path: str) -> str:
+    from coordinator_app.domain.ranks import RANK_KEYS
+
+    value = r.get(data, key, path, str)
+    if value not in RANK_KEYS:
+        raise r.fail(f"{path}{key}", f"must be one of {', '.join(RANK_KEYS)}, not {value!r}")
+    return value
+
+
 def _portfolio(r: _Reader, rows: list[dict[str, Any]], path: str) -> tuple[PortfolioRule, ...]:
     rules = []
     for i, row in enumerate(rows):
@@ -242,6 +260,9 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         if kind not in COMPONENT_KINDS:
             raise r.fail(f"{cp}kind", f"must be one of {', '.join(sorted(COMPONENT_KINDS))}, not {kind!r}")
         components.append(Component(r.get(row, "key", cp, str), r.get(row, "name", cp, str), r.get(row, "ec", cp, int), kind))
+    keys = [c.key for c in components]
+    if len(set(keys)) != len(keys):
+        raise r.fail("components", "has a component key twice")
     total_ec = r.get(head, "total_ec", p, int)
     if sum(c.ec for c in components) != total_ec:
         raise r.fail("components", f"EC add up to {sum(c.ec for c in components)}, but programme.total_ec is {total_ec}")
@@ -286,6 +307,12 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
 
     grad = r.table(data, "graduation", "")
     assert grad is not None
+    for key in ("ceremony_months", "early_deadline_months"):
+        months = r.get(grad, key, "graduation.", list)
+        if not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 12 for x in months):
+            raise r.fail(f"graduation.{key}", "must list months as numbers 1-12")
+    if not grad.get("ceremony_months"):
+        raise r.fail("graduation.ceremony_months", "must name at least one month")
     graduation = GraduationRules(
         ceremony_months=tuple(r.get(grad, "ceremony_months", "graduation.", list)),
         marks_registered_weeks_before=r.get(grad, "marks_registered_weeks_before", "graduation.", int),
@@ -317,7 +344,7 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         internships = InternshipRules(
             ec_per_full_time_week=ec_week,
             umc_required_in_at_least_one=r.get(raw, "umc_required_in_at_least_one", ip, bool),
-            assessor_min_rank=r.get(raw, "assessor_min_rank", ip, str),
+            assessor_min_rank=_rank(r, raw, "assessor_min_rank", ip),
             invalid_travel_codes=tuple(r.get(raw, "invalid_travel_codes", ip, list)),
             consult_travel_codes=tuple(r.get(raw, "consult_travel_codes", ip, list)),
             kinds=kinds,
@@ -336,7 +363,7 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
             raise r.fail(f"{lp}component", f"names no component: {comp!r}")
         literature = LiteratureStudyRules(
             component=comp, ec=r.get(raw, "ec", lp, int),
-            weeks=r.get(raw, "weeks", lp, int), assessor_min_rank=r.get(raw, "assessor_min_rank", lp, str),
+            weeks=r.get(raw, "weeks", lp, int), assessor_min_rank=_rank(r, raw, "assessor_min_rank", lp),
             portfolio=_portfolio(r, r.tables(raw, "portfolio", lp), f"{lp}portfolio"),
             mark=_weights(r, mark, f"{lp}mark.", ("outline", "report", "presentation")),
         )
@@ -347,8 +374,8 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         ap = "academic_core."
         due = r.get(raw, "first_year_assignments_due", ap, str)
         m = re.fullmatch(r"(\d\d)-(\d\d)", due)
-        if not m or not (1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31):
-            raise r.fail(f"{ap}first_year_assignments_due", f"must be MM-DD, not {due!r}")
+        if not m or not _valid_month_day(int(m[1]), int(m[2])):
+            raise r.fail(f"{ap}first_year_assignments_due", f"must be a real date as MM-DD, not {due!r}")
         comp = r.get(raw, "component", ap, str)
         if comp not in component_keys:
             raise r.fail(f"{ap}component", f"names no component: {comp!r}")
