@@ -9,12 +9,20 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from coordinator_app import __version__
 
 
 class UserError(Exception):
     """A problem the user can fix; printed as one line, no traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a mistake on the command line is one line on stderr, not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _date(text: str) -> date:
@@ -35,7 +43,7 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coordinator-app",
         description="Coordinator App: student progress for (bio)medical master's programmes. "
                     "Without a command it opens the window.",

@@ -27,6 +27,7 @@ def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = ""
         if mentor is None:
             mentor = m.Mentor(student_id=student.id)
             s.add(mentor)
+            s.flush()   # an id for the audit entries below
         for field, value in (("name", name), ("organisation", " ".join(organisation.split())), ("email", email)):
             if getattr(mentor, field, None) != value:
                 ws.audit(s, "set mentor", "mentor", mentor.id, student.id, field, getattr(mentor, field, None), value)
@@ -41,7 +42,9 @@ def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", not
         meeting = m.MentorMeeting(student_id=student.id, meeting_date=when, topic=" ".join(topic.split()), notes=notes)
         s.add(meeting)
         s.flush()
-        ws.audit(s, "add mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting", None, f"{when.isoformat()} {topic}".strip())
+        # The trail shows the topic as stored (trimmed), like the delete entry does.
+        ws.audit(s, "add mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting", None,
+                 f"{when.isoformat()} {meeting.topic}".strip())
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
         return meeting.id
 

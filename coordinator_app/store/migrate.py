@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+from sqlalchemy import Engine
 
 from coordinator_app.paths import backups_dir_for, migrations_dir
 from coordinator_app.store.backup import pre_migration_backup
@@ -44,6 +44,29 @@ def _check_file(path: Path) -> None:
         raise NotADatabase(f"{path} is not a Coordinator App database (it is not an SQLite file). It was left untouched.")
 
 
+def _inspect_read_only(path: Path) -> tuple[str | None, set[str]]:
+    """The schema revision and table names, read without writing anything to the file."""
+    # Without a -wal file there is nothing beyond the main file to read: `immutable` then
+    # keeps SQLite from creating -wal/-shm files next to a file we may refuse.
+    wal = path.with_name(path.name + "-wal")
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
+    except sqlite3.Error as exc:
+        raise NotADatabase(f"{path} cannot be opened as a database ({exc}). It was left untouched.") from exc
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        return revision, tables
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabase(f"{path} cannot be read as a database ({exc}). It was left untouched.") from exc
+    finally:
+        conn.close()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
     with engine.begin() as conn:
@@ -63,24 +86,19 @@ def open_database(path: Path, backup_before_migration: bool = True) -> Engine:
     if new:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
-    engine = make_engine(path)
-    try:
-        revision = current_revision(engine)
-        tables = set(inspect(engine).get_table_names())
-    except SQLDatabaseError as exc:
-        engine.dispose()
-        raise NotADatabase(f"{path} cannot be read as a database ({exc.orig}). It was left untouched.") from exc
+    # Look before touching: opening through make_engine switches the file to WAL, which
+    # rewrites its header. A file we refuse must stay byte-for-byte as it was.
+    revision, tables = (None, set()) if new else _inspect_read_only(path)
     script = ScriptDirectory.from_config(alembic_config())
     known = {rev.revision for rev in script.walk_revisions()}
     if revision is None and tables - {"alembic_version"}:
-        engine.dispose()
         raise NotADatabase(f"{path} is an SQLite database of another application. It was left untouched.")
     if revision is not None and revision not in known:
-        engine.dispose()
         raise DatabaseTooNew(
             f"{path} was written by a newer version of Coordinator App (schema {revision}). "
             "Install the newer version to open it; the file was left untouched."
         )
+    engine = make_engine(path)
     head = script.get_current_head()
     if revision != head:
         if revision is not None and backup_before_migration:

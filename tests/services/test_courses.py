@@ -1,0 +1,207 @@
+"""Recording grades (automatic resits, best attempt, undo) and optional-course approvals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.services.courses import (
+    add_external_course, delete_attempt, record_grade, set_optional_course, undo_grade,
+)
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+from tests.services.service_helpers import add_imim, add_pm, audit_rows, student
+
+
+def attempts(ws: Workspace, sid: int, code: str) -> list[tuple[int, date | None, float | None, bool]]:
+    with ws.read() as s:
+        return [(r.attempt, r.exam_date, r.grade, r.no_show) for r in s.scalars(
+            select(m.CourseResult).join(m.Course).where(m.CourseResult.student_id == sid, m.Course.code == code)
+            .order_by(m.CourseResult.attempt))]
+
+
+def test_grade_with_decimal_comma_is_recorded_and_ec_updated(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    done = record_grade(workspace, sid, "PM-PERS", "7,5")
+    assert (done.attempt, done.grade, done.passed, done.resit_id, done.ec_total) == (1, "7.5", True, None, 6)
+    # The exam is on the last day of the course month: September of the cohort's first year.
+    assert attempts(workspace, sid, "PM-PERS") == [(1, date(2024, 9, 30), 7.5, False)]
+    assert student(workspace, sid).ec_earned == 6
+    record_grade(workspace, sid, "PM-DSB", "6")
+    assert attempts(workspace, sid, "PM-DSB") == [(1, date(2024, 10, 31), 6.0, False)]
+    assert student(workspace, sid).ec_earned == 12
+    audit = audit_rows(workspace, "record grade")
+    assert [(a.entity, a.field, a.old_value, a.new_value) for a in audit] == [
+        ("course_result", "PM-PERS attempt 1", None, "7.5"), ("course_result", "PM-DSB attempt 1", None, "6.0")]
+    with workspace.read() as s:
+        assert s.scalar(select(m.CourseResult.registered_on).where(m.CourseResult.id == done.result_id)) == date(2025, 11, 24)
+
+
+def test_a_fail_registers_the_january_resit(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    done = record_grade(workspace, sid, "PM-PERS", "5,4")
+    assert (done.passed, done.resit_date, done.ec_total) == (False, date(2025, 1, 31), 0)
+    assert done.resit_id is not None
+    assert attempts(workspace, sid, "PM-PERS") == [(1, date(2024, 9, 30), 5.4, False), (2, date(2025, 1, 31), None, False)]
+    assert student(workspace, sid).ec_earned == 0
+    # December's course also resits in the January right after it.
+    record_grade(workspace, sid, "PM-IMGP", "4,0")
+    assert attempts(workspace, sid, "PM-IMGP")[1] == (2, date(2025, 1, 31), None, False)
+
+
+def test_no_show_registers_the_resit(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    done = record_grade(workspace, sid, "PM-BCRR", "ns")
+    assert (done.grade, done.passed, done.resit_date) == ("NS", False, date(2025, 1, 31))
+    assert attempts(workspace, sid, "PM-BCRR") == [(1, date(2024, 11, 30), None, True), (2, date(2025, 1, 31), None, False)]
+
+
+def test_resit_result_fills_the_registration_and_the_best_attempt_counts(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    first = record_grade(workspace, sid, "PM-PERS", "5,4")
+    resit = record_grade(workspace, sid, "PM-PERS", "6,8")
+    assert resit.result_id == first.resit_id
+    assert (resit.attempt, resit.passed, resit.resit_id, resit.ec_total) == (2, True, None, 6)
+    assert attempts(workspace, sid, "PM-PERS") == [(1, date(2024, 9, 30), 5.4, False), (2, date(2025, 1, 31), 6.8, False)]
+    assert student(workspace, sid).ec_earned == 6
+    # A later lower result on the first attempt does not undo the pass: the best attempt counts.
+    corrected = record_grade(workspace, sid, "PM-PERS", "3,0", attempt=1)
+    assert corrected.resit_id is None          # a later attempt exists: no new resit
+    assert corrected.ec_total == 6
+
+
+def test_a_failed_resit_is_still_zero_ec(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    record_grade(workspace, sid, "PM-PERS", "NS")
+    again = record_grade(workspace, sid, "PM-PERS", "5,0")
+    assert (again.attempt, again.passed, again.ec_total) == (2, False, 0)
+    # Registered for the next resit, in the January a year later.
+    assert attempts(workspace, sid, "PM-PERS")[2] == (3, date(2026, 1, 31), None, False)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("11", "between 1.0 and 10.0"),
+    ("0,5", "between 1.0 and 10.0"),
+    ("abc", "is not a grade"),
+    ("7.75", "at most one decimal"),
+    ("", "Enter a grade"),
+    ("-6", "is not a grade"),
+])
+def test_invalid_grade_is_refused_and_nothing_written(workspace: Workspace, unchanged, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    sid = add_pm(workspace, cohort=2024)
+    with unchanged():
+        with pytest.raises(DomainError, match=message) as caught:
+            record_grade(workspace, sid, "PM-PERS", text)
+    assert caught.value.field == "grade"
+
+
+def test_unknown_course_and_student_are_refused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
+    sid = add_pm(workspace, cohort=2024)
+    with unchanged():
+        with pytest.raises(NotFound, match="no course PM-XYZ in PM"):
+            record_grade(workspace, sid, "PM-XYZ", "7")
+        with pytest.raises(NotFound, match="does not exist"):
+            record_grade(workspace, sid + 100, "PM-PERS", "7")
+        with pytest.raises(NotFound, match="no course IMIM-S1 in PM"):
+            record_grade(workspace, sid, "IMIM-S1", "7")
+
+
+def test_specialization_course_of_another_specialization_is_refused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
+    sid = add_pm(workspace, cohort=2024, specialization="medical_imaging")
+    none_yet = add_pm(workspace, number="2712346", cohort=2024)
+    with unchanged():
+        with pytest.raises(DomainError, match="belongs to the Biomarkers & Medicines specialization; "
+                                              "this student's specialization is Medical Imaging"):
+            record_grade(workspace, sid, "PM-BM1", "8")
+        with pytest.raises(DomainError, match="not chosen yet"):
+            record_grade(workspace, none_yet, "PM-MI1", "8")
+    done = record_grade(workspace, sid, "PM-MI1", "8")
+    assert attempts(workspace, sid, "PM-MI1") == [(1, date(2025, 1, 31), 8.0, False)]
+    assert done.ec_total == 6
+
+
+def test_undo_grade_restores_the_state_before(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    failed = record_grade(workspace, sid, "PM-PERS", "5,4")
+    undo_grade(workspace, failed)
+    assert attempts(workspace, sid, "PM-PERS") == []          # the attempt and its resit are gone
+    passed = record_grade(workspace, sid, "PM-PERS", "7")
+    correction = record_grade(workspace, sid, "PM-PERS", "5,0", attempt=1)
+    assert correction.previous == (7.0, False)
+    assert student(workspace, sid).ec_earned == 0
+    undo_grade(workspace, correction)
+    assert attempts(workspace, sid, "PM-PERS") == [(1, date(2024, 9, 30), 7.0, False)]
+    assert student(workspace, sid).ec_earned == 6
+    assert [(a.old_value, a.new_value) for a in audit_rows(workspace, "undo grade")] == [("5.4", None), ("5.0", "7.0")]
+    assert passed.result_id == correction.result_id
+
+
+def test_delete_attempt(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    done = record_grade(workspace, sid, "PM-PERS", "8,0")
+    delete_attempt(workspace, done.result_id)
+    assert attempts(workspace, sid, "PM-PERS") == []
+    assert student(workspace, sid).ec_earned == 0
+    assert audit_rows(workspace, "delete attempt")[0].old_value == "8.0"
+
+
+def test_optional_course_counts_only_when_approved_and_passed(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    set_optional_course(workspace, sid, "PM-OPT-PROT", "requested")
+    assert record_grade(workspace, sid, "PM-OPT-PROT", "8,0").ec_total == 0     # not approved (yet)
+    set_optional_course(workspace, sid, "PM-OPT-PROT", "approved", date(2024, 10, 15))
+    assert student(workspace, sid).ec_earned == 6
+    set_optional_course(workspace, sid, "PM-OPT-PROT", "rejected", date(2024, 10, 20))
+    assert student(workspace, sid).ec_earned == 0
+    audit = [(a.field, a.old_value, a.new_value) for a in audit_rows(workspace, "optional course")]
+    assert audit[0] == ("PM-OPT-PROT", None, "requested")
+    assert ("PM-OPT-PROT status", "approved", "rejected") in audit
+    assert ("PM-OPT-PROT decided_on", "2024-10-15", "2024-10-20") in audit
+
+
+def test_failed_optional_course_earns_nothing(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    set_optional_course(workspace, sid, "PM-OPT-ENTR", "approved", date(2024, 10, 15))
+    done = record_grade(workspace, sid, "PM-OPT-ENTR", "5,0")
+    assert done.ec_total == 0
+    assert done.resit_date is None        # no course month: the resit date is not known yet
+
+
+def test_external_course_needs_the_credit_registration_form(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    code = add_external_course(workspace, sid, "  Summer school   Oxford ", 6)
+    assert code == "EXT-SUMMERSCHOOL"
+    set_optional_course(workspace, sid, code, "approved", date(2025, 3, 1))
+    assert record_grade(workspace, sid, code, "7,0").ec_total == 0            # no credit form yet
+    set_optional_course(workspace, sid, code, "approved", date(2025, 3, 1), credit_form_received=True)
+    assert student(workspace, sid).ec_earned == 6
+    with workspace.read() as s:
+        row = s.scalar(select(m.OptionalCourseApproval))
+        assert row is not None and (row.external, row.credit_form_received) == (True, True)
+    # A second course with a similar name gets its own code.
+    assert add_external_course(workspace, sid, "Summer school Oxford", 6) == "EXT-SUMMERSCHOOL-2"
+
+
+def test_optional_course_input_is_checked(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
+    sid = add_pm(workspace, cohort=2024)
+    with unchanged():
+        with pytest.raises(DomainError, match="Give the date of the Examination Board's decision"):
+            set_optional_course(workspace, sid, "PM-OPT-PROT", "approved")
+        with pytest.raises(DomainError, match="Approval must be one of"):
+            set_optional_course(workspace, sid, "PM-OPT-PROT", "maybe", date(2024, 10, 1))
+        with pytest.raises(DomainError, match="Personalized Medicine is not an optional course"):
+            set_optional_course(workspace, sid, "PM-PERS", "approved", date(2024, 10, 1))
+        with pytest.raises(DomainError, match="1 to 30 EC"):
+            add_external_course(workspace, sid, "Summer school", 0)
+        with pytest.raises(DomainError, match="Give the course a name"):
+            add_external_course(workspace, sid, "  ", 6)
+
+
+def test_imim_course_grades(workspace: Workspace) -> None:
+    sid = add_imim(workspace, cohort=2024)
+    done = record_grade(workspace, sid, "IMIM-S1", "6,5")
+    assert attempts(workspace, sid, "IMIM-S1") == [(1, date(2024, 12, 31), 6.5, False)]
+    assert done.ec_total == 15

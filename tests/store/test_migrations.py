@@ -1,0 +1,143 @@
+"""Opening databases: new, older, newer, foreign or not a database at all; schema vs models."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from coordinator_app.store.engine import make_engine
+from coordinator_app.store.errors import DatabaseTooNew, NotADatabase
+from coordinator_app.store.migrate import current_revision, head_revision, open_database, upgrade
+from coordinator_app.store.models import Base
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _siblings(path: Path) -> set[str]:
+    return {p.name for p in path.parent.iterdir()}
+
+
+def test_head_is_0002() -> None:
+    assert head_revision() == "0002"
+
+
+def test_new_database_is_at_head_and_matches_the_models(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    engine = open_database(path)
+    try:
+        assert current_revision(engine) == "0002"
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == []
+        tables = set(inspect(engine).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+    finally:
+        engine.dispose()
+    # A brand-new database is not "migrated": no backup of an empty file.
+    assert not (tmp_path / "backups").exists()
+
+
+def test_database_of_the_first_migration_is_upgraded_with_its_data_and_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    engine = make_engine(path)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    with engine.begin() as conn:
+        assert "notes" not in {c["name"] for c in inspect(conn).get_columns("student")}
+        conn.exec_driver_sql("INSERT INTO programme (id, code, name) VALUES (1, 'PM', 'Master Personalized Medicine')")
+        conn.exec_driver_sql("INSERT INTO cohort (id, programme_id, start_year) VALUES (1, 1, 2024)")
+        conn.exec_driver_sql(
+            "INSERT INTO student (id, programme_id, cohort_id, student_number, first_name, last_name, email, status,"
+            " tuition_paid, enrolled, ec_earned, participation_fee_paid)"
+            " VALUES (7, 1, 1, '2712345', 'Anouk', 'de Vries', 'a.devries@student.vu.nl', 'active', 1, 1, 24, 0)")
+    engine.dispose()
+
+    engine = open_database(path)
+    try:
+        assert current_revision(engine) == "0002"
+        with engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT student_number, first_name, last_name, ec_earned, notes FROM student WHERE id = 7").one()
+            assert tuple(row) == ("2712345", "Anouk", "de Vries", 24, "")
+            assert "graduation_deadline" in inspect(conn).get_table_names()
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()
+
+    backups = list((tmp_path / "backups").glob("old-*-before-migration-0001.sqlite"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    try:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT first_name FROM student").fetchall() == [("Anouk",)]
+    finally:
+        copy.close()
+
+
+def test_database_at_head_is_opened_without_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "current.sqlite"
+    open_database(path).dispose()
+    open_database(path).dispose()
+    assert not (tmp_path / "backups").exists()
+
+
+# "delete": a copy made by store.backup (journal_mode=DELETE), e.g. restored from a newer install.
+@pytest.mark.parametrize("journal_mode", ["wal", "delete"])
+def test_database_from_a_newer_version_is_refused_and_untouched(tmp_path: Path, journal_mode: str) -> None:
+    path = tmp_path / "newer.sqlite"
+    open_database(path).dispose()
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA journal_mode={journal_mode}")
+    con.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    con.commit()
+    con.close()
+    before, names = _digest(path), _siblings(path)
+
+    with pytest.raises(DatabaseTooNew, match="newer version") as caught:
+        open_database(path)
+    assert "0099_from_the_future" in str(caught.value)
+    assert "untouched" in str(caught.value)
+    assert _digest(path) == before
+    assert _siblings(path) == names      # no backup, no -wal/-shm left behind
+
+
+@pytest.mark.parametrize("name, content", [
+    ("report.sqlite", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n"),
+    ("notes.sqlite", "Just a text file, renamed.\nRegel twee.\n".encode()),
+])
+def test_a_file_that_is_not_a_database_is_refused_and_untouched(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    names = _siblings(path)
+    with pytest.raises(NotADatabase, match="not a Coordinator App database") as caught:
+        open_database(path)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == content
+    assert _siblings(path) == names
+
+
+def test_sqlite_database_of_another_application_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE foo (id INTEGER PRIMARY KEY, bar TEXT)")
+    con.execute("INSERT INTO foo (bar) VALUES ('baz')")
+    con.commit()
+    con.close()
+    before, names = _digest(path), _siblings(path)
+    with pytest.raises(NotADatabase, match="another application"):
+        open_database(path)
+    assert _digest(path) == before
+    assert _siblings(path) == names
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall() == [("foo",)]
+    finally:
+        con.close()
