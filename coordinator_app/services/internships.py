@@ -110,7 +110,8 @@ def _validate(fields: dict[str, Callable[[Any], Any]], changes: dict[str, Any]) 
         try:
             clean[field] = fields[field](raw)
         except DomainError as exc:
-            raise DomainError(exc.message, exc.field or field) from exc
+            # Name the form's field, so the message can stand next to it.
+            raise DomainError(exc.message, field) from exc
     return clean
 
 

@@ -27,7 +27,7 @@ def parse_cohort(text: str | int) -> int:
     """A cohort is named by its start year: "2024" or "2024-2025" is the 2024-2025 cohort."""
     raw = str(text).strip()
     head = raw.split("-")[0].split("/")[0]
-    if not head.isdigit() or len(head) != 4:
+    if not (head.isascii() and head.isdigit()) or len(head) != 4:
         raise DomainError(f"A cohort is its start year, like 2024 (for 2024-2025), not '{raw}'.", "cohort")
     year = int(head)
     if not 1990 <= year <= 2100:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.programme import Programme, load_programmes
 from coordinator_app.paths import programmes_dir
 from coordinator_app.store import models as m
 from coordinator_app.store.engine import writer
-from coordinator_app.store.errors import DatabaseBusy
+from coordinator_app.store.errors import DatabaseBusy, NotADatabase, translate  # noqa: F401 - DatabaseBusy re-exported
 from coordinator_app.store.migrate import open_database
 
 
@@ -40,11 +41,42 @@ class Workspace:
     today: date | None = None     # fixed "today" for tests and reproducible demos
 
     @classmethod
-    def open(cls, path: Path, programmes: dict[str, Programme] | None = None) -> Workspace:
-        engine = open_database(Path(path))
-        workspace = cls(Path(path), engine, programmes or load_programmes(programmes_dir()))
+    def open(cls, path: Path, programmes: dict[str, Programme] | None = None, daily_backup: bool = True) -> Workspace:
+        """Open (create, migrate) the database; the first open of a day also copies it to `backups/`."""
+        path = Path(path)
+        existed = path.exists() and path.stat().st_size > 0
+        if not path.parent.exists():
+            from coordinator_app.store.backup import private_folder
+
+            private_folder(path.parent)   # a data folder we create is the owner's only
+        try:
+            engine = open_database(path)
+        except NotADatabase as exc:
+            # "cannot be read as a database" may really be a locked, vanished or damaged file.
+            problem = translate(exc.__cause__, path) if exc.__cause__ is not None else None
+            if problem is None:
+                raise
+            raise problem from exc
+        except (DBAPIError, OSError) as exc:
+            problem = translate(exc, path)
+            if problem is None:
+                raise
+            raise problem from exc
+        workspace = cls(path, engine, programmes or load_programmes(programmes_dir()))
+        if daily_backup and existed:
+            workspace.daily_backup()
         workspace.sync_programmes()
         return workspace
+
+    def daily_backup(self) -> Path | None:
+        """Today's automatic copy, unless there is one; a failed copy is logged, never blocks the work."""
+        from coordinator_app.store.backup import daily_backup
+
+        try:
+            return daily_backup(self.path, today=date.today())
+        except Exception as exc:  # noqa: BLE001 - the coordinator can still work; the log says why
+            logging.getLogger(__name__).warning("daily backup failed: %s", type(exc).__name__)
+            return None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -58,17 +90,24 @@ class Workspace:
         try:
             with Session(writer(self.engine), expire_on_commit=False) as session, session.begin():
                 yield session
-        except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-                raise DatabaseBusy(
-                    "The database is busy: another window or colleague is saving. Nothing was saved; try again in a moment."
-                ) from exc
-            raise
+        except DBAPIError as exc:
+            # Locked, read-only, disk full, vanished drive, damaged file: a DatabaseProblem the
+            # coordinator can act on (DatabaseBusy keeps the form open for a retry). Bugs pass through.
+            problem = translate(exc, self.path)
+            if problem is None:
+                raise
+            raise problem from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine) as session, session.begin():
-            yield session
+        try:
+            with Session(self.engine) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            problem = translate(exc, self.path)
+            if problem is None:
+                raise
+            raise problem from exc
 
     def audit(self, session: Session, action: str, entity: str, entity_id: int | None, student_id: int | None,
               field_name: str = "", old: Any = None, new: Any = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -12,12 +13,25 @@ BUSY_TIMEOUT_MS = 5000
 
 def make_engine(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine on the SQLite file at `path` (":memory:" is not supported: use a temp file)."""
+    path = Path(path)
+    if not path.exists():
+        # Created once, owner-only; later connections open it with mode=rw so a file that
+        # vanishes (USB stick pulled, share gone) is reported instead of silently re-created empty.
+        path.touch(mode=0o600)
+    uri = f"{path.resolve().as_uri()}?mode=rw"
+    timeout = busy_timeout_ms / 1000
+
+    def _connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+
     engine = create_engine(
-        f"sqlite:///{Path(path)}",
-        connect_args={"timeout": busy_timeout_ms / 1000},
+        f"sqlite:///{path}",
+        creator=_connect,
         # NullPool: no connection outlives its use, so a second instance or a backup never
         # meets a connection we forgot to close.
         poolclass=NullPool,
+        # Error messages (and so logs and the error dialog) never carry names or grades.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
