@@ -1,0 +1,311 @@
+"""One student's whole record, read for the record tabs: plain data plus what the rules conclude.
+
+Everything the tabs show comes from here in one read transaction: the stored rows, and the
+domain's evaluation of them (services/snapshot.py + domain/student.py `evaluate`), so the
+window never recomputes a rule itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from coordinator_app.domain.attention import Urgency, urgency
+from coordinator_app.domain.grades import best_attempt, format_mark
+from coordinator_app.domain.graduation import Readiness, graduation_date, submission_deadline
+from coordinator_app.domain.marks import MarkResult
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.student import Evaluation, InternshipEvaluation, evaluate
+from coordinator_app.services.lookup import student_row
+from coordinator_app.services.snapshot import grade_of, snapshot
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+DUE_SOON_DAYS = 14
+HISTORY_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Attempt:
+    result_id: int
+    attempt: int
+    exam_date: date | None
+    grade: str                 # "7.5", "NS" or "" for a registration without a result yet
+    passed: bool | None        # None: no result yet
+    registered_on: date | None
+
+
+@dataclass(frozen=True)
+class CourseLine:
+    code: str
+    name: str
+    component: str
+    component_name: str
+    ec: int
+    attempts: tuple[Attempt, ...]
+    result: str                # the best attempt, "" when none
+    passed: bool
+
+
+@dataclass(frozen=True)
+class OptionalLine:
+    code: str
+    name: str
+    ec: int
+    status: str
+    decided_on: date | None
+    external: bool
+    credit_form_received: bool
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    component: str
+    kind: str
+    name: str
+    due: date | None
+    received: date | None
+    note: str
+    urgency: Urgency
+
+
+@dataclass(frozen=True)
+class Interruption:
+    id: int
+    start: date
+    end: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class InternshipView:
+    kind: str
+    name: str
+    component: str
+    planned: bool                       # a row exists
+    fields: dict[str, Any]
+    interruptions: tuple[Interruption, ...]
+    evaluation: InternshipEvaluation | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class LiteratureView:
+    planned: bool
+    fields: dict[str, Any]
+    items: tuple[Item, ...]
+    mark: MarkResult | None
+    complete: bool
+    planned_end: date | None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    when: date
+    topic: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class GraduationView:
+    planned: tuple[int, int] | None
+    graduation_date: date | None
+    deadline: date | None
+    ceremony: tuple[int, int] | None
+    attends: bool | None
+    graduated_on: date | None
+    readiness: Readiness
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime
+    user: str
+    action: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class StudentRecord:
+    id: int
+    programme: Programme
+    cohort: int
+    as_of: date
+    student: dict[str, Any]             # the editable student fields and their stored values
+    evaluation: Evaluation
+    courses: tuple[CourseLine, ...]
+    optional: tuple[OptionalLine, ...]
+    optional_choices: tuple[tuple[str, str, bool], ...]   # (code, name, external) of optional courses
+    internships: dict[str, InternshipView]
+    literature: LiteratureView | None
+    mentor: dict[str, str]
+    meetings: tuple[Meeting, ...]
+    core_items: tuple[Item, ...]
+    graduation: GraduationView
+    history: tuple[AuditLine, ...]
+    next_deadlines: tuple[Item, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return f"{self.student['first_name']} {self.student['last_name']}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.student['student_number']}  {self.name}"
+
+
+STUDENT_FIELDS = ("student_number", "first_name", "last_name", "email", "status", "specialization", "tuition_paid",
+                  "enrolled", "notes", "year1_university", "year2_university", "english_test", "english_overall",
+                  "english_lowest_section", "participation_fee_paid")
+INTERNSHIP_COLUMNS = ("host", "department", "topic", "is_umc", "country", "travel_code", "international_office_notified",
+                      "approval_status", "approval_date", "start_date", "part_time_percent", "daily_supervisor",
+                      "daily_supervisor_rank", "second_supervisor", "second_supervisor_rank", "assessor",
+                      "assessor_rank", "assessor_location", "practical_mark", "supervisor_report_mark",
+                      "assessor_report_mark", "presentation_mark", "marks_registered_on")
+LITERATURE_COLUMNS = ("subject", "supervisor", "assessor", "assessor_rank", "approval_status", "approval_date",
+                      "start_date", "outline_mark", "supervisor_report_mark", "assessor_report_mark",
+                      "presentation_mark", "marks_registered_on")
+
+
+def _item(row: m.PortfolioItem, as_of: date) -> Item:
+    return Item(row.id, row.component, row.kind, row.name, row.due_date, row.received_date, row.note or "",
+                urgency(row.due_date, row.received_date, as_of, DUE_SOON_DAYS))
+
+
+def load_record(ws: Workspace, student_id: int) -> StudentRecord:
+    """Everything the record tabs show for one student (raises NotFound once removed)."""
+    as_of = ws.as_of()
+    with ws.read() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        snap = snapshot(s, student)
+        evaluation = evaluate(programme, snap, as_of)
+        fields = {name: getattr(student, name) for name in STUDENT_FIELDS}
+        courses = _courses(s, student, programme)
+        optional, choices = _optional(s, student)
+        items = [_item(i, as_of) for i in s.scalars(
+            select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id).order_by(m.PortfolioItem.id))]
+        internships = _internships(s, student, programme, evaluation, items)
+        literature = _literature(s, student, programme, evaluation, items)
+        mentor_row = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
+        mentor = ({"name": mentor_row.name, "organisation": mentor_row.organisation, "email": mentor_row.email}
+                  if mentor_row else {"name": "", "organisation": "", "email": ""})
+        meetings = tuple(Meeting(r.id, r.meeting_date, r.topic, r.notes) for r in s.scalars(
+            select(m.MentorMeeting).where(m.MentorMeeting.student_id == student.id)
+            .order_by(m.MentorMeeting.meeting_date, m.MentorMeeting.id)))
+        graduation = _graduation(s, student, programme, evaluation)
+        history = tuple(AuditLine(a.at, a.os_user, a.action, a.field, a.old_value, a.new_value) for a in s.scalars(
+            select(m.AuditEntry).where(m.AuditEntry.student_id == student.id)
+            .order_by(m.AuditEntry.at.desc(), m.AuditEntry.id.desc()).limit(HISTORY_LIMIT)))
+        cohort = student.cohort.start_year
+    open_items = sorted((i for i in items if i.received is None and i.due is not None), key=lambda i: i.due)  # type: ignore[arg-type, return-value]
+    return StudentRecord(
+        id=student_id, programme=programme, cohort=cohort, as_of=as_of, student=fields, evaluation=evaluation,
+        courses=courses, optional=optional, optional_choices=choices, internships=internships,
+        literature=literature, mentor=mentor, meetings=meetings,
+        core_items=tuple(i for i in items if i.component == "academic_core"), graduation=graduation,
+        history=history, next_deadlines=tuple(open_items[:6]),
+    )
+
+
+def _courses(s, student: m.Student, programme: Programme) -> tuple[CourseLine, ...]:  # type: ignore[no-untyped-def]
+    attempts: dict[str, list[m.CourseResult]] = {}
+    for result, code in s.execute(select(m.CourseResult, m.Course.code).join(m.Course)
+                                  .where(m.CourseResult.student_id == student.id)
+                                  .order_by(m.CourseResult.attempt)):
+        attempts.setdefault(code, []).append(result)
+    lines = []
+    names = {c.key: c.name for c in programme.components}
+    for course in programme.courses:
+        if course.component == "optional" and course.code not in attempts:
+            continue          # optional courses show once requested or taken
+        if course.specialization and course.specialization != student.specialization and course.code not in attempts:
+            continue
+        lines.append(_line(course.code, course.name, course.component, names.get(course.component, course.component),
+                           course.ec, attempts.get(course.code, []), programme))
+    known = {c.code for c in programme.courses}
+    for code, rows in attempts.items():
+        if code not in known:           # an external optional course
+            course = rows[0].course
+            lines.append(_line(code, course.name, "optional", names.get("optional", "Optional"), course.ec, rows,
+                               programme))
+    return tuple(lines)
+
+
+def _line(code: str, name: str, component: str, component_name: str, ec: int, rows: list[m.CourseResult],
+          programme: Programme) -> CourseLine:
+    grades = [g for g in (grade_of(r) for r in rows) if g is not None]
+    best = best_attempt(grades)
+    shown = tuple(Attempt(r.id, r.attempt, r.exam_date, "NS" if r.no_show else format_mark(r.grade),
+                          None if grade_of(r) is None else grade_of(r).passed(programme.pass_mark),  # type: ignore[union-attr]
+                          r.registered_on) for r in rows)
+    return CourseLine(code, name, component, component_name, ec, shown, str(best) if best else "",
+                      bool(best and best.passed(programme.pass_mark)))
+
+
+def _optional(s, student: m.Student) -> tuple[tuple[OptionalLine, ...], tuple[tuple[str, str, bool], ...]]:  # type: ignore[no-untyped-def]
+    lines = tuple(OptionalLine(c.code, c.name, c.ec, a.status, a.decided_on, a.external, a.credit_form_received)
+                  for a, c in s.execute(select(m.OptionalCourseApproval, m.Course).join(m.Course)
+                                        .where(m.OptionalCourseApproval.student_id == student.id)
+                                        .order_by(m.OptionalCourseApproval.id)))
+    choices = tuple((c.code, c.name, not c.in_programme) for c in s.scalars(
+        select(m.Course).where(m.Course.programme_id == student.programme_id, m.Course.component == "optional")
+        .order_by(m.Course.in_programme.desc(), m.Course.name)))
+    return lines, choices
+
+
+def _internships(s, student: m.Student, programme: Programme, evaluation: Evaluation,  # type: ignore[no-untyped-def]
+                 items: list[Item]) -> dict[str, InternshipView]:
+    if programme.internships is None:
+        return {}
+    rows = {r.kind: r for r in s.scalars(select(m.Internship).where(m.Internship.student_id == student.id))}
+    out = {}
+    for key, kind in programme.internships.kinds.items():
+        row = rows.get(key)
+        fields = ({c: getattr(row, c) for c in INTERNSHIP_COLUMNS} if row else
+                  {c: None for c in INTERNSHIP_COLUMNS} | {"part_time_percent": 100, "country": "Netherlands",
+                                                           "approval_status": "not requested", "is_umc": False,
+                                                           "international_office_notified": False})
+        interruptions = tuple(Interruption(i.id, i.start_date, i.end_date, i.reason) for i in row.interruptions) if row else ()
+        out[key] = InternshipView(key, kind.name, kind.component, row is not None, fields, interruptions,
+                                  evaluation.internships.get(key),
+                                  tuple(i for i in items if i.component == kind.component))
+    return out
+
+
+def _literature(s, student: m.Student, programme: Programme, evaluation: Evaluation,  # type: ignore[no-untyped-def]
+                items: list[Item]) -> LiteratureView | None:
+    rules = programme.literature_study
+    if rules is None:
+        return None
+    row = s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
+    fields = ({c: getattr(row, c) for c in LITERATURE_COLUMNS} if row else
+              {c: None for c in LITERATURE_COLUMNS} | {"approval_status": "not requested"})
+    end = None
+    if row is not None and row.start_date is not None:
+        from coordinator_app.domain.student import literature_schedule
+
+        end = literature_schedule(programme, row.start_date).planned_end
+    return LiteratureView(row is not None, fields, tuple(i for i in items if i.component == rules.component),
+                          evaluation.literature_mark, evaluation.literature_complete, end)
+
+
+def _graduation(s, student: m.Student, programme: Programme, evaluation: Evaluation) -> GraduationView:  # type: ignore[no-untyped-def]
+    plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
+    if plan is None:
+        return GraduationView(None, None, None, None, None, None, evaluation.readiness)
+    scheduled = s.scalar(select(m.GraduationDeadline.deadline).where(
+        m.GraduationDeadline.programme_id == student.programme_id, m.GraduationDeadline.year == plan.planned_year,
+        m.GraduationDeadline.month == plan.planned_month))
+    planned = (plan.planned_year, plan.planned_month)
+    ceremony = (plan.ceremony_year, plan.ceremony_month) if plan.ceremony_year and plan.ceremony_month else None
+    return GraduationView(planned, graduation_date(*planned),
+                          submission_deadline(*planned, programme.graduation, scheduled), ceremony,
+                          plan.attends_ceremony, plan.graduated_on, evaluation.readiness)

@@ -1,0 +1,161 @@
+"""Small dialogs: a new student, removing one, the first start, About.
+
+Each opens through a classmethod `ask()` so tests can stand in for the coordinator.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QLabel, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from coordinator_app.ui.forms import FieldForm, error_label
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+
+
+class NewStudentDialog(QDialog):
+    """Add a student: the service checks everything; its message shows next to the field."""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, programme: str | None = None,
+                 cohort: int | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.student_id: int | None = None
+        self.setWindowTitle("New student")
+        layout = QVBoxLayout(self)
+        self.form = FieldForm(self)
+        f = self.form
+        self.programme = QComboBox()
+        for code, p in ws.programmes.items():
+            self.programme.addItem(f"{p.name} ({code})", code)
+        f._add("programme", "Programme", self.programme)
+        self.cohort = QSpinBox()
+        self.cohort.setRange(1990, 2100)
+        today = ws.as_of()
+        self.cohort.setValue(cohort or (today.year if today.month >= 9 else today.year - 1))
+        f._add("cohort", "Cohort (start year)", self.cohort)
+        f.text("student_number", "Student number", "2712345 or s2712345")
+        f.text("first_name", "First name")
+        f.text("last_name", "Last name")
+        f.text("email", "E-mail")
+        self.specialization = QComboBox()
+        f._add("specialization", "Specialization", self.specialization)
+        layout.addLayout(f.layout)
+        self.general_error = error_label(self)
+        layout.addWidget(self.general_error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add student")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.programme.currentIndexChanged.connect(self._programme_changed)
+        if programme:
+            self.programme.setCurrentIndex(max(self.programme.findData(programme), 0))
+        self._programme_changed()
+        self.setMinimumWidth(460)
+
+    def _programme_changed(self) -> None:
+        programme = self.ws.programmes[self.programme.currentData()]
+        self.specialization.clear()
+        self.specialization.addItem("(later)", None)
+        for spec in programme.specializations:
+            self.specialization.addItem(spec.name, spec.key)
+        self.specialization.setEnabled(bool(programme.specializations))
+
+    def value(self, name: str) -> str:
+        return self.form.editors[name].text()  # type: ignore[attr-defined]
+
+    def submit(self) -> None:
+        from coordinator_app.domain.errors import DomainError
+        from coordinator_app.services.students import NewStudent, add_student
+        from coordinator_app.store.errors import DatabaseProblem
+
+        self.form.clear_errors()
+        self.general_error.hide()
+        new = NewStudent(self.programme.currentData(), self.cohort.value(), self.value("student_number"),
+                         self.value("first_name"), self.value("last_name"), self.value("email"),
+                         self.specialization.currentData())
+        try:
+            self.student_id = add_student(self.ws, new)
+        except DomainError as exc:
+            if not self.form.show_error(exc.field, exc.message):
+                self.general_error.setText(exc.message)
+                self.general_error.show()
+            return
+        except DatabaseProblem as exc:
+            self.general_error.setText(str(exc))
+            self.general_error.show()
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, ws: Workspace, parent: QWidget | None = None, programme: str | None = None,
+            cohort: int | None = None) -> int | None:
+        dialog = cls(ws, parent, programme, cohort)
+        return dialog.student_id if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def confirm_removal(parent: QWidget | None, label: str) -> bool:
+    return ConfirmRemoval.ask(parent, label)
+
+
+class ConfirmRemoval:
+    @classmethod
+    def ask(cls, parent: QWidget | None, label: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Remove student",
+                          f"Remove {label} and all of their records?",
+                          QMessageBox.StandardButton.Cancel, parent)
+        box.setInformativeText("Courses, internships, portfolio items and meetings are removed. The history "
+                               "(audit trail) of this student is kept. This cannot be undone.")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is remove
+
+
+class FirstStart:
+    """No database yet: create the default one, with or without a demo cohort to look around."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, path: Path) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Welcome to Coordinator App",
+                          "There is no database yet. A new one will be created at:\n"
+                          f"{path}\n\nLoad a demo cohort (realistic, made-up students) to look around first?",
+                          QMessageBox.StandardButton.NoButton, parent)
+        demo = box.addButton("Load a demo cohort", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Start empty", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(demo)
+        box.exec()
+        return box.clickedButton() is demo
+
+
+def about_text(db_path: Path | None) -> str:
+    from coordinator_app import APP_NAME, __version__
+    from coordinator_app.paths import user_data_dir
+
+    where = str(db_path) if db_path else "no database open"
+    return (f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Student progress for (bio)medical master's programmes: courses and resits, internships and "
+            "their portfolios, Literature Study, Academic Core and graduation.</p>"
+            f"<p><b>Database:</b> {where}<br>"
+            f"<b>Your data folder:</b> {user_data_dir()}<br>"
+            "Backups are written to the <i>backups</i> folder next to the database.</p>"
+            "<p>Everything stays on this computer: the app makes no network connections.</p>")
+
+
+def show_about(parent: QWidget | None, db_path: Path | None) -> None:
+    box = QMessageBox(parent)
+    box.setWindowTitle("About Coordinator App")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(about_text(db_path))
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
+
+

@@ -1,0 +1,260 @@
+"""File > Export to Excel and File > Import: dialogs over the Qt-free spreadsheets package.
+
+Both run their work through ui/jobs.py: the export is a generator of progress steps (closing
+it cancels and removes the half-written file), the import is checked first (a preview, nothing
+written) and applied only when the coordinator says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QRadioButton, QVBoxLayout, QWidget,
+)
+
+from coordinator_app.ui.forms import error_label
+from coordinator_app.ui.jobs import Cancelled, JobRunner
+from coordinator_app.ui.record.base import cell, table
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+
+
+def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return holder
+
+
+class ExportDialog(QDialog):
+    def __init__(self, parent: QWidget | None, ws: Workspace, jobs: JobRunner, programme: str | None,
+                 cohort: int | None, student_ids: list[int] | None) -> None:
+        super().__init__(parent)
+        self.ws, self.jobs = ws, jobs
+        self.programme, self.cohort, self.student_ids = programme, cohort, student_ids
+        self.saved: Path | None = None
+        self.job: Any = None
+        self.setWindowTitle("Export to Excel")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        scope = f"{programme or 'all programmes'}, {f'cohort {cohort}-{cohort + 1}' if cohort else 'all cohorts'}"
+        self.whole = QRadioButton(f"Everyone in {scope}")
+        self.listed = QRadioButton(f"Only the {len(student_ids):,} students now in the list" if student_ids
+                                   else "Only the students now in the list (no search or filter is active)")
+        self.listed.setEnabled(bool(student_ids))
+        (self.listed if student_ids else self.whole).setChecked(True)
+        box = QVBoxLayout()
+        box.addWidget(self.whole)
+        box.addWidget(self.listed)
+        holder = QWidget()
+        holder.setLayout(box)
+        box.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Students", holder)
+        self.as_of = QLabel(f"{ws.as_of():%d-%m-%Y} (today)")
+        form.addRow("Status as of", self.as_of)
+        stem = f"{programme or 'students'}{f'-{cohort}' if cohort else ''}-{ws.as_of():%Y-%m-%d}.xlsx"
+        self.target = QLineEdit(str(Path.home() / stem))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose)
+        form.addRow("Save as", _path_row(self.target, browse))
+        layout.addLayout(form)
+        sheets = QLabel("Sheets: Overview, Courses, Internships, Portfolio, Literature Study, Academic Core, "
+                        "Attention.")
+        sheets.setWordWrap(True)
+        layout.addWidget(sheets)
+        self.error = error_label(self)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export to Excel", self.target.text(), "Excel workbook (*.xlsx)")
+        if name:
+            self.target.setText(name if name.lower().endswith(".xlsx") else f"{name}.xlsx")
+
+    def start(self) -> None:
+        from coordinator_app.spreadsheets.export import export_workbook
+
+        target = Path(self.target.text().strip()).expanduser()
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_suffix(".xlsx")
+        ids = self.student_ids if self.listed.isChecked() else None
+        ws, programme, cohort = self.ws, self.programme, self.cohort
+        self.error.hide()
+        self.buttons.setEnabled(False)
+        self.job = self.jobs.run(
+            lambda: export_workbook(ws, target, programme=programme, cohort=cohort, student_ids=ids),
+            lambda _r: self._done(target), self._failed, label=f"Exporting to {target.name}…", parent_widget=self,
+            cancellable=True)
+
+    def _done(self, target: Path) -> None:
+        self.saved = target
+        self.buttons.setEnabled(True)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        from coordinator_app.domain.errors import DomainError
+        from coordinator_app.store.errors import DatabaseProblem
+
+        self.buttons.setEnabled(True)
+        if isinstance(exc, Cancelled):
+            self.error.setText("Export cancelled; nothing was saved.")
+        elif isinstance(exc, (DomainError, DatabaseProblem)):
+            self.error.setText(str(exc))
+        else:
+            raise exc
+        self.error.show()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, ws: Workspace, jobs: JobRunner, programme: str | None, cohort: int | None,
+            student_ids: list[int] | None) -> Path | None:
+        dialog = cls(parent, ws, jobs, programme, cohort, student_ids)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            if parent is not None and hasattr(parent, "statusBar"):
+                parent.statusBar().showMessage(f"Exported to {dialog.saved}", 10000)
+            return dialog.saved
+        return None
+
+
+class ImportDialog(QDialog):
+    """Choose a file, check it (nothing written), then import the accepted rows."""
+
+    def __init__(self, parent: QWidget | None, ws: Workspace, jobs: JobRunner) -> None:
+        super().__init__(parent)
+        self.ws, self.jobs = ws, jobs
+        self.preview: Any = None
+        self.result: Any = None
+        self.setWindowTitle("Import from Excel or CSV")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("an .xlsx, .xls, .ods or .csv file")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose)
+        form.addRow("File", _path_row(self.path, browse))
+        self.kind = QComboBox()
+        self.kind.addItem("Tell from the columns", None)
+        self.kind.addItem("A student list", "students")
+        self.kind.addItem("Exam results", "results")
+        form.addRow("It is", self.kind)
+        self.programme = QComboBox()
+        self.programme.addItem("From the file", None)
+        for code, p in ws.programmes.items():
+            self.programme.addItem(f"{p.name} ({code})", code)
+        form.addRow("Programme", self.programme)
+        self.cohort = QLineEdit()
+        self.cohort.setPlaceholderText("from the file, or a start year like 2025")
+        form.addRow("Cohort", self.cohort)
+        self.course = QLineEdit()
+        self.course.setPlaceholderText("course code, when the file holds one course's results")
+        form.addRow("Course", self.course)
+        layout.addLayout(form)
+        self.check_button = QPushButton("Check the file")
+        self.check_button.clicked.connect(self.check)
+        layout.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.summary = QLabel("Nothing is written until you press Import.")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.rejected = table(["Row", "Column", "Why it is refused"])
+        self.rejected.setMinimumHeight(140)
+        layout.addWidget(self.rejected, 1)
+        self.skip = QCheckBox("Import the accepted rows and skip the refused ones")
+        layout.addWidget(self.skip)
+        self.error = error_label(self)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.buttons.accepted.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(640, 480)
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import", str(Path.home()),
+                                              "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)")
+        if name:
+            self.path.setText(name)
+
+    def _fail(self, exc: BaseException) -> None:
+        from coordinator_app.domain.errors import DomainError
+        from coordinator_app.store.errors import DatabaseProblem
+
+        self.check_button.setEnabled(True)
+        if not isinstance(exc, (DomainError, DatabaseProblem, Cancelled)):
+            raise exc
+        self.error.setText("Cancelled; nothing was imported." if isinstance(exc, Cancelled) else str(exc))
+        self.error.show()
+
+    def check(self) -> None:
+        from coordinator_app.domain.errors import DomainError
+        from coordinator_app.services.lookup import parse_cohort
+        from coordinator_app.spreadsheets.importer import preview_import
+
+        self.error.hide()
+        path = Path(self.path.text().strip()).expanduser()
+        try:
+            cohort = parse_cohort(self.cohort.text()) if self.cohort.text().strip() else None
+        except DomainError as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            return
+        ws, kind, programme, course = self.ws, self.kind.currentData(), self.programme.currentData(), self.course.text().strip() or None
+        self.check_button.setEnabled(False)
+        self.jobs.run(lambda: preview_import(ws, path, kind, programme=programme, cohort=cohort, course=course),
+                      self._checked, self._fail, label=f"Checking {path.name}…", parent_widget=self, cancellable=True)
+
+    def _checked(self, preview: Any) -> None:
+        self.preview = preview
+        self.check_button.setEnabled(True)
+        self.summary.setText(preview.summary())
+        rejected = preview.rejected
+        self.rejected.setRowCount(len(rejected))
+        for r, rejection in enumerate(rejected):
+            self.rejected.setItem(r, 0, cell(str(rejection.row)))
+            self.rejected.setItem(r, 1, cell(rejection.column))
+            self.rejected.setItem(r, 2, cell(rejection.reason))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(preview.new or preview.updated))
+
+    def apply(self) -> None:
+        from coordinator_app.spreadsheets.importer import apply_import
+
+        if self.preview is None:
+            return
+        ws, preview, skip = self.ws, self.preview, self.skip.isChecked()
+        self.buttons.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            self._fail(exc)
+
+        self.jobs.run(lambda: apply_import(ws, preview, skip_rejected=skip), self._applied, failed,
+                      label="Importing…", parent_widget=self)
+
+    def _applied(self, result: Any) -> None:
+        self.result = result
+        self.buttons.setEnabled(True)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, ws: Workspace, jobs: JobRunner) -> bool:
+        dialog = cls(parent, ws, jobs)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
+            if parent is not None and hasattr(parent, "statusBar"):
+                parent.statusBar().showMessage(f"Imported: {dialog.result.summary()}", 10000)
+            return True
+        return False
+
+

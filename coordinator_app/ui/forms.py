@@ -1,0 +1,218 @@
+"""Field editors with an inline message under each: the building block of every record tab.
+
+A `FieldForm` lays out labelled editors and emits `committed(field, value)` when the
+coordinator finishes editing one (Enter, leaving the field, picking a choice, ticking a
+box) and the value differs from what is stored. The tab hands it to a service; when the
+service refuses, `show_error(field, message)` puts the message right under that editor and
+leaves what was typed in place, so nothing is lost and nothing was saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget,
+)
+
+from coordinator_app.ui.util import day, mark
+
+DATE_HINT = "dd-mm-yyyy"
+
+
+def error_label(parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet("color: #b3261e;")
+    label.hide()
+    return label
+
+
+def shown_text(value: Any) -> str:
+    """How a stored value appears in a text editor."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, float):
+        return mark(value) if value < 10.05 and round(value, 1) == value else f"{value:g}"
+    return str(value)
+
+
+class FieldForm(QObject):
+    """Editors in a QFormLayout; each has an error label under it."""
+
+    committed = Signal(str, object)
+
+    def __init__(self, parent: QWidget, layout: QFormLayout | None = None) -> None:
+        super().__init__(parent)
+        self.layout = layout or QFormLayout()
+        self.layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self._shown: dict[str, Any] = {}
+        self._filling = False
+
+    # -- building --------------------------------------------------------------------------------
+    def _add(self, name: str, label: str, editor: QWidget) -> None:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(editor)
+        error = error_label(holder)
+        box.addWidget(error)
+        editor.setObjectName(name)
+        editor.setAccessibleName(label)
+        self.layout.addRow(label, holder)
+        self.editors[name] = editor
+        self.errors[name] = error
+
+    def text(self, name: str, label: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.editingFinished.connect(lambda: self._text_done(name))
+        self._add(name, label, edit)
+        return edit
+
+    def date(self, name: str, label: str) -> QLineEdit:
+        return self.text(name, label, DATE_HINT)
+
+    def number(self, name: str, label: str, placeholder: str = "") -> QLineEdit:
+        edit = self.text(name, label, placeholder)
+        edit.setMaximumWidth(110)
+        return edit
+
+    def notes(self, name: str, label: str) -> QPlainTextEdit:
+        edit = QPlainTextEdit()
+        edit.setMaximumHeight(70)
+        edit.setTabChangesFocus(True)
+        edit.installEventFilter(self)
+        self._add(name, label, edit)
+        return edit
+
+    def choice(self, name: str, label: str, choices: Sequence[tuple[Any, str]], allow_empty: bool = True) -> QComboBox:
+        combo = QComboBox()
+        if allow_empty:
+            combo.addItem("", None)
+        for value, text in choices:
+            combo.addItem(text, value)
+        combo.activated.connect(lambda _i: self._choice_done(name))
+        self._add(name, label, combo)
+        return combo
+
+    def check(self, name: str, label: str, text: str = "") -> QCheckBox:
+        box = QCheckBox(text)
+        box.clicked.connect(lambda checked: self._commit(name, bool(checked)))
+        self._add(name, label, box)
+        return box
+
+    def readonly(self, name: str, label: str) -> QLabel:
+        shown = QLabel()
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        shown.setWordWrap(True)
+        self._add(name, label, shown)
+        return shown
+
+    # -- values ----------------------------------------------------------------------------------
+    def fill(self, values: dict[str, Any]) -> None:
+        """Show stored values (signals blocked: filling is not editing) and clear old messages."""
+        self._filling = True
+        try:
+            for name, value in values.items():
+                editor = self.editors.get(name)
+                if editor is None:
+                    continue
+                blocker = QSignalBlocker(editor)
+                if isinstance(editor, QLineEdit):
+                    editor.setText(shown_text(value))
+                    editor.setCursorPosition(0)
+                elif isinstance(editor, QPlainTextEdit):
+                    editor.setPlainText("" if value is None else str(value))
+                elif isinstance(editor, QComboBox):
+                    index = editor.findData(value)
+                    if index < 0 and value not in (None, ""):
+                        editor.addItem(str(value), value)
+                        index = editor.count() - 1
+                    editor.setCurrentIndex(max(index, 0))
+                elif isinstance(editor, QCheckBox):
+                    editor.setChecked(bool(value))
+                elif isinstance(editor, QLabel):
+                    editor.setText(value if isinstance(value, str) else shown_text(value))
+                blocker.unblock()
+                self._shown[name] = value
+        finally:
+            self._filling = False
+        self.clear_errors()
+
+    def set_enabled(self, enabled: bool, names: Sequence[str] | None = None) -> None:
+        for name in names or list(self.editors):
+            self.editors[name].setEnabled(enabled)
+
+    def _text_done(self, name: str) -> None:
+        editor = self.editors[name]
+        assert isinstance(editor, QLineEdit)
+        text = editor.text().strip()
+        if text == shown_text(self._shown.get(name)):
+            return              # left the field without changing it
+        self._commit(name, text)
+
+    def _choice_done(self, name: str) -> None:
+        editor = self.editors[name]
+        assert isinstance(editor, QComboBox)
+        value = editor.currentData()
+        if value == self._shown.get(name) or (value is None and self._shown.get(name) in (None, "")):
+            return
+        self._commit(name, value)
+
+    def eventFilter(self, watched: QObject, event: Any) -> bool:  # noqa: N802 - Qt's name
+        from PySide6.QtCore import QEvent
+
+        if isinstance(watched, QPlainTextEdit) and event.type() == QEvent.Type.FocusOut:
+            name = watched.objectName()
+            text = watched.toPlainText()
+            if text != (self._shown.get(name) or ""):
+                self._commit(name, text)
+        return False
+
+    def _commit(self, name: str, value: Any) -> None:
+        if self._filling:
+            return
+        self.clear_error(name)
+        self.committed.emit(name, value)
+
+    # -- messages --------------------------------------------------------------------------------
+    def show_error(self, field: str | None, message: str) -> bool:
+        """Show `message` under the editor of `field`; False when this form has no such field."""
+        if field is None or field not in self.errors:
+            return False
+        label = self.errors[field]
+        label.setText(message)
+        label.show()
+        editor = self.editors[field]
+        editor.setProperty("invalid", True)
+        editor.setStyleSheet("border: 1px solid #b3261e;" if isinstance(editor, QLineEdit) else "")
+        return True
+
+    def clear_error(self, field: str) -> None:
+        label = self.errors.get(field)
+        if label is not None and label.isVisible():
+            label.hide()
+            label.setText("")
+            self.editors[field].setStyleSheet("")
+
+    def clear_errors(self) -> None:
+        for name in self.errors:
+            self.clear_error(name)
+
+    def error_text(self, field: str) -> str:
+        label = self.errors.get(field)
+        return label.text() if label is not None and not label.isHidden() else ""

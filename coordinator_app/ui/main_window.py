@@ -1,0 +1,661 @@
+"""The main window: programme and cohort, the student list, the attention list and the record.
+
+The shell (menus, list, empty panes) is built without touching the database so it paints at
+once; `start()` then opens the database off the GUI thread (SQLAlchemy alone takes ~0.5 s
+to import, performance.md s.2) and fills the list when it is ready.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
+    QMessageBox, QSplitter, QStackedWidget, QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from coordinator_app import APP_NAME
+from coordinator_app.ui import settings as saved
+from coordinator_app.ui.attention_view import AttentionView
+from coordinator_app.ui.dialogs import ConfirmRemoval, FirstStart, NewStudentDialog, show_about
+from coordinator_app.ui.icons import icon
+from coordinator_app.ui.jobs import JobRunner
+from coordinator_app.ui.student_model import (
+    F_GRAD, F_PROGRAMME, F_SPEC, Filters, NAME, PreparedRows, StudentListModel, prepare_rows,
+)
+from coordinator_app.ui.util import long_month
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.record.view import RecordView
+
+DEMO_STUDENTS = 200
+ATTENTION_PAGE, RECORD_PAGE = 0, 1
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+class MainWindow(QMainWindow):
+    """`ready` is emitted once the database is open and the list is filled."""
+
+    ready = Signal()
+    database_failed = Signal(str)
+
+    def __init__(self, db_path: Path, today: date | None = None, programmes: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.today = today
+        self._programmes = programmes
+        self.ws: Workspace | None = None
+        self.record_view: RecordView | None = None
+        self.jobs = JobRunner(self)
+        self.undo_stack = QUndoStack(self)
+        self.is_ready = False
+        self._attention_generation = 0
+        self._started = False
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icon("app"))
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self.status_path = QLabel()
+        self.status_counts = QLabel()
+        self.statusBar().addWidget(self.status_path, 1)
+        self.statusBar().addPermanentWidget(self.status_counts)
+        self.status_path.setText(f"Opening {self.db_path} …")
+        self.resize(1280, 760)
+        self._restore_geometry()
+        self.list_view.viewport().installEventFilter(self)
+
+    # -- building ---------------------------------------------------------------------------------
+    def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, icon_name: str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                              if shortcut else tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_open = self._action("&Open database…", self.choose_database, QKeySequence.StandardKey.Open, "open")
+        self.act_new = self._action("&New student…", self.new_student, "Ctrl+N", "new_student", "Add a student")
+        self.act_remove = self._action("&Remove student…", self.remove_student, None, "remove_student",
+                                       "Remove the selected student")
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.act_undo.setIcon(icon("undo"))
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_redo.setIcon(icon("redo"))
+        self.act_find = self._action("&Find student", self.focus_search, "Ctrl+F", "search")
+        self.act_attention = self._action("&Attention list", lambda: self.show_page(ATTENTION_PAGE), "Ctrl+1",
+                                          "attention", "What is overdue or due soon")
+        self.act_record = self._action("Student &record", lambda: self.show_page(RECORD_PAGE), "Ctrl+2", "student")
+        self.act_refresh = self._action("Re&load", self.reload_all, QKeySequence.StandardKey.Refresh)
+        self.act_about = self._action("&About Coordinator App", lambda: show_about(self, self.db_path), None, "about")
+        self.act_export = self._action("&Export to Excel…", self.export_excel, "Ctrl+E", "export",
+                                       "Export the students in the list to an Excel workbook")
+        self.act_import = self._action("&Import from Excel…", self.import_excel, None, "import")
+        self.act_backup = self._action("&Back up now", self.back_up_now, None, "backup")
+        self.act_restore = self._action("Restore from &backup…", self.restore_backup, None, "restore")
+        for action in (self.act_new, self.act_remove, self.act_export, self.act_import, self.act_backup,
+                       self.act_restore, self.act_refresh):
+            action.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file = menu.addMenu("&File")
+        file.addAction(self.act_open)
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        file.addAction(self.act_new)
+        file.addAction(self.act_remove)
+        file.addSeparator()
+        self.exchange_separator = file.addSeparator()
+        file.addAction(self.act_export)
+        file.addAction(self.act_import)
+        file.addSeparator()
+        file.addAction(self.act_backup)
+        file.addAction(self.act_restore)
+        file.addSeparator()
+        file.addAction(self.act_quit)
+        edit = menu.addMenu("&Edit")
+        edit.addAction(self.act_undo)
+        edit.addAction(self.act_redo)
+        edit.addSeparator()
+        edit.addAction(self.act_find)
+        view = menu.addMenu("&View")
+        view.addAction(self.act_attention)
+        view.addAction(self.act_record)
+        view.addSeparator()
+        view.addAction(self.act_refresh)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+        # Export/import and backups appear once those parts of the app exist.
+        self.act_export.setVisible(_has_module("coordinator_app.spreadsheets.export"))
+        self.act_import.setVisible(_has_module("coordinator_app.spreadsheets.importer"))
+        has_backup = _has_module("coordinator_app.ui.backup_dialog")
+        self.act_backup.setVisible(has_backup)
+        self.act_restore.setVisible(has_backup)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(" Programme "))
+        self.programme_box = QComboBox()
+        self.programme_box.setObjectName("programme")
+        self.programme_box.addItem("All programmes", None)
+        bar.addWidget(self.programme_box)
+        bar.addWidget(QLabel("  Cohort "))
+        self.cohort_box = QComboBox()
+        self.cohort_box.setObjectName("cohort")
+        self.cohort_box.addItem("All cohorts", None)
+        bar.addWidget(self.cohort_box)
+        bar.addSeparator()
+        bar.addAction(self.act_attention)
+        bar.addAction(self.act_new)
+        bar.addAction(self.act_undo)
+        bar.addAction(self.act_redo)
+        if self.act_export.isVisible():
+            bar.addAction(self.act_export)
+        self.programme_box.activated.connect(lambda _i: self._scope_changed())
+        self.cohort_box.activated.connect(lambda _i: self._scope_changed())
+
+    def _build_central(self) -> None:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search number, name or e-mail  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        left_layout.addWidget(self.search)
+        filters = QHBoxLayout()
+        self.overdue_only = QCheckBox("Overdue")
+        self.overdue_only.setToolTip("Only students with an overdue item")
+        self.spec_box = QComboBox()
+        self.stage_box = QComboBox()
+        self.grad_box = QComboBox()
+        self.status_box = QComboBox()
+        for box, tip in ((self.spec_box, "Only students of this specialization"),
+                         (self.stage_box, "Only students at this internship stage"),
+                         (self.grad_box, "Only students planned to graduate in this month"),
+                         (self.status_box, "Only active, graduated or stopped students")):
+            box.setToolTip(tip)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.status_box.addItem("Status", None)
+        for status in ("active", "graduated", "stopped"):
+            self.status_box.addItem(status, status)
+        filters.addWidget(self.overdue_only)
+        for box in (self.spec_box, self.stage_box, self.grad_box, self.status_box):
+            filters.addWidget(box)
+        filters.addStretch(1)
+        left_layout.addLayout(filters)
+        self.model = StudentListModel(self)
+        self.list_view = QTableView()
+        self.list_view.setObjectName("students")
+        self.list_view.setModel(self.model)
+        self.list_view.setSortingEnabled(True)
+        self.list_view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.setWordWrap(False)
+        self.list_view.setAlternatingRowColors(True)
+        vertical = self.list_view.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.list_view.horizontalHeader()
+        header.setHighlightSections(False)
+        for column, width in enumerate((80, 170, 210, 80, 80, 70, 150, 100, 45, 80, 60)):
+            header.resizeSection(column, width)
+        left_layout.addWidget(self.list_view, 1)
+
+        self.pages = QTabWidget()
+        self.pages.setObjectName("pages")
+        self.attention = AttentionView()
+        self.attention.within.setValue(saved.within_days())
+        self.pages.addTab(self.attention, icon("attention"), "Attention")
+        self.record_holder = QStackedWidget()
+        self.record_placeholder = QLabel("Choose a student in the list, or double-click an item in the attention list.")
+        self.record_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.record_placeholder.setWordWrap(True)
+        self.record_holder.addWidget(self.record_placeholder)
+        self.pages.addTab(self.record_holder, icon("student"), "Student record")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([520, 760])
+        self.setCentralWidget(self.splitter)
+
+        self.search.textChanged.connect(self.model.set_search)
+        self.search.textChanged.connect(lambda _t: self._update_counts())
+        self.search.returnPressed.connect(self._open_first)
+        self.overdue_only.toggled.connect(lambda _c: self._filters_changed())
+        for box in (self.spec_box, self.stage_box, self.grad_box, self.status_box):
+            box.activated.connect(lambda _i: self._filters_changed())
+        self.list_view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.modelReset.connect(self._reselect)
+        self.attention.open_student.connect(self.open_student)
+        self.attention.within_changed.connect(self._within_changed)
+        self.list_view.setEnabled(False)
+
+    # -- start-up ---------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        # Open the database only after the first paint: the window is usable at once.
+        if event.type() == QEvent.Type.Paint and not self._started:
+            self._started = True
+            QTimer.singleShot(0, self.start)
+        return False
+
+    def start(self) -> None:
+        """Open the database (creating it, with a demo cohort if wanted, on first start)."""
+        self._started = True
+        if self.ws is not None or self.jobs.busy:
+            return
+        path = self.db_path
+        if not path.exists() or path.stat().st_size == 0:
+            demo = FirstStart.ask(self, path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._open(path, with_demo=demo)
+        else:
+            self._open(path)
+
+    def _open(self, path: Path, with_demo: bool = False) -> None:
+        today, programmes = self.today, self._programmes
+        self.status_path.setText(f"Opening {path} …")
+
+        def load() -> tuple[Workspace, PreparedRows, dict[str, str]]:
+            from coordinator_app.services.workspace import Workspace
+            from coordinator_app.services.student_list import student_rows
+
+            if with_demo:
+                from coordinator_app.services.demo import build_demo
+
+                build_demo(path, students=DEMO_STUDENTS, as_of=today)
+            ws = Workspace.open(path, programmes)
+            ws.today = today
+            names = {s.key: s.name for p in ws.programmes.values() for s in p.specializations}
+            return ws, prepare_rows(student_rows(ws), names), names
+
+        label = "Creating the demo database…" if with_demo else f"Opening {path.name}…"
+        self.jobs.run(load, self._opened, self._open_failed, label=label, parent_widget=self)
+
+    def _opened(self, result: tuple[Workspace, PreparedRows, dict[str, str]]) -> None:
+        from coordinator_app.ui.record.view import RecordView
+
+        ws, prepared, names = result
+        self.ws = ws
+        self.db_path = ws.path
+        saved.remember_database(ws.path)
+        if self.record_view is not None:
+            self.record_holder.removeWidget(self.record_view)
+            self.record_view.deleteLater()
+        self.record_view = RecordView(ws, self.undo_stack)
+        self.record_view.changed.connect(self._student_changed)
+        self.record_holder.addWidget(self.record_view)
+        self.model.set_rows(prepared, names)
+        self._fill_scope(prepared)
+        self._fill_quick_filters(names)
+        self.list_view.setEnabled(True)
+        for action in (self.act_new, self.act_remove, self.act_export, self.act_import, self.act_backup,
+                       self.act_restore, self.act_refresh):
+            action.setEnabled(True)
+        self.status_path.setText(f"Database: {ws.path}")
+        self.setWindowTitle(f"{ws.path.name} — {APP_NAME}")
+        self._update_counts()
+        self.refresh_attention()
+        self.is_ready = True
+        self.ready.emit()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        from coordinator_app.domain.errors import ProgrammeDefinitionError
+        from coordinator_app.store.errors import DatabaseProblem, translate
+
+        problem = exc if isinstance(exc, DatabaseProblem) else translate(exc, self.db_path)
+        if problem is None and not isinstance(exc, (ProgrammeDefinitionError, PermissionError)):
+            raise exc
+        text = str(problem or exc)
+        self.status_path.setText(f"Could not open {self.db_path}")
+        self.database_failed.emit(text)
+        QMessageBox.warning(self, "Cannot open the database", text)
+
+    # -- scope and filters ---------------------------------------------------------------------------
+    def _fill_scope(self, prepared: PreparedRows) -> None:
+        programmes = sorted({r[F_PROGRAMME] for r in prepared.rows})
+        cohorts = sorted({r[6] for r in prepared.rows}, reverse=True)
+        keep_p, keep_c = self.programme_box.currentData(), self.cohort_box.currentData()
+        self.programme_box.clear()
+        self.programme_box.addItem("All programmes", None)
+        for code in programmes:
+            name = self.ws.programmes[code].name if self.ws and code in self.ws.programmes else code
+            self.programme_box.addItem(code, code)
+            self.programme_box.setItemData(self.programme_box.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
+        self.cohort_box.clear()
+        self.cohort_box.addItem("All cohorts", None)
+        for year in cohorts:
+            self.cohort_box.addItem(f"{year}-{year + 1}", year)
+        self.programme_box.setCurrentIndex(max(self.programme_box.findData(keep_p), 0))
+        self.cohort_box.setCurrentIndex(max(self.cohort_box.findData(keep_c), 0))
+
+    def _fill_quick_filters(self, names: dict[str, str]) -> None:
+        def refill(box: QComboBox, first: str, values: list[tuple[Any, str]]) -> None:
+            keep = box.currentData()
+            box.clear()
+            box.addItem(first, None)
+            for value, text in values:
+                box.addItem(text, value)
+            box.setCurrentIndex(max(box.findData(keep), 0))
+
+        refill(self.spec_box, "Specialization", [(k, names.get(k, k)) for k in self.model.values(F_SPEC)])
+        refill(self.stage_box, "Internship", [(s, s) for s in ("not planned", "minor planned", "minor",
+                                                                         "major planned", "major")])
+        refill(self.grad_box, "Graduation", [(g, long_month(g)) for g in self.model.values(F_GRAD)])
+
+    def current_filters(self) -> Filters:
+        return Filters(text=self.search.text(), programme=self.programme_box.currentData(),
+                       cohort=self.cohort_box.currentData(), overdue_only=self.overdue_only.isChecked(),
+                       specialization=self.spec_box.currentData(), stage=self.stage_box.currentData(),
+                       graduation=self.grad_box.currentData(), status=self.status_box.currentData())
+
+    def _filters_changed(self) -> None:
+        self.model.set_filters(self.current_filters())
+        self._update_counts()
+
+    def _scope_changed(self) -> None:
+        self._filters_changed()
+        self.refresh_attention()
+
+    def scope_label(self) -> str:
+        programme, cohort = self.programme_box.currentData(), self.cohort_box.currentData()
+        parts = [programme or "All programmes", f"cohort {cohort}-{cohort + 1}" if cohort else "all cohorts"]
+        return ", ".join(parts)
+
+    def _update_counts(self) -> None:
+        self.status_counts.setText(f"{self.model.shown:,} of {self.model.total:,} students shown")
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # -- attention ---------------------------------------------------------------------------------
+    def refresh_attention(self) -> None:
+        """Read the attention list off the GUI thread; an older answer still on its way is dropped."""
+        if self.ws is None:
+            return
+        self._attention_generation += 1
+        generation = self._attention_generation
+        ws, within = self.ws, self.attention.within.value()
+        programme, cohort = self.programme_box.currentData(), self.cohort_box.currentData()
+        scope = self.scope_label()
+        self.attention.show_loading()
+
+        def load() -> tuple[list[Any], date]:
+            from coordinator_app.services.attention import attention_items
+
+            as_of = ws.as_of()
+            return attention_items(ws, as_of, within, programme, cohort), as_of
+
+        def done(result: tuple[list[Any], date]) -> None:
+            if generation == self._attention_generation:
+                self.attention.set_items(result[0], result[1], scope)
+                self.attention_loaded += 1
+
+        self.jobs.run(load, done, self._background_failed, label="Looking for what needs attention…")
+
+    attention_loaded = 0
+
+    def _within_changed(self, days: int) -> None:
+        saved.set_within_days(days)
+        self.refresh_attention()
+
+    def _background_failed(self, exc: BaseException) -> None:
+        from coordinator_app.store.errors import DatabaseProblem, translate
+
+        problem = exc if isinstance(exc, DatabaseProblem) else translate(exc, self.db_path)
+        if problem is None:
+            raise exc
+        self.statusBar().showMessage(str(problem), 15000)
+
+    # -- students ---------------------------------------------------------------------------------
+    def show_page(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+
+    def _row_changed(self, current: Any, _previous: Any) -> None:
+        student_id = self.model.student_id(current.row()) if current.isValid() else None
+        if student_id is not None and self.record_view is not None:
+            if self.record_view.student_id != student_id:
+                self._show_record(student_id, None)
+
+    def _show_record(self, student_id: int, tab: str | None) -> bool:
+        assert self.record_view is not None
+        if not self.record_view.show_student(student_id, tab):
+            return False
+        self.record_holder.setCurrentWidget(self.record_view)
+        self.pages.setCurrentIndex(RECORD_PAGE)
+        return True
+
+    def open_student(self, student_id: int, tab: str = "") -> None:
+        """Open a student's record on a given tab (from the attention list)."""
+        if self.record_view is None:
+            return
+        self._show_record(student_id, tab or None)
+        row = self.model.row_of(student_id)
+        if row is not None:
+            blocker = self.list_view.selectionModel().blockSignals(True)
+            self.list_view.selectRow(row)
+            self.list_view.scrollTo(self.model.index(row, 0))
+            self.list_view.selectionModel().blockSignals(blocker)
+
+    def _open_first(self) -> None:
+        if self.model.shown:
+            self.list_view.selectRow(0)
+
+    def _reselect(self) -> None:
+        """After the list is filtered or refilled keep the open student selected, if still shown."""
+        if self.record_view is None or self.record_view.student_id is None:
+            return
+        row = self.model.row_of(self.record_view.student_id)
+        if row is not None:
+            selection = self.list_view.selectionModel()
+            blocked = selection.blockSignals(True)
+            self.list_view.selectRow(row)
+            selection.blockSignals(blocked)
+
+    def _student_changed(self, student_id: int) -> None:
+        """A saved change: refresh that student's row and the attention list."""
+        from coordinator_app.services.student_list import student_row
+
+        assert self.ws is not None
+        self.model.update_row(student_id, student_row(self.ws, student_id))
+        self._update_counts()
+        self.refresh_attention()
+
+    def selected_student(self) -> int | None:
+        if self.record_view is not None and self.record_view.student_id is not None:
+            return self.record_view.student_id
+        index = self.list_view.currentIndex()
+        return self.model.student_id(index.row()) if index.isValid() else None
+
+    def new_student(self) -> None:
+        if self.ws is None:
+            return
+        student_id = NewStudentDialog.ask(self.ws, self, self.programme_box.currentData(),
+                                          self.cohort_box.currentData())
+        if student_id is None:
+            return
+        from coordinator_app.services.student_list import student_row
+
+        self.model.update_row(student_id, student_row(self.ws, student_id))
+        self._update_counts()
+        self.search.clear()
+        self.open_student(student_id, "overview")
+
+    def remove_student(self) -> None:
+        student_id = self.selected_student()
+        if self.ws is None or student_id is None:
+            return
+        raw = self.model.raw(student_id)
+        label = f"{raw[1]} {raw[2]} {raw[3]}" if raw else f"student {student_id}"
+        if not ConfirmRemoval.ask(self, label):
+            return
+        from coordinator_app.domain.errors import DomainError
+        from coordinator_app.services.students import remove_student
+        from coordinator_app.store.errors import DatabaseProblem
+
+        try:
+            remove_student(self.ws, student_id)
+        except (DomainError, DatabaseProblem) as exc:
+            QMessageBox.information(self, "Student not removed", str(exc))
+            return
+        # Edits of a removed student can no longer be undone.
+        self.undo_stack.clear()
+        self.model.update_row(student_id, None)
+        if self.record_view is not None:
+            self.record_view.clear()
+            self.record_holder.setCurrentWidget(self.record_placeholder)
+        self._update_counts()
+        self.statusBar().showMessage(f"Removed {label}; their history stays in the audit trail.", 8000)
+        self.refresh_attention()
+
+    # -- databases ---------------------------------------------------------------------------------
+    def choose_database(self) -> None:
+        start = str(self.db_path.parent if self.db_path else Path.home())
+        name, _ = QFileDialog.getOpenFileName(self, "Open database", start, "Coordinator databases (*.sqlite);;All files (*)")
+        if name:
+            self.open_database(Path(name))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in saved.recent_databases():
+            action = self.recent_menu.addAction(str(path))
+            action.setEnabled(path.exists())
+            action.triggered.connect(lambda _c=False, p=path: self.open_database(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def open_database(self, path: Path) -> None:
+        if self.jobs.busy:
+            return
+        self._close_workspace()
+        self.db_path = Path(path)
+        self.is_ready = False
+        self._open(self.db_path)
+
+    def reload_all(self) -> None:
+        if self.ws is None or self.jobs.busy:
+            return
+        ws = self.ws
+        names = {s.key: s.name for p in ws.programmes.values() for s in p.specializations}
+
+        def load() -> PreparedRows:
+            from coordinator_app.services.student_list import student_rows
+
+            return prepare_rows(student_rows(ws), names)
+
+        def done(prepared: PreparedRows) -> None:
+            self.model.set_rows(prepared, names)
+            self._fill_scope(prepared)
+            self._fill_quick_filters(names)
+            self._update_counts()
+            if self.record_view is not None:
+                self.record_view.reload()
+            self.refresh_attention()
+
+        self.jobs.run(load, done, self._background_failed, label="Reloading…", parent_widget=self)
+
+    def _close_workspace(self) -> None:
+        self.undo_stack.clear()
+        if self.ws is not None:
+            self.ws.close()
+            self.ws = None
+
+    # -- export, import, backups (wired when those parts exist) ------------------------------------------
+    def export_excel(self) -> None:
+        if self.ws is None or not self.act_export.isVisible():
+            return
+        from coordinator_app.ui.exchange import ExportDialog
+
+        ids = None if self.model.shown == self.model.total else [self.model.student_id(r) for r in range(self.model.shown)]
+        ExportDialog.ask(self, self.ws, self.jobs, self.programme_box.currentData(), self.cohort_box.currentData(), ids)
+
+    def import_excel(self) -> None:
+        if self.ws is None or not self.act_import.isVisible():
+            return
+        from coordinator_app.ui.exchange import ImportDialog
+
+        if ImportDialog.ask(self, self.ws, self.jobs):
+            self.reload_all()
+
+    def back_up_now(self) -> None:
+        if self.ws is None:
+            return
+        from coordinator_app.ui import backup_dialog
+
+        backup_dialog.back_up_now(self, self.ws)  # type: ignore[attr-defined]
+
+    def restore_backup(self) -> None:
+        if self.ws is None:
+            return
+        from coordinator_app.ui import backup_dialog
+
+        if backup_dialog.restore_from_backup(self, self.ws):  # type: ignore[attr-defined]
+            self.reload_all()
+
+    # -- closing ---------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = saved.load_state("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = saved.load_state("state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = saved.load_state("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        header = saved.load_state("students_header")
+        if header is not None:
+            self.list_view.horizontalHeader().restoreState(header)
+        attention = saved.load_state("attention_header")
+        if attention is not None:
+            self.attention.table.horizontalHeader().restoreState(attention)
+
+    def save_window_state(self) -> None:
+        saved.save_state("geometry", self.saveGeometry())
+        saved.save_state("state", self.saveState())
+        saved.save_state("splitter", self.splitter.saveState())
+        saved.save_state("students_header", self.list_view.horizontalHeader().saveState())
+        saved.save_state("attention_header", self.attention.table.horizontalHeader().saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.save_window_state()
+        self.jobs.wait(30000)
+        self._close_workspace()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""The student record: one tab per part of the programme."""

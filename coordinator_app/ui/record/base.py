@@ -1,0 +1,225 @@
+"""What every record tab shares: the context it edits through, and small building blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QScrollArea,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from coordinator_app.domain.attention import Urgency
+from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label
+from coordinator_app.ui.util import (
+    DONE_BACKGROUND, DUE_SOON_BACKGROUND, LATER_COLOUR, OVERDUE_BACKGROUND, day,
+)
+
+if TYPE_CHECKING:
+    from coordinator_app.domain.programme import Programme
+    from coordinator_app.services.record_view import Item, StudentRecord
+    from coordinator_app.services.workspace import Workspace
+
+
+class RecordContext(Protocol):
+    """What a tab needs from the record view."""
+
+    ws: Workspace
+    record: StudentRecord | None
+
+    def attempt(self, form: FieldForm | None, field: str | None, label: str, do: Callable[[], Any],
+                make_undo: Callable[[Any], Callable[[], Any] | None] | None = None) -> bool: ...
+
+    def message(self, text: str, error: bool = False) -> None: ...
+
+
+class RecordPage(QWidget):
+    """One tab of the record. `key` matches AttentionItem.tab."""
+
+    key = ""
+    title = ""
+
+    def __init__(self, ctx: RecordContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def applies(self, programme: Programme) -> bool:
+        return True
+
+    def fill(self, record: StudentRecord) -> None:
+        raise NotImplementedError
+
+
+def scrolling(inner: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+def group(title: str, layout: Any) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setLayout(layout)
+    return box
+
+
+def hint(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {LATER_COLOUR};")
+    return label
+
+
+URGENCY_TEXT = {Urgency.DONE: "done", Urgency.OVERDUE: "overdue", Urgency.DUE_SOON: "due soon",
+                Urgency.LATER: "not due yet"}
+URGENCY_BACKGROUND = {Urgency.DONE: DONE_BACKGROUND, Urgency.OVERDUE: OVERDUE_BACKGROUND,
+                      Urgency.DUE_SOON: DUE_SOON_BACKGROUND}
+
+
+def table(headers: list[str]) -> QTableWidget:
+    widget = QTableWidget(0, len(headers))
+    widget.setHorizontalHeaderLabels(headers)
+    widget.verticalHeader().hide()
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    widget.setAlternatingRowColors(True)
+    header = widget.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return widget
+
+
+def cell(text: str, data: Any = None, background: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    if background:
+        item.setBackground(QBrush(QColor(background)))
+        item.setForeground(QBrush(QColor("#202124")))
+    return item
+
+
+class PortfolioTable(QWidget):
+    """Portfolio items with due and received dates and a colour status; mark one received."""
+
+    received = Signal(int, object)          # item id, date or None (clear)
+
+    def __init__(self, ctx: RecordContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.items: tuple[Item, ...] = ()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = table(["Item", "Due", "Received", "Status"])
+        self.table.setMinimumHeight(120)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Received on"))
+        self.date = QLineEdit()
+        self.date.setPlaceholderText(DATE_HINT)
+        self.date.setMaximumWidth(110)
+        self.date.setObjectName("received_date")
+        row.addWidget(self.date)
+        self.mark_button = QPushButton("Mark received")
+        self.clear_button = QPushButton("Clear received")
+        row.addWidget(self.mark_button)
+        row.addWidget(self.clear_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.error = error_label(self)
+        layout.addWidget(self.error)
+        self.mark_button.clicked.connect(self._mark)
+        self.clear_button.clicked.connect(self._clear)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+
+    def fill(self, items: tuple[Item, ...], as_of: date) -> None:
+        selected = self.selected_id()
+        self.items = items
+        self.table.setRowCount(len(items))
+        for r, item in enumerate(items):
+            colour = URGENCY_BACKGROUND.get(item.urgency)
+            self.table.setItem(r, 0, cell(item.name, item.id, colour))
+            self.table.setItem(r, 1, cell(day(item.due), None, colour))
+            self.table.setItem(r, 2, cell(day(item.received), None, colour))
+            self.table.setItem(r, 3, cell(URGENCY_TEXT[item.urgency], None, colour))
+        if not self.date.text():
+            self.date.setText(day(as_of))
+        self.error.hide()
+        self.select(selected)
+        self._selection_changed()
+
+    def selected_id(self) -> int | None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.items) and self.table.selectionModel().hasSelection():
+            return self.items[row].id
+        return None
+
+    def select(self, item_id: int | None = None, kind: str | None = None) -> bool:
+        for r, item in enumerate(self.items):
+            if (item_id is not None and item.id == item_id) or (kind is not None and item.kind == kind):
+                self.table.selectRow(r)
+                return True
+        return False
+
+    def _selection_changed(self) -> None:
+        has = self.selected_id() is not None
+        self.mark_button.setEnabled(has)
+        self.clear_button.setEnabled(has)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def _mark(self) -> None:
+        item_id = self.selected_id()
+        if item_id is None:
+            return
+        from coordinator_app.domain.errors import DomainError
+        from coordinator_app.domain.people import parse_date
+
+        try:
+            when = parse_date(self.date.text(), "received_date")
+        except DomainError as exc:
+            self.show_error(exc.message)
+            return
+        self.error.hide()
+        self.received.emit(item_id, when)
+
+    def _clear(self) -> None:
+        item_id = self.selected_id()
+        if item_id is not None:
+            self.error.hide()
+            self.received.emit(item_id, None)
+
+
+def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, when: date | None) -> None:
+    """The one way every tab marks a portfolio item received (undo puts the old date back)."""
+    from coordinator_app.services.portfolio import mark_received as service
+
+    ws = ctx.ws
+    name = next((i.name for i in portfolio.items if i.id == item_id), "item")
+
+    def undo(previous: date | None) -> Callable[[], Any] | None:
+        return lambda: service(ws, item_id, previous)
+
+    class _Errors:
+        """Send a refused date to the message under the table."""
+
+        def show_error(self, _field: str | None, message: str) -> bool:
+            portfolio.show_error(message)
+            return True
+
+        def clear_errors(self) -> None:
+            portfolio.error.hide()
+
+    ctx.attempt(_Errors(), "received_date",  # type: ignore[arg-type]
+                f"mark {name} received" if when else f"clear {name} received", lambda: service(ws, item_id, when), undo)

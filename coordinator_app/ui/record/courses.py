@@ -1,0 +1,270 @@
+"""Courses: every course with all attempts (resits included), recording grades, optional courses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QSpinBox, QTreeView, QVBoxLayout, QWidget,
+)
+
+from coordinator_app.domain.people import parse_optional_date
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.services import courses as course_service
+from coordinator_app.services.record_view import StudentRecord
+from coordinator_app.ui.forms import DATE_HINT, FieldForm
+from coordinator_app.ui.record.base import cell, group, hint, scrolling, table
+from coordinator_app.ui.record.base import RecordPage
+from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
+
+RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
+COURSE_COLUMNS = ["Course", "EC", "Attempt", "Exam", "Grade", "Result", "Registered"]
+
+
+class CoursesPage(RecordPage):
+    key = "courses"
+    title = "Courses"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        self.ec_label = QLabel()
+        self.ec_label.setObjectName("ec_label")
+        layout.addWidget(self.ec_label)
+
+        self.model = QStandardItemModel(0, len(COURSE_COLUMNS), self)
+        self.model.setHorizontalHeaderLabels(COURSE_COLUMNS)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setMinimumHeight(260)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(False)
+        layout.addWidget(self.tree, 1)
+
+        # Record a result: course, grade (7,5 or 7.5 or NS), optional exam date.
+        self.grade_form = FieldForm(self, QFormLayout())
+        entry = QWidget()
+        row = QHBoxLayout(entry)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.course = QComboBox()
+        self.course.setObjectName("course")
+        self.course.setMinimumContentsLength(24)
+        self.grade = QLineEdit()
+        self.grade.setObjectName("grade")
+        self.grade.setPlaceholderText("7,5 or NS")
+        self.grade.setMaximumWidth(90)
+        self.exam = QLineEdit()
+        self.exam.setPlaceholderText(f"exam date ({DATE_HINT})")
+        self.exam.setMaximumWidth(150)
+        self.record_button = QPushButton("Record result")
+        self.delete_button = QPushButton("Delete selected attempt")
+        row.addWidget(self.course, 1)
+        row.addWidget(self.grade)
+        row.addWidget(self.exam)
+        row.addWidget(self.record_button)
+        row.addWidget(self.delete_button)
+        self.grade_form._add("grade", "Result", entry)  # one row: the message lands under it
+        entry.setObjectName("grade_entry")
+        self.grade.setObjectName("grade")
+        self.grade_form.editors["grade"] = self.grade
+        layout.addWidget(group("Record a result", self.grade_form.layout))
+        self.grade.returnPressed.connect(self._record)
+        self.record_button.clicked.connect(self._record)
+        self.delete_button.clicked.connect(self._delete)
+        self.tree.selectionModel().selectionChanged.connect(self._select_course)
+
+        # Optional courses: Examination Board approval beforehand; outside VU a credit form.
+        self.optional = table(["Optional course", "EC", "Approval", "Decided", "Outside VU", "Credit form"])
+        self.optional.setMinimumHeight(90)
+        self.optional.setMaximumHeight(150)
+        self.optional_form = FieldForm(self, QFormLayout())
+        opt = QWidget()
+        grid = QGridLayout(opt)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.opt_course = QComboBox()
+        self.opt_status = QComboBox()
+        for status in course_service.APPROVAL_STATUSES:
+            self.opt_status.addItem(status, status)
+        self.opt_date = QLineEdit()
+        self.opt_date.setPlaceholderText(f"decided on ({DATE_HINT})")
+        self.opt_external = QCheckBox("outside VU")
+        self.opt_form_received = QCheckBox("credit form received")
+        self.opt_save = QPushButton("Save approval")
+        grid.addWidget(self.opt_course, 0, 0, 1, 2)
+        grid.addWidget(self.opt_status, 0, 2)
+        grid.addWidget(self.opt_date, 0, 3)
+        grid.addWidget(self.opt_external, 1, 0)
+        grid.addWidget(self.opt_form_received, 1, 1)
+        grid.addWidget(self.opt_save, 1, 3)
+        self.optional_form._add("approval", "Approval", opt)
+        self.ext_name = QLineEdit()
+        self.ext_name.setPlaceholderText("name of a course outside the programme")
+        self.ext_ec = QSpinBox()
+        self.ext_ec.setRange(1, 30)
+        self.ext_ec.setValue(6)
+        self.ext_ec.setSuffix(" EC")
+        self.ext_add = QPushButton("Add course")
+        ext = QWidget()
+        ext_row = QHBoxLayout(ext)
+        ext_row.setContentsMargins(0, 0, 0, 0)
+        ext_row.addWidget(self.ext_name, 1)
+        ext_row.addWidget(self.ext_ec)
+        ext_row.addWidget(self.ext_add)
+        self.optional_form._add("course", "Other course", ext)
+        opt_box = QVBoxLayout()
+        opt_box.addWidget(self.optional)
+        opt_box.addLayout(self.optional_form.layout)
+        opt_box.addWidget(hint("An optional course counts once approved beforehand and passed; a course "
+                               "outside VU also needs the credit registration form."))
+        self.optional_group = group("Optional courses", opt_box)
+        layout.addWidget(self.optional_group)
+        self.opt_save.clicked.connect(self._save_optional)
+        self.ext_add.clicked.connect(self._add_external)
+        self.optional.itemSelectionChanged.connect(self._select_optional)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(inner))
+
+    # -- showing ---------------------------------------------------------------------------------
+    def fill(self, record: StudentRecord) -> None:
+        self.record = record
+        ev = record.evaluation
+        self.ec_label.setText(f"<b>{ev.ec_total} of {record.programme.total_ec} EC</b> earned · "
+                              f"{ev.compulsory_passed} compulsory course(s) passed")
+        chosen = self.course.currentData()
+        self.course.clear()
+        self.model.removeRows(0, self.model.rowCount())
+        component = None
+        for line in record.courses:
+            if line.component_name != component:
+                component = line.component_name
+                heading = [QStandardItem(component)] + [QStandardItem("") for _ in COURSE_COLUMNS[1:]]
+                font = heading[0].font()
+                font.setBold(True)
+                heading[0].setFont(font)
+                for item in heading:
+                    item.setSelectable(False)
+                self.model.appendRow(heading)
+            self.course.addItem(f"{line.name} ({line.code})", line.code)
+            status = "passed" if line.passed else ("" if not line.attempts else "not passed")
+            top = [QStandardItem(f"{line.name}  ({line.code})"), QStandardItem(str(line.ec)), QStandardItem(""),
+                   QStandardItem(""), QStandardItem(line.result), QStandardItem(status), QStandardItem("")]
+            top[0].setData(line.code, Qt.ItemDataRole.UserRole)
+            top[5].setForeground(QBrush(QColor(DONE_COLOUR if line.passed else OVERDUE_COLOUR)))
+            for attempt in line.attempts:
+                if attempt.passed is None:
+                    result = "resit registered" if attempt.attempt > 1 else "registered"
+                else:
+                    result = "pass" if attempt.passed else "fail"
+                children = [QStandardItem(""), QStandardItem(""), QStandardItem(str(attempt.attempt)),
+                            QStandardItem(day(attempt.exam_date)), QStandardItem(attempt.grade),
+                            QStandardItem(result), QStandardItem(day(attempt.registered_on))]
+                children[0].setData(line.code, Qt.ItemDataRole.UserRole)
+                children[0].setData(attempt.result_id, RESULT_ROLE)
+                top[0].appendRow(children)
+            self.model.appendRow(top)
+        self.tree.expandAll()
+        index = self.course.findData(chosen)
+        self.course.setCurrentIndex(max(index, 0))
+        self.grade_form.clear_errors()
+        self._fill_optional(record)
+
+    def _fill_optional(self, record: StudentRecord) -> None:
+        has_optional = any(c.component == "optional" for c in record.programme.courses)
+        self.optional_group.setVisible(has_optional)
+        self.optional.setRowCount(len(record.optional))
+        for r, line in enumerate(record.optional):
+            self.optional.setItem(r, 0, cell(f"{line.name} ({line.code})", line.code))
+            self.optional.setItem(r, 1, cell(str(line.ec)))
+            self.optional.setItem(r, 2, cell(line.status))
+            self.optional.setItem(r, 3, cell(day(line.decided_on)))
+            self.optional.setItem(r, 4, cell("yes" if line.external else "no"))
+            self.optional.setItem(r, 5, cell("received" if line.credit_form_received else
+                                             ("missing" if line.external else "")))
+        chosen = self.opt_course.currentData()
+        self.opt_course.clear()
+        for code, name, external in record.optional_choices:
+            self.opt_course.addItem(f"{name} ({code})" + ("  · outside VU" if external else ""), code)
+        self.opt_course.setCurrentIndex(max(self.opt_course.findData(chosen), 0))
+        self.optional_form.clear_errors()
+
+    def _select_course(self) -> None:
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return
+        code = index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
+        if code:
+            self.course.setCurrentIndex(max(self.course.findData(code), 0))
+
+    def _select_optional(self) -> None:
+        row = self.optional.currentRow()
+        if not 0 <= row < len(self.record.optional):
+            return
+        line = self.record.optional[row]
+        self.opt_course.setCurrentIndex(max(self.opt_course.findData(line.code), 0))
+        self.opt_status.setCurrentIndex(max(self.opt_status.findData(line.status), 0))
+        self.opt_date.setText(day(line.decided_on))
+        self.opt_external.setChecked(line.external)
+        self.opt_form_received.setChecked(line.credit_form_received)
+
+    # -- editing ---------------------------------------------------------------------------------
+    def _record(self) -> None:
+        code = self.course.currentData()
+        if not code:
+            return
+        ws, sid, text = self.ctx.ws, self.record.id, self.grade.text()
+        try:
+            when = parse_optional_date(self.exam.text(), "grade")
+        except DomainError as exc:
+            self.grade_form.show_error("grade", exc.message)
+            return
+
+        def do() -> course_service.GradeRecorded:
+            return course_service.record_grade(ws, sid, code, text, exam_date=when)
+
+        if self.ctx.attempt(self.grade_form, "grade", f"record grade {text} for {code}", do,
+                            lambda recorded: (lambda: course_service.undo_grade(ws, recorded))):
+            self.grade.clear()
+            self.exam.clear()
+
+    def selected_result_id(self) -> int | None:
+        index = self.tree.currentIndex()
+        return index.siblingAtColumn(0).data(RESULT_ROLE) if index.isValid() else None
+
+    def _delete(self) -> None:
+        result_id = self.selected_result_id()
+        if result_id is None:
+            self.grade_form.show_error("grade", "Select an attempt (a line under a course) to delete it.")
+            return
+        ws = self.ctx.ws
+        self.ctx.attempt(self.grade_form, "grade", "delete attempt", lambda: course_service.delete_attempt(ws, result_id))
+
+    def _save_optional(self) -> None:
+        code = self.opt_course.currentData()
+        if not code:
+            self.optional_form.show_error("approval", "Choose an optional course first.")
+            return
+        ws, sid = self.ctx.ws, self.record.id
+        try:
+            decided = parse_optional_date(self.opt_date.text(), "decided_on")
+        except DomainError as exc:
+            self.optional_form.show_error("approval", exc.message)
+            return
+        status, external, form = (self.opt_status.currentData(), self.opt_external.isChecked(),
+                                  self.opt_form_received.isChecked())
+        self.ctx.attempt(self.optional_form, "approval", f"set approval of {code}",
+                         lambda: course_service.set_optional_course(ws, sid, code, status, decided, external, form))
+
+    def _add_external(self) -> None:
+        ws, sid, name, ec = self.ctx.ws, self.record.id, self.ext_name.text(), self.ext_ec.value()
+        if self.ctx.attempt(self.optional_form, "course", f"add course {name}",
+                            lambda: course_service.add_external_course(ws, sid, name, ec)):
+            self.ext_name.clear()

@@ -1,0 +1,116 @@
+"""Graduation: planned month, computed date and deadline, readiness with every blocker, ceremony."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from coordinator_app.services import graduation as service
+from coordinator_app.services.record_view import StudentRecord
+from coordinator_app.ui.forms import FieldForm
+from coordinator_app.ui.record.base import RecordPage, group, hint, scrolling
+from coordinator_app.ui.util import DONE_COLOUR, MONTHS, OVERDUE_COLOUR, day, long_month
+
+
+class GraduationPage(RecordPage):
+    key = "graduation"
+    title = "Graduation"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        inner = QWidget()
+        layout = QHBoxLayout(inner)
+        self.form = FieldForm(self, QFormLayout())
+        month_row = QWidget()
+        row = QHBoxLayout(month_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.month = QComboBox()
+        for number, name in enumerate(MONTHS, start=1):
+            self.month.addItem(name, number)
+        self.year = QSpinBox()
+        self.year.setRange(1990, 2100)
+        self.plan_button = QPushButton("Plan")
+        row.addWidget(self.month)
+        row.addWidget(self.year)
+        row.addWidget(self.plan_button)
+        row.addStretch(1)
+        self.form._add("month", "Planned month", month_row)
+        self.form.errors["year"] = self.form.errors["month"]
+        self.form.editors["year"] = self.year
+        self.form.readonly("graduation_date", "Graduation date")
+        self.form.readonly("deadline", "Deadline final products")
+        self.form.readonly("ceremony", "Ceremony")
+        self.attends = QCheckBox("attends the ceremony (mandatory)")
+        self.form._add("attends_ceremony", "Attendance", self.attends)
+        self.attends.clicked.connect(self._attendance)
+        self.plan_button.clicked.connect(self._plan)
+        left = QVBoxLayout()
+        left.addWidget(group("Planning", self.form.layout))
+        left.addWidget(hint("The graduation date is the last working day of the month the programme is "
+                            "completed. Ceremonies are held in January, June and September; all marks must be "
+                            "registered 4 weeks before the date (a week earlier in July, November, December)."))
+        left.addStretch(1)
+        self.ready = QLabel()
+        self.ready.setObjectName("readiness")
+        self.ready.setTextFormat(Qt.TextFormat.RichText)
+        self.blockers = QListWidget()
+        self.blockers.setObjectName("blockers")
+        right = QVBoxLayout()
+        box = QVBoxLayout()
+        box.addWidget(self.ready)
+        box.addWidget(self.blockers)
+        right.addWidget(group("Readiness", box))
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(inner))
+
+    def fill(self, record: StudentRecord) -> None:
+        g = record.graduation
+        year, month = g.planned or (record.cohort + record.programme.duration_years, 8)
+        self.year.setValue(year)
+        self.month.setCurrentIndex(month - 1)
+        self.form.fill({
+            "graduation_date": day(g.graduation_date) if g.graduation_date else "no month planned",
+            "deadline": day(g.deadline) if g.deadline else "",
+            "ceremony": long_month(g.ceremony) if g.ceremony else "",
+        })
+        self.attends.setEnabled(g.planned is not None)
+        self.attends.setChecked(bool(g.attends))
+        readiness = g.readiness
+        if readiness.ready:
+            self.ready.setText(f"<b style='color:{DONE_COLOUR}'>✔ Ready to graduate</b>")
+        else:
+            self.ready.setText(f"<b style='color:{OVERDUE_COLOUR}'>Not ready: {len(readiness.blockers)} "
+                               f"blocker(s)</b>")
+        self.blockers.clear()
+        for blocker in readiness.blockers:
+            item = QListWidgetItem(f"✘ {blocker[:1].upper()}{blocker[1:]}")
+            item.setForeground(QBrush(QColor(OVERDUE_COLOUR)))
+            self.blockers.addItem(item)
+        if g.graduated_on:
+            self.blockers.addItem(QListWidgetItem(f"Graduated on {day(g.graduated_on)}"))
+
+    def _plan(self) -> None:
+        record = self.ctx.record
+        ws, sid = self.ctx.ws, record.id
+        year, month = self.year.value(), self.month.currentData()
+        before = record.graduation.planned
+        self.ctx.attempt(self.form, "month", f"plan graduation {long_month((year, month))}",
+                         lambda: service.plan_graduation(ws, sid, year, month),
+                         lambda _none: (lambda: service.plan_graduation(ws, sid, *before)) if before else None)
+
+    def _attendance(self, checked: bool) -> None:
+        record = self.ctx.record
+        ws, sid = self.ctx.ws, record.id
+        before = record.graduation.attends
+        self.ctx.attempt(self.form, "attends_ceremony", "change ceremony attendance",
+                         lambda: service.set_attendance(ws, sid, checked),
+                         lambda _none: (lambda: service.set_attendance(ws, sid, bool(before))))

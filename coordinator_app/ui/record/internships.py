@@ -1,0 +1,251 @@
+"""Internships (minor and major): placement, people, approval, planning, portfolio and marks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.internships import APPROVAL_STATUSES, TRAVEL_CODES
+from coordinator_app.domain.people import parse_date
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.ranks import RANKS
+from coordinator_app.services import internships as service
+from coordinator_app.services.record_view import InternshipView, StudentRecord
+from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label
+from coordinator_app.ui.record.base import (
+    PortfolioTable, RecordPage, cell, group, hint, mark_received, scrolling, table,
+)
+from coordinator_app.ui.util import day, mark
+
+RANK_CHOICES = [(key, name) for key, name in RANKS.items()]
+LABELS = {"is_umc": "UMC", "travel_code": "travel code", "approval_status": "approval",
+          "international_office_notified": "International Office notified", "part_time_percent": "part-time"}
+
+
+class InternshipPanel(QWidget):
+    """One internship (minor or major)."""
+
+    def __init__(self, ctx: Any, kind: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.kind = kind
+        self.view: InternshipView | None = None
+        grid = QGridLayout(self)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        self.form = FieldForm(self)
+        place = FieldForm(self)
+        place.text("host", "Host")
+        place.text("department", "Department")
+        place.text("topic", "Topic")
+        place.check("is_umc", "UMC", "at a university medical center")
+        place.text("country", "Country")
+        place.choice("travel_code", "Travel advice", [(c, c) for c in TRAVEL_CODES])
+        place.check("international_office_notified", "International Office", "notified")
+        people = FieldForm(self)
+        people.text("daily_supervisor", "Daily supervisor")
+        people.choice("daily_supervisor_rank", "  rank", RANK_CHOICES)
+        people.text("second_supervisor", "Second supervisor")
+        people.choice("second_supervisor_rank", "  rank", RANK_CHOICES)
+        people.text("assessor", "Amsterdam UMC assessor")
+        people.choice("assessor_rank", "  rank", RANK_CHOICES)
+        people.choice("assessor_location", "  location", [("VUmc", "VUmc"), ("AMC", "AMC")])
+        approval = FieldForm(self)
+        approval.choice("approval_status", "Examination Board", [(s, s) for s in APPROVAL_STATUSES], allow_empty=False)
+        approval.date("approval_date", "Decided on")
+        planning = FieldForm(self)
+        planning.date("start_date", "Start")
+        planning.number("part_time_percent", "Part-time %", "100")
+        planning.readonly("planned_end", "Planned end")
+        planning.readonly("halfway", "Halfway")
+        marks = FieldForm(self)
+        marks.number("practical_mark", "Practical work", "1,0-10,0")
+        marks.number("supervisor_report_mark", "Report (supervisor)")
+        marks.number("assessor_report_mark", "Report (second assessor)")
+        marks.number("presentation_mark", "Oral presentation")
+        marks.date("marks_registered_on", "Marks registered on")
+        marks.readonly("report_mean", "Written report (mean)")
+        marks.readonly("final_mark", "Final mark")
+        self.forms = (place, people, approval, planning, marks)
+        for form in self.forms:
+            form.committed.connect(lambda field, value, form=form: self._edit(form, field, value))
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        left = QVBoxLayout()
+        left.addWidget(self.status)
+        left.addWidget(group("Placement", place.layout))
+        left.addWidget(group("Supervisors and assessor", people.layout))
+        left.addWidget(group("Approval", approval.layout))
+        left.addStretch(1)
+
+        # Interruptions push the planned end back.
+        self.interruptions = table(["From", "Until", "Days", "Reason"])
+        self.interruptions.setMinimumHeight(70)
+        self.interruptions.setMaximumHeight(110)
+        self.int_start = QLineEdit()
+        self.int_start.setPlaceholderText(f"from ({DATE_HINT})")
+        self.int_end = QLineEdit()
+        self.int_end.setPlaceholderText(f"until ({DATE_HINT})")
+        self.int_reason = QLineEdit()
+        self.int_reason.setPlaceholderText("reason (holiday, optional course, ...)")
+        self.int_add = QPushButton("Add")
+        self.int_remove = QPushButton("Remove selected")
+        row = QHBoxLayout()
+        for w in (self.int_start, self.int_end, self.int_reason, self.int_add):
+            row.addWidget(w)
+        self.int_error = error_label(self)
+        box = QVBoxLayout()
+        box.addLayout(planning.layout)
+        box.addWidget(QLabel("Interruptions"))
+        box.addWidget(self.interruptions)
+        box.addLayout(row)
+        box.addWidget(self.int_remove)
+        box.addWidget(self.int_error)
+        self.int_add.clicked.connect(self._add_interruption)
+        self.int_remove.clicked.connect(self._remove_interruption)
+
+        self.portfolio = PortfolioTable(ctx)
+        self.portfolio.received.connect(lambda item_id, when: mark_received(self.ctx, self.portfolio, item_id, when))
+        right = QVBoxLayout()
+        pbox = QVBoxLayout()
+        pbox.addWidget(self.portfolio)
+        pbox.addWidget(hint("Only a complete portfolio leads to registration of the grade and credits."))
+        right.addWidget(group("Portfolio", pbox))         # what the coordinator chases: first
+        right.addWidget(group("Planning", box))
+        right.addWidget(group("Marks", marks.layout))
+        right.addStretch(1)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+
+    def fill(self, view: InternshipView, record: StudentRecord) -> None:
+        self.view = view
+        values = dict(view.fields)
+        ev = view.evaluation
+        plan = ev.schedule if ev else None
+        values["planned_end"] = (f"{day(plan.planned_end)}  ({plan.weeks:g} weeks of work, {plan.length_days} days)"
+                                 if plan else "set a start date")
+        values["halfway"] = day(plan.halfway) if plan else ""
+        values["report_mean"] = mark(ev.mark.report) if ev and ev.mark.report is not None else ""
+        if ev and ev.mark.final is not None:
+            values["final_mark"] = f"{ev.mark.final:.1f} ({'pass' if ev.mark.passed() else 'fail'})"
+        else:
+            missing = ", ".join(m.replace("_", " ") for m in ev.mark.missing) if ev else ""
+            values["final_mark"] = f"missing: {missing}" if missing else ""
+        for form in self.forms:
+            form.fill({k: values.get(k) for k in form.editors})
+        if not view.planned:
+            self.status.setText(f"The {view.name.lower()} is not planned yet: fill in any field to plan it.")
+        elif ev:
+            approval = "approval valid" if ev.approval_valid else "no valid approval"
+            portfolio = "portfolio complete" if ev.portfolio_complete else "portfolio not complete"
+            self.status.setText(f"{approval} · {portfolio}" + ("".join(f"<br>⚠ {w}" for w in ev.warnings)))
+        self.interruptions.setRowCount(len(view.interruptions))
+        for r, period in enumerate(view.interruptions):
+            self.interruptions.setItem(r, 0, cell(day(period.start), period.id))
+            self.interruptions.setItem(r, 1, cell(day(period.end)))
+            self.interruptions.setItem(r, 2, cell(str((period.end - period.start).days + 1)))
+            self.interruptions.setItem(r, 3, cell(period.reason))
+        self.int_error.hide()
+        self.portfolio.fill(view.items, record.as_of)
+
+    def _edit(self, form: FieldForm, field: str, value: Any) -> None:
+        record = self.ctx.record
+        if record is None:
+            return
+        ws, sid, kind = self.ctx.ws, record.id, self.kind
+        label = LABELS.get(field, field.replace("_", " "))
+        changes = {field: value}
+        if field == "approval_status" and value in ("approved", "rejected") and not (self.view and
+                                                                                   self.view.fields.get("approval_date")):
+            # Deciding needs a date: take the one typed in the form, if any.
+            typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]
+            if typed:
+                changes["approval_date"] = typed
+        self.ctx.attempt(form, field, f"change {kind} internship {label}",
+                         lambda: service.update_internship(ws, sid, kind, **changes),
+                         lambda old: (lambda: service.update_internship(ws, sid, kind, **_undo_order(old))) if old else None)
+
+    def _add_interruption(self) -> None:
+        record = self.ctx.record
+        try:
+            start = parse_date(self.int_start.text(), "interruption")
+            end = parse_date(self.int_end.text(), "interruption")
+        except DomainError as exc:
+            self._interruption_error(exc.message)
+            return
+        ws, sid, kind, reason = self.ctx.ws, record.id, self.kind, self.int_reason.text()
+
+        class _Errors:
+            def __init__(self, panel: InternshipPanel) -> None:
+                self.panel = panel
+
+            def show_error(self, _field: str | None, message: str) -> bool:
+                self.panel._interruption_error(message)
+                return True
+
+            def clear_errors(self) -> None:
+                self.panel.int_error.hide()
+
+        if self.ctx.attempt(_Errors(self), "interruption", "add interruption",
+                            lambda: service.add_interruption(ws, sid, kind, start, end, reason),
+                            lambda new_id: (lambda: service.remove_interruption(ws, new_id))):
+            for edit in (self.int_start, self.int_end, self.int_reason):
+                edit.clear()
+
+    def _remove_interruption(self) -> None:
+        row = self.interruptions.currentRow()
+        if self.view is None or not 0 <= row < len(self.view.interruptions):
+            self._interruption_error("Select an interruption to remove.")
+            return
+        period = self.view.interruptions[row]
+        ws, sid, kind = self.ctx.ws, self.ctx.record.id, self.kind
+        self.ctx.attempt(None, "interruption", "remove interruption",
+                         lambda: service.remove_interruption(ws, period.id),
+                         lambda _none: (lambda: service.add_interruption(ws, sid, kind, period.start, period.end,
+                                                                         period.reason)))
+
+    def _interruption_error(self, message: str) -> None:
+        self.int_error.setText(message)
+        self.int_error.show()
+
+
+def _undo_order(old: dict[str, Any]) -> dict[str, Any]:
+    """Put the approval date back before the status, so the service sees a consistent pair."""
+    return dict(sorted(old.items(), key=lambda kv: kv[0] != "approval_date"))
+
+
+class InternshipsPage(RecordPage):
+    key = "internships"
+    title = "Internships"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.inner = QTabWidget()
+        self.panels = {"minor": InternshipPanel(ctx, "minor"), "major": InternshipPanel(ctx, "major")}
+        self.inner.addTab(scrolling(self.panels["minor"]), "Minor internship")
+        self.inner.addTab(scrolling(self.panels["major"]), "Major internship")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.inner)
+
+    def applies(self, programme: Programme) -> bool:
+        return programme.internships is not None
+
+    def fill(self, record: StudentRecord) -> None:
+        for kind, panel in self.panels.items():
+            view = record.internships.get(kind)
+            if view is not None:
+                self.inner.setTabText(list(self.panels).index(kind), view.name)
+                panel.fill(view, record)
+
+    def show_kind(self, kind: str) -> None:
+        self.inner.setCurrentIndex(list(self.panels).index(kind))
+

@@ -1,0 +1,108 @@
+"""Literature Study: subject, supervisor, assessor, approval, start, survey outline, marks and result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from coordinator_app.domain.internships import APPROVAL_STATUSES
+from coordinator_app.domain.programme import Programme
+from coordinator_app.services import internships as service
+from coordinator_app.services.record_view import StudentRecord
+from coordinator_app.ui.forms import FieldForm
+from coordinator_app.ui.record.base import PortfolioTable, RecordPage, group, mark_received, scrolling
+from coordinator_app.ui.record.internships import RANK_CHOICES, _undo_order
+from coordinator_app.ui.util import day, mark
+
+
+class LiteraturePage(RecordPage):
+    key = "literature"
+    title = "Literature Study"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        inner = QWidget()
+        grid = QGridLayout(inner)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        plan = FieldForm(self)
+        plan.text("subject", "Subject")
+        plan.text("supervisor", "Supervisor")
+        plan.text("assessor", "Amsterdam UMC assessor")
+        plan.choice("assessor_rank", "  rank", RANK_CHOICES)
+        plan.choice("approval_status", "Examination Board", [(s, s) for s in APPROVAL_STATUSES], allow_empty=False)
+        plan.date("approval_date", "Decided on")
+        plan.date("start_date", "Start")
+        plan.readonly("planned_end", "Planned end")
+        marks = FieldForm(self)
+        marks.number("outline_mark", "Research outline")
+        marks.number("supervisor_report_mark", "Report (supervisor)")
+        marks.number("assessor_report_mark", "Report (UMC assessor)")
+        marks.number("presentation_mark", "Oral presentation")
+        marks.date("marks_registered_on", "Marks registered on")
+        marks.readonly("report_mean", "Report (mean)")
+        marks.readonly("result", "Result")
+        self.forms = (plan, marks)
+        for form in self.forms:
+            form.committed.connect(lambda field, value, form=form: self._edit(form, field, value))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        left = QVBoxLayout()
+        left.addWidget(self.status)
+        left.addWidget(group("Plan and approval", plan.layout))
+        left.addStretch(1)
+        self.portfolio = PortfolioTable(ctx)
+        self.portfolio.received.connect(lambda item_id, when: mark_received(self.ctx, self.portfolio, item_id, when))
+        right = QVBoxLayout()
+        pbox = QVBoxLayout()
+        pbox.addWidget(self.portfolio)
+        right.addWidget(group("Survey outline and report", pbox))
+        right.addWidget(group("Marks", marks.layout))
+        right.addStretch(1)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(inner))
+
+    def applies(self, programme: Programme) -> bool:
+        return programme.literature_study is not None
+
+    def fill(self, record: StudentRecord) -> None:
+        view = record.literature
+        if view is None:
+            return
+        values = dict(view.fields)
+        values["planned_end"] = day(view.planned_end) if view.planned_end else "set a start date"
+        result = view.mark
+        values["report_mean"] = mark(result.report) if result and result.report is not None else ""
+        if result and result.final is not None:
+            values["result"] = f"{result.final:.1f} ({'pass' if result.passed() else 'fail'})"
+        elif result:
+            values["result"] = "missing: " + ", ".join(m.replace("_", " ") for m in result.missing)
+        else:
+            values["result"] = ""
+        for form in self.forms:
+            form.fill({k: values.get(k) for k in form.editors})
+        if not view.planned:
+            self.status.setText("The Literature Study is not planned yet: fill in any field to plan it.")
+        else:
+            self.status.setText("<b>Complete</b>" if view.complete else "Not complete yet")
+        self.portfolio.fill(view.items, record.as_of)
+
+    def _edit(self, form: FieldForm, field: str, value: Any) -> None:
+        record = self.ctx.record
+        if record is None:
+            return
+        ws, sid = self.ctx.ws, record.id
+        changes = {field: value}
+        if field == "approval_status" and value in ("approved", "rejected"):
+            typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]
+            if typed and not (record.literature and record.literature.fields.get("approval_date")):
+                changes["approval_date"] = typed
+        self.ctx.attempt(form, field, f"change literature study {field.replace('_', ' ')}",
+                         lambda: service.update_literature_study(ws, sid, **changes),
+                         lambda old: (lambda: service.update_literature_study(ws, sid, **_undo_order(old))) if old else None)

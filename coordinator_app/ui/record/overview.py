@@ -1,0 +1,137 @@
+"""Overview: the student's details, EC progress per component towards 120, next deadlines, warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from coordinator_app.services.record_view import StudentRecord
+from coordinator_app.services.students import STATUSES, update_student
+from coordinator_app.ui.forms import FieldForm
+from coordinator_app.ui.record.base import RecordPage, URGENCY_TEXT, group, scrolling
+from coordinator_app.ui.util import DUE_SOON_COLOUR, OVERDUE_COLOUR, day
+
+LABELS = {"student_number": "student number", "first_name": "first name", "last_name": "last name", "email": "e-mail",
+          "status": "status", "specialization": "specialization", "tuition_paid": "tuition paid",
+          "enrolled": "enrolled", "notes": "notes"}
+
+
+def student_edit(page: RecordPage, form: FieldForm, field: str, value: Any, label: str) -> None:
+    """Change one student field through the service; undo sets the old value back."""
+    record = page.ctx.record
+    if record is None:
+        return
+    ws, sid = page.ctx.ws, record.id
+    page.ctx.attempt(form, field, f"change {label}", lambda: update_student(ws, sid, **{field: value}),
+                     lambda old: (lambda: update_student(ws, sid, **old)) if old else None)
+
+
+class OverviewPage(RecordPage):
+    key = "overview"
+    title = "Overview"
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        inner = QWidget()
+        columns = QHBoxLayout(inner)
+        self.form = FieldForm(self)
+        f = self.form
+        f.text("student_number", "Student number")
+        f.text("first_name", "First name")
+        f.text("last_name", "Last name")
+        f.text("email", "E-mail")
+        f.choice("status", "Status", [(s, s) for s in STATUSES], allow_empty=False)
+        self.specialization = f.choice("specialization", "Specialization", [])
+        f.check("tuition_paid", "Tuition", "paid")
+        f.check("enrolled", "Enrolled", "still enrolled")
+        f.notes("notes", "Notes")
+        f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field, field)))
+        left = QVBoxLayout()
+        left.addWidget(group("Student", f.layout))
+        left.addStretch(1)
+        columns.addLayout(left, 5)
+
+        right = QVBoxLayout()
+        self.progress_grid = QGridLayout()
+        self.progress_grid.setColumnStretch(1, 1)
+        self.bars: list[tuple[QLabel, QProgressBar]] = []
+        self.total_bar = QProgressBar()
+        self.total_bar.setObjectName("total_ec")
+        progress_box = QVBoxLayout()
+        progress_box.addLayout(self.progress_grid)
+        right.addWidget(group("EC towards the degree", progress_box))
+        self.deadlines = QLabel()
+        self.deadlines.setWordWrap(True)
+        self.deadlines.setTextFormat(Qt.TextFormat.RichText)
+        dl = QVBoxLayout()
+        dl.addWidget(self.deadlines)
+        right.addWidget(group("Next deadlines", dl))
+        self.warnings = QLabel()
+        self.warnings.setObjectName("warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        wl = QVBoxLayout()
+        wl.addWidget(self.warnings)
+        right.addWidget(group("Warnings", wl))
+        right.addStretch(1)
+        columns.addLayout(right, 6)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(inner))
+        self._programme: str | None = None
+
+    def _build_bars(self, record: StudentRecord) -> None:
+        while self.progress_grid.count():
+            item = self.progress_grid.takeAt(0)
+            if item.widget() is not None and item.widget() is not self.total_bar:
+                item.widget().deleteLater()
+        self.bars = []
+        for row, progress in enumerate(record.evaluation.progress):
+            label = QLabel(progress.name)
+            bar = QProgressBar()
+            bar.setObjectName(f"ec_{progress.key}")
+            bar.setFormat("%v of %m EC")
+            self.progress_grid.addWidget(label, row, 0)
+            self.progress_grid.addWidget(bar, row, 1)
+            self.bars.append((label, bar))
+        total_label = QLabel("<b>Total</b>")
+        self.total_bar.setFormat("%v of %m EC")
+        self.progress_grid.addWidget(total_label, len(self.bars), 0)
+        self.progress_grid.addWidget(self.total_bar, len(self.bars), 1)
+        self._programme = record.programme.code
+
+    def fill(self, record: StudentRecord) -> None:
+        programme = record.programme
+        combo = self.specialization
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("(none yet)" if programme.specializations else "(not in this programme)", None)
+        for spec in programme.specializations:
+            combo.addItem(spec.name, spec.key)
+        combo.blockSignals(False)
+        self.form.set_enabled(bool(programme.specializations), ["specialization"])
+        self.form.fill({k: record.student.get(k) for k in self.form.editors})
+        if self._programme != programme.code:
+            self._build_bars(record)
+        for (label, bar), progress in zip(self.bars, record.evaluation.progress):
+            bar.setMaximum(progress.required)
+            bar.setValue(progress.earned)
+            bar.setToolTip(f"{progress.name}: {progress.earned} of {progress.required} EC")
+        self.total_bar.setMaximum(programme.total_ec)
+        self.total_bar.setValue(record.evaluation.ec_total)
+        if record.next_deadlines:
+            lines = []
+            for item in record.next_deadlines:
+                colour = OVERDUE_COLOUR if item.urgency.value == "overdue" else (
+                    DUE_SOON_COLOUR if item.urgency.value == "due soon" else "")
+                style = f' style="color:{colour}"' if colour else ""
+                component = item.component.replace("_", " ")
+                lines.append(f"<span{style}>{day(item.due)} &nbsp; {item.name} ({component}) — "
+                             f"{URGENCY_TEXT[item.urgency]}</span>")
+            self.deadlines.setText("<br>".join(lines))
+        else:
+            self.deadlines.setText("Nothing open.")
+        warnings = list(record.evaluation.warnings)
+        self.warnings.setText("<br>".join(f"⚠ {w}" for w in warnings) if warnings else "None.")

@@ -1,0 +1,221 @@
+"""The student record: a header, a message line and the tabs; every edit goes through `attempt`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.services.record_view import StudentRecord, load_record
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store.errors import DatabaseBusy, DatabaseProblem
+from coordinator_app.ui.forms import FieldForm
+from coordinator_app.ui.record.academic_core import AcademicCorePage
+from coordinator_app.ui.record.base import RecordPage
+from coordinator_app.ui.record.courses import CoursesPage
+from coordinator_app.ui.record.graduation import GraduationPage
+from coordinator_app.ui.record.history import HistoryPage
+from coordinator_app.ui.record.imim import ImimPage
+from coordinator_app.ui.record.internships import InternshipsPage
+from coordinator_app.ui.record.literature import LiteraturePage
+from coordinator_app.ui.record.overview import OverviewPage
+from coordinator_app.ui.undo import ServiceCommand
+
+PAGES: tuple[type[RecordPage], ...] = (OverviewPage, CoursesPage, ImimPage, InternshipsPage, LiteraturePage,
+                                       AcademicCorePage, GraduationPage, HistoryPage)
+
+
+class RecordView(QWidget):
+    """Shows one student; `changed(student_id)` after every saved change (list and attention follow)."""
+
+    changed = Signal(int)
+    removed = Signal(int)
+
+    def __init__(self, ws: Workspace, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.undo_stack = undo_stack
+        self.record: StudentRecord | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        head = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("recordTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = QLabel()
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        head.addWidget(self.title)
+        head.addSpacing(12)
+        head.addWidget(self.subtitle, 1)
+        layout.addLayout(head)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        self.banner_close = QPushButton("Dismiss")
+        self.banner_close.setFlat(True)
+        self.banner_close.hide()
+        self.banner_close.clicked.connect(self.clear_message)
+        banner_row.addWidget(self.banner_close)
+        layout.addLayout(banner_row)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs, 1)
+        self.pages: dict[str, RecordPage] = {}
+        for page_type in PAGES:
+            page = page_type(self)
+            self.pages[page.key] = page
+            self.tabs.addTab(page, page.title)
+        # Only the tab in view is filled; the others when they are first shown (opening a record
+        # at 100k students must stay well within 50 ms).
+        self._stale: set[str] = set()
+        self.tabs.currentChanged.connect(self._tab_shown)
+
+    # -- showing -----------------------------------------------------------------------------------
+    @property
+    def student_id(self) -> int | None:
+        return self.record.id if self.record else None
+
+    def show_student(self, student_id: int, tab: str | None = None) -> bool:
+        """Load and show a student; False (with a message) when the student no longer exists."""
+        try:
+            record = load_record(self.ws, student_id)
+        except NotFound as exc:
+            self.message(str(exc), error=True)
+            return False
+        if self.record is None or self.record.id != student_id:
+            self.clear_message()
+        self._fill(record, tab)
+        return True
+
+    def show_tab(self, key: str) -> None:
+        page = self.pages.get(key)
+        if page is not None and self.tabs.isTabVisible(self.tabs.indexOf(page)):
+            self.tabs.setCurrentWidget(page)
+            self._tab_shown()
+
+    def _tab_shown(self, _index: int = -1) -> None:
+        page = self.tabs.currentWidget()
+        if isinstance(page, RecordPage) and page.key in self._stale and self.record is not None:
+            self._stale.discard(page.key)
+            page.fill(self.record)
+
+    def current_tab(self) -> str:
+        page = self.tabs.currentWidget()
+        return page.key if isinstance(page, RecordPage) else ""
+
+    def reload(self) -> None:
+        if self.record is not None:
+            try:
+                self._fill(load_record(self.ws, self.record.id))
+            except NotFound:
+                self.record = None
+
+    def _fill(self, record: StudentRecord, tab: str | None = None) -> None:
+        # No intermediate paints (progress bars repaint on every setValue otherwise).
+        self.setUpdatesEnabled(False)
+        try:
+            self._fill_pages(record, tab)
+        finally:
+            self.setUpdatesEnabled(True)
+
+    def _fill_pages(self, record: StudentRecord, tab: str | None) -> None:
+        self.record = record
+        s = record.student
+        self.title.setText(f"{s['first_name']} {s['last_name']}")
+        self.subtitle.setText(f"{s['student_number']}  ·  {record.programme.code}  ·  cohort {record.cohort}-"
+                              f"{record.cohort + 1}  ·  {s['status']}  ·  {record.evaluation.ec_total} of "
+                              f"{record.programme.total_ec} EC")
+        self._stale = set()
+        blocked = self.tabs.blockSignals(True)
+        for page in self.pages.values():
+            index = self.tabs.indexOf(page)
+            visible = page.applies(record.programme)
+            if self.tabs.isTabVisible(index) != visible:
+                self.tabs.setTabVisible(index, visible)
+            if visible:
+                self._stale.add(page.key)
+        wanted = self.pages.get(tab or "")
+        if wanted is not None and self.tabs.isTabVisible(self.tabs.indexOf(wanted)):
+            self.tabs.setCurrentWidget(wanted)
+        self.tabs.blockSignals(blocked)
+        self._tab_shown()
+
+    def clear(self) -> None:
+        self.record = None
+        self.title.setText("")
+        self.subtitle.setText("")
+
+    # -- editing -----------------------------------------------------------------------------------
+    def attempt(self, form: FieldForm | None, field: str | None, label: str, do: Callable[[], Any],
+                make_undo: Callable[[Any], Callable[[], Any] | None] | None = None) -> bool:
+        """Run one edit through its service. A refused edit shows its message next to the field
+        (nothing was saved and the typed text stays); a busy database gets a calm message."""
+        if form is not None:
+            form.clear_errors()
+        try:
+            result = do()
+        except DomainError as exc:
+            shown = form is not None and (form.show_error(exc.field, exc.message) or form.show_error(field, exc.message))
+            if not shown:
+                self.message(exc.message, error=True)
+            return False
+        except DatabaseBusy as exc:
+            self.message(str(exc) or "The database is busy; nothing was saved. Try again in a moment.")
+            return False
+        except DatabaseProblem as exc:
+            self.message(str(exc), error=True)
+            return False
+        self.clear_message()
+        undo = make_undo(result) if make_undo is not None else None
+        if undo is not None and make_undo is not None:
+            self.undo_stack.push(ServiceCommand(label[:1].upper() + label[1:], do, _keep(make_undo),
+                                                result, self._after_undo, self._report))
+        self._after_change()
+        return True
+
+    def _after_change(self) -> None:
+        if self.record is None:
+            return
+        student_id = self.record.id
+        self.reload()
+        self.changed.emit(student_id)
+
+    def _after_undo(self) -> None:
+        self._after_change()
+
+    def _report(self, text: str) -> None:
+        self.message(text, error=True)
+
+    def message(self, text: str, error: bool = False) -> None:
+        colour = ("#fce8e6", "#b3261e") if error else ("#fff4e0", "#5f4300")
+        self.banner.setStyleSheet(f"background: {colour[0]}; color: {colour[1]}; padding: 6px; border-radius: 4px;")
+        self.banner.setText(text)
+        self.banner.show()
+        self.banner_close.show()
+
+    def clear_message(self) -> None:
+        self.banner.hide()
+        self.banner_close.hide()
+        self.banner.setText("")
+
+    def message_text(self) -> str:
+        return self.banner.text() if not self.banner.isHidden() else ""
+
+
+def _keep(make_undo: Callable[[Any], Callable[[], Any] | None]) -> Callable[[Any], Callable[[], Any]]:
+    """A redo that changed nothing leaves nothing to undo: use a no-op then."""
+    def wrapped(result: Any) -> Callable[[], Any]:
+        return make_undo(result) or (lambda: None)
+    return wrapped

@@ -1,0 +1,101 @@
+"""GUI fixtures: private QSettings, a small database with realistic cases, the real main window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from sqlalchemy import select
+
+from coordinator_app import APP_NAME, ORGANISATION, ORGANISATION_DOMAIN
+from coordinator_app.services.courses import record_grade
+from coordinator_app.services.internships import update_internship
+from coordinator_app.services.students import NewStudent, add_student, update_student
+from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
+
+TODAY = date(2025, 11, 24)
+# The offscreen platform plugin (tests only) cannot pass window size hints on; not our warning.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(qapp: Any, tmp_path: Path) -> Iterator[None]:
+    """QSettings go to a temp folder: tests never read or write the developer's settings."""
+    qapp.setApplicationName(APP_NAME)
+    qapp.setOrganizationName(ORGANISATION)
+    qapp.setOrganizationDomain(ORGANISATION_DOMAIN)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
+class Cohort:
+    """Ids of the students the GUI tests work on."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        # A PM student whose minor internship started 1 November: the List of Agreements
+        # was due 15 November and is overdue on 24 November.
+        self.anouk = add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl",
+                                                "medical_imaging"))
+        for code in ("PM-PERS", "PM-DSB", "PM-BCRR", "PM-IMGP"):
+            record_grade(ws, self.anouk, code, "7")
+        update_internship(ws, self.anouk, "minor", host="Amsterdam UMC", is_umc=True, approval_status="approved",
+                          approval_date="2025-10-01", start_date="2025-11-01")
+        self.daan = add_student(ws, NewStudent("PM", 2025, "2798765", "Daan", "Bakker", "daan.bakker@student.vu.nl"))
+        self.sanne = add_student(ws, NewStudent("PM", 2025, "2711111", "Sanne", "de Jong", "s.dejong@student.vu.nl"))
+        self.lars = add_student(ws, NewStudent("IMIM", 2024, "s3100001", "Lars", "Eriksson", "lars@student.rug.nl"))
+        update_student(ws, self.lars, year1_university="Uppsala")
+
+    def item_id(self, student_id: int, component: str, kind: str) -> int:
+        with self.ws.read() as s:
+            return s.scalar(select(m.PortfolioItem.id).where(
+                m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component,
+                m.PortfolioItem.kind == kind))  # type: ignore[return-value]
+
+    def grades(self, student_id: int, code: str) -> list[tuple[int, float | None, bool]]:
+        with self.ws.read() as s:
+            return [tuple(r) for r in s.execute(  # type: ignore[misc]
+                select(m.CourseResult.attempt, m.CourseResult.grade, m.CourseResult.no_show)
+                .join(m.Course).where(m.CourseResult.student_id == student_id, m.Course.code == code)
+                .order_by(m.CourseResult.attempt))]
+
+    def student(self, student_id: int) -> m.Student | None:
+        with self.ws.read() as s:
+            row = s.get(m.Student, student_id)
+            if row is not None:
+                s.expunge(row)
+            return row
+
+    def everything(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table: proves a refused edit wrote nothing (the audit trail included)."""
+        with self.ws.read() as s:
+            return {name: [tuple(r) for r in s.execute(select(t).order_by(*t.primary_key.columns))]
+                    for name, t in m.Base.metadata.tables.items()}
+
+
+@pytest.fixture
+def cohort(make_workspace: Any) -> Cohort:
+    return Cohort(make_workspace("gui.sqlite"))
+
+
+@pytest.fixture
+def window(qtbot: Any, cohort: Cohort, programmes: Any) -> Any:
+    """The real main window on the test database, open and filled, attention list loaded."""
+    from coordinator_app.ui.main_window import MainWindow
+
+    win = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitUntil(lambda: win.is_ready, timeout=15000)
+    qtbot.waitUntil(lambda: win.attention_loaded > 0 and not win.jobs.busy, timeout=15000)
+    yield win
+    win.jobs.wait(10000)
