@@ -1,0 +1,89 @@
+"""`export` (cohort workbook) and `import` (student lists, exam results) on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def _date(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from exc
+
+
+def register(subparsers: argparse._SubParsersAction) -> dict:  # type: ignore[type-arg]
+    exp = subparsers.add_parser("export", help="write a cohort workbook (.xlsx) for the Examination Board and others")
+    exp.add_argument("--db", type=Path, dest="sub_db")
+    exp.add_argument("--cohort", help="cohort start year, e.g. 2024 for 2024-2025 (default: all cohorts)")
+    exp.add_argument("--programme", help="programme code or name (default: all)")
+    exp.add_argument("--as-of", type=_date, default=None, help="the date overdue items are counted from (default: today)")
+    exp.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
+
+    imp = subparsers.add_parser("import", help="import a student list or exam results (.xlsx, .xls, .ods, .csv)")
+    imp.add_argument("--db", type=Path, dest="sub_db")
+    imp.add_argument("file", type=Path, help="the spreadsheet or CSV file")
+    imp.add_argument("--kind", choices=("students", "results"), help="what the file holds (default: from its columns)")
+    imp.add_argument("--programme", help="programme for rows without one (code or name)")
+    imp.add_argument("--cohort", help="cohort for new students without one (start year)")
+    imp.add_argument("--course", help="course code or name for a results file without a course column")
+    imp.add_argument("--dry-run", action="store_true", help="only show what would change")
+    imp.add_argument("--skip-rejected", action="store_true", help="import the accepted rows even if some are rejected")
+    return {"export": cmd_export, "import": cmd_import}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coordinator_app.cli import UserError, database_path, open_workspace
+    from coordinator_app.services.lookup import parse_cohort
+    from coordinator_app.spreadsheets.export import export_workbook
+
+    target: Path = args.output
+    if target.suffix.lower() != ".xlsx":
+        raise UserError(f"{target} must end in .xlsx")
+    ws = open_workspace(database_path(args))
+    try:
+        cohort = parse_cohort(args.cohort) if args.cohort else None
+        started = time.perf_counter()
+        last = None
+        for progress in export_workbook(ws, target, programme=args.programme, cohort=cohort, as_of=args.as_of):
+            last = progress
+        took = time.perf_counter() - started
+    finally:
+        ws.close()
+    print(f"{last.message if last else 'Saved'} to {target} in {took:.1f} s")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from coordinator_app.cli import database_path, open_workspace
+    from coordinator_app.services.lookup import parse_cohort
+    from coordinator_app.spreadsheets.importer import apply_import, preview_import
+
+    ws = open_workspace(database_path(args))
+    try:
+        cohort = parse_cohort(args.cohort) if args.cohort else None
+        preview = preview_import(ws, args.file, args.kind, programme=args.programme, cohort=cohort, course=args.course)
+        print(f"{preview.summary()} (sheet {preview.sheet})")
+        for rejection in preview.rejected[:50]:
+            print(f"  rejected {rejection}")
+        if len(preview.rejected) > 50:
+            print(f"  ... and {len(preview.rejected) - 50} more rejections")
+        if args.dry_run:
+            for row in preview.new[:20]:
+                print(f"  new      row {row.row}: {row.student_number}")
+            for row in preview.updated[:20]:
+                changes = ", ".join(f"{k} {old!s} -> {new!s}" for k, (old, new) in row.changes.items())
+                print(f"  updated  row {row.row}: {row.student_number}: {changes}")
+            print("Dry run: nothing was written.")
+            return 1 if preview.rejected else 0
+        result = apply_import(ws, preview, skip_rejected=args.skip_rejected)
+    finally:
+        ws.close()
+    print(f"Imported: {result.summary()}")
+    sys.stdout.flush()
+    return 0

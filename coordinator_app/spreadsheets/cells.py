@@ -1,0 +1,175 @@
+"""Streaming sheets: typed cells, formats made once, and text that can never become a formula.
+
+openpyxl write-only mode (performance.md s.5): each sheet streams to its own temporary
+file, so memory stays flat whatever the cohort size. Column widths and frozen panes go
+before the first row (they precede the rows in the XML); autofilter and conditional
+formatting are written when the sheet is closed, so they are set in `finish()`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+DATE_FORMAT = "dd-mm-yyyy"
+MONTH_FORMAT = "mmm yyyy"
+GRADE_FORMAT = "0.0"
+INT_FORMAT = "0"
+
+# Text starting with one of these is a formula to Excel or LibreOffice when typed or read
+# from CSV; such text is always written as a string cell and marked "quote prefix" so that
+# editing the cell in Excel keeps it text (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot hold (openpyxl refuses them); dropped rather than failing an export.
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+
+RED_FILL = PatternFill(start_color="FFC7CE", end_color="FFC7CE", fill_type="solid")
+RED_FONT = Font(color="9C0006")
+AMBER_FILL = PatternFill(start_color="FFEB9C", end_color="FFEB9C", fill_type="solid")
+AMBER_FONT = Font(color="9C5700")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill(start_color="DDE4EE", end_color="DDE4EE", fill_type="solid")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = "text"        # text | date | month | grade | int | number
+    width: float | None = None
+
+    @property
+    def number_format(self) -> str | None:
+        return {"date": DATE_FORMAT, "month": MONTH_FORMAT, "grade": GRADE_FORMAT, "int": INT_FORMAT}.get(self.kind)
+
+    def fitted_width(self) -> float:
+        """Wide enough for the values (and for the header, up to a point: long headers wrap)."""
+        content = self.width or {"date": 11, "month": 9, "grade": 6, "int": 6, "number": 8}.get(self.kind, 12)
+        return float(min(max(content, min(len(self.header), 18)) + 2, 60))
+
+
+def safe_text(value: str) -> str:
+    if _ILLEGAL.search(value):
+        return _ILLEGAL.sub("", value)
+    return value
+
+
+def is_formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_STARTS)
+
+
+class SheetWriter:
+    """One sheet of a write-only workbook; `append` takes plain Python values per column."""
+
+    def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], frozen_columns: int = 0) -> None:
+        self.ws = wb.create_sheet(title)
+        self.columns = list(columns)
+        self.rows = 1
+        # One reusable cell per formatted column: the writer serialises each row as it is
+        # appended, so a template cell only has to carry this row's value (formats made once).
+        self._typed: list[WriteOnlyCell | None] = []
+        for column in self.columns:
+            fmt = column.number_format
+            cell = None
+            if fmt:
+                cell = WriteOnlyCell(self.ws)
+                cell.number_format = fmt
+            self._typed.append(cell)
+        for n, column in enumerate(self.columns, 1):
+            self.ws.column_dimensions[get_column_letter(n)].width = column.fitted_width()
+        self.ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}2"
+        if any(len(c.header) > c.fitted_width() for c in self.columns):
+            self.ws.row_dimensions[1].height = 45
+        header = []
+        for column in self.columns:
+            cell = WriteOnlyCell(self.ws, value=column.header)
+            cell.data_type = "s"
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
+            header.append(cell)
+        self.ws.append(header)
+
+    def append(self, values: Sequence[Any]) -> None:
+        out: list[Any] = []
+        for value, typed in zip(values, self._typed):
+            if value is None:
+                out.append(None)
+            elif isinstance(value, str):
+                if value.startswith(FORMULA_STARTS):
+                    out.append(self._literal(value))
+                    continue
+                out.append(safe_text(value) if value else None)
+            elif isinstance(value, bool):
+                out.append("yes" if value else "no")
+            elif typed is not None and isinstance(value, (int, float, date)):
+                typed.value = value
+                out.append(typed)
+            else:
+                out.append(value)
+        self.ws.append(out)
+        self.rows += 1
+
+    def _literal(self, value: str) -> WriteOnlyCell:
+        """A string cell, never a formula: openpyxl would otherwise make '=...' a formula."""
+        cell = WriteOnlyCell(self.ws)
+        cell.value = safe_text(value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+
+    def column_letter(self, header: str) -> str:
+        return get_column_letter(next(n for n, c in enumerate(self.columns, 1) if c.header == header))
+
+    def finish(self) -> None:
+        """Autofilter over everything and the conditional formats, now the last row is known."""
+        last = max(self.rows, 2)
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{last}"
+        grades = [get_column_letter(n) for n, c in enumerate(self.columns, 1) if c.kind == "grade"]
+        for letter in grades:
+            ref = f"{letter}2:{letter}{last}"
+            self.ws.conditional_formatting.add(ref, FormulaRule(
+                formula=[f'OR(AND(ISNUMBER({letter}2),{letter}2<5.5),{letter}2="NS")'],
+                fill=RED_FILL, font=RED_FONT))
+
+    def highlight_status(self, header: str) -> None:
+        """Whole row red when its status is 'overdue', amber when 'due soon'."""
+        letter = self.column_letter(header)
+        ref = f"A2:{get_column_letter(len(self.columns))}{max(self.rows, 2)}"
+        self.ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="overdue"'], fill=RED_FILL, font=RED_FONT))
+        self.ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="due soon"'], fill=AMBER_FILL, font=AMBER_FONT))
+
+    def highlight_positive(self, header: str) -> None:
+        """A count that should be zero (overdue items) in red when it is not."""
+        letter = self.column_letter(header)
+        ref = f"{letter}2:{letter}{max(self.rows, 2)}"
+        self.ws.conditional_formatting.add(ref, FormulaRule(formula=[f"AND(ISNUMBER({letter}2),{letter}2>0)"],
+                                                            fill=RED_FILL, font=RED_FONT))
+
+
+def discard(wb: Workbook | None) -> None:
+    """Remove the per-sheet temporary files of a write-only workbook that will not be saved."""
+    if wb is None:
+        return
+    for sheet in wb.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        rows = getattr(sheet, "_rows", None)
+        try:
+            if rows is not None:
+                rows.close()      # ends the streamed <sheetData> element first
+            writer.close()
+        except Exception:  # noqa: BLE001 - half-written stream; we only want the file gone
+            pass
+        try:
+            writer.cleanup()
+        except OSError:
+            pass

@@ -1,0 +1,66 @@
+"""`coordinator-app export` and `coordinator-app import` on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from coordinator_app.cli import main
+from coordinator_app.services.demo import build_demo
+
+AS_OF = "2025-11-24"
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    from datetime import date
+
+    path = tmp_path / "demo.sqlite"
+    build_demo(path, students=60, seed=2, as_of=date(2025, 11, 24))
+    return path
+
+
+def test_export_a_cohort(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "pm2024.xlsx"
+    assert main(["export", "--db", str(demo_db), "--cohort", "2024", "--programme", "PM", "--as-of", AS_OF,
+                 "-o", str(out)]) == 0
+    assert "Saved pm2024.xlsx" in capsys.readouterr().out
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "Overview"
+
+
+def test_export_errors_are_one_line(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--db", str(demo_db), "--cohort", "2031", "-o", str(tmp_path / "x.xlsx")]) == 1
+    assert capsys.readouterr().err.strip() == \
+        "coordinator-app: There are no students in the 2031-2032 cohort; nothing to export."
+    assert main(["export", "--db", str(demo_db), "-o", str(tmp_path / "x.csv")]) == 1
+    assert "must end in .xlsx" in capsys.readouterr().err
+
+
+def test_import_dry_run_then_apply(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("Studentnummer;Voornaam;Achternaam;Opleiding;Cohort\n2799001;Anna;Vries;PM;2025\n", encoding="utf-8")
+    assert main(["import", "--db", str(demo_db), str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "1 new, 0 updated, 0 unchanged, 0 rejected students" in out and "nothing was written" in out
+    assert main(["import", "--db", str(demo_db), str(path)]) == 0
+    assert "Imported: 1 added" in capsys.readouterr().out
+    assert main(["import", "--db", str(demo_db), str(path)]) == 0
+    assert "0 new, 0 updated, 1 unchanged" in capsys.readouterr().out
+
+
+def test_import_refuses_a_file_with_bad_rows(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "grades.csv"
+    path.write_text("student number,grade\n2600001,11\n", encoding="utf-8")
+    assert main(["import", "--db", str(demo_db), str(path), "--course", "PM-PERS"]) == 1
+    captured = capsys.readouterr()
+    assert "rejected row 2, grade: A grade must be between 1.0 and 10.0" in captured.out
+    assert captured.err.startswith("coordinator-app: Nothing was imported")
+
+
+def test_import_a_pdf(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(b"%PDF-1.4 fake")
+    assert main(["import", "--db", str(demo_db), str(path)]) == 1
+    assert "is a PDF document, not a spreadsheet" in capsys.readouterr().err

@@ -1,0 +1,224 @@
+"""The cohort workbook: sheets, real cell types, formats, formula safety and cancel/failure safety."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.services.academic_core import add_meeting, set_mentor
+from coordinator_app.services.courses import record_grade
+from coordinator_app.services.students import NewStudent, add_student
+from coordinator_app.spreadsheets import export as export_module
+from coordinator_app.spreadsheets.export import SHEETS, Progress, export_to, export_workbook
+
+TODAY = date(2025, 11, 24)
+
+NASTY = ["=HYPERLINK(\"http://evil.example\",\"click\")", "=1+1", "+31 6 1234", "-2+3", "@SUM(A1:A9)",
+         "\tTabbed", "\rReturn"]
+
+
+def _load(path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(path)   # normal mode: styles, panes and filters are visible
+
+
+def _headers(sheet) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.value for c in sheet[1]]
+
+
+def _column(sheet, header: str) -> list:  # type: ignore[no-untyped-def, type-arg]
+    index = _headers(sheet).index(header)
+    return [row[index] for row in sheet.iter_rows(min_row=2)]
+
+
+def test_workbook_has_every_sheet_with_real_cell_types(demo_workspace, tmp_path: Path) -> None:
+    target = tmp_path / "cohort.xlsx"
+    export_to(demo_workspace, target, programme="PM", cohort=2024)
+    wb = _load(target)
+    assert wb.sheetnames == list(SHEETS)
+    overview = wb["Overview"]
+    assert len(list(overview.iter_rows(min_row=2))) > 5
+    headers = _headers(overview)
+    for needed in ("Student number", "Surname", "First name", "E-mail", "Specialization", "Personalized Medicine",
+                   "EC Compulsory courses", "EC total (of 120)", "Minor internship", "Major internship",
+                   "Portfolio items open", "Portfolio items overdue", "Mentor meetings held", "Graduation month",
+                   "Ready to graduate"):
+        assert needed in headers, needed
+    assert "Year 1 university" not in headers          # IMIM columns only for IMIM students
+    grades = [c for c in _column(overview, "Personalized Medicine") if isinstance(c.value, float)]
+    assert grades and all(c.number_format == "0.0" for c in grades)
+    ec = [c for c in _column(overview, "EC total (of 120)")]
+    assert all(isinstance(c.value, int) and c.number_format == "0" for c in ec)
+    courses = wb["Courses"]
+    dates = [c for c in _column(courses, "Exam date") if c.value is not None]
+    assert dates and all(isinstance(c.value, datetime) and c.number_format == "dd-mm-yyyy" for c in dates)
+    # Bold, frozen header and first columns, autofilter over the whole sheet on every sheet.
+    for name in SHEETS:
+        sheet = wb[name]
+        assert all(c.font.b for c in sheet[1]), name
+        assert sheet.freeze_panes in ("D2", "B2"), name
+        assert sheet.auto_filter.ref.startswith("A1:"), name
+        assert sheet.column_dimensions["A"].width >= 8, name
+    # Failed grades red; overdue red and due soon amber.
+    rules = [r for rng in courses.conditional_formatting for r in rng.rules]
+    assert any("<5.5" in r.formula[0] for r in rules)
+    portfolio_rules = [r.formula[0] for rng in wb["Portfolio"].conditional_formatting for r in rng.rules]
+    assert any('"overdue"' in f for f in portfolio_rules) and any('"due soon"' in f for f in portfolio_rules)
+    props = wb.properties
+    assert "2024-2025" in props.title and "Master Personalized Medicine" in props.title
+    assert "24-11-2025" in props.description
+    custom = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert custom["Cohort"] == "2024-2025" and custom["Programme"] == "PM" and custom["As of"] == "2025-11-24"
+
+
+def test_imim_workbook_has_the_imim_columns(demo_workspace, tmp_path: Path) -> None:
+    target = export_to(demo_workspace, tmp_path / "imim.xlsx", programme="IMIM", cohort=2024)
+    headers = _headers(_load(target)["Overview"])
+    for needed in ("Year 1 university", "Year 2 university", "English test", "BBB1: analysing success concepts",
+                   "BBB3: business plan", "Degree project", "Participation fee paid"):
+        assert needed in headers, needed
+    assert "Minor internship" not in headers
+
+
+def test_values_match_the_database(demo_workspace, tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from coordinator_app.store import models as m
+
+    target = export_to(demo_workspace, tmp_path / "all.xlsx")
+    wb = _load(target)
+    with demo_workspace.read() as s:
+        students = s.scalar(select(func.count()).select_from(m.Student))
+        attempts = s.scalar(select(func.count()).select_from(m.CourseResult))
+        items = s.scalar(select(func.count()).select_from(m.PortfolioItem))
+        ec = dict(s.execute(select(m.Student.student_number, m.Student.ec_earned)).all())
+    assert wb["Overview"].max_row - 1 == students
+    assert wb["Courses"].max_row - 1 == attempts
+    assert wb["Portfolio"].max_row - 1 == items
+    overview = wb["Overview"]
+    numbers = [c.value for c in _column(overview, "Student number")]
+    totals = [c.value for c in _column(overview, "EC total (of 120)")]
+    # The export evaluates the rules afresh; it agrees with the cached totals the services keep.
+    assert dict(zip(numbers, totals)) == ec
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_text_that_looks_like_a_formula_stays_text(workspace, tmp_path: Path, text: str) -> None:
+    safe_name = text if not text.startswith(("\t", "\r")) else "Plain"   # names refuse control characters
+    sid = add_student(workspace, NewStudent("PM", 2024, "2712345", safe_name, "=1+1"))
+    set_mentor(workspace, sid, text, organisation=text)
+    add_meeting(workspace, sid, date(2025, 1, 10), topic=text, notes=text)
+    record_grade(workspace, sid, "PM-PERS", "7,5")
+    target = export_to(workspace, tmp_path / "nasty.xlsx")
+    wb = _load(target)
+    meeting = wb["Academic Core"]
+    row = [c for c in meeting[2]]
+    topic = row[_headers(meeting).index("Topic")]
+    stored = text.strip()      # the meeting service trims what the coordinator typed
+    assert topic.value == stored and topic.data_type == "s"
+    overview = wb["Overview"]
+    first = overview.cell(row=2, column=_headers(overview).index("First name") + 1)
+    surname = overview.cell(row=2, column=_headers(overview).index("Surname") + 1)
+    assert (first.value, first.data_type) == (safe_name, "s")
+    assert (surname.value, surname.data_type) == ("=1+1", "s")
+    assert surname.quotePrefix                          # Excel keeps it text when the cell is edited
+    # No formula anywhere in the file.
+    with zipfile.ZipFile(target) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+
+
+def test_progress_counts_up_to_the_total(demo_workspace, tmp_path: Path) -> None:
+    steps = list(export_workbook(demo_workspace, tmp_path / "p.xlsx"))
+    assert all(isinstance(p, Progress) for p in steps)
+    assert steps[-1].done == steps[-1].total and "Saved" in steps[-1].message
+    assert [p.done for p in steps] == sorted(p.done for p in steps)
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+def test_cancel_leaves_the_old_file_and_no_temporary_file(demo_workspace, tmp_path: Path) -> None:
+    target = tmp_path / "cohort.xlsx"
+    target.write_bytes(b"the previous export")
+    job = export_workbook(demo_workspace, target)
+    next(job)
+    next(job)
+    assert _leftovers(tmp_path)          # the temporary file exists while the export runs
+    job.close()                          # the user pressed Cancel
+    assert target.read_bytes() == b"the previous export"
+    assert _leftovers(tmp_path) == []
+
+
+def test_failure_leaves_no_half_written_file(demo_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"n": 0}
+    original = export_module._Book.add_student
+
+    def failing(self, *args):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] > 30:
+            raise RuntimeError("disk on fire")
+        return original(self, *args)
+
+    monkeypatch.setattr(export_module._Book, "add_student", failing)
+    target = tmp_path / "cohort.xlsx"
+    with pytest.raises(RuntimeError):
+        export_to(demo_workspace, target)
+    assert not target.exists()
+    assert _leftovers(tmp_path) == []
+
+
+def test_nothing_to_export_is_a_clear_message(demo_workspace, tmp_path: Path) -> None:
+    with pytest.raises(DomainError, match="no students in the 2031-2032 cohort"):
+        export_to(demo_workspace, tmp_path / "x.xlsx", cohort=2031)
+    assert not (tmp_path / "x.xlsx").exists()
+    assert _leftovers(tmp_path) == []
+
+
+def test_missing_folder_is_a_clear_message(demo_workspace, tmp_path: Path) -> None:
+    with pytest.raises(DomainError, match="does not exist"):
+        export_to(demo_workspace, tmp_path / "nowhere" / "x.xlsx")
+
+
+def test_student_ids_limit_the_export(demo_workspace, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from coordinator_app.store import models as m
+
+    with demo_workspace.read() as s:
+        ids = list(s.scalars(select(m.Student.id).order_by(m.Student.id).limit(7)))
+    wb = _load(export_to(demo_workspace, tmp_path / "few.xlsx", student_ids=ids))
+    assert wb["Overview"].max_row == 8
+
+
+def test_as_of_decides_what_is_overdue(demo_workspace, tmp_path: Path) -> None:
+    early = _load(export_to(demo_workspace, tmp_path / "a.xlsx", as_of=date(2024, 1, 1)))
+    late = _load(export_to(demo_workspace, tmp_path / "b.xlsx", as_of=TODAY))
+    def overdue(wb):  # type: ignore[no-untyped-def]
+        return sum(1 for c in _column(wb["Portfolio"], "Status") if c.value == "overdue")
+    assert overdue(early) < overdue(late)
+
+
+def test_sheet_writer_keeps_every_formula_start_as_text(tmp_path: Path) -> None:
+    """Tab and carriage return cannot come through the services (they trim); check the writer itself."""
+    from openpyxl import Workbook
+
+    from coordinator_app.spreadsheets.cells import Column, SheetWriter
+
+    wb = Workbook(write_only=True)
+    sheet = SheetWriter(wb, "Test", [Column("Text"), Column("Also", "grade")])
+    for text in NASTY:
+        sheet.append((text, 7.25))
+    sheet.finish()
+    wb.save(tmp_path / "w.xlsx")
+    read = _load(tmp_path / "w.xlsx")["Test"]
+    cells = [row[0] for row in read.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == NASTY
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert all(row[1].value == 7.25 and row[1].number_format == "0.0" for row in read.iter_rows(min_row=2))
