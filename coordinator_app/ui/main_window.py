@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from coordinator_app import APP_NAME
 from coordinator_app.ui import settings as saved
 from coordinator_app.ui.attention_view import AttentionView
-from coordinator_app.ui.dialogs import ConfirmRemoval, FirstStart, NewStudentDialog, show_about
 from coordinator_app.ui.icons import icon
 from coordinator_app.ui.jobs import JobRunner
 from coordinator_app.ui.student_model import (
@@ -79,6 +78,11 @@ class MainWindow(QMainWindow):
         self.list_view.viewport().installEventFilter(self)
 
     # -- building ---------------------------------------------------------------------------------
+    def _about(self) -> None:
+        from coordinator_app.ui.dialogs import show_about
+
+        show_about(self, self.db_path)
+
     def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, icon_name: str | None = None,
                 tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -110,7 +114,7 @@ class MainWindow(QMainWindow):
                                           "attention", "What is overdue or due soon")
         self.act_record = self._action("Student &record", lambda: self.show_page(RECORD_PAGE), "Ctrl+2", "student")
         self.act_refresh = self._action("Re&load", self.reload_all, QKeySequence.StandardKey.Refresh)
-        self.act_about = self._action("&About Coordinator App", lambda: show_about(self, self.db_path), None, "about")
+        self.act_about = self._action("&About Coordinator App", self._about, None, "about")
         self.act_export = self._action("&Export to Excel…", self.export_excel, "Ctrl+E", "export",
                                        "Export the students in the list to an Excel workbook")
         self.act_import = self._action("&Import from Excel…", self.import_excel, None, "import")
@@ -282,6 +286,8 @@ class MainWindow(QMainWindow):
             return
         path = self.db_path
         if not path.exists() or path.stat().st_size == 0:
+            from coordinator_app.ui.dialogs import FirstStart  # dialogs load when first needed
+
             demo = FirstStart.ask(self, path)
             path.parent.mkdir(parents=True, exist_ok=True)
             self._open(path, with_demo=demo)
@@ -507,6 +513,8 @@ class MainWindow(QMainWindow):
     def new_student(self) -> None:
         if self.ws is None:
             return
+        from coordinator_app.ui.dialogs import NewStudentDialog
+
         student_id = NewStudentDialog.ask(self.ws, self, self.programme_box.currentData(),
                                           self.cohort_box.currentData())
         if student_id is None:
@@ -524,6 +532,8 @@ class MainWindow(QMainWindow):
             return
         raw = self.model.raw(student_id)
         label = f"{raw[1]} {raw[2]} {raw[3]}" if raw else f"student {student_id}"
+        from coordinator_app.ui.dialogs import ConfirmRemoval
+
         if not ConfirmRemoval.ask(self, label):
             return
         from coordinator_app.domain.errors import DomainError
