@@ -48,7 +48,7 @@ def test_frozen_the_version_is_read_from_the_bundled_pyproject(tmp_path: Path, m
     # In the bundle there is no installed metadata, only the copied pyproject.toml.
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "coordinator-app"\nversion = "9.8.7"\n', "utf-8")
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    monkeypatch.setattr(coordinator_app._metadata, "version", _not_installed)
+    monkeypatch.setattr(metadata, "version", _not_installed)
     assert coordinator_app._read_version() == "9.8.7"
 
 
@@ -59,7 +59,7 @@ def test_frozen_without_a_readable_version_says_unknown(
     if content is not None:
         (tmp_path / "pyproject.toml").write_text(content, "utf-8")
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    monkeypatch.setattr(coordinator_app._metadata, "version", _not_installed)
+    monkeypatch.setattr(metadata, "version", _not_installed)
     assert coordinator_app._read_version() == "0+unknown"
 
 
