@@ -130,11 +130,16 @@ class Job(QObject):
 
     def _progress(self, done: int, total: int, message: str) -> None:
         self._last = (done, total, message)
-        if self.dialog is not None:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total else 0)
-            if message:
-                self.dialog.setLabelText(f"{self.label}\n{message}")
+        dialog = self.dialog
+        if dialog is None:
+            return
+        # A modal QProgressDialog's setValue() processes events, so the job may finish and
+        # close the dialog in the middle of this update: label it first, and stop if closed.
+        if message:
+            dialog.setLabelText(f"{self.label}\n{message}")
+        dialog.setMaximum(max(total, 0))
+        if self.dialog is dialog:
+            dialog.setValue(min(done, total) if total else 0)
 
     def _close(self) -> None:
         self.done = True
