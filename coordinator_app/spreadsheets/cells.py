@@ -24,6 +24,7 @@ DATE_FORMAT = "dd-mm-yyyy"
 MONTH_FORMAT = "mmm yyyy"
 GRADE_FORMAT = "0.0"
 INT_FORMAT = "0"
+MAX_ROWS = 1_048_576     # rows per sheet in Excel (and LibreOffice 7.4); more go on in a continuation sheet
 
 # Text starting with one of these is a formula to Excel or LibreOffice when typed or read
 # from CSV; such text is always written as a string cell and marked "quote prefix" so that
@@ -71,12 +72,18 @@ class SheetWriter:
     """One sheet of a write-only workbook; `append` takes plain Python values per column."""
 
     def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], frozen_columns: int = 0) -> None:
-        self.ws = wb.create_sheet(title)
+        self.wb, self.title, self.frozen_columns = wb, title, frozen_columns
         self.columns = list(columns)
+        self.parts: list[tuple[Any, int]] = []      # (finished sheet, its last row) when a sheet overflows
+        self._start_sheet(wb.create_sheet(title))
+
+    def _start_sheet(self, ws: Any) -> None:
+        """Widths, panes and the header of a new sheet (they precede the rows in the stream)."""
+        self.ws = ws
         self.rows = 1
         # One reusable cell per formatted column: the writer serialises each row as it is
         # appended, so a template cell only has to carry this row's value (formats made once).
-        self._typed: list[WriteOnlyCell | None] = []
+        self._typed: list[Any] = []
         for column in self.columns:
             fmt = column.number_format
             cell = None
@@ -86,7 +93,7 @@ class SheetWriter:
             self._typed.append(cell)
         for n, column in enumerate(self.columns, 1):
             self.ws.column_dimensions[get_column_letter(n)].width = column.fitted_width()
-        self.ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}2"
+        self.ws.freeze_panes = f"{get_column_letter(self.frozen_columns + 1)}2"
         if any(len(c.header) > c.fitted_width() for c in self.columns):
             self.ws.row_dimensions[1].height = 45
         header = []
@@ -97,7 +104,15 @@ class SheetWriter:
             header.append(cell)
         self.ws.append(header)
 
+    def _continue(self) -> None:
+        """Excel holds at most 1,048,576 rows per sheet: go on in 'Title (2)' right after this one."""
+        self.parts.append((self.ws, self.rows))
+        index = self.wb.worksheets.index(self.ws) + 1
+        self._start_sheet(self.wb.create_sheet(f"{self.title} ({len(self.parts) + 1})", index))
+
     def append(self, values: Sequence[Any]) -> None:
+        if self.rows >= MAX_ROWS:
+            self._continue()
         out: list[Any] = []
         for value, typed in zip(values, self._typed):
             if value is None:
@@ -128,30 +143,35 @@ class SheetWriter:
     def column_letter(self, header: str) -> str:
         return get_column_letter(next(n for n, c in enumerate(self.columns, 1) if c.header == header))
 
+    def _sheets(self) -> list[tuple[Any, int]]:
+        return [*self.parts, (self.ws, self.rows)]
+
     def finish(self) -> None:
         """Autofilter over everything and the conditional formats, now the last row is known."""
-        last = max(self.rows, 2)
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{last}"
         grades = [get_column_letter(n) for n, c in enumerate(self.columns, 1) if c.kind == "grade"]
-        for letter in grades:
-            ref = f"{letter}2:{letter}{last}"
-            self.ws.conditional_formatting.add(ref, FormulaRule(
-                formula=[f'OR(AND(ISNUMBER({letter}2),{letter}2<5.5),{letter}2="NS")'],
-                fill=RED_FILL, font=RED_FONT))
+        for ws, rows in self._sheets():
+            last = max(rows, 2)
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{last}"
+            for letter in grades:
+                ws.conditional_formatting.add(f"{letter}2:{letter}{last}", FormulaRule(
+                    formula=[f'OR(AND(ISNUMBER({letter}2),{letter}2<5.5),{letter}2="NS")'],
+                    fill=RED_FILL, font=RED_FONT))
 
     def highlight_status(self, header: str) -> None:
         """Whole row red when its status is 'overdue', amber when 'due soon'."""
         letter = self.column_letter(header)
-        ref = f"A2:{get_column_letter(len(self.columns))}{max(self.rows, 2)}"
-        self.ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="overdue"'], fill=RED_FILL, font=RED_FONT))
-        self.ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="due soon"'], fill=AMBER_FILL, font=AMBER_FONT))
+        for ws, rows in self._sheets():
+            ref = f"A2:{get_column_letter(len(self.columns))}{max(rows, 2)}"
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="overdue"'], fill=RED_FILL, font=RED_FONT))
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="due soon"'], fill=AMBER_FILL,
+                                                           font=AMBER_FONT))
 
     def highlight_positive(self, header: str) -> None:
         """A count that should be zero (overdue items) in red when it is not."""
         letter = self.column_letter(header)
-        ref = f"{letter}2:{letter}{max(self.rows, 2)}"
-        self.ws.conditional_formatting.add(ref, FormulaRule(formula=[f"AND(ISNUMBER({letter}2),{letter}2>0)"],
-                                                            fill=RED_FILL, font=RED_FONT))
+        for ws, rows in self._sheets():
+            ws.conditional_formatting.add(f"{letter}2:{letter}{max(rows, 2)}", FormulaRule(
+                formula=[f"AND(ISNUMBER({letter}2),{letter}2>0)"], fill=RED_FILL, font=RED_FONT))
 
 
 def discard(wb: Workbook | None) -> None:

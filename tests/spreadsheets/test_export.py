@@ -222,3 +222,25 @@ def test_sheet_writer_keeps_every_formula_start_as_text(tmp_path: Path) -> None:
     assert [c.value for c in cells] == NASTY
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
     assert all(row[1].value == 7.25 and row[1].number_format == "0.0" for row in read.iter_rows(min_row=2))
+
+
+def test_a_sheet_that_outgrows_excel_continues_in_a_second_sheet(demo_workspace, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from coordinator_app.spreadsheets import cells
+
+    monkeypatch.setattr(cells, "MAX_ROWS", 200)      # Excel's 1,048,576, scaled down
+    wb = _load(export_to(demo_workspace, tmp_path / "big.xlsx"))
+    names = wb.sheetnames
+    assert names.index("Portfolio (2)") == names.index("Portfolio") + 1
+    first, second = wb["Portfolio"], wb["Portfolio (2)"]
+    assert first.max_row == 200 and _headers(second) == _headers(first)
+    assert second.freeze_panes == "D2" and second.auto_filter.ref.startswith("A1:")
+    assert any('"overdue"' in r.formula[0] for rng in second.conditional_formatting for r in rng.rules)
+    with demo_workspace.read() as s:
+        from sqlalchemy import func, select
+
+        from coordinator_app.store import models as m
+
+        items = s.scalar(select(func.count()).select_from(m.PortfolioItem))
+    parts = [n for n in names if n.startswith("Portfolio")]
+    assert sum(wb[n].max_row - 1 for n in parts) == items
