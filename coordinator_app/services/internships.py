@@ -130,6 +130,25 @@ def _sync_items(session: Session, student_id: int, component: str, rules: tuple[
             item.due_date = due
 
 
+def _apply(ws: Workspace, session: Session, row: Any, clean: dict[str, Any], action: str, entity: str,
+           student_id: int, label: str) -> dict[str, Any]:
+    """Set the validated fields on `row`, one audit entry per change; returns the old values.
+
+    An approval needs the date of the Examination Board's decision.
+    """
+    if clean.get("approval_status") not in (None, "not requested", "requested") and not (
+            clean.get("approval_date") or row.approval_date):
+        raise DomainError("Give the date of the Examination Board's decision.", "approval_date")
+    old: dict[str, Any] = {}
+    for field, value in clean.items():
+        current = getattr(row, field)
+        if current != value:
+            old[field] = current
+            setattr(row, field, value)
+            ws.audit(session, action, entity, row.id, student_id, f"{label}{field}", current, value)
+    return old
+
+
 def _internship(session: Session, student_id: int, kind: str) -> m.Internship | None:
     return session.scalar(select(m.Internship).where(m.Internship.student_id == student_id, m.Internship.kind == kind))
 
@@ -166,15 +185,7 @@ def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any)
             s.add(row)
             s.flush()
             ws.audit(s, "plan internship", "internship", row.id, student.id, "kind", None, kind)
-        if clean.get("approval_status") not in (None, "not requested", "requested") and not (clean.get("approval_date") or row.approval_date):
-            raise DomainError("Give the date of the Examination Board's decision.", "approval_date")
-        old: dict[str, Any] = {}
-        for field, value in clean.items():
-            current = getattr(row, field)
-            if current != value:
-                old[field] = current
-                setattr(row, field, value)
-                ws.audit(s, "change internship", "internship", row.id, student.id, f"{kind} {field}", current, value)
+        old = _apply(ws, s, row, clean, "change internship", "internship", student.id, f"{kind} ")
         _refresh_internship_items(s, row, programme)
         refresh_ec(s, student, programme, ws.as_of())
         return old
@@ -228,15 +239,7 @@ def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> d
             s.add(row)
             s.flush()
             ws.audit(s, "plan literature study", "literature_study", row.id, student.id)
-        if clean.get("approval_status") not in (None, "not requested", "requested") and not (clean.get("approval_date") or row.approval_date):
-            raise DomainError("Give the date of the Examination Board's decision.", "approval_date")
-        old: dict[str, Any] = {}
-        for field, value in clean.items():
-            current = getattr(row, field)
-            if current != value:
-                old[field] = current
-                setattr(row, field, value)
-                ws.audit(s, "change literature study", "literature_study", row.id, student.id, field, current, value)
+        old = _apply(ws, s, row, clean, "change literature study", "literature_study", student.id, "")
         dues = literature_due_dates(programme, row.start_date) if row.start_date else None
         _sync_items(s, student.id, programme.literature_study.component, programme.literature_study.portfolio, dues)
         refresh_ec(s, student, programme, ws.as_of())
