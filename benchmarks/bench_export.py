@@ -72,40 +72,29 @@ def record(db: Path, cells: Path, out: Path) -> dict[str, float]:
     from openpyxl.cell.cell import Cell
 
     from coordinator_app.services.workspace import Workspace
-    from coordinator_app.spreadsheets import cells as cells_module
     from coordinator_app.spreadsheets.export import export_to
+
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
     fh = open(cells, "wb")
     buffers: dict[str, list] = {}   # type: ignore[type-arg]
-    original = cells_module.SheetWriter.append
+    original = WriteOnlyWorksheet.append
 
     def flush(title: str) -> None:
         pickle.dump((title, buffers[title]), fh, protocol=pickle.HIGHEST_PROTOCOL)
         buffers[title] = []
 
-    class Recorder:
-        def __init__(self, ws) -> None:  # type: ignore[no-untyped-def]
-            self.ws = ws
+    def append(self, row):  # type: ignore[no-untyped-def]
+        """Every row of every sheet (headers included) as (value, number_format) cells."""
+        title = self.title
+        buffers.setdefault(title, []).append(
+            [(c.value, c.number_format if c.has_style and c.number_format != "General" else None)
+             if isinstance(c, Cell) else (c, None) for c in row])
+        if len(buffers[title]) >= 2000:
+            flush(title)
+        return original(self, row)
 
-        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-            return getattr(self.ws, name)
-
-        def append(self, row) -> None:  # type: ignore[no-untyped-def]
-            title = self.ws.title
-            cells_row = [(c.value, c.number_format) if isinstance(c, Cell) else (c, None) for c in row]
-            buffers.setdefault(title, []).append(cells_row)
-            if len(buffers[title]) >= 2000:
-                flush(title)
-            self.ws.append(row)
-
-    def append(self, values):  # type: ignore[no-untyped-def]
-        if not isinstance(self.ws, Recorder):
-            self.ws = Recorder(self.ws)
-            # header row went straight to the sheet: record it as plain text
-            buffers.setdefault(self.ws.ws.title, []).append([(c.header, None) for c in self.columns])
-        return original(self, values)
-
-    cells_module.SheetWriter.append = append  # type: ignore[method-assign]
+    WriteOnlyWorksheet.append = append  # type: ignore[method-assign]
     ws = Workspace.open(db)
     export_to(ws, out, as_of=AS_OF)
     ws.close()
