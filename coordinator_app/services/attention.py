@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
 from coordinator_app.domain.graduation import submission_deadline
@@ -126,9 +126,7 @@ def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort) ->
         deadline = submission_deadline(year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month)))
         if as_of - timedelta(days=31) <= deadline <= limit:
             due.append((r, deadline))
-    students = list(s.scalars(select(m.Student).options(joinedload(m.Student.cohort))
-                              .where(m.Student.id.in_([r[0] for r, _ in due])))) if due else []
-    snaps = snapshots(s, students)
+    snaps = snapshots(s, [r[0] for r, _ in due])
     out = []
     for r, deadline in due:
         year, month = r[6:8]
