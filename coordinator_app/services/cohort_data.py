@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.grades import Grade
@@ -190,6 +190,24 @@ def evaluated_chunks(session: Session, ids: Sequence[int], programmes: dict[str,
     for start in range(0, len(ids), size):
         chunk = load_chunk(session, ids[start:start + size])
         yield chunk, [evaluate(programmes[s.programme], snapshot_of(s, chunk), as_of) for s in chunk.students]
+
+
+def longest_text_values(session: Session) -> dict[str, int]:
+    """Length of the longest value per text column ("table.column"), one aggregate query per
+    table: a streamed sheet's column widths come before its rows."""
+    sizes: dict[str, int] = {}
+    for table, names in (
+        (m.Student, ("student_number", "first_name", "last_name", "email", "specialization")),
+        (m.Internship, ("host", "department", "topic", "country", "daily_supervisor", "second_supervisor", "assessor")),
+        (m.LiteratureStudy, ("subject", "supervisor", "assessor")),
+        (m.PortfolioItem, ("name", "note")),
+        (m.Mentor, ("name", "organisation")),
+        (m.MentorMeeting, ("topic", "notes")),
+    ):
+        row = session.execute(select(*[func.max(func.length(getattr(table, n))) for n in names])).one()
+        for name, size in zip(names, row):
+            sizes[f"{table.__tablename__}.{name}"] = int(size or 0)
+    return sizes
 
 
 def refresh_ec_bulk(session: Session, ids: Sequence[int], programmes: dict[str, Programme], as_of: date) -> int:

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 
 from coordinator_app import __version__
 from coordinator_app.domain.attention import urgency
@@ -26,11 +25,12 @@ from coordinator_app.domain.internships import RANKS
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation
 from coordinator_app.services.attention import attention_items
-from coordinator_app.services.cohort_data import Chunk, evaluated_chunks, grade_from, select_students
+from coordinator_app.services.cohort_data import (
+    Chunk, evaluated_chunks, grade_from, longest_text_values, select_students,
+)
 from coordinator_app.services.lookup import find_programme
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.cells import Column, SheetWriter, discard
-from coordinator_app.store import models as m
 
 SHEETS = ("Overview", "Courses", "Internships", "Portfolio", "Literature Study", "Academic Core", "Attention")
 DUE_SOON_DAYS = 14
@@ -72,19 +72,7 @@ class _Widths:
     in a streamed sheet, so they are measured up front with one aggregate query per table)."""
 
     def __init__(self, session: Any) -> None:
-        self.sizes: dict[str, int] = {}
-        for table, names in (
-            (m.Student, ("student_number", "first_name", "last_name", "email", "specialization")),
-            (m.Internship, ("host", "department", "topic", "country", "daily_supervisor", "second_supervisor", "assessor")),
-            (m.LiteratureStudy, ("subject", "supervisor", "assessor")),
-            (m.PortfolioItem, ("name", "note")),
-            (m.Mentor, ("name", "organisation")),
-            (m.MentorMeeting, ("topic", "notes")),
-        ):
-            cols = [func.max(func.length(getattr(table, n))) for n in names]
-            row = session.execute(select(*cols)).one()
-            for name, size in zip(names, row):
-                self.sizes[f"{table.__tablename__}.{name}"] = int(size or 0)
+        self.sizes = longest_text_values(session)
 
     def __call__(self, key: str, minimum: int = 6) -> int:
         return min(max(self.sizes.get(key, 0), minimum), 50)
