@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -14,7 +15,18 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 
-def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = "", email: str = "") -> None:
+@dataclass(frozen=True)
+class MeetingBefore:
+    """A mentor meeting as it was: what Undo puts back after a change or a delete."""
+    student_id: int
+    when: date
+    topic: str
+    notes: str
+
+
+def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = "",
+               email: str = "") -> dict[str, str] | None:
+    """Name (or change) the student's mentor; returns the mentor before (None for a first), for Undo."""
     email = validate_email(email)
     name = " ".join((name or "").split())
     if not name:
@@ -24,6 +36,8 @@ def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = ""
         if ws.programme_of(student).academic_core is None:
             raise DomainError("This programme has no Academic Core mentor.", "mentor")
         mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
+        before = ({"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
+                  if mentor is not None else None)
         if mentor is None:
             mentor = m.Mentor(student_id=student.id)
             s.add(mentor)
@@ -32,6 +46,18 @@ def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = ""
             if getattr(mentor, field, None) != value:
                 ws.audit(s, "set mentor", "mentor", mentor.id, student.id, field, getattr(mentor, field, None), value)
                 setattr(mentor, field, value)
+        return before
+
+
+def clear_mentor(ws: Workspace, student_id: int) -> None:
+    """No mentor recorded any more (Undo of naming the first one)."""
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
+        if mentor is None:
+            raise NotFound("No mentor is recorded for this student.", "mentor")
+        ws.audit(s, "clear mentor", "mentor", mentor.id, student.id, "name", mentor.name, None)
+        s.delete(mentor)
 
 
 def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", notes: str = "") -> int:
@@ -49,11 +75,13 @@ def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", not
         return meeting.id
 
 
-def update_meeting(ws: Workspace, meeting_id: int, when: date, topic: str, notes: str) -> None:
+def update_meeting(ws: Workspace, meeting_id: int, when: date, topic: str, notes: str) -> MeetingBefore:
+    """Change a meeting's date, topic or notes; returns the meeting as it was, for Undo."""
     with ws.write() as s:
         meeting = s.get(m.MentorMeeting, meeting_id)
         if meeting is None:
             raise NotFound("That meeting no longer exists.", "meeting")
+        before = _before(meeting)
         for field, value in (("meeting_date", when), ("topic", " ".join(topic.split())), ("notes", notes)):
             if getattr(meeting, field) != value:
                 ws.audit(s, "change mentor meeting", "mentor_meeting", meeting.id, meeting.student_id, field,
@@ -61,16 +89,38 @@ def update_meeting(ws: Workspace, meeting_id: int, when: date, topic: str, notes
                 setattr(meeting, field, value)
         student = student_row(s, meeting.student_id)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+        return before
 
 
-def delete_meeting(ws: Workspace, meeting_id: int) -> None:
+def _before(meeting: m.MentorMeeting) -> MeetingBefore:
+    return MeetingBefore(meeting.student_id, meeting.meeting_date, meeting.topic, meeting.notes)
+
+
+def delete_meeting(ws: Workspace, meeting_id: int) -> MeetingBefore:
+    """Delete a mentor meeting; returns it, so Undo can restore it."""
     with ws.write() as s:
         meeting = s.get(m.MentorMeeting, meeting_id)
         if meeting is None:
             raise NotFound("That meeting no longer exists.", "meeting")
+        before = _before(meeting)
         student = student_row(s, meeting.student_id)
         ws.audit(s, "delete mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting",
                  f"{meeting.meeting_date.isoformat()} {meeting.topic}".strip(), None)
         s.delete(meeting)
         s.flush()
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+        return before
+
+
+def restore_meeting(ws: Workspace, deleted: MeetingBefore) -> int:
+    """Put a deleted mentor meeting back as it was (Undo of a delete); returns its new id."""
+    with ws.write() as s:
+        student = student_row(s, deleted.student_id)
+        meeting = m.MentorMeeting(student_id=student.id, meeting_date=deleted.when, topic=deleted.topic,
+                                  notes=deleted.notes)
+        s.add(meeting)
+        s.flush()
+        ws.audit(s, "restore mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting", None,
+                 f"{deleted.when.isoformat()} {deleted.topic}".strip())
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+        return meeting.id

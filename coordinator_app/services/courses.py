@@ -31,6 +31,7 @@ class GradeRecorded:
     resit_id: int | None            # the resit registration created for a fail
     resit_date: date | None
     ec_total: int
+    previous_dates: tuple[date | None, date | None] | None = None   # (exam, registered) before, for undo
 
 
 def _course(session: Session, student: m.Student, code: str) -> m.Course:
@@ -76,6 +77,7 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
             row = next((a for a in attempts if a.grade is None and not a.no_show), None)
             attempt = row.attempt if row else (attempts[-1].attempt + 1 if attempts else 1)
         previous = (row.grade, row.no_show) if row else None
+        previous_dates = (row.exam_date, row.registered_on) if row else None
         if row is None:
             when = exam_date or (_first_exam_date(student, course, programme) if attempt == 1 else None)
             row = m.CourseResult(student_id=student.id, course_id=course.id, attempt=attempt, exam_date=when)
@@ -99,7 +101,7 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
                  _grade_text(*previous) if previous else None, str(grade))
         ec = refresh_ec(s, student, programme, ws.as_of())
         return GradeRecorded(row.id, attempt, str(grade), grade.passed(programme.pass_mark), previous, resit_id,
-                             resit_on, ec)
+                             resit_on, ec, previous_dates)
 
 
 def _grade_text(value: float | None, no_show: bool) -> str | None:
@@ -125,21 +127,60 @@ def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:
             new = None
         else:
             row.grade, row.no_show = recorded.previous
+            if recorded.previous_dates is not None:
+                row.exam_date, row.registered_on = recorded.previous_dates
             new = _grade_text(*recorded.previous)
         ws.audit(s, "undo grade", "course_result", recorded.result_id, student.id, f"attempt {recorded.attempt}", old, new)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
 
 
-def delete_attempt(ws: Workspace, result_id: int) -> None:
+@dataclass(frozen=True)
+class DeletedAttempt:
+    """Everything `restore_attempt` needs to put a deleted attempt back (used by Undo)."""
+    student_id: int
+    course_code: str
+    attempt: int
+    exam_date: date | None
+    grade: float | None
+    no_show: bool
+    registered_on: date | None
+
+
+def delete_attempt(ws: Workspace, result_id: int) -> DeletedAttempt:
+    """Delete one attempt (a wrong registration or result); returns it, so Undo can restore it."""
     with ws.write() as s:
         row = s.get(m.CourseResult, result_id)
         if row is None:
             raise NotFound("That result no longer exists.", "grade")
         student = student_row(s, row.student_id)
-        ws.audit(s, "delete attempt", "course_result", row.id, student.id, f"attempt {row.attempt}",
+        deleted = DeletedAttempt(student.id, row.course.code, row.attempt, row.exam_date, row.grade, row.no_show,
+                                 row.registered_on)
+        ws.audit(s, "delete attempt", "course_result", row.id, student.id, f"{row.course.code} attempt {row.attempt}",
                  _grade_text(row.grade, row.no_show), None)
         s.delete(row)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+        return deleted
+
+
+def restore_attempt(ws: Workspace, deleted: DeletedAttempt) -> int:
+    """Put a deleted attempt back as it was (Undo of a delete); returns its new id."""
+    with ws.write() as s:
+        student = student_row(s, deleted.student_id)
+        course = _course(s, student, deleted.course_code)
+        taken = s.scalar(select(m.CourseResult.id).where(
+            m.CourseResult.student_id == student.id, m.CourseResult.course_id == course.id,
+            m.CourseResult.attempt == deleted.attempt))
+        if taken is not None:
+            raise DomainError(f"{course.name} already has an attempt {deleted.attempt}.", "grade")
+        row = m.CourseResult(student_id=student.id, course_id=course.id, attempt=deleted.attempt,
+                             exam_date=deleted.exam_date, grade=deleted.grade, no_show=deleted.no_show,
+                             registered_on=deleted.registered_on)
+        s.add(row)
+        s.flush()
+        ws.audit(s, "restore attempt", "course_result", row.id, student.id, f"{course.code} attempt {deleted.attempt}",
+                 None, _grade_text(deleted.grade, deleted.no_show))
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+        return row.id
 
 
 def add_external_course(ws: Workspace, student_id: int, name: str, ec: int) -> str:
@@ -163,9 +204,20 @@ def add_external_course(ws: Workspace, student_id: int, name: str, ec: int) -> s
         return code
 
 
+@dataclass(frozen=True)
+class OptionalChoice:
+    """A student's approval line for one optional course, as it was (what Undo puts back)."""
+    status: str
+    decided_on: date | None
+    external: bool
+    credit_form_received: bool
+
+
 def set_optional_course(ws: Workspace, student_id: int, course_code: str, status: str, decided_on: date | None = None,
-                        external: bool | None = None, credit_form_received: bool = False) -> None:
-    """Request, approve or reject an optional course (Examination Board approval beforehand)."""
+                        external: bool | None = None, credit_form_received: bool = False) -> OptionalChoice | None:
+    """Request, approve or reject an optional course (Examination Board approval beforehand).
+
+    Returns the line as it was before (None when the course was not chosen yet), for Undo."""
     if status not in APPROVAL_STATUSES:
         raise DomainError(f"Approval must be one of {', '.join(APPROVAL_STATUSES)}, not '{status}'.", "status")
     if status != "requested" and decided_on is None:
@@ -175,10 +227,10 @@ def set_optional_course(ws: Workspace, student_id: int, course_code: str, status
         course = _course(s, student, course_code)
         if course.component != "optional":
             raise DomainError(f"{course.name} is not an optional course.", "course")
-        row = s.scalar(select(m.OptionalCourseApproval).where(
-            m.OptionalCourseApproval.student_id == student.id, m.OptionalCourseApproval.course_id == course.id))
+        row = _approval(s, student, course)
         is_external = (not course.in_programme) if external is None else external
         if row is None:
+            before = None
             row = m.OptionalCourseApproval(student_id=student.id, course_id=course.id, status=status,
                                            decided_on=decided_on, external=is_external,
                                            credit_form_received=credit_form_received)
@@ -186,6 +238,7 @@ def set_optional_course(ws: Workspace, student_id: int, course_code: str, status
             s.flush()
             ws.audit(s, "optional course", "optional_course_approval", row.id, student.id, course.code, None, status)
         else:
+            before = OptionalChoice(row.status, row.decided_on, row.external, row.credit_form_received)
             for field, value in (("status", status), ("decided_on", decided_on), ("external", is_external),
                                  ("credit_form_received", credit_form_received)):
                 if getattr(row, field) != value:
@@ -193,3 +246,40 @@ def set_optional_course(ws: Workspace, student_id: int, course_code: str, status
                              f"{course.code} {field}", getattr(row, field), value)
                     setattr(row, field, value)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+        return before
+
+
+def _approval(session: Session, student: m.Student, course: m.Course) -> m.OptionalCourseApproval | None:
+    return session.scalar(select(m.OptionalCourseApproval).where(
+        m.OptionalCourseApproval.student_id == student.id, m.OptionalCourseApproval.course_id == course.id))
+
+
+def withdraw_optional_course(ws: Workspace, student_id: int, course_code: str) -> None:
+    """Take an optional course off the student's list of choices (Undo of the first request)."""
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        course = _course(s, student, course_code)
+        row = _approval(s, student, course)
+        if row is None:
+            raise NotFound(f"{course.name} is not among this student's optional courses.", "approval")
+        ws.audit(s, "withdraw optional course", "optional_course_approval", row.id, student.id, course.code,
+                 row.status, None)
+        s.delete(row)
+        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+
+
+def remove_external_course(ws: Workspace, student_id: int, course_code: str) -> None:
+    """Remove a course from outside the programme again (Undo of adding it); only while unused."""
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        course = _course(s, student, course_code)
+        if course.in_programme:
+            raise DomainError(f"{course.name} is part of the programme and stays.", "course")
+        used = s.scalar(select(func.count()).select_from(m.OptionalCourseApproval).where(
+            m.OptionalCourseApproval.course_id == course.id)) or 0
+        used += s.scalar(select(func.count()).select_from(m.CourseResult).where(
+            m.CourseResult.course_id == course.id)) or 0
+        if used:
+            raise DomainError(f"{course.name} is chosen or graded for a student; it stays.", "course")
+        ws.audit(s, "remove external course", "course", course.id, student.id, "name", course.name, None)
+        s.delete(course)

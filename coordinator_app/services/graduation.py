@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.graduation import ceremony_month
+from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
 from coordinator_app.services.lookup import programme_row, student_row
 from coordinator_app.services.snapshot import refresh_ec
@@ -15,8 +17,11 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 
-def plan_graduation(ws: Workspace, student_id: int, year: int, month: int, attends: bool | None = None) -> None:
-    """Plan the graduation month; the ceremony is the first of January, June or September from then."""
+def plan_graduation(ws: Workspace, student_id: int, year: int, month: int,
+                    attends: bool | None = None) -> tuple[int, int] | None:
+    """Plan the graduation month; the ceremony is the first of January, June or September from then.
+
+    Returns the month planned before (None for a first plan), for Undo."""
     if not 1 <= month <= 12:
         raise DomainError(f"A month is 1-12, not {month}.", "month")
     with ws.write() as s:
@@ -25,6 +30,7 @@ def plan_graduation(ws: Workspace, student_id: int, year: int, month: int, atten
         if year < student.cohort.start_year:
             raise DomainError(f"Graduation in {year} is before the cohort started ({student.cohort.start_year}).", "year")
         plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
+        before = (plan.planned_year, plan.planned_month) if plan else None
         old = f"{plan.planned_year}-{plan.planned_month:02d}" if plan else None
         if plan is None:
             plan = m.GraduationPlan(student_id=student.id, planned_year=year, planned_month=month)
@@ -34,25 +40,53 @@ def plan_graduation(ws: Workspace, student_id: int, year: int, month: int, atten
         if attends is not None:
             plan.attends_ceremony = attends
         ws.audit(s, "plan graduation", "graduation_plan", plan.id, student.id, "month", old, f"{year}-{month:02d}")
-        if programme.academic_core is not None:
-            deadline = s.scalar(select(m.GraduationDeadline.deadline).where(
-                m.GraduationDeadline.programme_id == student.programme_id, m.GraduationDeadline.year == year,
-                m.GraduationDeadline.month == month))
-            dues = academic_core_due_dates(programme, student.cohort.start_year, (year, month), deadline)
-            for item in s.scalars(select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id,
-                                                                m.PortfolioItem.component == "academic_core")):
-                if item.kind in dues and item.kind != ACADEMIC_CORE_ITEMS[0][0]:
-                    item.due_date = dues[item.kind]
+        _move_core_due_dates(s, student, programme, (year, month))
+        refresh_ec(s, student, programme, ws.as_of())
+        return before
+
+
+def clear_graduation_plan(ws: Workspace, student_id: int) -> None:
+    """Take back a first graduation plan: no month, no ceremony (Undo of the first plan)."""
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
+        if plan is None:
+            raise DomainError("No graduation month is planned.", "month")
+        if plan.graduated_on is not None:
+            raise DomainError(f"The student graduated on {plan.graduated_on:%d-%m-%Y}; the plan stays.", "month")
+        ws.audit(s, "clear graduation plan", "graduation_plan", plan.id, student.id, "month",
+                 f"{plan.planned_year}-{plan.planned_month:02d}", None)
+        s.delete(plan)
+        _move_core_due_dates(s, student, programme, None)
         refresh_ec(s, student, programme, ws.as_of())
 
 
-def set_attendance(ws: Workspace, student_id: int, attends: bool) -> None:
+def _move_core_due_dates(session: Session, student: m.Student, programme: Programme,
+                         planned: tuple[int, int] | None) -> None:
+    """The CV and final meeting are due relative to the planned month (or the default without one)."""
+    if programme.academic_core is None:
+        return
+    deadline = session.scalar(select(m.GraduationDeadline.deadline).where(
+        m.GraduationDeadline.programme_id == student.programme_id, m.GraduationDeadline.year == planned[0],
+        m.GraduationDeadline.month == planned[1])) if planned else None
+    dues = academic_core_due_dates(programme, student.cohort.start_year, planned, deadline)
+    for item in session.scalars(select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id,
+                                                              m.PortfolioItem.component == "academic_core")):
+        if item.kind in dues and item.kind != ACADEMIC_CORE_ITEMS[0][0]:
+            item.due_date = dues[item.kind]
+
+
+def set_attendance(ws: Workspace, student_id: int, attends: bool | None) -> bool | None:
+    """Whether the student attends the ceremony (None: not known yet); returns the previous answer."""
     with ws.write() as s:
         plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student_id))
         if plan is None:
             raise DomainError("Plan the graduation month first.", "attends_ceremony")
-        ws.audit(s, "ceremony attendance", "graduation_plan", plan.id, student_id, "attends", plan.attends_ceremony, attends)
+        before = plan.attends_ceremony
+        ws.audit(s, "ceremony attendance", "graduation_plan", plan.id, student_id, "attends", before, attends)
         plan.attends_ceremony = attends
+        return before
 
 
 def set_deadline(ws: Workspace, programme_code: str, year: int, month: int, deadline: date) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -211,7 +212,18 @@ def add_interruption(ws: Workspace, student_id: int, kind: str, start: date, end
         return interruption.id
 
 
-def remove_interruption(ws: Workspace, interruption_id: int) -> None:
+@dataclass(frozen=True)
+class RemovedInterruption:
+    """Everything `restore_interruption` needs to put a removed interruption back (Undo)."""
+    student_id: int
+    kind: str
+    start: date
+    end: date
+    reason: str
+
+
+def remove_interruption(ws: Workspace, interruption_id: int) -> RemovedInterruption:
+    """Remove an interruption (the planned end moves forward again); returns it, for Undo."""
     with ws.write() as s:
         interruption = s.get(m.Interruption, interruption_id)
         if interruption is None:
@@ -219,11 +231,60 @@ def remove_interruption(ws: Workspace, interruption_id: int) -> None:
         row = s.get(m.Internship, interruption.internship_id)
         assert row is not None
         student = student_row(s, row.student_id)
+        removed = RemovedInterruption(student.id, row.kind, interruption.start_date, interruption.end_date,
+                                      interruption.reason)
         ws.audit(s, "remove interruption", "interruption", interruption.id, student.id, f"{row.kind} interruption",
                  f"{interruption.start_date.isoformat()} - {interruption.end_date.isoformat()}", None)
         row.interruptions.remove(interruption)
         s.flush()
         _refresh_internship_items(s, row, ws.programme_of(student))
+        return removed
+
+
+def restore_interruption(ws: Workspace, removed: RemovedInterruption) -> int:
+    """Put a removed interruption back as it was (Undo of a removal); returns its new id."""
+    with ws.write() as s:
+        student = student_row(s, removed.student_id)
+        row = _internship(s, student.id, removed.kind)
+        if row is None:
+            raise NotFound(f"The {removed.kind} internship is no longer planned.", "interruption")
+        interruption = m.Interruption(internship_id=row.id, start_date=removed.start, end_date=removed.end,
+                                      reason=removed.reason)
+        row.interruptions.append(interruption)
+        s.flush()
+        ws.audit(s, "restore interruption", "interruption", interruption.id, student.id,
+                 f"{removed.kind} interruption", None, f"{removed.start.isoformat()} - {removed.end.isoformat()}")
+        _refresh_internship_items(s, row, ws.programme_of(student))
+        return interruption.id
+
+
+def unplan_internship(ws: Workspace, student_id: int, kind: str) -> None:
+    """Take back planning an internship (Undo of its first field): only while nothing came in for it."""
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        _require_internships(programme)
+        assert programme.internships is not None
+        row = _internship(s, student.id, kind)
+        if row is None:
+            raise NotFound(f"The {kind} internship is not planned.", "internship")
+        if row.interruptions:
+            raise DomainError(f"The {kind} internship has interruptions; remove them first.", "internship")
+        _remove_open_items(s, student.id, programme.internships.kinds[kind].component)
+        ws.audit(s, "unplan internship", "internship", row.id, student.id, "kind", kind, None)
+        s.delete(row)
+        refresh_ec(s, student, programme, ws.as_of())
+
+
+def _remove_open_items(session: Session, student_id: int, component: str) -> None:
+    """The portfolio items planning created; refused when one was received (that stays on record)."""
+    found = list(session.scalars(select(m.PortfolioItem).where(
+        m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component)))
+    received = [i.name for i in found if i.received_date is not None or i.note]
+    if received:
+        raise DomainError(f"{', '.join(received)} already came in; clear that first.", "received_date")
+    for item in found:
+        session.delete(item)
 
 
 def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
@@ -244,3 +305,19 @@ def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> d
         _sync_items(s, student.id, programme.literature_study.component, programme.literature_study.portfolio, dues)
         refresh_ec(s, student, programme, ws.as_of())
         return old
+
+
+def unplan_literature_study(ws: Workspace, student_id: int) -> None:
+    """Take back planning the Literature Study (Undo of its first field): only while nothing came in."""
+    with ws.write() as s:
+        student = student_row(s, student_id)
+        programme = ws.programme_of(student)
+        if programme.literature_study is None:
+            raise DomainError(f"{programme.name} has no Literature Study.", "literature_study")
+        row = s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
+        if row is None:
+            raise NotFound("The Literature Study is not planned.", "literature_study")
+        _remove_open_items(s, student.id, programme.literature_study.component)
+        ws.audit(s, "unplan literature study", "literature_study", row.id, student.id)
+        s.delete(row)
+        refresh_ec(s, student, programme, ws.as_of())

@@ -2,14 +2,21 @@
 
 The edit itself runs before the command is pushed (so a refused edit shows its message and
 never reaches the stack); the first `redo()` that QUndoStack.push() makes is therefore skipped.
-Undo calls the service with the old values the service returned (update_* return them,
-courses.undo_grade puts a grade back).
+Undo calls the service with the old values the service returned (update_* return them, a
+delete returns what its restore_* needs, courses.undo_grade puts a grade back).
+
+A thing that is deleted and restored (or created again by a redo) comes back with a new id.
+Commands therefore hold a `Remembered` id from the view's `IdBook` instead of a bare number:
+the command that re-creates the thing moves it, and every other command on the stack that
+refers to the same thing follows. A deleted thing is forgotten until it comes back, because
+SQLite may give its old id to a new, different row.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
@@ -17,6 +24,69 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.store.errors import DatabaseProblem
 
 Action = Callable[[], Any]
+T = TypeVar("T")
+
+
+class Remembered:
+    """The current id of one row (a meeting, an attempt, an interruption) across undo and redo."""
+
+    def __init__(self, book: IdBook, kind: str, row_id: int) -> None:
+        self._book = book
+        self.kind = kind
+        self.id = row_id
+
+    def moved_to(self, row_id: int) -> int:
+        """The row came back with `row_id`; returns it (so a restore can be wrapped in one call)."""
+        self._book.move(self, row_id)
+        return row_id
+
+    def gone(self, result: T) -> T:
+        """The row was deleted: its id may be given to a new row, which is another thing.
+        Returns `result` (so a delete can be wrapped in one call)."""
+        self._book.forget(self)
+        return result
+
+
+class IdBook:
+    """One `Remembered` per (kind, current id): commands that refer to the same row share it.
+
+    Entries go when no command holds them any more (the stack dropped its commands)."""
+
+    def __init__(self) -> None:
+        self._known: weakref.WeakValueDictionary[tuple[str, int], Remembered] = weakref.WeakValueDictionary()
+
+    def remember(self, kind: str, row_id: int) -> Remembered:
+        found = self._known.get((kind, row_id))
+        if found is None:
+            found = Remembered(self, kind, row_id)
+            self._known[(kind, row_id)] = found
+        return found
+
+    def move(self, remembered: Remembered, row_id: int) -> None:
+        self.forget(remembered)
+        remembered.id = row_id
+        self._known[(remembered.kind, row_id)] = remembered
+
+    def forget(self, remembered: Remembered) -> None:
+        if self._known.get((remembered.kind, remembered.id)) is remembered:
+            del self._known[(remembered.kind, remembered.id)]
+
+
+class Created:
+    """What one command creates: the first run remembers its id, a redo (which creates it anew)
+    moves that same memory, so later commands that refer to it keep working."""
+
+    def __init__(self, book: IdBook, kind: str) -> None:
+        self._book = book
+        self._kind = kind
+        self.remembered: Remembered | None = None
+
+    def at(self, row_id: int) -> Remembered:
+        if self.remembered is None:
+            self.remembered = self._book.remember(self._kind, row_id)
+        else:
+            self.remembered.moved_to(row_id)
+        return self.remembered
 
 
 class ServiceCommand(QUndoCommand):
@@ -25,7 +95,9 @@ class ServiceCommand(QUndoCommand):
 
     def __init__(self, text: str, do: Action, make_undo: Callable[[Any], Action], result: Any,
                  after: Callable[[], None], report: Callable[[str], None]) -> None:
-        super().__init__(text)
+        # Before the newline: the text (messages, an undo view); after it: the Edit menu's text,
+        # where a single "&" would underline the next letter instead of showing.
+        super().__init__(f"{text}\n{text.replace('&', '&&')}")
         self._do = do
         self._make_undo = make_undo
         self._undo = make_undo(result)
@@ -37,21 +109,22 @@ class ServiceCommand(QUndoCommand):
         if self._skip_first_redo:
             self._skip_first_redo = False
             return
-        result = self._run(self._do)
+        result = self._run(self._do, "redo")
         if result is not _FAILED:
             self._undo = self._make_undo(result)
         self._after()
 
     def undo(self) -> None:
-        self._run(self._undo)
+        self._run(self._undo, "undo")
         self._after()
 
-    def _run(self, action: Action) -> Any:
+    def _run(self, action: Action, what: str) -> Any:
         try:
             return action()
         except (DomainError, DatabaseProblem) as exc:
             # The record changed since (or the database is busy): say so, keep the stack usable.
-            self._report(f"Could not {self.text().lower()}: {exc}")
+            text = self.text()
+            self._report(f"Could not {what} '{text[:1].lower()}{text[1:]}': {exc}")
             self.setObsolete(True)
             return _FAILED
 

@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from coordinator_app.domain.errors import DomainError, NotFound
-from coordinator_app.services.academic_core import add_meeting, delete_meeting, set_mentor, update_meeting
-from coordinator_app.services.graduation import plan_graduation, set_attendance, set_deadline
+from coordinator_app.services.academic_core import (
+    MeetingBefore, add_meeting, clear_mentor, delete_meeting, restore_meeting, set_mentor, update_meeting,
+)
+from coordinator_app.services.graduation import clear_graduation_plan, plan_graduation, set_attendance, set_deadline
 from coordinator_app.services.portfolio import find_item, mark_received
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -156,3 +158,54 @@ def test_imim_graduation_has_no_academic_core(workspace: Workspace) -> None:
     plan_graduation(workspace, sid, 2026, 6)
     assert plan(workspace, sid)[:4] == (2026, 6, 2026, 6)
     assert items(workspace, sid, "academic_core") == {}
+
+
+def mentor(ws: Workspace, sid: int) -> tuple[str, str, str] | None:
+    with ws.read() as s:
+        row = s.scalar(select(m.Mentor).where(m.Mentor.student_id == sid))
+        return (row.name, row.organisation, row.email) if row else None
+
+
+def test_set_mentor_returns_the_mentor_before_and_a_first_one_can_be_cleared(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    assert set_mentor(workspace, sid, "Dr. P. Bakker", "Philips") is None
+    assert set_mentor(workspace, sid, "Dr. K. Smit") == {"name": "Dr. P. Bakker", "organisation": "Philips",
+                                                          "email": ""}
+    clear_mentor(workspace, sid)
+    assert mentor(workspace, sid) is None
+    assert [(a.old_value, a.new_value) for a in audit_rows(workspace, "clear mentor")] == [("Dr. K. Smit", None)]
+    with pytest.raises(NotFound):
+        clear_mentor(workspace, sid)
+
+
+def test_a_deleted_meeting_is_restored_with_a_new_id_and_counts_again(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    first = add_meeting(workspace, sid, date(2025, 3, 1), "Start", "Notes\non two lines")
+    before = update_meeting(workspace, first, date(2025, 3, 2), "Start of year", "")
+    assert before == MeetingBefore(sid, date(2025, 3, 1), "Start", "Notes\non two lines")
+    deleted = delete_meeting(workspace, first)
+    assert deleted == MeetingBefore(sid, date(2025, 3, 2), "Start of year", "")
+    assert meetings(workspace, sid) == []
+    again = restore_meeting(workspace, deleted)
+    assert meetings(workspace, sid) == [(date(2025, 3, 2), "Start of year", "")]
+    assert [(a.entity_id, a.new_value) for a in audit_rows(workspace, "restore mentor meeting")] == [
+        (again, "2025-03-02 Start of year")]
+    delete_meeting(workspace, again)          # the restored meeting is a meeting like any other
+    assert meetings(workspace, sid) == []
+
+
+def test_a_first_graduation_plan_is_cleared_and_the_dues_go_back(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    unplanned = {k: i.due_date for k, i in items(workspace, sid, "academic_core").items()}
+    assert plan_graduation(workspace, sid, 2026, 7) is None
+    assert plan_graduation(workspace, sid, 2026, 6) == (2026, 7)
+    assert set_attendance(workspace, sid, True) is None
+    assert set_attendance(workspace, sid, None) is True
+    assert plan(workspace, sid)[4] is None
+    clear_graduation_plan(workspace, sid)
+    with workspace.read() as s:
+        assert s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == sid)) is None
+    assert {k: i.due_date for k, i in items(workspace, sid, "academic_core").items()} == unplanned
+    assert [(a.old_value, a.new_value) for a in audit_rows(workspace, "clear graduation plan")] == [("2026-06", None)]
+    with pytest.raises(DomainError, match="No graduation month"):
+        clear_graduation_plan(workspace, sid)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.services.courses import (
-    add_external_course, delete_attempt, record_grade, set_optional_course, undo_grade,
+    OptionalChoice, add_external_course, delete_attempt, record_grade, remove_external_course, restore_attempt,
+    set_optional_course, undo_grade, withdraw_optional_course,
 )
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -205,3 +206,90 @@ def test_imim_course_grades(workspace: Workspace) -> None:
     done = record_grade(workspace, sid, "IMIM-S1", "6,5")
     assert attempts(workspace, sid, "IMIM-S1") == [(1, date(2024, 12, 31), 6.5, False)]
     assert done.ec_total == 15
+
+
+def approvals(ws: Workspace, sid: int) -> list[tuple[str, str, date | None, bool, bool]]:
+    with ws.read() as s:
+        return [(r.course.code, r.status, r.decided_on, r.external, r.credit_form_received) for r in s.scalars(
+            select(m.OptionalCourseApproval).where(m.OptionalCourseApproval.student_id == sid)
+            .order_by(m.OptionalCourseApproval.id))]
+
+
+def test_a_deleted_attempt_is_restored_as_it_was_with_a_new_id(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    record_grade(workspace, sid, "PM-PERS", "4,0")
+    passed = record_grade(workspace, sid, "PM-PERS", "7,0", exam_date=date(2025, 1, 20))
+    assert student(workspace, sid).ec_earned == 6
+    deleted = delete_attempt(workspace, passed.result_id)
+    assert (deleted.course_code, deleted.attempt, deleted.grade, deleted.exam_date) == ("PM-PERS", 2, 7.0,
+                                                                                        date(2025, 1, 20))
+    assert student(workspace, sid).ec_earned == 0
+    new_id = restore_attempt(workspace, deleted)
+    assert attempts(workspace, sid, "PM-PERS") == [(1, date(2024, 9, 30), 4.0, False),
+                                                   (2, date(2025, 1, 20), 7.0, False)]
+    assert student(workspace, sid).ec_earned == 6
+    assert [(a.field, a.old_value, a.new_value) for a in audit_rows(workspace, "restore attempt")] == [
+        ("PM-PERS attempt 2", None, "7.0")]
+    # Deleting and restoring again works on the new id.
+    restore_attempt(workspace, delete_attempt(workspace, new_id))
+    assert [a[2] for a in attempts(workspace, sid, "PM-PERS")] == [4.0, 7.0]
+
+
+def test_restoring_an_attempt_whose_number_is_taken_again_is_refused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
+    sid = add_pm(workspace, cohort=2024)
+    first = record_grade(workspace, sid, "PM-PERS", "8,0")
+    deleted = delete_attempt(workspace, first.result_id)
+    record_grade(workspace, sid, "PM-PERS", "6,5")           # attempt 1 again
+    with unchanged():
+        with pytest.raises(DomainError, match="already has an attempt 1"):
+            restore_attempt(workspace, deleted)
+
+
+def test_the_first_optional_request_is_withdrawn_and_a_change_returns_the_old_line(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    assert set_optional_course(workspace, sid, "PM-OPT-PROT", "requested") is None
+    before = set_optional_course(workspace, sid, "PM-OPT-PROT", "approved", date(2024, 10, 15))
+    assert before == OptionalChoice("requested", None, False, False)
+    set_optional_course(workspace, sid, "PM-OPT-PROT", before.status, before.decided_on, before.external,
+                        before.credit_form_received)
+    assert approvals(workspace, sid) == [("PM-OPT-PROT", "requested", None, False, False)]
+    withdraw_optional_course(workspace, sid, "PM-OPT-PROT")
+    assert approvals(workspace, sid) == []
+    assert [(a.field, a.old_value) for a in audit_rows(workspace, "withdraw optional course")] == [
+        ("PM-OPT-PROT", "requested")]
+    with pytest.raises(NotFound):
+        withdraw_optional_course(workspace, sid, "PM-OPT-PROT")
+
+
+def test_an_external_course_is_removed_only_while_unused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
+    sid = add_pm(workspace, cohort=2024)
+    code = add_external_course(workspace, sid, "Summer school Oxford", 6)
+    set_optional_course(workspace, sid, code, "requested")
+    with unchanged():
+        with pytest.raises(DomainError, match="stays"):
+            remove_external_course(workspace, sid, code)
+        with pytest.raises(DomainError, match="part of the programme"):
+            remove_external_course(workspace, sid, "PM-OPT-PROT")
+    withdraw_optional_course(workspace, sid, code)
+    remove_external_course(workspace, sid, code)
+    with workspace.read() as s:
+        assert s.scalar(select(m.Course).where(m.Course.code == code)) is None
+    assert audit_rows(workspace, "remove external course")[0].old_value == "Summer school Oxford"
+    assert add_external_course(workspace, sid, "Summer school Oxford", 6) == code     # the same code again
+
+
+def test_undo_of_a_grade_in_a_resit_registration_puts_its_dates_back(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    record_grade(workspace, sid, "PM-PERS", "4,0")
+    with workspace.read() as s:
+        open_row = s.scalar(select(m.CourseResult).where(m.CourseResult.attempt == 2))
+        assert open_row is not None
+        registration = (open_row.exam_date, open_row.registered_on)
+    assert registration[1] is None
+    resit = record_grade(workspace, sid, "PM-PERS", "6,5", exam_date=date(2025, 2, 14))
+    assert resit.previous_dates == registration
+    undo_grade(workspace, resit)
+    with workspace.read() as s:
+        row = s.scalar(select(m.CourseResult).where(m.CourseResult.attempt == 2))
+        assert row is not None
+        assert (row.grade, row.exam_date, row.registered_on) == (None, *registration)

@@ -8,7 +8,8 @@ import pytest
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.services.internships import (
-    add_interruption, remove_interruption, update_internship, update_literature_study,
+    RemovedInterruption, add_interruption, remove_interruption, restore_interruption, unplan_internship,
+    unplan_literature_study, update_internship, update_literature_study,
 )
 from coordinator_app.services.portfolio import find_item, mark_received
 from coordinator_app.services.workspace import Workspace
@@ -234,3 +235,57 @@ def test_mark_received_refuses_a_future_date(workspace: Workspace, unchanged) ->
                      ("mark received", "minor_internship list_of_agreements", "2025-11-24", "2025-03-15")]
     with pytest.raises(NotFound, match="no research proposal for the major internship"):
         find_item(workspace, sid, "major_internship", "research_proposal")
+
+
+def test_a_removed_interruption_is_restored_and_moves_the_dues_again(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    update_internship(workspace, sid, "minor", start_date=START)
+    first = add_interruption(workspace, sid, "minor", date(2025, 4, 1), date(2025, 4, 14), "holiday")
+    moved = dues(workspace, sid)
+    removed = remove_interruption(workspace, first)
+    assert removed == RemovedInterruption(sid, "minor", date(2025, 4, 1), date(2025, 4, 14), "holiday")
+    assert dues(workspace, sid) == MINOR_DUES
+    again = restore_interruption(workspace, removed)
+    assert dues(workspace, sid) == moved
+    assert audit_rows(workspace, "restore interruption")[0].entity_id == again
+    remove_interruption(workspace, again)
+    assert dues(workspace, sid) == MINOR_DUES
+
+
+def test_unplanning_an_internship_removes_it_and_its_portfolio(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
+    sid = add_pm(workspace, cohort=2024)
+    update_internship(workspace, sid, "minor", host="AMC")
+    update_internship(workspace, sid, "major", start_date=START)
+    assert items(workspace, sid, "minor_internship")
+    unplan_internship(workspace, sid, "minor")
+    assert items(workspace, sid, "minor_internship") == {}
+    assert items(workspace, sid, "major_internship")             # the other internship stays
+    assert audit_rows(workspace, "unplan internship")[0].old_value == "minor"
+    with pytest.raises(NotFound):
+        unplan_internship(workspace, sid, "minor")
+    add_interruption(workspace, sid, "major", date(2025, 4, 1), date(2025, 4, 2))
+    mark_received(workspace, find_item(workspace, sid, "major_internship", "list_of_agreements"), date(2025, 3, 10))
+    with unchanged():
+        with pytest.raises(DomainError, match="interruptions"):
+            unplan_internship(workspace, sid, "major")
+
+
+def test_unplanning_refuses_when_something_came_in(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
+    sid = add_pm(workspace, cohort=2024)
+    update_internship(workspace, sid, "minor", start_date=START)
+    mark_received(workspace, find_item(workspace, sid, "minor_internship", "list_of_agreements"), date(2025, 3, 10))
+    with unchanged():
+        with pytest.raises(DomainError, match="already came in"):
+            unplan_internship(workspace, sid, "minor")
+
+
+def test_unplanning_the_literature_study(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)
+    update_literature_study(workspace, sid, subject="Imaging biomarkers", start_date=START)
+    assert items(workspace, sid, "literature_study")
+    unplan_literature_study(workspace, sid)
+    assert items(workspace, sid, "literature_study") == {}
+    assert student(workspace, sid).ec_earned == 0
+    assert len(audit_rows(workspace, "unplan literature study")) == 1
+    with pytest.raises(NotFound):
+        unplan_literature_study(workspace, sid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from coordinator_app.services import academic_core as service
 from coordinator_app.services.record_view import Meeting, StudentRecord
 from coordinator_app.ui.forms import DATE_HINT, FieldForm
 from coordinator_app.ui.record.base import PortfolioTable, RecordPage, cell, group, mark_received, scrolling, table
+from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
 
 
@@ -133,11 +135,15 @@ class AcademicCorePage(RecordPage):
         record = self.ctx.record
         ws, sid = self.ctx.ws, record.id
         name, org, email = self.mentor_name.text(), self.mentor_org.text(), self.mentor_email.text()
-        before = dict(record.mentor)
-        self.ctx.attempt(self.mentor_form, "mentor", "change mentor",
-                         lambda: service.set_mentor(ws, sid, name, org, email),
-                         lambda _none: (lambda: service.set_mentor(ws, sid, before["name"], before["organisation"],
-                                                                   before["email"])) if before["name"] else None)
+
+        def make_undo(before: dict[str, str] | None) -> Callable[[], Any]:
+            if before is None:
+                return lambda: service.clear_mentor(ws, sid)
+            return lambda: service.set_mentor(ws, sid, before["name"], before["organisation"], before["email"])
+
+        shown = " ".join(name.split())
+        self.ctx.attempt(self.mentor_form, "mentor", f"set mentor to {shown}" if shown else "change mentor",
+                         lambda: service.set_mentor(ws, sid, name, org, email), make_undo)
 
     def _meeting_input(self) -> tuple[Any, str, str] | None:
         try:
@@ -153,9 +159,14 @@ class AcademicCorePage(RecordPage):
             return
         ws, sid = self.ctx.ws, self.ctx.record.id
         when, topic, notes = values
-        if self.ctx.attempt(self.meeting_form, "meeting_date", "add mentor meeting",
-                            lambda: service.add_meeting(ws, sid, when, topic, notes),
-                            lambda new_id: (lambda: service.delete_meeting(ws, new_id))):
+        made = Created(self.ctx.ids, "mentor_meeting")     # a redo adds it again, with a new id
+
+        def make_undo(new_id: int) -> Callable[[], Any]:
+            meeting = made.at(new_id)
+            return lambda: meeting.gone(service.delete_meeting(ws, meeting.id))
+
+        if self.ctx.attempt(self.meeting_form, "meeting_date", f"add mentor meeting of {day(when)}",
+                            lambda: service.add_meeting(ws, sid, when, topic, notes), make_undo):
             self.m_date.clear()
             self.m_topic.clear()
             self.m_notes.clear()
@@ -167,19 +178,21 @@ class AcademicCorePage(RecordPage):
             return
         ws = self.ctx.ws
         when, topic, notes = values
-        self.ctx.attempt(self.meeting_form, "meeting_date", "change mentor meeting",
-                         lambda: service.update_meeting(ws, meeting.id, when, topic, notes),
-                         lambda _none: (lambda: service.update_meeting(ws, meeting.id, meeting.when, meeting.topic,
-                                                                       meeting.notes)))
+        row = self.ctx.ids.remember("mentor_meeting", meeting.id)
+        self.ctx.attempt(self.meeting_form, "meeting_date", f"change mentor meeting of {day(meeting.when)}",
+                         lambda: service.update_meeting(ws, row.id, when, topic, notes),
+                         lambda before: (lambda: service.update_meeting(ws, row.id, before.when, before.topic,
+                                                                        before.notes)))
 
     def _delete_meeting(self) -> None:
         meeting = self._selected()
         if meeting is None:
             return
-        ws, sid = self.ctx.ws, self.ctx.record.id
-        self.ctx.attempt(self.meeting_form, "meeting", "delete mentor meeting",
-                         lambda: service.delete_meeting(ws, meeting.id),
-                         lambda _none: (lambda: service.add_meeting(ws, sid, meeting.when, meeting.topic, meeting.notes)))
+        ws = self.ctx.ws
+        row = self.ctx.ids.remember("mentor_meeting", meeting.id)
+        self.ctx.attempt(self.meeting_form, "meeting", f"delete mentor meeting of {day(meeting.when)}",
+                         lambda: row.gone(service.delete_meeting(ws, row.id)),
+                         lambda deleted: (lambda: row.moved_to(service.restore_meeting(ws, deleted))))
 
 
 def _row(layout: QHBoxLayout) -> QWidget:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QScrollArea,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from coordinator_app.domain.attention import Urgency
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from coordinator_app.domain.programme import Programme
     from coordinator_app.services.record_view import Item, StudentRecord
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.undo import IdBook
 
 
 class RecordContext(Protocol):
@@ -30,8 +31,10 @@ class RecordContext(Protocol):
 
     ws: Workspace
     record: StudentRecord | None
+    ids: IdBook
 
-    def attempt(self, form: FieldForm | None, field: str | None, label: str, do: Callable[[], Any],
+    def attempt(self, form: FieldForm | None, field: str | None, label: str | Callable[[Any], str],
+                do: Callable[[], Any],
                 make_undo: Callable[[Any], Callable[[], Any] | None] | None = None) -> bool: ...
 
     def message(self, text: str, error: bool = False) -> None: ...
@@ -73,6 +76,24 @@ def hint(text: str = "") -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {LATER_COLOUR};")
     return label
+
+
+def said(value: Any) -> str:
+    """A typed or chosen value as the Edit menu names it ("Undo change host of ... to AMC")."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = " ".join(str(value if value is not None else "").split())
+    if not text:
+        return "empty"
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def said_in(form: FieldForm, field: str, value: Any) -> str:
+    """`said(value)`, but a choice as its list shows it (the specialization's name, not its key)."""
+    editor = form.editors.get(field)
+    if isinstance(editor, QComboBox) and editor.currentData() == value and editor.currentText():
+        return said(editor.currentText())
+    return said(value)
 
 
 URGENCY_TEXT = {Urgency.DONE: "done", Urgency.OVERDUE: "overdue", Urgency.DUE_SOON: "due soon",
@@ -202,14 +223,23 @@ class PortfolioTable(QWidget):
 
 
 def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, when: date | None) -> None:
-    """The one way every tab marks a portfolio item received (undo puts the old date back)."""
-    from coordinator_app.services.portfolio import mark_received as service
+    """The one way every tab marks a portfolio item received (undo puts the old date back).
 
-    ws = ctx.ws
-    name = next((i.name for i in portfolio.items if i.id == item_id), "item")
+    The item is found again by its student, component and kind each time: undoing the first field
+    of an internship removes its items and a redo makes new ones (with new ids)."""
+    from coordinator_app.services.portfolio import find_item, mark_received as service
+
+    ws, record = ctx.ws, ctx.record
+    item = next((i for i in portfolio.items if i.id == item_id), None)
+    if record is None or item is None:
+        return
+    sid, component, kind, name = record.id, item.component, item.kind, item.name
+
+    def mark(received: date | None) -> date | None:
+        return service(ws, find_item(ws, sid, component, kind), received)
 
     def undo(previous: date | None) -> Callable[[], Any] | None:
-        return lambda: service(ws, item_id, previous)
+        return None if previous == when else lambda: mark(previous)     # the same date again: nothing to undo
 
     class _Errors:
         """Send a refused date to the message under the table."""
@@ -221,5 +251,5 @@ def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, w
         def clear_errors(self) -> None:
             portfolio.error.hide()
 
-    ctx.attempt(_Errors(), "received_date",  # type: ignore[arg-type]
-                f"mark {name} received" if when else f"clear {name} received", lambda: service(ws, item_id, when), undo)
+    label = f"mark {name} received on {day(when)}" if when else f"clear the received date of {name}"
+    ctx.attempt(_Errors(), "received_date", label, lambda: mark(when), undo)  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -18,6 +20,7 @@ from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.forms import DATE_HINT, FieldForm
 from coordinator_app.ui.record.base import cell, group, hint, scrolling, table
 from coordinator_app.ui.record.base import RecordPage
+from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -216,22 +219,47 @@ class CoursesPage(RecordPage):
         self.opt_form_received.setChecked(line.credit_form_received)
 
     # -- editing ---------------------------------------------------------------------------------
+    def _course_name(self, code: str) -> str:
+        line = next((c for c in self.record.courses if c.code == code), None)
+        if line is None:
+            line = next((c for c in self.record.optional if c.code == code), None)
+        if line is not None:
+            return line.name
+        return next((name for c, name, _external in self.record.optional_choices if c == code), code)
+
     def _record(self) -> None:
         code = self.course.currentData()
         if not code:
             return
-        ws, sid, text = self.ctx.ws, self.record.id, self.grade.text()
+        ws, sid, text, ids = self.ctx.ws, self.record.id, self.grade.text(), self.ctx.ids
+        name = self._course_name(code)
         try:
             when = parse_optional_date(self.exam.text(), "grade")
         except DomainError as exc:
             self.grade_form.show_error("grade", exc.message)
             return
+        # A redo records the grade again and may create the attempt (and its resit) anew.
+        result, resit = Created(ids, "course_result"), Created(ids, "course_result")
 
         def do() -> course_service.GradeRecorded:
             return course_service.record_grade(ws, sid, code, text, exam_date=when)
 
-        if self.ctx.attempt(self.grade_form, "grade", f"record grade {text} for {code}", do,
-                            lambda recorded: (lambda: course_service.undo_grade(ws, recorded))):
+        def make_undo(recorded: course_service.GradeRecorded) -> Callable[[], Any]:
+            row = result.at(recorded.result_id)
+            new_resit = resit.at(recorded.resit_id) if recorded.resit_id is not None else None
+
+            def undo() -> None:
+                course_service.undo_grade(ws, replace(recorded, result_id=row.id,
+                                                      resit_id=new_resit.id if new_resit else None))
+                # What undo_grade deleted: the new attempt and the resit registration it made.
+                if recorded.previous is None:
+                    row.gone(None)
+                if new_resit is not None:
+                    new_resit.gone(None)
+            return undo
+
+        if self.ctx.attempt(self.grade_form, "grade", lambda recorded: f"record grade {recorded.grade} for {name}",
+                            do, make_undo):
             self.grade.clear()
             self.exam.clear()
 
@@ -245,7 +273,12 @@ class CoursesPage(RecordPage):
             self.grade_form.show_error("grade", "Select an attempt (a line under a course) to delete it.")
             return
         ws = self.ctx.ws
-        self.ctx.attempt(self.grade_form, "grade", "delete attempt", lambda: course_service.delete_attempt(ws, result_id))
+        row = self.ctx.ids.remember("course_result", result_id)
+        code = self.tree.currentIndex().siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
+        number = self.tree.currentIndex().siblingAtColumn(2).data()
+        self.ctx.attempt(self.grade_form, "grade", f"delete attempt {number} of {self._course_name(code)}",
+                         lambda: row.gone(course_service.delete_attempt(ws, row.id)),
+                         lambda deleted: (lambda: row.moved_to(course_service.restore_attempt(ws, deleted))))
 
     def _save_optional(self) -> None:
         code = self.opt_course.currentData()
@@ -260,11 +293,22 @@ class CoursesPage(RecordPage):
             return
         status, external, form = (self.opt_status.currentData(), self.opt_external.isChecked(),
                                   self.opt_form_received.isChecked())
-        self.ctx.attempt(self.optional_form, "approval", f"set approval of {code}",
-                         lambda: course_service.set_optional_course(ws, sid, code, status, decided, external, form))
+
+        def make_undo(before: course_service.OptionalChoice | None) -> Callable[[], Any] | None:
+            if before == course_service.OptionalChoice(status, decided, external, form):
+                return None                      # saved as it was: nothing to undo
+            if before is None:
+                return lambda: course_service.withdraw_optional_course(ws, sid, code)
+            return lambda: course_service.set_optional_course(ws, sid, code, before.status, before.decided_on,
+                                                              before.external, before.credit_form_received)
+
+        self.ctx.attempt(self.optional_form, "approval", f"set {self._course_name(code)} to {status}",
+                         lambda: course_service.set_optional_course(ws, sid, code, status, decided, external, form),
+                         make_undo)
 
     def _add_external(self) -> None:
         ws, sid, name, ec = self.ctx.ws, self.record.id, self.ext_name.text(), self.ext_ec.value()
-        if self.ctx.attempt(self.optional_form, "course", f"add course {name}",
-                            lambda: course_service.add_external_course(ws, sid, name, ec)):
+        if self.ctx.attempt(self.optional_form, "course", f"add course {' '.join(name.split())}",
+                            lambda: course_service.add_external_course(ws, sid, name, ec),
+                            lambda code: (lambda: course_service.remove_external_course(ws, sid, code))):
             self.ext_name.clear()

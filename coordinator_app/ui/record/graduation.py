@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -102,15 +103,21 @@ class GraduationPage(RecordPage):
         record = self.ctx.record
         ws, sid = self.ctx.ws, record.id
         year, month = self.year.value(), self.month.currentData()
-        before = record.graduation.planned
-        self.ctx.attempt(self.form, "month", f"plan graduation {long_month((year, month))}",
-                         lambda: service.plan_graduation(ws, sid, year, month),
-                         lambda _none: (lambda: service.plan_graduation(ws, sid, *before)) if before else None)
+
+        def make_undo(before: tuple[int, int] | None) -> Callable[[], Any] | None:
+            if before == (year, month):
+                return None                      # planned again as it was: nothing to undo
+            if before is None:
+                return lambda: service.clear_graduation_plan(ws, sid)
+            return lambda: service.plan_graduation(ws, sid, *before)
+
+        self.ctx.attempt(self.form, "month", f"plan graduation in {long_month((year, month))}",
+                         lambda: service.plan_graduation(ws, sid, year, month), make_undo)
 
     def _attendance(self, checked: bool) -> None:
         record = self.ctx.record
         ws, sid = self.ctx.ws, record.id
-        before = record.graduation.attends
-        self.ctx.attempt(self.form, "attends_ceremony", "change ceremony attendance",
+        self.ctx.attempt(self.form, "attends_ceremony",
+                         "mark as attending the ceremony" if checked else "mark as not attending the ceremony",
                          lambda: service.set_attendance(ws, sid, checked),
-                         lambda _none: (lambda: service.set_attendance(ws, sid, bool(before))))
+                         lambda before: (lambda: service.set_attendance(ws, sid, before)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -18,8 +19,9 @@ from coordinator_app.services import internships as service
 from coordinator_app.services.record_view import InternshipView, StudentRecord
 from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label
 from coordinator_app.ui.record.base import (
-    PortfolioTable, RecordPage, cell, group, hint, mark_received, scrolling, table,
+    PortfolioTable, RecordPage, cell, group, hint, mark_received, said_in, scrolling, table,
 )
+from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import day, mark
 
 RANK_CHOICES = [(key, name) for key, name in RANKS.items()]
@@ -169,9 +171,21 @@ class InternshipPanel(QWidget):
             typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]
             if typed:
                 changes["approval_date"] = typed
-        self.ctx.attempt(form, field, f"change {kind} internship {label}",
-                         lambda: service.update_internship(ws, sid, kind, **changes),
-                         lambda old: (lambda: service.update_internship(ws, sid, kind, **_undo_order(old))) if old else None)
+        planned = bool(self.view and self.view.planned)
+
+        def make_undo(old: dict[str, Any]) -> Callable[[], Any] | None:
+            if not planned:
+                # The first field planned the internship (and its portfolio): undo takes all that back.
+                return lambda: service.unplan_internship(ws, sid, kind)
+            return (lambda: service.update_internship(ws, sid, kind, **_undo_order(old))) if old else None
+
+        text = f"change {label} of the {self._name()} to {said_in(form, field, changes[field])}"
+        self.ctx.attempt(form, field, text,
+                         lambda: service.update_internship(ws, sid, kind, **changes), make_undo)
+
+    def _name(self) -> str:
+        """How the Edit menu names this internship ("minor internship")."""
+        return self.view.name.lower() if self.view else f"{self.kind} internship"
 
     def _add_interruption(self) -> None:
         record = self.ctx.record
@@ -194,9 +208,15 @@ class InternshipPanel(QWidget):
             def clear_errors(self) -> None:
                 self.panel.int_error.hide()
 
-        if self.ctx.attempt(_Errors(self), "interruption", "add interruption",
-                            lambda: service.add_interruption(ws, sid, kind, start, end, reason),
-                            lambda new_id: (lambda: service.remove_interruption(ws, new_id))):
+        made = Created(self.ctx.ids, "interruption")     # a redo adds it again, with a new id
+
+        def make_undo(new_id: int) -> Callable[[], Any]:
+            period = made.at(new_id)
+            return lambda: period.gone(service.remove_interruption(ws, period.id))
+
+        if self.ctx.attempt(_Errors(self), "interruption",
+                            f"add interruption {day(start)} - {day(end)} to the {self._name()}",
+                            lambda: service.add_interruption(ws, sid, kind, start, end, reason), make_undo):
             for edit in (self.int_start, self.int_end, self.int_reason):
                 edit.clear()
 
@@ -206,11 +226,12 @@ class InternshipPanel(QWidget):
             self._interruption_error("Select an interruption to remove.")
             return
         period = self.view.interruptions[row]
-        ws, sid, kind = self.ctx.ws, self.ctx.record.id, self.kind
-        self.ctx.attempt(None, "interruption", "remove interruption",
-                         lambda: service.remove_interruption(ws, period.id),
-                         lambda _none: (lambda: service.add_interruption(ws, sid, kind, period.start, period.end,
-                                                                         period.reason)))
+        ws = self.ctx.ws
+        remembered = self.ctx.ids.remember("interruption", period.id)
+        self.ctx.attempt(None, "interruption",
+                         f"remove interruption {day(period.start)} - {day(period.end)} from the {self._name()}",
+                         lambda: remembered.gone(service.remove_interruption(ws, remembered.id)),
+                         lambda removed: (lambda: remembered.moved_to(service.restore_interruption(ws, removed))))
 
     def _interruption_error(self, message: str) -> None:
         self.int_error.setText(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -12,9 +13,13 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.services import internships as service
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.record.base import PortfolioTable, RecordPage, group, mark_received, scrolling
+from coordinator_app.ui.record.base import PortfolioTable, RecordPage, group, mark_received, said_in, scrolling
 from coordinator_app.ui.record.internships import RANK_CHOICES, _undo_order
 from coordinator_app.ui.util import day, mark
+
+LABELS = {"assessor_rank": "assessor rank", "approval_status": "approval", "approval_date": "approval date",
+          "outline_mark": "research outline mark", "supervisor_report_mark": "report mark (supervisor)",
+          "assessor_report_mark": "report mark (UMC assessor)", "presentation_mark": "presentation mark"}
 
 
 class LiteraturePage(RecordPage):
@@ -103,6 +108,15 @@ class LiteraturePage(RecordPage):
             typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]
             if typed and not (record.literature and record.literature.fields.get("approval_date")):
                 changes["approval_date"] = typed
-        self.ctx.attempt(form, field, f"change literature study {field.replace('_', ' ')}",
-                         lambda: service.update_literature_study(ws, sid, **changes),
-                         lambda old: (lambda: service.update_literature_study(ws, sid, **_undo_order(old))) if old else None)
+        planned = bool(record.literature and record.literature.planned)
+
+        def make_undo(old: dict[str, Any]) -> Callable[[], Any] | None:
+            if not planned:
+                # The first field planned the Literature Study (and its portfolio): undo takes all that back.
+                return lambda: service.unplan_literature_study(ws, sid)
+            return (lambda: service.update_literature_study(ws, sid, **_undo_order(old))) if old else None
+
+        label = LABELS.get(field, field.replace("_", " "))
+        text = f"change {label} of the Literature Study to {said_in(form, field, changes[field])}"
+        self.ctx.attempt(form, field, text,
+                         lambda: service.update_literature_study(ws, sid, **changes), make_undo)

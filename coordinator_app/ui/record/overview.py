@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QV
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.services.students import STATUSES, update_student
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.record.base import RecordPage, URGENCY_TEXT, group, scrolling
+from coordinator_app.ui.record.base import RecordPage, URGENCY_TEXT, group, said_in, scrolling
 from coordinator_app.ui.util import DUE_SOON_COLOUR, OVERDUE_COLOUR, day
 
 LABELS = {"student_number": "student number", "first_name": "first name", "last_name": "last name", "email": "e-mail",
@@ -24,7 +24,9 @@ def student_edit(page: RecordPage, form: FieldForm, field: str, value: Any, labe
     if record is None:
         return
     ws, sid = page.ctx.ws, record.id
-    page.ctx.attempt(form, field, f"change {label}", lambda: update_student(ws, sid, **{field: value}),
+    # Notes are long: the Edit menu names the field only.
+    text = "change notes" if field == "notes" else f"change {label} to {said_in(form, field, value)}"
+    page.ctx.attempt(form, field, text, lambda: update_student(ws, sid, **{field: value}),
                      lambda old: (lambda: update_student(ws, sid, **old)) if old else None)
 
 

@@ -23,7 +23,9 @@ from coordinator_app.ui.record.imim import ImimPage
 from coordinator_app.ui.record.internships import InternshipsPage
 from coordinator_app.ui.record.literature import LiteraturePage
 from coordinator_app.ui.record.overview import OverviewPage
-from coordinator_app.ui.undo import ServiceCommand
+from coordinator_app.ui.undo import IdBook, ServiceCommand
+
+Label = str | Callable[[Any], str]
 
 PAGES: tuple[type[RecordPage], ...] = (OverviewPage, CoursesPage, ImimPage, InternshipsPage, LiteraturePage,
                                        AcademicCorePage, GraduationPage, HistoryPage)
@@ -40,6 +42,7 @@ class RecordView(QWidget):
         self.ws = ws
         self.undo_stack = undo_stack
         self.record: StudentRecord | None = None
+        self.ids = IdBook()          # rows that commands on the stack refer to (see ui/undo.py)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         head = QHBoxLayout()
@@ -158,10 +161,13 @@ class RecordView(QWidget):
         self.subtitle.setText("")
 
     # -- editing -----------------------------------------------------------------------------------
-    def attempt(self, form: FieldForm | None, field: str | None, label: str, do: Callable[[], Any],
+    def attempt(self, form: FieldForm | None, field: str | None, label: Label, do: Callable[[], Any],
                 make_undo: Callable[[Any], Callable[[], Any] | None] | None = None) -> bool:
         """Run one edit through its service. A refused edit shows its message next to the field
-        (nothing was saved and the typed text stays); a busy database gets a calm message."""
+        (nothing was saved and the typed text stays); a busy database gets a calm message.
+
+        `label` says what the edit did in the coordinator's words (it becomes "Undo <label>" in the
+        Edit menu); it may be a function of the service's result, for what only the service knows."""
         if form is not None:
             form.clear_errors()
         try:
@@ -178,10 +184,11 @@ class RecordView(QWidget):
             self.message(str(exc), error=True)
             return False
         self.clear_message()
-        undo = make_undo(result) if make_undo is not None else None
-        if undo is not None and make_undo is not None:
-            self.undo_stack.push(ServiceCommand(label[:1].upper() + label[1:], do, _keep(make_undo),
-                                                result, self._after_undo, self._report))
+        if make_undo is not None and make_undo(result) is not None:
+            text = label(result) if callable(label) else label
+            student_id = self.record.id if self.record is not None else None
+            self.undo_stack.push(ServiceCommand(text[:1].upper() + text[1:], do, _keep(make_undo), result,
+                                                lambda: self._after_undo(student_id), self._report))
         self._after_change()
         return True
 
@@ -192,8 +199,13 @@ class RecordView(QWidget):
         self.reload()
         self.changed.emit(student_id)
 
-    def _after_undo(self) -> None:
-        self._after_change()
+    def _after_undo(self, student_id: int | None) -> None:
+        """The undone (or redone) edit may be of a student other than the one shown: that
+        student's row in the list follows; the record shown is read again."""
+        self.reload()
+        changed = student_id if student_id is not None else self.student_id
+        if changed is not None:
+            self.changed.emit(changed)
 
     def _report(self, text: str) -> None:
         self.message(text, error=True)
