@@ -319,7 +319,8 @@ def test_apply_is_one_transaction(two_students, tmp_path: Path, monkeypatch: pyt
     def broken(*args: Any, **kw: Any) -> int:
         raise RuntimeError("power cut after the rows were inserted")
 
-    monkeypatch.setattr(import_service, "refresh_ec_bulk", broken)
+    # The EC step comes after the results and resits are inserted.
+    monkeypatch.setattr(import_service, "_ec_changes", broken)
     with pytest.raises(RuntimeError):
         apply_import(ws, preview)
     assert fingerprint(ws) == before

@@ -1,0 +1,92 @@
+"""Many rows in one statement: INSERT and UPDATE executemany for the imports.
+
+SQLAlchemy compiles each statement once and the columns' own types convert the values (dates,
+datetimes and booleans are stored exactly as the ORM stores them), but the rows reach the
+driver's executemany as plain tuples. Core's executemany with a list of dictionaries builds
+and processes a parameter dictionary per row, about 7 us a row: more than SQLite's own work
+for the insert, a third of a second for the 50,000 rows of a 10,000-student import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import Compiled
+
+
+def _converted(values: list[Any], process: Callable[[Any], Any] | None) -> list[Any]:
+    """A column's values as the driver stores them; each distinct value converted once
+    (dates and flags repeat down an import)."""
+    if process is None:
+        return values
+    done: dict[tuple[type, Any], Any] = {}
+    out = []
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        key = (type(v), v)
+        if key not in done:
+            done[key] = process(v)
+        out.append(done[key])
+    return out
+
+
+def _params(compiled: Compiled, table: Table, columns: Mapping[str, str], rows: Sequence[Mapping[str, Any]],
+            dialect: Dialect, constants: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """The rows as tuples in the statement's parameter order. `columns`: parameter name -> column
+    name; `constants`: column name -> the one value every row has."""
+    order = list(getattr(compiled, "positiontup", None) or ())
+    if sorted(order) != sorted(columns):
+        raise TypeError(f"{dialect.name} does not take positional parameters; bulk_write is for SQLite.")
+    fixed = constants or {}
+    values = []
+    for parameter in order:
+        name = columns[parameter]
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if name in fixed:
+            values.append(_converted([fixed[name]], process) * len(rows))
+        else:
+            values.append(_converted([row[name] for row in rows], process))
+    return list(zip(*values))
+
+
+@lru_cache(maxsize=64)
+def _insert(table: Table, names: tuple[str, ...], dialect: Dialect) -> Compiled:
+    """INSERT INTO table (names) VALUES (?, ...), compiled once per table and column set."""
+    return insert(table).compile(dialect=dialect, column_keys=list(names))
+
+
+@lru_cache(maxsize=64)
+def _update(table: Table, key: str, names: tuple[str, ...], dialect: Dialect) -> Compiled:
+    stmt = update(table).where(table.c[key] == bindparam("_key")).values({n: bindparam(f"_v_{n}") for n in names})
+    return stmt.compile(dialect=dialect)
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]],
+                constants: Mapping[str, Any] | None = None) -> int:
+    """INSERT every row (all rows with the same keys); `constants`: columns with one value for all rows."""
+    if not rows:
+        return 0
+    names = [*rows[0], *(constants or {})]
+    conn = session.connection()
+    compiled = _insert(table, tuple(names), conn.dialect)
+    conn.exec_driver_sql(str(compiled), _params(compiled, table, {n: n for n in names}, rows, conn.dialect, constants))
+    return len(rows)
+
+
+def update_rows(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    """UPDATE table SET <each row's other keys> WHERE <key> = row[key] (all rows with the same keys)."""
+    if not rows:
+        return 0
+    names = [n for n in rows[0] if n != key]
+    conn = session.connection()
+    compiled = _update(table, key, tuple(names), conn.dialect)
+    columns = {f"_v_{n}": n for n in names} | {"_key": key}
+    conn.exec_driver_sql(str(compiled), _params(compiled, table, columns, rows, conn.dialect))
+    return len(rows)
