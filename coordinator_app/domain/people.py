@@ -23,6 +23,10 @@ def validate_student_number(text: str) -> str:
     return cleaned
 
 
+# One C-level scan instead of a Python loop per character: an import checks 20,000 names.
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
 def validate_name(text: str, field: str) -> str:
     cleaned = " ".join((text or "").split())
     label = field.replace("_", " ")
@@ -30,7 +34,7 @@ def validate_name(text: str, field: str) -> str:
         raise DomainError(f"The {label} cannot be empty.", field)
     if len(cleaned) > 100:
         raise DomainError(f"The {label} is longer than 100 characters.", field)
-    if any(ord(c) < 32 for c in cleaned):
+    if _CONTROL.search(cleaned):
         raise DomainError(f"The {label} contains control characters.", field)
     return cleaned
 
