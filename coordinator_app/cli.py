@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from collections.abc import Sequence
@@ -104,6 +103,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_attention(args: argparse.Namespace) -> int:
+    import csv
+
     from coordinator_app.services.attention import attention_items
     from coordinator_app.services.lookup import find_programme, parse_cohort
 
@@ -166,9 +167,23 @@ def cmd_gui(args: argparse.Namespace) -> int:
 COMMANDS = {"demo": cmd_demo, "attention": cmd_attention, "check": cmd_check}
 
 
+def window_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`coordinator-app` or `coordinator-app --db PATH`: the window, without building the parser of
+    every command (~5 ms of the window's start-up, with the command modules it imports)."""
+    if not argv:
+        db = None
+    elif len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        db = Path(argv[1])
+    elif len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        db = Path(argv[0].removeprefix("--db="))
+    else:
+        return None
+    return argparse.Namespace(command=None, db=db, extra_handlers={})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = window_only(argv) or build_parser().parse_args(argv)
     from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
     from coordinator_app.store.errors import DatabaseProblem
 

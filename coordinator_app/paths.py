@@ -10,7 +10,7 @@ DATABASE_FILENAME = "coordinator.sqlite"
 
 
 def resource_root() -> Path:
-    """The folder holding `resources/`, `db/` and `pyproject.toml`.
+    """The folder holding `resources/` and `db/`.
 
     From source that is the repository top level; in a PyInstaller bundle it is the
     bundle's data folder (`sys._MEIPASS`).

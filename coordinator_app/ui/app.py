@@ -1,16 +1,35 @@
 """Start the window: `coordinator-app [--db PATH]` ends up in `run()`.
 
-Only Qt is imported before the window paints; the database (and with it SQLAlchemy, ~0.5 s
-to import) is opened right after the first paint, off the GUI thread (performance.md s.2).
+The first frame is the main window with its search box, student list and status bar (the
+coordinator can type at once). Right after it is painted come the style sheet, the icons and
+the rest of the shell (menus, toolbar, attention and record panes), then the log file and the
+error dialog's exception hook, then the database opens off the GUI thread (SQLAlchemy alone
+takes ~0.5 s to import) and fills the list (performance.md s.2).
+
+COORDINATOR_APP_REPORT_START=<seconds since the epoch when the launcher started the process>
+makes the window print the seconds from then to its first paint, to the whole shell and to
+the list filled, then quit (benchmarks/bench_gui.py). Any other value (e.g. 1) measures from
+the process start the kernel recorded (Linux; 10 ms steps).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from coordinator_app import APP_NAME, ORGANISATION, ORGANISATION_DOMAIN, __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from coordinator_app.ui.main_window import MainWindow
+
+REPORT_START = "COORDINATOR_APP_REPORT_START"
+QUIT_AFTER_MS = "COORDINATOR_APP_QUIT_AFTER_MS"
 
 
 def apply_style(app: object) -> None:
@@ -46,23 +65,121 @@ def make_application(argv: list[str] | None = None):  # type: ignore[no-untyped-
     return app
 
 
+# -- the exception hook: installed once the shell is built, or by the first exception before that -----
+_hook_before_ours: Any = None
+
+
+def install_exception_hook() -> None:
+    """Route every uncaught exception to the log file and the calm error dialog (ui/errors.py)."""
+    from coordinator_app.ui.errors import install_exception_hook as install
+
+    if sys.excepthook is _hook_on_first_use:
+        sys.excepthook = _hook_before_ours
+    install()
+
+
+def _hook_on_first_use(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    # ui/errors.py and the log file it sets up cost ~25 ms: not before the first paint, unless
+    # something goes wrong before then.
+    install_exception_hook()
+    sys.excepthook(exc_type, exc, tb)
+
+
+def _hook_exceptions_from_now_on() -> None:
+    global _hook_before_ours
+    if sys.excepthook is not _hook_on_first_use:
+        _hook_before_ours = sys.excepthook
+        sys.excepthook = _hook_on_first_use
+
+
+def _style_and_icon(app: QApplication) -> None:
+    """After the first paint, before the rest of the shell: its widgets are styled once."""
+    from coordinator_app.ui.icons import icon
+
+    apply_style(app)
+    app.setWindowIcon(icon("app"))
+
+
+# -- start-up timing -----------------------------------------------------------------------------
+_LOADED = time.time()
+
+
+def _process_started(value: str) -> float:
+    """When the process started, in seconds since the epoch: the launcher's time if it passed
+    one, else the kernel's record, else (not Linux) the moment this module was loaded."""
+    try:
+        started = float(value)
+    except ValueError:
+        started = 0.0
+    if started > 1e9:
+        return started
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.time() - (uptime - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return _LOADED
+
+
+class StartReport:
+    """Seconds from process start to the first paint, the whole shell and the list filled, and the
+    CPU seconds the process used up to the first paint (steadier than wall time on a busy machine);
+    then quits."""
+
+    def __init__(self, app: QApplication, window: MainWindow, started: float) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        self.app, self.window, self.started = app, window, started
+        self.first_paint: float | None = None
+        self.first_paint_cpu: float | None = None
+        self.shell: float | None = None
+        report = self
+
+        class FirstPaint(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+                if event.type() == QEvent.Type.Paint and report.first_paint is None:
+                    report.first_paint = time.time() - report.started
+                    report.first_paint_cpu = time.process_time()
+                    watched.removeEventFilter(self)
+                return False
+
+        self._filter = FirstPaint(window)
+        window.installEventFilter(self._filter)
+        window.shell_built.connect(self._shell_built)
+        window.ready.connect(self._filled)
+        window.database_failed.connect(lambda text: self._finish(f"database failed: {text}"))
+
+    def _shell_built(self) -> None:
+        self.shell = time.time() - self.started
+
+    def _filled(self) -> None:
+        filled = time.time() - self.started
+        self._finish(f"first_paint={self.first_paint:.4f} shell={self.shell:.4f} filled={filled:.4f} "
+                     f"first_paint_cpu={self.first_paint_cpu:.4f} students={self.window.model.total}")
+
+    def _finish(self, line: str) -> None:
+        from PySide6.QtCore import QTimer
+
+        print(f"coordinator-app start: {line}", flush=True)
+        QTimer.singleShot(0, self.app.quit)
+
+
 def run(db_path: Path) -> int:
     app = make_application()
-    try:
-        from coordinator_app.ui.errors import install_exception_hook  # written by another part of the app
-    except ImportError:
-        pass
-    else:
-        install_exception_hook()
-    from coordinator_app.ui.icons import icon
+    _hook_exceptions_from_now_on()
     from coordinator_app.ui.main_window import MainWindow
 
-    app.setWindowIcon(icon("app"))
-    apply_style(app)
     window = MainWindow(start_database(db_path))
+    report_to = os.environ.get(REPORT_START)
+    # Made before the slots below are connected, so its "shell" time is the shell alone.
+    report = StartReport(app, window, _process_started(report_to)) if report_to else None  # noqa: F841 - kept alive
+    window.first_painted.connect(lambda: _style_and_icon(app))
+    # The log file and the error dialog's hook once the shell is there, before the database opens
+    # (the window opens it right after shell_built).
+    window.shell_built.connect(install_exception_hook)
     window.show()
-    quit_after = os.environ.get("COORDINATOR_APP_QUIT_AFTER_MS")
-    if quit_after:  # packaging smoke test and start-up timing: close by itself once shown
+    quit_after = os.environ.get(QUIT_AFTER_MS)
+    if quit_after:  # packaging smoke test: close by itself once shown
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(int(quit_after), app.quit)

@@ -1,36 +1,40 @@
 """The main window: programme and cohort, the student list, the attention list and the record.
 
-The shell (menus, list, empty panes) is built without touching the database so it paints at
-once; `start()` then opens the database off the GUI thread (SQLAlchemy alone takes ~0.5 s
-to import, performance.md s.2) and fills the list when it is ready.
+The first frame holds only what a coordinator sees and uses at once: the search box, the
+student list and the status bar. The rest of the shell (actions, menus, toolbar, quick
+filters, the attention and record panes, icons) is built right after that first paint, in
+the next turn of the event loop; `start()` then opens the database off the GUI thread
+(SQLAlchemy alone takes ~0.5 s to import, performance.md s.2) and fills the list when it
+is ready. Whatever is typed in the search box meanwhile is applied to the list once it loads.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
-    QMessageBox, QSplitter, QStackedWidget, QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from coordinator_app import APP_NAME
 from coordinator_app.ui import settings as saved
-from coordinator_app.ui.attention_view import AttentionView
-from coordinator_app.ui.icons import icon
-from coordinator_app.ui.jobs import JobRunner
 from coordinator_app.ui.student_model import (
     F_GRAD, F_PROGRAMME, F_SPEC, Filters, NAME, PreparedRows, StudentListModel, prepare_rows,
 )
-from coordinator_app.ui.util import long_month
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QMenu, QStackedWidget, QTabWidget
+
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.attention_view import AttentionView
+    from coordinator_app.ui.jobs import JobRunner
     from coordinator_app.ui.record.view import RecordView
 
 DEMO_STUDENTS = 200
@@ -45,10 +49,42 @@ def _has_module(name: str) -> bool:
 
 
 class MainWindow(QMainWindow):
-    """`ready` is emitted once the database is open and the list is filled."""
+    """`first_painted` once the first frame is painted, `shell_built` once menus, toolbar and panes
+    exist (right after), `ready` once the database is open and the list is filled."""
 
+    first_painted = Signal()
+    shell_built = Signal()
     ready = Signal()
     database_failed = Signal(str)
+
+    # Built right after the first paint (_build_shell).
+    act_open: QAction
+    act_new: QAction
+    act_remove: QAction
+    act_quit: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_find: QAction
+    act_attention: QAction
+    act_record: QAction
+    act_refresh: QAction
+    act_about: QAction
+    act_export: QAction
+    act_import: QAction
+    act_backup: QAction
+    act_restore: QAction
+    recent_menu: QMenu
+    programme_box: QComboBox
+    cohort_box: QComboBox
+    overdue_only: QCheckBox
+    spec_box: QComboBox
+    stage_box: QComboBox
+    grad_box: QComboBox
+    status_box: QComboBox
+    pages: QTabWidget
+    attention: AttentionView
+    record_holder: QStackedWidget
+    record_placeholder: QLabel
 
     def __init__(self, db_path: Path, today: date | None = None, programmes: dict[str, Any] | None = None) -> None:
         super().__init__()
@@ -57,25 +93,94 @@ class MainWindow(QMainWindow):
         self._programmes = programmes
         self.ws: Workspace | None = None
         self.record_view: RecordView | None = None
-        self.jobs = JobRunner(self)
         self.undo_stack = QUndoStack(self)
         self.is_ready = False
+        self.is_shell_built = False
         self._attention_generation = 0
         self._started = False
         self.setWindowTitle(APP_NAME)
-        self.setWindowIcon(icon("app"))
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
-        self._build_central()
+        self._build_first_frame()
+        self.resize(1280, 760)
+        self._restore_geometry()
+        # Watching the window itself, not the list's viewport: asking Qt for a widget Python has not
+        # seen yet (viewport()) makes PySide6 create every QWidget subclass it might be, ~30 ms.
+        self.installEventFilter(self)
+
+    @cached_property
+    def jobs(self) -> JobRunner:
+        """Long work off the GUI thread; made when first needed, after the first paint."""
+        from coordinator_app.ui.jobs import JobRunner
+
+        return JobRunner(self)
+
+    def _build_first_frame(self) -> None:
+        """The search box, the (still empty) student list and the status bar."""
+        left = QWidget()
+        self.left_layout = QVBoxLayout(left)
+        self.left_layout.setContentsMargins(6, 6, 0, 6)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search number, name or e-mail  (Ctrl+F)")
+        self.left_layout.addWidget(self.search)
+        self.model = StudentListModel(self)
+        self.list_view = QTableView()
+        self.list_view.setObjectName("students")
+        self.list_view.setModel(self.model)
+        self.list_view.setSortingEnabled(True)
+        self.list_view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.setWordWrap(False)
+        self.list_view.setAlternatingRowColors(True)
+        vertical = self.list_view.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.list_view.horizontalHeader()
+        header.setHighlightSections(False)
+        for column, width in enumerate((80, 170, 210, 80, 80, 70, 150, 100, 45, 80, 60)):
+            header.resizeSection(column, width)
+        self.left_layout.addWidget(self.list_view, 1)
+        self.list_view.setEnabled(False)
+        # The attention and record panes take this empty pane's place after the first paint.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(QWidget())
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([520, 760])
+        self.setCentralWidget(self.splitter)
         self.status_path = QLabel()
         self.status_counts = QLabel()
         self.statusBar().addWidget(self.status_path, 1)
         self.statusBar().addPermanentWidget(self.status_counts)
         self.status_path.setText(f"Opening {self.db_path} …")
-        self.resize(1280, 760)
-        self._restore_geometry()
-        self.list_view.viewport().installEventFilter(self)
+        self.search.textChanged.connect(self.model.set_search)
+        self.search.textChanged.connect(lambda _t: self._update_counts())
+        self.list_view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.modelReset.connect(self._reselect)
+
+    def _build_shell(self) -> None:
+        """Everything the first frame does without: built once, right after the first paint
+        (or earlier if something needs it)."""
+        if self.is_shell_built:
+            return
+        from coordinator_app.ui.icons import icon
+
+        self.is_shell_built = True
+        self.setWindowIcon(icon("app"))
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        # Shown only once there is text; its icon comes through the style's icon lookup (~9 ms).
+        self.search.setClearButtonEnabled(True)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_filters()
+        self._build_pages()
+        self._restore_shell_state()
+        self.shell_built.emit()
 
     # -- building ---------------------------------------------------------------------------------
     def _about(self) -> None:
@@ -85,6 +190,10 @@ class MainWindow(QMainWindow):
 
     def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, icon_name: str | None = None,
                 tip: str = "") -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
+        from coordinator_app.ui.icons import icon
+
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -98,6 +207,10 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
+        from coordinator_app.ui.icons import icon
+
         self.act_open = self._action("&Open database…", self.choose_database, QKeySequence.StandardKey.Open, "open")
         self.act_new = self._action("&New student…", self.new_student, "Ctrl+N", "new_student", "Add a student")
         self.act_remove = self._action("&Remove student…", self.remove_student, None, "remove_student",
@@ -162,6 +275,8 @@ class MainWindow(QMainWindow):
         self.act_restore.setVisible(has_backup)
 
     def _build_toolbar(self) -> None:
+        from PySide6.QtWidgets import QComboBox, QToolBar
+
         bar = QToolBar("Main")
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
@@ -187,16 +302,9 @@ class MainWindow(QMainWindow):
         self.programme_box.activated.connect(lambda _i: self._scope_changed())
         self.cohort_box.activated.connect(lambda _i: self._scope_changed())
 
-    def _build_central(self) -> None:
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search number, name or e-mail  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        left_layout.addWidget(self.search)
+    def _build_filters(self) -> None:
+        from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout
+
         filters = QHBoxLayout()
         self.overdue_only = QCheckBox("Overdue")
         self.overdue_only.setToolTip("Only students with an overdue item")
@@ -217,27 +325,17 @@ class MainWindow(QMainWindow):
         for box in (self.spec_box, self.stage_box, self.grad_box, self.status_box):
             filters.addWidget(box)
         filters.addStretch(1)
-        left_layout.addLayout(filters)
-        self.model = StudentListModel(self)
-        self.list_view = QTableView()
-        self.list_view.setObjectName("students")
-        self.list_view.setModel(self.model)
-        self.list_view.setSortingEnabled(True)
-        self.list_view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list_view.setWordWrap(False)
-        self.list_view.setAlternatingRowColors(True)
-        vertical = self.list_view.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.list_view.horizontalHeader()
-        header.setHighlightSections(False)
-        for column, width in enumerate((80, 170, 210, 80, 80, 70, 150, 100, 45, 80, 60)):
-            header.resizeSection(column, width)
-        left_layout.addWidget(self.list_view, 1)
+        self.left_layout.insertLayout(1, filters)
+        self.search.returnPressed.connect(self._open_first)
+        self.overdue_only.toggled.connect(lambda _c: self._filters_changed())
+        for box in (self.spec_box, self.stage_box, self.grad_box, self.status_box):
+            box.activated.connect(lambda _i: self._filters_changed())
+
+    def _build_pages(self) -> None:
+        from PySide6.QtWidgets import QStackedWidget, QTabWidget
+
+        from coordinator_app.ui.attention_view import AttentionView
+        from coordinator_app.ui.icons import icon
 
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
@@ -250,38 +348,31 @@ class MainWindow(QMainWindow):
         self.record_placeholder.setWordWrap(True)
         self.record_holder.addWidget(self.record_placeholder)
         self.pages.addTab(self.record_holder, icon("student"), "Student record")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.pages)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([520, 760])
-        self.setCentralWidget(self.splitter)
-
-        self.search.textChanged.connect(self.model.set_search)
-        self.search.textChanged.connect(lambda _t: self._update_counts())
-        self.search.returnPressed.connect(self._open_first)
-        self.overdue_only.toggled.connect(lambda _c: self._filters_changed())
-        for box in (self.spec_box, self.stage_box, self.grad_box, self.status_box):
-            box.activated.connect(lambda _i: self._filters_changed())
-        self.list_view.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.model.modelReset.connect(self._reselect)
+        sizes = self.splitter.sizes()
+        self.splitter.replaceWidget(1, self.pages).deleteLater()
+        self.splitter.setSizes(sizes)
         self.attention.open_student.connect(self.open_student)
         self.attention.within_changed.connect(self._within_changed)
-        self.list_view.setEnabled(False)
 
     # -- start-up ---------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        # Open the database only after the first paint: the window is usable at once.
-        if event.type() == QEvent.Type.Paint and not self._started:
-            self._started = True
-            QTimer.singleShot(0, self.start)
+        # The rest of the shell and the database only after the first paint: the window is usable at once.
+        if watched is self and event.type() == QEvent.Type.Paint:
+            self.removeEventFilter(self)
+            if not self._started:
+                self._started = True
+                QTimer.singleShot(0, self._after_first_paint)
         return False
+
+    def _after_first_paint(self) -> None:
+        self.first_painted.emit()
+        self._build_shell()
+        self.start()
 
     def start(self) -> None:
         """Open the database (creating it, with a demo cohort if wanted, on first start)."""
         self._started = True
+        self._build_shell()
         if self.ws is not None or self.jobs.busy:
             return
         path = self.db_path
@@ -351,6 +442,8 @@ class MainWindow(QMainWindow):
         text = str(problem or exc)
         self.status_path.setText(f"Could not open {self.db_path}")
         self.database_failed.emit(text)
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, "Cannot open the database", text)
 
     # -- scope and filters ---------------------------------------------------------------------------
@@ -372,6 +465,8 @@ class MainWindow(QMainWindow):
         self.cohort_box.setCurrentIndex(max(self.cohort_box.findData(keep_c), 0))
 
     def _fill_quick_filters(self, names: dict[str, str]) -> None:
+        from coordinator_app.ui.util import long_month
+
         def refill(box: QComboBox, first: str, values: list[tuple[Any, str]]) -> None:
             keep = box.currentData()
             box.clear()
@@ -543,6 +638,8 @@ class MainWindow(QMainWindow):
         try:
             remove_student(self.ws, student_id)
         except (DomainError, DatabaseProblem) as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, "Student not removed", str(exc))
             return
         # Edits of a removed student can no longer be undone.
@@ -557,6 +654,8 @@ class MainWindow(QMainWindow):
 
     # -- databases ---------------------------------------------------------------------------------
     def choose_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         start = str(self.db_path.parent if self.db_path else Path.home())
         name, _ = QFileDialog.getOpenFileName(self, "Open database", start, "Coordinator databases (*.sqlite);;All files (*)")
         if name:
@@ -641,31 +740,36 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
+        """What the first frame shows as it was left: window, splitter and list columns."""
         geometry = saved.load_state("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        state = saved.load_state("state")
-        if state is not None:
-            self.restoreState(state)
         splitter = saved.load_state("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
         header = saved.load_state("students_header")
         if header is not None:
             self.list_view.horizontalHeader().restoreState(header)
+
+    def _restore_shell_state(self) -> None:
+        state = saved.load_state("state")
+        if state is not None:
+            self.restoreState(state)
         attention = saved.load_state("attention_header")
         if attention is not None:
             self.attention.table.horizontalHeader().restoreState(attention)
 
     def save_window_state(self) -> None:
         saved.save_state("geometry", self.saveGeometry())
-        saved.save_state("state", self.saveState())
         saved.save_state("splitter", self.splitter.saveState())
         saved.save_state("students_header", self.list_view.horizontalHeader().saveState())
-        saved.save_state("attention_header", self.attention.table.horizontalHeader().saveState())
+        if self.is_shell_built:    # else what was saved last time stays
+            saved.save_state("state", self.saveState())
+            saved.save_state("attention_header", self.attention.table.horizontalHeader().saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.save_window_state()
-        self.jobs.wait(30000)
+        if "jobs" in self.__dict__:         # the runner exists once something was started
+            self.jobs.wait(30000)
         self._close_workspace()
         super().closeEvent(event)

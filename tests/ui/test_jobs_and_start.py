@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QTabWidget, QToolBar
 
 from coordinator_app.ui.jobs import Cancelled, JobRunner
 from tests.ui.conftest import OFFSCREEN_NOISE, TODAY, Cohort
@@ -108,6 +114,148 @@ def test_the_window_paints_before_the_database_is_opened(qtbot: Any, cohort: Coh
         pass
     assert window.model.total == 4
     window.jobs.wait()
+
+
+def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without_user_action(
+        qtbot: Any, cohort: Cohort, programmes: Any) -> None:
+    from coordinator_app.ui.main_window import MainWindow
+
+    window = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
+    qtbot.addWidget(window)
+    # Before the first paint: the search box, the list and the status bar, nothing else.
+    assert window.search.isEnabled() and window.list_view is not None and window.status_counts is not None
+    assert not window.is_shell_built
+    assert window.findChild(QToolBar) is None and window.findChild(QMenu) is None
+    assert window.findChild(QTabWidget) is None
+    seen: list[str] = []
+    window.first_painted.connect(lambda: seen.append("first paint"))
+    window.shell_built.connect(lambda: seen.append("shell"))
+    window.ready.connect(lambda: seen.append("list filled"))
+    window.show()
+    with qtbot.waitSignal(window.ready, timeout=15000):
+        pass                                  # nothing clicked or typed: it builds itself
+    assert seen == ["first paint", "shell", "list filled"]
+    assert [a.text().replace("&", "") for a in window.menuBar().actions()] == ["File", "Edit", "View", "Help"]
+    assert window.findChild(QToolBar, "mainToolbar") is not None
+    assert window.splitter.widget(1) is window.pages and window.pages.count() == 2
+    assert window.act_find.shortcut() == QKeySequence("Ctrl+F")
+    assert window.act_attention.shortcut() == QKeySequence("Ctrl+1")
+    assert window.act_record.shortcut() == QKeySequence("Ctrl+2")
+    assert window.act_open.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
+    assert window.search.isClearButtonEnabled()
+    window.jobs.wait()
+
+
+def test_typing_in_the_search_box_at_first_paint_is_applied_when_the_list_loads(
+        qtbot: Any, cohort: Cohort, programmes: Any) -> None:
+    from PySide6.QtTest import QTest
+
+    from coordinator_app.ui.main_window import MainWindow
+
+    window = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
+    qtbot.addWidget(window)
+    typed_before_shell: list[bool] = []
+
+    def type_at_first_paint() -> None:
+        # The first frame is on screen; menus, toolbar and panes are not built yet.
+        typed_before_shell.append(not window.is_shell_built and window.ws is None)
+        window.search.setFocus()
+        QTest.keyClicks(window.search, "de ")
+
+    window.first_painted.connect(type_at_first_paint)
+    window.show()
+    with qtbot.waitSignal(window.ready, timeout=15000):
+        pass
+    assert typed_before_shell == [True]
+    assert window.search.text() == "de "
+    shown = {window.model.index(r, 0).data() for r in range(window.model.rowCount())}
+    assert shown == {"2712345", "2711111"}               # de Vries, de Jong
+    assert window.status_counts.text() == "2 of 4 students shown"
+    window.jobs.wait()
+
+
+def test_a_window_closed_before_its_shell_is_built_keeps_the_saved_panes(qtbot: Any, cohort: Cohort,
+                                                                          programmes: Any) -> None:
+    from PySide6.QtCore import QByteArray
+
+    from coordinator_app.ui import settings
+    from coordinator_app.ui.main_window import MainWindow
+
+    settings.save_state("attention_header", QByteArray(b"kept"))
+    window = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
+    qtbot.addWidget(window)
+    window.close()                       # never shown: no attention pane to save
+    assert settings.load_state("attention_header") == b"kept"
+    assert settings.load_state("students_header") is not None
+
+
+def test_the_window_start_skips_the_command_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coordinator_app import cli
+
+    started: list[Path] = []
+
+    def no_parser() -> None:
+        raise AssertionError("the whole parser was built")
+
+    monkeypatch.setattr(cli, "build_parser", no_parser)
+    monkeypatch.setattr(cli, "cmd_gui", lambda args: started.append(cli.database_path(args)) or 0)
+    monkeypatch.setattr(cli, "COMMANDS", {})
+    monkeypatch.setenv("COORDINATOR_APP_DATA", "/data")
+    assert cli.main(["--db", "x.sqlite"]) == 0
+    assert cli.main(["--db=y.sqlite"]) == 0
+    assert cli.main([]) == 0
+    assert started == [Path("x.sqlite"), Path("y.sqlite"), Path("/data/coordinator.sqlite")]
+    for argv in (["--db", "x.sqlite", "check"], ["--version"], ["--db"], ["--db", "--help"], ["check"]):
+        with pytest.raises(AssertionError, match="whole parser"):
+            cli.main(argv)
+
+
+def test_an_exception_before_the_hook_is_installed_installs_it_and_is_handled(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coordinator_app.ui import app, errors
+
+    handled: list[BaseException] = []
+    before = sys.excepthook
+    hooks_seen_by_install: list[Any] = []
+
+    def fake_install() -> Any:
+        hooks_seen_by_install.append(sys.excepthook)
+        sys.excepthook = lambda exc_type, exc, tb: handled.append(exc)
+        return sys.excepthook
+
+    monkeypatch.setattr(errors, "install_exception_hook", fake_install)
+    monkeypatch.setattr(sys, "excepthook", before)
+    app._hook_exceptions_from_now_on()
+    assert sys.excepthook is app._hook_on_first_use
+    problem = ValueError("early")
+    sys.excepthook(ValueError, problem, None)
+    # The real hook was installed over the one before ours (never over the stand-in: no loop)
+    # and got the exception.
+    assert hooks_seen_by_install == [before]
+    assert handled == [problem]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="the kernel's process start time is Linux-only")
+def test_without_a_launcher_time_the_start_is_the_process_start() -> None:
+    from coordinator_app.ui.app import _process_started
+
+    started = _process_started("1")
+    assert time.time() - 600 < started <= time.time()
+    assert _process_started("1700000000.25") == 1700000000.25
+
+
+def test_the_real_start_reports_first_paint_shell_and_filled_list(cohort: Cohort, tmp_path: Path) -> None:
+    # As a coordinator starts it (python -m coordinator_app -> cli.main -> ui.app.run).
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_APP_DATA=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), COORDINATOR_APP_REPORT_START=repr(time.time()))
+    done = subprocess.run([sys.executable, "-m", "coordinator_app", "--db", str(cohort.ws.path)], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    match = re.search(r"^coordinator-app start: first_paint=([\d.]+) shell=([\d.]+) filled=([\d.]+) "
+                      r"first_paint_cpu=([\d.]+) students=4$", done.stdout, re.MULTILINE)
+    assert match, done.stdout + done.stderr
+    first_paint, shell, filled, cpu = map(float, match.groups())
+    assert 0 < first_paint <= shell <= filled < 120
+    assert 0 < cpu
 
 
 def test_export_dialog_writes_the_workbook_through_the_job_runner(window: Any, qtbot: Any, cohort: Cohort,
