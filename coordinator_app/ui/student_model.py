@@ -2,8 +2,9 @@
 
 No QSortFilterProxyModel over the big list: at 100,000 rows a proxy costs ~0.5 s per
 keystroke and seconds per sort (performance.md s.3). Here every row has a lower-case search
-key and its display texts computed once; a keystroke is one list comprehension over
-indices, a sort is one `sorted()`, and the result is published with a model reset.
+key and its display texts computed once; a keystroke asks TextSearch (text_search.py), which
+mostly looks the answer up or searches only the rows shown, a sort is one `sorted()`, and the
+result is published with a model reset (cheap: the view lays out lazily).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from bisect import bisect_right
+from itertools import repeat
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from coordinator_app.ui.text_search import TextSearch
 from coordinator_app.ui.util import month_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -30,7 +33,6 @@ NUMBER, NAME, EMAIL, PROGRAMME, COHORT, STATUS, SPECIALIZATION, STAGE, EC, GRADU
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_FEW_HITS = 3000        # up to this many matches, find them with str.find over one string
 _RED = QBrush(QColor("#b3261e"))
 _STAGE_ORDER = {"not planned": 0, "minor planned": 1, "minor": 2, "major planned": 3, "major": 4}
 
@@ -62,15 +64,33 @@ class PreparedRows:
 
     rows: list[tuple[Any, ...]]
     display: list[tuple[str, ...]]
-    keys: list[str]
+    keys: list[str]                  # the search key up to the e-mail's @ (see search_key)
+    domains: list[str]               # and from it
 
 
 def prepare_rows(rows: Sequence[tuple[Any, ...]], specialization_names: dict[str, str]) -> PreparedRows:
-    """Display texts and the lower-case search key (number, name, e-mail) of every row."""
+    """Display texts and the lower-case search key (number, name, e-mail) of every row, split as
+    search_key splits it (in lists, not a tuple per row: 100k small tuples wake the garbage collector)."""
     out_rows = [tuple(r) for r in rows]
     display = [_display(r, specialization_names) for r in out_rows]
-    keys = [f"{r[F_NUMBER]}\t{r[F_FIRST]} {r[F_LAST]}\t{r[F_EMAIL]}".lower() for r in out_rows]
-    return PreparedRows(out_rows, display, keys)
+    keys = [_whole_key(r) for r in out_rows]
+    ats = list(map(str.rfind, keys, repeat("@")))
+    owns = [key[:at] if at >= 0 else key for key, at in zip(keys, ats)]
+    domains = [key[at:] if at >= 0 else "" for key, at in zip(keys, ats)]
+    one_copy: dict[str, str] = {}            # thousands share a domain: keep one string of each (~6 MB at 100k)
+    return PreparedRows(out_rows, display, owns, list(map(one_copy.setdefault, domains, domains)))
+
+
+def search_key(r: tuple[Any, ...]) -> tuple[str, str]:
+    """What the search box looks in: student number, name and e-mail, in lower case, split at the
+    (last) @ into the student's own part and the e-mail domain thousands share (text_search.py)."""
+    key = _whole_key(r)
+    at = key.rfind("@")
+    return (key, "") if at < 0 else (key[:at], key[at:])
+
+
+def _whole_key(r: tuple[Any, ...]) -> str:
+    return f"{r[F_NUMBER]}\t{r[F_FIRST]} {r[F_LAST]}\t{r[F_EMAIL]}".lower()
 
 
 def _display(r: tuple[Any, ...], names: dict[str, str]) -> tuple[str, ...]:
@@ -112,13 +132,13 @@ class StudentListModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[tuple[Any, ...]] = []
         self._display: list[tuple[str, ...]] = []
-        self._keys: list[str] = []
+        self._keys: list[str] = []           # search keys up to the e-mail's @, and from it
+        self._domains: list[str] = []
         self._order: list[int] = []          # all row indices in the current sort order
         self._base: list[int] = []           # _order narrowed by the quick filters
-        self._base_keys: list[str] = []      # their search keys, in the same order (fresh copies)
-        self._blob = ""                      # the same keys joined by newlines, and where each starts
-        self._starts: list[int] = []
-        self._visible: list[int] = []        # positions in _base that match the search text
+        self._base_position: dict[int, int] | None = None  # row index -> position in _base, made when asked
+        self._search = TextSearch()          # the search keys of _base, in the same order
+        self._visible: list[int] = []        # positions in _base that match the search text (shared: never change)
         self._filters = Filters()
         self._sort = (NAME, Qt.SortOrder.AscendingOrder)
         self._position: dict[int, int] = {}  # student id -> index in _rows
@@ -127,28 +147,21 @@ class StudentListModel(QAbstractTableModel):
     # -- loading -------------------------------------------------------------------------
     def set_rows(self, prepared: PreparedRows, specialization_names: dict[str, str] | None = None) -> None:
         self.beginResetModel()
-        self._rows, self._display, self._keys = prepared.rows, prepared.display, prepared.keys
+        self._rows, self._display = prepared.rows, prepared.display
+        self._keys, self._domains = prepared.keys, prepared.domains
         if specialization_names is not None:
             self._specialization_names = specialization_names
         self._position = {r[F_ID]: i for i, r in enumerate(self._rows)}
         self._order = self._sorted_order()
         self._set_base(self._apply_quick(self._order))
-        self._visible = self._search(self._filters.text, None)
+        self._visible = self._search.find(self._filters.text)
         self.endResetModel()
 
     def _set_base(self, base: list[int]) -> None:
-        """Lay the keys of `base` out in its order: one contiguous string to scan with str.find,
-        and fresh key copies next to each other in memory (scanning keys scattered over the
-        heap in sort order is ~3x slower at 100k)."""
-        keys = self._keys
+        """New rows, order or quick filters: the search lays the keys out again and forgets its answers."""
         self._base = base
-        self._blob = "\n".join(keys[i] for i in base)
-        self._base_keys = self._blob.split("\n") if base else []
-        starts, at = [], 0
-        for key in self._base_keys:
-            starts.append(at)
-            at += len(key) + 1
-        self._starts = starts
+        self._base_position = None
+        self._search.lay_out(map(self._keys.__getitem__, base), map(self._domains.__getitem__, base))
 
     def update_row(self, student_id: int, row: tuple[Any, ...] | None) -> None:
         """One student changed (or was removed/added): refresh it, keeping the filters and order."""
@@ -158,21 +171,26 @@ class StudentListModel(QAbstractTableModel):
                 return
             prepared = PreparedRows(self._rows[:index] + self._rows[index + 1:],
                                     self._display[:index] + self._display[index + 1:],
-                                    self._keys[:index] + self._keys[index + 1:])
+                                    self._keys[:index] + self._keys[index + 1:],
+                                    self._domains[:index] + self._domains[index + 1:])
             self.set_rows(prepared)
             return
         row = tuple(row)
         one = prepare_rows([row], self._specialization_names)
         if index is None:
-            self.set_rows(PreparedRows(self._rows + one.rows, self._display + one.display, self._keys + one.keys))
+            self.set_rows(PreparedRows(self._rows + one.rows, self._display + one.display, self._keys + one.keys,
+                                       self._domains + one.domains))
             return
-        self._rows[index], self._display[index], self._keys[index] = one.rows[0], one.display[0], one.keys[0]
-        # The laid-out keys hold the old key: lay them out again (a few ms) and search again.
+        self._rows[index], self._display[index] = one.rows[0], one.display[0]
+        self._keys[index], self._domains[index] = one.keys[0], one.domains[0]
         position = self._position_in_base(index)
-        if position is None or self._base_keys[position] != one.keys[0]:
+        if position is None:                 # hidden by a quick filter: nothing shown changes
+            return
+        if self._search.key(position) != (one.keys[0], one.domains[0]):
+            # The search holds the old key and answers found with it: lay out again (a few ms), search again.
             self.beginResetModel()
             self._set_base(self._base)
-            self._visible = self._search(self._filters.text, None)
+            self._visible = self._search.find(self._filters.text)
             self.endResetModel()
             return
         visible_row = self._visible_row(position)
@@ -181,10 +199,11 @@ class StudentListModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(visible_row, 0), self.index(visible_row, len(COLUMNS) - 1))
 
     def _position_in_base(self, index: int) -> int | None:
-        try:
-            return self._base.index(index)
-        except ValueError:
-            return None
+        # Asked after every keystroke while a record is open (the window reselects it): a dict,
+        # made once per base (~3 ms), not list.index over 100k (~1 ms each time).
+        if self._base_position is None:
+            self._base_position = dict(zip(self._base, range(len(self._base))))
+        return self._base_position.get(index)
 
     def _visible_row(self, position: int) -> int | None:
         row = bisect_right(self._visible, position) - 1
@@ -199,14 +218,11 @@ class StudentListModel(QAbstractTableModel):
         """A keystroke in the search box: narrow (or widen) the list at once."""
         # Leading spaces mean nothing; a trailing one does ("de " finds "de Vries", not "Bakker@student").
         needle = text.lstrip().lower()
-        old = self._filters.text
-        if needle == old:
+        if needle == self._filters.text:
             return
-        # Typing one more character only ever narrows: search the current result, not all rows.
-        narrowing = self._visible if old and needle.startswith(old) else None
         self.beginResetModel()
         self._filters = replace(self._filters, text=needle)
-        self._visible = self._search(needle, narrowing)
+        self._visible = self._search.find(needle)
         self.endResetModel()
 
     def set_filters(self, filters: Filters) -> None:
@@ -219,31 +235,8 @@ class StudentListModel(QAbstractTableModel):
         self._filters = filters
         if quick_changed:
             self._set_base(self._apply_quick(self._order))
-        self._visible = self._search(needle, None)
+        self._visible = self._search.find(needle)
         self.endResetModel()
-
-    def _search(self, needle: str, narrowing: list[int] | None) -> list[int]:
-        """Positions in _base whose key contains `needle`.
-
-        Few matches (a number, a surname): str.find hops over the one joined string in C.
-        Many matches (one common letter): one pass over the laid-out keys. When a typed
-        character narrows the result, only that result is searched.
-        """
-        keys = self._base_keys
-        if not needle:
-            return list(range(len(keys)))
-        if narrowing is not None:
-            return [p for p in narrowing if needle in keys[p]]
-        blob = self._blob
-        if blob.count(needle) > _FEW_HITS:
-            return [p for p, key in enumerate(keys) if needle in key]
-        starts, found, at = self._starts, [], blob.find(needle)
-        while at >= 0:
-            position = bisect_right(starts, at) - 1
-            if needle in keys[position]:          # not a match that spans two keys
-                found.append(position)
-            at = blob.find(needle, starts[position + 1] if position + 1 < len(starts) else len(blob))
-        return found
 
     def _apply_quick(self, source: list[int]) -> list[int]:
         f = self._filters
@@ -286,7 +279,7 @@ class StudentListModel(QAbstractTableModel):
         self._order = self._sorted_order()
         old_base = self._base
         self._set_base(self._apply_quick(self._order))
-        self._visible = self._search(self._filters.text, None)
+        self._visible = self._search.find(self._filters.text)
         # Move persistent indexes (the selection) along with their students.
         base = self._base
         new_pos = {base[p]: r for r, p in enumerate(self._visible)}
