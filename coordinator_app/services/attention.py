@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
-from coordinator_app.domain.graduation import submission_deadline
-from coordinator_app.domain.student import evaluate
-from coordinator_app.services.snapshot import snapshots
+from coordinator_app.domain.graduation import Readiness, submission_deadline
+from coordinator_app.services.cohort_data import evaluated_chunks
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -36,8 +36,11 @@ def _component_name(ws: Workspace, programme: str, key: str) -> str:
 
 
 def attention_items(ws: Workspace, as_of: date | None = None, within: int = 14, programme_code: str | None = None,
-                    cohort: int | None = None) -> list[AttentionItem]:
-    """Overdue and due-within-`within`-days items, sorted by due date, then student number."""
+                    cohort: int | None = None, readiness: Mapping[int, Readiness] | None = None) -> list[AttentionItem]:
+    """Overdue and due-within-`within`-days items, sorted by due date, then student number.
+
+    `readiness`: graduation readiness already evaluated on `as_of` by the caller (the export
+    evaluates every student anyway), by student id; students missing from it are evaluated here."""
     as_of = as_of or ws.as_of()
     limit = as_of + timedelta(days=within)
     items: list[AttentionItem] = []
@@ -45,9 +48,17 @@ def attention_items(ws: Workspace, as_of: date | None = None, within: int = 14, 
         items += _portfolio(ws, s, as_of, limit, within, programme_code, cohort)
         items += _approvals(ws, s, as_of, limit, within, programme_code, cohort)
         items += _mentor_meetings(ws, s, as_of, limit, within, programme_code, cohort)
-        items += _graduation(ws, s, as_of, limit, within, programme_code, cohort)
+        items += _graduation(ws, s, as_of, limit, within, programme_code, cohort, readiness or {})
     items.sort(key=sort_key)
     return items
+
+
+def graduation_months(as_of: date, within: int) -> tuple[int, int]:
+    """First and last planned graduation month (as year * 100 + month) whose submission deadline
+    can fall in the attention window: deadlines fall at most ~6 weeks before the month's end."""
+    limit = as_of + timedelta(days=within)
+    earliest, latest = limit - timedelta(days=62), limit + timedelta(days=62)
+    return earliest.year * 100 + earliest.month, latest.year * 100 + latest.month
 
 
 def _base(*columns):  # type: ignore[no-untyped-def]
@@ -111,26 +122,29 @@ def _mentor_meetings(ws, s: Session, as_of, limit, within, programme_code, cohor
     return out
 
 
-def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort,  # type: ignore[no-untyped-def]
+                known: Mapping[int, Readiness]) -> list[AttentionItem]:
     """Students planned to graduate whose submission deadline is near and who are not ready."""
     schedule = {(d.programme_id, d.year, d.month): d.deadline for d in s.scalars(select(m.GraduationDeadline))}
-    earliest = limit - timedelta(days=62)   # deadlines fall at most ~6 weeks before the month's end
+    first, last = graduation_months(as_of, within)
+    planned = m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month
     query = _base(m.GraduationPlan.planned_year, m.GraduationPlan.planned_month, m.Student.programme_id).join(
-        m.GraduationPlan, m.GraduationPlan.student_id == m.Student.id).where(
-        (m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month) <=
-        (limit + timedelta(days=62)).year * 100 + (limit + timedelta(days=62)).month,
-        (m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month) >= earliest.year * 100 + earliest.month)
+        m.GraduationPlan, m.GraduationPlan.student_id == m.Student.id).where(planned <= last, planned >= first)
     due: list[tuple[object, date]] = []
     for r in s.execute(_student_filter(query, programme_code, cohort)):
         year, month, programme_id = r[6:9]
         deadline = submission_deadline(year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month)))
         if as_of - timedelta(days=31) <= deadline <= limit:
             due.append((r, deadline))
-    snaps = snapshots(s, [r[0] for r, _ in due])
+    # Evaluated a group at a time, keeping only the verdicts (not every student's snapshot).
+    verdicts: dict[int, Readiness] = {}
+    for chunk, evaluations in evaluated_chunks(s, [r[0] for r, _ in due if r[0] not in known], ws.programmes, as_of):
+        for student, evaluation in zip(chunk.students, evaluations):
+            verdicts[student.id] = evaluation.readiness
     out = []
     for r, deadline in due:
         year, month = r[6:8]
-        ready = evaluate(ws.programmes[r[4]], snaps[r[0]], as_of).readiness
+        ready = known[r[0]] if r[0] in known else verdicts[r[0]]
         if not ready.ready:
             shown = "; ".join(ready.blockers[:3]) + (f" (+{len(ready.blockers) - 3} more)" if len(ready.blockers) > 3 else "")
             out.append(_item(ws, r, deadline, "graduation", f"graduation {year}-{month:02d} not ready: {shown}", as_of, within))

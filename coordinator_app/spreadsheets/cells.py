@@ -30,6 +30,7 @@ MAX_ROWS = 1_048_576     # rows per sheet in Excel (and LibreOffice 7.4); more g
 # from CSV; such text is always written as a string cell and marked "quote prefix" so that
 # editing the cell in Excel keeps it text (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 # Characters XML 1.0 cannot hold (openpyxl refuses them); dropped rather than failing an export.
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 
@@ -113,24 +114,35 @@ class SheetWriter:
     def append(self, values: Sequence[Any]) -> None:
         if self.rows >= MAX_ROWS:
             self._continue()
-        out: list[Any] = []
-        for value, typed in zip(values, self._typed):
-            if value is None:
-                out.append(None)
-            elif isinstance(value, str):
-                if value.startswith(FORMULA_STARTS):
-                    out.append(self._literal(value))
-                    continue
-                out.append(safe_text(value) if value else None)
-            elif isinstance(value, bool):
-                out.append("yes" if value else "no")
+        # Most values go to openpyxl as they are: only text that needs care, yes/no and
+        # formatted numbers and dates are replaced (this runs for every cell of the workbook).
+        out = list(values)
+        del out[len(self._typed):]
+        for n, (value, typed) in enumerate(zip(out, self._typed)):
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    out[n] = None
+                elif value[0] in _FORMULA_FIRST:
+                    out[n] = self._literal(value)
+                elif not value.isprintable() and _ILLEGAL.search(value):   # isprintable: a fast pre-check
+                    out[n] = _ILLEGAL.sub("", value)
+            elif value is None:
+                continue
+            elif kind is bool:
+                out[n] = "yes" if value else "no"
             elif typed is not None and isinstance(value, (int, float, date)):
                 typed.value = value
-                out.append(typed)
-            else:
-                out.append(value)
+                out[n] = typed
+            elif isinstance(value, str):       # a str subclass (a str Enum): its plain text, same care
+                out[n] = self._text(str.__str__(value))
         self.ws.append(out)
         self.rows += 1
+
+    def _text(self, value: str) -> Any:
+        if not value:
+            return None
+        return self._literal(value) if value[0] in _FORMULA_FIRST else safe_text(value)
 
     def _literal(self, value: str) -> WriteOnlyCell:
         """A string cell, never a formula: openpyxl would otherwise make '=...' a formula."""

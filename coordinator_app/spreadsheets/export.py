@@ -21,10 +21,11 @@ from coordinator_app import __version__
 from coordinator_app.domain.attention import urgency
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import best_attempt
+from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.internships import RANKS
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation
-from coordinator_app.services.attention import attention_items
+from coordinator_app.services.attention import attention_items, graduation_months
 from coordinator_app.services.cohort_data import (
     Chunk, evaluated_chunks, grade_from, longest_text_values, select_students,
 )
@@ -183,6 +184,11 @@ class _Book:
             Column("Item", width=50),
         ], 1)
         self.by_code = {p.code: p for p in programmes}
+        self.component_names: dict[tuple[str, str], str] = {}
+        # Readiness of the students whose graduation deadline may be near (12,508 of the 100,000
+        # demo students): the Attention sheet takes it instead of evaluating them again.
+        self.graduation_months = graduation_months(as_of, DUE_SOON_DAYS)
+        self.readiness: dict[int, Readiness] = {}
 
     # -- one student -------------------------------------------------------------------------
     def add_student(self, s: Any, chunk: Chunk, ev: Evaluation) -> None:
@@ -219,7 +225,7 @@ class _Book:
             row.append(earned.get(key) if code == s.programme else None)
         row.append(ev.ec_total)
         items = chunk.items.get(sid, ())
-        internships = {r[1].kind: r[1] for r in chunk.internships.get(sid, ())}
+        internships = {r.kind: r for r in chunk.internships.get(sid, ())}
         if self.has_pm:
             if programme.internships:
                 row.append(_internship_stage(internships.get("minor"), ev.internships.get("minor"), as_of))
@@ -228,9 +234,8 @@ class _Book:
                 row += [None, None]
             lit = chunk.literature.get(sid)
             if programme.literature_study:
-                lit_row = lit[1] if lit else None
-                row.append("not planned" if lit_row is None else "complete" if ev.literature_complete else
-                           "planned" if lit_row.start_date is None or as_of < lit_row.start_date else "started")
+                row.append("not planned" if lit is None else "complete" if ev.literature_complete else
+                           "planned" if lit.start_date is None or as_of < lit.start_date else "started")
             else:
                 row.append(None)
             row.append(ev.academic_core.label if ev.academic_core else None)
@@ -238,6 +243,8 @@ class _Book:
         open_items = [i for i in items if i.received_date is None]
         row += [len(open_items), sum(1 for i in open_items if i.due_date is not None and i.due_date < as_of)]
         plan = chunk.plans.get(sid)
+        if plan and self.graduation_months[0] <= plan.planned_year * 100 + plan.planned_month <= self.graduation_months[1]:
+            self.readiness[sid] = ev.readiness
         row += [_month(plan.planned_year, plan.planned_month) if plan else None,
                 _month(plan.ceremony_year, plan.ceremony_month) if plan else None,
                 ev.readiness.ready, "; ".join(ev.readiness.blockers)]
@@ -264,9 +271,8 @@ class _Book:
             self.portfolio.append((*person, self._component_name(programme, it.component), it.name, it.due_date,
                                    it.received_date, status, late, it.note))
         # Literature Study
-        lit = chunk.literature.get(sid)
-        if lit is not None:
-            L = lit[1]
+        L = chunk.literature.get(sid)
+        if L is not None:
             self.literature.append((
                 *person, L.subject, L.supervisor, L.assessor, _rank(L.assessor_rank), L.approval_status,
                 L.approval_date, L.start_date, L.outline_mark, L.supervisor_report_mark, L.assessor_report_mark,
@@ -279,12 +285,16 @@ class _Book:
             self.academic_core.append((*person, mentor.name if mentor else None, mentor.organisation if mentor else None,
                                        n, meeting.meeting_date, meeting.topic, meeting.notes))
 
-    @staticmethod
-    def _component_name(programme: Programme, key: str) -> str:
-        try:
-            return programme.component(key).name
-        except KeyError:
-            return key.replace("_", " ").capitalize()
+    def _component_name(self, programme: Programme, key: str) -> str:
+        """Looked up once per programme and key (it is asked for every course result and item)."""
+        name = self.component_names.get((programme.code, key))
+        if name is None:
+            try:
+                name = programme.component(key).name
+            except KeyError:
+                name = key.replace("_", " ").capitalize()
+            self.component_names[(programme.code, key)] = name
+        return name
 
     def finish(self) -> None:
         for sheet in (self.overview, self.courses, self.internships, self.portfolio, self.literature,
@@ -333,12 +343,10 @@ def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None
     finished = False
     try:
         with ws.read() as s:
-            selected = select_students(s, code, cohort, student_ids)
-            if not selected:
+            ids, present = select_students(s, code, cohort, student_ids)
+            if not ids:
                 what = f"the {_cohort_label(cohort)} cohort" if cohort else "this selection"
                 raise ExportError(f"There are no students in {what}{f' of {code}' if code else ''}; nothing to export.")
-            ids = [sid for sid, _ in selected]
-            present = {prog for _, prog in selected}
             programmes = [p for c, p in sorted(ws.programmes.items()) if c in present]
             total = len(ids) + 2
             yield Progress(0, total, "Reading the students")
@@ -349,10 +357,13 @@ def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None
                 for student, ev in zip(chunk.students, evaluations):
                     book.add_student(student, chunk, ev)
                 done += len(chunk.students)
+                del chunk, evaluations      # one group of students in memory at a time
                 yield Progress(done, total, f"{done} of {len(ids)} students written")
-        wanted = set(ids)
-        for item in attention_items(ws, as_of, DUE_SOON_DAYS, code, cohort):
-            if item.student_id in wanted:
+        # The attention list covers the same programme and cohort (active students only), so
+        # only an explicit selection of students needs filtering.
+        wanted = None if student_ids is None else set(ids)
+        for item in attention_items(ws, as_of, DUE_SOON_DAYS, code, cohort, readiness=book.readiness):
+            if wanted is None or item.student_id in wanted:
                 book.attention.append((item.due, item.urgency.value, item.days_from(as_of), item.student_number,
                                        item.student_name, item.programme, _cohort_label(item.cohort), item.component,
                                        item.what))

@@ -8,7 +8,8 @@ import pytest
 
 from coordinator_app.domain.attention import Urgency
 from coordinator_app.services.academic_core import add_meeting
-from coordinator_app.services.attention import attention_items, counts
+from coordinator_app.domain.graduation import Readiness
+from coordinator_app.services.attention import attention_items, counts, graduation_months
 from coordinator_app.services.graduation import plan_graduation
 from coordinator_app.services.internships import update_internship, update_literature_study
 from coordinator_app.services.portfolio import find_item, mark_received
@@ -133,3 +134,24 @@ def test_filter_by_programme_and_cohort(office: Workspace) -> None:
 
 def test_an_empty_database_needs_nothing(workspace: Workspace) -> None:
     assert attention_items(workspace, AS_OF, 14) == []
+
+
+def test_graduation_check_takes_readiness_the_caller_already_has(office: Workspace) -> None:
+    """The export evaluates every student for its Overview and hands the verdicts over; only
+    students it has no verdict for are evaluated here."""
+    sid = next(i.student_id for i in attention_items(office, AS_OF, 14) if i.component == "Graduation")
+    told = [i.what for i in attention_items(office, AS_OF, 14, readiness={sid: Readiness(("thesis missing",))})
+            if i.component == "Graduation"]
+    assert told == ["graduation 2025-12 not ready: thesis missing"]
+    ready = attention_items(office, AS_OF, 14, readiness={sid: Readiness(())})
+    assert [i for i in ready if i.component == "Graduation"] == []
+    others = attention_items(office, AS_OF, 14, readiness={sid + 1000: Readiness(("someone else",))})
+    assert [i.what for i in others if i.component == "Graduation"] == [
+        i.what for i in attention_items(office, AS_OF, 14) if i.component == "Graduation"]
+
+
+def test_graduation_months_cover_every_deadline_in_the_window() -> None:
+    # Deadlines fall up to ~6 weeks before the end of the graduation month: on 24-11-2025 with
+    # a 14-day window (to 08-12) the months from October 2025 to February 2026 can matter.
+    assert graduation_months(AS_OF, 14) == (202510, 202602)
+    assert graduation_months(date(2025, 12, 31), 0) == (202510, 202603)
