@@ -23,6 +23,16 @@ from coordinator_app.ui.util import day, mark
 DATE_HINT = "dd-mm-yyyy"
 
 
+def fit_width(edit: QLineEdit, sample: str) -> QLineEdit:
+    """Make a short field exactly wide enough for `sample` in its own font: a width in pixels
+    cuts "24-11-2025" off with larger fonts or display scaling."""
+    margins = edit.textMargins()
+    # The frame, the text's inner padding and room for the cursor: a few pixels either side.
+    padding = margins.left() + margins.right() + edit.fontMetrics().horizontalAdvance("0") + 10
+    edit.setFixedWidth(edit.fontMetrics().horizontalAdvance(sample) + padding)
+    return edit
+
+
 def error_label(parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
     label.setObjectName("fieldError")
@@ -88,8 +98,7 @@ class FieldForm(QObject):
 
     def number(self, name: str, label: str, placeholder: str = "") -> QLineEdit:
         edit = self.text(name, label, placeholder)
-        edit.setMaximumWidth(110)
-        return edit
+        return fit_width(edit, max(placeholder, "00000000", key=len))
 
     def notes(self, name: str, label: str) -> QPlainTextEdit:
         edit = QPlainTextEdit()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.attention import Urgency
-from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label
+from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label, fit_width
 from coordinator_app.ui.util import (
     DONE_BACKGROUND, DUE_SOON_BACKGROUND, LATER_COLOUR, OVERDUE_BACKGROUND, day,
 )
@@ -144,14 +144,15 @@ class PortfolioTable(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Received on"))
+        row.addWidget(QLabel("Received"))
         self.date = QLineEdit()
         self.date.setPlaceholderText(DATE_HINT)
-        self.date.setMaximumWidth(110)
+        fit_width(self.date, DATE_HINT)
         self.date.setObjectName("received_date")
         row.addWidget(self.date)
         self.mark_button = QPushButton("Mark received")
-        self.clear_button = QPushButton("Clear received")
+        self.clear_button = QPushButton("Clear")   # short: the row must fit half a 1366-pixel record pane
+        self.clear_button.setToolTip("Clear the received date of the selected item (it is open again)")
         row.addWidget(self.mark_button)
         row.addWidget(self.clear_button)
         row.addStretch(1)

@@ -17,7 +17,7 @@ from coordinator_app.domain.people import parse_optional_date
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.services import courses as course_service
 from coordinator_app.services.record_view import StudentRecord
-from coordinator_app.ui.forms import DATE_HINT, FieldForm
+from coordinator_app.ui.forms import DATE_HINT, FieldForm, fit_width
 from coordinator_app.ui.record.base import cell, group, hint, scrolling, table
 from coordinator_app.ui.record.base import RecordPage
 from coordinator_app.ui.undo import Created
@@ -59,14 +59,14 @@ class CoursesPage(RecordPage):
         row.setContentsMargins(0, 0, 0, 0)
         self.course = QComboBox()
         self.course.setObjectName("course")
-        self.course.setMinimumContentsLength(24)
+        self.course.setMinimumContentsLength(14)   # the row must fit a 1366-pixel window; the list shows full names
         self.grade = QLineEdit()
         self.grade.setObjectName("grade")
         self.grade.setPlaceholderText("7,5 or NS")
-        self.grade.setMaximumWidth(90)
+        fit_width(self.grade, "7,5 or NS")
         self.exam = QLineEdit()
         self.exam.setPlaceholderText(f"exam date ({DATE_HINT})")
-        self.exam.setMaximumWidth(150)
+        fit_width(self.exam, f"exam date ({DATE_HINT})")
         self.record_button = QPushButton("Record result")
         self.delete_button = QPushButton("Delete selected attempt")
         row.addWidget(self.course, 1)

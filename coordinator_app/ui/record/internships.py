@@ -17,7 +17,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.ranks import RANKS
 from coordinator_app.services import internships as service
 from coordinator_app.services.record_view import InternshipView, StudentRecord
-from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label
+from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label, fit_width
 from coordinator_app.ui.record.base import (
     PortfolioTable, RecordPage, cell, group, hint, mark_received, said_in, scrolling, table,
 )
@@ -94,22 +94,30 @@ class InternshipPanel(QWidget):
         self.interruptions.setMaximumHeight(110)
         self.int_start = QLineEdit()
         self.int_start.setPlaceholderText(f"from ({DATE_HINT})")
+        fit_width(self.int_start, f"until ({DATE_HINT})")
         self.int_end = QLineEdit()
         self.int_end.setPlaceholderText(f"until ({DATE_HINT})")
+        fit_width(self.int_end, f"until ({DATE_HINT})")
         self.int_reason = QLineEdit()
         self.int_reason.setPlaceholderText("reason (holiday, optional course, ...)")
         self.int_add = QPushButton("Add")
         self.int_remove = QPushButton("Remove selected")
+        # Two rows: the dates keep their full width without pushing the column past 1366x768.
+        dates = QHBoxLayout()
+        dates.addWidget(self.int_start)
+        dates.addWidget(self.int_end)
+        dates.addStretch(1)
         row = QHBoxLayout()
-        for w in (self.int_start, self.int_end, self.int_reason, self.int_add):
+        for w in (self.int_reason, self.int_add, self.int_remove):
             row.addWidget(w)
+        row.setStretch(0, 1)
         self.int_error = error_label(self)
         box = QVBoxLayout()
         box.addLayout(planning.layout)
         box.addWidget(QLabel("Interruptions"))
         box.addWidget(self.interruptions)
+        box.addLayout(dates)
         box.addLayout(row)
-        box.addWidget(self.int_remove)
         box.addWidget(self.int_error)
         self.int_add.clicked.connect(self._add_interruption)
         self.int_remove.clicked.connect(self._remove_interruption)
