@@ -29,8 +29,14 @@ from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
+HOSTS_BY_UMC = {flag: [h for h in HOSTS if h[2] == flag] for flag in (True, False)}
+
+
+_SPELLED = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae"})
+
 
 def _ascii(text: str) -> str:
+    text = text.translate(_SPELLED)     # letters NFKD does not split into base + accent
     return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and (c.isalnum() or c == " ")).replace(" ", "").lower()
 
 
@@ -220,6 +226,9 @@ class _DemoBuilder:
                 umc = umc_minor
             else:
                 umc = umc if umc_minor else True
+            if HOSTS_BY_UMC[umc] and (host, dept, umc) not in HOSTS:   # the UMC box agrees with the host
+                host, dept, _ = rng.choice(HOSTS_BY_UMC[umc])
+            if kind == "major":
                 if rng.random() < 0.25:
                     host, country, code = rng.choice(ABROAD)
                     dept, umc, notified = "Research group", False if umc_minor else True, rng.random() < 0.8

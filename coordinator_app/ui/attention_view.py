@@ -23,6 +23,7 @@ DUE, WHEN, WHAT, KIND, STUDENT, NUMBER, PROGRAMME, COHORT = range(len(COLUMNS))
 ORDERS = {"due date": DUE, "kind": KIND, "student": STUDENT}
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 _BRUSHES = {"overdue": QBrush(QColor(OVERDUE_BACKGROUND)), "due soon": QBrush(QColor(DUE_SOON_BACKGROUND))}
@@ -100,6 +101,8 @@ class AttentionModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
         if role == _DISPLAY:
             return self._display[index.row()][index.column()]
+        if role == _TOOLTIP:        # the whole text where a narrow column cuts it off
+            return self._display[index.row()][index.column()] or None
         if role == _BACKGROUND:
             return _BRUSHES.get(self._items[index.row()].urgency.value)
         if role == _FOREGROUND:

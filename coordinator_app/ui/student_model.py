@@ -9,6 +9,7 @@ result is published with a model reset (cheap: the view lays out lazily).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from bisect import bisect_right
@@ -107,12 +108,19 @@ def surname_key(last_name: str) -> str:
     words = last_name.split()
     while len(words) > 1 and words[0].islower():
         words.pop(0)
-    return " ".join(words).lower()
+    return _without_accents(" ".join(words).lower())
+
+
+def _without_accents(text: str) -> str:
+    """"Öztürk" sorts with O, not after Z (code-point order puts accented capitals last)."""
+    if text.isascii():      # most names: no work
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 _SORT_KEYS: dict[int, Callable[[tuple[Any, ...]], Any]] = {
     NUMBER: lambda r: r[F_NUMBER],
-    NAME: lambda r: (surname_key(r[F_LAST]), r[F_FIRST].lower()),
+    NAME: lambda r: (surname_key(r[F_LAST]), _without_accents(r[F_FIRST].lower())),
     EMAIL: lambda r: r[F_EMAIL].lower(),
     PROGRAMME: lambda r: r[F_PROGRAMME],
     COHORT: lambda r: r[F_COHORT],

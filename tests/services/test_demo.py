@@ -127,3 +127,27 @@ def test_cached_ec_matches_the_rules(demo: Path) -> None:
     finally:
         ws.close()
     assert len(spread) >= 3      # students at varied stages, from 0 to 120 EC
+
+
+def test_demo_placements_in_the_netherlands_tick_umc_as_their_host_is(tmp_path: Path) -> None:
+    from coordinator_app.services.demo_names import HOSTS
+
+    db = tmp_path / "demo.sqlite"
+    build_demo(db, students=150, as_of=date(2025, 11, 24))
+    is_umc = {host: flag for host, _dept, flag in HOSTS}
+    ws = Workspace.open(db, daily_backup=False)
+    try:
+        with ws.read() as s:
+            rows = s.execute(select(m.Internship.host, m.Internship.is_umc, m.Internship.country)).all()
+            emails = s.scalars(select(m.Student.email)).all()
+    finally:
+        ws.close()
+    dutch = [(host, umc) for host, umc, country in rows if country == "Netherlands" and host]
+    assert dutch and all(umc == is_umc[host] for host, umc in dutch)
+    assert all(e.split("@")[0].count(".") >= 1 and e.isascii() for e in emails if e)
+
+
+def test_demo_e_mail_addresses_spell_out_letters_without_an_ascii_base() -> None:
+    from coordinator_app.services.demo import _ascii
+
+    assert _ascii("Łukasz") == "lukasz" and _ascii("Søren") == "soren" and _ascii("Ó Briain") == "obriain"

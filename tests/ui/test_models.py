@@ -161,3 +161,21 @@ def test_returning_none_from_data_does_not_drop_references_to_none() -> None:
             index.data(Qt.ItemDataRole.ToolTipRole)      # through C++ QModelIndex::data -> Python data()
         after = sys.getrefcount(None)
         assert before - after < 100, f"None lost {before - after} references in 1,000 calls"
+
+
+def test_accented_names_sort_with_their_letter_not_after_z() -> None:
+    rows = [(10 + n, f"27000{n}", first, last, "", "PM", 2025, "active", None, 0, "not planned", None, 0)
+            for n, (first, last) in enumerate([("Zoë", "Zwart"), ("Ömer", "Öztürk"), ("Aoife", "Ó Briain"),
+                                                ("Émile", "Peeters"), ("Eva", "Peeters"), ("Pim", "de Ost")])]
+    model = StudentListModel()
+    model.set_rows(prepare_rows(rows, {}))
+    model.sort(NAME)
+    assert [model.index(r, NAME).data() for r in range(model.rowCount())] == [
+        "Ó Briain, Aoife", "de Ost, Pim", "Öztürk, Ömer", "Peeters, Émile", "Peeters, Eva", "Zwart, Zoë"]
+
+
+def test_an_attention_line_cut_off_by_its_column_shows_whole_as_a_tooltip() -> None:
+    model = AttentionModel()
+    model.set_items(_items(), date(2025, 11, 24))
+    what = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == "What")
+    assert model.index(0, what).data(Qt.ItemDataRole.ToolTipRole) == "List of Agreements (A)"
