@@ -41,16 +41,16 @@ def apply_style(app: object) -> None:
         app.setStyleSheet(sheet.read_text("utf-8"))  # type: ignore[attr-defined]
 
 
-def start_database(requested: Path) -> Path:
-    """The database to open: the one asked for, except that the default path (no --db given)
-    reopens the database used last time, if it still exists."""
+def start_database(requested: Path, given: bool | None = None) -> Path:
+    """The database to open. One given with --db is opened for this session only (it does not
+    change what a plain start opens); without --db, the one the coordinator last chose in the
+    window, else the default. `given` None: --db was given if `requested` is not the default path."""
     from coordinator_app.paths import default_database_path
-    from coordinator_app.ui.settings import last_database
+    from coordinator_app.ui.settings import database_for_plain_start
 
-    last = last_database()
-    if Path(requested) == default_database_path() and last is not None and last.exists():
-        return last
-    return Path(requested)
+    if given is None:
+        given = Path(requested) != default_database_path()
+    return Path(requested) if given else database_for_plain_start()
 
 
 def make_application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
@@ -164,12 +164,15 @@ class StartReport:
         QTimer.singleShot(0, self.app.quit)
 
 
-def run(db_path: Path) -> int:
+def run(db_path: Path, given: bool | None = None) -> int:
+    """`given`: whether db_path came from --db (None: guessed, see start_database)."""
     app = make_application()
     _hook_exceptions_from_now_on()
     from coordinator_app.ui.main_window import MainWindow
 
-    window = MainWindow(start_database(db_path))
+    window = MainWindow(start_database(db_path, given))
+    # Quit in the first-start dialog: nothing was created, the app ends normally.
+    window.start_cancelled.connect(lambda: app.exit(0))
     report_to = os.environ.get(REPORT_START)
     # Made before the slots below are connected, so its "shell" time is the shell alone.
     report = StartReport(app, window, _process_started(report_to)) if report_to else None  # noqa: F841 - kept alive

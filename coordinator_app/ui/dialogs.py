@@ -6,6 +6,7 @@ Each opens through a classmethod `ask()` so tests can stand in for the coordinat
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ from coordinator_app.ui.forms import FieldForm, error_label
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
+
+DEMO_STUDENTS = 200
 
 
 class NewStudentDialog(QDialog):
@@ -33,6 +36,8 @@ class NewStudentDialog(QDialog):
         self.form = FieldForm(self)
         f = self.form
         self.programme = QComboBox()
+        # The whole programme name shows ("…Innovative Medicine (IMIM)"), never cut off.
+        self.programme.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for code, p in ws.programmes.items():
             self.programme.addItem(f"{p.name} ({code})", code)
         f._add("programme", "Programme", self.programme)
@@ -59,7 +64,10 @@ class NewStudentDialog(QDialog):
         if programme:
             self.programme.setCurrentIndex(max(self.programme.findData(programme), 0))
         self._programme_changed()
-        self.setMinimumWidth(460)
+        # At least 460 px wide for the error messages, wider when the fields need it: a strut,
+        # not setMinimumWidth(), which would override the layout's own minimum and cut the
+        # programme box off.
+        layout.addStrut(460 - layout.contentsMargins().left() - layout.contentsMargins().right())
 
     def _programme_changed(self) -> None:
         programme = self.ws.programmes[self.programme.currentData()]
@@ -120,20 +128,42 @@ class ConfirmRemoval:
         return box.clickedButton() is remove
 
 
+class StartChoice(Enum):
+    EMPTY = "empty"
+    DEMO = "demo"
+    QUIT = "quit"
+
+
 class FirstStart:
-    """No database yet: create the default one, with or without a demo cohort to look around."""
+    """No database at the path to open: start empty there (the default), look at made-up demo
+    students first, or quit without creating anything (a mistyped --db path)."""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, path: Path) -> bool:
+    def ask(cls, parent: QWidget | None, path: Path, demo_path: Path) -> StartChoice:
         box = QMessageBox(QMessageBox.Icon.Question, "Welcome to Coordinator App",
-                          "There is no database yet. A new one will be created at:\n"
-                          f"{path}\n\nLoad a demo cohort (realistic, made-up students) to look around first?",
+                          f"There is no database at:\n{path}\n\nStart with an empty database there?",
                           QMessageBox.StandardButton.NoButton, parent)
-        demo = box.addButton("Load a demo cohort", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Start empty", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(demo)
+        empty = box.addButton("Start empty", QMessageBox.ButtonRole.AcceptRole)
+        if demo_path == path:       # a path given with --db
+            demo = box.addButton(f"Fill it with {DEMO_STUDENTS} made-up demo students",
+                                 QMessageBox.ButtonRole.ActionRole)
+            where = (f"The made-up students would go into this new database, {path.name}.\n"
+                     "Quit creates nothing (no folder, no file): check the path, or start again with "
+                     "--db and the right one.")
+        else:                       # the default database, where the real students belong
+            verb = "Open the demo" if demo_path.exists() else f"Try {DEMO_STUDENTS} made-up demo students"
+            demo = box.addButton(f"{verb} (separate file)", QMessageBox.ButtonRole.ActionRole)
+            where = (f"The demo is a separate file, {demo_path.name}, in the same folder: made-up students "
+                     "never go into your own database.\nQuit creates nothing.")
+        leave = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(where)
+        box.setDefaultButton(empty)          # Enter: nothing made up ends up in a real database
+        box.setEscapeButton(leave)           # Esc and closing the dialog create nothing
         box.exec()
-        return box.clickedButton() is demo
+        clicked = box.clickedButton()
+        if clicked is empty:
+            return StartChoice.EMPTY
+        return StartChoice.DEMO if clicked is demo else StartChoice.QUIT
 
 
 def about_text(db_path: Path | None) -> str:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from coordinator_app.ui.jobs import JobRunner
     from coordinator_app.ui.record.view import RecordView
 
-DEMO_STUDENTS = 200
+DEMO_FILENAME = "demo.sqlite"   # next to the default database, when the demo is chosen there
 ATTENTION_PAGE, RECORD_PAGE = 0, 1
 
 
@@ -50,12 +50,17 @@ def _has_module(name: str) -> bool:
 
 class MainWindow(QMainWindow):
     """`first_painted` once the first frame is painted, `shell_built` once menus, toolbar and panes
-    exist (right after), `ready` once the database is open and the list is filled."""
+    exist (right after), `ready` once the database is open and the list is filled, `start_cancelled`
+    when the coordinator quits the first-start dialog (nothing was created; the app ends).
+
+    The database it starts on is for this session only; one opened through the File menu becomes
+    the one a plain `coordinator-app` opens next time (ui/settings.py)."""
 
     first_painted = Signal()
     shell_built = Signal()
     ready = Signal()
     database_failed = Signal(str)
+    start_cancelled = Signal()
 
     # Built right after the first paint (_build_shell).
     act_open: QAction
@@ -98,7 +103,8 @@ class MainWindow(QMainWindow):
         self.is_shell_built = False
         self._attention_generation = 0
         self._started = False
-        self.setWindowTitle(APP_NAME)
+        self._remember = False      # set when the coordinator opens a database in the window
+        self.setWindowTitle(f"{self.db_path.name} — {APP_NAME}")
         self._build_first_frame()
         self.resize(1280, 760)
         self._restore_geometry()
@@ -370,39 +376,61 @@ class MainWindow(QMainWindow):
         self.start()
 
     def start(self) -> None:
-        """Open the database (creating it, with a demo cohort if wanted, on first start)."""
+        """Open the database; on first start (no database there yet) ask first, see `_first_start`."""
         self._started = True
         self._build_shell()
         if self.ws is not None or self.jobs.busy:
             return
         path = self.db_path
-        if not path.exists() or path.stat().st_size == 0:
-            from coordinator_app.ui.dialogs import FirstStart  # dialogs load when first needed
-
-            demo = FirstStart.ask(self, path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._open(path, with_demo=demo)
-        else:
+        if path.exists() and path.stat().st_size > 0:
             self._open(path)
+        else:
+            self._first_start(path)
 
-    def _open(self, path: Path, with_demo: bool = False) -> None:
+    def _first_start(self, path: Path) -> None:
+        """Start empty (Enter), try the demo, or quit (Esc, closing the dialog) creating nothing.
+        Made-up students never go into the default database, where the real ones belong: there the
+        demo gets a file of its own next to it, opened for this session only."""
+        from coordinator_app.paths import default_database_path
+        from coordinator_app.ui.dialogs import DEMO_STUDENTS, FirstStart, StartChoice  # loaded when first needed
+
+        is_default = path.resolve() == default_database_path().resolve()
+        demo_path = path.with_name(DEMO_FILENAME) if is_default else path
+        choice = FirstStart.ask(self, path, demo_path)
+        if choice is StartChoice.QUIT:
+            self.status_path.setText("Nothing was created.")
+            self.start_cancelled.emit()
+            self.close()
+            return
+        if choice is StartChoice.DEMO:
+            path = demo_path
+        new = not path.exists() or path.stat().st_size == 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._open(path, demo_students=DEMO_STUDENTS if choice is StartChoice.DEMO and new else 0)
+
+    def _show_opening(self, path: Path) -> None:
+        self.db_path = Path(path)
+        self.setWindowTitle(f"{self.db_path.name} — {APP_NAME}")
+        self.status_path.setText(f"Opening {self.db_path} …")
+
+    def _open(self, path: Path, demo_students: int = 0) -> None:
         today, programmes = self.today, self._programmes
-        self.status_path.setText(f"Opening {path} …")
+        self._show_opening(path)
 
         def load() -> tuple[Workspace, PreparedRows, dict[str, str]]:
             from coordinator_app.services.workspace import Workspace
             from coordinator_app.services.student_list import student_rows
 
-            if with_demo:
+            if demo_students:
                 from coordinator_app.services.demo import build_demo
 
-                build_demo(path, students=DEMO_STUDENTS, as_of=today)
+                build_demo(path, students=demo_students, as_of=today)
             ws = Workspace.open(path, programmes)
             ws.today = today
             names = {s.key: s.name for p in ws.programmes.values() for s in p.specializations}
             return ws, prepare_rows(student_rows(ws), names), names
 
-        label = "Creating the demo database…" if with_demo else f"Opening {path.name}…"
+        label = "Creating the demo database…" if demo_students else f"Opening {path.name}…"
         self.jobs.run(load, self._opened, self._open_failed, label=label, parent_widget=self)
 
     def _opened(self, result: tuple[Workspace, PreparedRows, dict[str, str]]) -> None:
@@ -411,7 +439,10 @@ class MainWindow(QMainWindow):
         ws, prepared, names = result
         self.ws = ws
         self.db_path = ws.path
-        saved.remember_database(ws.path)
+        if self._remember:
+            saved.remember_database(ws.path)
+        else:
+            saved.add_recent_database(ws.path)
         if self.record_view is not None:
             self.record_holder.removeWidget(self.record_view)
             self.record_view.deleteLater()
@@ -425,12 +456,23 @@ class MainWindow(QMainWindow):
         for action in (self.act_new, self.act_remove, self.act_export, self.act_import, self.act_backup,
                        self.act_restore, self.act_refresh):
             action.setEnabled(True)
-        self.status_path.setText(f"Database: {ws.path}")
-        self.setWindowTitle(f"{ws.path.name} — {APP_NAME}")
+        self._show_database(ws.path)
         self._update_counts()
         self.refresh_attention()
         self.is_ready = True
         self.ready.emit()
+
+    def _show_database(self, path: Path) -> None:
+        """Title and status bar name the open database, and say so when a plain start opens another."""
+        self.setWindowTitle(f"{path.name} — {APP_NAME}")
+        next_time = saved.database_for_plain_start()
+        if path.resolve() == next_time.resolve():
+            self.status_path.setText(f"Database: {path}")
+            self.status_path.setToolTip("")
+        else:
+            self.status_path.setText(f"Database: {path}  (this session only)")
+            self.status_path.setToolTip(f"Started with --db or as the demo. Coordinator App opens {next_time} "
+                                        "next time, unless you open this database with File > Open.")
 
     def _open_failed(self, exc: BaseException) -> None:
         from coordinator_app.domain.errors import ProgrammeDefinitionError
@@ -674,9 +716,9 @@ class MainWindow(QMainWindow):
         if self.jobs.busy:
             return
         self._close_workspace()
-        self.db_path = Path(path)
         self.is_ready = False
-        self._open(self.db_path)
+        self._remember = True       # chosen in the window: the next plain start opens it
+        self._open(Path(path))
 
     def reload_all(self) -> None:
         if self.ws is None or self.jobs.busy:

@@ -14,9 +14,25 @@ def settings() -> QSettings:
     return QSettings()
 
 
-def last_database() -> Path | None:
-    value = settings().value("database/last", "", type=str)
+# "database/chosen", not the "database/last" of earlier versions: those saved every database the
+# window opened (a --db demo too), so a plain start could land in the demo.
+CHOSEN_KEY = "database/chosen"
+
+
+def chosen_database() -> Path | None:
+    """The database the coordinator last opened in the window (File > Open, Open recent): what a
+    plain `coordinator-app` opens. A database given with --db never becomes this one."""
+    value = settings().value(CHOSEN_KEY, "", type=str)
     return Path(value) if value else None
+
+
+def database_for_plain_start() -> Path:
+    """What `coordinator-app` without --db opens: the chosen database if it still exists, else the
+    default one."""
+    from coordinator_app.paths import default_database_path
+
+    chosen = chosen_database()
+    return chosen if chosen is not None and chosen.exists() else default_database_path()
 
 
 def recent_databases() -> list[Path]:
@@ -24,12 +40,17 @@ def recent_databases() -> list[Path]:
     return [Path(v) for v in values if v]
 
 
-def remember_database(path: Path) -> None:
+def add_recent_database(path: Path) -> None:
+    """Listed first under File > Open recent (any database opened, a --db one included)."""
     resolved = str(Path(path).resolve())
-    s = settings()
-    s.setValue("database/last", resolved)
     recent = [str(p) for p in recent_databases() if str(p) != resolved]
-    s.setValue("database/recent", [resolved, *recent][:RECENT_LIMIT])
+    settings().setValue("database/recent", [resolved, *recent][:RECENT_LIMIT])
+
+
+def remember_database(path: Path) -> None:
+    """The coordinator chose this database in the window: the next plain start opens it."""
+    settings().setValue(CHOSEN_KEY, str(Path(path).resolve()))
+    add_recent_database(path)
 
 
 def save_state(key: str, value: QByteArray) -> None:

@@ -88,17 +88,20 @@ def test_a_failing_job_reports_on_the_gui_thread(qtbot: Any) -> None:
 @pytest.mark.parametrize("demo", [True, False])
 def test_first_start_creates_the_database_and_offers_a_demo_cohort(qtbot: Any, tmp_path: Path, programmes: Any,
                                                                    monkeypatch: pytest.MonkeyPatch, demo: bool) -> None:
-    from coordinator_app.ui.dialogs import FirstStart
+    from coordinator_app.ui.dialogs import FirstStart, StartChoice
     from coordinator_app.ui.main_window import MainWindow
 
-    asked: list[Path] = []
-    monkeypatch.setattr(FirstStart, "ask", classmethod(lambda cls, parent, path: asked.append(path) or demo))
+    asked: list[tuple[Path, Path]] = []
+    choice = StartChoice.DEMO if demo else StartChoice.EMPTY
+    monkeypatch.setattr(FirstStart, "ask", classmethod(
+        lambda cls, parent, path, demo_path: asked.append((path, demo_path)) or choice))
     path = tmp_path / "new" / "coordinator.sqlite"
     window = MainWindow(path, today=TODAY, programmes=programmes)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.is_ready, timeout=30000)
-    assert asked == [path] and path.exists()
+    # Not the default database: a demo asked for goes into this new file itself.
+    assert asked == [(path, path)] and path.exists()
     assert window.model.total == (200 if demo else 0)
     window.jobs.wait()
 

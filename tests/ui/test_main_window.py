@@ -298,8 +298,9 @@ def test_window_state_and_databases_are_remembered(window: Any, qtbot: Any, coho
     window.splitter.setSizes([400, 966])
     window.list_view.horizontalHeader().resizeSection(2, 333)
     window.close()
-    assert settings.last_database() == cohort.ws.path.resolve()
+    # Started on it (as with --db): listed under Open recent, but not what a plain start opens.
     assert settings.recent_databases()[0] == cohort.ws.path.resolve()
+    assert settings.chosen_database() is None
     again = MainWindow(cohort.ws.path, programmes=programmes)
     qtbot.addWidget(again)
     assert again.list_view.horizontalHeader().sectionSize(2) == 333
@@ -308,3 +309,18 @@ def test_window_state_and_databases_are_remembered(window: Any, qtbot: Any, coho
 def test_search_box_is_a_line_edit_with_a_placeholder(window: Any) -> None:
     assert isinstance(window.search, QLineEdit)
     assert "number, name or e-mail" in window.search.placeholderText()
+
+
+def test_the_new_student_dialog_shows_the_whole_programme_name(qtbot: Any, cohort: Cohort) -> None:
+    from coordinator_app.ui.dialogs import NewStudentDialog
+
+    dialog = NewStudentDialog(cohort.ws)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    box = dialog.programme
+    longest = max((box.itemText(i) for i in range(box.count())), key=box.fontMetrics().horizontalAdvance)
+    assert "Innovative Medicine (IMIM)" in longest
+    # The box is as wide as it asks to be for its longest item: nothing is cut off ("…(IM").
+    assert box.width() >= box.sizeHint().width() > box.fontMetrics().horizontalAdvance(longest)
+    assert dialog.width() >= 460
