@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from coordinator_app import __version__
 
@@ -17,18 +17,50 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line, no traceback."""
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help lines wrap at spaces only, so 'dd-mm-yyyy' is never split over two lines."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, except that a mistake on the command line is one line on stderr, not the usage block."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _date(text: str) -> date:
+DATE_METAVAR = "DATE"
+DATE_FORMS = "dd-mm-yyyy or yyyy-mm-dd"
+DB_HELP = "the database file; default: your own database in your user data folder"
+
+
+def parse_cli_date(text: str) -> date:
+    """A date on the command line, in the same forms the window shows and imports (via the domain's parser)."""
+    from coordinator_app.domain.errors import DomainError
+    from coordinator_app.domain.people import parse_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from exc
+        return parse_date(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use {DATE_FORMS}, like 23-11-2026") from exc
+
+
+def add_db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:
+    """Every command's own --db, shown as PATH with what it means."""
+    parser.add_argument("--db", type=Path, dest="sub_db", metavar="PATH", help=help_text)
+
+
+def add_as_of_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--as-of", type=parse_cli_date, default=None, metavar=DATE_METAVAR,
+                        help=f"{what} (default: today); DATE ({DATE_FORMS})")
 
 
 def _positive(text: str) -> int:
@@ -48,25 +80,29 @@ def build_parser() -> argparse.ArgumentParser:
                     "Without a command it opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
-    parser.add_argument("--db", type=Path, help="database file (default: the one in your user data folder)")
+    parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="create a realistic synthetic database to try the app")
-    demo.add_argument("--db", type=Path, dest="sub_db", help="new database file to write")
+    add_db_option(demo, "the new database file to write (must not exist yet); default: your own database "
+                        "in your user data folder")
     demo.add_argument("--students", type=_positive, default=200, help="number of students (default 200)")
     demo.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
-    demo.add_argument("--as-of", type=_date, default=None, help="the demo's 'today' (default: today)")
+    add_as_of_option(demo, "the demo's 'today'")
 
     att = sub.add_parser("attention", help="list overdue and soon-due items")
-    att.add_argument("--db", type=Path, dest="sub_db")
-    att.add_argument("--as-of", type=_date, default=None, help="the date to look from (default: today)")
+    add_db_option(att)
+    add_as_of_option(att, "the date to look from")
     att.add_argument("--within", type=_positive, default=14, help="days ahead that count as due soon (default 14)")
     att.add_argument("--programme", help="programme code or name (default: all)")
     att.add_argument("--cohort", help="cohort start year, e.g. 2024 for 2024-2025 (default: all)")
     att.add_argument("--format", choices=("text", "csv"), default="text")
 
-    chk = sub.add_parser("check", help="schema version, integrity check and rule violations")
-    chk.add_argument("--db", type=Path, dest="sub_db")
+    chk = sub.add_parser("check", help="schema version, integrity check and rule violations (exit status 1 if any)",
+                         description="Show the database's schema version, run SQLite's integrity check and look "
+                                     "for rule violations. Exits with status 1 when it finds a rule violation, "
+                                     "damage or an out-of-date schema; 0 when all is in order.")
+    add_db_option(chk)
 
     from coordinator_app.commands import register_all
 
@@ -85,7 +121,9 @@ def open_workspace(path: Path, must_exist: bool = True):  # type: ignore[no-unty
     from coordinator_app.services.workspace import Workspace
 
     if must_exist and not path.exists():
-        raise UserError(f"There is no database at {path}. Create one with: coordinator-app demo --db {path}")
+        raise UserError(f"There is no database at {path}. To create an empty one, start the window with "
+                        f"'coordinator-app --db {path}' (it offers to start empty); to try the app with made-up "
+                        f"students: coordinator-app demo --db {path}")
     return Workspace.open(path)
 
 
@@ -161,7 +199,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from coordinator_app.ui.app import run
 
-    return run(database_path(args))
+    return run(database_path(args), given=args.db is not None)
 
 
 COMMANDS = {"demo": cmd_demo, "attention": cmd_attention, "check": cmd_check}

@@ -8,11 +8,13 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:  # type: ignore[type-arg]
+    from coordinator_app.cli import add_db_option
+
     backup = subparsers.add_parser(
         "backup", help="copy the database safely (to its backups folder, or to -o FILE)",
         description="Make a consistent copy of the database, even while the app has it open. Without -o the "
                     "copy goes to the 'backups' folder next to the database.")
-    backup.add_argument("--db", type=Path, dest="sub_db", help="the database to copy")
+    add_db_option(backup, "the database file to copy; default: your own database in your user data folder")
     backup.add_argument("-o", "--output", type=Path, help="where to write the copy (must not exist yet)")
     backup.add_argument("--list", action="store_true", help="list the copies in the backups folder instead")
 
@@ -20,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argp
         "restore", help="replace the database with a backup (the current one is backed up first)",
         description="Replace the database's contents with a backup copy. The copy is checked first, and the "
                     "current database is copied to the backups folder before anything changes.")
-    restore.add_argument("--db", type=Path, dest="sub_db", help="the database to restore into")
+    add_db_option(restore, "the database file to restore into; default: your own database in your user data folder")
     restore.add_argument("file", type=Path, help="the backup copy to restore")
     return {"backup": cmd_backup, "restore": cmd_restore}
 

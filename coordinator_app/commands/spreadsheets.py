@@ -8,32 +8,30 @@ import time
 from pathlib import Path
 
 
-def _date(text: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from exc
+SKIP_OPTION = "--skip-rejected"
+# The end of the refusal message services/imports.py writes; the command names its option there.
+ACCEPTED_ROWS = "import only the accepted rows."
 
 
 def register(subparsers: argparse._SubParsersAction) -> dict:  # type: ignore[type-arg]
+    from coordinator_app.cli import add_as_of_option, add_db_option
+
     exp = subparsers.add_parser("export", help="write a cohort workbook (.xlsx) for the Examination Board and others")
-    exp.add_argument("--db", type=Path, dest="sub_db")
+    add_db_option(exp)
     exp.add_argument("--cohort", help="cohort start year, e.g. 2024 for 2024-2025 (default: all cohorts)")
     exp.add_argument("--programme", help="programme code or name (default: all)")
-    exp.add_argument("--as-of", type=_date, default=None, help="the date overdue items are counted from (default: today)")
+    add_as_of_option(exp, "the date overdue items are counted from")
     exp.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
 
     imp = subparsers.add_parser("import", help="import a student list or exam results (.xlsx, .xls, .ods, .csv)")
-    imp.add_argument("--db", type=Path, dest="sub_db")
+    add_db_option(imp)
     imp.add_argument("file", type=Path, help="the spreadsheet or CSV file")
     imp.add_argument("--kind", choices=("students", "results"), help="what the file holds (default: from its columns)")
     imp.add_argument("--programme", help="programme for rows without one (code or name)")
     imp.add_argument("--cohort", help="cohort for new students without one (start year)")
     imp.add_argument("--course", help="course code or name for a results file without a course column")
     imp.add_argument("--dry-run", action="store_true", help="only show what would change")
-    imp.add_argument("--skip-rejected", action="store_true", help="import the accepted rows even if some are rejected")
+    imp.add_argument(SKIP_OPTION, action="store_true", help="import the accepted rows even if some are rejected")
     return {"export": cmd_export, "import": cmd_import}
 
 
@@ -59,8 +57,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def with_option_named(message: str) -> str:
+    """The refusal says what to do on the command line: which option imports only the accepted rows."""
+    hint = f"add {SKIP_OPTION} to {ACCEPTED_ROWS}"
+    if message.endswith(ACCEPTED_ROWS):
+        return message.removesuffix(ACCEPTED_ROWS) + hint
+    return f"{message} To import only the accepted rows, add {SKIP_OPTION}."
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    from coordinator_app.cli import database_path, open_workspace
+    from coordinator_app.cli import UserError, database_path, open_workspace
+    from coordinator_app.services.imports import ImportRefused
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.spreadsheets.importer import apply_import, preview_import
 
@@ -81,7 +88,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  updated  row {row.row}: {row.student_number}: {changes}")
             print("Dry run: nothing was written.")
             return 1 if preview.rejected else 0
-        result = apply_import(ws, preview, skip_rejected=args.skip_rejected)
+        try:
+            result = apply_import(ws, preview, skip_rejected=args.skip_rejected)
+        except ImportRefused as exc:
+            raise UserError(with_option_named(exc.message)) from exc
     finally:
         ws.close()
     print(f"Imported: {result.summary()}")

@@ -68,6 +68,12 @@ def _rank(code: str | None) -> str | None:
     return RANKS.get(code, code) if code else None
 
 
+def _english_test_width(programmes: list[Programme]) -> int:
+    """Fits the test names ('TOEFL iBT'); the longest certificate names may run over."""
+    names = [t.name for p in programmes if p.imim for t in p.imim.english_tests.values()]
+    return min(max((len(n) for n in names), default=9), 30)
+
+
 class _Widths:
     """Widths that fit the longest value in the database (column widths precede the rows
     in a streamed sheet, so they are measured up front with one aggregate query per table)."""
@@ -115,7 +121,7 @@ class _Book:
             cols.append(Column("Specialization", width=w("student.specialization", 14)))
         if imim:
             cols += [Column("Year 1 university", width=10), Column("Year 2 university", width=10),
-                     Column("English test", width=9), Column("English overall", "number"),
+                     Column("English test", width=_english_test_width(programmes)), Column("English overall", "number"),
                      Column("English lowest section", "number"), Column("Participation fee paid", width=4)]
         self.course_cols: list[tuple[str, str]] = []          # (programme, course code)
         for p in programmes:
@@ -184,6 +190,10 @@ class _Book:
             Column("Item", width=50),
         ], 1)
         self.by_code = {p.code: p for p in programmes}
+        # The English tests by the names the window shows (from the programme definition), not their keys.
+        self.english_test_names = {p.code: {t.kind: t.name for t in p.imim.english_tests.values()}
+                                   for p in programmes if p.imim}
+        self.core_labels: dict[str, str] = {}
         self.component_names: dict[tuple[str, str], str] = {}
         # Readiness of the students whose graduation deadline may be near (12,508 of the 100,000
         # demo students): the Attention sheet takes it instead of evaluating them again.
@@ -210,7 +220,9 @@ class _Book:
             row.append(spec.name if spec else s.specialization)
         if self.has_imim:
             if programme.imim:
-                row += [s.year1_university, s.year2_university, s.english_test, s.english_overall,
+                test = s.english_test
+                row += [s.year1_university, s.year2_university, self.english_test_names[s.programme].get(test, test),
+                        s.english_overall,
                         s.english_lowest_section, s.participation_fee_paid]
             else:
                 row += [None] * 6
@@ -238,7 +250,7 @@ class _Book:
                            "planned" if lit.start_date is None or as_of < lit.start_date else "started")
             else:
                 row.append(None)
-            row.append(ev.academic_core.label if ev.academic_core else None)
+            row.append(self._core_status(ev.academic_core.label) if ev.academic_core else None)
             row.append(ev.academic_core.meetings_held if ev.academic_core else None)
         open_items = [i for i in items if i.received_date is None]
         row += [len(open_items), sum(1 for i in open_items if i.due_date is not None and i.due_date < as_of)]
@@ -284,6 +296,14 @@ class _Book:
         for n, meeting in enumerate(chunk.meetings.get(sid, ()), 1):
             self.academic_core.append((*person, mentor.name if mentor else None, mentor.organisation if mentor else None,
                                        n, meeting.meeting_date, meeting.topic, meeting.notes))
+
+    def _core_status(self, label: str) -> str:
+        """The Academic Core status in lower case like the other status words ('complete', 'running'),
+        worked out once per distinct label."""
+        status = self.core_labels.get(label)
+        if status is None:
+            status = self.core_labels[label] = label[:1].lower() + label[1:]
+        return status
 
     def _component_name(self, programme: Programme, key: str) -> str:
         """Looked up once per programme and key (it is asked for every course result and item)."""

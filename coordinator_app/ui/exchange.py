@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.ui.forms import error_label
 from coordinator_app.ui.jobs import Cancelled, JobRunner
-from coordinator_app.ui.record.base import cell, table
+from coordinator_app.ui.record.base import cell, counted, table
+
+# The end of the refusal message services/imports.py writes; the dialog names its tick box there.
+ACCEPTED_ROWS = "import only the accepted rows."
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
@@ -47,7 +50,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         scope = f"{programme or 'all programmes'}, {f'cohort {cohort}-{cohort + 1}' if cohort else 'all cohorts'}"
         self.whole = QRadioButton(f"Everyone in {scope}")
-        self.listed = QRadioButton(f"Only the {len(student_ids):,} students now in the list" if student_ids
+        self.listed = QRadioButton(f"Only the {counted(len(student_ids), 'student')} now in the list" if student_ids
                                    else "Only the students now in the list (no search or filter is active)")
         self.listed.setEnabled(bool(student_ids))
         (self.listed if student_ids else self.whole).setChecked(True)
@@ -195,8 +198,17 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(True)
         if not isinstance(exc, (DomainError, DatabaseProblem, Cancelled)):
             raise exc
-        self.error.setText("Cancelled; nothing was imported." if isinstance(exc, Cancelled) else str(exc))
+        self.error.setText("Cancelled; nothing was imported." if isinstance(exc, Cancelled) else self._with_tick_box(exc))
         self.error.show()
+
+    def _with_tick_box(self, exc: BaseException) -> str:
+        """A refusal over rejected rows says which tick box imports only the accepted ones."""
+        from coordinator_app.services.imports import ImportRefused
+
+        message = str(exc)
+        if not isinstance(exc, ImportRefused) or not message.endswith(ACCEPTED_ROWS):
+            return message
+        return f"{message.removesuffix(ACCEPTED_ROWS)}tick '{self.skip.text()}' and press Import again."
 
     def check(self) -> None:
         from coordinator_app.domain.errors import DomainError

@@ -194,8 +194,52 @@ def test_missing_database_is_not_created(tmp_path: Path, capsys: pytest.CaptureF
     path = tmp_path / "nowhere.sqlite"
     code, out, err = run(capsys, command, "--db", str(path))
     assert code == 1 and out == ""
-    assert f"There is no database at {path}" in one_line_error(err)
+    message = one_line_error(err)
+    assert f"There is no database at {path}" in message
+    # An empty database comes from the window; the demo is only offered to try the app out.
+    assert f"To create an empty one, start the window with 'coordinator-app --db {path}'" in message
+    assert f"to try the app with made-up students: coordinator-app demo --db {path}" in message
+    assert "Create one with: coordinator-app demo" not in message
     assert not path.exists()
+
+
+@pytest.mark.parametrize("as_of", ["23-11-2026", "2026-11-23", "23/11/2026"])
+def test_attention_takes_the_date_in_either_form(demo_db: Path, capsys: pytest.CaptureFixture[str], as_of: str) -> None:
+    code, out, _ = run(capsys, "attention", "--db", str(demo_db), "--as-of", as_of, "--format", "csv")
+    assert code == 0
+    assert len(out.splitlines()) > 1
+    assert run(capsys, "attention", "--db", str(demo_db), "--as-of", "2026-11-23", "--format", "csv")[1] == out
+
+
+def test_demo_takes_a_day_first_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo", "--db", str(tmp_path / "d.sqlite"), "--students", "5", "--as-of", "24-11-2025")
+    assert code == 0 and "Demo database" in out
+
+
+def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--help"])
+    assert exited.value.code == 0
+    return " ".join(capsys.readouterr().out.split())      # unwrapped
+
+
+@pytest.mark.parametrize("command", ["demo", "attention", "check", "export", "import", "backup", "restore"])
+def test_every_command_explains_its_db_option(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    text = _help(capsys, command)
+    assert "SUB_DB" not in text
+    assert "--db PATH" in text
+    assert "default: your own database in your user data folder" in text
+
+
+@pytest.mark.parametrize("command", ["demo", "attention", "export"])
+def test_date_options_name_both_forms(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    text = _help(capsys, command)
+    assert "--as-of DATE" in text
+    assert "DATE (dd-mm-yyyy or yyyy-mm-dd)" in text
+
+
+def test_check_help_says_it_exits_1_on_violations(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "Exits with status 1 when it finds a rule violation" in _help(capsys, "check")
 
 
 @pytest.mark.parametrize("command", ["attention", "check"])
@@ -210,8 +254,9 @@ def test_not_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str], comm
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["attention", "--as-of", "2025-13-01"], "'2025-13-01' is not a date in the form YYYY-MM-DD"),
-    (["attention", "--as-of", "24-11-2025"], "is not a date"),
+    (["attention", "--as-of", "2025-13-01"], "'2025-13-01' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
+    (["attention", "--as-of", "31-02-2025"], "'31-02-2025' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
+    (["export", "--as-of", "next week", "-o", "x.xlsx"], "'next week' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
     (["attention", "--within", "-3"], "must be 0 or more"),
     (["attention", "--format", "xlsx"], "invalid choice"),
     (["demo", "--students", "many"], "is not a whole number"),

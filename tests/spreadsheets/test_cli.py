@@ -57,6 +57,28 @@ def test_import_refuses_a_file_with_bad_rows(demo_db: Path, tmp_path: Path, caps
     captured = capsys.readouterr()
     assert "rejected row 2, grade: A grade must be between 1.0 and 10.0" in captured.out
     assert captured.err.startswith("coordinator-app: Nothing was imported")
+    # The refusal names the option that imports the accepted rows only.
+    assert captured.err.rstrip().endswith("Correct the file, or add --skip-rejected to import only the accepted rows.")
+
+
+def test_export_takes_a_day_first_date(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same date in the form the app shows (dd-mm-yyyy) gives the same workbook as yyyy-mm-dd."""
+    day_first, iso = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert main(["export", "--db", str(demo_db), "--as-of", "24-11-2025", "-o", str(day_first)]) == 0
+    assert main(["export", "--db", str(demo_db), "--as-of", AS_OF, "-o", str(iso)]) == 0
+    capsys.readouterr()
+
+    def attention(path: Path) -> list[tuple]:  # type: ignore[type-arg]
+        return list(openpyxl.load_workbook(path, read_only=True)["Attention"].values)
+
+    assert len(attention(day_first)) > 1 and attention(day_first) == attention(iso)
+
+
+def test_with_option_named_keeps_other_messages_whole() -> None:
+    from coordinator_app.commands.spreadsheets import with_option_named
+
+    assert with_option_named("Nothing was imported: reasons.") == \
+        "Nothing was imported: reasons. To import only the accepted rows, add --skip-rejected."
 
 
 def test_import_a_pdf(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

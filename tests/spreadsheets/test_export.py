@@ -244,3 +244,42 @@ def test_a_sheet_that_outgrows_excel_continues_in_a_second_sheet(demo_workspace,
         items = s.scalar(select(func.count()).select_from(m.PortfolioItem))
     parts = [n for n in names if n.startswith("Portfolio")]
     assert sum(wb[n].max_row - 1 for n in parts) == items
+
+
+def test_english_test_shows_the_name_the_window_shows(demo_workspace, tmp_path: Path) -> None:
+    """The window lists the tests by their names in the programme definition; so does the workbook."""
+    from sqlalchemy import select
+
+    from coordinator_app.store import models as m
+
+    target = export_to(demo_workspace, tmp_path / "imim.xlsx", programme="IMIM")
+    overview = _load(target)["Overview"]
+    shown = dict(zip([c.value for c in _column(overview, "Student number")],
+                     [c.value for c in _column(overview, "English test")]))
+    tests = demo_workspace.programmes["IMIM"].imim.english_tests
+    with demo_workspace.read() as s:
+        kinds = dict(s.execute(select(m.Student.student_number, m.Student.english_test)
+                               .join(m.Programme).where(m.Programme.code == "IMIM")).all())
+    assert {k for k in kinds.values() if k} >= {"TOEFL_IBT", "IELTS"}      # the demo has keys to translate
+    assert shown == {number: tests[kind].name if kind else None for number, kind in kinds.items()}
+    assert "TOEFL iBT" in shown.values()
+
+
+def test_status_words_are_lower_case_and_no_internal_keys_show(demo_workspace, tmp_path: Path) -> None:
+    """'complete' on the Overview whether it is the Academic Core or an internship, and no
+    snake_case key or enum name anywhere a coordinator reads a value."""
+    import re
+
+    target = export_to(demo_workspace, tmp_path / "all.xlsx")
+    wb = _load(target)
+    overview = wb["Overview"]
+    core = {c.value for c in _column(overview, "Academic Core")} - {None}
+    assert "complete" in core and "Complete" not in core
+    for column in ("Minor internship", "Major internship", "Literature Study", "Academic Core"):
+        words = {c.value for c in _column(overview, column)} - {None}
+        assert words and all(w[0].islower() or w[0].isdigit() for w in words), (column, words)
+    key = re.compile(r"^(?:[a-z]+_[a-z_]+|[A-Z]+_[A-Z_]+)$")
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            for value in row:
+                assert not (isinstance(value, str) and key.match(value)), (sheet.title, value)

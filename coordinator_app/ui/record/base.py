@@ -102,6 +102,11 @@ URGENCY_BACKGROUND = {Urgency.DONE: DONE_BACKGROUND, Urgency.OVERDUE: OVERDUE_BA
                       Urgency.DUE_SOON: DUE_SOON_BACKGROUND}
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """'1 blocker', '2 blockers': a count with its noun in the right number, never 'blocker(s)'."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
 def table(headers: list[str]) -> QTableWidget:
     widget = QTableWidget(0, len(headers))
     widget.setHorizontalHeaderLabels(headers)

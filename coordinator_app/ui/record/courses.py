@@ -18,7 +18,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.services import courses as course_service
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.forms import DATE_HINT, FieldForm, fit_width
-from coordinator_app.ui.record.base import cell, group, hint, scrolling, table
+from coordinator_app.ui.record.base import cell, counted, group, hint, scrolling, table
 from coordinator_app.ui.record.base import RecordPage
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
@@ -141,7 +141,7 @@ class CoursesPage(RecordPage):
         self.record = record
         ev = record.evaluation
         self.ec_label.setText(f"<b>{ev.ec_total} of {record.programme.total_ec} EC</b> earned · "
-                              f"{ev.compulsory_passed} compulsory course(s) passed")
+                              f"{counted(ev.compulsory_passed, 'compulsory course')} passed")
         chosen = self.course.currentData()
         self.course.clear()
         self.model.removeRows(0, self.model.rowCount())

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.services import graduation as service
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.record.base import RecordPage, group, hint, scrolling
+from coordinator_app.ui.record.base import RecordPage, counted, group, hint, scrolling
 from coordinator_app.ui.util import DONE_COLOUR, MONTHS, OVERDUE_COLOUR, day, long_month
 
 
@@ -89,8 +89,8 @@ class GraduationPage(RecordPage):
         if readiness.ready:
             self.ready.setText(f"<b style='color:{DONE_COLOUR}'>✔ Ready to graduate</b>")
         else:
-            self.ready.setText(f"<b style='color:{OVERDUE_COLOUR}'>Not ready: {len(readiness.blockers)} "
-                               f"blocker(s)</b>")
+            self.ready.setText(f"<b style='color:{OVERDUE_COLOUR}'>Not ready: "
+                               f"{counted(len(readiness.blockers), 'blocker')}</b>")
         self.blockers.clear()
         for blocker in readiness.blockers:
             item = QListWidgetItem(f"✘ {blocker[:1].upper()}{blocker[1:]}")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout
 
 from coordinator_app.services.record_view import HISTORY_LIMIT, StudentRecord
 from coordinator_app.ui.record.base import RecordPage, cell, hint, table
+
+
+def local_time(at: datetime) -> datetime:
+    """The audit stores UTC without a zone (services/workspace.py); shown in this computer's time."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone()
 
 
 class HistoryPage(RecordPage):
@@ -25,7 +33,7 @@ class HistoryPage(RecordPage):
     def fill(self, record: StudentRecord) -> None:
         self.table.setRowCount(len(record.history))
         for r, line in enumerate(record.history):
-            self.table.setItem(r, 0, cell(f"{line.at:%d-%m-%Y %H:%M}"))
+            self.table.setItem(r, 0, cell(f"{local_time(line.at):%d-%m-%Y %H:%M}"))
             self.table.setItem(r, 1, cell(line.user))
             self.table.setItem(r, 2, cell(line.action))
             self.table.setItem(r, 3, cell(line.field.replace("_", " ")))
@@ -36,4 +44,4 @@ class HistoryPage(RecordPage):
         elif len(record.history) >= HISTORY_LIMIT:
             self.note.setText(f"The latest {HISTORY_LIMIT} changes; older ones stay in the database.")
         else:
-            self.note.setText("Times are UTC. Removing a student keeps this trail.")
+            self.note.setText("Removing a student keeps this trail.")
