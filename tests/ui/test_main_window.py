@@ -121,6 +121,22 @@ def test_marking_the_list_of_agreements_received_clears_it_from_attention(window
     qtbot.waitUntil(lambda: not open_loa() and not window.jobs.busy, timeout=10000)
 
 
+def test_a_grade_for_a_course_already_passed_says_it_became_a_new_attempt(window: Any, qtbot: Any,
+                                                                         cohort: Cohort) -> None:
+    page = _open(window, cohort.anouk, "courses")                  # passed PM-PERS with 7.0
+    page.course.setCurrentIndex(page.course.findData("PM-PERS"))
+    qtbot.keyClicks(page.grade, "8")
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert [g for _n, g, _resit in cohort.grades(cohort.anouk, "PM-PERS")] == [7.0, 8.0]
+    assert "already passed with 7.0" in window.record_view.message_text()
+    assert "new attempt" in window.record_view.message_text()
+    page = _open(window, cohort.daan, "courses")                   # nothing passed yet: no such note
+    page.course.setCurrentIndex(page.course.findData("PM-PERS"))
+    qtbot.keyClicks(page.grade, "6,5")
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert window.record_view.message_text() == ""
+
+
 def test_a_received_date_in_the_future_is_refused_and_saves_nothing(window: Any, qtbot: Any, cohort: Cohort) -> None:
     page = _open(window, cohort.anouk, "internships")
     panel = page.panels["minor"]

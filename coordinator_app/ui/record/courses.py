@@ -258,10 +258,16 @@ class CoursesPage(RecordPage):
                     new_resit.gone(None)
             return undo
 
+        passed_before = next((line.result for line in self.record.courses if line.code == code and line.passed), None)
         if self.ctx.attempt(self.grade_form, "grade", lambda recorded: f"record grade {recorded.grade} for {name}",
                             do, make_undo):
             self.grade.clear()
             self.exam.clear()
+            if passed_before is not None:
+                # Often a correction typed as a new grade: say what happened and how to take it back.
+                self.ctx.message(f"{name} was already passed with {passed_before}, so this grade is recorded as a "
+                                 "new attempt. To correct the earlier grade instead: Undo (Ctrl+Z), delete that "
+                                 "attempt and record the right grade.")
 
     def selected_result_id(self) -> int | None:
         index = self.tree.currentIndex()
