@@ -52,7 +52,9 @@ class Readiness:
 
     @property
     def label(self) -> str:
-        return "Ready" if self.ready else f"{len(self.blockers)} blocker(s)"
+        if self.ready:
+            return "Ready"
+        return "1 blocker" if len(self.blockers) == 1 else f"{len(self.blockers)} blockers"
 
 
 @dataclass(frozen=True)

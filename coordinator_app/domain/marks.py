@@ -48,7 +48,7 @@ def weighted_mark(
     values = dict(parts, report=report)
     unknown = set(weights) - set(values)
     if unknown:
-        raise DomainError(f"No mark for the weighted part(s) {', '.join(sorted(unknown))}.")
+        raise DomainError(f"No mark for the weighted part{'' if len(unknown) == 1 else 's'} {', '.join(sorted(unknown))}.")
     total = sum(weights[name] * float(values[name]) for name in weights)  # type: ignore[arg-type]
     # A weighted mean of marks in 1..10 stays in 1..10; clamp away float dust at the edges.
     final = min(10.0, max(1.0, round_half_up(round(total, 9))))

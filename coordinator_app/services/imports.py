@@ -622,7 +622,9 @@ def _refuse_rejected(plan: ImportPlan, skip_rejected: bool, changed: bool = Fals
         shown = "; ".join(str(r) for r in plan.rejected[:5])
         more = f" (and {len(plan.rejected) - 5} more)" if len(plan.rejected) > 5 else ""
         why = "the database changed since the preview and now " if changed else ""
-        raise ImportRefused(f"Nothing was imported: {why}{len(plan.rejected_rows)} row(s) of {plan.source} have "
+        rows = len(plan.rejected_rows)
+        counted = f"1 row of {plan.source} has" if rows == 1 else f"{rows} rows of {plan.source} have"
+        raise ImportRefused(f"Nothing was imported: {why}{counted} "
                             f"problems: {shown}{more}. Correct the file, or import only the accepted rows.", "file")
 
 

@@ -133,7 +133,7 @@ def test_ec_short(pm) -> None:
     result = readiness(ready_facts(ec_earned=114, incomplete_components=("Optional courses",)), pm.graduation)
     assert not result.ready
     assert result.blockers == ("114 of 120 EC earned", "Optional courses not complete")
-    assert result.label == "2 blocker(s)"
+    assert result.label == "2 blockers"
 
 
 def test_incomplete_components_each_named(pm) -> None:
@@ -182,7 +182,7 @@ def test_every_blocker_named_together(pm) -> None:
         "tuition not paid",
         "not enrolled on the graduation date",
     )
-    assert result.label == "5 blocker(s)"
+    assert result.label == "5 blockers"
 
 
 def test_readiness_default() -> None:
@@ -197,3 +197,11 @@ def test_attendance_certificate_needs_two_courses(pm) -> None:
     assert not attendance_certificate_possible(1, pm.graduation)
     assert attendance_certificate_possible(2, pm.graduation)
     assert attendance_certificate_possible(5, pm.graduation)
+
+
+def test_the_readiness_label_counts_blockers_in_words() -> None:
+    from coordinator_app.domain.graduation import Readiness
+
+    assert Readiness().label == "Ready"
+    assert Readiness(("tuition not paid",)).label == "1 blocker"
+    assert Readiness(("tuition not paid", "not enrolled")).label == "2 blockers"
