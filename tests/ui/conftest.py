@@ -97,5 +97,7 @@ def window(qtbot: Any, cohort: Cohort, programmes: Any) -> Any:
     win.show()
     qtbot.waitUntil(lambda: win.is_ready, timeout=15000)
     qtbot.waitUntil(lambda: win.attention_loaded > 0 and not win.jobs.busy, timeout=15000)
+    win.activateWindow()                       # keyboard shortcuts reach only the active window
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     yield win
     win.jobs.wait(10000)

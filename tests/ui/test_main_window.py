@@ -31,8 +31,12 @@ def test_the_attention_list_is_what_a_coordinator_sees_first(window: Any, cohort
                                              ("LARS@student", {"s3100001"}), ("nobody", set())])
 def test_search_narrows_the_list_on_number_name_and_email(window: Any, qtbot: Any, typed: str, expected: set[str]) -> None:
     assert window.model.rowCount() == 4
+    # Shortcuts reach only the active window; right after start-up it may not be active yet.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.list_view.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)   # Ctrl+F goes to the search box
-    assert window.search.hasFocus()
+    qtbot.waitUntil(window.search.hasFocus, timeout=2000)
     qtbot.keyClicks(window.search, typed)
     shown = {window.model.index(r, 0).data() for r in range(window.model.rowCount())}
     assert shown == expected
