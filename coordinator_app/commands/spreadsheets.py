@@ -6,11 +6,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from coordinator_app.services.imports import ImportRefused
 
 SKIP_OPTION = "--skip-rejected"
-# The end of the refusal message services/imports.py writes; the command names its option there.
-ACCEPTED_ROWS = "import only the accepted rows."
 
 
 def register(subparsers: argparse._SubParsersAction) -> dict:  # type: ignore[type-arg]
@@ -57,12 +58,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def with_option_named(message: str) -> str:
+def with_option_named(refusal: ImportRefused) -> str:
     """The refusal says what to do on the command line: which option imports only the accepted rows."""
-    hint = f"add {SKIP_OPTION} to {ACCEPTED_ROWS}"
-    if message.endswith(ACCEPTED_ROWS):
-        return message.removesuffix(ACCEPTED_ROWS) + hint
-    return f"{message} To import only the accepted rows, add {SKIP_OPTION}."
+    if not refusal.skippable:
+        return refusal.message
+    return f"{refusal.problems} Correct the file, or add {SKIP_OPTION} to import only the accepted rows."
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -91,7 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             result = apply_import(ws, preview, skip_rejected=args.skip_rejected)
         except ImportRefused as exc:
-            raise UserError(with_option_named(exc.message)) from exc
+            raise UserError(with_option_named(exc)) from exc
     finally:
         ws.close()
     print(f"Imported: {result.summary()}")

@@ -164,7 +164,15 @@ class _Attempt(NamedTuple):
 
 
 class ImportRefused(DomainError):
-    """Apply was asked for while rows are rejected, or the database changed since the preview."""
+    """Apply was asked for while rows are rejected, or the database changed since the preview.
+    `problems` is the refusal without advice; `skippable` says that importing only the accepted
+    rows would go through, so the CLI and the dialog can name their own way to ask for that."""
+
+    def __init__(self, problems: str, skippable: bool = False) -> None:
+        advice = " Correct the file, or import only the accepted rows." if skippable else ""
+        super().__init__(problems + advice, "file")
+        self.problems = problems
+        self.skippable = skippable
 
 
 def _as_text(value: Any) -> str:
@@ -624,8 +632,7 @@ def _refuse_rejected(plan: ImportPlan, skip_rejected: bool, changed: bool = Fals
         why = "the database changed since the preview and now " if changed else ""
         rows = len(plan.rejected_rows)
         counted = f"1 row of {plan.source} has" if rows == 1 else f"{rows} rows of {plan.source} have"
-        raise ImportRefused(f"Nothing was imported: {why}{counted} "
-                            f"problems: {shown}{more}. Correct the file, or import only the accepted rows.", "file")
+        raise ImportRefused(f"Nothing was imported: {why}{counted} problems: {shown}{more}.", skippable=True)
 
 
 def apply_plan(ws: Workspace, plan: ImportPlan, skip_rejected: bool = False) -> ImportResult:
@@ -649,7 +656,7 @@ def apply_plan(ws: Workspace, plan: ImportPlan, skip_rejected: bool = False) -> 
             audit.flush(s)
     except IntegrityError as exc:
         raise ImportRefused("Nothing was imported: the database changed since the preview (a student or result "
-                            "was added meanwhile). Preview the file again.", "file") from exc
+                            "was added meanwhile). Preview the file again.") from exc
     return ImportResult(plan.kind, len(plan.new), len(plan.updated), len(plan.unchanged), len(plan.rejected_rows),
                         rechecked)
 

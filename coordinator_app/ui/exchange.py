@@ -21,9 +21,6 @@ from coordinator_app.ui.forms import error_label
 from coordinator_app.ui.jobs import Cancelled, JobRunner
 from coordinator_app.ui.record.base import cell, counted, table
 
-# The end of the refusal message services/imports.py writes; the dialog names its tick box there.
-ACCEPTED_ROWS = "import only the accepted rows."
-
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
 
@@ -205,10 +202,9 @@ class ImportDialog(QDialog):
         """A refusal over rejected rows says which tick box imports only the accepted ones."""
         from coordinator_app.services.imports import ImportRefused
 
-        message = str(exc)
-        if not isinstance(exc, ImportRefused) or not message.endswith(ACCEPTED_ROWS):
-            return message
-        return f"{message.removesuffix(ACCEPTED_ROWS)}tick '{self.skip.text()}' and press Import again."
+        if not isinstance(exc, ImportRefused) or not exc.skippable:
+            return str(exc)
+        return f"{exc.problems} Correct the file, or tick '{self.skip.text()}' and press Import again."
 
     def check(self) -> None:
         from coordinator_app.domain.errors import DomainError

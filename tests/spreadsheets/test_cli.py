@@ -76,9 +76,13 @@ def test_export_takes_a_day_first_date(demo_db: Path, tmp_path: Path, capsys: py
 
 def test_with_option_named_keeps_other_messages_whole() -> None:
     from coordinator_app.commands.spreadsheets import with_option_named
+    from coordinator_app.services.imports import ImportRefused
 
-    assert with_option_named("Nothing was imported: reasons.") == \
-        "Nothing was imported: reasons. To import only the accepted rows, add --skip-rejected."
+    changed = ImportRefused("Nothing was imported: the database changed since the preview.")
+    assert with_option_named(changed) == "Nothing was imported: the database changed since the preview."
+    assert with_option_named(ImportRefused("Nothing was imported: 1 row of x.csv has problems: r.", skippable=True)) == \
+        "Nothing was imported: 1 row of x.csv has problems: r. Correct the file, or add --skip-rejected to import " \
+        "only the accepted rows."
 
 
 def test_import_a_pdf(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
