@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.people import validate_email
@@ -65,14 +66,7 @@ def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", not
         student = student_row(s, student_id)
         if when < date(student.cohort.start_year, 1, 1):
             raise DomainError(f"A mentor meeting on {when:%d-%m-%Y} is before the cohort started.", "meeting_date")
-        meeting = m.MentorMeeting(student_id=student.id, meeting_date=when, topic=" ".join(topic.split()), notes=notes)
-        s.add(meeting)
-        s.flush()
-        # The trail shows the topic as stored (trimmed), like the delete entry does.
-        ws.audit(s, "add mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting", None,
-                 f"{when.isoformat()} {meeting.topic}".strip())
-        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
-        return meeting.id
+        return _insert_meeting(ws, s, student, when, " ".join(topic.split()), notes, "add mentor meeting")
 
 
 def update_meeting(ws: Workspace, meeting_id: int, when: date, topic: str, notes: str) -> MeetingBefore:
@@ -116,11 +110,15 @@ def restore_meeting(ws: Workspace, deleted: MeetingBefore) -> int:
     """Put a deleted mentor meeting back as it was (Undo of a delete); returns its new id."""
     with ws.write() as s:
         student = student_row(s, deleted.student_id)
-        meeting = m.MentorMeeting(student_id=student.id, meeting_date=deleted.when, topic=deleted.topic,
-                                  notes=deleted.notes)
-        s.add(meeting)
-        s.flush()
-        ws.audit(s, "restore mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting", None,
-                 f"{deleted.when.isoformat()} {deleted.topic}".strip())
-        refresh_ec(s, student, ws.programme_of(student), ws.as_of())
-        return meeting.id
+        return _insert_meeting(ws, s, student, deleted.when, deleted.topic, deleted.notes, "restore mentor meeting")
+
+
+def _insert_meeting(ws: Workspace, s: Session, student: m.Student, when: date, topic: str, notes: str,
+                    action: str) -> int:
+    meeting = m.MentorMeeting(student_id=student.id, meeting_date=when, topic=topic, notes=notes)
+    s.add(meeting)
+    s.flush()
+    # The trail shows the topic as stored (trimmed), like the delete entry does.
+    ws.audit(s, action, "mentor_meeting", meeting.id, student.id, "meeting", None, f"{when.isoformat()} {topic}".strip())
+    refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+    return meeting.id

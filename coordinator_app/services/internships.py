@@ -290,11 +290,7 @@ def _remove_open_items(session: Session, student_id: int, component: str) -> Non
 def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
     clean = _validate(LITERATURE_FIELDS, changes)
     with ws.write() as s:
-        student = student_row(s, student_id)
-        programme = ws.programme_of(student)
-        if programme.literature_study is None:
-            raise DomainError(f"{programme.name} has no Literature Study.", "literature_study")
-        row = s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
+        student, programme, row = _literature_study(ws, s, student_id)
         if row is None:
             row = m.LiteratureStudy(student_id=student.id, approval_status="not requested")
             s.add(row)
@@ -307,14 +303,19 @@ def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> d
         return old
 
 
+def _literature_study(ws: Workspace, s: Session, student_id: int) -> tuple[m.Student, Programme, m.LiteratureStudy | None]:
+    """The student, their programme (refused when it has no Literature Study) and its row, if planned."""
+    student = student_row(s, student_id)
+    programme = ws.programme_of(student)
+    if programme.literature_study is None:
+        raise DomainError(f"{programme.name} has no Literature Study.", "literature_study")
+    return student, programme, s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
+
+
 def unplan_literature_study(ws: Workspace, student_id: int) -> None:
     """Take back planning the Literature Study (Undo of its first field): only while nothing came in."""
     with ws.write() as s:
-        student = student_row(s, student_id)
-        programme = ws.programme_of(student)
-        if programme.literature_study is None:
-            raise DomainError(f"{programme.name} has no Literature Study.", "literature_study")
-        row = s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
+        student, programme, row = _literature_study(ws, s, student_id)
         if row is None:
             raise NotFound("The Literature Study is not planned.", "literature_study")
         _remove_open_items(s, student.id, programme.literature_study.component)
