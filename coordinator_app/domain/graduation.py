@@ -27,19 +27,23 @@ def ceremony_month(year: int, month: int, rules: GraduationRules) -> tuple[int, 
     raise ValueError("no ceremony month configured")  # pragma: no cover - validated data
 
 
-def submission_deadline(year: int, month: int, rules: GraduationRules, scheduled: date | None = None) -> date:
-    """Deadline for all final products for graduating in (year, month).
-
-    The programme's own schedule wins when the coordinator entered one; otherwise all marks
-    must be registered `marks_registered_weeks_before` weeks before the graduation date, a
-    week earlier still in July, November and December.
-    """
-    if scheduled is not None:
-        return scheduled
+def default_deadline(year: int, month: int, rules: GraduationRules) -> date:
+    """The computed deadline for a month the programme's schedule does not list: all marks
+    registered `marks_registered_weeks_before` weeks before the graduation date, a week earlier
+    still in July, November and December."""
     deadline = graduation_date(year, month) - timedelta(weeks=rules.marks_registered_weeks_before)
     if month in rules.early_deadline_months:
         deadline -= timedelta(weeks=1)
     return deadline
+
+
+def submission_deadline(year: int, month: int, rules: GraduationRules, entered: date | None = None) -> date:
+    """Deadline for all final products for graduating in (year, month): the one the coordinator
+    entered, else the programme's published schedule, else the computed default
+    (domain/deadlines.py says which of the three applies)."""
+    if entered is not None:
+        return entered
+    return rules.deadlines.get((year, month)) or default_deadline(year, month, rules)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class GraduationFacts:
     tuition_paid: bool
     enrolled: bool
     extra_blockers: tuple[str, ...] = ()     # programme specifics (IMIM universities, English test)
+    deadline: date | None = None             # the month's deadline for final products (submission_deadline)
 
 
 def readiness(facts: GraduationFacts, rules: GraduationRules) -> Readiness:
@@ -82,12 +87,12 @@ def readiness(facts: GraduationFacts, rules: GraduationRules) -> Readiness:
         blockers.append("no graduation month planned")
     elif facts.last_mark_registered is not None:
         year, month = facts.planned
-        limit = graduation_date(year, month) - timedelta(weeks=rules.marks_registered_weeks_before)
+        # The schedule's deadline covers the marks too; without one, the weeks-before rule.
+        limit = facts.deadline or graduation_date(year, month) - timedelta(weeks=rules.marks_registered_weeks_before)
         if facts.last_mark_registered > limit:
-            blockers.append(
-                f"last mark registered {facts.last_mark_registered:%d-%m-%Y}, after {limit:%d-%m-%Y} "
-                f"({rules.marks_registered_weeks_before} weeks before the graduation date)"
-            )
+            why = ("the deadline for final products" if facts.deadline else
+                   f"{rules.marks_registered_weeks_before} weeks before the graduation date")
+            blockers.append(f"last mark registered {facts.last_mark_registered:%d-%m-%Y}, after {limit:%d-%m-%Y} ({why})")
     if not facts.tuition_paid:
         blockers.append("tuition not paid")
     if not facts.enrolled:

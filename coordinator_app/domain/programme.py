@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,8 @@ class GraduationRules:
     marks_registered_weeks_before: int
     early_deadline_months: tuple[int, ...]
     attendance_certificate_min_courses: int
+    # The programme's published deadlines for final products, by graduation (year, month).
+    deadlines: dict[tuple[int, int], date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,31 @@ class _Reader:
 
     def fail(self, key: str, problem: str) -> ProgrammeDefinitionError:
         return ProgrammeDefinitionError(self.source, key, problem)
+
+
+def _deadline_schedule(r: _Reader, grad: dict[str, Any]) -> dict[tuple[int, int], date]:
+    """[graduation.deadlines]: `2024-09 = 2024-09-16` per graduation month, each checked like a typed one."""
+    # Imported here: the deadline rules need graduation dates, whose module needs this one.
+    from coordinator_app.domain.deadlines import deadline_problem, parse_month
+    from coordinator_app.domain.errors import DomainError
+
+    raw = r.table(grad, "deadlines", "graduation.", required=False) or {}
+    schedule: dict[tuple[int, int], date] = {}
+    for key, value in raw.items():
+        where = f"graduation.deadlines.{key}"
+        if not re.fullmatch(r"\d{4}-\d{2}", key):
+            raise r.fail(where, "must name a graduation month as yyyy-mm, like 2024-09")
+        try:
+            year, month = parse_month(key)
+        except DomainError as exc:
+            raise r.fail(where, exc.message) from exc
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise r.fail(where, f"must be a date like {year}-{month:02d}-16, not {value!r}")
+        problem = deadline_problem(year, month, value)
+        if problem:
+            raise r.fail(where, problem)
+        schedule[(year, month)] = value
+    return schedule
 
 
 def _kind_name(kinds: tuple[type, ...]) -> str:
@@ -318,6 +345,7 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         marks_registered_weeks_before=r.get(grad, "marks_registered_weeks_before", "graduation.", int),
         early_deadline_months=tuple(r.get(grad, "early_deadline_months", "graduation.", list)),
         attendance_certificate_min_courses=r.get(grad, "attendance_certificate_min_courses", "graduation.", int),
+        deadlines=_deadline_schedule(r, grad),
     )
 
     internships = None

@@ -9,10 +9,13 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
+from coordinator_app.domain.deadlines import MAX_DAYS_BEFORE
 from coordinator_app.domain.graduation import Readiness, submission_deadline
 from coordinator_app.services.cohort_data import evaluated_chunks
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+
+LOOK_BACK_DAYS = 31    # a graduation deadline missed up to a month ago still needs attention
 
 # Which tab of the student record shows each component.
 TAB_OF = {"minor_internship": "internships", "major_internship": "internships", "literature_study": "literature",
@@ -55,9 +58,10 @@ def attention_items(ws: Workspace, as_of: date | None = None, within: int = 14, 
 
 def graduation_months(as_of: date, within: int) -> tuple[int, int]:
     """First and last planned graduation month (as year * 100 + month) whose submission deadline
-    can fall in the attention window: deadlines fall at most ~6 weeks before the month's end."""
+    can fall in the attention window (from a month ago to `within` days ahead): a deadline lies on
+    or before the graduation date and at most MAX_DAYS_BEFORE days before it, whatever the schedule says."""
     limit = as_of + timedelta(days=within)
-    earliest, latest = limit - timedelta(days=62), limit + timedelta(days=62)
+    earliest, latest = as_of - timedelta(days=LOOK_BACK_DAYS), limit + timedelta(days=MAX_DAYS_BEFORE)
     return earliest.year * 100 + earliest.month, latest.year * 100 + latest.month
 
 
@@ -134,7 +138,7 @@ def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort,  #
     for r in s.execute(_student_filter(query, programme_code, cohort)):
         year, month, programme_id = r[6:9]
         deadline = submission_deadline(year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month)))
-        if as_of - timedelta(days=31) <= deadline <= limit:
+        if as_of - timedelta(days=LOOK_BACK_DAYS) <= deadline <= limit:
             due.append((r, deadline))
     # Evaluated a group at a time, keeping only the verdicts (not every student's snapshot).
     verdicts: dict[int, Readiness] = {}

@@ -1,4 +1,4 @@
-"""Plan graduation: month, ceremony and attendance; the programme's deadline schedule."""
+"""Plan graduation: month, ceremony and attendance (the deadline schedule: services/deadlines.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.graduation import ceremony_month
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
-from coordinator_app.services.lookup import programme_row, student_row
+from coordinator_app.services.lookup import student_row
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -40,7 +40,7 @@ def plan_graduation(ws: Workspace, student_id: int, year: int, month: int,
         if attends is not None:
             plan.attends_ceremony = attends
         ws.audit(s, "plan graduation", "graduation_plan", plan.id, student.id, "month", old, f"{year}-{month:02d}")
-        _move_core_due_dates(s, student, programme, (year, month))
+        move_core_due_dates(s, student, programme)
         refresh_ec(s, student, programme, ws.as_of())
         return before
 
@@ -58,23 +58,31 @@ def clear_graduation_plan(ws: Workspace, student_id: int) -> None:
         ws.audit(s, "clear graduation plan", "graduation_plan", plan.id, student.id, "month",
                  f"{plan.planned_year}-{plan.planned_month:02d}", None)
         s.delete(plan)
-        _move_core_due_dates(s, student, programme, None)
+        s.flush()
+        move_core_due_dates(s, student, programme)
         refresh_ec(s, student, programme, ws.as_of())
 
 
-def _move_core_due_dates(session: Session, student: m.Student, programme: Programme,
-                         planned: tuple[int, int] | None) -> None:
-    """The CV and final meeting are due relative to the planned month (or the default without one)."""
+def move_core_due_dates(session: Session, student: m.Student, programme: Programme) -> None:
+    """The CV and final meeting are due by the deadline of the planned month (the entered one, the
+    programme's schedule or the default), or by the nominal end without a plan."""
     if programme.academic_core is None:
         return
-    deadline = session.scalar(select(m.GraduationDeadline.deadline).where(
-        m.GraduationDeadline.programme_id == student.programme_id, m.GraduationDeadline.year == planned[0],
-        m.GraduationDeadline.month == planned[1])) if planned else None
+    plan = session.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
+    planned = (plan.planned_year, plan.planned_month) if plan else None
+    deadline = entered_deadline(session, student.programme_id, *planned) if planned else None
     dues = academic_core_due_dates(programme, student.cohort.start_year, planned, deadline)
     for item in session.scalars(select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id,
                                                               m.PortfolioItem.component == "academic_core")):
         if item.kind in dues and item.kind != ACADEMIC_CORE_ITEMS[0][0]:
             item.due_date = dues[item.kind]
+
+
+def entered_deadline(session: Session, programme_id: int, year: int, month: int) -> date | None:
+    """The deadline the coordinator entered for graduating in (year, month), if any."""
+    return session.scalar(select(m.GraduationDeadline.deadline).where(
+        m.GraduationDeadline.programme_id == programme_id, m.GraduationDeadline.year == year,
+        m.GraduationDeadline.month == month))
 
 
 def set_attendance(ws: Workspace, student_id: int, attends: bool | None) -> bool | None:
@@ -87,18 +95,3 @@ def set_attendance(ws: Workspace, student_id: int, attends: bool | None) -> bool
         ws.audit(s, "ceremony attendance", "graduation_plan", plan.id, student_id, "attends", before, attends)
         plan.attends_ceremony = attends
         return before
-
-
-def set_deadline(ws: Workspace, programme_code: str, year: int, month: int, deadline: date) -> None:
-    """The programme's own submission deadline for graduating in (year, month)."""
-    with ws.write() as s:
-        prog = programme_row(s, programme_code)
-        row = s.scalar(select(m.GraduationDeadline).where(m.GraduationDeadline.programme_id == prog.id,
-                                                          m.GraduationDeadline.year == year, m.GraduationDeadline.month == month))
-        if row is None:
-            row = m.GraduationDeadline(programme_id=prog.id, year=year, month=month, deadline=deadline)
-            s.add(row)
-            old = None
-        else:
-            old, row.deadline = row.deadline, deadline
-        ws.audit(s, "graduation deadline", "graduation_deadline", row.id, None, f"{programme_code} {year}-{month:02d}", old, deadline)

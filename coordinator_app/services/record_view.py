@@ -15,10 +15,12 @@ from sqlalchemy import select
 
 from coordinator_app.domain.attention import Urgency, urgency
 from coordinator_app.domain.grades import best_attempt, format_mark
-from coordinator_app.domain.graduation import Readiness, graduation_date, submission_deadline
+from coordinator_app.domain.deadlines import MonthDeadline, month_deadline
+from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.marks import MarkResult
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation, InternshipEvaluation, evaluate
+from coordinator_app.services.graduation import entered_deadline
 from coordinator_app.services.lookup import student_row
 from coordinator_app.services.snapshot import grade_of, snapshot
 from coordinator_app.services.workspace import Workspace
@@ -116,6 +118,7 @@ class GraduationView:
     planned: tuple[int, int] | None
     graduation_date: date | None
     deadline: date | None
+    schedule: MonthDeadline | None      # the planned month's deadline and where it comes from
     ceremony: tuple[int, int] | None
     attends: bool | None
     graduated_on: date | None
@@ -300,12 +303,9 @@ def _literature(s, student: m.Student, programme: Programme, evaluation: Evaluat
 def _graduation(s, student: m.Student, programme: Programme, evaluation: Evaluation) -> GraduationView:  # type: ignore[no-untyped-def]
     plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
     if plan is None:
-        return GraduationView(None, None, None, None, None, None, evaluation.readiness)
-    scheduled = s.scalar(select(m.GraduationDeadline.deadline).where(
-        m.GraduationDeadline.programme_id == student.programme_id, m.GraduationDeadline.year == plan.planned_year,
-        m.GraduationDeadline.month == plan.planned_month))
+        return GraduationView(None, None, None, None, None, None, None, evaluation.readiness)
     planned = (plan.planned_year, plan.planned_month)
+    month = month_deadline(*planned, programme.graduation, entered_deadline(s, student.programme_id, *planned))
     ceremony = (plan.ceremony_year, plan.ceremony_month) if plan.ceremony_year and plan.ceremony_month else None
-    return GraduationView(planned, graduation_date(*planned),
-                          submission_deadline(*planned, programme.graduation, scheduled), ceremony,
+    return GraduationView(planned, month.graduation_date, month.deadline, month, ceremony,
                           plan.attends_ceremony, plan.graduated_on, evaluation.readiness)

@@ -11,7 +11,8 @@ from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.services.academic_core import (
     MeetingBefore, add_meeting, clear_mentor, delete_meeting, restore_meeting, set_mentor, update_meeting,
 )
-from coordinator_app.services.graduation import clear_graduation_plan, plan_graduation, set_attendance, set_deadline
+from coordinator_app.services.deadlines import set_deadline
+from coordinator_app.services.graduation import clear_graduation_plan, plan_graduation, set_attendance
 from coordinator_app.services.portfolio import find_item, mark_received
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -151,7 +151,26 @@ def test_graduation_check_takes_readiness_the_caller_already_has(office: Workspa
 
 
 def test_graduation_months_cover_every_deadline_in_the_window() -> None:
-    # Deadlines fall up to ~6 weeks before the end of the graduation month: on 24-11-2025 with
-    # a 14-day window (to 08-12) the months from October 2025 to February 2026 can matter.
+    # A deadline lies on or before the graduation date and at most 62 days before it (domain/deadlines.py):
+    # on 24-11-2025 with a 14-day window (to 08-12) the months from October 2025 to February 2026 can matter.
     assert graduation_months(AS_OF, 14) == (202510, 202602)
-    assert graduation_months(date(2025, 12, 31), 0) == (202510, 202603)
+    # On 31-12-2025 a deadline from 30-11 on counts: October's graduation date (31-10) is earlier.
+    assert graduation_months(date(2025, 12, 31), 0) == (202511, 202603)
+
+
+@pytest.mark.parametrize("within", [0, 14, 45, 120])
+def test_graduation_months_hold_every_deadline_a_schedule_may_set(within: int) -> None:
+    """Whatever the coordinator enters (the earliest and latest a month allows) or the programme
+    publishes, a deadline in the attention window belongs to a month the query reads."""
+    from coordinator_app.domain.deadlines import MAX_DAYS_BEFORE
+    from coordinator_app.domain.graduation import graduation_date
+
+    for day in range(0, 400, 3):
+        as_of = date(2025, 1, 1) + timedelta(days=day)
+        first, last = graduation_months(as_of, within)
+        for year in (2024, 2025, 2026, 2027):
+            for month in range(1, 13):
+                end = graduation_date(year, month)
+                for deadline in (end, end - timedelta(days=MAX_DAYS_BEFORE)):
+                    if as_of - timedelta(days=31) <= deadline <= as_of + timedelta(days=within):
+                        assert first <= year * 100 + month <= last, (as_of, within, year, month, deadline)
