@@ -92,7 +92,10 @@ def inspect_backup(path: Path, thorough: bool = False, kind: str = "file",
             return unusable("This is an SQLite file of another application, not a Coordinator App database.")
         schema = con.execute("SELECT version_num FROM alembic_version").fetchone()
         schema_text = schema[0] if schema else None
-        students = int(con.execute("SELECT count(*) FROM student").fetchone()[0])
+        # Copies made before schema 0003 have no removed students (removal deleted them then).
+        columns = {r[1] for r in con.execute("PRAGMA table_info(student)")}
+        where = " WHERE removed_at IS NULL" if "removed_at" in columns else ""
+        students = int(con.execute(f"SELECT count(*) FROM student{where}").fetchone()[0])
         if thorough:
             check = "; ".join(r[0] for r in con.execute("PRAGMA integrity_check"))
             if check != "ok":

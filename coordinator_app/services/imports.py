@@ -38,7 +38,7 @@ from coordinator_app.domain.progress import OptionalCourse, StudentProgressFacts
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
 from coordinator_app.services.bulk_write import insert_rows, update_rows
 from coordinator_app.services.cohort_data import grade_from, refresh_ec_bulk
-from coordinator_app.services.lookup import find_programme, parse_cohort
+from coordinator_app.services.lookup import find_programme, parse_cohort, removed_numbers
 from coordinator_app.services.students import _validators
 from coordinator_app.services.workspace import Workspace, _text
 from coordinator_app.store import models as m
@@ -361,6 +361,7 @@ def _match_students(ws: Workspace, s: Session, checked: list[tuple[int, dict[str
                            .where(_one_of(S.student_number, wanted))):
             known_student = _Existing(*r)
             existing[known_student.student_number].append(known_student)
+    removed = removed_numbers(s, wanted)
     # Places taken per (programme, cohort, specialization), for the 20-place rule.
     taken: Counter[tuple[str, int, str]] = Counter()
     for code, year, spec, n in s.execute(
@@ -380,6 +381,10 @@ def _match_students(ws: Workspace, s: Session, checked: list[tuple[int, dict[str
         if len(matches) > 1:
             plan.rejected.append(Rejection(row, column("programme"),
                                            f"student number {number} is in more than one programme; add a Programme column."))
+            continue
+        gone = [why for code, why in removed.get(number, ()) if prog is None or code == prog.code]
+        if not matches and gone:
+            plan.rejected.append(Rejection(row, column("student_number"), gone[0]))
             continue
         if not matches:
             if prog is None:
@@ -530,8 +535,13 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
         courses.setdefault((c.programme_id, c.name.casefold()), c)
     matched: list[tuple[int, dict[str, Any], Any, Any]] = []
     casefolded: dict[str, str] = {}
+    removed = removed_numbers(s, numbers) if numbers else {}
     for row, v in parsed:
         found = students.get(v["student_number"], ())
+        gone = [why for c, why in removed.get(v["student_number"], ()) if code is None or c == code]
+        if not found and gone:
+            plan.rejected.append(Rejection(row, column("student_number"), gone[0]))
+            continue
         if not found:
             plan.rejected.append(Rejection(row, column("student_number"),
                                            f"no student with number {v['student_number']}"
@@ -682,7 +692,8 @@ class _Audit:
 def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
     programme_ids = {code: pid for pid, code in s.execute(select(m.Programme.id, m.Programme.code))}
     cohorts = {(pid, year): cid for cid, pid, year in s.execute(select(m.Cohort.id, m.Cohort.programme_id, m.Cohort.start_year))}
-    first_id = next_id = (s.scalar(select(func.max(m.Student.id))) or 0) + 1
+    # Removed students keep their ids (and rows): the next id is past theirs too.
+    first_id = next_id = (s.scalar(select(func.max(m.Student.id)).execution_options(include_removed=True)) or 0) + 1
     students = []
     groups: set[tuple[str, int, int]] = set()       # (programme, cohort year, cohort id) of the new students
     for planned in plan.new:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timezone
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.programme import Programme
 from coordinator_app.store import models as m
+from coordinator_app.store.sessions import INCLUDE_REMOVED
 
 
 def find_programme(programmes: dict[str, Programme], text: str) -> Programme:
@@ -53,11 +57,48 @@ def cohort_row(session: Session, programme_id: int, year: int, create: bool = Fa
     return row
 
 
+def removed_label(student: m.Student) -> str:
+    """'2712345 Anouk de Vries (removed 24-11-2025)': how messages name a removed student."""
+    # Stored in UTC, like the audit trail; said in local time, like History.
+    when = (f" (removed {student.removed_at.replace(tzinfo=timezone.utc).astimezone():%d-%m-%Y})"
+            if student.removed_at else "")
+    return f"{student.student_number} {student.first_name} {student.last_name}{when}"
+
+
 def student_row(session: Session, student_id: int) -> m.Student:
+    """A student who is not removed; a removed one is named, with where to restore them."""
     student = session.get(m.Student, student_id)
     if student is None:
-        raise NotFound(f"Student {student_id} does not exist (it may have been removed).", "student")
+        removed = session.get(m.Student, student_id, execution_options=INCLUDE_REMOVED)
+        if removed is not None and removed.removed_at is not None:
+            raise NotFound(f"{removed_label(removed)} was removed; restore them first (File > Removed students).",
+                           "student")
+        raise NotFound(f"Student {student_id} does not exist.", "student")
     return student
+
+
+def removed_numbers(session: Session, numbers: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """The removed students holding any of `numbers`: number -> [(programme code, what an import
+    says about that row)]. Their number stays theirs until restored, so a row for it is refused."""
+    wanted = set(numbers)
+    found: dict[str, list[tuple[str, str]]] = {}
+    S = m.Student
+    # Removed students are few: read them all once rather than sending thousands of numbers.
+    for student, code in session.execute(select(S, m.Programme.code).execution_options(**INCLUDE_REMOVED)
+                                         .join(m.Programme, S.programme_id == m.Programme.id)
+                                         .where(S.removed_at.is_not(None))):
+        if student.student_number in wanted:
+            found.setdefault(student.student_number, []).append((code, (
+                f"student {removed_label(student)} was removed; restore them first (File > Removed students), "
+                "or leave this row out.")))
+    return found
+
+
+def removed_with_number(session: Session, programme_id: int, number: str) -> m.Student | None:
+    """The removed student of a programme who holds `number` (it stays theirs until restored)."""
+    return session.scalar(select(m.Student).execution_options(**INCLUDE_REMOVED).where(
+        m.Student.programme_id == programme_id, m.Student.student_number == number,
+        m.Student.removed_at.is_not(None)))
 
 
 def student_by_number(session: Session, number: str, programme_code: str | None = None) -> m.Student:

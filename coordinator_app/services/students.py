@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,10 +14,13 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.people import validate_email, validate_name, validate_student_number
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
-from coordinator_app.services.lookup import cohort_row, find_programme, programme_row, student_row
+from coordinator_app.services.lookup import (
+    cohort_row, find_programme, programme_row, removed_label, removed_with_number, student_row,
+)
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+from coordinator_app.store.sessions import INCLUDE_REMOVED
 
 STATUSES = ("active", "graduated", "stopped")
 
@@ -105,6 +109,18 @@ def _check_capacity(session: Session, student: m.Student, programme: Programme, 
         raise DomainError(f"{spec.name} is full: {taken} of {spec.capacity} places are taken in this cohort.", "specialization")
 
 
+def _check_number_free(session: Session, programme_id: int, programme: Programme, number: str) -> None:
+    """A student number is one person's: a removed student keeps theirs until restored."""
+    removed = removed_with_number(session, programme_id, number)
+    if removed is not None:
+        raise DomainError(f"Student number {number} belongs to {removed_label(removed)}: restore them "
+                          "(File > Removed students) instead of adding them again.", "student_number")
+    clash = session.scalar(select(m.Student.id).where(m.Student.programme_id == programme_id,
+                                                      m.Student.student_number == number))
+    if clash:
+        raise DomainError(f"Student number {number} is already in {programme.code}.", "student_number")
+
+
 def create_portfolio_defaults(session: Session, student: m.Student, programme: Programme) -> None:
     """Academic Core items every PM student owes (first-year assignments, CV, final meeting)."""
     if programme.academic_core is None:
@@ -126,9 +142,7 @@ def add_student(ws: Workspace, new: NewStudent) -> int:
     spec = validators["specialization"](new.specialization)
     with ws.write() as s:
         prog = programme_row(s, programme.code)
-        exists = s.scalar(select(m.Student.id).where(m.Student.programme_id == prog.id, m.Student.student_number == number))
-        if exists:
-            raise DomainError(f"Student number {number} is already in {programme.code}.", "student_number")
+        _check_number_free(s, prog.id, programme, number)
         cohort = cohort_row(s, prog.id, new.cohort, create=True)
         student = m.Student(programme_id=prog.id, cohort_id=cohort.id, student_number=number, first_name=first,
                             last_name=last, email=email, status="active", tuition_paid=False, enrolled=True,
@@ -158,10 +172,7 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
             if field == "specialization" and value != student.specialization:
                 _check_capacity(s, student, programme, value)
             if field == "student_number" and value != student.student_number:
-                clash = s.scalar(select(m.Student.id).where(m.Student.programme_id == student.programme_id,
-                                                            m.Student.student_number == value))
-                if clash:
-                    raise DomainError(f"Student number {value} is already in {programme.code}.", "student_number")
+                _check_number_free(s, student.programme_id, programme, value)
             current = getattr(student, field)
             if current == value:
                 continue
@@ -173,15 +184,77 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
         return old
 
 
-def remove_student(ws: Workspace, student_id: int) -> None:
-    """Remove a student and their records; the audit trail stays."""
+def remove_student(ws: Workspace, student_id: int) -> str:
+    """Take a student out of every list, count, check and export; their records and history stay,
+    and `restore_student` brings them back. Returns how the student is named, for messages."""
     with ws.write() as s:
         student = student_row(s, student_id)
         label = f"{student.student_number} {student.first_name} {student.last_name}"
+        student.removed_at = datetime.now(timezone.utc).replace(tzinfo=None)
         ws.audit(s, "remove student", "student", student.id, student.id, "", label, None)
-        s.delete(student)
+        return label
+
+
+def restore_student(ws: Workspace, student_id: int) -> str:
+    """Bring a removed student back, as they were; refused while their specialization is full."""
+    with ws.write() as s:
+        student = s.get(m.Student, student_id, execution_options=INCLUDE_REMOVED)
+        if student is None:
+            raise DomainError(f"Student {student_id} does not exist.", "student")
+        label = f"{student.student_number} {student.first_name} {student.last_name}"
+        if student.removed_at is None:
+            raise DomainError(f"{label} is not removed.", "student")
+        programme = ws.programme_of(student)
+        try:
+            _check_capacity(s, student, programme, student.specialization)
+        except DomainError as exc:
+            raise DomainError(f"{label} cannot come back yet: {exc.message} Free a place first, or take "
+                              "another student out of this specialization.", "specialization") from exc
+        student.removed_at = None
+        ws.audit(s, "restore student", "student", student.id, student.id, "", None, label)
+        # While removed their Academic Core due dates did not follow the deadline schedule.
+        from coordinator_app.services.graduation import move_core_due_dates
+
+        move_core_due_dates(s, student, programme)
+        return label
+
+
+@dataclass(frozen=True)
+class RemovedStudent:
+    id: int
+    student_number: str
+    first_name: str
+    last_name: str
+    programme: str
+    cohort: int
+    status: str
+    removed_at: datetime          # UTC, as stored
+    removed_by: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def removed_students(ws: Workspace) -> list[RemovedStudent]:
+    """Every removed student, most recently removed first, with who removed them."""
+    S = m.Student
+    with ws.read() as s:
+        rows = s.execute(select(S.id, S.student_number, S.first_name, S.last_name, m.Programme.code,
+                                m.Cohort.start_year, S.status, S.removed_at)
+                         .execution_options(**INCLUDE_REMOVED)
+                         .join(m.Programme, S.programme_id == m.Programme.id)
+                         .join(m.Cohort, S.cohort_id == m.Cohort.id)
+                         .where(S.removed_at.is_not(None))
+                         .order_by(S.removed_at.desc(), S.student_number)).all()
+        by: dict[int, str] = {}
+        for sid, user in s.execute(select(m.AuditEntry.student_id, m.AuditEntry.os_user)
+                                   .where(m.AuditEntry.action == "remove student").order_by(m.AuditEntry.id)):
+            by[sid] = user       # the last removal of each student wins
+    return [RemovedStudent(*r, removed_by=by.get(r[0], "")) for r in rows]
 
 
 def count_students(ws: Workspace) -> int:
+    """Students in the database, the removed ones not counted."""
     with ws.read() as s:
         return s.scalar(select(func.count()).select_from(m.Student)) or 0

@@ -21,6 +21,7 @@ from coordinator_app.store import models as m
 from coordinator_app.store.engine import writer
 from coordinator_app.store.errors import DatabaseBusy, NotADatabase, translate  # noqa: F401 - DatabaseBusy re-exported
 from coordinator_app.store.migrate import open_database
+from coordinator_app.store.sessions import StoreSession
 
 
 def os_user() -> str:
@@ -88,7 +89,7 @@ class Workspace:
     def write(self) -> Iterator[Session]:
         """One coordinator action: a transaction that holds the write lock; all or nothing."""
         try:
-            with Session(writer(self.engine), expire_on_commit=False) as session, session.begin():
+            with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
                 yield session
         except DBAPIError as exc:
             # Locked, read-only, disk full, vanished drive, damaged file: a DatabaseProblem the
@@ -101,7 +102,7 @@ class Workspace:
     @contextmanager
     def read(self) -> Iterator[Session]:
         try:
-            with Session(self.engine) as session, session.begin():
+            with StoreSession(self.engine) as session, session.begin():
                 yield session
         except DBAPIError as exc:
             problem = translate(exc, self.path)

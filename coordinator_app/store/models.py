@@ -68,6 +68,9 @@ class Student(Base):
     english_lowest_section: Mapped[float | None] = mapped_column(Float)
     participation_fee_paid: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Set when the coordinator removes the student: every record stays, and sessions made by
+    # store.sessions leave the student out of every query until they are restored.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
     cohort: Mapped[Cohort] = relationship()
     programme: Mapped[Programme] = relationship()
 

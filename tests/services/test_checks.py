@@ -23,7 +23,7 @@ def test_a_clean_database_passes(workspace: Workspace) -> None:
     imim = add_imim(workspace, "s3100001")
     update_student(workspace, imim, year1_university="Heidelberg", year2_university="Groningen")
     report = run_checks(workspace)
-    assert (report.schema, report.latest_schema, report.integrity, report.students) == ("0002", "0002", "ok", 2)
+    assert (report.schema, report.latest_schema, report.integrity, report.students) == ("0003", "0003", "ok", 2)
     assert report.violations == []
     assert report.ok
 
@@ -82,5 +82,5 @@ def test_the_check_reports_an_old_schema(workspace: Workspace) -> None:
     with workspace.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
     report = run_checks(workspace)
-    assert (report.schema, report.latest_schema) == ("0001", "0002")
+    assert (report.schema, report.latest_schema) == ("0001", "0003")
     assert not report.ok

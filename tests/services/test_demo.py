@@ -111,7 +111,7 @@ def test_specialization_capacity_is_respected(demo: Path) -> None:
         report = run_checks(ws)
     finally:
         ws.close()
-    assert report.integrity == "ok" and report.schema == "0002"
+    assert report.integrity == "ok" and report.schema == "0003"
     assert not [v for v in report.violations if "at most 20 can be placed" in v]
 
 

@@ -25,15 +25,15 @@ def _siblings(path: Path) -> set[str]:
     return {p.name for p in path.parent.iterdir()}
 
 
-def test_head_is_0002() -> None:
-    assert head_revision() == "0002"
+def test_head_is_0003() -> None:
+    assert head_revision() == "0003"
 
 
 def test_new_database_is_at_head_and_matches_the_models(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     engine = open_database(path)
     try:
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
@@ -62,7 +62,7 @@ def test_database_of_the_first_migration_is_upgraded_with_its_data_and_a_backup(
 
     engine = open_database(path)
     try:
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
         with engine.connect() as conn:
             row = conn.exec_driver_sql(
                 "SELECT student_number, first_name, last_name, ec_earned, notes FROM student WHERE id = 7").one()
@@ -80,6 +80,46 @@ def test_database_of_the_first_migration_is_upgraded_with_its_data_and_a_backup(
         assert copy.execute("SELECT first_name FROM student").fetchall() == [("Anouk",)]
     finally:
         copy.close()
+
+
+def test_database_of_schema_0002_keeps_every_student_and_gets_removal(tmp_path: Path) -> None:
+    """A database written before removal became reversible (0002): every student is still there,
+    none counts as removed, and removing and restoring works on it at once."""
+    from coordinator_app.services.student_list import student_rows
+    from coordinator_app.services.students import remove_student, removed_students, restore_student
+    from coordinator_app.services.workspace import Workspace
+
+    path = tmp_path / "before-0003.sqlite"
+    engine = make_engine(path)
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        assert "removed_at" not in {c["name"] for c in inspect(conn).get_columns("student")}
+        conn.exec_driver_sql("INSERT INTO programme (id, code, name) VALUES (1, 'PM', 'Master Personalized Medicine')")
+        conn.exec_driver_sql("INSERT INTO cohort (id, programme_id, start_year) VALUES (1, 1, 2024)")
+        for sid, number, first in ((7, "2712345", "Anouk"), (8, "2798765", "Daan")):
+            conn.exec_driver_sql(
+                "INSERT INTO student (id, programme_id, cohort_id, student_number, first_name, last_name, email, status,"
+                " tuition_paid, enrolled, ec_earned, participation_fee_paid, notes)"
+                f" VALUES ({sid}, 1, 1, '{number}', '{first}', 'de Vries', '', 'active', 1, 1, 24, 0, '')")
+        conn.exec_driver_sql("INSERT INTO graduation_deadline (programme_id, year, month, deadline)"
+                             " VALUES (1, 2025, 6, '2025-06-02')")
+    engine.dispose()
+
+    ws = Workspace.open(path)
+    try:
+        assert current_revision(ws.engine) == "0003"
+        with ws.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT id, removed_at FROM student ORDER BY id").all() == [(7, None), (8, None)]
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert sorted(r.student_number for r in student_rows(ws)) == ["2712345", "2798765"]
+        assert removed_students(ws) == []
+        remove_student(ws, 7)
+        assert [r.student_number for r in student_rows(ws)] == ["2798765"]
+        restore_student(ws, 7)
+        assert sorted(r.student_number for r in student_rows(ws)) == ["2712345", "2798765"]
+    finally:
+        ws.close()
+    assert list((tmp_path / "backups").glob("before-0003-*-before-migration-0002.sqlite"))
 
 
 def test_database_at_head_is_opened_without_a_backup(tmp_path: Path) -> None:
