@@ -8,7 +8,7 @@ import argparse
 import importlib
 from collections.abc import Callable
 
-MODULES = ("coordinator_app.commands.spreadsheets", "coordinator_app.commands.backup")
+MODULES = ("coordinator_app.commands.spreadsheets", "coordinator_app.commands.backup", "coordinator_app.commands.deadlines")
 
 Handler = Callable[[argparse.Namespace], int]
 

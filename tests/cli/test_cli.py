@@ -155,7 +155,7 @@ def test_check_names_the_demos_violations(demo_db: Path, capsys: pytest.CaptureF
     assert (code, err) == (1, "")       # the demo holds a few violations on purpose
     lines = out.splitlines()
     assert lines[0] == f"Database:   {demo_db}"
-    assert lines[1] == "Schema:     0002 (latest 0002)"
+    assert lines[1] == "Schema:     0003 (latest 0003)"
     assert lines[2] == "Integrity:  ok"
     assert lines[3] == "Students:   400"
     count = int(lines[4].removeprefix("Rule violations: "))
