@@ -19,7 +19,7 @@ from coordinator_app.domain.programme import Programme, load_programmes
 from coordinator_app.paths import programmes_dir
 from coordinator_app.store import models as m
 from coordinator_app.store.engine import writer
-from coordinator_app.store.errors import DatabaseBusy, NotADatabase, translate  # noqa: F401 - DatabaseBusy re-exported
+from coordinator_app.store.errors import DatabaseBusy, DatabaseProblem, NotADatabase, translate  # noqa: F401 - DatabaseBusy, DatabaseProblem re-exported
 from coordinator_app.store.migrate import open_database
 from coordinator_app.store.sessions import StoreSession
 

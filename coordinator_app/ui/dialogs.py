@@ -117,11 +117,11 @@ def confirm_removal(parent: QWidget | None, label: str) -> bool:
 class ConfirmRemoval:
     @classmethod
     def ask(cls, parent: QWidget | None, label: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Remove student",
-                          f"Remove {label} and all of their records?",
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove student", f"Remove {label}?",
                           QMessageBox.StandardButton.Cancel, parent)
-        box.setInformativeText("Courses, internships, portfolio items and meetings are removed. The history "
-                               "(audit trail) of this student is kept. This cannot be undone.")
+        box.setInformativeText("The student leaves every list, count, check and export. Their records and "
+                               "history are kept: Undo (Ctrl+Z) brings them back, and so does File > Removed "
+                               "students, any time later.")
         remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()

@@ -66,6 +66,8 @@ class MainWindow(QMainWindow):
     act_open: QAction
     act_new: QAction
     act_remove: QAction
+    act_removed: QAction
+    act_deadlines: QAction
     act_quit: QAction
     act_undo: QAction
     act_redo: QAction
@@ -220,7 +222,11 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("&Open database…", self.choose_database, QKeySequence.StandardKey.Open, "open")
         self.act_new = self._action("&New student…", self.new_student, "Ctrl+N", "new_student", "Add a student")
         self.act_remove = self._action("&Remove student…", self.remove_student, None, "remove_student",
-                                       "Remove the selected student")
+                                       "Remove the selected student (Undo brings them back)")
+        self.act_removed = self._action("Removed s&tudents…", self.show_removed_students, None, None,
+                                        "Students you removed, to restore")
+        self.act_deadlines = self._action("Graduation &deadlines…", self.show_deadlines, None, None,
+                                          "The deadline for final products per graduation month")
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
@@ -239,8 +245,8 @@ class MainWindow(QMainWindow):
         self.act_import = self._action("&Import from Excel…", self.import_excel, None, "import")
         self.act_backup = self._action("&Back up now", self.back_up_now, None, "backup")
         self.act_restore = self._action("Restore from &backup…", self.restore_backup, None, "restore")
-        for action in (self.act_new, self.act_remove, self.act_export, self.act_import, self.act_backup,
-                       self.act_restore, self.act_refresh):
+        for action in (self.act_new, self.act_remove, self.act_removed, self.act_deadlines, self.act_export,
+                       self.act_import, self.act_backup, self.act_restore, self.act_refresh):
             action.setEnabled(False)
 
     def _build_menus(self) -> None:
@@ -252,6 +258,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addAction(self.act_new)
         file.addAction(self.act_remove)
+        file.addAction(self.act_removed)
         file.addSeparator()
         self.exchange_separator = file.addSeparator()
         file.addAction(self.act_export)
@@ -266,6 +273,8 @@ class MainWindow(QMainWindow):
         edit.addAction(self.act_redo)
         edit.addSeparator()
         edit.addAction(self.act_find)
+        edit.addSeparator()
+        edit.addAction(self.act_deadlines)
         view = menu.addMenu("&View")
         view.addAction(self.act_attention)
         view.addAction(self.act_record)
@@ -448,13 +457,14 @@ class MainWindow(QMainWindow):
             self.record_view.deleteLater()
         self.record_view = RecordView(ws, self.undo_stack)
         self.record_view.changed.connect(self._student_changed)
+        self.record_view.deadlines_wanted.connect(self.show_deadlines)
         self.record_holder.addWidget(self.record_view)
         self.model.set_rows(prepared, names)
         self._fill_scope(prepared)
         self._fill_quick_filters(names)
         self.list_view.setEnabled(True)
-        for action in (self.act_new, self.act_remove, self.act_export, self.act_import, self.act_backup,
-                       self.act_restore, self.act_refresh):
+        for action in (self.act_new, self.act_remove, self.act_removed, self.act_deadlines, self.act_export,
+                       self.act_import, self.act_backup, self.act_restore, self.act_refresh):
             action.setEnabled(True)
         self._show_database(ws.path)
         self._update_counts()
@@ -669,30 +679,66 @@ class MainWindow(QMainWindow):
             return
         raw = self.model.raw(student_id)
         label = f"{raw[1]} {raw[2]} {raw[3]}" if raw else f"student {student_id}"
+        from coordinator_app.domain.errors import DomainError
+        from coordinator_app.services.workspace import DatabaseProblem
         from coordinator_app.ui.dialogs import ConfirmRemoval
+        from coordinator_app.ui.removed_students import remove_undoably
 
         if not ConfirmRemoval.ask(self, label):
             return
-        from coordinator_app.domain.errors import DomainError
-        from coordinator_app.services.students import remove_student
-        from coordinator_app.store.errors import DatabaseProblem
-
         try:
-            remove_student(self.ws, student_id)
+            remove_undoably(self.ws, self.undo_stack, student_id, self._student_placed, self._undo_failed)
         except (DomainError, DatabaseProblem) as exc:
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.information(self, "Student not removed", str(exc))
             return
-        # Edits of a removed student can no longer be undone.
-        self.undo_stack.clear()
-        self.model.update_row(student_id, None)
-        if self.record_view is not None:
+        self.statusBar().showMessage(f"Removed {label}. Undo (Ctrl+Z) brings them back, or File > Removed "
+                                     "students later.", 10000)
+
+    def show_removed_students(self) -> None:
+        if self.ws is not None:
+            from coordinator_app.ui.removed_students import RemovedStudentsDialog
+
+            RemovedStudentsDialog.ask(self.ws, self.undo_stack, self._student_placed, self._undo_failed, self)
+
+    def show_deadlines(self) -> None:
+        if self.ws is not None:
+            from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
+
+            record = self.record_view.record if self.record_view is not None else None
+            programme = record.programme.code if record else self.programme_box.currentData()
+            DeadlinesDialog.ask(self.ws, self.undo_stack, self._schedule_changed, self._undo_failed, self,
+                                programme, record.graduation.planned if record else None)
+
+    def _student_placed(self, student_id: int) -> None:
+        """A student was removed or came back (by an edit, an undo or a redo): the list, the record
+        and the attention list follow."""
+        from coordinator_app.services.student_list import student_row
+
+        assert self.ws is not None
+        row = student_row(self.ws, student_id)
+        self.model.update_row(student_id, row)
+        self._update_counts()
+        if row is None and self.record_view is not None and self.record_view.student_id == student_id:
             self.record_view.clear()
             self.record_holder.setCurrentWidget(self.record_placeholder)
-        self._update_counts()
-        self.statusBar().showMessage(f"Removed {label}; their history stays in the audit trail.", 8000)
+        elif row is not None:
+            self.open_student(student_id, "overview")
         self.refresh_attention()
+
+    def _schedule_changed(self) -> None:
+        """A deadline changed: the record shown, the list's overdue counts and the attention list follow."""
+        if self.record_view is not None:
+            self.record_view.reload()
+        self.reload_all()
+
+    def _undo_failed(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        self.statusBar().showMessage(text, 20000)
+        box = QMessageBox(QMessageBox.Icon.Information, "Not undone", text, QMessageBox.StandardButton.Ok, self)
+        box.open()      # not exec(): an undo from a shortcut must not block the window
 
     # -- databases ---------------------------------------------------------------------------------
     def choose_database(self) -> None:

@@ -68,6 +68,24 @@ def main() -> None:
     dialog.show()
     shot("import_dialog.png", dialog)
     dialog.close()
+    from coordinator_app.services.deadlines import set_deadline
+    from coordinator_app.services.students import remove_student
+    from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
+    from coordinator_app.ui.removed_students import RemovedStudentsDialog
+
+    set_deadline(window.ws, "PM", 2026, 1, date(2026, 1, 9))  # type: ignore[arg-type]
+    dialog = DeadlinesDialog(window.ws, window.undo_stack, window._schedule_changed,  # type: ignore[arg-type]
+                             window._undo_failed, window, "PM", (2026, 1))
+    dialog.show()
+    shot("deadlines_dialog.png", dialog)
+    dialog.close()
+    for row in [r for r in rows if r.status == "active"][:3]:
+        remove_student(window.ws, row.id)  # type: ignore[arg-type]
+    dialog = RemovedStudentsDialog(window.ws, window.undo_stack, window._student_placed,  # type: ignore[arg-type]
+                                   window._undo_failed, window)
+    dialog.show()
+    shot("removed_students.png", dialog)
+    dialog.close()
     window.close()
 
 

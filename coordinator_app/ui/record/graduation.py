@@ -19,6 +19,14 @@ from coordinator_app.ui.record.base import RecordPage, counted, group, hint, scr
 from coordinator_app.ui.util import DONE_COLOUR, MONTHS, OVERDUE_COLOUR, day, long_month
 
 
+def _deadline_text(g: Any) -> str:
+    """The planned month's deadline and where it comes from (entered, the programme's schedule, or
+    the computed default), so a default is never taken for the programme's word."""
+    if g.deadline is None or g.schedule is None:
+        return ""
+    return f"{day(g.deadline)}  ({g.schedule.source.value})"
+
+
 class GraduationPage(RecordPage):
     key = "graduation"
     title = "Graduation"
@@ -45,7 +53,21 @@ class GraduationPage(RecordPage):
         self.form.errors["year"] = self.form.errors["month"]
         self.form.editors["year"] = self.year
         self.form.readonly("graduation_date", "Graduation date")
-        self.form.readonly("deadline", "Deadline final products")
+        deadline_row = QWidget()
+        row = QHBoxLayout(deadline_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.deadline = QLabel()
+        self.deadline.setObjectName("deadline")
+        self.deadline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.schedule_button = QPushButton("Schedule…")
+        self.schedule_button.setToolTip("The programme's deadline per graduation month: enter or change one "
+                                        "(Edit > Graduation deadlines)")
+        self.schedule_button.clicked.connect(lambda: self.ctx.deadlines_wanted.emit())
+        row.addWidget(self.deadline)
+        row.addWidget(self.schedule_button)
+        row.addStretch(1)
+        self.form._add("deadline", "Deadline final products", deadline_row)
+        self.form.editors["deadline"] = self.deadline
         self.form.readonly("ceremony", "Ceremony")
         self.attends = QCheckBox("attends the ceremony (mandatory)")
         self.form._add("attends_ceremony", "Attendance", self.attends)
@@ -54,8 +76,9 @@ class GraduationPage(RecordPage):
         left = QVBoxLayout()
         left.addWidget(group("Planning", self.form.layout))
         left.addWidget(hint("The graduation date is the last working day of the month the programme is "
-                            "completed. Ceremonies are held in January, June and September; all marks must be "
-                            "registered 4 weeks before the date (a week earlier in July, November, December)."))
+                            "completed. Ceremonies are held in January, June and September. All final products "
+                            "and marks are due by the month's deadline: the programme's schedule, or 4 weeks "
+                            "before the date (a week earlier in July, November, December)."))
         left.addStretch(1)
         self.ready = QLabel()
         self.ready.setObjectName("readiness")
@@ -80,7 +103,7 @@ class GraduationPage(RecordPage):
         self.month.setCurrentIndex(month - 1)
         self.form.fill({
             "graduation_date": day(g.graduation_date) if g.graduation_date else "no month planned",
-            "deadline": day(g.deadline) if g.deadline else "",
+            "deadline": _deadline_text(g),
             "ceremony": long_month(g.ceremony) if g.ceremony else "",
         })
         self.attends.setEnabled(g.planned is not None)

@@ -36,6 +36,7 @@ class RecordView(QWidget):
 
     changed = Signal(int)
     removed = Signal(int)
+    deadlines_wanted = Signal()      # the Graduation tab asks for the programme's deadline schedule
 
     def __init__(self, ws: Workspace, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
