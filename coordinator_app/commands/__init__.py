@@ -8,7 +8,8 @@ import argparse
 import importlib
 from collections.abc import Callable
 
-MODULES = ("coordinator_app.commands.spreadsheets", "coordinator_app.commands.backup", "coordinator_app.commands.deadlines")
+MODULES = ("coordinator_app.commands.spreadsheets", "coordinator_app.commands.backup",
+           "coordinator_app.commands.deadlines", "coordinator_app.commands.removed")
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -89,8 +89,8 @@ def removed_numbers(session: Session, numbers: Iterable[str]) -> dict[str, list[
                                          .where(S.removed_at.is_not(None))):
         if student.student_number in wanted:
             found.setdefault(student.student_number, []).append((code, (
-                f"student {removed_label(student)} was removed; restore them first (File > Removed students), "
-                "or leave this row out.")))
+                f"student {removed_label(student)} was removed; restore them first (File > Removed students, "
+                f"or coordinator-app removed --restore {student.student_number}), or leave this row out.")))
     return found
 
 

@@ -199,7 +199,7 @@ def test_a_student_list_import_says_a_number_belongs_to_a_removed_student(worksp
     assert [r.student_number for r in preview.new] == ["2755555"]
     assert [(r.row, r.reason) for r in preview.rejected] == [
         (2, f"student 2712345 Anouk de Vries (removed {AS_OF_TODAY()}) was removed; restore them first "
-            "(File > Removed students), or leave this row out.")]
+            "(File > Removed students, or coordinator-app removed --restore 2712345), or leave this row out.")]
     result = apply_import(workspace, preview, skip_rejected=True)
     assert result.added == 1
     assert sorted(r.student_number for r in student_rows(workspace)) == ["2755555"]
