@@ -14,6 +14,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.people import validate_email, validate_name, validate_student_number
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
+from coordinator_app.services.graduation import move_core_due_dates
 from coordinator_app.services.lookup import (
     cohort_row, find_programme, programme_row, removed_label, removed_with_number, student_row,
 )
@@ -206,15 +207,14 @@ def restore_student(ws: Workspace, student_id: int) -> str:
             raise DomainError(f"{label} is not removed.", "student")
         programme = ws.programme_of(student)
         try:
-            _check_capacity(s, student, programme, student.specialization)
+            if student.status != "stopped":       # a student who stopped holds no place
+                _check_capacity(s, student, programme, student.specialization)
         except DomainError as exc:
             raise DomainError(f"{label} cannot come back yet: {exc.message} Free a place first, or take "
                               "another student out of this specialization.", "specialization") from exc
         student.removed_at = None
         ws.audit(s, "restore student", "student", student.id, student.id, "", None, label)
         # While removed their Academic Core due dates did not follow the deadline schedule.
-        from coordinator_app.services.graduation import move_core_due_dates
-
         move_core_due_dates(s, student, programme)
         return label
 

@@ -127,6 +127,12 @@ def test_a_removed_student_frees_their_specialization_place_and_restore_needs_it
     update_student(workspace, newcomer, specialization=None)
     restore_student(workspace, ids[0])
     assert run_checks(workspace).violations == []
+    # A student who had stopped holds no place: they come back even into a full specialization.
+    update_student(workspace, ids[1], status="stopped")
+    remove_student(workspace, ids[1])
+    update_student(workspace, newcomer, specialization="medical_imaging")
+    restore_student(workspace, ids[1])
+    assert run_checks(workspace).violations == []
 
 
 def test_a_removed_students_number_is_not_given_to_someone_new(workspace: Workspace, anouk: int, unchanged) -> None:  # type: ignore[no-untyped-def]
