@@ -73,7 +73,6 @@ class GraduationFacts:
     tuition_paid: bool
     enrolled: bool
     extra_blockers: tuple[str, ...] = ()     # programme specifics (IMIM universities, English test)
-    deadline: date | None = None             # the month's deadline for final products (submission_deadline)
 
 
 def readiness(facts: GraduationFacts, rules: GraduationRules) -> Readiness:
@@ -87,12 +86,15 @@ def readiness(facts: GraduationFacts, rules: GraduationRules) -> Readiness:
         blockers.append("no graduation month planned")
     elif facts.last_mark_registered is not None:
         year, month = facts.planned
-        # The schedule's deadline covers the marks too; without one, the weeks-before rule.
-        limit = facts.deadline or graduation_date(year, month) - timedelta(weeks=rules.marks_registered_weeks_before)
+        # domain.md keeps two rules apart: marks registered 4 weeks before the graduation date
+        # (this one), and the schedule's deadline for submitting the final products (the due
+        # dates of the items that are submitted, domain/deadlines.py).
+        limit = graduation_date(year, month) - timedelta(weeks=rules.marks_registered_weeks_before)
         if facts.last_mark_registered > limit:
-            why = ("the deadline for final products" if facts.deadline else
-                   f"{rules.marks_registered_weeks_before} weeks before the graduation date")
-            blockers.append(f"last mark registered {facts.last_mark_registered:%d-%m-%Y}, after {limit:%d-%m-%Y} ({why})")
+            blockers.append(
+                f"last mark registered {facts.last_mark_registered:%d-%m-%Y}, after {limit:%d-%m-%Y} "
+                f"({rules.marks_registered_weeks_before} weeks before the graduation date)"
+            )
     if not facts.tuition_paid:
         blockers.append("tuition not paid")
     if not facts.enrolled:

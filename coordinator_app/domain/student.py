@@ -81,7 +81,6 @@ class StudentSnapshot:
     mentor_meetings: tuple[date, ...] = ()
     academic_core_items: tuple[ItemSnapshot, ...] = ()
     graduation: tuple[int, int] | None = None           # planned (year, month)
-    entered_deadline: date | None = None                 # the coordinator's deadline for that month, if entered
     year1_university: str | None = None
     year2_university: str | None = None
     english_test: str | None = None
@@ -233,11 +232,9 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
         snap.literature.marks_registered_on if snap.literature else None,
     ) if d is not None]
     incomplete = tuple(p.name for p in progress if not p.complete)
-    deadline = (submission_deadline(*snap.graduation, programme.graduation, snap.entered_deadline)
-                if snap.graduation else None)
     ready = readiness(GraduationFacts(
         total_ec(progress), programme.total_ec, incomplete, snap.graduation,
-        max(mark_dates) if mark_dates else None, snap.tuition_paid, snap.enrolled, tuple(extra), deadline,
+        max(mark_dates) if mark_dates else None, snap.tuition_paid, snap.enrolled, tuple(extra),
     ), programme.graduation)
     return Evaluation(tuple(progress), total_ec(progress), passed, internships, lit_mark, lit_complete, core,
                       ready, tuple(warnings))

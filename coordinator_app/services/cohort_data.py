@@ -76,7 +76,6 @@ class Chunk:
     mentor: dict[int, Record] = field(default_factory=dict)
     meetings: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))
     plans: dict[int, Record] = field(default_factory=dict)
-    deadlines: dict[tuple[str, int, int], date] = field(default_factory=dict)   # entered, by (programme, year, month)
 
 
 def _named(result: Any) -> Iterator[Record]:
@@ -147,16 +146,7 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
                                       G.ceremony_month, G.attends_ceremony, G.graduated_on)
                                .where(G.student_id.in_(ids)))):
         chunk.plans[row[0]] = row
-    if chunk.plans:
-        chunk.deadlines = entered_deadlines(db)
     return chunk
-
-
-def entered_deadlines(db: Any) -> dict[tuple[str, int, int], date]:
-    """The deadlines the coordinator entered, by (programme code, year, month): a few dozen rows."""
-    D = m.GraduationDeadline
-    return {(code, year, month): deadline for code, year, month, deadline in db.execute(
-        select(m.Programme.code, D.year, D.month, D.deadline).join(m.Programme, D.programme_id == m.Programme.id))}
 
 
 def grade_from(no_show: bool, value: float | None) -> Grade | None:
@@ -213,7 +203,6 @@ def snapshot_of(student: Record, chunk: Chunk) -> StudentSnapshot:
         literature=literature, mentor_meetings=tuple(r.meeting_date for r in chunk.meetings.get(sid, ())),
         academic_core_items=tuple(items.get("academic_core", ())),
         graduation=(plan.planned_year, plan.planned_month) if plan else None,
-        entered_deadline=chunk.deadlines.get((student.programme, plan.planned_year, plan.planned_month)) if plan else None,
         year1_university=student.year1_university, year2_university=student.year2_university,
         english_test=student.english_test, english_overall=student.english_overall,
         english_lowest_section=student.english_lowest_section, participation_fee_paid=student.participation_fee_paid,

@@ -130,34 +130,28 @@ def test_the_schedule_in_a_programme_file_is_checked(tmp_path: Path) -> None:
     assert without.graduation.deadlines == {}
 
 
-# --- readiness: the marks are due by the month's deadline ---------------------------------------------
+# --- readiness: marks 4 weeks before the graduation date, whatever the submission deadline ---------
 
-def _facts(last_mark: date, planned: tuple[int, int], deadline: date | None) -> GraduationFacts:
-    return GraduationFacts(120, 120, (), planned, last_mark, True, True, (), deadline)
+def _facts(last_mark: date, planned: tuple[int, int]) -> GraduationFacts:
+    return GraduationFacts(120, 120, (), planned, last_mark, True, True, ())
 
 
-def test_readiness_holds_the_marks_to_the_schedules_deadline(pm) -> None:
+def test_readiness_holds_the_marks_to_four_weeks_not_to_the_submission_deadline(pm) -> None:
     rules = pm.graduation
-    # September 2024: the schedule's deadline is 16 Sep; a mark registered on 10 Sep is in time
-    # (the old 4-weeks rule would have said 02-09-2024 and blocked it).
-    assert readiness(_facts(date(2024, 9, 10), (2024, 9), date(2024, 9, 16)), rules).ready
-    late = readiness(_facts(date(2024, 9, 17), (2024, 9), date(2024, 9, 16)), rules)
-    assert late.blockers == ("last mark registered 17-09-2024, after 16-09-2024 (the deadline for final products)",)
-    # Without a deadline (an old caller): the weeks-before rule, as before.
-    old = readiness(_facts(date(2025, 5, 10), (2025, 5), None), rules)
-    assert old.blockers == ("last mark registered 10-05-2025, after 02-05-2025 (4 weeks before the graduation date)",)
+    # September 2024: the schedule's deadline for final products is 16 Sep, but domain.md keeps
+    # a rule of its own for the marks: registered at least 4 weeks before 30-09-2024.
+    assert readiness(_facts(date(2024, 9, 2), (2024, 9)), rules).ready
+    late = readiness(_facts(date(2024, 9, 10), (2024, 9)), rules)
+    assert late.blockers == ("last mark registered 10-09-2024, after 02-09-2024 (4 weeks before the graduation date)",)
 
 
-def test_evaluate_gives_readiness_the_planned_months_deadline(pm) -> None:
+def test_the_schedule_does_not_move_the_marks_rule(pm) -> None:
     from coordinator_app.domain.grades import Grade
     from coordinator_app.domain.student import StudentSnapshot, evaluate
 
     snap = StudentSnapshot(cohort_year=2023, tuition_paid=True, results={"PM-PERS": [Grade(7.0)]},
-                           last_grade_registered=date(2025, 1, 11), graduation=(2025, 1))
-    blockers = evaluate(pm, snap, date(2025, 1, 20)).readiness.blockers
-    assert not any("last mark registered" in b for b in blockers)           # 11-01 is before 13-01
-    later = replace(snap, last_grade_registered=date(2025, 1, 14))
-    assert "last mark registered 14-01-2025, after 13-01-2025 (the deadline for final products)" in (
+                           last_grade_registered=date(2025, 1, 3), graduation=(2025, 1))
+    assert not any("last mark registered" in b for b in evaluate(pm, snap, date(2025, 1, 20)).readiness.blockers)
+    later = replace(snap, last_grade_registered=date(2025, 1, 11))       # before the 13-01 deadline
+    assert "last mark registered 11-01-2025, after 03-01-2025 (4 weeks before the graduation date)" in (
         evaluate(pm, later, date(2025, 1, 20)).readiness.blockers)
-    entered = replace(later, entered_deadline=date(2025, 1, 15))
-    assert not any("last mark registered" in b for b in evaluate(pm, entered, date(2025, 1, 20)).readiness.blockers)

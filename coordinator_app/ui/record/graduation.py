@@ -77,8 +77,9 @@ class GraduationPage(RecordPage):
         left.addWidget(group("Planning", self.form.layout))
         left.addWidget(hint("The graduation date is the last working day of the month the programme is "
                             "completed. Ceremonies are held in January, June and September. All final products "
-                            "and marks are due by the month's deadline: the programme's schedule, or 4 weeks "
-                            "before the date (a week earlier in July, November, December)."))
+                            "are due by the month's deadline: the programme's schedule, or 4 weeks before the "
+                            "date (a week earlier in July, November, December). All marks must be registered "
+                            "4 weeks before the graduation date."))
         left.addStretch(1)
         self.ready = QLabel()
         self.ready.setObjectName("readiness")
