@@ -35,14 +35,21 @@ class Grade:
         return NO_SHOW if self.no_show else format_mark(self.value)
 
 
+def _half_up(value: float, places: int) -> Decimal:
+    # A mean or weighted sum of one-decimal marks carries float dust (7.1499999999999995 for
+    # 7.15): drop it, eight places past the one kept, before deciding which way the half goes.
+    exact = Decimal(repr(round(value, places + 8)))
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def round_half_up(value: float, places: int = 1) -> float:
     """Round 7.25 to 7.3 (half up, as the Examination Board does), not to 7.2 like round()."""
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(_half_up(value, places))
 
 
 def format_mark(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    """Every mark as the app shows or exports it: one decimal, rounded half up (7.25 -> "7.3")."""
+    return "" if value is None else str(_half_up(value, 1))
 
 
 def parse_grade(text: str, field: str = "grade") -> Grade:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import exam_date as scheduled_exam_date
-from coordinator_app.domain.grades import needs_resit, parse_grade, resit_date
+from coordinator_app.domain.grades import format_mark, needs_resit, parse_grade, resit_date
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services.lookup import student_row
 from coordinator_app.services.snapshot import refresh_ec
@@ -107,7 +107,7 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
 def _grade_text(value: float | None, no_show: bool) -> str | None:
     if no_show:
         return "NS"
-    return None if value is None else f"{value:.1f}"
+    return None if value is None else format_mark(value)
 
 
 def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:

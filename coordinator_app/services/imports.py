@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import (
-    Grade, best_attempt, exam_date as scheduled_exam_date, needs_resit, parse_grade, resit_date,
+    Grade, best_attempt, exam_date as scheduled_exam_date, format_mark, needs_resit, parse_grade, resit_date,
 )
 from coordinator_app.domain.people import parse_date
 from coordinator_app.domain.programme import Programme
@@ -603,7 +603,7 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
         values["current_exam_date"] = target.exam_date     # kept when the file gives no date
         changes = {}
         if target.grade != grade.value or target.no_show != grade.no_show:
-            old = "NS" if target.no_show else (None if target.grade is None else f"{target.grade:.1f}")
+            old = "NS" if target.no_show else (None if target.grade is None else format_mark(target.grade))
             changes["grade"] = (old, str(grade))
         if v["exam_date"] is not None and v["exam_date"] != target.exam_date:
             changes["exam_date"] = (target.exam_date, v["exam_date"])

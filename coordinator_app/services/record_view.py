@@ -191,8 +191,8 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
         snap = snapshot(s, student)
         evaluation = evaluate(programme, snap, as_of)
         fields = {name: getattr(student, name) for name in STUDENT_FIELDS}
-        courses = _courses(s, student, programme)
         optional, choices = _optional(s, student)
+        courses = _courses(s, student, programme, optional)
         items = [_item(i, as_of) for i in s.scalars(
             select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id).order_by(m.PortfolioItem.id))]
         internships = _internships(s, student, programme, evaluation, items)
@@ -218,17 +218,20 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
     )
 
 
-def _courses(s, student: m.Student, programme: Programme) -> tuple[CourseLine, ...]:  # type: ignore[no-untyped-def]
+def _courses(s, student: m.Student, programme: Programme,  # type: ignore[no-untyped-def]
+             optional: tuple[OptionalLine, ...]) -> tuple[CourseLine, ...]:
     attempts: dict[str, list[m.CourseResult]] = {}
     for result, code in s.execute(select(m.CourseResult, m.Course.code).join(m.Course)
                                   .where(m.CourseResult.student_id == student.id)
                                   .order_by(m.CourseResult.attempt)):
         attempts.setdefault(code, []).append(result)
+    # An approved optional course awaits its first result: it is listed (and can be graded) before any attempt.
+    approved = {o.code: o for o in optional if o.status == "approved"}
     lines = []
     names = {c.key: c.name for c in programme.components}
     for course in programme.courses:
-        if course.component == "optional" and course.code not in attempts:
-            continue          # optional courses show once requested or taken
+        if course.component == "optional" and course.code not in attempts and course.code not in approved:
+            continue          # optional courses show once approved or taken
         if course.specialization and course.specialization != student.specialization and course.code not in attempts:
             continue
         lines.append(_line(course.code, course.name, course.component, names.get(course.component, course.component),
@@ -239,6 +242,9 @@ def _courses(s, student: m.Student, programme: Programme) -> tuple[CourseLine, .
             course = rows[0].course
             lines.append(_line(code, course.name, "optional", names.get("optional", "Optional"), course.ec, rows,
                                programme))
+    for code, line in approved.items():
+        if code not in known and code not in attempts:     # an approved external course, not taken yet
+            lines.append(_line(code, line.name, "optional", names.get("optional", "Optional"), line.ec, [], programme))
     return tuple(lines)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from coordinator_app.domain.grades import format_mark
 from coordinator_app.domain.programme import Programme, load_programmes
 from coordinator_app.paths import programmes_dir
 from coordinator_app.store import models as m
@@ -152,5 +153,5 @@ def _text(value: Any) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return format_mark(value)
     return str(value)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from coordinator_app.domain.grades import format_mark
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -41,7 +43,8 @@ def day(value: date | None) -> str:
 
 
 def mark(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    """A mark as shown: the domain's one decimal, rounded half up (7.25 -> 7.3)."""
+    return format_mark(value)
 
 
 def resource_path(*parts: str) -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import (
@@ -262,3 +264,46 @@ def test_validate_mark_rejects(value: float, words: str) -> None:
         validate_mark(value, "presentation")
     assert words in str(info.value)
     assert info.value.field == "presentation"
+
+
+# --- every mark shown or exported: one decimal, half up (issue 16 item 3) -------------------------
+
+def test_a_report_mean_of_7_and_7_5_is_shown_7_3() -> None:
+    from coordinator_app.domain.marks import report_mean
+
+    assert report_mean(7.0, 7.5) == 7.25
+    assert format_mark(report_mean(7.0, 7.5)) == "7.3"          # f"{7.25:.1f}" gives "7.2"
+    assert format_mark(7.15) == "7.2" and format_mark(6.05) == "6.1" and format_mark(9.95) == "10.0"
+
+
+def test_float_dust_does_not_turn_a_half_down() -> None:
+    # 0.1 + 0.2 style dust: the float just below x.x5 still means x.x5 to the Examination Board.
+    assert round_half_up(7.1499999999999995) == 7.2
+    assert format_mark(7.1499999999999995) == "7.2"
+    assert format_mark(5.449999999999999) == "5.5"
+
+
+@given(st.integers(10, 100), st.integers(10, 100))
+def test_a_report_mean_is_shown_as_its_exact_decimal_rounded_half_up(a: int, b: int) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from coordinator_app.domain.marks import report_mean
+
+    exact = ((Decimal(a) + Decimal(b)) / 20).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    assert format_mark(report_mean(a / 10, b / 10)) == str(exact)
+
+
+def test_no_mark_is_formatted_outside_the_domain() -> None:
+    """`f"{x:.1f}"` rounds 7.25 to 7.2; marks go through `format_mark`. What may still use
+    `:.1f` is not a mark: a file size in MB or seconds taken."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "coordinator_app"
+    offenders = []
+    for path in root.rglob("*.py"):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            for expression in re.findall(r"\{([^{}]*?):[^{}]*\.1f\}", line):
+                if "took" not in expression and "1_000_000" not in expression:
+                    offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert offenders == []

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -37,6 +37,7 @@ class CoursesPage(RecordPage):
         layout = QVBoxLayout(inner)
         self.ec_label = QLabel()
         self.ec_label.setObjectName("ec_label")
+        self.ec_label.setWordWrap(True)
         layout.addWidget(self.ec_label)
 
         self.model = QStandardItemModel(0, len(COURSE_COLUMNS), self)
@@ -93,6 +94,7 @@ class CoursesPage(RecordPage):
         grid = QGridLayout(opt)
         grid.setContentsMargins(0, 0, 0, 0)
         self.opt_course = QComboBox()
+        self.opt_course.setObjectName("optional_course")
         self.opt_status = QComboBox()
         for status in course_service.APPROVAL_STATUSES:
             self.opt_status.addItem(status, status)
@@ -101,6 +103,8 @@ class CoursesPage(RecordPage):
         self.opt_external = QCheckBox("outside VU")
         self.opt_form_received = QCheckBox("credit form received")
         self.opt_save = QPushButton("Save approval")
+        self.opt_save.setToolTip("Choose an optional course first: the form then shows what is stored for it")
+        self._optional_for: int | None = None     # the student whose course choice the form keeps
         grid.addWidget(self.opt_course, 0, 0, 1, 2)
         grid.addWidget(self.opt_status, 0, 2)
         grid.addWidget(self.opt_date, 0, 3)
@@ -132,6 +136,7 @@ class CoursesPage(RecordPage):
         self.opt_save.clicked.connect(self._save_optional)
         self.ext_add.clicked.connect(self._add_external)
         self.optional.itemSelectionChanged.connect(self._select_optional)
+        self.opt_course.currentIndexChanged.connect(lambda _i: self._show_stored_approval())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scrolling(inner))
@@ -140,8 +145,7 @@ class CoursesPage(RecordPage):
     def fill(self, record: StudentRecord) -> None:
         self.record = record
         ev = record.evaluation
-        self.ec_label.setText(f"<b>{ev.ec_total} of {record.programme.total_ec} EC</b> earned · "
-                              f"{counted(ev.compulsory_passed, 'compulsory course')} passed")
+        self.ec_label.setText(f"<b>{ev.ec_total} of {record.programme.total_ec} EC</b> earned · " + _progress_text(record))
         chosen = self.course.currentData()
         self.course.clear()
         self.model.removeRows(0, self.model.rowCount())
@@ -192,12 +196,33 @@ class CoursesPage(RecordPage):
             self.optional.setItem(r, 4, cell("yes" if line.external else "no"))
             self.optional.setItem(r, 5, cell("received" if line.credit_form_received else
                                              ("missing" if line.external else "")))
-        chosen = self.opt_course.currentData()
+        # The course chosen stays while the same student is shown (after a save, say); another
+        # student starts with no course chosen, so Save cannot touch a course nobody picked.
+        chosen = self.opt_course.currentData() if self._optional_for == record.id else None
+        self._optional_for = record.id
+        blocker = QSignalBlocker(self.opt_course)
         self.opt_course.clear()
+        self.opt_course.addItem("Choose an optional course…", None)
         for code, name, external in record.optional_choices:
             self.opt_course.addItem(f"{name} ({code})" + ("  · outside VU" if external else ""), code)
         self.opt_course.setCurrentIndex(max(self.opt_course.findData(chosen), 0))
+        blocker.unblock()
+        self._show_stored_approval()
         self.optional_form.clear_errors()
+
+    def _show_stored_approval(self) -> None:
+        """The form shows what is stored for the course it names (a course not chosen yet: a new
+        request), and Save is possible only once a course is chosen."""
+        code = self.opt_course.currentData()
+        record = getattr(self, "record", None)
+        line = next((o for o in record.optional if o.code == code), None) if record and code else None
+        external = next((e for c, _n, e in record.optional_choices if c == code), False) if record and code else False
+        self.opt_status.setCurrentIndex(max(self.opt_status.findData(line.status if line else "requested"), 0))
+        self.opt_date.setText(day(line.decided_on) if line else "")
+        self.opt_external.setChecked(line.external if line else external)
+        self.opt_form_received.setChecked(line.credit_form_received if line else False)
+        for widget in (self.opt_status, self.opt_date, self.opt_external, self.opt_form_received, self.opt_save):
+            widget.setEnabled(code is not None)
 
     def _select_course(self) -> None:
         index = self.tree.currentIndex()
@@ -213,10 +238,7 @@ class CoursesPage(RecordPage):
             return
         line = self.record.optional[row]
         self.opt_course.setCurrentIndex(max(self.opt_course.findData(line.code), 0))
-        self.opt_status.setCurrentIndex(max(self.opt_status.findData(line.status), 0))
-        self.opt_date.setText(day(line.decided_on))
-        self.opt_external.setChecked(line.external)
-        self.opt_form_received.setChecked(line.credit_form_received)
+        self._show_stored_approval()       # also when the row names the course already chosen
 
     # -- editing ---------------------------------------------------------------------------------
     def _course_name(self, code: str) -> str:
@@ -318,3 +340,13 @@ class CoursesPage(RecordPage):
                             lambda: course_service.add_external_course(ws, sid, name, ec),
                             lambda code: (lambda: course_service.remove_external_course(ws, sid, code))):
             self.ext_name.clear()
+
+
+def _progress_text(record: StudentRecord) -> str:
+    """What the programme counts: PM's compulsory courses (4 passed open the minor internship);
+    a programme without them (IMIM) shows the EC of each of its course components."""
+    ev = record.evaluation
+    if record.programme.compulsory_course_codes:
+        return f"{counted(ev.compulsory_passed, 'compulsory course')} passed"
+    kinds = {c.key: c.kind for c in record.programme.components}
+    return " · ".join(f"{p.name} {p.earned} of {p.required} EC" for p in ev.progress if kinds.get(p.key) == "courses")

@@ -145,7 +145,7 @@ class InternshipPanel(QWidget):
         values["halfway"] = day(plan.halfway) if plan else ""
         values["report_mean"] = mark(ev.mark.report) if ev and ev.mark.report is not None else ""
         if ev and ev.mark.final is not None:
-            values["final_mark"] = f"{ev.mark.final:.1f} ({'pass' if ev.mark.passed() else 'fail'})"
+            values["final_mark"] = f"{mark(ev.mark.final)} ({'pass' if ev.mark.passed() else 'fail'})"
         else:
             missing = ", ".join(m.replace("_", " ") for m in ev.mark.missing) if ev else ""
             values["final_mark"] = f"missing: {missing}" if missing else ""

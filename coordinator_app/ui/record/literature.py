@@ -85,7 +85,7 @@ class LiteraturePage(RecordPage):
         result = view.mark
         values["report_mean"] = mark(result.report) if result and result.report is not None else ""
         if result and result.final is not None:
-            values["result"] = f"{result.final:.1f} ({'pass' if result.passed() else 'fail'})"
+            values["result"] = f"{mark(result.final)} ({'pass' if result.passed() else 'fail'})"
         elif result:
             values["result"] = "missing: " + ", ".join(m.replace("_", " ") for m in result.missing)
         else:
