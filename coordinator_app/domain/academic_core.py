@@ -9,7 +9,8 @@ from coordinator_app.domain.programme import AcademicCoreRules
 
 
 def first_year_assignments_due(cohort_year: int, rules: AcademicCoreRules) -> date:
-    """Due before 1 September at the end of the first year (cohort 2024 -> 1 September 2025)."""
+    """The last day for the first-year work: due before 1 September at the end of the first year,
+    so cohort 2024 -> 31 August 2025, and overdue on 1 September."""
     month, day = rules.first_year_assignments_due
     return date(cohort_year + 1, month, day)
 

@@ -17,9 +17,23 @@ def graduation_date(year: int, month: int) -> date:
     return day
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def month_name(year: int, month: int) -> str:
+    """"June 2025": in English whatever the machine's locale (strftime's %B follows it)."""
+    return f"{MONTHS[month - 1]} {year}"
+
+
 def ceremony_month(year: int, month: int, rules: GraduationRules) -> tuple[int, int]:
-    """The first ceremony (January, June, September) in or after the graduation month."""
-    for offset in range(0, 13):
+    """The ceremony a graduate attends: the first one *after* the graduation month, as the
+    programme's schedule assigns it (September-December -> January, January-April -> June,
+    May-August -> September); without a schedule, the first ceremony month after it."""
+    ceremony = rules.ceremony_for_month.get(month)
+    if ceremony is not None:
+        return (year, ceremony) if ceremony > month else (year + 1, ceremony)
+    for offset in range(1, 13):
         m = (month - 1 + offset) % 12 + 1
         y = year + (month - 1 + offset) // 12
         if m in rules.ceremony_months:

@@ -109,6 +109,9 @@ class ImimRules:
     year2_must_differ: bool
     participation_fee_required: bool
     english_tests: dict[str, EnglishTest]
+    # (month, day) a programme year starts: admission items (English test, participation fee,
+    # year-1 university) are due at the start of year 1, the year-2 university at that of year 2.
+    year_starts: tuple[int, int] = (9, 1)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ class GraduationRules:
     attendance_certificate_min_courses: int
     # The programme's published deadlines for final products, by graduation (year, month).
     deadlines: dict[tuple[int, int], date] = field(default_factory=dict)
+    # graduation month -> month of the ceremony the graduate attends (the programme's schedule);
+    # empty: the first ceremony month after the graduation month.
+    ceremony_for_month: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -274,6 +280,36 @@ def _weights(r: _Reader, data: dict[str, Any], path: str, keys: tuple[str, ...])
     return weights
 
 
+def _month_day(r: _Reader, data: dict[str, Any], key: str, path: str, default: str) -> tuple[int, int]:
+    text = r.get(data, key, path, str, default)
+    m = re.fullmatch(r"(\d\d)-(\d\d)", text)
+    if not m or not _valid_month_day(int(m[1]), int(m[2])):
+        raise r.fail(f"{path}{key}", f"must be a real date as MM-DD, not {text!r}")
+    return int(m[1]), int(m[2])
+
+
+def _ceremonies(r: _Reader, grad: dict[str, Any], ceremony_months: tuple[int, ...]) -> dict[int, int]:
+    """[[graduation.ceremonies]] month = 1, graduation_months = [9, 10, 11, 12]: which ceremony
+    each graduation month goes to. Every month once, every ceremony one of ceremony_months."""
+    mapping: dict[int, int] = {}
+    rows = r.tables(grad, "ceremonies", "graduation.", required=False)
+    for i, row in enumerate(rows):
+        cp = f"graduation.ceremonies[{i}]."
+        month = r.get(row, "month", cp, int)
+        if month not in ceremony_months:
+            raise r.fail(f"{cp}month", f"must be one of graduation.ceremony_months {list(ceremony_months)}, not {month}")
+        for graduation_month in r.get(row, "graduation_months", cp, list):
+            if not isinstance(graduation_month, int) or isinstance(graduation_month, bool) or not 1 <= graduation_month <= 12:
+                raise r.fail(f"{cp}graduation_months", "must list months as numbers 1-12")
+            if graduation_month in mapping:
+                raise r.fail(f"{cp}graduation_months", f"names month {graduation_month} a second time")
+            mapping[graduation_month] = month
+    if rows and len(mapping) != 12:
+        missing = ", ".join(str(mo) for mo in range(1, 13) if mo not in mapping)
+        raise r.fail("graduation.ceremonies", f"must give every graduation month a ceremony; missing: {missing}")
+    return mapping
+
+
 def parse_programme(data: dict[str, Any], source: str) -> Programme:
     """Validate one parsed programme file; errors name `source` and the offending key."""
     r = _Reader(source)
@@ -340,12 +376,14 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
             raise r.fail(f"graduation.{key}", "must list months as numbers 1-12")
     if not grad.get("ceremony_months"):
         raise r.fail("graduation.ceremony_months", "must name at least one month")
+    ceremony_months = tuple(r.get(grad, "ceremony_months", "graduation.", list))
     graduation = GraduationRules(
-        ceremony_months=tuple(r.get(grad, "ceremony_months", "graduation.", list)),
+        ceremony_months=ceremony_months,
         marks_registered_weeks_before=r.get(grad, "marks_registered_weeks_before", "graduation.", int),
         early_deadline_months=tuple(r.get(grad, "early_deadline_months", "graduation.", list)),
         attendance_certificate_min_courses=r.get(grad, "attendance_certificate_min_courses", "graduation.", int),
         deadlines=_deadline_schedule(r, grad),
+        ceremony_for_month=_ceremonies(r, grad, ceremony_months),
     )
 
     internships = None
@@ -432,6 +470,7 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
             year2_must_differ=r.get(raw, "year2_must_differ", mp, bool),
             participation_fee_required=r.get(raw, "participation_fee_required", mp, bool),
             english_tests=tests,
+            year_starts=_month_day(r, raw, "year_starts", mp, "09-01"),
         )
 
     pass_mark = float(r.get(head, "pass_mark", p, (int, float)))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from coordinator_app.domain.academic_core import AcademicCoreStatus, academic_core_status, first_year_assignments_due
+from coordinator_app.domain.attention import Urgency, urgency
 
 AS_OF = date(2025, 6, 1)
 
@@ -13,12 +16,19 @@ def test_pm_academic_core_rules(pm) -> None:
     rules = pm.academic_core
     assert rules.ec == 3
     assert rules.min_mentor_meetings == 2
-    assert rules.first_year_assignments_due == (9, 1)
+    assert rules.first_year_assignments_due == (8, 31)
 
 
 def test_first_year_assignments_due(pm) -> None:
-    assert first_year_assignments_due(2024, pm.academic_core) == date(2025, 9, 1)
-    assert first_year_assignments_due(2025, pm.academic_core) == date(2026, 9, 1)
+    # "Due before 1 September": the last day is 31 August.
+    assert first_year_assignments_due(2024, pm.academic_core) == date(2025, 8, 31)
+    assert first_year_assignments_due(2025, pm.academic_core) == date(2026, 8, 31)
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    (date(2025, 8, 31), Urgency.DUE_SOON), (date(2025, 9, 1), Urgency.OVERDUE), (date(2025, 9, 2), Urgency.OVERDUE)])
+def test_first_year_assignments_are_overdue_on_1_september(pm, as_of: date, expected: Urgency) -> None:
+    assert urgency(first_year_assignments_due(2024, pm.academic_core), None, as_of, 14) is expected
 
 
 def test_one_meeting_is_not_enough(pm) -> None:

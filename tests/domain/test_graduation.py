@@ -65,17 +65,33 @@ def test_ceremony_months_in_both_programmes(pm, imim) -> None:
 @pytest.mark.parametrize(
     ("year", "month", "expected"),
     [
+        # The programme's 2024-2025 schedule: 30 Sep-31 Dec 2024 -> January 2025 ...
+        (2024, 9, (2025, 1)),
+        (2024, 10, (2025, 1)),
+        (2024, 12, (2025, 1)),
+        # ... 31 Jan-30 Apr 2025 -> June 2025 ...
+        (2025, 1, (2025, 6)),
         (2025, 2, (2025, 6)),
-        (2025, 10, (2026, 1)),
-        (2025, 6, (2025, 6)),
-        (2025, 1, (2025, 1)),
+        (2025, 4, (2025, 6)),
+        # ... May-August -> September.
+        (2025, 5, (2025, 9)),
+        (2025, 6, (2025, 9)),
         (2025, 7, (2025, 9)),
-        (2025, 9, (2025, 9)),
-        (2025, 12, (2026, 1)),
+        (2025, 8, (2025, 9)),
+        (2025, 9, (2026, 1)),
     ],
 )
-def test_ceremony_month(pm, year: int, month: int, expected: tuple[int, int]) -> None:
+def test_ceremony_month(pm, imim, year: int, month: int, expected: tuple[int, int]) -> None:
     assert ceremony_month(year, month, pm.graduation) == expected
+    assert ceremony_month(year, month, imim.graduation) == expected
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_a_graduate_never_attends_a_ceremony_in_or_before_the_graduation_month(pm, month: int) -> None:
+    year, ceremony = ceremony_month(2025, month, pm.graduation)
+    assert (year, ceremony) > (2025, month)
+    assert ceremony in pm.graduation.ceremony_months
+    assert (year - 2025) * 12 + ceremony - month <= 5          # and never more than half a year later
 
 
 # --- submission deadline ------------------------------------------------------------------------

@@ -203,7 +203,7 @@ def test_bad_toml_syntax(tmp_path: Path) -> None:
 
 
 def test_bad_first_year_due(tmp_path: Path) -> None:
-    err = refused(tmp_path, changed('first_year_assignments_due = "09-01"', 'first_year_assignments_due = "1 Sept"'))
+    err = refused(tmp_path, changed('first_year_assignments_due = "08-31"', 'first_year_assignments_due = "1 Sept"'))
     assert err.key == "academic_core.first_year_assignments_due"
 
 

@@ -385,7 +385,7 @@ def test_literature_due_dates(pm) -> None:
 
 def test_academic_core_due_dates(pm) -> None:
     assert academic_core_due_dates(pm, 2024, (2026, 8)) == {
-        "first_year_assignments": date(2025, 9, 1),
+        "first_year_assignments": date(2025, 8, 31),
         "cv_assignment": date(2026, 8, 3),
         "final_portfolio": date(2026, 8, 3),
     }

@@ -100,9 +100,12 @@ def test_academic_core_ec_after_two_meetings_first_year_work_and_final_meeting(w
     assert student(workspace, sid).ec_earned == 0
 
 
+# The first ceremony *after* the graduation month (domain.md): Sep-Dec -> January,
+# Jan-Apr -> June, May-Aug -> September.
 @pytest.mark.parametrize("month, ceremony", [
-    ((2026, 6), (2026, 6)), ((2026, 7), (2026, 9)), ((2026, 9), (2026, 9)), ((2026, 10), (2027, 1)),
-    ((2026, 12), (2027, 1)), ((2027, 1), (2027, 1)), ((2027, 2), (2027, 6)),
+    ((2026, 5), (2026, 9)), ((2026, 6), (2026, 9)), ((2026, 7), (2026, 9)), ((2026, 8), (2026, 9)),
+    ((2026, 9), (2027, 1)), ((2026, 10), (2027, 1)), ((2026, 12), (2027, 1)), ((2027, 1), (2027, 6)),
+    ((2027, 2), (2027, 6)), ((2027, 4), (2027, 6)),
 ])
 def test_plan_graduation_finds_the_ceremony(workspace: Workspace, month: tuple[int, int],
                                             ceremony: tuple[int, int]) -> None:
@@ -116,13 +119,13 @@ def test_plan_graduation_moves_the_final_academic_core_dues(workspace: Workspace
     plan_graduation(workspace, sid, 2026, 7, attends=True)
     # Graduation date: Fri 31-07-2026; marks 4 weeks before (03-07), a week earlier in July.
     core = {k: i.due_date for k, i in items(workspace, sid, "academic_core").items()}
-    assert core == {"first_year_assignments": date(2025, 9, 1), "cv_assignment": date(2026, 6, 26),
+    assert core == {"first_year_assignments": date(2025, 8, 31), "cv_assignment": date(2026, 6, 26),
                     "final_portfolio": date(2026, 6, 26)}
     assert plan(workspace, sid) == (2026, 7, 2026, 9, True)
     # June 2026: last working day Tue 30-06-2026, minus 4 weeks; no extra week in June.
     plan_graduation(workspace, sid, 2026, 6)
     assert items(workspace, sid, "academic_core")["final_portfolio"].due_date == date(2026, 6, 2)
-    assert plan(workspace, sid) == (2026, 6, 2026, 6, True)    # attendance kept
+    assert plan(workspace, sid) == (2026, 6, 2026, 9, True)    # attendance kept
     audit = [(a.old_value, a.new_value) for a in audit_rows(workspace, "plan graduation")]
     assert audit == [(None, "2026-07"), ("2026-07", "2026-06")]
 
@@ -157,7 +160,7 @@ def test_set_attendance(workspace: Workspace) -> None:
 def test_imim_graduation_has_no_academic_core(workspace: Workspace) -> None:
     sid = add_imim(workspace, cohort=2024)
     plan_graduation(workspace, sid, 2026, 6)
-    assert plan(workspace, sid)[:4] == (2026, 6, 2026, 6)
+    assert plan(workspace, sid)[:4] == (2026, 6, 2026, 9)
     assert items(workspace, sid, "academic_core") == {}
 
 

@@ -28,7 +28,7 @@ def first_year_in(ws: Workspace, sid: int, when: date) -> None:
 def office(workspace: Workspace) -> Workspace:
     """Six students; what each one owes is in the comments."""
     ws = workspace
-    # 2700001: first-year assignments (due 01-09-2025) never came in -> overdue.
+    # 2700001: first-year assignments (due 31-08-2025) never came in -> overdue.
     add_pm(ws, "2700001", 2024, first="Anouk", last="de Vries")
 
     # 2700002: minor started 17-11 (approved): List of Agreements due 01-12 -> due soon.
@@ -78,7 +78,7 @@ def test_exactly_the_items_that_need_attention_sorted_by_due_date(office: Worksp
     rows = listed(found)
     graduation = rows.pop(5)
     assert rows == [
-        (date(2025, 9, 1), "2700001", "Academic Core", "First-year assignments", Urgency.OVERDUE),
+        (date(2025, 8, 31), "2700001", "Academic Core", "First-year assignments", Urgency.OVERDUE),
         (date(2025, 11, 24), "2700003", "Literature Study", "Survey Outline", Urgency.DUE_SOON),
         (date(2025, 11, 26), "2700004", "Academic Core", "CV / resume assignment", Urgency.DUE_SOON),
         (date(2025, 11, 26), "2700004", "Academic Core", "Final portfolio meeting", Urgency.DUE_SOON),
@@ -109,7 +109,7 @@ def test_received_items_leave_the_list(office: Workspace) -> None:
 def test_a_shorter_window(office: Workspace) -> None:
     # within 0: only what is overdue or due today.
     assert [(i.due, i.student_number, i.what) for i in attention_items(office, AS_OF, within=0)] == [
-        (date(2025, 9, 1), "2700001", "First-year assignments"),
+        (date(2025, 8, 31), "2700001", "First-year assignments"),
         (date(2025, 11, 24), "2700003", "Survey Outline"),
     ]
     # within 15 reaches 09-12: the List of Agreements of 2700005 joins.

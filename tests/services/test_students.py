@@ -33,7 +33,7 @@ def test_new_pm_student_owes_academic_core_items_with_due_dates(workspace: Works
     sid = add_pm(workspace, cohort=2024)
     core = items(workspace, sid, "academic_core")
     assert {k: i.due_date for k, i in core.items()} == {
-        "first_year_assignments": date(2025, 9, 1),   # 1 September after the first year
+        "first_year_assignments": date(2025, 8, 31),  # before 1 September after the first year
         "cv_assignment": date(2026, 8, 31),           # no graduation planned: nominal end
         "final_portfolio": date(2026, 8, 31),
     }

@@ -25,15 +25,15 @@ def _siblings(path: Path) -> set[str]:
     return {p.name for p in path.parent.iterdir()}
 
 
-def test_head_is_0003() -> None:
-    assert head_revision() == "0003"
+def test_head_is_0004() -> None:
+    assert head_revision() == "0004"
 
 
 def test_new_database_is_at_head_and_matches_the_models(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     engine = open_database(path)
     try:
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
@@ -62,7 +62,7 @@ def test_database_of_the_first_migration_is_upgraded_with_its_data_and_a_backup(
 
     engine = open_database(path)
     try:
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             row = conn.exec_driver_sql(
                 "SELECT student_number, first_name, last_name, ec_earned, notes FROM student WHERE id = 7").one()
@@ -107,7 +107,7 @@ def test_database_of_schema_0002_keeps_every_student_and_gets_removal(tmp_path: 
 
     ws = Workspace.open(path)
     try:
-        assert current_revision(ws.engine) == "0003"
+        assert current_revision(ws.engine) == head_revision()
         with ws.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT id, removed_at FROM student ORDER BY id").all() == [(7, None), (8, None)]
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
@@ -120,6 +120,66 @@ def test_database_of_schema_0002_keeps_every_student_and_gets_removal(tmp_path: 
     finally:
         ws.close()
     assert list((tmp_path / "backups").glob("before-0003-*-before-migration-0002.sqlite"))
+
+
+def test_stored_ceremonies_and_first_year_due_dates_follow_the_sharpened_rules(tmp_path: Path) -> None:
+    """0004: a plan's ceremony is the first *after* the graduation month; first-year work is due
+    on 31 August (overdue on 1 September). A ceremony the old rule did not compute stays."""
+    path = tmp_path / "at-0003.sqlite"
+    engine = make_engine(path)
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO programme (id, code, name) VALUES (1, 'PM', 'Master Personalized Medicine')")
+        conn.exec_driver_sql("INSERT INTO cohort (id, programme_id, start_year) VALUES (1, 1, 2024)")
+        for sid in (1, 2, 3, 4):
+            conn.exec_driver_sql(
+                "INSERT INTO student (id, programme_id, cohort_id, student_number, first_name, last_name, email,"
+                " status, tuition_paid, enrolled, ec_earned, participation_fee_paid, notes)"
+                f" VALUES ({sid}, 1, 1, '27{sid:05d}', 'A', 'B', '', 'active', 1, 1, 0, 0, '')")
+        # (planned, stored ceremony): September 2025 -> the old rule said September 2025;
+        # January 2026 -> January 2026; March 2026 -> June 2026 (unchanged by the new rule);
+        # December 2025 with a ceremony set by hand to June 2026 (not the old rule's: stays).
+        for sid, planned, ceremony in ((1, (2025, 9), (2025, 9)), (2, (2026, 1), (2026, 1)),
+                                       (3, (2026, 3), (2026, 6)), (4, (2025, 12), (2026, 6))):
+            conn.exec_driver_sql(
+                "INSERT INTO graduation_plan (student_id, planned_year, planned_month, ceremony_year, ceremony_month)"
+                f" VALUES ({sid}, {planned[0]}, {planned[1]}, {ceremony[0]}, {ceremony[1]})")
+        conn.exec_driver_sql(
+            "INSERT INTO portfolio_item (student_id, component, kind, name, due_date, received_date, note) VALUES"
+            " (1, 'academic_core', 'first_year_assignments', 'First-year assignments', '2025-09-01', NULL, ''),"
+            " (1, 'academic_core', 'cv_assignment', 'CV / resume assignment', '2026-09-01', NULL, ''),"
+            " (2, 'academic_core', 'first_year_assignments', 'First-year assignments', '2025-07-01', NULL, '')")
+    engine.dispose()
+
+    engine = open_database(path)
+    try:
+        with engine.connect() as conn:
+            plans = conn.exec_driver_sql(
+                "SELECT student_id, ceremony_year, ceremony_month FROM graduation_plan ORDER BY student_id").all()
+            assert [tuple(p) for p in plans] == [(1, 2026, 1), (2, 2026, 6), (3, 2026, 6), (4, 2026, 6)]
+            dues = conn.exec_driver_sql("SELECT student_id, kind, due_date FROM portfolio_item ORDER BY id").all()
+            assert [tuple(d) for d in dues] == [(1, "first_year_assignments", "2025-08-31"),
+                                                (1, "cv_assignment", "2026-09-01"),
+                                                (2, "first_year_assignments", "2025-07-01")]
+    finally:
+        engine.dispose()
+    engine = make_engine(path)
+    try:
+        from alembic import command
+
+        from coordinator_app.store.migrate import alembic_config
+
+        config = alembic_config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+        with engine.connect() as conn:
+            plans = conn.exec_driver_sql(
+                "SELECT ceremony_year, ceremony_month FROM graduation_plan ORDER BY student_id").all()
+            assert [tuple(p) for p in plans] == [(2025, 9), (2026, 1), (2026, 6), (2026, 6)]
+            assert conn.exec_driver_sql("SELECT due_date FROM portfolio_item WHERE id = 1").scalar() == "2025-09-01"
+    finally:
+        engine.dispose()
 
 
 def test_database_at_head_is_opened_without_a_backup(tmp_path: Path) -> None:
