@@ -95,6 +95,24 @@ def compulsory_passed(programme: Programme, results: dict[str, list[Grade]]) -> 
     return count
 
 
+def specialization_refusal(programme: Programme, course_name: str, course_specialization: str | None,
+                           student_specialization: str | None) -> str | None:
+    """Why a specialization course cannot take a result for this student (None: it can).
+
+    A student follows the two courses of their own specialization; one who has not chosen yet
+    is told so, not that the course "belongs to another specialization"."""
+    if not course_specialization or course_specialization == student_specialization:
+        return None
+    spec = programme.specialization(course_specialization)
+    name = spec.name if spec else course_specialization
+    if student_specialization is None:
+        return (f"{course_name} belongs to the {name} specialization, and this student's specialization "
+                "is not chosen yet: choose it first.")
+    chosen = programme.specialization(student_specialization)
+    return (f"{course_name} belongs to the {name} specialization; this student's specialization is "
+            f"{chosen.name if chosen else student_specialization}.")
+
+
 def specialization_over_capacity(programme: Programme, counts: dict[str, int]) -> list[str]:
     """Specializations of one cohort with more students than places (at most 20 each)."""
     problems = []

@@ -13,6 +13,7 @@ from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import exam_date as scheduled_exam_date
 from coordinator_app.domain.grades import format_mark, needs_resit, parse_grade, resit_date
 from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.lookup import student_row
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
@@ -42,12 +43,9 @@ def _course(session: Session, student: m.Student, code: str) -> m.Course:
 
 
 def _check_course_allowed(student: m.Student, course: m.Course, programme: Programme) -> None:
-    if course.specialization and student.specialization != course.specialization:
-        spec = programme.specialization(course.specialization)
-        chosen = programme.specialization(student.specialization) if student.specialization else None
-        raise DomainError(
-            f"{course.name} belongs to the {spec.name if spec else course.specialization} specialization; "
-            f"this student's specialization is {chosen.name if chosen else 'not chosen yet'}.", "course")
+    refusal = specialization_refusal(programme, course.name, course.specialization, student.specialization)
+    if refusal:
+        raise DomainError(refusal, "course")
 
 
 def _first_exam_date(student: m.Student, course: m.Course, programme: Programme) -> date | None:

@@ -34,7 +34,9 @@ from coordinator_app.domain.grades import (
 )
 from coordinator_app.domain.people import parse_date
 from coordinator_app.domain.programme import Programme
-from coordinator_app.domain.progress import OptionalCourse, StudentProgressFacts, component_progress, total_ec
+from coordinator_app.domain.progress import (
+    OptionalCourse, StudentProgressFacts, component_progress, specialization_refusal, total_ec,
+)
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
 from coordinator_app.services.bulk_write import insert_rows, update_rows
 from coordinator_app.services.cohort_data import grade_from, refresh_ec_bulk
@@ -560,9 +562,9 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
         if c is None:
             plan.rejected.append(Rejection(row, column("course"), f"there is no course '{v['course']}' in {student.code}."))
             continue
-        if c.specialization and c.specialization != student.specialization:
-            plan.rejected.append(Rejection(row, column("course"),
-                                           f"{c.name} belongs to another specialization than this student's."))
+        refusal = specialization_refusal(ws.programmes[student.code], c.name, c.specialization, student.specialization)
+        if refusal:
+            plan.rejected.append(Rejection(row, column("course"), refusal))
             continue
         matched.append((row, v, student, c))
     # Two rows for the same student, course and attempt (or both without an attempt): which one counts?
