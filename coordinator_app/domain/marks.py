@@ -8,6 +8,11 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import PASS_MARK, round_half_up, validate_mark
 
 
+# How the record names each mark (MarkResult.missing holds the keys).
+MARK_NAMES = {"practical": "practical work", "outline": "research outline", "presentation": "oral presentation",
+              "supervisor_report": "report (supervisor)", "assessor_report": "report (assessor)"}
+
+
 def report_mean(supervisor: float | None, assessor: float | None) -> float | None:
     """The written report mark: the mean of the supervisor's and the second assessor's marks."""
     if supervisor is None or assessor is None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from coordinator_app.domain.academic_core import AcademicCoreStatus, academic_core_status, first_year_assignments_due
-from coordinator_app.domain.grades import Grade
+from coordinator_app.domain.flags import (
+    Flag, OpenRegistration, assessor_rank_flag, graduation_month_passed_flag, imim_flags, missing_result_flags,
+    past_nominal_end_flag, programme_end, same_person_flag,
+)
+from coordinator_app.domain.grades import Grade, format_mark
 from coordinator_app.domain.graduation import GraduationFacts, Readiness, readiness, submission_deadline
-from coordinator_app.domain.imim import english_test_problems, university_problems
 from coordinator_app.domain.internships import (
     RANKS, InternshipFacts, Period, Schedule, approval_valid, approval_warnings, portfolio_due_dates, rank_at_least,
     schedule, umc_rule_violated,
 )
-from coordinator_app.domain.marks import MarkResult, internship_mark, literature_mark
+from coordinator_app.domain.marks import MARK_NAMES, MarkResult, internship_mark, literature_mark
 from coordinator_app.domain.progress import (
     ComponentProgress, OptionalCourse, StudentProgressFacts, component_progress, compulsory_passed, total_ec,
 )
@@ -64,6 +67,8 @@ class LiteratureSnapshot:
     presentation: float | None = None
     marks_registered_on: date | None = None
     portfolio: tuple[ItemSnapshot, ...] = ()
+    supervisor: str = ""
+    assessor: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class StudentSnapshot:
     english_overall: float | None = None
     english_lowest_section: float | None = None
     participation_fee_paid: bool = False
+    open_registrations: tuple[OpenRegistration, ...] = ()   # exams registered, no result yet
 
 
 @dataclass(frozen=True)
@@ -98,10 +104,18 @@ class InternshipEvaluation:
     portfolio_complete: bool
     approval_valid: bool
     warnings: tuple[str, ...]
+    assessor_rank_recorded: bool = True
 
     @property
     def complete(self) -> bool:
         return self.portfolio_complete and self.mark.passed()
+
+    @property
+    def approval_label(self) -> str:
+        """How the record states the approval: never "valid" while the assessor's rank is unknown."""
+        if not self.approval_valid:
+            return "no valid approval"
+        return "approval valid" if self.assessor_rank_recorded else "approved, assessor's rank not recorded"
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,9 @@ class Evaluation:
     academic_core: AcademicCoreStatus | None
     readiness: Readiness
     warnings: tuple[str, ...]
+    flags: tuple[Flag, ...] = ()                  # what the warnings, `check` and the attention list share
+    literature_missing: tuple[str, ...] = ()      # why the Literature Study is not complete yet
+    literature_warnings: tuple[str, ...] = ()
 
 
 def _portfolio_complete(items: tuple[ItemSnapshot, ...]) -> bool:
@@ -145,11 +162,6 @@ def literature_due_dates(programme: Programme, start: date) -> dict[str, date]:
     return portfolio_due_dates(programme.literature_study.portfolio, literature_schedule(programme, start))
 
 
-def programme_end(cohort_year: int, programme: Programme) -> date:
-    """The nominal end of the programme: 31 August after `duration_years` years."""
-    return date(cohort_year + programme.duration_years, 8, 31)
-
-
 def academic_core_due_dates(programme: Programme, cohort_year: int, graduation: tuple[int, int] | None,
                             scheduled_deadline: date | None = None) -> dict[str, date]:
     """First-year work by 1 September after year 1; the CV and final meeting by the graduation
@@ -176,7 +188,42 @@ def _evaluate_internship(programme: Programme, snap: InternshipSnapshot, passed_
     warnings = approval_warnings(facts, kind, rules.invalid_travel_codes, rules.consult_travel_codes,
                                  rules.assessor_min_rank, passed_compulsory)
     return InternshipEvaluation(snap.kind, kind.name, plan, mark, _portfolio_complete(snap.portfolio),
-                                approval_valid(facts, rules.invalid_travel_codes), tuple(warnings))
+                                approval_valid(facts, rules.invalid_travel_codes), tuple(warnings),
+                                assessor_rank_recorded=bool(snap.assessor_rank))
+
+
+def internship_flags(programme: Programme, snap: InternshipSnapshot) -> list[Flag]:
+    rules = programme.internships
+    assert rules is not None
+    kind = rules.kinds[snap.kind]
+    flag = assessor_rank_flag(kind.name, "internships", snap.approval_status, snap.assessor_rank,
+                              rules.assessor_min_rank, snap.start)
+    return [flag] if flag else []
+
+
+def literature_flags(programme: Programme, lit: LiteratureSnapshot) -> list[Flag]:
+    rules = programme.literature_study
+    assert rules is not None
+    name = programme.component(rules.component).name
+    flags = [assessor_rank_flag(name, "literature", lit.approval_status, lit.assessor_rank, rules.assessor_min_rank,
+                                lit.start),
+             same_person_flag(name, "literature", lit.supervisor, lit.assessor, lit.start)]
+    return [f for f in flags if f is not None]
+
+
+def literature_missing(lit: LiteratureSnapshot, mark: MarkResult, pass_mark: float) -> list[str]:
+    """What stands between the Literature Study and its 9 EC, in the coordinator's words."""
+    missing = []
+    if lit.approval_status != "approved":
+        missing.append(f"Examination Board approval ({lit.approval_status})")
+    missing += [f"{item.name} not received" for item in lit.portfolio if item.received is None]
+    if not lit.portfolio:
+        missing.append("the portfolio (set a start date)")
+    if mark.final is None:
+        missing.append("marks: " + ", ".join(MARK_NAMES.get(m, m.replace("_", " ")) for m in mark.missing))
+    elif not mark.passed(pass_mark):
+        missing.append(f"a pass: the mark is {format_mark(mark.final)}, below {format_mark(pass_mark)}")
+    return missing
 
 
 def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evaluation:
@@ -185,11 +232,15 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
     internships = {k: _evaluate_internship(programme, s, passed) for k, s in snap.internships.items()}
     completed: dict[str, bool] = {}
     warnings: list[str] = []
+    flags: list[Flag] = []
     if programme.internships:
         for key, kind in programme.internships.kinds.items():
             ev = internships.get(key)
             completed[kind.component] = ev is not None and ev.complete and ev.approval_valid
             if ev:
+                own = internship_flags(programme, snap.internships[key])
+                flags += own
+                ev = internships[key] = replace(ev, warnings=ev.warnings + tuple(f.sentence for f in own))
                 warnings.extend(ev.warnings)
                 if ev.schedule and ev.schedule.start <= as_of and not ev.approval_valid:
                     warnings.append(f"The {ev.name.lower()} has started without a valid approval.")
@@ -199,15 +250,22 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
             warnings.append("Neither internship is at a university medical center; at least one must be.")
     lit_mark = None
     lit_complete = False
+    lit_missing: list[str] = []
+    lit_warnings: list[str] = []
     if programme.literature_study and snap.literature:
         lit = snap.literature
         lit_mark = literature_mark(programme.literature_study.mark, lit.outline, lit.supervisor_report,
                                    lit.assessor_report, lit.presentation)
-        lit_complete = lit_mark.passed(programme.pass_mark) and _portfolio_complete(lit.portfolio) and lit.approval_status == "approved"
+        lit_missing = literature_missing(lit, lit_mark, programme.pass_mark)
+        lit_complete = not lit_missing
         completed[programme.literature_study.component] = lit_complete
         min_rank = programme.literature_study.assessor_min_rank
         if lit.assessor_rank and not rank_at_least(lit.assessor_rank, min_rank):
-            warnings.append(f"The Literature Study assessor is {RANKS[lit.assessor_rank]}; at least {RANKS[min_rank]} is required.")
+            lit_warnings.append(f"The Literature Study assessor is {RANKS[lit.assessor_rank]}; at least {RANKS[min_rank]} is required.")
+        own = literature_flags(programme, lit)
+        flags += own
+        lit_warnings += [f.sentence for f in own]
+        warnings += lit_warnings
     core = None
     if programme.academic_core:
         received = {i.kind: i.received for i in snap.academic_core_items}
@@ -221,11 +279,15 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
         warnings.append("No specialization chosen yet.")
     extra: list[str] = []
     if programme.imim:
-        extra = university_problems(snap.year1_university, snap.year2_university, programme.imim)
-        extra += english_test_problems(snap.english_test, snap.english_overall, snap.english_lowest_section, programme.imim)
-        if programme.imim.participation_fee_required and not snap.participation_fee_paid:
-            extra.append("participation fee not paid")
-        warnings.extend(p[0].upper() + p[1:] + "." for p in extra)
+        own = imim_flags(programme.imim, snap.cohort_year, snap.year1_university, snap.year2_university,
+                         snap.english_test, snap.english_overall, snap.english_lowest_section,
+                         snap.participation_fee_paid)
+        flags += own
+        extra = [f.what for f in own]           # each blocks the graduation too
+        warnings.extend(f.sentence for f in own)
+    later = missing_result_flags(snap.open_registrations, as_of)
+    nominal = past_nominal_end_flag(snap.cohort_year, programme, snap.status, snap.graduation, as_of)
+    later += [nominal] if nominal else []
     mark_dates = [d for d in (
         snap.last_grade_registered,
         *(s.marks_registered_on for s in snap.internships.values()),
@@ -236,8 +298,12 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
         total_ec(progress), programme.total_ec, incomplete, snap.graduation,
         max(mark_dates) if mark_dates else None, snap.tuition_paid, snap.enrolled, tuple(extra),
     ), programme.graduation)
+    passed_month = graduation_month_passed_flag(snap.graduation, ready, snap.status, as_of)
+    later += [passed_month] if passed_month else []
+    flags += later
+    warnings += [f.sentence for f in later]
     return Evaluation(tuple(progress), total_ec(progress), passed, internships, lit_mark, lit_complete, core,
-                      ready, tuple(warnings))
+                      ready, tuple(warnings), tuple(flags), tuple(lit_missing), tuple(lit_warnings))
 
 
 def portfolio_rules_for(programme: Programme, component: str) -> tuple[PortfolioRule, ...]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
 from coordinator_app.domain.deadlines import MAX_DAYS_BEFORE
-from coordinator_app.domain.graduation import Readiness, submission_deadline
+from coordinator_app.domain.graduation import Readiness, graduation_date, submission_deadline
 from coordinator_app.services.cohort_data import evaluated_chunks
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -52,8 +52,21 @@ def attention_items(ws: Workspace, as_of: date | None = None, within: int = 14, 
         items += _approvals(ws, s, as_of, limit, within, programme_code, cohort)
         items += _mentor_meetings(ws, s, as_of, limit, within, programme_code, cohort)
         items += _graduation(ws, s, as_of, limit, within, programme_code, cohort, readiness or {})
+        items += _flags(ws, s, as_of, limit, within, programme_code, cohort, readiness or {})
     items.sort(key=sort_key)
     return items
+
+
+def _flags(ws, s: Session, as_of, limit, within, programme_code, cohort,  # type: ignore[no-untyped-def]
+           known: Mapping[int, Readiness]) -> list[AttentionItem]:
+    """IMIM admission items, approvals without the assessor's rank, results not recorded, students
+    past their nominal years, graduation months passed: each flag that needs action, from its day."""
+    from coordinator_app.services.flags import flagged_students
+
+    return [AttentionItem(f.flag.due, f.student_id, f.student_number, f.student_name, f.programme, f.cohort,
+                          f.flag.component, f.flag.what, urgency(f.flag.due, None, as_of, within), f.flag.tab)
+            for f in flagged_students(ws, s, as_of, programme_code, cohort, readiness=known)
+            if f.flag.attention and f.flag.due is not None and f.flag.due <= limit]
 
 
 def graduation_months(as_of: date, within: int) -> tuple[int, int]:
@@ -138,7 +151,8 @@ def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort,  #
     for r in s.execute(_student_filter(query, programme_code, cohort)):
         year, month, programme_id = r[6:9]
         deadline = submission_deadline(year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month)))
-        if as_of - timedelta(days=LOOK_BACK_DAYS) <= deadline <= limit:
+        # Once the graduation date has passed, the "graduation month passed" flag takes over (services/flags.py).
+        if as_of - timedelta(days=LOOK_BACK_DAYS) <= deadline <= limit and graduation_date(year, month) >= as_of:
             due.append((r, deadline))
     # Evaluated a group at a time, keeping only the verdicts (not every student's snapshot).
     verdicts: dict[int, Readiness] = {}

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 
 from coordinator_app.domain.internships import RANKS, rank_at_least
 from coordinator_app.domain.progress import specialization_over_capacity
+from coordinator_app.services.flags import flagged_students
 from coordinator_app.store import models as m
 from coordinator_app.store.migrate import current_revision, head_revision
 from coordinator_app.services.workspace import Workspace
@@ -38,7 +39,7 @@ def run_checks(ws: Workspace) -> CheckReport:
         _capacity(ws, s, report)
         _internships(ws, s, report)
         _literature(ws, s, report)
-        _imim(ws, s, report)
+        _flags(ws, s, report)
     return report
 
 
@@ -96,19 +97,8 @@ def _literature(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[
             report.violations.append(f"{_who(row)}: Literature Study assessor is {RANKS[lit.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}")
 
 
-def _imim(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
-    for code, programme in ws.programmes.items():
-        if programme.imim is None:
-            continue
-        rows = s.execute(select(m.Student.student_number, m.Student.first_name, m.Student.last_name,
-                                m.Student.year1_university, m.Student.year2_university)
-                         .join(m.Programme, m.Student.programme_id == m.Programme.id)
-                         .where(m.Programme.code == code, m.Student.status == "active",
-                                m.Student.year1_university.is_not(None), m.Student.year2_university.is_not(None)))
-        for row in rows:
-            if row.year1_university not in programme.imim.year1_universities:
-                report.violations.append(f"{_who(row)}: {row.year1_university} is not a year-1 university")
-            if row.year2_university not in programme.imim.year2_universities:
-                report.violations.append(f"{_who(row)}: {row.year2_university} is not a year-2 university")
-            elif programme.imim.year2_must_differ and row.year1_university == row.year2_university:
-                report.violations.append(f"{_who(row)}: year 2 at the same university as year 1 ({row.year1_university})")
+def _flags(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+    """The rules the record flags as broken (domain/flags.py): IMIM universities and English
+    requirement, approvals without the assessor's rank, a supervisor who is also the assessor."""
+    for found in flagged_students(ws, s, ws.as_of(), violations_only=True):
+        report.violations.append(f"{found.student_number} {found.student_name}: {found.flag.sentence.rstrip('.')}")

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from coordinator_app.domain.flags import OpenRegistration
 from coordinator_app.domain.grades import Grade
 from coordinator_app.domain.internships import Period
 from coordinator_app.domain.programme import Programme
@@ -161,9 +162,11 @@ def snapshot_of(student: Record, chunk: Chunk) -> StudentSnapshot:
     results: dict[str, list[Grade]] = defaultdict(list)
     by_course: dict[int, list[Grade]] = defaultdict(list)
     last_registered: date | None = None
+    open_registrations: list[OpenRegistration] = []
     for r in chunk.results.get(sid, ()):
         grade = grade_from(r.no_show, r.grade)
         if grade is None:
+            open_registrations.append(OpenRegistration(r.name, r.attempt, r.exam_date))
             continue
         results[r.code].append(grade)
         by_course[r.course_id].append(grade)
@@ -194,6 +197,7 @@ def snapshot_of(student: Record, chunk: Chunk) -> StudentSnapshot:
             outline=lit.outline_mark, supervisor_report=lit.supervisor_report_mark,
             assessor_report=lit.assessor_report_mark, presentation=lit.presentation_mark,
             marks_registered_on=lit.marks_registered_on, portfolio=tuple(items.get("literature_study", ())),
+            supervisor=lit.supervisor or "", assessor=lit.assessor or "",
         )
     plan = chunk.plans.get(sid)
     return StudentSnapshot(
@@ -206,6 +210,7 @@ def snapshot_of(student: Record, chunk: Chunk) -> StudentSnapshot:
         year1_university=student.year1_university, year2_university=student.year2_university,
         english_test=student.english_test, english_overall=student.english_overall,
         english_lowest_section=student.english_lowest_section, participation_fee_paid=student.participation_fee_paid,
+        open_registrations=tuple(open_registrations),
     )
 
 

@@ -285,15 +285,19 @@ class _DemoBuilder:
         finished = start + timedelta(weeks=rules.weeks + 4) <= self.as_of
         marks = (self.mark(), self.mark(), self.mark(), self.mark()) if finished else (None, None, None, None)
         status = "approved" if approved else "requested"
-        self.t.add("literature_study", student_id=sid, subject=self.rng.choice(TOPICS), supervisor=self.rng.choice(PEOPLE),
-                   assessor=self.rng.choice(PEOPLE), assessor_rank=self.rng.choice(("UD", "UHD", "HL")), approval_status=status,
+        subject, supervisor, assessor = self.rng.choice(TOPICS), self.rng.choice(PEOPLE), self.rng.choice(PEOPLE)
+        if assessor == supervisor and sid % 50:
+            # The assessor is someone else; one Literature Study in ~600 keeps the mistake to be found.
+            assessor = PEOPLE[(PEOPLE.index(supervisor) + 1) % len(PEOPLE)]
+        self.t.add("literature_study", student_id=sid, subject=subject, supervisor=supervisor,
+                   assessor=assessor, assessor_rank=self.rng.choice(("UD", "UHD", "HL")), approval_status=status,
                    approval_date=start - timedelta(days=14) if approved else None, start_date=start,
                    outline_mark=marks[0], supervisor_report_mark=marks[1], assessor_report_mark=marks[2],
                    presentation_mark=marks[3], marks_registered_on=start + timedelta(weeks=rules.weeks + 4) if finished else None)
         items = self.items(sid, rules.component, rules.portfolio, dues, 0.99 if finished else 0.9)
         return LiteratureSnapshot(start, status, self.t.rows["literature_study"][-1]["assessor_rank"], *marks,
                                   marks_registered_on=self.t.rows["literature_study"][-1]["marks_registered_on"],
-                                  portfolio=items)
+                                  portfolio=items, supervisor=supervisor, assessor=assessor)
 
     def mentor(self, sid: int, cohort_year: int, first: str) -> tuple[date, ...]:
         self.t.add("mentor", student_id=sid, name=self.rng.choice(PEOPLE), organisation=self.rng.choice(HOSTS)[0],

@@ -255,7 +255,10 @@ class _Book:
         open_items = [i for i in items if i.received_date is None]
         row += [len(open_items), sum(1 for i in open_items if i.due_date is not None and i.due_date < as_of)]
         plan = chunk.plans.get(sid)
-        if plan and self.graduation_months[0] <= plan.planned_year * 100 + plan.planned_month <= self.graduation_months[1]:
+        planned = plan.planned_year * 100 + plan.planned_month if plan else 0
+        # Kept for the Attention sheet: months whose deadline is near, and an active student's passed month.
+        if plan and (self.graduation_months[0] <= planned <= self.graduation_months[1]
+                     or (s.status == "active" and planned <= self.as_of.year * 100 + self.as_of.month)):
             self.readiness[sid] = ev.readiness
         row += [_month(plan.planned_year, plan.planned_month) if plan else None,
                 _month(plan.ceremony_year, plan.ceremony_month) if plan else None,

@@ -13,6 +13,7 @@ import pytest
 
 from coordinator_app import __version__
 from coordinator_app.cli import main
+from coordinator_app.store.migrate import head_revision
 
 AS_OF = "2025-11-24"
 
@@ -155,7 +156,7 @@ def test_check_names_the_demos_violations(demo_db: Path, capsys: pytest.CaptureF
     assert (code, err) == (1, "")       # the demo holds a few violations on purpose
     lines = out.splitlines()
     assert lines[0] == f"Database:   {demo_db}"
-    assert lines[1] == "Schema:     0003 (latest 0003)"
+    assert lines[1] == f"Schema:     {head_revision()} (latest {head_revision()})"
     assert lines[2] == "Integrity:  ok"
     assert lines[3] == "Students:   400"
     count = int(lines[4].removeprefix("Rule violations: "))

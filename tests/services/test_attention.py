@@ -35,7 +35,7 @@ def office(workspace: Workspace) -> Workspace:
     b = add_pm(ws, "2700002", 2024, first="Bram", last="Bakker")
     first_year_in(ws, b, date(2025, 8, 20))
     update_internship(ws, b, "minor", start_date=date(2025, 11, 17), approval_status="approved",
-                      approval_date=date(2025, 10, 1))
+                      approval_date=date(2025, 10, 1), assessor_rank="UD")
 
     # 2700003: major starts 08-12 (the last day of the window) without approval -> approval item;
     # Literature Study from 10-11: Survey Outline due today -> due soon.
@@ -43,7 +43,7 @@ def office(workspace: Workspace) -> Workspace:
     first_year_in(ws, c, date(2025, 8, 20))
     update_internship(ws, c, "major", start_date=date(2025, 12, 8), approval_status="requested")
     update_literature_study(ws, c, start_date=date(2025, 11, 10), approval_status="approved",
-                            approval_date=date(2025, 11, 1))
+                            approval_date=date(2025, 11, 1), assessor_rank="UHD")
 
     # 2700004 (cohort 2023): graduates 12-2025, deadline 26-11-2025; one mentor meeting;
     # CV and final meeting due then; not ready to graduate.
@@ -58,14 +58,16 @@ def office(workspace: Workspace) -> Workspace:
     e = add_pm(ws, "2700005", 2024, first="Eva", last="Smit")
     first_year_in(ws, e, date(2025, 9, 1))
     update_internship(ws, e, "minor", start_date=date(2025, 11, 25), approval_status="approved",
-                      approval_date=date(2025, 10, 1))
+                      approval_date=date(2025, 10, 1), assessor_rank="UHD")
 
     # 2700006: overdue first-year work, but the student stopped -> not listed.
     f = add_pm(ws, "2700006", 2024, first="Finn", last="Mulder")
     update_student(ws, f, status="stopped")
 
-    # An IMIM student owes nothing of this kind.
-    add_imim(ws, "s3100001", 2024)
+    # An IMIM student whose universities, English test and fee are in order owes nothing.
+    g = add_imim(ws, "s3100001", 2024)
+    update_student(ws, g, year1_university="Uppsala", year2_university="Groningen", english_test="IELTS",
+                   english_overall=7.0, english_lowest_section=6.5, participation_fee_paid=True)
     return ws
 
 

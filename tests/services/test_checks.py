@@ -60,6 +60,11 @@ def test_internship_violations(workspace: Workspace) -> None:
         "2700002 Bram Bakker: minor internship abroad (Belgium)",
         "2700002 Bram Bakker: major internship approved for Mali, travel advice red",
         "2700002 Bram Bakker: neither internship is at a university medical center",
+        # Approved while nobody recorded that the assessor is at least UD (issue 16 item 10).
+        "2700002 Bram Bakker: Minor internship: approved, but the assessor's rank is not recorded "
+        "(at least Assistant professor (UD) is required)",
+        "2700002 Bram Bakker: Major internship: approved, but the assessor's rank is not recorded "
+        "(at least Assistant professor (UD) is required)",
     ])
 
 
@@ -74,7 +79,7 @@ def test_imim_year_two_at_the_same_university(workspace: Workspace) -> None:
     sid = add_imim(workspace, "s3100001")
     update_student(workspace, sid, year1_university="Groningen", year2_university="Groningen")
     assert run_checks(workspace).violations == [
-        "s3100001 Lars Eriksson: year 2 at the same university as year 1 (Groningen)"]
+        "s3100001 Lars Eriksson: Year 2 must be at a different university from year 1 (both Groningen)"]
     update_student(workspace, sid, status="stopped")
     assert run_checks(workspace).violations == []
 

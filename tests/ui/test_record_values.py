@@ -171,3 +171,106 @@ def test_the_literature_report_mean_of_7_and_7_5_shows_7_3(view: RecordView, qtb
     type_into(qtbot, marks.editors["outline_mark"], "6,5")
     type_into(qtbot, marks.editors["presentation_mark"], "8")
     assert marks.editors["result"].text() == "7.3 (pass)"
+
+
+# -- item 5: IMIM in the attention list and its own components on the Courses tab -----------------
+
+def test_the_imim_courses_tab_shows_imim_components_not_compulsory_courses(view: RecordView, cohort: Cohort) -> None:
+    record_grade(cohort.ws, cohort.lars, "IMIM-S1", "7")
+    record_grade(cohort.ws, cohort.lars, "IMIM-BBB1", "8")
+    page = open_tab(view, cohort.lars, "courses")
+    text = page.ec_label.text()
+    assert "compulsory" not in text
+    assert "20 of 120 EC" in text
+    assert "Semester courses 15 of 45 EC" in text
+    assert "Bench to Bedside and Back (BBB1-3) 5 of 15 EC" in text
+    assert "Degree project 0 of 30 EC" in text
+    pm = open_tab(view, cohort.anouk, "courses")
+    assert "4 compulsory courses passed" in pm.ec_label.text()
+
+
+def test_the_imim_tab_checks_only_imim_things(view: RecordView, cohort: Cohort) -> None:
+    record_grade(cohort.ws, cohort.lars, "IMIM-S1", "4")        # resit 31-01-2025, no result: not an IMIM check
+    page = open_tab(view, cohort.lars, "imim")
+    shown = page.problems.text()
+    assert "Participation fee not paid." in shown and "University of year 2 not recorded." in shown
+    assert "resit" not in shown
+    view.show_tab("overview")
+    assert "no result recorded for the resit" in view.pages["overview"].warnings.text()
+
+
+# -- item 8: the ceremony after the graduation month -----------------------------------------------
+
+@pytest.mark.parametrize("month, ceremony", [(9, "January 2027"), (1, "June 2027"), (5, "September 2027")])
+def test_the_graduation_tab_shows_the_first_ceremony_after_the_month(view: RecordView, qtbot: Any, cohort: Cohort,
+                                                                     month: int, ceremony: str) -> None:
+    page = open_tab(view, cohort.anouk, "graduation")
+    page.month.setCurrentIndex(page.month.findData(month))
+    page.year.setValue(2026 if month >= 9 else 2027)
+    qtbot.mouseClick(page.plan_button, Qt.MouseButton.LeftButton)
+    assert page.form.editors["ceremony"].text() == ceremony
+
+
+# -- item 10: approvals are not "valid" without the assessor's rank; flags on their tabs ----------
+
+def test_an_approved_internship_without_the_assessors_rank_is_not_shown_valid(view: RecordView, qtbot: Any,
+                                                                               cohort: Cohort) -> None:
+    page = open_tab(view, cohort.anouk, "internships")            # approved in the fixture, no rank recorded
+    status = page.panels["minor"].status.text()
+    assert "approval valid" not in status
+    assert "approved, assessor's rank not recorded" in status
+    assert "the assessor's rank is not recorded (at least Assistant professor (UD) is required)" in status
+    choose(qtbot, page.panels["minor"].forms[1].editors["assessor_rank"], "UHD")
+    status = page.panels["minor"].status.text()
+    assert status.startswith("approval valid")
+    assert "rank is not recorded" not in status
+
+
+def test_the_graduation_tab_says_a_planned_month_has_passed(view: RecordView, cohort: Cohort) -> None:
+    from coordinator_app.services.graduation import plan_graduation
+
+    plan_graduation(cohort.ws, cohort.anouk, 2025, 6)
+    page = open_tab(view, cohort.anouk, "graduation")
+    assert "Graduation planned for June 2025 has passed and the student is not ready" in page.ready.text()
+
+
+# -- item 11: the Literature Study tab says what is missing -------------------------------------
+
+def test_the_literature_tab_says_what_is_missing(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
+    update_literature_study(cohort.ws, cohort.anouk, subject="Pharmacogenomics", start_date="03-11-2025",
+                            supervisor="dr. A. Jansen", assessor="dr. A. Jansen", assessor_rank="UD")
+    page = open_tab(view, cohort.anouk, "literature")
+    status = page.status.text()
+    assert "Not complete yet; missing: Examination Board approval (not requested)" in status
+    assert "Survey Outline not received" in status and "Literature Study report not received" in status
+    assert "marks: research outline, oral presentation, report (supervisor), report (assessor)" in status
+    assert "is also the Amsterdam UMC assessor" in status
+    plan, marks = page.forms
+    plan.editors["approval_date"].setText("20-10-2025")          # typed, then the decision chosen
+    choose(qtbot, plan.editors["approval_status"], "approved")
+    for field, value in (("outline_mark", "7"), ("supervisor_report_mark", "7"), ("assessor_report_mark", "7,5"),
+                         ("presentation_mark", "8")):
+        type_into(qtbot, marks.editors[field], value)
+    status = page.status.text()
+    assert "approval" not in status.split("⚠")[0] and "marks:" not in status
+    assert "Survey Outline not received" in status
+
+
+def test_the_window_lists_an_imim_students_items_and_opens_the_imim_tab(window: Any, qtbot: Any,
+                                                                        cohort: Cohort) -> None:
+    from coordinator_app.ui.main_window import RECORD_PAGE
+
+    model = window.attention.model
+    rows = {model.item(r).what: r for r in range(model.rowCount()) if model.item(r).student_id == cohort.lars}
+    assert {"participation fee not paid", "English test not recorded", "university of year 2 not recorded"} <= set(rows)
+    row = rows["participation fee not paid"]
+    assert model.index(row, 0).data() is not None
+    shown = {model.index(row, c).data() for c in range(model.columnCount())}
+    assert "Participation fee" in shown and "s3100001" in shown
+    table = window.attention.table
+    rect = table.visualRect(model.index(row, 3))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.pages.currentIndex() == RECORD_PAGE
+    assert window.record_view.student_id == cohort.lars
+    assert window.record_view.current_tab() == "imim"

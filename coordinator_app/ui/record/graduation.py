@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -84,6 +85,7 @@ class GraduationPage(RecordPage):
         self.ready = QLabel()
         self.ready.setObjectName("readiness")
         self.ready.setTextFormat(Qt.TextFormat.RichText)
+        self.ready.setWordWrap(True)
         self.blockers = QListWidget()
         self.blockers.setObjectName("blockers")
         right = QVBoxLayout()
@@ -111,10 +113,12 @@ class GraduationPage(RecordPage):
         self.attends.setChecked(bool(g.attends))
         readiness = g.readiness
         if readiness.ready:
-            self.ready.setText(f"<b style='color:{DONE_COLOUR}'>✔ Ready to graduate</b>")
+            text = f"<b style='color:{DONE_COLOUR}'>✔ Ready to graduate</b>"
         else:
-            self.ready.setText(f"<b style='color:{OVERDUE_COLOUR}'>Not ready: "
-                               f"{counted(len(readiness.blockers), 'blocker')}</b>")
+            text = f"<b style='color:{OVERDUE_COLOUR}'>Not ready: {counted(len(readiness.blockers), 'blocker')}</b>"
+        # A month that passed unready, a student past the nominal years: what to do next.
+        flags = [f.sentence for f in record.evaluation.flags if f.tab == "graduation"]
+        self.ready.setText(text + "".join(f"<br>⚠ {html.escape(s)}" for s in flags))
         self.blockers.clear()
         for blocker in readiness.blockers:
             item = QListWidgetItem(f"✘ {blocker[:1].upper()}{blocker[1:]}")

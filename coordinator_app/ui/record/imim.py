@@ -76,7 +76,7 @@ class ImimPage(RecordPage):
                 combo.blockSignals(False)
             self._programme = record.programme.code
         self.form.fill({k: record.student.get(k) for k in self.form.editors})
-        problems = [w for w in record.evaluation.warnings]
+        problems = [f.sentence for f in record.evaluation.flags if f.tab == "imim"]
         if problems:
             self.problems.setText("<br>".join(f"<span style='color:{OVERDUE_COLOUR}'>✘ {p}</span>" for p in problems))
         else:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.internships import APPROVAL_STATUSES, TRAVEL_CODES
+from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.people import parse_date
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.ranks import RANKS
@@ -147,14 +148,14 @@ class InternshipPanel(QWidget):
         if ev and ev.mark.final is not None:
             values["final_mark"] = f"{mark(ev.mark.final)} ({'pass' if ev.mark.passed() else 'fail'})"
         else:
-            missing = ", ".join(m.replace("_", " ") for m in ev.mark.missing) if ev else ""
+            missing = ", ".join(MARK_NAMES.get(m, m) for m in ev.mark.missing) if ev else ""
             values["final_mark"] = f"missing: {missing}" if missing else ""
         for form in self.forms:
             form.fill({k: values.get(k) for k in form.editors})
         if not view.planned:
             self.status.setText(f"The {view.name.lower()} is not planned yet: fill in any field to plan it.")
         elif ev:
-            approval = "approval valid" if ev.approval_valid else "no valid approval"
+            approval = ev.approval_label
             portfolio = "portfolio complete" if ev.portfolio_complete else "portfolio not complete"
             self.status.setText(f"{approval} · {portfolio}" + ("".join(f"<br>⚠ {w}" for w in ev.warnings)))
         self.interruptions.setRowCount(len(view.interruptions))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from coordinator_app.domain.internships import APPROVAL_STATUSES
+from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services import internships as service
 from coordinator_app.services.record_view import StudentRecord
@@ -87,7 +89,7 @@ class LiteraturePage(RecordPage):
         if result and result.final is not None:
             values["result"] = f"{mark(result.final)} ({'pass' if result.passed() else 'fail'})"
         elif result:
-            values["result"] = "missing: " + ", ".join(m.replace("_", " ") for m in result.missing)
+            values["result"] = "missing: " + ", ".join(MARK_NAMES.get(m, m) for m in result.missing)
         else:
             values["result"] = ""
         for form in self.forms:
@@ -95,7 +97,11 @@ class LiteraturePage(RecordPage):
         if not view.planned:
             self.status.setText("The Literature Study is not planned yet: fill in any field to plan it.")
         else:
-            self.status.setText("<b>Complete</b>" if view.complete else "Not complete yet")
+            ev = record.evaluation
+            # Say what is missing, as the internship tab does; then what is wrong.
+            text = ("<b>Complete</b>" if view.complete else
+                    "Not complete yet; missing: " + "; ".join(html.escape(m) for m in ev.literature_missing))
+            self.status.setText(text + "".join(f"<br>⚠ {html.escape(w)}" for w in ev.literature_warnings))
         self.portfolio.fill(view.items, record.as_of)
 
     def _edit(self, form: FieldForm, field: str, value: Any) -> None:
