@@ -23,7 +23,7 @@ COURSES = "Courses"
 
 @dataclass(frozen=True)
 class Flag:
-    component: str            # as the attention list names it: "Minor internship", "Participation fee", ...
+    component: str            # as the attention list names it: "Minor internship", "Fees", ...
     tab: str                  # the record tab that shows it
     due: date | None          # the day it had to be in order by (None: no day known yet)
     what: str                 # short, as the attention list and `check` say it

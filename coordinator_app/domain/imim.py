@@ -9,7 +9,7 @@ from coordinator_app.domain.programme import ImimRules
 
 UNIVERSITIES = "Universities"
 ENGLISH = "English requirement"
-FEE = "Participation fee"
+FEE = "Fees"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def test_imim_admission_items_are_due_at_the_start_of_year_1_and_the_year_2_univ
          True, "imim"),
         ("English requirement", date(2024, 9, 1), "IELTS Academic overall 6 is below 6.5", True, "imim"),
         ("English requirement", date(2024, 9, 1), "IELTS Academic section scores not recorded", False, "imim"),
-        ("Participation fee", date(2024, 9, 1), "participation fee not paid", False, "imim"),
+        ("Fees", date(2024, 9, 1), "participation fee not paid", False, "imim"),
     ]
     assert all(f.attention for f in flags)
     assert imim_flags(rules, 2024, "Uppsala", "Groningen", "CPE", None, None, True) == []
@@ -46,7 +46,7 @@ def test_an_imim_student_whose_admission_is_not_in_order_is_not_ready_and_warned
     assert "TOEFL iBT lowest section 20 is below 21" in ev.readiness.blockers
     assert "participation fee not paid" in ev.readiness.blockers
     assert "Participation fee not paid." in ev.warnings
-    assert {f.component for f in ev.flags} == {"Universities", "English requirement", "Participation fee"}
+    assert {f.component for f in ev.flags} == {"Universities", "English requirement", "Fees"}
 
 
 # -- approvals: not "valid" while the assessor's rank is unknown -----------------------------------

@@ -46,13 +46,13 @@ def test_imim_students_appear_in_the_attention_list(imim_office: tuple[Workspace
     ws, lars, emma = imim_office
     assert listed(ws, lars) == [
         (date(2024, 9, 1), "English requirement", "IELTS Academic overall 6 is below 6.5", Urgency.OVERDUE, "imim"),
-        (date(2024, 9, 1), "Participation fee", "participation fee not paid", Urgency.OVERDUE, "imim"),
+        (date(2024, 9, 1), "Fees", "participation fee not paid", Urgency.OVERDUE, "imim"),
         (date(2025, 9, 1), "Universities", "year 2 must be at a different university from year 1 (both Groningen)",
          Urgency.OVERDUE, "imim"),
     ]
     assert listed(ws, emma) == [
         (date(2025, 9, 1), "English requirement", "English test not recorded", Urgency.OVERDUE, "imim"),
-        (date(2025, 9, 1), "Participation fee", "participation fee not paid", Urgency.OVERDUE, "imim"),
+        (date(2025, 9, 1), "Fees", "participation fee not paid", Urgency.OVERDUE, "imim"),
         (date(2025, 9, 1), "Universities", "university of year 1 not recorded", Urgency.OVERDUE, "imim"),
     ]
     assert {i.programme for i in attention_items(ws, AS_OF, 14, programme_code="IMIM")} == {"IMIM"}
@@ -80,7 +80,7 @@ def test_the_attention_sheet_of_an_imim_export_lists_them(imim_office: tuple[Wor
     rows = [[c for c in row if c is not None] for row in openpyxl.load_workbook(target)["Attention"].iter_rows(
         min_row=2, values_only=True)]
     said = {(row[-2], row[-1]) for row in rows if "s3100001" in row}
-    assert ("Participation fee", "participation fee not paid") in said
+    assert ("Fees", "participation fee not paid") in said
     assert ("English requirement", "IELTS Academic overall 6 is below 6.5") in said
     assert len(rows) == 6
 

@@ -266,7 +266,7 @@ def test_the_window_lists_an_imim_students_items_and_opens_the_imim_tab(window: 
     row = rows["participation fee not paid"]
     assert model.index(row, 0).data() is not None
     shown = {model.index(row, c).data() for c in range(model.columnCount())}
-    assert "Participation fee" in shown and "s3100001" in shown
+    assert "Fees" in shown and "s3100001" in shown
     table = window.attention.table
     rect = table.visualRect(model.index(row, 3))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
