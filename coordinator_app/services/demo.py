@@ -161,6 +161,10 @@ class _DemoBuilder:
         elif graduation and ev.ec_total >= programme.total_ec and graduation_date(*graduation) <= self.as_of:
             row["status"] = "graduated"
             self.stats["graduated"] += 1
+        elif graduation and graduation_date(*graduation) < self.as_of and sid % 20:
+            # A coordinator plans a new month once the planned one passed unready; one student in
+            # twenty still waits for it (the attention list's "graduation month passed" item).
+            self.replan(sid, programme, cohort_year)
 
     def courses(self, sid: int, pid: int, programme: Programme, cohort_year: int, spec: str | None) -> dict[str, list[Grade]]:
         results: dict[str, list[Grade]] = {}
@@ -330,6 +334,22 @@ class _DemoBuilder:
         self.t.add("graduation_plan", student_id=sid, planned_year=year, planned_month=month, ceremony_year=cy,
                    ceremony_month=cm, attends_ceremony=self.rng.random() < 0.9, graduated_on=None)
         return (year, month)
+
+    def replan(self, sid: int, programme: Programme, cohort_year: int) -> None:
+        """Move the student's plan (the last one added) 3 to 8 months past today, and the Academic
+        Core items that follow it, as services/graduation.plan_graduation would."""
+        ahead = self.as_of.month - 1 + 3 + sid % 6
+        year, month = self.as_of.year + ahead // 12, ahead % 12 + 1
+        plan = self.t.rows["graduation_plan"][-1]
+        assert plan["student_id"] == sid
+        cy, cm = ceremony_month(year, month, programme.graduation)
+        plan.update(planned_year=year, planned_month=month, ceremony_year=cy, ceremony_month=cm)
+        if programme.academic_core is None:
+            return
+        dues = academic_core_due_dates(programme, cohort_year, (year, month))
+        for item in self.t.rows["portfolio_item"][-len(ACADEMIC_CORE_ITEMS):]:
+            if item["student_id"] == sid and item["component"] == "academic_core" and item["kind"] != "first_year_assignments":
+                item["due_date"] = dues[item["kind"]]
 
     def imim_facts(self, row: dict[str, Any], programme: Programme) -> None:
         rules = programme.imim

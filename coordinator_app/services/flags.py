@@ -123,12 +123,13 @@ def _past_nominal_end(ws: Workspace, s: Session, as_of: date, where: dict) -> It
     for code, programme in ws.programmes.items():
         if where["programme_code"] not in (None, code):
             continue
-        # Only cohorts whose nominal years are over can be flagged; the rule decides the day.
-        query = (_who(G.planned_year, G.planned_month, **where).outerjoin(G, G.student_id == S.id)
-                 .where(m.Programme.code == code, m.Cohort.start_year <= as_of.year - programme.duration_years))
+        # Only cohorts whose nominal years are over can be flagged; the rule decides the day. A student
+        # with a graduation month planned is flagged for the record only (no action, no broken rule).
+        query = (_who(**where).outerjoin(G, G.student_id == S.id)
+                 .where(m.Programme.code == code, m.Cohort.start_year <= as_of.year - programme.duration_years,
+                        G.id.is_(None)))
         for row in s.execute(query):
-            planned = (row[6], row[7]) if row[6] is not None else None
-            yield from _flagged(row, past_nominal_end_flag(row[5], programme, "active", planned, as_of))
+            yield from _flagged(row, past_nominal_end_flag(row[5], programme, "active", None, as_of))
 
 
 def _graduation_month_passed(ws: Workspace, s: Session, as_of: date, where: dict,  # type: ignore[type-arg]

@@ -162,3 +162,36 @@ def test_a_student_still_active_past_the_nominal_two_years(workspace: Workspace)
     assert run_checks(workspace).violations == []
     update_student(workspace, sid, status="stopped")
     assert listed(workspace, sid) == []
+
+
+def test_the_demo_replans_most_passed_months_and_their_academic_core_dues(tmp_path: Path) -> None:
+    """A coordinator plans a new month once one passed unready: in the demo one student in twenty
+    still waits for it, so the attention list shows the flag without being flooded by it."""
+    from sqlalchemy import select
+
+    from coordinator_app.domain.graduation import graduation_date
+    from coordinator_app.domain.student import academic_core_due_dates
+    from coordinator_app.services.demo import build_demo
+    from coordinator_app.store import models as m
+
+    build_demo(tmp_path / "demo.sqlite", students=400, as_of=AS_OF)
+    ws = Workspace.open(tmp_path / "demo.sqlite")
+    try:
+        ws.today = AS_OF
+        with ws.read() as s:
+            plans = s.execute(select(m.Student.id, m.Student.status, m.Cohort.start_year, m.GraduationPlan.planned_year,
+                                     m.GraduationPlan.planned_month).join(m.GraduationPlan).join(m.Cohort)
+                              .join(m.Programme).where(m.Programme.code == "PM")).all()
+            core = {(i.student_id, i.kind): i.due_date for i in s.scalars(select(m.PortfolioItem).where(
+                m.PortfolioItem.component == "academic_core"))}
+        active = [p for p in plans if p.status == "active"]
+        passed = [p for p in active if graduation_date(p.planned_year, p.planned_month) < AS_OF]
+        assert active and len(passed) <= len(active) // 10
+        pm = ws.programmes["PM"]
+        for p in active:
+            due = academic_core_due_dates(pm, p.start_year, (p.planned_year, p.planned_month))["final_portfolio"]
+            assert core[(p.id, "final_portfolio")] == due
+        flagged = [i for i in attention_items(ws, AS_OF, 14) if i.what.startswith("graduation planned for")]
+        assert passed and {i.student_id for i in flagged if i.programme == "PM"} == {p.id for p in passed}
+    finally:
+        ws.close()
