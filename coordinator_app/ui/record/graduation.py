@@ -77,10 +77,11 @@ class GraduationPage(RecordPage):
         left = QVBoxLayout()
         left.addWidget(group("Planning", self.form.layout))
         left.addWidget(hint("The graduation date is the last working day of the month the programme is "
-                            "completed. Ceremonies are held in January, June and September. All final products "
-                            "are due by the month's deadline: the programme's schedule, or 4 weeks before the "
-                            "date (a week earlier in July, November, December). All marks must be registered "
-                            "4 weeks before the graduation date."))
+                            "completed. Ceremonies are held in January, June and September; a graduate attends "
+                            "the first one after the graduation month. All final products are due by the month's "
+                            "deadline: the programme's schedule, or 4 weeks before the date (a week earlier in "
+                            "July, November, December). All marks must be registered 4 weeks before the "
+                            "graduation date."))
         left.addStretch(1)
         self.ready = QLabel()
         self.ready.setObjectName("readiness")
