@@ -58,7 +58,7 @@ def test_entering_a_deadline_is_one_audited_change_used_by_the_record_and_the_ac
         date(2025, 1, 6), DeadlineSource.ENTERED, date(2025, 1, 13))
     assert items(workspace, sid, "academic_core")["cv_assignment"].due_date == date(2025, 1, 6)
     assert items(workspace, sid, "academic_core")["final_portfolio"].due_date == date(2025, 1, 6)
-    assert items(workspace, sid, "academic_core")["first_year_assignments"].due_date == date(2024, 9, 1)
+    assert items(workspace, sid, "academic_core")["first_year_assignments"].due_date == date(2024, 8, 31)
     schedule_entry = audit_rows(workspace, "graduation deadline")
     assert [(a.entity, a.student_id, a.field, a.old_value, a.new_value) for a in schedule_entry] == [
         ("graduation_deadline", None, "PM 2025-01", None, "2025-01-06"),
