@@ -18,10 +18,11 @@ passed (performance.md s.4: a 10,000-row list is a handful of statements).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Date, Integer, String, func, insert, literal, null, select, true, union_all
@@ -48,6 +49,14 @@ from coordinator_app.store import models as m
 KINDS = ("students", "results")
 STUDENT_FIELDS = ("student_number", "first_name", "last_name", "email", "programme", "cohort", "specialization")
 RESULT_FIELDS = ("student_number", "course", "grade", "exam_date", "attempt")
+# A raw row may carry this key: [(field, reason)] for cells the reader found unusable (an Excel
+# error such as #N/A, text that is not valid Unicode). The row is rejected naming the cell.
+CELL_PROBLEMS = "cell_problems"
+# Excel keeps a date as a day number (46353 = 27-11-2026); a date column formatted as a number
+# shows it bare. Accepted between these days (1990 to 2100), so a year such as 2025 stays an error.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_DAYS = (32874, 73415)
+_WHOLE_NUMBER = re.compile(r"^([0-9]+)[.,]0+$")
 
 
 @dataclass(frozen=True)
@@ -194,6 +203,13 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _number_text(value: Any) -> str:
+    """A student number as typed: a CSV written from a numeric column says 2600007.0."""
+    text = _as_text(value)
+    whole = _WHOLE_NUMBER.match(text)
+    return whole.group(1) if whole else text
+
+
 def _as_date(value: Any, field_name: str) -> date | None:
     if value is None or value == "":
         return None
@@ -201,21 +217,38 @@ def _as_date(value: Any, field_name: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    return parse_date(_as_text(value), field_name)
+    text = _number_text(value)
+    if text.isdecimal() and _EXCEL_DAYS[0] <= int(text) <= _EXCEL_DAYS[1]:
+        return _EXCEL_EPOCH + timedelta(days=int(text))
+    return parse_date(text, field_name)
 
 
-def _duplicates(keys: list[tuple[int, Any]]) -> dict[int, list[int]]:
-    """Row -> the other rows with the same key (None keys never clash)."""
+SHOWN_DUPLICATES = 3
+
+
+def _duplicates(keys: list[tuple[int, Any]]) -> dict[int, str]:
+    """Row -> the other rows with the same key, as text: at most SHOWN_DUPLICATES named, then a
+    count (None keys never clash). Linear in the rows: 20,000 rows with one number used to make
+    20,000 lists of 19,999 rows each."""
     rows_of: dict[Any, list[int]] = defaultdict(list)
     for row, key in keys:
         if key is not None:
             rows_of[key].append(row)
-    out: dict[int, list[int]] = {}
+    out: dict[int, str] = {}
     for rows in rows_of.values():
         if len(rows) > 1:
+            head = rows[:SHOWN_DUPLICATES + 1]
+            more = len(rows) - 1 - SHOWN_DUPLICATES
+            tail = f" and {more:,} more" if more > 0 else ""
             for row in rows:
-                out[row] = [r for r in rows if r != row]
+                others = [r for r in head if r != row][:SHOWN_DUPLICATES]
+                out[row] = f"row{'s' if len(rows) > 2 else ''} {', '.join(map(str, others))}{tail}"
     return out
+
+
+def _cell_problems(row: int, raw: dict[str, Any], column: Callable[[str], str], fields: tuple[str, ...]) -> list[Rejection]:
+    """Rejections for the cells of `fields` the reader found unusable (an error cell, broken text)."""
+    return [Rejection(row, column(f), reason) for f, reason in raw[CELL_PROBLEMS] if f in fields]
 
 
 def _one_of(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
@@ -297,8 +330,11 @@ def _check_student_rows(ws: Workspace, rows: list[tuple[int, dict[str, Any]]], c
     known: dict[tuple[Any, ...], tuple[Any, str | None]] = {}     # (check, text) -> (value, reason)
     programme_named = lambda text: find_programme(ws.programmes, text)  # noqa: E731
     for row, raw in rows:
+        if CELL_PROBLEMS in raw and (unusable := _cell_problems(row, raw, column, (*STUDENT_FIELDS, "infix"))):
+            rejected.extend(unusable)
+            continue
         problems: list[Rejection] = []
-        number = _checked(problems, row, names["student_number"], number_check, _as_text(raw.get("student_number")))
+        number = _checked(problems, row, names["student_number"], number_check, _number_text(raw.get("student_number")))
         numbers.append((row, number))
         prog_text = _as_text(raw.get("programme"))
         prog = default_programme
@@ -328,8 +364,8 @@ def _check_student_rows(ws: Workspace, rows: list[tuple[int, dict[str, Any]]], c
     duplicates = _duplicates(numbers)
     for row, others in duplicates.items():
         rejected.append(Rejection(row, names["student_number"],
-                                  f"student number appears more than once in the file (also row "
-                                  f"{', '.join(map(str, others))}); keep one row per student."))
+                                  f"student number appears more than once in the file (also {others}); "
+                                  "keep one row per student."))
     return [(row, v) for row, v in checked if row not in duplicates], rejected
 
 
@@ -485,8 +521,11 @@ def _check_result_rows(rows: list[tuple[int, dict[str, Any]]], column: Callable[
     exam_date_of = lambda cell: _as_date(cell, "exam_date")  # noqa: E731
     attempt_of = lambda cell: _attempt_number(_as_text(cell))  # noqa: E731
     for row, raw in rows:
+        if CELL_PROBLEMS in raw and (unusable := _cell_problems(row, raw, column, RESULT_FIELDS)):
+            rejected.extend(unusable)
+            continue
         problems: list[Rejection] = []
-        number = _as_text(raw.get("student_number"))
+        number = _number_text(raw.get("student_number"))
         if not number:
             problems.append(Rejection(row, names["student_number"], "the student number is empty."))
         course_text = _as_text(raw.get("course")) or (course or "")
@@ -571,8 +610,8 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
     duplicates = _duplicates([(row, (st.id, c.id, v["attempt"])) for row, v, st, c in matched])
     for row, others in duplicates.items():
         plan.rejected.append(Rejection(row, column("student_number"),
-                                       f"the same student, course and attempt appear again in row "
-                                       f"{', '.join(map(str, others))}; keep one row per result."))
+                                       f"the same student, course and attempt appear again in {others}; "
+                                       "keep one row per result."))
     matched = [t for t in matched if t[0] not in duplicates]
     read.students = {st.id: st for _, _, st, _ in matched}
     attempts: dict[tuple[int, int], list[Any]] = defaultdict(list)

@@ -1,0 +1,354 @@
+"""Read a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) with python-calamine in a child process.
+
+Why a child: calamine is native code. A 5 KB .xlsx with one cell at XFD1048576 makes it
+ask for 512 GB, and a failed allocation in Rust aborts the whole process, the window
+included; no Python `except` can catch that. So the parent (spreadsheets/reading.py) runs
+this module as `python -m coordinator_app.spreadsheets.workbook_reader FILE`, with a memory
+limit the child sets on itself and a time limit the parent enforces. The child answers
+on stdout with one pickle: ("ok", Sheet) or ("refused", message) or ("unreadable", error).
+Only the header and the known columns travel back, so the parent holds at most
+MAX_ROWS x 12 cells whatever the width of the sheet.
+
+Before calamine loads a sheet of an .xlsx/.xlsm, its XML is scanned (streamed, in C-speed
+regular expressions) for the last row and column and for error cells (#N/A, #DIV/0!):
+calamine reads an error cell as an empty one, and a sheet reaching past the limits is
+refused by name before anything is allocated. Other formats are checked from calamine's own
+range; the memory limit covers what that cannot see.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from posixpath import dirname, join, normpath
+from typing import Any
+from xml.etree import ElementTree
+
+from coordinator_app.spreadsheets.columns import HEADER_SEARCH_ROWS, column_letter, header_row, is_empty, map_columns
+
+# -- the limits (docs/excel.md, "Files that are refused") ------------------------------------
+MAX_FILE_BYTES = 100 * 2**20      # on disk, any format
+MAX_UNPACKED_BYTES = 400 * 2**20  # an .xlsx/.ods unpacked (a zip bomb of 780 KB unpacked to 200 MB)
+MAX_ROWS = 50_000                 # rows of a sheet or lines of a CSV: 100 times a large cohort
+MAX_COLUMNS = 1_000               # a full student-information-system export has about 40
+MAX_CELLS = 2_000_000             # rows x columns of the sheet's used area (what calamine allocates)
+CHILD_MEMORY_BYTES = 1024 * 2**20  # address space of the reading child (its resident peak stays far below)
+CHILD_SECONDS = 15.0              # the rest of the 20 s an import may take is for checking the rows
+
+_OK, _REFUSED, _UNREADABLE = "ok", "refused", "unreadable"
+REMOVE_EXCEL_PASSWORD = "Open it in Excel, remove the password (File > Info > Protect Workbook) and save it again."
+REMOVE_CALC_PASSWORD = ("Open it in LibreOffice Calc, choose File > Save As, untick 'Save with password' and save "
+                        "it again.")
+
+
+@dataclass
+class Sheet:
+    """The part of a sheet an import needs (what the child sends back)."""
+
+    name: str
+    header_row: int                        # spreadsheet row number of the header (1-based)
+    header: list[Any]
+    fields: list[str]                      # the known fields, in the order of each row's values
+    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)   # (row number, values)
+    # (row number, field, cell reference, error text) of error cells in the known columns
+    errors: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+
+class Refused(Exception):
+    """The file is past a limit or has no data; the message says so in the coordinator's words."""
+
+
+def too_many_rows(name: str, rows: int | str) -> str:
+    return (f"{name} has {rows} rows; an import reads at most {MAX_ROWS:,}. Import one programme's students or one "
+            "course's results at a time (filter the list in Excel and save the filtered rows).")
+
+
+def _reach(name: str, sheet: str, last_row: int, last_column: int) -> None:
+    """Refuse a sheet whose used area is past the limits, naming its last cell."""
+    corner = f"{column_letter(last_column)}{last_row + 1}"
+    advice = ("Delete the rows and columns beyond the list (in Excel, Ctrl+End shows the last cell in use) "
+              "and save it again.")
+    if last_row + 1 > MAX_ROWS:
+        raise Refused(f"The sheet '{sheet}' of {name} reaches row {last_row + 1:,} (cell {corner}); an import reads "
+                      f"at most {MAX_ROWS:,} rows. {advice}")
+    if last_column + 1 > MAX_COLUMNS:
+        raise Refused(f"The sheet '{sheet}' of {name} reaches column {column_letter(last_column)} (cell {corner}); "
+                      f"an import reads at most {MAX_COLUMNS:,} columns. {advice}")
+    if (last_row + 1) * (last_column + 1) > MAX_CELLS:
+        raise Refused(f"The sheet '{sheet}' of {name} spans {last_row + 1:,} rows by {last_column + 1:,} columns "
+                      f"(to cell {corner}); an import reads at most {MAX_CELLS:,} cells. Delete the columns the "
+                      "import does not need, or split the list.")
+
+
+# -- the .xlsx scan -----------------------------------------------------------------------------
+
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,9})"')
+_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,9})"')
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*)>(.*?)</c>', re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,9})"')
+_VALUE = re.compile(rb"<v>([^<]{1,64})</v>")
+_CHUNK = 1 << 20
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+@dataclass
+class SheetScan:
+    last_row: int = -1         # 0-based; -1: no cells
+    last_column: int = -1
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)    # (row, column) 0-based -> "#N/A"
+
+
+def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part, from the workbook and its relationships."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_RELS)}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_REL_ID), "")
+        if target:
+            parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+    return parts
+
+
+def scan_xlsx_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
+    """The last row and column in use and the error cells, streamed chunk by chunk: a cell
+    element cut by a chunk's end is carried into the next one."""
+    scan = SheetScan()
+    carry = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = carry + chunk
+            if not chunk:
+                cut = len(data)
+            else:
+                cut = data.rfind(b"<c ")
+                if cut <= 0 or len(data) - cut > _CHUNK:
+                    cut = data.rfind(b">") + 1 or len(data)
+            _scan_part(data[:cut], scan)
+            carry = data[cut:]
+            if not chunk:
+                return scan
+
+
+def _scan_part(data: bytes, scan: SheetScan) -> None:
+    rows = _ROW_NUMBER.findall(data) or _CELL_ROW.findall(data)
+    if rows:
+        scan.last_row = max(scan.last_row, max(map(int, rows)) - 1)
+    columns = set(_CELL_COLUMN.findall(data))
+    if columns:
+        widest = max(columns, key=lambda c: (len(c), c))
+        scan.last_column = max(scan.last_column, _column_number(widest))
+    if b't="e"' in data:
+        for attributes, body in _ERROR_CELL.findall(data):
+            ref, value = _REF.search(attributes), _VALUE.search(body)
+            if ref is not None:
+                position = (int(ref.group(2)) - 1, _column_number(ref.group(1)))
+                scan.errors[position] = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+
+
+# -- the .ods scan: error cells only (calamine reads them as empty) ------------------------------------
+
+_ODS_TOKEN = re.compile(rb'<(/?)(table:table-row|table:table-cell|table:covered-table-cell|table:table)(?=[\s/>])'
+                        rb'([^>]*?)(/?)>|<text:p>([^<]*)')
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
+_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
+
+
+def scan_ods_errors(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name -> {(row, column): error text} of the cells LibreOffice marks as errors. Only
+    walked cell by cell when the file holds an error cell at all (one fast look first)."""
+    try:
+        info = archive.getinfo("content.xml")
+    except KeyError:
+        return {}
+    with archive.open(info) as stream:
+        if not any(b'value-type="error"' in chunk for chunk in iter(lambda: stream.read(_CHUNK), b"")):
+            return {}
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    state = {"sheet": "", "row": 0, "repeat": 1, "column": 0, "pending": None}
+    carry = b""
+    with archive.open(info) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = carry + chunk
+            cut = len(data) if not chunk else (data.rfind(b"<") if data.rfind(b"<") > 0 else len(data))
+            _ods_tokens(data[:cut], state, found)
+            carry = data[cut:]
+            if not chunk:
+                return found
+
+
+def _ods_tokens(data: bytes, state: dict[str, Any], found: dict[str, dict[tuple[int, int], str]]) -> None:
+    for closing, tag, attributes, empty, text in _ODS_TOKEN.findall(data):
+        if not tag:                                   # <text:p>: the text of an error cell just seen
+            if state["pending"] is not None:
+                found.setdefault(state["sheet"], {})[state["pending"]] = text.decode("utf-8", "replace") or "#VALUE!"
+                state["pending"] = None
+            continue
+        if tag == b"table:table":
+            if not closing:
+                name = _ODS_NAME.search(attributes)
+                state.update(sheet=name.group(1).decode("utf-8", "replace") if name else "", row=0)
+        elif tag == b"table:table-row":
+            if closing:
+                state["row"] += state["repeat"]
+            else:
+                repeat = _ROWS_REPEATED.search(attributes)
+                state.update(repeat=int(repeat.group(1)) if repeat else 1, column=0)
+                if empty:
+                    state["row"] += state["repeat"]
+        elif not closing:                             # a cell (or a cell covered by a merged one)
+            repeat = _COLUMNS_REPEATED.search(attributes)
+            if b'value-type="error"' in attributes:
+                state["pending"] = (state["row"], state["column"])
+            state["column"] += int(repeat.group(1)) if repeat else 1
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def read_workbook(path: str, name: str) -> Sheet:
+    """The first sheet with data, its header found and its known columns kept. Raises Refused."""
+    from python_calamine import CalamineWorkbook
+
+    archive = _zip(path)
+    parts: dict[str, str] = {}
+    ods_errors: dict[str, dict[tuple[int, int], str]] = {}
+    if archive is not None:
+        _check_archive(archive, name)
+        parts = xlsx_sheet_parts(archive)
+        if not parts:
+            ods_errors = scan_ods_errors(archive)
+    wb = CalamineWorkbook.from_path(path)
+    for sheet_name in wb.sheet_names:
+        scan = None
+        if sheet_name in parts and parts[sheet_name] in archive.namelist():   # type: ignore[union-attr]
+            scan = scan_xlsx_sheet(archive, parts[sheet_name])                  # type: ignore[arg-type]
+            if scan.last_row < 0:
+                continue
+            _reach(name, sheet_name, scan.last_row, scan.last_column)
+        sheet = wb.get_sheet_by_name(sheet_name)
+        if sheet.start is None or sheet.end is None:
+            continue
+        _reach(name, sheet_name, sheet.end[0], sheet.end[1])
+        found = _known_columns(sheet, sheet_name, scan.errors if scan else ods_errors.get(sheet_name, {}))
+        if found is not None:
+            return found
+    first = wb.sheet_names[0] if wb.sheet_names else "(none)"
+    raise Refused(f"{name} is empty: the sheet '{first}' has no rows.")
+
+
+def _zip(path: str) -> zipfile.ZipFile | None:
+    try:
+        return zipfile.ZipFile(path) if zipfile.is_zipfile(path) else None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None        # calamine says what is wrong with it
+
+
+def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    """A zip bomb (a small file that unpacks to hundreds of MB) and a password-protected .ods
+    (its parts are encrypted; calamine only says the XML is broken)."""
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Refused(f"{name} unpacks to {unpacked / 2**20:,.0f} MB; an import reads workbooks that unpack to at "
+                      f"most {MAX_UNPACKED_BYTES // 2**20} MB. A student or results list is far smaller: save the list "
+                      "itself as a new .xlsx or .csv file and import that.")
+    try:
+        manifest = archive.getinfo("META-INF/manifest.xml")
+    except KeyError:
+        return
+    if manifest.file_size < 2**20 and b"encryption-data" in archive.read(manifest):
+        raise Refused(f"{name} is password protected (encrypted). {REMOVE_CALC_PASSWORD}")
+
+
+def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], str]) -> Sheet | None:
+    """The header and, below it, the known columns of every non-empty row (None: no data at all)."""
+    first_column = sheet.start[1]
+    rows = sheet.iter_rows()
+    top: list[list[Any]] = []
+    filled = 0
+    for row in rows:                      # the rows that may hold the header
+        top.append(row)
+        filled += not is_empty(row)
+        if filled >= HEADER_SEARCH_ROWS:
+            break
+    h = header_row(top)
+    if h is None:
+        if errors:
+            return Sheet(sheet_name, 1, [], [], errors=[(r + 1, "", f"{column_letter(c)}{r + 1}", text)
+                                                        for (r, c), text in sorted(errors.items())])
+        return None
+    index, _, _ = map_columns(top[h])
+    fields = list(index)
+    positions = [index[f] for f in fields]
+    width = max(positions, default=-1) + 1
+    result = Sheet(sheet_name, h + 1, list(top[h]), fields)
+    by_column = {first_column + p: f for f, p in index.items()}
+    for (r, c), text in sorted(errors.items()):
+        if r > h and c in by_column:
+            result.errors.append((r + 1, by_column[c], f"{column_letter(c)}{r + 1}", text))
+    marked = {r for r, _, _, _ in result.errors}
+    n = h + 1
+    for row in [*top[h + 1:], *rows]:
+        n += 1
+        if is_empty(row) and n not in marked:
+            continue
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        result.rows.append((n, tuple(row[p] for p in positions)))
+    return result
+
+
+# -- the child process ----------------------------------------------------------------------------
+
+def _limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:        # Windows: no rlimit; the parent's checks and time limit still apply
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = CHILD_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(CHILD_MEMORY_BYTES, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def child_main(argv: list[str]) -> int:
+    path, name = argv[0], argv[1]
+    _limit_memory()
+    try:
+        answer: tuple[str, Any] = (_OK, read_workbook(path, name))
+    except Refused as exc:
+        answer = (_REFUSED, str(exc))
+    except MemoryError:
+        answer = (_REFUSED, "")
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for a file it cannot read
+        answer = (_UNREADABLE, f"{type(exc).__name__}: {exc}"[:300])
+    out = sys.stdout.buffer
+    out.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    # Run through the module's own name, so the answer pickles as
+    # coordinator_app.spreadsheets.workbook_reader.Sheet (not __main__.Sheet) for the parent.
+    from coordinator_app.spreadsheets.workbook_reader import child_main as _main
+
+    raise SystemExit(_main(sys.argv[1:]))
