@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     att.add_argument("--within", type=_positive, default=14, help="days ahead that count as due soon (default 14)")
     att.add_argument("--programme", help="programme code or name (default: all)")
     att.add_argument("--cohort", help="cohort start year, e.g. 2024 for 2024-2025 (default: all)")
-    att.add_argument("--format", choices=("text", "csv"), default="text")
+    att.add_argument("--format", choices=("text", "csv"), default="text",
+                     help="csv: ';'-separated UTF-8 with dd-mm-yyyy dates, as Excel in a Dutch region opens it")
 
     chk = sub.add_parser("check", help="schema version, integrity check and rule violations (exit status 1 if any)",
                          description="Show the database's schema version, run SQLite's integrity check and look "
@@ -141,8 +142,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_attention(args: argparse.Namespace) -> int:
-    import csv
-
     from coordinator_app.services.attention import attention_items
     from coordinator_app.services.lookup import find_programme, parse_cohort
 
@@ -155,11 +154,14 @@ def cmd_attention(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     if args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["due", "status", "days", "student_number", "name", "programme", "cohort", "component", "item"])
-        for i in items:
-            writer.writerow([i.due.isoformat(), i.urgency.value, i.days_from(as_of), i.student_number, i.student_name,
-                             i.programme, i.cohort, i.component, i.what])
+        # As a Dutch Excel opens it: ';', UTF-8 with BOM, dd-mm-yyyy; formula-like text neutralised.
+        from coordinator_app.spreadsheets.csv_out import write_csv
+
+        sys.stdout.flush()
+        write_csv(sys.stdout.buffer, ["due", "status", "days", "student_number", "name", "programme", "cohort",
+                                      "component", "item"],
+                  ([i.due, i.urgency.value, i.days_from(as_of), i.student_number, i.student_name, i.programme,
+                    i.cohort, i.component, i.what] for i in items))
         return 0
     if not items:
         print(f"Nothing overdue or due within {args.within} days of {as_of:%d-%m-%Y}.")

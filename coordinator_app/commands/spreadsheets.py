@@ -65,6 +65,18 @@ def with_option_named(refusal: ImportRefused) -> str:
     return f"{refusal.problems} Correct the file, or add {SKIP_OPTION} to import only the accepted rows."
 
 
+def _result(values: dict) -> str:  # type: ignore[type-arg]
+    """A new result as the dry run shows it: course, grade and exam date (an Excel day number
+    in the file shows here as the date it stands for)."""
+    if "course_code" not in values:
+        return ""
+    from coordinator_app.domain.grades import Grade
+
+    grade = Grade(None, no_show=True) if values.get("no_show") else Grade(values.get("grade"))
+    when = values.get("exam_date")
+    return f" {values['course_code']} {grade}" + (f", exam {when:%d-%m-%Y}" if when else "")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from coordinator_app.cli import UserError, database_path, open_workspace
     from coordinator_app.services.imports import ImportRefused
@@ -82,7 +94,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  ... and {len(preview.rejected) - 50} more rejections")
         if args.dry_run:
             for row in preview.new[:20]:
-                print(f"  new      row {row.row}: {row.student_number}")
+                print(f"  new      row {row.row}: {row.student_number}{_result(row.values)}")
             for row in preview.updated[:20]:
                 changes = ", ".join(f"{k} {old!s} -> {new!s}" for k, (old, new) in row.changes.items())
                 print(f"  updated  row {row.row}: {row.student_number}: {changes}")

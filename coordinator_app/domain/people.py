@@ -25,6 +25,16 @@ def validate_student_number(text: str) -> str:
 
 # One C-level scan instead of a Python loop per character: an import checks 20,000 names.
 _CONTROL = re.compile(r"[\x00-\x1f]")
+# Half of a UTF-16 pair without its other half: no text encoding can store it (the database
+# write would fail with UnicodeEncodeError). Comes from a damaged copy and paste.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# What one Excel or LibreOffice cell holds: longer notes would be cut in the export without a word.
+NOTES_LIMIT = 32_767
+
+
+def _broken_text(label: str, field: str) -> DomainError:
+    return DomainError(f"The {label} contains a broken character (half of a pair, as a damaged copy and paste "
+                       "leaves); retype it.", field)
 
 
 def validate_name(text: str, field: str) -> str:
@@ -36,14 +46,32 @@ def validate_name(text: str, field: str) -> str:
         raise DomainError(f"The {label} is longer than 100 characters.", field)
     if _CONTROL.search(cleaned):
         raise DomainError(f"The {label} contains control characters.", field)
+    if not cleaned.isascii() and _LONE_SURROGATE.search(cleaned):
+        raise _broken_text(label, field)
     return cleaned
 
 
 def validate_email(text: str) -> str:
     cleaned = (text or "").strip()
+    if not cleaned.isascii() and _LONE_SURROGATE.search(cleaned):
+        raise _broken_text("e-mail address", "email")
     if cleaned and not _EMAIL.match(cleaned):
         raise DomainError(f"'{cleaned}' is not an e-mail address.", "email")
     return cleaned
+
+
+def validate_notes(text: str | None, field: str = "notes") -> str:
+    """Free text (notes, a mentor meeting's topic): any length up to what one spreadsheet cell
+    holds, so an export never cuts it; line breaks are kept."""
+    value = str(text or "")
+    label = field.replace("_", " ")
+    if len(value) > NOTES_LIMIT:
+        raise DomainError(f"The {label} text is {len(value):,} characters long; at most {NOTES_LIMIT:,} fit (what one "
+                          "Excel cell holds, so the export keeps all of it). Shorten them, or keep the long text in a "
+                          "document.", field)
+    if not value.isascii() and _LONE_SURROGATE.search(value):
+        raise _broken_text(f"{label} text", field)
+    return value
 
 
 def parse_date(text: str, field: str = "date") -> date:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
-from coordinator_app.domain.people import validate_email
+from coordinator_app.domain.people import validate_email, validate_notes
 from coordinator_app.services.lookup import student_row
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
@@ -62,6 +62,7 @@ def clear_mentor(ws: Workspace, student_id: int) -> None:
 
 
 def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", notes: str = "") -> int:
+    topic, notes = validate_notes(topic, "topic"), validate_notes(notes, "notes")
     with ws.write() as s:
         student = student_row(s, student_id)
         if when < date(student.cohort.start_year, 1, 1):
@@ -71,6 +72,7 @@ def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", not
 
 def update_meeting(ws: Workspace, meeting_id: int, when: date, topic: str, notes: str) -> MeetingBefore:
     """Change a meeting's date, topic or notes; returns the meeting as it was, for Undo."""
+    topic, notes = validate_notes(topic, "topic"), validate_notes(notes, "notes")
     with ws.write() as s:
         meeting = s.get(m.MentorMeeting, meeting_id)
         if meeting is None:

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.domain.people import validate_notes
 from coordinator_app.services.lookup import student_row
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
@@ -24,6 +25,8 @@ def find_item(ws: Workspace, student_id: int, component: str, kind: str) -> int:
 
 def mark_received(ws: Workspace, item_id: int, received: date | None, note: str | None = None) -> date | None:
     """Set (or clear, with None) the date an item came in; returns the previous date for undo."""
+    if note is not None:
+        note = validate_notes(note, "note")
     with ws.write() as s:
         item = s.get(m.PortfolioItem, item_id)
         if item is None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.people import validate_email, validate_name, validate_student_number
+from coordinator_app.domain.people import validate_email, validate_name, validate_notes, validate_student_number
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
 from coordinator_app.services.graduation import move_core_due_dates
@@ -79,7 +79,7 @@ def _validators(programme: Programme) -> dict[str, Callable[[Any], Any]]:
         "specialization": lambda v: _choice(v, "specialization", tuple(s.key for s in programme.specializations)),
         "tuition_paid": lambda v: _bool(v, "tuition_paid"),
         "enrolled": lambda v: _bool(v, "enrolled"),
-        "notes": lambda v: str(v or ""),
+        "notes": lambda v: validate_notes(v, "notes"),
     }
     if imim:
         validators.update({
