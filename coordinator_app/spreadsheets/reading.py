@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import pickle
 import re
@@ -342,7 +343,7 @@ class _CsvReading:
         fields = list(index.items())
         out: list[tuple[int, dict[str, Any]]] = []
         count = header_line
-        for line, cells, flagged in (*first, *records):
+        for line, cells, flagged in itertools.chain(first, records):     # streamed: never the whole file
             count += 1
             if count > limits.MAX_ROWS:
                 raise _refuse(limits.too_many_rows(self.name, f"more than {limits.MAX_ROWS:,}"))

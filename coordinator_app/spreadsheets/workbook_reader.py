@@ -22,8 +22,9 @@ import pickle
 import re
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from posixpath import dirname, join, normpath
+from posixpath import join, normpath
 from typing import Any
 from xml.etree import ElementTree
 
@@ -128,9 +129,10 @@ def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def scan_xlsx_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
+def scan_xlsx_sheet(archive: zipfile.ZipFile, part: str, check: Callable[[SheetScan], None] = lambda scan: None) -> SheetScan:
     """The last row and column in use and the error cells, streamed chunk by chunk: a cell
-    element cut by a chunk's end is carried into the next one."""
+    element cut by a chunk's end is carried into the next one. `check` runs after each chunk,
+    so a sheet past the limits is refused as soon as that shows (a zip bomb is not unpacked to its end)."""
     scan = SheetScan()
     carry = b""
     with archive.open(part) as stream:
@@ -139,11 +141,12 @@ def scan_xlsx_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
             data = carry + chunk
             if not chunk:
                 cut = len(data)
-            else:
-                cut = data.rfind(b"<c ")
-                if cut <= 0 or len(data) - cut > _CHUNK:
+            else:                                  # whole rows: a cell's tag and its value stay together
+                cut = data.rfind(b"</row>") + len(b"</row>")
+                if cut < len(b"</row>"):
                     cut = data.rfind(b">") + 1 or len(data)
             _scan_part(data[:cut], scan)
+            check(scan)
             carry = data[cut:]
             if not chunk:
                 return scan
@@ -245,10 +248,10 @@ def read_workbook(path: str, name: str) -> Sheet:
     for sheet_name in wb.sheet_names:
         scan = None
         if sheet_name in parts and parts[sheet_name] in archive.namelist():   # type: ignore[union-attr]
-            scan = scan_xlsx_sheet(archive, parts[sheet_name])                  # type: ignore[arg-type]
+            scan = scan_xlsx_sheet(archive, parts[sheet_name],                  # type: ignore[arg-type]
+                                   lambda seen: _reach(name, sheet_name, seen.last_row, seen.last_column))
             if scan.last_row < 0:
                 continue
-            _reach(name, sheet_name, scan.last_row, scan.last_column)
         sheet = wb.get_sheet_by_name(sheet_name)
         if sheet.start is None or sheet.end is None:
             continue
