@@ -29,6 +29,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 HEADER_SEARCH_ROWS = 10      # a title line or a merged group row may stand above the header
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise(header: Any) -> str:
@@ -38,7 +39,8 @@ def normalise(header: Any) -> str:
 def label(value: Any) -> str:
     """A header cell as one line of text: a cell with a line break ("Student\\nnumber") would
     otherwise put a line break into every message that names the column."""
-    return " ".join(str(value if value is not None else "").split())
+    text = " ".join(str(value if value is not None else "").split())
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)   # printable whatever the file held
 
 
 def is_empty(row: Sequence[Any]) -> bool:

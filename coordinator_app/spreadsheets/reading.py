@@ -296,7 +296,10 @@ class _CsvReading:
         after it into one cell."""
         with open(self.path, "rb") as raw:
             raw.seek(self.bom)
-            stream = io.TextIOWrapper(raw, encoding=self.codec, errors="surrogatepass", newline="")
+            # A broken UTF-8/UTF-16 character comes through as a lone surrogate and is named by its cell
+            # (_check_cells); an older Excel's Windows-1252 replaces its few undefined bytes, as before.
+            errors = "replace" if self.codec == "cp1252" else "surrogatepass"
+            stream = io.TextIOWrapper(raw, encoding=self.codec, errors=errors, newline="")
             lines = _Lines(stream, self.name)
             reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
             start = 1
