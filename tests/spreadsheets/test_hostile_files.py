@@ -87,7 +87,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(workspace, tmp_path: Path) 
     path = zip_bomb(tmp_path / "bomb.xlsx", rows=40_000, columns=200)
     with zipfile.ZipFile(path) as z:
         assert z.getinfo("xl/worksheets/sheet1.xml").file_size > 200 * 2**20
-    _refused_in_process(workspace, path, "an import reads at most 2,000,000 cells")
+    _refused_in_process(workspace, path, "an import reads at most 1,500,000 cells")
 
 
 @pytest.mark.slow
