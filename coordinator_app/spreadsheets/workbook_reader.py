@@ -92,13 +92,15 @@ def _reach(name: str, sheet: str, last_row: int, last_column: int) -> None:
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
-_CELL_COLUMN_FIRST = re.compile(rb'<c r="([A-Z]{1,3})')      # as Excel, LibreOffice and openpyxl write it: faster
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,9})"')
-_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,9})"')
-_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*)>(.*?)</c>', re.DOTALL)
+# Elements may carry a namespace prefix (<x:c>, as the .NET Open XML SDK writes them).
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"
+_CELL_COLUMN = re.compile(rb"<" + _P + rb'c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
+_CELL_COLUMN_FIRST = re.compile(rb"<" + _P + rb'c r="([A-Z]{1,3})')   # as Excel, LibreOffice, openpyxl write it: faster
+_ROW_NUMBER = re.compile(rb"<" + _P + rb'row\b[^>]*?\br="([0-9]{1,9})"')
+_CELL_ROW = re.compile(rb"<" + _P + rb'c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,9})"')
+_ERROR_CELL = re.compile(rb"<(" + _P + rb')c\b([^>]*?\bt="e"[^>]*)>(.*?)</\1c>', re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,9})"')
-_VALUE = re.compile(rb"<v>([^<]{1,64})</v>")
+_VALUE = re.compile(rb"<" + _P + rb"v>([^<]{1,64})</")
 _CHUNK = 1 << 20
 
 
@@ -145,8 +147,8 @@ def scan_xlsx_sheet(archive: zipfile.ZipFile, part: str, check: Callable[[SheetS
             if not chunk:
                 cut = len(data)
             else:                                  # whole rows: a cell's tag and its value stay together
-                cut = data.rfind(b"</row>") + len(b"</row>")
-                if cut < len(b"</row>"):
+                cut = data.rfind(b"row>") + len(b"row>")         # </row> or </x:row>
+                if cut < len(b"row>"):
                     cut = data.rfind(b">") + 1 or len(data)
             _scan_part(data[:cut], scan)
             check(scan)
@@ -160,14 +162,14 @@ def _scan_part(data: bytes, scan: SheetScan) -> None:
     if rows:
         scan.last_row = max(scan.last_row, max(map(int, rows)) - 1)
     found = _CELL_COLUMN_FIRST.findall(data)
-    if len(found) != data.count(b"<c "):       # some cell names its position later (or not at all)
+    if len(found) != data.count(b"<c ") + data.count(b":c "):    # a cell names its position later (or not at all)
         found = _CELL_COLUMN.findall(data)
     columns = set(found)
     if columns:
         widest = max(columns, key=lambda c: (len(c), c))
         scan.last_column = max(scan.last_column, _column_number(widest))
     if b't="e"' in data:
-        for attributes, body in _ERROR_CELL.findall(data):
+        for _, attributes, body in _ERROR_CELL.findall(data):
             ref, value = _REF.search(attributes), _VALUE.search(body)
             if ref is not None:
                 position = (int(ref.group(2)) - 1, _column_number(ref.group(1)))
@@ -251,10 +253,9 @@ def read_workbook(path: str, name: str) -> Sheet:
     for sheet_name in wb.sheet_names:
         scan = None
         if sheet_name in parts and parts[sheet_name] in archive.namelist():   # type: ignore[union-attr]
+            # No cell found is no proof of an empty sheet (cells without positions): calamine decides.
             scan = scan_xlsx_sheet(archive, parts[sheet_name],                  # type: ignore[arg-type]
                                    lambda seen: _reach(name, sheet_name, seen.last_row, seen.last_column))
-            if scan.last_row < 0:
-                continue
         sheet = wb.get_sheet_by_name(sheet_name)
         if sheet.start is None or sheet.end is None:
             continue

@@ -424,3 +424,31 @@ def test_csv_is_unchanged_for_ordinary_files(workspace, tmp_path: Path) -> None:
                     "2600101,Anna,Vries,PM,2025\n\n2600102,\"Bram, jr.\",Jansen,PM,2025\n", encoding="cp1252")
     preview = preview_import(workspace, path)
     assert [(r.row, r.values["first_name"]) for r in preview.new] == [(4, "Anna"), (6, "Bram, jr.")]
+
+
+def _prefixed(source: Path, target: Path) -> Path:
+    """The same workbook with its sheet's elements prefixed (<x:row>, <x:c>), as the .NET Open XML SDK writes."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for tag in ("worksheet", "sheetPr", "outlinePr", "pageSetUpPr", "dimension", "sheetViews", "sheetView",
+                            "selection", "sheetFormatPr", "sheetData", "row", "c", "v", "is", "t", "pageMargins"):
+                    text = text.replace(f"<{tag} ", f"<x:{tag} ").replace(f"<{tag}>", f"<x:{tag}>")
+                    text = text.replace(f"</{tag}>", f"</x:{tag}>").replace(f"<{tag}/>", f"<x:{tag}/>")
+                text = text.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                                    'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+                data = text.encode()
+                assert b"<x:c " in data and b"<c " not in data
+            out.writestr(item, data)
+    return target
+
+
+def test_a_workbook_with_prefixed_elements_is_read_and_checked(with_students, tmp_path: Path) -> None:
+    errors = _prefixed(_error_workbook(tmp_path / "plain.xlsx"), tmp_path / "prefixed.xlsx")
+    preview = preview_import(with_students, errors, course="PM-PERS")
+    assert [r.reason.split(" instead")[0] for r in preview.rejected] == ["cell B2 holds the error #N/A",
+                                                                         "cell B3 holds the error #DIV/0!"]
+    far = xlsx(tmp_path / "far.xlsx", [STUDENTS, ["2600001", "Anna", "Vries", "PM", 2025]], XFD60000="x")
+    refused(with_students, _prefixed(far, tmp_path / "far-prefixed.xlsx"), "reaches row 60,000 \\(cell XFD60000\\)")
