@@ -18,6 +18,8 @@ range; the memory limit covers what that cannot see.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import pickle
 import re
 import sys
@@ -95,7 +97,7 @@ _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 # Elements may carry a namespace prefix (<x:c>, as the .NET Open XML SDK writes them).
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
 _CELL_COLUMN = re.compile(rb"<" + _P + rb'c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
-_CELL_COLUMN_FIRST = re.compile(rb"<" + _P + rb'c r="([A-Z]{1,3})')   # as Excel, LibreOffice, openpyxl write it: faster
+_DIGITS = re.compile(rb"[0-9]{1,9}")
 _ROW_NUMBER = re.compile(rb"<" + _P + rb'row\b[^>]*?\br="([0-9]{1,9})"')
 _CELL_ROW = re.compile(rb"<" + _P + rb'c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,9})"')
 _ERROR_CELL = re.compile(rb"<(" + _P + rb')c\b([^>]*?\bt="e"[^>]*)>(.*?)</\1c>', re.DOTALL)
@@ -157,16 +159,41 @@ def scan_xlsx_sheet(archive: zipfile.ZipFile, part: str, check: Callable[[SheetS
                 return scan
 
 
+def _widest_last_cell(data: bytes) -> bytes:
+    """The widest column letters among the last cell of each row (one look per row, not per cell)."""
+    widest, start = b"", 0
+    while True:
+        end = data.find(b"row>", start)          # </row> or </x:row>
+        cell = data.rfind(b'c r="', start, len(data) if end < 0 else end)
+        if cell >= 0:
+            letters = data[cell + 5:cell + 8].rstrip(b'0123456789"')
+            if (len(letters), letters) > (len(widest), widest):
+                widest = letters
+        if end < 0:
+            return widest
+        start = end + 4
+
+
 def _scan_part(data: bytes, scan: SheetScan) -> None:
-    rows = _ROW_NUMBER.findall(data) or _CELL_ROW.findall(data)
-    if rows:
-        scan.last_row = max(scan.last_row, max(map(int, rows)) - 1)
-    found = _CELL_COLUMN_FIRST.findall(data)
-    if len(found) != data.count(b"<c ") + data.count(b":c "):    # a cell names its position later (or not at all)
-        found = _CELL_COLUMN.findall(data)
-    columns = set(found)
-    if columns:
-        widest = max(columns, key=lambda c: (len(c), c))
+    """Rows and cells come in order (the format says so, and Excel, LibreOffice and openpyxl
+    keep it): the last row tag gives the last row, each row's last cell its widest column.
+    A file that breaks the order can hide a far cell from this scan, not from the child's
+    memory limit. Positions written other than as the first attribute take the slower way."""
+    row = data.rfind(b'row r="')
+    if row >= 0:
+        number = _DIGITS.match(data, row + 7)
+        scan.last_row = max(scan.last_row, int(number.group()) - 1) if number else scan.last_row
+    elif b"row" in data:
+        rows = _ROW_NUMBER.findall(data) or _CELL_ROW.findall(data)
+        if rows:
+            scan.last_row = max(scan.last_row, max(map(int, rows)) - 1)
+    if data.find(b'c r="') >= 0:
+        widest = _widest_last_cell(data)
+    elif b"<c " in data or b":c " in data:
+        widest = max(set(_CELL_COLUMN.findall(data)), key=lambda c: (len(c), c), default=b"")
+    else:
+        widest = b""
+    if widest:
         scan.last_column = max(scan.last_column, _column_number(widest))
     if b't="e"' in data:
         for _, attributes, body in _ERROR_CELL.findall(data):
@@ -317,14 +344,16 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
         if r > h and c in by_column:
             result.errors.append((r + 1, by_column[c], f"{column_letter(c)}{r + 1}", text))
     marked = {r for r, _, _, _ in result.errors}
+    pick = operator.itemgetter(*positions) if len(positions) > 1 else (lambda row: tuple(row[p] for p in positions))
+    append = result.rows.append
     n = h + 1
-    for row in [*top[h + 1:], *rows]:
+    for row in itertools.chain(top[h + 1:], rows):      # one row at a time: never the whole sheet as Python lists
         n += 1
         if is_empty(row) and n not in marked:
             continue
         if len(row) < width:
             row = list(row) + [""] * (width - len(row))
-        result.rows.append((n, tuple(row[p] for p in positions)))
+        append((n, pick(row)))
     return result
 
 
