@@ -39,7 +39,7 @@ MAX_ROWS = 50_000                 # rows of a sheet or lines of a CSV: 100 times
 MAX_COLUMNS = 1_000               # a full student-information-system export has about 40
 MAX_CELLS = 1_500_000             # rows x columns of the sheet's used area (what calamine allocates)
 # Address space of the reading child. The largest sheet within the limits above (37,000 rows x
-# 40 columns) peaks at ~215 MB resident; with the importing process (~65 MB while it waits)
+# 40 columns) peaks at ~160 MB resident; with the importing process (~65 MB while it waits)
 # an import stays under 400 MB whatever the file.
 CHILD_MEMORY_BYTES = 320 * 2**20
 CHILD_SECONDS = 15.0              # the rest of the 20 s an import may take is for checking the rows
