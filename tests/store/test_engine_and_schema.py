@@ -43,7 +43,8 @@ def test_pragmas_on_every_connection(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1   # NORMAL
+            # FULL: a confirmed edit survives a power cut too, not only a crash of the app (issue 11)
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2   # FULL
     finally:
         engine.dispose()
 
