@@ -90,6 +90,10 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
     """
     global _handler
     path = log_file(folder)
+    if folder is None:
+        from coordinator_app.paths import ensure_data_folder
+
+        ensure_data_folder()       # the logs folder's parent: owner-only too (issue 11)
     if not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if os.name == "posix":

@@ -43,6 +43,35 @@ def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("CoordinatorApp", "CoordinatorApp", roaming=False))
 
 
+def private_dir(folder: Path) -> Path:
+    """`folder`, created if needed; one this call creates is the owner's only (0700 whatever the umask)."""
+    folder = Path(folder)
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(folder, 0o700)       # mkdir's mode is filtered by the umask
+    return folder
+
+
+def ensure_data_folder() -> Path:
+    """The per-user data folder (databases, backups, logs), created owner-only; an existing one that
+    others may read is tightened to 0700 (it holds student records). A folder given with --db is the
+    coordinator's choice and is left as it is."""
+    folder = private_dir(user_data_dir())
+    if os.name == "posix":
+        info = folder.stat()
+        if info.st_mode & 0o077 and info.st_uid == os.getuid():
+            os.chmod(folder, 0o700)
+    return folder
+
+
+def is_data_folder(folder: Path) -> bool:
+    try:
+        return Path(folder).resolve() == user_data_dir().resolve()
+    except OSError:
+        return False
+
+
 def default_database_path() -> Path:
     return user_data_dir() / DATABASE_FILENAME
 

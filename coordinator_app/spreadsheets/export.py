@@ -18,6 +18,7 @@ from typing import Any
 
 
 from coordinator_app import __version__
+from coordinator_app.durable import replace_durably
 from coordinator_app.domain.attention import urgency
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import best_attempt
@@ -395,7 +396,7 @@ def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None
         yield Progress(total - 1, total, "Saving the workbook")
         try:
             wb.save(temporary)
-            os.replace(temporary, target)
+            replace_durably(temporary, target)     # fsync, then rename: never an empty file after a power cut
         except OSError as exc:
             raise ExportError(f"Could not write {target}: {exc.strerror or exc}. Nothing was saved there.", "target") from exc
         finished = True
