@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from coordinator_app.durable import fsync_file, fsync_folder
+from coordinator_app.store.health import read_only_uri
+
 DAILY_KEEP = 14
 PARTIAL_SUFFIX = ".partial"
 STALE_PARTIAL_SECONDS = 3600   # an unfinished copy this old belongs to a process that died
@@ -40,15 +43,28 @@ class BackupFile:
 
 
 def private_folder(folder: Path) -> Path:
-    """Create `folder` (owner-only on POSIX when we create it) and return it."""
-    if not folder.exists():
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _owner_only(folder, 0o700)
-    return folder
+    """Create `folder` (owner-only on POSIX when we create it, whatever the umask) and return it."""
+    from coordinator_app.paths import ensure_data_folder, is_data_folder, private_dir
+
+    if is_data_folder(folder):
+        return ensure_data_folder()
+    return private_dir(folder)
 
 
-def backup_to(source: Path, target: Path) -> Path:
-    """Copy the live database `source` to `target` consistently; the copy appears whole or not at all."""
+class CopyFailedCheck(Exception):
+    """The copy did not pass SQLite's quick_check; it was not kept. `detail` is SQLite's verdict."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the copy failed SQLite's quick check: {detail}")
+        self.detail = detail
+
+
+def backup_to(source: Path, target: Path, verify: bool = False, look_only: bool = False) -> Path:
+    """Copy the live database `source` to `target` consistently; the copy appears whole or not at all.
+
+    With `verify` the copy must pass `PRAGMA quick_check` before it gets its name (CopyFailedCheck).
+    `look_only`: `source` is a file the coordinator chose (a copy to restore), opened so that no
+    -wal/-shm files are left beside it (store.health.read_only_uri)."""
     source, target = Path(source), Path(target)
     if not source.exists():
         # Without this check sqlite3 would report the same as for a locked file.
@@ -60,7 +76,8 @@ def backup_to(source: Path, target: Path) -> Path:
     os.close(handle)
     partial = Path(name)
     try:
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        uri = read_only_uri(source) if look_only else f"{source.resolve().as_uri()}?mode=ro"
+        src = sqlite3.connect(uri, uri=True, timeout=5)
         try:
             dst = sqlite3.connect(partial)
             try:
@@ -68,15 +85,22 @@ def backup_to(source: Path, target: Path) -> Path:
                 # restarts whenever another connection writes.
                 copy_database(src, dst)
                 dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
+                if verify:
+                    try:
+                        verdict = "; ".join(str(r[0]) for r in dst.execute("PRAGMA quick_check"))
+                    except sqlite3.DatabaseError as exc:     # damage bad enough that the check itself stops
+                        verdict = str(exc)
+                    if verdict != "ok":
+                        raise CopyFailedCheck(verdict[:300])
             finally:
                 dst.close()
         finally:
             src.close()
-        _fsync(partial)
+        fsync_file(partial)
         os.replace(partial, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _remove_with_journal(partial)
         raise
     _owner_only(target)
     return target
@@ -131,23 +155,54 @@ def has_daily_backup(database: Path, folder: Path, day: date) -> bool:
     return any(f.kind == "daily" and f.taken_at.date() == day for f in backup_files(database, folder))
 
 
-def prune_daily(database: Path, folder: Path, keep: int = DAILY_KEEP) -> list[Path]:
-    """Delete all but the newest `keep` daily copies; other kinds are never deleted."""
+def passes_quick_check(path: Path) -> bool:
+    """Whether the copy at `path` passes SQLite's quick_check (read-only; leaves no files beside it)."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return [tuple(r) for r in con.execute("PRAGMA quick_check")] == [("ok",)]
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
+
+
+def prune_daily(database: Path, folder: Path, keep: int = DAILY_KEEP, known_good: Path | None = None) -> list[Path]:
+    """Delete all but the newest `keep` daily copies; other kinds are never deleted.
+
+    The newest daily copy that passes quick_check is never deleted, even when it is older than the
+    newest `keep` (those may all be copies of a database that was already damaged). `known_good`:
+    a copy just checked, so the newest ones need not be checked again.
+    """
     daily = [f for f in backup_files(database, folder) if f.kind == "daily"]
+    if len(daily) <= keep:
+        return []
+    last_good: Path | None = None
+    for copy in daily:
+        if copy.path == known_good or passes_quick_check(copy.path):
+            last_good = copy.path
+            break
     removed = []
     for old in daily[keep:]:
+        if old.path == last_good:
+            continue
         old.path.unlink(missing_ok=True)
         removed.append(old.path)
     return removed
 
 
 def remove_stale_partials(folder: Path, older_than_s: float = STALE_PARTIAL_SECONDS) -> list[Path]:
-    """Remove unfinished copies left by a process that was killed mid-backup."""
+    """Remove unfinished copies left by a process that was killed mid-backup, with the rollback
+    journal (`.partial-journal`) SQLite keeps beside such a copy while writing it."""
     if not folder.is_dir():
         return []
     limit = time.time() - older_than_s
     removed = []
-    for entry in folder.glob(f".*{PARTIAL_SUFFIX}"):
+    for entry in folder.glob(f".*{PARTIAL_SUFFIX}*"):
+        if not entry.name.endswith((PARTIAL_SUFFIX, *(PARTIAL_SUFFIX + s for s in SIDE_FILES))):
+            continue
         try:
             if entry.stat().st_mtime < limit:
                 entry.unlink()
@@ -157,28 +212,12 @@ def remove_stale_partials(folder: Path, older_than_s: float = STALE_PARTIAL_SECO
     return removed
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+SIDE_FILES = ("-journal", "-wal", "-shm")
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def _remove_with_journal(path: Path) -> None:
+    for leftover in (path, *(Path(f"{path}{side}") for side in SIDE_FILES)):
+        leftover.unlink(missing_ok=True)
 
 
 def _owner_only(path: Path, mode: int = 0o600) -> None:
@@ -208,8 +247,9 @@ def daily_backup(database: Path, folder: Path | None = None, today: date | None 
                  keep: int = DAILY_KEEP) -> Path | None:
     """The first open of a day copies the database to `backups/`; later opens that day do nothing.
 
-    Keeps the newest `keep` daily copies; manual, before-restore and before-migration copies stay.
-    Returns the new copy, or None when today's copy already exists.
+    The copy counts only if it passes quick_check (else CopyFailedCheck, and nothing is pruned).
+    Keeps the newest `keep` daily copies and the newest one that passed; manual, before-restore and
+    before-migration copies stay. Returns the new copy, or None when today's copy already exists.
     """
     from coordinator_app.paths import backups_dir_for
 
@@ -220,6 +260,6 @@ def daily_backup(database: Path, folder: Path | None = None, today: date | None 
     if has_daily_backup(database, folder, day):
         return None
     now = datetime.combine(day, datetime.now().time())
-    copy = backup_to(database, new_backup_path(database, "daily", folder, now=now))
-    prune_daily(database, folder, keep)
+    copy = backup_to(database, new_backup_path(database, "daily", folder, now=now), verify=True)
+    prune_daily(database, folder, keep, known_good=copy)
     return copy

@@ -3,15 +3,46 @@
 from __future__ import annotations
 
 import errno
+import shutil
 from pathlib import Path
+
+# Less free space than this on the disk holding a file, when SQLite or the OS reports an I/O
+# failure there, means the disk is full (SQLite often says "disk I/O error" or "unable to open"
+# when it cannot create its journal on a full disk).
+FULL_BELOW_BYTES = 1 << 20
 
 
 class DatabaseProblem(Exception):
-    """The database cannot be used as it is: not a database, too new, locked, read-only, ..."""
+    """The database cannot be used as it is: not a database, too new, locked, read-only, ...
+
+    `newest_backup`, when set, is the newest copy that passed its check: what the message offers
+    to restore."""
+
+    newest_backup: Path | None = None
 
 
 class NotADatabase(DatabaseProblem):
     pass
+
+
+class DatabaseEmpty(NotADatabase):
+    """A file where the database should be that holds nothing: 0 bytes, or SQLite without tables."""
+
+
+class ForeignDatabase(NotADatabase):
+    """An intact SQLite database of another application."""
+
+
+class NotAFile(NotADatabase):
+    """A folder, a device or a pipe where the database file should be."""
+
+
+class DatabaseReplaced(DatabaseProblem):
+    """The database was restored from a backup after this workspace opened it: its edit is refused."""
+
+
+class RestoreNeedsConfirmation(DatabaseProblem):
+    """Restoring over this file replaces a damaged or empty file: only after the coordinator agreed."""
 
 
 class DatabaseTooNew(DatabaseProblem):
@@ -60,14 +91,20 @@ def translate(exc: BaseException, path: Path | None = None) -> DatabaseProblem |
         return _translate_os_error(original, path)
     if not _is_sqlite_error(original):
         return None
+    # SQLite's result code says what happened; its text is the fallback (errors made by hand have no code).
+    code = getattr(original, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
     gone = path is not None and not path.exists()
-    if "locked" in text or "busy" in text:
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED) or (primary is None and ("locked" in text or "busy" in text)):
         return DatabaseBusy(BUSY_MESSAGE)
-    if "disk is full" in text or "database or disk is full" in text:
-        return DatabaseFull(
-            f"The disk that holds the database is full, so this change was not saved. Everything saved before "
-            f"is safe. Free some space on that disk (or move the database to another one), then try again.")
-    if gone or "unable to open database file" in text or "disk i/o error" in text:
+    io_failure = primary in (SQLITE_IOERR, SQLITE_CANTOPEN) or "disk i/o error" in text or "unable to open" in text
+    if primary == SQLITE_FULL or "disk is full" in text or (io_failure and _disk_full(path)):
+        return _full_message()
+    if code == SQLITE_READONLY_DBMOVED:     # the file was deleted or moved away under the connection
+        gone = True
+    if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) and not gone:
+        return _corrupt(path, original)
+    if gone or io_failure:
         return DatabaseGone(
             f"{_name(path)} can no longer be reached: was a USB stick or network drive disconnected, or the file "
             f"moved? This change was not saved; everything saved before is in the file. Reconnect the drive "
@@ -77,10 +114,43 @@ def translate(exc: BaseException, path: Path | None = None) -> DatabaseProblem |
             f"{_name(path)} is read-only, so nothing can be saved; nothing was changed. Ask whoever manages that "
             f"folder for permission to write, or copy the database to a folder of your own and open that copy.")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DatabaseCorrupt(
-            f"{_name(path)} is damaged (SQLite reports: {original}). Stop working in it to avoid further damage: "
-            f"use File > Restore from backup (or `coordinator-app restore`) to go back to the latest good copy.")
+        return _corrupt(path, original)
     return None
+
+
+# SQLite result codes (https://sqlite.org/rescode.html)
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
+SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
+SQLITE_READONLY_DBMOVED = SQLITE_READONLY | (4 << 8)
+
+
+def _full_message() -> DatabaseFull:
+    return DatabaseFull(
+        "The disk that holds the database is full, so this change was not saved. Everything saved before "
+        "is safe. Free some space on that disk (or move the database to another one), then try again.")
+
+
+def _corrupt(path: Path | None, original: BaseException) -> DatabaseCorrupt:
+    return damaged(path, str(original))
+
+
+def damaged(path: Path | None, detail: str) -> DatabaseCorrupt:
+    return DatabaseCorrupt(
+        f"{_name(path)} is damaged (SQLite reports: {detail}). Stop working in it to avoid further damage: "
+        f"use File > Restore from backup (or `coordinator-app restore`) to go back to the latest good copy.")
+
+
+def _disk_full(path: Path | None) -> bool:
+    """Whether the disk holding `path` (or its nearest existing folder) has next to no space left."""
+    if path is None:
+        return False
+    where = Path(path)
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    try:
+        return shutil.disk_usage(where).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
 
 
 def _is_sqlite_error(exc: BaseException) -> bool:
@@ -96,6 +166,8 @@ def _translate_os_error(exc: OSError, path: Path | None) -> DatabaseProblem | No
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return DatabaseReadOnly(f"No permission to write{where}; nothing was changed. Ask for write access to "
                                 f"that folder, or choose a folder of your own.")
+    if exc.errno == errno.EIO and _disk_full(path or (Path(exc.filename) if exc.filename else None)):
+        return DatabaseFull(f"The disk is full{where}; nothing was written. Free some space, then try again.")
     if exc.errno in (errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ESTALE if hasattr(errno, "ESTALE") else -1):
         return DatabaseGone(f"{_name(path)} or its folder can no longer be reached{where}: was a drive "
                             f"disconnected? Reconnect it and try again.")

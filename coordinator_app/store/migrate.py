@@ -1,9 +1,12 @@
-"""Open a database file: refuse what is not ours or too new, back up, then migrate to head."""
+"""Open a database file: refuse what is not ours, empty, damaged or too new, back up, then migrate to head."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
+import tempfile
+import time
 from pathlib import Path
 
 from alembic import command
@@ -13,11 +16,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from coordinator_app.paths import backups_dir_for, migrations_dir
+from coordinator_app.store import health
 from coordinator_app.store.backup import pre_migration_backup
 from coordinator_app.store.engine import make_engine
-from coordinator_app.store.errors import DatabaseTooNew, NotADatabase
+from coordinator_app.store.errors import (
+    DatabaseEmpty, DatabaseProblem, DatabaseTooNew, ForeignDatabase, NotADatabase, NotAFile, damaged,
+)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_HEADER = health.SQLITE_HEADER
+NEW_SUFFIX = ".new"
+
+STALE_NEW_SECONDS = 3600     # an unfinished new database this old belongs to a process that died
 
 
 def alembic_config() -> Config:
@@ -26,8 +35,18 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    # Read once per process: every open asks for the head and the known schemas.
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+    return _scripts().get_current_head() or ""
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in _scripts().walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -35,36 +54,30 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _check_file(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise NotADatabase(f"{path} is not a Coordinator App database (it is not an SQLite file). It was left untouched.")
+def look_at(path: Path, check: str | None = None) -> health.FileState:
+    """What is at `path` (store.health), judged against the schemas this version knows."""
+    return health.look(Path(path), known_revisions(), check)
 
 
-def _inspect_read_only(path: Path) -> tuple[str | None, set[str]]:
-    """The schema revision and table names, read without writing anything to the file."""
-    # Without a -wal file there is nothing beyond the main file to read: `immutable` then
-    # keeps SQLite from creating -wal/-shm files next to a file we may refuse.
-    wal = path.with_name(path.name + "-wal")
-    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
-    except sqlite3.Error as exc:
-        raise NotADatabase(f"{path} cannot be opened as a database ({exc}). It was left untouched.") from exc
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        revision = None
-        if "alembic_version" in tables:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = row[0] if row else None
-        return revision, tables
-    except sqlite3.DatabaseError as exc:
-        raise NotADatabase(f"{path} cannot be read as a database ({exc}). It was left untouched.") from exc
-    finally:
-        conn.close()
+def refusal(path: Path, state: health.FileState) -> DatabaseProblem | None:
+    """Why the file in `state` cannot be opened as a database, or None when it can."""
+    if state.kind == health.EMPTY:
+        return DatabaseEmpty(f"{path} is empty ({state.detail}): it holds no students and is not a Coordinator App "
+                             f"database. It was left untouched.")
+    if state.kind == health.NOT_A_FILE:
+        return NotAFile(f"{path} is {state.detail}, not a database file. It was left untouched.")
+    if state.kind == health.NOT_SQLITE:
+        return NotADatabase(f"{path} is not a Coordinator App database (it is not an SQLite file). "
+                            f"It was left untouched.")
+    if state.kind == health.FOREIGN:
+        return ForeignDatabase(f"{path} is an SQLite database of another application. It was left untouched.")
+    if state.kind == health.TOO_NEW:
+        return DatabaseTooNew(
+            f"{path} was written by a newer version of Coordinator App (schema {state.revision}). "
+            "Install the newer version to open it; the file was left untouched.")
+    if state.kind == health.DAMAGED:
+        return damaged(path, state.detail)
+    return None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -75,35 +88,74 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def open_database(path: Path, backup_before_migration: bool = True) -> Engine:
-    """An engine on `path`, created if missing, migrated to the latest schema.
+    """An engine on `path`, created if there is no file, migrated to the latest schema.
 
-    A file that is not SQLite, an SQLite file of another application, or a database written
-    by a newer Coordinator App is refused with a clear message and left as it was.
+    Only a path with no file at all is a new database. A file that is empty, not SQLite, an
+    SQLite file of another application, damaged where SQLite can see it at once, or written by
+    a newer Coordinator App is refused with a clear message and left as it was.
     """
     path = Path(path)
-    _check_file(path)
-    new = not path.exists()
-    if new:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-    # Look before touching: opening through make_engine switches the file to WAL, which
-    # rewrites its header. A file we refuse must stay byte-for-byte as it was.
-    revision, tables = (None, set()) if new else _inspect_read_only(path)
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
-    if revision is None and tables - {"alembic_version"}:
-        raise NotADatabase(f"{path} is an SQLite database of another application. It was left untouched.")
-    if revision is not None and revision not in known:
-        raise DatabaseTooNew(
-            f"{path} was written by a newer version of Coordinator App (schema {revision}). "
-            "Install the newer version to open it; the file was left untouched."
-        )
+    state = look_at(path)
+    if state.kind == health.MISSING:
+        create_database(path)
+        state = look_at(path)
+    problem = refusal(path, state)
+    if problem is not None:
+        raise problem
     engine = make_engine(path)
-    head = script.get_current_head()
-    if revision != head:
-        if revision is not None and backup_before_migration:
-            pre_migration_backup(path, revision, backups_dir_for(path))
+    if state.revision != head_revision():
+        if backup_before_migration:
+            pre_migration_backup(path, state.revision, backups_dir_for(path))
         upgrade(engine)
-    if os.name == "posix" and new:
-        os.chmod(path, 0o600)
     return engine
+
+
+def create_database(path: Path) -> None:
+    """A new database at `path`, at the latest schema, appearing whole or not at all.
+
+    It is built under a private temporary name in the same folder and then linked to its name,
+    so a start killed halfway never leaves an empty file where the database should be (which
+    every later start would rightly refuse). If another process created the database first, its
+    file is kept and ours is dropped.
+    """
+    from coordinator_app.store.backup import fsync_file, fsync_folder, private_folder
+
+    folder = private_folder(path.parent)
+    _remove_stale_new(folder, path.name)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=NEW_SUFFIX, dir=folder)
+    os.close(handle)
+    building = Path(name)
+    try:
+        engine = make_engine(building)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+        con = sqlite3.connect(building)
+        try:
+            # Fold the -wal into the file: what is linked below must hold everything by itself.
+            con.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            con.close()
+        fsync_file(building)
+        try:
+            os.link(building, path)
+        except FileExistsError:
+            pass                                    # another instance was first: use its database
+        except OSError:
+            if not path.exists():                   # a file system without hard links (FAT, some shares)
+                os.replace(building, path)
+        fsync_folder(folder)
+    finally:
+        for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm"), Path(f"{building}-journal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _remove_stale_new(folder: Path, name: str) -> None:
+    limit = time.time() - STALE_NEW_SECONDS
+    for entry in folder.glob(f".{name}.*{NEW_SUFFIX}*"):
+        try:
+            if entry.stat().st_mtime < limit:
+                entry.unlink()
+        except OSError:
+            continue
