@@ -1,7 +1,10 @@
 """Back up now, list the copies, restore one: File > Back up now / Restore from backup and the CLI.
 
 Every copy goes through SQLite's online backup API (store/backup.py). A restore first copies
-the current database (kind `before-restore`), so a restore can itself be undone.
+the current database (kind `before-restore`), so a restore can itself be undone; the copy and the
+swap happen under one write lock (store/restore.py), so no edit another window confirms in between
+is lost. A damaged or empty database is restored over only after the coordinator agreed
+(`replace_damaged`), and is kept aside byte for byte.
 """
 
 from __future__ import annotations
@@ -14,22 +17,34 @@ from datetime import datetime
 from pathlib import Path
 
 from coordinator_app.paths import backups_dir_for
-from coordinator_app.services.workspace import Workspace
+from coordinator_app.services.recovery import with_offer
+from coordinator_app.services.workspace import Workspace, os_user
+from coordinator_app.store import health
 from coordinator_app.store.backup import (
-    BackupFile, BackupTimeout, backup_files, backup_to, copy_database, daily_backup, new_backup_path,
+    BackupFile, BackupTimeout, CopyFailedCheck, backup_files, backup_to, daily_backup, new_backup_path,
     remove_stale_partials,
 )
 from coordinator_app.store.engine import BUSY_TIMEOUT_MS
-from coordinator_app.store.errors import BUSY_MESSAGE, DatabaseBusy, DatabaseProblem, DatabaseTooNew, translate
-from coordinator_app.store.migrate import SQLITE_HEADER, alembic_config, open_database
+from coordinator_app.store.errors import (
+    BUSY_MESSAGE, DatabaseBusy, DatabaseProblem, DatabaseTooNew, ForeignDatabase, RestoreNeedsConfirmation, damaged,
+    translate,
+)
+from coordinator_app.store.migrate import head_revision, known_revisions, look_at, open_database, upgrade
+from coordinator_app.store.restore import (
+    AuditNote, SchemaMismatch, aside_name, discard, prepare_copy, replace_file, restore_in_place,
+)
 
 log = logging.getLogger(__name__)
+
+# A restore waits longer than an edit for colleagues to finish saving: it is one deliberate action
+# (off the window's GUI thread), and SQLite's lock is not queued, so a busy colleague can make it wait.
+RESTORE_BUSY_TIMEOUT_MS = 30_000
 
 KIND_LABELS = {"daily": "daily (automatic)", "manual": "made by hand", "before-restore": "before a restore",
                "before-migration": "before an upgrade"}
 
-__all__ = ["BackupInfo", "BackupUnusable", "RestoreResult", "back_up_now", "daily_backup", "inspect_backup",
-           "list_backups", "restore_backup"]
+__all__ = ["BackupInfo", "BackupUnusable", "DatabaseProblem", "RestoreNeedsConfirmation", "RestoreResult", "back_up_now",
+           "daily_backup", "database_state", "inspect_backup", "list_backups", "restore_backup"]
 
 
 class BackupUnusable(DatabaseProblem):
@@ -63,6 +78,27 @@ class RestoreResult:
     safety_copy: Path | None   # the database as it was just before the restore
     students: int
     seconds: float
+    kept_aside: Path | None = None   # the damaged or empty file, renamed byte for byte
+    lock_waited: float = 0.0         # seconds waiting for other windows to finish saving
+    lock_held: float = 0.0           # seconds others' saves had to wait for the restore
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What is at the database path, for the window's error screen and the CLI's restore."""
+
+    kind: str                 # store.health: missing, empty, not-sqlite, foreign, too-new, damaged, ours
+    detail: str = ""
+
+    @property
+    def replaceable(self) -> bool:
+        return self.kind in health.REPLACEABLE
+
+
+def database_state(database: Path, check: bool = True) -> DatabaseState:
+    """Look at the file at `database` read-only (with SQLite's quick_check when `check`)."""
+    state = look_at(Path(database), check="quick" if check else None)
+    return DatabaseState(state.kind, state.detail)
 
 
 def _path_of(target: Workspace | Path) -> Path:
@@ -79,11 +115,14 @@ def inspect_backup(path: Path, thorough: bool = False, kind: str = "file",
     def unusable(problem: str, students: int | None = None, schema: str | None = None) -> BackupInfo:
         return BackupInfo(path, taken, kind, students, size, schema, problem)
 
+    if size == 0:
+        return unusable("This file is empty (0 bytes).")
     with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+        if handle.read(len(health.SQLITE_HEADER)) != health.SQLITE_HEADER:
             return unusable("This file is not a Coordinator App database (it is not an SQLite file).")
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        # Read-only, and without -wal/-shm files left beside a file that may be another application's.
+        con = sqlite3.connect(health.read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         return unusable(f"This file cannot be opened ({exc}).")
     try:
@@ -118,31 +157,58 @@ def _info(f: BackupFile) -> BackupInfo:
 
 
 def back_up_now(target: Workspace | Path, output: Path | None = None) -> BackupInfo:
-    """Copy the database now: to `output`, or as a `manual` copy in the backups folder."""
+    """Copy the database now: to `output`, or as a `manual` copy in the backups folder.
+
+    The copy must pass SQLite's quick_check; a database that is empty, damaged or not ours is
+    refused (naming the newest good backup), so no bad copy is ever listed as a good one."""
     database = _path_of(target)
     folder = backups_dir_for(database)
+    if not isinstance(target, Workspace):
+        problem = refusal_of(database)
+        if problem is not None:
+            raise problem
     started = time.perf_counter()
     destination = Path(output) if output else new_backup_path(database, "manual", folder)
     try:
-        backup_to(database, destination)
+        backup_to(database, destination, verify=True)
+    except CopyFailedCheck as exc:
+        state = look_at(database, check="quick")
+        if state.kind == health.DAMAGED:
+            raise with_offer(damaged(database, state.detail), database) from exc
+        raise DatabaseProblem(f"The copy was damaged on the way ({exc.detail}), so it was not kept; the disk "
+                              f"that holds {destination.parent} may be failing. Try another disk with -o.") from exc
     except (sqlite3.Error, OSError, BackupTimeout) as exc:
         raise _problem(exc, database) from exc
     remove_stale_partials(folder)
     log.info("backup written (%s, %.2f s)", destination.name, time.perf_counter() - started)
     if isinstance(target, Workspace):
+        target.backup_problem = None         # there is a good copy of today now
         _audit(target, "back up", destination.name)
     kind = "manual" if output is None else "file"
     taken = datetime.now().replace(microsecond=0)
     return inspect_backup(destination, kind=kind, taken_at=taken)
 
 
-def restore_backup(target: Workspace | Path, backup: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> RestoreResult:
+def refusal_of(database: Path) -> DatabaseProblem | None:
+    """Why the file at `database` is not a usable database (offering the newest good backup), or None."""
+    from coordinator_app.services.recovery import unusable
+
+    if not Path(database).exists():
+        return None
+    return unusable(Path(database))
+
+
+def restore_backup(target: Workspace | Path, backup: Path, busy_timeout_ms: int = RESTORE_BUSY_TIMEOUT_MS,
+                   replace_damaged: bool = False) -> RestoreResult:
     """Replace the database's contents with the copy `backup`; the current contents are backed up first.
 
     The copy is checked (SQLite file, ours, not newer than this app, integrity ok) before anything
-    changes. The contents are swapped in one transaction through the backup API, so another window
-    on the same file, or a crash halfway, sees the old or the new database and nothing in between.
-    A copy of an older schema is upgraded right after, as on any open.
+    changes, and so is the database (not newer, not another application's). A healthy database
+    gets the copy's rows under one write lock, with the before-restore copy taken under the same
+    lock; every other window's next write is refused (DatabaseReplaced) until it reloaded. A
+    damaged, empty or non-SQLite file is replaced only with `replace_damaged` (else
+    RestoreNeedsConfirmation): it is renamed aside byte for byte and the copy put in its place. A
+    copy of an older schema is upgraded on the way in.
     """
     database = _path_of(target)
     backup = Path(backup)
@@ -155,55 +221,73 @@ def restore_backup(target: Workspace | Path, backup: Path, busy_timeout_ms: int 
     if info.problem:
         raise BackupUnusable(f"{backup.name} cannot be restored: {info.problem} Nothing was changed.")
     _refuse_newer(info)
-    safety: Path | None = None
-    if database.exists() and database.stat().st_size > 0:
-        try:
-            safety = backup_to(database, new_backup_path(database, "before-restore", backups_dir_for(database)))
-        except (sqlite3.Error, OSError, BackupTimeout) as exc:
-            problem = _problem(exc, database)
-            raise type(problem)(f"The current database could not be backed up first, so nothing was restored. "
-                                f"{problem}") from exc
-    if isinstance(target, Workspace):
-        target.engine.dispose()
+    state = look_at(database, check="quick")
+    _refuse_target(database, state, replace_damaged)
+    folder = backups_dir_for(database)
+    note = AuditNote(target.user if isinstance(target, Workspace) else os_user(), "restore from backup", backup.name)
     try:
-        _swap_in(backup, database, busy_timeout_ms)
+        prepared = prepare_copy(backup, folder, upgrade)
     except (sqlite3.Error, OSError, BackupTimeout) as exc:
-        raise _problem(exc, database) from exc
-    # Upgrade an older copy and give the open workspace an engine on the restored contents.
-    engine = open_database(database)
+        raise _nothing_restored(_problem(exc, folder)) from exc
+    try:
+        if state.kind == health.OURS:
+            if state.revision != head_revision():
+                open_database(database).dispose()     # an older database: upgraded (and backed up) first
+            swapped = restore_in_place(database, prepared, new_backup_path(database, "before-restore", folder),
+                                       note, busy_timeout_ms / 1000, _check_head)
+        else:
+            swapped = replace_file(database, prepared, note)
+    except SchemaMismatch as exc:
+        raise DatabaseProblem(f"{backup.name} could not be restored: its tables do not match this database's "
+                              f"({exc}). Nothing was changed.") from exc
+    except (sqlite3.Error, OSError, BackupTimeout) as exc:
+        raise _nothing_restored(_problem(exc, database)) from exc
+    finally:
+        discard(prepared)
     if isinstance(target, Workspace):
-        target.engine = engine
+        target.generation = swapped.generation
         target.sync_programmes()
-        _audit(target, "restore from backup", backup.name)
         students = _count(target)
     else:
-        engine.dispose()
         students = info.students or 0
     took = time.perf_counter() - started
     log.info("restored from %s (%.2f s)", backup.name, took)
-    return RestoreResult(info, safety, students, took)
+    return RestoreResult(info, swapped.safety_copy, students, took, swapped.kept_aside, swapped.waited_s,
+                         swapped.held_s)
 
 
-def _swap_in(backup: Path, database: Path, busy_timeout_ms: int) -> None:
-    database.parent.mkdir(parents=True, exist_ok=True)
-    if not database.exists():
-        database.touch(mode=0o600)
-    src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(f"{database.resolve().as_uri()}?mode=rw", uri=True, timeout=busy_timeout_ms / 1000)
-        try:
-            copy_database(src, dst, busy_timeout_ms / 1000)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+def _refuse_target(database: Path, state: health.FileState, replace_damaged: bool) -> None:
+    if state.kind == health.TOO_NEW:
+        raise DatabaseTooNew(
+            f"{database} was written by a newer version of Coordinator App (schema {state.revision}); restoring "
+            f"over it is refused like every other use of that file. Nothing was changed. Install that version "
+            f"to restore with it.")
+    if state.kind == health.FOREIGN:
+        raise ForeignDatabase(f"{database} is an SQLite database of another application; nothing was restored "
+                              f"over it. Give the Coordinator App database with --db.")
+    if state.replaceable and not replace_damaged:
+        what = {health.EMPTY: f"is empty ({state.detail})", health.NOT_SQLITE: "is not an SQLite file",
+                health.DAMAGED: f"is damaged (SQLite reports: {state.detail})"}[state.kind]
+        aside = aside_name(database)
+        problem = RestoreNeedsConfirmation(
+            f"{database} {what}. Restoring keeps it unchanged as {aside.name} next to it and puts the backup "
+            f"in its place; nothing was changed yet.")
+        problem.what = what                  # type: ignore[attr-defined]
+        problem.aside = aside                # type: ignore[attr-defined]
+        raise problem
+
+
+def _check_head(revision: str | None) -> None:
+    if revision != head_revision():
+        raise SchemaMismatch(f"the database is at schema {revision}, this version writes {head_revision()}")
+
+
+def _nothing_restored(problem: DatabaseProblem) -> DatabaseProblem:
+    return type(problem)(f"Nothing was restored: {problem}")
 
 
 def _refuse_newer(info: BackupInfo) -> None:
-    from alembic.script import ScriptDirectory
-
-    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    if info.schema is not None and info.schema not in known:
+    if info.schema is not None and info.schema not in known_revisions():
         raise DatabaseTooNew(f"{info.path.name} was written by a newer version of Coordinator App (schema "
                              f"{info.schema}). Install that version to use it; nothing was changed.")
 

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import getpass
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.grades import format_mark
 from coordinator_app.domain.programme import Programme, load_programmes
-from coordinator_app.paths import programmes_dir
+from coordinator_app.paths import backups_dir_for, programmes_dir
 from coordinator_app.store import models as m
 from coordinator_app.store.engine import writer
-from coordinator_app.store.errors import DatabaseBusy, DatabaseProblem, NotADatabase, translate  # noqa: F401 - DatabaseBusy, DatabaseProblem re-exported
+from coordinator_app.store.errors import (  # noqa: F401 - DatabaseBusy, DatabaseProblem, DatabaseReplaced re-exported
+    DatabaseBusy, DatabaseCorrupt, DatabaseProblem, DatabaseReplaced, translate,
+)
 from coordinator_app.store.migrate import open_database
 from coordinator_app.store.sessions import StoreSession
+
+log = logging.getLogger(__name__)
 
 
 def os_user() -> str:
@@ -41,44 +45,70 @@ class Workspace:
     programmes: dict[str, Programme]
     user: str = field(default_factory=os_user)
     today: date | None = None     # fixed "today" for tests and reproducible demos
+    # The database's restore generation when this workspace opened it (store/restore.py): a write
+    # finding another one is refused, because the data was restored from a backup meanwhile.
+    generation: int = 0
+    # Why today's automatic backup could not be made, in the coordinator's words; None when it was.
+    backup_problem: str | None = None
+    replaced_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @classmethod
     def open(cls, path: Path, programmes: dict[str, Programme] | None = None, daily_backup: bool = True) -> Workspace:
-        """Open (create, migrate) the database; the first open of a day also copies it to `backups/`."""
-        path = Path(path)
-        existed = path.exists() and path.stat().st_size > 0
-        if not path.parent.exists():
-            from coordinator_app.store.backup import private_folder
+        """Open (create, migrate) the database; the first open of a day also copies it to `backups/`.
 
-            private_folder(path.parent)   # a data folder we create is the owner's only
+        Only a path with no file is a new database: an empty, damaged or foreign file is refused
+        (DatabaseProblem), naming the newest good backup when restoring it is the way out."""
+        from coordinator_app.services.recovery import with_offer
+        from coordinator_app.store.backup import private_folder
+
+        path = Path(path)
+        existed = path.exists()
+        private_folder(path.parent)     # a folder we create, and the data folder, are the owner's only
         try:
             engine = open_database(path)
-        except NotADatabase as exc:
-            # "cannot be read as a database" may really be a locked, vanished or damaged file.
-            problem = translate(exc.__cause__, path) if exc.__cause__ is not None else None
-            if problem is None:
-                raise
-            raise problem from exc
+        except DatabaseProblem as exc:
+            raise with_offer(exc, path) from exc
         except (DBAPIError, OSError) as exc:
             problem = translate(exc, path)
             if problem is None:
                 raise
             raise problem from exc
         workspace = cls(path, engine, programmes or load_programmes(programmes_dir()))
+        workspace.generation = workspace.current_generation()
         if daily_backup and existed:
             workspace.daily_backup()
         workspace.sync_programmes()
         return workspace
 
     def daily_backup(self) -> Path | None:
-        """Today's automatic copy, unless there is one; a failed copy is logged, never blocks the work."""
-        from coordinator_app.store.backup import daily_backup
+        """Today's automatic copy, unless there is one. A copy that fails its check because the database
+        itself is damaged stops the open (DatabaseCorrupt, offering the newest good backup); any other
+        failure never blocks the work, but `backup_problem` says why there is no copy today."""
+        from coordinator_app.services.recovery import backup_failure, with_offer
+        from coordinator_app.store.backup import CopyFailedCheck, daily_backup
+        from coordinator_app.store.errors import damaged
+        from coordinator_app.store.health import DAMAGED
+        from coordinator_app.store.migrate import look_at
 
+        folder = backups_dir_for(self.path)
         try:
-            return daily_backup(self.path, today=date.today())
-        except Exception as exc:  # noqa: BLE001 - the coordinator can still work; the log says why
-            logging.getLogger(__name__).warning("daily backup failed: %s", type(exc).__name__)
+            made = daily_backup(self.path, today=date.today())
+        except CopyFailedCheck as exc:
+            state = look_at(self.path, check="quick")
+            if state.kind == DAMAGED:
+                raise with_offer(damaged(self.path, state.detail), self.path) from exc
+            self._no_backup(backup_failure(exc, folder), exc)
             return None
+        except Exception as exc:  # noqa: BLE001 - the coordinator can still work; they are told why
+            self._no_backup(backup_failure(exc, folder), exc)
+            return None
+        self.backup_problem = None
+        return made
+
+    def _no_backup(self, reason: str, exc: BaseException) -> None:
+        self.backup_problem = (f"No backup could be made today: {reason}. What is saved is safe in the database "
+                               f"itself; fix that, then use File > Back up now (or `coordinator-app backup`).")
+        log.warning("daily backup failed: %s", type(exc).__name__)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -88,17 +118,59 @@ class Workspace:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One coordinator action: a transaction that holds the write lock; all or nothing."""
+        """One coordinator action: a transaction that holds the write lock; all or nothing.
+
+        Refused (DatabaseReplaced, nothing written) when the database was restored from a backup
+        since this workspace opened it: the change was made on data that is no longer there."""
         try:
             with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
+                # Read under the write lock: a restore cannot slip in between this check and the commit.
+                self._refuse_if_replaced(session.execute(text("PRAGMA user_version")).scalar_one())
                 yield session
         except DBAPIError as exc:
             # Locked, read-only, disk full, vanished drive, damaged file: a DatabaseProblem the
             # coordinator can act on (DatabaseBusy keeps the form open for a retry). Bugs pass through.
+            raise self._problem(exc) from exc
+
+    def _problem(self, exc: DBAPIError) -> DatabaseProblem:
+        problem = translate(exc, self.path)
+        if problem is None:
+            raise exc
+        if isinstance(problem, DatabaseCorrupt):
+            from coordinator_app.services.recovery import with_offer
+
+            problem = with_offer(problem, self.path)      # name the newest good backup
+        return problem
+
+    def _refuse_if_replaced(self, generation: int) -> None:
+        if generation == self.generation:
+            return
+        for listener in list(self.replaced_listeners):
+            listener()
+        raise DatabaseReplaced(
+            f"Not saved: {self.path.name} was restored from a backup (in another window or by "
+            f"`coordinator-app restore`) after it was opened here, so this change would have gone into the "
+            f"restored data. The restored data is loaded again; make the change again if it is still needed.")
+
+    def current_generation(self) -> int:
+        """The database's restore generation now (one cheap read)."""
+        try:
+            with self.engine.connect() as conn:
+                return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        except DBAPIError as exc:
             problem = translate(exc, self.path)
             if problem is None:
                 raise
             raise problem from exc
+
+    def was_replaced(self) -> bool:
+        """Whether the database was restored from a backup since this workspace opened (or last reloaded) it."""
+        return self.current_generation() != self.generation
+
+    def adopt_restored(self, generation: int | None = None) -> None:
+        """After reloading everything shown: writes go into the restored data from now on. `generation`:
+        the one read before the reload (a restore after that read is noticed again)."""
+        self.generation = self.current_generation() if generation is None else generation
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -106,10 +178,7 @@ class Workspace:
             with StoreSession(self.engine) as session, session.begin():
                 yield session
         except DBAPIError as exc:
-            problem = translate(exc, self.path)
-            if problem is None:
-                raise
-            raise problem from exc
+            raise self._problem(exc) from exc
 
     def audit(self, session: Session, action: str, entity: str, entity_id: int | None, student_id: int | None,
               field_name: str = "", old: Any = None, new: Any = None) -> None:
