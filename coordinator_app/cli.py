@@ -125,7 +125,15 @@ def open_workspace(path: Path, must_exist: bool = True):  # type: ignore[no-unty
         raise UserError(f"There is no database at {path}. To create an empty one, start the window with "
                         f"'coordinator-app --db {path}' (it offers to start empty); to try the app with made-up "
                         f"students: coordinator-app demo --db {path}")
-    return Workspace.open(path)
+    ws = Workspace.open(path)
+    warn_no_backup(ws.backup_problem)
+    return ws
+
+
+def warn_no_backup(problem: str | None) -> None:
+    """Today's automatic backup failed: the coordinator hears it on stderr (the output stays clean)."""
+    if problem:
+        print(f"coordinator-app: warning: {problem}", file=sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -177,15 +185,17 @@ def cmd_attention(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from coordinator_app.services.checks import run_checks
+    from coordinator_app.services.checks import check_database
 
     path = database_path(args)
-    ws = open_workspace(path)
-    try:
-        report = run_checks(ws)
-    finally:
-        ws.close()
+    if not path.exists():
+        open_workspace(path)           # says there is no database there, and how to make one
+    report = check_database(path)      # whatever the file holds: a verdict, never a traceback
     print(f"Database:   {path}")
+    if report.verdict is not None:
+        print(f"Verdict:    {report.verdict}")
+        return 1
+    warn_no_backup(report.backup_problem)
     print(f"Schema:     {report.schema} (latest {report.latest_schema})")
     print(f"Integrity:  {report.integrity}")
     print(f"Students:   {report.students}")

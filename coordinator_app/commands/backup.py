@@ -1,8 +1,9 @@
-"""`coordinator-app backup --db PATH [-o FILE] [--list]` and `coordinator-app restore --db PATH FILE`."""
+"""`coordinator-app backup --db PATH [-o FILE] [--list]` and `coordinator-app restore --db PATH [--replace-damaged] FILE`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argp
                     "current database is copied to the backups folder before anything changes.")
     add_db_option(restore, "the database file to restore into; default: your own database in your user data folder")
     restore.add_argument("file", type=Path, help="the backup copy to restore")
+    restore.add_argument("--replace-damaged", action="store_true",
+                         help="if the database is damaged, empty or not a database: keep it aside unchanged (renamed "
+                              "next to it) and restore anyway, without asking")
     return {"backup": cmd_backup, "restore": cmd_restore}
 
 
@@ -48,7 +52,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
     if args.output is not None and args.output.exists():
         raise UserError(f"{args.output} already exists; choose a new file name so no copy is overwritten.")
-    _check_is_ours(path)
+    # An empty, damaged or foreign file is refused here, naming the newest good backup (never "None students").
     info = back_up_now(path, args.output)
     print(f"Backed up {path} ({info.students} students, {_size(info.size_bytes)}) to {info.path}")
     return 0
@@ -56,27 +60,32 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from coordinator_app.cli import UserError, database_path
-    from coordinator_app.services.backups import restore_backup
+    from coordinator_app.services.backups import RestoreNeedsConfirmation, restore_backup
 
     path = database_path(args)
     if not args.file.is_file():
         raise UserError(f"There is no backup file at {args.file}.")
-    if path.exists():
-        _check_is_ours(path)
-    result = restore_backup(path, args.file)
+    try:
+        result = restore_backup(path, args.file, replace_damaged=args.replace_damaged)
+    except RestoreNeedsConfirmation as exc:
+        if not _confirmed(exc):
+            raise UserError(f"{exc} To go ahead, answer yes, or run again with --replace-damaged.") from exc
+        result = restore_backup(path, args.file, replace_damaged=True)
     print(f"Restored {path} from {args.file} ({result.students} students).")
     if result.safety_copy:
         print(f"The database as it was before is kept in {result.safety_copy}")
+    if result.kept_aside:
+        print(f"The file that was there is kept unchanged as {result.kept_aside}")
     return 0
 
 
-def _check_is_ours(path: Path) -> None:
-    """Refuse to copy over (or from) a file that is not a Coordinator App database."""
-    from coordinator_app.services.backups import inspect_backup
-    from coordinator_app.store.errors import NotADatabase
-
-    if path.stat().st_size == 0:
-        return
-    info = inspect_backup(path)
-    if info.problem and "damaged" not in info.problem:
-        raise NotADatabase(f"{path}: {info.problem} It was left untouched.")
+def _confirmed(exc: Exception) -> bool:
+    """Ask on the terminal; without one (a script, a pipe) the answer is no."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    print(f"coordinator-app: {exc}", file=sys.stderr)
+    try:
+        answer = input("Keep it aside and restore the backup? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", "j", "ja")

@@ -1,17 +1,27 @@
-"""`check`: schema version, SQLite integrity, and rule violations found in the data."""
+"""`check`: schema version, SQLite integrity, and rule violations found in the data.
+
+`check_database(path)` works on any file: one that is not a usable database (empty, damaged,
+another application's, too new) gets a verdict naming the newest good backup instead of a
+report, and is never opened for writing.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from coordinator_app.domain.internships import RANKS, rank_at_least
 from coordinator_app.domain.progress import specialization_over_capacity
 from coordinator_app.services.flags import flagged_students
 from coordinator_app.store import models as m
-from coordinator_app.store.migrate import current_revision, head_revision
 from coordinator_app.services.workspace import Workspace
+from coordinator_app.store.errors import DatabaseProblem, damaged, translate
+from coordinator_app.store.health import DAMAGED
+from coordinator_app.store.migrate import current_revision, head_revision, look_at, refusal
 
 
 @dataclass
@@ -21,17 +31,62 @@ class CheckReport:
     integrity: str
     students: int
     violations: list[str] = field(default_factory=list)
+    verdict: str | None = None        # why the file could not be checked as a database (then nothing else is set)
+    backup_problem: str | None = None  # why no backup could be made today, if none could
 
     @property
     def ok(self) -> bool:
-        return self.integrity == "ok" and not self.violations and self.schema == self.latest_schema
+        return (self.verdict is None and self.integrity == "ok" and not self.violations
+                and self.schema == self.latest_schema)
+
+
+def check_database(path: Path) -> CheckReport:
+    """Check the file at `path` (which exists), whatever it holds; never raises for what the file holds."""
+    from coordinator_app.services.recovery import with_offer
+
+    path = Path(path)
+    try:
+        state = look_at(path, check="quick")
+        problem = damaged(path, state.detail) if state.kind == DAMAGED else refusal(path, state)
+        if problem is not None:
+            return _verdict(with_offer(problem, path))
+        ws = Workspace.open(path)
+        try:
+            report = run_checks(ws)
+            report.backup_problem = ws.backup_problem
+            return report
+        finally:
+            ws.close()
+    except DatabaseProblem as exc:
+        return _verdict(with_offer(exc, path))
+    except (sqlite3.Error, DBAPIError) as exc:
+        translated = translate(exc, path)
+        return _verdict(with_offer(translated, path) if translated is not None
+                        else DatabaseProblem(f"{path} cannot be read as a database ({exc})."))
+
+
+def _short(text: str, lines: int = 10) -> str:
+    """SQLite lists every damaged page; the first few say enough, and the report stays on one screen."""
+    parts = text.split("; ")
+    return text if len(parts) <= lines else "; ".join(parts[:lines]) + f"; ... and {len(parts) - lines} more"
+
+
+def _verdict(problem: DatabaseProblem) -> CheckReport:
+    return CheckReport("unknown", head_revision(), "not checked", 0, verdict=str(problem))
 
 
 def run_checks(ws: Workspace) -> CheckReport:
-    with ws.engine.connect() as conn:
-        integrity = "; ".join(r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall())
-        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-    report = CheckReport(current_revision(ws.engine) or "none", head_revision(), integrity, 0)
+    try:
+        with ws.engine.connect() as conn:
+            integrity = "; ".join(r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall())
+            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    except DBAPIError as exc:
+        # The damage `check` exists to find: reported in the coordinator's words, never a traceback.
+        problem = translate(exc, ws.path)
+        if problem is None:
+            raise
+        raise problem from exc
+    report = CheckReport(current_revision(ws.engine) or "none", head_revision(), _short(integrity), 0)
     if fk:
         report.violations.append(f"{len(fk)} rows refer to records that do not exist (foreign key check)")
     with ws.read() as s:
