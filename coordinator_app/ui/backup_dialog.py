@@ -5,12 +5,19 @@
     file_menu.addAction("Restore from backup...", lambda: restore_from_backup(window, window.workspace))
 
 `restore_from_backup` returns the RestoreResult (or None if the coordinator cancelled); after a
-restore the window should reload everything it shows. No SQL here: all through services.backups.
+restore the window should reload everything it shows. Given a JobRunner it restores off the GUI
+thread (waiting for the write lock may take seconds while colleagues save) and calls `on_done`.
+It also works on a database that could not be opened (the window's error screen): a damaged or
+empty file is replaced only after the coordinator agreed, and kept aside unchanged.
+`show_backup_problem(window, text)` puts "No backup today" in the status bar. No SQL here: all
+through services.backups.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
@@ -20,9 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.services import backups
-from coordinator_app.services.backups import BackupInfo, RestoreResult
+from coordinator_app.services.backups import BackupInfo, DatabaseProblem, RestoreResult
 from coordinator_app.services.workspace import Workspace
-from coordinator_app.store.errors import DatabaseProblem
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
+    from coordinator_app.ui.jobs import JobRunner
 
 COLUMNS = ("Date", "Kind", "Students", "Size")
 
@@ -72,7 +83,7 @@ def back_up_now(parent: QWidget | None, ws: Workspace) -> BackupInfo | None:
 class RestoreDialog(QDialog):
     """The copies in the backups folder, newest first, with date, kind and student count."""
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace | Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_tr("Restore from backup"))
         self.resize(640, 420)
@@ -148,34 +159,107 @@ class RestoreDialog(QDialog):
             self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ws: Workspace) -> BackupInfo | None:
+    def ask(cls, parent: QWidget | None, ws: Workspace | Path) -> BackupInfo | None:
         """The copy the coordinator chose, or None; tests replace this classmethod."""
         dialog = cls(ws, parent)
         return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def restore_from_backup(parent: QWidget | None, ws: Workspace) -> RestoreResult | None:
-    """File > Restore from backup: choose, confirm, back up the current database, restore."""
-    info = RestoreDialog.ask(parent, ws)
+def restore_from_backup(parent: QWidget | None, target: Workspace | Path, jobs: JobRunner | None = None,
+                        on_done: Callable[[RestoreResult], None] | None = None) -> RestoreResult | None:
+    """File > Restore from backup: choose, look at the database, confirm, restore (backing it up first).
+
+    `target`: the open workspace, or the path of a database that could not be opened. With `jobs`
+    the look and the restore run off the GUI thread and None is returned; `on_done` gets the result."""
+    info = RestoreDialog.ask(parent, target)
     if info is None:
         return None
-    students = f"{info.students} students" if info.students is not None else "unknown number of students"
-    if not confirm(parent, _tr("Restore this backup?"),
-                   _tr("Go back to the copy of {when} ({students})?\n\nChanges made since then will be gone from "
-                       "the database, but the database as it is now is saved as a backup first.").format(
-                       when=f"{info.taken_at:%d-%m-%Y %H:%M}", students=students)):
-        return None
+    path = target.path if isinstance(target, Workspace) else Path(target)
+    outcome: list[RestoreResult] = []
+
+    def restore(replace: bool) -> RestoreResult:
+        return backups.restore_backup(target, info.path, replace_damaged=replace)
+
+    def done(result: RestoreResult) -> None:
+        outcome.append(result)
+        _restored(parent, info, result)
+        if on_done is not None:
+            on_done(result)
+
+    def looked(state: Any) -> None:
+        if confirm(parent, _tr("Restore this backup?"), _question(info, path, state)):
+            _run(jobs, parent, lambda: restore(state.replaceable), done, _tr("Restoring the backup…"))
+
+    # The database is looked at (SQLite's quick_check) first: a damaged one needs other words.
+    _run(jobs, parent, lambda: backups.database_state(path), looked, _tr("Looking at the database…"))
+    return outcome[0] if outcome else None
+
+
+def _run(jobs: JobRunner | None, parent: QWidget | None, work: Callable[[], Any], then: Callable[[Any], None],
+         label: str) -> None:
+    """`work` off the GUI thread (or here, with a wait cursor, without a runner), then `then(result)`;
+    a DatabaseProblem is shown in the coordinator's words."""
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, DatabaseProblem):
+            raise exc
+        _show_problem(exc, parent)
+
+    if jobs is not None:
+        jobs.run(work, then, failed, label=label, parent_widget=parent)
+        return
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        result = backups.restore_backup(ws, info.path)
+        result = work()
     except DatabaseProblem as exc:
         QGuiApplication.restoreOverrideCursor()
-        _show_problem(exc, parent)
-        return None
+        failed(exc)
+        return
     QGuiApplication.restoreOverrideCursor()
-    kept = (_tr("\n\nThe database as it was before is kept as {name}.").format(name=result.safety_copy.name)
-            if result.safety_copy else "")
+    then(result)
+
+
+def _question(info: BackupInfo, path: Path, state: Any) -> str:
+    students = f"{info.students} students" if info.students is not None else "unknown number of students"
+    when = f"{info.taken_at:%d-%m-%Y %H:%M}"
+    if state.replaceable:
+        what = {"empty": _tr("is empty"), "not-sqlite": _tr("is not a database file"),
+                "damaged": _tr("is damaged")}.get(state.kind, _tr("cannot be used"))
+        return _tr("The database {name} {what}.\n\nRestore the copy of {when} ({students}) in its place? The file "
+                   "as it is now is kept unchanged next to it, renamed to {name_stem}-damaged-<date and time>.").format(
+            name=path.name, what=what, when=when, students=students, name_stem=path.stem)
+    if state.kind == "missing":
+        return _tr("There is no database at {path} any more.\n\nPut the copy of {when} ({students}) there?").format(
+            path=path, when=when, students=students)
+    return _tr("Go back to the copy of {when} ({students})?\n\nChanges made since then will be gone from the "
+               "database, but the database as it is now is saved as a backup first.").format(when=when, students=students)
+
+
+def _restored(parent: QWidget | None, info: BackupInfo, result: RestoreResult) -> None:
+    kept = ""
+    if result.safety_copy:
+        kept = _tr("\n\nThe database as it was before is kept as {name}.").format(name=result.safety_copy.name)
+    if result.kept_aside:
+        kept = _tr("\n\nThe file that was there is kept unchanged as {name}.").format(name=result.kept_aside.name)
     inform(parent, _tr("Backup restored"),
            _tr("The database is back to the copy of {when}: {n} students.").format(
                when=f"{info.taken_at:%d-%m-%Y %H:%M}", n=result.students) + kept)
-    return result
+
+
+def show_backup_problem(window: QMainWindow, problem: str | None) -> None:
+    """A "No backup today" link in the window's status bar while today's automatic copy could not be
+    made; clicking it says why. None takes it away (a copy was made after all)."""
+    label = window.findChild(QLabel, "backupWarning")
+    if label is None:
+        if problem is None:
+            return
+        label = QLabel()
+        label.setObjectName("backupWarning")
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setStyleSheet("color: #b3261e;")
+        label.linkActivated.connect(lambda _link: inform(window, _tr("No backup today"), label.toolTip()))
+        window.statusBar().addPermanentWidget(label)
+    label.setText(f'<a href="why" style="color: #b3261e;">{_tr("No backup today")}</a>')
+    label.setToolTip(problem or "")
+    label.setVisible(problem is not None)
+    if problem is not None:
+        window.statusBar().showMessage(problem, 30000)

@@ -54,8 +54,20 @@ _ADVICE: dict[str, tuple[str, str]] = {
                      "Reconnect the USB stick or network drive that holds the database, then open it again. "
                      "Nothing saved before is lost."),
     "DatabaseCorrupt": ("The database file is damaged",
-                        "Close this window and use File > Restore from backup to go back to the latest good "
-                        "copy; the damaged file is kept as a backup too."),
+                        "Use File > Restore from backup (or the button on the window's error screen) to go back "
+                        "to the latest good copy; the damaged file is kept aside, unchanged."),
+    "DatabaseEmpty": ("The database file is empty",
+                      "Restore the newest good backup (File > Restore from backup); the empty file is kept aside. "
+                      "To start a new database instead, move the empty file away first."),
+    "DatabaseReplaced": ("The database was restored from a backup",
+                         "The window now shows the restored data. Check it, and make your change again if it is "
+                         "still needed."),
+    "RestoreNeedsConfirmation": ("The database cannot be used as it is",
+                                 "Restore a backup in its place: the file is kept aside, unchanged."),
+    "ForeignDatabase": ("This is another application's database",
+                        "Choose the Coordinator App database (a .sqlite file); this file was left untouched."),
+    "NotAFile": ("This is not a database file",
+                 "Choose the Coordinator App database (a .sqlite file)."),
     "DatabaseTooNew": ("This database needs a newer Coordinator App",
                        "Install the newer version of Coordinator App, then open the database again."),
     "NotADatabase": ("This file cannot be opened",

@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self._attention_generation = 0
         self._started = False
         self._remember = False      # set when the coordinator opens a database in the window
+        self._replaced_pending = False  # the database was restored elsewhere: reload, then write again
+        self._open_failed_panel: QWidget | None = None
         self.setWindowTitle(f"{self.db_path.name} — {APP_NAME}")
         self._build_first_frame()
         self.resize(1280, 760)
@@ -391,7 +393,7 @@ class MainWindow(QMainWindow):
         if self.ws is not None or self.jobs.busy:
             return
         path = self.db_path
-        if path.exists() and path.stat().st_size > 0:
+        if path.exists():           # an empty or damaged file is refused, never taken for a new database
             self._open(path)
         else:
             self._first_start(path)
@@ -413,8 +415,7 @@ class MainWindow(QMainWindow):
             return
         if choice is StartChoice.DEMO:
             path = demo_path
-        new = not path.exists() or path.stat().st_size == 0
-        path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists()     # the folder is made (owner-only) when the database is
         self._open(path, demo_students=DEMO_STUDENTS if choice is StartChoice.DEMO and new else 0)
 
     def _show_opening(self, path: Path) -> None:
@@ -448,6 +449,11 @@ class MainWindow(QMainWindow):
         ws, prepared, names = result
         self.ws = ws
         self.db_path = ws.path
+        self._show_open_failed(None)
+        self.replaced_watch.watch(ws)
+        from coordinator_app.ui.backup_dialog import show_backup_problem
+
+        show_backup_problem(self, ws.backup_problem)
         if self._remember:
             saved.remember_database(ws.path)
         else:
@@ -494,9 +500,13 @@ class MainWindow(QMainWindow):
         text = str(problem or exc)
         self.status_path.setText(f"Could not open {self.db_path}")
         self.database_failed.emit(text)
-        from PySide6.QtWidgets import QMessageBox
+        self._show_open_failed(problem or exc)
 
-        QMessageBox.warning(self, "Cannot open the database", text)
+    def _show_open_failed(self, exc: BaseException | None) -> None:
+        """The error screen in place of the panes (None: take it away); File > Restore works from it."""
+        from coordinator_app.ui.open_failed import show_on
+
+        show_on(self, exc)
 
     # -- scope and filters ---------------------------------------------------------------------------
     def _fill_scope(self, prepared: PreparedRows) -> None:
@@ -766,30 +776,60 @@ class MainWindow(QMainWindow):
         self._remember = True       # chosen in the window: the next plain start opens it
         self._open(Path(path))
 
+    @cached_property
+    def replaced_watch(self) -> Any:
+        from coordinator_app.ui.replaced_watch import ReplacedWatch
+
+        watch = ReplacedWatch(self)
+        watch.replaced.connect(self._database_replaced)
+        return watch
+
+    def _database_replaced(self) -> None:
+        """Another window (or `coordinator-app restore`) restored a backup: nothing of ours may be written
+        into it until everything shown is the restored data; undo would write old edits into it."""
+        if self.ws is None:
+            return
+        self.undo_stack.clear()
+        self._replaced_pending = True
+        self.statusBar().showMessage("The database was restored from a backup in another window (or with "
+                                     "coordinator-app restore): loading the restored data. Changes not saved "
+                                     "before were not saved.", 30000)
+        self.reload_all()
+
     def reload_all(self) -> None:
         if self.ws is None or self.jobs.busy:
             return
         ws = self.ws
         names = {s.key: s.name for p in ws.programmes.values() for s in p.specializations}
+        adopt = self._replaced_pending
 
-        def load() -> PreparedRows:
+        def load() -> tuple[int | None, PreparedRows]:
             from coordinator_app.services.student_list import student_rows
 
-            return prepare_rows(student_rows(ws), names)
+            generation = ws.current_generation() if adopt else None   # read before the rows it goes with
+            return generation, prepare_rows(student_rows(ws), names)
 
-        def done(prepared: PreparedRows) -> None:
+        def done(result: tuple[int | None, PreparedRows]) -> None:
+            generation, prepared = result
+            if generation is not None:
+                ws.adopt_restored(generation)
+                self._replaced_pending = False
             self.model.set_rows(prepared, names)
             self._fill_scope(prepared)
             self._fill_quick_filters(names)
             self._update_counts()
             if self.record_view is not None:
                 self.record_view.reload()
+                if self.record_view.record is None:     # the student is not in the (restored) data
+                    self.record_holder.setCurrentWidget(self.record_placeholder)
             self.refresh_attention()
 
         self.jobs.run(load, done, self._background_failed, label="Reloading…", parent_widget=self)
 
     def _close_workspace(self) -> None:
         self.undo_stack.clear()
+        if "replaced_watch" in self.__dict__:
+            self.replaced_watch.watch(None)
         if self.ws is not None:
             self.ws.close()
             self.ws = None
@@ -816,14 +856,23 @@ class MainWindow(QMainWindow):
             return
         from coordinator_app.ui import backup_dialog
 
-        backup_dialog.back_up_now(self, self.ws)  # type: ignore[attr-defined]
+        if backup_dialog.back_up_now(self, self.ws):  # type: ignore[attr-defined]
+            backup_dialog.show_backup_problem(self, None)
 
     def restore_backup(self) -> None:
-        if self.ws is None:
+        """File > Restore from backup, also from the error screen when the database could not be opened."""
+        if self.jobs.busy:
             return
         from coordinator_app.ui import backup_dialog
 
-        if backup_dialog.restore_from_backup(self, self.ws):  # type: ignore[attr-defined]
+        backup_dialog.restore_from_backup(self, self.ws or self.db_path, jobs=self.jobs,
+                                          on_done=lambda _result: QTimer.singleShot(0, self._after_restore))
+
+    def _after_restore(self) -> None:
+        self.undo_stack.clear()       # an undo now would write an old edit into the restored data
+        if self.ws is None:
+            self._open(self.db_path)       # from the error screen: open what was just restored
+        else:
             self.reload_all()
 
     # -- closing ---------------------------------------------------------------------------------

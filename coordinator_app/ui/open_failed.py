@@ -1,0 +1,102 @@
+"""The window's error screen when the database cannot be opened, and its way back: restore a backup.
+
+Shown in place of the attention and record panes: what is wrong (in the service's words), and
+buttons to restore the newest good backup (or choose another), to open another database, or to
+try again. A damaged or empty file is restored over only after a confirmation, and is kept aside
+unchanged (services.backups.restore_backup).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+
+
+class OpenFailedPanel(QWidget):
+    """`restore_requested` (the coordinator wants to pick a backup), `open_requested`, `retry_requested`."""
+
+    restore_requested = Signal()
+    open_requested = Signal()
+    retry_requested = Signal()
+
+    def __init__(self, path: Path, title: str, message: str, can_restore: bool, newest_backup: Path | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("openFailed")
+        self.path = path
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 32)
+        icon = QLabel()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
+        self.heading = QLabel(f"<h3>{_escape(title)}</h3>")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        top = QHBoxLayout()
+        top.addWidget(icon)
+        top.addWidget(self.heading, 1)
+        layout.addLayout(top)
+        self.message = QLabel(message)
+        self.message.setObjectName("openFailedMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.restore_button = QPushButton("Restore from backup…")
+        self.restore_button.setVisible(can_restore)
+        self.restore_button.setDefault(can_restore)
+        if newest_backup is not None:
+            self.restore_button.setToolTip(f"The newest good backup: {newest_backup}")
+        self.open_button = QPushButton("Open another database…")
+        self.retry_button = QPushButton("Try again")
+        for button in (self.restore_button, self.open_button, self.retry_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.restore_button.clicked.connect(self.restore_requested)
+        self.open_button.clicked.connect(self.open_requested)
+        self.retry_button.clicked.connect(self.retry_requested)
+
+
+def show_on(window: Any, exc: BaseException | None) -> None:
+    """Put the error screen for `exc` in place of the window's panes; None takes it away again."""
+    old = window._open_failed_panel
+    if old is not None:
+        window.splitter.replaceWidget(1, window.pages)
+        window.pages.show()
+        old.deleteLater()
+        window._open_failed_panel = None
+    if exc is None:
+        return
+    title, message, can_restore, newest = describe_open_failure(exc)
+    panel = OpenFailedPanel(window.db_path, title, message, can_restore, newest)
+    panel.restore_requested.connect(window.restore_backup)
+    panel.open_requested.connect(window.choose_database)
+    panel.retry_requested.connect(lambda: None if window.jobs.busy else window._open(window.db_path))
+    window.splitter.replaceWidget(1, panel)
+    window._open_failed_panel = panel
+    window.act_restore.setEnabled(True)
+
+
+def describe_open_failure(exc: BaseException) -> tuple[str, str, bool, Path | None]:
+    """Title, message, whether a restore is the way out, and the newest good backup, for `exc`."""
+    from coordinator_app.services.recovery import offers_restore
+    from coordinator_app.ui.errors import describe
+
+    problem = describe(type(exc), exc, exc.__traceback__)
+    restorable = offers_restore(exc) if _is_database_problem(exc) else False
+    newest = getattr(exc, "newest_backup", None)
+    return problem.title, problem.what_happened, restorable, newest
+
+
+def _is_database_problem(exc: BaseException) -> bool:
+    from coordinator_app.services.backups import DatabaseProblem
+
+    return isinstance(exc, DatabaseProblem)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
