@@ -11,6 +11,11 @@ parent knows exactly which commits must survive a SIGKILL. Lines:
     dup <i>                  add_student refused: the number is already there (the other process won)
     backup <path>            a backup copy is complete
     start / done             around one big transaction (demo)
+    restored <a|b>           (restores) restore_backup of copy a or b returned
+    saved <i> <number>       (saver) add_student committed, student number <number>
+    met <i> <number>         (saver) add_meeting committed for that student, topic "Meeting <number>"
+    replaced <what>          (saver) the edit was refused: the database was restored meanwhile; reopened
+    gone <what>              (saver) the student the edit was for is not in the (restored) database
 """
 
 from __future__ import annotations
@@ -93,6 +98,51 @@ def backups(db: Path) -> None:
         say(f"backup {info.path}")
 
 
+def saver(db: Path, base: int, count: int) -> None:
+    """A window that keeps saving while someone restores a backup: a student, then a mentor meeting.
+
+    A refused edit (the database was replaced under it) is never confirmed; like the window, the
+    saver then opens the database again and carries on with the next edit."""
+    from datetime import date
+
+    from coordinator_app.domain.errors import DomainError
+    from coordinator_app.services import workspace as workspace_module
+    from coordinator_app.services.academic_core import add_meeting
+    from coordinator_app.services.students import NewStudent, add_student
+    from coordinator_app.store.errors import DatabaseBusy
+
+    replaced = getattr(workspace_module, "DatabaseReplaced", DatabaseBusy)   # older code has no such refusal
+    ws = workspace_module.Workspace.open(db, daily_backup=False)
+    say("ready")
+    for i in range(count):
+        number = f"8{base:02d}{i:05d}"
+        try:
+            sid = add_student(ws, NewStudent("PM", 2024, number, f"Saver{i}", f"Base{base}"))
+            say(f"saved {i} {number}")
+            add_meeting(ws, sid, date(2025, 3, 1), topic=f"Meeting {number}")
+            say(f"met {i} {number}")
+        except replaced:
+            say(f"replaced {i}")
+            ws.close()
+            ws = workspace_module.Workspace.open(db, daily_backup=False)
+        except DatabaseBusy:
+            say(f"busy {i}")
+        except DomainError:
+            say(f"gone {i}")
+    ws.close()
+
+
+def restores(db: Path, copy_a: Path, copy_b: Path) -> None:
+    """Restore two different copies in turn, forever (the parent kills it)."""
+    from coordinator_app.services.backups import restore_backup
+
+    say("ready")
+    while True:
+        for name, copy in (("a", copy_a), ("b", copy_b)):
+            restore_backup(db, copy)
+            say(f"restored {name}")
+
+
 def main(argv: list[str]) -> None:
     mode, db = argv[0], Path(argv[1])
     if mode == "edits":
@@ -101,6 +151,10 @@ def main(argv: list[str]) -> None:
         writers(db, int(argv[2]), int(argv[3]), int(argv[4]), int(argv[5]), argv[6])
     elif mode == "demo":
         demo(db, int(argv[2]))
+    elif mode == "restores":
+        restores(db, Path(argv[2]), Path(argv[3]))
+    elif mode == "saver":
+        saver(db, int(argv[2]), int(argv[3]))
     elif mode == "backups":
         backups(db)
     else:

@@ -76,6 +76,14 @@ def poll_until(condition: Callable[[], bool], child: Child, timeout: float = 60.
         time.sleep(0.002)
 
 
+def size_of(path: Path) -> int:
+    """The file's size, 0 when it is not there: a -wal or a partial copy may vanish between two looks."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def integrity(path: Path) -> str:
     con = sqlite3.connect(path)
     try:

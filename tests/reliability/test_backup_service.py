@@ -18,7 +18,7 @@ from coordinator_app.services.students import NewStudent, add_student, count_stu
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store.backup import DAILY_KEEP, backup_files, backup_to, daily_backup, new_backup_path
 from coordinator_app.store.engine import make_engine
-from coordinator_app.store.errors import DatabaseTooNew
+from coordinator_app.store.errors import DatabaseReplaced, DatabaseTooNew
 from coordinator_app.store.migrate import upgrade
 from tests.reliability.process_helpers import query
 
@@ -129,6 +129,13 @@ def test_restoring_into_a_database_another_instance_has_open(ws: Workspace, tmp_
     _add(other, 2, start=20)
     restore_backup(ws, copy.path)
     assert count_students(other) == 3                          # it sees the restored data, not a mix
+    # Its next edit was made on data that is gone: refused, nothing written (issue 11) ...
+    with pytest.raises(DatabaseReplaced, match="restored from a backup"):
+        _add(other, 1, start=30)
+    assert count_students(ws) == 3
+    # ... until it has reloaded what it shows (the window does so by itself).
+    assert other.was_replaced()
+    other.adopt_restored()
     _add(other, 1, start=30)
     assert count_students(ws) == 4
     other.close()

@@ -1,4 +1,4 @@
-"""SIGKILL the app's code in the middle of a bulk write, a burst of edits and a backup.
+"""SIGKILL the app's code in the middle of a bulk write, a burst of edits, a backup and a restore.
 
 Afterwards the database passes `PRAGMA integrity_check`, every commit the child reported is
 there, and no transaction is half-applied. The kill points come from a seeded random generator
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from datetime import date
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from coordinator_app.services.backups import inspect_backup, list_backups
 from coordinator_app.services.demo import build_demo
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store.backup import backup_files, remove_stale_partials
-from tests.reliability.process_helpers import Child, integrity, poll_until, query
+from tests.reliability.process_helpers import Child, integrity, poll_until, query, size_of
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs POSIX SIGKILL")
 
 EDIT_ROUNDS = 10
 DEMO_ROUNDS = 4
 BACKUP_ROUNDS = 4
+RESTORE_ROUNDS = 4
 
 
 def _new_db(tmp_path: Path) -> Path:
@@ -83,7 +85,7 @@ def test_kill_during_a_large_bulk_write(tmp_path: Path, seed: int) -> None:
     threshold = random.Random(seed).randint(200_000, 3_000_000)
     child = Child("demo", path, students)
     child.wait_for("start")
-    poll_until(lambda: wal.exists() and wal.stat().st_size > threshold, child)
+    poll_until(lambda: size_of(wal) > threshold, child)
     lines = child.kill()
 
     assert integrity(path) == "ok"
@@ -118,7 +120,7 @@ def test_kill_during_a_backup(tmp_path: Path, demo_source: Path, seed: int) -> N
         assert child.read_line().startswith("backup ")
     if seed % 2 == 0:
         # Kill while a copy is being written: a temporary file exists and is growing.
-        poll_until(lambda: any(p.stat().st_size > 0 for p in folder.glob(".*.partial")), child)
+        poll_until(lambda: any(size_of(p) > 0 for p in folder.glob(".*.partial")), child)
     lines = child.kill()
 
     finished = [Path(x.split(" ", 1)[1]) for x in lines if x.startswith("backup ")]
@@ -134,3 +136,36 @@ def test_kill_during_a_backup(tmp_path: Path, demo_source: Path, seed: int) -> N
     assert all(f.path.suffix == ".sqlite" for f in backup_files(path, folder))
     remove_stale_partials(folder, older_than_s=0)
     assert not list(folder.glob("*.partial"))
+
+
+@pytest.mark.parametrize("seed", range(RESTORE_ROUNDS))
+def test_kill_during_a_restore(tmp_path: Path, demo_source: Path, seed: int) -> None:
+    """A restore is one transaction under the write lock: killed anywhere, the database holds one
+    copy's students or the other's, never a mix, and every before-restore copy that is listed is whole."""
+    from coordinator_app.services.backups import back_up_now
+    from coordinator_app.services.students import NewStudent, add_student
+    from coordinator_app.store.backup import backup_to
+
+    path = backup_to(demo_source, tmp_path / "live.sqlite")
+    copy_a = back_up_now(path).path
+    ws = Workspace.open(path, daily_backup=False)
+    for i in range(25):
+        add_student(ws, NewStudent("PM", 2024, f"21{i:05d}", f"Only{i}", "InB"))
+    ws.close()
+    copy_b = back_up_now(path).path
+    sets = {name: {r[0] for r in query(c, "SELECT student_number FROM student")} for name, c in (("a", copy_a), ("b", copy_b))}
+    child = Child("restores", path, copy_a, copy_b)
+    child.wait_for("ready")
+    rng = random.Random(seed)
+    child.read_lines(rng.randint(0, 3))
+    time.sleep(rng.uniform(0.0, 0.4))        # then somewhere in the next restore (each takes ~0.1-0.5 s here)
+    child.kill()
+
+    assert integrity(path) == "ok"
+    now = {r[0] for r in query(path, "SELECT student_number FROM student")}
+    assert now in (sets["a"], sets["b"]), f"a mix of two copies: {len(now)} students"
+    for b in list_backups(path):
+        assert b.usable and b.students in (len(sets["a"]), len(sets["b"])), b
+    ws = Workspace.open(path, daily_backup=False)    # opens, and writes go in
+    add_student(ws, NewStudent("PM", 2024, "2199999", "After", "Kill"))
+    ws.close()

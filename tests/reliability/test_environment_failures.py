@@ -15,7 +15,8 @@ from coordinator_app.services.backups import list_backups, restore_backup
 from coordinator_app.services.students import NewStudent, add_student, count_students, update_student
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store.errors import (
-    DatabaseBusy, DatabaseCorrupt, DatabaseFull, DatabaseGone, DatabaseReadOnly, NotADatabase, translate,
+    DatabaseBusy, DatabaseCorrupt, DatabaseFull, DatabaseGone, DatabaseReadOnly, NotADatabase, RestoreNeedsConfirmation,
+    translate,
 )
 from tests.reliability.process_helpers import query
 
@@ -159,9 +160,15 @@ def test_damaged_file_says_restore_and_the_backup_brings_everything_back(saved: 
     assert "damaged" in message and "Restore from backup" in message
     with pytest.raises(NotADatabase):         # DatabaseCorrupt is a NotADatabase for older callers
         add_student(ws, _student(99))
-    result = restore_backup(ws, daily[0].path)
+    damaged_bytes = ws.path.read_bytes()
+    with pytest.raises(RestoreNeedsConfirmation, match="damaged"):   # only after the coordinator agreed
+        restore_backup(ws, daily[0].path)
+    assert ws.path.read_bytes() == damaged_bytes
+    result = restore_backup(ws, daily[0].path, replace_damaged=True)
     assert result.students == SAVED
-    assert result.safety_copy is not None     # even the damaged file is kept
+    # The damaged file is kept, byte for byte, next to the restored database.
+    assert result.kept_aside is not None and result.kept_aside.parent == ws.path.parent
+    assert result.kept_aside.read_bytes() == damaged_bytes
     _still_all_there(ws.path)
     ws.close()
 
