@@ -83,6 +83,10 @@ def with_offer(problem: DatabaseProblem, database: Path) -> DatabaseProblem:
                  f"`coordinator-app restore --db {database} {copy.path}` (the file is kept aside first).")
     offered = type(problem)(f"{problem}{extra}")
     offered.newest_backup = copy.path if copy is not None else None
+    # For the window, which says it in its own words (no command line there).
+    offered.reason = getattr(problem, "reason", str(problem))                 # type: ignore[attr-defined]
+    offered.newest_backup_label = (f"{copy.path.name} of {copy.taken_at:%d-%m-%Y %H:%M} ({copy.students} students)"
+                                   if copy is not None else None)             # type: ignore[attr-defined]
     return offered
 
 

@@ -135,9 +135,11 @@ def _corrupt(path: Path | None, original: BaseException) -> DatabaseCorrupt:
 
 
 def damaged(path: Path | None, detail: str) -> DatabaseCorrupt:
-    return DatabaseCorrupt(
-        f"{_name(path)} is damaged (SQLite reports: {detail}). Stop working in it to avoid further damage: "
-        f"use File > Restore from backup (or `coordinator-app restore`) to go back to the latest good copy.")
+    reason = f"{_name(path)} is damaged (SQLite reports: {detail}). Stop working in it to avoid further damage."
+    problem = DatabaseCorrupt(f"{reason} Use File > Restore from backup (or `coordinator-app restore`) to go back to "
+                              f"the latest good copy.")
+    problem.reason = reason           # type: ignore[attr-defined]   # without the way out, for the window's own words
+    return problem
 
 
 def _disk_full(path: Path | None) -> bool:

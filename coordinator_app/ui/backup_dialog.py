@@ -261,5 +261,3 @@ def show_backup_problem(window: QMainWindow, problem: str | None) -> None:
     label.setText(f'<a href="why" style="color: #b3261e;">{_tr("No backup today")}</a>')
     label.setToolTip(problem or "")
     label.setVisible(problem is not None)
-    if problem is not None:
-        window.statusBar().showMessage(problem, 30000)

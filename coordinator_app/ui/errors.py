@@ -54,8 +54,8 @@ _ADVICE: dict[str, tuple[str, str]] = {
                      "Reconnect the USB stick or network drive that holds the database, then open it again. "
                      "Nothing saved before is lost."),
     "DatabaseCorrupt": ("The database file is damaged",
-                        "Use File > Restore from backup (or the button on the window's error screen) to go back "
-                        "to the latest good copy; the damaged file is kept aside, unchanged."),
+                        "Restore the latest good copy (File > Restore from backup); the damaged file is kept "
+                        "aside, unchanged."),
     "DatabaseEmpty": ("The database file is empty",
                       "Restore the newest good backup (File > Restore from backup); the empty file is kept aside. "
                       "To start a new database instead, move the empty file away first."),

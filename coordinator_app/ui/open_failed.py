@@ -89,7 +89,13 @@ def describe_open_failure(exc: BaseException) -> tuple[str, str, bool, Path | No
     problem = describe(type(exc), exc, exc.__traceback__)
     restorable = offers_restore(exc) if _is_database_problem(exc) else False
     newest = getattr(exc, "newest_backup", None)
-    return problem.title, problem.what_happened, restorable, newest
+    label = getattr(exc, "newest_backup_label", None)
+    text = getattr(exc, "reason", None) or problem.what_happened
+    if label:
+        text += f"\n\nThe newest good backup is {label}."
+    elif restorable:
+        text += "\n\nThere is no good backup of it next to it; choose a copy kept elsewhere with Restore from backup."
+    return problem.title, f"{text}\n\n{problem.what_to_do}", restorable, newest
 
 
 def _is_database_problem(exc: BaseException) -> bool:
