@@ -191,6 +191,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not path.exists():
         open_workspace(path)           # says there is no database there, and how to make one
     report = check_database(path)      # whatever the file holds: a verdict, never a traceback
+    if report.verdict is not None and not report.damaged:
+        raise UserError(report.verdict)  # not a database of ours: one line, like every command
     print(f"Database:   {path}")
     if report.verdict is not None:
         print(f"Verdict:    {report.verdict}")

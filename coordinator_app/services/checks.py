@@ -19,7 +19,7 @@ from coordinator_app.domain.progress import specialization_over_capacity
 from coordinator_app.services.flags import flagged_students
 from coordinator_app.store import models as m
 from coordinator_app.services.workspace import Workspace
-from coordinator_app.store.errors import DatabaseProblem, damaged, translate
+from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, damaged, translate
 from coordinator_app.store.health import DAMAGED
 from coordinator_app.store.migrate import current_revision, head_revision, look_at, refusal
 
@@ -32,6 +32,7 @@ class CheckReport:
     students: int
     violations: list[str] = field(default_factory=list)
     verdict: str | None = None        # why the file could not be checked as a database (then nothing else is set)
+    damaged: bool = False             # the verdict is damage (what check is for), not "this is no database of ours"
     backup_problem: str | None = None  # why no backup could be made today, if none could
 
     @property
@@ -72,7 +73,8 @@ def _short(text: str, lines: int = 10) -> str:
 
 
 def _verdict(problem: DatabaseProblem) -> CheckReport:
-    return CheckReport("unknown", head_revision(), "not checked", 0, verdict=str(problem))
+    return CheckReport("unknown", head_revision(), "not checked", 0, verdict=str(problem),
+                       damaged=isinstance(problem, DatabaseCorrupt))
 
 
 def run_checks(ws: Workspace) -> CheckReport:

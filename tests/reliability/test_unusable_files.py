@@ -103,14 +103,15 @@ def test_every_command_refuses_the_file_names_the_newest_good_backup_and_leaves_
     digest, names = _digest(path), _siblings(path)
     assert main(COMMANDS[command](str(path), tmp_path)) == 1
     captured = capsys.readouterr()
-    said = captured.err if command != "check" else captured.out
+    report = command == "check" and how == "damaged"                   # damage is what check reports on
+    said = captured.out if report else captured.err
     assert "Traceback" not in captured.out + captured.err
     assert copy.name in said and "coordinator-app restore" in said     # the way back, in the message
     assert "None students" not in captured.out
-    if command != "check":
-        assert len(captured.err.strip().splitlines()) == 1             # one line
-    else:
+    if report:
         assert said.startswith(f"Database:   {path}\nVerdict:    ") and len(said.splitlines()) == 2
+    else:
+        assert len(captured.err.strip().splitlines()) == 1             # one line, like every refusal
     assert _digest(path) == digest                                     # byte for byte as it was
     created = _siblings(path) - names
     # Nothing created beside a file that is not ours; SQLite's own -wal/-shm beside our damaged database
@@ -194,7 +195,7 @@ def test_check_on_a_pipe_or_a_folder_answers_at_once(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-m", "coordinator_app", "check", "--db", str(target)], cwd=REPO,
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 1
-        assert "not a database file" in result.stdout and "Traceback" not in result.stdout + result.stderr
+        assert "not a database file" in result.stderr and "Traceback" not in result.stdout + result.stderr
 
 
 def test_backing_up_an_empty_file_never_says_none_students(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
