@@ -22,7 +22,9 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store.backup import backup_files, remove_stale_partials
 from tests.reliability.process_helpers import Child, integrity, poll_until, query, size_of
 
-pytestmark = pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs POSIX SIGKILL")
+# Crash tests start child processes that import the app: slow, as GUIDE.md asks for crash tests.
+pytestmark = [pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs POSIX SIGKILL"),
+              pytest.mark.slow]
 
 EDIT_ROUNDS = 10
 DEMO_ROUNDS = 4
