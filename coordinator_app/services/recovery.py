@@ -85,8 +85,8 @@ def with_offer(problem: DatabaseProblem, database: Path) -> DatabaseProblem:
     offered.newest_backup = copy.path if copy is not None else None
     # For the window, which says it in its own words (no command line there).
     offered.reason = getattr(problem, "reason", str(problem))                 # type: ignore[attr-defined]
-    offered.newest_backup_label = (f"{copy.path.name} of {copy.taken_at:%d-%m-%Y %H:%M} ({copy.students} students)"
-                                   if copy is not None else None)             # type: ignore[attr-defined]
+    label = f"{copy.path.name} of {copy.taken_at:%d-%m-%Y %H:%M} ({copy.students} students)" if copy else None
+    offered.newest_backup_label = label                                       # type: ignore[attr-defined]
     return offered
 
 

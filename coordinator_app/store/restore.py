@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from coordinator_app.store import health
 from coordinator_app.store.backup import (
     PARTIAL_SUFFIX, SIDE_FILES, backup_to, fsync_file, fsync_folder, private_folder,
@@ -61,7 +63,7 @@ class Swapped:
     held_s: float = 0.0                 # the write lock: others' saves wait this long at most
 
 
-def prepare_copy(backup: Path, folder: Path, upgrade: Callable[[object], None]) -> Path:
+def prepare_copy(backup: Path, folder: Path, upgrade: Callable[[Engine], None]) -> Path:
     """A private copy of `backup` in `folder`, upgraded to this version's schema (`upgrade(engine)`);
     a self-contained file (journal_mode DELETE). The caller removes it (`discard`)."""
     private_folder(folder)

@@ -87,7 +87,9 @@ def describe_open_failure(exc: BaseException) -> tuple[str, str, bool, Path | No
     from coordinator_app.ui.errors import describe
 
     problem = describe(type(exc), exc, exc.__traceback__)
-    restorable = offers_restore(exc) if _is_database_problem(exc) else False
+    from coordinator_app.services.backups import DatabaseProblem
+
+    restorable = isinstance(exc, DatabaseProblem) and offers_restore(exc)
     newest = getattr(exc, "newest_backup", None)
     label = getattr(exc, "newest_backup_label", None)
     text = getattr(exc, "reason", None) or problem.what_happened
@@ -96,12 +98,6 @@ def describe_open_failure(exc: BaseException) -> tuple[str, str, bool, Path | No
     elif restorable:
         text += "\n\nThere is no good backup of it next to it; choose a copy kept elsewhere with Restore from backup."
     return problem.title, f"{text}\n\n{problem.what_to_do}", restorable, newest
-
-
-def _is_database_problem(exc: BaseException) -> bool:
-    from coordinator_app.services.backups import DatabaseProblem
-
-    return isinstance(exc, DatabaseProblem)
 
 
 def _escape(text: str) -> str:
