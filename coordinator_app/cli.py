@@ -6,15 +6,13 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from coordinator_app import __version__
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, no traceback."""
+from coordinator_app.commands.arguments import (
+    DATE_FORMS, MAX_DAYS, MAX_SEED, MAX_STUDENTS, UserError, cli_date, database_file, whole_number,
+)
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -38,19 +36,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 DATE_METAVAR = "DATE"
-DATE_FORMS = "dd-mm-yyyy or yyyy-mm-dd"
 DB_HELP = "the database file; default: your own database in your user data folder"
-
-
-def parse_cli_date(text: str) -> date:
-    """A date on the command line, in the same forms the window shows and imports (via the domain's parser)."""
-    from coordinator_app.domain.errors import DomainError
-    from coordinator_app.domain.people import parse_date
-
-    try:
-        return parse_date(text)
-    except DomainError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use {DATE_FORMS}, like 23-11-2026") from exc
 
 
 def add_db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:
@@ -59,18 +45,8 @@ def add_db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> 
 
 
 def add_as_of_option(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--as-of", type=parse_cli_date, default=None, metavar=DATE_METAVAR,
+    parser.add_argument("--as-of", type=cli_date, default=None, metavar=DATE_METAVAR,
                         help=f"{what} (default: today); DATE ({DATE_FORMS})")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,16 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="create a realistic synthetic database to try the app")
-    add_db_option(demo, "the new database file to write (must not exist yet); default: your own database "
-                        "in your user data folder")
-    demo.add_argument("--students", type=_positive, default=200, help="number of students (default 200)")
-    demo.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
+    add_db_option(demo, "the new database file to write (must not exist yet); default: demo.sqlite next to your "
+                        "own database in your user data folder (never your own database)")
+    demo.add_argument("--students", type=whole_number(1, MAX_STUDENTS, "students"), default=200, metavar="N",
+                      help=f"number of students, 1 to {MAX_STUDENTS:,} (default 200)")
+    demo.add_argument("--seed", type=whole_number(0, MAX_SEED), default=1, metavar="S",
+                      help=f"random seed, 0 to {MAX_SEED}; the same seed gives the same data")
     add_as_of_option(demo, "the demo's 'today'")
 
     att = sub.add_parser("attention", help="list overdue and soon-due items")
     add_db_option(att)
     add_as_of_option(att, "the date to look from")
-    att.add_argument("--within", type=_positive, default=14, help="days ahead that count as due soon (default 14)")
+    att.add_argument("--within", type=whole_number(0, MAX_DAYS, "days"), default=14, metavar="DAYS",
+                     help=f"days ahead that count as due soon, 0 to {MAX_DAYS} (default 14)")
     att.add_argument("--programme", help="programme code or name (default: all)")
     att.add_argument("--cohort", help="cohort start year, e.g. 2024 for 2024-2025 (default: all)")
     att.add_argument("--format", choices=("text", "csv"), default="text",
@@ -111,11 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def database_path(args: argparse.Namespace) -> Path:
-    """The database a command works on: its own --db, the global --db, or the default one."""
+def given_database(args: argparse.Namespace) -> Path | None:
+    """The database named on the command line: the command's own --db, else the global --db."""
+    return getattr(args, "sub_db", None) or args.db
+
+
+def database_path(args: argparse.Namespace, new: bool = False) -> Path:
+    """The database a command works on: its own --db, the global --db, or the default one. A path
+    given on the command line must be a file in a folder that exists (it is never created)."""
     from coordinator_app.paths import default_database_path
 
-    return getattr(args, "sub_db", None) or args.db or default_database_path()
+    given = given_database(args)
+    return default_database_path() if given is None else database_file(given, new=new)
 
 
 def open_workspace(path: Path, must_exist: bool = True):  # type: ignore[no-untyped-def]
@@ -137,26 +123,37 @@ def warn_no_backup(problem: str | None) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from coordinator_app.paths import default_demo_path
     from coordinator_app.services.demo import build_demo
 
-    path = database_path(args)
+    # Made-up students never go into the coordinator's own database: without --db the demo is
+    # a file of its own next to it, the one the first-start dialog offers.
+    given = given_database(args)
+    path = default_demo_path() if given is None else database_path(args, new=True)
     if path.exists() and path.stat().st_size > 0:
-        raise UserError(f"{path} already exists; the demo writes a new database. Choose another --db path.")
+        raise UserError(f"{path} already exists; the demo writes a new database. Choose another --db path, "
+                        f"or open that one: coordinator-app --db {path}")
+    if given is None:
+        path.parent.mkdir(parents=True, exist_ok=True)     # the app's own data folder, on a first run
     started = time.perf_counter()
     summary = build_demo(path, students=args.students, seed=args.seed, as_of=args.as_of)
     took = time.perf_counter() - started
     print(f"Demo database {path}: {summary} in {took:.1f} s")
+    if given is None:
+        print(f"Open it with: coordinator-app --db {path}")
     return 0
 
 
 def cmd_attention(args: argparse.Namespace) -> int:
     from coordinator_app.services.attention import attention_items
+    from coordinator_app.services.cohort_data import require_students
     from coordinator_app.services.lookup import find_programme, parse_cohort
 
     ws = open_workspace(database_path(args))
     try:
         programme = find_programme(ws.programmes, args.programme).code if args.programme else None
         cohort = parse_cohort(args.cohort) if args.cohort else None
+        require_students(ws, programme, cohort)    # a mistyped cohort is named, as export names it
         as_of = args.as_of or ws.as_of()
         items = attention_items(ws, as_of, args.within, programme, cohort)
     finally:
@@ -251,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except PermissionError as exc:
         print(f"coordinator-app: no permission to use {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except (IsADirectoryError, NotADirectoryError, FileNotFoundError) as exc:
+        # A path that is not what the command expected, found past the argument checks.
+        print(f"coordinator-app: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` or similar that stopped reading: not an error.

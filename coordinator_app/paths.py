@@ -83,3 +83,11 @@ def log_dir() -> Path:
 def backups_dir_for(database: Path) -> Path:
     """Backups sit in a `backups` folder next to the database they copy."""
     return database.resolve().parent / "backups"
+
+
+DEMO_FILENAME = "demo.sqlite"
+
+
+def default_demo_path() -> Path:
+    """The demo's own file next to the default database: made-up students never go into the real one."""
+    return user_data_dir() / DEMO_FILENAME

@@ -37,6 +37,7 @@ def _size(n: int) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from coordinator_app.cli import UserError, database_path
+    from coordinator_app.commands.arguments import output_file
     from coordinator_app.services.backups import back_up_now, list_backups
 
     path = database_path(args)
@@ -50,8 +51,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
             students = f"{c.students} students" if c.students is not None else "unreadable"
             print(f"{c.taken_at:%d-%m-%Y %H:%M:%S}  {c.kind_label:<20} {students:>14}  {_size(c.size_bytes):>9}  {c.path}")
         return 0
-    if args.output is not None and args.output.exists():
-        raise UserError(f"{args.output} already exists; choose a new file name so no copy is overwritten.")
+    if args.output is not None:
+        output_file(args.output, "the copy", "coordinator-copy.sqlite")
+        if args.output.exists():
+            raise UserError(f"{args.output} already exists; choose a new file name so no copy is overwritten.")
     # An empty, damaged or foreign file is refused here, naming the newest good backup (never "None students").
     info = back_up_now(path, args.output)
     print(f"Backed up {path} ({info.students} students, {_size(info.size_bytes)}) to {info.path}")
@@ -60,11 +63,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from coordinator_app.cli import UserError, database_path
+    from coordinator_app.commands.arguments import input_file
     from coordinator_app.services.backups import RestoreNeedsConfirmation, restore_backup
 
     path = database_path(args)
-    if not args.file.is_file():
-        raise UserError(f"There is no backup file at {args.file}.")
+    input_file(args.file, "backup file")
     try:
         result = restore_backup(path, args.file, replace_damaged=args.replace_damaged)
     except RestoreNeedsConfirmation as exc:

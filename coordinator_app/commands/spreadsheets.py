@@ -38,10 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> dict:  # type: ignore[ty
 
 def cmd_export(args: argparse.Namespace) -> int:
     from coordinator_app.cli import UserError, database_path, open_workspace
+    from coordinator_app.commands.arguments import output_file
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.spreadsheets.export import export_workbook
 
-    target: Path = args.output
+    target: Path = output_file(args.output, "the workbook", "cohort.xlsx")
     if target.suffix.lower() != ".xlsx":
         raise UserError(f"{target} must end in .xlsx")
     ws = open_workspace(database_path(args))
@@ -87,6 +88,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         cohort = parse_cohort(args.cohort) if args.cohort else None
         preview = preview_import(ws, args.file, args.kind, programme=args.programme, cohort=cohort, course=args.course)
+        if args.course and preview.kind == "students":
+            raise UserError(f"--course is for a results file; {args.file.name} is a student list. "
+                            "Leave --course out to import it.")
         print(f"{preview.summary()} (sheet {preview.sheet})")
         for rejection in preview.rejected[:50]:
             print(f"  rejected {rejection}")

@@ -28,7 +28,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation
 from coordinator_app.services.attention import attention_items, graduation_months
 from coordinator_app.services.cohort_data import (
-    Chunk, evaluated_chunks, grade_from, longest_text_values, select_students,
+    Chunk, evaluated_chunks, grade_from, longest_text_values, nobody_in, select_students,
 )
 from coordinator_app.services.lookup import find_programme
 from coordinator_app.services.workspace import Workspace
@@ -369,8 +369,8 @@ def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None
         with ws.read() as s:
             ids, present = select_students(s, code, cohort, student_ids)
             if not ids:
-                what = f"the {_cohort_label(cohort)} cohort" if cohort else "this selection"
-                raise ExportError(f"There are no students in {what}{f' of {code}' if code else ''}; nothing to export.")
+                what = "There are no students in this selection" if student_ids is not None else nobody_in(code, cohort)
+                raise ExportError(f"{what}; nothing to export.")
             programmes = [p for c, p in sorted(ws.programmes.items()) if c in present]
             total = len(ids) + 2
             yield Progress(0, total, "Reading the students")

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from coordinator_app.ui.jobs import JobRunner
     from coordinator_app.ui.record.view import RecordView
 
-DEMO_FILENAME = "demo.sqlite"   # next to the default database, when the demo is chosen there
 ATTENTION_PAGE, RECORD_PAGE = 0, 1
 
 
@@ -402,11 +401,11 @@ class MainWindow(QMainWindow):
         """Start empty (Enter), try the demo, or quit (Esc, closing the dialog) creating nothing.
         Made-up students never go into the default database, where the real ones belong: there the
         demo gets a file of its own next to it, opened for this session only."""
-        from coordinator_app.paths import default_database_path
+        from coordinator_app.paths import default_database_path, default_demo_path
         from coordinator_app.ui.dialogs import DEMO_STUDENTS, FirstStart, StartChoice  # loaded when first needed
 
         is_default = path.resolve() == default_database_path().resolve()
-        demo_path = path.with_name(DEMO_FILENAME) if is_default else path
+        demo_path = default_demo_path() if is_default else path
         choice = FirstStart.ask(self, path, demo_path)
         if choice is StartChoice.QUIT:
             self.status_path.setText("Nothing was created.")

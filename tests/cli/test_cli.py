@@ -94,6 +94,36 @@ def test_demo_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert out.startswith(f"Demo database {path}: 50 students in ")
 
 
+def test_demo_without_db_never_writes_into_the_coordinators_own_database(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/gui.md: made-up students never go into the real database. Without --db the demo is a file
+    of its own next to it (the one the first-start dialog offers), and the own database is untouched."""
+    from coordinator_app.paths import default_database_path, default_demo_path
+    from coordinator_app.services.students import NewStudent, add_student, count_students
+    from coordinator_app.services.workspace import Workspace
+
+    own = default_database_path()
+    own.parent.mkdir(parents=True, exist_ok=True)
+    ws = Workspace.open(own)
+    try:
+        add_student(ws, NewStudent("PM", 2025, "2712345", "Anouk", "de Vries"))
+    finally:
+        ws.close()
+    code, out, err = run(capsys, "demo", "--students", "5", "--as-of", AS_OF)
+    assert (code, err) == (0, "")
+    demo = default_demo_path()
+    assert demo != own and demo.parent == own.parent
+    assert out.splitlines() == [out.splitlines()[0], f"Open it with: coordinator-app --db {demo}"]
+    assert out.startswith(f"Demo database {demo}: 5 students")
+    ws = Workspace.open(own)
+    try:
+        assert count_students(ws) == 1
+    finally:
+        ws.close()
+    # A second demo does not overwrite the first, and says how to open it.
+    code, _, err = run(capsys, "demo", "--students", "5")
+    assert code == 1 and f"or open that one: coordinator-app --db {demo}" in one_line_error(err)
+
+
 def test_attention_csv_is_sorted_by_due_date(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "attention", "--db", str(demo_db), "--as-of", AS_OF, "--within", "14", "--format", "csv")
     assert (code, err) == (0, "")
@@ -235,7 +265,11 @@ def test_every_command_explains_its_db_option(capsys: pytest.CaptureFixture[str]
     text = _help(capsys, command)
     assert "SUB_DB" not in text
     assert "--db PATH" in text
-    assert "default: your own database in your user data folder" in text
+    if command == "demo":       # made-up students never go into the coordinator's own database
+        assert "default: demo.sqlite next to your own database in your user data folder (never your own " \
+               "database)" in text
+    else:
+        assert "default: your own database in your user data folder" in text
 
 
 @pytest.mark.parametrize("command", ["demo", "attention", "export"])

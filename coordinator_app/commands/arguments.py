@@ -1,0 +1,92 @@
+"""What the command line accepts, checked before anything is opened or written.
+
+Every mistake is one line in the coordinator's words and a non-zero exit: a folder where a
+file belongs, a folder that does not exist, a number or a date too large to mean anything.
+Paths given on the command line are never created: only the app's own data folder is.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+# The years the app works in: the same range as a cohort (services.lookup.parse_cohort).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+DATE_FORMS = "dd-mm-yyyy or yyyy-mm-dd"
+MAX_DAYS = 3660                 # ten years ahead is the furthest "due within" that means anything
+MAX_STUDENTS = 200_000          # the demo keeps its rows in memory; 100,000 take ~40 s
+MAX_SEED = 2**32 - 1
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
+def cli_date(text: str) -> date:
+    """A date on the command line, in the forms the window shows and imports (the domain's parser),
+    within the years the app works in."""
+    from coordinator_app.domain.errors import DomainError
+    from coordinator_app.domain.people import parse_date
+
+    try:
+        day = parse_date(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use {DATE_FORMS}, like 23-11-2026") from exc
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"'{text}' is too far away; use a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
+
+
+def whole_number(lowest: int, highest: int, unit: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number from `lowest` to `highest`, the limits named when missed."""
+    unit_text = f" {unit}" if unit else ""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from exc
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"'{text}' must be {lowest} or more")
+        if value > highest:
+            raise argparse.ArgumentTypeError(f"'{text}' is too large; use at most {highest:,}{unit_text}")
+        return value
+
+    parse.__name__ = "whole number"     # argparse names the type in some of its messages
+    return parse
+
+
+def _folder_must_exist(path: Path, what: str) -> None:
+    parent = path.parent
+    if not parent.is_dir():
+        raise UserError(f"There is no folder {parent} for {what} {path.name}; check the path, or create the folder first.")
+
+
+def database_file(path: Path, *, new: bool = False) -> Path:
+    """A --db path: a file (not a folder) in a folder that exists. `new`: it is about to be created."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; --db takes a database file, like {path / 'coordinator.sqlite'}.")
+    if new or not path.exists():
+        _folder_must_exist(path, "the database")
+    return path
+
+
+def output_file(path: Path, what: str, example: str) -> Path:
+    """A file the command writes (-o): not a folder, in a folder that exists."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give the name of {what} to write, like {path / example}.")
+    _folder_must_exist(path, what)
+    return path
+
+
+def input_file(path: Path, what: str) -> Path:
+    """A file the command reads: it must be there, and be a file."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a {what}.")
+    if not path.parent.is_dir():
+        raise UserError(f"There is no folder {path.parent}, so no {what} {path.name}; check the path.")
+    if not path.exists():
+        raise UserError(f"There is no {what} at {path}.")
+    return path
