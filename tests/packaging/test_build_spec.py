@@ -79,6 +79,7 @@ def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str = "l
     monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
     monkeypatch.setitem(sys.modules, "PyInstaller.depend.bindepend", bindepend)
     monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.delenv("LD_LIBRARY_PATH", raising=False)     # the spec adds build/xcb-libs to it: restored after
     (tmp_path / "dist" / "CoordinatorApp").mkdir(parents=True)
     namespace: dict[str, Any] = {
         "SPECPATH": str(REPO), "DISTPATH": str(tmp_path / "dist"), "workpath": str(tmp_path / "build"),
