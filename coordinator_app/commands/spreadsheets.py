@@ -55,7 +55,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         took = time.perf_counter() - started
     finally:
         ws.close()
-    print(f"{last.message if last else 'Saved'} to {target} in {took:.1f} s")
+    print(f"{last.message if last else f'Saved {target}'} in {took:.1f} s")
     return 0
 
 

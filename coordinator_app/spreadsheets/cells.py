@@ -41,6 +41,7 @@ AMBER_FONT = Font(color="9C5700")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill(start_color="DDE4EE", end_color="DDE4EE", fill_type="solid")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Column:
     header: str
     kind: str = "text"        # text | date | month | grade | int | number
     width: float | None = None
+    wrap: bool = False        # long text (blockers, notes): wraps within the width instead of running past it
 
     @property
     def number_format(self) -> str | None:
@@ -92,6 +94,13 @@ class SheetWriter:
                 cell = WriteOnlyCell(self.ws)
                 cell.number_format = fmt
             self._typed.append(cell)
+        self._wrapped: list[Any] = []
+        for column in self.columns:
+            cell = None
+            if column.wrap:
+                cell = WriteOnlyCell(self.ws)
+                cell.alignment = WRAP_ALIGNMENT
+            self._wrapped.append(cell)
         for n, column in enumerate(self.columns, 1):
             self.ws.column_dimensions[get_column_letter(n)].width = column.fitted_width()
         self.ws.freeze_panes = f"{get_column_letter(self.frozen_columns + 1)}2"
@@ -124,9 +133,14 @@ class SheetWriter:
                 if not value:
                     out[n] = None
                 elif value[0] in _FORMULA_FIRST:
-                    out[n] = self._literal(value)
-                elif not value.isprintable() and _ILLEGAL.search(value):   # isprintable: a fast pre-check
-                    out[n] = _ILLEGAL.sub("", value)
+                    out[n] = self._literal(value, self.columns[n].wrap)
+                else:
+                    if not value.isprintable() and _ILLEGAL.search(value):   # isprintable: a fast pre-check
+                        out[n] = value = _ILLEGAL.sub("", value)
+                    wrapped = self._wrapped[n]
+                    if wrapped is not None:
+                        wrapped.value = value
+                        out[n] = wrapped
             elif value is None:
                 continue
             elif kind is bool:
@@ -135,21 +149,26 @@ class SheetWriter:
                 typed.value = value
                 out[n] = typed
             elif isinstance(value, str):       # a str subclass (a str Enum): its plain text, same care
-                out[n] = self._text(str.__str__(value))
+                out[n] = self._text(str.__str__(value), self.columns[n].wrap)
         self.ws.append(out)
         self.rows += 1
 
-    def _text(self, value: str) -> Any:
+    def _text(self, value: str, wrap: bool = False) -> Any:
         if not value:
             return None
-        return self._literal(value) if value[0] in _FORMULA_FIRST else safe_text(value)
+        if value[0] in _FORMULA_FIRST or wrap:
+            return self._literal(value, wrap)
+        return safe_text(value)
 
-    def _literal(self, value: str) -> WriteOnlyCell:
+    def _literal(self, value: str, wrap: bool = False) -> WriteOnlyCell:
         """A string cell, never a formula: openpyxl would otherwise make '=...' a formula."""
         cell = WriteOnlyCell(self.ws)
         cell.value = safe_text(value)
         cell.data_type = "s"
-        cell.quotePrefix = True
+        if value[:1] in _FORMULA_FIRST:
+            cell.quotePrefix = True
+        if wrap:
+            cell.alignment = WRAP_ALIGNMENT
         return cell
 
     def column_letter(self, header: str) -> str:

@@ -33,8 +33,11 @@ from coordinator_app.services.cohort_data import (
 from coordinator_app.services.lookup import find_programme
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.cells import Column, SheetWriter, discard
+from coordinator_app.spreadsheets.export_plan import SHEETS, default_file_name, sheets_for
 
-SHEETS = ("Overview", "Courses", "Internships", "Portfolio", "Literature Study", "Academic Core", "Attention")
+__all__ = ["SHEETS", "ExportError", "Progress", "default_file_name", "export_to", "export_workbook", "sheets_for"]
+
+LONG_TEXT = 60            # the widest a column of long text gets; its text wraps within it
 DUE_SOON_DAYS = 14
 STUDENT_COLUMNS = 3       # number, surname, first name: frozen on every per-student sheet
 
@@ -59,6 +62,23 @@ def export_to(ws: Workspace, target: Path, **kw: Any) -> Path:
 
 def _cohort_label(year: int) -> str:
     return f"{year}-{year + 1}"
+
+
+def _students(n: int) -> str:
+    return f"{n:,} student{'' if n == 1 else 's'}"
+
+
+class _NoSheet:
+    """A sheet the selected programmes do not have: rows for it have nowhere to go."""
+
+    def append(self, values: Any) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+    def highlight_status(self, header: str) -> None:
+        pass
 
 
 def _month(year: int | None, month: int | None) -> date | None:
@@ -103,11 +123,15 @@ def _internship_stage(row: Any, ev: Any, as_of: date) -> str:
 
 
 class _Book:
-    """The seven sheets and how one student becomes rows on them."""
+    """The sheets (seven at most) and how one student becomes rows on them."""
 
     def __init__(self, wb: Any, programmes: list[Programme], widths: _Widths, as_of: date) -> None:
         self.programmes = programmes
         self.as_of = as_of
+        wanted = sheets_for(programmes)
+
+        def sheet(title: str, columns: list[Column], frozen: int = STUDENT_COLUMNS) -> Any:
+            return SheetWriter(wb, title, columns, frozen) if title in wanted else _NoSheet()
         pm_like = any(p.internships or p.literature_study or p.academic_core for p in programmes)
         imim = any(p.imim for p in programmes)
         spec = any(p.specializations for p in programmes)
@@ -137,24 +161,25 @@ class _Book:
         total = max((p.total_ec for p in programmes), default=120)
         cols.append(Column(f"EC total (of {total})", "int", 5))
         if pm_like:
-            cols += [Column("Minor internship", width=24), Column("Major internship", width=24),
-                     Column("Literature Study", width=14), Column("Academic Core", width=30),
+            cols += [Column("Minor internship", width=27), Column("Major internship", width=27),
+                     Column("Literature Study", width=14), Column("Academic Core", width=36, wrap=True),
                      Column("Mentor meetings held", "int", 4)]
         cols += [Column("Portfolio items open", "int", 4), Column("Portfolio items overdue", "int", 4),
                  Column("Graduation month", "month"), Column("Ceremony", "month"),
-                 Column("Ready to graduate", width=5), Column("Graduation blockers", width=50)]
+                 Column("Ready to graduate", width=5), Column("Graduation blockers", width=LONG_TEXT, wrap=True)]
         self.overview = SheetWriter(wb, "Overview", cols, STUDENT_COLUMNS)
         # -- Courses: one row per attempt --------------------------------------------------
-        self.courses = SheetWriter(wb, "Courses", [
+        self.courses = sheet("Courses", [
             *person, Column("Programme", width=9), Column("Course code", width=12), Column("Course", width=40),
             Column("Component", width=22), Column("EC", "int"), Column("Attempt", "int"), Column("Exam date", "date"),
-            Column("Grade", "grade"), Column("Passed", width=6), Column("Registered on", "date"),
-        ], STUDENT_COLUMNS)
+            Column("Grade", "grade"), Column("Passed", width=6), Column("Entered on", "date"),
+        ])
         mark = [Column("Practical work", "grade"), Column("Report (supervisor)", "grade"),
                 Column("Report (assessor)", "grade"), Column("Presentation", "grade")]
-        self.internships = SheetWriter(wb, "Internships", [
+        self.internships = sheet("Internships", [
             *person, Column("Internship", width=16), Column("Host", width=w("internship.host")),
-            Column("Department", width=w("internship.department")), Column("Topic", width=w("internship.topic")),
+            Column("Department", width=w("internship.department")),
+            Column("Topic", width=w("internship.topic"), wrap=True),
             Column("UMC", width=4), Column("Country", width=w("internship.country")), Column("Travel advice", width=7),
             Column("International Office notified", width=4), Column("Approval", width=13),
             Column("Approval date", "date"), Column("Start", "date"), Column("Part-time %", "int"),
@@ -164,31 +189,33 @@ class _Book:
             Column("Assessor", width=w("internship.assessor")), Column("Assessor rank", width=22),
             Column("Assessor location", width=5), *mark, Column("Final mark", "grade"),
             Column("Marks registered on", "date"), Column("Portfolio complete", width=4),
-        ], STUDENT_COLUMNS)
-        self.portfolio = SheetWriter(wb, "Portfolio", [
+        ])
+        self.portfolio = sheet("Portfolio", [
             *person, Column("Component", width=16), Column("Item", width=w("portfolio_item.name", 20)),
             Column("Due", "date"), Column("Received", "date"), Column("Status", width=9),
-            Column("Days overdue", "int"), Column("Note", width=w("portfolio_item.note", 10)),
-        ], STUDENT_COLUMNS)
-        self.literature = SheetWriter(wb, "Literature Study", [
-            *person, Column("Subject", width=w("literature_study.subject")),
+            Column("Days overdue", "int"), Column("Note", width=w("portfolio_item.note", 10), wrap=True),
+        ])
+        self.literature = sheet("Literature Study", [
+            *person, Column("Subject", width=w("literature_study.subject"), wrap=True),
             Column("Supervisor", width=w("literature_study.supervisor")),
             Column("Assessor", width=w("literature_study.assessor")), Column("Assessor rank", width=22),
             Column("Approval", width=13), Column("Approval date", "date"), Column("Start", "date"),
             Column("Survey outline", "grade"), Column("Report (supervisor)", "grade"),
             Column("Report (assessor)", "grade"), Column("Presentation", "grade"), Column("Final mark", "grade"),
             Column("Marks registered on", "date"), Column("Complete", width=4),
-        ], STUDENT_COLUMNS)
-        self.academic_core = SheetWriter(wb, "Academic Core", [
+        ])
+        self.academic_core = sheet("Academic Core", [
             *person, Column("Mentor", width=w("mentor.name")), Column("Organisation", width=w("mentor.organisation")),
-            Column("Meeting", "int"), Column("Meeting date", "date"), Column("Topic", width=w("mentor_meeting.topic")),
-            Column("Notes", width=w("mentor_meeting.notes", 10)),
-        ], STUDENT_COLUMNS)
-        self.attention = SheetWriter(wb, "Attention", [
-            Column("Due", "date"), Column("Status", width=9), Column("Days", "int"),
+            Column("Meeting", "int"), Column("Meeting date", "date"),
+            Column("Topic", width=w("mentor_meeting.topic"), wrap=True),
+            Column("Notes", width=w("mentor_meeting.notes", 10), wrap=True),
+        ])
+        # Days in words a coordinator reads without a sign: late items count up, others down.
+        self.attention = sheet("Attention", [
+            Column("Due", "date"), Column("Status", width=9), Column("Days late", "int"), Column("Days left", "int"),
             Column("Student number", width=w("student.student_number", 10)), Column("Name", width=30),
             Column("Programme", width=9), Column("Cohort", width=9), Column("Component", width=18),
-            Column("Item", width=50),
+            Column("Item", width=50, wrap=True),
         ], 1)
         self.by_code = {p.code: p for p in programmes}
         # The English tests by the names the window shows (from the programme definition), not their keys.
@@ -321,9 +348,9 @@ class _Book:
         return name
 
     def finish(self) -> None:
-        for sheet in (self.overview, self.courses, self.internships, self.portfolio, self.literature,
-                      self.academic_core, self.attention):
-            sheet.finish()
+        for part in (self.overview, self.courses, self.internships, self.portfolio, self.literature,
+                     self.academic_core, self.attention):
+            part.finish()
         self.portfolio.highlight_status("Status")
         self.attention.highlight_status("Status")
         self.overview.highlight_positive("Portfolio items overdue")
@@ -388,9 +415,10 @@ def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None
         wanted = None if student_ids is None else set(ids)
         for item in attention_items(ws, as_of, DUE_SOON_DAYS, code, cohort, readiness=book.readiness):
             if wanted is None or item.student_id in wanted:
-                book.attention.append((item.due, item.urgency.value, item.days_from(as_of), item.student_number,
-                                       item.student_name, item.programme, _cohort_label(item.cohort), item.component,
-                                       item.what))
+                days = item.days_from(as_of)
+                book.attention.append((item.due, item.urgency.value, -days if days < 0 else None,
+                                       days if days >= 0 else None, item.student_number, item.student_name,
+                                       item.programme, _cohort_label(item.cohort), item.component, item.what))
         book.finish()
         _properties(wb, programmes, cohort, as_of, len(ids))
         yield Progress(total - 1, total, "Saving the workbook")
@@ -400,7 +428,7 @@ def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None
         except OSError as exc:
             raise ExportError(f"Could not write {target}: {exc.strerror or exc}. Nothing was saved there.", "target") from exc
         finished = True
-        yield Progress(total, total, f"Saved {target.name}: {len(ids)} students")
+        yield Progress(total, total, f"Saved {_students(len(ids))} to {target}")
     finally:
         if not finished:
             discard(wb)

@@ -11,12 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QRadioButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
+from coordinator_app.spreadsheets.export_plan import default_file_name, sheets_for
 from coordinator_app.ui.forms import error_label
 from coordinator_app.ui.jobs import Cancelled, JobRunner
 from coordinator_app.ui.record.base import cell, counted, table
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
 
 
-def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:
+def _side_by_side(edit: QLineEdit, button: QPushButton) -> QWidget:
     holder = QWidget()
     row = QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
@@ -58,18 +59,26 @@ class ExportDialog(QDialog):
         holder.setLayout(box)
         box.setContentsMargins(0, 0, 0, 0)
         form.addRow("Students", holder)
-        self.as_of = QLabel(f"{ws.as_of():%d-%m-%Y} (today)")
-        form.addRow("Status as of", self.as_of)
-        stem = f"{programme or 'students'}{f'-{cohort}' if cohort else ''}-{ws.as_of():%Y-%m-%d}.xlsx"
-        self.target = QLineEdit(str(Path.home() / stem))
+        # The day the statuses (overdue, due soon, stage) are worked out for, as `export --as-of`.
+        self.today = ws.as_of()
+        self.as_of = QDateEdit(QDate(self.today))
+        self.as_of.setDisplayFormat("dd-MM-yyyy")
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDateRange(QDate(1990, 1, 1), QDate(2100, 12, 31))
+        self.as_of_note = QLabel()
+        form.addRow("Status as of", _side_by_side(self.as_of, self.as_of_note))
+        self._default_target = str(Path.home() / default_file_name(programme, cohort, self.today))
+        self.target = QLineEdit(self._default_target)
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose)
-        form.addRow("Save as", _path_row(self.target, browse))
+        form.addRow("Save as", _side_by_side(self.target, browse))
         layout.addLayout(form)
-        sheets = QLabel("Sheets: Overview, Courses, Internships, Portfolio, Literature Study, Academic Core, "
-                        "Attention.")
+        chosen = [ws.programmes[programme]] if programme in ws.programmes else list(ws.programmes.values())
+        sheets = QLabel(f"Sheets: {', '.join(sheets_for(chosen))}.")
         sheets.setWordWrap(True)
         layout.addWidget(sheets)
+        self.as_of.dateChanged.connect(self._as_of_changed)
+        self._as_of_changed()
         self.error = error_label(self)
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -78,6 +87,18 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+
+    def chosen_as_of(self) -> date:
+        return self.as_of.date().toPython()  # type: ignore[no-any-return]
+
+    def _as_of_changed(self) -> None:
+        """Say which day it is relative to today, and keep the proposed file name's date in step
+        (unless the coordinator typed a name of their own)."""
+        day = self.chosen_as_of()
+        self.as_of_note.setText("today" if day == self.today else f"{day:%A}; today is {self.today:%d-%m-%Y}")
+        if self.target.text() == self._default_target:
+            self._default_target = str(Path.home() / default_file_name(self.programme, self.cohort, day))
+            self.target.setText(self._default_target)
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export to Excel", self.target.text(), "Excel workbook (*.xlsx)")
@@ -91,11 +112,11 @@ class ExportDialog(QDialog):
         if target.suffix.lower() != ".xlsx":
             target = target.with_suffix(".xlsx")
         ids = self.student_ids if self.listed.isChecked() else None
-        ws, programme, cohort = self.ws, self.programme, self.cohort
+        ws, programme, cohort, as_of = self.ws, self.programme, self.cohort, self.chosen_as_of()
         self.error.hide()
         self.buttons.setEnabled(False)
         self.job = self.jobs.run(
-            lambda: export_workbook(ws, target, programme=programme, cohort=cohort, student_ids=ids),
+            lambda: export_workbook(ws, target, programme=programme, cohort=cohort, student_ids=ids, as_of=as_of),
             lambda _r: self._done(target), self._failed, label=f"Exporting to {target.name}…", parent_widget=self,
             cancellable=True)
 
@@ -143,7 +164,7 @@ class ImportDialog(QDialog):
         self.path.setPlaceholderText("an .xlsx, .xls, .ods or .csv file")
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose)
-        form.addRow("File", _path_row(self.path, browse))
+        form.addRow("File", _side_by_side(self.path, browse))
         self.kind = QComboBox()
         self.kind.addItem("Tell from the columns", None)
         self.kind.addItem("A student list", "students")

@@ -21,9 +21,12 @@ from coordinator_app.spreadsheets.export import DUE_SOON_DAYS, export_to
 from tests.spreadsheets.conftest import TODAY
 
 
-def _attention_rows(path: Path) -> list[tuple]:  # type: ignore[type-arg]
+def _attention_rows(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    """The Attention sheet's rows by column name (columns may be added; names stay)."""
     sheet = openpyxl.load_workbook(path, read_only=True)["Attention"]
-    return [tuple(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows)
+    return [dict(zip(headers, row)) for row in rows]
 
 
 def test_attention_sheet_reuses_the_overview_evaluations(demo_workspace, tmp_path: Path,
@@ -46,7 +49,8 @@ def test_attention_sheet_reuses_the_overview_evaluations(demo_workspace, tmp_pat
     assert len(calls) == students
     rows = _attention_rows(target)
     # Same items, same order, same text as the attention list that evaluates by itself.
-    assert [(r[3], r[7], r[8]) for r in rows] == [(i.student_number, i.component, i.what) for i in expected]
+    assert [(r["Student number"], r["Component"], r["Item"]) for r in rows] == \
+        [(i.student_number, i.component, i.what) for i in expected]
 
 
 def test_attention_sheet_of_a_selection_lists_only_those_students(demo_workspace, tmp_path: Path) -> None:
@@ -54,7 +58,7 @@ def test_attention_sheet_of_a_selection_lists_only_those_students(demo_workspace
     chosen = sorted({i.student_id for i in everyone})[:3]
     numbers = {i.student_number for i in everyone if i.student_id in chosen}
     rows = _attention_rows(export_to(demo_workspace, tmp_path / "few.xlsx", as_of=TODAY, student_ids=chosen))
-    assert rows and {r[3] for r in rows} == numbers
+    assert rows and {r["Student number"] for r in rows} == numbers
     assert len(rows) == sum(1 for i in everyone if i.student_id in chosen)
 
 

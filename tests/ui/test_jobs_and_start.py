@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QTabWidget, QToolBar
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QTabWidget, QToolBar
 
 from coordinator_app.ui.jobs import Cancelled, JobRunner
 from tests.ui.conftest import OFFSCREEN_NOISE, TODAY, Cohort
@@ -306,3 +306,39 @@ def test_import_dialog_checks_then_imports(window: Any, qtbot: Any, cohort: Coho
         dialog.apply()
     assert dialog.result.added == 1
     QApplication.processEvents()
+
+
+def test_export_dialog_sets_status_as_of_and_names_the_file(window: Any, qtbot: Any, cohort: Cohort,
+                                                            tmp_path: Path) -> None:
+    """As `export --as-of` does: the statuses are worked out for the chosen day, and the proposed
+    file name says what is in it and that day."""
+    import openpyxl
+    from PySide6.QtCore import QDate
+
+    from coordinator_app.ui.exchange import ExportDialog
+
+    dialog = ExportDialog(window, cohort.ws, window.jobs, "PM", 2024, None)
+    qtbot.addWidget(dialog)
+    assert Path(dialog.target.text()) == Path.home() / "PM cohort 2024-2025 (2025-11-24).xlsx"
+    assert dialog.as_of.date() == QDate(2025, 11, 24) and dialog.as_of_note.text() == "today"
+    dialog.as_of.setDate(QDate(2025, 6, 30))
+    assert Path(dialog.target.text()).name == "PM cohort 2024-2025 (2025-06-30).xlsx"
+    assert dialog.as_of_note.text() == "Monday; today is 24-11-2025"
+    target = tmp_path / "mine.xlsx"
+    dialog.target.setText(str(target))
+    dialog.as_of.setDate(QDate(2025, 7, 1))
+    assert dialog.target.text() == str(target)          # a name the coordinator typed stays
+    with qtbot.waitSignal(dialog.accepted, timeout=30000):
+        dialog.start()
+    custom = {p.name: p.value for p in openpyxl.load_workbook(target).custom_doc_props.props}
+    assert custom["As of"] == "2025-07-01"
+
+
+def test_export_dialog_lists_the_sheets_of_the_programme(window: Any, qtbot: Any, cohort: Cohort) -> None:
+    from coordinator_app.ui.exchange import ExportDialog
+
+    imim = ExportDialog(window, cohort.ws, window.jobs, "IMIM", None, None)
+    qtbot.addWidget(imim)
+    texts = [label.text() for label in imim.findChildren(QLabel)]
+    assert "Sheets: Overview, Courses, Attention." in texts
+    assert Path(imim.target.text()).name == "IMIM all cohorts (2025-11-24).xlsx"

@@ -1,0 +1,107 @@
+"""What a coordinator reads in the workbook (issue 16, item 13): only the sheets a programme has,
+long text that wraps within a capped width, days late as positive numbers, a file name that says
+what is in it, and a CLI line that names the file once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from coordinator_app.cli import main
+from coordinator_app.spreadsheets.export import SHEETS, default_file_name, export_to, sheets_for
+
+TODAY = date(2025, 11, 24)
+
+
+def _load(path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(path)
+
+
+def _headers(sheet) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.value for c in sheet[1]]
+
+
+def _cells(sheet, header: str) -> list:  # type: ignore[no-untyped-def, type-arg]
+    index = _headers(sheet).index(header)
+    return [row[index] for row in sheet.iter_rows(min_row=2)]
+
+
+def test_an_imim_export_has_only_the_sheets_imim_fills(demo_workspace, tmp_path: Path) -> None:
+    wb = _load(export_to(demo_workspace, tmp_path / "imim.xlsx", programme="IMIM"))
+    assert wb.sheetnames == ["Overview", "Courses", "Attention"]
+    assert wb["Overview"].max_row > 1 and wb["Courses"].max_row > 1
+
+
+def test_pm_and_mixed_exports_keep_every_sheet(demo_workspace, tmp_path: Path) -> None:
+    assert _load(export_to(demo_workspace, tmp_path / "pm.xlsx", programme="PM")).sheetnames == list(SHEETS)
+    assert _load(export_to(demo_workspace, tmp_path / "all.xlsx")).sheetnames == list(SHEETS)
+
+
+def test_sheets_follow_the_programme_definitions(programmes) -> None:  # type: ignore[no-untyped-def]
+    assert sheets_for([programmes["IMIM"]]) == ["Overview", "Courses", "Attention"]
+    assert sheets_for([programmes["PM"]]) == list(SHEETS)
+    assert sheets_for([programmes["IMIM"], programmes["PM"]]) == list(SHEETS)
+
+
+@pytest.mark.parametrize("sheet_name, header", [
+    ("Overview", "Graduation blockers"), ("Overview", "Academic Core"), ("Attention", "Item"),
+])
+def test_long_text_wraps_within_a_capped_width(demo_workspace, tmp_path: Path, sheet_name: str, header: str) -> None:
+    wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx"))
+    sheet = wb[sheet_name]
+    cells = [c for c in _cells(sheet, header) if isinstance(c.value, str)]
+    letter = cells[0].column_letter
+    width = sheet.column_dimensions[letter].width
+    assert 30 <= width <= 62, width
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in cells)
+    if header == "Graduation blockers":      # the reason for wrapping: text longer than the column
+        assert max(len(c.value) for c in cells) > width
+
+
+def test_short_text_is_not_wrapped(demo_workspace, tmp_path: Path) -> None:
+    wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx"))
+    assert not any(c.alignment.wrap_text for c in _cells(wb["Overview"], "Surname"))
+
+
+def test_the_attention_sheet_counts_days_late_upwards(demo_workspace, tmp_path: Path) -> None:
+    wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx", as_of=TODAY))
+    sheet = wb["Attention"]
+    headers = _headers(sheet)
+    assert "Days" not in headers and headers[2:4] == ["Days late", "Days left"]
+    rows = [dict(zip(headers, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+    late = [r for r in rows if r["Status"] == "overdue"]
+    soon = [r for r in rows if r["Status"] == "due soon"]
+    assert late and soon
+    for r in late:
+        assert r["Days late"] == (TODAY - r["Due"].date()).days > 0 and r["Days left"] is None
+    for r in soon:
+        assert r["Days left"] == (r["Due"].date() - TODAY).days >= 0 and r["Days late"] is None
+
+
+def test_the_courses_sheet_says_entered_on(demo_workspace, tmp_path: Path) -> None:
+    headers = _headers(_load(export_to(demo_workspace, tmp_path / "pm.xlsx", programme="PM"))["Courses"])
+    assert "Entered on" in headers and "Registered on" not in headers
+
+
+@pytest.mark.parametrize("programme, cohort, name", [
+    ("PM", 2024, "PM cohort 2024-2025 (2026-12-02).xlsx"),
+    ("IMIM", None, "IMIM all cohorts (2026-12-02).xlsx"),
+    (None, 2025, "Cohort 2025-2026 (2026-12-02).xlsx"),
+    (None, None, "All students (2026-12-02).xlsx"),
+])
+def test_default_file_name(programme: str | None, cohort: int | None, name: str) -> None:
+    assert default_file_name(programme, cohort, date(2026, 12, 2)) == name
+
+
+def test_the_cli_names_the_file_once(demo_workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--db", str(demo_workspace.path), "--cohort", "2024", "--programme", "PM",
+                 "--as-of", "24-11-2025", "-o", "cohort-2024.xlsx"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("Saved ") and out.count("cohort-2024.xlsx") == 1
+    students = _load(tmp_path / "cohort-2024.xlsx")["Overview"].max_row - 1
+    assert out.removesuffix(out[out.rindex(" in "):]) == f"Saved {students} students to cohort-2024.xlsx"
