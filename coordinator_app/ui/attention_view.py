@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget,
@@ -21,6 +21,7 @@ from coordinator_app.ui.util import DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, day
 COLUMNS = ("Due", "When", "What", "Kind", "Student", "Student number", "Programme", "Cohort")
 DUE, WHEN, WHAT, KIND, STUDENT, NUMBER, PROGRAMME, COHORT = range(len(COLUMNS))
 ORDERS = {"due date": DUE, "kind": KIND, "student": STUDENT}
+WITHIN_PAUSE_MS = 400     # after the last click on the "Due within" arrows
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -177,7 +178,29 @@ class AttentionView(QWidget):
         self.table.activated.connect(self._open)
         self.order.activated.connect(lambda _i: self.table.sortByColumn(self.order.currentData(),
                                                                         Qt.SortOrder.AscendingOrder))
-        self.within.editingFinished.connect(lambda: self.within_changed.emit(self.within.value()))
+        # A click on the arrows changes the value without finishing an edit: refresh after a short
+        # pause (holding an arrow down asks once, not per step); typing refreshes on Enter.
+        self.within.setKeyboardTracking(False)
+        self._within_timer = QTimer(self)
+        self._within_timer.setSingleShot(True)
+        self._within_timer.setInterval(WITHIN_PAUSE_MS)
+        self._within_timer.timeout.connect(self._emit_within)
+        self._within_sent = self.within.value()
+        self.within.valueChanged.connect(lambda _v: self._within_timer.start())
+        self.within.editingFinished.connect(self._emit_within)
+
+    def _emit_within(self) -> None:
+        self._within_timer.stop()
+        if self.within.value() != self._within_sent:
+            self._within_sent = self.within.value()
+            self.within_changed.emit(self._within_sent)
+
+    def set_within(self, days: int) -> None:
+        """The saved value, shown without asking for a refresh."""
+        self.within.blockSignals(True)
+        self.within.setValue(days)
+        self.within.blockSignals(False)
+        self._within_sent = self.within.value()
 
     def set_items(self, items: list[Any], as_of: date, scope: str) -> None:
         self.model.set_items(items, as_of)

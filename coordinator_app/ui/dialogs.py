@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QLabel, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from coordinator_app.ui.forms import FieldForm, error_label
+from coordinator_app.ui.forms import FieldForm, error_label, grow_to_fit
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
@@ -96,10 +96,12 @@ class NewStudentDialog(QDialog):
             if not self.form.show_error(exc.field, exc.message):
                 self.general_error.setText(exc.message)
                 self.general_error.show()
+            grow_to_fit(self)         # every line of the message shows
             return
         except DatabaseProblem as exc:
             self.general_error.setText(str(exc))
             self.general_error.show()
+            grow_to_fit(self)
             return
         self.accept()
 

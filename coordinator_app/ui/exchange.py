@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.spreadsheets.export_plan import default_file_name, sheets_for
-from coordinator_app.ui.forms import error_label
+from coordinator_app.ui.forms import error_label, grow_to_fit
 from coordinator_app.ui.jobs import Cancelled, JobRunner
 from coordinator_app.ui.record.base import cell, counted, table
 
@@ -137,6 +137,7 @@ class ExportDialog(QDialog):
         else:
             raise exc
         self.error.show()
+        grow_to_fit(self)
 
     @classmethod
     def ask(cls, parent: QWidget | None, ws: Workspace, jobs: JobRunner, programme: str | None, cohort: int | None,

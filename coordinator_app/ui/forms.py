@@ -43,6 +43,19 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def grow_to_fit(window: QWidget) -> None:
+    """Make a window tall enough for a message that has just appeared under a field: Qt does not
+    grow a window for a word-wrapped label's second line by itself, so it was cut off."""
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = window.width()
+    height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+    if height > window.height():
+        window.resize(width, height)
+
+
 def shown_text(value: Any) -> str:
     """How a stored value appears in a text editor."""
     if value is None:

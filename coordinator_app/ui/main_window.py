@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app import APP_NAME
 from coordinator_app.ui import settings as saved
+from coordinator_app.ui.list_columns import ListColumns
 from coordinator_app.ui.student_model import (
     F_GRAD, F_PROGRAMME, F_SPEC, Filters, NAME, PreparedRows, StudentListModel, prepare_rows,
 )
@@ -146,10 +147,10 @@ class MainWindow(QMainWindow):
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.list_view.horizontalHeader()
-        header.setHighlightSections(False)
-        for column, width in enumerate((80, 170, 210, 80, 80, 70, 150, 100, 45, 80, 60)):
-            header.resizeSection(column, width)
+        self.list_view.horizontalHeader().setHighlightSections(False)
+        self.columns = ListColumns(self.list_view)      # the everyday columns, sized to their text
+        self.columns.set_defaults()
+        self._columns_saved = False
         self.left_layout.addWidget(self.list_view, 1)
         self.list_view.setEnabled(False)
         # The attention and record panes take this empty pane's place after the first paint.
@@ -235,6 +236,10 @@ class MainWindow(QMainWindow):
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.act_redo.setIcon(icon("redo"))
+        # The toolbar buttons keep a short label (the menu and the tooltip say what is undone):
+        # "Undo Change approval of the major internship to approved" pushed the others sideways.
+        for action, label in ((self.act_undo, "Undo"), (self.act_redo, "Redo")):
+            action.setIconText(label)
         self.act_find = self._action("&Find student", self.focus_search, "Ctrl+F", "search")
         self.act_attention = self._action("&Attention list", lambda: self.show_page(ATTENTION_PAGE), "Ctrl+1",
                                           "attention", "What is overdue or due soon")
@@ -279,6 +284,9 @@ class MainWindow(QMainWindow):
         view = menu.addMenu("&View")
         view.addAction(self.act_attention)
         view.addAction(self.act_record)
+        view.addSeparator()
+        view.addMenu(self.columns.menu(view))
+        self.columns.install()
         view.addSeparator()
         view.addAction(self.act_refresh)
         help_menu = menu.addMenu("&Help")
@@ -356,7 +364,7 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.attention = AttentionView()
-        self.attention.within.setValue(saved.within_days())
+        self.attention.set_within(saved.within_days())
         self.pages.addTab(self.attention, icon("attention"), "Attention")
         self.record_holder = QStackedWidget()
         self.record_placeholder = QLabel("Choose a student in the list, or double-click an item in the attention list.")
@@ -465,6 +473,8 @@ class MainWindow(QMainWindow):
         self.record_view.deadlines_wanted.connect(self.show_deadlines)
         self.record_holder.addWidget(self.record_view)
         self.model.set_rows(prepared, names)
+        if not self._columns_saved:     # as the coordinator left them, else filling the list's width
+            self.columns.fit()
         self._fill_scope(prepared)
         self._fill_quick_filters(names)
         self.list_view.setEnabled(True)
@@ -885,7 +895,8 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         header = saved.load_state("students_header")
         if header is not None:
-            self.list_view.horizontalHeader().restoreState(header)
+            self._columns_saved = self.list_view.horizontalHeader().restoreState(header)
+            self.columns.following = not self._columns_saved
 
     def _restore_shell_state(self) -> None:
         state = saved.load_state("state")

@@ -340,6 +340,8 @@ class StudentListModel(QAbstractTableModel):
             return _RIGHT if index.column() in (EC, OVERDUE) else None
         if role == _FOREGROUND:
             return _RED if index.column() == OVERDUE else None
+        if role == _TOOLTIP and index.column() in (NAME, EMAIL):     # the whole text where the column cuts it
+            return self._display[self._base[self._visible[index.row()]]][index.column()]
         if role == ID_ROLE:
             return self._rows[self._base[self._visible[index.row()]]][F_ID]
         return None

@@ -1,7 +1,10 @@
-"""Regenerate the screenshots in this folder: `.venv/bin/python docs/screenshots/make_screenshots.py`.
+"""Regenerate the screenshots in this folder: `.venv/bin/python docs/screenshots/make_screenshots.py [FOLDER]`.
 
 A 300-student demo database (as of 24-11-2025), the window at 1366x768 (the smallest screen the
 layout is made for), offscreen; settings in a temporary folder so your own are not touched.
+The window runs in its own event loop (`app.exec()`): each step is a timer callback that
+acts as the coordinator would, waits until the window's jobs are done and it has painted,
+then grabs it, as a coordinator would see it.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -18,9 +22,12 @@ os.environ["XDG_CONFIG_HOME"] = str(TMP / "config")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 AS_OF = date(2025, 11, 24)
+SETTLE_MS = 150        # after the jobs are done: a few frames for the last repaint
 
 
-def main() -> None:
+def main(out: Path) -> int:
+    from PySide6.QtCore import QTimer
+
     from coordinator_app.services.demo import build_demo
     from coordinator_app.services.student_list import student_rows
     from coordinator_app.ui.app import apply_style, make_application
@@ -33,61 +40,103 @@ def main() -> None:
     app = make_application(["screenshots"])
     app.setWindowIcon(icon("app"))
     apply_style(app)
-    out = Path(__file__).resolve().parent
+    out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(db, today=AS_OF)
     window.resize(1366, 768)
-    window.show()
-    while not window.is_ready or window.attention_loaded == 0:
-        app.processEvents()
-    window.jobs.wait()
+    dialogs: list[object] = []
 
     def shot(name: str, widget: object = None) -> None:
-        app.processEvents()
         (widget or window).grab().save(str(out / name))  # type: ignore[attr-defined]
         print("saved", out / name)
 
-    shot("main_window.png")
-    rows = student_rows(window.ws)  # type: ignore[arg-type]
-    pm = next(r for r in rows if r.programme == "PM" and r.cohort == 2024 and r.stage == "major" and r.status == "active")
-    imim = next(r for r in rows if r.programme == "IMIM" and r.cohort == 2024 and r.status == "active")
-    for tab in ("overview", "courses", "internships", "literature", "academic_core", "graduation", "history"):
-        window.open_student(pm.id, tab)
-        if tab == "internships":
-            window.record_view.pages["internships"].show_kind("major")  # type: ignore[union-attr, attr-defined]
-        shot(f"pm_{tab}.png")
-    for tab in ("overview", "courses", "imim", "graduation"):
-        window.open_student(imim.id, tab)
-        shot(f"imim_{tab}.png")
-    window.show_page(0)
-    shot("attention.png")
-    dialog = ExportDialog(window, window.ws, window.jobs, "PM", 2024, None)  # type: ignore[arg-type]
-    dialog.show()
-    shot("export_dialog.png", dialog)
-    dialog.close()
-    dialog = ImportDialog(window, window.ws, window.jobs)  # type: ignore[arg-type]
-    dialog.show()
-    shot("import_dialog.png", dialog)
-    dialog.close()
-    from coordinator_app.services.deadlines import set_deadline
-    from coordinator_app.services.students import remove_student
-    from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
-    from coordinator_app.ui.removed_students import RemovedStudentsDialog
+    def record(student: Callable[[], int], tab: str, kind: str | None = None) -> Callable[[], None]:
+        def act() -> None:
+            window.open_student(student(), tab)
+            if kind:
+                window.record_view.pages["internships"].show_kind(kind)  # type: ignore[union-attr, attr-defined]
+        return act
 
-    set_deadline(window.ws, "PM", 2026, 1, date(2026, 1, 9))  # type: ignore[arg-type]
-    dialog = DeadlinesDialog(window.ws, window.undo_stack, window._schedule_changed,  # type: ignore[arg-type]
-                             window._undo_failed, window, "PM", (2026, 1))
-    dialog.show()
-    shot("deadlines_dialog.png", dialog)
-    dialog.close()
-    for row in [r for r in rows if r.status == "active"][:3]:
-        remove_student(window.ws, row.id)  # type: ignore[arg-type]
-    dialog = RemovedStudentsDialog(window.ws, window.undo_stack, window._student_placed,  # type: ignore[arg-type]
-                                   window._undo_failed, window)
-    dialog.show()
-    shot("removed_students.png", dialog)
-    dialog.close()
-    window.close()
+    def dialog(make: Callable[[], object]) -> Callable[[], None]:
+        def act() -> None:
+            d = make()
+            dialogs.append(d)
+            d.show()  # type: ignore[attr-defined]
+        return act
+
+    picked: dict[str, int] = {}
+
+    def pick() -> None:
+        rows = student_rows(window.ws)  # type: ignore[arg-type]
+        picked["pm"] = next(r.id for r in rows if r.programme == "PM" and r.cohort == 2024 and r.stage == "major"
+                            and r.status == "active")
+        picked["imim"] = next(r.id for r in rows if r.programme == "IMIM" and r.cohort == 2024 and r.status == "active")
+
+    # (what to do, the file to save or None, the widget to grab: None = the window, or the last dialog)
+    steps: list[tuple[Callable[[], None], str | None, bool]] = [(pick, "main_window.png", False)]
+    for tab in ("overview", "courses", "internships", "literature", "academic_core", "graduation", "history"):
+        steps.append((record(lambda: picked["pm"], tab, "major" if tab == "internships" else None), f"pm_{tab}.png",
+                      False))
+    for tab in ("overview", "courses", "imim", "graduation"):
+        steps.append((record(lambda: picked["imim"], tab), f"imim_{tab}.png", False))
+    steps.append((lambda: window.show_page(0), "attention.png", False))
+    steps.append((dialog(lambda: ExportDialog(window, window.ws, window.jobs, "PM", 2024, None)),  # type: ignore[arg-type]
+                  "export_dialog.png", True))
+    steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
+    steps.append((dialog(lambda: ImportDialog(window, window.ws, window.jobs)),  # type: ignore[arg-type]
+                  "import_dialog.png", True))
+    steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
+
+    def deadlines() -> object:
+        from coordinator_app.services.deadlines import set_deadline
+        from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
+
+        set_deadline(window.ws, "PM", 2026, 1, date(2026, 1, 9))  # type: ignore[arg-type]
+        return DeadlinesDialog(window.ws, window.undo_stack, window._schedule_changed,  # type: ignore[arg-type]
+                               window._undo_failed, window, "PM", (2026, 1))
+
+    def removed() -> object:
+        from coordinator_app.services.students import remove_student
+        from coordinator_app.ui.removed_students import RemovedStudentsDialog
+
+        rows = student_rows(window.ws)  # type: ignore[arg-type]
+        for row in [r for r in rows if r.status == "active"][:3]:
+            remove_student(window.ws, row.id)  # type: ignore[arg-type]
+        return RemovedStudentsDialog(window.ws, window.undo_stack, window._student_placed,  # type: ignore[arg-type]
+                                     window._undo_failed, window)
+
+    steps.append((dialog(deadlines), "deadlines_dialog.png", True))
+    steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
+    steps.append((dialog(removed), "removed_students.png", True))
+    steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
+    todo = iter(steps)
+    pending: dict[str, object] = {}
+
+    def settled() -> bool:
+        return window.is_ready and window.attention_loaded > 0 and not window.jobs.busy
+
+    def tick() -> None:
+        """One step at a time: wait for the window to settle, grab what the last step showed, act again."""
+        if not settled():
+            QTimer.singleShot(20, tick)
+            return
+        if pending:
+            name, on_dialog = pending.pop("name"), pending.pop("dialog")
+            if name:
+                shot(name, dialogs[-1] if on_dialog else None)  # type: ignore[arg-type]
+        step = next(todo, None)
+        if step is None:
+            window.close()
+            app.quit()
+            return
+        act, name, on_dialog = step
+        act()
+        pending.update(name=name, dialog=on_dialog)
+        QTimer.singleShot(SETTLE_MS, tick)
+
+    window.show()
+    QTimer.singleShot(0, tick)
+    return app.exec()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent))

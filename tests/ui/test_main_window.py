@@ -315,15 +315,19 @@ def test_window_state_and_databases_are_remembered(window: Any, qtbot: Any, coho
     from coordinator_app.ui import settings
     from coordinator_app.ui.main_window import MainWindow
 
+    from coordinator_app.ui.student_model import EMAIL
+
     window.splitter.setSizes([400, 966])
-    window.list_view.horizontalHeader().resizeSection(2, 333)
+    window.columns.show_column(EMAIL, True)              # shown through the column chooser
+    window.list_view.horizontalHeader().resizeSection(EMAIL, 333)
     window.close()
     # Started on it (as with --db): listed under Open recent, but not what a plain start opens.
     assert settings.recent_databases()[0] == cohort.ws.path.resolve()
     assert settings.chosen_database() is None
     again = MainWindow(cohort.ws.path, programmes=programmes)
     qtbot.addWidget(again)
-    assert again.list_view.horizontalHeader().sectionSize(2) == 333
+    assert not again.list_view.horizontalHeader().isSectionHidden(EMAIL)
+    assert again.list_view.horizontalHeader().sectionSize(EMAIL) == 333
 
 
 def test_search_box_is_a_line_edit_with_a_placeholder(window: Any) -> None:

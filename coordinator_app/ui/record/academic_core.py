@@ -75,9 +75,7 @@ class AcademicCorePage(RecordPage):
         self.portfolio.received.connect(lambda item_id, when: mark_received(self.ctx, self.portfolio, item_id, when))
 
         left = QVBoxLayout()
-        left.addWidget(self.status)
         left.addWidget(group("Mentor", self.mentor_form.layout))
-        left.addWidget(group("Portfolio: first-year assignments, CV, final meeting", _box(self.portfolio)))
         left.addStretch(1)
         right = QVBoxLayout()
         mbox = QVBoxLayout()
@@ -85,8 +83,12 @@ class AcademicCorePage(RecordPage):
         mbox.addLayout(self.meeting_form.layout)
         right.addWidget(group("Mentor meetings", mbox))
         right.addStretch(1)
-        grid.addLayout(left, 0, 0)
-        grid.addLayout(right, 0, 1)
+        # The status and the portfolio (what the coordinator chases) first and across the width,
+        # as on the internship tab: every item on one line.
+        grid.addWidget(self.status, 0, 0, 1, 2)
+        grid.addWidget(group("Portfolio: first-year assignments, CV, final meeting", _box(self.portfolio)), 1, 0, 1, 2)
+        grid.addLayout(left, 2, 0)
+        grid.addLayout(right, 2, 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scrolling(inner))

@@ -142,12 +142,19 @@ class PortfolioTable(QWidget):
         self.items: tuple[Item, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # Every item on one line and every row in view: a portfolio has at most ten items, so the
+        # table is as tall as its rows (no scrolling inside a scrolling tab) and as wide as its
+        # longest item name; wrapped two-line names showed six of eight rows at 1366x768.
         self.table = table(["Item", "Due", "Received", "Status"])
-        self.table.setMinimumHeight(120)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
+        self._fit([])
         row = QHBoxLayout()
         row.addWidget(QLabel("Received"))
         self.date = QLineEdit()
@@ -174,15 +181,30 @@ class PortfolioTable(QWidget):
         self.table.setRowCount(len(items))
         for r, item in enumerate(items):
             colour = URGENCY_BACKGROUND.get(item.urgency)
-            self.table.setItem(r, 0, cell(item.name, item.id, colour))
+            name = cell(item.name, item.id, colour)
+            name.setToolTip(item.name)
+            self.table.setItem(r, 0, name)
             self.table.setItem(r, 1, cell(day(item.due), None, colour))
             self.table.setItem(r, 2, cell(day(item.received), None, colour))
             self.table.setItem(r, 3, cell(URGENCY_TEXT[item.urgency], None, colour))
         if not self.date.text():
             self.date.setText(day(as_of))
         self.error.hide()
+        self._fit([item.name for item in items])
         self.select(selected)
         self._selection_changed()
+
+    def _fit(self, names: list[str]) -> None:
+        """Tall enough for every row (two empty ones when there are none), wide enough for the
+        longest name beside the dates and the status."""
+        rows = max(len(names), 2)
+        frame = 2 * self.table.frameWidth()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + rows * self.table.verticalHeader().defaultSectionSize() + frame)
+        metrics = self.table.fontMetrics()
+        others = sum(metrics.horizontalAdvance(sample) + 16 for sample in ("24-11-2025", "24-11-2025", "not due yet"))
+        longest = max((metrics.horizontalAdvance(name) for name in names), default=0)
+        self.table.setMinimumWidth(longest + 16 + others + frame)
 
     def selected_id(self) -> int | None:
         row = self.table.currentRow()

@@ -24,7 +24,8 @@ from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
-COURSE_COLUMNS = ["Course", "EC", "Attempt", "Exam", "Grade", "Result", "Registered"]
+# "Entered on": the day the grade was typed or imported, next to the exam date (not a registration).
+COURSE_COLUMNS = ["Course", "EC", "Attempt", "Exam", "Grade", "Result", "Entered on"]
 
 
 class CoursesPage(RecordPage):
@@ -56,11 +57,17 @@ class CoursesPage(RecordPage):
         # Record a result: course, grade (7,5 or 7.5 or NS), optional exam date.
         self.grade_form = FieldForm(self, QFormLayout())
         entry = QWidget()
-        row = QHBoxLayout(entry)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(entry)
+        rows.setContentsMargins(0, 0, 0, 0)
+        # The course on a row of its own, as wide as the longest name: beside the grade and the
+        # buttons it was cut to "Personalized Medicine (PI" at 1366x768.
         self.course = QComboBox()
         self.course.setObjectName("course")
-        self.course.setMinimumContentsLength(14)   # the row must fit a 1366-pixel window; the list shows full names
+        self.course.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        rows.addWidget(self.course)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(row)
         self.grade = QLineEdit()
         self.grade.setObjectName("grade")
         self.grade.setPlaceholderText("7,5 or NS")
@@ -70,11 +77,11 @@ class CoursesPage(RecordPage):
         fit_width(self.exam, f"exam date ({DATE_HINT})")
         self.record_button = QPushButton("Record result")
         self.delete_button = QPushButton("Delete selected attempt")
-        row.addWidget(self.course, 1)
         row.addWidget(self.grade)
         row.addWidget(self.exam)
         row.addWidget(self.record_button)
         row.addWidget(self.delete_button)
+        row.addStretch(1)
         self.grade_form._add("grade", "Result", entry)  # one row: the message lands under it
         entry.setObjectName("grade_entry")
         self.grade.setObjectName("grade")

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timezone
 from typing import Any
 
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout
 
 from coordinator_app.services.record_view import HISTORY_LIMIT, StudentRecord
 from coordinator_app.ui.record.base import RecordPage, cell, hint, table
+from coordinator_app.ui.util import day
+
+COLUMNS = ["When", "Who", "Action", "What", "Old", "New"]
+WHEN, WHO, ACTION, WHAT, OLD, NEW = range(len(COLUMNS))
+_STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def shown_value(value: str | None) -> str:
+    """An old or new value as the record shows it: a stored date (the audit keeps yyyy-mm-dd)
+    as the app writes dates everywhere else, dd-mm-yyyy."""
+    if not value:
+        return ""
+    if _STORED_DATE.match(value):
+        try:
+            return day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
 
 
 def local_time(at: datetime) -> datetime:
@@ -25,7 +44,14 @@ class HistoryPage(RecordPage):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         layout = QVBoxLayout(self)
-        self.table = table(["When", "Who", "Action", "What", "Old", "New"])
+        self.table = table(COLUMNS)
+        # When, who, action and field as wide as their text; old and new share the rest, so the
+        # new value is always in view (long values are cut, whole in their tooltip).
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (OLD, NEW):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.note = hint()
         layout.addWidget(self.table)
         layout.addWidget(self.note)
@@ -37,8 +63,10 @@ class HistoryPage(RecordPage):
             self.table.setItem(r, 1, cell(line.user))
             self.table.setItem(r, 2, cell(line.action))
             self.table.setItem(r, 3, cell(line.field.replace("_", " ")))
-            self.table.setItem(r, 4, cell(line.old or ""))
-            self.table.setItem(r, 5, cell(line.new or ""))
+            for column, value in ((OLD, shown_value(line.old)), (NEW, shown_value(line.new))):
+                item = cell(value)
+                item.setToolTip(value)
+                self.table.setItem(r, column, item)
         if not record.history:
             self.note.setText("No changes recorded for this student yet (demo data is written without history).")
         elif len(record.history) >= HISTORY_LIMIT:

@@ -83,7 +83,6 @@ class InternshipPanel(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.RichText)
         left = QVBoxLayout()
-        left.addWidget(self.status)
         left.addWidget(group("Placement", place.layout))
         left.addWidget(group("Supervisors and assessor", people.layout))
         left.addWidget(group("Approval", approval.layout))
@@ -129,12 +128,15 @@ class InternshipPanel(QWidget):
         pbox = QVBoxLayout()
         pbox.addWidget(self.portfolio)
         pbox.addWidget(hint("Only a complete portfolio leads to registration of the grade and credits."))
-        right.addWidget(group("Portfolio", pbox))         # what the coordinator chases: first
         right.addWidget(group("Planning", box))
         right.addWidget(group("Marks", marks.layout))
         right.addStretch(1)
-        grid.addLayout(left, 0, 0)
-        grid.addLayout(right, 0, 1)
+        # The portfolio, what the coordinator chases, first and across the whole width: its eight
+        # items on one line each, every row in view.
+        grid.addWidget(self.status, 0, 0, 1, 2)
+        grid.addWidget(group("Portfolio", pbox), 1, 0, 1, 2)
+        grid.addLayout(left, 2, 0)
+        grid.addLayout(right, 2, 1)
 
     def fill(self, view: InternshipView, record: StudentRecord) -> None:
         self.view = view
