@@ -208,9 +208,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from coordinator_app.paths import default_database_path
     from coordinator_app.ui.app import run
 
-    return run(database_path(args), given=args.db is not None)
+    # The window checks the path itself: a missing one gets the first-start dialog, which names it.
+    return run(args.db or default_database_path(), given=args.db is not None)
 
 
 COMMANDS = {"demo": cmd_demo, "attention": cmd_attention, "check": cmd_check}
