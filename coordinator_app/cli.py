@@ -37,6 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 DATE_METAVAR = "DATE"
 DB_HELP = "the database file; default: your own database in your user data folder"
+parse_cli_date = cli_date      # the name the command modules use (commands/deadlines.py)
 
 
 def add_db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:

@@ -73,9 +73,23 @@ def main(out: Path) -> int:
 
     # (what to do, the file to save or None, the widget to grab: None = the window, or the last dialog)
     steps: list[tuple[Callable[[], None], str | None, bool]] = [(pick, "main_window.png", False)]
-    for tab in ("overview", "courses", "internships", "literature", "academic_core", "graduation", "history"):
+    for tab in ("overview", "courses", "internships", "literature", "academic_core", "graduation"):
         steps.append((record(lambda: picked["pm"], tab, "major" if tab == "internships" else None), f"pm_{tab}.png",
                       False))
+
+    def type_into(field: str, text: str) -> None:
+        """As a coordinator edits the major internship: type, then leave the field (undoable)."""
+        panel = window.record_view.pages["internships"].panels["major"]  # type: ignore[union-attr, attr-defined]
+        editor = next(form.editors[field] for form in panel.forms if field in form.editors)
+        editor.setText(text)
+        editor.editingFinished.emit()
+
+    # Two edits for the History tab (and the Undo button, whose label stays short).
+    steps.append((record(lambda: picked["pm"], "internships", "major"), None, False))
+    steps.append((lambda: type_into("start_date", "27-10-2025"), None, False))
+    steps.append((lambda: type_into("topic", "Radiomics of lung nodules in early-stage non-small-cell lung cancer"),
+                  None, False))
+    steps.append((record(lambda: picked["pm"], "history"), "pm_history.png", False))
     for tab in ("overview", "courses", "imim", "graduation"):
         steps.append((record(lambda: picked["imim"], tab), f"imim_{tab}.png", False))
     steps.append((lambda: window.show_page(0), "attention.png", False))

@@ -46,11 +46,13 @@ VALID: dict[str, Callable[[Env], dict[str, str | None]]] = {
                          "--kind": "students", "--dry-run": None},
     "backup": lambda e: {"--db": str(e.db), "--output": str(e.tmp / "copy-2.sqlite")},
     "restore": lambda e: {"--db": str(e.db), "file": str(e.copy)},
+    "deadlines": lambda e: {"--db": str(e.db), "--programme": "PM", "--year": "2025"},
+    "removed": lambda e: {"--db": str(e.db)},
 }
 
 # Options that take no value (nothing to get wrong) and options whose kind is known.
 FLAGS = {"--help", "--dry-run", "--skip-rejected", "--list"}
-BAD_VALUES: dict[str, list[Callable[[Env], str]]] = {
+BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "database": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.sqlite")],
     "file": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.xlsx")],
     "number": [lambda e: HUGE],
@@ -59,7 +61,14 @@ BAD_VALUES: dict[str, list[Callable[[Env], str]]] = {
     "cohort": [lambda e: "1999", lambda e: "1850"],
     "course": [lambda e: "NO-SUCH-COURSE"],
     "choice": [lambda e: "nonsense"],
+    "year": [lambda e: "1850", lambda e: "9999"],
+    "month": [lambda e: "9999-01", lambda e: "Smarch 2025"],
+    "month and date": [lambda e: ["2026-01", FAR_DATE], lambda e: ["9999-01", "09-01-2026"]],
+    "student": [lambda e: "9999999"],
 }
+# Options by what they take, where the name says it.
+KIND_BY_DEST = {"programme": "programme", "cohort": "cohort", "course": "course", "year": "year", "clear": "month",
+                "set": "month and date", "restore": "student"}
 # Values that are right for one command though they look wrong in the table: a student list may
 # start a cohort the database has no students in yet.
 NOT_WRONG = {("import", "--cohort", "1999")}
@@ -76,9 +85,7 @@ def kind_of(action: argparse.Action) -> str | None:
         return "choice"
     if getattr(action.type, "__name__", "") == "whole number":
         return "number"
-    if action.dest in ("programme", "cohort", "course"):
-        return action.dest
-    return None
+    return KIND_BY_DEST.get(action.dest)
 
 
 def key_of(action: argparse.Action) -> str:
@@ -101,12 +108,14 @@ def cases() -> list[tuple[str, str, str, int]]:
     return out
 
 
-def argv_for(command: str, values: dict[str, str | None]) -> list[str]:
+def argv_for(command: str, values: dict[str, str | list[str] | None]) -> list[str]:
     argv = [command]
     for key, value in values.items():
         if key.startswith("-"):
             argv.append(key)
-        if value is not None:
+        if isinstance(value, list):
+            argv += value
+        elif value is not None:
             argv.append(value)
     return argv
 
@@ -181,7 +190,7 @@ def test_a_bad_argument_is_one_line_and_writes_nothing(command: str, key: str, k
     values = {**VALID[command](env), key: bad}
     before = files_under(env.tmp)
     code, out, err = run(capsys, argv_for(command, values))
-    if (command, key, bad) in NOT_WRONG:
+    if (command, key, str(bad)) in NOT_WRONG:
         assert code == 0, err
         return
     assert code != 0, f"{command} {key} {bad}: exit 0\n{out}"

@@ -225,6 +225,9 @@ def test_two_copies_in_the_same_second_get_their_own_names(ws: Workspace) -> Non
 def test_cli_backup_list_and_restore(ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ws.close()
     out_file = tmp_path / "elsewhere" / "copy.sqlite"
+    assert main(["backup", "--db", str(ws.path), "-o", str(out_file)]) == 1        # a folder given is never made
+    assert "There is no folder" in capsys.readouterr().err and not out_file.parent.exists()
+    out_file.parent.mkdir()
     assert main(["backup", "--db", str(ws.path), "-o", str(out_file)]) == 0
     assert "3 students" in capsys.readouterr().out
     assert inspect_backup(out_file).students == 3
