@@ -42,6 +42,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill(start_color="DDE4EE", end_color="DDE4EE", fill_type="solid")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT = 15.0        # points per line of 11-point text, Excel's default row height
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,17 @@ class SheetWriter:
                 cell.number_format = fmt
             self._typed.append(cell)
         self._wrapped: list[Any] = []
+        # Characters per line of a wrapping column (a width unit is about one digit; a little
+        # kept back for the margins and for words that do not fill a line).
+        self._line_length: list[int] = []
         for column in self.columns:
             cell = None
             if column.wrap:
                 cell = WriteOnlyCell(self.ws)
                 cell.alignment = WRAP_ALIGNMENT
             self._wrapped.append(cell)
+            self._line_length.append(max(int(column.fitted_width()) - 4, 8))
+        self._wraps = any(c.wrap for c in self.columns)
         for n, column in enumerate(self.columns, 1):
             self.ws.column_dimensions[get_column_letter(n)].width = column.fitted_width()
         self.ws.freeze_panes = f"{get_column_letter(self.frozen_columns + 1)}2"
@@ -150,8 +156,26 @@ class SheetWriter:
                 out[n] = typed
             elif isinstance(value, str):       # a str subclass (a str Enum): its plain text, same care
                 out[n] = self._text(str.__str__(value), self.columns[n].wrap)
-        self.ws.append(out)
+        if self._wraps:
+            self._append_tall(values, out)
+        else:
+            self.ws.append(out)
         self.rows += 1
+
+    def _append_tall(self, values: Sequence[Any], out: list[Any]) -> None:
+        """A row whose wrapped text needs more than one line gets the height for it: Excel and
+        LibreOffice keep a streamed row one line high, and wrapped lines then overlap the next row."""
+        lines = 1
+        for value, wraps, length in zip(values, self._wrapped, self._line_length):
+            if wraps is not None and isinstance(value, str) and len(value) > length:
+                lines = max(lines, -(-len(value) // length))
+        if lines == 1:
+            self.ws.append(out)
+            return
+        row = self.rows + 1
+        self.ws.row_dimensions[row].height = lines * LINE_HEIGHT
+        self.ws.append(out)                 # the row is written out here, with its height
+        del self.ws.row_dimensions[row]     # so memory stays flat over a long sheet
 
     def _text(self, value: str, wrap: bool = False) -> Any:
         if not value:

@@ -61,6 +61,21 @@ def test_long_text_wraps_within_a_capped_width(demo_workspace, tmp_path: Path, s
         assert max(len(c.value) for c in cells) > width
 
 
+def test_a_row_with_wrapped_text_is_tall_enough_for_it(demo_workspace, tmp_path: Path) -> None:
+    """A streamed row stays one line high in Excel and LibreOffice unless it says otherwise: the
+    wrapped lines of the blockers then overlapped the rows below (seen in LibreOffice's PDF)."""
+    wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx"))
+    sheet = wb["Overview"]
+    blockers = _cells(sheet, "Graduation blockers")
+    long = [c for c in blockers if isinstance(c.value, str) and len(c.value) > 60]
+    short = [c for c in blockers if not c.value]
+    assert long and short
+    for c in long:
+        height = sheet.row_dimensions[c.row].height
+        assert height is not None and height >= 15 * 2, (c.value, height)
+    assert all(sheet.row_dimensions[c.row].height is None for c in short[:20])
+
+
 def test_short_text_is_not_wrapped(demo_workspace, tmp_path: Path) -> None:
     wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx"))
     assert not any(c.alignment.wrap_text for c in _cells(wb["Overview"], "Surname"))
