@@ -152,7 +152,8 @@ class ListColumns:
         self._filter = _Forward(self)
         self.view.installEventFilter(self._filter)
         self.header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.header.customContextMenuRequested.connect(lambda pos: self.menu(self.view).exec(self.header.mapToGlobal(pos)))
+        chooser = self.menu(self.view)      # one menu, refilled each time it opens
+        self.header.customContextMenuRequested.connect(lambda pos: chooser.exec(self.header.mapToGlobal(pos)))
         self.header.sortIndicatorChanged.connect(lambda column, _order: self.sort_changed(column))
         self.header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 

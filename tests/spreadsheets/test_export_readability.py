@@ -29,15 +29,32 @@ def _cells(sheet, header: str) -> list:  # type: ignore[no-untyped-def, type-arg
     return [row[index] for row in sheet.iter_rows(min_row=2)]
 
 
-def test_an_imim_export_has_only_the_sheets_imim_fills(demo_workspace, tmp_path: Path) -> None:
-    wb = _load(export_to(demo_workspace, tmp_path / "imim.xlsx", programme="IMIM"))
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory, programmes) -> dict[str, openpyxl.Workbook]:  # type: ignore[no-untyped-def]
+    """The demo's workbooks (everyone, PM only, IMIM only) as of TODAY, exported once for this file."""
+    from coordinator_app.services.demo import build_demo
+    from coordinator_app.services.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("readability")
+    build_demo(folder / "demo.sqlite", students=120, seed=3, as_of=TODAY)
+    ws = Workspace.open(folder / "demo.sqlite", programmes)
+    ws.today = TODAY
+    try:
+        return {name: _load(export_to(ws, folder / f"{name}.xlsx", programme=programme, as_of=TODAY))
+                for name, programme in (("all", None), ("PM", "PM"), ("IMIM", "IMIM"))}
+    finally:
+        ws.close()
+
+
+def test_an_imim_export_has_only_the_sheets_imim_fills(books: dict[str, openpyxl.Workbook]) -> None:
+    wb = books["IMIM"]
     assert wb.sheetnames == ["Overview", "Courses", "Attention"]
     assert wb["Overview"].max_row > 1 and wb["Courses"].max_row > 1
 
 
-def test_pm_and_mixed_exports_keep_every_sheet(demo_workspace, tmp_path: Path) -> None:
-    assert _load(export_to(demo_workspace, tmp_path / "pm.xlsx", programme="PM")).sheetnames == list(SHEETS)
-    assert _load(export_to(demo_workspace, tmp_path / "all.xlsx")).sheetnames == list(SHEETS)
+def test_pm_and_mixed_exports_keep_every_sheet(books: dict[str, openpyxl.Workbook]) -> None:
+    assert books["PM"].sheetnames == list(SHEETS)
+    assert books["all"].sheetnames == list(SHEETS)
 
 
 def test_sheets_follow_the_programme_definitions(programmes) -> None:  # type: ignore[no-untyped-def]
@@ -49,8 +66,9 @@ def test_sheets_follow_the_programme_definitions(programmes) -> None:  # type: i
 @pytest.mark.parametrize("sheet_name, header", [
     ("Overview", "Graduation blockers"), ("Overview", "Academic Core"), ("Attention", "Item"),
 ])
-def test_long_text_wraps_within_a_capped_width(demo_workspace, tmp_path: Path, sheet_name: str, header: str) -> None:
-    wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx"))
+def test_long_text_wraps_within_a_capped_width(books: dict[str, openpyxl.Workbook], sheet_name: str,
+                                               header: str) -> None:
+    wb = books["all"]
     sheet = wb[sheet_name]
     cells = [c for c in _cells(sheet, header) if isinstance(c.value, str)]
     letter = cells[0].column_letter
@@ -61,10 +79,10 @@ def test_long_text_wraps_within_a_capped_width(demo_workspace, tmp_path: Path, s
         assert max(len(c.value) for c in cells) > width
 
 
-def test_a_row_with_wrapped_text_is_tall_enough_for_it(demo_workspace, tmp_path: Path) -> None:
+def test_a_row_with_wrapped_text_is_tall_enough_for_it(books: dict[str, openpyxl.Workbook]) -> None:
     """A streamed row stays one line high in Excel and LibreOffice unless it says otherwise: the
     wrapped lines of the blockers then overlapped the rows below (seen in LibreOffice's PDF)."""
-    wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx"))
+    wb = books["all"]
     sheet = wb["Overview"]
     blockers = _cells(sheet, "Graduation blockers")
     long = [c for c in blockers if isinstance(c.value, str) and len(c.value) > 60]
@@ -76,13 +94,13 @@ def test_a_row_with_wrapped_text_is_tall_enough_for_it(demo_workspace, tmp_path:
     assert all(sheet.row_dimensions[c.row].height is None for c in short[:20])
 
 
-def test_short_text_is_not_wrapped(demo_workspace, tmp_path: Path) -> None:
-    wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx"))
+def test_short_text_is_not_wrapped(books: dict[str, openpyxl.Workbook]) -> None:
+    wb = books["all"]
     assert not any(c.alignment.wrap_text for c in _cells(wb["Overview"], "Surname"))
 
 
-def test_the_attention_sheet_counts_days_late_upwards(demo_workspace, tmp_path: Path) -> None:
-    wb = _load(export_to(demo_workspace, tmp_path / "all.xlsx", as_of=TODAY))
+def test_the_attention_sheet_counts_days_late_upwards(books: dict[str, openpyxl.Workbook]) -> None:
+    wb = books["all"]
     sheet = wb["Attention"]
     headers = _headers(sheet)
     assert "Days" not in headers and headers[2:4] == ["Days late", "Days left"]
@@ -96,8 +114,8 @@ def test_the_attention_sheet_counts_days_late_upwards(demo_workspace, tmp_path: 
         assert r["Days left"] == (r["Due"].date() - TODAY).days >= 0 and r["Days late"] is None
 
 
-def test_the_courses_sheet_says_entered_on(demo_workspace, tmp_path: Path) -> None:
-    headers = _headers(_load(export_to(demo_workspace, tmp_path / "pm.xlsx", programme="PM"))["Courses"])
+def test_the_courses_sheet_says_entered_on(books: dict[str, openpyxl.Workbook]) -> None:
+    headers = _headers(books["PM"]["Courses"])
     assert "Entered on" in headers and "Registered on" not in headers
 
 
