@@ -105,7 +105,7 @@ def main(argv: list[str]) -> int:
               "again", file=sys.stderr)
         return 1
     if not fetched:
-        print("xcb_libs: this machine has every library the xcb platform plugin needs")
+        print(f"xcb_libs: every library the xcb platform plugin needs is on this machine or in {into}")
     return 0
 
 

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from coordinator_app import APP_NAME, ORGANISATION, ORGANISATION_DOMAIN, __version__
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from coordinator_app.ui.main_window import MainWindow
 
@@ -164,13 +165,29 @@ class StartReport:
         QTimer.singleShot(0, self.app.quit)
 
 
+FIRST_SIZE = (1400, 820)      # the first window on a large screen; a smaller one is filled
+
+
+def first_size(window: QWidget, available: QRect) -> None:
+    """The window's first size, before it has one of its own: the screen's free area up to
+    FIRST_SIZE. A 1280-pixel window on a 1366x768 laptop left the student list too narrow for its
+    columns; there the window takes the whole width."""
+    width, height = min(FIRST_SIZE[0], available.width()), min(FIRST_SIZE[1], available.height())
+    window.resize(width, height)
+    window.move(available.x() + (available.width() - width) // 2, available.y() + (available.height() - height) // 2)
+
+
 def run(db_path: Path, given: bool | None = None) -> int:
     """`given`: whether db_path came from --db (None: guessed, see start_database)."""
     app = make_application()
     _hook_exceptions_from_now_on()
     from coordinator_app.ui.main_window import MainWindow
 
+    from coordinator_app.ui import settings as saved
+
     window = MainWindow(start_database(db_path, given))
+    if saved.load_state("geometry") is None and app.primaryScreen() is not None:
+        first_size(window, app.primaryScreen().availableGeometry())
     # Quit in the first-start dialog: nothing was created, the app ends normally.
     window.start_cancelled.connect(lambda: app.exit(0))
     report_to = os.environ.get(REPORT_START)

@@ -183,3 +183,18 @@ def test_the_new_student_dialog_shows_every_line_of_its_message(qtbot: Any, coho
     assert label.height() >= label.heightForWidth(label.width())
     bottom = label.mapTo(dialog, QPoint(0, label.height())).y()
     assert bottom <= dialog.height()
+
+
+def test_the_first_window_on_a_1366_screen_takes_its_width(window: Any, qtbot: Any) -> None:
+    """Started for the first time on a 1366x768 laptop (a 28-pixel panel), the window fills the
+    free area: at its old 1280 pixels the list needed a sideways scroll bar."""
+    from PySide6.QtCore import QRect
+
+    from coordinator_app.ui.app import first_size
+
+    first_size(window, QRect(0, 0, 1366, 740))
+    assert (window.width(), window.height()) == (1366, 740)
+    qtbot.waitUntil(lambda: window.list_view.horizontalScrollBar().maximum() == 0, timeout=3000)
+    first_size(window, QRect(0, 0, 2560, 1400))
+    assert (window.width(), window.height()) == (1400, 820)
+    assert window.x() == (2560 - 1400) // 2
