@@ -51,7 +51,7 @@ VALID: dict[str, Callable[[Env], dict[str, str | None]]] = {
 }
 
 # Options that take no value (nothing to get wrong) and options whose kind is known.
-FLAGS = {"--help", "--dry-run", "--skip-rejected", "--list"}
+FLAGS = {"--help", "--dry-run", "--skip-rejected", "--list", "--replace-damaged"}
 BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "database": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.sqlite")],
     "file": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.xlsx")],
