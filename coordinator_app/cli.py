@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = window_only(argv) or build_parser().parse_args(argv)
     from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
-    from coordinator_app.store.errors import DatabaseProblem
+    from coordinator_app.services.errors import DatabaseProblem
 
     try:
         handlers = {**args.extra_handlers, **COMMANDS}

@@ -83,7 +83,7 @@ class NewStudentDialog(QDialog):
     def submit(self) -> None:
         from coordinator_app.domain.errors import DomainError
         from coordinator_app.services.students import NewStudent, add_student
-        from coordinator_app.store.errors import DatabaseProblem
+        from coordinator_app.services.errors import DatabaseProblem
 
         self.form.clear_errors()
         self.general_error.hide()

@@ -94,10 +94,10 @@ def describe(exc_type: type[BaseException], exc: BaseException, tb: TracebackTyp
     """What to tell the coordinator about `exc`: specific words for known problems, a calm note for bugs."""
     from coordinator_app.domain.errors import DomainError
     from coordinator_app.logging_setup import safe_traceback
-    from coordinator_app.store.errors import DatabaseProblem, translate
+    from coordinator_app.services.errors import DatabaseProblem, as_problem
 
     details = f"{environment_details()}\n\n{safe_traceback(exc_type, exc, tb)}"
-    problem = exc if isinstance(exc, DatabaseProblem) else translate(exc)
+    problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc)
     if problem is not None:
         for cls in type(problem).__mro__:
             if cls.__name__ in _ADVICE:

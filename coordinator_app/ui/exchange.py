@@ -127,7 +127,7 @@ class ExportDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         from coordinator_app.domain.errors import DomainError
-        from coordinator_app.store.errors import DatabaseProblem
+        from coordinator_app.services.errors import DatabaseProblem
 
         self.buttons.setEnabled(True)
         if isinstance(exc, Cancelled):
@@ -212,7 +212,7 @@ class ImportDialog(QDialog):
 
     def _fail(self, exc: BaseException) -> None:
         from coordinator_app.domain.errors import DomainError
-        from coordinator_app.store.errors import DatabaseProblem
+        from coordinator_app.services.errors import DatabaseProblem
 
         self.check_button.setEnabled(True)
         if not isinstance(exc, (DomainError, DatabaseProblem, Cancelled)):

@@ -501,9 +501,9 @@ class MainWindow(QMainWindow):
 
     def _open_failed(self, exc: BaseException) -> None:
         from coordinator_app.domain.errors import ProgrammeDefinitionError
-        from coordinator_app.store.errors import DatabaseProblem, translate
+        from coordinator_app.services.errors import DatabaseProblem, as_problem
 
-        problem = exc if isinstance(exc, DatabaseProblem) else translate(exc, self.db_path)
+        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.db_path)
         if problem is None and not isinstance(exc, (ProgrammeDefinitionError, PermissionError)):
             raise exc
         text = str(problem or exc)
@@ -609,9 +609,9 @@ class MainWindow(QMainWindow):
         self.refresh_attention()
 
     def _background_failed(self, exc: BaseException) -> None:
-        from coordinator_app.store.errors import DatabaseProblem, translate
+        from coordinator_app.services.errors import DatabaseProblem, as_problem
 
-        problem = exc if isinstance(exc, DatabaseProblem) else translate(exc, self.db_path)
+        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.db_path)
         if problem is None:
             raise exc
         self.statusBar().showMessage(str(problem), 15000)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from PySide6.QtGui import QUndoCommand
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.store.errors import DatabaseProblem
+from coordinator_app.services.errors import DatabaseProblem
 
 Action = Callable[[], Any]
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.services.record_view import StudentRecord, load_record
 from coordinator_app.services.workspace import Workspace
-from coordinator_app.store.errors import DatabaseBusy, DatabaseProblem
+from coordinator_app.services.errors import DatabaseBusy, DatabaseProblem
 from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.academic_core import AcademicCorePage
 from coordinator_app.ui.record.base import RecordPage

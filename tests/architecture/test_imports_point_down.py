@@ -1,0 +1,57 @@
+"""Layers import only from below (GUIDE, docs/architecture.md): the window, the command line and the
+spreadsheets never reach into store/ (not even for its error classes, services/errors.py re-exports
+them), services never import the window, and nothing below ui/ imports Qt."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "coordinator_app"
+
+# layer -> the package prefixes its modules must not import
+FORBIDDEN = {
+    "ui": ("coordinator_app.store",),
+    "commands": ("coordinator_app.store", "coordinator_app.ui"),
+    "cli.py": ("coordinator_app.store", "coordinator_app.ui.main_window"),
+    "spreadsheets": ("coordinator_app.store", "coordinator_app.ui", "coordinator_app.commands", "PySide6"),
+    "services": ("coordinator_app.ui", "coordinator_app.commands", "coordinator_app.spreadsheets",
+                 "coordinator_app.cli", "PySide6"),
+    "store": ("coordinator_app.services", "coordinator_app.ui", "coordinator_app.commands",
+              "coordinator_app.spreadsheets", "PySide6"),
+    "domain": ("coordinator_app.store", "coordinator_app.services", "coordinator_app.ui", "sqlalchemy", "PySide6"),
+}
+
+
+def imported_names(source: str) -> list[tuple[int, str]]:
+    """Every module a file imports (at the top or inside a function), with its line."""
+    names: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append((node.lineno, node.module))
+    return names
+
+
+def violations(layer: str) -> list[str]:
+    root = PACKAGE / layer
+    files = [root] if root.is_file() else sorted(root.rglob("*.py"))
+    found = []
+    for path in files:
+        for line, name in imported_names(path.read_text(encoding="utf-8")):
+            if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN[layer]):
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_imports_point_down(layer: str) -> None:
+    assert violations(layer) == []
+
+
+def test_the_check_sees_an_import_inside_a_function() -> None:
+    source = "def f():\n    from coordinator_app.store.errors import DatabaseProblem\n"
+    assert imported_names(source) == [(2, "coordinator_app.store.errors")]
