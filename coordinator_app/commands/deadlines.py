@@ -75,7 +75,8 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 
 def _print_schedule(code: str, start: int, lines: list[DeadlineLine]) -> None:
-    from coordinator_app.domain.deadlines import DeadlineSource, month_name
+    from coordinator_app.domain.deadlines import DeadlineSource
+    from coordinator_app.domain.graduation import month_name
 
     print(f"{code}: deadlines for final products, graduation months of {start}-{start + 1}")
     print(f"{'Graduation month':<17} {'Date':<10}  {'Deadline':<10}  {'From':<35} {'Planned':>7}")

@@ -13,6 +13,15 @@ class Urgency(str, Enum):
     LATER = "later"
     DONE = "done"
 
+    @property
+    def label(self) -> str:
+        """How the window, the export and the command line say it."""
+        return URGENCY_LABELS[self]
+
+
+URGENCY_LABELS = {Urgency.OVERDUE: "overdue", Urgency.DUE_SOON: "due soon", Urgency.LATER: "not due yet",
+                  Urgency.DONE: "done"}
+
 
 def urgency(due: date | None, received: date | None, as_of: date, within_days: int) -> Urgency:
     """Overdue after the due date; due soon within `within_days` days (the due day included)."""
@@ -45,5 +54,5 @@ class AttentionItem:
         return (self.due - as_of).days
 
 
-def sort_key(item: AttentionItem) -> tuple:
+def sort_key(item: AttentionItem) -> tuple[date, str, str, str]:
     return (item.due, item.student_number, item.component, item.what)

@@ -16,11 +16,10 @@ from datetime import date, timedelta
 from enum import Enum
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.graduation import default_deadline, graduation_date
+from coordinator_app.domain.graduation import MONTHS, default_deadline, graduation_date, month_name
 from coordinator_app.domain.programme import GraduationRules
 
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december")
+MONTH_NAMES = tuple(name.casefold() for name in MONTHS)       # as typed: "jan 2025", "January 2025"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # A deadline lies on or before the graduation date and at most this long before it (the
 # published ones lie 2-5 weeks before; the attention list relies on this bound to find them).
@@ -61,10 +60,6 @@ def month_deadline(year: int, month: int, rules: GraduationRules, entered: date 
     else:
         deadline, source = default, DeadlineSource.DEFAULT
     return MonthDeadline(year, month, graduation_date(year, month), deadline, source, published, default)
-
-
-def month_name(year: int, month: int) -> str:
-    return f"{MONTH_NAMES[month - 1].capitalize()} {year}"
 
 
 def check_month(year: int, month: int) -> None:

@@ -1,4 +1,8 @@
-"""Course results on the Dutch 1.0-10.0 scale, No Show, best attempt and automatic resits."""
+"""Course results on the Dutch 1.0-10.0 scale, No Show, best attempt and automatic resits.
+
+The pass mark is programme data (`pass_mark` in resources/programmes/*.toml): every verdict
+here takes it from the caller's Programme, so there is no pass mark in code.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.programme import Programme
 
-PASS_MARK = 5.5
 MIN_GRADE = 1.0
 MAX_GRADE = 10.0
 NO_SHOW = "NS"
@@ -28,7 +32,7 @@ class Grade:
         if self.no_show != (self.value is None):
             raise ValueError("a Grade is either a value or a No Show")
 
-    def passed(self, pass_mark: float = PASS_MARK) -> bool:
+    def passed(self, pass_mark: float) -> bool:
         return self.value is not None and self.value >= pass_mark
 
     def __str__(self) -> str:
@@ -96,7 +100,20 @@ def best_attempt(grades: list[Grade]) -> Grade | None:
     return grades[0] if grades else None
 
 
-def needs_resit(grade: Grade, pass_mark: float = PASS_MARK) -> bool:
+def grade_from(no_show: bool, value: float | None) -> Grade | None:
+    """A stored result as a Grade; None for a registration (a resit waiting) with no result yet."""
+    if no_show:
+        return Grade(None, no_show=True)
+    return None if value is None else Grade(value)
+
+
+def grade_text(no_show: bool, value: float | None) -> str | None:
+    """A stored result as the app shows it ("7.5", "NS"); None for a registration without a result."""
+    grade = grade_from(no_show, value)
+    return None if grade is None else str(grade)
+
+
+def needs_resit(grade: Grade, pass_mark: float) -> bool:
     """Not passed (below the pass mark, or No Show): registered for the resit automatically."""
     return not grade.passed(pass_mark)
 
@@ -123,3 +140,28 @@ def resit_date(first_exam: date, resit_month: int | None) -> date:
         return last_day_of_month(year, month)
     year = first_exam.year if resit_month > first_exam.month else first_exam.year + 1
     return last_day_of_month(year, resit_month)
+
+
+def first_exam_date(programme: Programme, course_code: str, cohort_year: int) -> date | None:
+    """The first attempt's exam date as the programme schedules the course (None: not scheduled)."""
+    definition = programme.course(course_code)
+    if definition is None or definition.month is None:
+        return None
+    return exam_date(cohort_year, definition.month, definition.year)
+
+
+@dataclass(frozen=True)
+class ResitRegistration:
+    attempt: int
+    exam_date: date | None         # None when the failed attempt's own date is not known
+
+
+def resit_registration(programme: Programme, course_code: str, grade: Grade, attempt: int,
+                       exam_date: date | None, last_attempt: int) -> ResitRegistration | None:
+    """A fail or No Show registers the student for the resit (the next attempt, in the course's
+    resit month), unless a later attempt exists already (`last_attempt` > `attempt`)."""
+    if not needs_resit(grade, programme.pass_mark) or last_attempt > attempt:
+        return None
+    definition = programme.course(course_code)
+    when = resit_date(exam_date, definition.resit_month if definition else None) if exam_date else None
+    return ResitRegistration(attempt + 1, when)

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.programme import InternshipKind, PortfolioRule
-from coordinator_app.domain.ranks import RANKS, rank_at_least  # noqa: F401 - re-exported
+from coordinator_app.domain.ranks import RANKS, rank_at_least
 
+# The travel advice codes a coordinator can record; which of them void an approval or need the
+# study coordinator is programme data (invalid_travel_codes, consult_travel_codes).
 TRAVEL_CODES = ("green", "yellow", "orange", "red")
-APPROVAL_STATUSES = ("not requested", "requested", "approved", "rejected")
-
+HOME_COUNTRY = ("netherlands", "nederland", "nl")
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,9 @@ def approval_warnings(facts: InternshipFacts, kind: InternshipKind, invalid_code
     """Everything that makes an internship's approval invalid or needs the coordinator's eye."""
     warnings: list[str] = []
     code = (facts.travel_code or "").lower() or None
-    abroad = bool(facts.country) and facts.country.strip().lower() not in ("netherlands", "nederland", "nl")
-    if kind.netherlands_only and abroad:
+    if kind.netherlands_only and is_abroad(facts.country):
         warnings.append(f"The {kind.name.lower()} must be in the Netherlands, not in {facts.country}.")
-    if code in invalid_codes:
+    if voids_approval(code, invalid_codes):
         warnings.append(f"Travel advice for {facts.country or 'the country'} is {code}: the approval is not valid.")
     elif code in consult_codes:
         warnings.append(f"Travel advice for {facts.country or 'the country'} is {code}: consult the study coordinator.")
@@ -170,9 +170,19 @@ def approval_warnings(facts: InternshipFacts, kind: InternshipKind, invalid_code
     return warnings
 
 
+def is_abroad(country: str | None) -> bool:
+    """A country other than the Netherlands (an empty one is not known to be abroad)."""
+    return bool(country) and (country or "").strip().lower() not in HOME_COUNTRY
+
+
+def voids_approval(travel_code: str | None, invalid_codes: tuple[str, ...]) -> bool:
+    """Travel advice that makes an approval invalid (orange or red: the programme's invalid_travel_codes)."""
+    return bool(travel_code) and (travel_code or "").lower() in invalid_codes
+
+
 def approval_valid(facts: InternshipFacts, invalid_codes: tuple[str, ...]) -> bool:
-    """Approved by the Examination Board, and not voided by an orange or red travel code."""
-    return facts.approval_status == "approved" and (facts.travel_code or "").lower() not in invalid_codes
+    """Approved by the Examination Board, and not voided by the travel advice."""
+    return facts.approval_status == "approved" and not voids_approval(facts.travel_code, invalid_codes)
 
 
 def umc_rule_violated(internships: list[InternshipFacts]) -> bool:

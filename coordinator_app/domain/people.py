@@ -88,6 +88,18 @@ def parse_date(text: str, field: str = "date") -> date:
     raise DomainError(f"'{cleaned}' is not a date. Use day-month-year, like 3-2-2025 (or 2025-02-03).", field)
 
 
+def parse_yes_no(value: object, field: str) -> bool:
+    """A yes/no answer as typed or imported (yes/ja/true/1, no/nee/false/0, empty: no)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "ja", "true", "1", "y"):
+        return True
+    if text in ("no", "nee", "false", "0", "n", ""):
+        return False
+    raise DomainError(f"Answer yes or no for {field.replace('_', ' ')}, not '{value}'.", field)
+
+
 def parse_optional_date(text: str | None, field: str = "date") -> date | None:
     if text is None or not str(text).strip():
         return None

@@ -13,20 +13,25 @@ from coordinator_app.domain.flags import (
 from coordinator_app.domain.grades import Grade, format_mark
 from coordinator_app.domain.graduation import GraduationFacts, Readiness, readiness, submission_deadline
 from coordinator_app.domain.internships import (
-    RANKS, InternshipFacts, Period, Schedule, approval_valid, approval_warnings, portfolio_due_dates, rank_at_least,
-    schedule, umc_rule_violated,
+    InternshipFacts, Period, Schedule, approval_valid, approval_warnings, portfolio_due_dates, schedule,
+    umc_rule_violated,
 )
 from coordinator_app.domain.marks import MARK_NAMES, MarkResult, internship_mark, literature_mark
 from coordinator_app.domain.progress import (
     ComponentProgress, OptionalCourse, StudentProgressFacts, component_progress, compulsory_passed, total_ec,
 )
 from coordinator_app.domain.programme import PortfolioRule, Programme
+from coordinator_app.domain.ranks import RANKS, rank_at_least
 
 ACADEMIC_CORE_ITEMS = (
     ("first_year_assignments", "First-year assignments"),
     ("cv_assignment", "CV / resume assignment"),
     ("final_portfolio", "Final portfolio meeting"),
 )
+# What a new student starts with, whether added in the window or imported from a list: active,
+# enrolled, nothing paid yet, no EC.
+NEW_STUDENT_DEFAULTS = {"status": "active", "tuition_paid": False, "enrolled": True, "ec_earned": 0,
+                        "participation_fee_paid": False, "notes": ""}
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ class InternshipEvaluation:
     approval_valid: bool
     warnings: tuple[str, ...]
     assessor_rank_recorded: bool = True
+    approval_status: str = "not requested"
 
     @property
     def complete(self) -> bool:
@@ -162,6 +168,34 @@ def literature_due_dates(programme: Programme, start: date) -> dict[str, date]:
     return portfolio_due_dates(programme.literature_study.portfolio, literature_schedule(programme, start))
 
 
+def internship_stage(ev: InternshipEvaluation | None, as_of: date) -> str:
+    """Where an internship is on `as_of`, as the cohort workbook's overview says it."""
+    if ev is None:
+        return "not planned"
+    if ev.schedule is None or as_of < ev.schedule.start:
+        return f"planned, approval {ev.approval_status}"
+    if as_of <= ev.schedule.planned_end:
+        return "running"
+    return "complete" if ev.complete and ev.approval_valid else "ended, not complete"
+
+
+def literature_stage(planned: bool, start: date | None, complete: bool, as_of: date) -> str:
+    """Where the Literature Study is on `as_of`, as the cohort workbook's overview says it."""
+    if not planned:
+        return "not planned"
+    if complete:
+        return "complete"
+    return "planned" if start is None or as_of < start else "started"
+
+
+def academic_core_items(programme: Programme, cohort_year: int) -> list[tuple[str, str, date]]:
+    """(kind, name, due date) of the Academic Core items every new student of the programme owes."""
+    if programme.academic_core is None:
+        return []
+    due = academic_core_due_dates(programme, cohort_year, None)
+    return [(kind, name, due[kind]) for kind, name in ACADEMIC_CORE_ITEMS]
+
+
 def academic_core_due_dates(programme: Programme, cohort_year: int, graduation: tuple[int, int] | None,
                             scheduled_deadline: date | None = None) -> dict[str, date]:
     """First-year work by 1 September after year 1; the CV and final meeting by the graduation
@@ -182,14 +216,14 @@ def _evaluate_internship(programme: Programme, snap: InternshipSnapshot, passed_
     assert rules is not None
     kind = rules.kinds[snap.kind]
     plan = internship_schedule(programme, snap.kind, snap.start, snap.part_time_percent, snap.interruptions) if snap.start else None
-    mark = internship_mark(rules.mark, snap.practical, snap.supervisor_report, snap.assessor_report, snap.presentation)
+    mark = internship_mark(rules.mark, programme.pass_mark, snap.practical, snap.supervisor_report, snap.assessor_report, snap.presentation)
     facts = InternshipFacts(snap.kind, snap.country, snap.travel_code, snap.is_umc, snap.approval_status,
                             snap.assessor_rank, snap.start)
     warnings = approval_warnings(facts, kind, rules.invalid_travel_codes, rules.consult_travel_codes,
                                  rules.assessor_min_rank, passed_compulsory)
     return InternshipEvaluation(snap.kind, kind.name, plan, mark, _portfolio_complete(snap.portfolio),
                                 approval_valid(facts, rules.invalid_travel_codes), tuple(warnings),
-                                assessor_rank_recorded=bool(snap.assessor_rank))
+                                assessor_rank_recorded=bool(snap.assessor_rank), approval_status=snap.approval_status)
 
 
 def internship_flags(programme: Programme, snap: InternshipSnapshot) -> list[Flag]:
@@ -211,7 +245,7 @@ def literature_flags(programme: Programme, lit: LiteratureSnapshot) -> list[Flag
     return [f for f in flags if f is not None]
 
 
-def literature_missing(lit: LiteratureSnapshot, mark: MarkResult, pass_mark: float) -> list[str]:
+def literature_missing(lit: LiteratureSnapshot, mark: MarkResult) -> list[str]:
     """What stands between the Literature Study and its 9 EC, in the coordinator's words."""
     missing = []
     if lit.approval_status != "approved":
@@ -221,8 +255,8 @@ def literature_missing(lit: LiteratureSnapshot, mark: MarkResult, pass_mark: flo
         missing.append("the portfolio (set a start date)")
     if mark.final is None:
         missing.append("marks: " + ", ".join(MARK_NAMES.get(m, m.replace("_", " ")) for m in mark.missing))
-    elif not mark.passed(pass_mark):
-        missing.append(f"a pass: the mark is {format_mark(mark.final)}, below {format_mark(pass_mark)}")
+    elif not mark.passed():
+        missing.append(f"a pass: the mark is {format_mark(mark.final)}, below {format_mark(mark.pass_mark)}")
     return missing
 
 
@@ -254,9 +288,9 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
     lit_warnings: list[str] = []
     if programme.literature_study and snap.literature:
         lit = snap.literature
-        lit_mark = literature_mark(programme.literature_study.mark, lit.outline, lit.supervisor_report,
+        lit_mark = literature_mark(programme.literature_study.mark, programme.pass_mark, lit.outline, lit.supervisor_report,
                                    lit.assessor_report, lit.presentation)
-        lit_missing = literature_missing(lit, lit_mark, programme.pass_mark)
+        lit_missing = literature_missing(lit, lit_mark)
         lit_complete = not lit_missing
         completed[programme.literature_study.component] = lit_complete
         min_rank = programme.literature_study.assessor_min_rank

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
 from coordinator_app.domain.deadlines import MAX_DAYS_BEFORE
 from coordinator_app.domain.graduation import Readiness, graduation_date, submission_deadline
+from coordinator_app.domain.internships import voids_approval
 from coordinator_app.services.cohort_data import evaluated_chunks
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -100,17 +101,24 @@ def _portfolio(ws, s: Session, as_of, limit, within, programme_code, cohort) -> 
 
 
 def _approvals(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
-    """Approval by the Examination Board is needed before a planned start (internships, Literature Study)."""
+    """Approval by the Examination Board is needed before a planned start (internships, Literature Study),
+    and an approval voided by the travel advice (the programme's invalid_travel_codes) needs it again."""
     out = []
     recent = as_of - timedelta(days=365)
+    voiding = sorted({code for p in ws.programmes.values() if p.internships for code in p.internships.invalid_travel_codes})
     query = _base(m.Internship.kind, m.Internship.start_date, m.Internship.approval_status, m.Internship.travel_code).join(
         m.Internship, m.Internship.student_id == m.Student.id).where(
         m.Internship.start_date.is_not(None), m.Internship.start_date <= limit, m.Internship.start_date >= recent,
-        or_(m.Internship.approval_status != "approved", m.Internship.travel_code.in_(("orange", "red"))))
+        or_(m.Internship.approval_status != "approved", m.Internship.travel_code.in_(voiding)))
     for r in s.execute(_student_filter(query, programme_code, cohort)):
         kind, start, status, code = r[6:10]
-        what = (f"approval void: travel advice {code}" if status == "approved"
-                else f"Examination Board approval before the start ({status})")
+        rules = ws.programmes[r[4]].internships
+        if status == "approved":
+            if rules is None or not voids_approval(code, rules.invalid_travel_codes):
+                continue        # another programme's code: valid here
+            what = f"approval void: travel advice {code}"
+        else:
+            what = f"Examination Board approval before the start ({status})"
         out.append(_item(ws, r, start, f"{kind}_internship", what, as_of, within))
     query = _base(m.LiteratureStudy.start_date, m.LiteratureStudy.approval_status).join(
         m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id).where(

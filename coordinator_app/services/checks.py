@@ -13,8 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
-from coordinator_app.domain.internships import RANKS, rank_at_least
+from coordinator_app.domain.internships import InternshipFacts, is_abroad, umc_rule_violated, voids_approval
+from coordinator_app.domain.programme import InternshipRules
+from coordinator_app.domain.ranks import RANKS, rank_at_least
 from coordinator_app.domain.progress import specialization_over_capacity
 from coordinator_app.services.flags import flagged_students
 from coordinator_app.store import models as m
@@ -117,29 +120,30 @@ def _capacity(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no
             report.violations.append(f"{code} cohort {year}-{year + 1}: {problem}")
 
 
-def _internships(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+def _internships(ws: Workspace, s: Session, report: CheckReport) -> None:
     today = ws.as_of()
     query = (select(m.Student.student_number, m.Student.first_name, m.Student.last_name, m.Programme.code, m.Internship)
              .join(m.Internship, m.Internship.student_id == m.Student.id).join(m.Programme, m.Student.programme_id == m.Programme.id)
              .where(m.Student.status == "active"))
-    umc: dict[str, list[bool]] = {}
+    planned: dict[str, tuple[InternshipRules, list[InternshipFacts]]] = {}
     for row in s.execute(query):
         i: m.Internship = row.Internship
         rules = ws.programmes[row.code].internships
         if rules is None:
             continue
         who = _who(row)
-        umc.setdefault(who, []).append(i.is_umc)
-        if i.approval_status == "approved" and i.travel_code in rules.invalid_travel_codes:
+        planned.setdefault(who, (rules, []))[1].append(
+            InternshipFacts(i.kind, i.country, i.travel_code, i.is_umc, i.approval_status, i.assessor_rank, i.start_date))
+        if i.approval_status == "approved" and voids_approval(i.travel_code, rules.invalid_travel_codes):
             report.violations.append(f"{who}: {i.kind} internship approved for {i.country}, travel advice {i.travel_code}")
         if i.start_date and i.start_date <= today and i.approval_status != "approved":
             report.violations.append(f"{who}: {i.kind} internship started {i.start_date:%d-%m-%Y} without approval ({i.approval_status})")
         if i.assessor_rank and not rank_at_least(i.assessor_rank, rules.assessor_min_rank):
             report.violations.append(f"{who}: {i.kind} internship assessor is {RANKS[i.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}")
-        if rules.kinds[i.kind].netherlands_only and i.country and i.country.lower() not in ("netherlands", "nederland"):
+        if rules.kinds[i.kind].netherlands_only and is_abroad(i.country):
             report.violations.append(f"{who}: minor internship abroad ({i.country})")
-    for who, flags in umc.items():
-        if len(flags) == 2 and not any(flags):
+    for who, (rules, internships) in planned.items():
+        if rules.umc_required_in_at_least_one and umc_rule_violated(internships):
             report.violations.append(f"{who}: neither internship is at a university medical center")
 
 

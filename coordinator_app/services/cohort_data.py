@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.flags import OpenRegistration
-from coordinator_app.domain.grades import Grade
+from coordinator_app.domain.grades import Grade, grade_from
 from coordinator_app.domain.internships import Period
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import OptionalCourse
@@ -173,10 +173,10 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
     return chunk
 
 
-def grade_from(no_show: bool, value: float | None) -> Grade | None:
-    if no_show:
-        return Grade(None, no_show=True)
-    return None if value is None else Grade(value)
+def optional_course(code: str, ec: int, status: str, external: bool, credit_form_received: bool,
+                    grades: Iterable[Grade]) -> OptionalCourse:
+    """An optional course's approval line as the EC rules read it (it counts once approved)."""
+    return OptionalCourse(code, ec, status == "approved", external, credit_form_received, tuple(grades))
 
 
 def snapshot_of(student: Record, chunk: Chunk) -> StudentSnapshot:
@@ -195,8 +195,8 @@ def snapshot_of(student: Record, chunk: Chunk) -> StudentSnapshot:
         by_course[r.course_id].append(grade)
         if r.registered_on and (last_registered is None or r.registered_on > last_registered):
             last_registered = r.registered_on
-    optional = tuple(OptionalCourse(a.code, a.ec, a.status == "approved", a.external, a.credit_form_received,
-                                    tuple(by_course.get(a.course_id, ())))
+    optional = tuple(optional_course(a.code, a.ec, a.status, a.external, a.credit_form_received,
+                                     by_course.get(a.course_id, ()))
                      for a in chunk.optional.get(sid, ()))
     items: dict[str, list[ItemSnapshot]] = defaultdict(list)
     for it in chunk.items.get(sid, ()):

@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coordinator_app.domain.approvals import OPTIONAL_COURSE_STATUSES, check_decision_date
 from coordinator_app.domain.errors import DomainError, NotFound
-from coordinator_app.domain.grades import exam_date as scheduled_exam_date
-from coordinator_app.domain.grades import format_mark, needs_resit, parse_grade, resit_date
+from coordinator_app.domain.grades import first_exam_date, grade_text, parse_grade, resit_registration
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.lookup import student_row
@@ -19,7 +19,6 @@ from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
-APPROVAL_STATUSES = ("requested", "approved", "rejected")
 
 
 @dataclass(frozen=True)
@@ -48,13 +47,6 @@ def _check_course_allowed(student: m.Student, course: m.Course, programme: Progr
         raise DomainError(refusal, "course")
 
 
-def _first_exam_date(student: m.Student, course: m.Course, programme: Programme) -> date | None:
-    definition = programme.course(course.code)
-    if definition is None or definition.month is None:
-        return None
-    return scheduled_exam_date(student.cohort.start_year, definition.month, definition.year)
-
-
 def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, attempt: int | None = None,
                  exam_date: date | None = None) -> GradeRecorded:
     """Record an exam result. A fail or No Show registers the student for the resit."""
@@ -77,7 +69,8 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
         previous = (row.grade, row.no_show) if row else None
         previous_dates = (row.exam_date, row.registered_on) if row else None
         if row is None:
-            when = exam_date or (_first_exam_date(student, course, programme) if attempt == 1 else None)
+            when = exam_date or (first_exam_date(programme, course.code, student.cohort.start_year)
+                                 if attempt == 1 else None)
             row = m.CourseResult(student_id=student.id, course_id=course.id, attempt=attempt, exam_date=when)
             s.add(row)
         elif exam_date is not None:
@@ -86,26 +79,19 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
         row.registered_on = ws.as_of()
         s.flush()
         resit_id = None
-        resit_on = None
-        later = [a for a in attempts if a.attempt > attempt]
-        if needs_resit(grade, programme.pass_mark) and not later:
-            definition = programme.course(course.code)
-            resit_on = resit_date(row.exam_date, definition.resit_month if definition else None) if row.exam_date else None
-            resit = m.CourseResult(student_id=student.id, course_id=course.id, attempt=attempt + 1, exam_date=resit_on)
-            s.add(resit)
+        last = max(a.attempt for a in [*attempts, row])
+        resit = resit_registration(programme, course.code, grade, attempt, row.exam_date, last)
+        if resit is not None:
+            registered = m.CourseResult(student_id=student.id, course_id=course.id, attempt=resit.attempt,
+                                        exam_date=resit.exam_date)
+            s.add(registered)
             s.flush()
-            resit_id = resit.id
+            resit_id = registered.id
         ws.audit(s, "record grade", "course_result", row.id, student.id, f"{course.code} attempt {attempt}",
-                 _grade_text(*previous) if previous else None, str(grade))
+                 grade_text(previous[1], previous[0]) if previous else None, str(grade))
         ec = refresh_ec(s, student, programme, ws.as_of())
         return GradeRecorded(row.id, attempt, str(grade), grade.passed(programme.pass_mark), previous, resit_id,
-                             resit_on, ec, previous_dates)
-
-
-def _grade_text(value: float | None, no_show: bool) -> str | None:
-    if no_show:
-        return "NS"
-    return None if value is None else format_mark(value)
+                             resit.exam_date if resit else None, ec, previous_dates)
 
 
 def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:
@@ -119,7 +105,7 @@ def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:
             resit = s.get(m.CourseResult, recorded.resit_id)
             if resit is not None and resit.grade is None and not resit.no_show:
                 s.delete(resit)
-        old = _grade_text(row.grade, row.no_show)
+        old = grade_text(row.no_show, row.grade)
         if recorded.previous is None:
             s.delete(row)
             new = None
@@ -127,7 +113,7 @@ def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:
             row.grade, row.no_show = recorded.previous
             if recorded.previous_dates is not None:
                 row.exam_date, row.registered_on = recorded.previous_dates
-            new = _grade_text(*recorded.previous)
+            new = grade_text(recorded.previous[1], recorded.previous[0])
         ws.audit(s, "undo grade", "course_result", recorded.result_id, student.id, f"attempt {recorded.attempt}", old, new)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
 
@@ -154,7 +140,7 @@ def delete_attempt(ws: Workspace, result_id: int) -> DeletedAttempt:
         deleted = DeletedAttempt(student.id, row.course.code, row.attempt, row.exam_date, row.grade, row.no_show,
                                  row.registered_on)
         ws.audit(s, "delete attempt", "course_result", row.id, student.id, f"{row.course.code} attempt {row.attempt}",
-                 _grade_text(row.grade, row.no_show), None)
+                 grade_text(row.no_show, row.grade), None)
         s.delete(row)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
         return deleted
@@ -176,7 +162,7 @@ def restore_attempt(ws: Workspace, deleted: DeletedAttempt) -> int:
         s.add(row)
         s.flush()
         ws.audit(s, "restore attempt", "course_result", row.id, student.id, f"{course.code} attempt {deleted.attempt}",
-                 None, _grade_text(deleted.grade, deleted.no_show))
+                 None, grade_text(deleted.no_show, deleted.grade))
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
         return row.id
 
@@ -216,10 +202,9 @@ def set_optional_course(ws: Workspace, student_id: int, course_code: str, status
     """Request, approve or reject an optional course (Examination Board approval beforehand).
 
     Returns the line as it was before (None when the course was not chosen yet), for Undo."""
-    if status not in APPROVAL_STATUSES:
-        raise DomainError(f"Approval must be one of {', '.join(APPROVAL_STATUSES)}, not '{status}'.", "status")
-    if status != "requested" and decided_on is None:
-        raise DomainError("Give the date of the Examination Board's decision.", "decided_on")
+    if status not in OPTIONAL_COURSE_STATUSES:
+        raise DomainError(f"Approval must be one of {', '.join(OPTIONAL_COURSE_STATUSES)}, not '{status}'.", "status")
+    check_decision_date(status, decided_on, "decided_on")
     with ws.write() as s:
         student = student_row(s, student_id)
         course = _course(s, student, course_code)

@@ -12,9 +12,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.deadlines import (
-    MonthDeadline, academic_year_months, check_deadline, check_month, month_deadline, month_name,
+    MonthDeadline, academic_year_months, check_deadline, check_month, month_deadline,
 )
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.graduation import month_name
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS
 from coordinator_app.services.lookup import find_programme, programme_row

@@ -84,16 +84,17 @@ class _DemoBuilder:
         self.placed[key] = self.placed.get(key, 0) + 1
         return choice.key
 
-    def grade(self, fail_rate: float = 0.12) -> Grade:
+    def grade(self, pass_mark: float, fail_rate: float = 0.12) -> Grade:
         r = self.rng.random()
         if r < 0.03:
             return Grade(None, no_show=True)
         if r < fail_rate:
-            return Grade(round(self.rng.uniform(3.0, 5.4), 1))
-        return Grade(round(min(10.0, max(5.5, self.rng.gauss(7.2, 0.9))), 1))
+            return Grade(round(self.rng.uniform(3.0, pass_mark - 0.1), 1))
+        return Grade(round(min(10.0, max(pass_mark, self.rng.gauss(7.2, 0.9))), 1))
 
-    def mark(self) -> float:
-        return round(min(10.0, max(5.5, self.rng.gauss(7.6, 0.8))), 1)
+    def mark(self, pass_mark: float) -> float:
+        """A passing internship or Literature Study mark."""
+        return round(min(10.0, max(pass_mark, self.rng.gauss(7.6, 0.8))), 1)
 
     def received(self, due: date | None, reliability: float = 0.92) -> date | None:
         """Items whose due date has passed are usually in; a few stay overdue."""
@@ -137,9 +138,9 @@ class _DemoBuilder:
         if programme.is_imim:
             self.imim_facts(row, programme)
         else:
-            optional = self.optional_courses(sid, pid, cohort_year)
+            optional = self.optional_courses(sid, pid, cohort_year, programme.pass_mark)
             compulsory_passed = sum(1 for code in programme.compulsory_course_codes
-                                    if any(g.passed() for g in results.get(code, [])))
+                                    if any(g.passed(programme.pass_mark) for g in results.get(code, [])))
             internships = self.internships(sid, programme, cohort_year, compulsory_passed)
             literature = self.literature(sid, programme, cohort_year)
             meetings = self.mentor(sid, cohort_year, first)
@@ -179,11 +180,11 @@ class _DemoBuilder:
             grades = []
             attempt, when = 1, first_exam
             while when <= self.as_of:
-                grade = self.grade(0.12 if attempt == 1 else 0.05)
+                grade = self.grade(programme.pass_mark, 0.12 if attempt == 1 else 0.05)
                 self.t.add("course_result", student_id=sid, course_id=self.course_ids[(pid, course.code)], attempt=attempt,
                            exam_date=when, grade=grade.value, no_show=grade.no_show, registered_on=when + timedelta(days=10))
                 grades.append(grade)
-                if grade.passed() or attempt >= 3:
+                if grade.passed(programme.pass_mark) or attempt >= 3:
                     break
                 attempt, when = attempt + 1, resit_date(when, course.resit_month)
                 if when > self.as_of:   # registered for the resit automatically, no result yet
@@ -192,7 +193,7 @@ class _DemoBuilder:
             results[course.code] = grades
         return results
 
-    def optional_courses(self, sid: int, pid: int, cohort_year: int) -> tuple[OptionalCourse, ...]:
+    def optional_courses(self, sid: int, pid: int, cohort_year: int, pass_mark: float) -> tuple[OptionalCourse, ...]:
         out = []
         for n, code in enumerate(("PM-OPT-PROT", "PM-OPT-CARD")):
             decided = date(cohort_year, 10, 15) + timedelta(days=30 * n)
@@ -204,7 +205,7 @@ class _DemoBuilder:
             when = date(cohort_year + 1, 5 + n, 28)
             grades: tuple[Grade, ...] = ()
             if when <= self.as_of and status == "approved":
-                grade = self.grade(0.05)
+                grade = self.grade(pass_mark, 0.05)
                 self.t.add("course_result", student_id=sid, course_id=self.course_ids[(pid, code)], attempt=1,
                            exam_date=when, grade=grade.value, no_show=grade.no_show, registered_on=when + timedelta(days=10))
                 grades = (grade,)
@@ -246,7 +247,7 @@ class _DemoBuilder:
             plan = internship_schedule(programme, kind, start, part_time, periods)
             dues = internship_due_dates(programme, plan)
             finished = plan.planned_end + timedelta(days=21) <= self.as_of
-            marks = (self.mark(), self.mark(), self.mark(), self.mark()) if finished else (None, None, None, None)
+            marks = tuple(self.mark(programme.pass_mark) for _ in range(4)) if finished else (None, None, None, None)
             assessor_rank = rng.choice(("UD", "UD", "UHD", "HL")) if rng.random() < 0.98 else "postdoc"
             iid = self.t.add(
                 "internship", student_id=sid, kind=kind, host=host, department=dept, topic=rng.choice(TOPICS),
@@ -287,7 +288,7 @@ class _DemoBuilder:
         approved = start <= self.as_of + timedelta(days=14) and self.rng.random() < 0.985
         dues = literature_due_dates(programme, start)
         finished = start + timedelta(weeks=rules.weeks + 4) <= self.as_of
-        marks = (self.mark(), self.mark(), self.mark(), self.mark()) if finished else (None, None, None, None)
+        marks = tuple(self.mark(programme.pass_mark) for _ in range(4)) if finished else (None, None, None, None)
         status = "approved" if approved else "requested"
         subject, supervisor, assessor = self.rng.choice(TOPICS), self.rng.choice(PEOPLE), self.rng.choice(PEOPLE)
         if assessor == supervisor and sid % 50:

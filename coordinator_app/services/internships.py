@@ -12,24 +12,22 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import validate_mark
-from coordinator_app.domain.internships import (
-    APPROVAL_STATUSES, Period, validate_part_time, validate_rank, validate_travel_code,
-)
-from coordinator_app.domain.people import parse_optional_date
+from coordinator_app.domain.approvals import APPROVAL_STATUSES, check_decision_date
+from coordinator_app.domain.internships import Period, validate_part_time, validate_rank, validate_travel_code
+from coordinator_app.domain.people import parse_optional_date, parse_yes_no
 from coordinator_app.domain.programme import PortfolioRule, Programme
 from coordinator_app.domain.student import internship_due_dates, internship_schedule, literature_due_dates
 from coordinator_app.services.lookup import student_row
 from coordinator_app.services.snapshot import refresh_ec
-from coordinator_app.services.students import _bool
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
-KINDS = ("minor", "major")
+INTERNSHIP_KINDS = ("minor", "major")
 MARK_FIELDS_INTERNSHIP = ("practical_mark", "supervisor_report_mark", "assessor_report_mark", "presentation_mark")
 MARK_FIELDS_LITERATURE = ("outline_mark", "supervisor_report_mark", "assessor_report_mark", "presentation_mark")
 
 
-def _text(limit: int) -> Callable[[Any], str]:
+def _short_text(limit: int) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         text = " ".join(str(value or "").split())
         if len(text) > limit:
@@ -74,22 +72,22 @@ def _percent(value: Any) -> int:
 
 
 INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "host": _text(200), "department": _text(200), "topic": _text(300),
-    "is_umc": lambda v: _bool(v, "is_umc"), "country": _text(100),
+    "host": _short_text(200), "department": _short_text(200), "topic": _short_text(300),
+    "is_umc": lambda v: parse_yes_no(v, "is_umc"), "country": _short_text(100),
     "travel_code": validate_travel_code,
-    "international_office_notified": lambda v: _bool(v, "international_office_notified"),
+    "international_office_notified": lambda v: parse_yes_no(v, "international_office_notified"),
     "approval_status": _approval, "approval_date": _date("approval_date"), "start_date": _date("start_date"),
     "part_time_percent": _percent,
-    "daily_supervisor": _text(200), "daily_supervisor_rank": lambda v: validate_rank(v, "daily_supervisor_rank"),
-    "second_supervisor": _text(200), "second_supervisor_rank": lambda v: validate_rank(v, "second_supervisor_rank"),
-    "assessor": _text(200), "assessor_rank": lambda v: validate_rank(v, "assessor_rank"),
+    "daily_supervisor": _short_text(200), "daily_supervisor_rank": lambda v: validate_rank(v, "daily_supervisor_rank"),
+    "second_supervisor": _short_text(200), "second_supervisor_rank": lambda v: validate_rank(v, "second_supervisor_rank"),
+    "assessor": _short_text(200), "assessor_rank": lambda v: validate_rank(v, "assessor_rank"),
     "assessor_location": lambda v: None if v in (None, "") else _choice_location(v),
     "marks_registered_on": _date("marks_registered_on"),
     **{f: _mark(f) for f in MARK_FIELDS_INTERNSHIP},
 }
 
 LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "subject": _text(300), "supervisor": _text(200), "assessor": _text(200),
+    "subject": _short_text(300), "supervisor": _short_text(200), "assessor": _short_text(200),
     "assessor_rank": lambda v: validate_rank(v, "assessor_rank"),
     "approval_status": _approval, "approval_date": _date("approval_date"), "start_date": _date("start_date"),
     "marks_registered_on": _date("marks_registered_on"),
@@ -137,9 +135,7 @@ def _apply(ws: Workspace, session: Session, row: Any, clean: dict[str, Any], act
 
     An approval needs the date of the Examination Board's decision.
     """
-    if clean.get("approval_status") not in (None, "not requested", "requested") and not (
-            clean.get("approval_date") or row.approval_date):
-        raise DomainError("Give the date of the Examination Board's decision.", "approval_date")
+    check_decision_date(clean.get("approval_status"), clean.get("approval_date") or row.approval_date, "approval_date")
     old: dict[str, Any] = {}
     for field, value in clean.items():
         current = getattr(row, field)
@@ -172,7 +168,7 @@ def _refresh_internship_items(session: Session, internship: m.Internship, progra
 
 def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any) -> dict[str, Any]:
     """Plan or change an internship (created on first use); returns the old values for undo."""
-    if kind not in KINDS:
+    if kind not in INTERNSHIP_KINDS:
         raise DomainError(f"An internship is minor or major, not '{kind}'.", "kind")
     clean = _validate(INTERNSHIP_FIELDS, changes)
     with ws.write() as s:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from coordinator_app.domain.attention import Urgency, urgency
-from coordinator_app.domain.grades import best_attempt, format_mark
+from coordinator_app.domain.grades import best_attempt, grade_from
 from coordinator_app.domain.deadlines import MonthDeadline, month_deadline
 from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.marks import MarkResult
@@ -22,7 +22,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation, InternshipEvaluation, evaluate
 from coordinator_app.services.graduation import entered_deadline
 from coordinator_app.services.lookup import student_row
-from coordinator_app.services.snapshot import grade_of, snapshot
+from coordinator_app.services.snapshot import snapshot
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -248,13 +248,17 @@ def _courses(s, student: m.Student, programme: Programme,  # type: ignore[no-unt
     return tuple(lines)
 
 
+def _attempt(row: m.CourseResult, programme: Programme) -> Attempt:
+    grade = grade_from(row.no_show, row.grade)
+    return Attempt(row.id, row.attempt, row.exam_date, "" if grade is None else str(grade),
+                   None if grade is None else grade.passed(programme.pass_mark), row.registered_on)
+
+
 def _line(code: str, name: str, component: str, component_name: str, ec: int, rows: list[m.CourseResult],
           programme: Programme) -> CourseLine:
-    grades = [g for g in (grade_of(r) for r in rows) if g is not None]
+    grades = [g for g in (grade_from(r.no_show, r.grade) for r in rows) if g is not None]
     best = best_attempt(grades)
-    shown = tuple(Attempt(r.id, r.attempt, r.exam_date, "NS" if r.no_show else format_mark(r.grade),
-                          None if grade_of(r) is None else grade_of(r).passed(programme.pass_mark),  # type: ignore[union-attr]
-                          r.registered_on) for r in rows)
+    shown = tuple(_attempt(r, programme) for r in rows)
     return CourseLine(code, name, component, component_name, ec, shown, str(best) if best else "",
                       bool(best and best.passed(programme.pass_mark)))
 

@@ -11,17 +11,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from coordinator_app.domain.grades import Grade
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation, StudentSnapshot, evaluate
-from coordinator_app.services.cohort_data import CHUNK, grade_from, load_chunk, snapshot_of
+from coordinator_app.services.cohort_data import CHUNK, load_chunk, snapshot_of
 from coordinator_app.store import models as m
-
-
-def grade_of(row: m.CourseResult) -> Grade | None:
-    """A result row's grade; None for a registration (e.g. the resit) with no result yet."""
-    return grade_from(row.no_show, row.grade)
-
 
 def snapshots(session: Session, student_ids: Sequence[int]) -> dict[int, StudentSnapshot]:
     """Snapshots of the given students, keyed by student id."""

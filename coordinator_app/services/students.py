@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.people import validate_email, validate_name, validate_notes, validate_student_number
+from coordinator_app.domain.people import (
+    parse_yes_no, validate_email, validate_name, validate_notes, validate_student_number,
+)
 from coordinator_app.domain.programme import Programme
-from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
+from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
 from coordinator_app.services.graduation import move_core_due_dates
 from coordinator_app.services.lookup import (
     cohort_row, find_programme, programme_row, removed_label, removed_with_number, student_row,
@@ -37,17 +39,6 @@ class NewStudent:
     specialization: str | None = None
 
 
-def _bool(value: Any, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("yes", "ja", "true", "1", "y"):
-        return True
-    if text in ("no", "nee", "false", "0", "n", ""):
-        return False
-    raise DomainError(f"Answer yes or no for {field.replace('_', ' ')}, not '{value}'.", field)
-
-
 def _optional_number(value: Any, field: str, low: float, high: float) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -68,7 +59,7 @@ def _choice(value: Any, field: str, choices: tuple[str, ...], allow_empty: bool 
     return str(value)
 
 
-def _validators(programme: Programme) -> dict[str, Callable[[Any], Any]]:
+def student_validators(programme: Programme) -> dict[str, Callable[[Any], Any]]:
     imim = programme.imim
     validators: dict[str, Callable[[Any], Any]] = {
         "student_number": validate_student_number,
@@ -77,8 +68,8 @@ def _validators(programme: Programme) -> dict[str, Callable[[Any], Any]]:
         "email": validate_email,
         "status": lambda v: _choice(v, "status", STATUSES, allow_empty=False),
         "specialization": lambda v: _choice(v, "specialization", tuple(s.key for s in programme.specializations)),
-        "tuition_paid": lambda v: _bool(v, "tuition_paid"),
-        "enrolled": lambda v: _bool(v, "enrolled"),
+        "tuition_paid": lambda v: parse_yes_no(v, "tuition_paid"),
+        "enrolled": lambda v: parse_yes_no(v, "enrolled"),
         "notes": lambda v: validate_notes(v, "notes"),
     }
     if imim:
@@ -88,13 +79,13 @@ def _validators(programme: Programme) -> dict[str, Callable[[Any], Any]]:
             "english_test": lambda v: _choice(v, "english_test", tuple(imim.english_tests)),
             "english_overall": lambda v: _optional_number(v, "english_overall", 0, 700),
             "english_lowest_section": lambda v: _optional_number(v, "english_lowest_section", 0, 700),
-            "participation_fee_paid": lambda v: _bool(v, "participation_fee_paid"),
+            "participation_fee_paid": lambda v: parse_yes_no(v, "participation_fee_paid"),
         })
     return validators
 
 
 def editable_fields(programme: Programme) -> tuple[str, ...]:
-    return tuple(_validators(programme))
+    return tuple(student_validators(programme))
 
 
 def _check_capacity(session: Session, student: m.Student, programme: Programme, key: str | None) -> None:
@@ -124,18 +115,15 @@ def _check_number_free(session: Session, programme_id: int, programme: Programme
 
 def create_portfolio_defaults(session: Session, student: m.Student, programme: Programme) -> None:
     """Academic Core items every PM student owes (first-year assignments, CV, final meeting)."""
-    if programme.academic_core is None:
-        return
-    dues = academic_core_due_dates(programme, student.cohort.start_year, None)
-    for kind, name in ACADEMIC_CORE_ITEMS:
+    for kind, name, due in academic_core_items(programme, student.cohort.start_year):
         session.add(m.PortfolioItem(student_id=student.id, component="academic_core", kind=kind, name=name,
-                                    due_date=dues[kind]))
+                                    due_date=due))
 
 
 def add_student(ws: Workspace, new: NewStudent) -> int:
     """Add a student to a programme and cohort (the cohort is created if it is new)."""
     programme = find_programme(ws.programmes, new.programme)
-    validators = _validators(programme)
+    validators = student_validators(programme)
     number = validators["student_number"](new.student_number)
     first = validators["first_name"](new.first_name)
     last = validators["last_name"](new.last_name)
@@ -146,8 +134,7 @@ def add_student(ws: Workspace, new: NewStudent) -> int:
         _check_number_free(s, prog.id, programme, number)
         cohort = cohort_row(s, prog.id, new.cohort, create=True)
         student = m.Student(programme_id=prog.id, cohort_id=cohort.id, student_number=number, first_name=first,
-                            last_name=last, email=email, status="active", tuition_paid=False, enrolled=True,
-                            participation_fee_paid=False, ec_earned=0, notes="")
+                            last_name=last, email=email, **NEW_STUDENT_DEFAULTS)
         student.cohort = cohort
         student.programme = prog
         s.add(student)
@@ -164,7 +151,7 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
     with ws.write() as s:
         student = student_row(s, student_id)
         programme = ws.programme_of(student)
-        validators = _validators(programme)
+        validators = student_validators(programme)
         old: dict[str, Any] = {}
         for field, raw in changes.items():
             if field not in validators:

@@ -16,7 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.grades import format_mark
-from coordinator_app.domain.programme import Programme, load_programmes
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.paths import backups_dir_for, programmes_dir
 from coordinator_app.store import models as m
 from coordinator_app.store.engine import writer
@@ -185,7 +186,7 @@ class Workspace:
         session.add(m.AuditEntry(
             at=datetime.now(timezone.utc).replace(tzinfo=None), os_user=self.user, action=action,
             student_id=student_id, entity=entity, entity_id=entity_id, field=field_name,
-            old_value=_text(old), new_value=_text(new),
+            old_value=audit_text(old), new_value=audit_text(new),
         ))
 
     def sync_programmes(self) -> None:
@@ -214,7 +215,8 @@ class Workspace:
         return self.programmes[student.programme.code]
 
 
-def _text(value: Any) -> str | None:
+def audit_text(value: Any) -> str | None:
+    """A value as the audit trail keeps it (dates ISO, marks one decimal, yes/no)."""
     if value is None:
         return None
     if isinstance(value, bool):

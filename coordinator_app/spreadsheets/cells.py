@@ -9,7 +9,7 @@ formatting are written when the sheet is closed, so they are set in `finish()`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,6 +19,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from coordinator_app.domain.grades import NO_SHOW
 
 DATE_FORMAT = "dd-mm-yyyy"
 MONTH_FORMAT = "mmm yyyy"
@@ -47,10 +49,13 @@ LINE_HEIGHT = 15.0        # points per line of 11-point text, Excel's default ro
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a sheet: its header, format and width, and what it shows of a row's source."""
+
     header: str
     kind: str = "text"        # text | date | month | grade | int | number
     width: float | None = None
     wrap: bool = False        # long text (blockers, notes): wraps within the width instead of running past it
+    value: Callable[[Any], Any] | None = None     # source -> the cell's value (SheetWriter.add)
 
     @property
     def number_format(self) -> str | None:
@@ -68,16 +73,29 @@ def safe_text(value: str) -> str:
     return value
 
 
-def is_formula_like(value: str) -> bool:
-    return value.startswith(FORMULA_STARTS)
+def fail_formula(letter: str, pass_marks: Mapping[str, float], programme_letter: str | None) -> str:
+    """Red for a grade below the pass mark or a No Show. With programmes of different pass marks
+    the row's programme picks its own, where the sheet has a Programme column (else the highest)."""
+    marks = sorted(set(pass_marks.values()))
+    if len(marks) == 1 or programme_letter is None:
+        limit = f"{marks[-1]:g}"
+    else:
+        limit = "".join(f'IF(${programme_letter}2="{code}",{mark:g},' for code, mark in sorted(pass_marks.items()))
+        limit += f"{marks[-1]:g}" + ")" * len(pass_marks)
+    return f'OR(AND(ISNUMBER({letter}2),{letter}2<{limit}),{letter}2="{NO_SHOW}")'
 
 
 class SheetWriter:
-    """One sheet of a write-only workbook; `append` takes plain Python values per column."""
+    """One sheet of a write-only workbook: `add` takes a row's source and writes each column's
+    value of it; `append` takes the plain values per column. `pass_marks` (programme code ->
+    pass mark) colours failed grades red."""
 
-    def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], frozen_columns: int = 0) -> None:
+    def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], frozen_columns: int = 0,
+                 pass_marks: Mapping[str, float] | None = None) -> None:
         self.wb, self.title, self.frozen_columns = wb, title, frozen_columns
         self.columns = list(columns)
+        self.pass_marks = dict(pass_marks or {})
+        self._values = [c.value or _nothing for c in self.columns]
         self.parts: list[tuple[Any, int]] = []      # (finished sheet, its last row) when a sheet overflows
         self._start_sheet(wb.create_sheet(title))
 
@@ -126,6 +144,10 @@ class SheetWriter:
         index = self.wb.worksheets.index(self.ws) + 1
         self._start_sheet(self.wb.create_sheet(f"{self.title} ({len(self.parts) + 1})", index))
 
+    def add(self, source: Any) -> None:
+        """One row: each column's value of `source`."""
+        self.append([value(source) for value in self._values])
+
     def append(self, values: Sequence[Any]) -> None:
         if self.rows >= MAX_ROWS:
             self._continue()
@@ -155,7 +177,7 @@ class SheetWriter:
                 typed.value = value
                 out[n] = typed
             elif isinstance(value, str):       # a str subclass (a str Enum): its plain text, same care
-                out[n] = self._text(str.__str__(value), self.columns[n].wrap)
+                out[n] = self._text_cell(str.__str__(value), self.columns[n].wrap)
         if self._wraps:
             self._append_tall(values, out)
         else:
@@ -177,7 +199,7 @@ class SheetWriter:
         self.ws.append(out)                 # the row is written out here, with its height
         del self.ws.row_dimensions[row]     # so memory stays flat over a long sheet
 
-    def _text(self, value: str, wrap: bool = False) -> Any:
+    def _text_cell(self, value: str, wrap: bool = False) -> Any:
         if not value:
             return None
         if value[0] in _FORMULA_FIRST or wrap:
@@ -204,21 +226,23 @@ class SheetWriter:
     def finish(self) -> None:
         """Autofilter over everything and the conditional formats, now the last row is known."""
         grades = [get_column_letter(n) for n, c in enumerate(self.columns, 1) if c.kind == "grade"]
+        programme = next((get_column_letter(n) for n, c in enumerate(self.columns, 1) if c.header == "Programme"), None)
         for ws, rows in self._sheets():
             last = max(rows, 2)
             ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{last}"
+            if not self.pass_marks:
+                continue
             for letter in grades:
                 ws.conditional_formatting.add(f"{letter}2:{letter}{last}", FormulaRule(
-                    formula=[f'OR(AND(ISNUMBER({letter}2),{letter}2<5.5),{letter}2="NS")'],
-                    fill=RED_FILL, font=RED_FONT))
+                    formula=[fail_formula(letter, self.pass_marks, programme)], fill=RED_FILL, font=RED_FONT))
 
-    def highlight_status(self, header: str) -> None:
-        """Whole row red when its status is 'overdue', amber when 'due soon'."""
+    def highlight_status(self, header: str, red: str, amber: str) -> None:
+        """Whole row red when its status says `red` (overdue), amber when it says `amber` (due soon)."""
         letter = self.column_letter(header)
         for ws, rows in self._sheets():
             ref = f"A2:{get_column_letter(len(self.columns))}{max(rows, 2)}"
-            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="overdue"'], fill=RED_FILL, font=RED_FONT))
-            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="due soon"'], fill=AMBER_FILL,
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="{red}"'], fill=RED_FILL, font=RED_FONT))
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="{amber}"'], fill=AMBER_FILL,
                                                            font=AMBER_FONT))
 
     def highlight_positive(self, header: str) -> None:
@@ -227,6 +251,10 @@ class SheetWriter:
         for ws, rows in self._sheets():
             ws.conditional_formatting.add(f"{letter}2:{letter}{max(rows, 2)}", FormulaRule(
                 formula=[f"AND(ISNUMBER({letter}2),{letter}2>0)"], fill=RED_FILL, font=RED_FONT))
+
+
+def _nothing(source: Any) -> None:
+    return None
 
 
 def discard(wb: Workbook | None) -> None:

@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from coordinator_app.domain.deadlines import (
-    FIRST_YEAR, LAST_YEAR, DeadlineSource, academic_year_of, month_name,
-)
+from coordinator_app.domain.deadlines import FIRST_YEAR, LAST_YEAR, DeadlineSource, academic_year_of
+from coordinator_app.domain.graduation import month_name
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.people import parse_date
 from coordinator_app.services import deadlines as service

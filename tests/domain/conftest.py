@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.domain.programme import Programme, load_programmes
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.programme_file import load_programmes
 
 PROGRAMMES_DIR = Path(__file__).resolve().parents[2] / "resources" / "programmes"
 

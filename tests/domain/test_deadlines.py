@@ -17,7 +17,7 @@ from coordinator_app.domain.deadlines import (
 )
 from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
 from coordinator_app.domain.graduation import GraduationFacts, graduation_date, readiness, submission_deadline
-from coordinator_app.domain.programme import load_programme_file
+from coordinator_app.domain.programme_file import load_programme_file
 from tests.domain.test_programme import PM_TEXT, changed, write
 
 # domain.md, the 2024-2025 schedule: deadline -> graduation date.
@@ -104,7 +104,7 @@ def test_an_academic_year_runs_september_to_august() -> None:
 
 @given(st.integers(2000, 2099), st.integers(1, 12))
 def test_every_computed_and_published_deadline_is_a_valid_one(year: int, month: int) -> None:
-    from coordinator_app.domain.programme import load_programmes
+    from coordinator_app.domain.programme_file import load_programmes
     from coordinator_app.paths import programmes_dir
 
     for programme in load_programmes(programmes_dir()).values():

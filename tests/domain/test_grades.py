@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import (
-    PASS_MARK, Grade, best_attempt, exam_date, format_mark, last_day_of_month, needs_resit, parse_grade,
+    Grade, best_attempt, exam_date, format_mark, last_day_of_month, needs_resit, parse_grade,
     resit_date, round_half_up, validate_mark,
 )
 
@@ -104,13 +104,19 @@ def test_domain_error_is_a_value_error_with_message() -> None:
 
 # --- Grade --------------------------------------------------------------------------------------
 
-def test_pass_mark_is_5_5() -> None:
-    assert PASS_MARK == 5.5
-    assert not parse_grade("5,4").passed()
-    assert parse_grade("5,5").passed()
-    assert parse_grade("10").passed()
-    assert not parse_grade("1").passed()
-    assert not parse_grade("NS").passed()
+PASS_MARK = 5.5     # both programmes' pass_mark (resources/programmes/*.toml; test_pass_mark_is_data)
+
+
+def test_pass_mark_is_data(programmes) -> None:
+    assert {p.pass_mark for p in programmes.values()} == {PASS_MARK}
+
+
+def test_passed_at_the_pass_mark() -> None:
+    assert not parse_grade("5,4").passed(PASS_MARK)
+    assert parse_grade("5,5").passed(PASS_MARK)
+    assert parse_grade("10").passed(PASS_MARK)
+    assert not parse_grade("1").passed(PASS_MARK)
+    assert not parse_grade("NS").passed(PASS_MARK)
 
 
 def test_grade_passed_with_other_pass_mark() -> None:
@@ -155,15 +161,15 @@ def test_best_attempt_of_nothing_is_none() -> None:
 
 def test_best_attempt_failed_then_passed_resit() -> None:
     best = best_attempt([parse_grade("4,8"), parse_grade("6,1")])
-    assert best is not None and best.value == 6.1 and best.passed()
+    assert best is not None and best.value == 6.1 and best.passed(PASS_MARK)
 
 
 def test_needs_resit() -> None:
-    assert needs_resit(parse_grade("5,4"))
-    assert needs_resit(parse_grade("NS"))
-    assert needs_resit(parse_grade("1"))
-    assert not needs_resit(parse_grade("5,5"))
-    assert not needs_resit(parse_grade("9"))
+    assert needs_resit(parse_grade("5,4"), PASS_MARK)
+    assert needs_resit(parse_grade("NS"), PASS_MARK)
+    assert needs_resit(parse_grade("1"), PASS_MARK)
+    assert not needs_resit(parse_grade("5,5"), PASS_MARK)
+    assert not needs_resit(parse_grade("9"), PASS_MARK)
 
 
 # --- exam and resit dates -----------------------------------------------------------------------

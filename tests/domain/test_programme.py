@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coordinator_app.domain.errors import ProgrammeDefinitionError
-from coordinator_app.domain.programme import load_programme_file, load_programmes
+from coordinator_app.domain.programme_file import load_programme_file, load_programmes
 
 PROGRAMMES_DIR = Path(__file__).resolve().parents[2] / "resources" / "programmes"
 PM_TEXT = (PROGRAMMES_DIR / "pm.toml").read_text("utf-8")

@@ -141,7 +141,7 @@ def _stored(ws: Workspace, student_id: int, field: str) -> Any:
         return s.scalar(select(getattr(m.Student, field)).where(m.Student.id == student_id))
 
 
-STUDENT_FIELDS = sorted(set(editable_fields(__import__("coordinator_app.domain.programme", fromlist=["x"])
+STUDENT_FIELDS = sorted(set(editable_fields(__import__("coordinator_app.domain.programme_file", fromlist=["x"])
                                             .load_programmes(__import__("coordinator_app.paths", fromlist=["x"])
                                                              .programmes_dir())["IMIM"])))
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.services import imports as import_service
+from coordinator_app.services.imports import apply as import_apply
 from coordinator_app.services.courses import record_grade
 from coordinator_app.services.students import NewStudent, add_student
 from coordinator_app.spreadsheets.importer import ImportFileError, apply_import, preview_import
@@ -320,7 +320,7 @@ def test_apply_is_one_transaction(two_students, tmp_path: Path, monkeypatch: pyt
         raise RuntimeError("power cut after the rows were inserted")
 
     # The EC step comes after the results and resits are inserted.
-    monkeypatch.setattr(import_service, "_ec_changes", broken)
+    monkeypatch.setattr(import_apply, "_ec_changes", broken)
     with pytest.raises(RuntimeError):
         apply_import(ws, preview)
     assert fingerprint(ws) == before

@@ -96,8 +96,7 @@ def said_in(form: FieldForm, field: str, value: Any) -> str:
     return said(value)
 
 
-URGENCY_TEXT = {Urgency.DONE: "done", Urgency.OVERDUE: "overdue", Urgency.DUE_SOON: "due soon",
-                Urgency.LATER: "not due yet"}
+URGENCY_TEXT = {u: u.label for u in Urgency}        # the domain's words, as the export says them
 URGENCY_BACKGROUND = {Urgency.DONE: DONE_BACKGROUND, Urgency.OVERDUE: OVERDUE_BACKGROUND,
                       Urgency.DUE_SOON: DUE_SOON_BACKGROUND}
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QTreeView, QVBoxLayout, QWidget,
 )
 
+from coordinator_app.domain.approvals import OPTIONAL_COURSE_STATUSES
 from coordinator_app.domain.people import parse_optional_date
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.services import courses as course_service
@@ -103,7 +104,7 @@ class CoursesPage(RecordPage):
         self.opt_course = QComboBox()
         self.opt_course.setObjectName("optional_course")
         self.opt_status = QComboBox()
-        for status in course_service.APPROVAL_STATUSES:
+        for status in OPTIONAL_COURSE_STATUSES:
             self.opt_status.addItem(status, status)
         self.opt_date = QLineEdit()
         self.opt_date.setPlaceholderText(f"decided on ({DATE_HINT})")

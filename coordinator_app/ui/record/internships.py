@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.internships import APPROVAL_STATUSES, TRAVEL_CODES
+from coordinator_app.domain.approvals import APPROVAL_STATUSES, is_decision
+from coordinator_app.domain.internships import TRAVEL_CODES
 from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.people import parse_date
 from coordinator_app.domain.programme import Programme
@@ -176,7 +177,7 @@ class InternshipPanel(QWidget):
         ws, sid, kind = self.ctx.ws, record.id, self.kind
         label = LABELS.get(field, field.replace("_", " "))
         changes = {field: value}
-        if field == "approval_status" and value in ("approved", "rejected") and not (self.view and
+        if field == "approval_status" and is_decision(value) and not (self.view and
                                                                                    self.view.fields.get("approval_date")):
             # Deciding needs a date: take the one typed in the form, if any.
             typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]

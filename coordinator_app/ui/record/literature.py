@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from coordinator_app.domain.internships import APPROVAL_STATUSES
+from coordinator_app.domain.approvals import APPROVAL_STATUSES, is_decision
 from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services import internships as service
@@ -110,7 +110,7 @@ class LiteraturePage(RecordPage):
             return
         ws, sid = self.ctx.ws, record.id
         changes = {field: value}
-        if field == "approval_status" and value in ("approved", "rejected"):
+        if field == "approval_status" and is_decision(value):
             typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]
             if typed and not (record.literature and record.literature.fields.get("approval_date")):
                 changes["approval_date"] = typed

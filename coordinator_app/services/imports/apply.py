@@ -1,0 +1,285 @@
+"""Write an import plan: every accepted row in ONE transaction, with an audit entry per change.
+
+Reads are a handful of bulk queries and writes are executemany (services/bulk_write.py). The
+rules are the per-student services' own (domain/student.py, domain/grades.py): new students get
+NEW_STUDENT_DEFAULTS and their Academic Core items, a fail registers the resit, and the EC of a
+student is brought up to date only when a result changes whether a course is passed
+(performance.md s.4: a 10,000-row list is a handful of statements).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Date, Integer, String, func, insert, literal, null, select, true, union_all
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.grades import Grade, best_attempt, first_exam_date, grade_from, resit_registration
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.progress import StudentProgressFacts, component_progress, total_ec
+from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
+from coordinator_app.services.bulk_write import insert_rows, update_rows
+from coordinator_app.services.cohort_data import optional_course, refresh_ec_bulk
+from coordinator_app.services.imports.cells import one_of
+from coordinator_app.services.imports.plan import IMPORT_KINDS, ImportPlan, ImportRefused, ImportResult, fingerprint
+from coordinator_app.services.imports.results import ResultsRead, ResultStudent, StoredAttempt
+from coordinator_app.services.workspace import Workspace, audit_text
+from coordinator_app.store import models as m
+
+
+def _refuse_rejected(plan: ImportPlan, skip_rejected: bool, changed: bool = False) -> None:
+    if plan.rejected and not skip_rejected:
+        shown = "; ".join(str(r) for r in plan.rejected[:5])
+        more = f" (and {len(plan.rejected) - 5} more)" if len(plan.rejected) > 5 else ""
+        why = "the database changed since the preview and now " if changed else ""
+        rows = len(plan.rejected_rows)
+        counted = f"1 row of {plan.source} has" if rows == 1 else f"{rows} rows of {plan.source} have"
+        raise ImportRefused(f"Nothing was imported: {why}{counted} problems: {shown}{more}.", skippable=True)
+
+
+def apply_plan(ws: Workspace, plan: ImportPlan, skip_rejected: bool = False) -> ImportResult:
+    """Write every accepted row in one transaction (all or nothing), with audit entries."""
+    _refuse_rejected(plan, skip_rejected)
+    if plan.kind not in IMPORT_KINDS:
+        raise DomainError(f"Unknown import kind '{plan.kind}'.", "kind")
+    rechecked = False
+    try:
+        with ws.write() as s:
+            if plan.recheck is not None and fingerprint(s) != plan.fingerprint:
+                # Someone changed the database after the preview: check the rows again, now,
+                # inside the write transaction (nobody can change it any more until we commit).
+                plan, rechecked = plan.recheck(s), True
+                _refuse_rejected(plan, skip_rejected, changed=True)
+            audit = _Audit(ws, f"import {plan.kind}", plan.source)
+            if plan.kind == "students":
+                _write_students(ws, s, plan, audit)
+            else:
+                _write_results(ws, s, plan, audit)
+            audit.flush(s)
+    except IntegrityError as exc:
+        raise ImportRefused("Nothing was imported: the database changed since the preview (a student or result "
+                            "was added meanwhile). Preview the file again.") from exc
+    return ImportResult(plan.kind, len(plan.new), len(plan.updated), len(plan.unchanged), len(plan.rejected_rows),
+                        rechecked)
+
+
+class _Audit:
+    """Audit entries collected for one bulk insert (the same fields Workspace.audit writes)."""
+
+    def __init__(self, ws: Workspace, action: str, source: str) -> None:
+        self.constants = {"at": datetime.now(timezone.utc).replace(tzinfo=None), "os_user": ws.user, "action": action}
+        self.source = source
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, entity: str, entity_id: int | None, student_id: int | None, field_name: str, old: Any, new: Any) -> None:
+        self.rows.append({"student_id": student_id, "entity": entity, "entity_id": entity_id, "field": field_name,
+                          "old_value": audit_text(old), "new_value": audit_text(new)})
+
+    def flush(self, session: Session) -> None:
+        # One summary entry names the file, so the trail says where the changes came from.
+        self.add("import", None, None, "file", None, self.source)
+        insert_rows(session, m.AuditEntry.__table__, self.rows, self.constants)
+
+
+def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
+    programme_ids = {code: pid for pid, code in s.execute(select(m.Programme.id, m.Programme.code))}
+    cohorts = {(pid, year): cid for cid, pid, year in s.execute(select(m.Cohort.id, m.Cohort.programme_id, m.Cohort.start_year))}
+    # Removed students keep their ids (and rows): the next id is past theirs too.
+    first_id = next_id = (s.scalar(select(func.max(m.Student.id)).execution_options(include_removed=True)) or 0) + 1
+    students = []
+    groups: set[tuple[str, int, int]] = set()       # (programme, cohort year, cohort id) of the new students
+    for planned in plan.new:
+        v = planned.values
+        pid = programme_ids[v["programme"]]
+        cid = cohorts.get((pid, v["cohort"]))
+        if cid is None:
+            row = m.Cohort(programme_id=pid, start_year=v["cohort"])
+            s.add(row)
+            s.flush()
+            cid = cohorts[(pid, v["cohort"])] = row.id
+        groups.add((v["programme"], v["cohort"], cid))
+        planned.student_id = next_id
+        students.append({"id": next_id, "programme_id": pid, "cohort_id": cid, "student_number": v["student_number"],
+                         "first_name": v["first_name"], "last_name": v["last_name"], "email": v["email"],
+                         "specialization": v["specialization"]})
+        audit.add("student", next_id, next_id, "student_number", None, v["student_number"])
+        next_id += 1
+    insert_rows(s, m.Student.__table__, students, NEW_STUDENT_DEFAULTS)     # as add_student gives them
+    for code, year, cid in sorted(groups):
+        _add_academic_core_items(s, ws.programmes[code], year, cid, first_id, next_id - 1)
+    if plan.updated:
+        by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for planned in plan.updated:
+            by_fields[tuple(sorted(planned.changes))].append(
+                {"id": planned.student_id, **{n: new for n, (_, new) in planned.changes.items()}})
+            for name, (old, new) in planned.changes.items():
+                audit.add("student", planned.student_id, planned.student_id, name, old, new)
+        for params in by_fields.values():
+            update_rows(s, m.Student.__table__, "id", params)
+        respec = [p.student_id for p in plan.updated if "specialization" in p.changes and p.student_id is not None]
+        if respec:
+            refresh_ec_bulk(s, respec, ws.programmes, ws.as_of())
+
+
+def _add_academic_core_items(s: Session, programme: Programme, year: int, cohort_id: int, first: int, last: int) -> None:
+    """The Academic Core items every new student of `programme` owes (as services/students.
+    create_portfolio_defaults adds them), for the new students first..last of one cohort:
+    one INSERT ... SELECT instead of three parameter rows per student."""
+    owed_items = academic_core_items(programme, year)
+    if not owed_items:
+        return
+    items = union_all(*[
+        select(literal(n, Integer).label("position"), literal(kind, String).label("kind"),
+               literal(name, String).label("name"), literal(due, Date).label("due_date"))
+        for n, (kind, name, due) in enumerate(owed_items)]).subquery("items")
+    S, P = m.Student.__table__, m.PortfolioItem.__table__
+    owed = (select(S.c.id, literal("academic_core", String), items.c.kind, items.c.name, items.c.due_date, null(),
+                   literal("", String))
+            .select_from(S.join(items, true()))
+            .where(S.c.id.between(first, last), S.c.cohort_id == cohort_id)
+            .order_by(S.c.id, items.c.position))
+    s.execute(insert(P).from_select(["student_id", "component", "kind", "name", "due_date", "received_date", "note"],
+                                    owed))
+
+
+def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
+    read: ResultsRead = plan.context
+    today = ws.as_of()
+    t = m.CourseResult.__table__
+    # The results as they will be: (student, course) -> attempt -> (grade, no show); for the EC.
+    after: dict[tuple[int, int], dict[int, tuple[float | None, bool]]] = {}
+    for planned in [*plan.new, *plan.updated]:
+        key = (planned.values["student_id"], planned.values["course_id"])
+        if key not in after:
+            after[key] = {a.attempt: (a.grade, a.no_show) for a in read.attempts.get(key, ())}
+    with_date, without_date = [], []
+    for planned in plan.updated:
+        v = planned.values
+        row = {"id": planned.result_id, "grade": v["grade"], "no_show": v["no_show"], "registered_on": today}
+        if v["exam_date"] is not None:
+            with_date.append({**row, "exam_date": v["exam_date"]})
+        else:
+            without_date.append(row)
+        after[(v["student_id"], v["course_id"])][v["attempt"]] = (v["grade"], v["no_show"])
+    update_rows(s, t, "id", with_date)
+    update_rows(s, t, "id", without_date)
+    next_id = (s.scalar(select(func.max(m.CourseResult.id))) or 0) + 1
+    inserts = []
+    for planned in plan.new:
+        v = planned.values
+        when = v["exam_date"]
+        if when is None and v["attempt"] == 1:      # as record_grade dates a first attempt
+            when = first_exam_date(ws.programmes[v["programme"]], v["course_code"], v["cohort"])
+        v["exam_date"] = when
+        planned.result_id = next_id
+        inserts.append({"id": next_id, "student_id": v["student_id"], "course_id": v["course_id"],
+                        "attempt": v["attempt"], "exam_date": when, "grade": v["grade"], "no_show": v["no_show"],
+                        "registered_on": today})
+        after[(v["student_id"], v["course_id"])][v["attempt"]] = (v["grade"], v["no_show"])
+        next_id += 1
+    # The rule of record_grade (domain/grades.py resit_registration): a fail or No Show registers
+    # the student for the resit, unless a later attempt already exists.
+    grades: dict[tuple[float | None, bool], Grade] = {}     # each distinct grade made once
+    for planned in [*plan.new, *plan.updated]:
+        v = planned.values
+        key = (v["student_id"], v["course_id"])
+        grade = grades.get((v["grade"], v["no_show"]))
+        if grade is None:
+            grade = grades[(v["grade"], v["no_show"])] = Grade(None, no_show=True) if v["no_show"] else Grade(v["grade"])
+        when = v["exam_date"] if v["exam_date"] is not None else v.get("current_exam_date")
+        resit = resit_registration(ws.programmes[v["programme"]], v["course_code"], grade, v["attempt"], when,
+                                   max(after[key]))
+        if resit is not None:
+            inserts.append({"id": next_id, "student_id": v["student_id"], "course_id": v["course_id"],
+                            "attempt": resit.attempt, "exam_date": resit.exam_date, "grade": None, "no_show": False,
+                            "registered_on": None})
+            after[key][resit.attempt] = (None, False)
+            next_id += 1
+        old = planned.changes.get("grade", (None, None))[0]
+        audit.add("course_result", planned.result_id, v["student_id"], f"{v['course_code']} attempt {v['attempt']}",
+                  old, str(grade))
+    insert_rows(s, t, inserts)
+    update_rows(s, m.Student.__table__, "id", _ec_changes(ws, s, read, after))
+
+
+Attempts = tuple[tuple[float | None, bool], ...]    # one course's attempts in order: (grade, no show)
+
+
+def _grades(attempts: Attempts) -> list[Grade]:
+    """A course's grades in attempt order as the EC rules read them (an open registration has none)."""
+    return [g for g in (grade_from(no_show, value) for value, no_show in attempts) if g is not None]
+
+
+def _ec_changes(ws: Workspace, s: Session, read: ResultsRead,
+                after: dict[tuple[int, int], dict[int, tuple[float | None, bool]]]) -> list[dict[str, int]]:
+    """The new EC total of each student whose EC the import changes ({"id", "ec_earned"}).
+
+    A course counts for the EC when its best attempt is a pass (domain/progress.py), so a
+    student none of whose imported courses turns from not passed to passed (or back) keeps
+    the EC they have. For the others the EC rules (component_progress) run on their results
+    before and after the import, and the difference goes onto the stored total: what does
+    not depend on course results (internships, literature study, Academic Core) is the same
+    on both sides. Students with the same results share one evaluation."""
+    passes: dict[tuple[float, Attempts], bool] = {}
+
+    def passed(pass_mark: float, attempts: Attempts) -> bool:
+        key = (pass_mark, attempts)
+        if key not in passes:
+            best = best_attempt(_grades(attempts))
+            passes[key] = best is not None and best.passed(pass_mark)
+        return passes[key]
+
+    def as_before(rows: Iterable[StoredAttempt]) -> Attempts:
+        return tuple((a.grade, a.no_show) for a in rows)
+
+    now_of: dict[tuple[int, int], Attempts] = {}
+    flipped: set[int] = set()
+    pass_marks = {code: p.pass_mark for code, p in ws.programmes.items()}
+    for key, attempts in after.items():
+        now_of[key] = now = tuple(attempts[n] for n in sorted(attempts))
+        sid = key[0]
+        if sid not in flipped:
+            pass_mark = pass_marks[read.students[sid].code]
+            if passed(pass_mark, as_before(read.attempts.get(key, ()))) != passed(pass_mark, now):
+                flipped.add(sid)
+    if not flipped:
+        return []
+    before_of: dict[int, dict[int, Attempts]] = {sid: {} for sid in flipped}
+    for (sid, cid), rows in read.attempts.items():
+        if sid in flipped:
+            before_of[sid][cid] = as_before(rows)
+    after_of = {sid: dict(before_of[sid]) for sid in flipped}
+    for (sid, cid), now in now_of.items():
+        if sid in flipped:
+            after_of[sid][cid] = now
+    A, C = m.OptionalCourseApproval, m.Course
+    approvals: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for a in s.execute(select(A.student_id, A.course_id, C.code, C.ec, A.status, A.external, A.credit_form_received)
+                       .join(C, A.course_id == C.id).where(one_of(A.student_id, flipped)).order_by(A.student_id, C.code)):
+        approvals[a[0]].append(tuple(a[1:]))
+
+    def facts(student: ResultStudent, results: dict[int, Attempts]) -> StudentProgressFacts:
+        # As services/cohort_data.snapshot_of gathers them; no internship, literature or core part complete.
+        by_code = {read.courses[cid].code: _grades(attempts) for cid, attempts in results.items()}
+        optional = tuple(optional_course(code, ec, status, external, form, _grades(results.get(cid, ())))
+                         for cid, code, ec, status, external, form in approvals.get(student.id, ()))
+        return StudentProgressFacts({c: g for c, g in sorted(by_code.items()) if g}, student.specialization, optional, {})
+
+    deltas: dict[tuple[Any, ...], int] = {}
+    changes = []
+    for sid in sorted(flipped):
+        student = read.students[sid]
+        key = (student.code, student.specialization, tuple(sorted(before_of[sid].items())),
+               tuple(sorted(after_of[sid].items())), tuple(approvals.get(sid, ())))
+        if key not in deltas:
+            programme = ws.programmes[student.code]
+            deltas[key] = (total_ec(component_progress(programme, facts(student, after_of[sid])))
+                           - total_ec(component_progress(programme, facts(student, before_of[sid]))))
+        if deltas[key]:
+            changes.append({"id": sid, "ec_earned": student.ec_earned + deltas[key]})
+    return changes

@@ -1,0 +1,120 @@
+"""What an import will do, row by row: the plan a preview shows and apply writes.
+
+An import is checked once (services/imports/students.py, results.py) into an ImportPlan; apply
+(services/imports/apply.py) writes that plan as it is, or checks the rows again when the
+database changed since the preview (the plan's fingerprint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.store import models as m
+
+IMPORT_KINDS = ("students", "results")
+# A raw row may carry this key: [(field, reason)] for cells the reader found unusable (an Excel
+# error such as #N/A, text that is not valid Unicode). The row is rejected naming the cell.
+CELL_PROBLEMS = "cell_problems"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int            # row number as the coordinator sees it in the file (header row = 1)
+    column: str         # the file's own column header (or the field name when the column is absent)
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.reason.rstrip('.')}"
+
+
+@dataclass
+class PlannedRow:
+    """One accepted row: what it will do."""
+
+    row: int
+    student_number: str
+    status: str                                   # "new" | "updated" | "unchanged"
+    values: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)   # field -> (old, new)
+    student_id: int | None = None
+    result_id: int | None = None                  # results: the attempt that is updated
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    source: str
+    new: list[PlannedRow] = field(default_factory=list)
+    updated: list[PlannedRow] = field(default_factory=list)
+    unchanged: list[PlannedRow] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    # The database as the rows were checked against it; apply checks again when it differs.
+    fingerprint: tuple[Any, ...] = ()
+    recheck: Callable[[Session], ImportPlan] | None = field(default=None, repr=False, compare=False)
+    context: Any = field(default=None, repr=False, compare=False)   # what was read, for apply
+
+    def add(self, planned: PlannedRow) -> None:
+        if planned.status not in ("new", "updated", "unchanged"):
+            raise ValueError(f"unknown row status {planned.status!r}")
+        getattr(self, planned.status).append(planned)
+
+    @property
+    def rows(self) -> int:
+        return len(self.new) + len(self.updated) + len(self.unchanged) + len(self.rejected_rows)
+
+    @property
+    def rejected_rows(self) -> set[int]:
+        return {r.row for r in self.rejected}
+
+    def summary(self) -> str:
+        what = "students" if self.kind == "students" else "results"
+        return (f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+                f"{len(self.rejected_rows)} rejected {what}")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    added: int
+    updated: int
+    unchanged: int
+    skipped: int          # rejected rows left out (only with skip_rejected=True)
+    rechecked: bool = False   # the database had changed since the preview: the rows were checked again
+
+    def summary(self) -> str:
+        return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+                + (f", {self.skipped} rejected rows skipped" if self.skipped else "")
+                + (" (checked again: the database had changed since the preview)" if self.rechecked else ""))
+
+
+class ImportRefused(DomainError):
+    """Apply was asked for while rows are rejected, or the database changed since the preview.
+    `problems` is the refusal without advice; `skippable` says that importing only the accepted
+    rows would go through, so the CLI and the dialog can name their own way to ask for that."""
+
+    def __init__(self, problems: str, skippable: bool = False) -> None:
+        advice = " Correct the file, or import only the accepted rows." if skippable else ""
+        super().__init__(problems + advice, "file")
+        self.problems = problems
+        self.skippable = skippable
+
+
+def fingerprint(session: Session) -> tuple[Any, ...]:
+    """Cheap signs that the database changed: every coordinator action writes an audit entry,
+    and rows added or removed change a table's count or highest id. (SQLite's data_version
+    only compares within one connection; each transaction here has its own.)"""
+    def biggest(column: Any) -> Any:
+        return select(func.max(column)).scalar_subquery()
+
+    def rows(table: Any) -> Any:
+        return select(func.count()).select_from(table).scalar_subquery()
+
+    return tuple(session.execute(select(
+        biggest(m.AuditEntry.id), rows(m.Student), biggest(m.Student.id), rows(m.CourseResult),
+        biggest(m.CourseResult.id), rows(m.Course), rows(m.Cohort), rows(m.OptionalCourseApproval))).one())

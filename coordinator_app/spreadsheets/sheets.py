@@ -1,0 +1,362 @@
+"""The cohort workbook's sheets: for each, its columns, and for each column its header, width,
+format and the value it shows, side by side (a column cannot drift from its value).
+
+A per-student sheet's rows are `Line`s: the student (`StudentLines`, everything read and
+concluded about them once) and the part of the record the row is about (a result, an
+internship, ...). The values come from the domain's verdicts (passed, stages, urgency labels),
+never worked out here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NamedTuple
+
+from coordinator_app.domain.attention import AttentionItem, urgency
+from coordinator_app.domain.grades import NO_SHOW, Grade, best_attempt, grade_from
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.ranks import RANKS
+from coordinator_app.domain.student import Evaluation, internship_stage, literature_stage
+from coordinator_app.services.cohort_data import Chunk, Record
+from coordinator_app.spreadsheets.cells import Column
+
+LONG_TEXT = 60            # the widest a column of long text gets; its text wraps within it
+DUE_SOON_DAYS = 14
+STUDENT_COLUMNS = 3       # number, surname, first name: frozen on every per-student sheet
+
+Widths = Callable[..., int]    # ("table.column", minimum) -> a width that fits the longest stored value
+
+
+def cohort_label(year: int) -> str:
+    return f"{year}-{year + 1}"
+
+
+def _month(year: int | None, month: int | None) -> date | None:
+    return date(year, month, 1) if year and month else None
+
+
+def _rank(code: str | None) -> str | None:
+    return RANKS.get(code, code) if code else None
+
+
+def _grade_cell(grade: Grade | None) -> float | str | None:
+    """A grade as a spreadsheet cell: the mark as a number, or NS."""
+    if grade is None:
+        return None
+    return NO_SHOW if grade.no_show else grade.value
+
+
+@dataclass
+class StudentLines:
+    """One student as the sheets read them: the stored rows, the rules' verdict and a few
+    lookups made once (their best grade per course, their internships by kind)."""
+
+    record: Record
+    programme: Programme
+    evaluation: Evaluation
+    chunk: Chunk
+    as_of: date
+    component_names: Callable[[Programme, str], str]
+    results: dict[str, list[Record]] = field(default_factory=dict)       # course code -> attempts
+    internships: dict[str, Record] = field(default_factory=dict)         # kind -> internship row
+
+    def __post_init__(self) -> None:
+        sid = self.record.id
+        for r in self.chunk.results.get(sid, ()):
+            self.results.setdefault(r.code, []).append(r)
+        self.internships = {r.kind: r for r in self.chunk.internships.get(sid, ())}
+
+    def evaluation_earned(self, programme: str, component: str) -> int | None:
+        """EC earned in a component, for a student of `programme` (None for another programme's column)."""
+        if programme != self.record.programme:
+            return None
+        return next((p.earned for p in self.evaluation.progress if p.key == component), None)
+
+    def best(self, programme: str, course: str) -> float | str | None:
+        """The course's best attempt for a student of `programme` (None for another programme's column)."""
+        if programme != self.record.programme or course not in self.results:
+            return None
+        grades = [g for g in (grade_from(a.no_show, a.grade) for a in self.results[course]) if g is not None]
+        return _grade_cell(best_attempt(grades))
+
+    def passed(self, result: Record) -> bool | None:
+        """Whether one attempt is a pass (the programme's pass mark); None for a registration without a result."""
+        grade = grade_from(result.no_show, result.grade)
+        return None if grade is None else grade.passed(self.programme.pass_mark)
+
+    def component(self, key: str) -> str:
+        return self.component_names(self.programme, key)
+
+    @property
+    def items(self) -> Iterable[Record]:
+        return self.chunk.items.get(self.record.id, ())
+
+    @property
+    def literature(self) -> Record | None:
+        return self.chunk.literature.get(self.record.id)
+
+    @property
+    def plan(self) -> Record | None:
+        return self.chunk.plans.get(self.record.id)
+
+    @property
+    def mentor(self) -> Record | None:
+        return self.chunk.mentor.get(self.record.id)
+
+
+class Line(NamedTuple):
+    """One row of a per-student sheet: the student and the part of their record it is about."""
+
+    student: StudentLines
+    part: Any = None
+
+
+def _person(widths: Widths) -> list[Column]:
+    return [Column("Student number", width=widths("student.student_number", 10), value=lambda l: l.student.record.student_number),
+            Column("Surname", width=widths("student.last_name"), value=lambda l: l.student.record.last_name),
+            Column("First name", width=widths("student.first_name"), value=lambda l: l.student.record.first_name)]
+
+
+def _english_test_width(programmes: list[Programme]) -> int:
+    """Fits the test names ('TOEFL iBT'); the longest certificate names may run over."""
+    names = [t.name for p in programmes if p.imim for t in p.imim.english_tests.values()]
+    return min(max((len(n) for n in names), default=9), 30)
+
+
+def _imim(l: Line, value: Callable[[Record], Any]) -> Any:
+    return value(l.student.record) if l.student.programme.imim else None
+
+
+def _english_test(l: Line) -> str | None:
+    imim = l.student.programme.imim
+    test = l.student.record.english_test
+    if imim is None or test is None:
+        return None
+    known = imim.english_tests.get(test)       # the name the window shows, not the key
+    return known.name if known else test
+
+
+def _specialization(l: Line) -> str | None:
+    key = l.student.record.specialization
+    spec = l.student.programme.specialization(key) if key else None
+    return spec.name if spec else key
+
+
+def _pm(l: Line, has: Callable[[Programme], object], value: Callable[[StudentLines], Any]) -> Any:
+    """A PM-only part's cell: empty for a student whose programme does not have the part."""
+    return value(l.student) if has(l.student.programme) else None
+
+
+def _literature_stage(s: StudentLines) -> str:
+    lit = s.literature
+    return literature_stage(lit is not None, lit.start_date if lit else None, s.evaluation.literature_complete, s.as_of)
+
+
+def _core_status(s: StudentLines) -> str | None:
+    """The Academic Core status in lower case, like the other status words ('complete', 'running')."""
+    core = s.evaluation.academic_core
+    if core is None:
+        return None
+    label = core.label
+    return label[:1].lower() + label[1:]
+
+
+def _open_items(s: StudentLines) -> list[Record]:
+    return [i for i in s.items if i.received_date is None]
+
+
+def _plan_month(s: StudentLines, ceremony: bool = False) -> date | None:
+    plan = s.plan
+    if plan is None:
+        return None
+    return _month(plan.ceremony_year, plan.ceremony_month) if ceremony else _month(plan.planned_year, plan.planned_month)
+
+
+def overview_columns(programmes: list[Programme], widths: Widths) -> list[Column]:
+    """One row per student: who, where, each course's best grade, EC per component, each part's stage."""
+    several = len(programmes) > 1
+    cols = [*_person(widths),
+            Column("E-mail", width=widths("student.email"), value=lambda l: l.student.record.email),
+            Column("Programme", width=9, value=lambda l: l.student.record.programme),
+            Column("Cohort", width=9, value=lambda l: cohort_label(l.student.record.cohort)),
+            Column("Status", width=9, value=lambda l: l.student.record.status)]
+    if any(p.specializations for p in programmes):
+        cols.append(Column("Specialization", width=widths("student.specialization", 14), value=_specialization))
+    if any(p.imim for p in programmes):
+        cols += [Column("Year 1 university", width=10, value=lambda l: _imim(l, lambda r: r.year1_university)),
+                 Column("Year 2 university", width=10, value=lambda l: _imim(l, lambda r: r.year2_university)),
+                 Column("English test", width=_english_test_width(programmes), value=_english_test),
+                 Column("English overall", "number", value=lambda l: _imim(l, lambda r: r.english_overall)),
+                 Column("English lowest section", "number",
+                        value=lambda l: _imim(l, lambda r: r.english_lowest_section)),
+                 Column("Participation fee paid", width=4,
+                        value=lambda l: _imim(l, lambda r: r.participation_fee_paid))]
+    for p in programmes:
+        for course in p.courses:
+            cols.append(Column(f"{p.code}: {course.name}" if several else course.name, "grade", 6,
+                               value=lambda l, code=p.code, course=course.code: l.student.best(code, course)))
+    for p in programmes:
+        for comp in p.components:
+            cols.append(Column(f"EC {p.code}: {comp.name}" if several else f"EC {comp.name}", "int", 5,
+                               value=lambda l, code=p.code, key=comp.key: l.student.evaluation_earned(code, key)))
+    total = max((p.total_ec for p in programmes), default=120)
+    cols.append(Column(f"EC total (of {total})", "int", 5, value=lambda l: l.student.evaluation.ec_total))
+    if any(p.internships or p.literature_study or p.academic_core for p in programmes):
+        def internships(p: Programme) -> object:
+            return p.internships
+
+        cols += [Column("Minor internship", width=27, value=lambda l: _pm(l, internships, lambda s: internship_stage(
+                     s.evaluation.internships.get("minor"), s.as_of))),
+                 Column("Major internship", width=27, value=lambda l: _pm(l, internships, lambda s: internship_stage(
+                     s.evaluation.internships.get("major"), s.as_of))),
+                 Column("Literature Study", width=14,
+                        value=lambda l: _pm(l, lambda p: p.literature_study, _literature_stage)),
+                 Column("Academic Core", width=36, wrap=True, value=lambda l: _core_status(l.student)),
+                 Column("Mentor meetings held", "int", 4, value=lambda l: (
+                     l.student.evaluation.academic_core.meetings_held if l.student.evaluation.academic_core else None))]
+    cols += [Column("Portfolio items open", "int", 4, value=lambda l: len(_open_items(l.student))),
+             Column("Portfolio items overdue", "int", 4, value=lambda l: sum(
+                 1 for i in _open_items(l.student) if i.due_date is not None and i.due_date < l.student.as_of)),
+             Column("Graduation month", "month", value=lambda l: _plan_month(l.student)),
+             Column("Ceremony", "month", value=lambda l: _plan_month(l.student, ceremony=True)),
+             Column("Ready to graduate", width=5, value=lambda l: l.student.evaluation.readiness.ready),
+             Column("Graduation blockers", width=LONG_TEXT, wrap=True,
+                    value=lambda l: "; ".join(l.student.evaluation.readiness.blockers))]
+    return cols
+
+
+def course_columns(widths: Widths) -> list[Column]:
+    """One row per attempt (`Line.part`: the result row)."""
+    return [*_person(widths), Column("Programme", width=9, value=lambda l: l.student.record.programme),
+            Column("Course code", width=12, value=lambda l: l.part.code),
+            Column("Course", width=40, value=lambda l: l.part.name),
+            Column("Component", width=22, value=lambda l: l.student.component(l.part.component)),
+            Column("EC", "int", value=lambda l: l.part.ec), Column("Attempt", "int", value=lambda l: l.part.attempt),
+            Column("Exam date", "date", value=lambda l: l.part.exam_date),
+            Column("Grade", "grade", value=lambda l: _grade_cell(grade_from(l.part.no_show, l.part.grade))),
+            Column("Passed", width=6, value=lambda l: l.student.passed(l.part)),
+            Column("Entered on", "date", value=lambda l: l.part.registered_on)]
+
+
+def _internship_evaluation(l: Line) -> Any:
+    return l.student.evaluation.internships.get(l.part.kind)
+
+
+def _schedule(l: Line, value: Callable[[Any], date]) -> date | None:
+    ev = _internship_evaluation(l)
+    return value(ev.schedule) if ev is not None and ev.schedule is not None else None
+
+
+def internship_columns(widths: Widths) -> list[Column]:
+    """One row per internship (`Line.part`: the internship row)."""
+    def text(name: str, **kw: Any) -> Column:
+        return Column(kw.pop("header"), width=widths(f"internship.{name}"), value=lambda l: getattr(l.part, name), **kw)
+
+    return [*_person(widths),
+            Column("Internship", width=16, value=lambda l: (ev.name if (ev := _internship_evaluation(l)) else l.part.kind)),
+            text("host", header="Host"), text("department", header="Department"),
+            text("topic", header="Topic", wrap=True), Column("UMC", width=4, value=lambda l: l.part.is_umc),
+            text("country", header="Country"), Column("Travel advice", width=7, value=lambda l: l.part.travel_code),
+            Column("International Office notified", width=4, value=lambda l: l.part.international_office_notified),
+            Column("Approval", width=13, value=lambda l: l.part.approval_status),
+            Column("Approval date", "date", value=lambda l: l.part.approval_date),
+            Column("Start", "date", value=lambda l: l.part.start_date),
+            Column("Part-time %", "int", value=lambda l: l.part.part_time_percent),
+            Column("Planned end", "date", value=lambda l: _schedule(l, lambda s: s.planned_end)),
+            Column("Halfway", "date", value=lambda l: _schedule(l, lambda s: s.halfway)),
+            text("daily_supervisor", header="Daily supervisor"), text("second_supervisor", header="Second supervisor"),
+            text("assessor", header="Assessor"),
+            Column("Assessor rank", width=22, value=lambda l: _rank(l.part.assessor_rank)),
+            Column("Assessor location", width=5, value=lambda l: l.part.assessor_location),
+            Column("Practical work", "grade", value=lambda l: l.part.practical_mark),
+            Column("Report (supervisor)", "grade", value=lambda l: l.part.supervisor_report_mark),
+            Column("Report (assessor)", "grade", value=lambda l: l.part.assessor_report_mark),
+            Column("Presentation", "grade", value=lambda l: l.part.presentation_mark),
+            Column("Final mark", "grade", value=lambda l: (ev.mark.final if (ev := _internship_evaluation(l)) else None)),
+            Column("Marks registered on", "date", value=lambda l: l.part.marks_registered_on),
+            Column("Portfolio complete", width=4,
+                   value=lambda l: (ev.portfolio_complete if (ev := _internship_evaluation(l)) else None))]
+
+
+def _item_urgency(l: Line) -> Any:
+    return urgency(l.part.due_date, l.part.received_date, l.student.as_of, DUE_SOON_DAYS)
+
+
+def portfolio_columns(widths: Widths) -> list[Column]:
+    """One row per portfolio item (`Line.part`: the item row)."""
+    def late(l: Line) -> int | None:
+        due = l.part.due_date
+        return (l.student.as_of - due).days if due is not None and l.part.received_date is None \
+            and due < l.student.as_of else None
+
+    return [*_person(widths), Column("Component", width=16, value=lambda l: l.student.component(l.part.component)),
+            Column("Item", width=widths("portfolio_item.name", 20), value=lambda l: l.part.name),
+            Column("Due", "date", value=lambda l: l.part.due_date),
+            Column("Received", "date", value=lambda l: l.part.received_date),
+            Column("Status", width=9, value=lambda l: _item_urgency(l).label),
+            Column("Days overdue", "int", value=late),
+            Column("Note", width=widths("portfolio_item.note", 10), wrap=True, value=lambda l: l.part.note)]
+
+
+def literature_columns(widths: Widths) -> list[Column]:
+    """One row per student with a Literature Study (`Line.part`: its row)."""
+    def final(l: Line) -> float | None:
+        mark = l.student.evaluation.literature_mark
+        return mark.final if mark else None
+
+    return [*_person(widths),
+            Column("Subject", width=widths("literature_study.subject"), wrap=True, value=lambda l: l.part.subject),
+            Column("Supervisor", width=widths("literature_study.supervisor"), value=lambda l: l.part.supervisor),
+            Column("Assessor", width=widths("literature_study.assessor"), value=lambda l: l.part.assessor),
+            Column("Assessor rank", width=22, value=lambda l: _rank(l.part.assessor_rank)),
+            Column("Approval", width=13, value=lambda l: l.part.approval_status),
+            Column("Approval date", "date", value=lambda l: l.part.approval_date),
+            Column("Start", "date", value=lambda l: l.part.start_date),
+            Column("Survey outline", "grade", value=lambda l: l.part.outline_mark),
+            Column("Report (supervisor)", "grade", value=lambda l: l.part.supervisor_report_mark),
+            Column("Report (assessor)", "grade", value=lambda l: l.part.assessor_report_mark),
+            Column("Presentation", "grade", value=lambda l: l.part.presentation_mark),
+            Column("Final mark", "grade", value=final),
+            Column("Marks registered on", "date", value=lambda l: l.part.marks_registered_on),
+            Column("Complete", width=4, value=lambda l: l.student.evaluation.literature_complete)]
+
+
+def academic_core_columns(widths: Widths) -> list[Column]:
+    """One row per mentor meeting (`Line.part`: (number, meeting row))."""
+    def mentor(l: Line, value: Callable[[Record], Any]) -> Any:
+        found = l.student.mentor
+        return value(found) if found else None
+
+    return [*_person(widths),
+            Column("Mentor", width=widths("mentor.name"), value=lambda l: mentor(l, lambda m: m.name)),
+            Column("Organisation", width=widths("mentor.organisation"), value=lambda l: mentor(l, lambda m: m.organisation)),
+            Column("Meeting", "int", value=lambda l: l.part[0]),
+            Column("Meeting date", "date", value=lambda l: l.part[1].meeting_date),
+            Column("Topic", width=widths("mentor_meeting.topic"), wrap=True, value=lambda l: l.part[1].topic),
+            Column("Notes", width=widths("mentor_meeting.notes", 10), wrap=True, value=lambda l: l.part[1].notes)]
+
+
+class Attention(NamedTuple):
+    """One row of the Attention sheet: an item and the day the workbook is as of."""
+
+    item: AttentionItem
+    as_of: date
+
+
+def attention_columns(widths: Widths) -> list[Column]:
+    """Days in words a coordinator reads without a sign: late items count up, others down."""
+    def days(a: Attention) -> int:
+        return a.item.days_from(a.as_of)
+
+    return [Column("Due", "date", value=lambda a: a.item.due),
+            Column("Status", width=9, value=lambda a: a.item.urgency.label),
+            Column("Days late", "int", value=lambda a: -days(a) if days(a) < 0 else None),
+            Column("Days left", "int", value=lambda a: days(a) if days(a) >= 0 else None),
+            Column("Student number", width=widths("student.student_number", 10), value=lambda a: a.item.student_number),
+            Column("Name", width=30, value=lambda a: a.item.student_name),
+            Column("Programme", width=9, value=lambda a: a.item.programme),
+            Column("Cohort", width=9, value=lambda a: cohort_label(a.item.cohort)),
+            Column("Component", width=18, value=lambda a: a.item.component),
+            Column("Item", width=50, wrap=True, value=lambda a: a.item.what)]
