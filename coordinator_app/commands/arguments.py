@@ -1,16 +1,28 @@
-"""What the command line accepts, checked before anything is opened or written.
+"""What every command shares: what the command line accepts, checked before anything is opened
+or written, the options each command has (--db, --as-of), and opening the database.
 
 Every mistake is one line in the coordinator's words and a non-zero exit: a folder where a
 file belongs, a folder that does not exist, a number or a date too large to mean anything.
 Paths given on the command line are never created: only the app's own data folder is.
+Light to import: the entry point (cli.py) and every command module build on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]   # what each command module's register() fills
+else:
+    Subparsers = argparse._SubParsersAction
 
 # The years the app works in: the same range as a cohort (services.lookup.parse_cohort).
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -18,6 +30,8 @@ DATE_FORMS = "dd-mm-yyyy or yyyy-mm-dd"
 MAX_DAYS = 3660                 # ten years ahead is the furthest "due within" that means anything
 MAX_STUDENTS = 200_000          # the demo keeps its rows in memory; 100,000 take ~40 s
 MAX_SEED = 2**32 - 1
+DATE_METAVAR = "DATE"
+DB_HELP = "the database file; default: your own database in your user data folder"
 
 
 class UserError(Exception):
@@ -90,3 +104,52 @@ def input_file(path: Path, what: str) -> Path:
     if not path.exists():
         raise UserError(f"There is no {what} at {path}.")
     return path
+
+
+# -- options every command has -------------------------------------------------------------------
+
+
+def add_db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:
+    """Every command's own --db, shown as PATH with what it means."""
+    parser.add_argument("--db", type=Path, dest="sub_db", metavar="PATH", help=help_text)
+
+
+def add_as_of_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--as-of", type=cli_date, default=None, metavar=DATE_METAVAR,
+                        help=f"{what} (default: today); DATE ({DATE_FORMS})")
+
+
+def given_database(args: argparse.Namespace) -> Path | None:
+    """The database named on the command line: the command's own --db, else the global --db."""
+    given: Path | None = getattr(args, "sub_db", None) or args.db
+    return given
+
+
+def database_path(args: argparse.Namespace, new: bool = False) -> Path:
+    """The database a command works on: its own --db, the global --db, or the default one. A path
+    given on the command line must be a file in a folder that exists (it is never created)."""
+    from coordinator_app.paths import default_database_path
+
+    given = given_database(args)
+    return default_database_path() if given is None else database_file(given, new=new)
+
+
+# -- the database -------------------------------------------------------------------------------
+
+
+def open_workspace(path: Path, must_exist: bool = True) -> Workspace:
+    from coordinator_app.services.workspace import Workspace
+
+    if must_exist and not path.exists():
+        raise UserError(f"There is no database at {path}. To create an empty one, start the window with "
+                        f"'coordinator-app --db {path}' (it offers to start empty); to try the app with made-up "
+                        f"students: coordinator-app demo --db {path}")
+    ws = Workspace.open(path)
+    warn_no_backup(ws.backup_problem)
+    return ws
+
+
+def warn_no_backup(problem: str | None) -> None:
+    """Today's automatic backup failed: the coordinator hears it on stderr (the output stays clean)."""
+    if problem:
+        print(f"coordinator-app: warning: {problem}", file=sys.stderr)

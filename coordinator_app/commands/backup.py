@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from coordinator_app.commands.arguments import (
+    Subparsers, UserError, add_db_option, database_path, input_file, output_file,
+)
 
-def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:  # type: ignore[type-arg]
-    from coordinator_app.cli import add_db_option
 
+def register(subparsers: Subparsers) -> None:
     backup = subparsers.add_parser(
         "backup", help="copy the database safely (to its backups folder, or to -o FILE)",
         description="Make a consistent copy of the database, even while the app has it open. Without -o the "
@@ -28,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argp
     restore.add_argument("--replace-damaged", action="store_true",
                          help="if the database is damaged, empty or not a database: keep it aside unchanged (renamed "
                               "next to it) and restore anyway, without asking")
-    return {"backup": cmd_backup, "restore": cmd_restore}
+    backup.set_defaults(handler=cmd_backup)
+    restore.set_defaults(handler=cmd_restore)
 
 
 def _size(n: int) -> str:
@@ -36,8 +38,6 @@ def _size(n: int) -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from coordinator_app.cli import UserError, database_path
-    from coordinator_app.commands.arguments import output_file
     from coordinator_app.services.backups import back_up_now, list_backups
 
     path = database_path(args)
@@ -62,8 +62,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from coordinator_app.cli import UserError, database_path
-    from coordinator_app.commands.arguments import input_file
     from coordinator_app.services.backups import RestoreNeedsConfirmation, restore_backup
 
     path = database_path(args)

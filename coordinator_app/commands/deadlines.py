@@ -4,16 +4,18 @@ the graduation deadline schedule, listed, or one month entered, changed or clear
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from coordinator_app.commands.arguments import (
+    DATE_FORMS, Subparsers, UserError, add_db_option, cli_date, database_path, open_workspace,
+)
+
 
 if TYPE_CHECKING:
     from coordinator_app.services.deadlines import DeadlineLine
 
 
-def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:  # type: ignore[type-arg]
-    from coordinator_app.cli import DATE_FORMS, add_db_option
-
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "deadlines", help="the deadlines for final products per graduation month: list, set or clear one",
         description="List the deadlines for submitting all final products per graduation month (September to "
@@ -30,11 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argp
                              f"2025'); DATE ({DATE_FORMS})")
     change.add_argument("--clear", metavar="MONTH",
                         help="clear the deadline entered for MONTH: the programme's schedule or the default applies")
-    return {"deadlines": cmd_deadlines}
+    parser.set_defaults(handler=cmd_deadlines)
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
-    from coordinator_app.cli import UserError, database_path, open_workspace, parse_cli_date
     from coordinator_app.domain.deadlines import academic_year_of, parse_month
     from coordinator_app.services.lookup import find_programme, parse_cohort
 
@@ -50,7 +51,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
             if args.set:
                 year, month = parse_month(args.set[0])
                 try:
-                    deadline = parse_cli_date(args.set[1])
+                    deadline = cli_date(args.set[1])
                 except argparse.ArgumentTypeError as exc:
                     raise UserError(str(exc)) from exc
                 change = set_deadline(ws, programme, year, month, deadline)

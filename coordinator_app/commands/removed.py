@@ -4,13 +4,12 @@ one back (as File > Removed students does in the window)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import timezone
 
+from coordinator_app.commands.arguments import Subparsers, UserError, add_db_option, database_path, open_workspace
 
-def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:  # type: ignore[type-arg]
-    from coordinator_app.cli import add_db_option
 
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "removed", help="list the removed students, or bring one back with --restore NUMBER",
         description="Removed students are out of every list, count, check and export; their records and "
@@ -19,11 +18,10 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argp
     add_db_option(parser)
     parser.add_argument("--restore", metavar="NUMBER", help="the student number of the removed student to restore")
     parser.add_argument("--programme", help="programme code or name, when the number is removed in more than one")
-    return {"removed": cmd_removed}
+    parser.set_defaults(handler=cmd_removed)
 
 
 def cmd_removed(args: argparse.Namespace) -> int:
-    from coordinator_app.cli import UserError, database_path, open_workspace
     from coordinator_app.services.lookup import find_programme
     from coordinator_app.services.students import removed_students, restore_student
 

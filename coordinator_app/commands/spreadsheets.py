@@ -8,15 +8,19 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coordinator_app.commands.arguments import (
+    Subparsers, UserError, add_as_of_option, add_db_option, database_path, open_workspace, output_file,
+)
+
+
 if TYPE_CHECKING:
     from coordinator_app.services.imports import ImportRefused
+
 
 SKIP_OPTION = "--skip-rejected"
 
 
-def register(subparsers: argparse._SubParsersAction) -> dict:  # type: ignore[type-arg]
-    from coordinator_app.cli import add_as_of_option, add_db_option
-
+def register(subparsers: Subparsers) -> None:
     exp = subparsers.add_parser("export", help="write a cohort workbook (.xlsx) for the Examination Board and others")
     add_db_option(exp)
     exp.add_argument("--cohort", help="cohort start year, e.g. 2024 for 2024-2025 (default: all cohorts)")
@@ -33,12 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> dict:  # type: ignore[ty
     imp.add_argument("--course", help="course code or name for a results file without a course column")
     imp.add_argument("--dry-run", action="store_true", help="only show what would change")
     imp.add_argument(SKIP_OPTION, action="store_true", help="import the accepted rows even if some are rejected")
-    return {"export": cmd_export, "import": cmd_import}
+    exp.set_defaults(handler=cmd_export)
+    imp.set_defaults(handler=cmd_import)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from coordinator_app.cli import UserError, database_path, open_workspace
-    from coordinator_app.commands.arguments import output_file
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.spreadsheets.export import export_workbook
 
@@ -79,7 +82,6 @@ def _result(values: dict) -> str:  # type: ignore[type-arg]
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from coordinator_app.cli import UserError, database_path, open_workspace
     from coordinator_app.services.imports import ImportRefused
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.spreadsheets.importer import apply_import, preview_import

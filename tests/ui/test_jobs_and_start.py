@@ -202,7 +202,6 @@ def test_the_window_start_skips_the_command_parser(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(cli, "build_parser", no_parser)
     monkeypatch.setattr(cli, "cmd_gui", lambda args: started.append(cli.database_path(args)) or 0)
-    monkeypatch.setattr(cli, "COMMANDS", {})
     monkeypatch.setenv("COORDINATOR_APP_DATA", "/data")
     assert cli.main(["--db", "x.sqlite"]) == 0
     assert cli.main(["--db=y.sqlite"]) == 0
