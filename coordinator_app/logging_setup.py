@@ -10,12 +10,14 @@ the exception's type unless the exception is one of our own environment messages
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 LOG_FILENAME = "coordinator-app.log"
 MAX_BYTES = 1_000_000
@@ -28,11 +30,11 @@ _handler: logging.Handler | None = None
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Every file it creates, including after a rollover, is 0o600 from the first byte."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         if os.name == "posix":
             os.fchmod(fd, 0o600)
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # noqa: SIM115 - the handler's own mode
 
 
 def safe_message(exc: BaseException) -> str:
@@ -70,7 +72,7 @@ class PrivacyFormatter(logging.Formatter):
         finally:
             record.exc_text = cached
 
-    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def, override]
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
         exc_type, exc, tb = ei
         if exc is None:
             return ""

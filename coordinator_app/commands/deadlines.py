@@ -46,8 +46,8 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
             from coordinator_app.services.deadlines import clear_deadline, set_deadline
 
             if programme is None:
-                codes = " or ".join(sorted(ws.programmes))
-                raise UserError(f"Name the programme whose deadline to change: --programme {codes}.")
+                choices = " or ".join(sorted(ws.programmes))
+                raise UserError(f"Name the programme whose deadline to change: --programme {choices}.")
             if args.set:
                 year, month = parse_month(args.set[0])
                 try:

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coordinator_app.commands.arguments import (
     Subparsers, UserError, add_as_of_option, add_db_option, database_path, open_workspace, output_file,
@@ -69,7 +69,7 @@ def with_option_named(refusal: ImportRefused) -> str:
     return f"{refusal.problems} Correct the file, or add {SKIP_OPTION} to import only the accepted rows."
 
 
-def _result(values: dict) -> str:  # type: ignore[type-arg]
+def _result(values: dict[str, Any]) -> str:
     """A new result as the dry run shows it: course, grade and exam date (an Excel day number
     in the file shows here as the date it stands for)."""
     if "course_code" not in values:

@@ -102,7 +102,7 @@ def _valid_month_day(month: int, day: int) -> bool:
 
 
 def _rank(r: _Reader, data: dict[str, Any], key: str, path: str) -> str:
-    value = r.get(data, key, path, str)
+    value: str = r.get(data, key, path, str)
     if value not in RANK_KEYS:
         raise r.fail(f"{path}{key}", f"must be one of {', '.join(RANK_KEYS)}, not {value!r}")
     return value

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.people import validate_email, validate_notes
-from coordinator_app.services.lookup import student_row
+from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -33,7 +33,7 @@ def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = ""
     if not name:
         raise DomainError("Give the mentor's name.", "mentor")
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         if ws.programme_of(student).academic_core is None:
             raise DomainError("This programme has no Academic Core mentor.", "mentor")
         mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
@@ -53,7 +53,7 @@ def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = ""
 def clear_mentor(ws: Workspace, student_id: int) -> None:
     """No mentor recorded any more (Undo of naming the first one)."""
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
         if mentor is None:
             raise NotFound("No mentor is recorded for this student.", "mentor")
@@ -64,7 +64,7 @@ def clear_mentor(ws: Workspace, student_id: int) -> None:
 def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", notes: str = "") -> int:
     topic, notes = validate_notes(topic, "topic"), validate_notes(notes, "notes")
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         if when < date(student.cohort.start_year, 1, 1):
             raise DomainError(f"A mentor meeting on {when:%d-%m-%Y} is before the cohort started.", "meeting_date")
         return _insert_meeting(ws, s, student, when, " ".join(topic.split()), notes, "add mentor meeting")
@@ -83,7 +83,7 @@ def update_meeting(ws: Workspace, meeting_id: int, when: date, topic: str, notes
                 ws.audit(s, "change mentor meeting", "mentor_meeting", meeting.id, meeting.student_id, field,
                          getattr(meeting, field), value)
                 setattr(meeting, field, value)
-        student = student_row(s, meeting.student_id)
+        student = existing_student(s, meeting.student_id)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
         return before
 
@@ -99,7 +99,7 @@ def delete_meeting(ws: Workspace, meeting_id: int) -> MeetingBefore:
         if meeting is None:
             raise NotFound("That meeting no longer exists.", "meeting")
         before = _before(meeting)
-        student = student_row(s, meeting.student_id)
+        student = existing_student(s, meeting.student_id)
         ws.audit(s, "delete mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting",
                  f"{meeting.meeting_date.isoformat()} {meeting.topic}".strip(), None)
         s.delete(meeting)
@@ -111,7 +111,7 @@ def delete_meeting(ws: Workspace, meeting_id: int) -> MeetingBefore:
 def restore_meeting(ws: Workspace, deleted: MeetingBefore) -> int:
     """Put a deleted mentor meeting back as it was (Undo of a delete); returns its new id."""
     with ws.write() as s:
-        student = student_row(s, deleted.student_id)
+        student = existing_student(s, deleted.student_id)
         return _insert_meeting(ws, s, student, deleted.when, deleted.topic, deleted.notes, "restore mentor meeting")
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -16,6 +18,9 @@ from coordinator_app.services.cohort_data import evaluated_chunks
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
+if TYPE_CHECKING:
+    from coordinator_app.store.sessions import AnyRow, AnySelect
+
 LOOK_BACK_DAYS = 31    # a graduation deadline missed up to a month ago still needs attention
 
 # Which tab of the student record shows each component.
@@ -23,13 +28,34 @@ TAB_OF = {"minor_internship": "internships", "major_internship": "internships", 
           "academic_core": "academic_core", "graduation": "graduation"}
 
 
-def _student_filter(query, programme_code: str | None, cohort: int | None):  # type: ignore[no-untyped-def]
-    query = query.where(m.Student.status == "active")
-    if programme_code:
-        query = query.where(m.Programme.code == programme_code)
-    if cohort:
-        query = query.where(m.Cohort.start_year == cohort)
-    return query
+@dataclass(frozen=True)
+class _Look:
+    """What one attention list looks at: whose items, from which day, how far ahead."""
+
+    ws: Workspace
+    as_of: date
+    within: int
+    programme_code: str | None
+    cohort: int | None
+
+    @property
+    def limit(self) -> date:
+        return self.as_of + timedelta(days=self.within)
+
+    def active(self, query: AnySelect) -> AnySelect:
+        """Only the active students of the programme and cohort looked at."""
+        query = query.where(m.Student.status == "active")
+        if self.programme_code:
+            query = query.where(m.Programme.code == self.programme_code)
+        if self.cohort:
+            query = query.where(m.Cohort.start_year == self.cohort)
+        return query
+
+    def item(self, row: AnyRow, due: date, component_key: str, what: str) -> AttentionItem:
+        sid, number, first, last, prog, year = row[:6]
+        component = "Graduation" if component_key == "graduation" else _component_name(self.ws, prog, component_key)
+        return AttentionItem(due, sid, number, f"{first} {last}", prog, year, component, what,
+                             urgency(due, None, self.as_of, self.within), TAB_OF.get(component_key, "overview"))
 
 
 def _component_name(ws: Workspace, programme: str, key: str) -> str:
@@ -45,29 +71,27 @@ def attention_items(ws: Workspace, as_of: date | None = None, within: int = 14, 
 
     `readiness`: graduation readiness already evaluated on `as_of` by the caller (the export
     evaluates every student anyway), by student id; students missing from it are evaluated here."""
-    as_of = as_of or ws.as_of()
-    limit = as_of + timedelta(days=within)
+    look = _Look(ws, as_of or ws.as_of(), within, programme_code, cohort)
     items: list[AttentionItem] = []
     with ws.read() as s:
-        items += _portfolio(ws, s, as_of, limit, within, programme_code, cohort)
-        items += _approvals(ws, s, as_of, limit, within, programme_code, cohort)
-        items += _mentor_meetings(ws, s, as_of, limit, within, programme_code, cohort)
-        items += _graduation(ws, s, as_of, limit, within, programme_code, cohort, readiness or {})
-        items += _flags(ws, s, as_of, limit, within, programme_code, cohort, readiness or {})
+        items += _portfolio(look, s)
+        items += _approvals(look, s)
+        items += _mentor_meetings(look, s)
+        items += _graduation(look, s, readiness or {})
+        items += _flags(look, s, readiness or {})
     items.sort(key=sort_key)
     return items
 
 
-def _flags(ws, s: Session, as_of, limit, within, programme_code, cohort,  # type: ignore[no-untyped-def]
-           known: Mapping[int, Readiness]) -> list[AttentionItem]:
+def _flags(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list[AttentionItem]:
     """IMIM admission items, approvals without the assessor's rank, results not recorded, students
     past their nominal years, graduation months passed: each flag that needs action, from its day."""
     from coordinator_app.services.flags import flagged_students
 
     return [AttentionItem(f.flag.due, f.student_id, f.student_number, f.student_name, f.programme, f.cohort,
-                          f.flag.component, f.flag.what, urgency(f.flag.due, None, as_of, within), f.flag.tab)
-            for f in flagged_students(ws, s, as_of, programme_code, cohort, readiness=known)
-            if f.flag.attention and f.flag.due is not None and f.flag.due <= limit]
+                          f.flag.component, f.flag.what, urgency(f.flag.due, None, look.as_of, look.within), f.flag.tab)
+            for f in flagged_students(look.ws, s, look.as_of, look.programme_code, look.cohort, readiness=known)
+            if f.flag.attention and f.flag.due is not None and f.flag.due <= look.limit]
 
 
 def graduation_months(as_of: date, within: int) -> tuple[int, int]:
@@ -79,38 +103,32 @@ def graduation_months(as_of: date, within: int) -> tuple[int, int]:
     return earliest.year * 100 + earliest.month, latest.year * 100 + latest.month
 
 
-def _base(*columns):  # type: ignore[no-untyped-def]
+def _base(*columns: Any) -> AnySelect:
     return (select(m.Student.id, m.Student.student_number, m.Student.first_name, m.Student.last_name,
                    m.Programme.code, m.Cohort.start_year, *columns)
             .join(m.Programme, m.Student.programme_id == m.Programme.id)
             .join(m.Cohort, m.Student.cohort_id == m.Cohort.id))
 
 
-def _item(ws: Workspace, row, due: date, component_key: str, what: str, as_of: date, within: int) -> AttentionItem:  # type: ignore[no-untyped-def]
-    sid, number, first, last, prog, year = row[:6]
-    return AttentionItem(due, sid, number, f"{first} {last}", prog, year, _component_name(ws, prog, component_key)
-                         if component_key != "graduation" else "Graduation", what,
-                         urgency(due, None, as_of, within), TAB_OF.get(component_key, "overview"))
-
-
-def _portfolio(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+def _portfolio(look: _Look, s: Session) -> list[AttentionItem]:
     query = _base(m.PortfolioItem.due_date, m.PortfolioItem.component, m.PortfolioItem.name).join(
         m.PortfolioItem, m.PortfolioItem.student_id == m.Student.id).where(
-        m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= limit)
-    return [_item(ws, r, r[6], r[7], r[8], as_of, within) for r in s.execute(_student_filter(query, programme_code, cohort))]
+        m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= look.limit)
+    return [look.item(r, r[6], r[7], r[8]) for r in s.execute(look.active(query))]
 
 
-def _approvals(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+def _approvals(look: _Look, s: Session) -> list[AttentionItem]:
     """Approval by the Examination Board is needed before a planned start (internships, Literature Study),
     and an approval voided by the travel advice (the programme's invalid_travel_codes) needs it again."""
     out = []
-    recent = as_of - timedelta(days=365)
+    ws, limit = look.ws, look.limit
+    recent = look.as_of - timedelta(days=365)
     voiding = sorted({code for p in ws.programmes.values() if p.internships for code in p.internships.invalid_travel_codes})
     query = _base(m.Internship.kind, m.Internship.start_date, m.Internship.approval_status, m.Internship.travel_code).join(
         m.Internship, m.Internship.student_id == m.Student.id).where(
         m.Internship.start_date.is_not(None), m.Internship.start_date <= limit, m.Internship.start_date >= recent,
         or_(m.Internship.approval_status != "approved", m.Internship.travel_code.in_(voiding)))
-    for r in s.execute(_student_filter(query, programme_code, cohort)):
+    for r in s.execute(look.active(query)):
         kind, start, status, code = r[6:10]
         rules = ws.programmes[r[4]].internships
         if status == "approved":
@@ -119,44 +137,43 @@ def _approvals(ws, s: Session, as_of, limit, within, programme_code, cohort) -> 
             what = f"approval void: travel advice {code}"
         else:
             what = f"Examination Board approval before the start ({status})"
-        out.append(_item(ws, r, start, f"{kind}_internship", what, as_of, within))
+        out.append(look.item(r, start, f"{kind}_internship", what))
     query = _base(m.LiteratureStudy.start_date, m.LiteratureStudy.approval_status).join(
         m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id).where(
         m.LiteratureStudy.start_date.is_not(None), m.LiteratureStudy.start_date <= limit,
         m.LiteratureStudy.start_date >= recent, m.LiteratureStudy.approval_status != "approved")
-    for r in s.execute(_student_filter(query, programme_code, cohort)):
-        out.append(_item(ws, r, r[6], "literature_study", f"Examination Board approval before the start ({r[7]})", as_of, within))
+    for r in s.execute(look.active(query)):
+        out.append(look.item(r, r[6], "literature_study", f"Examination Board approval before the start ({r[7]})"))
     return out
 
 
-def _mentor_meetings(ws, s: Session, as_of, limit, within, programme_code, cohort) -> list[AttentionItem]:  # type: ignore[no-untyped-def]
+def _mentor_meetings(look: _Look, s: Session) -> list[AttentionItem]:
     """Fewer mentor meetings than required while the final portfolio meeting is coming up."""
     held = (select(func.count()).select_from(m.MentorMeeting)
-            .where(m.MentorMeeting.student_id == m.Student.id, m.MentorMeeting.meeting_date <= as_of)
+            .where(m.MentorMeeting.student_id == m.Student.id, m.MentorMeeting.meeting_date <= look.as_of)
             .scalar_subquery())
     query = _base(m.PortfolioItem.due_date, held).join(m.PortfolioItem, and_(
         m.PortfolioItem.student_id == m.Student.id, m.PortfolioItem.component == "academic_core",
         m.PortfolioItem.kind == "final_portfolio")).where(
-        m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= limit)
+        m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= look.limit)
     out = []
-    for r in s.execute(_student_filter(query, programme_code, cohort)):
-        rules = ws.programmes[r[4]].academic_core
+    for r in s.execute(look.active(query)):
+        rules = look.ws.programmes[r[4]].academic_core
         if rules and r[7] < rules.min_mentor_meetings:
-            out.append(_item(ws, r, r[6], "academic_core",
-                             f"mentor meetings: {r[7]} of {rules.min_mentor_meetings} held", as_of, within))
+            out.append(look.item(r, r[6], "academic_core", f"mentor meetings: {r[7]} of {rules.min_mentor_meetings} held"))
     return out
 
 
-def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort,  # type: ignore[no-untyped-def]
-                known: Mapping[int, Readiness]) -> list[AttentionItem]:
+def _graduation(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list[AttentionItem]:
     """Students planned to graduate whose submission deadline is near and who are not ready."""
+    ws, as_of, limit = look.ws, look.as_of, look.limit
     schedule = {(d.programme_id, d.year, d.month): d.deadline for d in s.scalars(select(m.GraduationDeadline))}
-    first, last = graduation_months(as_of, within)
+    first, last = graduation_months(as_of, look.within)
     planned = m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month
     query = _base(m.GraduationPlan.planned_year, m.GraduationPlan.planned_month, m.Student.programme_id).join(
         m.GraduationPlan, m.GraduationPlan.student_id == m.Student.id).where(planned <= last, planned >= first)
-    due: list[tuple[object, date]] = []
-    for r in s.execute(_student_filter(query, programme_code, cohort)):
+    due: list[tuple[AnyRow, date]] = []
+    for r in s.execute(look.active(query)):
         year, month, programme_id = r[6:9]
         deadline = submission_deadline(year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month)))
         # Once the graduation date has passed, the "graduation month passed" flag takes over (services/flags.py).
@@ -173,7 +190,7 @@ def _graduation(ws, s: Session, as_of, limit, within, programme_code, cohort,  #
         ready = known[r[0]] if r[0] in known else verdicts[r[0]]
         if not ready.ready:
             shown = "; ".join(ready.blockers[:3]) + (f" (+{len(ready.blockers) - 3} more)" if len(ready.blockers) > 3 else "")
-            out.append(_item(ws, r, deadline, "graduation", f"graduation {year}-{month:02d} not ready: {shown}", as_of, within))
+            out.append(look.item(r, deadline, "graduation", f"graduation {year}-{month:02d} not ready: {shown}"))
     return out
 
 

@@ -272,8 +272,8 @@ def _refuse_target(database: Path, state: health.FileState, replace_damaged: boo
         problem = RestoreNeedsConfirmation(
             f"{database} {what}. Restoring keeps it unchanged as {aside.name} next to it and puts the backup "
             f"in its place; nothing was changed yet.")
-        problem.what = what                  # type: ignore[attr-defined]
-        problem.aside = aside                # type: ignore[attr-defined]
+        problem.what = what
+        problem.aside = aside
         raise problem
 
 

@@ -25,7 +25,7 @@ def _converted(values: list[Any], process: Callable[[Any], Any] | None) -> list[
     if process is None:
         return values
     done: dict[tuple[type, Any], Any] = {}
-    out = []
+    out: list[Any] = []
     for v in values:
         if v is None:
             out.append(None)

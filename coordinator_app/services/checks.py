@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
@@ -25,6 +26,9 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, damaged, translate
 from coordinator_app.store.health import DAMAGED
 from coordinator_app.store.migrate import current_revision, head_revision, look_at, refusal
+
+if TYPE_CHECKING:
+    from coordinator_app.store.sessions import AnyRow
 
 
 @dataclass
@@ -103,18 +107,19 @@ def run_checks(ws: Workspace) -> CheckReport:
     return report
 
 
-def _who(row) -> str:  # type: ignore[no-untyped-def]
+def _who(row: AnyRow) -> str:
     return f"{row.student_number} {row.first_name} {row.last_name}"
 
 
-def _capacity(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+def _capacity(ws: Workspace, s: Session, report: CheckReport) -> None:
     rows = s.execute(select(m.Programme.code, m.Cohort.start_year, m.Student.specialization, func.count())
                      .join(m.Cohort, m.Student.cohort_id == m.Cohort.id).join(m.Programme, m.Student.programme_id == m.Programme.id)
                      .where(m.Student.specialization.is_not(None), m.Student.status != "stopped")
                      .group_by(m.Programme.code, m.Cohort.start_year, m.Student.specialization)).all()
     by_cohort: dict[tuple[str, int], dict[str, int]] = {}
     for code, year, spec, n in rows:
-        by_cohort.setdefault((code, year), {})[spec] = n
+        if spec is not None:
+            by_cohort.setdefault((code, year), {})[spec] = n
     for (code, year), counts in sorted(by_cohort.items()):
         for problem in specialization_over_capacity(ws.programmes[code], counts):
             report.violations.append(f"{code} cohort {year}-{year + 1}: {problem}")
@@ -147,7 +152,7 @@ def _internships(ws: Workspace, s: Session, report: CheckReport) -> None:
             report.violations.append(f"{who}: neither internship is at a university medical center")
 
 
-def _literature(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+def _literature(ws: Workspace, s: Session, report: CheckReport) -> None:
     query = (select(m.Student.student_number, m.Student.first_name, m.Student.last_name, m.Programme.code, m.LiteratureStudy)
              .join(m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id)
              .join(m.Programme, m.Student.programme_id == m.Programme.id).where(m.Student.status == "active"))
@@ -158,7 +163,7 @@ def _literature(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[
             report.violations.append(f"{_who(row)}: Literature Study assessor is {RANKS[lit.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}")
 
 
-def _flags(ws: Workspace, s, report: CheckReport) -> None:  # type: ignore[no-untyped-def]
+def _flags(ws: Workspace, s: Session, report: CheckReport) -> None:
     """The rules the record flags as broken (domain/flags.py): IMIM universities and English
     requirement, approvals without the assessor's rank, a supervisor who is also the assessor."""
     for found in flagged_students(ws, s, ws.as_of(), violations_only=True):

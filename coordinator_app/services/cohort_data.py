@@ -108,7 +108,7 @@ def _named(result: Any) -> Iterator[Record]:
     keys = tuple(result.keys())
     kind = _RECORD_TYPES.get(keys)
     if kind is None:
-        kind = _RECORD_TYPES.setdefault(keys, namedtuple("Record", keys))  # type: ignore[misc]
+        kind = _RECORD_TYPES.setdefault(keys, namedtuple("Record", keys))
     return map(kind._make, result)
 
 
@@ -145,7 +145,7 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
         .join(C, A.course_id == C.id).where(A.student_id.in_(ids)).order_by(A.student_id, C.code))), chunk.optional)
     # Whole-table Core rows, not ORM objects: same attribute names, a third of the loading time.
     I = m.Internship
-    for row in _named(db.execute(select(I.__table__).where(I.student_id.in_(ids)).order_by(I.student_id, I.kind.desc()))):
+    for row in _named(db.execute(select(m.table(I)).where(I.student_id.in_(ids)).order_by(I.student_id, I.kind.desc()))):
         chunk.internships[row.student_id].append(row)
     # Interruptions are few; fetch them for the group's internships in one query.
     X = m.Interruption
@@ -153,7 +153,7 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
                                .where(I.student_id.in_(ids)).order_by(X.internship_id, X.start_date))):
         chunk.interruptions[row[0]].append(row)
     L = m.LiteratureStudy
-    for row in _named(db.execute(select(L.__table__).where(L.student_id.in_(ids)))):
+    for row in _named(db.execute(select(m.table(L)).where(L.student_id.in_(ids)))):
         chunk.literature[row.student_id] = row
     P = m.PortfolioItem
     _group(_named(db.execute(
@@ -275,6 +275,7 @@ def refresh_ec_bulk(session: Session, ids: Sequence[int], programmes: dict[str, 
     if changed:
         from sqlalchemy import bindparam
 
-        session.execute(update(m.Student.__table__).where(m.Student.__table__.c.id == bindparam("sid"))
+        students = m.table(m.Student)
+        session.execute(update(students).where(students.c.id == bindparam("sid"))
                         .values(ec_earned=bindparam("ec")), changed)
     return len(changed)

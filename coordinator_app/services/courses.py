@@ -14,7 +14,7 @@ from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import first_exam_date, grade_text, parse_grade, resit_registration
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import specialization_refusal
-from coordinator_app.services.lookup import student_row
+from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -52,7 +52,7 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
     """Record an exam result. A fail or No Show registers the student for the resit."""
     grade = parse_grade(text)
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         course = _course(s, student, course_code)
         _check_course_allowed(student, course, programme)
@@ -100,7 +100,7 @@ def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:
         row = s.get(m.CourseResult, recorded.result_id)
         if row is None:
             raise NotFound("That result no longer exists.", "grade")
-        student = student_row(s, row.student_id)
+        student = existing_student(s, row.student_id)
         if recorded.resit_id is not None:
             resit = s.get(m.CourseResult, recorded.resit_id)
             if resit is not None and resit.grade is None and not resit.no_show:
@@ -136,7 +136,7 @@ def delete_attempt(ws: Workspace, result_id: int) -> DeletedAttempt:
         row = s.get(m.CourseResult, result_id)
         if row is None:
             raise NotFound("That result no longer exists.", "grade")
-        student = student_row(s, row.student_id)
+        student = existing_student(s, row.student_id)
         deleted = DeletedAttempt(student.id, row.course.code, row.attempt, row.exam_date, row.grade, row.no_show,
                                  row.registered_on)
         ws.audit(s, "delete attempt", "course_result", row.id, student.id, f"{row.course.code} attempt {row.attempt}",
@@ -149,7 +149,7 @@ def delete_attempt(ws: Workspace, result_id: int) -> DeletedAttempt:
 def restore_attempt(ws: Workspace, deleted: DeletedAttempt) -> int:
     """Put a deleted attempt back as it was (Undo of a delete); returns its new id."""
     with ws.write() as s:
-        student = student_row(s, deleted.student_id)
+        student = existing_student(s, deleted.student_id)
         course = _course(s, student, deleted.course_code)
         taken = s.scalar(select(m.CourseResult.id).where(
             m.CourseResult.student_id == student.id, m.CourseResult.course_id == course.id,
@@ -175,7 +175,7 @@ def add_external_course(ws: Workspace, student_id: int, name: str, ec: int) -> s
     if not isinstance(ec, int) or not 1 <= ec <= 30:
         raise DomainError(f"An optional course is 1 to 30 EC, not {ec}.", "ec")
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         base = "EXT-" + re.sub(r"[^A-Z0-9]+", "", name.upper())[:12]
         count = s.scalar(select(func.count()).select_from(m.Course).where(
             m.Course.programme_id == student.programme_id, m.Course.code.like(f"{base}%"))) or 0
@@ -206,7 +206,7 @@ def set_optional_course(ws: Workspace, student_id: int, course_code: str, status
         raise DomainError(f"Approval must be one of {', '.join(OPTIONAL_COURSE_STATUSES)}, not '{status}'.", "status")
     check_decision_date(status, decided_on, "decided_on")
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         course = _course(s, student, course_code)
         if course.component != "optional":
             raise DomainError(f"{course.name} is not an optional course.", "course")
@@ -240,7 +240,7 @@ def _approval(session: Session, student: m.Student, course: m.Course) -> m.Optio
 def withdraw_optional_course(ws: Workspace, student_id: int, course_code: str) -> None:
     """Take an optional course off the student's list of choices (Undo of the first request)."""
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         course = _course(s, student, course_code)
         row = _approval(s, student, course)
         if row is None:
@@ -254,7 +254,7 @@ def withdraw_optional_course(ws: Workspace, student_id: int, course_code: str) -
 def remove_external_course(ws: Workspace, student_id: int, course_code: str) -> None:
     """Remove a course from outside the programme again (Undo of adding it); only while unused."""
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         course = _course(s, student, course_code)
         if course.in_programme:
             raise DomainError(f"{course.name} is part of the programme and stays.", "course")

@@ -20,7 +20,7 @@ from coordinator_app.domain.grades import Grade, exam_date, resit_date
 from coordinator_app.domain.graduation import ceremony_month, graduation_date
 from coordinator_app.domain.internships import Period
 from coordinator_app.domain.progress import OptionalCourse
-from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.programme import PortfolioRule, Programme
 from coordinator_app.domain.student import (
     ACADEMIC_CORE_ITEMS, InternshipSnapshot, ItemSnapshot, LiteratureSnapshot, StudentSnapshot,
     academic_core_due_dates, evaluate, internship_due_dates, internship_schedule, literature_due_dates,
@@ -95,6 +95,12 @@ class _DemoBuilder:
     def mark(self, pass_mark: float) -> float:
         """A passing internship or Literature Study mark."""
         return round(min(10.0, max(pass_mark, self.rng.gauss(7.6, 0.8))), 1)
+
+    def marks(self, pass_mark: float, finished: bool) -> tuple[float | None, float | None, float | None, float | None]:
+        """The four marks of a finished internship or Literature Study; none before it is finished."""
+        if not finished:
+            return None, None, None, None
+        return self.mark(pass_mark), self.mark(pass_mark), self.mark(pass_mark), self.mark(pass_mark)
 
     def received(self, due: date | None, reliability: float = 0.92) -> date | None:
         """Items whose due date has passed are usually in; a few stay overdue."""
@@ -247,7 +253,7 @@ class _DemoBuilder:
             plan = internship_schedule(programme, kind, start, part_time, periods)
             dues = internship_due_dates(programme, plan)
             finished = plan.planned_end + timedelta(days=21) <= self.as_of
-            marks = tuple(self.mark(programme.pass_mark) for _ in range(4)) if finished else (None, None, None, None)
+            marks = self.marks(programme.pass_mark, finished)
             assessor_rank = rng.choice(("UD", "UD", "UHD", "HL")) if rng.random() < 0.98 else "postdoc"
             iid = self.t.add(
                 "internship", student_id=sid, kind=kind, host=host, department=dept, topic=rng.choice(TOPICS),
@@ -269,7 +275,8 @@ class _DemoBuilder:
                                            portfolio=items)
         return out
 
-    def items(self, sid: int, component: str, rules, dues: dict[str, date], reliability: float) -> tuple[ItemSnapshot, ...]:  # type: ignore[no-untyped-def]
+    def items(self, sid: int, component: str, rules: tuple[PortfolioRule, ...], dues: dict[str, date],
+              reliability: float) -> tuple[ItemSnapshot, ...]:
         out = []
         for rule in rules:
             due = dues.get(rule.kind)
@@ -288,7 +295,7 @@ class _DemoBuilder:
         approved = start <= self.as_of + timedelta(days=14) and self.rng.random() < 0.985
         dues = literature_due_dates(programme, start)
         finished = start + timedelta(weeks=rules.weeks + 4) <= self.as_of
-        marks = tuple(self.mark(programme.pass_mark) for _ in range(4)) if finished else (None, None, None, None)
+        marks = self.marks(programme.pass_mark, finished)
         status = "approved" if approved else "requested"
         subject, supervisor, assessor = self.rng.choice(TOPICS), self.rng.choice(PEOPLE), self.rng.choice(PEOPLE)
         if assessor == supervisor and sid % 50:

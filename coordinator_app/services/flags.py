@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.flags import (
@@ -22,6 +23,9 @@ from coordinator_app.domain.graduation import Readiness, graduation_date
 from coordinator_app.services.cohort_data import evaluated_chunks
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+
+if TYPE_CHECKING:
+    from coordinator_app.store.sessions import AnyRow, AnySelect
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,12 @@ class Flagged:
 S = m.Student
 
 
-def _who(*columns, programme_code: str | None, cohort: int | None) -> Select:  # type: ignore[no-untyped-def, type-arg]
+class _Where(TypedDict):
+    programme_code: str | None
+    cohort: int | None
+
+
+def _who(*columns: Any, programme_code: str | None, cohort: int | None) -> AnySelect:
     """Active students (what the attention list and `check` look at) with the given columns."""
     query = (select(S.id, S.student_number, S.first_name, S.last_name, m.Programme.code, m.Cohort.start_year, *columns)
              .join(m.Programme, S.programme_id == m.Programme.id).join(m.Cohort, S.cohort_id == m.Cohort.id)
@@ -49,7 +58,7 @@ def _who(*columns, programme_code: str | None, cohort: int | None) -> Select:  #
     return query
 
 
-def _flagged(row, flag: Flag | None) -> Iterator[Flagged]:  # type: ignore[no-untyped-def]
+def _flagged(row: AnyRow, flag: Flag | None) -> Iterator[Flagged]:
     if flag is not None:
         yield Flagged(row[0], row[1], f"{row[2]} {row[3]}", row[4], row[5], flag)
 
@@ -59,7 +68,7 @@ def flagged_students(ws: Workspace, s: Session, as_of: date, programme_code: str
                      readiness: Mapping[int, Readiness] | None = None) -> list[Flagged]:
     """Every flag of the active students selected. `violations_only` (for `check`) skips the
     kinds of flag that never break a rule; `readiness` as in services/attention."""
-    where = {"programme_code": programme_code, "cohort": cohort}
+    where = _Where(programme_code=programme_code, cohort=cohort)
     found = [*_imim(ws, s, where), *_assessor_ranks(ws, s, where), *_same_person(ws, s, where)]
     if not violations_only:
         found += [*_missing_results(s, as_of, where), *_past_nominal_end(ws, s, as_of, where),
@@ -67,7 +76,7 @@ def flagged_students(ws: Workspace, s: Session, as_of: date, programme_code: str
     return [f for f in found if f.flag.violation or not violations_only]
 
 
-def _imim(ws: Workspace, s: Session, where: dict) -> Iterator[Flagged]:  # type: ignore[type-arg]
+def _imim(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagged]:
     for code, programme in ws.programmes.items():
         rules = programme.imim
         if rules is None or where["programme_code"] not in (None, code):
@@ -79,7 +88,7 @@ def _imim(ws: Workspace, s: Session, where: dict) -> Iterator[Flagged]:  # type:
                 yield from _flagged(row, flag)
 
 
-def _assessor_ranks(ws: Workspace, s: Session, where: dict) -> Iterator[Flagged]:  # type: ignore[type-arg]
+def _assessor_ranks(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagged]:
     """Approved internships and Literature Studies whose assessor's rank nobody recorded."""
     I, L = m.Internship, m.LiteratureStudy
     unknown = or_(I.assessor_rank.is_(None), I.assessor_rank == "")
@@ -92,14 +101,14 @@ def _assessor_ranks(ws: Workspace, s: Session, where: dict) -> Iterator[Flagged]
     unknown = or_(L.assessor_rank.is_(None), L.assessor_rank == "")
     for row in s.execute(_who(L.approval_status, L.assessor_rank, L.start_date, **where)
                          .join(L, L.student_id == S.id).where(L.approval_status == "approved", unknown)):
-        rules = ws.programmes[row[4]].literature_study
-        if rules is not None:
-            name = ws.programmes[row[4]].component(rules.component).name
-            yield from _flagged(row, assessor_rank_flag(name, "literature", row[6], row[7], rules.assessor_min_rank,
-                                                        row[8]))
+        literature = ws.programmes[row[4]].literature_study
+        if literature is not None:
+            name = ws.programmes[row[4]].component(literature.component).name
+            yield from _flagged(row, assessor_rank_flag(name, "literature", row[6], row[7],
+                                                        literature.assessor_min_rank, row[8]))
 
 
-def _same_person(ws: Workspace, s: Session, where: dict) -> Iterator[Flagged]:  # type: ignore[type-arg]
+def _same_person(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagged]:
     L = m.LiteratureStudy
     for row in s.execute(_who(L.supervisor, L.assessor, L.start_date, **where).join(L, L.student_id == S.id)
                          .where(L.supervisor != "", L.assessor != "")):
@@ -109,7 +118,7 @@ def _same_person(ws: Workspace, s: Session, where: dict) -> Iterator[Flagged]:  
             yield from _flagged(row, same_person_flag(name, "literature", row[6], row[7], row[8]))
 
 
-def _missing_results(s: Session, as_of: date, where: dict) -> Iterator[Flagged]:  # type: ignore[type-arg]
+def _missing_results(s: Session, as_of: date, where: _Where) -> Iterator[Flagged]:
     R, C = m.CourseResult, m.Course
     query = (_who(C.name, R.attempt, R.exam_date, **where).join(R, R.student_id == S.id).join(C, R.course_id == C.id)
              .where(R.grade.is_(None), R.no_show.is_(False), R.exam_date < as_of))
@@ -118,7 +127,7 @@ def _missing_results(s: Session, as_of: date, where: dict) -> Iterator[Flagged]:
             yield from _flagged(row, flag)
 
 
-def _past_nominal_end(ws: Workspace, s: Session, as_of: date, where: dict) -> Iterator[Flagged]:  # type: ignore[type-arg]
+def _past_nominal_end(ws: Workspace, s: Session, as_of: date, where: _Where) -> Iterator[Flagged]:
     G = m.GraduationPlan
     for code, programme in ws.programmes.items():
         if where["programme_code"] not in (None, code):
@@ -132,7 +141,7 @@ def _past_nominal_end(ws: Workspace, s: Session, as_of: date, where: dict) -> It
             yield from _flagged(row, past_nominal_end_flag(row[5], programme, "active", None, as_of))
 
 
-def _graduation_month_passed(ws: Workspace, s: Session, as_of: date, where: dict,  # type: ignore[type-arg]
+def _graduation_month_passed(ws: Workspace, s: Session, as_of: date, where: _Where,
                              known: Mapping[int, Readiness]) -> Iterator[Flagged]:
     G = m.GraduationPlan
     planned = G.planned_year * 100 + G.planned_month

@@ -11,7 +11,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.graduation import ceremony_month
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
-from coordinator_app.services.lookup import student_row
+from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -25,7 +25,7 @@ def plan_graduation(ws: Workspace, student_id: int, year: int, month: int,
     if not 1 <= month <= 12:
         raise DomainError(f"A month is 1-12, not {month}.", "month")
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         if year < student.cohort.start_year:
             raise DomainError(f"Graduation in {year} is before the cohort started ({student.cohort.start_year}).", "year")
@@ -48,7 +48,7 @@ def plan_graduation(ws: Workspace, student_id: int, year: int, month: int,
 def clear_graduation_plan(ws: Workspace, student_id: int) -> None:
     """Take back a first graduation plan: no month, no ceremony (Undo of the first plan)."""
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
         if plan is None:

@@ -15,9 +15,9 @@ from coordinator_app.domain.grades import validate_mark
 from coordinator_app.domain.approvals import APPROVAL_STATUSES, check_decision_date
 from coordinator_app.domain.internships import Period, validate_part_time, validate_rank, validate_travel_code
 from coordinator_app.domain.people import parse_optional_date, parse_yes_no
-from coordinator_app.domain.programme import PortfolioRule, Programme
+from coordinator_app.domain.programme import LiteratureStudyRules, PortfolioRule, Programme
 from coordinator_app.domain.student import internship_due_dates, internship_schedule, literature_due_dates
-from coordinator_app.services.lookup import student_row
+from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -172,7 +172,7 @@ def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any)
         raise DomainError(f"An internship is minor or major, not '{kind}'.", "kind")
     clean = _validate(INTERNSHIP_FIELDS, changes)
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         _require_internships(programme)
         row = _internship(s, student.id, kind)
@@ -191,7 +191,7 @@ def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any)
 def add_interruption(ws: Workspace, student_id: int, kind: str, start: date, end: date, reason: str = "") -> int:
     period = Period(start, end)
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         _require_internships(programme)
         row = _internship(s, student.id, kind)
@@ -226,7 +226,7 @@ def remove_interruption(ws: Workspace, interruption_id: int) -> RemovedInterrupt
             raise NotFound("That interruption no longer exists.", "interruption")
         row = s.get(m.Internship, interruption.internship_id)
         assert row is not None
-        student = student_row(s, row.student_id)
+        student = existing_student(s, row.student_id)
         removed = RemovedInterruption(student.id, row.kind, interruption.start_date, interruption.end_date,
                                       interruption.reason)
         ws.audit(s, "remove interruption", "interruption", interruption.id, student.id, f"{row.kind} interruption",
@@ -240,7 +240,7 @@ def remove_interruption(ws: Workspace, interruption_id: int) -> RemovedInterrupt
 def restore_interruption(ws: Workspace, removed: RemovedInterruption) -> int:
     """Put a removed interruption back as it was (Undo of a removal); returns its new id."""
     with ws.write() as s:
-        student = student_row(s, removed.student_id)
+        student = existing_student(s, removed.student_id)
         row = _internship(s, student.id, removed.kind)
         if row is None:
             raise NotFound(f"The {removed.kind} internship is no longer planned.", "interruption")
@@ -257,7 +257,7 @@ def restore_interruption(ws: Workspace, removed: RemovedInterruption) -> int:
 def unplan_internship(ws: Workspace, student_id: int, kind: str) -> None:
     """Take back planning an internship (Undo of its first field): only while nothing came in for it."""
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         _require_internships(programme)
         assert programme.internships is not None
@@ -286,7 +286,7 @@ def _remove_open_items(session: Session, student_id: int, component: str) -> Non
 def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
     clean = _validate(LITERATURE_FIELDS, changes)
     with ws.write() as s:
-        student, programme, row = _literature_study(ws, s, student_id)
+        student, programme, rules, row = _literature_study(ws, s, student_id)
         if row is None:
             row = m.LiteratureStudy(student_id=student.id, approval_status="not requested")
             s.add(row)
@@ -294,27 +294,30 @@ def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> d
             ws.audit(s, "plan literature study", "literature_study", row.id, student.id)
         old = _apply(ws, s, row, clean, "change literature study", "literature_study", student.id, "")
         dues = literature_due_dates(programme, row.start_date) if row.start_date else None
-        _sync_items(s, student.id, programme.literature_study.component, programme.literature_study.portfolio, dues)
+        _sync_items(s, student.id, rules.component, rules.portfolio, dues)
         refresh_ec(s, student, programme, ws.as_of())
         return old
 
 
-def _literature_study(ws: Workspace, s: Session, student_id: int) -> tuple[m.Student, Programme, m.LiteratureStudy | None]:
-    """The student, their programme (refused when it has no Literature Study) and its row, if planned."""
-    student = student_row(s, student_id)
+def _literature_study(ws: Workspace, s: Session,
+                      student_id: int) -> tuple[m.Student, Programme, LiteratureStudyRules, m.LiteratureStudy | None]:
+    """The student, their programme and its Literature Study rules (refused when it has none), and
+    the student's Literature Study row, if planned."""
+    student = existing_student(s, student_id)
     programme = ws.programme_of(student)
     if programme.literature_study is None:
         raise DomainError(f"{programme.name} has no Literature Study.", "literature_study")
-    return student, programme, s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
+    return (student, programme, programme.literature_study,
+            s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id)))
 
 
 def unplan_literature_study(ws: Workspace, student_id: int) -> None:
     """Take back planning the Literature Study (Undo of its first field): only while nothing came in."""
     with ws.write() as s:
-        student, programme, row = _literature_study(ws, s, student_id)
+        student, programme, rules, row = _literature_study(ws, s, student_id)
         if row is None:
             raise NotFound("The Literature Study is not planned.", "literature_study")
-        _remove_open_items(s, student.id, programme.literature_study.component)
+        _remove_open_items(s, student.id, rules.component)
         ws.audit(s, "unplan literature study", "literature_study", row.id, student.id)
         s.delete(row)
         refresh_ec(s, student, programme, ws.as_of())

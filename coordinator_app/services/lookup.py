@@ -65,7 +65,7 @@ def removed_label(student: m.Student) -> str:
     return f"{student.student_number} {student.first_name} {student.last_name}{when}"
 
 
-def student_row(session: Session, student_id: int) -> m.Student:
+def existing_student(session: Session, student_id: int) -> m.Student:
     """A student who is not removed; a removed one is named, with where to restore them."""
     student = session.get(m.Student, student_id)
     if student is None:
@@ -99,15 +99,3 @@ def removed_with_number(session: Session, programme_id: int, number: str) -> m.S
     return session.scalar(select(m.Student).execution_options(**INCLUDE_REMOVED).where(
         m.Student.programme_id == programme_id, m.Student.student_number == number,
         m.Student.removed_at.is_not(None)))
-
-
-def student_by_number(session: Session, number: str, programme_code: str | None = None) -> m.Student:
-    query = select(m.Student).where(m.Student.student_number == number.strip())
-    if programme_code:
-        query = query.join(m.Programme).where(m.Programme.code == programme_code)
-    rows = list(session.scalars(query))
-    if not rows:
-        raise NotFound(f"No student with number {number}.", "student_number")
-    if len(rows) > 1:
-        raise DomainError(f"Student number {number} exists in more than one programme; name the programme.", "student_number")
-    return rows[0]

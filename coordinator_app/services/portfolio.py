@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.people import validate_notes
-from coordinator_app.services.lookup import student_row
+from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -33,7 +33,7 @@ def mark_received(ws: Workspace, item_id: int, received: date | None, note: str 
             raise NotFound("That portfolio item no longer exists.", "item")
         if received is not None and received > ws.as_of():
             raise DomainError(f"The received date {received:%d-%m-%Y} is in the future.", "received_date")
-        student = student_row(s, item.student_id)
+        student = existing_student(s, item.student_id)
         previous = item.received_date
         if previous != received:
             item.received_date = received

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import Urgency, urgency
 from coordinator_app.domain.grades import best_attempt, grade_from
@@ -21,7 +22,7 @@ from coordinator_app.domain.marks import MarkResult
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation, InternshipEvaluation, evaluate
 from coordinator_app.services.graduation import entered_deadline
-from coordinator_app.services.lookup import student_row
+from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.snapshot import snapshot
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -186,7 +187,7 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
     """Everything the record tabs show for one student (raises NotFound once removed)."""
     as_of = ws.as_of()
     with ws.read() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         snap = snapshot(s, student)
         evaluation = evaluate(programme, snap, as_of)
@@ -208,7 +209,7 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
             select(m.AuditEntry).where(m.AuditEntry.student_id == student.id)
             .order_by(m.AuditEntry.at.desc(), m.AuditEntry.id.desc()).limit(HISTORY_LIMIT)))
         cohort = student.cohort.start_year
-    open_items = sorted((i for i in items if i.received is None and i.due is not None), key=lambda i: i.due)  # type: ignore[arg-type, return-value]
+    open_items = sorted((i for i in items if i.received is None and i.due is not None), key=lambda i: i.due or as_of)
     return StudentRecord(
         id=student_id, programme=programme, cohort=cohort, as_of=as_of, student=fields, evaluation=evaluation,
         courses=courses, optional=optional, optional_choices=choices, internships=internships,
@@ -218,7 +219,7 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
     )
 
 
-def _courses(s, student: m.Student, programme: Programme,  # type: ignore[no-untyped-def]
+def _courses(s: Session, student: m.Student, programme: Programme,
              optional: tuple[OptionalLine, ...]) -> tuple[CourseLine, ...]:
     attempts: dict[str, list[m.CourseResult]] = {}
     for result, code in s.execute(select(m.CourseResult, m.Course.code).join(m.Course)
@@ -239,8 +240,8 @@ def _courses(s, student: m.Student, programme: Programme,  # type: ignore[no-unt
     known = {c.code for c in programme.courses}
     for code, rows in attempts.items():
         if code not in known:           # an external optional course
-            course = rows[0].course
-            lines.append(_line(code, course.name, "optional", names.get("optional", "Optional"), course.ec, rows,
+            external = rows[0].course
+            lines.append(_line(code, external.name, "optional", names.get("optional", "Optional"), external.ec, rows,
                                programme))
     for code, line in approved.items():
         if code not in known and code not in attempts:     # an approved external course, not taken yet
@@ -263,7 +264,7 @@ def _line(code: str, name: str, component: str, component_name: str, ec: int, ro
                       bool(best and best.passed(programme.pass_mark)))
 
 
-def _optional(s, student: m.Student) -> tuple[tuple[OptionalLine, ...], tuple[tuple[str, str, bool], ...]]:  # type: ignore[no-untyped-def]
+def _optional(s: Session, student: m.Student) -> tuple[tuple[OptionalLine, ...], tuple[tuple[str, str, bool], ...]]:
     lines = tuple(OptionalLine(c.code, c.name, c.ec, a.status, a.decided_on, a.external, a.credit_form_received)
                   for a, c in s.execute(select(m.OptionalCourseApproval, m.Course).join(m.Course)
                                         .where(m.OptionalCourseApproval.student_id == student.id)
@@ -274,7 +275,7 @@ def _optional(s, student: m.Student) -> tuple[tuple[OptionalLine, ...], tuple[tu
     return lines, choices
 
 
-def _internships(s, student: m.Student, programme: Programme, evaluation: Evaluation,  # type: ignore[no-untyped-def]
+def _internships(s: Session, student: m.Student, programme: Programme, evaluation: Evaluation,
                  items: list[Item]) -> dict[str, InternshipView]:
     if programme.internships is None:
         return {}
@@ -293,7 +294,7 @@ def _internships(s, student: m.Student, programme: Programme, evaluation: Evalua
     return out
 
 
-def _literature(s, student: m.Student, programme: Programme, evaluation: Evaluation,  # type: ignore[no-untyped-def]
+def _literature(s: Session, student: m.Student, programme: Programme, evaluation: Evaluation,
                 items: list[Item]) -> LiteratureView | None:
     rules = programme.literature_study
     if rules is None:
@@ -310,7 +311,7 @@ def _literature(s, student: m.Student, programme: Programme, evaluation: Evaluat
                           evaluation.literature_mark, evaluation.literature_complete, end)
 
 
-def _graduation(s, student: m.Student, programme: Programme, evaluation: Evaluation) -> GraduationView:  # type: ignore[no-untyped-def]
+def _graduation(s: Session, student: m.Student, programme: Programme, evaluation: Evaluation) -> GraduationView:
     plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
     if plan is None:
         return GraduationView(None, None, None, None, None, None, None, evaluation.readiness)

@@ -84,9 +84,9 @@ def with_offer(problem: DatabaseProblem, database: Path) -> DatabaseProblem:
     offered = type(problem)(f"{problem}{extra}")
     offered.newest_backup = copy.path if copy is not None else None
     # For the window, which says it in its own words (no command line there).
-    offered.reason = getattr(problem, "reason", str(problem))                 # type: ignore[attr-defined]
+    offered.reason = problem.reason or str(problem)
     label = f"{copy.path.name} of {copy.taken_at:%d-%m-%Y %H:%M} ({copy.students} students)" if copy else None
-    offered.newest_backup_label = label                                       # type: ignore[attr-defined]
+    offered.newest_backup_label = label
     return offered
 
 

@@ -18,7 +18,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
 from coordinator_app.services.graduation import move_core_due_dates
 from coordinator_app.services.lookup import (
-    cohort_row, find_programme, programme_row, removed_label, removed_with_number, student_row,
+    cohort_row, find_programme, programme_row, removed_label, removed_with_number, existing_student,
 )
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
@@ -149,7 +149,7 @@ def add_student(ws: Workspace, new: NewStudent) -> int:
 def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
     """Change fields of a student; returns the old values (for undo). All or nothing."""
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         validators = student_validators(programme)
         old: dict[str, Any] = {}
@@ -176,7 +176,7 @@ def remove_student(ws: Workspace, student_id: int) -> str:
     """Take a student out of every list, count, check and export; their records and history stay,
     and `restore_student` brings them back. Returns how the student is named, for messages."""
     with ws.write() as s:
-        student = student_row(s, student_id)
+        student = existing_student(s, student_id)
         label = f"{student.student_number} {student.first_name} {student.last_name}"
         student.removed_at = datetime.now(timezone.utc).replace(tzinfo=None)
         ws.audit(s, "remove student", "student", student.id, student.id, "", label, None)
@@ -237,8 +237,10 @@ def removed_students(ws: Workspace) -> list[RemovedStudent]:
         by: dict[int, str] = {}
         for sid, user in s.execute(select(m.AuditEntry.student_id, m.AuditEntry.os_user)
                                    .where(m.AuditEntry.action == "remove student").order_by(m.AuditEntry.id)):
-            by[sid] = user       # the last removal of each student wins
-    return [RemovedStudent(*r, removed_by=by.get(r[0], "")) for r in rows]
+            if sid is not None:
+                by[sid] = user       # the last removal of each student wins
+    return [RemovedStudent(sid, number, first, last, code, year, status, removed_at, by.get(sid, ""))
+            for sid, number, first, last, code, year, status, removed_at in rows if removed_at is not None]
 
 
 def count_students(ws: Workspace) -> int:

@@ -174,6 +174,14 @@ def _plan_month(s: StudentLines, ceremony: bool = False) -> date | None:
     return _month(plan.ceremony_year, plan.ceremony_month) if ceremony else _month(plan.planned_year, plan.planned_month)
 
 
+def _best_grade(programme: str, course: str) -> Callable[[Line], float | str | None]:
+    return lambda l: l.student.best(programme, course)
+
+
+def _ec_earned(programme: str, component: str) -> Callable[[Line], int | None]:
+    return lambda l: l.student.evaluation_earned(programme, component)
+
+
 def overview_columns(programmes: list[Programme], widths: Widths) -> list[Column]:
     """One row per student: who, where, each course's best grade, EC per component, each part's stage."""
     several = len(programmes) > 1
@@ -196,11 +204,11 @@ def overview_columns(programmes: list[Programme], widths: Widths) -> list[Column
     for p in programmes:
         for course in p.courses:
             cols.append(Column(f"{p.code}: {course.name}" if several else course.name, "grade", 6,
-                               value=lambda l, code=p.code, course=course.code: l.student.best(code, course)))
+                               value=_best_grade(p.code, course.code)))
     for p in programmes:
         for comp in p.components:
             cols.append(Column(f"EC {p.code}: {comp.name}" if several else f"EC {comp.name}", "int", 5,
-                               value=lambda l, code=p.code, key=comp.key: l.student.evaluation_earned(code, key)))
+                               value=_ec_earned(p.code, comp.key)))
     total = max((p.total_ec for p in programmes), default=120)
     cols.append(Column(f"EC total (of {total})", "int", 5, value=lambda l: l.student.evaluation.ec_total))
     if any(p.internships or p.literature_study or p.academic_core for p in programmes):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 BUSY_TIMEOUT_MS = 5000
@@ -42,7 +42,7 @@ def make_engine(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Eng
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -53,7 +53,7 @@ def make_engine(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Eng
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         # Writers take the write lock up front (BEGIN IMMEDIATE) so two instances wait for
         # each other within the busy timeout instead of failing halfway through.
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")

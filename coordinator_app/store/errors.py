@@ -19,6 +19,9 @@ class DatabaseProblem(Exception):
     to restore."""
 
     newest_backup: Path | None = None
+    # Said without the way out (the command to restore), for the window's own words.
+    reason: str | None = None
+    newest_backup_label: str | None = None
 
 
 class NotADatabase(DatabaseProblem):
@@ -42,7 +45,11 @@ class DatabaseReplaced(DatabaseProblem):
 
 
 class RestoreNeedsConfirmation(DatabaseProblem):
-    """Restoring over this file replaces a damaged or empty file: only after the coordinator agreed."""
+    """Restoring over this file replaces a damaged or empty file: only after the coordinator agreed.
+    `what` says what is wrong with the file, `aside` where it is kept."""
+
+    what: str = ""
+    aside: Path | None = None
 
 
 class DatabaseTooNew(DatabaseProblem):
@@ -138,7 +145,7 @@ def damaged(path: Path | None, detail: str) -> DatabaseCorrupt:
     reason = f"{_name(path)} is damaged (SQLite reports: {detail}). Stop working in it to avoid further damage."
     problem = DatabaseCorrupt(f"{reason} Use File > Restore from backup (or `coordinator-app restore`) to go back to "
                               f"the latest good copy.")
-    problem.reason = reason           # type: ignore[attr-defined]   # without the way out, for the window's own words
+    problem.reason = reason           # without the way out, for the window's own words
     return problem
 
 

@@ -118,7 +118,8 @@ def create_database(path: Path) -> None:
     every later start would rightly refuse). If another process created the database first, its
     file is kept and ours is dropped.
     """
-    from coordinator_app.store.backup import fsync_file, fsync_folder, private_folder
+    from coordinator_app.durable import fsync_file, fsync_folder
+    from coordinator_app.store.backup import private_folder
 
     folder = private_folder(path.parent)
     _remove_stale_new(folder, path.name)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
-    String, Text, UniqueConstraint, text,
+    String, Table, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -22,6 +22,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, for Core statements on many rows at once (the bulk import, the export's reads)."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 class Programme(Base):

@@ -32,9 +32,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from coordinator_app.store import health
-from coordinator_app.store.backup import (
-    PARTIAL_SUFFIX, SIDE_FILES, backup_to, fsync_file, fsync_folder, private_folder,
-)
+from coordinator_app.durable import fsync_file, fsync_folder
+from coordinator_app.store.backup import PARTIAL_SUFFIX, SIDE_FILES, backup_to, private_folder
 from coordinator_app.store.engine import make_engine
 
 MAX_GENERATION = 2**31 - 1

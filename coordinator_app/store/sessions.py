@@ -14,9 +14,9 @@ number to a new student or an import, and taking the next free id. Statements on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, Unpack
 
-from sqlalchemy import event
+from sqlalchemy import Row, Select, event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from coordinator_app.store import models as m
@@ -35,3 +35,9 @@ def _leave_out_removed_students(state: ORMExecuteState) -> None:
             and not state.execution_options.get("include_removed", False)):
         state.statement = state.statement.options(
             with_loader_criteria(m.Student, m.Student.removed_at.is_(None), include_aliases=True))
+
+
+if TYPE_CHECKING:
+    # A query or a result row of any columns (SQLAlchemy 2.1 types them by their columns).
+    AnySelect: TypeAlias = Select[Unpack[tuple[Any, ...]]]
+    AnyRow: TypeAlias = Row[Unpack[tuple[Any, ...]]]

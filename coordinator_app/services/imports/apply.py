@@ -83,7 +83,7 @@ class _Audit:
     def flush(self, session: Session) -> None:
         # One summary entry names the file, so the trail says where the changes came from.
         self.add("import", None, None, "file", None, self.source)
-        insert_rows(session, m.AuditEntry.__table__, self.rows, self.constants)
+        insert_rows(session, m.table(m.AuditEntry), self.rows, self.constants)
 
 
 def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
@@ -109,7 +109,7 @@ def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) 
                          "specialization": v["specialization"]})
         audit.add("student", next_id, next_id, "student_number", None, v["student_number"])
         next_id += 1
-    insert_rows(s, m.Student.__table__, students, NEW_STUDENT_DEFAULTS)     # as add_student gives them
+    insert_rows(s, m.table(m.Student), students, NEW_STUDENT_DEFAULTS)     # as add_student gives them
     for code, year, cid in sorted(groups):
         _add_academic_core_items(s, ws.programmes[code], year, cid, first_id, next_id - 1)
     if plan.updated:
@@ -120,7 +120,7 @@ def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) 
             for name, (old, new) in planned.changes.items():
                 audit.add("student", planned.student_id, planned.student_id, name, old, new)
         for params in by_fields.values():
-            update_rows(s, m.Student.__table__, "id", params)
+            update_rows(s, m.table(m.Student), "id", params)
         respec = [p.student_id for p in plan.updated if "specialization" in p.changes and p.student_id is not None]
         if respec:
             refresh_ec_bulk(s, respec, ws.programmes, ws.as_of())
@@ -137,7 +137,7 @@ def _add_academic_core_items(s: Session, programme: Programme, year: int, cohort
         select(literal(n, Integer).label("position"), literal(kind, String).label("kind"),
                literal(name, String).label("name"), literal(due, Date).label("due_date"))
         for n, (kind, name, due) in enumerate(owed_items)]).subquery("items")
-    S, P = m.Student.__table__, m.PortfolioItem.__table__
+    S, P = m.table(m.Student), m.table(m.PortfolioItem)
     owed = (select(S.c.id, literal("academic_core", String), items.c.kind, items.c.name, items.c.due_date, null(),
                    literal("", String))
             .select_from(S.join(items, true()))
@@ -150,7 +150,7 @@ def _add_academic_core_items(s: Session, programme: Programme, year: int, cohort
 def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
     read: ResultsRead = plan.context
     today = ws.as_of()
-    t = m.CourseResult.__table__
+    t = m.table(m.CourseResult)
     # The results as they will be: (student, course) -> attempt -> (grade, no show); for the EC.
     after: dict[tuple[int, int], dict[int, tuple[float | None, bool]]] = {}
     for planned in [*plan.new, *plan.updated]:
@@ -204,7 +204,7 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
         audit.add("course_result", planned.result_id, v["student_id"], f"{v['course_code']} attempt {v['attempt']}",
                   old, str(grade))
     insert_rows(s, t, inserts)
-    update_rows(s, m.Student.__table__, "id", _ec_changes(ws, s, read, after))
+    update_rows(s, m.table(m.Student), "id", _ec_changes(ws, s, read, after))
 
 
 Attempts = tuple[tuple[float | None, bool], ...]    # one course's attempts in order: (grade, no show)
@@ -271,15 +271,15 @@ def _ec_changes(ws: Workspace, s: Session, read: ResultsRead,
         return StudentProgressFacts({c: g for c, g in sorted(by_code.items()) if g}, student.specialization, optional, {})
 
     deltas: dict[tuple[Any, ...], int] = {}
-    changes = []
+    changes: list[dict[str, int]] = []
     for sid in sorted(flipped):
         student = read.students[sid]
-        key = (student.code, student.specialization, tuple(sorted(before_of[sid].items())),
-               tuple(sorted(after_of[sid].items())), tuple(approvals.get(sid, ())))
-        if key not in deltas:
+        same = (student.code, student.specialization, tuple(sorted(before_of[sid].items())),
+                tuple(sorted(after_of[sid].items())), tuple(approvals.get(sid, ())))
+        if same not in deltas:
             programme = ws.programmes[student.code]
-            deltas[key] = (total_ec(component_progress(programme, facts(student, after_of[sid])))
+            deltas[same] = (total_ec(component_progress(programme, facts(student, after_of[sid])))
                            - total_ec(component_progress(programme, facts(student, before_of[sid]))))
-        if deltas[key]:
-            changes.append({"id": sid, "ec_earned": student.ec_earned + deltas[key]})
+        if deltas[same]:
+            changes.append({"id": sid, "ec_earned": student.ec_earned + deltas[same]})
     return changes

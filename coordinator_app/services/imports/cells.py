@@ -93,7 +93,8 @@ def one_of(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN (values)` with the values as ONE JSON parameter: no IN list of 10,000
     parameters for SQLAlchemy to compile and SQLite to parse."""
     listed = func.json_each(json.dumps(list(values))).table_valued("value")
-    return column.in_(select(listed.c.value))
+    within: ColumnElement[bool] = column.in_(select(listed.c.value))
+    return within
 
 
 def column_names(headers: dict[str, str]) -> Callable[[str], str]:

@@ -124,7 +124,7 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
     read = ResultsRead()
     plan = ImportPlan("results", source, rejected=list(problems), fingerprint=fingerprint(s), context=read)
     S = m.Student
-    students: dict[str, list[Any]] = defaultdict(list)
+    students: dict[str, list[ResultStudent]] = defaultdict(list)
     numbers = {v["student_number"] for _, v in parsed}
     if numbers:
         query = (select(S.id, S.student_number, S.specialization, S.programme_id, S.ec_earned, m.Programme.code,
@@ -133,17 +133,17 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
                  .join(m.Cohort, S.cohort_id == m.Cohort.id).where(one_of(S.student_number, numbers)))
         if code:
             query = query.where(m.Programme.code == code)
-        for r in s.execute(query):
-            student = ResultStudent(*r)
+        for found_student in s.execute(query):
+            student = ResultStudent(*found_student)
             students[student.student_number].append(student)
-    courses: dict[tuple[int, str], Any] = {}
-    for row in s.execute(select(m.Course.id, m.Course.programme_id, m.Course.code, m.Course.name,
-                                m.Course.specialization)):
-        c = ResultCourse(*row)
+    courses: dict[tuple[int, str], ResultCourse] = {}
+    for course_row in s.execute(select(m.Course.id, m.Course.programme_id, m.Course.code, m.Course.name,
+                                       m.Course.specialization)):
+        c = ResultCourse(*course_row)
         read.courses[c.id] = c
         courses[(c.programme_id, c.code.casefold())] = c
         courses.setdefault((c.programme_id, c.name.casefold()), c)
-    matched: list[tuple[int, dict[str, Any], Any, Any]] = []
+    matched: list[tuple[int, dict[str, Any], ResultStudent, ResultCourse]] = []
     casefolded: dict[str, str] = {}
     removed = removed_numbers(s, numbers) if numbers else {}
     for row, v in parsed:
@@ -166,15 +166,16 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
         folded = casefolded.get(v["course"])
         if folded is None:
             folded = casefolded[v["course"]] = v["course"].casefold()
-        c = courses.get((student.programme_id, folded))
-        if c is None:
+        course = courses.get((student.programme_id, folded))
+        if course is None:
             plan.rejected.append(Rejection(row, column("course"), f"there is no course '{v['course']}' in {student.code}."))
             continue
-        refusal = specialization_refusal(ws.programmes[student.code], c.name, c.specialization, student.specialization)
+        refusal = specialization_refusal(ws.programmes[student.code], course.name, course.specialization,
+                                         student.specialization)
         if refusal:
             plan.rejected.append(Rejection(row, column("course"), refusal))
             continue
-        matched.append((row, v, student, c))
+        matched.append((row, v, student, course))
     # Two rows for the same student, course and attempt (or both without an attempt): which one counts?
     duplicates = duplicate_rows([(row, (st.id, c.id, v["attempt"])) for row, v, st, c in matched])
     for row, others in duplicates.items():
@@ -183,13 +184,14 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
                                        "keep one row per result."))
     matched = [t for t in matched if t[0] not in duplicates]
     read.students = {st.id: st for _, _, st, _ in matched}
-    attempts: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    attempts: dict[tuple[int, int], list[StoredAttempt]] = defaultdict(list)
     if read.students:
         # Every result of these students (all courses): apply needs them for the EC.
         R = m.CourseResult
-        for r in s.execute(select(R.id, R.student_id, R.course_id, R.attempt, R.exam_date, R.grade, R.no_show)
-                           .where(one_of(R.student_id, read.students)).order_by(R.student_id, R.course_id, R.attempt)):
-            attempt = StoredAttempt(*r)
+        for stored in s.execute(select(R.id, R.student_id, R.course_id, R.attempt, R.exam_date, R.grade, R.no_show)
+                                .where(one_of(R.student_id, read.students))
+                                .order_by(R.student_id, R.course_id, R.attempt)):
+            attempt = StoredAttempt(*stored)
             attempts[(attempt.student_id, attempt.course_id)].append(attempt)
     read.attempts = dict(attempts)
 
@@ -211,7 +213,7 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
         claimed.add(target.id)
         values["attempt"] = target.attempt
         values["current_exam_date"] = target.exam_date     # kept when the file gives no date
-        changes = {}
+        changes: dict[str, tuple[Any, Any]] = {}
         if target.grade != grade.value or target.no_show != grade.no_show:
             old = grade_text(target.no_show, target.grade)
             changes["grade"] = (old, str(grade))
@@ -223,8 +225,8 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
     return plan
 
 
-def _match_attempt(existing: list[Any], attempt: int | None, when: date | None, grade: Grade,
-                   claimed: set[int]) -> Any:
+def _match_attempt(existing: list[StoredAttempt], attempt: int | None, when: date | None, grade: Grade,
+                   claimed: set[int]) -> StoredAttempt | None:
     """The attempt a row is about: its number; else the one on the same exam date; else the
     same result already there (a second import); else the open registration (a resit waiting)."""
     if not existing:

@@ -142,7 +142,8 @@ def _match_students(ws: Workspace, s: Session, checked: list[tuple[int, dict[str
             .join(m.Cohort, S.cohort_id == m.Cohort.id)
             .where(S.specialization.is_not(None), S.status != "stopped")
             .group_by(m.Programme.code, m.Cohort.start_year, S.specialization)):
-        taken[(code, year, spec)] = n
+        if spec is not None:
+            taken[(code, year, spec)] = n
 
     for row, v in checked:
         number = v["student_number"]
