@@ -21,9 +21,7 @@ from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.paths import backups_dir_for, programmes_dir
 from coordinator_app.store import models as m
 from coordinator_app.store.engine import writer
-from coordinator_app.store.errors import (  # noqa: F401 - DatabaseBusy, DatabaseProblem, DatabaseReplaced re-exported
-    DatabaseBusy, DatabaseCorrupt, DatabaseProblem, DatabaseReplaced, translate,
-)
+from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReplaced, translate
 from coordinator_app.store.migrate import open_database
 from coordinator_app.store.sessions import StoreSession
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -61,6 +62,7 @@ class StudentLines:
     component_names: Callable[[Programme, str], str]
     results: dict[str, list[Record]] = field(default_factory=dict)       # course code -> attempts
     internships: dict[str, Record] = field(default_factory=dict)         # kind -> internship row
+    earned: dict[str, int] | None = None                                 # component -> EC, made when first asked
 
     def __post_init__(self) -> None:
         sid = self.record.id
@@ -72,7 +74,9 @@ class StudentLines:
         """EC earned in a component, for a student of `programme` (None for another programme's column)."""
         if programme != self.record.programme:
             return None
-        return next((p.earned for p in self.evaluation.progress if p.key == component), None)
+        if self.earned is None:
+            self.earned = {p.key: p.earned for p in self.evaluation.progress}
+        return self.earned.get(component)
 
     def best(self, programme: str, course: str) -> float | str | None:
         """The course's best attempt for a student of `programme` (None for another programme's column)."""
@@ -114,9 +118,9 @@ class Line(NamedTuple):
 
 
 def _person(widths: Widths) -> list[Column]:
-    return [Column("Student number", width=widths("student.student_number", 10), value=lambda l: l.student.record.student_number),
-            Column("Surname", width=widths("student.last_name"), value=lambda l: l.student.record.last_name),
-            Column("First name", width=widths("student.first_name"), value=lambda l: l.student.record.first_name)]
+    return [Column("Student number", width=widths("student.student_number", 10), value=attrgetter("student.record.student_number")),
+            Column("Surname", width=widths("student.last_name"), value=attrgetter("student.record.last_name")),
+            Column("First name", width=widths("student.first_name"), value=attrgetter("student.record.first_name"))]
 
 
 def _english_test_width(programmes: list[Programme]) -> int:
@@ -186,10 +190,10 @@ def overview_columns(programmes: list[Programme], widths: Widths) -> list[Column
     """One row per student: who, where, each course's best grade, EC per component, each part's stage."""
     several = len(programmes) > 1
     cols = [*_person(widths),
-            Column("E-mail", width=widths("student.email"), value=lambda l: l.student.record.email),
-            Column("Programme", width=9, value=lambda l: l.student.record.programme),
+            Column("E-mail", width=widths("student.email"), value=attrgetter("student.record.email")),
+            Column("Programme", width=9, value=attrgetter("student.record.programme")),
             Column("Cohort", width=9, value=lambda l: cohort_label(l.student.record.cohort)),
-            Column("Status", width=9, value=lambda l: l.student.record.status)]
+            Column("Status", width=9, value=attrgetter("student.record.status"))]
     if any(p.specializations for p in programmes):
         cols.append(Column("Specialization", width=widths("student.specialization", 14), value=_specialization))
     if any(p.imim for p in programmes):
@@ -237,15 +241,15 @@ def overview_columns(programmes: list[Programme], widths: Widths) -> list[Column
 
 def course_columns(widths: Widths) -> list[Column]:
     """One row per attempt (`Line.part`: the result row)."""
-    return [*_person(widths), Column("Programme", width=9, value=lambda l: l.student.record.programme),
-            Column("Course code", width=12, value=lambda l: l.part.code),
-            Column("Course", width=40, value=lambda l: l.part.name),
+    return [*_person(widths), Column("Programme", width=9, value=attrgetter("student.record.programme")),
+            Column("Course code", width=12, value=attrgetter("part.code")),
+            Column("Course", width=40, value=attrgetter("part.name")),
             Column("Component", width=22, value=lambda l: l.student.component(l.part.component)),
-            Column("EC", "int", value=lambda l: l.part.ec), Column("Attempt", "int", value=lambda l: l.part.attempt),
-            Column("Exam date", "date", value=lambda l: l.part.exam_date),
+            Column("EC", "int", value=attrgetter("part.ec")), Column("Attempt", "int", value=attrgetter("part.attempt")),
+            Column("Exam date", "date", value=attrgetter("part.exam_date")),
             Column("Grade", "grade", value=lambda l: _grade_cell(grade_from(l.part.no_show, l.part.grade))),
             Column("Passed", width=6, value=lambda l: l.student.passed(l.part)),
-            Column("Entered on", "date", value=lambda l: l.part.registered_on)]
+            Column("Entered on", "date", value=attrgetter("part.registered_on"))]
 
 
 def _internship_evaluation(l: Line) -> Any:
@@ -260,30 +264,30 @@ def _schedule(l: Line, value: Callable[[Any], date]) -> date | None:
 def internship_columns(widths: Widths) -> list[Column]:
     """One row per internship (`Line.part`: the internship row)."""
     def text(name: str, **kw: Any) -> Column:
-        return Column(kw.pop("header"), width=widths(f"internship.{name}"), value=lambda l: getattr(l.part, name), **kw)
+        return Column(kw.pop("header"), width=widths(f"internship.{name}"), value=attrgetter(f"part.{name}"), **kw)
 
     return [*_person(widths),
             Column("Internship", width=16, value=lambda l: (ev.name if (ev := _internship_evaluation(l)) else l.part.kind)),
             text("host", header="Host"), text("department", header="Department"),
-            text("topic", header="Topic", wrap=True), Column("UMC", width=4, value=lambda l: l.part.is_umc),
-            text("country", header="Country"), Column("Travel advice", width=7, value=lambda l: l.part.travel_code),
-            Column("International Office notified", width=4, value=lambda l: l.part.international_office_notified),
-            Column("Approval", width=13, value=lambda l: l.part.approval_status),
-            Column("Approval date", "date", value=lambda l: l.part.approval_date),
-            Column("Start", "date", value=lambda l: l.part.start_date),
-            Column("Part-time %", "int", value=lambda l: l.part.part_time_percent),
+            text("topic", header="Topic", wrap=True), Column("UMC", width=4, value=attrgetter("part.is_umc")),
+            text("country", header="Country"), Column("Travel advice", width=7, value=attrgetter("part.travel_code")),
+            Column("International Office notified", width=4, value=attrgetter("part.international_office_notified")),
+            Column("Approval", width=13, value=attrgetter("part.approval_status")),
+            Column("Approval date", "date", value=attrgetter("part.approval_date")),
+            Column("Start", "date", value=attrgetter("part.start_date")),
+            Column("Part-time %", "int", value=attrgetter("part.part_time_percent")),
             Column("Planned end", "date", value=lambda l: _schedule(l, lambda s: s.planned_end)),
             Column("Halfway", "date", value=lambda l: _schedule(l, lambda s: s.halfway)),
             text("daily_supervisor", header="Daily supervisor"), text("second_supervisor", header="Second supervisor"),
             text("assessor", header="Assessor"),
             Column("Assessor rank", width=22, value=lambda l: _rank(l.part.assessor_rank)),
-            Column("Assessor location", width=5, value=lambda l: l.part.assessor_location),
-            Column("Practical work", "grade", value=lambda l: l.part.practical_mark),
-            Column("Report (supervisor)", "grade", value=lambda l: l.part.supervisor_report_mark),
-            Column("Report (assessor)", "grade", value=lambda l: l.part.assessor_report_mark),
-            Column("Presentation", "grade", value=lambda l: l.part.presentation_mark),
+            Column("Assessor location", width=5, value=attrgetter("part.assessor_location")),
+            Column("Practical work", "grade", value=attrgetter("part.practical_mark")),
+            Column("Report (supervisor)", "grade", value=attrgetter("part.supervisor_report_mark")),
+            Column("Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark")),
+            Column("Presentation", "grade", value=attrgetter("part.presentation_mark")),
             Column("Final mark", "grade", value=lambda l: (ev.mark.final if (ev := _internship_evaluation(l)) else None)),
-            Column("Marks registered on", "date", value=lambda l: l.part.marks_registered_on),
+            Column("Marks registered on", "date", value=attrgetter("part.marks_registered_on")),
             Column("Portfolio complete", width=4,
                    value=lambda l: (ev.portfolio_complete if (ev := _internship_evaluation(l)) else None))]
 
@@ -300,12 +304,12 @@ def portfolio_columns(widths: Widths) -> list[Column]:
             and due < l.student.as_of else None
 
     return [*_person(widths), Column("Component", width=16, value=lambda l: l.student.component(l.part.component)),
-            Column("Item", width=widths("portfolio_item.name", 20), value=lambda l: l.part.name),
-            Column("Due", "date", value=lambda l: l.part.due_date),
-            Column("Received", "date", value=lambda l: l.part.received_date),
+            Column("Item", width=widths("portfolio_item.name", 20), value=attrgetter("part.name")),
+            Column("Due", "date", value=attrgetter("part.due_date")),
+            Column("Received", "date", value=attrgetter("part.received_date")),
             Column("Status", width=9, value=lambda l: _item_urgency(l).label),
             Column("Days overdue", "int", value=late),
-            Column("Note", width=widths("portfolio_item.note", 10), wrap=True, value=lambda l: l.part.note)]
+            Column("Note", width=widths("portfolio_item.note", 10), wrap=True, value=attrgetter("part.note"))]
 
 
 def literature_columns(widths: Widths) -> list[Column]:
@@ -315,19 +319,19 @@ def literature_columns(widths: Widths) -> list[Column]:
         return mark.final if mark else None
 
     return [*_person(widths),
-            Column("Subject", width=widths("literature_study.subject"), wrap=True, value=lambda l: l.part.subject),
-            Column("Supervisor", width=widths("literature_study.supervisor"), value=lambda l: l.part.supervisor),
-            Column("Assessor", width=widths("literature_study.assessor"), value=lambda l: l.part.assessor),
+            Column("Subject", width=widths("literature_study.subject"), wrap=True, value=attrgetter("part.subject")),
+            Column("Supervisor", width=widths("literature_study.supervisor"), value=attrgetter("part.supervisor")),
+            Column("Assessor", width=widths("literature_study.assessor"), value=attrgetter("part.assessor")),
             Column("Assessor rank", width=22, value=lambda l: _rank(l.part.assessor_rank)),
-            Column("Approval", width=13, value=lambda l: l.part.approval_status),
-            Column("Approval date", "date", value=lambda l: l.part.approval_date),
-            Column("Start", "date", value=lambda l: l.part.start_date),
-            Column("Survey outline", "grade", value=lambda l: l.part.outline_mark),
-            Column("Report (supervisor)", "grade", value=lambda l: l.part.supervisor_report_mark),
-            Column("Report (assessor)", "grade", value=lambda l: l.part.assessor_report_mark),
-            Column("Presentation", "grade", value=lambda l: l.part.presentation_mark),
+            Column("Approval", width=13, value=attrgetter("part.approval_status")),
+            Column("Approval date", "date", value=attrgetter("part.approval_date")),
+            Column("Start", "date", value=attrgetter("part.start_date")),
+            Column("Survey outline", "grade", value=attrgetter("part.outline_mark")),
+            Column("Report (supervisor)", "grade", value=attrgetter("part.supervisor_report_mark")),
+            Column("Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark")),
+            Column("Presentation", "grade", value=attrgetter("part.presentation_mark")),
             Column("Final mark", "grade", value=final),
-            Column("Marks registered on", "date", value=lambda l: l.part.marks_registered_on),
+            Column("Marks registered on", "date", value=attrgetter("part.marks_registered_on")),
             Column("Complete", width=4, value=lambda l: l.student.evaluation.literature_complete)]
 
 
@@ -358,13 +362,13 @@ def attention_columns(widths: Widths) -> list[Column]:
     def days(a: Attention) -> int:
         return a.item.days_from(a.as_of)
 
-    return [Column("Due", "date", value=lambda a: a.item.due),
+    return [Column("Due", "date", value=attrgetter("item.due")),
             Column("Status", width=9, value=lambda a: a.item.urgency.label),
             Column("Days late", "int", value=lambda a: -days(a) if days(a) < 0 else None),
             Column("Days left", "int", value=lambda a: days(a) if days(a) >= 0 else None),
-            Column("Student number", width=widths("student.student_number", 10), value=lambda a: a.item.student_number),
-            Column("Name", width=30, value=lambda a: a.item.student_name),
-            Column("Programme", width=9, value=lambda a: a.item.programme),
+            Column("Student number", width=widths("student.student_number", 10), value=attrgetter("item.student_number")),
+            Column("Name", width=30, value=attrgetter("item.student_name")),
+            Column("Programme", width=9, value=attrgetter("item.programme")),
             Column("Cohort", width=9, value=lambda a: cohort_label(a.item.cohort)),
-            Column("Component", width=18, value=lambda a: a.item.component),
-            Column("Item", width=50, wrap=True, value=lambda a: a.item.what)]
+            Column("Component", width=18, value=attrgetter("item.component")),
+            Column("Item", width=50, wrap=True, value=attrgetter("item.what"))]
