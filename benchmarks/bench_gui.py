@@ -142,9 +142,9 @@ def in_process(db: Path, repeat: int) -> dict[str, object]:
     window.show()
     while not window.is_ready:
         app.processEvents()
-    window.jobs.wait(120000)
+    window.session.jobs.wait(120000)
     app.processEvents()
-    view, search = window.list_view, window.search
+    view, search = window.students.view, window.students.search
     search.setFocus()
 
     # -- keystrokes: each one filters 100k rows and repaints the list -------------------------------
@@ -168,7 +168,7 @@ def in_process(db: Path, repeat: int) -> dict[str, object]:
                 key_times.append((time.perf_counter() - started) * 1000)
 
     # Floor: a bare QTableView over a minimal model of the same 100k display rows, reset and repainted.
-    display = window.model._display  # noqa: SLF001 - the same strings, for a fair floor
+    display = window.students.model._display  # noqa: SLF001 - the same strings, for a fair floor
 
     class Bare(QAbstractTableModel):
         def __init__(self) -> None:
@@ -212,8 +212,8 @@ def in_process(db: Path, repeat: int) -> dict[str, object]:
 
     # -- opening records ----------------------------------------------------------------------------
     rng = random.Random(7)
-    ids = rng.sample(range(1, window.model.total + 1), 30 * max(1, repeat // 5))
-    ws = window.ws
+    ids = rng.sample(range(1, window.students.model.total + 1), 30 * max(1, repeat // 5))
+    ws = window.session.ws
     assert ws is not None
     open_times, read_times = [], []
     for sid in ids:
@@ -224,7 +224,7 @@ def in_process(db: Path, repeat: int) -> dict[str, object]:
         tab = ("overview", "courses", "internships", "graduation")[n % 4]
         started = time.perf_counter()
         window.open_student(sid, tab)
-        window.record_view.repaint()
+        window.record_pane.view.repaint()
         open_times.append((time.perf_counter() - started) * 1000)
     window.close()
     return {"keystroke": statistics.median(key_times), "keystroke_p90": sorted(key_times)[int(len(key_times) * .9)],

@@ -114,6 +114,10 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
     return path
 
 
+def logging_is_set_up() -> bool:
+    return _handler is not None
+
+
 def shutdown_logging() -> None:
     global _handler
     if _handler is not None:

@@ -1,4 +1,4 @@
-"""The rows of the student list: plain tuples for every student, read in a few Core queries.
+"""The rows of the student list: a named tuple per student, read in a few Core queries.
 
 The window keeps 100,000 of these in memory and filters them itself (performance.md s.3),
 so this reads columns, never ORM objects (performance.md s.4), and the EC total is the
@@ -21,7 +21,7 @@ S = m.Student
 
 
 class StudentRow(NamedTuple):
-    """One line of the student list."""
+    """One line of the student list (a tuple underneath: 100,000 of them stay small)."""
 
     id: int
     student_number: str
@@ -33,7 +33,7 @@ class StudentRow(NamedTuple):
     status: str
     specialization: str | None
     ec_earned: int
-    stage: str                       # "", "minor planned", "minor", "major planned", "major"
+    stage: str                       # one of STAGES
     graduation: tuple[int, int] | None
     overdue: int                     # open items past their due date
 
@@ -104,11 +104,3 @@ def student_row(ws: Workspace, student_id: int, as_of: date | None = None) -> St
         rows = _rows(s, as_of or ws.as_of(), [student_id])
     return rows[0] if rows else None
 
-
-def cohorts(ws: Workspace) -> list[tuple[str, int]]:
-    """(programme code, start year) of every cohort that has students, newest first."""
-    with ws.read() as s:
-        rows = s.execute(select(m.Programme.code, m.Cohort.start_year).distinct()
-                         .join(m.Cohort, m.Cohort.programme_id == m.Programme.id)
-                         .join(S, S.cohort_id == m.Cohort.id))
-        return sorted({(code, year) for code, year in rows}, key=lambda r: (-r[1], r[0]))

@@ -70,19 +70,20 @@ def make_application(argv: list[str] | None = None):  # type: ignore[no-untyped-
 _hook_before_ours: Any = None
 
 
-def install_exception_hook() -> None:
-    """Route every uncaught exception to the log file and the calm error dialog (ui/errors.py)."""
-    from coordinator_app.ui.errors import install_exception_hook as install
+def hook_exceptions_now() -> None:
+    """Route every uncaught exception to the log file and the calm error dialog (ui/errors.py) from
+    now on, in place of the stand-in that would do so on the first exception."""
+    from coordinator_app.ui.errors import install_exception_hook
 
     if sys.excepthook is _hook_on_first_use:
         sys.excepthook = _hook_before_ours
-    install()
+    install_exception_hook()
 
 
 def _hook_on_first_use(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     # ui/errors.py and the log file it sets up cost ~25 ms: not before the first paint, unless
     # something goes wrong before then.
-    install_exception_hook()
+    hook_exceptions_now()
     sys.excepthook(exc_type, exc, tb)
 
 
@@ -156,7 +157,7 @@ class StartReport:
     def _filled(self) -> None:
         filled = time.time() - self.started
         self._finish(f"first_paint={self.first_paint:.4f} shell={self.shell:.4f} filled={filled:.4f} "
-                     f"first_paint_cpu={self.first_paint_cpu:.4f} students={self.window.model.total}")
+                     f"first_paint_cpu={self.first_paint_cpu:.4f} students={self.window.students.model.total}")
 
     def _finish(self, line: str) -> None:
         from PySide6.QtCore import QTimer
@@ -196,7 +197,7 @@ def run(db_path: Path, given: bool | None = None) -> int:
     window.first_painted.connect(lambda: _style_and_icon(app))
     # The log file and the error dialog's hook once the shell is there, before the database opens
     # (the window opens it right after shell_built).
-    window.shell_built.connect(install_exception_hook)
+    window.shell_built.connect(hook_exceptions_now)
     window.show()
     quit_after = os.environ.get(QUIT_AFTER_MS)
     if quit_after:  # packaging smoke test: close by itself once shown

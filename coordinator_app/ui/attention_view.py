@@ -1,13 +1,15 @@
 """The attention list: everything overdue or due soon, the first thing a coordinator sees.
 
-The items come from services/attention.py `attention_items` (read off the GUI thread by
-the main window); this model sorts them itself, by due date, kind or student.
+The items come from services/attention.py `attention_items`, read off the GUI thread when the
+session opens a database, when anything changes in it (every kind of a student's data can make
+an item appear or go), and when the scope or "Due within" changes; this model sorts them itself,
+by due date, kind or student.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -15,7 +17,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget,
 )
 
+from coordinator_app.ui import settings as saved
+from coordinator_app.ui.changes import Changes
 from coordinator_app.ui.util import DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, day
+
+if TYPE_CHECKING:
+    from coordinator_app.domain.attention import AttentionItem
+    from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.session import WorkspaceSession
 
 # What is due comes right after when, so it is readable at 1366x768 without scrolling.
 COLUMNS = ("Due", "When", "What", "Kind", "Student", "Student number", "Programme", "Cohort")
@@ -42,12 +51,12 @@ def _when(days: int) -> str:
 class AttentionModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._items: list[Any] = []
+        self._items: list[AttentionItem] = []
         self._display: list[tuple[str, ...]] = []
         self._as_of = date.today()
         self._sort = (DUE, Qt.SortOrder.AscendingOrder)
 
-    def set_items(self, items: list[Any], as_of: date) -> None:
+    def set_items(self, items: list[AttentionItem], as_of: date) -> None:
         self.beginResetModel()
         self._as_of = as_of
         self._items = list(items)
@@ -86,11 +95,11 @@ class AttentionModel(QAbstractTableModel):
                                        else QModelIndex())
         self.layoutChanged.emit()
 
-    def item(self, row: int) -> Any:
+    def item(self, row: int) -> AttentionItem | None:
         return self._items[row] if 0 <= row < len(self._items) else None
 
     @property
-    def items(self) -> list[Any]:
+    def items(self) -> list[AttentionItem]:
         return list(self._items)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -127,10 +136,12 @@ class AttentionView(QWidget):
     """The list with its controls; `open_student(student_id, tab)` on double-click or Enter."""
 
     open_student = Signal(int, str)
-    within_changed = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.session = session
+        self._scope: tuple[str | None, int | None, str] = (None, None, "All programmes, all cohorts")
+        self._generation = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         self.summary = QLabel("Loading…")
@@ -144,7 +155,7 @@ class AttentionView(QWidget):
         bar.addWidget(QLabel("Due within"))
         self.within = QSpinBox()
         self.within.setRange(0, 365)
-        self.within.setValue(14)
+        self.within.setValue(saved.within_days())
         self.within.setSuffix(" days")
         bar.addWidget(self.within)
         bar.addSpacing(12)
@@ -184,25 +195,52 @@ class AttentionView(QWidget):
         self._within_timer = QTimer(self)
         self._within_timer.setSingleShot(True)
         self._within_timer.setInterval(WITHIN_PAUSE_MS)
-        self._within_timer.timeout.connect(self._emit_within)
+        self._within_timer.timeout.connect(self._within_done)
         self._within_sent = self.within.value()
         self.within.valueChanged.connect(lambda _v: self._within_timer.start())
-        self.within.editingFinished.connect(self._emit_within)
+        self.within.editingFinished.connect(self._within_done)
+        session.opened.connect(lambda _ws: self.refresh())
+        session.changed.connect(self._changed)
 
-    def _emit_within(self) -> None:
+    def _within_done(self) -> None:
         self._within_timer.stop()
         if self.within.value() != self._within_sent:
             self._within_sent = self.within.value()
-            self.within_changed.emit(self._within_sent)
+            saved.set_within_days(self._within_sent)
+            self.refresh()
 
-    def set_within(self, days: int) -> None:
-        """The saved value, shown without asking for a refresh."""
-        self.within.blockSignals(True)
-        self.within.setValue(days)
-        self.within.blockSignals(False)
-        self._within_sent = self.within.value()
+    def set_scope(self, programme: str | None, cohort: int | None, label: str) -> None:
+        """The programme and cohort chosen in the window (None: all), and how the summary names them."""
+        self._scope = (programme, cohort, label)
+        self.refresh()
 
-    def set_items(self, items: list[Any], as_of: date, scope: str) -> None:
+    def _changed(self, _changes: Changes) -> None:
+        # Every kind of data can add or settle an item (results too: "results not recorded",
+        # graduation readiness), so any change is looked at again.
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the attention list off the GUI thread; an older answer still on its way is dropped."""
+        if self.session.ws is None:
+            return
+        self._generation += 1
+        generation, within = self._generation, self.within.value()
+        programme, cohort, label = self._scope
+        self.summary.setText("Looking for what needs attention…")
+
+        def load(ws: Workspace) -> tuple[list[AttentionItem], date]:
+            from coordinator_app.services.attention import attention_items
+
+            as_of = ws.as_of()
+            return attention_items(ws, as_of, within, programme, cohort), as_of
+
+        def done(result: tuple[list[AttentionItem], date]) -> None:
+            if generation == self._generation:
+                self.set_items(result[0], result[1], label)
+
+        self.session.run(load, done, "Looking for what needs attention…")
+
+    def set_items(self, items: list[AttentionItem], as_of: date, scope: str) -> None:
         self.model.set_items(items, as_of)
         overdue = sum(1 for i in items if i.urgency.value == "overdue")
         soon = len(items) - overdue
@@ -210,8 +248,13 @@ class AttentionView(QWidget):
                              f"(as of {as_of:%a %d-%m-%Y})" if items else
                              f"{scope}: nothing overdue or due within {self.within.value()} days. ✔")
 
-    def show_loading(self) -> None:
-        self.summary.setText("Looking for what needs attention…")
+    def restore_header(self) -> None:
+        header = saved.load_state("attention_header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+
+    def save_header(self) -> None:
+        saved.save_state("attention_header", self.table.horizontalHeader().saveState())
 
     def _open(self, index: QModelIndex) -> None:
         item = self.model.item(index.row())

@@ -1,6 +1,6 @@
 """Graduation deadlines: a programme's deadline for final products per graduation month, to enter,
 change or clear; months without an entered deadline show the programme's schedule or the computed
-default, marked as such. Every change goes on the window's undo stack.
+default, marked as such. Every change goes on the undo stack of the window's session.
 
 Keyboard: arrows choose a month, Enter (or F2, or typing a digit) edits its deadline, Enter saves,
 Delete clears an entered deadline, Ctrl+Z / Ctrl+Shift+Z undo and redo, Esc closes.
@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -24,7 +24,8 @@ from coordinator_app.domain.graduation import month_name
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.people import parse_date
 from coordinator_app.services import deadlines as service
-from coordinator_app.services.workspace import DatabaseProblem
+from coordinator_app.services.errors import DatabaseProblem
+from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import DATE_HINT, error_label, fit_width
 from coordinator_app.ui.undo import ServiceCommand
 from coordinator_app.ui.util import LATER_COLOUR, day
@@ -32,6 +33,7 @@ from coordinator_app.ui.util import LATER_COLOUR, day
 if TYPE_CHECKING:
     from coordinator_app.services.deadlines import DeadlineChange, DeadlineLine
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.session import WorkspaceSession
 
 COLUMNS = ("Graduation month", "Graduation date", "Deadline", "From", "Students planned")
 MONTH, GRADUATION, DEADLINE, SOURCE, PLANNED = range(len(COLUMNS))
@@ -67,11 +69,11 @@ def _source_text(line: DeadlineLine) -> str:
 
 
 class DeadlinesDialog(QDialog):
-    def __init__(self, ws: Workspace, stack: QUndoStack, after: Callable[[], None], report: Callable[[str], None],
-                 parent: QWidget | None = None, programme: str | None = None,
-                 month: tuple[int, int] | None = None) -> None:
+    def __init__(self, session: WorkspaceSession, ws: Workspace, parent: QWidget | None = None,
+                 programme: str | None = None, month: tuple[int, int] | None = None) -> None:
         super().__init__(parent)
-        self.ws, self.stack, self._after, self._report = ws, stack, after, report
+        self.session, self.ws, self.stack = session, ws, session.undo_stack
+        stack = self.stack
         self.lines: list[DeadlineLine] = []
         self.setWindowTitle("Graduation deadlines")
         layout = QVBoxLayout(self)
@@ -274,13 +276,16 @@ class DeadlinesDialog(QDialog):
             return
         self.status.setText(change.summary)
         if change.changed:
-            self.stack.push(ServiceCommand(text, do, make_undo, change, self._changed, self._report))
+            self.stack.push(ServiceCommand(text, do, make_undo, change, self._changed,
+                                           self.session.report_undo_failure))
             self._changed()
         self.table.setFocus()
 
     def _changed(self) -> None:
+        """Due dates of every student planned in that month may move: the record, the list's overdue
+        counts and the attention list follow."""
         self.refresh()
-        self._after()
+        self.session.notify(Changes(Kind.DEADLINES))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -297,8 +302,8 @@ class DeadlinesDialog(QDialog):
         return super().eventFilter(watched, event)
 
     @classmethod
-    def ask(cls, ws: Workspace, stack: QUndoStack, after: Callable[[], None], report: Callable[[str], None],
-            parent: QWidget | None = None, programme: str | None = None, month: tuple[int, int] | None = None) -> None:
-        dialog = cls(ws, stack, after, report, parent, programme, month)
+    def ask(cls, session: WorkspaceSession, ws: Workspace, parent: QWidget | None = None,
+            programme: str | None = None, month: tuple[int, int] | None = None) -> None:
+        dialog = cls(session, ws, parent, programme, month)
         dialog.exec()
         dialog.deleteLater()

@@ -112,10 +112,6 @@ class NewStudentDialog(QDialog):
         return dialog.student_id if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def confirm_removal(parent: QWidget | None, label: str) -> bool:
-    return ConfirmRemoval.ask(parent, label)
-
-
 class ConfirmRemoval:
     @classmethod
     def ask(cls, parent: QWidget | None, label: str) -> bool:

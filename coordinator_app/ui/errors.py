@@ -8,6 +8,7 @@ to the rotating log file (coordinator_app.logging_setup). No traceback is ever t
 
 from __future__ import annotations
 
+import html
 import logging
 import platform
 import sys
@@ -129,7 +130,7 @@ class ProblemDialog(QDialog):
         layout = QVBoxLayout(self)
         icon = self.style().standardIcon(
             QStyle.StandardPixmap.SP_MessageBoxWarning if not problem.is_bug else QStyle.StandardPixmap.SP_MessageBoxInformation)
-        heading = QLabel(f"<b>{_escape(problem.title)}</b>")
+        heading = QLabel(f"<b>{html.escape(problem.title, quote=False)}</b>")
         heading.setTextFormat(Qt.TextFormat.RichText)
         icon_label = QLabel()
         icon_label.setPixmap(icon.pixmap(32, 32))
@@ -167,10 +168,6 @@ class ProblemDialog(QDialog):
     def show_problem(cls, problem: Problem, parent: QWidget | None = None) -> None:
         """Show modally; tests replace this classmethod to stand in for the coordinator."""
         cls(problem, parent or QApplication.activeWindow()).exec()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def show_error(exc: BaseException, parent: QWidget | None = None) -> Problem:
@@ -226,7 +223,7 @@ class ExceptionHook:
         except Exception:  # noqa: BLE001 - the hook itself must never raise
             self.previous_sys(exc_type, exc, tb)
 
-    def _threading_hook(self, args: threading.ExceptHookArgs) -> None:
+    def threading_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
             self(args.exc_type, args.exc_value, args.exc_traceback)
 
@@ -253,9 +250,9 @@ def install_exception_hook() -> ExceptionHook:
     """
     from coordinator_app import logging_setup
 
-    if logging_setup._handler is None:
+    if not logging_setup.logging_is_set_up():
         logging_setup.setup_logging()
     hook = ExceptionHook()
     sys.excepthook = hook
-    threading.excepthook = hook._threading_hook
+    threading.excepthook = hook.threading_hook
     return hook

@@ -8,8 +8,8 @@ unchanged (services.backups.restore_backup).
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
@@ -31,7 +31,7 @@ class OpenFailedPanel(QWidget):
         layout.setContentsMargins(32, 32, 32, 32)
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
-        self.heading = QLabel(f"<h3>{_escape(title)}</h3>")
+        self.heading = QLabel(f"<h3>{html.escape(title, quote=False)}</h3>")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         top = QHBoxLayout()
         top.addWidget(icon)
@@ -61,33 +61,13 @@ class OpenFailedPanel(QWidget):
         self.retry_button.clicked.connect(self.retry_requested)
 
 
-def show_on(window: Any, exc: BaseException | None) -> None:
-    """Put the error screen for `exc` in place of the window's panes; None takes it away again."""
-    old = window._open_failed_panel
-    if old is not None:
-        window.splitter.replaceWidget(1, window.pages)
-        window.pages.show()
-        old.deleteLater()
-        window._open_failed_panel = None
-    if exc is None:
-        return
-    title, message, can_restore, newest = describe_open_failure(exc)
-    panel = OpenFailedPanel(window.db_path, title, message, can_restore, newest)
-    panel.restore_requested.connect(window.restore_backup)
-    panel.open_requested.connect(window.choose_database)
-    panel.retry_requested.connect(lambda: None if window.jobs.busy else window._open(window.db_path))
-    window.splitter.replaceWidget(1, panel)
-    window._open_failed_panel = panel
-    window.act_restore.setEnabled(True)
-
-
 def describe_open_failure(exc: BaseException) -> tuple[str, str, bool, Path | None]:
     """Title, message, whether a restore is the way out, and the newest good backup, for `exc`."""
+    from coordinator_app.services.errors import DatabaseProblem
     from coordinator_app.services.recovery import offers_restore
     from coordinator_app.ui.errors import describe
 
     problem = describe(type(exc), exc, exc.__traceback__)
-    from coordinator_app.services.backups import DatabaseProblem
 
     restorable = isinstance(exc, DatabaseProblem) and offers_restore(exc)
     newest = getattr(exc, "newest_backup", None)
@@ -99,6 +79,3 @@ def describe_open_failure(exc: BaseException) -> tuple[str, str, bool, Path | No
         text += "\n\nThere is no good backup of it next to it; choose a copy kept elsewhere with Restore from backup."
     return problem.title, f"{text}\n\n{problem.what_to_do}", restorable, newest
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,7 +1,8 @@
 """Removing a student (undoable) and the "Removed students" dialog that brings them back later.
 
 A removal keeps every record (services/students.py): Undo restores the student, and so does the
-dialog, any time later. Both go through the window's undo stack, so a restore can be undone too.
+dialog, any time later. Both go through the session's undo stack, so a restore can be undone
+too, and each tells the session that the student left or came back (every pane follows).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -18,37 +19,41 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.services import students as service
-from coordinator_app.services.workspace import DatabaseProblem
+from coordinator_app.services.errors import DatabaseProblem
+from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import error_label
 from coordinator_app.ui.record.history import local_time
 from coordinator_app.ui.undo import ServiceCommand
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
-
-After = Callable[[int], None]          # the student whose place in the lists changed
-Report = Callable[[str], None]         # an undo or redo that could not be done, in words
+    from coordinator_app.ui.session import WorkspaceSession
 
 
-def remove_undoably(ws: Workspace, stack: QUndoStack, student_id: int, after: After, report: Report) -> str:
+def remove_undoably(session: WorkspaceSession, ws: Workspace, student_id: int) -> str:
     """Remove the student and put "Remove <student>" on the undo stack; returns how they are named.
     A refusal (DomainError, DatabaseProblem) propagates: nothing was pushed."""
     label = service.remove_student(ws, student_id)
-    stack.push(ServiceCommand(f"Remove {label}", lambda: service.remove_student(ws, student_id),
-                              lambda _label: (lambda: service.restore_student(ws, student_id)), label,
-                              lambda: after(student_id), report))
-    after(student_id)
+    _push(session, f"Remove {label}", lambda: service.remove_student(ws, student_id),
+          lambda: service.restore_student(ws, student_id), label, student_id)
     return label
 
 
-def restore_undoably(ws: Workspace, stack: QUndoStack, student_id: int, after: After, report: Report) -> str:
+def restore_undoably(session: WorkspaceSession, ws: Workspace, student_id: int) -> str:
     """Restore a removed student, undoable like any edit."""
     label = service.restore_student(ws, student_id)
-    stack.push(ServiceCommand(f"Restore {label}", lambda: service.restore_student(ws, student_id),
-                              lambda _label: (lambda: service.remove_student(ws, student_id)), label,
-                              lambda: after(student_id), report))
-    after(student_id)
+    _push(session, f"Restore {label}", lambda: service.restore_student(ws, student_id),
+          lambda: service.remove_student(ws, student_id), label, student_id)
     return label
+
+
+def _push(session: WorkspaceSession, text: str, do: Callable[[], str], undo: Callable[[], str], label: str,
+          student_id: int) -> None:
+    def placed() -> None:
+        session.notify(Changes.of(Kind.PRESENCE, [student_id]))
+
+    session.undo_stack.push(ServiceCommand(text, do, lambda _label: undo, label, placed, session.report_undo_failure))
+    placed()
 
 
 COLUMNS = ("Number", "Name", "Programme", "Cohort", "Status", "Removed on", "Removed by")
@@ -57,10 +62,10 @@ COLUMNS = ("Number", "Name", "Programme", "Cohort", "Status", "Removed on", "Rem
 class RemovedStudentsDialog(QDialog):
     """The removed students, newest first; Restore (Enter or double-click) brings one back."""
 
-    def __init__(self, ws: Workspace, stack: QUndoStack, after: After, report: Report,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, session: WorkspaceSession, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws, self.stack, self._after, self._report = ws, stack, after, report
+        self.session, self.ws = session, ws
+        stack = session.undo_stack
         self.setWindowTitle("Removed students")
         layout = QVBoxLayout(self)
         intro = QLabel("Removed students are out of every list, count, check and export; their records and "
@@ -167,7 +172,7 @@ class RemovedStudentsDialog(QDialog):
             return
         self.error.hide()
         try:
-            label = restore_undoably(self.ws, self.stack, student_id, self._after, self._report)
+            label = restore_undoably(self.session, self.ws, student_id)
         except (DomainError, DatabaseProblem) as exc:     # a full specialization, a busy database: said here
             self.error.setText(str(exc))
             self.error.show()
@@ -182,7 +187,7 @@ class RemovedStudentsDialog(QDialog):
         super().keyPressEvent(event)
 
     @classmethod
-    def ask(cls, ws: Workspace, stack: QUndoStack, after: After, report: Report, parent: QWidget | None = None) -> None:
-        dialog = cls(ws, stack, after, report, parent)
+    def ask(cls, session: WorkspaceSession, ws: Workspace, parent: QWidget | None = None) -> None:
+        dialog = cls(session, ws, parent)
         dialog.exec()
         dialog.deleteLater()

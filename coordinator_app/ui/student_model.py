@@ -10,17 +10,20 @@ result is published with a model reset (cheap: the view lays out lazily).
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from bisect import bisect_right
 from itertools import repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from coordinator_app.ui.text_search import TextSearch
 from coordinator_app.ui.util import month_label
+
+if TYPE_CHECKING:     # the rows come from services/student_list.py, read off the GUI thread
+    from coordinator_app.services.student_list import StudentRow
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -36,9 +39,6 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _RED = QBrush(QColor("#b3261e"))
 _STAGE_ORDER = {"not planned": 0, "minor planned": 1, "minor": 2, "major planned": 3, "major": 4}
-
-# Row fields by position (services/student_list.py StudentRow); plain tuples keep memory small.
-F_ID, F_NUMBER, F_FIRST, F_LAST, F_EMAIL, F_PROGRAMME, F_COHORT, F_STATUS, F_SPEC, F_EC, F_STAGE, F_GRAD, F_OVERDUE = range(13)
 
 
 @dataclass(frozen=True)
@@ -63,16 +63,16 @@ class Filters:
 class PreparedRows:
     """Rows with their display texts and search keys, built off the GUI thread."""
 
-    rows: list[tuple[Any, ...]]
+    rows: list[StudentRow]
     display: list[tuple[str, ...]]
     keys: list[str]                  # the search key up to the e-mail's @ (see search_key)
     domains: list[str]               # and from it
 
 
-def prepare_rows(rows: Sequence[tuple[Any, ...]], specialization_names: dict[str, str]) -> PreparedRows:
+def prepare_rows(rows: Sequence[StudentRow], specialization_names: dict[str, str]) -> PreparedRows:
     """Display texts and the lower-case search key (number, name, e-mail) of every row, split as
     search_key splits it (in lists, not a tuple per row: 100k small tuples wake the garbage collector)."""
-    out_rows = [tuple(r) for r in rows]
+    out_rows = list(rows)
     display = [_display(r, specialization_names) for r in out_rows]
     keys = [_whole_key(r) for r in out_rows]
     ats = list(map(str.rfind, keys, repeat("@")))
@@ -82,7 +82,7 @@ def prepare_rows(rows: Sequence[tuple[Any, ...]], specialization_names: dict[str
     return PreparedRows(out_rows, display, owns, list(map(one_copy.setdefault, domains, domains)))
 
 
-def search_key(r: tuple[Any, ...]) -> tuple[str, str]:
+def search_key(r: StudentRow) -> tuple[str, str]:
     """What the search box looks in: student number, name and e-mail, in lower case, split at the
     (last) @ into the student's own part and the e-mail domain thousands share (text_search.py)."""
     key = _whole_key(r)
@@ -90,16 +90,15 @@ def search_key(r: tuple[Any, ...]) -> tuple[str, str]:
     return (key, "") if at < 0 else (key[:at], key[at:])
 
 
-def _whole_key(r: tuple[Any, ...]) -> str:
-    return f"{r[F_NUMBER]}\t{r[F_FIRST]} {r[F_LAST]}\t{r[F_EMAIL]}".lower()
+def _whole_key(r: StudentRow) -> str:
+    return f"{r.student_number}\t{r.first_name} {r.last_name}\t{r.email}".lower()
 
 
-def _display(r: tuple[Any, ...], names: dict[str, str]) -> tuple[str, ...]:
-    spec = r[F_SPEC]
-    grad = r[F_GRAD]
-    return (r[F_NUMBER], f"{r[F_LAST]}, {r[F_FIRST]}", r[F_EMAIL], r[F_PROGRAMME], f"{r[F_COHORT]}-{r[F_COHORT] + 1}",
-            r[F_STATUS], names.get(spec, spec) if spec else "", "" if r[F_STAGE] == "not planned" else r[F_STAGE],
-            str(r[F_EC]), month_label(grad) if grad else "", str(r[F_OVERDUE]) if r[F_OVERDUE] else "")
+def _display(r: StudentRow, names: dict[str, str]) -> tuple[str, ...]:
+    spec, grad = r.specialization, r.graduation
+    return (r.student_number, f"{r.last_name}, {r.first_name}", r.email, r.programme, f"{r.cohort}-{r.cohort + 1}",
+            r.status, names.get(spec, spec) if spec else "", "" if r.stage == "not planned" else r.stage,
+            str(r.ec_earned), month_label(grad) if grad else "", str(r.overdue) if r.overdue else "")
 
 
 def surname_key(last_name: str) -> str:
@@ -118,18 +117,18 @@ def _without_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-_SORT_KEYS: dict[int, Callable[[tuple[Any, ...]], Any]] = {
-    NUMBER: lambda r: r[F_NUMBER],
-    NAME: lambda r: (surname_key(r[F_LAST]), _without_accents(r[F_FIRST].lower())),
-    EMAIL: lambda r: r[F_EMAIL].lower(),
-    PROGRAMME: lambda r: r[F_PROGRAMME],
-    COHORT: lambda r: r[F_COHORT],
-    STATUS: lambda r: r[F_STATUS],
-    SPECIALIZATION: lambda r: r[F_SPEC] or "",
-    STAGE: lambda r: _STAGE_ORDER.get(r[F_STAGE], 0),
-    EC: lambda r: r[F_EC],
-    GRADUATION: lambda r: r[F_GRAD] or (9999, 12),
-    OVERDUE: lambda r: r[F_OVERDUE],
+_SORT_KEYS: dict[int, Callable[[StudentRow], Any]] = {
+    NUMBER: lambda r: r.student_number,
+    NAME: lambda r: (surname_key(r.last_name), _without_accents(r.first_name.lower())),
+    EMAIL: lambda r: r.email.lower(),
+    PROGRAMME: lambda r: r.programme,
+    COHORT: lambda r: r.cohort,
+    STATUS: lambda r: r.status,
+    SPECIALIZATION: lambda r: r.specialization or "",
+    STAGE: lambda r: _STAGE_ORDER.get(r.stage, 0),
+    EC: lambda r: r.ec_earned,
+    GRADUATION: lambda r: r.graduation or (9999, 12),
+    OVERDUE: lambda r: r.overdue,
 }
 
 
@@ -138,7 +137,7 @@ class StudentListModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[Any, ...]] = []
+        self._rows: list[StudentRow] = []
         self._display: list[tuple[str, ...]] = []
         self._keys: list[str] = []           # search keys up to the e-mail's @, and from it
         self._domains: list[str] = []
@@ -159,7 +158,7 @@ class StudentListModel(QAbstractTableModel):
         self._keys, self._domains = prepared.keys, prepared.domains
         if specialization_names is not None:
             self._specialization_names = specialization_names
-        self._position = {r[F_ID]: i for i, r in enumerate(self._rows)}
+        self._position = {r.id: i for i, r in enumerate(self._rows)}
         self._order = self._sorted_order()
         self._set_base(self._apply_quick(self._order))
         self._visible = self._search.find(self._filters.text)
@@ -171,7 +170,7 @@ class StudentListModel(QAbstractTableModel):
         self._base_position = None
         self._search.lay_out(map(self._keys.__getitem__, base), map(self._domains.__getitem__, base))
 
-    def update_row(self, student_id: int, row: tuple[Any, ...] | None) -> None:
+    def update_row(self, student_id: int, row: StudentRow | None) -> None:
         """One student changed (or was removed/added): refresh it, keeping the filters and order."""
         index = self._position.get(student_id)
         if row is None:
@@ -183,7 +182,6 @@ class StudentListModel(QAbstractTableModel):
                                     self._domains[:index] + self._domains[index + 1:])
             self.set_rows(prepared)
             return
-        row = tuple(row)
         one = prepare_rows([row], self._specialization_names)
         if index is None:
             self.set_rows(PreparedRows(self._rows + one.rows, self._display + one.display, self._keys + one.keys,
@@ -251,19 +249,19 @@ class StudentListModel(QAbstractTableModel):
         rows = self._rows
         out = source
         if f.programme is not None:
-            out = [i for i in out if rows[i][F_PROGRAMME] == f.programme]
+            out = [i for i in out if rows[i].programme == f.programme]
         if f.cohort is not None:
-            out = [i for i in out if rows[i][F_COHORT] == f.cohort]
+            out = [i for i in out if rows[i].cohort == f.cohort]
         if f.overdue_only:
-            out = [i for i in out if rows[i][F_OVERDUE]]
+            out = [i for i in out if rows[i].overdue]
         if f.specialization is not None:
-            out = [i for i in out if rows[i][F_SPEC] == f.specialization]
+            out = [i for i in out if rows[i].specialization == f.specialization]
         if f.stage is not None:
-            out = [i for i in out if rows[i][F_STAGE] == f.stage]
+            out = [i for i in out if rows[i].stage == f.stage]
         if f.graduation is not None:
-            out = [i for i in out if rows[i][F_GRAD] == f.graduation]
+            out = [i for i in out if rows[i].graduation == f.graduation]
         if f.status is not None:
-            out = [i for i in out if rows[i][F_STATUS] == f.status]
+            out = [i for i in out if rows[i].status == f.status]
         return list(out)
 
     # -- sorting -------------------------------------------------------------------------
@@ -273,7 +271,7 @@ class StudentListModel(QAbstractTableModel):
         rows = self._rows
         # Two stable passes over precomputed keys (no tuple per row): by student number, then by
         # the column, so ties keep number order. Sorting 100k rows by name: ~1 s -> ~0.1 s.
-        numbers = [r[F_NUMBER] for r in rows]
+        numbers = [r.student_number for r in rows]
         by_number = sorted(range(len(rows)), key=numbers.__getitem__)
         values = [key(r) for r in rows]
         return sorted(by_number, key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
@@ -309,7 +307,7 @@ class StudentListModel(QAbstractTableModel):
 
     def student_id(self, row: int) -> int | None:
         if 0 <= row < len(self._visible):
-            return self._rows[self._base[self._visible[row]]][F_ID]
+            return self._rows[self._base[self._visible[row]]].id
         return None
 
     def row_of(self, student_id: int) -> int | None:
@@ -317,13 +315,14 @@ class StudentListModel(QAbstractTableModel):
         position = None if index is None else self._position_in_base(index)
         return None if position is None else self._visible_row(position)
 
-    def raw(self, student_id: int) -> tuple[Any, ...] | None:
+    def student(self, student_id: int) -> StudentRow | None:
+        """The student's row, shown or filtered out; None when the list does not hold them."""
         index = self._position.get(student_id)
         return None if index is None else self._rows[index]
 
-    def values(self, field_index: int) -> list[Any]:
-        """Distinct values of one row field over all students (for the quick filter choices)."""
-        return sorted({r[field_index] for r in self._rows if r[field_index] is not None})
+    def distinct(self, field: Callable[[StudentRow], Any]) -> list[Any]:
+        """The distinct values of one field over all students, sorted (for the filter choices)."""
+        return sorted({value for value in map(field, self._rows) if value is not None})
 
     # -- Qt model interface -------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -343,7 +342,7 @@ class StudentListModel(QAbstractTableModel):
         if role == _TOOLTIP and index.column() in (NAME, EMAIL):     # the whole text where the column cuts it
             return self._display[self._base[self._visible[index.row()]]][index.column()]
         if role == ID_ROLE:
-            return self._rows[self._base[self._visible[index.row()]]][F_ID]
+            return self._rows[self._base[self._visible[index.row()]]].id
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:

@@ -33,7 +33,7 @@ def main(out: Path) -> int:
     from coordinator_app.ui.app import apply_style, make_application
     from coordinator_app.ui.exchange import ExportDialog, ImportDialog
     from coordinator_app.ui.icons import icon
-    from coordinator_app.ui.main_window import MainWindow
+    from coordinator_app.ui.main_window import ATTENTION_TAB, MainWindow
 
     db = TMP / "demo.sqlite"
     build_demo(db, students=300, as_of=AS_OF)
@@ -53,7 +53,8 @@ def main(out: Path) -> int:
         def act() -> None:
             window.open_student(student(), tab)
             if kind:
-                window.record_view.pages["internships"].show_kind(kind)  # type: ignore[union-attr, attr-defined]
+                page = window.record_pane.view.pages["internships"]  # type: ignore[union-attr]
+                page.inner.setCurrentIndex(list(page.panels).index(kind))  # type: ignore[attr-defined]  # its tab clicked
         return act
 
     def dialog(make: Callable[[], object]) -> Callable[[], None]:
@@ -66,7 +67,7 @@ def main(out: Path) -> int:
     picked: dict[str, int] = {}
 
     def pick() -> None:
-        rows = student_rows(window.ws)  # type: ignore[arg-type]
+        rows = student_rows(window.session.ws)  # type: ignore[arg-type]
         picked["pm"] = next(r.id for r in rows if r.programme == "PM" and r.cohort == 2024 and r.stage == "major"
                             and r.status == "active")
         picked["imim"] = next(r.id for r in rows if r.programme == "IMIM" and r.cohort == 2024 and r.status == "active")
@@ -79,7 +80,7 @@ def main(out: Path) -> int:
 
     def type_into(field: str, text: str) -> None:
         """As a coordinator edits the major internship: type, then leave the field (undoable)."""
-        panel = window.record_view.pages["internships"].panels["major"]  # type: ignore[union-attr, attr-defined]
+        panel = window.record_pane.view.pages["internships"].panels["major"]  # type: ignore[union-attr, attr-defined]
         editor = next(form.editors[field] for form in panel.forms if field in form.editors)
         editor.setText(text)
         editor.editingFinished.emit()
@@ -92,11 +93,11 @@ def main(out: Path) -> int:
     steps.append((record(lambda: picked["pm"], "history"), "pm_history.png", False))
     for tab in ("overview", "courses", "imim", "graduation"):
         steps.append((record(lambda: picked["imim"], tab), f"imim_{tab}.png", False))
-    steps.append((lambda: window.show_page(0), "attention.png", False))
-    steps.append((dialog(lambda: ExportDialog(window, window.ws, window.jobs, "PM", 2024, None)),  # type: ignore[arg-type]
+    steps.append((lambda: window.show_tab(ATTENTION_TAB), "attention.png", False))
+    steps.append((dialog(lambda: ExportDialog(window, window.session.ws, window.session.jobs, "PM", 2024, None)),  # type: ignore[arg-type]
                   "export_dialog.png", True))
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
-    steps.append((dialog(lambda: ImportDialog(window, window.ws, window.jobs)),  # type: ignore[arg-type]
+    steps.append((dialog(lambda: ImportDialog(window, window.session.ws, window.session.jobs)),  # type: ignore[arg-type]
                   "import_dialog.png", True))
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
 
@@ -104,19 +105,17 @@ def main(out: Path) -> int:
         from coordinator_app.services.deadlines import set_deadline
         from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
 
-        set_deadline(window.ws, "PM", 2026, 1, date(2026, 1, 9))  # type: ignore[arg-type]
-        return DeadlinesDialog(window.ws, window.undo_stack, window._schedule_changed,  # type: ignore[arg-type]
-                               window._undo_failed, window, "PM", (2026, 1))
+        set_deadline(window.session.ws, "PM", 2026, 1, date(2026, 1, 9))  # type: ignore[arg-type]
+        return DeadlinesDialog(window.session, window.session.ws, window, "PM", (2026, 1))  # type: ignore[arg-type]
 
     def removed() -> object:
         from coordinator_app.services.students import remove_student
         from coordinator_app.ui.removed_students import RemovedStudentsDialog
 
-        rows = student_rows(window.ws)  # type: ignore[arg-type]
+        rows = student_rows(window.session.ws)  # type: ignore[arg-type]
         for row in [r for r in rows if r.status == "active"][:3]:
-            remove_student(window.ws, row.id)  # type: ignore[arg-type]
-        return RemovedStudentsDialog(window.ws, window.undo_stack, window._student_placed,  # type: ignore[arg-type]
-                                     window._undo_failed, window)
+            remove_student(window.session.ws, row.id)  # type: ignore[arg-type]
+        return RemovedStudentsDialog(window.session, window.session.ws, window)  # type: ignore[arg-type]
 
     steps.append((dialog(deadlines), "deadlines_dialog.png", True))
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
@@ -126,7 +125,7 @@ def main(out: Path) -> int:
     pending: dict[str, object] = {}
 
     def settled() -> bool:
-        return window.is_ready and window.attention_loaded > 0 and not window.jobs.busy
+        return window.is_ready and not window.session.busy
 
     def tick() -> None:
         """One step at a time: wait for the window to settle, grab what the last step showed, act again."""

@@ -95,9 +95,10 @@ def window(qtbot: Any, cohort: Cohort, programmes: Any) -> Any:
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
-    qtbot.waitUntil(lambda: win.is_ready, timeout=15000)
-    qtbot.waitUntil(lambda: win.attention_loaded > 0 and not win.jobs.busy, timeout=15000)
+    # The attention list is read from the moment the database opens: once nothing runs any more, it shows.
+    qtbot.waitUntil(lambda: win.is_ready and not win.session.busy, timeout=15000)
+    assert win.attention.summary.text().startswith("All programmes, all cohorts:")
     win.activateWindow()                       # keyboard shortcuts reach only the active window
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     yield win
-    win.jobs.wait(10000)
+    win.session.jobs.wait(10000)

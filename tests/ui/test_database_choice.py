@@ -46,8 +46,8 @@ def _empty_database(path: Path) -> Path:
 def _open_through_file_menu(window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
     window.is_ready = False
-    window.act_open.trigger()
-    qtbot.waitUntil(lambda: window.is_ready and not window.jobs.busy, timeout=15000)
+    window.acts.open.trigger()
+    qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=15000)
 
 
 # -- which database a start opens ------------------------------------------------------------------------
@@ -64,12 +64,12 @@ def test_a_database_chosen_in_the_window_is_reopened_and_a_db_session_does_not_c
     # A later session with --db demo.sqlite: used then, forgotten after.
     demo = _empty_database(tmp_path / "demo.sqlite")
     assert start_database(demo) == demo
-    session = _window(qtbot, demo, programmes)
-    session.show()
-    qtbot.waitUntil(lambda: session.is_ready and not session.jobs.busy, timeout=15000)
-    assert "this session only" in session.status_path.text()
-    assert chosen.name in session.status_path.toolTip()
-    session.close()
+    later = _window(qtbot, demo, programmes)
+    later.show()
+    qtbot.waitUntil(lambda: later.is_ready and not later.session.busy, timeout=15000)
+    assert "this session only" in later.status_path.text()
+    assert chosen.name in later.status_path.toolTip()
+    later.close()
     assert start_database(default_database_path()) == chosen.resolve()
     assert settings.recent_databases()[0] == demo.resolve()      # still offered under Open recent
 
@@ -77,11 +77,11 @@ def test_a_database_chosen_in_the_window_is_reopened_and_a_db_session_does_not_c
 def test_a_db_database_opened_again_from_open_recent_becomes_the_chosen_one(
         window: Any, qtbot: Any, cohort: Cohort) -> None:
     assert settings.chosen_database() is None
-    window.recent_menu.aboutToShow.emit()
-    entry = next(a for a in window.recent_menu.actions() if a.text() == str(cohort.ws.path.resolve()))
+    window.acts.recent_menu.aboutToShow.emit()
+    entry = next(a for a in window.acts.recent_menu.actions() if a.text() == str(cohort.ws.path.resolve()))
     window.is_ready = False
     entry.trigger()
-    qtbot.waitUntil(lambda: window.is_ready and not window.jobs.busy, timeout=15000)
+    qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=15000)
     assert start_database(default_database_path()) == cohort.ws.path.resolve()
 
 
@@ -121,7 +121,7 @@ def test_the_title_names_the_database_from_the_first_frame(qtbot: Any, cohort: C
     window = _window(qtbot, cohort.ws.path, programmes)
     assert window.windowTitle() == f"gui.sqlite — {APP_NAME}"         # before the first paint
     window.show()
-    qtbot.waitUntil(lambda: window.is_ready and not window.jobs.busy, timeout=15000)
+    qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=15000)
     assert window.windowTitle() == f"gui.sqlite — {APP_NAME}"
     assert str(cohort.ws.path) in window.status_path.text()
 
@@ -166,7 +166,7 @@ def test_leaving_the_first_start_dialog_creates_nothing_and_quits(qtbot: Any, tm
         window.show()
     assert str(typo) in seen[0]
     assert not (tmp_path / "typo").exists()
-    assert not window.isVisible() and window.ws is None and not window.jobs.busy
+    assert not window.isVisible() and window.session.ws is None and not window.session.busy
 
 
 def test_enter_starts_an_empty_database(qtbot: Any, tmp_path: Path, programmes: Any) -> None:
@@ -174,9 +174,9 @@ def test_enter_starts_an_empty_database(qtbot: Any, tmp_path: Path, programmes: 
     window = _window(qtbot, path, programmes)
     seen = _answer_first_start(_key(Qt.Key.Key_Return))
     window.show()
-    qtbot.waitUntil(lambda: window.is_ready and not window.jobs.busy, timeout=15000)
+    qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=15000)
     assert "Start empty" in seen
-    assert path.exists() and window.model.total == 0
+    assert path.exists() and window.students.model.total == 0
 
 
 def test_the_demo_choice_fills_a_new_database_given_with_db(qtbot: Any, tmp_path: Path, programmes: Any) -> None:
@@ -184,9 +184,9 @@ def test_the_demo_choice_fills_a_new_database_given_with_db(qtbot: Any, tmp_path
     window = _window(qtbot, path, programmes)
     seen = _answer_first_start(_button("made-up"))
     window.show()
-    qtbot.waitUntil(lambda: window.is_ready and not window.jobs.busy, timeout=60000)
+    qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=60000)
     assert "Fill it with 200 made-up demo students" in seen
-    assert window.db_path == path and window.model.total == 200
+    assert window.session.path == path and window.students.model.total == 200
 
 
 def test_the_demo_never_goes_into_the_default_database(qtbot: Any, programmes: Any) -> None:
@@ -194,10 +194,10 @@ def test_the_demo_never_goes_into_the_default_database(qtbot: Any, programmes: A
     window = _window(qtbot, default, programmes)
     seen = _answer_first_start(_button("made-up"))
     window.show()
-    qtbot.waitUntil(lambda: window.is_ready and not window.jobs.busy, timeout=60000)
+    qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=60000)
     demo = default.with_name("demo.sqlite")
     assert any("separate file, demo.sqlite" in text for text in seen)
-    assert window.model.total == 200 and window.db_path == demo
+    assert window.students.model.total == 200 and window.session.path == demo
     assert not default.exists()                        # the real database is still to be started
     assert window.windowTitle() == f"demo.sqlite — {APP_NAME}"
     assert "this session only" in window.status_path.text()

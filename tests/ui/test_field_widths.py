@@ -25,13 +25,13 @@ def _shows_whole(edit: QLineEdit, text: str) -> bool:
 
 def test_the_short_fields_of_the_record_show_a_whole_date_and_grade(window: Any, qtbot: Any, cohort: Cohort) -> None:
     window.open_student(cohort.anouk, "internships")
-    panel = window.record_view.pages["internships"].panels["minor"]
+    panel = window.record_pane.view.pages["internships"].panels["minor"]
     qtbot.waitExposed(window)
     assert _shows_whole(panel.portfolio.date, "24-11-2025")
     assert _shows_whole(panel.int_start, "from (dd-mm-yyyy)")
     assert _shows_whole(panel.int_end, "until (dd-mm-yyyy)")
     window.open_student(cohort.anouk, "courses")
-    courses = window.record_view.pages["courses"]
+    courses = window.record_pane.view.pages["courses"]
     assert _shows_whole(courses.grade, "7,5 or NS")
     assert _shows_whole(courses.exam, "exam date (dd-mm-yyyy)")
 
@@ -52,11 +52,11 @@ def test_fit_width_follows_the_font(qtbot: Any) -> None:
 def test_no_record_tab_scrolls_sideways_at_1366_by_768(window: Any, qtbot: Any, cohort: Cohort) -> None:
     assert window.width() == 1366
     for student in (cohort.anouk, cohort.lars):
-        for tab in window.record_view.pages:
-            page = window.record_view.pages[tab]
+        for tab in window.record_pane.view.pages:
+            page = window.record_pane.view.pages[tab]
             window.open_student(student, tab)
             qtbot.wait(10)
-            if window.record_view.current_tab() != tab:    # a tab this student's programme does not have
+            if window.record_pane.view.current_tab() != tab:    # a tab this student's programme does not have
                 continue
             for area in page.findChildren(QScrollArea):
                 if area.isVisible() and area.widget() is not None:

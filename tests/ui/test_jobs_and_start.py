@@ -102,8 +102,8 @@ def test_first_start_creates_the_database_and_offers_a_demo_cohort(qtbot: Any, t
     qtbot.waitUntil(lambda: window.is_ready, timeout=30000)
     # Not the default database: a demo asked for goes into this new file itself.
     assert asked == [(path, path)] and path.exists()
-    assert window.model.total == (200 if demo else 0)
-    window.jobs.wait()
+    assert window.students.model.total == (200 if demo else 0)
+    window.session.jobs.wait()
 
 
 def test_the_window_paints_before_the_database_is_opened(qtbot: Any, cohort: Cohort, programmes: Any) -> None:
@@ -111,12 +111,12 @@ def test_the_window_paints_before_the_database_is_opened(qtbot: Any, cohort: Coh
 
     window = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
     qtbot.addWidget(window)
-    assert window.ws is None and not window.is_ready        # nothing opened while building the shell
+    assert window.session.ws is None and not window.is_ready        # nothing opened while building the shell
     window.show()
     with qtbot.waitSignal(window.ready, timeout=15000):
         pass
-    assert window.model.total == 4
-    window.jobs.wait()
+    assert window.students.model.total == 4
+    window.session.jobs.wait()
 
 
 def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without_user_action(
@@ -126,7 +126,7 @@ def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without
     window = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
     qtbot.addWidget(window)
     # Before the first paint: the search box, the list and the status bar, nothing else.
-    assert window.search.isEnabled() and window.list_view is not None and window.status_counts is not None
+    assert window.students.search.isEnabled() and window.students.view is not None and window.students.counts is not None
     assert not window.is_shell_built
     assert window.findChild(QToolBar) is None and window.findChild(QMenu) is None
     assert window.findChild(QTabWidget) is None
@@ -140,13 +140,13 @@ def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without
     assert seen == ["first paint", "shell", "list filled"]
     assert [a.text().replace("&", "") for a in window.menuBar().actions()] == ["File", "Edit", "View", "Help"]
     assert window.findChild(QToolBar, "mainToolbar") is not None
-    assert window.splitter.widget(1) is window.pages and window.pages.count() == 2
-    assert window.act_find.shortcut() == QKeySequence("Ctrl+F")
-    assert window.act_attention.shortcut() == QKeySequence("Ctrl+1")
-    assert window.act_record.shortcut() == QKeySequence("Ctrl+2")
-    assert window.act_open.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
-    assert window.search.isClearButtonEnabled()
-    window.jobs.wait()
+    assert window.splitter.widget(1) is window.tabs and window.tabs.count() == 2
+    assert window.acts.find.shortcut() == QKeySequence("Ctrl+F")
+    assert window.acts.attention.shortcut() == QKeySequence("Ctrl+1")
+    assert window.acts.record.shortcut() == QKeySequence("Ctrl+2")
+    assert window.acts.open.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
+    assert window.students.search.isClearButtonEnabled()
+    window.session.jobs.wait()
 
 
 def test_typing_in_the_search_box_at_first_paint_is_applied_when_the_list_loads(
@@ -161,20 +161,20 @@ def test_typing_in_the_search_box_at_first_paint_is_applied_when_the_list_loads(
 
     def type_at_first_paint() -> None:
         # The first frame is on screen; menus, toolbar and panes are not built yet.
-        typed_before_shell.append(not window.is_shell_built and window.ws is None)
-        window.search.setFocus()
-        QTest.keyClicks(window.search, "de ")
+        typed_before_shell.append(not window.is_shell_built and window.session.ws is None)
+        window.students.search.setFocus()
+        QTest.keyClicks(window.students.search, "de ")
 
     window.first_painted.connect(type_at_first_paint)
     window.show()
     with qtbot.waitSignal(window.ready, timeout=15000):
         pass
     assert typed_before_shell == [True]
-    assert window.search.text() == "de "
-    shown = {window.model.index(r, 0).data() for r in range(window.model.rowCount())}
+    assert window.students.search.text() == "de "
+    shown = {window.students.model.index(r, 0).data() for r in range(window.students.model.rowCount())}
     assert shown == {"2712345", "2711111"}               # de Vries, de Jong
-    assert window.status_counts.text() == "2 of 4 students shown"
-    window.jobs.wait()
+    assert window.students.counts.text() == "2 of 4 students shown"
+    window.session.jobs.wait()
 
 
 def test_a_window_closed_before_its_shell_is_built_keeps_the_saved_panes(qtbot: Any, cohort: Cohort,
@@ -264,9 +264,9 @@ def test_export_dialog_writes_the_workbook_through_the_job_runner(window: Any, q
                                                                  tmp_path: Path) -> None:
     from coordinator_app.ui.exchange import ExportDialog
 
-    window.search.setText("de ")
-    ids = [window.model.student_id(r) for r in range(window.model.shown)]
-    dialog = ExportDialog(window, cohort.ws, window.jobs, None, None, ids)
+    window.students.search.setText("de ")
+    ids = [window.students.model.student_id(r) for r in range(window.students.model.shown)]
+    dialog = ExportDialog(window, cohort.ws, window.session.jobs, None, None, ids)
     qtbot.addWidget(dialog)
     assert dialog.listed.isChecked()
     target = tmp_path / "out.xlsx"
@@ -280,7 +280,7 @@ def test_export_dialog_writes_the_workbook_through_the_job_runner(window: Any, q
 def test_export_into_a_missing_folder_shows_the_message(window: Any, qtbot: Any, cohort: Cohort, tmp_path: Path) -> None:
     from coordinator_app.ui.exchange import ExportDialog
 
-    dialog = ExportDialog(window, cohort.ws, window.jobs, None, None, None)
+    dialog = ExportDialog(window, cohort.ws, window.session.jobs, None, None, None)
     qtbot.addWidget(dialog)
     dialog.target.setText(str(tmp_path / "nowhere" / "out.xlsx"))
     dialog.start()
@@ -294,7 +294,7 @@ def test_import_dialog_checks_then_imports(window: Any, qtbot: Any, cohort: Coho
     source = tmp_path / "new.csv"
     source.write_text("Student number,First name,Surname,Programme,Cohort\n2766666,Eva,Smit,PM,2025\n"
                       "12,Bad,Number,PM,2025\n", "utf-8")
-    dialog = ImportDialog(window, cohort.ws, window.jobs)
+    dialog = ImportDialog(window, cohort.ws, window.session.jobs)
     qtbot.addWidget(dialog)
     dialog.path.setText(str(source))
     dialog.check()
@@ -316,7 +316,7 @@ def test_export_dialog_sets_status_as_of_and_names_the_file(window: Any, qtbot: 
 
     from coordinator_app.ui.exchange import ExportDialog
 
-    dialog = ExportDialog(window, cohort.ws, window.jobs, "PM", 2024, None)
+    dialog = ExportDialog(window, cohort.ws, window.session.jobs, "PM", 2024, None)
     qtbot.addWidget(dialog)
     assert Path(dialog.target.text()) == Path.home() / "PM cohort 2024-2025 (2025-11-24).xlsx"
     assert dialog.as_of.date() == QDate(2025, 11, 24) and dialog.as_of_note.text() == "today"
@@ -336,7 +336,7 @@ def test_export_dialog_sets_status_as_of_and_names_the_file(window: Any, qtbot: 
 def test_export_dialog_lists_the_sheets_of_the_programme(window: Any, qtbot: Any, cohort: Cohort) -> None:
     from coordinator_app.ui.exchange import ExportDialog
 
-    imim = ExportDialog(window, cohort.ws, window.jobs, "IMIM", None, None)
+    imim = ExportDialog(window, cohort.ws, window.session.jobs, "IMIM", None, None)
     qtbot.addWidget(imim)
     texts = [label.text() for label in imim.findChildren(QLabel)]
     assert "Sheets: Overview, Courses, Attention." in texts

@@ -22,8 +22,8 @@ TEXT_MARGIN = 6       # a cell's text needs its width plus a few pixels of margi
 
 def _open(window: Any, student_id: int, tab: str) -> Any:
     window.open_student(student_id, tab)
-    assert window.record_view.current_tab() == tab
-    return window.record_view.pages[tab]
+    assert window.record_pane.view.current_tab() == tab
+    return window.record_pane.view.pages[tab]
 
 
 def _fully_in_view(header: Any, section: int, viewport_width: int) -> bool:
@@ -33,7 +33,7 @@ def _fully_in_view(header: Any, section: int, viewport_width: int) -> bool:
 
 def test_every_list_column_is_in_view_without_scrolling(window: Any) -> None:
     assert window.width() == 1366
-    view = window.list_view
+    view = window.students.view
     header = view.horizontalHeader()
     shown = [c for c in range(len(COLUMNS)) if not header.isSectionHidden(c)]
     # What the coordinator scans every day is among them (issue: Cohort, Status, EC and Overdue
@@ -47,32 +47,32 @@ def test_every_list_column_is_in_view_without_scrolling(window: Any) -> None:
     titles = header.fontMetrics()
     for c in shown:
         assert titles.horizontalAdvance(COLUMNS[c]) + TEXT_MARGIN <= header.sectionSize(c), COLUMNS[c]
-        for row in range(window.model.rowCount()):
-            text = window.model.index(row, c).data() or ""
+        for row in range(window.students.model.rowCount()):
+            text = window.students.model.index(row, c).data() or ""
             assert cells.horizontalAdvance(text) + TEXT_MARGIN <= header.sectionSize(c), (COLUMNS[c], text)
 
 
 def test_hidden_columns_are_one_tick_away(window: Any) -> None:
-    header = window.list_view.horizontalHeader()
+    header = window.students.view.horizontalHeader()
     assert header.isSectionHidden(EMAIL)
-    menu = window.columns.menu()
+    menu = window.students.columns.menu()
     ticks = {a.text(): a for a in menu.actions() if a.isCheckable()}
     assert list(ticks) == list(COLUMNS)
     assert not ticks["E-mail"].isChecked() and not ticks["Name"].isEnabled()
     ticks["E-mail"].setChecked(True)
     assert not header.isSectionHidden(EMAIL)
-    assert header.sectionSize(EMAIL) >= window.list_view.fontMetrics().horizontalAdvance("s.dejong@student.vu.nl")
+    assert header.sectionSize(EMAIL) >= window.students.view.fontMetrics().horizontalAdvance("s.dejong@student.vu.nl")
     usual = next(a for a in menu.actions() if a.text() == "Show the usual columns")
     usual.trigger()
     assert header.isSectionHidden(EMAIL)
-    assert window.list_view.horizontalScrollBar().maximum() == 0
+    assert window.students.view.horizontalScrollBar().maximum() == 0
     # The same chooser is in the View menu.
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     assert any(a.menu() is not None and a.text() == "&Columns" for a in view_menu.actions())
 
 
 def test_the_name_column_follows_the_width_of_the_list(window: Any, qtbot: Any) -> None:
-    view = window.list_view
+    view = window.students.view
     header = view.horizontalHeader()
     before = header.sectionSize(NAME)
     window.resize(1600, 900)
@@ -82,16 +82,16 @@ def test_the_name_column_follows_the_width_of_the_list(window: Any, qtbot: Any) 
 
 def test_the_undo_button_keeps_its_size_and_says_the_rest_in_its_tooltip(window: Any) -> None:
     bar = window.findChild(type(window.addToolBar("x")), "mainToolbar")
-    undo = bar.widgetForAction(window.act_undo)
-    export = bar.widgetForAction(window.act_export)
+    undo = bar.widgetForAction(window.acts.undo)
+    export = bar.widgetForAction(window.acts.export)
     width, export_at = undo.width(), export.x()
     command = QUndoCommand("Change approval of the major internship to approved")
-    window.undo_stack.push(command)
+    window.session.undo_stack.push(command)
     window.repaint()
     assert undo.text() == "Undo"
     assert (undo.width(), export.x()) == (width, export_at)
     assert "Undo Change approval of the major internship to approved" in undo.toolTip()
-    assert window.act_undo.text() == "&Undo Change approval of the major internship to approved"   # the Edit menu
+    assert window.acts.undo.text() == "&Undo Change approval of the major internship to approved"   # the Edit menu
 
 
 def _arrow(spin: Any, up: bool = True) -> QPoint:
@@ -105,17 +105,16 @@ def _arrow(spin: Any, up: bool = True) -> QPoint:
 
 def test_clicking_the_due_within_arrows_refreshes_the_attention_list(window: Any, qtbot: Any) -> None:
     spin = window.attention.within
-    loaded = window.attention_loaded
     days = spin.value()
-    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=_arrow(spin))
-    assert spin.value() == days + 1
-    qtbot.waitUntil(lambda: window.attention_loaded > loaded and not window.jobs.busy, timeout=5000)
+    with qtbot.waitSignal(window.attention.model.modelReset, timeout=5000):    # read again after a short pause
+        qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=_arrow(spin))
+        assert spin.value() == days + 1
     assert f"within {days + 1} days" in window.attention.summary.text()
 
 
 def test_the_portfolio_shows_every_item_on_one_line(window: Any, cohort: Cohort) -> None:
     page = _open(window, cohort.anouk, "internships")
-    page.show_kind("minor")
+    assert page.inner.currentIndex() == 0                  # the minor internship, as it opens
     table = page.panels["minor"].portfolio.table
     assert table.rowCount() >= 8
     height = table.viewport().height()
@@ -153,8 +152,8 @@ def test_history_keeps_the_new_value_in_view_and_writes_dates_day_first(window: 
     update_student(cohort.ws, cohort.anouk, notes=long + "waiting for the signed List of Agreements.")
     update_student(cohort.ws, cohort.anouk, notes=long + "the List of Agreements came in on 20-11-2025.")
     update_internship(cohort.ws, cohort.anouk, "minor", start_date=date(2025, 11, 3))
-    window.reload_all()
-    qtbot.waitUntil(lambda: window.is_ready and not window.jobs.busy, timeout=10000)
+    window.session.reload()
+    qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=10000)
     page = _open(window, cohort.anouk, "history")
     table = page.table
     header = table.horizontalHeader()
@@ -194,7 +193,7 @@ def test_the_first_window_on_a_1366_screen_takes_its_width(window: Any, qtbot: A
 
     first_size(window, QRect(0, 0, 1366, 740))
     assert (window.width(), window.height()) == (1366, 740)
-    qtbot.waitUntil(lambda: window.list_view.horizontalScrollBar().maximum() == 0, timeout=3000)
+    qtbot.waitUntil(lambda: window.students.view.horizontalScrollBar().maximum() == 0, timeout=3000)
     first_size(window, QRect(0, 0, 2560, 1400))
     assert (window.width(), window.height()) == (1400, 820)
     assert window.x() == (2560 - 1400) // 2

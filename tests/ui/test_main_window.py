@@ -11,57 +11,57 @@ from PySide6.QtWidgets import QLineEdit
 
 from coordinator_app.domain.attention import Urgency
 from coordinator_app.store.errors import BUSY_MESSAGE, DatabaseBusy
-from coordinator_app.ui.main_window import ATTENTION_PAGE, RECORD_PAGE
+from coordinator_app.ui.main_window import ATTENTION_TAB, RECORD_TAB
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
 
 
 def test_the_attention_list_is_what_a_coordinator_sees_first(window: Any, cohort: Cohort) -> None:
-    assert window.pages.currentIndex() == ATTENTION_PAGE
+    assert window.tabs.currentIndex() == ATTENTION_TAB
     items = window.attention.model.items
     assert any(i.student_id == cohort.anouk and i.what.startswith("List of Agreements")
                and i.urgency == Urgency.OVERDUE for i in items)
     assert "1 overdue" in window.attention.summary.text() or "overdue" in window.attention.summary.text()
     assert str(cohort.ws.path) in window.status_path.text()
-    assert window.status_counts.text() == "4 of 4 students shown"
+    assert window.students.counts.text() == "4 of 4 students shown"
 
 
 @pytest.mark.parametrize("typed, expected", [("de ", {"2712345", "2711111"}), ("27987", {"2798765"}),
                                              ("LARS@student", {"s3100001"}), ("nobody", set())])
 def test_search_narrows_the_list_on_number_name_and_email(window: Any, qtbot: Any, typed: str, expected: set[str]) -> None:
-    assert window.model.rowCount() == 4
+    assert window.students.model.rowCount() == 4
     # Shortcuts reach only the active window; right after start-up it may not be active yet.
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    window.list_view.setFocus()
+    window.students.view.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)   # Ctrl+F goes to the search box
-    qtbot.waitUntil(window.search.hasFocus, timeout=2000)
-    qtbot.keyClicks(window.search, typed)
-    shown = {window.model.index(r, 0).data() for r in range(window.model.rowCount())}
+    qtbot.waitUntil(window.students.search.hasFocus, timeout=2000)
+    qtbot.keyClicks(window.students.search, typed)
+    shown = {window.students.model.index(r, 0).data() for r in range(window.students.model.rowCount())}
     assert shown == expected
-    assert window.status_counts.text() == f"{len(expected)} of 4 students shown"
-    window.search.clear()
-    assert window.model.rowCount() == 4
+    assert window.students.counts.text() == f"{len(expected)} of 4 students shown"
+    window.students.search.clear()
+    assert window.students.model.rowCount() == 4
 
 
 def test_quick_filters_and_programme_selector_narrow_the_list(window: Any, cohort: Cohort) -> None:
-    window.programme_box.setCurrentIndex(window.programme_box.findData("IMIM"))
-    window.programme_box.activated.emit(window.programme_box.currentIndex())
-    assert [window.model.student_id(r) for r in range(window.model.rowCount())] == [cohort.lars]
-    window.programme_box.setCurrentIndex(0)
-    window.programme_box.activated.emit(0)
-    window.overdue_only.setChecked(True)
-    assert [window.model.student_id(r) for r in range(window.model.rowCount())] == [cohort.anouk]
-    window.overdue_only.setChecked(False)
-    window.stage_box.setCurrentIndex(window.stage_box.findData("minor"))
-    window.stage_box.activated.emit(window.stage_box.currentIndex())
-    assert [window.model.student_id(r) for r in range(window.model.rowCount())] == [cohort.anouk]
+    window.students.programme_box.setCurrentIndex(window.students.programme_box.findData("IMIM"))
+    window.students.programme_box.activated.emit(window.students.programme_box.currentIndex())
+    assert [window.students.model.student_id(r) for r in range(window.students.model.rowCount())] == [cohort.lars]
+    window.students.programme_box.setCurrentIndex(0)
+    window.students.programme_box.activated.emit(0)
+    window.students.overdue_only.setChecked(True)
+    assert [window.students.model.student_id(r) for r in range(window.students.model.rowCount())] == [cohort.anouk]
+    window.students.overdue_only.setChecked(False)
+    window.students.stage_box.setCurrentIndex(window.students.stage_box.findData("minor"))
+    window.students.stage_box.activated.emit(window.students.stage_box.currentIndex())
+    assert [window.students.model.student_id(r) for r in range(window.students.model.rowCount())] == [cohort.anouk]
 
 
 def _open(window: Any, student_id: int, tab: str) -> Any:
     window.open_student(student_id, tab)
-    view = window.record_view
+    view = window.record_pane.view
     assert view.student_id == student_id
     assert view.current_tab() == tab
     return view.pages[tab]
@@ -80,8 +80,8 @@ def test_typing_7_comma_5_as_a_grade_shows_7_point_5_and_the_ec(window: Any, qtb
     assert "7.5" in shown
     assert "6 of 120 EC" in page.ec_label.text()
     assert page.grade.text() == ""                 # ready for the next one
-    row = window.model.row_of(cohort.daan)
-    assert window.model.index(row, 8).data() == "6"   # the list's EC column follows
+    row = window.students.model.row_of(cohort.daan)
+    assert window.students.model.index(row, 8).data() == "6"   # the list's EC column follows
 
 
 def test_an_invalid_grade_shows_the_message_and_saves_nothing(window: Any, qtbot: Any, cohort: Cohort) -> None:
@@ -93,7 +93,7 @@ def test_an_invalid_grade_shows_the_message_and_saves_nothing(window: Any, qtbot
     assert "between 1.0 and 10.0" in page.grade_form.error_text("grade")
     assert page.grade.text() == "11"                # what was typed stays
     assert cohort.everything() == before
-    assert window.undo_stack.count() == 0
+    assert window.session.undo_stack.count() == 0
 
 
 def test_an_invalid_field_shows_its_message_next_to_it(window: Any, qtbot: Any, cohort: Cohort) -> None:
@@ -122,7 +122,7 @@ def test_marking_the_list_of_agreements_received_clears_it_from_attention(window
     qtbot.mouseClick(panel.portfolio.mark_button, Qt.MouseButton.LeftButton)
     item = next(i for i in panel.portfolio.items if i.kind == "list_of_agreements")
     assert item.received is not None and item.urgency == Urgency.DONE
-    qtbot.waitUntil(lambda: not open_loa() and not window.jobs.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not open_loa() and not window.session.busy, timeout=10000)
 
 
 def test_a_grade_for_a_course_already_passed_says_it_became_a_new_attempt(window: Any, qtbot: Any,
@@ -132,13 +132,13 @@ def test_a_grade_for_a_course_already_passed_says_it_became_a_new_attempt(window
     qtbot.keyClicks(page.grade, "8")
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     assert [g for _n, g, _resit in cohort.grades(cohort.anouk, "PM-PERS")] == [7.0, 8.0]
-    assert "already passed with 7.0" in window.record_view.message_text()
-    assert "new attempt" in window.record_view.message_text()
+    assert "already passed with 7.0" in window.record_pane.view.message_text()
+    assert "new attempt" in window.record_pane.view.message_text()
     page = _open(window, cohort.daan, "courses")                   # nothing passed yet: no such note
     page.course.setCurrentIndex(page.course.findData("PM-PERS"))
     qtbot.keyClicks(page.grade, "6,5")
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
-    assert window.record_view.message_text() == ""
+    assert window.record_pane.view.message_text() == ""
 
 
 def test_a_received_date_in_the_future_is_refused_and_saves_nothing(window: Any, qtbot: Any, cohort: Cohort) -> None:
@@ -159,13 +159,13 @@ def test_undo_restores_the_old_value_in_the_database_and_redo_repeats(window: An
     qtbot.keyClicks(last, "Jansen")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     assert cohort.student(cohort.sanne).last_name == "Jansen"
-    assert window.undo_stack.count() == 1
+    assert window.session.undo_stack.count() == 1
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)     # Ctrl+Z
     assert cohort.student(cohort.sanne).last_name == "de Jong"
     assert last.text() == "de Jong"
-    row = window.model.row_of(cohort.sanne)
-    assert window.model.index(row, 1).data() == "de Jong, Sanne"
+    row = window.students.model.row_of(cohort.sanne)
+    assert window.students.model.index(row, 1).data() == "de Jong, Sanne"
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert cohort.student(cohort.sanne).last_name == "Jansen"
 
@@ -176,7 +176,7 @@ def test_undo_of_a_grade_takes_back_the_grade_and_its_resit(window: Any, qtbot: 
     qtbot.keyClicks(page.grade, "4,0")
     qtbot.keyClick(page.grade, Qt.Key.Key_Return)
     assert cohort.grades(cohort.daan, "PM-DSB") == [(1, 4.0, False), (2, None, False)]   # resit registered
-    window.act_undo.trigger()
+    window.acts.undo.trigger()
     assert cohort.grades(cohort.daan, "PM-DSB") == []
 
 
@@ -188,23 +188,23 @@ def test_double_click_in_attention_opens_the_record_on_the_right_tab(window: Any
     rect = table.visualRect(model.index(row, 3))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.pages.currentIndex() == RECORD_PAGE
-    assert window.record_view.student_id == cohort.anouk
-    assert window.record_view.current_tab() == "internships"
-    assert window.list_view.currentIndex().row() == window.model.row_of(cohort.anouk)
+    assert window.tabs.currentIndex() == RECORD_TAB
+    assert window.record_pane.view.student_id == cohort.anouk
+    assert window.record_pane.view.current_tab() == "internships"
+    assert window.students.view.currentIndex().row() == window.students.model.row_of(cohort.anouk)
 
 
 def test_an_imim_student_sees_imim_things_and_not_pm_tabs(window: Any, cohort: Cohort) -> None:
     window.open_student(cohort.lars, "overview")
-    tabs = window.record_view.tabs
+    tabs = window.record_pane.view.tabs
     visible = {tabs.widget(i).key for i in range(tabs.count()) if tabs.isTabVisible(i)}
     assert visible == {"overview", "courses", "imim", "graduation", "history"}
-    window.record_view.show_tab("imim")
-    page = window.record_view.pages["imim"]
+    window.record_pane.view.show_tab("imim")
+    page = window.record_pane.view.pages["imim"]
     assert page.form.editors["year1_university"].currentData() == "Uppsala"
     assert "University of year 2 not recorded" in page.problems.text()
-    window.record_view.show_tab("courses")
-    courses = window.record_view.pages["courses"]
+    window.record_pane.view.show_tab("courses")
+    courses = window.record_pane.view.pages["courses"]
     codes = {courses.course.itemData(i) for i in range(courses.course.count())}
     assert {"IMIM-BBB1", "IMIM-BBB2", "IMIM-BBB3", "IMIM-DP"} <= codes
     assert courses.optional_group.isHidden()
@@ -222,7 +222,7 @@ def test_a_busy_database_gives_a_calm_message_and_keeps_the_input(window: Any, q
     first.selectAll()
     qtbot.keyClicks(first, "Daniel")
     qtbot.keyClick(first, Qt.Key.Key_Return)
-    assert "busy" in window.record_view.message_text()
+    assert "busy" in window.record_pane.view.message_text()
     assert first.text() == "Daniel"
     assert cohort.student(cohort.daan).first_name == "Daan"
 
@@ -232,15 +232,15 @@ def test_a_mentor_meeting_is_added_edited_and_deleted(window: Any, qtbot: Any, c
     page.m_date.setText("10-11-2025")
     page.m_topic.setText("Career plans")
     qtbot.mouseClick(page.m_add, Qt.MouseButton.LeftButton)
-    assert [m.topic for m in window.record_view.record.meetings] == ["Career plans"]
+    assert [m.topic for m in window.record_pane.view.record.meetings] == ["Career plans"]
     assert "1 of at least 2" in page.status.text()
     page.meetings.selectRow(0)
     page.m_topic.setText("Career and PhD plans")
     qtbot.mouseClick(page.m_save, Qt.MouseButton.LeftButton)
-    assert [m.topic for m in window.record_view.record.meetings] == ["Career and PhD plans"]
+    assert [m.topic for m in window.record_pane.view.record.meetings] == ["Career and PhD plans"]
     page.meetings.selectRow(0)
     qtbot.mouseClick(page.m_delete, Qt.MouseButton.LeftButton)
-    assert window.record_view.record.meetings == ()
+    assert window.record_pane.view.record.meetings == ()
 
 
 def test_interruptions_push_the_planned_end_back(window: Any, qtbot: Any, cohort: Cohort) -> None:
@@ -271,14 +271,14 @@ def test_add_and_remove_a_student(window: Any, qtbot: Any, cohort: Cohort, monke
     dialog.submit()
     assert dialog.student_id is not None
     monkeypatch.setattr(NewStudentDialog, "ask", classmethod(lambda cls, *a, **k: dialog.student_id))
-    window.act_new.trigger()
-    assert window.model.total == 5
-    assert window.record_view.student_id == dialog.student_id
+    window.acts.new.trigger()
+    assert window.students.model.total == 5
+    assert window.record_pane.view.student_id == dialog.student_id
     asked: list[str] = []
     monkeypatch.setattr(ConfirmRemoval, "ask", classmethod(lambda cls, parent, label: asked.append(label) or True))
-    window.act_remove.trigger()
+    window.acts.remove.trigger()
     assert asked == ["2755555 Noor Visser"]
-    assert window.model.total == 4
+    assert window.students.model.total == 4
     assert cohort.student(dialog.student_id) is None
     assert any(a[3] == "remove student" for a in cohort.everything()["audit_entry"])   # the trail stays
 
@@ -288,17 +288,17 @@ def test_removal_is_not_done_without_confirmation(window: Any, cohort: Cohort, m
 
     window.open_student(cohort.daan, "overview")
     monkeypatch.setattr(ConfirmRemoval, "ask", classmethod(lambda cls, parent, label: False))
-    window.act_remove.trigger()
+    window.acts.remove.trigger()
     assert cohort.student(cohort.daan) is not None
-    assert window.model.total == 4
+    assert window.students.model.total == 4
 
 
 def test_shortcuts_and_menus(window: Any) -> None:
-    assert window.act_new.shortcut() == QKeySequence("Ctrl+N")
-    assert window.act_find.shortcut() == QKeySequence("Ctrl+F")
-    assert window.act_undo.shortcut() == QKeySequence("Ctrl+Z")
-    assert QKeySequence("Ctrl+Shift+Z") in window.act_redo.shortcuts()
-    assert window.act_export.shortcut() == QKeySequence("Ctrl+E")
+    assert window.acts.new.shortcut() == QKeySequence("Ctrl+N")
+    assert window.acts.find.shortcut() == QKeySequence("Ctrl+F")
+    assert window.acts.undo.shortcut() == QKeySequence("Ctrl+Z")
+    assert QKeySequence("Ctrl+Shift+Z") in window.acts.redo.shortcuts()
+    assert window.acts.export.shortcut() == QKeySequence("Ctrl+E")
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Help"]
 
@@ -307,8 +307,8 @@ def test_about_names_the_version_and_where_the_data_lives(window: Any) -> None:
     from coordinator_app import __version__
     from coordinator_app.ui.dialogs import about_text
 
-    text = about_text(window.db_path)
-    assert __version__ in text and str(window.db_path) in text and "data folder" in text
+    text = about_text(window.session.path)
+    assert __version__ in text and str(window.session.path) in text and "data folder" in text
 
 
 def test_window_state_and_databases_are_remembered(window: Any, qtbot: Any, cohort: Cohort, programmes: Any) -> None:
@@ -318,21 +318,21 @@ def test_window_state_and_databases_are_remembered(window: Any, qtbot: Any, coho
     from coordinator_app.ui.student_model import EMAIL
 
     window.splitter.setSizes([400, 966])
-    window.columns.show_column(EMAIL, True)              # shown through the column chooser
-    window.list_view.horizontalHeader().resizeSection(EMAIL, 333)
+    window.students.columns.show_column(EMAIL, True)              # shown through the column chooser
+    window.students.view.horizontalHeader().resizeSection(EMAIL, 333)
     window.close()
     # Started on it (as with --db): listed under Open recent, but not what a plain start opens.
     assert settings.recent_databases()[0] == cohort.ws.path.resolve()
     assert settings.chosen_database() is None
     again = MainWindow(cohort.ws.path, programmes=programmes)
     qtbot.addWidget(again)
-    assert not again.list_view.horizontalHeader().isSectionHidden(EMAIL)
-    assert again.list_view.horizontalHeader().sectionSize(EMAIL) == 333
+    assert not again.students.view.horizontalHeader().isSectionHidden(EMAIL)
+    assert again.students.view.horizontalHeader().sectionSize(EMAIL) == 333
 
 
 def test_search_box_is_a_line_edit_with_a_placeholder(window: Any) -> None:
-    assert isinstance(window.search, QLineEdit)
-    assert "number, name or e-mail" in window.search.placeholderText()
+    assert isinstance(window.students.search, QLineEdit)
+    assert "number, name or e-mail" in window.students.search.placeholderText()
 
 
 def test_the_new_student_dialog_shows_the_whole_programme_name(qtbot: Any, cohort: Cohort) -> None:

@@ -9,13 +9,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from coordinator_app.domain.attention import AttentionItem, Urgency
+from coordinator_app.services.student_list import StudentRow
 from coordinator_app.ui.attention_view import AttentionModel, DUE, KIND, STUDENT
 from coordinator_app.ui.student_model import EC, NAME, NUMBER, Filters, StudentListModel, prepare_rows
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
 
-ROWS = [
+ROWS = [StudentRow(*row) for row in [
     (1, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl", "PM", 2024, "active", "medical_imaging", 60,
      "minor", None, 1),
     (2, "2798765", "Daan", "Bakker", "daan.bakker@student.vu.nl", "PM", 2025, "active", None, 0, "not planned",
@@ -24,7 +25,7 @@ ROWS = [
      (2026, 6), 0),
     (4, "2600001", "Sanne", "de Jong", "s.dejong@student.vu.nl", "PM", 2022, "graduated", "biomarkers_medicines", 120,
      "major", (2025, 6), 0),
-]
+]]
 
 
 def _model() -> StudentListModel:
@@ -44,9 +45,7 @@ def test_the_student_list_model_passes_the_model_tester(qtmodeltester: Any) -> N
     model.set_filters(Filters())
     for text in ("d", "de", "de ", "de", "d", "s3", "s", "student.rug", ""):
         model.set_search(text)
-    renamed = list(ROWS[1])
-    renamed[3] = "de Bakker"
-    model.update_row(2, tuple(renamed))
+    model.update_row(2, ROWS[1]._replace(last_name="de Bakker"))
     model.set_search("de b")
     assert [model.student_id(r) for r in range(model.rowCount())] == [2]
     qtmodeltester.check(model, force_py=True)
@@ -81,9 +80,7 @@ def test_search_sort_and_quick_filters_in_the_model() -> None:
 def test_an_edited_student_keeps_its_place_and_shows_the_new_values() -> None:
     model = _model()
     model.sort(NUMBER)
-    changed = list(ROWS[1])
-    changed[9] = 6
-    model.update_row(2, tuple(changed))
+    model.update_row(2, ROWS[1]._replace(ec_earned=6))
     row = model.row_of(2)
     assert model.index(row, EC).data() == "6"
     model.update_row(2, None)
@@ -128,14 +125,14 @@ def test_the_attention_model_passes_the_model_tester_and_sorts(qtmodeltester: An
 
 def test_the_record_tab_models_pass_the_model_tester(window: Any, cohort: Cohort, qtmodeltester: Any) -> None:
     window.open_student(cohort.anouk, "courses")
-    qtmodeltester.check(window.record_view.pages["courses"].model, force_py=True)
+    qtmodeltester.check(window.record_pane.view.pages["courses"].model, force_py=True)
     for page in ("internships", "academic_core", "history"):
-        window.record_view.show_tab(page)
-    panel = window.record_view.pages["internships"].panels["minor"]
+        window.record_pane.view.show_tab(page)
+    panel = window.record_pane.view.pages["internships"].panels["minor"]
     qtmodeltester.check(panel.portfolio.table.model(), force_py=True)
     qtmodeltester.check(panel.interruptions.model(), force_py=True)
-    qtmodeltester.check(window.record_view.pages["history"].table.model(), force_py=True)
-    qtmodeltester.check(window.record_view.pages["academic_core"].meetings.model(), force_py=True)
+    qtmodeltester.check(window.record_pane.view.pages["history"].table.model(), force_py=True)
+    qtmodeltester.check(window.record_pane.view.pages["academic_core"].meetings.model(), force_py=True)
 
 
 class _NoneModel(QAbstractTableModel):
@@ -164,7 +161,7 @@ def test_returning_none_from_data_does_not_drop_references_to_none() -> None:
 
 
 def test_accented_names_sort_with_their_letter_not_after_z() -> None:
-    rows = [(10 + n, f"27000{n}", first, last, "", "PM", 2025, "active", None, 0, "not planned", None, 0)
+    rows = [StudentRow(10 + n, f"27000{n}", first, last, "", "PM", 2025, "active", None, 0, "not planned", None, 0)
             for n, (first, last) in enumerate([("Zoë", "Zwart"), ("Ömer", "Öztürk"), ("Aoife", "Ó Briain"),
                                                 ("Émile", "Peeters"), ("Eva", "Peeters"), ("Pim", "de Ost")])]
     model = StudentListModel()

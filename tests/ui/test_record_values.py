@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from coordinator_app.services.courses import record_grade, set_optional_course
@@ -19,19 +18,20 @@ from coordinator_app.services.internships import update_internship, update_liter
 from coordinator_app.services.record_view import load_record
 from coordinator_app.ui.record.view import RecordView
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
+from tests.ui.session_helpers import session_on
 
 pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
 def view(qtbot: Any, cohort: Cohort) -> Iterator[RecordView]:
-    stack = QUndoStack()
-    record_view = RecordView(cohort.ws, stack)
+    session = session_on(cohort.ws)
+    record_view = RecordView(session)
     qtbot.addWidget(record_view)
     record_view.resize(1366, 768)
     record_view.show()
     yield record_view
-    stack.clear()
+    session.undo_stack.clear()
 
 
 def open_tab(view: RecordView, student_id: int, tab: str) -> Any:
@@ -258,7 +258,7 @@ def test_the_literature_tab_says_what_is_missing(view: RecordView, qtbot: Any, c
 
 def test_the_window_lists_an_imim_students_items_and_opens_the_imim_tab(window: Any, qtbot: Any,
                                                                         cohort: Cohort) -> None:
-    from coordinator_app.ui.main_window import RECORD_PAGE
+    from coordinator_app.ui.main_window import RECORD_TAB
 
     model = window.attention.model
     rows = {model.item(r).what: r for r in range(model.rowCount()) if model.item(r).student_id == cohort.lars}
@@ -271,6 +271,6 @@ def test_the_window_lists_an_imim_students_items_and_opens_the_imim_tab(window: 
     rect = table.visualRect(model.index(row, 3))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.pages.currentIndex() == RECORD_PAGE
-    assert window.record_view.student_id == cohort.lars
-    assert window.record_view.current_tab() == "imim"
+    assert window.tabs.currentIndex() == RECORD_TAB
+    assert window.record_pane.view.student_id == cohort.lars
+    assert window.record_pane.view.current_tab() == "imim"

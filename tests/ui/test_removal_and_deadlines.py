@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont
 
 from coordinator_app.services.graduation import plan_graduation
 from coordinator_app.services.students import update_student
-from coordinator_app.ui.main_window import RECORD_PAGE
+from coordinator_app.ui.main_window import RECORD_TAB
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
@@ -41,10 +41,6 @@ def _shown(qtbot: Any, dialog: Any) -> None:
     qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
 
 
-def _wait_attention(window: Any, qtbot: Any, before: int) -> None:
-    qtbot.waitUntil(lambda: window.attention_loaded > before and not window.jobs.busy, timeout=10000)
-
-
 # -- removing and bringing back --------------------------------------------------------------------
 
 def test_ctrl_z_brings_a_removed_student_back_into_the_list(window: Any, qtbot: Any, cohort: Cohort,
@@ -52,46 +48,43 @@ def test_ctrl_z_brings_a_removed_student_back_into_the_list(window: Any, qtbot: 
     asked = _confirm(monkeypatch)
     window.open_student(cohort.anouk, "overview")
     assert _attention_for(window, cohort.anouk)                       # the overdue List of Agreements
-    loaded = window.attention_loaded
-    window.act_remove.trigger()
-    assert asked == ["2712345 Anouk de Vries"]
-    assert window.model.row_of(cohort.anouk) is None and window.model.total == 3
-    assert window.record_holder.currentWidget() is window.record_placeholder
-    assert "Undo (Ctrl+Z) brings them back" in window.statusBar().currentMessage()
-    _wait_attention(window, qtbot, loaded)
+    with qtbot.waitSignal(window.attention.model.modelReset, timeout=10000):     # the attention list is read again
+        window.acts.remove.trigger()
+        assert asked == ["2712345 Anouk de Vries"]
+        assert window.students.model.row_of(cohort.anouk) is None and window.students.model.total == 3
+        assert window.record_pane.currentWidget() is window.record_pane.placeholder
+        assert "Undo (Ctrl+Z) brings them back" in window.statusBar().currentMessage()
     assert _attention_for(window, cohort.anouk) == []
-    assert window.act_undo.isEnabled() and window.act_undo.text() == "&Undo Remove 2712345 Anouk de Vries"
+    assert window.acts.undo.isEnabled() and window.acts.undo.text() == "&Undo Remove 2712345 Anouk de Vries"
 
-    loaded = window.attention_loaded
     window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)                         # Ctrl+Z
-
-    assert window.model.total == 4
-    row = window.model.row_of(cohort.anouk)
-    assert row is not None and window.model.index(row, 1).data() == "de Vries, Anouk"
-    assert window.pages.currentIndex() == RECORD_PAGE and window.record_view.student_id == cohort.anouk
-    assert window.record_view.title.text() == "Anouk de Vries"
-    _wait_attention(window, qtbot, loaded)
+    with qtbot.waitSignal(window.attention.model.modelReset, timeout=10000):
+        qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)                     # Ctrl+Z
+        assert window.students.model.total == 4
+        row = window.students.model.row_of(cohort.anouk)
+        assert row is not None and window.students.model.index(row, 1).data() == "de Vries, Anouk"
+        assert window.tabs.currentIndex() == RECORD_TAB and window.record_pane.view.student_id == cohort.anouk
+        assert window.record_pane.view.title.text() == "Anouk de Vries"
     assert _attention_for(window, cohort.anouk)
     # Redo removes again.
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert window.model.row_of(cohort.anouk) is None
+    assert window.students.model.row_of(cohort.anouk) is None
 
 
 def test_edits_made_before_a_removal_stay_undoable(window: Any, qtbot: Any, cohort: Cohort,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     _confirm(monkeypatch)
     window.open_student(cohort.sanne, "overview")
-    last = window.record_view.pages["overview"].form.editors["last_name"]
+    last = window.record_pane.view.pages["overview"].form.editors["last_name"]
     last.selectAll()
     qtbot.keyClicks(last, "Jansen")
     qtbot.keyClick(last, Qt.Key.Key_Return)
-    window.act_remove.trigger()
-    assert window.undo_stack.count() == 2                            # the removal did not clear the stack
-    window.act_undo.trigger()                                        # the removal
-    window.act_undo.trigger()                                        # the name
+    window.acts.remove.trigger()
+    assert window.session.undo_stack.count() == 2                            # the removal did not clear the stack
+    window.acts.undo.trigger()                                        # the removal
+    window.acts.undo.trigger()                                        # the name
     assert cohort.student(cohort.sanne).last_name == "de Jong"
-    assert window.model.index(window.model.row_of(cohort.sanne), 1).data() == "de Jong, Sanne"
+    assert window.students.model.index(window.students.model.row_of(cohort.sanne), 1).data() == "de Jong, Sanne"
 
 
 def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window: Any, qtbot: Any, cohort: Cohort,
@@ -102,12 +95,12 @@ def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window:
     _confirm(monkeypatch)
     for sid in (cohort.daan, cohort.lars):
         window.open_student(sid, "overview")
-        window.act_remove.trigger()
-    assert window.model.total == 2
-    assert window.act_removed.text() == "Removed s&tudents…"
-    assert window.act_removed in window.menuBar().actions()[0].menu().actions()
+        window.acts.remove.trigger()
+    assert window.students.model.total == 2
+    assert window.acts.removed.text() == "Removed s&tudents…"
+    assert window.acts.removed in window.menuBar().actions()[0].menu().actions()
 
-    dialog = RemovedStudentsDialog(cohort.ws, window.undo_stack, window._student_placed, window._undo_failed, window)
+    dialog = RemovedStudentsDialog(window.session, cohort.ws, window)
     _shown(qtbot, dialog)
     qtmodeltester.check(dialog.table.model())
     shown = [[dialog.table.item(r, c).text() for c in (0, 1, 2, 3, 4)] for r in range(dialog.table.rowCount())]
@@ -120,13 +113,13 @@ def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window:
     dialog.table.setFocus()
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
     assert "Restored 2798765 Daan Bakker" in dialog.status.text()
-    assert window.model.row_of(cohort.daan) is not None and window.model.total == 3
+    assert window.students.model.row_of(cohort.daan) is not None and window.students.model.total == 3
     assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["s3100001"]
     assert dialog.table.isRowHidden(0)                                 # the filter still says "daan"
     dialog.search.clear()
     # Undo in the dialog removes Daan again, and the dialog lists him once more.
     qtbot.keyClick(dialog.table, Qt.Key.Key_Z, CTRL)
-    assert window.model.row_of(cohort.daan) is None
+    assert window.students.model.row_of(cohort.daan) is None
     assert sorted(dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())) == ["2798765", "s3100001"]
 
 
@@ -137,11 +130,11 @@ def test_a_restore_into_a_full_specialization_says_why_in_the_dialog(window: Any
 
     _confirm(monkeypatch)
     window.open_student(cohort.anouk, "overview")                    # Medical Imaging, cohort 2024
-    window.act_remove.trigger()
+    window.acts.remove.trigger()
     for n in range(20):
         add_student(cohort.ws, NewStudent("PM", 2024, f"27100{n:02d}", "Kim", f"Jansen {n}", "", "medical_imaging"))
     before = cohort.everything()
-    dialog = RemovedStudentsDialog(cohort.ws, window.undo_stack, window._student_placed, window._undo_failed, window)
+    dialog = RemovedStudentsDialog(window.session, cohort.ws, window)
     _shown(qtbot, dialog)
     dialog.table.selectRow(0)
     dialog.restore_selected()
@@ -157,11 +150,11 @@ def test_an_undo_that_cannot_be_done_is_said_without_blocking(window: Any, qtbot
 
     _confirm(monkeypatch)
     window.open_student(cohort.anouk, "overview")
-    window.act_remove.trigger()
+    window.acts.remove.trigger()
     for n in range(20):
         add_student(cohort.ws, NewStudent("PM", 2024, f"27100{n:02d}", "Kim", f"Jansen {n}", "", "medical_imaging"))
-    window.act_undo.trigger()
-    assert window.model.row_of(cohort.anouk) is None
+    window.acts.undo.trigger()
+    assert window.students.model.row_of(cohort.anouk) is None
     assert "Could not undo 'remove 2712345 Anouk de Vries'" in window.statusBar().currentMessage()
     assert "Medical Imaging is full" in window.statusBar().currentMessage()
 
@@ -181,11 +174,10 @@ def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(window: An
     from coordinator_app.ui.deadlines_dialog import DEADLINE, SOURCE, DeadlinesDialog
 
     window.open_student(planned, "graduation")
-    page = window.record_view.pages["graduation"]
+    page = window.record_pane.view.pages["graduation"]
     assert page.deadline.text() == "01-01-2027  (computed default)"
 
-    dialog = DeadlinesDialog(cohort.ws, window.undo_stack, window._schedule_changed, window._undo_failed, window,
-                             "PM", (2027, 1))
+    dialog = DeadlinesDialog(window.session, cohort.ws, window, "PM", (2027, 1))
     _shown(qtbot, dialog)
     qtmodeltester.check(dialog.table.model())
     assert dialog.year.text() == "2026-2027"
@@ -207,7 +199,7 @@ def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(window: An
     assert dialog.table.item(row, SOURCE).text() == "entered (clear: computed default 01-01-2027)"
     assert dialog.status.text() == ("The PM deadline for graduating in January 2027 is now 08-01-2027; Academic "
                                     "Core due dates moved for 1 student.")
-    assert window.act_undo.text() == "&Undo Set the PM deadline for January 2027 to 08-01-2027"
+    assert window.acts.undo.text() == "&Undo Set the PM deadline for January 2027 to 08-01-2027"
 
     qtbot.keyClick(dialog.table, Qt.Key.Key_Z, CTRL)                   # Ctrl+Z in the dialog
     assert page.deadline.text() == "01-01-2027  (computed default)"
@@ -218,15 +210,14 @@ def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(window: An
     dialog.table.setFocus()
     qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)
     assert page.deadline.text() == "01-01-2027  (computed default)"
-    assert window.act_undo.text() == "&Undo Clear the PM deadline entered for January 2027"
+    assert window.acts.undo.text() == "&Undo Clear the PM deadline entered for January 2027"
 
 
 def test_the_published_schedule_shows_as_such_and_a_wrong_date_is_refused(window: Any, qtbot: Any,
                                                                           cohort: Cohort) -> None:
     from coordinator_app.ui.deadlines_dialog import DEADLINE, SOURCE, DeadlinesDialog
 
-    dialog = DeadlinesDialog(cohort.ws, window.undo_stack, window._schedule_changed, window._undo_failed, window,
-                             "PM", (2025, 1))
+    dialog = DeadlinesDialog(window.session, cohort.ws, window, "PM", (2025, 1))
     _shown(qtbot, dialog)
     shown = [(dialog.table.item(r, 0).text(), dialog.table.item(r, DEADLINE).text(), dialog.table.item(r, SOURCE).text())
              for r in range(dialog.table.rowCount())]
@@ -241,7 +232,7 @@ def test_the_published_schedule_shows_as_such_and_a_wrong_date_is_refused(window
     dialog.deadline.setText("next friday")
     dialog.set_selected()
     assert "'next friday' is not a date" in dialog.error.text()
-    assert cohort.everything() == before and window.undo_stack.count() == 0
+    assert cohort.everything() == before and window.session.undo_stack.count() == 0
     # Another academic year and programme.
     dialog.year.setValue(2025)
     assert dialog.table.item(0, 0).text() == "September 2025"
@@ -254,11 +245,11 @@ def test_the_graduation_tab_and_the_edit_menu_open_the_schedule(window: Any, coh
     from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
 
     opened: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(DeadlinesDialog, "ask", classmethod(lambda cls, *a: opened.append(a[5:])))
+    monkeypatch.setattr(DeadlinesDialog, "ask", classmethod(lambda cls, *a: opened.append(a[3:])))
     window.open_student(planned, "graduation")
-    window.record_view.pages["graduation"].schedule_button.click()
+    window.record_pane.view.pages["graduation"].schedule_button.click()
     assert opened == [("PM", (2027, 1))]
     edit = window.menuBar().actions()[1].menu()
-    assert window.act_deadlines in edit.actions() and window.act_deadlines.text() == "Graduation &deadlines…"
-    window.act_deadlines.trigger()
+    assert window.acts.deadlines in edit.actions() and window.acts.deadlines.text() == "Graduation &deadlines…"
+    window.acts.deadlines.trigger()
     assert len(opened) == 2

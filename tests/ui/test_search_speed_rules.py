@@ -17,11 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
+from coordinator_app.services.student_list import StudentRow
 from coordinator_app.ui import text_search
-from coordinator_app.ui.student_model import (
-    COHORT, EC, F_EMAIL, F_FIRST, F_ID, F_LAST, F_NUMBER, F_PROGRAMME, F_STATUS, NUMBER, Filters,
-    StudentListModel, prepare_rows, search_key,
-)
+from coordinator_app.ui.student_model import COHORT, EC, NUMBER, Filters, StudentListModel, prepare_rows, search_key
 from coordinator_app.ui.text_search import TextSearch
 from tests.ui.conftest import OFFSCREEN_NOISE
 
@@ -29,8 +27,9 @@ pytestmark = OFFSCREEN_NOISE
 
 
 def _row(sid: int, number: str, first: str, last: str, email: str, programme: str = "PM",
-         status: str = "active") -> tuple[Any, ...]:
-    return (sid, number, first, last, email, programme, 2024, status, None, sid % 7 * 6, "not planned", None, 0)
+         status: str = "active") -> StudentRow:
+    return StudentRow(sid, number, first, last, email, programme, 2024, status, None, sid % 7 * 6, "not planned",
+                      None, 0)
 
 
 ROWS = [
@@ -44,7 +43,7 @@ ROWS = [
 ]
 
 
-def _model(rows: list[tuple[Any, ...]] = ROWS) -> StudentListModel:
+def _model(rows: list[StudentRow] = ROWS) -> StudentListModel:
     model = StudentListModel()
     model.set_rows(prepare_rows(rows, {}))
     return model
@@ -54,7 +53,7 @@ def _ids(model: StudentListModel) -> list[int]:
     return [model.student_id(r) for r in range(model.rowCount())]  # type: ignore[misc]
 
 
-def _fresh(rows: list[tuple[Any, ...]], model: StudentListModel) -> list[int]:
+def _fresh(rows: list[StudentRow], model: StudentListModel) -> list[int]:
     """What a new model, with nothing remembered, shows for the same rows, order and filters."""
     fresh = StudentListModel()
     fresh.set_rows(prepare_rows(rows, {}))
@@ -64,12 +63,12 @@ def _fresh(rows: list[tuple[Any, ...]], model: StudentListModel) -> list[int]:
     return _ids(fresh)
 
 
-def _brute_force(rows: list[tuple[Any, ...]], filters: Filters) -> set[int]:
-    def quick(r: tuple[Any, ...]) -> bool:
-        return ((filters.programme is None or r[F_PROGRAMME] == filters.programme)
-                and (filters.status is None or r[F_STATUS] == filters.status))
+def _brute_force(rows: list[StudentRow], filters: Filters) -> set[int]:
+    def quick(r: StudentRow) -> bool:
+        return ((filters.programme is None or r.programme == filters.programme)
+                and (filters.status is None or r.status == filters.status))
 
-    return {r[F_ID] for r in rows if quick(r) and filters.text in "".join(search_key(r))}
+    return {r.id for r in rows if quick(r) and filters.text in "".join(search_key(r))}
 
 
 @contextmanager
@@ -140,7 +139,7 @@ def test_a_text_inside_a_shared_domain_stands_for_all_its_students_without_a_sca
 
 
 def test_the_own_part_is_not_scanned_when_every_student_shown_shares_a_domain_with_the_text() -> None:
-    model = _model([r for r in ROWS if r[F_EMAIL].endswith("@student.vu.nl")])
+    model = _model([r for r in ROWS if r.email.endswith("@student.vu.nl")])
     with _scans() as seen:
         model.set_search("student.v")
     assert seen == [] and set(_ids(model)) == {1, 2, 4}
@@ -155,16 +154,13 @@ def test_after_a_rename_backspace_shows_what_a_fresh_search_shows() -> None:
     for end in range(1, 5):
         model.set_search("jong"[:end])
     assert _ids(model) == [4]
-    renamed = list(rows[1])
-    renamed[F_LAST] = "Jongeneel"
-    rows[1] = tuple(renamed)
+    rows[1] = rows[1]._replace(last_name="Jongeneel")
     model.update_row(2, rows[1])
     assert _ids(model) == _fresh(rows, model) == [4, 2]
     model.set_search("jon")                             # remembered before the rename: must not come back stale
     assert _ids(model) == _fresh(rows, model) == [4, 2]
-    renamed[F_EMAIL] = "d.jongeneel@student.rug.nl"     # a new domain for a student
-    renamed[F_NUMBER] = "s3999999"
-    rows[1] = tuple(renamed)
+    rows[1] = rows[1]._replace(email="d.jongeneel@student.rug.nl",      # a new domain for a student
+                               student_number="s3999999")
     model.update_row(2, rows[1])
     model.set_search("student.rug")
     assert set(_ids(model)) == {2, 3, 5}
@@ -241,7 +237,7 @@ _STEPS = st.lists(st.one_of(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(students=_STUDENTS, steps=_STEPS, rare=st.sampled_from([1, 255]), few=st.sampled_from([1, 3000]))
-def test_the_list_always_shows_what_a_brute_force_search_shows(students: list[tuple[Any, ...]],
+def test_the_list_always_shows_what_a_brute_force_search_shows(students: list[StudentRow],
                                                                steps: list[tuple[str, Any]], rare: int,
                                                                few: int) -> None:
     original = text_search._DOMAINS, text_search._FEW_HITS
@@ -265,13 +261,12 @@ def test_the_list_always_shows_what_a_brute_force_search_shows(students: list[tu
                 model.set_search(typed)
             elif step == "rename" and rows:                  # names and e-mail only: the sort keys stay
                 index, last, email = value
-                changed = list(rows[index % len(rows)])
-                changed[F_LAST], changed[F_EMAIL] = last, email
-                rows[index % len(rows)] = tuple(changed)
-                model.update_row(changed[F_ID], rows[index % len(rows)])
+                changed = rows[index % len(rows)]._replace(last_name=last, email=email)
+                rows[index % len(rows)] = changed
+                model.update_row(changed.id, changed)
             elif step == "remove" and rows:
                 gone = rows.pop(value % len(rows))
-                model.update_row(gone[F_ID], None)
+                model.update_row(gone.id, None)
             elif step == "filter":
                 programme, status = value
                 model.set_filters(Filters(text=typed, programme=programme, status=status))

@@ -13,28 +13,29 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
 from coordinator_app.services.academic_core import add_meeting
 from coordinator_app.services.record_view import load_record
 from coordinator_app.store import models as m
+from coordinator_app.ui.changes import Changes, Kind, Origin
 from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.view import RecordView
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
+from tests.ui.session_helpers import session_on
 
 pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
 def view(qtbot: Any, cohort: Cohort) -> Iterator[RecordView]:
-    stack = QUndoStack()
-    record_view = RecordView(cohort.ws, stack)
+    session = session_on(cohort.ws)
+    record_view = RecordView(session)
     qtbot.addWidget(record_view)
     record_view.resize(1200, 800)
     record_view.show()
     yield record_view
-    stack.clear()
+    session.undo_stack.clear()
 
 
 # -- driving the widgets ---------------------------------------------------------------------------
@@ -697,26 +698,26 @@ def test_undoing_an_edit_of_another_student_refreshes_that_student(view: RecordV
                                                                    cohort: Cohort) -> None:
     page = open_tab(view, cohort.sanne, "overview")
     type_into(qtbot, field(page.form, "first_name"), "Susanne")
-    changed: list[int] = []
-    view.changed.connect(changed.append)
+    changed: list[Changes] = []
+    view.session.changed.connect(changed.append)
     open_tab(view, cohort.daan, "overview")
     view.undo_stack.undo()
     assert cohort.student(cohort.sanne).first_name == "Sanne"
-    assert changed == [cohort.sanne]
+    assert changed == [Changes(Kind.STUDENT, frozenset({cohort.sanne}), Origin.THIS_WINDOW)]   # the list follows it
     assert view.student_id == cohort.daan and field(page.form, "first_name").text() == "Daan"
 
 
 def test_the_edit_menu_names_what_will_be_undone(window: Any, qtbot: Any, cohort: Cohort) -> None:
     window.open_student(cohort.daan, "courses")
-    page = window.record_view.pages["courses"]
+    page = window.record_pane.view.pages["courses"]
     page.course.setCurrentIndex(page.course.findData("PM-DSB"))
     qtbot.keyClicks(page.grade, "7,5")
     click(qtbot, page.record_button)
     # "&&" shows as "&" in a menu (a single one would underline the next letter).
-    assert window.act_undo.text() == "&Undo Record grade 7.5 for Data Science && Bioinformatics"
-    window.act_undo.trigger()
+    assert window.acts.undo.text() == "&Undo Record grade 7.5 for Data Science && Bioinformatics"
+    window.acts.undo.trigger()
     assert cohort.grades(cohort.daan, "PM-DSB") == []
-    assert window.act_redo.text() == "&Redo Record grade 7.5 for Data Science && Bioinformatics"
-    window.act_redo.trigger()
+    assert window.acts.redo.text() == "&Redo Record grade 7.5 for Data Science && Bioinformatics"
+    window.acts.redo.trigger()
     assert cohort.grades(cohort.daan, "PM-DSB") == [(1, 7.5, False)]
     assert "6 of 120 EC" in page.ec_label.text()

@@ -79,19 +79,19 @@ def test_an_unusable_database_gets_an_error_screen_that_restores_the_newest_back
                 handle.write(b"\xde\xad\xbe\xef" * 1024)
     spoiled = path.read_bytes()
     win = _window(qtbot, path, programmes, monkeypatch)
-    qtbot.waitUntil(lambda: win._open_failed_panel is not None, timeout=15000)
-    panel = win._open_failed_panel
+    qtbot.waitUntil(lambda: win.open_failed_panel is not None, timeout=15000)
+    panel = win.open_failed_panel
     assert isinstance(panel, OpenFailedPanel) and panel.isVisible()
     assert win.first_start_asked == []                     # never "Start empty" over an existing file
     assert copy.name in panel.message.text()               # the newest good backup is named
-    assert panel.restore_button.isVisible() and win.act_restore.isEnabled()
+    assert panel.restore_button.isVisible() and win.acts.restore.isEnabled()
     assert path.read_bytes() == spoiled
 
     questions = _stand_in(monkeypatch, copy)
     panel.restore_button.click()
-    qtbot.waitUntil(lambda: win.is_ready and not win.jobs.busy, timeout=15000)
+    qtbot.waitUntil(lambda: win.is_ready and not win.session.busy, timeout=15000)
     assert "kept unchanged" in questions[0]                # the confirmation says what happens to the file
-    assert win.model.total == 4 and win._open_failed_panel is None and win.pages.isVisible()
+    assert win.students.model.total == 4 and win.open_failed_panel is None and win.tabs.isVisible()
     aside = list(path.parent.glob("coordinator-damaged-*.sqlite"))
     assert len(aside) == 1 and aside[0].read_bytes() == spoiled
 
@@ -100,24 +100,24 @@ def test_a_restore_elsewhere_reloads_the_window_and_refuses_its_pending_edit(
         window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch) -> None:
     copy = back_up_now(cohort.ws).path
     extra = add_student(cohort.ws, NewStudent("PM", 2025, "2799999", "Added", "Later"))
-    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=5000)
-    window.reload_all()
-    qtbot.waitUntil(lambda: window.model.total == 5 and not window.jobs.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=5000)
+    window.session.reload()
+    qtbot.waitUntil(lambda: window.students.model.total == 5 and not window.session.busy, timeout=10000)
     window.open_student(cohort.daan, "overview")
-    page = window.record_view.pages["overview"]
+    page = window.record_pane.view.pages["overview"]
     first = page.form.editors["first_name"]
     first.selectAll()
     qtbot.keyClicks(first, "Daniel")                       # typed, not saved yet ...
-    restore_backup(window.db_path, copy)                   # ... when a colleague restores the backup
-    before = query(window.db_path, "SELECT first_name FROM student ORDER BY id")
+    restore_backup(window.session.path, copy)                   # ... when a colleague restores the backup
+    before = query(window.session.path, "SELECT first_name FROM student ORDER BY id")
     qtbot.keyClick(first, Qt.Key.Key_Return)               # the pending edit
-    assert "restored from a backup" in window.record_view.message_text()
-    assert query(window.db_path, "SELECT first_name FROM student ORDER BY id") == before   # not written
-    qtbot.waitUntil(lambda: window.model.total == 4 and not window._replaced_pending, timeout=10000)
-    assert window.model.row_of(extra) is None              # the window shows the restored data
+    assert "restored from a backup" in window.record_pane.view.message_text()
+    assert query(window.session.path, "SELECT first_name FROM student ORDER BY id") == before   # not written
+    qtbot.waitUntil(lambda: window.students.model.total == 4 and not window.session.replaced_pending, timeout=10000)
+    assert window.students.model.row_of(extra) is None              # the window shows the restored data
     assert "restored from a backup" in window.statusBar().currentMessage()
-    assert window.undo_stack.count() == 0                  # no undo can write old edits into it
-    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=5000)
+    assert window.session.undo_stack.count() == 0                  # no undo can write old edits into it
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=5000)
     # Edits go into the restored data again, once it is what the window shows.
     first.setText("Daniel")
     qtbot.keyClick(first, Qt.Key.Key_Return)
@@ -127,12 +127,12 @@ def test_a_restore_elsewhere_reloads_the_window_and_refuses_its_pending_edit(
 def test_an_idle_window_notices_a_restore_by_itself(window: Any, qtbot: Any, cohort: Cohort) -> None:
     copy = back_up_now(cohort.ws).path
     add_student(cohort.ws, NewStudent("PM", 2025, "2799998", "Added", "Later"))
-    restore_backup(window.db_path, copy)
-    window.replaced_watch.check_now()                      # what its timer does every few seconds
+    restore_backup(window.session.path, copy)
+    window.session.replaced_watch.check_now()                      # what its timer does every few seconds
     qtbot.waitUntil(lambda: "restored from a backup" in window.statusBar().currentMessage(), timeout=5000)
-    qtbot.waitUntil(lambda: not window._replaced_pending and not window.jobs.busy, timeout=10000)
-    assert window.model.total == 4
-    assert not window.ws.was_replaced()
+    qtbot.waitUntil(lambda: not window.session.replaced_pending and not window.session.busy, timeout=10000)
+    assert window.students.model.total == 4
+    assert not window.session.ws.was_replaced()
 
 
 def test_no_backup_today_shows_in_the_status_bar(qtbot: Any, programmes: Any, monkeypatch: pytest.MonkeyPatch,
@@ -142,7 +142,7 @@ def test_no_backup_today_shows_in_the_status_bar(qtbot: Any, programmes: Any, mo
     (path.parent / "backups").rmdir()
     (path.parent / "backups").write_text("a file where the folder should be")
     win = _window(qtbot, path, programmes, monkeypatch)
-    qtbot.waitUntil(lambda: win.is_ready and not win.jobs.busy, timeout=15000)
+    qtbot.waitUntil(lambda: win.is_ready and not win.session.busy, timeout=15000)
     label = win.findChild(QLabel, "backupWarning")
     assert label is not None and label.isVisible() and "No backup today" in label.text()
     assert "is a file, not a folder" in label.toolTip()

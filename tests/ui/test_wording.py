@@ -22,8 +22,8 @@ pytestmark = OFFSCREEN_NOISE
 
 def _open(window: Any, student_id: int, tab: str) -> Any:
     window.open_student(student_id, tab)
-    assert window.record_view.student_id == student_id
-    return window.record_view.pages[tab]
+    assert window.record_pane.view.student_id == student_id
+    return window.record_pane.view.pages[tab]
 
 
 def test_counted_says_one_course_and_two_courses() -> None:
@@ -85,7 +85,7 @@ def test_refused_import_names_the_tick_box(window: Any, qtbot: Any, cohort: Coho
     source = tmp_path / "new.csv"
     source.write_text("Student number,First name,Surname,Programme,Cohort\n2766666,Eva,Smit,PM,2025\n"
                       "12,Bad,Number,PM,2025\n", "utf-8")
-    dialog = ImportDialog(window, cohort.ws, window.jobs)
+    dialog = ImportDialog(window, cohort.ws, window.session.jobs)
     qtbot.addWidget(dialog)
     dialog.path.setText(str(source))
     dialog.check()
@@ -102,6 +102,6 @@ def test_refused_import_names_the_tick_box(window: Any, qtbot: Any, cohort: Coho
 def test_export_of_one_listed_student_is_singular(window: Any, qtbot: Any, cohort: Cohort) -> None:
     from coordinator_app.ui.exchange import ExportDialog
 
-    dialog = ExportDialog(window, cohort.ws, window.jobs, None, None, [cohort.anouk])
+    dialog = ExportDialog(window, cohort.ws, window.session.jobs, None, None, [cohort.anouk])
     qtbot.addWidget(dialog)
     assert dialog.listed.text() == "Only the 1 student now in the list"

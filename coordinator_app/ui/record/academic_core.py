@@ -15,8 +15,11 @@ from coordinator_app.domain.people import parse_date
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services import academic_core as service
 from coordinator_app.services.record_view import Meeting, StudentRecord
+from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import DATE_HINT, FieldForm
-from coordinator_app.ui.record.base import PortfolioTable, RecordPage, cell, group, mark_received, scrolling, table
+from coordinator_app.ui.record.base import (
+    PortfolioTable, RecordContext, RecordPage, cell, group, mark_received, scrolling, table,
+)
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
 
@@ -25,7 +28,7 @@ class AcademicCorePage(RecordPage):
     key = "academic_core"
     title = "Academic Core"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: RecordContext) -> None:
         super().__init__(ctx)
         inner = QWidget()
         grid = QGridLayout(inner)
@@ -145,7 +148,7 @@ class AcademicCorePage(RecordPage):
 
         shown = " ".join(name.split())
         self.ctx.attempt(self.mentor_form, "mentor", f"set mentor to {shown}" if shown else "change mentor",
-                         lambda: service.set_mentor(ws, sid, name, org, email), make_undo)
+                         lambda: service.set_mentor(ws, sid, name, org, email), make_undo, kinds=Kind.ACADEMIC_CORE)
 
     def _meeting_input(self) -> tuple[Any, str, str] | None:
         try:
@@ -168,7 +171,7 @@ class AcademicCorePage(RecordPage):
             return lambda: meeting.gone(service.delete_meeting(ws, meeting.id))
 
         if self.ctx.attempt(self.meeting_form, "meeting_date", f"add mentor meeting of {day(when)}",
-                            lambda: service.add_meeting(ws, sid, when, topic, notes), make_undo):
+                            lambda: service.add_meeting(ws, sid, when, topic, notes), make_undo, kinds=Kind.ACADEMIC_CORE):
             self.m_date.clear()
             self.m_topic.clear()
             self.m_notes.clear()
@@ -184,7 +187,7 @@ class AcademicCorePage(RecordPage):
         self.ctx.attempt(self.meeting_form, "meeting_date", f"change mentor meeting of {day(meeting.when)}",
                          lambda: service.update_meeting(ws, row.id, when, topic, notes),
                          lambda before: (lambda: service.update_meeting(ws, row.id, before.when, before.topic,
-                                                                        before.notes)))
+                                                                        before.notes)), kinds=Kind.ACADEMIC_CORE)
 
     def _delete_meeting(self) -> None:
         meeting = self._selected()
@@ -194,7 +197,7 @@ class AcademicCorePage(RecordPage):
         row = self.ctx.ids.remember("mentor_meeting", meeting.id)
         self.ctx.attempt(self.meeting_form, "meeting", f"delete mentor meeting of {day(meeting.when)}",
                          lambda: row.gone(service.delete_meeting(ws, row.id)),
-                         lambda deleted: (lambda: row.moved_to(service.restore_meeting(ws, deleted))))
+                         lambda deleted: (lambda: row.moved_to(service.restore_meeting(ws, deleted))), kinds=Kind.ACADEMIC_CORE)
 
 
 def _row(layout: QHBoxLayout) -> QWidget:

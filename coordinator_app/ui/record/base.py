@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.attention import Urgency
+from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label, fit_width
 from coordinator_app.ui.util import (
     DONE_BACKGROUND, DUE_SOON_BACKGROUND, LATER_COLOUR, OVERDUE_BACKGROUND, day,
@@ -25,19 +26,33 @@ if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.undo import IdBook
 
+# What an edit did, in the coordinator's words; a function of the service's result for what only it knows.
+Label = str | Callable[[Any], str]
+
+
+class ShowsErrors(Protocol):
+    """Where a refused edit's message goes: a FieldForm (next to the field), or a table's own message line."""
+
+    def show_error(self, field: str | None, message: str) -> bool: ...
+
+    def clear_errors(self) -> None: ...
+
 
 class RecordContext(Protocol):
-    """What a tab needs from the record view."""
+    """What a tab needs from the record view (ui/record/view.py RecordView)."""
 
-    ws: Workspace
+    @property
+    def ws(self) -> Workspace: ...
+
     record: StudentRecord | None
     ids: IdBook
 
-    def attempt(self, form: FieldForm | None, field: str | None, label: str | Callable[[Any], str],
-                do: Callable[[], Any],
-                make_undo: Callable[[Any], Callable[[], Any] | None] | None = None) -> bool: ...
+    def attempt(self, form: ShowsErrors | None, field: str | None, label: Label, do: Callable[[], Any],
+                make_undo: Callable[[Any], Callable[[], Any] | None] | None = None, *, kinds: Kind) -> bool: ...
 
     def message(self, text: str, error: bool = False) -> None: ...
+
+    def show_deadlines(self) -> None: ...
 
 
 class RecordPage(QWidget):
@@ -99,6 +114,11 @@ def said_in(form: FieldForm, field: str, value: Any) -> str:
 URGENCY_TEXT = {u: u.label for u in Urgency}        # the domain's words, as the export says them
 URGENCY_BACKGROUND = {Urgency.DONE: DONE_BACKGROUND, Urgency.OVERDUE: OVERDUE_BACKGROUND,
                       Urgency.DUE_SOON: DUE_SOON_BACKGROUND}
+
+
+def approval_date_first(old: dict[str, Any]) -> dict[str, Any]:
+    """Old values for an undo, the approval date before the status: the service sees a consistent pair."""
+    return dict(sorted(old.items(), key=lambda kv: kv[0] != "approval_date"))
 
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:
@@ -279,4 +299,4 @@ def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, w
             portfolio.error.hide()
 
     label = f"mark {name} received on {day(when)}" if when else f"clear the received date of {name}"
-    ctx.attempt(_Errors(), "received_date", label, lambda: mark(when), undo)  # type: ignore[arg-type]
+    ctx.attempt(_Errors(), "received_date", label, lambda: mark(when), undo, kinds=Kind.PORTFOLIO)

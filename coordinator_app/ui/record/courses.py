@@ -18,9 +18,9 @@ from coordinator_app.domain.people import parse_optional_date
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.services import courses as course_service
 from coordinator_app.services.record_view import StudentRecord
+from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import DATE_HINT, FieldForm, fit_width
-from coordinator_app.ui.record.base import cell, counted, group, hint, scrolling, table
-from coordinator_app.ui.record.base import RecordPage
+from coordinator_app.ui.record.base import RecordContext, RecordPage, cell, counted, group, hint, scrolling, table
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
 
@@ -33,7 +33,7 @@ class CoursesPage(RecordPage):
     key = "courses"
     title = "Courses"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: RecordContext) -> None:
         super().__init__(ctx)
         inner = QWidget()
         layout = QVBoxLayout(inner)
@@ -290,7 +290,7 @@ class CoursesPage(RecordPage):
 
         passed_before = next((line.result for line in self.record.courses if line.code == code and line.passed), None)
         if self.ctx.attempt(self.grade_form, "grade", lambda recorded: f"record grade {recorded.grade} for {name}",
-                            do, make_undo):
+                            do, make_undo, kinds=Kind.RESULTS):
             self.grade.clear()
             self.exam.clear()
             if passed_before is not None:
@@ -314,7 +314,7 @@ class CoursesPage(RecordPage):
         number = self.tree.currentIndex().siblingAtColumn(2).data()
         self.ctx.attempt(self.grade_form, "grade", f"delete attempt {number} of {self._course_name(code)}",
                          lambda: row.gone(course_service.delete_attempt(ws, row.id)),
-                         lambda deleted: (lambda: row.moved_to(course_service.restore_attempt(ws, deleted))))
+                         lambda deleted: (lambda: row.moved_to(course_service.restore_attempt(ws, deleted))), kinds=Kind.RESULTS)
 
     def _save_optional(self) -> None:
         code = self.opt_course.currentData()
@@ -340,13 +340,13 @@ class CoursesPage(RecordPage):
 
         self.ctx.attempt(self.optional_form, "approval", f"set {self._course_name(code)} to {status}",
                          lambda: course_service.set_optional_course(ws, sid, code, status, decided, external, form),
-                         make_undo)
+                         make_undo, kinds=Kind.RESULTS)
 
     def _add_external(self) -> None:
         ws, sid, name, ec = self.ctx.ws, self.record.id, self.ext_name.text(), self.ext_ec.value()
         if self.ctx.attempt(self.optional_form, "course", f"add course {' '.join(name.split())}",
                             lambda: course_service.add_external_course(ws, sid, name, ec),
-                            lambda code: (lambda: course_service.remove_external_course(ws, sid, code))):
+                            lambda code: (lambda: course_service.remove_external_course(ws, sid, code)), kinds=Kind.RESULTS):
             self.ext_name.clear()
 
 

@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.services import graduation as service
-from coordinator_app.services.record_view import StudentRecord
+from coordinator_app.services.record_view import GraduationView, StudentRecord
+from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.record.base import RecordPage, counted, group, hint, scrolling
+from coordinator_app.ui.record.base import RecordContext, RecordPage, counted, group, hint, scrolling
 from coordinator_app.ui.util import DONE_COLOUR, MONTHS, OVERDUE_COLOUR, day, long_month
 
 
-def _deadline_text(g: Any) -> str:
+def _deadline_text(g: GraduationView) -> str:
     """The planned month's deadline and where it comes from (entered, the programme's schedule, or
     the computed default), so a default is never taken for the programme's word."""
     if g.deadline is None or g.schedule is None:
@@ -32,7 +33,7 @@ class GraduationPage(RecordPage):
     key = "graduation"
     title = "Graduation"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: RecordContext) -> None:
         super().__init__(ctx)
         inner = QWidget()
         layout = QHBoxLayout(inner)
@@ -63,7 +64,7 @@ class GraduationPage(RecordPage):
         self.schedule_button = QPushButton("Schedule…")
         self.schedule_button.setToolTip("The programme's deadline per graduation month: enter or change one "
                                         "(Edit > Graduation deadlines)")
-        self.schedule_button.clicked.connect(lambda: self.ctx.deadlines_wanted.emit())
+        self.schedule_button.clicked.connect(lambda: self.ctx.show_deadlines())
         row.addWidget(self.deadline)
         row.addWidget(self.schedule_button)
         row.addStretch(1)
@@ -141,7 +142,7 @@ class GraduationPage(RecordPage):
             return lambda: service.plan_graduation(ws, sid, *before)
 
         self.ctx.attempt(self.form, "month", f"plan graduation in {long_month((year, month))}",
-                         lambda: service.plan_graduation(ws, sid, year, month), make_undo)
+                         lambda: service.plan_graduation(ws, sid, year, month), make_undo, kinds=Kind.GRADUATION)
 
     def _attendance(self, checked: bool) -> None:
         record = self.ctx.record
@@ -149,4 +150,4 @@ class GraduationPage(RecordPage):
         self.ctx.attempt(self.form, "attends_ceremony",
                          "mark as attending the ceremony" if checked else "mark as not attending the ceremony",
                          lambda: service.set_attendance(ws, sid, checked),
-                         lambda before: (lambda: service.set_attendance(ws, sid, before)))
+                         lambda before: (lambda: service.set_attendance(ws, sid, before)), kinds=Kind.GRADUATION)

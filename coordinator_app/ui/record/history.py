@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
-from typing import Any
 
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout
 
 from coordinator_app.services.record_view import HISTORY_LIMIT, StudentRecord
-from coordinator_app.ui.record.base import RecordPage, cell, hint, table
+from coordinator_app.ui.record.base import RecordContext, RecordPage, cell, hint, table
 from coordinator_app.ui.util import day
 
 COLUMNS = ["When", "Who", "Action", "What", "Old", "New"]
@@ -41,7 +40,7 @@ class HistoryPage(RecordPage):
     key = "history"
     title = "History"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: RecordContext) -> None:
         super().__init__(ctx)
         layout = QVBoxLayout(self)
         self.table = table(COLUMNS)

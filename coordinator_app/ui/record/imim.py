@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.record.base import RecordPage, group, hint, scrolling
+from coordinator_app.ui.record.base import RecordContext, RecordPage, group, hint, scrolling
 from coordinator_app.ui.record.overview import student_edit
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR
 
@@ -23,7 +21,7 @@ class ImimPage(RecordPage):
     key = "imim"
     title = "IMIM"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: RecordContext) -> None:
         super().__init__(ctx)
         inner = QWidget()
         layout = QHBoxLayout(inner)

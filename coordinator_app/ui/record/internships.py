@@ -19,9 +19,11 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.ranks import RANKS
 from coordinator_app.services import internships as service
 from coordinator_app.services.record_view import InternshipView, StudentRecord
+from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label, fit_width
 from coordinator_app.ui.record.base import (
-    PortfolioTable, RecordPage, cell, group, hint, mark_received, said_in, scrolling, table,
+    PortfolioTable, RecordContext, RecordPage, approval_date_first, cell, group, hint, mark_received, said_in,
+    scrolling, table,
 )
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import day, mark
@@ -34,7 +36,7 @@ LABELS = {"is_umc": "UMC", "travel_code": "travel code", "approval_status": "app
 class InternshipPanel(QWidget):
     """One internship (minor or major)."""
 
-    def __init__(self, ctx: Any, kind: str) -> None:
+    def __init__(self, ctx: RecordContext, kind: str) -> None:
         super().__init__()
         self.ctx = ctx
         self.kind = kind
@@ -189,11 +191,11 @@ class InternshipPanel(QWidget):
             if not planned:
                 # The first field planned the internship (and its portfolio): undo takes all that back.
                 return lambda: service.unplan_internship(ws, sid, kind)
-            return (lambda: service.update_internship(ws, sid, kind, **_undo_order(old))) if old else None
+            return (lambda: service.update_internship(ws, sid, kind, **approval_date_first(old))) if old else None
 
         text = f"change {label} of the {self._name()} to {said_in(form, field, changes[field])}"
         self.ctx.attempt(form, field, text,
-                         lambda: service.update_internship(ws, sid, kind, **changes), make_undo)
+                         lambda: service.update_internship(ws, sid, kind, **changes), make_undo, kinds=Kind.INTERNSHIPS)
 
     def _name(self) -> str:
         """How the Edit menu names this internship ("minor internship")."""
@@ -205,7 +207,7 @@ class InternshipPanel(QWidget):
             start = parse_date(self.int_start.text(), "interruption")
             end = parse_date(self.int_end.text(), "interruption")
         except DomainError as exc:
-            self._interruption_error(exc.message)
+            self.show_interruption_error(exc.message)
             return
         ws, sid, kind, reason = self.ctx.ws, record.id, self.kind, self.int_reason.text()
 
@@ -214,7 +216,7 @@ class InternshipPanel(QWidget):
                 self.panel = panel
 
             def show_error(self, _field: str | None, message: str) -> bool:
-                self.panel._interruption_error(message)
+                self.panel.show_interruption_error(message)
                 return True
 
             def clear_errors(self) -> None:
@@ -228,14 +230,14 @@ class InternshipPanel(QWidget):
 
         if self.ctx.attempt(_Errors(self), "interruption",
                             f"add interruption {day(start)} - {day(end)} to the {self._name()}",
-                            lambda: service.add_interruption(ws, sid, kind, start, end, reason), make_undo):
+                            lambda: service.add_interruption(ws, sid, kind, start, end, reason), make_undo, kinds=Kind.INTERNSHIPS):
             for edit in (self.int_start, self.int_end, self.int_reason):
                 edit.clear()
 
     def _remove_interruption(self) -> None:
         row = self.interruptions.currentRow()
         if self.view is None or not 0 <= row < len(self.view.interruptions):
-            self._interruption_error("Select an interruption to remove.")
+            self.show_interruption_error("Select an interruption to remove.")
             return
         period = self.view.interruptions[row]
         ws = self.ctx.ws
@@ -243,23 +245,18 @@ class InternshipPanel(QWidget):
         self.ctx.attempt(None, "interruption",
                          f"remove interruption {day(period.start)} - {day(period.end)} from the {self._name()}",
                          lambda: remembered.gone(service.remove_interruption(ws, remembered.id)),
-                         lambda removed: (lambda: remembered.moved_to(service.restore_interruption(ws, removed))))
+                         lambda removed: (lambda: remembered.moved_to(service.restore_interruption(ws, removed))), kinds=Kind.INTERNSHIPS)
 
-    def _interruption_error(self, message: str) -> None:
+    def show_interruption_error(self, message: str) -> None:
         self.int_error.setText(message)
         self.int_error.show()
-
-
-def _undo_order(old: dict[str, Any]) -> dict[str, Any]:
-    """Put the approval date back before the status, so the service sees a consistent pair."""
-    return dict(sorted(old.items(), key=lambda kv: kv[0] != "approval_date"))
 
 
 class InternshipsPage(RecordPage):
     key = "internships"
     title = "Internships"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: RecordContext) -> None:
         super().__init__(ctx)
         self.inner = QTabWidget()
         self.panels = {"minor": InternshipPanel(ctx, "minor"), "major": InternshipPanel(ctx, "major")}
@@ -278,7 +275,4 @@ class InternshipsPage(RecordPage):
             if view is not None:
                 self.inner.setTabText(list(self.panels).index(kind), view.name)
                 panel.fill(view, record)
-
-    def show_kind(self, kind: str) -> None:
-        self.inner.setCurrentIndex(list(self.panels).index(kind))
 

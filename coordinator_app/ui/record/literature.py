@@ -14,9 +14,12 @@ from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services import internships as service
 from coordinator_app.services.record_view import StudentRecord
+from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.record.base import PortfolioTable, RecordPage, group, mark_received, said_in, scrolling
-from coordinator_app.ui.record.internships import RANK_CHOICES, _undo_order
+from coordinator_app.ui.record.base import (
+    PortfolioTable, RecordContext, RecordPage, approval_date_first, group, mark_received, said_in, scrolling,
+)
+from coordinator_app.ui.record.internships import RANK_CHOICES
 from coordinator_app.ui.util import day, mark
 
 LABELS = {"assessor_rank": "assessor rank", "approval_status": "approval", "approval_date": "approval date",
@@ -28,7 +31,7 @@ class LiteraturePage(RecordPage):
     key = "literature"
     title = "Literature Study"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: RecordContext) -> None:
         super().__init__(ctx)
         inner = QWidget()
         grid = QGridLayout(inner)
@@ -120,9 +123,9 @@ class LiteraturePage(RecordPage):
             if not planned:
                 # The first field planned the Literature Study (and its portfolio): undo takes all that back.
                 return lambda: service.unplan_literature_study(ws, sid)
-            return (lambda: service.update_literature_study(ws, sid, **_undo_order(old))) if old else None
+            return (lambda: service.update_literature_study(ws, sid, **approval_date_first(old))) if old else None
 
         label = LABELS.get(field, field.replace("_", " "))
         text = f"change {label} of the Literature Study to {said_in(form, field, changes[field])}"
         self.ctx.attempt(form, field, text,
-                         lambda: service.update_literature_study(ws, sid, **changes), make_undo)
+                         lambda: service.update_literature_study(ws, sid, **changes), make_undo, kinds=Kind.LITERATURE)

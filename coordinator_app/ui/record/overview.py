@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QV
 
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.services.students import STATUSES, update_student
+from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.record.base import RecordPage, URGENCY_TEXT, group, said_in, scrolling
+from coordinator_app.ui.record.base import URGENCY_TEXT, RecordContext, RecordPage, group, said_in, scrolling
 from coordinator_app.ui.util import DUE_SOON_COLOUR, OVERDUE_COLOUR, day
 
 LABELS = {"student_number": "student number", "first_name": "first name", "last_name": "last name", "email": "e-mail",
@@ -27,14 +28,14 @@ def student_edit(page: RecordPage, form: FieldForm, field: str, value: Any, labe
     # Notes are long: the Edit menu names the field only.
     text = "change notes" if field == "notes" else f"change {label} to {said_in(form, field, value)}"
     page.ctx.attempt(form, field, text, lambda: update_student(ws, sid, **{field: value}),
-                     lambda old: (lambda: update_student(ws, sid, **old)) if old else None)
+                     lambda old: (lambda: update_student(ws, sid, **old)) if old else None, kinds=Kind.STUDENT)
 
 
 class OverviewPage(RecordPage):
     key = "overview"
     title = "Overview"
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: RecordContext) -> None:
         super().__init__(ctx)
         inner = QWidget()
         columns = QHBoxLayout(inner)

@@ -1,21 +1,23 @@
-"""The student record: a header, a message line and the tabs; every edit goes through `attempt`."""
+"""The student record: a header, a message line and the tabs; every edit goes through `attempt`.
+
+A saved edit (and its undo or redo) is told to the workspace session as a `Changes` of that
+student; the list, the attention view and this record itself follow that one signal.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from coordinator_app.domain.errors import DomainError, NotFound
-from coordinator_app.services.record_view import StudentRecord, load_record
-from coordinator_app.services.workspace import Workspace
 from coordinator_app.services.errors import DatabaseBusy, DatabaseProblem
-from coordinator_app.ui.forms import FieldForm
+from coordinator_app.services.record_view import StudentRecord, load_record
+from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.record.academic_core import AcademicCorePage
-from coordinator_app.ui.record.base import RecordPage
+from coordinator_app.ui.record.base import Label, RecordPage, ShowsErrors
 from coordinator_app.ui.record.courses import CoursesPage
 from coordinator_app.ui.record.graduation import GraduationPage
 from coordinator_app.ui.record.history import HistoryPage
@@ -25,23 +27,25 @@ from coordinator_app.ui.record.literature import LiteraturePage
 from coordinator_app.ui.record.overview import OverviewPage
 from coordinator_app.ui.undo import IdBook, ServiceCommand
 
-Label = str | Callable[[Any], str]
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.session import WorkspaceSession
 
 PAGES: tuple[type[RecordPage], ...] = (OverviewPage, CoursesPage, ImimPage, InternshipsPage, LiteraturePage,
                                        AcademicCorePage, GraduationPage, HistoryPage)
 
 
 class RecordView(QWidget):
-    """Shows one student; `changed(student_id)` after every saved change (list and attention follow)."""
+    """Shows one student (the RecordContext of its tabs); `student_gone(id)` when the student shown is
+    no longer there (removed, or not in a restored backup)."""
 
-    changed = Signal(int)
-    removed = Signal(int)
+    student_gone = Signal(int)
     deadlines_wanted = Signal()      # the Graduation tab asks for the programme's deadline schedule
 
-    def __init__(self, ws: Workspace, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
-        self.undo_stack = undo_stack
+        self.session = session
+        self.undo_stack = session.undo_stack
         self.record: StudentRecord | None = None
         self.ids = IdBook()          # rows that commands on the stack refer to (see ui/undo.py)
         layout = QVBoxLayout(self)
@@ -85,8 +89,16 @@ class RecordView(QWidget):
         # at 100k students must stay well within 50 ms).
         self._stale: set[str] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
+        session.changed.connect(self._changed)
 
     # -- showing -----------------------------------------------------------------------------------
+    @property
+    def ws(self) -> Workspace:
+        """The open database (the record is shown only while one is open)."""
+        ws = self.session.ws
+        assert ws is not None, "the record is used with no database open"
+        return ws
+
     @property
     def student_id(self) -> int | None:
         return self.record.id if self.record else None
@@ -121,10 +133,19 @@ class RecordView(QWidget):
 
     def reload(self) -> None:
         if self.record is not None:
+            student_id = self.record.id
             try:
-                self._fill(load_record(self.ws, self.record.id))
+                self._fill(load_record(self.ws, student_id))
             except NotFound:
-                self.record = None
+                self.clear()
+                self.student_gone.emit(student_id)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches(self.student_id):
+            self.reload()
+
+    def show_deadlines(self) -> None:
+        self.deadlines_wanted.emit()
 
     def _fill(self, record: StudentRecord, tab: str | None = None) -> None:
         # No intermediate paints (progress bars repaint on every setValue otherwise).
@@ -162,13 +183,14 @@ class RecordView(QWidget):
         self.subtitle.setText("")
 
     # -- editing -----------------------------------------------------------------------------------
-    def attempt(self, form: FieldForm | None, field: str | None, label: Label, do: Callable[[], Any],
-                make_undo: Callable[[Any], Callable[[], Any] | None] | None = None) -> bool:
+    def attempt(self, form: ShowsErrors | None, field: str | None, label: Label, do: Callable[[], Any],
+                make_undo: Callable[[Any], Callable[[], Any] | None] | None = None, *, kinds: Kind) -> bool:
         """Run one edit through its service. A refused edit shows its message next to the field
         (nothing was saved and the typed text stays); a busy database gets a calm message.
 
         `label` says what the edit did in the coordinator's words (it becomes "Undo <label>" in the
-        Edit menu); it may be a function of the service's result, for what only the service knows."""
+        Edit menu); it may be a function of the service's result, for what only the service knows.
+        `kinds`: what of the student's data the edit changes (the session tells every pane)."""
         if form is not None:
             form.clear_errors()
         try:
@@ -185,28 +207,18 @@ class RecordView(QWidget):
             self.message(str(exc), error=True)
             return False
         self.clear_message()
+        student_id = self.student_id
         if make_undo is not None and make_undo(result) is not None:
             text = label(result) if callable(label) else label
-            student_id = self.record.id if self.record is not None else None
+            # An undo (or redo) may come when another student is shown: it names its own student.
             self.undo_stack.push(ServiceCommand(text[:1].upper() + text[1:], do, _keep(make_undo), result,
-                                                lambda: self._after_undo(student_id), self._report))
-        self._after_change()
+                                                lambda: self._changed_student(student_id, kinds), self._report))
+        self._changed_student(student_id, kinds)
         return True
 
-    def _after_change(self) -> None:
-        if self.record is None:
-            return
-        student_id = self.record.id
-        self.reload()
-        self.changed.emit(student_id)
-
-    def _after_undo(self, student_id: int | None) -> None:
-        """The undone (or redone) edit may be of a student other than the one shown: that
-        student's row in the list follows; the record shown is read again."""
-        self.reload()
-        changed = student_id if student_id is not None else self.student_id
-        if changed is not None:
-            self.changed.emit(changed)
+    def _changed_student(self, student_id: int | None, kinds: Kind) -> None:
+        if student_id is not None:
+            self.session.notify(Changes.of(kinds, [student_id]))
 
     def _report(self, text: str) -> None:
         self.message(text, error=True)

@@ -1,0 +1,296 @@
+"""The student list pane: the search box, the quick filters, the programme and cohort scope, the
+list itself with its column chooser, the count of students shown, and which student is selected.
+
+Its first-frame part (search box, list, count) is made with the window; the quick filters and
+the scope boxes right after the first paint (`build_filters`, `build_scope`). It fills itself
+when the session opens a database and follows the session's `changed` signal: the rows of the
+students that changed, or every row after a reload, import, restore or deadline change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from coordinator_app.ui import settings as saved
+from coordinator_app.ui.changes import Changes, Kind
+from coordinator_app.ui.list_columns import ListColumns
+from coordinator_app.ui.student_model import NAME, Filters, PreparedRows, StudentListModel, prepare_rows
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QCheckBox, QComboBox
+
+    from coordinator_app.services.student_list import StudentRow
+    from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.session import WorkspaceSession
+
+STATUSES = ("active", "graduated", "stopped")
+# What a change must touch before the filter choices (specializations, graduation months,
+# programmes, cohorts) can differ.
+CHOICES_FOLLOW = Kind.STUDENT | Kind.GRADUATION | Kind.PRESENCE
+
+
+class StudentListPane(QWidget):
+    """`student_chosen(id)` when the coordinator selects a student in the list; `scope_changed(programme,
+    cohort, label)` when the programme or cohort chosen changes; `filled` each time every row was
+    (re)read, the first time being the end of the window's start."""
+
+    student_chosen = Signal(int)
+    scope_changed = Signal(object, object, str)
+    filled = Signal()
+
+    # Built right after the first paint (build_filters, build_scope).
+    overdue_only: QCheckBox
+    spec_box: QComboBox
+    stage_box: QComboBox
+    grad_box: QComboBox
+    status_box: QComboBox
+    programme_box: QComboBox
+    cohort_box: QComboBox
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.current_student: int | None = None     # kept selected when the list is filtered or refilled
+        self._load_generation = 0
+        self._has_filters = False
+        self._names: dict[str, str] = {}             # specialization key -> name
+        self.pane_layout = QVBoxLayout(self)
+        self.pane_layout.setContentsMargins(6, 6, 0, 6)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search number, name or e-mail  (Ctrl+F)")
+        self.pane_layout.addWidget(self.search)
+        self.model = StudentListModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("students")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.setAlternatingRowColors(True)
+        vertical = self.view.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.view.horizontalHeader().setHighlightSections(False)
+        self.columns = ListColumns(self.view)      # the everyday columns, sized to their text
+        self.columns.set_defaults()
+        self.columns_saved = False
+        self.pane_layout.addWidget(self.view, 1)
+        self.view.setEnabled(False)
+        self.counts = QLabel()                      # the window shows it in its status bar
+        self.search.textChanged.connect(self.model.set_search)
+        self.search.textChanged.connect(lambda _t: self._update_counts())
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.modelReset.connect(self._reselect)
+        session.opened.connect(self._opened)
+        session.changed.connect(self._changed)
+
+    # -- built after the first paint -------------------------------------------------------------------
+    def build_filters(self) -> None:
+        """The quick filters above the list: overdue only, specialization, internship, graduation, status."""
+        from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout
+
+        filters = QHBoxLayout()
+        self.overdue_only = QCheckBox("Overdue")
+        self.overdue_only.setToolTip("Only students with an overdue item")
+        self.spec_box, self.stage_box, self.grad_box, self.status_box = (QComboBox() for _ in range(4))
+        for box, tip in ((self.spec_box, "Only students of this specialization"),
+                         (self.stage_box, "Only students at this internship stage"),
+                         (self.grad_box, "Only students planned to graduate in this month"),
+                         (self.status_box, "Only active, graduated or stopped students")):
+            box.setToolTip(tip)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.status_box.addItem("Status", None)
+        for status in STATUSES:
+            self.status_box.addItem(status, status)
+        filters.addWidget(self.overdue_only)
+        for box in (self.spec_box, self.stage_box, self.grad_box, self.status_box):
+            filters.addWidget(box)
+            box.activated.connect(lambda _i: self._filters_changed())
+        filters.addStretch(1)
+        self.pane_layout.insertLayout(1, filters)
+        self.search.returnPressed.connect(self._choose_first)
+        self.overdue_only.toggled.connect(lambda _c: self._filters_changed())
+        self._has_filters = True
+
+    def build_scope(self) -> tuple[QComboBox, QComboBox]:
+        """The programme and cohort boxes (the window puts them in its toolbar)."""
+        from PySide6.QtWidgets import QComboBox
+
+        self.programme_box = QComboBox()
+        self.programme_box.setObjectName("programme")
+        self.programme_box.addItem("All programmes", None)
+        self.cohort_box = QComboBox()
+        self.cohort_box.setObjectName("cohort")
+        self.cohort_box.addItem("All cohorts", None)
+        for box in (self.programme_box, self.cohort_box):
+            box.activated.connect(lambda _i: self._scope_changed())
+        return self.programme_box, self.cohort_box
+
+    # -- filling -------------------------------------------------------------------------------------------
+    def _opened(self, ws: Workspace) -> None:
+        self._names = {s.key: s.name for p in ws.programmes.values() for s in p.specializations}
+        self.current_student = None
+        self._load_all()
+
+    def _changed(self, changes: Changes) -> None:
+        ws = self.session.ws
+        if ws is None:
+            return
+        if changes.students is None:
+            self._load_all()
+            return
+        from coordinator_app.services.student_list import student_row
+
+        for student_id in changes.students:         # a few rows: read here, at once (a few ms each)
+            self.model.update_row(student_id, student_row(ws, student_id))
+        if changes.any_of(CHOICES_FOLLOW):
+            self._fill_choices()
+        self._update_counts()
+
+    def _load_all(self) -> None:
+        """Every row, read and prepared off the GUI thread; an older answer still on its way is dropped."""
+        self._load_generation += 1
+        generation, names = self._load_generation, self._names
+
+        def load(ws: Workspace) -> PreparedRows:
+            from coordinator_app.services.student_list import student_rows
+
+            return prepare_rows(student_rows(ws), names)
+
+        def done(prepared: PreparedRows) -> None:
+            if generation != self._load_generation:
+                return
+            self.model.set_rows(prepared, names)
+            if not self.view.isEnabled():       # the first fill: the columns as the coordinator left them,
+                self.view.setEnabled(True)      # else filling the list's width
+                if not self.columns_saved:
+                    self.columns.fit()
+            self._fill_choices()
+            self._update_counts()
+            self.filled.emit()
+
+        self.session.run(load, done, "Reading the students…", modal=True)
+
+    def _fill_choices(self) -> None:
+        """The programmes, cohorts, specializations and graduation months the list holds now."""
+        if "programme_box" in self.__dict__:
+            programmes = self.session.ws.programmes if self.session.ws else {}
+            _refill(self.programme_box, "All programmes",
+                    [(code, code) for code in self.model.distinct(lambda r: r.programme)],
+                    tips={code: p.name for code, p in programmes.items()})
+            _refill(self.cohort_box, "All cohorts",
+                    [(year, f"{year}-{year + 1}") for year in reversed(self.model.distinct(lambda r: r.cohort))])
+        if self._has_filters:
+            from coordinator_app.services.student_list import STAGES
+            from coordinator_app.ui.util import long_month
+
+            names = self._names
+            _refill(self.spec_box, "Specialization",
+                    [(k, names.get(k, k)) for k in self.model.distinct(lambda r: r.specialization)])
+            _refill(self.stage_box, "Internship", [(s, s) for s in STAGES])
+            _refill(self.grad_box, "Graduation", [(g, long_month(g)) for g in self.model.distinct(lambda r: r.graduation)])
+
+    # -- filters and scope -----------------------------------------------------------------------------------
+    def filters(self) -> Filters:
+        if not self._has_filters:
+            return Filters(text=self.search.text())
+        programme, cohort, _label = self.scope()
+        return Filters(text=self.search.text(), programme=programme, cohort=cohort,
+                       overdue_only=self.overdue_only.isChecked(), specialization=self.spec_box.currentData(),
+                       stage=self.stage_box.currentData(), graduation=self.grad_box.currentData(),
+                       status=self.status_box.currentData())
+
+    def scope(self) -> tuple[str | None, int | None, str]:
+        """The programme and cohort chosen (None: all), and how the attention list names them."""
+        if "programme_box" not in self.__dict__:
+            return None, None, "All programmes, all cohorts"
+        programme, cohort = self.programme_box.currentData(), self.cohort_box.currentData()
+        label = f"{programme or 'All programmes'}, {f'cohort {cohort}-{cohort + 1}' if cohort else 'all cohorts'}"
+        return programme, cohort, label
+
+    def _filters_changed(self) -> None:
+        self.model.set_filters(self.filters())
+        self._update_counts()
+
+    def _scope_changed(self) -> None:
+        self._filters_changed()
+        self.scope_changed.emit(*self.scope())
+
+    def _update_counts(self) -> None:
+        self.counts.setText(f"{self.model.shown:,} of {self.model.total:,} students shown")
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # -- selection ----------------------------------------------------------------------------------------------
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        student_id = self.model.student_id(current.row()) if current.isValid() else None
+        if student_id is not None:
+            self.current_student = student_id
+            self.student_chosen.emit(student_id)
+
+    def _choose_first(self) -> None:
+        if self.model.shown:
+            self.view.selectRow(0)
+
+    def select(self, student_id: int | None) -> None:
+        """Show `student_id` selected (if the filters show them) without choosing them again."""
+        self.current_student = student_id
+        self._reselect(scroll=True)
+
+    def _reselect(self, scroll: bool = False) -> None:
+        """After the list is filtered or refilled the student chosen stays selected, if still shown."""
+        row = None if self.current_student is None else self.model.row_of(self.current_student)
+        if row is None:
+            return
+        selection = self.view.selectionModel()
+        blocked = selection.blockSignals(True)
+        self.view.selectRow(row)
+        if scroll:
+            self.view.scrollTo(self.model.index(row, 0))
+        selection.blockSignals(blocked)
+
+    def selected_student(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.student_id(index.row()) if index.isValid() else None
+
+    def student(self, student_id: int) -> StudentRow | None:
+        return self.model.student(student_id)
+
+    def shown_students(self) -> list[int] | None:
+        """The students the list shows, in its order; None when it shows everyone."""
+        model = self.model
+        if model.shown == model.total:
+            return None
+        return [sid for sid in map(model.student_id, range(model.shown)) if sid is not None]
+
+    # -- the header as the coordinator left it ------------------------------------------------------------------
+    def restore_header(self) -> None:
+        header = saved.load_state("students_header")
+        if header is not None:
+            self.columns_saved = self.view.horizontalHeader().restoreState(header)
+            self.columns.following = not self.columns_saved
+
+    def save_header(self) -> None:
+        saved.save_state("students_header", self.view.horizontalHeader().saveState())
+
+
+def _refill(box: QComboBox, first: str, values: list[tuple[Any, str]], tips: dict[Any, str] | None = None) -> None:
+    """New choices, keeping the one chosen if it is still there ("all" otherwise)."""
+    keep = box.currentData()
+    box.clear()
+    box.addItem(first, None)
+    for value, text in values:
+        box.addItem(text, value)
+        if tips and value in tips:
+            box.setItemData(box.count() - 1, tips[value], Qt.ItemDataRole.ToolTipRole)
+    box.setCurrentIndex(max(box.findData(keep), 0))

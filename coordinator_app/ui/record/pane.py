@@ -1,0 +1,59 @@
+"""The record pane: the student chosen, or a hint where there is none.
+
+The record view is made when the first database opens (its eight tabs are not needed for the
+first paint) and kept for every database opened after; the view follows the session's changes
+itself, and this pane puts the hint back when the student shown is gone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.record.view import RecordView
+    from coordinator_app.ui.session import WorkspaceSession
+
+
+class RecordPane(QStackedWidget):
+    """`deadlines_wanted` when the record asks for the programme's deadline schedule."""
+
+    deadlines_wanted = Signal()
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.view: RecordView | None = None
+        self.placeholder = QLabel("Choose a student in the list, or double-click an item in the attention list.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.addWidget(self.placeholder)
+        session.opened.connect(self._opened)
+
+    def _opened(self, _ws: Workspace) -> None:
+        from coordinator_app.ui.record.view import RecordView
+        from coordinator_app.ui.undo import IdBook
+
+        if self.view is None:
+            self.view = RecordView(self.session)
+            self.view.student_gone.connect(lambda _id: self.setCurrentWidget(self.placeholder))
+            self.view.deadlines_wanted.connect(self.deadlines_wanted)
+            self.addWidget(self.view)
+        else:               # another database: nothing of the one before is shown or remembered
+            self.view.clear()
+            self.view.ids = IdBook()
+        self.setCurrentWidget(self.placeholder)
+
+    @property
+    def student_id(self) -> int | None:
+        return self.view.student_id if self.view is not None else None
+
+    def show_student(self, student_id: int, tab: str | None = None) -> bool:
+        """Show the student's record (on `tab`); False when there is no record to show."""
+        if self.view is None or not self.view.show_student(student_id, tab):
+            return False
+        self.setCurrentWidget(self.view)
+        return True

@@ -1,0 +1,247 @@
+"""The window's actions: its menus, toolbar and shortcuts, and what each one does.
+
+Made right after the first paint. An action works on the parts of the window (the session,
+the student list, the record) and never reads the database on the GUI thread itself; what it
+changes it tells the session, and the panes follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QToolBar
+
+from coordinator_app.ui import settings as saved
+from coordinator_app.ui.changes import Changes, Kind
+from coordinator_app.ui.icons import icon
+
+if TYPE_CHECKING:
+    from coordinator_app.ui.main_window import MainWindow
+
+
+class WindowActions:
+    """Every action of the window, as attributes (`undo`, `remove`, ...), and the File, Edit, View
+    and Help menus and the toolbar that hold them."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.session = window.session
+        self.students = window.students
+        stack = self.session.undo_stack
+        self.open = self._make("&Open database…", self.choose_database, QKeySequence.StandardKey.Open, "open")
+        self.new = self._make("&New student…", self.new_student, "Ctrl+N", "new_student", "Add a student")
+        self.remove = self._make("&Remove student…", self.remove_student, None, "remove_student",
+                                 "Remove the selected student (Undo brings them back)")
+        self.removed = self._make("Removed s&tudents…", self.show_removed_students, None, None,
+                                  "Students you removed, to restore")
+        self.deadlines = self._make("Graduation &deadlines…", self.show_deadlines, None, None,
+                                    "The deadline for final products per graduation month")
+        self.quit = self._make("&Quit", window.close, QKeySequence.StandardKey.Quit)
+        self.undo = stack.createUndoAction(window, "&Undo")
+        self.undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo.setIcon(icon("undo"))
+        self.redo = stack.createRedoAction(window, "&Redo")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo.setIcon(icon("redo"))
+        # The toolbar buttons keep a short label (the menu and the tooltip say what is undone):
+        # "Undo Change approval of the major internship to approved" pushed the others sideways.
+        for action, label in ((self.undo, "Undo"), (self.redo, "Redo")):
+            action.setIconText(label)
+        self.find = self._make("&Find student", self.students.focus_search, "Ctrl+F", "search")
+        from coordinator_app.ui.main_window import ATTENTION_TAB, RECORD_TAB
+
+        self.attention = self._make("&Attention list", lambda: window.show_tab(ATTENTION_TAB), "Ctrl+1", "attention",
+                                    "What is overdue or due soon")
+        self.record = self._make("Student &record", lambda: window.show_tab(RECORD_TAB), "Ctrl+2", "student")
+        self.reload = self._make("Re&load", self.session.reload, QKeySequence.StandardKey.Refresh)
+        self.about = self._make("&About Coordinator App", self.show_about, None, "about")
+        self.export = self._make("&Export to Excel…", self.export_excel, "Ctrl+E", "export",
+                                 "Export the students in the list to an Excel workbook")
+        self.import_file = self._make("&Import from Excel…", self.import_excel, None, "import")
+        self.back_up = self._make("&Back up now", self.back_up_now, None, "backup")
+        self.restore = self._make("Restore from &backup…", window.restore_backup, None, "restore")
+        self.recent_menu = QMenu("Open &recent", window)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.enable_database_actions(False)
+
+    def _make(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None,
+              icon_name: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                              if shortcut else tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def enable_database_actions(self, enabled: bool) -> None:
+        """What needs an open database."""
+        for action in (self.new, self.remove, self.removed, self.deadlines, self.export, self.import_file, self.back_up,
+                       self.restore, self.reload):
+            action.setEnabled(enabled)
+
+    # -- menus and toolbar -----------------------------------------------------------------------------
+    def build_menus(self) -> None:
+        menu = self.window.menuBar()
+        file = menu.addMenu("&File")
+        file.addAction(self.open)
+        file.addMenu(self.recent_menu)
+        file.addSeparator()
+        for action in (self.new, self.remove, self.removed):
+            file.addAction(action)
+        file.addSeparator()
+        file.addAction(self.export)
+        file.addAction(self.import_file)
+        file.addSeparator()
+        file.addAction(self.back_up)
+        file.addAction(self.restore)
+        file.addSeparator()
+        file.addAction(self.quit)
+        edit = menu.addMenu("&Edit")
+        edit.addAction(self.undo)
+        edit.addAction(self.redo)
+        edit.addSeparator()
+        edit.addAction(self.find)
+        edit.addSeparator()
+        edit.addAction(self.deadlines)
+        view = menu.addMenu("&View")
+        view.addAction(self.attention)
+        view.addAction(self.record)
+        view.addSeparator()
+        view.addMenu(self.students.columns.menu(view))
+        self.students.columns.install()
+        view.addSeparator()
+        view.addAction(self.reload)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.about)
+
+    def build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.window.addToolBar(bar)
+        programme, cohort = self.students.build_scope()
+        bar.addWidget(QLabel(" Programme "))
+        bar.addWidget(programme)
+        bar.addWidget(QLabel("  Cohort "))
+        bar.addWidget(cohort)
+        bar.addSeparator()
+        for action in (self.attention, self.new, self.undo, self.redo, self.export):
+            bar.addAction(action)
+
+    # -- databases -----------------------------------------------------------------------------------------
+    def choose_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        start = str(self.session.path.parent)
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open database", start,
+                                              "Coordinator databases (*.sqlite);;All files (*)")
+        if name:
+            self.window.open_database(Path(name))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in saved.recent_databases():
+            action = self.recent_menu.addAction(str(path))
+            action.setEnabled(path.exists())
+            action.triggered.connect(lambda _c=False, p=path: self.window.open_database(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def show_about(self) -> None:
+        from coordinator_app.ui.dialogs import show_about
+
+        show_about(self.window, self.session.path)
+
+    # -- students ------------------------------------------------------------------------------------------
+    def selected_student(self) -> int | None:
+        """The student whose record is open, else the one selected in the list."""
+        shown = self.window.record_pane.student_id
+        return shown if shown is not None else self.students.selected_student()
+
+    def new_student(self) -> None:
+        ws = self.session.ws
+        if ws is None:
+            return
+        from coordinator_app.ui.dialogs import NewStudentDialog
+
+        programme, cohort, _label = self.students.scope()
+        student_id = NewStudentDialog.ask(ws, self.window, programme, cohort)
+        if student_id is None:
+            return
+        self.students.search.clear()       # the new student in view, their record open (the window does that)
+        self.session.notify(Changes.of(Kind.PRESENCE, [student_id]))
+
+    def remove_student(self) -> None:
+        ws, student_id = self.session.ws, self.selected_student()
+        if ws is None or student_id is None:
+            return
+        row = self.students.student(student_id)
+        label = f"{row.student_number} {row.first_name} {row.last_name}" if row else f"student {student_id}"
+        from coordinator_app.domain.errors import DomainError
+        from coordinator_app.services.errors import DatabaseProblem
+        from coordinator_app.ui.dialogs import ConfirmRemoval
+        from coordinator_app.ui.removed_students import remove_undoably
+
+        if not ConfirmRemoval.ask(self.window, label):
+            return
+        try:
+            remove_undoably(self.session, ws, student_id)
+        except (DomainError, DatabaseProblem) as exc:
+            QMessageBox.information(self.window, "Student not removed", str(exc))
+            return
+        self.window.statusBar().showMessage(f"Removed {label}. Undo (Ctrl+Z) brings them back, or File > Removed "
+                                            "students later.", 10000)
+
+    def show_removed_students(self) -> None:
+        if self.session.ws is not None:
+            from coordinator_app.ui.removed_students import RemovedStudentsDialog
+
+            RemovedStudentsDialog.ask(self.session, self.session.ws, self.window)
+
+    def show_deadlines(self) -> None:
+        if self.session.ws is None:
+            return
+        from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
+
+        view = self.window.record_pane.view
+        record = view.record if view is not None else None
+        programme = record.programme.code if record else self.students.scope()[0]
+        DeadlinesDialog.ask(self.session, self.session.ws, self.window, programme,
+                            record.graduation.planned if record else None)
+
+    # -- export, import, backups ---------------------------------------------------------------------------
+    def export_excel(self) -> None:
+        if self.session.ws is None:
+            return
+        from coordinator_app.ui.exchange import ExportDialog
+
+        programme, cohort, _label = self.students.scope()
+        ExportDialog.ask(self.window, self.session.ws, self.session.jobs, programme, cohort,
+                         self.students.shown_students())
+
+    def import_excel(self) -> None:
+        if self.session.ws is None:
+            return
+        from coordinator_app.ui.exchange import ImportDialog
+
+        if ImportDialog.ask(self.window, self.session.ws, self.session.jobs):
+            self.session.notify(Changes.everything())
+
+    def back_up_now(self) -> None:
+        if self.session.ws is None:
+            return
+        from coordinator_app.ui import backup_dialog
+
+        if backup_dialog.back_up_now(self.window, self.session.ws):
+            backup_dialog.show_backup_problem(self.window, None)
+
