@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "coordinator_app"
 
 # layer -> the package prefixes its modules must not import
 FORBIDDEN = {
-    "ui": ("coordinator_app.store",),
+    "ui": ("coordinator_app.store", "coordinator_app.commands", "coordinator_app.cli"),
     "commands": ("coordinator_app.store", "coordinator_app.ui"),
     "cli.py": ("coordinator_app.store", "coordinator_app.ui.main_window"),
     "spreadsheets": ("coordinator_app.store", "coordinator_app.ui", "coordinator_app.commands", "PySide6"),
@@ -50,6 +50,22 @@ def violations(layer: str) -> list[str]:
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_imports_point_down(layer: str) -> None:
     assert violations(layer) == []
+
+
+# Below the window: the services (and the rules), the spreadsheets (one layer down: the export and
+# import dialogs), and the package's own start-up helpers (its name and version, paths, the log file).
+UI_MAY_IMPORT = ("coordinator_app.ui", "coordinator_app.services", "coordinator_app.domain",
+                 "coordinator_app.spreadsheets", "coordinator_app.paths", "coordinator_app.logging_setup")
+
+
+def test_the_window_imports_only_what_is_below_it() -> None:
+    found = []
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        for line, name in imported_names(path.read_text(encoding="utf-8")):
+            if name.startswith("coordinator_app") and name != "coordinator_app" and not any(
+                    name == allowed or name.startswith(allowed + ".") for allowed in UI_MAY_IMPORT):
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
+    assert found == []
 
 
 def test_the_check_sees_an_import_inside_a_function() -> None:

@@ -22,7 +22,12 @@ def test_the_attention_list_is_what_a_coordinator_sees_first(window: Any, cohort
     items = window.attention.model.items
     assert any(i.student_id == cohort.anouk and i.what.startswith("List of Agreements")
                and i.urgency == Urgency.OVERDUE for i in items)
-    assert "1 overdue" in window.attention.summary.text() or "overdue" in window.attention.summary.text()
+    # Anouk's List of Agreements, her first-year assignments and the assessor's rank of her approved
+    # minor; Lars's English test, participation fee and university of year 2: six, nothing due soon.
+    assert sorted((i.student_id, i.urgency) for i in items) == sorted(
+        [(cohort.anouk, Urgency.OVERDUE)] * 3 + [(cohort.lars, Urgency.OVERDUE)] * 3)
+    assert window.attention.summary.text() == ("All programmes, all cohorts: 6 overdue, 0 due within 14 days "
+                                               "(as of Mon 24-11-2025)")
     assert str(cohort.ws.path) in window.status_path.text()
     assert window.students.counts.text() == "4 of 4 students shown"
 

@@ -125,14 +125,41 @@ def test_the_attention_model_passes_the_model_tester_and_sorts(qtmodeltester: An
 
 def test_the_record_tab_models_pass_the_model_tester(window: Any, cohort: Cohort, qtmodeltester: Any) -> None:
     window.open_student(cohort.anouk, "courses")
-    qtmodeltester.check(window.record_pane.view.pages["courses"].model, force_py=True)
-    for page in ("internships", "academic_core", "history"):
+    pages = window.record_pane.view.pages
+    qtmodeltester.check(pages["courses"].model, force_py=True)
+    qtmodeltester.check(pages["courses"].optional.model(), force_py=True)
+    for page in ("internships", "academic_core", "graduation", "history"):
         window.record_pane.view.show_tab(page)
-    panel = window.record_pane.view.pages["internships"].panels["minor"]
+    panel = pages["internships"].panels["minor"]
     qtmodeltester.check(panel.portfolio.table.model(), force_py=True)
     qtmodeltester.check(panel.interruptions.model(), force_py=True)
-    qtmodeltester.check(window.record_pane.view.pages["history"].table.model(), force_py=True)
-    qtmodeltester.check(window.record_pane.view.pages["academic_core"].meetings.model(), force_py=True)
+    qtmodeltester.check(pages["history"].table.model(), force_py=True)
+    qtmodeltester.check(pages["academic_core"].meetings.model(), force_py=True)
+    assert pages["graduation"].blockers.count() > 0                  # not ready: what blocks it, listed
+    qtmodeltester.check(pages["graduation"].blockers.model(), force_py=True)
+
+
+def test_the_backup_list_and_the_import_refusals_pass_the_model_tester(qtbot: Any, cohort: Cohort, tmp_path: Any,
+                                                                      qtmodeltester: Any) -> None:
+    from coordinator_app.services.backups import back_up_now
+    from coordinator_app.ui.backup_dialog import RestoreDialog
+    from coordinator_app.ui.exchange import ImportDialog
+    from coordinator_app.ui.jobs import JobRunner
+
+    back_up_now(cohort.ws)
+    restore = RestoreDialog(cohort.ws)
+    qtbot.addWidget(restore)
+    assert restore.table.rowCount() >= 1
+    qtmodeltester.check(restore.table.model(), force_py=True)
+    source = tmp_path / "new.csv"
+    source.write_text("Student number,First name,Surname,Programme,Cohort\n12,Bad,Number,PM,2025\n", "utf-8")
+    dialog = ImportDialog(None, cohort.ws, JobRunner())
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(source))
+    dialog.check()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
+    assert dialog.rejected.rowCount() == 1
+    qtmodeltester.check(dialog.rejected.model(), force_py=True)
 
 
 class _NoneModel(QAbstractTableModel):
