@@ -189,9 +189,9 @@ class ImportDialog(QDialog):
         self.summary = QLabel("Nothing is written until you press Import.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.rejected = table(["Row", "Column", "Why it is refused"])
-        self.rejected.setMinimumHeight(140)
-        layout.addWidget(self.rejected, 1)
+        self.refusals = table(["Row", "Column", "Why it is refused"])
+        self.refusals.setMinimumHeight(140)
+        layout.addWidget(self.refusals, 1)
         self.skip = QCheckBox("Import the accepted rows and skip the refused ones")
         layout.addWidget(self.skip)
         self.error = error_label(self)
@@ -251,11 +251,11 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(True)
         self.summary.setText(preview.summary())
         rejected = preview.rejected
-        self.rejected.setRowCount(len(rejected))
+        self.refusals.setRowCount(len(rejected))
         for r, rejection in enumerate(rejected):
-            self.rejected.setItem(r, 0, cell(str(rejection.row)))
-            self.rejected.setItem(r, 1, cell(rejection.column))
-            self.rejected.setItem(r, 2, cell(rejection.reason))
+            self.refusals.setItem(r, 0, cell(str(rejection.row)))
+            self.refusals.setItem(r, 1, cell(rejection.column))
+            self.refusals.setItem(r, 2, cell(rejection.reason))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(preview.new or preview.updated))
 
     def apply(self) -> None:

@@ -196,7 +196,8 @@ class StudentListPane(QWidget):
             _refill(self.spec_box, "Specialization",
                     [(k, names.get(k, k)) for k in self.model.distinct(lambda r: r.specialization)])
             _refill(self.stage_box, "Internship", [(s, s) for s in STAGES])
-            _refill(self.grad_box, "Graduation", [(g, long_month(g)) for g in self.model.distinct(lambda r: r.graduation)])
+            _refill(self.grad_box, "Graduation",
+                    [(g, long_month(g)) for g in self.model.distinct(lambda r: r.graduation)])
 
     # -- filters and scope -----------------------------------------------------------------------------------
     def filters(self) -> Filters:

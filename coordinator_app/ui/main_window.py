@@ -64,7 +64,8 @@ class MainWindow(QMainWindow):
     attention: AttentionView
     record_pane: RecordPane
 
-    def __init__(self, db_path: Path, today: date | None = None, programmes: dict[str, Programme] | None = None) -> None:
+    def __init__(self, db_path: Path, today: date | None = None,
+                 programmes: dict[str, Programme] | None = None) -> None:
         super().__init__()
         self.session = WorkspaceSession(db_path, today, programmes, self)
         self.is_ready = False
@@ -142,7 +143,9 @@ class MainWindow(QMainWindow):
         self.record_pane = RecordPane(self.session)
         self.tabs.addTab(self.record_pane, icon("student"), "Student record")
         sizes = self.splitter.sizes()
-        self.splitter.replaceWidget(PANES, self.tabs).deleteLater()
+        empty = self.splitter.replaceWidget(PANES, self.tabs)
+        if empty is not None:
+            empty.deleteLater()
         self.splitter.setSizes(sizes)
         self.attention.open_student.connect(self.open_student)
         self.students.scope_changed.connect(self.attention.set_scope)

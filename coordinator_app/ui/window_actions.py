@@ -68,7 +68,8 @@ class WindowActions:
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.enable_database_actions(False)
 
-    def _make(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None,
+    def _make(self, text: str, slot: Callable[[], object],
+              shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
               icon_name: str | None = None, tip: str = "") -> QAction:
         action = QAction(text, self.window)
         if shortcut is not None:

@@ -299,12 +299,22 @@ def test_import_dialog_checks_then_imports(window: Any, qtbot: Any, cohort: Coho
     dialog.path.setText(str(source))
     dialog.check()
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
-    assert dialog.rejected.rowCount() == 1
+    assert dialog.refusals.rowCount() == 1
     dialog.skip.setChecked(True)
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         dialog.apply()
     assert dialog.result.added == 1
     QApplication.processEvents()
+
+
+def test_the_import_dialog_keeps_its_rejected_signal(qtbot: Any, cohort: Cohort) -> None:
+    """The table of refused rows once shadowed QDialog.rejected: Cancel's signal was gone from Python."""
+    from coordinator_app.ui.exchange import ImportDialog
+
+    dialog = ImportDialog(None, cohort.ws, JobRunner())
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.rejected, timeout=1000):
+        dialog.reject()
 
 
 def test_export_dialog_sets_status_as_of_and_names_the_file(window: Any, qtbot: Any, cohort: Cohort,

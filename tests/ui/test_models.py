@@ -158,8 +158,8 @@ def test_the_backup_list_and_the_import_refusals_pass_the_model_tester(qtbot: An
     dialog.path.setText(str(source))
     dialog.check()
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
-    assert dialog.rejected.rowCount() == 1
-    qtmodeltester.check(dialog.rejected.model(), force_py=True)
+    assert dialog.refusals.rowCount() == 1
+    qtmodeltester.check(dialog.refusals.model(), force_py=True)
 
 
 class _NoneModel(QAbstractTableModel):

@@ -138,6 +138,8 @@ class AcademicCorePage(RecordPage):
 
     def _save_mentor(self) -> None:
         record = self.ctx.record
+        if record is None:
+            return
         ws, sid = self.ctx.ws, record.id
         name, org, email = self.mentor_name.text(), self.mentor_org.text(), self.mentor_email.text()
 
@@ -159,10 +161,10 @@ class AcademicCorePage(RecordPage):
         return when, self.m_topic.text(), self.m_notes.toPlainText()
 
     def _add_meeting(self) -> None:
-        values = self._meeting_input()
-        if values is None:
+        values, record = self._meeting_input(), self.ctx.record
+        if values is None or record is None:
             return
-        ws, sid = self.ctx.ws, self.ctx.record.id
+        ws, sid = self.ctx.ws, record.id
         when, topic, notes = values
         made = Created(self.ctx.ids, "mentor_meeting")     # a redo adds it again, with a new id
 
@@ -171,7 +173,8 @@ class AcademicCorePage(RecordPage):
             return lambda: meeting.gone(service.delete_meeting(ws, meeting.id))
 
         if self.ctx.attempt(self.meeting_form, "meeting_date", f"add mentor meeting of {day(when)}",
-                            lambda: service.add_meeting(ws, sid, when, topic, notes), make_undo, kinds=Kind.ACADEMIC_CORE):
+                            lambda: service.add_meeting(ws, sid, when, topic, notes), make_undo,
+                            kinds=Kind.ACADEMIC_CORE):
             self.m_date.clear()
             self.m_topic.clear()
             self.m_notes.clear()
@@ -197,7 +200,8 @@ class AcademicCorePage(RecordPage):
         row = self.ctx.ids.remember("mentor_meeting", meeting.id)
         self.ctx.attempt(self.meeting_form, "meeting", f"delete mentor meeting of {day(meeting.when)}",
                          lambda: row.gone(service.delete_meeting(ws, row.id)),
-                         lambda deleted: (lambda: row.moved_to(service.restore_meeting(ws, deleted))), kinds=Kind.ACADEMIC_CORE)
+                         lambda deleted: (lambda: row.moved_to(service.restore_meeting(ws, deleted))),
+                         kinds=Kind.ACADEMIC_CORE)
 
 
 def _row(layout: QHBoxLayout) -> QWidget:

@@ -314,7 +314,8 @@ class CoursesPage(RecordPage):
         number = self.tree.currentIndex().siblingAtColumn(2).data()
         self.ctx.attempt(self.grade_form, "grade", f"delete attempt {number} of {self._course_name(code)}",
                          lambda: row.gone(course_service.delete_attempt(ws, row.id)),
-                         lambda deleted: (lambda: row.moved_to(course_service.restore_attempt(ws, deleted))), kinds=Kind.RESULTS)
+                         lambda deleted: (lambda: row.moved_to(course_service.restore_attempt(ws, deleted))),
+                         kinds=Kind.RESULTS)
 
     def _save_optional(self) -> None:
         code = self.opt_course.currentData()
@@ -346,7 +347,8 @@ class CoursesPage(RecordPage):
         ws, sid, name, ec = self.ctx.ws, self.record.id, self.ext_name.text(), self.ext_ec.value()
         if self.ctx.attempt(self.optional_form, "course", f"add course {' '.join(name.split())}",
                             lambda: course_service.add_external_course(ws, sid, name, ec),
-                            lambda code: (lambda: course_service.remove_external_course(ws, sid, code)), kinds=Kind.RESULTS):
+                            lambda code: (lambda: course_service.remove_external_course(ws, sid, code)),
+                            kinds=Kind.RESULTS):
             self.ext_name.clear()
 
 

@@ -131,6 +131,8 @@ class GraduationPage(RecordPage):
 
     def _plan(self) -> None:
         record = self.ctx.record
+        if record is None:
+            return
         ws, sid = self.ctx.ws, record.id
         year, month = self.year.value(), self.month.currentData()
 
@@ -146,6 +148,8 @@ class GraduationPage(RecordPage):
 
     def _attendance(self, checked: bool) -> None:
         record = self.ctx.record
+        if record is None:
+            return
         ws, sid = self.ctx.ws, record.id
         self.ctx.attempt(self.form, "attends_ceremony",
                          "mark as attending the ceremony" if checked else "mark as not attending the ceremony",

@@ -33,7 +33,7 @@ class ImimPage(RecordPage):
         f.number("english_overall", "Overall score")
         f.number("english_lowest_section", "Lowest section")
         f.check("participation_fee_paid", "Participation fee", "paid to the coordination office")
-        f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field, field)))
+        f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field) or field))
         left = QVBoxLayout()
         left.addWidget(group("Universities and admission", f.layout))
         left.addWidget(hint("Year 1 at Uppsala, Heidelberg or Groningen; year 2 at Groningen or Uppsala, at a "

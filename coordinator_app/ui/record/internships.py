@@ -203,6 +203,8 @@ class InternshipPanel(QWidget):
 
     def _add_interruption(self) -> None:
         record = self.ctx.record
+        if record is None:
+            return
         try:
             start = parse_date(self.int_start.text(), "interruption")
             end = parse_date(self.int_end.text(), "interruption")
@@ -230,7 +232,8 @@ class InternshipPanel(QWidget):
 
         if self.ctx.attempt(_Errors(self), "interruption",
                             f"add interruption {day(start)} - {day(end)} to the {self._name()}",
-                            lambda: service.add_interruption(ws, sid, kind, start, end, reason), make_undo, kinds=Kind.INTERNSHIPS):
+                            lambda: service.add_interruption(ws, sid, kind, start, end, reason), make_undo,
+                            kinds=Kind.INTERNSHIPS):
             for edit in (self.int_start, self.int_end, self.int_reason):
                 edit.clear()
 
@@ -245,7 +248,8 @@ class InternshipPanel(QWidget):
         self.ctx.attempt(None, "interruption",
                          f"remove interruption {day(period.start)} - {day(period.end)} from the {self._name()}",
                          lambda: remembered.gone(service.remove_interruption(ws, remembered.id)),
-                         lambda removed: (lambda: remembered.moved_to(service.restore_interruption(ws, removed))), kinds=Kind.INTERNSHIPS)
+                         lambda removed: (lambda: remembered.moved_to(service.restore_interruption(ws, removed))),
+                         kinds=Kind.INTERNSHIPS)
 
     def show_interruption_error(self, message: str) -> None:
         self.int_error.setText(message)

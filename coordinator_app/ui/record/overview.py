@@ -50,7 +50,7 @@ class OverviewPage(RecordPage):
         f.check("tuition_paid", "Tuition", "paid")
         f.check("enrolled", "Enrolled", "still enrolled")
         f.notes("notes", "Notes")
-        f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field, field)))
+        f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field) or field))
         left = QVBoxLayout()
         left.addWidget(group("Student", f.layout))
         left.addStretch(1)

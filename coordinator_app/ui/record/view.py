@@ -212,7 +212,8 @@ class RecordView(QWidget):
             text = label(result) if callable(label) else label
             # An undo (or redo) may come when another student is shown: it names its own student.
             self.undo_stack.push(ServiceCommand(text[:1].upper() + text[1:], do, _keep(make_undo), result,
-                                                lambda: self._changed_student(student_id, kinds), self._report))
+                                                lambda: self._changed_student(student_id, kinds),
+                                                self._report))
         self._changed_student(student_id, kinds)
         return True
 
