@@ -121,11 +121,15 @@ class MainWindow(QMainWindow):
         search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         # Shown only once there is text; its icon comes through the style's icon lookup (~9 ms).
         search.setClearButtonEnabled(True)
-        self.acts = WindowActions(self)
+        self._build_tabs()
+        self.acts = WindowActions(self, self.session, self.students, self.record_pane,
+                                  open_database=self.open_database, restore_backup=self.restore_backup,
+                                  show_attention=lambda: self.show_tab(ATTENTION_TAB),
+                                  show_record=lambda: self.show_tab(RECORD_TAB))
         self.acts.build_menus()
         self.acts.build_toolbar()
         self.students.build_filters()
-        self._build_tabs()
+        self.record_pane.deadlines_wanted.connect(self.acts.show_deadlines)
         self._restore_shell_state()
         self.shell_built.emit()
 
@@ -150,7 +154,6 @@ class MainWindow(QMainWindow):
         self.attention.open_student.connect(self.open_student)
         self.students.scope_changed.connect(self.attention.set_scope)
         self.students.student_chosen.connect(self._student_chosen)
-        self.record_pane.deadlines_wanted.connect(self.acts.show_deadlines)
 
     # -- start-up ---------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name

@@ -20,18 +20,28 @@ from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.icons import icon
 
 if TYPE_CHECKING:
-    from coordinator_app.ui.main_window import MainWindow
+    from PySide6.QtWidgets import QMainWindow
+
+    from coordinator_app.ui.list_pane import StudentListPane
+    from coordinator_app.ui.record.pane import RecordPane
+    from coordinator_app.ui.session import WorkspaceSession
 
 
 class WindowActions:
     """Every action of the window, as attributes (`undo`, `remove`, ...), and the File, Edit, View
-    and Help menus and the toolbar that hold them."""
+    and Help menus and the toolbar that hold them. What only the window does (open a database,
+    restore a backup, show a tab) it is given to call."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, session: WorkspaceSession, students: StudentListPane,
+                 record_pane: RecordPane, *, open_database: Callable[[Path], None],
+                 restore_backup: Callable[[], None], show_attention: Callable[[], None],
+                 show_record: Callable[[], None]) -> None:
         self.window = window
-        self.session = window.session
-        self.students = window.students
-        stack = self.session.undo_stack
+        self.session = session
+        self.students = students
+        self.record_pane = record_pane
+        self.open_database = open_database
+        stack = session.undo_stack
         self.open = self._make("&Open database…", self.choose_database, QKeySequence.StandardKey.Open, "open")
         self.new = self._make("&New student…", self.new_student, "Ctrl+N", "new_student", "Add a student")
         self.remove = self._make("&Remove student…", self.remove_student, None, "remove_student",
@@ -52,18 +62,16 @@ class WindowActions:
         for action, label in ((self.undo, "Undo"), (self.redo, "Redo")):
             action.setIconText(label)
         self.find = self._make("&Find student", self.students.focus_search, "Ctrl+F", "search")
-        from coordinator_app.ui.main_window import ATTENTION_TAB, RECORD_TAB
-
-        self.attention = self._make("&Attention list", lambda: window.show_tab(ATTENTION_TAB), "Ctrl+1", "attention",
+        self.attention = self._make("&Attention list", show_attention, "Ctrl+1", "attention",
                                     "What is overdue or due soon")
-        self.record = self._make("Student &record", lambda: window.show_tab(RECORD_TAB), "Ctrl+2", "student")
+        self.record = self._make("Student &record", show_record, "Ctrl+2", "student")
         self.reload = self._make("Re&load", self.session.reload, QKeySequence.StandardKey.Refresh)
         self.about = self._make("&About Coordinator App", self.show_about, None, "about")
         self.export = self._make("&Export to Excel…", self.export_excel, "Ctrl+E", "export",
                                  "Export the students in the list to an Excel workbook")
         self.import_file = self._make("&Import from Excel…", self.import_excel, None, "import")
         self.back_up = self._make("&Back up now", self.back_up_now, None, "backup")
-        self.restore = self._make("Restore from &backup…", window.restore_backup, None, "restore")
+        self.restore = self._make("Restore from &backup…", restore_backup, None, "restore")
         self.recent_menu = QMenu("Open &recent", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.enable_database_actions(False)
@@ -147,14 +155,14 @@ class WindowActions:
         name, _ = QFileDialog.getOpenFileName(self.window, "Open database", start,
                                               "Coordinator databases (*.sqlite);;All files (*)")
         if name:
-            self.window.open_database(Path(name))
+            self.open_database(Path(name))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in saved.recent_databases():
             action = self.recent_menu.addAction(str(path))
             action.setEnabled(path.exists())
-            action.triggered.connect(lambda _c=False, p=path: self.window.open_database(p))
+            action.triggered.connect(lambda _c=False, p=path: self.open_database(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
@@ -166,7 +174,7 @@ class WindowActions:
     # -- students ------------------------------------------------------------------------------------------
     def selected_student(self) -> int | None:
         """The student whose record is open, else the one selected in the list."""
-        shown = self.window.record_pane.student_id
+        shown = self.record_pane.student_id
         return shown if shown is not None else self.students.selected_student()
 
     def new_student(self) -> None:
@@ -214,7 +222,7 @@ class WindowActions:
             return
         from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
 
-        view = self.window.record_pane.view
+        view = self.record_pane.view
         record = view.record if view is not None else None
         programme = record.programme.code if record else self.students.scope()[0]
         DeadlinesDialog.ask(self.session, self.session.ws, self.window, programme,
