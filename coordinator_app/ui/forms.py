@@ -85,7 +85,8 @@ class FieldForm(QObject):
         self._filling = False
 
     # -- building --------------------------------------------------------------------------------
-    def _add(self, name: str, label: str, editor: QWidget) -> None:
+    def add_row(self, name: str, label: str, editor: QWidget) -> None:
+        """A row of the form: `label`, then `editor` with its message line under it (named `name`)."""
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
@@ -103,7 +104,7 @@ class FieldForm(QObject):
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
         edit.editingFinished.connect(lambda: self._text_done(name))
-        self._add(name, label, edit)
+        self.add_row(name, label, edit)
         return edit
 
     def date(self, name: str, label: str) -> QLineEdit:
@@ -118,7 +119,7 @@ class FieldForm(QObject):
         edit.setMaximumHeight(70)
         edit.setTabChangesFocus(True)
         edit.installEventFilter(self)
-        self._add(name, label, edit)
+        self.add_row(name, label, edit)
         return edit
 
     def choice(self, name: str, label: str, choices: Sequence[tuple[Any, str]], allow_empty: bool = True) -> QComboBox:
@@ -128,20 +129,20 @@ class FieldForm(QObject):
         for value, text in choices:
             combo.addItem(text, value)
         combo.activated.connect(lambda _i: self._choice_done(name))
-        self._add(name, label, combo)
+        self.add_row(name, label, combo)
         return combo
 
     def check(self, name: str, label: str, text: str = "") -> QCheckBox:
         box = QCheckBox(text)
         box.clicked.connect(lambda checked: self._commit(name, bool(checked)))
-        self._add(name, label, box)
+        self.add_row(name, label, box)
         return box
 
     def readonly(self, name: str, label: str) -> QLabel:
         shown = QLabel()
         shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         shown.setWordWrap(True)
-        self._add(name, label, shown)
+        self.add_row(name, label, shown)
         return shown
 
     # -- values ----------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ class CoursesPage(RecordPage):
         row.addWidget(self.record_button)
         row.addWidget(self.delete_button)
         row.addStretch(1)
-        self.grade_form._add("grade", "Result", entry)  # one row: the message lands under it
+        self.grade_form.add_row("grade", "Result", entry)  # one row: the message lands under it
         entry.setObjectName("grade_entry")
         self.grade.setObjectName("grade")
         self.grade_form.editors["grade"] = self.grade
@@ -119,7 +119,7 @@ class CoursesPage(RecordPage):
         grid.addWidget(self.opt_external, 1, 0)
         grid.addWidget(self.opt_form_received, 1, 1)
         grid.addWidget(self.opt_save, 1, 3)
-        self.optional_form._add("approval", "Approval", opt)
+        self.optional_form.add_row("approval", "Approval", opt)
         self.ext_name = QLineEdit()
         self.ext_name.setPlaceholderText("name of a course outside the programme")
         self.ext_ec = QSpinBox()
@@ -133,7 +133,7 @@ class CoursesPage(RecordPage):
         ext_row.addWidget(self.ext_name, 1)
         ext_row.addWidget(self.ext_ec)
         ext_row.addWidget(self.ext_add)
-        self.optional_form._add("course", "Other course", ext)
+        self.optional_form.add_row("course", "Other course", ext)
         opt_box = QVBoxLayout()
         opt_box.addWidget(self.optional)
         opt_box.addLayout(self.optional_form.layout)

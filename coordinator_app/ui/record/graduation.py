@@ -51,7 +51,7 @@ class GraduationPage(RecordPage):
         row.addWidget(self.year)
         row.addWidget(self.plan_button)
         row.addStretch(1)
-        self.form._add("month", "Planned month", month_row)
+        self.form.add_row("month", "Planned month", month_row)
         self.form.errors["year"] = self.form.errors["month"]
         self.form.editors["year"] = self.year
         self.form.readonly("graduation_date", "Graduation date")
@@ -68,11 +68,11 @@ class GraduationPage(RecordPage):
         row.addWidget(self.deadline)
         row.addWidget(self.schedule_button)
         row.addStretch(1)
-        self.form._add("deadline", "Deadline final products", deadline_row)
+        self.form.add_row("deadline", "Deadline final products", deadline_row)
         self.form.editors["deadline"] = self.deadline
         self.form.readonly("ceremony", "Ceremony")
         self.attends = QCheckBox("attends the ceremony (mandatory)")
-        self.form._add("attends_ceremony", "Attendance", self.attends)
+        self.form.add_row("attends_ceremony", "Attendance", self.attends)
         self.attends.clicked.connect(self._attendance)
         self.plan_button.clicked.connect(self._plan)
         left = QVBoxLayout()
