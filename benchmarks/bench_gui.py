@@ -142,7 +142,7 @@ def in_process(db: Path, repeat: int) -> dict[str, object]:
     window.show()
     while not window.is_ready:
         app.processEvents()
-    window.session.jobs.wait(120000)
+    window.session.wait(120000)
     app.processEvents()
     view, search = window.students.view, window.students.search
     search.setFocus()

@@ -30,6 +30,9 @@ STATUSES = ("active", "graduated", "stopped")
 # What a change must touch before the filter choices (specializations, graduation months,
 # programmes, cohorts) can differ.
 CHOICES_FOLLOW = Kind.STUDENT | Kind.GRADUATION | Kind.PRESENCE
+# Up to this many students changed, their rows are read at once (a few ms each); more (a bulk
+# action, a colleague's import) and every row is read again off the GUI thread.
+FEW_ROWS = 20
 
 
 class StudentListPane(QWidget):
@@ -144,7 +147,7 @@ class StudentListPane(QWidget):
         ws = self.session.ws
         if ws is None:
             return
-        if changes.students is None:
+        if changes.students is None or len(changes.students) > FEW_ROWS:
             self._load_all()
             return
         from coordinator_app.services.student_list import student_row

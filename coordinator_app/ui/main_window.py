@@ -232,6 +232,8 @@ class MainWindow(QMainWindow):
         if not self.is_ready:       # the first fill after opening: the start is done
             self.is_ready = True
             self.ready.emit()
+            # The record's widgets next, before a student is chosen (the list came first).
+            QTimer.singleShot(0, self.record_pane.prepare)
 
     def _show_database(self, path: Path) -> None:
         """Title and status bar name the open database, and say so when a plain start opens another."""

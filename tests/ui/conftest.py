@@ -101,4 +101,4 @@ def window(qtbot: Any, cohort: Cohort, programmes: Any) -> Any:
     win.activateWindow()                       # keyboard shortcuts reach only the active window
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     yield win
-    win.session.jobs.wait(10000)
+    win.session.wait(10000)

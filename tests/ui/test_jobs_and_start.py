@@ -103,7 +103,7 @@ def test_first_start_creates_the_database_and_offers_a_demo_cohort(qtbot: Any, t
     # Not the default database: a demo asked for goes into this new file itself.
     assert asked == [(path, path)] and path.exists()
     assert window.students.model.total == (200 if demo else 0)
-    window.session.jobs.wait()
+    window.session.wait()
 
 
 def test_the_window_paints_before_the_database_is_opened(qtbot: Any, cohort: Cohort, programmes: Any) -> None:
@@ -116,7 +116,7 @@ def test_the_window_paints_before_the_database_is_opened(qtbot: Any, cohort: Coh
     with qtbot.waitSignal(window.ready, timeout=15000):
         pass
     assert window.students.model.total == 4
-    window.session.jobs.wait()
+    window.session.wait()
 
 
 def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without_user_action(
@@ -146,7 +146,7 @@ def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without
     assert window.acts.record.shortcut() == QKeySequence("Ctrl+2")
     assert window.acts.open.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
     assert window.students.search.isClearButtonEnabled()
-    window.session.jobs.wait()
+    window.session.wait()
 
 
 def test_typing_in_the_search_box_at_first_paint_is_applied_when_the_list_loads(
@@ -174,7 +174,7 @@ def test_typing_in_the_search_box_at_first_paint_is_applied_when_the_list_loads(
     shown = {window.students.model.index(r, 0).data() for r in range(window.students.model.rowCount())}
     assert shown == {"2712345", "2711111"}               # de Vries, de Jong
     assert window.students.counts.text() == "2 of 4 students shown"
-    window.session.jobs.wait()
+    window.session.wait()
 
 
 def test_a_window_closed_before_its_shell_is_built_keeps_the_saved_panes(qtbot: Any, cohort: Cohort,

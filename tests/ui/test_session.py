@@ -143,3 +143,11 @@ def test_a_student_added_elsewhere_comes_into_the_list_when_everything_changed(w
     assert window.students.counts.text() == "1 of 5 students shown"
     cohorts = [window.students.cohort_box.itemText(i) for i in range(window.students.cohort_box.count())]
     assert cohorts == ["All cohorts", "2025-2026", "2024-2025"]
+
+
+def test_a_few_students_changed_are_read_at_once_many_all_over_again(window: Any, qtbot: Any, cohort: Cohort) -> None:
+    with qtbot.assertNotEmitted(window.students.filled, wait=200):     # one row, read here and shown now
+        window.session.notify(Changes.of(Kind.STUDENT, [cohort.daan]))
+    with qtbot.waitSignal(window.students.filled, timeout=10000):     # a bulk action: every row, off the GUI thread
+        window.session.notify(Changes.of(Kind.STUDENT, range(1, 30)))
+    assert window.students.model.total == 4

@@ -1,8 +1,9 @@
 """The record pane: the student chosen, or a hint where there is none.
 
-The record view is made when the first database opens (its eight tabs are not needed for the
-first paint) and kept for every database opened after; the view follows the session's changes
-itself, and this pane puts the hint back when the student shown is gone.
+The record view (eight tabs, ~0.3 s of widgets) is made when first needed, or by `prepare()`
+once the window has nothing more urgent to do (the list filled), and kept for every database
+opened after; the view follows the session's changes itself, and this pane puts the hint back
+when the student shown is gone.
 """
 
 from __future__ import annotations
@@ -33,16 +34,22 @@ class RecordPane(QStackedWidget):
         self.addWidget(self.placeholder)
         session.opened.connect(self._opened)
 
-    def _opened(self, _ws: Workspace) -> None:
-        from coordinator_app.ui.record.view import RecordView
-        from coordinator_app.ui.undo import IdBook
-
+    def prepare(self) -> RecordView:
+        """The record view, made now if it was not yet."""
         if self.view is None:
+            from coordinator_app.ui.record.view import RecordView
+
             self.view = RecordView(self.session)
             self.view.student_gone.connect(lambda _id: self.setCurrentWidget(self.placeholder))
             self.view.deadlines_wanted.connect(self.deadlines_wanted)
             self.addWidget(self.view)
-        else:               # another database: nothing of the one before is shown or remembered
+        return self.view
+
+    def _opened(self, _ws: Workspace) -> None:
+        """Another database: nothing of the one before is shown or remembered."""
+        from coordinator_app.ui.undo import IdBook
+
+        if self.view is not None:
             self.view.clear()
             self.view.ids = IdBook()
         self.setCurrentWidget(self.placeholder)
@@ -53,7 +60,10 @@ class RecordPane(QStackedWidget):
 
     def show_student(self, student_id: int, tab: str | None = None) -> bool:
         """Show the student's record (on `tab`); False when there is no record to show."""
-        if self.view is None or not self.view.show_student(student_id, tab):
+        if self.session.ws is None:
             return False
-        self.setCurrentWidget(self.view)
+        view = self.prepare()
+        if not view.show_student(student_id, tab):
+            return False
+        self.setCurrentWidget(view)
         return True
