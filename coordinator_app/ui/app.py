@@ -33,13 +33,13 @@ REPORT_START = "COORDINATOR_APP_REPORT_START"
 QUIT_AFTER_MS = "COORDINATOR_APP_QUIT_AFTER_MS"
 
 
-def apply_style(app: object) -> None:
+def apply_style(app: QApplication) -> None:
     """The platform's own style, plus a few touches from resources/styles/app.qss."""
     from coordinator_app.ui.util import resource_path
 
     sheet = resource_path("styles", "app.qss")
     if sheet.exists():
-        app.setStyleSheet(sheet.read_text("utf-8"))  # type: ignore[attr-defined]
+        app.setStyleSheet(sheet.read_text("utf-8"))
 
 
 def start_database(requested: Path, given: bool | None = None) -> Path:
@@ -54,10 +54,11 @@ def start_database(requested: Path, given: bool | None = None) -> Path:
     return Path(requested) if given else database_for_plain_start()
 
 
-def make_application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
+def make_application(argv: list[str] | None = None) -> QApplication:
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain(ORGANISATION_DOMAIN)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -49,9 +49,7 @@ class AcademicYearBox(QSpinBox):
         head = text.split("-")[0].strip()
         return int(head) if head.isdigit() else self.value()
 
-    def validate(self, text: str, pos: int) -> object:
-        from PySide6.QtGui import QValidator
-
+    def validate(self, text: str, pos: int) -> QValidator.State:  # type: ignore[override]  # PySide6 takes the state alone
         head = text.split("-")[0].strip()
         if not head:
             return QValidator.State.Intermediate
@@ -122,8 +120,8 @@ class DeadlinesDialog(QDialog):
         self.set_button.setToolTip("Enter or change this month's deadline (Enter)")
         self.clear_button = QPushButton("&Clear entered")
         self.clear_button.setToolTip("Take back the deadline entered for this month (Delete)")
-        for widget in (self.month_label, self.deadline, self.set_button, self.clear_button):
-            edit.addWidget(widget)
+        for part in (self.month_label, self.deadline, self.set_button, self.clear_button):
+            edit.addWidget(part)
         edit.addStretch(1)
         layout.addLayout(edit)
         self.error = error_label(self)

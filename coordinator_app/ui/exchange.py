@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
 
 
-def _side_by_side(edit: QLineEdit, button: QPushButton) -> QWidget:
+def _side_by_side(edit: QWidget, button: QWidget) -> QWidget:
     holder = QWidget()
     row = QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
@@ -61,7 +61,7 @@ class ExportDialog(QDialog):
         form.addRow("Students", holder)
         # The day the statuses (overdue, due soon, stage) are worked out for, as `export --as-of`.
         self.today = ws.as_of()
-        self.as_of = QDateEdit(QDate(self.today))
+        self.as_of = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
         self.as_of.setDisplayFormat("dd-MM-yyyy")
         self.as_of.setCalendarPopup(True)
         self.as_of.setDateRange(QDate(1990, 1, 1), QDate(2100, 12, 31))
@@ -89,7 +89,8 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(560)
 
     def chosen_as_of(self) -> date:
-        return self.as_of.date().toPython()  # type: ignore[no-any-return]
+        chosen = self.as_of.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def _as_of_changed(self) -> None:
         """Say which day it is relative to today, and keep the proposed file name's date in step

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
+from PySide6.QtWidgets import QHeaderView, QMenu, QTableView, QWidget
 
 from coordinator_app.ui.student_model import (
     COHORT, COLUMNS, EC, EMAIL, GRADUATION, NAME, NUMBER, OVERDUE, PROGRAMME, SPECIALIZATION, STAGE, STATUS,
@@ -97,7 +97,7 @@ class ListColumns:
             self._fitting = False
 
     # -- the chooser -------------------------------------------------------------------------------
-    def menu(self, parent: QMenu | None = None) -> QMenu:
+    def menu(self, parent: QWidget | None = None) -> QMenu:
         """A tick per column (number and name always shown) and a way back to the defaults."""
         menu = QMenu("&Columns", parent)
         menu.aboutToShow.connect(lambda: self._fill(menu))

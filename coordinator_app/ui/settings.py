@@ -22,7 +22,7 @@ CHOSEN_KEY = "database/chosen"
 def chosen_database() -> Path | None:
     """The database the coordinator last opened in the window (File > Open, Open recent): what a
     plain `coordinator-app` opens. A database given with --db never becomes this one."""
-    value = settings().value(CHOSEN_KEY, "", type=str)
+    value = str(settings().value(CHOSEN_KEY, "", type=str))
     return Path(value) if value else None
 
 
@@ -36,8 +36,8 @@ def database_for_plain_start() -> Path:
 
 
 def recent_databases() -> list[Path]:
-    values = settings().value("database/recent", [], type=list) or []
-    return [Path(v) for v in values if v]
+    values = settings().value("database/recent", [], type=list)
+    return [Path(str(v)) for v in values or [] if v] if isinstance(values, list) else []
 
 
 def add_recent_database(path: Path) -> None:
@@ -63,7 +63,8 @@ def load_state(key: str) -> QByteArray | None:
 
 
 def within_days() -> int:
-    return int(settings().value("attention/within", 14, type=int))
+    value = settings().value("attention/within", 14, type=int)
+    return value if isinstance(value, int) else 14
 
 
 def set_within_days(days: int) -> None:

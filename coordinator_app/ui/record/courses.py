@@ -250,11 +250,12 @@ class CoursesPage(RecordPage):
 
     # -- editing ---------------------------------------------------------------------------------
     def _course_name(self, code: str) -> str:
-        line = next((c for c in self.record.courses if c.code == code), None)
-        if line is None:
-            line = next((c for c in self.record.optional if c.code == code), None)
-        if line is not None:
-            return line.name
+        for line in self.record.courses:
+            if line.code == code:
+                return line.name
+        for optional in self.record.optional:
+            if optional.code == code:
+                return optional.name
         return next((name for c, name, _external in self.record.optional_choices if c == code), code)
 
     def _record(self) -> None:

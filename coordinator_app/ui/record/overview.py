@@ -88,8 +88,9 @@ class OverviewPage(RecordPage):
     def _build_bars(self, record: StudentRecord) -> None:
         while self.progress_grid.count():
             item = self.progress_grid.takeAt(0)
-            if item.widget() is not None and item.widget() is not self.total_bar:
-                item.widget().deleteLater()
+            shown = item.widget() if item is not None else None
+            if shown is not None and shown is not self.total_bar:
+                shown.deleteLater()
         self.bars = []
         for row, progress in enumerate(record.evaluation.progress):
             label = QLabel(progress.name)
