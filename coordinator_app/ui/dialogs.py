@@ -5,14 +5,13 @@ Each opens through a classmethod `ask()` so tests can stand in for the coordinat
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QLabel, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from coordinator_app.ui.forms import FieldForm, error_label, grow_to_fit

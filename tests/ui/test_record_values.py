@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from coordinator_app.services.courses import record_grade, set_optional_course
-from coordinator_app.services.internships import update_internship, update_literature_study
+from coordinator_app.services.internships import update_literature_study
 from coordinator_app.services.record_view import load_record
 from coordinator_app.ui.record.view import RecordView
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort

@@ -4,7 +4,6 @@ takes the change back."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
