@@ -8,13 +8,16 @@ cached `student.ec_earned` kept by the services.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple, TypeVar, Unpack
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+
+if TYPE_CHECKING:
+    from coordinator_app.store.sessions import AnySelect
 
 S = m.Student
 
@@ -53,7 +56,7 @@ def _stage(kinds: dict[str, date | None], as_of: date) -> str:
     return "not planned"
 
 
-SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
+SelectT = TypeVar("SelectT", bound="AnySelect")
 
 
 def _for(query: SelectT, column: InstrumentedAttribute[int], student_ids: list[int] | None) -> SelectT:
