@@ -46,8 +46,10 @@ def main() -> None:
         db = folder / "demo.sqlite"
         started = time.perf_counter()
         build_demo(db, students=args.students, seed=1, as_of=date(2025, 11, 24))
-        print(f"demo database: {args.students} students, {db.stat().st_size / 1e6:.1f} MB, "
-              f"built in {time.perf_counter() - started:.1f} s")
+        print(
+            f"demo database: {args.students} students, {db.stat().st_size / 1e6:.1f} MB, "
+            f"built in {time.perf_counter() - started:.1f} s"
+        )
         n = [0]
 
         def floor() -> None:
@@ -68,7 +70,7 @@ def main() -> None:
         def app_back_up_now() -> None:
             copies.append(back_up_now(ws))
 
-        floor()   # warm the page cache for both
+        floor()  # warm the page cache for both
         # Interleaved, so disk write-back and other engineers' load hit all three alike.
         runs: dict[str, list[float]] = {"floor": [], "copy": [], "now": []}
         for _ in range(args.repeat):
@@ -83,14 +85,20 @@ def main() -> None:
         ws.close()
         floor_med = t_floor
         print(f"machine: {os.cpu_count()} cores; medians of {args.repeat}")
-        print(f"floor  sqlite3 backup() to a new file   {floor_med * 1000:8.0f} ms  (min {min(runs['floor']) * 1000:.0f}, max {max(runs['floor']) * 1000:.0f})")
+        print(
+            f"floor  sqlite3 backup() to a new file   {floor_med * 1000:8.0f} ms  (min {min(runs['floor']) * 1000:.0f}, max {max(runs['floor']) * 1000:.0f})"
+        )
         print(f"app    store.backup.backup_to            {t_copy * 1000:8.0f} ms  ratio {t_copy / floor_med:.2f}x")
-        print(f"app    File > Back up now (back_up_now)  {t_now * 1000:8.0f} ms  ratio {t_now / floor_med:.2f}x  "
-              f"(target <= 2000 ms)")
+        print(
+            f"app    File > Back up now (back_up_now)  {t_now * 1000:8.0f} ms  ratio {t_now / floor_med:.2f}x  "
+            f"(target <= 2000 ms)"
+        )
         print(f"copy size                                {size / 1e6:8.1f} MB")
         print(f"list_backups ({len(copies)} copies + counts)       {t_list * 1000:8.0f} ms")
-        print(f"restore_backup (checks, copy brought to this schema, then under one write lock: safety copy "
-              f"+ swap) {t_restore * 1000:6.0f} ms")
+        print(
+            f"restore_backup (checks, copy brought to this schema, then under one write lock: safety copy "
+            f"+ swap) {t_restore * 1000:6.0f} ms"
+        )
         print(f"   of which the write lock was held  {held * 1000:8.0f} ms  (other windows' saves wait at most this)")
 
 

@@ -41,9 +41,12 @@ def raw_floor(path: Path, synchronous: str):  # type: ignore[no-untyped-def]
     def edit(i: int) -> None:
         con.execute("BEGIN IMMEDIATE")
         con.execute("UPDATE student SET notes = ? WHERE id = ?", (f"floor {i}", sid))
-        con.execute("INSERT INTO audit_entry (at, os_user, action, student_id, entity, entity_id, field, old_value, "
-                    "new_value) VALUES ('2026-12-02 10:00:00.000000', 'bench', 'update student', ?, 'student', ?, "
-                    "'notes', NULL, ?)", (sid, sid, f"floor {i}"))
+        con.execute(
+            "INSERT INTO audit_entry (at, os_user, action, student_id, entity, entity_id, field, old_value, "
+            "new_value) VALUES ('2026-12-02 10:00:00.000000', 'bench', 'update student', ?, 'student', ?, "
+            "'notes', NULL, ?)",
+            (sid, sid, f"floor {i}"),
+        )
         con.execute("COMMIT")
 
     return con, edit
@@ -91,14 +94,20 @@ def main() -> None:
         for con in connections.values():
             con.close()
         app, full, normal = (statistics.median(results[k]) for k in ("app", "FULL", "NORMAL"))
-        print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; file system of {folder}; "
-              f"medians of {args.rounds} rounds x {args.edits} commits")
+        print(
+            f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; file system of {folder}; "
+            f"medians of {args.rounds} rounds x {args.edits} commits"
+        )
         print(f"floor  raw sqlite3 edit, synchronous=NORMAL   {normal * 1000:6.2f} ms per commit")
         print(f"floor  raw sqlite3 edit, synchronous=FULL     {full * 1000:6.2f} ms per commit")
-        print(f"app    update_student (FULL, generation check) {app * 1000:6.2f} ms per commit  "
-              f"ratio {app / full:.2f}x the FULL floor")
-        print("rounds (ms): " + "; ".join(f"{k} " + ", ".join(f"{v * 1000:.2f}" for v in vals)
-                                          for k, vals in results.items()))
+        print(
+            f"app    update_student (FULL, generation check) {app * 1000:6.2f} ms per commit  "
+            f"ratio {app / full:.2f}x the FULL floor"
+        )
+        print(
+            "rounds (ms): "
+            + "; ".join(f"{k} " + ", ".join(f"{v * 1000:.2f}" for v in vals) for k, vals in results.items())
+        )
 
 
 if __name__ == "__main__":

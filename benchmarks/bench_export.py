@@ -28,7 +28,6 @@ Ratios app/bare are from medians of the same run, and per interleaved pair.
 from __future__ import annotations
 
 import argparse
-from copy import copy
 import json
 import pickle
 import resource
@@ -36,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
+from copy import copy
 from datetime import date
 from pathlib import Path
 
@@ -94,10 +94,14 @@ def run_app(db: Path, out: Path) -> dict[str, float]:
 
 def _style_of(cell) -> tuple:  # type: ignore[no-untyped-def]
     """What a plain dump has to set on a cell to write it as the app did."""
-    return (cell.number_format, copy(cell.font) if cell.font != _DEFAULT_FONT else None,
-            copy(cell.fill) if cell.fill != _DEFAULT_FILL else None,
-            copy(cell.alignment) if cell.alignment != _DEFAULT_ALIGNMENT else None,
-            bool(cell.quotePrefix), cell.data_type == "s" and isinstance(cell.value, str) and cell.value[:1] == "=")
+    return (
+        cell.number_format,
+        copy(cell.font) if cell.font != _DEFAULT_FONT else None,
+        copy(cell.fill) if cell.fill != _DEFAULT_FILL else None,
+        copy(cell.alignment) if cell.alignment != _DEFAULT_ALIGNMENT else None,
+        bool(cell.quotePrefix),
+        cell.data_type == "s" and isinstance(cell.value, str) and cell.value[:1] == "=",
+    )
 
 
 def record(db: Path, cells: Path, out: Path) -> dict[str, float]:
@@ -111,9 +115,9 @@ def record(db: Path, cells: Path, out: Path) -> dict[str, float]:
     from coordinator_app.spreadsheets.export import export_to
 
     fh = open(cells, "wb")
-    buffers: dict[str, list] = {}   # type: ignore[type-arg]
-    styles: dict[tuple, int] = {}   # type: ignore[type-arg]
-    layout: dict[str, dict] = {}    # type: ignore[type-arg]
+    buffers: dict[str, list] = {}  # type: ignore[type-arg]
+    styles: dict[tuple, int] = {}  # type: ignore[type-arg]
+    layout: dict[str, dict] = {}  # type: ignore[type-arg]
     original_append, original_save = WriteOnlyWorksheet.append, Workbook.save
 
     def flush(title: str) -> None:
@@ -122,15 +126,15 @@ def record(db: Path, cells: Path, out: Path) -> dict[str, float]:
 
     def append(self, row):  # type: ignore[no-untyped-def]
         title = self.title
-        if title not in layout:       # the first append writes the sheet's head: widths and panes are set
+        if title not in layout:  # the first append writes the sheet's head: widths and panes are set
             layout[title] = {
                 "widths": {k: d.width for k, d in self.column_dimensions.items() if d.width},
                 "freeze": self.freeze_panes,
                 "heights": {k: d.height for k, d in self.row_dimensions.items() if d.height},
             }
         buffers.setdefault(title, []).append(
-            [(c.value, styles.setdefault(_style_of(c), len(styles))) if isinstance(c, Cell) else (c, None)
-             for c in row])
+            [(c.value, styles.setdefault(_style_of(c), len(styles))) if isinstance(c, Cell) else (c, None) for c in row]
+        )
         if len(buffers[title]) >= 2000:
             flush(title)
         return original_append(self, row)
@@ -263,7 +267,7 @@ def run_xlsxwriter(cells: Path, out: Path) -> dict[str, float]:
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "default_date_format": "dd-mm-yyyy"})
     formats: dict[str, object] = {}
     # constant_memory writes row by row per sheet, so rows must arrive in order per sheet: they do.
-    sheets: dict[str, tuple] = {}   # type: ignore[type-arg]
+    sheets: dict[str, tuple] = {}  # type: ignore[type-arg]
     for title in info["order"]:
         sheets[title] = (wb.add_worksheet(title), [0])
     for title, rows in _chunks(cells):
@@ -290,7 +294,7 @@ def run_xlsxwriter(cells: Path, out: Path) -> dict[str, float]:
 def run_pandas(cells: Path, out: Path) -> dict[str, float]:
     import pandas as pd
 
-    by_sheet: dict[str, list] = {}   # type: ignore[type-arg]
+    by_sheet: dict[str, list] = {}  # type: ignore[type-arg]
     for title, rows in _chunks(cells):
         by_sheet.setdefault(title, []).extend([v for v, _ in row] for row in rows)
     frames = {t: pd.DataFrame(rows[1:], columns=[str(h) for h in rows[0]]) for t, rows in by_sheet.items()}
@@ -350,15 +354,20 @@ def main() -> None:
             return args.work / f"out_{size}_{method}.xlsx"
 
         def sub(method: str) -> dict[str, float]:
-            done = subprocess.run([sys.executable, __file__, "--one", method, str(db), str(cells), str(out(method))],
-                                  check=True, capture_output=True, text=True, cwd=ROOT)
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", method, str(db), str(cells), str(out(method))],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
             return json.loads(done.stdout.strip().splitlines()[-1])
 
         sub("record")
         print(f"\n{size} students (database and recording ready in {time.perf_counter() - started:.0f} s)")
         results: dict[str, list[dict[str, float]]] = {m: [] for m in available}
         for _ in range(args.repeat):
-            for method in available:            # interleaved, so contention hits every method alike
+            for method in available:  # interleaved, so contention hits every method alike
                 if method == "pandas" and size > 10000:
                     continue
                 results[method].append(sub(method))
@@ -371,15 +380,26 @@ def main() -> None:
                 continue
             wall, cpu = statistics.median(r["seconds"] for r in runs), statistics.median(r["cpu"] for r in runs)
             ratio = f"  {wall / bare_wall:.2f}x bare wall, {cpu / bare_cpu:.2f}x bare CPU" if bare else ""
-            print(f"  {method:<11} wall median {wall:7.2f} s (runs {_listed(runs, 'seconds')})"
-                  f"  CPU median {cpu:7.2f} s (runs {_listed(runs, 'cpu')})"
-                  f"  peak {max(r['peak_mb'] for r in runs):4.0f} MB (runs {_listed(runs, 'peak_mb', 0)}){ratio}")
+            print(
+                f"  {method:<11} wall median {wall:7.2f} s (runs {_listed(runs, 'seconds')})"
+                f"  CPU median {cpu:7.2f} s (runs {_listed(runs, 'cpu')})"
+                f"  peak {max(r['peak_mb'] for r in runs):4.0f} MB (runs {_listed(runs, 'peak_mb', 0)}){ratio}"
+            )
         if bare and results.get("app"):
-            pairs = list(zip(results["app"], bare))      # run i of the app right before run i of the dump
-            print("  app/bare per interleaved pair: wall " + ", ".join(f"{a['seconds'] / b['seconds']:.2f}" for a, b in pairs)
-                  + "; CPU " + ", ".join(f"{a['cpu'] / b['cpu']:.2f}" for a, b in pairs))
-        print("  workbook size " + ", ".join(f"{method} {out(method).stat().st_size / 1e6:.1f} MB"
-                                             for method, runs in results.items() if runs), flush=True)
+            pairs = list(zip(results["app"], bare))  # run i of the app right before run i of the dump
+            print(
+                "  app/bare per interleaved pair: wall "
+                + ", ".join(f"{a['seconds'] / b['seconds']:.2f}" for a, b in pairs)
+                + "; CPU "
+                + ", ".join(f"{a['cpu'] / b['cpu']:.2f}" for a, b in pairs)
+            )
+        print(
+            "  workbook size "
+            + ", ".join(
+                f"{method} {out(method).stat().st_size / 1e6:.1f} MB" for method, runs in results.items() if runs
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -32,12 +32,22 @@ sys.path.insert(0, str(ROOT))
 from coordinator_app.services.attention import attention_items  # noqa: E402
 from coordinator_app.services.demo import _DemoBuilder, build_demo  # noqa: E402
 from coordinator_app.services.workspace import Workspace  # noqa: E402
-from coordinator_app.store import models as m  # noqa: E402
 
 AS_OF = date(2025, 11, 24)
 WITHIN = 14
-ORDER = ("cohort", "student", "course_result", "optional_course_approval", "internship", "interruption",
-         "literature_study", "portfolio_item", "mentor", "mentor_meeting", "graduation_plan")
+ORDER = (
+    "cohort",
+    "student",
+    "course_result",
+    "optional_course_approval",
+    "internship",
+    "interruption",
+    "literature_study",
+    "portfolio_item",
+    "mentor",
+    "mentor_meeting",
+    "graduation_plan",
+)
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
@@ -84,7 +94,7 @@ def _sqlite_value(value: object) -> object:
 def bench_demo(students: int, repeat: int, folder: Path) -> tuple[Path, dict[str, list[float]]]:
     out: dict[str, list[float]] = {"build_demo": [], "generate": [], "write": [], "raw_executemany": []}
     empty = folder / "empty.sqlite"
-    Workspace.open(empty).close()        # schema + programmes, as every demo starts
+    Workspace.open(empty).close()  # schema + programmes, as every demo starts
     con = sqlite3.connect(empty)
     con.execute("PRAGMA journal_mode=DELETE")
     con.close()
@@ -109,8 +119,11 @@ def bench_demo(students: int, repeat: int, folder: Path) -> tuple[Path, dict[str
         out["raw_executemany"].append(raw_insert_floor(builder.t.rows, empty, folder / f"raw-{n}.sqlite"))
         for p in (split, folder / f"raw-{n}.sqlite"):
             p.unlink(missing_ok=True)
-        print(f"  run {n + 1}: build_demo {took:.2f} s (generate {gen:.2f} s + write {write:.2f} s); "
-              f"raw executemany of the same rows {out['raw_executemany'][-1]:.2f} s", flush=True)
+        print(
+            f"  run {n + 1}: build_demo {took:.2f} s (generate {gen:.2f} s + write {write:.2f} s); "
+            f"raw executemany of the same rows {out['raw_executemany'][-1]:.2f} s",
+            flush=True,
+        )
     return last, out
 
 
@@ -119,7 +132,7 @@ def bench_attention(path: Path, repeat: int) -> dict[str, object]:
     ws.today = AS_OF
     limit = (AS_OF + timedelta(days=WITHIN)).isoformat()
     try:
-        attention_items(ws, AS_OF, WITHIN)        # warm the OS cache and SQLAlchemy's statement cache
+        attention_items(ws, AS_OF, WITHIN)  # warm the OS cache and SQLAlchemy's statement cache
         service = []
         count = 0
         for _ in range(repeat):
@@ -129,10 +142,12 @@ def bench_attention(path: Path, repeat: int) -> dict[str, object]:
     finally:
         ws.close()
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    joined_sql = ("SELECT i.due_date, s.student_number, s.first_name, s.last_name, i.component, i.name "
-                  "FROM portfolio_item i JOIN student s ON s.id = i.student_id "
-                  "WHERE i.received_date IS NULL AND i.due_date <= ? AND s.status = 'active' "
-                  "ORDER BY i.due_date, s.student_number")
+    joined_sql = (
+        "SELECT i.due_date, s.student_number, s.first_name, s.last_name, i.component, i.name "
+        "FROM portfolio_item i JOIN student s ON s.id = i.student_id "
+        "WHERE i.received_date IS NULL AND i.due_date <= ? AND s.status = 'active' "
+        "ORDER BY i.due_date, s.student_number"
+    )
     bare_sql = "SELECT student_id, due_date, name FROM portfolio_item WHERE received_date IS NULL AND due_date <= ?"
     joined, bare = [], []
     joined_rows = bare_rows = 0
@@ -148,11 +163,23 @@ def bench_attention(path: Path, repeat: int) -> dict[str, object]:
     exe = Path(sys.executable).with_name("coordinator-app")
     command = []
     for _ in range(3):
-        took, _ = timed(lambda: subprocess.run([str(exe), "attention", "--db", str(path), "--as-of", AS_OF.isoformat()],
-                                               check=True, capture_output=True))
+        took, _ = timed(
+            lambda: subprocess.run(
+                [str(exe), "attention", "--db", str(path), "--as-of", AS_OF.isoformat()],
+                check=True,
+                capture_output=True,
+            )
+        )
         command.append(took)
-    return {"service": service, "items": count, "joined": joined, "joined_rows": joined_rows, "bare": bare,
-            "bare_rows": bare_rows, "command": command}
+    return {
+        "service": service,
+        "items": count,
+        "joined": joined,
+        "joined_rows": joined_rows,
+        "bare": bare,
+        "bare_rows": bare_rows,
+        "command": command,
+    }
 
 
 def main() -> int:
@@ -162,19 +189,25 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the last demo database at this path")
     args = parser.parse_args()
     os.environ.setdefault("COORDINATOR_APP_DATA", tempfile.mkdtemp(prefix="bench-data-"))
-    print(f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores, "
-          f"{args.students} students, as of {AS_OF}, median of {args.repeat}")
+    print(
+        f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores, "
+        f"{args.students} students, as of {AS_OF}, median of {args.repeat}"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-foundation-") as tmp:
         folder = Path(tmp)
         path, demo = bench_demo(args.students, args.repeat, folder)
         d = {k: median(v) for k, v in demo.items()}
-        print(f"demo build ({args.students} students): {d['build_demo']:.2f} s median "
-              f"(runs {', '.join(f'{v:.2f}' for v in demo['build_demo'])}); target < 30 s")
+        print(
+            f"demo build ({args.students} students): {d['build_demo']:.2f} s median "
+            f"(runs {', '.join(f'{v:.2f}' for v in demo['build_demo'])}); target < 30 s"
+        )
         print(f"  generate rows (rules per student): {d['generate']:.2f} s")
         print(f"  write (Core bulk insert):           {d['write']:.2f} s")
-        print(f"  floor: raw executemany same rows:   {d['raw_executemany']:.2f} s "
-              f"-> write / floor = {d['write'] / d['raw_executemany']:.2f}x, "
-              f"whole build / floor = {d['build_demo'] / d['raw_executemany']:.1f}x")
+        print(
+            f"  floor: raw executemany same rows:   {d['raw_executemany']:.2f} s "
+            f"-> write / floor = {d['write'] / d['raw_executemany']:.2f}x, "
+            f"whole build / floor = {d['build_demo'] / d['raw_executemany']:.1f}x"
+        )
         with sqlite3.connect(path) as con:
             sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ORDER}
         print("  rows: " + ", ".join(f"{t} {n}" for t, n in sizes.items()))
@@ -182,14 +215,22 @@ def main() -> int:
         service = median(att["service"])  # type: ignore[arg-type]
         joined = median(att["joined"])  # type: ignore[arg-type]
         bare = median(att["bare"])  # type: ignore[arg-type]
-        print(f"attention_items (within {WITHIN} days): {service * 1000:.0f} ms median, {att['items']} items "
-              f"(runs {', '.join(f'{v * 1000:.0f}' for v in att['service'])} ms)")  # type: ignore[union-attr]
-        print(f"  floor: raw SQL open items joined to active students: {joined * 1000:.1f} ms, {att['joined_rows']} rows "
-              f"-> {service / joined:.1f}x")
-        print(f"  floor: bare portfolio_item query from the brief:      {bare * 1000:.1f} ms, {att['bare_rows']} rows "
-              f"-> {service / bare:.1f}x")
-        print(f"`coordinator-app attention` as a process (start, open, query, print): "
-              f"{median(att['command']) * 1000:.0f} ms median")  # type: ignore[arg-type]
+        print(
+            f"attention_items (within {WITHIN} days): {service * 1000:.0f} ms median, {att['items']} items "
+            f"(runs {', '.join(f'{v * 1000:.0f}' for v in att['service'])} ms)"
+        )  # type: ignore[union-attr]
+        print(
+            f"  floor: raw SQL open items joined to active students: {joined * 1000:.1f} ms, {att['joined_rows']} rows "
+            f"-> {service / joined:.1f}x"
+        )
+        print(
+            f"  floor: bare portfolio_item query from the brief:      {bare * 1000:.1f} ms, {att['bare_rows']} rows "
+            f"-> {service / bare:.1f}x"
+        )
+        print(
+            f"`coordinator-app attention` as a process (start, open, query, print): "
+            f"{median(att['command']) * 1000:.0f} ms median"
+        )  # type: ignore[arg-type]
         if args.keep:
             args.keep.write_bytes(path.read_bytes())
     return 0

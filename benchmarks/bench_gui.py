@@ -85,8 +85,14 @@ def start_env() -> dict[str, str]:
 
 def start_bare(env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds from before the spawn to the first paint, CPU seconds of the process by then)."""
-    out = subprocess.run([sys.executable, "-c", BARE_START, repr(time.time())], capture_output=True, text=True,
-                         env=env, cwd=ROOT, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", BARE_START, repr(time.time())],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    ).stdout.split()
     return float(out[0]), float(out[1])
 
 
@@ -94,8 +100,9 @@ def start_app(db: Path, env: dict[str, str]) -> dict[str, float]:
     """The real start (entry point, argument parsing, run()) with COORDINATOR_APP_REPORT_START set:
     the app prints the seconds from this moment to its first paint, shell and filled list."""
     env = dict(env, COORDINATOR_APP_REPORT_START=repr(time.time()))
-    done = subprocess.run([*app_command(), "--db", str(db)], capture_output=True, text=True, env=env, cwd=ROOT,
-                          timeout=300)
+    done = subprocess.run(
+        [*app_command(), "--db", str(db)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
     match = re.search(r"^coordinator-app start: (first_paint=.*)$", done.stdout, re.MULTILINE)
     if done.returncode != 0 or match is None:
         raise RuntimeError(f"the app did not report its start (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -105,7 +112,7 @@ def start_app(db: Path, env: dict[str, str]) -> dict[str, float]:
 
 def startup(db: Path, repeat: int) -> dict[str, Any]:
     env = start_env()
-    start_bare(env)          # untimed: writes the compiled-module cache
+    start_bare(env)  # untimed: writes the compiled-module cache
     start_app(db, env)
     bare, shell, full, filled, bare_cpu, shell_cpu = [], [], [], [], [], []
     for _ in range(repeat):
@@ -120,11 +127,21 @@ def startup(db: Path, repeat: int) -> dict[str, Any]:
         filled.append(app["filled"])
     ratios = [a / b for a, b in zip(shell, bare)]
     cpu_ratios = [a / b for a, b in zip(shell_cpu, bare_cpu)]
-    return {"bare": statistics.median(bare), "shell": statistics.median(shell), "full": statistics.median(full),
-            "filled": statistics.median(filled), "ratio": statistics.median(ratios),
-            "bare_cpu": statistics.median(bare_cpu), "shell_cpu": statistics.median(shell_cpu),
-            "cpu_ratio": statistics.median(cpu_ratios),
-            "bare_all": bare, "shell_all": shell, "full_all": full, "filled_all": filled, "ratio_all": ratios}
+    return {
+        "bare": statistics.median(bare),
+        "shell": statistics.median(shell),
+        "full": statistics.median(full),
+        "filled": statistics.median(filled),
+        "ratio": statistics.median(ratios),
+        "bare_cpu": statistics.median(bare_cpu),
+        "shell_cpu": statistics.median(shell_cpu),
+        "cpu_ratio": statistics.median(cpu_ratios),
+        "bare_all": bare,
+        "shell_all": shell,
+        "full_all": full,
+        "filled_all": filled,
+        "ratio_all": ratios,
+    }
 
 
 def in_process(db: Path, repeat: int) -> dict[str, object]:
@@ -168,17 +185,17 @@ def in_process(db: Path, repeat: int) -> dict[str, object]:
                 key_times.append((time.perf_counter() - started) * 1000)
 
     # Floor: a bare QTableView over a minimal model of the same 100k display rows, reset and repainted.
-    display = window.students.model._display  # noqa: SLF001 - the same strings, for a fair floor
+    display = window.students.model._display
 
     class Bare(QAbstractTableModel):
         def __init__(self) -> None:
             super().__init__()
             self.rows = list(range(len(display)))
 
-        def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
             return 0 if parent.isValid() else len(self.rows)
 
-        def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
             return 0 if parent.isValid() else 11
 
         def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -227,11 +244,17 @@ def in_process(db: Path, repeat: int) -> dict[str, object]:
         window.record_pane.view.repaint()
         open_times.append((time.perf_counter() - started) * 1000)
     window.close()
-    return {"keystroke": statistics.median(key_times), "keystroke_p90": sorted(key_times)[int(len(key_times) * .9)],
-            "keystrokes": len(key_times), "floor": statistics.median(floor_times),
-            "sort": sort_times, "open": statistics.median(open_times),
-            "open_p90": sorted(open_times)[int(len(open_times) * .9)], "read": statistics.median(read_times),
-            "records": len(open_times)}
+    return {
+        "keystroke": statistics.median(key_times),
+        "keystroke_p90": sorted(key_times)[int(len(key_times) * 0.9)],
+        "keystrokes": len(key_times),
+        "floor": statistics.median(floor_times),
+        "sort": sort_times,
+        "open": statistics.median(open_times),
+        "open_p90": sorted(open_times)[int(len(open_times) * 0.9)],
+        "read": statistics.median(read_times),
+        "records": len(open_times),
+    }
 
 
 def main() -> None:
@@ -241,30 +264,46 @@ def main() -> None:
     parser.add_argument("--startup-only", action="store_true", help="measure only the start-up (part 1)")
     args = parser.parse_args()
     db = ensure_demo(args.students)
-    print(f"database {db} ({args.students:,} students); Python {sys.version.split()[0]}; "
-          f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}; {os.cpu_count()} cores")
+    print(
+        f"database {db} ({args.students:,} students); Python {sys.version.split()[0]}; "
+        f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}; {os.cpu_count()} cores"
+    )
     s = startup(db, args.repeat)
-    print(f"start-up to first painted window ({' '.join(Path(a).name for a in app_command())} --db ...): "
-          f"app {s['shell']:.3f} s, bare PySide6 {s['bare']:.3f} s, ratio {s['ratio']:.2f}x (median of the "
-          f"{args.repeat} paired runs' ratios; ratio of the medians {s['shell'] / s['bare']:.2f}x; target <= 1.5x)")
-    print(f"  runs app {[round(x, 3) for x in s['shell_all']]}, bare {[round(x, 3) for x in s['bare_all']]}, "
-          f"ratios {[round(x, 2) for x in s['ratio_all']]}")
-    print(f"  CPU seconds used by then (steadier on a busy machine): app {s['shell_cpu']:.3f}, "
-          f"bare {s['bare_cpu']:.3f}, ratio {s['cpu_ratio']:.2f}x")
-    print(f"start-up to the whole shell (menus, toolbar, panes): {s['full']:.3f} s "
-          f"(runs {[round(x, 3) for x in s['full_all']]})")
-    print(f"start-up to the {args.students:,}-student list filled: {s['filled']:.2f} s "
-          f"(runs {[round(x, 2) for x in s['filled_all']]})")
+    print(
+        f"start-up to first painted window ({' '.join(Path(a).name for a in app_command())} --db ...): "
+        f"app {s['shell']:.3f} s, bare PySide6 {s['bare']:.3f} s, ratio {s['ratio']:.2f}x (median of the "
+        f"{args.repeat} paired runs' ratios; ratio of the medians {s['shell'] / s['bare']:.2f}x; target <= 1.5x)"
+    )
+    print(
+        f"  runs app {[round(x, 3) for x in s['shell_all']]}, bare {[round(x, 3) for x in s['bare_all']]}, "
+        f"ratios {[round(x, 2) for x in s['ratio_all']]}"
+    )
+    print(
+        f"  CPU seconds used by then (steadier on a busy machine): app {s['shell_cpu']:.3f}, "
+        f"bare {s['bare_cpu']:.3f}, ratio {s['cpu_ratio']:.2f}x"
+    )
+    print(
+        f"start-up to the whole shell (menus, toolbar, panes): {s['full']:.3f} s "
+        f"(runs {[round(x, 3) for x in s['full_all']]})"
+    )
+    print(
+        f"start-up to the {args.students:,}-student list filled: {s['filled']:.2f} s "
+        f"(runs {[round(x, 2) for x in s['filled_all']]})"
+    )
     if args.startup_only:
         return
     r = in_process(db, args.repeat)
-    print(f"keystroke -> filtered list painted: median {r['keystroke']:.1f} ms, p90 {r['keystroke_p90']:.1f} ms over "
-          f"{r['keystrokes']} keystrokes (target <= 16 ms); bare view reset+repaint floor {r['floor']:.1f} ms, "
-          f"ratio {r['keystroke'] / r['floor']:.2f}x")  # type: ignore[operator]
+    print(
+        f"keystroke -> filtered list painted: median {r['keystroke']:.1f} ms, p90 {r['keystroke_p90']:.1f} ms over "
+        f"{r['keystrokes']} keystrokes (target <= 16 ms); bare view reset+repaint floor {r['floor']:.1f} ms, "
+        f"ratio {r['keystroke'] / r['floor']:.2f}x"
+    )  # type: ignore[operator]
     print(f"sort a column (number, name, EC, cohort): {', '.join(f'{t:.0f}' for t in r['sort'])} ms")  # type: ignore[union-attr]
-    print(f"open a student record -> painted: median {r['open']:.1f} ms, p90 {r['open_p90']:.1f} ms over "
-          f"{r['records']} records (target <= 50 ms); reading the record alone {r['read']:.1f} ms, "
-          f"ratio {r['open'] / r['read']:.2f}x")  # type: ignore[operator]
+    print(
+        f"open a student record -> painted: median {r['open']:.1f} ms, p90 {r['open_p90']:.1f} ms over "
+        f"{r['records']} records (target <= 50 ms); reading the record alone {r['read']:.1f} ms, "
+        f"ratio {r['open'] / r['read']:.2f}x"
+    )  # type: ignore[operator]
 
 
 if __name__ == "__main__":

@@ -37,15 +37,27 @@ def make_files(work: Path) -> dict[str, tuple[Path, list[str]]]:
     work.mkdir(parents=True, exist_ok=True)
     files: dict[str, tuple[Path, list[str]]] = {}
     floor = work / "two.csv"
-    floor.write_text("Student number;First name;Surname;Programme;Cohort\n2600001;Anna;Vries;PM;2025\n"
-                     "2600002;Bram;Jansen;PM;2025\n", encoding="utf-8")
+    floor.write_text(
+        "Student number;First name;Surname;Programme;Cohort\n2600001;Anna;Vries;PM;2025\n2600002;Bram;Jansen;PM;2025\n",
+        encoding="utf-8",
+    )
     files["floor: 2-row CSV (dry run)"] = (floor, ["--dry-run"])
     files["far: .xlsx, one cell at XFD1048576 (5 KB)"] = (
-        xlsx(work / "far.xlsx", [["Student number", "First name", "Surname"], ["2600001", "Anna", "Vries"]],
-             XFD1048576="x"), [])
+        xlsx(
+            work / "far.xlsx",
+            [["Student number", "First name", "Surname"], ["2600001", "Anna", "Vries"]],
+            XFD1048576="x",
+        ),
+        [],
+    )
     files["bomb: .xlsx, 16 MB unpacking to 213 MB (40,000 x 200 cells)"] = (
-        zip_bomb(work / "bomb.xlsx", rows=40_000, columns=200), [])
-    files["rows: .xlsx, 16 MB, 1,000,000 rows x 8 cells"] = (zip_bomb(work / "rows.xlsx", rows=1_000_000, columns=8), [])
+        zip_bomb(work / "bomb.xlsx", rows=40_000, columns=200),
+        [],
+    )
+    files["rows: .xlsx, 16 MB, 1,000,000 rows x 8 cells"] = (
+        zip_bomb(work / "rows.xlsx", rows=1_000_000, columns=8),
+        [],
+    )
     files["device: /dev/zero"] = (Path("/dev/zero"), [])
     fifo = work / "fifo.csv"
     if not fifo.exists():
@@ -65,20 +77,25 @@ def make_files(work: Path) -> dict[str, tuple[Path, list[str]]]:
     files["faculty CSV, 515,000 rows (50 MB), good header"] = (good, [])
     quote = work / "stray-quote.csv"
     lines = ["Student number;First name;Surname;Programme;Cohort"] + [
-        f"{2600100 + n};Name{n};Surname{n};PM;2025" for n in range(5000)]
+        f"{2600100 + n};Name{n};Surname{n};PM;2025" for n in range(5000)
+    ]
     lines[10] = '2600109;"Anna;Vries;PM;2025'
     quote.write_text("\n".join(lines) + "\n", encoding="utf-8")
     files["stray quote, 5,000-row CSV"] = (quote, [])
     dup = work / "duplicates.csv"
-    dup.write_text("Student number;First name;Surname;Programme;Cohort\n"
-                   + "".join(f"2600001;Anna{n};Vries;PM;2025\n" for n in range(20_000)), encoding="utf-8")
+    dup.write_text(
+        "Student number;First name;Surname;Programme;Cohort\n"
+        + "".join(f"2600001;Anna{n};Vries;PM;2025\n" for n in range(20_000)),
+        encoding="utf-8",
+    )
     files["20,000 rows, one student number (dry run)"] = (dup, ["--dry-run"])
     utf16 = work / "unicode-text.txt"
     rows = [["Student number", "First name", "Surname", "Programme", "Cohort"]] + [
-        [str(2700000 + n), "Łukasz", "Nguyễn", "PM", "2025"] for n in range(2000)]
+        [str(2700000 + n), "Łukasz", "Nguyễn", "PM", "2025"] for n in range(2000)
+    ]
     utf16.write_bytes(codecs.BOM_UTF16_LE + "".join("\t".join(r) + "\r\n" for r in rows).encode("utf-16-le"))
     files["UTF-16 'Unicode Text', 2,000 rows (dry run)"] = (utf16, ["--dry-run"])
-    from bench_import import write_students   # noqa: PLC0415 - the import benchmark's own 40-column file
+    from bench_import import write_students
 
     largest = work / "largest-37k.xlsx"
     if not largest.exists():

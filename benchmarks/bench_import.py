@@ -45,12 +45,41 @@ def calamine_floor(path: Path) -> tuple[float, float]:
 
 
 # What else a student information system's export carries (the import ignores these columns).
-SIS_EXTRA = ["Geboortedatum", "Geslacht", "Nationaliteit", "Straat", "Huisnummer", "Postcode", "Woonplaats", "Land",
-             "Telefoon", "Privé e-mail", "Inschrijfdatum", "Inschrijfstatus", "Vooropleiding", "Instelling vooropleiding",
-             "Diplomadatum", "Fase", "Studielast", "Betaalstatus", "Collegegeldsoort", "Verblijfsvergunning",
-             "Toelatingsbesluit", "Datum toelating", "Studieadviseur", "Mentorgroep", "Taal", "Voltijd/deeltijd",
-             "Examenprogramma", "Afstudeerrichting", "Begindatum opleiding", "Einddatum verwacht", "Opmerking",
-             "Laatste wijziging", "Gewijzigd door"]
+SIS_EXTRA = [
+    "Geboortedatum",
+    "Geslacht",
+    "Nationaliteit",
+    "Straat",
+    "Huisnummer",
+    "Postcode",
+    "Woonplaats",
+    "Land",
+    "Telefoon",
+    "Privé e-mail",
+    "Inschrijfdatum",
+    "Inschrijfstatus",
+    "Vooropleiding",
+    "Instelling vooropleiding",
+    "Diplomadatum",
+    "Fase",
+    "Studielast",
+    "Betaalstatus",
+    "Collegegeldsoort",
+    "Verblijfsvergunning",
+    "Toelatingsbesluit",
+    "Datum toelating",
+    "Studieadviseur",
+    "Mentorgroep",
+    "Taal",
+    "Voltijd/deeltijd",
+    "Examenprogramma",
+    "Afstudeerrichting",
+    "Begindatum opleiding",
+    "Einddatum verwacht",
+    "Opmerking",
+    "Laatste wijziging",
+    "Gewijzigd door",
+]
 
 
 def write_students(path: Path, rows: int, extra: int = 0) -> None:
@@ -61,10 +90,12 @@ def write_students(path: Path, rows: int, extra: int = 0) -> None:
     extras = SIS_EXTRA[:extra]
     ws.append(["Studentnummer", "Voornaam", "Achternaam", "E-mail", "Opleiding", "Cohort", "Specialisatie", *extras])
     for i in range(rows):
-        filler = [date(2000, 1 + i % 12, 1 + i % 28) if "datum" in name.lower() else f"{name} {i % 97}"
-                  for name in extras]
-        ws.append([str(2900000 + i), f"Voornaam{i}", f"Achternaam{i}", f"student{i}@student.vu.nl", "PM", 2025, "",
-                   *filler])
+        filler = [
+            date(2000, 1 + i % 12, 1 + i % 28) if "datum" in name.lower() else f"{name} {i % 97}" for name in extras
+        ]
+        ws.append(
+            [str(2900000 + i), f"Voornaam{i}", f"Achternaam{i}", f"student{i}@student.vu.nl", "PM", 2025, "", *filler]
+        )
     wb.save(path)
 
 
@@ -87,8 +118,9 @@ def _cpu() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def timed_import(db: Path, path: Path, course: str | None = None,
-                 keep_open: bool = False) -> tuple[float, float, float, str]:
+def timed_import(
+    db: Path, path: Path, course: str | None = None, keep_open: bool = False
+) -> tuple[float, float, float, str]:
     """(preview wall, apply wall, preview + apply CPU) seconds, and the preview's summary.
     keep_open: one Workspace (one engine, so SQLAlchemy's statement cache stays warm) for all
     runs on `db`, as in an app session's second import; else a fresh one, as for its first."""
@@ -116,11 +148,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench_import"))
-    parser.add_argument("--keep-open", action="store_true",
-                        help="one open workspace for all runs (warm statement cache; the database file is "
-                             "replaced between runs while no connection is open)")
-    parser.add_argument("--sis-columns", type=int, default=0, choices=range(len(SIS_EXTRA) + 1), metavar="0-33",
-                        help="extra ignored columns in the student list, as in a full export (33: 40 columns)")
+    parser.add_argument(
+        "--keep-open",
+        action="store_true",
+        help="one open workspace for all runs (warm statement cache; the database file is "
+        "replaced between runs while no connection is open)",
+    )
+    parser.add_argument(
+        "--sis-columns",
+        type=int,
+        default=0,
+        choices=range(len(SIS_EXTRA) + 1),
+        metavar="0-33",
+        help="extra ignored columns in the student list, as in a full export (33: 40 columns)",
+    )
     args = parser.parse_args()
     from coordinator_app.services.workspace import Workspace
 
@@ -140,13 +181,19 @@ def main() -> None:
 
     db = args.work / "run.sqlite"
     # (name, file, database to start from or None to go on with the previous case's, course)
-    cases = [("students, new", students_file, base, None), ("students, again", students_file, None, None),
-             ("results, new", results_file, with_students, "PM-PERS"), ("results, again", results_file, None, "PM-PERS")]
+    cases = [
+        ("students, new", students_file, base, None),
+        ("students, again", students_file, None, None),
+        ("results, new", results_file, with_students, "PM-PERS"),
+        ("results, again", results_file, None, "PM-PERS"),
+    ]
     runs: dict[str, list[tuple[float, float, float, float, float]]] = {name: [] for name, *_ in cases}
     summaries: dict[str, str] = {}
     opened = "one workspace kept open" if args.keep_open else "a fresh workspace per run"
-    print(f"{args.rows} rows, {opened}; each run: calamine floor, then preview + apply (seconds; CPU = this "
-          "process's CPU time, steadier than wall time on a shared machine)")
+    print(
+        f"{args.rows} rows, {opened}; each run: calamine floor, then preview + apply (seconds; CPU = this "
+        "process's CPU time, steadier than wall time on a shared machine)"
+    )
     for n in range(args.repeat):
         for name, path, start, course in cases:
             if start is not None:
@@ -156,18 +203,22 @@ def main() -> None:
             floor, floor_cpu = calamine_floor(path)
             preview, apply, cpu, summaries[name] = timed_import(db, path, course, args.keep_open)
             runs[name].append((floor, preview, apply, floor_cpu, cpu))
-            print(f"  run {n + 1} {name:<16} floor {floor:.3f}  preview {preview:.3f} + apply {apply:.3f} = "
-                  f"{preview + apply:.3f}  = {(preview + apply) / floor:.1f}x   "
-                  f"(CPU: floor {floor_cpu:.3f}, import {cpu:.3f} = {cpu / floor_cpu:.1f}x)")
+            print(
+                f"  run {n + 1} {name:<16} floor {floor:.3f}  preview {preview:.3f} + apply {apply:.3f} = "
+                f"{preview + apply:.3f}  = {(preview + apply) / floor:.1f}x   "
+                f"(CPU: floor {floor_cpu:.3f}, import {cpu:.3f} = {cpu / floor_cpu:.1f}x)"
+            )
     print(f"medians over {args.repeat} runs")
     for name, _, _, _ in cases:
         rows = runs[name]
         ratio = statistics.median((p + a) / f for f, p, a, _, _ in rows)
         cpu_ratio = statistics.median(c / fc for _, _, _, fc, c in rows)
-        print(f"  {name:<16} floor {statistics.median(r[0] for r in rows):.3f}  preview "
-              f"{statistics.median(r[1] for r in rows):.3f} + apply {statistics.median(r[2] for r in rows):.3f} = "
-              f"{statistics.median(r[1] + r[2] for r in rows):.3f}  ratio {ratio:.1f}x calamine "
-              f"(CPU {cpu_ratio:.1f}x)   [{summaries[name]}]")
+        print(
+            f"  {name:<16} floor {statistics.median(r[0] for r in rows):.3f}  preview "
+            f"{statistics.median(r[1] for r in rows):.3f} + apply {statistics.median(r[2] for r in rows):.3f} = "
+            f"{statistics.median(r[1] + r[2] for r in rows):.3f}  ratio {ratio:.1f}x calamine "
+            f"(CPU {cpu_ratio:.1f}x)   [{summaries[name]}]"
+        )
 
 
 if __name__ == "__main__":

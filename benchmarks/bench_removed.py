@@ -40,9 +40,11 @@ from coordinator_app.services.workspace import Workspace  # noqa: E402
 from coordinator_app.store import sessions  # noqa: E402
 
 AS_OF = date(2025, 11, 24)
-FLOOR_SQL = ("SELECT s.id, s.student_number, s.first_name, s.last_name, s.email, p.code, c.start_year, s.status, "
-             "s.specialization, s.ec_earned FROM student s JOIN programme p ON s.programme_id = p.id "
-             "JOIN cohort c ON s.cohort_id = c.id")
+FLOOR_SQL = (
+    "SELECT s.id, s.student_number, s.first_name, s.last_name, s.email, p.code, c.start_year, s.status, "
+    "s.specialization, s.ec_earned FROM student s JOIN programme p ON s.programme_id = p.id "
+    "JOIN cohort c ON s.cohort_id = c.id"
+)
 
 
 @contextmanager
@@ -94,7 +96,7 @@ def main() -> int:
     floor_s = median_of(floor, args.repeat)
     print(f"  floor: raw sqlite3 list query          {floor_s * 1000:8.1f} ms")
     for name, action in cases:
-        action()                                   # warm the statement caches
+        action()  # warm the statement caches
         with unfiltered():
             action()
         # Alternated within each repeat: the machine's load drifts, so "with" and "without" share it.
@@ -104,8 +106,10 @@ def main() -> int:
             with unfiltered():
                 without_times.append(median_of(action, 1))
         with_filter, without = statistics.median(with_times), statistics.median(without_times)
-        print(f"  {name:<18} with filter {with_filter * 1000:8.1f} ms   without {without * 1000:8.1f} ms   "
-              f"ratio {with_filter / without:5.2f}   ({with_filter / floor_s:5.1f}x the floor)")
+        print(
+            f"  {name:<18} with filter {with_filter * 1000:8.1f} ms   without {without * 1000:8.1f} ms   "
+            f"ratio {with_filter / without:5.2f}   ({with_filter / floor_s:5.1f}x the floor)"
+        )
     ws.close()
     return 0
 

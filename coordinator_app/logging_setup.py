@@ -34,7 +34,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         if os.name == "posix":
             os.fchmod(fd, 0o600)
-        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # noqa: SIM115 - the handler's own mode
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
 def safe_message(exc: BaseException) -> str:
@@ -72,7 +72,7 @@ class PrivacyFormatter(logging.Formatter):
         finally:
             record.exc_text = cached
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+    def formatException(self, ei: Any) -> str:
         exc_type, exc, tb = ei
         if exc is None:
             return ""
@@ -95,7 +95,7 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
     if folder is None:
         from coordinator_app.paths import ensure_data_folder
 
-        ensure_data_folder()       # the logs folder's parent: owner-only too (issue 11)
+        ensure_data_folder()  # the logs folder's parent: owner-only too (issue 11)
     if not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if os.name == "posix":

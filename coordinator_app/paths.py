@@ -49,7 +49,7 @@ def private_dir(folder: Path) -> Path:
     if not folder.exists():
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if os.name == "posix":
-            os.chmod(folder, 0o700)       # mkdir's mode is filtered by the umask
+            os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
     return folder
 
 

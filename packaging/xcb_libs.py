@@ -28,8 +28,10 @@ DEFAULT_FOLDER = ROOT / "build" / "xcb-libs"
 # Libraries every Linux desktop has and that must come from the system, never the bundle:
 # the C library and the graphics stack tied to the display server and its drivers
 # (PyInstaller leaves the same ones out).
-SYSTEM_ONLY = re.compile(r"^(ld-linux.*|lib(c|m|dl|rt|pthread|util|resolv|nsl|crypt)|libE?(Open)?GLX?(ESv2|dispatch)?"
-                         r"|libdrm|libxcb|libxcb-dri\d*|libwayland-\w+)\.so(\.\d+)*$")
+SYSTEM_ONLY = re.compile(
+    r"^(ld-linux.*|lib(c|m|dl|rt|pthread|util|resolv|nsl|crypt)|libE?(Open)?GLX?(ESv2|dispatch)?"
+    r"|libdrm|libxcb|libxcb-dri\d*|libwayland-\w+)\.so(\.\d+)*$"
+)
 _NOT_FOUND = re.compile(r"^\s*(\S+) => not found")
 
 
@@ -87,7 +89,7 @@ def main(argv: list[str]) -> int:
     into = Path(argv[0]) if argv else DEFAULT_FOLDER
     plugin = xcb_plugin()
     fetched: list[str] = []
-    for _ in range(4):      # a fetched library can need another one
+    for _ in range(4):  # a fetched library can need another one
         missing = [s for s in missing_libraries(plugin, into) if not SYSTEM_ONLY.match(s)]
         if not missing:
             break
@@ -101,8 +103,10 @@ def main(argv: list[str]) -> int:
         print(f"xcb_libs: fetched {', '.join(fetched)} into {into} (the bundle carries them)")
     if missing:
         packages = " ".join(sorted({debian_package(s) for s in missing}))
-        print(f"xcb_libs: still missing {', '.join(missing)}; install them (sudo apt install {packages}) and build "
-              "again", file=sys.stderr)
+        print(
+            f"xcb_libs: still missing {', '.join(missing)}; install them (sudo apt install {packages}) and build again",
+            file=sys.stderr,
+        )
         return 1
     if not fetched:
         print(f"xcb_libs: every library the xcb platform plugin needs is on this machine or in {into}")

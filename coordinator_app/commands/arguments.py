@@ -16,19 +16,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
 
-    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]   # what each command module's register() fills
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]  # what each command module's register() fills
 else:
     Subparsers = argparse._SubParsersAction
 
 # The years the app works in: the same range as a cohort (services.lookup.parse_cohort).
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 DATE_FORMS = "dd-mm-yyyy or yyyy-mm-dd"
-MAX_DAYS = 3660                 # ten years ahead is the furthest "due within" that means anything
-MAX_STUDENTS = 200_000          # the demo keeps its rows in memory; 100,000 take ~40 s
+MAX_DAYS = 3660  # ten years ahead is the furthest "due within" that means anything
+MAX_STUDENTS = 200_000  # the demo keeps its rows in memory; 100,000 take ~40 s
 MAX_SEED = 2**32 - 1
 DATE_METAVAR = "DATE"
 DB_HELP = "the database file; default: your own database in your user data folder"
@@ -68,14 +67,16 @@ def whole_number(lowest: int, highest: int, unit: str = "") -> Callable[[str], i
             raise argparse.ArgumentTypeError(f"'{text}' is too large; use at most {highest:,}{unit_text}")
         return value
 
-    parse.__name__ = "whole number"     # argparse names the type in some of its messages
+    parse.__name__ = "whole number"  # argparse names the type in some of its messages
     return parse
 
 
 def _folder_must_exist(path: Path, what: str) -> None:
     parent = path.parent
     if not parent.is_dir():
-        raise UserError(f"There is no folder {parent} for {what} {path.name}; check the path, or create the folder first.")
+        raise UserError(
+            f"There is no folder {parent} for {what} {path.name}; check the path, or create the folder first."
+        )
 
 
 def database_file(path: Path, *, new: bool = False) -> Path:
@@ -115,8 +116,13 @@ def add_db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> 
 
 
 def add_as_of_option(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--as-of", type=cli_date, default=None, metavar=DATE_METAVAR,
-                        help=f"{what} (default: today); DATE ({DATE_FORMS})")
+    parser.add_argument(
+        "--as-of",
+        type=cli_date,
+        default=None,
+        metavar=DATE_METAVAR,
+        help=f"{what} (default: today); DATE ({DATE_FORMS})",
+    )
 
 
 def given_database(args: argparse.Namespace) -> Path | None:
@@ -141,9 +147,11 @@ def open_workspace(path: Path, must_exist: bool = True) -> Workspace:
     from coordinator_app.services.workspace import Workspace
 
     if must_exist and not path.exists():
-        raise UserError(f"There is no database at {path}. To create an empty one, start the window with "
-                        f"'coordinator-app --db {path}' (it offers to start empty); to try the app with made-up "
-                        f"students: coordinator-app demo --db {path}")
+        raise UserError(
+            f"There is no database at {path}. To create an empty one, start the window with "
+            f"'coordinator-app --db {path}' (it offers to start empty); to try the app with made-up "
+            f"students: coordinator-app demo --db {path}"
+        )
     ws = Workspace.open(path)
     warn_no_backup(ws.backup_problem)
     return ws

@@ -7,28 +7,40 @@ import sys
 from pathlib import Path
 
 from coordinator_app.commands.arguments import (
-    Subparsers, UserError, add_db_option, database_path, input_file, output_file,
+    Subparsers,
+    UserError,
+    add_db_option,
+    database_path,
+    input_file,
+    output_file,
 )
 
 
 def register(subparsers: Subparsers) -> None:
     backup = subparsers.add_parser(
-        "backup", help="copy the database safely (to its backups folder, or to -o FILE)",
+        "backup",
+        help="copy the database safely (to its backups folder, or to -o FILE)",
         description="Make a consistent copy of the database, even while the app has it open. Without -o the "
-                    "copy goes to the 'backups' folder next to the database.")
+        "copy goes to the 'backups' folder next to the database.",
+    )
     add_db_option(backup, "the database file to copy; default: your own database in your user data folder")
     backup.add_argument("-o", "--output", type=Path, help="where to write the copy (must not exist yet)")
     backup.add_argument("--list", action="store_true", help="list the copies in the backups folder instead")
 
     restore = subparsers.add_parser(
-        "restore", help="replace the database with a backup (the current one is backed up first)",
+        "restore",
+        help="replace the database with a backup (the current one is backed up first)",
         description="Replace the database's contents with a backup copy. The copy is checked first, and the "
-                    "current database is copied to the backups folder before anything changes.")
+        "current database is copied to the backups folder before anything changes.",
+    )
     add_db_option(restore, "the database file to restore into; default: your own database in your user data folder")
     restore.add_argument("file", type=Path, help="the backup copy to restore")
-    restore.add_argument("--replace-damaged", action="store_true",
-                         help="if the database is damaged, empty or not a database: keep it aside unchanged (renamed "
-                              "next to it) and restore anyway, without asking")
+    restore.add_argument(
+        "--replace-damaged",
+        action="store_true",
+        help="if the database is damaged, empty or not a database: keep it aside unchanged (renamed "
+        "next to it) and restore anyway, without asking",
+    )
     backup.set_defaults(handler=cmd_backup)
     restore.set_defaults(handler=cmd_restore)
 
@@ -49,7 +61,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
             print(f"No backups of {path} yet.")
         for c in copies:
             students = f"{c.students} students" if c.students is not None else "unreadable"
-            print(f"{c.taken_at:%d-%m-%Y %H:%M:%S}  {c.kind_label:<20} {students:>14}  {_size(c.size_bytes):>9}  {c.path}")
+            print(
+                f"{c.taken_at:%d-%m-%Y %H:%M:%S}  {c.kind_label:<20} {students:>14}  {_size(c.size_bytes):>9}  {c.path}"
+            )
         return 0
     if args.output is not None:
         output_file(args.output, "the copy", "coordinator-copy.sqlite")

@@ -5,15 +5,23 @@ from __future__ import annotations
 import argparse
 
 from coordinator_app.commands.arguments import (
-    Subparsers, UserError, add_db_option, database_path, open_workspace, warn_no_backup,
+    Subparsers,
+    UserError,
+    add_db_option,
+    database_path,
+    open_workspace,
+    warn_no_backup,
 )
 
 
 def register(subparsers: Subparsers) -> None:
-    chk = subparsers.add_parser("check", help="schema version, integrity check and rule violations (exit status 1 if any)",
-                                description="Show the database's schema version, run SQLite's integrity check and look "
-                                            "for rule violations. Exits with status 1 when it finds a rule violation, "
-                                            "damage or an out-of-date schema; 0 when all is in order.")
+    chk = subparsers.add_parser(
+        "check",
+        help="schema version, integrity check and rule violations (exit status 1 if any)",
+        description="Show the database's schema version, run SQLite's integrity check and look "
+        "for rule violations. Exits with status 1 when it finds a rule violation, "
+        "damage or an out-of-date schema; 0 when all is in order.",
+    )
     add_db_option(chk)
     chk.set_defaults(handler=cmd_check)
 
@@ -23,8 +31,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     path = database_path(args)
     if not path.exists():
-        open_workspace(path)           # says there is no database there, and how to make one
-    report = check_database(path)      # whatever the file holds: a verdict, never a traceback
+        open_workspace(path)  # says there is no database there, and how to make one
+    report = check_database(path)  # whatever the file holds: a verdict, never a traceback
     if report.verdict is not None and not report.damaged:
         raise UserError(report.verdict)  # not a database of ours: one line, like every command
     print(f"Database:   {path}")

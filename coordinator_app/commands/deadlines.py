@@ -7,9 +7,14 @@ import argparse
 from typing import TYPE_CHECKING
 
 from coordinator_app.commands.arguments import (
-    DATE_FORMS, Subparsers, UserError, add_db_option, cli_date, database_path, open_workspace,
+    DATE_FORMS,
+    Subparsers,
+    UserError,
+    add_db_option,
+    cli_date,
+    database_path,
+    open_workspace,
 )
-
 
 if TYPE_CHECKING:
     from coordinator_app.services.deadlines import DeadlineLine
@@ -17,21 +22,31 @@ if TYPE_CHECKING:
 
 def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
-        "deadlines", help="the deadlines for final products per graduation month: list, set or clear one",
+        "deadlines",
+        help="the deadlines for final products per graduation month: list, set or clear one",
         description="List the deadlines for submitting all final products per graduation month (September to "
-                    "August), each with where it comes from: entered by you, the programme's published "
-                    "schedule, or the computed default (4 weeks before the graduation date, 5 in July, "
-                    "November and December). With --set or --clear, change one month.")
+        "August), each with where it comes from: entered by you, the programme's published "
+        "schedule, or the computed default (4 weeks before the graduation date, 5 in July, "
+        "November and December). With --set or --clear, change one month.",
+    )
     add_db_option(parser)
     parser.add_argument("--programme", help="programme code or name (default: all; needed to change a deadline)")
-    parser.add_argument("--year", metavar="YEAR",
-                        help="academic year to list, like 2024-2025 or 2024 (default: the current one)")
+    parser.add_argument(
+        "--year", metavar="YEAR", help="academic year to list, like 2024-2025 or 2024 (default: the current one)"
+    )
     change = parser.add_mutually_exclusive_group()
-    change.add_argument("--set", nargs=2, metavar=("MONTH", "DATE"),
-                        help=f"enter or change the deadline for graduating in MONTH (like 2025-01 or 'January "
-                             f"2025'); DATE ({DATE_FORMS})")
-    change.add_argument("--clear", metavar="MONTH",
-                        help="clear the deadline entered for MONTH: the programme's schedule or the default applies")
+    change.add_argument(
+        "--set",
+        nargs=2,
+        metavar=("MONTH", "DATE"),
+        help=f"enter or change the deadline for graduating in MONTH (like 2025-01 or 'January "
+        f"2025'); DATE ({DATE_FORMS})",
+    )
+    change.add_argument(
+        "--clear",
+        metavar="MONTH",
+        help="clear the deadline entered for MONTH: the programme's schedule or the default applies",
+    )
     parser.set_defaults(handler=cmd_deadlines)
 
 
@@ -64,12 +79,14 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         from coordinator_app.services.deadlines import deadline_schedule
 
         codes = [programme] if programme else sorted(ws.programmes)
-        schedules = [(code, deadline_schedule(ws, code, start)) for code in codes]   # all checked before printing
+        schedules = [(code, deadline_schedule(ws, code, start)) for code in codes]  # all checked before printing
         for code, lines in schedules:
             _print_schedule(code, start, lines)
             print()
-        print(f"To change a month: --programme {codes[0]} --set MONTH DATE, or --clear MONTH "
-              "(see coordinator-app deadlines --help).")
+        print(
+            f"To change a month: --programme {codes[0]} --set MONTH DATE, or --clear MONTH "
+            "(see coordinator-app deadlines --help)."
+        )
         return 0
     finally:
         ws.close()
@@ -87,5 +104,7 @@ def _print_schedule(code: str, start: int, lines: list[DeadlineLine]) -> None:
         if month.source is DeadlineSource.ENTERED:
             source += f" (else {month.fallback:%d-%m-%Y}, {'schedule' if month.published else 'default'})"
         planned = str(line.planned) if line.planned else ""
-        print(f"{month_name(month.year, month.month):<17} {month.graduation_date:%d-%m-%Y}  "
-              f"{month.deadline:%d-%m-%Y}  {source:<35} {planned:>7}".rstrip())
+        print(
+            f"{month_name(month.year, month.month):<17} {month.graduation_date:%d-%m-%Y}  "
+            f"{month.deadline:%d-%m-%Y}  {source:<35} {planned:>7}".rstrip()
+        )

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="coordinator-app",
         description="Coordinator App: student progress for (bio)medical master's programmes. "
-                    "Without a command it opens the window.",
+        "Without a command it opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
     parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)

@@ -9,9 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coordinator_app.commands.arguments import (
-    Subparsers, UserError, add_as_of_option, add_db_option, database_path, open_workspace, output_file,
+    Subparsers,
+    UserError,
+    add_as_of_option,
+    add_db_option,
+    database_path,
+    open_workspace,
+    output_file,
 )
-
 
 if TYPE_CHECKING:
     from coordinator_app.services.imports import ImportRefused
@@ -91,8 +96,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         cohort = parse_cohort(args.cohort) if args.cohort else None
         preview = preview_import(ws, args.file, args.kind, programme=args.programme, cohort=cohort, course=args.course)
         if args.course and preview.kind == "students":
-            raise UserError(f"--course is for a results file; {args.file.name} is a student list. "
-                            "Leave --course out to import it.")
+            raise UserError(
+                f"--course is for a results file; {args.file.name} is a student list. Leave --course out to import it."
+            )
         print(f"{preview.summary()} (sheet {preview.sheet})")
         for rejection in preview.rejected[:50]:
             print(f"  rejected {rejection}")

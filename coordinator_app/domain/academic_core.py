@@ -48,8 +48,13 @@ class AcademicCoreStatus:
         return "; ".join(self.missing()).capitalize()
 
 
-def academic_core_status(meetings: list[date], as_of: date | None, rules: AcademicCoreRules,
-                         first_year_received: bool, final_meeting_held: bool) -> AcademicCoreStatus:
+def academic_core_status(
+    meetings: list[date],
+    as_of: date | None,
+    rules: AcademicCoreRules,
+    first_year_received: bool,
+    final_meeting_held: bool,
+) -> AcademicCoreStatus:
     """Meetings count once they have happened (a planned future meeting does not count yet)."""
     held = sum(1 for d in meetings if as_of is None or d <= as_of)
     return AcademicCoreStatus(held, rules.min_mentor_meetings, first_year_received, final_meeting_held)

@@ -19,8 +19,12 @@ class Urgency(str, Enum):
         return URGENCY_LABELS[self]
 
 
-URGENCY_LABELS = {Urgency.OVERDUE: "overdue", Urgency.DUE_SOON: "due soon", Urgency.LATER: "not due yet",
-                  Urgency.DONE: "done"}
+URGENCY_LABELS = {
+    Urgency.OVERDUE: "overdue",
+    Urgency.DUE_SOON: "due soon",
+    Urgency.LATER: "not due yet",
+    Urgency.DONE: "done",
+}
 
 
 def urgency(due: date | None, received: date | None, as_of: date, within_days: int) -> Urgency:
@@ -45,10 +49,10 @@ class AttentionItem:
     student_name: str
     programme: str
     cohort: int
-    component: str          # "Minor internship", "Literature Study", "Academic Core", ...
-    what: str               # "List of Agreements (A)", "2 mentor meetings", ...
+    component: str  # "Minor internship", "Literature Study", "Academic Core", ...
+    what: str  # "List of Agreements (A)", "2 mentor meetings", ...
     urgency: Urgency
-    tab: str                # which tab of the student record shows it
+    tab: str  # which tab of the student record shows it
 
     def days_from(self, as_of: date) -> int:
         return (self.due - as_of).days

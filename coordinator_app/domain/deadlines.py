@@ -19,7 +19,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.graduation import MONTHS, default_deadline, graduation_date, month_name
 from coordinator_app.domain.programme import GraduationRules
 
-MONTH_NAMES = tuple(name.casefold() for name in MONTHS)       # as typed: "jan 2025", "January 2025"
+MONTH_NAMES = tuple(name.casefold() for name in MONTHS)  # as typed: "jan 2025", "January 2025"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # A deadline lies on or before the graduation date and at most this long before it (the
 # published ones lie 2-5 weeks before; the attention list relies on this bound to find them).
@@ -41,8 +41,8 @@ class MonthDeadline:
     graduation_date: date
     deadline: date
     source: DeadlineSource
-    published: date | None        # the programme's schedule, if it lists the month
-    default: date                 # what the rule computes
+    published: date | None  # the programme's schedule, if it lists the month
+    default: date  # what the rule computes
 
     @property
     def fallback(self) -> date:
@@ -75,8 +75,10 @@ def deadline_problem(year: int, month: int, deadline: date) -> str | None:
     first = last - timedelta(days=MAX_DAYS_BEFORE)
     if first <= deadline <= last:
         return None
-    return (f"the deadline for graduating in {month_name(year, month)} lies between {first:%d-%m-%Y} and the "
-            f"graduation date {last:%d-%m-%Y}, not on {deadline:%d-%m-%Y}")
+    return (
+        f"the deadline for graduating in {month_name(year, month)} lies between {first:%d-%m-%Y} and the "
+        f"graduation date {last:%d-%m-%Y}, not on {deadline:%d-%m-%Y}"
+    )
 
 
 def check_deadline(year: int, month: int, deadline: date) -> None:

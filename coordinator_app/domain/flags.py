@@ -23,20 +23,20 @@ COURSES = "Courses"
 
 @dataclass(frozen=True)
 class Flag:
-    component: str            # as the attention list names it: "Minor internship", "Fees", ...
-    tab: str                  # the record tab that shows it
-    due: date | None          # the day it had to be in order by (None: no day known yet)
-    what: str                 # short, as the attention list and `check` say it
-    sentence: str             # as the record's warnings say it
-    violation: bool = False   # breaks a programme rule: `check` lists it
-    attention: bool = True    # the coordinator has to act: the attention list shows it from `due`
+    component: str  # as the attention list names it: "Minor internship", "Fees", ...
+    tab: str  # the record tab that shows it
+    due: date | None  # the day it had to be in order by (None: no day known yet)
+    what: str  # short, as the attention list and `check` say it
+    sentence: str  # as the record's warnings say it
+    violation: bool = False  # breaks a programme rule: `check` lists it
+    attention: bool = True  # the coordinator has to act: the attention list shows it from `due`
 
 
 @dataclass(frozen=True)
 class OpenRegistration:
     """An exam registration without a result yet (usually the resit the rules registered)."""
 
-    course: str               # the course's name
+    course: str  # the course's name
     attempt: int
     exam_date: date | None
 
@@ -56,16 +56,27 @@ def year_start(cohort_year: int, programme_year: int, rules: ImimRules) -> date:
     return date(cohort_year + programme_year - 1, month, day)
 
 
-def imim_flags(rules: ImimRules, cohort_year: int, year1: str | None, year2: str | None, english_test: str | None,
-               english_overall: float | None, english_lowest_section: float | None, fee_paid: bool) -> list[Flag]:
+def imim_flags(
+    rules: ImimRules,
+    cohort_year: int,
+    year1: str | None,
+    year2: str | None,
+    english_test: str | None,
+    english_overall: float | None,
+    english_lowest_section: float | None,
+    fee_paid: bool,
+) -> list[Flag]:
     """Universities, the English requirement and the participation fee: due at the start of the
     programme year they concern; a recorded value against the rule is a violation."""
-    return [Flag(p.topic, "imim", year_start(cohort_year, p.year, rules), p.text, _sentence(p.text), p.violation)
-            for p in imim_problems(year1, year2, english_test, english_overall, english_lowest_section, fee_paid, rules)]
+    return [
+        Flag(p.topic, "imim", year_start(cohort_year, p.year, rules), p.text, _sentence(p.text), p.violation)
+        for p in imim_problems(year1, year2, english_test, english_overall, english_lowest_section, fee_paid, rules)
+    ]
 
 
-def assessor_rank_flag(component: str, tab: str, approval_status: str, assessor_rank: str | None,
-                       min_rank: str, start: date | None) -> Flag | None:
+def assessor_rank_flag(
+    component: str, tab: str, approval_status: str, assessor_rank: str | None, min_rank: str, start: date | None
+) -> Flag | None:
     """An approval cannot be shown as valid while nobody recorded that the assessor is at least
     assistant professor (UD): the rank is part of what the Examination Board approves."""
     if approval_status != "approved" or assessor_rank:
@@ -78,8 +89,9 @@ def _person(name: str | None) -> str:
     return " ".join((name or "").replace(".", ". ").split()).casefold()
 
 
-def same_person_flag(component: str, tab: str, supervisor: str | None, assessor: str | None,
-                     start: date | None) -> Flag | None:
+def same_person_flag(
+    component: str, tab: str, supervisor: str | None, assessor: str | None, start: date | None
+) -> Flag | None:
     """The report mark is the mean of the supervisor's and the assessor's: two people."""
     if not _person(supervisor) or _person(supervisor) != _person(assessor):
         return None
@@ -99,20 +111,24 @@ def missing_result_flags(registrations: Iterable[OpenRegistration], as_of: date)
     return flags
 
 
-def past_nominal_end_flag(cohort_year: int, programme: Programme, status: str, planned: tuple[int, int] | None,
-                          as_of: date) -> Flag | None:
+def past_nominal_end_flag(
+    cohort_year: int, programme: Programme, status: str, planned: tuple[int, int] | None, as_of: date
+) -> Flag | None:
     """Still active after the programme's nominal two years. With a graduation month planned the
     coordinator has acted already: the record says it, the attention list does not."""
     end = programme_end(cohort_year, programme)
     if status != "active" or as_of <= end:
         return None
-    what = (f"still active after the nominal end of the programme ({end:%d-%m-%Y}): plan the graduation month "
-            "or record that the student stopped")
+    what = (
+        f"still active after the nominal end of the programme ({end:%d-%m-%Y}): plan the graduation month "
+        "or record that the student stopped"
+    )
     return Flag(GRADUATION, "graduation", end, what, _sentence(what), attention=planned is None)
 
 
-def graduation_month_passed_flag(planned: tuple[int, int] | None, ready: Readiness, status: str,
-                                 as_of: date) -> Flag | None:
+def graduation_month_passed_flag(
+    planned: tuple[int, int] | None, ready: Readiness, status: str, as_of: date
+) -> Flag | None:
     """A planned graduation month whose graduation date has passed while the student is not ready."""
     if planned is None or ready.ready or status != "active":
         return None

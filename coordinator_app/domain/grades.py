@@ -153,11 +153,12 @@ def first_exam_date(programme: Programme, course_code: str, cohort_year: int) ->
 @dataclass(frozen=True)
 class ResitRegistration:
     attempt: int
-    exam_date: date | None         # None when the failed attempt's own date is not known
+    exam_date: date | None  # None when the failed attempt's own date is not known
 
 
-def resit_registration(programme: Programme, course_code: str, grade: Grade, attempt: int,
-                       exam_date: date | None, last_attempt: int) -> ResitRegistration | None:
+def resit_registration(
+    programme: Programme, course_code: str, grade: Grade, attempt: int, exam_date: date | None, last_attempt: int
+) -> ResitRegistration | None:
     """A fail or No Show registers the student for the resit (the next attempt, in the course's
     resit month), unless a later attempt exists already (`last_attempt` > `attempt`)."""
     if not needs_resit(grade, programme.pass_mark) or last_attempt > attempt:

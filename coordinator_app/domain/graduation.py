@@ -17,12 +17,24 @@ def graduation_date(year: int, month: int) -> date:
     return day
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def month_name(year: int, month: int) -> str:
-    """"June 2025": in English whatever the machine's locale (strftime's %B follows it)."""
+    """ "June 2025": in English whatever the machine's locale (strftime's %B follows it)."""
     return f"{MONTHS[month - 1]} {year}"
 
 
@@ -82,11 +94,11 @@ class GraduationFacts:
     ec_earned: int
     ec_required: int
     incomplete_components: tuple[str, ...]
-    planned: tuple[int, int] | None          # (year, month) of graduation
+    planned: tuple[int, int] | None  # (year, month) of graduation
     last_mark_registered: date | None
     tuition_paid: bool
     enrolled: bool
-    extra_blockers: tuple[str, ...] = ()     # programme specifics (IMIM universities, English test)
+    extra_blockers: tuple[str, ...] = ()  # programme specifics (IMIM universities, English test)
 
 
 def readiness(facts: GraduationFacts, rules: GraduationRules) -> Readiness:

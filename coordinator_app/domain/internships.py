@@ -76,14 +76,15 @@ def interruption_days(periods: list[Period], start: date) -> int:
 @dataclass(frozen=True)
 class Schedule:
     start: date
-    planned_end: date        # inclusive
+    planned_end: date  # inclusive
     halfway: date
-    length_days: int         # start..planned_end inclusive, interruptions included
-    weeks: float             # weeks of work, part-time included
+    length_days: int  # start..planned_end inclusive, interruptions included
+    weeks: float  # weeks of work, part-time included
 
 
-def schedule(start: date, ec: float, ec_per_week: float, part_time_percent: int = 100,
-             interruptions: list[Period] | None = None) -> Schedule:
+def schedule(
+    start: date, ec: float, ec_per_week: float, part_time_percent: int = 100, interruptions: list[Period] | None = None
+) -> Schedule:
     """Planned end = start + 7 x weeks - 1 day + interruption days; halfway = start + length // 2."""
     base = working_days_length(ec, ec_per_week, part_time_percent)
     extra = interruption_days(interruptions or [], start)
@@ -139,7 +140,7 @@ def minor_eligible(compulsory_passed: int, kind: InternshipKind) -> bool:
 class InternshipFacts:
     """What the checks need to know about one internship."""
 
-    kind: str                         # "minor" or "major"
+    kind: str  # "minor" or "major"
     country: str | None
     travel_code: str | None
     is_umc: bool
@@ -148,9 +149,14 @@ class InternshipFacts:
     start: date | None
 
 
-def approval_warnings(facts: InternshipFacts, kind: InternshipKind, invalid_codes: tuple[str, ...],
-                      consult_codes: tuple[str, ...], assessor_min_rank: str,
-                      compulsory_passed: int) -> list[str]:
+def approval_warnings(
+    facts: InternshipFacts,
+    kind: InternshipKind,
+    invalid_codes: tuple[str, ...],
+    consult_codes: tuple[str, ...],
+    assessor_min_rank: str,
+    compulsory_passed: int,
+) -> list[str]:
     """Everything that makes an internship's approval invalid or needs the coordinator's eye."""
     warnings: list[str] = []
     code = (facts.travel_code or "").lower() or None
@@ -161,7 +167,9 @@ def approval_warnings(facts: InternshipFacts, kind: InternshipKind, invalid_code
     elif code in consult_codes:
         warnings.append(f"Travel advice for {facts.country or 'the country'} is {code}: consult the study coordinator.")
     if facts.assessor_rank is not None and not rank_at_least(facts.assessor_rank, assessor_min_rank):
-        warnings.append(f"The Amsterdam UMC assessor is {RANKS[facts.assessor_rank]}; at least {RANKS[assessor_min_rank]} is required.")
+        warnings.append(
+            f"The Amsterdam UMC assessor is {RANKS[facts.assessor_rank]}; at least {RANKS[assessor_min_rank]} is required."
+        )
     if kind.min_compulsory_courses_passed and not minor_eligible(compulsory_passed, kind):
         warnings.append(
             f"Not eligible for the {kind.name.lower()}: {compulsory_passed} of the "

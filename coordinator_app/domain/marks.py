@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import round_half_up, validate_mark
 
-
 # How the record names each mark (MarkResult.missing holds the keys).
-MARK_NAMES = {"practical": "practical work", "outline": "research outline", "presentation": "oral presentation",
-              "supervisor_report": "report (supervisor)", "assessor_report": "report (assessor)"}
+MARK_NAMES = {
+    "practical": "practical work",
+    "outline": "research outline",
+    "presentation": "oral presentation",
+    "supervisor_report": "report (supervisor)",
+    "assessor_report": "report (assessor)",
+}
 
 
 def report_mean(supervisor: float | None, assessor: float | None) -> float | None:
@@ -22,10 +26,10 @@ def report_mean(supervisor: float | None, assessor: float | None) -> float | Non
 
 @dataclass(frozen=True)
 class MarkResult:
-    report: float | None          # the mean of both report marks, unrounded
-    final: float | None           # rounded half up to one decimal
-    missing: tuple[str, ...]      # names of the marks still missing
-    pass_mark: float              # the programme's (resources/programmes/*.toml)
+    report: float | None  # the mean of both report marks, unrounded
+    final: float | None  # rounded half up to one decimal
+    missing: tuple[str, ...]  # names of the marks still missing
+    pass_mark: float  # the programme's (resources/programmes/*.toml)
 
     def passed(self) -> bool:
         return self.final is not None and self.final >= self.pass_mark
@@ -55,7 +59,9 @@ def weighted_mark(
     values = {name: value for name, value in (*parts.items(), ("report", report)) if value is not None}
     unknown = set(weights) - set(values)
     if unknown:
-        raise DomainError(f"No mark for the weighted part{'' if len(unknown) == 1 else 's'} {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            f"No mark for the weighted part{'' if len(unknown) == 1 else 's'} {', '.join(sorted(unknown))}."
+        )
     total = sum(weights[name] * values[name] for name in weights)
     # A weighted mean of marks in 1..10 stays in 1..10; clamp away float dust at the edges.
     final = min(10.0, max(1.0, round_half_up(round(total, 9))))
@@ -63,16 +69,28 @@ def weighted_mark(
 
 
 def internship_mark(
-    weights: dict[str, float], pass_mark: float, practical: float | None, supervisor_report: float | None,
-    assessor_report: float | None, presentation: float | None,
+    weights: dict[str, float],
+    pass_mark: float,
+    practical: float | None,
+    supervisor_report: float | None,
+    assessor_report: float | None,
+    presentation: float | None,
 ) -> MarkResult:
     """0.4 x practical work + 0.4 x written report + 0.2 x oral presentation (weights from data)."""
-    return weighted_mark(weights, pass_mark, {"practical": practical, "presentation": presentation}, supervisor_report, assessor_report)
+    return weighted_mark(
+        weights, pass_mark, {"practical": practical, "presentation": presentation}, supervisor_report, assessor_report
+    )
 
 
 def literature_mark(
-    weights: dict[str, float], pass_mark: float, outline: float | None, supervisor_report: float | None,
-    assessor_report: float | None, presentation: float | None,
+    weights: dict[str, float],
+    pass_mark: float,
+    outline: float | None,
+    supervisor_report: float | None,
+    assessor_report: float | None,
+    presentation: float | None,
 ) -> MarkResult:
     """0.1 x research outline + 0.7 x report + 0.2 x oral presentation (weights from data)."""
-    return weighted_mark(weights, pass_mark, {"outline": outline, "presentation": presentation}, supervisor_report, assessor_report)
+    return weighted_mark(
+        weights, pass_mark, {"outline": outline, "presentation": presentation}, supervisor_report, assessor_report
+    )

@@ -33,8 +33,10 @@ NOTES_LIMIT = 32_767
 
 
 def _broken_text(label: str, field: str) -> DomainError:
-    return DomainError(f"The {label} contains a broken character (half of a pair, as a damaged copy and paste "
-                       "leaves); retype it.", field)
+    return DomainError(
+        f"The {label} contains a broken character (half of a pair, as a damaged copy and paste leaves); retype it.",
+        field,
+    )
 
 
 def validate_name(text: str, field: str) -> str:
@@ -66,9 +68,12 @@ def validate_notes(text: str | None, field: str = "notes") -> str:
     value = str(text or "")
     label = field.replace("_", " ")
     if len(value) > NOTES_LIMIT:
-        raise DomainError(f"The {label} text is {len(value):,} characters long; at most {NOTES_LIMIT:,} fit (what one "
-                          "Excel cell holds, so the export keeps all of it). Shorten them, or keep the long text in a "
-                          "document.", field)
+        raise DomainError(
+            f"The {label} text is {len(value):,} characters long; at most {NOTES_LIMIT:,} fit (what one "
+            "Excel cell holds, so the export keeps all of it). Shorten them, or keep the long text in a "
+            "document.",
+            field,
+        )
     if not value.isascii() and _LONE_SURROGATE.search(value):
         raise _broken_text(f"{label} text", field)
     return value

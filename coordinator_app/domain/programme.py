@@ -25,8 +25,8 @@ class CourseDef:
     name: str
     ec: int
     component: str
-    month: int | None = None          # month of the exam (last day of the course)
-    year: int = 1                     # programme year the course runs in
+    month: int | None = None  # month of the exam (last day of the course)
+    year: int = 1  # programme year the course runs in
     resit_month: int | None = None
     specialization: str | None = None
 
@@ -42,12 +42,12 @@ class Specialization:
 class PortfolioRule:
     kind: str
     name: str
-    due: str                          # "start+14", "halfway", "end", "end+14"
+    due: str  # "start+14", "halfway", "end", "end+14"
 
 
 @dataclass(frozen=True)
 class InternshipKind:
-    key: str                          # "minor" or "major"
+    key: str  # "minor" or "major"
     component: str
     name: str
     ec: int
@@ -82,7 +82,7 @@ class AcademicCoreRules:
     component: str
     ec: int
     min_mentor_meetings: int
-    first_year_assignments_due: tuple[int, int]   # (month, day)
+    first_year_assignments_due: tuple[int, int]  # (month, day)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,19 @@ from typing import Any
 from coordinator_app.domain.deadlines import deadline_problem, parse_month
 from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
 from coordinator_app.domain.programme import (
-    COMPONENT_KINDS, AcademicCoreRules, Component, CourseDef, EnglishTest, GraduationRules, ImimRules, InternshipKind,
-    InternshipRules, LiteratureStudyRules, PortfolioRule, Programme, Specialization,
+    COMPONENT_KINDS,
+    AcademicCoreRules,
+    Component,
+    CourseDef,
+    EnglishTest,
+    GraduationRules,
+    ImimRules,
+    InternshipKind,
+    InternshipRules,
+    LiteratureStudyRules,
+    PortfolioRule,
+    Programme,
+    Specialization,
 )
 from coordinator_app.domain.ranks import RANK_KEYS
 
@@ -95,7 +106,7 @@ def _kind_name(kinds: tuple[type, ...]) -> str:
 
 def _valid_month_day(month: int, day: int) -> bool:
     try:
-        date(2001, month, day)   # a non-leap year: 02-29 would fail every third year
+        date(2001, month, day)  # a non-leap year: 02-29 would fail every third year
     except ValueError:
         return False
     return True
@@ -143,9 +154,15 @@ def _ceremonies(r: _Reader, grad: dict[str, Any], ceremony_months: tuple[int, ..
         cp = f"graduation.ceremonies[{i}]."
         month = r.get(row, "month", cp, int)
         if month not in ceremony_months:
-            raise r.fail(f"{cp}month", f"must be one of graduation.ceremony_months {list(ceremony_months)}, not {month}")
+            raise r.fail(
+                f"{cp}month", f"must be one of graduation.ceremony_months {list(ceremony_months)}, not {month}"
+            )
         for graduation_month in r.get(row, "graduation_months", cp, list):
-            if not isinstance(graduation_month, int) or isinstance(graduation_month, bool) or not 1 <= graduation_month <= 12:
+            if (
+                not isinstance(graduation_month, int)
+                or isinstance(graduation_month, bool)
+                or not 1 <= graduation_month <= 12
+            ):
                 raise r.fail(f"{cp}graduation_months", "must list months as numbers 1-12")
             if graduation_month in mapping:
                 raise r.fail(f"{cp}graduation_months", f"names month {graduation_month} a second time")
@@ -168,13 +185,17 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         kind = r.get(row, "kind", cp, str)
         if kind not in COMPONENT_KINDS:
             raise r.fail(f"{cp}kind", f"must be one of {', '.join(sorted(COMPONENT_KINDS))}, not {kind!r}")
-        components.append(Component(r.get(row, "key", cp, str), r.get(row, "name", cp, str), r.get(row, "ec", cp, int), kind))
+        components.append(
+            Component(r.get(row, "key", cp, str), r.get(row, "name", cp, str), r.get(row, "ec", cp, int), kind)
+        )
     keys = [c.key for c in components]
     if len(set(keys)) != len(keys):
         raise r.fail("components", "has a component key twice")
     total_ec = r.get(head, "total_ec", p, int)
     if sum(c.ec for c in components) != total_ec:
-        raise r.fail("components", f"EC add up to {sum(c.ec for c in components)}, but programme.total_ec is {total_ec}")
+        raise r.fail(
+            "components", f"EC add up to {sum(c.ec for c in components)}, but programme.total_ec is {total_ec}"
+        )
     component_keys = {c.key for c in components}
 
     specializations = []
@@ -245,8 +266,12 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
             if comp not in component_keys:
                 raise r.fail(f"{kp}component", f"names no component: {comp!r}")
             kinds[key] = InternshipKind(
-                key, comp, r.get(k, "name", kp, str), r.get(k, "ec", kp, int),
-                r.get(k, "netherlands_only", kp, bool), r.get(k, "min_compulsory_courses_passed", kp, int),
+                key,
+                comp,
+                r.get(k, "name", kp, str),
+                r.get(k, "ec", kp, int),
+                r.get(k, "netherlands_only", kp, bool),
+                r.get(k, "min_compulsory_courses_passed", kp, int),
             )
         mark = r.table(raw, "mark", ip)
         assert mark is not None
@@ -274,8 +299,10 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         if comp not in component_keys:
             raise r.fail(f"{lp}component", f"names no component: {comp!r}")
         literature = LiteratureStudyRules(
-            component=comp, ec=r.get(raw, "ec", lp, int),
-            weeks=r.get(raw, "weeks", lp, int), assessor_min_rank=_rank(r, raw, "assessor_min_rank", lp),
+            component=comp,
+            ec=r.get(raw, "ec", lp, int),
+            weeks=r.get(raw, "weeks", lp, int),
+            assessor_min_rank=_rank(r, raw, "assessor_min_rank", lp),
             portfolio=_portfolio(r, r.tables(raw, "portfolio", lp), f"{lp}portfolio"),
             mark=_weights(r, mark, f"{lp}mark.", ("outline", "report", "presentation")),
         )
@@ -292,7 +319,8 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         if comp not in component_keys:
             raise r.fail(f"{ap}component", f"names no component: {comp!r}")
         academic_core = AcademicCoreRules(
-            component=comp, ec=r.get(raw, "ec", ap, int),
+            component=comp,
+            ec=r.get(raw, "ec", ap, int),
             min_mentor_meetings=r.get(raw, "min_mentor_meetings", ap, int),
             first_year_assignments_due=(int(m[1]), int(m[2])),
         )
@@ -307,9 +335,12 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
             overall = r.get(row, "overall", tp, (int, float), None)
             section = r.get(row, "section", tp, (int, float), None)
             kind = r.get(row, "kind", tp, str)
-            tests[kind] = EnglishTest(kind, r.get(row, "name", tp, str),
-                                      None if overall is None else float(overall),
-                                      None if section is None else float(section))
+            tests[kind] = EnglishTest(
+                kind,
+                r.get(row, "name", tp, str),
+                None if overall is None else float(overall),
+                None if section is None else float(section),
+            )
         imim = ImimRules(
             year1_universities=tuple(r.get(raw, "year1_universities", mp, list)),
             year2_universities=tuple(r.get(raw, "year2_universities", mp, list)),
@@ -323,13 +354,22 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
     if not 1.0 <= pass_mark <= 10.0:
         raise r.fail(f"{p}pass_mark", "must be between 1.0 and 10.0")
     programme = Programme(
-        code=r.get(head, "code", p, str), name=r.get(head, "name", p, str),
-        institution=r.get(head, "institution", p, str, ""), total_ec=total_ec,
-        duration_years=r.get(head, "duration_years", p, int), pass_mark=pass_mark,
-        first_cohort=r.get(head, "first_cohort", p, int), components=tuple(components),
-        courses=tuple(courses), specializations=tuple(specializations), graduation=graduation,
-        internships=internships, literature_study=literature, academic_core=academic_core,
-        imim=imim, source=source,
+        code=r.get(head, "code", p, str),
+        name=r.get(head, "name", p, str),
+        institution=r.get(head, "institution", p, str, ""),
+        total_ec=total_ec,
+        duration_years=r.get(head, "duration_years", p, int),
+        pass_mark=pass_mark,
+        first_cohort=r.get(head, "first_cohort", p, int),
+        components=tuple(components),
+        courses=tuple(courses),
+        specializations=tuple(specializations),
+        graduation=graduation,
+        internships=internships,
+        literature_study=literature,
+        academic_core=academic_core,
+        imim=imim,
+        source=source,
         _courses_by_code={c.code: c for c in courses},
     )
     return programme
@@ -349,7 +389,9 @@ def load_programmes(folder: Path) -> dict[str, Programme]:
     for path in sorted(folder.glob("*.toml")):
         programme = load_programme_file(path)
         if programme.code in programmes:
-            raise ProgrammeDefinitionError(path.name, "programme.code", f"{programme.code!r} is used by another file too")
+            raise ProgrammeDefinitionError(
+                path.name, "programme.code", f"{programme.code!r} is used by another file too"
+            )
         programmes[programme.code] = programme
     if not programmes:
         raise ProgrammeDefinitionError(str(folder), "(folder)", "holds no programme definitions (*.toml)")

@@ -25,7 +25,7 @@ class OptionalCourse:
 class StudentProgressFacts:
     """A student's results as the EC rules need them; gathered from the store by the caller."""
 
-    results: dict[str, list[Grade]] = field(default_factory=dict)   # course code -> attempts
+    results: dict[str, list[Grade]] = field(default_factory=dict)  # course code -> attempts
     specialization: str | None = None
     optional_courses: tuple[OptionalCourse, ...] = ()
     # component key -> True when that whole-component part (internship, literature study,
@@ -95,8 +95,9 @@ def compulsory_passed(programme: Programme, results: dict[str, list[Grade]]) -> 
     return count
 
 
-def specialization_refusal(programme: Programme, course_name: str, course_specialization: str | None,
-                           student_specialization: str | None) -> str | None:
+def specialization_refusal(
+    programme: Programme, course_name: str, course_specialization: str | None, student_specialization: str | None
+) -> str | None:
     """Why a specialization course cannot take a result for this student (None: it can).
 
     A student follows the two courses of their own specialization; one who has not chosen yet
@@ -106,11 +107,15 @@ def specialization_refusal(programme: Programme, course_name: str, course_specia
     spec = programme.specialization(course_specialization)
     name = spec.name if spec else course_specialization
     if student_specialization is None:
-        return (f"{course_name} belongs to the {name} specialization, and this student's specialization "
-                "is not chosen yet: choose it first.")
+        return (
+            f"{course_name} belongs to the {name} specialization, and this student's specialization "
+            "is not chosen yet: choose it first."
+        )
     chosen = programme.specialization(student_specialization)
-    return (f"{course_name} belongs to the {name} specialization; this student's specialization is "
-            f"{chosen.name if chosen else student_specialization}.")
+    return (
+        f"{course_name} belongs to the {name} specialization; this student's specialization is "
+        f"{chosen.name if chosen else student_specialization}."
+    )
 
 
 def specialization_over_capacity(programme: Programme, counts: dict[str, int]) -> list[str]:

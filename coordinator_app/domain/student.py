@@ -7,20 +7,38 @@ from datetime import date
 
 from coordinator_app.domain.academic_core import AcademicCoreStatus, academic_core_status, first_year_assignments_due
 from coordinator_app.domain.flags import (
-    Flag, OpenRegistration, assessor_rank_flag, graduation_month_passed_flag, imim_flags, missing_result_flags,
-    past_nominal_end_flag, programme_end, same_person_flag,
+    Flag,
+    OpenRegistration,
+    assessor_rank_flag,
+    graduation_month_passed_flag,
+    imim_flags,
+    missing_result_flags,
+    past_nominal_end_flag,
+    programme_end,
+    same_person_flag,
 )
 from coordinator_app.domain.grades import Grade, format_mark
 from coordinator_app.domain.graduation import GraduationFacts, Readiness, readiness, submission_deadline
 from coordinator_app.domain.internships import (
-    InternshipFacts, Period, Schedule, approval_valid, approval_warnings, portfolio_due_dates, schedule,
+    InternshipFacts,
+    Period,
+    Schedule,
+    approval_valid,
+    approval_warnings,
+    portfolio_due_dates,
+    schedule,
     umc_rule_violated,
 )
 from coordinator_app.domain.marks import MARK_NAMES, MarkResult, internship_mark, literature_mark
-from coordinator_app.domain.progress import (
-    ComponentProgress, OptionalCourse, StudentProgressFacts, component_progress, compulsory_passed, total_ec,
-)
 from coordinator_app.domain.programme import PortfolioRule, Programme
+from coordinator_app.domain.progress import (
+    ComponentProgress,
+    OptionalCourse,
+    StudentProgressFacts,
+    component_progress,
+    compulsory_passed,
+    total_ec,
+)
 from coordinator_app.domain.ranks import RANKS, rank_at_least
 
 ACADEMIC_CORE_ITEMS = (
@@ -30,8 +48,14 @@ ACADEMIC_CORE_ITEMS = (
 )
 # What a new student starts with, whether added in the window or imported from a list: active,
 # enrolled, nothing paid yet, no EC.
-NEW_STUDENT_DEFAULTS = {"status": "active", "tuition_paid": False, "enrolled": True, "ec_earned": 0,
-                        "participation_fee_paid": False, "notes": ""}
+NEW_STUDENT_DEFAULTS = {
+    "status": "active",
+    "tuition_paid": False,
+    "enrolled": True,
+    "ec_earned": 0,
+    "participation_fee_paid": False,
+    "notes": "",
+}
 
 
 @dataclass(frozen=True)
@@ -44,7 +68,7 @@ class ItemSnapshot:
 
 @dataclass(frozen=True)
 class InternshipSnapshot:
-    kind: str                                  # "minor" | "major"
+    kind: str  # "minor" | "major"
     start: date | None = None
     part_time_percent: int = 100
     interruptions: tuple[Period, ...] = ()
@@ -90,14 +114,14 @@ class StudentSnapshot:
     literature: LiteratureSnapshot | None = None
     mentor_meetings: tuple[date, ...] = ()
     academic_core_items: tuple[ItemSnapshot, ...] = ()
-    graduation: tuple[int, int] | None = None           # planned (year, month)
+    graduation: tuple[int, int] | None = None  # planned (year, month)
     year1_university: str | None = None
     year2_university: str | None = None
     english_test: str | None = None
     english_overall: float | None = None
     english_lowest_section: float | None = None
     participation_fee_paid: bool = False
-    open_registrations: tuple[OpenRegistration, ...] = ()   # exams registered, no result yet
+    open_registrations: tuple[OpenRegistration, ...] = ()  # exams registered, no result yet
 
 
 @dataclass(frozen=True)
@@ -135,8 +159,8 @@ class Evaluation:
     academic_core: AcademicCoreStatus | None
     readiness: Readiness
     warnings: tuple[str, ...]
-    flags: tuple[Flag, ...] = ()                  # what the warnings, `check` and the attention list share
-    literature_missing: tuple[str, ...] = ()      # why the Literature Study is not complete yet
+    flags: tuple[Flag, ...] = ()  # what the warnings, `check` and the attention list share
+    literature_missing: tuple[str, ...] = ()  # why the Literature Study is not complete yet
     literature_warnings: tuple[str, ...] = ()
 
 
@@ -145,8 +169,13 @@ def _portfolio_complete(items: tuple[ItemSnapshot, ...]) -> bool:
     return bool(items) and all(item.received is not None for item in items)
 
 
-def internship_schedule(programme: Programme, kind: str, start: date, part_time_percent: int,
-                        interruptions: tuple[Period, ...] | list[Period]) -> Schedule:
+def internship_schedule(
+    programme: Programme,
+    kind: str,
+    start: date,
+    part_time_percent: int,
+    interruptions: tuple[Period, ...] | list[Period],
+) -> Schedule:
     rules = programme.internships
     assert rules is not None
     return schedule(start, rules.kinds[kind].ec, rules.ec_per_full_time_week, part_time_percent, list(interruptions))
@@ -160,7 +189,7 @@ def internship_due_dates(programme: Programme, plan: Schedule) -> dict[str, date
 def literature_schedule(programme: Programme, start: date) -> Schedule:
     rules = programme.literature_study
     assert rules is not None
-    return schedule(start, rules.weeks * 1.0, 1.0)   # weeks x 1 "EC per week" = plain weeks
+    return schedule(start, rules.weeks * 1.0, 1.0)  # weeks x 1 "EC per week" = plain weeks
 
 
 def literature_due_dates(programme: Programme, start: date) -> dict[str, date]:
@@ -196,14 +225,18 @@ def academic_core_items(programme: Programme, cohort_year: int) -> list[tuple[st
     return [(kind, name, due[kind]) for kind, name in ACADEMIC_CORE_ITEMS]
 
 
-def academic_core_due_dates(programme: Programme, cohort_year: int, graduation: tuple[int, int] | None,
-                            scheduled_deadline: date | None = None) -> dict[str, date]:
+def academic_core_due_dates(
+    programme: Programme, cohort_year: int, graduation: tuple[int, int] | None, scheduled_deadline: date | None = None
+) -> dict[str, date]:
     """First-year work by 1 September after year 1; the CV and final meeting by the graduation
     deadline when a month is planned, else by the nominal end of the programme."""
     rules = programme.academic_core
     assert rules is not None
-    final = (submission_deadline(graduation[0], graduation[1], programme.graduation, scheduled_deadline)
-             if graduation else programme_end(cohort_year, programme))
+    final = (
+        submission_deadline(graduation[0], graduation[1], programme.graduation, scheduled_deadline)
+        if graduation
+        else programme_end(cohort_year, programme)
+    )
     return {
         "first_year_assignments": first_year_assignments_due(cohort_year, rules),
         "cv_assignment": final,
@@ -211,27 +244,46 @@ def academic_core_due_dates(programme: Programme, cohort_year: int, graduation: 
     }
 
 
-def _evaluate_internship(programme: Programme, snap: InternshipSnapshot, passed_compulsory: int) -> InternshipEvaluation:
+def _evaluate_internship(
+    programme: Programme, snap: InternshipSnapshot, passed_compulsory: int
+) -> InternshipEvaluation:
     rules = programme.internships
     assert rules is not None
     kind = rules.kinds[snap.kind]
-    plan = internship_schedule(programme, snap.kind, snap.start, snap.part_time_percent, snap.interruptions) if snap.start else None
-    mark = internship_mark(rules.mark, programme.pass_mark, snap.practical, snap.supervisor_report, snap.assessor_report, snap.presentation)
-    facts = InternshipFacts(snap.kind, snap.country, snap.travel_code, snap.is_umc, snap.approval_status,
-                            snap.assessor_rank, snap.start)
-    warnings = approval_warnings(facts, kind, rules.invalid_travel_codes, rules.consult_travel_codes,
-                                 rules.assessor_min_rank, passed_compulsory)
-    return InternshipEvaluation(snap.kind, kind.name, plan, mark, _portfolio_complete(snap.portfolio),
-                                approval_valid(facts, rules.invalid_travel_codes), tuple(warnings),
-                                assessor_rank_recorded=bool(snap.assessor_rank), approval_status=snap.approval_status)
+    plan = (
+        internship_schedule(programme, snap.kind, snap.start, snap.part_time_percent, snap.interruptions)
+        if snap.start
+        else None
+    )
+    mark = internship_mark(
+        rules.mark, programme.pass_mark, snap.practical, snap.supervisor_report, snap.assessor_report, snap.presentation
+    )
+    facts = InternshipFacts(
+        snap.kind, snap.country, snap.travel_code, snap.is_umc, snap.approval_status, snap.assessor_rank, snap.start
+    )
+    warnings = approval_warnings(
+        facts, kind, rules.invalid_travel_codes, rules.consult_travel_codes, rules.assessor_min_rank, passed_compulsory
+    )
+    return InternshipEvaluation(
+        snap.kind,
+        kind.name,
+        plan,
+        mark,
+        _portfolio_complete(snap.portfolio),
+        approval_valid(facts, rules.invalid_travel_codes),
+        tuple(warnings),
+        assessor_rank_recorded=bool(snap.assessor_rank),
+        approval_status=snap.approval_status,
+    )
 
 
 def internship_flags(programme: Programme, snap: InternshipSnapshot) -> list[Flag]:
     rules = programme.internships
     assert rules is not None
     kind = rules.kinds[snap.kind]
-    flag = assessor_rank_flag(kind.name, "internships", snap.approval_status, snap.assessor_rank,
-                              rules.assessor_min_rank, snap.start)
+    flag = assessor_rank_flag(
+        kind.name, "internships", snap.approval_status, snap.assessor_rank, rules.assessor_min_rank, snap.start
+    )
     return [flag] if flag else []
 
 
@@ -239,9 +291,12 @@ def literature_flags(programme: Programme, lit: LiteratureSnapshot) -> list[Flag
     rules = programme.literature_study
     assert rules is not None
     name = programme.component(rules.component).name
-    flags = [assessor_rank_flag(name, "literature", lit.approval_status, lit.assessor_rank, rules.assessor_min_rank,
-                                lit.start),
-             same_person_flag(name, "literature", lit.supervisor, lit.assessor, lit.start)]
+    flags = [
+        assessor_rank_flag(
+            name, "literature", lit.approval_status, lit.assessor_rank, rules.assessor_min_rank, lit.start
+        ),
+        same_person_flag(name, "literature", lit.supervisor, lit.assessor, lit.start),
+    ]
     return [f for f in flags if f is not None]
 
 
@@ -278,8 +333,10 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
                 warnings.extend(ev.warnings)
                 if ev.schedule and ev.schedule.start <= as_of and not ev.approval_valid:
                     warnings.append(f"The {ev.name.lower()} has started without a valid approval.")
-        facts = [InternshipFacts(s.kind, s.country, s.travel_code, s.is_umc, s.approval_status, s.assessor_rank, s.start)
-                 for s in snap.internships.values()]
+        facts = [
+            InternshipFacts(s.kind, s.country, s.travel_code, s.is_umc, s.approval_status, s.assessor_rank, s.start)
+            for s in snap.internships.values()
+        ]
         if programme.internships.umc_required_in_at_least_one and umc_rule_violated(facts):
             warnings.append("Neither internship is at a university medical center; at least one must be.")
     lit_mark = None
@@ -288,14 +345,22 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
     lit_warnings: list[str] = []
     if programme.literature_study and snap.literature:
         lit = snap.literature
-        lit_mark = literature_mark(programme.literature_study.mark, programme.pass_mark, lit.outline, lit.supervisor_report,
-                                   lit.assessor_report, lit.presentation)
+        lit_mark = literature_mark(
+            programme.literature_study.mark,
+            programme.pass_mark,
+            lit.outline,
+            lit.supervisor_report,
+            lit.assessor_report,
+            lit.presentation,
+        )
         lit_missing = literature_missing(lit, lit_mark)
         lit_complete = not lit_missing
         completed[programme.literature_study.component] = lit_complete
         min_rank = programme.literature_study.assessor_min_rank
         if lit.assessor_rank and not rank_at_least(lit.assessor_rank, min_rank):
-            lit_warnings.append(f"The Literature Study assessor is {RANKS[lit.assessor_rank]}; at least {RANKS[min_rank]} is required.")
+            lit_warnings.append(
+                f"The Literature Study assessor is {RANKS[lit.assessor_rank]}; at least {RANKS[min_rank]} is required."
+            )
         own = literature_flags(programme, lit)
         flags += own
         lit_warnings += [f.sentence for f in own]
@@ -303,41 +368,78 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
     core = None
     if programme.academic_core:
         received = {i.kind: i.received for i in snap.academic_core_items}
-        core = academic_core_status(list(snap.mentor_meetings), as_of, programme.academic_core,
-                                    received.get("first_year_assignments") is not None,
-                                    received.get("final_portfolio") is not None)
+        core = academic_core_status(
+            list(snap.mentor_meetings),
+            as_of,
+            programme.academic_core,
+            received.get("first_year_assignments") is not None,
+            received.get("final_portfolio") is not None,
+        )
         completed[programme.academic_core.component] = core.complete
-    progress = component_progress(programme, StudentProgressFacts(
-        snap.results, snap.specialization, snap.optional_courses, completed))
+    progress = component_progress(
+        programme, StudentProgressFacts(snap.results, snap.specialization, snap.optional_courses, completed)
+    )
     if programme.specializations and snap.specialization is None and snap.status == "active":
         warnings.append("No specialization chosen yet.")
     extra: list[str] = []
     if programme.imim:
-        own = imim_flags(programme.imim, snap.cohort_year, snap.year1_university, snap.year2_university,
-                         snap.english_test, snap.english_overall, snap.english_lowest_section,
-                         snap.participation_fee_paid)
+        own = imim_flags(
+            programme.imim,
+            snap.cohort_year,
+            snap.year1_university,
+            snap.year2_university,
+            snap.english_test,
+            snap.english_overall,
+            snap.english_lowest_section,
+            snap.participation_fee_paid,
+        )
         flags += own
-        extra = [f.what for f in own]           # each blocks the graduation too
+        extra = [f.what for f in own]  # each blocks the graduation too
         warnings.extend(f.sentence for f in own)
     later = missing_result_flags(snap.open_registrations, as_of)
     nominal = past_nominal_end_flag(snap.cohort_year, programme, snap.status, snap.graduation, as_of)
     later += [nominal] if nominal else []
-    mark_dates = [d for d in (
-        snap.last_grade_registered,
-        *(s.marks_registered_on for s in snap.internships.values()),
-        snap.literature.marks_registered_on if snap.literature else None,
-    ) if d is not None]
+    mark_dates = [
+        d
+        for d in (
+            snap.last_grade_registered,
+            *(s.marks_registered_on for s in snap.internships.values()),
+            snap.literature.marks_registered_on if snap.literature else None,
+        )
+        if d is not None
+    ]
     incomplete = tuple(p.name for p in progress if not p.complete)
-    ready = readiness(GraduationFacts(
-        total_ec(progress), programme.total_ec, incomplete, snap.graduation,
-        max(mark_dates) if mark_dates else None, snap.tuition_paid, snap.enrolled, tuple(extra),
-    ), programme.graduation)
+    ready = readiness(
+        GraduationFacts(
+            total_ec(progress),
+            programme.total_ec,
+            incomplete,
+            snap.graduation,
+            max(mark_dates) if mark_dates else None,
+            snap.tuition_paid,
+            snap.enrolled,
+            tuple(extra),
+        ),
+        programme.graduation,
+    )
     passed_month = graduation_month_passed_flag(snap.graduation, ready, snap.status, as_of)
     later += [passed_month] if passed_month else []
     flags += later
     warnings += [f.sentence for f in later]
-    return Evaluation(tuple(progress), total_ec(progress), passed, internships, lit_mark, lit_complete, core,
-                      ready, tuple(warnings), tuple(flags), tuple(lit_missing), tuple(lit_warnings))
+    return Evaluation(
+        tuple(progress),
+        total_ec(progress),
+        passed,
+        internships,
+        lit_mark,
+        lit_complete,
+        core,
+        ready,
+        tuple(warnings),
+        tuple(flags),
+        tuple(lit_missing),
+        tuple(lit_warnings),
+    )
 
 
 def portfolio_rules_for(programme: Programme, component: str) -> tuple[PortfolioRule, ...]:

@@ -19,14 +19,16 @@ from coordinator_app.store import models as m
 @dataclass(frozen=True)
 class MeetingBefore:
     """A mentor meeting as it was: what Undo puts back after a change or a delete."""
+
     student_id: int
     when: date
     topic: str
     notes: str
 
 
-def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = "",
-               email: str = "") -> dict[str, str] | None:
+def set_mentor(
+    ws: Workspace, student_id: int, name: str, organisation: str = "", email: str = ""
+) -> dict[str, str] | None:
     """Name (or change) the student's mentor; returns the mentor before (None for a first), for Undo."""
     email = validate_email(email)
     name = " ".join((name or "").split())
@@ -37,12 +39,15 @@ def set_mentor(ws: Workspace, student_id: int, name: str, organisation: str = ""
         if ws.programme_of(student).academic_core is None:
             raise DomainError("This programme has no Academic Core mentor.", "mentor")
         mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
-        before = ({"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
-                  if mentor is not None else None)
+        before = (
+            {"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
+            if mentor is not None
+            else None
+        )
         if mentor is None:
             mentor = m.Mentor(student_id=student.id)
             s.add(mentor)
-            s.flush()   # an id for the audit entries below
+            s.flush()  # an id for the audit entries below
         for field, value in (("name", name), ("organisation", " ".join(organisation.split())), ("email", email)):
             if getattr(mentor, field, None) != value:
                 ws.audit(s, "set mentor", "mentor", mentor.id, student.id, field, getattr(mentor, field, None), value)
@@ -80,8 +85,16 @@ def update_meeting(ws: Workspace, meeting_id: int, when: date, topic: str, notes
         before = _before(meeting)
         for field, value in (("meeting_date", when), ("topic", " ".join(topic.split())), ("notes", notes)):
             if getattr(meeting, field) != value:
-                ws.audit(s, "change mentor meeting", "mentor_meeting", meeting.id, meeting.student_id, field,
-                         getattr(meeting, field), value)
+                ws.audit(
+                    s,
+                    "change mentor meeting",
+                    "mentor_meeting",
+                    meeting.id,
+                    meeting.student_id,
+                    field,
+                    getattr(meeting, field),
+                    value,
+                )
                 setattr(meeting, field, value)
         student = existing_student(s, meeting.student_id)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
@@ -100,8 +113,16 @@ def delete_meeting(ws: Workspace, meeting_id: int) -> MeetingBefore:
             raise NotFound("That meeting no longer exists.", "meeting")
         before = _before(meeting)
         student = existing_student(s, meeting.student_id)
-        ws.audit(s, "delete mentor meeting", "mentor_meeting", meeting.id, student.id, "meeting",
-                 f"{meeting.meeting_date.isoformat()} {meeting.topic}".strip(), None)
+        ws.audit(
+            s,
+            "delete mentor meeting",
+            "mentor_meeting",
+            meeting.id,
+            student.id,
+            "meeting",
+            f"{meeting.meeting_date.isoformat()} {meeting.topic}".strip(),
+            None,
+        )
         s.delete(meeting)
         s.flush()
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
@@ -115,12 +136,15 @@ def restore_meeting(ws: Workspace, deleted: MeetingBefore) -> int:
         return _insert_meeting(ws, s, student, deleted.when, deleted.topic, deleted.notes, "restore mentor meeting")
 
 
-def _insert_meeting(ws: Workspace, s: Session, student: m.Student, when: date, topic: str, notes: str,
-                    action: str) -> int:
+def _insert_meeting(
+    ws: Workspace, s: Session, student: m.Student, when: date, topic: str, notes: str, action: str
+) -> int:
     meeting = m.MentorMeeting(student_id=student.id, meeting_date=when, topic=topic, notes=notes)
     s.add(meeting)
     s.flush()
     # The trail shows the topic as stored (trimmed), like the delete entry does.
-    ws.audit(s, action, "mentor_meeting", meeting.id, student.id, "meeting", None, f"{when.isoformat()} {topic}".strip())
+    ws.audit(
+        s, action, "mentor_meeting", meeting.id, student.id, "meeting", None, f"{when.isoformat()} {topic}".strip()
+    )
     refresh_ec(s, student, ws.programme_of(student), ws.as_of())
     return meeting.id

@@ -21,11 +21,16 @@ from coordinator_app.store import models as m
 if TYPE_CHECKING:
     from coordinator_app.store.sessions import AnyRow, AnySelect
 
-LOOK_BACK_DAYS = 31    # a graduation deadline missed up to a month ago still needs attention
+LOOK_BACK_DAYS = 31  # a graduation deadline missed up to a month ago still needs attention
 
 # Which tab of the student record shows each component.
-TAB_OF = {"minor_internship": "internships", "major_internship": "internships", "literature_study": "literature",
-          "academic_core": "academic_core", "graduation": "graduation"}
+TAB_OF = {
+    "minor_internship": "internships",
+    "major_internship": "internships",
+    "literature_study": "literature",
+    "academic_core": "academic_core",
+    "graduation": "graduation",
+}
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,18 @@ class _Look:
     def item(self, row: AnyRow, due: date, component_key: str, what: str) -> AttentionItem:
         sid, number, first, last, prog, year = row[:6]
         component = "Graduation" if component_key == "graduation" else _component_name(self.ws, prog, component_key)
-        return AttentionItem(due, sid, number, f"{first} {last}", prog, year, component, what,
-                             urgency(due, None, self.as_of, self.within), TAB_OF.get(component_key, "overview"))
+        return AttentionItem(
+            due,
+            sid,
+            number,
+            f"{first} {last}",
+            prog,
+            year,
+            component,
+            what,
+            urgency(due, None, self.as_of, self.within),
+            TAB_OF.get(component_key, "overview"),
+        )
 
 
 def _component_name(ws: Workspace, programme: str, key: str) -> str:
@@ -65,8 +80,14 @@ def _component_name(ws: Workspace, programme: str, key: str) -> str:
         return key.replace("_", " ").capitalize()
 
 
-def attention_items(ws: Workspace, as_of: date | None = None, within: int = 14, programme_code: str | None = None,
-                    cohort: int | None = None, readiness: Mapping[int, Readiness] | None = None) -> list[AttentionItem]:
+def attention_items(
+    ws: Workspace,
+    as_of: date | None = None,
+    within: int = 14,
+    programme_code: str | None = None,
+    cohort: int | None = None,
+    readiness: Mapping[int, Readiness] | None = None,
+) -> list[AttentionItem]:
     """Overdue and due-within-`within`-days items, sorted by due date, then student number.
 
     `readiness`: graduation readiness already evaluated on `as_of` by the caller (the export
@@ -88,10 +109,22 @@ def _flags(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list[Atte
     past their nominal years, graduation months passed: each flag that needs action, from its day."""
     from coordinator_app.services.flags import flagged_students
 
-    return [AttentionItem(f.flag.due, f.student_id, f.student_number, f.student_name, f.programme, f.cohort,
-                          f.flag.component, f.flag.what, urgency(f.flag.due, None, look.as_of, look.within), f.flag.tab)
-            for f in flagged_students(look.ws, s, look.as_of, look.programme_code, look.cohort, readiness=known)
-            if f.flag.attention and f.flag.due is not None and f.flag.due <= look.limit]
+    return [
+        AttentionItem(
+            f.flag.due,
+            f.student_id,
+            f.student_number,
+            f.student_name,
+            f.programme,
+            f.cohort,
+            f.flag.component,
+            f.flag.what,
+            urgency(f.flag.due, None, look.as_of, look.within),
+            f.flag.tab,
+        )
+        for f in flagged_students(look.ws, s, look.as_of, look.programme_code, look.cohort, readiness=known)
+        if f.flag.attention and f.flag.due is not None and f.flag.due <= look.limit
+    ]
 
 
 def graduation_months(as_of: date, within: int) -> tuple[int, int]:
@@ -104,16 +137,27 @@ def graduation_months(as_of: date, within: int) -> tuple[int, int]:
 
 
 def _base(*columns: Any) -> AnySelect:
-    return (select(m.Student.id, m.Student.student_number, m.Student.first_name, m.Student.last_name,
-                   m.Programme.code, m.Cohort.start_year, *columns)
-            .join(m.Programme, m.Student.programme_id == m.Programme.id)
-            .join(m.Cohort, m.Student.cohort_id == m.Cohort.id))
+    return (
+        select(
+            m.Student.id,
+            m.Student.student_number,
+            m.Student.first_name,
+            m.Student.last_name,
+            m.Programme.code,
+            m.Cohort.start_year,
+            *columns,
+        )
+        .join(m.Programme, m.Student.programme_id == m.Programme.id)
+        .join(m.Cohort, m.Student.cohort_id == m.Cohort.id)
+    )
 
 
 def _portfolio(look: _Look, s: Session) -> list[AttentionItem]:
-    query = _base(m.PortfolioItem.due_date, m.PortfolioItem.component, m.PortfolioItem.name).join(
-        m.PortfolioItem, m.PortfolioItem.student_id == m.Student.id).where(
-        m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= look.limit)
+    query = (
+        _base(m.PortfolioItem.due_date, m.PortfolioItem.component, m.PortfolioItem.name)
+        .join(m.PortfolioItem, m.PortfolioItem.student_id == m.Student.id)
+        .where(m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= look.limit)
+    )
     return [look.item(r, r[6], r[7], r[8]) for r in s.execute(look.active(query))]
 
 
@@ -123,25 +167,39 @@ def _approvals(look: _Look, s: Session) -> list[AttentionItem]:
     out = []
     ws, limit = look.ws, look.limit
     recent = look.as_of - timedelta(days=365)
-    voiding = sorted({code for p in ws.programmes.values() if p.internships for code in p.internships.invalid_travel_codes})
-    query = _base(m.Internship.kind, m.Internship.start_date, m.Internship.approval_status, m.Internship.travel_code).join(
-        m.Internship, m.Internship.student_id == m.Student.id).where(
-        m.Internship.start_date.is_not(None), m.Internship.start_date <= limit, m.Internship.start_date >= recent,
-        or_(m.Internship.approval_status != "approved", m.Internship.travel_code.in_(voiding)))
+    voiding = sorted(
+        {code for p in ws.programmes.values() if p.internships for code in p.internships.invalid_travel_codes}
+    )
+    query = (
+        _base(m.Internship.kind, m.Internship.start_date, m.Internship.approval_status, m.Internship.travel_code)
+        .join(m.Internship, m.Internship.student_id == m.Student.id)
+        .where(
+            m.Internship.start_date.is_not(None),
+            m.Internship.start_date <= limit,
+            m.Internship.start_date >= recent,
+            or_(m.Internship.approval_status != "approved", m.Internship.travel_code.in_(voiding)),
+        )
+    )
     for r in s.execute(look.active(query)):
         kind, start, status, code = r[6:10]
         rules = ws.programmes[r[4]].internships
         if status == "approved":
             if rules is None or not voids_approval(code, rules.invalid_travel_codes):
-                continue        # another programme's code: valid here
+                continue  # another programme's code: valid here
             what = f"approval void: travel advice {code}"
         else:
             what = f"Examination Board approval before the start ({status})"
         out.append(look.item(r, start, f"{kind}_internship", what))
-    query = _base(m.LiteratureStudy.start_date, m.LiteratureStudy.approval_status).join(
-        m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id).where(
-        m.LiteratureStudy.start_date.is_not(None), m.LiteratureStudy.start_date <= limit,
-        m.LiteratureStudy.start_date >= recent, m.LiteratureStudy.approval_status != "approved")
+    query = (
+        _base(m.LiteratureStudy.start_date, m.LiteratureStudy.approval_status)
+        .join(m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id)
+        .where(
+            m.LiteratureStudy.start_date.is_not(None),
+            m.LiteratureStudy.start_date <= limit,
+            m.LiteratureStudy.start_date >= recent,
+            m.LiteratureStudy.approval_status != "approved",
+        )
+    )
     for r in s.execute(look.active(query)):
         out.append(look.item(r, r[6], "literature_study", f"Examination Board approval before the start ({r[7]})"))
     return out
@@ -149,18 +207,31 @@ def _approvals(look: _Look, s: Session) -> list[AttentionItem]:
 
 def _mentor_meetings(look: _Look, s: Session) -> list[AttentionItem]:
     """Fewer mentor meetings than required while the final portfolio meeting is coming up."""
-    held = (select(func.count()).select_from(m.MentorMeeting)
-            .where(m.MentorMeeting.student_id == m.Student.id, m.MentorMeeting.meeting_date <= look.as_of)
-            .scalar_subquery())
-    query = _base(m.PortfolioItem.due_date, held).join(m.PortfolioItem, and_(
-        m.PortfolioItem.student_id == m.Student.id, m.PortfolioItem.component == "academic_core",
-        m.PortfolioItem.kind == "final_portfolio")).where(
-        m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= look.limit)
+    held = (
+        select(func.count())
+        .select_from(m.MentorMeeting)
+        .where(m.MentorMeeting.student_id == m.Student.id, m.MentorMeeting.meeting_date <= look.as_of)
+        .scalar_subquery()
+    )
+    query = (
+        _base(m.PortfolioItem.due_date, held)
+        .join(
+            m.PortfolioItem,
+            and_(
+                m.PortfolioItem.student_id == m.Student.id,
+                m.PortfolioItem.component == "academic_core",
+                m.PortfolioItem.kind == "final_portfolio",
+            ),
+        )
+        .where(m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= look.limit)
+    )
     out = []
     for r in s.execute(look.active(query)):
         rules = look.ws.programmes[r[4]].academic_core
         if rules and r[7] < rules.min_mentor_meetings:
-            out.append(look.item(r, r[6], "academic_core", f"mentor meetings: {r[7]} of {rules.min_mentor_meetings} held"))
+            out.append(
+                look.item(r, r[6], "academic_core", f"mentor meetings: {r[7]} of {rules.min_mentor_meetings} held")
+            )
     return out
 
 
@@ -170,12 +241,17 @@ def _graduation(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list
     schedule = {(d.programme_id, d.year, d.month): d.deadline for d in s.scalars(select(m.GraduationDeadline))}
     first, last = graduation_months(as_of, look.within)
     planned = m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month
-    query = _base(m.GraduationPlan.planned_year, m.GraduationPlan.planned_month, m.Student.programme_id).join(
-        m.GraduationPlan, m.GraduationPlan.student_id == m.Student.id).where(planned <= last, planned >= first)
+    query = (
+        _base(m.GraduationPlan.planned_year, m.GraduationPlan.planned_month, m.Student.programme_id)
+        .join(m.GraduationPlan, m.GraduationPlan.student_id == m.Student.id)
+        .where(planned <= last, planned >= first)
+    )
     due: list[tuple[AnyRow, date]] = []
     for r in s.execute(look.active(query)):
         year, month, programme_id = r[6:9]
-        deadline = submission_deadline(year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month)))
+        deadline = submission_deadline(
+            year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month))
+        )
         # Once the graduation date has passed, the "graduation month passed" flag takes over (services/flags.py).
         if as_of - timedelta(days=LOOK_BACK_DAYS) <= deadline <= limit and graduation_date(year, month) >= as_of:
             due.append((r, deadline))
@@ -189,7 +265,9 @@ def _graduation(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list
         year, month = r[6:8]
         ready = known[r[0]] if r[0] in known else verdicts[r[0]]
         if not ready.ready:
-            shown = "; ".join(ready.blockers[:3]) + (f" (+{len(ready.blockers) - 3} more)" if len(ready.blockers) > 3 else "")
+            shown = "; ".join(ready.blockers[:3]) + (
+                f" (+{len(ready.blockers) - 3} more)" if len(ready.blockers) > 3 else ""
+            )
             out.append(look.item(r, deadline, "graduation", f"graduation {year}-{month:02d} not ready: {shown}"))
     return out
 

@@ -21,17 +21,35 @@ from coordinator_app.services.recovery import with_offer
 from coordinator_app.services.workspace import Workspace, os_user
 from coordinator_app.store import health
 from coordinator_app.store.backup import (
-    BackupFile, BackupTimeout, CopyFailedCheck, backup_files, backup_to, daily_backup, new_backup_path,
+    BackupFile,
+    BackupTimeout,
+    CopyFailedCheck,
+    backup_files,
+    backup_to,
+    daily_backup,
+    new_backup_path,
     remove_stale_partials,
 )
 from coordinator_app.store.engine import BUSY_TIMEOUT_MS
 from coordinator_app.store.errors import (
-    BUSY_MESSAGE, DatabaseBusy, DatabaseProblem, DatabaseTooNew, ForeignDatabase, RestoreNeedsConfirmation, damaged,
+    BUSY_MESSAGE,
+    DatabaseBusy,
+    DatabaseProblem,
+    DatabaseTooNew,
+    ForeignDatabase,
+    RestoreNeedsConfirmation,
+    damaged,
     translate,
 )
 from coordinator_app.store.migrate import head_revision, known_revisions, look_at, open_database, upgrade
 from coordinator_app.store.restore import (
-    AuditNote, SchemaMismatch, aside_name, discard, prepare_copy, replace_file, restore_in_place,
+    AuditNote,
+    SchemaMismatch,
+    aside_name,
+    discard,
+    prepare_copy,
+    replace_file,
+    restore_in_place,
 )
 
 log = logging.getLogger(__name__)
@@ -40,11 +58,26 @@ log = logging.getLogger(__name__)
 # (off the window's GUI thread), and SQLite's lock is not queued, so a busy colleague can make it wait.
 RESTORE_BUSY_TIMEOUT_MS = 30_000
 
-KIND_LABELS = {"daily": "daily (automatic)", "manual": "made by hand", "before-restore": "before a restore",
-               "before-migration": "before an upgrade"}
+KIND_LABELS = {
+    "daily": "daily (automatic)",
+    "manual": "made by hand",
+    "before-restore": "before a restore",
+    "before-migration": "before an upgrade",
+}
 
-__all__ = ["BackupInfo", "BackupUnusable", "DatabaseProblem", "RestoreNeedsConfirmation", "RestoreResult", "back_up_now",
-           "daily_backup", "database_state", "inspect_backup", "list_backups", "restore_backup"]
+__all__ = [
+    "BackupInfo",
+    "BackupUnusable",
+    "DatabaseProblem",
+    "RestoreNeedsConfirmation",
+    "RestoreResult",
+    "back_up_now",
+    "daily_backup",
+    "database_state",
+    "inspect_backup",
+    "list_backups",
+    "restore_backup",
+]
 
 
 class BackupUnusable(DatabaseProblem):
@@ -57,8 +90,8 @@ class BackupInfo:
 
     path: Path
     taken_at: datetime
-    kind: str                  # daily, manual, before-restore, before-migration, file (chosen by hand)
-    students: int | None       # None when the copy cannot be read
+    kind: str  # daily, manual, before-restore, before-migration, file (chosen by hand)
+    students: int | None  # None when the copy cannot be read
     size_bytes: int
     schema: str | None = None
     problem: str | None = None  # why it cannot be restored, in the coordinator's words
@@ -75,19 +108,19 @@ class BackupInfo:
 @dataclass(frozen=True)
 class RestoreResult:
     restored: BackupInfo
-    safety_copy: Path | None   # the database as it was just before the restore
+    safety_copy: Path | None  # the database as it was just before the restore
     students: int
     seconds: float
-    kept_aside: Path | None = None   # the damaged or empty file, renamed byte for byte
-    lock_waited: float = 0.0         # seconds waiting for other windows to finish saving
-    lock_held: float = 0.0           # seconds others' saves had to wait for the restore
+    kept_aside: Path | None = None  # the damaged or empty file, renamed byte for byte
+    lock_waited: float = 0.0  # seconds waiting for other windows to finish saving
+    lock_held: float = 0.0  # seconds others' saves had to wait for the restore
 
 
 @dataclass(frozen=True)
 class DatabaseState:
     """What is at the database path, for the window's error screen and the CLI's restore."""
 
-    kind: str                 # store.health: missing, empty, not-sqlite, foreign, too-new, damaged, ours
+    kind: str  # store.health: missing, empty, not-sqlite, foreign, too-new, damaged, ours
     detail: str = ""
 
     @property
@@ -105,8 +138,9 @@ def _path_of(target: Workspace | Path) -> Path:
     return target.path if isinstance(target, Workspace) else Path(target)
 
 
-def inspect_backup(path: Path, thorough: bool = False, kind: str = "file",
-                   taken_at: datetime | None = None) -> BackupInfo:
+def inspect_backup(
+    path: Path, thorough: bool = False, kind: str = "file", taken_at: datetime | None = None
+) -> BackupInfo:
     """Read a copy without changing it: student count and schema; with `thorough`, an integrity check."""
     path = Path(path)
     taken = taken_at or datetime.fromtimestamp(path.stat().st_mtime)
@@ -175,14 +209,16 @@ def back_up_now(target: Workspace | Path, output: Path | None = None) -> BackupI
         state = look_at(database, check="quick")
         if state.kind == health.DAMAGED:
             raise with_offer(damaged(database, state.detail), database) from exc
-        raise DatabaseProblem(f"The copy was damaged on the way ({exc.detail}), so it was not kept; the disk "
-                              f"that holds {destination.parent} may be failing. Try another disk with -o.") from exc
+        raise DatabaseProblem(
+            f"The copy was damaged on the way ({exc.detail}), so it was not kept; the disk "
+            f"that holds {destination.parent} may be failing. Try another disk with -o."
+        ) from exc
     except (sqlite3.Error, OSError, BackupTimeout) as exc:
         raise _problem(exc, database) from exc
     remove_stale_partials(folder)
     log.info("backup written (%s, %.2f s)", destination.name, time.perf_counter() - started)
     if isinstance(target, Workspace):
-        target.backup_problem = None         # there is a good copy of today now
+        target.backup_problem = None  # there is a good copy of today now
         _audit(target, "back up", destination.name)
     kind = "manual" if output is None else "file"
     taken = datetime.now().replace(microsecond=0)
@@ -198,8 +234,12 @@ def refusal_of(database: Path) -> DatabaseProblem | None:
     return unusable(Path(database))
 
 
-def restore_backup(target: Workspace | Path, backup: Path, busy_timeout_ms: int = RESTORE_BUSY_TIMEOUT_MS,
-                   replace_damaged: bool = False) -> RestoreResult:
+def restore_backup(
+    target: Workspace | Path,
+    backup: Path,
+    busy_timeout_ms: int = RESTORE_BUSY_TIMEOUT_MS,
+    replace_damaged: bool = False,
+) -> RestoreResult:
     """Replace the database's contents with the copy `backup`; the current contents are backed up first.
 
     The copy is checked (SQLite file, ours, not newer than this app, integrity ok) before anything
@@ -232,14 +272,22 @@ def restore_backup(target: Workspace | Path, backup: Path, busy_timeout_ms: int 
     try:
         if state.kind == health.OURS:
             if state.revision != head_revision():
-                open_database(database).dispose()     # an older database: upgraded (and backed up) first
-            swapped = restore_in_place(database, prepared, new_backup_path(database, "before-restore", folder),
-                                       note, busy_timeout_ms / 1000, _check_head)
+                open_database(database).dispose()  # an older database: upgraded (and backed up) first
+            swapped = restore_in_place(
+                database,
+                prepared,
+                new_backup_path(database, "before-restore", folder),
+                note,
+                busy_timeout_ms / 1000,
+                _check_head,
+            )
         else:
             swapped = replace_file(database, prepared, note)
     except SchemaMismatch as exc:
-        raise DatabaseProblem(f"{backup.name} could not be restored: its tables do not match this database's "
-                              f"({exc}). Nothing was changed.") from exc
+        raise DatabaseProblem(
+            f"{backup.name} could not be restored: its tables do not match this database's "
+            f"({exc}). Nothing was changed."
+        ) from exc
     except (sqlite3.Error, OSError, BackupTimeout) as exc:
         raise _nothing_restored(_problem(exc, database)) from exc
     finally:
@@ -252,8 +300,9 @@ def restore_backup(target: Workspace | Path, backup: Path, busy_timeout_ms: int 
         students = info.students or 0
     took = time.perf_counter() - started
     log.info("restored from %s (%.2f s)", backup.name, took)
-    return RestoreResult(info, swapped.safety_copy, students, took, swapped.kept_aside, swapped.waited_s,
-                         swapped.held_s)
+    return RestoreResult(
+        info, swapped.safety_copy, students, took, swapped.kept_aside, swapped.waited_s, swapped.held_s
+    )
 
 
 def _refuse_target(database: Path, state: health.FileState, replace_damaged: bool) -> None:
@@ -261,17 +310,24 @@ def _refuse_target(database: Path, state: health.FileState, replace_damaged: boo
         raise DatabaseTooNew(
             f"{database} was written by a newer version of Coordinator App (schema {state.revision}); restoring "
             f"over it is refused like every other use of that file. Nothing was changed. Install that version "
-            f"to restore with it.")
+            f"to restore with it."
+        )
     if state.kind == health.FOREIGN:
-        raise ForeignDatabase(f"{database} is an SQLite database of another application; nothing was restored "
-                              f"over it. Give the Coordinator App database with --db.")
+        raise ForeignDatabase(
+            f"{database} is an SQLite database of another application; nothing was restored "
+            f"over it. Give the Coordinator App database with --db."
+        )
     if state.replaceable and not replace_damaged:
-        what = {health.EMPTY: f"is empty ({state.detail})", health.NOT_SQLITE: "is not an SQLite file",
-                health.DAMAGED: f"is damaged (SQLite reports: {state.detail})"}[state.kind]
+        what = {
+            health.EMPTY: f"is empty ({state.detail})",
+            health.NOT_SQLITE: "is not an SQLite file",
+            health.DAMAGED: f"is damaged (SQLite reports: {state.detail})",
+        }[state.kind]
         aside = aside_name(database)
         problem = RestoreNeedsConfirmation(
             f"{database} {what}. Restoring keeps it unchanged as {aside.name} next to it and puts the backup "
-            f"in its place; nothing was changed yet.")
+            f"in its place; nothing was changed yet."
+        )
         problem.what = what
         problem.aside = aside
         raise problem
@@ -288,8 +344,10 @@ def _nothing_restored(problem: DatabaseProblem) -> DatabaseProblem:
 
 def _refuse_newer(info: BackupInfo) -> None:
     if info.schema is not None and info.schema not in known_revisions():
-        raise DatabaseTooNew(f"{info.path.name} was written by a newer version of Coordinator App (schema "
-                             f"{info.schema}). Install that version to use it; nothing was changed.")
+        raise DatabaseTooNew(
+            f"{info.path.name} was written by a newer version of Coordinator App (schema "
+            f"{info.schema}). Install that version to use it; nothing was changed."
+        )
 
 
 def _problem(exc: BaseException, database: Path) -> DatabaseProblem:

@@ -37,8 +37,14 @@ def _converted(values: list[Any], process: Callable[[Any], Any] | None) -> list[
     return out
 
 
-def _params(compiled: Compiled, table: Table, columns: Mapping[str, str], rows: Sequence[Mapping[str, Any]],
-            dialect: Dialect, constants: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+def _params(
+    compiled: Compiled,
+    table: Table,
+    columns: Mapping[str, str],
+    rows: Sequence[Mapping[str, Any]],
+    dialect: Dialect,
+    constants: Mapping[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
     """The rows as tuples in the statement's parameter order. `columns`: parameter name -> column
     name; `constants`: column name -> the one value every row has."""
     order = list(getattr(compiled, "positiontup", None) or ())
@@ -68,8 +74,9 @@ def _update(table: Table, key: str, names: tuple[str, ...], dialect: Dialect) ->
     return stmt.compile(dialect=dialect)
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]],
-                constants: Mapping[str, Any] | None = None) -> int:
+def insert_rows(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], constants: Mapping[str, Any] | None = None
+) -> int:
     """INSERT every row (all rows with the same keys); `constants`: columns with one value for all rows."""
     if not rows:
         return 0

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.internships import InternshipFacts, is_abroad, umc_rule_violated, voids_approval
 from coordinator_app.domain.programme import InternshipRules
-from coordinator_app.domain.ranks import RANKS, rank_at_least
 from coordinator_app.domain.progress import specialization_over_capacity
+from coordinator_app.domain.ranks import RANKS, rank_at_least
 from coordinator_app.services.flags import flagged_students
-from coordinator_app.store import models as m
 from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
 from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, damaged, translate
 from coordinator_app.store.health import DAMAGED
 from coordinator_app.store.migrate import current_revision, head_revision, look_at, refusal
@@ -38,14 +38,18 @@ class CheckReport:
     integrity: str
     students: int
     violations: list[str] = field(default_factory=list)
-    verdict: str | None = None        # why the file could not be checked as a database (then nothing else is set)
-    damaged: bool = False             # the verdict is damage (what check is for), not "this is no database of ours"
+    verdict: str | None = None  # why the file could not be checked as a database (then nothing else is set)
+    damaged: bool = False  # the verdict is damage (what check is for), not "this is no database of ours"
     backup_problem: str | None = None  # why no backup could be made today, if none could
 
     @property
     def ok(self) -> bool:
-        return (self.verdict is None and self.integrity == "ok" and not self.violations
-                and self.schema == self.latest_schema)
+        return (
+            self.verdict is None
+            and self.integrity == "ok"
+            and not self.violations
+            and self.schema == self.latest_schema
+        )
 
 
 def check_database(path: Path) -> CheckReport:
@@ -69,8 +73,11 @@ def check_database(path: Path) -> CheckReport:
         return _verdict(with_offer(exc, path))
     except (sqlite3.Error, DBAPIError) as exc:
         translated = translate(exc, path)
-        return _verdict(with_offer(translated, path) if translated is not None
-                        else DatabaseProblem(f"{path} cannot be read as a database ({exc})."))
+        return _verdict(
+            with_offer(translated, path)
+            if translated is not None
+            else DatabaseProblem(f"{path} cannot be read as a database ({exc}).")
+        )
 
 
 def _short(text: str, lines: int = 10) -> str:
@@ -80,8 +87,9 @@ def _short(text: str, lines: int = 10) -> str:
 
 
 def _verdict(problem: DatabaseProblem) -> CheckReport:
-    return CheckReport("unknown", head_revision(), "not checked", 0, verdict=str(problem),
-                       damaged=isinstance(problem, DatabaseCorrupt))
+    return CheckReport(
+        "unknown", head_revision(), "not checked", 0, verdict=str(problem), damaged=isinstance(problem, DatabaseCorrupt)
+    )
 
 
 def run_checks(ws: Workspace) -> CheckReport:
@@ -112,10 +120,13 @@ def _who(row: AnyRow) -> str:
 
 
 def _capacity(ws: Workspace, s: Session, report: CheckReport) -> None:
-    rows = s.execute(select(m.Programme.code, m.Cohort.start_year, m.Student.specialization, func.count())
-                     .join(m.Cohort, m.Student.cohort_id == m.Cohort.id).join(m.Programme, m.Student.programme_id == m.Programme.id)
-                     .where(m.Student.specialization.is_not(None), m.Student.status != "stopped")
-                     .group_by(m.Programme.code, m.Cohort.start_year, m.Student.specialization)).all()
+    rows = s.execute(
+        select(m.Programme.code, m.Cohort.start_year, m.Student.specialization, func.count())
+        .join(m.Cohort, m.Student.cohort_id == m.Cohort.id)
+        .join(m.Programme, m.Student.programme_id == m.Programme.id)
+        .where(m.Student.specialization.is_not(None), m.Student.status != "stopped")
+        .group_by(m.Programme.code, m.Cohort.start_year, m.Student.specialization)
+    ).all()
     by_cohort: dict[tuple[str, int], dict[str, int]] = {}
     for code, year, spec, n in rows:
         if spec is not None:
@@ -127,9 +138,12 @@ def _capacity(ws: Workspace, s: Session, report: CheckReport) -> None:
 
 def _internships(ws: Workspace, s: Session, report: CheckReport) -> None:
     today = ws.as_of()
-    query = (select(m.Student.student_number, m.Student.first_name, m.Student.last_name, m.Programme.code, m.Internship)
-             .join(m.Internship, m.Internship.student_id == m.Student.id).join(m.Programme, m.Student.programme_id == m.Programme.id)
-             .where(m.Student.status == "active"))
+    query = (
+        select(m.Student.student_number, m.Student.first_name, m.Student.last_name, m.Programme.code, m.Internship)
+        .join(m.Internship, m.Internship.student_id == m.Student.id)
+        .join(m.Programme, m.Student.programme_id == m.Programme.id)
+        .where(m.Student.status == "active")
+    )
     planned: dict[str, tuple[InternshipRules, list[InternshipFacts]]] = {}
     for row in s.execute(query):
         i: m.Internship = row.Internship
@@ -138,13 +152,22 @@ def _internships(ws: Workspace, s: Session, report: CheckReport) -> None:
             continue
         who = _who(row)
         planned.setdefault(who, (rules, []))[1].append(
-            InternshipFacts(i.kind, i.country, i.travel_code, i.is_umc, i.approval_status, i.assessor_rank, i.start_date))
+            InternshipFacts(
+                i.kind, i.country, i.travel_code, i.is_umc, i.approval_status, i.assessor_rank, i.start_date
+            )
+        )
         if i.approval_status == "approved" and voids_approval(i.travel_code, rules.invalid_travel_codes):
-            report.violations.append(f"{who}: {i.kind} internship approved for {i.country}, travel advice {i.travel_code}")
+            report.violations.append(
+                f"{who}: {i.kind} internship approved for {i.country}, travel advice {i.travel_code}"
+            )
         if i.start_date and i.start_date <= today and i.approval_status != "approved":
-            report.violations.append(f"{who}: {i.kind} internship started {i.start_date:%d-%m-%Y} without approval ({i.approval_status})")
+            report.violations.append(
+                f"{who}: {i.kind} internship started {i.start_date:%d-%m-%Y} without approval ({i.approval_status})"
+            )
         if i.assessor_rank and not rank_at_least(i.assessor_rank, rules.assessor_min_rank):
-            report.violations.append(f"{who}: {i.kind} internship assessor is {RANKS[i.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}")
+            report.violations.append(
+                f"{who}: {i.kind} internship assessor is {RANKS[i.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}"
+            )
         if rules.kinds[i.kind].netherlands_only and is_abroad(i.country):
             report.violations.append(f"{who}: minor internship abroad ({i.country})")
     for who, (rules, internships) in planned.items():
@@ -153,14 +176,19 @@ def _internships(ws: Workspace, s: Session, report: CheckReport) -> None:
 
 
 def _literature(ws: Workspace, s: Session, report: CheckReport) -> None:
-    query = (select(m.Student.student_number, m.Student.first_name, m.Student.last_name, m.Programme.code, m.LiteratureStudy)
-             .join(m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id)
-             .join(m.Programme, m.Student.programme_id == m.Programme.id).where(m.Student.status == "active"))
+    query = (
+        select(m.Student.student_number, m.Student.first_name, m.Student.last_name, m.Programme.code, m.LiteratureStudy)
+        .join(m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id)
+        .join(m.Programme, m.Student.programme_id == m.Programme.id)
+        .where(m.Student.status == "active")
+    )
     for row in s.execute(query):
         lit: m.LiteratureStudy = row.LiteratureStudy
         rules = ws.programmes[row.code].literature_study
         if rules and lit.assessor_rank and not rank_at_least(lit.assessor_rank, rules.assessor_min_rank):
-            report.violations.append(f"{_who(row)}: Literature Study assessor is {RANKS[lit.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}")
+            report.violations.append(
+                f"{_who(row)}: Literature Study assessor is {RANKS[lit.assessor_rank]}, below {RANKS[rules.assessor_min_rank]}"
+            )
 
 
 def _flags(ws: Workspace, s: Session, report: CheckReport) -> None:

@@ -24,34 +24,61 @@ from coordinator_app.domain.internships import Period
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import OptionalCourse
 from coordinator_app.domain.student import (
-    Evaluation, InternshipSnapshot, ItemSnapshot, LiteratureSnapshot, StudentSnapshot, evaluate,
+    Evaluation,
+    InternshipSnapshot,
+    ItemSnapshot,
+    LiteratureSnapshot,
+    StudentSnapshot,
+    evaluate,
 )
 from coordinator_app.store import models as m
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
 
-Record = Any   # one row of a chunk's query: a named tuple of the selected columns
+Record = Any  # one row of a chunk's query: a named tuple of the selected columns
 _RECORD_TYPES: dict[tuple[str, ...], Any] = {}
 
-CHUNK = 1000   # students per round of queries: keeps memory flat and IN lists well under SQLite's limit
+CHUNK = 1000  # students per round of queries: keeps memory flat and IN lists well under SQLite's limit
 
 S = m.Student
 STUDENT_COLUMNS = (
-    S.id, S.student_number, S.first_name, S.last_name, S.email, S.status, S.specialization, S.tuition_paid,
-    S.enrolled, S.ec_earned, S.year1_university, S.year2_university, S.english_test, S.english_overall,
-    S.english_lowest_section, S.participation_fee_paid, m.Programme.code.label("programme"),
+    S.id,
+    S.student_number,
+    S.first_name,
+    S.last_name,
+    S.email,
+    S.status,
+    S.specialization,
+    S.tuition_paid,
+    S.enrolled,
+    S.ec_earned,
+    S.year1_university,
+    S.year2_university,
+    S.english_test,
+    S.english_overall,
+    S.english_lowest_section,
+    S.participation_fee_paid,
+    m.Programme.code.label("programme"),
     m.Cohort.start_year.label("cohort"),
 )
 
 
-def select_students(session: Session, programme_code: str | None = None, cohort: int | None = None,
-                    student_ids: Sequence[int] | None = None) -> tuple[array[int], set[str]]:
+def select_students(
+    session: Session,
+    programme_code: str | None = None,
+    cohort: int | None = None,
+    student_ids: Sequence[int] | None = None,
+) -> tuple[array[int], set[str]]:
     """Ids of the students to work on, in the order a coordinator reads them (programme, cohort,
     student number), and the programmes they follow. The ids are a compact array: 0.8 MB for
     100,000 students where a list of row tuples took ~20 MB for the whole export."""
-    query = (select(S.id, m.Programme.code).join(m.Programme, S.programme_id == m.Programme.id).join(m.Cohort, S.cohort_id == m.Cohort.id)
-             .order_by(m.Programme.code, m.Cohort.start_year, S.student_number))
+    query = (
+        select(S.id, m.Programme.code)
+        .join(m.Programme, S.programme_id == m.Programme.id)
+        .join(m.Cohort, S.cohort_id == m.Cohort.id)
+        .order_by(m.Programme.code, m.Cohort.start_year, S.student_number)
+    )
     if programme_code:
         query = query.where(m.Programme.code == programme_code)
     if cohort:
@@ -93,9 +120,9 @@ class Chunk:
     students: list[Record]
     results: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))
     optional: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    internships: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))   # internship table rows
-    interruptions: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))   # by internship id
-    literature: dict[int, Record] = field(default_factory=dict)                                # literature_study rows
+    internships: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))  # internship table rows
+    interruptions: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))  # by internship id
+    literature: dict[int, Record] = field(default_factory=dict)  # literature_study rows
     items: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))
     mentor: dict[int, Record] = field(default_factory=dict)
     meetings: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))
@@ -127,54 +154,137 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
         session.flush()
     db = session.connection()
     position = {sid: n for n, sid in enumerate(ids)}
-    students = list(_named(db.execute(
-        select(*STUDENT_COLUMNS).join(m.Programme, S.programme_id == m.Programme.id)
-        .join(m.Cohort, S.cohort_id == m.Cohort.id).where(S.id.in_(ids)))))
+    students = list(
+        _named(
+            db.execute(
+                select(*STUDENT_COLUMNS)
+                .join(m.Programme, S.programme_id == m.Programme.id)
+                .join(m.Cohort, S.cohort_id == m.Cohort.id)
+                .where(S.id.in_(ids))
+            )
+        )
+    )
     students.sort(key=lambda r: position[r.id])
     chunk = Chunk(students)
     R, C = m.CourseResult, m.Course
-    _group(_named(db.execute(
-        select(R.student_id, C.code, C.name, C.component, C.ec, R.attempt, R.exam_date, R.grade, R.no_show,
-               R.registered_on, R.course_id)
-        .join(C, R.course_id == C.id).where(R.student_id.in_(ids)).order_by(R.student_id, C.code, R.attempt))),
-        chunk.results)
+    _group(
+        _named(
+            db.execute(
+                select(
+                    R.student_id,
+                    C.code,
+                    C.name,
+                    C.component,
+                    C.ec,
+                    R.attempt,
+                    R.exam_date,
+                    R.grade,
+                    R.no_show,
+                    R.registered_on,
+                    R.course_id,
+                )
+                .join(C, R.course_id == C.id)
+                .where(R.student_id.in_(ids))
+                .order_by(R.student_id, C.code, R.attempt)
+            )
+        ),
+        chunk.results,
+    )
     A = m.OptionalCourseApproval
-    _group(_named(db.execute(
-        select(A.student_id, C.code, C.ec, A.status, A.external, A.credit_form_received, A.course_id, C.name,
-               A.decided_on)
-        .join(C, A.course_id == C.id).where(A.student_id.in_(ids)).order_by(A.student_id, C.code))), chunk.optional)
+    _group(
+        _named(
+            db.execute(
+                select(
+                    A.student_id,
+                    C.code,
+                    C.ec,
+                    A.status,
+                    A.external,
+                    A.credit_form_received,
+                    A.course_id,
+                    C.name,
+                    A.decided_on,
+                )
+                .join(C, A.course_id == C.id)
+                .where(A.student_id.in_(ids))
+                .order_by(A.student_id, C.code)
+            )
+        ),
+        chunk.optional,
+    )
     # Whole-table Core rows, not ORM objects: same attribute names, a third of the loading time.
-    I = m.Internship
-    for row in _named(db.execute(select(m.table(I)).where(I.student_id.in_(ids)).order_by(I.student_id, I.kind.desc()))):
+    Intern = m.Internship
+    for row in _named(
+        db.execute(
+            select(m.table(Intern)).where(Intern.student_id.in_(ids)).order_by(Intern.student_id, Intern.kind.desc())
+        )
+    ):
         chunk.internships[row.student_id].append(row)
     # Interruptions are few; fetch them for the group's internships in one query.
     X = m.Interruption
-    for row in _named(db.execute(select(X.internship_id, X.start_date, X.end_date).join(I, X.internship_id == I.id)
-                               .where(I.student_id.in_(ids)).order_by(X.internship_id, X.start_date))):
+    for row in _named(
+        db.execute(
+            select(X.internship_id, X.start_date, X.end_date)
+            .join(Intern, X.internship_id == Intern.id)
+            .where(Intern.student_id.in_(ids))
+            .order_by(X.internship_id, X.start_date)
+        )
+    ):
         chunk.interruptions[row[0]].append(row)
     L = m.LiteratureStudy
     for row in _named(db.execute(select(m.table(L)).where(L.student_id.in_(ids)))):
         chunk.literature[row.student_id] = row
     P = m.PortfolioItem
-    _group(_named(db.execute(
-        select(P.student_id, P.component, P.kind, P.name, P.due_date, P.received_date, P.note)
-        .where(P.student_id.in_(ids)).order_by(P.student_id, P.id))), chunk.items)
-    for row in _named(db.execute(select(m.Mentor.student_id, m.Mentor.name, m.Mentor.organisation, m.Mentor.email)
-                               .where(m.Mentor.student_id.in_(ids)))):
+    _group(
+        _named(
+            db.execute(
+                select(P.student_id, P.component, P.kind, P.name, P.due_date, P.received_date, P.note)
+                .where(P.student_id.in_(ids))
+                .order_by(P.student_id, P.id)
+            )
+        ),
+        chunk.items,
+    )
+    for row in _named(
+        db.execute(
+            select(m.Mentor.student_id, m.Mentor.name, m.Mentor.organisation, m.Mentor.email).where(
+                m.Mentor.student_id.in_(ids)
+            )
+        )
+    ):
         chunk.mentor[row[0]] = row
     MM = m.MentorMeeting
-    _group(_named(db.execute(select(MM.student_id, MM.meeting_date, MM.topic, MM.notes).where(MM.student_id.in_(ids))
-                           .order_by(MM.student_id, MM.meeting_date))), chunk.meetings)
+    _group(
+        _named(
+            db.execute(
+                select(MM.student_id, MM.meeting_date, MM.topic, MM.notes)
+                .where(MM.student_id.in_(ids))
+                .order_by(MM.student_id, MM.meeting_date)
+            )
+        ),
+        chunk.meetings,
+    )
     G = m.GraduationPlan
-    for row in _named(db.execute(select(G.student_id, G.planned_year, G.planned_month, G.ceremony_year,
-                                      G.ceremony_month, G.attends_ceremony, G.graduated_on)
-                               .where(G.student_id.in_(ids)))):
+    for row in _named(
+        db.execute(
+            select(
+                G.student_id,
+                G.planned_year,
+                G.planned_month,
+                G.ceremony_year,
+                G.ceremony_month,
+                G.attends_ceremony,
+                G.graduated_on,
+            ).where(G.student_id.in_(ids))
+        )
+    ):
         chunk.plans[row[0]] = row
     return chunk
 
 
-def optional_course(code: str, ec: int, status: str, external: bool, credit_form_received: bool,
-                    grades: Iterable[Grade]) -> OptionalCourse:
+def optional_course(
+    code: str, ec: int, status: str, external: bool, credit_form_received: bool, grades: Iterable[Grade]
+) -> OptionalCourse:
     """An optional course's approval line as the EC rules read it (it counts once approved)."""
     return OptionalCourse(code, ec, status == "approved", external, credit_form_received, tuple(grades))
 
@@ -195,55 +305,81 @@ def snapshot_of(student: Record, chunk: Chunk) -> StudentSnapshot:
         by_course[r.course_id].append(grade)
         if r.registered_on and (last_registered is None or r.registered_on > last_registered):
             last_registered = r.registered_on
-    optional = tuple(optional_course(a.code, a.ec, a.status, a.external, a.credit_form_received,
-                                     by_course.get(a.course_id, ()))
-                     for a in chunk.optional.get(sid, ()))
+    optional = tuple(
+        optional_course(a.code, a.ec, a.status, a.external, a.credit_form_received, by_course.get(a.course_id, ()))
+        for a in chunk.optional.get(sid, ())
+    )
     items: dict[str, list[ItemSnapshot]] = defaultdict(list)
     for it in chunk.items.get(sid, ()):
         items[it.component].append(ItemSnapshot(it.kind, it.name, it.due_date, it.received_date))
     internships = {}
     for row in chunk.internships.get(sid, ()):
         internships[row.kind] = InternshipSnapshot(
-            kind=row.kind, start=row.start_date, part_time_percent=row.part_time_percent,
+            kind=row.kind,
+            start=row.start_date,
+            part_time_percent=row.part_time_percent,
             interruptions=tuple(Period(x.start_date, x.end_date) for x in chunk.interruptions.get(row.id, ())),
-            is_umc=row.is_umc, country=row.country, travel_code=row.travel_code,
-            approval_status=row.approval_status, assessor_rank=row.assessor_rank,
-            practical=row.practical_mark, supervisor_report=row.supervisor_report_mark,
-            assessor_report=row.assessor_report_mark, presentation=row.presentation_mark,
-            marks_registered_on=row.marks_registered_on, portfolio=tuple(items.get(f"{row.kind}_internship", ())),
+            is_umc=row.is_umc,
+            country=row.country,
+            travel_code=row.travel_code,
+            approval_status=row.approval_status,
+            assessor_rank=row.assessor_rank,
+            practical=row.practical_mark,
+            supervisor_report=row.supervisor_report_mark,
+            assessor_report=row.assessor_report_mark,
+            presentation=row.presentation_mark,
+            marks_registered_on=row.marks_registered_on,
+            portfolio=tuple(items.get(f"{row.kind}_internship", ())),
         )
     literature = None
     lit = chunk.literature.get(sid)
     if lit is not None:
         literature = LiteratureSnapshot(
-            start=lit.start_date, approval_status=lit.approval_status, assessor_rank=lit.assessor_rank,
-            outline=lit.outline_mark, supervisor_report=lit.supervisor_report_mark,
-            assessor_report=lit.assessor_report_mark, presentation=lit.presentation_mark,
-            marks_registered_on=lit.marks_registered_on, portfolio=tuple(items.get("literature_study", ())),
-            supervisor=lit.supervisor or "", assessor=lit.assessor or "",
+            start=lit.start_date,
+            approval_status=lit.approval_status,
+            assessor_rank=lit.assessor_rank,
+            outline=lit.outline_mark,
+            supervisor_report=lit.supervisor_report_mark,
+            assessor_report=lit.assessor_report_mark,
+            presentation=lit.presentation_mark,
+            marks_registered_on=lit.marks_registered_on,
+            portfolio=tuple(items.get("literature_study", ())),
+            supervisor=lit.supervisor or "",
+            assessor=lit.assessor or "",
         )
     plan = chunk.plans.get(sid)
     return StudentSnapshot(
-        cohort_year=student.cohort, status=student.status, specialization=student.specialization,
-        tuition_paid=student.tuition_paid, enrolled=student.enrolled, results=dict(results),
-        last_grade_registered=last_registered, optional_courses=optional, internships=internships,
-        literature=literature, mentor_meetings=tuple(r.meeting_date for r in chunk.meetings.get(sid, ())),
+        cohort_year=student.cohort,
+        status=student.status,
+        specialization=student.specialization,
+        tuition_paid=student.tuition_paid,
+        enrolled=student.enrolled,
+        results=dict(results),
+        last_grade_registered=last_registered,
+        optional_courses=optional,
+        internships=internships,
+        literature=literature,
+        mentor_meetings=tuple(r.meeting_date for r in chunk.meetings.get(sid, ())),
         academic_core_items=tuple(items.get("academic_core", ())),
         graduation=(plan.planned_year, plan.planned_month) if plan else None,
-        year1_university=student.year1_university, year2_university=student.year2_university,
-        english_test=student.english_test, english_overall=student.english_overall,
-        english_lowest_section=student.english_lowest_section, participation_fee_paid=student.participation_fee_paid,
+        year1_university=student.year1_university,
+        year2_university=student.year2_university,
+        english_test=student.english_test,
+        english_overall=student.english_overall,
+        english_lowest_section=student.english_lowest_section,
+        participation_fee_paid=student.participation_fee_paid,
         open_registrations=tuple(open_registrations),
     )
 
 
-def evaluated_chunks(session: Session, ids: Sequence[int], programmes: dict[str, Programme], as_of: date,
-                     size: int = CHUNK) -> Iterator[tuple[Chunk, list[Evaluation]]]:
+def evaluated_chunks(
+    session: Session, ids: Sequence[int], programmes: dict[str, Programme], as_of: date, size: int = CHUNK
+) -> Iterator[tuple[Chunk, list[Evaluation]]]:
     """Each group of students with the rules' verdict on each (same order as chunk.students)."""
     for start in range(0, len(ids), size):
-        chunk = load_chunk(session, list(ids[start:start + size]))
+        chunk = load_chunk(session, list(ids[start : start + size]))
         yield chunk, [evaluate(programmes[s.programme], snapshot_of(s, chunk), as_of) for s in chunk.students]
-        del chunk       # let it go before the next group is read: one group in memory at a time
+        del chunk  # let it go before the next group is read: one group in memory at a time
 
 
 def longest_text_values(session: Session) -> dict[str, int]:
@@ -276,6 +412,7 @@ def refresh_ec_bulk(session: Session, ids: Sequence[int], programmes: dict[str, 
         from sqlalchemy import bindparam
 
         students = m.table(m.Student)
-        session.execute(update(students).where(students.c.id == bindparam("sid"))
-                        .values(ec_earned=bindparam("ec")), changed)
+        session.execute(
+            update(students).where(students.c.id == bindparam("sid")).values(ec_earned=bindparam("ec")), changed
+        )
     return len(changed)

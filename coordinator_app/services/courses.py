@@ -20,22 +20,23 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 
-
 @dataclass(frozen=True)
 class GradeRecorded:
     result_id: int
     attempt: int
-    grade: str                      # "7.5" or "NS"
+    grade: str  # "7.5" or "NS"
     passed: bool
-    previous: tuple[float | None, bool] | None   # (grade, no_show) before, for undo
-    resit_id: int | None            # the resit registration created for a fail
+    previous: tuple[float | None, bool] | None  # (grade, no_show) before, for undo
+    resit_id: int | None  # the resit registration created for a fail
     resit_date: date | None
     ec_total: int
-    previous_dates: tuple[date | None, date | None] | None = None   # (exam, registered) before, for undo
+    previous_dates: tuple[date | None, date | None] | None = None  # (exam, registered) before, for undo
 
 
 def _course(session: Session, student: m.Student, code: str) -> m.Course:
-    course = session.scalar(select(m.Course).where(m.Course.programme_id == student.programme_id, m.Course.code == code))
+    course = session.scalar(
+        select(m.Course).where(m.Course.programme_id == student.programme_id, m.Course.code == code)
+    )
     if course is None:
         raise NotFound(f"There is no course {code} in {student.programme.code}.", "course")
     return course
@@ -47,8 +48,14 @@ def _check_course_allowed(student: m.Student, course: m.Course, programme: Progr
         raise DomainError(refusal, "course")
 
 
-def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, attempt: int | None = None,
-                 exam_date: date | None = None) -> GradeRecorded:
+def record_grade(
+    ws: Workspace,
+    student_id: int,
+    course_code: str,
+    text: str,
+    attempt: int | None = None,
+    exam_date: date | None = None,
+) -> GradeRecorded:
     """Record an exam result. A fail or No Show registers the student for the resit."""
     grade = parse_grade(text)
     with ws.write() as s:
@@ -56,8 +63,13 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
         programme = ws.programme_of(student)
         course = _course(s, student, course_code)
         _check_course_allowed(student, course, programme)
-        attempts = list(s.scalars(select(m.CourseResult).where(
-            m.CourseResult.student_id == student.id, m.CourseResult.course_id == course.id).order_by(m.CourseResult.attempt)))
+        attempts = list(
+            s.scalars(
+                select(m.CourseResult)
+                .where(m.CourseResult.student_id == student.id, m.CourseResult.course_id == course.id)
+                .order_by(m.CourseResult.attempt)
+            )
+        )
         if attempt is not None:
             if attempt < 1:
                 raise DomainError("An attempt number starts at 1.", "attempt")
@@ -69,8 +81,9 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
         previous = (row.grade, row.no_show) if row else None
         previous_dates = (row.exam_date, row.registered_on) if row else None
         if row is None:
-            when = exam_date or (first_exam_date(programme, course.code, student.cohort.start_year)
-                                 if attempt == 1 else None)
+            when = exam_date or (
+                first_exam_date(programme, course.code, student.cohort.start_year) if attempt == 1 else None
+            )
             row = m.CourseResult(student_id=student.id, course_id=course.id, attempt=attempt, exam_date=when)
             s.add(row)
         elif exam_date is not None:
@@ -82,16 +95,34 @@ def record_grade(ws: Workspace, student_id: int, course_code: str, text: str, at
         last = max(a.attempt for a in [*attempts, row])
         resit = resit_registration(programme, course.code, grade, attempt, row.exam_date, last)
         if resit is not None:
-            registered = m.CourseResult(student_id=student.id, course_id=course.id, attempt=resit.attempt,
-                                        exam_date=resit.exam_date)
+            registered = m.CourseResult(
+                student_id=student.id, course_id=course.id, attempt=resit.attempt, exam_date=resit.exam_date
+            )
             s.add(registered)
             s.flush()
             resit_id = registered.id
-        ws.audit(s, "record grade", "course_result", row.id, student.id, f"{course.code} attempt {attempt}",
-                 grade_text(previous[1], previous[0]) if previous else None, str(grade))
+        ws.audit(
+            s,
+            "record grade",
+            "course_result",
+            row.id,
+            student.id,
+            f"{course.code} attempt {attempt}",
+            grade_text(previous[1], previous[0]) if previous else None,
+            str(grade),
+        )
         ec = refresh_ec(s, student, programme, ws.as_of())
-        return GradeRecorded(row.id, attempt, str(grade), grade.passed(programme.pass_mark), previous, resit_id,
-                             resit.exam_date if resit else None, ec, previous_dates)
+        return GradeRecorded(
+            row.id,
+            attempt,
+            str(grade),
+            grade.passed(programme.pass_mark),
+            previous,
+            resit_id,
+            resit.exam_date if resit else None,
+            ec,
+            previous_dates,
+        )
 
 
 def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:
@@ -114,13 +145,16 @@ def undo_grade(ws: Workspace, recorded: GradeRecorded) -> None:
             if recorded.previous_dates is not None:
                 row.exam_date, row.registered_on = recorded.previous_dates
             new = grade_text(recorded.previous[1], recorded.previous[0])
-        ws.audit(s, "undo grade", "course_result", recorded.result_id, student.id, f"attempt {recorded.attempt}", old, new)
+        ws.audit(
+            s, "undo grade", "course_result", recorded.result_id, student.id, f"attempt {recorded.attempt}", old, new
+        )
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
 
 
 @dataclass(frozen=True)
 class DeletedAttempt:
     """Everything `restore_attempt` needs to put a deleted attempt back (used by Undo)."""
+
     student_id: int
     course_code: str
     attempt: int
@@ -137,10 +171,19 @@ def delete_attempt(ws: Workspace, result_id: int) -> DeletedAttempt:
         if row is None:
             raise NotFound("That result no longer exists.", "grade")
         student = existing_student(s, row.student_id)
-        deleted = DeletedAttempt(student.id, row.course.code, row.attempt, row.exam_date, row.grade, row.no_show,
-                                 row.registered_on)
-        ws.audit(s, "delete attempt", "course_result", row.id, student.id, f"{row.course.code} attempt {row.attempt}",
-                 grade_text(row.no_show, row.grade), None)
+        deleted = DeletedAttempt(
+            student.id, row.course.code, row.attempt, row.exam_date, row.grade, row.no_show, row.registered_on
+        )
+        ws.audit(
+            s,
+            "delete attempt",
+            "course_result",
+            row.id,
+            student.id,
+            f"{row.course.code} attempt {row.attempt}",
+            grade_text(row.no_show, row.grade),
+            None,
+        )
         s.delete(row)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
         return deleted
@@ -151,18 +194,36 @@ def restore_attempt(ws: Workspace, deleted: DeletedAttempt) -> int:
     with ws.write() as s:
         student = existing_student(s, deleted.student_id)
         course = _course(s, student, deleted.course_code)
-        taken = s.scalar(select(m.CourseResult.id).where(
-            m.CourseResult.student_id == student.id, m.CourseResult.course_id == course.id,
-            m.CourseResult.attempt == deleted.attempt))
+        taken = s.scalar(
+            select(m.CourseResult.id).where(
+                m.CourseResult.student_id == student.id,
+                m.CourseResult.course_id == course.id,
+                m.CourseResult.attempt == deleted.attempt,
+            )
+        )
         if taken is not None:
             raise DomainError(f"{course.name} already has an attempt {deleted.attempt}.", "grade")
-        row = m.CourseResult(student_id=student.id, course_id=course.id, attempt=deleted.attempt,
-                             exam_date=deleted.exam_date, grade=deleted.grade, no_show=deleted.no_show,
-                             registered_on=deleted.registered_on)
+        row = m.CourseResult(
+            student_id=student.id,
+            course_id=course.id,
+            attempt=deleted.attempt,
+            exam_date=deleted.exam_date,
+            grade=deleted.grade,
+            no_show=deleted.no_show,
+            registered_on=deleted.registered_on,
+        )
         s.add(row)
         s.flush()
-        ws.audit(s, "restore attempt", "course_result", row.id, student.id, f"{course.code} attempt {deleted.attempt}",
-                 None, grade_text(deleted.no_show, deleted.grade))
+        ws.audit(
+            s,
+            "restore attempt",
+            "course_result",
+            row.id,
+            student.id,
+            f"{course.code} attempt {deleted.attempt}",
+            None,
+            grade_text(deleted.no_show, deleted.grade),
+        )
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
         return row.id
 
@@ -177,11 +238,18 @@ def add_external_course(ws: Workspace, student_id: int, name: str, ec: int) -> s
     with ws.write() as s:
         student = existing_student(s, student_id)
         base = "EXT-" + re.sub(r"[^A-Z0-9]+", "", name.upper())[:12]
-        count = s.scalar(select(func.count()).select_from(m.Course).where(
-            m.Course.programme_id == student.programme_id, m.Course.code.like(f"{base}%"))) or 0
+        count = (
+            s.scalar(
+                select(func.count())
+                .select_from(m.Course)
+                .where(m.Course.programme_id == student.programme_id, m.Course.code.like(f"{base}%"))
+            )
+            or 0
+        )
         code = base if count == 0 else f"{base}-{count + 1}"
-        course = m.Course(programme_id=student.programme_id, code=code, name=name, ec=ec, component="optional",
-                          in_programme=False)
+        course = m.Course(
+            programme_id=student.programme_id, code=code, name=name, ec=ec, component="optional", in_programme=False
+        )
         s.add(course)
         s.flush()
         ws.audit(s, "add external course", "course", course.id, student.id, "name", None, name)
@@ -191,14 +259,22 @@ def add_external_course(ws: Workspace, student_id: int, name: str, ec: int) -> s
 @dataclass(frozen=True)
 class OptionalChoice:
     """A student's approval line for one optional course, as it was (what Undo puts back)."""
+
     status: str
     decided_on: date | None
     external: bool
     credit_form_received: bool
 
 
-def set_optional_course(ws: Workspace, student_id: int, course_code: str, status: str, decided_on: date | None = None,
-                        external: bool | None = None, credit_form_received: bool = False) -> OptionalChoice | None:
+def set_optional_course(
+    ws: Workspace,
+    student_id: int,
+    course_code: str,
+    status: str,
+    decided_on: date | None = None,
+    external: bool | None = None,
+    credit_form_received: bool = False,
+) -> OptionalChoice | None:
     """Request, approve or reject an optional course (Examination Board approval beforehand).
 
     Returns the line as it was before (None when the course was not chosen yet), for Undo."""
@@ -214,27 +290,47 @@ def set_optional_course(ws: Workspace, student_id: int, course_code: str, status
         is_external = (not course.in_programme) if external is None else external
         if row is None:
             before = None
-            row = m.OptionalCourseApproval(student_id=student.id, course_id=course.id, status=status,
-                                           decided_on=decided_on, external=is_external,
-                                           credit_form_received=credit_form_received)
+            row = m.OptionalCourseApproval(
+                student_id=student.id,
+                course_id=course.id,
+                status=status,
+                decided_on=decided_on,
+                external=is_external,
+                credit_form_received=credit_form_received,
+            )
             s.add(row)
             s.flush()
             ws.audit(s, "optional course", "optional_course_approval", row.id, student.id, course.code, None, status)
         else:
             before = OptionalChoice(row.status, row.decided_on, row.external, row.credit_form_received)
-            for field, value in (("status", status), ("decided_on", decided_on), ("external", is_external),
-                                 ("credit_form_received", credit_form_received)):
+            for field, value in (
+                ("status", status),
+                ("decided_on", decided_on),
+                ("external", is_external),
+                ("credit_form_received", credit_form_received),
+            ):
                 if getattr(row, field) != value:
-                    ws.audit(s, "optional course", "optional_course_approval", row.id, student.id,
-                             f"{course.code} {field}", getattr(row, field), value)
+                    ws.audit(
+                        s,
+                        "optional course",
+                        "optional_course_approval",
+                        row.id,
+                        student.id,
+                        f"{course.code} {field}",
+                        getattr(row, field),
+                        value,
+                    )
                     setattr(row, field, value)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
         return before
 
 
 def _approval(session: Session, student: m.Student, course: m.Course) -> m.OptionalCourseApproval | None:
-    return session.scalar(select(m.OptionalCourseApproval).where(
-        m.OptionalCourseApproval.student_id == student.id, m.OptionalCourseApproval.course_id == course.id))
+    return session.scalar(
+        select(m.OptionalCourseApproval).where(
+            m.OptionalCourseApproval.student_id == student.id, m.OptionalCourseApproval.course_id == course.id
+        )
+    )
 
 
 def withdraw_optional_course(ws: Workspace, student_id: int, course_code: str) -> None:
@@ -245,8 +341,9 @@ def withdraw_optional_course(ws: Workspace, student_id: int, course_code: str) -
         row = _approval(s, student, course)
         if row is None:
             raise NotFound(f"{course.name} is not among this student's optional courses.", "approval")
-        ws.audit(s, "withdraw optional course", "optional_course_approval", row.id, student.id, course.code,
-                 row.status, None)
+        ws.audit(
+            s, "withdraw optional course", "optional_course_approval", row.id, student.id, course.code, row.status, None
+        )
         s.delete(row)
         refresh_ec(s, student, ws.programme_of(student), ws.as_of())
 
@@ -258,10 +355,17 @@ def remove_external_course(ws: Workspace, student_id: int, course_code: str) -> 
         course = _course(s, student, course_code)
         if course.in_programme:
             raise DomainError(f"{course.name} is part of the programme and stays.", "course")
-        used = s.scalar(select(func.count()).select_from(m.OptionalCourseApproval).where(
-            m.OptionalCourseApproval.course_id == course.id)) or 0
-        used += s.scalar(select(func.count()).select_from(m.CourseResult).where(
-            m.CourseResult.course_id == course.id)) or 0
+        used = (
+            s.scalar(
+                select(func.count())
+                .select_from(m.OptionalCourseApproval)
+                .where(m.OptionalCourseApproval.course_id == course.id)
+            )
+            or 0
+        )
+        used += (
+            s.scalar(select(func.count()).select_from(m.CourseResult).where(m.CourseResult.course_id == course.id)) or 0
+        )
         if used:
             raise DomainError(f"{course.name} is chosen or graded for a student; it stays.", "course")
         ws.audit(s, "remove external course", "course", course.id, student.id, "name", course.name, None)

@@ -12,7 +12,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.deadlines import (
-    MonthDeadline, academic_year_months, check_deadline, check_month, month_deadline,
+    MonthDeadline,
+    academic_year_months,
+    check_deadline,
+    check_month,
+    month_deadline,
 )
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.graduation import month_name
@@ -32,7 +36,7 @@ class DeadlineLine:
 
     programme: str
     month: MonthDeadline
-    planned: int                # active students planned to graduate in the month
+    planned: int  # active students planned to graduate in the month
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,10 @@ class DeadlineChange:
         if now.source.value == "entered":
             text = f"The {self.programme} deadline for graduating in {what} is now {now.deadline:%d-%m-%Y}"
         else:
-            text = (f"Cleared the {self.programme} deadline entered for {what}: the {now.source.value} "
-                    f"{now.deadline:%d-%m-%Y} applies again")
+            text = (
+                f"Cleared the {self.programme} deadline entered for {what}: the {now.source.value} "
+                f"{now.deadline:%d-%m-%Y} applies again"
+            )
         moved = self.students_moved
         if moved:
             text += f"; Academic Core due dates moved for {moved} student{'s' if moved != 1 else ''}"
@@ -78,16 +84,33 @@ def deadline_schedule(ws: Workspace, programme: str, academic_year: int) -> list
     G, D = m.GraduationPlan, m.GraduationDeadline
     with ws.read() as s:
         prog = programme_row(s, found.code)
-        entered = {(d.year, d.month): d.deadline for d in s.scalars(
-            select(D).where(D.programme_id == prog.id, D.year * 100 + D.month >= keys[0], D.year * 100 + D.month <= keys[-1]))}
-        planned = dict(s.execute(
-            select(G.planned_year * 100 + G.planned_month, func.count())
-            .join(m.Student, m.Student.id == G.student_id)
-            .where(m.Student.programme_id == prog.id, m.Student.status == "active",
-                   G.planned_year * 100 + G.planned_month >= keys[0], G.planned_year * 100 + G.planned_month <= keys[-1])
-            .group_by(G.planned_year * 100 + G.planned_month)).all())
-    return [DeadlineLine(found.code, month_deadline(y, mo, found.graduation, entered.get((y, mo))), planned.get(y * 100 + mo, 0))
-            for y, mo in months]
+        entered = {
+            (d.year, d.month): d.deadline
+            for d in s.scalars(
+                select(D).where(
+                    D.programme_id == prog.id, D.year * 100 + D.month >= keys[0], D.year * 100 + D.month <= keys[-1]
+                )
+            )
+        }
+        planned = dict(
+            s.execute(
+                select(G.planned_year * 100 + G.planned_month, func.count())
+                .join(m.Student, m.Student.id == G.student_id)
+                .where(
+                    m.Student.programme_id == prog.id,
+                    m.Student.status == "active",
+                    G.planned_year * 100 + G.planned_month >= keys[0],
+                    G.planned_year * 100 + G.planned_month <= keys[-1],
+                )
+                .group_by(G.planned_year * 100 + G.planned_month)
+            ).all()
+        )
+    return [
+        DeadlineLine(
+            found.code, month_deadline(y, mo, found.graduation, entered.get((y, mo))), planned.get(y * 100 + mo, 0)
+        )
+        for y, mo in months
+    ]
 
 
 def set_deadline(ws: Workspace, programme: str, year: int, month: int, deadline: date) -> DeadlineChange:
@@ -107,8 +130,16 @@ def set_deadline(ws: Workspace, programme: str, year: int, month: int, deadline:
             s.flush()
         else:
             row.deadline = deadline
-        ws.audit(s, "graduation deadline", "graduation_deadline", row.id, None, f"{found.code} {year}-{month:02d}",
-                 before, deadline)
+        ws.audit(
+            s,
+            "graduation deadline",
+            "graduation_deadline",
+            row.id,
+            None,
+            f"{found.code} {year}-{month:02d}",
+            before,
+            deadline,
+        )
         moved = _move_due_dates(ws, s, found, prog.id, year, month, deadline)
         return DeadlineChange(found.code, before, month_deadline(year, month, found.graduation, deadline), True, moved)
 
@@ -123,34 +154,66 @@ def clear_deadline(ws: Workspace, programme: str, year: int, month: int) -> Dead
         row = _entered(s, prog.id, year, month)
         now = month_deadline(year, month, found.graduation)
         if row is None:
-            raise DomainError(f"No deadline was entered for graduating in {month_name(year, month)} in {found.code}; "
-                              f"the {now.source.value} {now.deadline:%d-%m-%Y} applies.", "deadline")
+            raise DomainError(
+                f"No deadline was entered for graduating in {month_name(year, month)} in {found.code}; "
+                f"the {now.source.value} {now.deadline:%d-%m-%Y} applies.",
+                "deadline",
+            )
         before = row.deadline
-        ws.audit(s, "clear graduation deadline", "graduation_deadline", row.id, None,
-                 f"{found.code} {year}-{month:02d}", before, None)
+        ws.audit(
+            s,
+            "clear graduation deadline",
+            "graduation_deadline",
+            row.id,
+            None,
+            f"{found.code} {year}-{month:02d}",
+            before,
+            None,
+        )
         s.delete(row)
         moved = _move_due_dates(ws, s, found, prog.id, year, month, now.deadline)
         return DeadlineChange(found.code, before, now, True, moved)
 
 
-def _move_due_dates(ws: Workspace, s: Session, programme: Programme, programme_id: int, year: int, month: int,
-                    deadline: date) -> int:
+def _move_due_dates(
+    ws: Workspace, s: Session, programme: Programme, programme_id: int, year: int, month: int, deadline: date
+) -> int:
     """The CV and final portfolio meeting of the students planned in (year, month) are due by the new
     deadline; each student's History says so. Removed students follow when they are restored."""
     if programme.academic_core is None:
         return 0
     P, G = m.PortfolioItem, m.GraduationPlan
-    planned = (select(G.student_id).join(m.Student, m.Student.id == G.student_id)
-               .where(m.Student.programme_id == programme_id, m.Student.removed_at.is_(None),   # said: an UPDATE
-                      G.planned_year == year, G.planned_month == month))                    # is not filtered
-    moved = s.execute(select(P.student_id, P.kind, P.due_date).where(
-        P.student_id.in_(planned), P.component == "academic_core", P.kind.in_(DUE_BY_DEADLINE),
-        P.due_date.is_distinct_from(deadline))).all()
+    planned = (
+        select(G.student_id)
+        .join(m.Student, m.Student.id == G.student_id)
+        .where(
+            m.Student.programme_id == programme_id,
+            m.Student.removed_at.is_(None),  # said: an UPDATE
+            G.planned_year == year,
+            G.planned_month == month,
+        )
+    )  # is not filtered
+    moved = s.execute(
+        select(P.student_id, P.kind, P.due_date).where(
+            P.student_id.in_(planned),
+            P.component == "academic_core",
+            P.kind.in_(DUE_BY_DEADLINE),
+            P.due_date.is_distinct_from(deadline),
+        )
+    ).all()
     if not moved:
         return 0
-    s.execute(update(P).where(P.student_id.in_(planned), P.component == "academic_core",
-                              P.kind.in_(DUE_BY_DEADLINE), P.due_date.is_distinct_from(deadline))
-              .values(due_date=deadline).execution_options(synchronize_session=False))
+    s.execute(
+        update(P)
+        .where(
+            P.student_id.in_(planned),
+            P.component == "academic_core",
+            P.kind.in_(DUE_BY_DEADLINE),
+            P.due_date.is_distinct_from(deadline),
+        )
+        .values(due_date=deadline)
+        .execution_options(synchronize_session=False)
+    )
     for student_id, kind, old in moved:
         ws.audit(s, "graduation deadline", "portfolio_item", None, student_id, f"{kind} due", old, deadline)
     return len({student_id for student_id, _, _ in moved})

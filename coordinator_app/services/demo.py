@@ -19,11 +19,19 @@ from sqlalchemy import insert, select
 from coordinator_app.domain.grades import Grade, exam_date, resit_date
 from coordinator_app.domain.graduation import ceremony_month, graduation_date
 from coordinator_app.domain.internships import Period
-from coordinator_app.domain.progress import OptionalCourse
 from coordinator_app.domain.programme import PortfolioRule, Programme
+from coordinator_app.domain.progress import OptionalCourse
 from coordinator_app.domain.student import (
-    ACADEMIC_CORE_ITEMS, InternshipSnapshot, ItemSnapshot, LiteratureSnapshot, StudentSnapshot,
-    academic_core_due_dates, evaluate, internship_due_dates, internship_schedule, literature_due_dates,
+    ACADEMIC_CORE_ITEMS,
+    InternshipSnapshot,
+    ItemSnapshot,
+    LiteratureSnapshot,
+    StudentSnapshot,
+    academic_core_due_dates,
+    evaluate,
+    internship_due_dates,
+    internship_schedule,
+    literature_due_dates,
 )
 from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST_NAMES, MEETING_TOPICS, PEOPLE, TOPICS
 from coordinator_app.services.workspace import Workspace
@@ -36,8 +44,12 @@ _SPELLED = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss"
 
 
 def _ascii(text: str) -> str:
-    text = text.translate(_SPELLED)     # letters NFKD does not split into base + accent
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and (c.isalnum() or c == " ")).replace(" ", "").lower()
+    text = text.translate(_SPELLED)  # letters NFKD does not split into base + accent
+    return (
+        "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and (c.isalnum() or c == " "))
+        .replace(" ", "")
+        .lower()
+    )
 
 
 @dataclass
@@ -75,8 +87,11 @@ class _DemoBuilder:
 
     def specialization(self, programme: Programme, cohort_year: int) -> str | None:
         """Keep the 20-place limit: a student beyond it has no specialization yet."""
-        open_places = [sp for sp in programme.specializations
-                       if self.placed.get((programme.code, cohort_year, sp.key), 0) < sp.capacity]
+        open_places = [
+            sp
+            for sp in programme.specializations
+            if self.placed.get((programme.code, cohort_year, sp.key), 0) < sp.capacity
+        ]
         if not open_places:
             return None
         choice = self.rng.choice(open_places)
@@ -107,7 +122,7 @@ class _DemoBuilder:
         if due is None or due > self.as_of + timedelta(days=3):
             return None
         if due < self.as_of - timedelta(days=120):
-            reliability = max(reliability, 0.995)   # long past: chased and in, nearly always
+            reliability = max(reliability, 0.995)  # long past: chased and in, nearly always
         if self.rng.random() < reliability:
             day = due - timedelta(days=self.rng.randint(0, 6))
             return min(day, self.as_of)
@@ -127,11 +142,25 @@ class _DemoBuilder:
         spec = self.specialization(programme, cohort_year)
         pid = self.programme_ids[programme.code]
         sid = self.t.add(
-            "student", programme_id=pid, cohort_id=self.cohort(programme.code, cohort_year), student_number=number,
-            first_name=first, last_name=last, email=email, status="stopped" if stopped else "active",
-            specialization=spec, tuition_paid=rng.random() < 0.95, enrolled=not stopped, ec_earned=0,
-            year1_university=None, year2_university=None, english_test=None, english_overall=None,
-            english_lowest_section=None, participation_fee_paid=False, notes="",
+            "student",
+            programme_id=pid,
+            cohort_id=self.cohort(programme.code, cohort_year),
+            student_number=number,
+            first_name=first,
+            last_name=last,
+            email=email,
+            status="stopped" if stopped else "active",
+            specialization=spec,
+            tuition_paid=rng.random() < 0.95,
+            enrolled=not stopped,
+            ec_earned=0,
+            year1_university=None,
+            year2_university=None,
+            english_test=None,
+            english_overall=None,
+            english_lowest_section=None,
+            participation_fee_paid=False,
+            notes="",
         )
         row = self.t.rows["student"][-1]
         results = self.courses(sid, pid, programme, cohort_year, spec)
@@ -145,8 +174,11 @@ class _DemoBuilder:
             self.imim_facts(row, programme)
         else:
             optional = self.optional_courses(sid, pid, cohort_year, programme.pass_mark)
-            compulsory_passed = sum(1 for code in programme.compulsory_course_codes
-                                    if any(g.passed(programme.pass_mark) for g in results.get(code, [])))
+            compulsory_passed = sum(
+                1
+                for code in programme.compulsory_course_codes
+                if any(g.passed(programme.pass_mark) for g in results.get(code, []))
+            )
             internships = self.internships(sid, programme, cohort_year, compulsory_passed)
             literature = self.literature(sid, programme, cohort_year)
             meetings = self.mentor(sid, cohort_year, first)
@@ -154,12 +186,23 @@ class _DemoBuilder:
         if not programme.is_imim:
             core_items = self.academic_core(sid, programme, cohort_year, graduation)
         snap = StudentSnapshot(
-            cohort_year=cohort_year, status=row["status"], specialization=spec, tuition_paid=row["tuition_paid"],
-            results=results, optional_courses=optional, internships=internships, literature=literature,
-            mentor_meetings=meetings, academic_core_items=core_items, graduation=graduation,
-            year1_university=row["year1_university"], year2_university=row["year2_university"],
-            english_test=row["english_test"], english_overall=row["english_overall"],
-            english_lowest_section=row["english_lowest_section"], participation_fee_paid=row["participation_fee_paid"],
+            cohort_year=cohort_year,
+            status=row["status"],
+            specialization=spec,
+            tuition_paid=row["tuition_paid"],
+            results=results,
+            optional_courses=optional,
+            internships=internships,
+            literature=literature,
+            mentor_meetings=meetings,
+            academic_core_items=core_items,
+            graduation=graduation,
+            year1_university=row["year1_university"],
+            year2_university=row["year2_university"],
+            english_test=row["english_test"],
+            english_overall=row["english_overall"],
+            english_lowest_section=row["english_lowest_section"],
+            participation_fee_paid=row["participation_fee_paid"],
         )
         ev = evaluate(programme, snap, self.as_of)
         row["ec_earned"] = ev.ec_total
@@ -173,7 +216,9 @@ class _DemoBuilder:
             # twenty still waits for it (the attention list's "graduation month passed" item).
             self.replan(sid, programme, cohort_year)
 
-    def courses(self, sid: int, pid: int, programme: Programme, cohort_year: int, spec: str | None) -> dict[str, list[Grade]]:
+    def courses(
+        self, sid: int, pid: int, programme: Programme, cohort_year: int, spec: str | None
+    ) -> dict[str, list[Grade]]:
         results: dict[str, list[Grade]] = {}
         for course in programme.courses:
             if course.component == "optional" or course.month is None:
@@ -187,15 +232,31 @@ class _DemoBuilder:
             attempt, when = 1, first_exam
             while when <= self.as_of:
                 grade = self.grade(programme.pass_mark, 0.12 if attempt == 1 else 0.05)
-                self.t.add("course_result", student_id=sid, course_id=self.course_ids[(pid, course.code)], attempt=attempt,
-                           exam_date=when, grade=grade.value, no_show=grade.no_show, registered_on=when + timedelta(days=10))
+                self.t.add(
+                    "course_result",
+                    student_id=sid,
+                    course_id=self.course_ids[(pid, course.code)],
+                    attempt=attempt,
+                    exam_date=when,
+                    grade=grade.value,
+                    no_show=grade.no_show,
+                    registered_on=when + timedelta(days=10),
+                )
                 grades.append(grade)
                 if grade.passed(programme.pass_mark) or attempt >= 3:
                     break
                 attempt, when = attempt + 1, resit_date(when, course.resit_month)
-                if when > self.as_of:   # registered for the resit automatically, no result yet
-                    self.t.add("course_result", student_id=sid, course_id=self.course_ids[(pid, course.code)],
-                               attempt=attempt, exam_date=when, grade=None, no_show=False, registered_on=None)
+                if when > self.as_of:  # registered for the resit automatically, no result yet
+                    self.t.add(
+                        "course_result",
+                        student_id=sid,
+                        course_id=self.course_ids[(pid, course.code)],
+                        attempt=attempt,
+                        exam_date=when,
+                        grade=None,
+                        no_show=False,
+                        registered_on=None,
+                    )
             results[course.code] = grades
         return results
 
@@ -206,25 +267,44 @@ class _DemoBuilder:
             if decided > self.as_of:
                 break
             status = "approved" if self.rng.random() < 0.95 else "requested"
-            self.t.add("optional_course_approval", student_id=sid, course_id=self.course_ids[(pid, code)], status=status,
-                       decided_on=decided if status == "approved" else None, external=False, credit_form_received=False)
+            self.t.add(
+                "optional_course_approval",
+                student_id=sid,
+                course_id=self.course_ids[(pid, code)],
+                status=status,
+                decided_on=decided if status == "approved" else None,
+                external=False,
+                credit_form_received=False,
+            )
             when = date(cohort_year + 1, 5 + n, 28)
             grades: tuple[Grade, ...] = ()
             if when <= self.as_of and status == "approved":
                 grade = self.grade(pass_mark, 0.05)
-                self.t.add("course_result", student_id=sid, course_id=self.course_ids[(pid, code)], attempt=1,
-                           exam_date=when, grade=grade.value, no_show=grade.no_show, registered_on=when + timedelta(days=10))
+                self.t.add(
+                    "course_result",
+                    student_id=sid,
+                    course_id=self.course_ids[(pid, code)],
+                    attempt=1,
+                    exam_date=when,
+                    grade=grade.value,
+                    no_show=grade.no_show,
+                    registered_on=when + timedelta(days=10),
+                )
                 grades = (grade,)
             out.append(OptionalCourse(code, 6, status == "approved", False, False, grades))
         return tuple(out)
 
-    def internships(self, sid: int, programme: Programme, cohort_year: int, compulsory_passed: int) -> dict[str, InternshipSnapshot]:
+    def internships(
+        self, sid: int, programme: Programme, cohort_year: int, compulsory_passed: int
+    ) -> dict[str, InternshipSnapshot]:
         rules = programme.internships
         assert rules is not None
         out = {}
         rng = self.rng
-        starts = {"minor": date(cohort_year + 1, 3, 3) + timedelta(days=rng.randint(0, 45)),
-                  "major": date(cohort_year + 1, 9, 1) + timedelta(days=rng.randint(0, 75))}
+        starts = {
+            "minor": date(cohort_year + 1, 3, 3) + timedelta(days=rng.randint(0, 45)),
+            "major": date(cohort_year + 1, 9, 1) + timedelta(days=rng.randint(0, 75)),
+        }
         umc_minor = rng.random() < 0.6
         for kind, start in starts.items():
             if start - timedelta(days=100) > self.as_of:
@@ -237,14 +317,18 @@ class _DemoBuilder:
                 umc = umc_minor
             else:
                 umc = umc if umc_minor else True
-            if HOSTS_BY_UMC[umc] and (host, dept, umc) not in HOSTS:   # the UMC box agrees with the host
+            if HOSTS_BY_UMC[umc] and (host, dept, umc) not in HOSTS:  # the UMC box agrees with the host
                 host, dept, _ = rng.choice(HOSTS_BY_UMC[umc])
             if kind == "major":
                 if rng.random() < 0.25:
                     host, country, code = rng.choice(ABROAD)
-                    dept, umc, notified = "Research group", False if umc_minor else True, rng.random() < 0.8
+                    dept, umc, notified = "Research group", not umc_minor, rng.random() < 0.8
             approved = start <= self.as_of + timedelta(days=20) and rng.random() < 0.985
-            status = "approved" if approved else ("requested" if start - timedelta(days=60) <= self.as_of else "not requested")
+            status = (
+                "approved"
+                if approved
+                else ("requested" if start - timedelta(days=60) <= self.as_of else "not requested")
+            )
             periods = []
             if rng.random() < 0.25:
                 p0 = start + timedelta(days=rng.randint(20, 60))
@@ -256,33 +340,71 @@ class _DemoBuilder:
             marks = self.marks(programme.pass_mark, finished)
             assessor_rank = rng.choice(("UD", "UD", "UHD", "HL")) if rng.random() < 0.98 else "postdoc"
             iid = self.t.add(
-                "internship", student_id=sid, kind=kind, host=host, department=dept, topic=rng.choice(TOPICS),
-                is_umc=umc, country=country, travel_code=code, international_office_notified=notified,
-                approval_status=status, approval_date=(start - timedelta(days=rng.randint(10, 40))) if approved else None,
-                start_date=start, part_time_percent=part_time, daily_supervisor=rng.choice(PEOPLE), daily_supervisor_rank="postdoc",
-                second_supervisor=rng.choice(PEOPLE), second_supervisor_rank="UHD", assessor=rng.choice(PEOPLE),
+                "internship",
+                student_id=sid,
+                kind=kind,
+                host=host,
+                department=dept,
+                topic=rng.choice(TOPICS),
+                is_umc=umc,
+                country=country,
+                travel_code=code,
+                international_office_notified=notified,
+                approval_status=status,
+                approval_date=(start - timedelta(days=rng.randint(10, 40))) if approved else None,
+                start_date=start,
+                part_time_percent=part_time,
+                daily_supervisor=rng.choice(PEOPLE),
+                daily_supervisor_rank="postdoc",
+                second_supervisor=rng.choice(PEOPLE),
+                second_supervisor_rank="UHD",
+                assessor=rng.choice(PEOPLE),
                 assessor_rank=assessor_rank,
-                assessor_location=rng.choice(("VUmc", "AMC")), practical_mark=marks[0], supervisor_report_mark=marks[1],
-                assessor_report_mark=marks[2], presentation_mark=marks[3],
+                assessor_location=rng.choice(("VUmc", "AMC")),
+                practical_mark=marks[0],
+                supervisor_report_mark=marks[1],
+                assessor_report_mark=marks[2],
+                presentation_mark=marks[3],
                 marks_registered_on=plan.planned_end + timedelta(days=21) if finished else None,
             )
             for p in periods:
-                self.t.add("interruption", internship_id=iid, start_date=p.start, end_date=p.end, reason="Optional course")
+                self.t.add(
+                    "interruption", internship_id=iid, start_date=p.start, end_date=p.end, reason="Optional course"
+                )
             items = self.items(sid, f"{kind}_internship", rules.portfolio, dues, 0.99 if finished else 0.9)
-            out[kind] = InternshipSnapshot(kind, start, part_time, tuple(periods), umc, country, code, status,
-                                           self.t.rows["internship"][-1]["assessor_rank"], *marks,
-                                           marks_registered_on=self.t.rows["internship"][-1]["marks_registered_on"],
-                                           portfolio=items)
+            out[kind] = InternshipSnapshot(
+                kind,
+                start,
+                part_time,
+                tuple(periods),
+                umc,
+                country,
+                code,
+                status,
+                self.t.rows["internship"][-1]["assessor_rank"],
+                *marks,
+                marks_registered_on=self.t.rows["internship"][-1]["marks_registered_on"],
+                portfolio=items,
+            )
         return out
 
-    def items(self, sid: int, component: str, rules: tuple[PortfolioRule, ...], dues: dict[str, date],
-              reliability: float) -> tuple[ItemSnapshot, ...]:
+    def items(
+        self, sid: int, component: str, rules: tuple[PortfolioRule, ...], dues: dict[str, date], reliability: float
+    ) -> tuple[ItemSnapshot, ...]:
         out = []
         for rule in rules:
             due = dues.get(rule.kind)
             got = self.received(due, reliability)
-            self.t.add("portfolio_item", student_id=sid, component=component, kind=rule.kind, name=rule.name,
-                       due_date=due, received_date=got, note="")
+            self.t.add(
+                "portfolio_item",
+                student_id=sid,
+                component=component,
+                kind=rule.kind,
+                name=rule.name,
+                due_date=due,
+                received_date=got,
+                note="",
+            )
             out.append(ItemSnapshot(rule.kind, rule.name, due, got))
         return tuple(out)
 
@@ -301,35 +423,70 @@ class _DemoBuilder:
         if assessor == supervisor and sid % 50:
             # The assessor is someone else; one Literature Study in ~600 keeps the mistake to be found.
             assessor = PEOPLE[(PEOPLE.index(supervisor) + 1) % len(PEOPLE)]
-        self.t.add("literature_study", student_id=sid, subject=subject, supervisor=supervisor,
-                   assessor=assessor, assessor_rank=self.rng.choice(("UD", "UHD", "HL")), approval_status=status,
-                   approval_date=start - timedelta(days=14) if approved else None, start_date=start,
-                   outline_mark=marks[0], supervisor_report_mark=marks[1], assessor_report_mark=marks[2],
-                   presentation_mark=marks[3], marks_registered_on=start + timedelta(weeks=rules.weeks + 4) if finished else None)
+        self.t.add(
+            "literature_study",
+            student_id=sid,
+            subject=subject,
+            supervisor=supervisor,
+            assessor=assessor,
+            assessor_rank=self.rng.choice(("UD", "UHD", "HL")),
+            approval_status=status,
+            approval_date=start - timedelta(days=14) if approved else None,
+            start_date=start,
+            outline_mark=marks[0],
+            supervisor_report_mark=marks[1],
+            assessor_report_mark=marks[2],
+            presentation_mark=marks[3],
+            marks_registered_on=start + timedelta(weeks=rules.weeks + 4) if finished else None,
+        )
         items = self.items(sid, rules.component, rules.portfolio, dues, 0.99 if finished else 0.9)
-        return LiteratureSnapshot(start, status, self.t.rows["literature_study"][-1]["assessor_rank"], *marks,
-                                  marks_registered_on=self.t.rows["literature_study"][-1]["marks_registered_on"],
-                                  portfolio=items, supervisor=supervisor, assessor=assessor)
+        return LiteratureSnapshot(
+            start,
+            status,
+            self.t.rows["literature_study"][-1]["assessor_rank"],
+            *marks,
+            marks_registered_on=self.t.rows["literature_study"][-1]["marks_registered_on"],
+            portfolio=items,
+            supervisor=supervisor,
+            assessor=assessor,
+        )
 
     def mentor(self, sid: int, cohort_year: int, first: str) -> tuple[date, ...]:
-        self.t.add("mentor", student_id=sid, name=self.rng.choice(PEOPLE), organisation=self.rng.choice(HOSTS)[0],
-                   email=f"mentor{sid}@example.org")
+        self.t.add(
+            "mentor",
+            student_id=sid,
+            name=self.rng.choice(PEOPLE),
+            organisation=self.rng.choice(HOSTS)[0],
+            email=f"mentor{sid}@example.org",
+        )
         meetings = []
         for n in range(self.rng.choice((1, 2, 2, 3))):
             when = date(cohort_year, 11, 1) + timedelta(days=self.rng.randint(0, 300) + 250 * n)
             if when > self.as_of:
                 break
-            self.t.add("mentor_meeting", student_id=sid, meeting_date=when, topic=self.rng.choice(MEETING_TOPICS), notes="")
+            self.t.add(
+                "mentor_meeting", student_id=sid, meeting_date=when, topic=self.rng.choice(MEETING_TOPICS), notes=""
+            )
             meetings.append(when)
         return tuple(meetings)
 
-    def academic_core(self, sid: int, programme: Programme, cohort_year: int, graduation: tuple[int, int] | None) -> tuple[ItemSnapshot, ...]:
+    def academic_core(
+        self, sid: int, programme: Programme, cohort_year: int, graduation: tuple[int, int] | None
+    ) -> tuple[ItemSnapshot, ...]:
         dues = academic_core_due_dates(programme, cohort_year, graduation)
         out = []
         for kind, name in ACADEMIC_CORE_ITEMS:
             got = self.received(dues[kind], 0.93)
-            self.t.add("portfolio_item", student_id=sid, component="academic_core", kind=kind, name=name,
-                       due_date=dues[kind], received_date=got, note="")
+            self.t.add(
+                "portfolio_item",
+                student_id=sid,
+                component="academic_core",
+                kind=kind,
+                name=name,
+                due_date=dues[kind],
+                received_date=got,
+                note="",
+            )
             out.append(ItemSnapshot(kind, name, dues[kind], got))
         return tuple(out)
 
@@ -339,8 +496,16 @@ class _DemoBuilder:
         month = self.rng.choice((6, 7, 8, 8, 9, 10, 11, 12))
         year = cohort_year + 2
         cy, cm = ceremony_month(year, month, programme.graduation)
-        self.t.add("graduation_plan", student_id=sid, planned_year=year, planned_month=month, ceremony_year=cy,
-                   ceremony_month=cm, attends_ceremony=self.rng.random() < 0.9, graduated_on=None)
+        self.t.add(
+            "graduation_plan",
+            student_id=sid,
+            planned_year=year,
+            planned_month=month,
+            ceremony_year=cy,
+            ceremony_month=cm,
+            attends_ceremony=self.rng.random() < 0.9,
+            graduated_on=None,
+        )
         return (year, month)
 
     def replan(self, sid: int, programme: Programme, cohort_year: int) -> None:
@@ -355,8 +520,12 @@ class _DemoBuilder:
         if programme.academic_core is None:
             return
         dues = academic_core_due_dates(programme, cohort_year, (year, month))
-        for item in self.t.rows["portfolio_item"][-len(ACADEMIC_CORE_ITEMS):]:
-            if item["student_id"] == sid and item["component"] == "academic_core" and item["kind"] != "first_year_assignments":
+        for item in self.t.rows["portfolio_item"][-len(ACADEMIC_CORE_ITEMS) :]:
+            if (
+                item["student_id"] == sid
+                and item["component"] == "academic_core"
+                and item["kind"] != "first_year_assignments"
+            ):
                 item["due_date"] = dues[item["kind"]]
 
     def imim_facts(self, row: dict[str, Any], programme: Programme) -> None:
@@ -368,12 +537,14 @@ class _DemoBuilder:
         if rng.random() < 0.02:
             y2 = y1 if y1 in rules.year2_universities else y2
         test = rng.choice(list(rules.english_tests.values()))
-        row.update(year1_university=y1, year2_university=y2, english_test=test.kind,
-                   participation_fee_paid=rng.random() < 0.95)
+        row.update(
+            year1_university=y1, year2_university=y2, english_test=test.kind, participation_fee_paid=rng.random() < 0.95
+        )
         if test.overall is not None and test.section is not None:
             row["english_overall"] = round(test.overall * rng.uniform(1.0, 1.15), 1 if test.overall < 10 else 0)
-            row["english_lowest_section"] = round(test.section * rng.uniform(0.97 if rng.random() < 0.03 else 1.0, 1.1),
-                                                  1 if test.section < 10 else 0)
+            row["english_lowest_section"] = round(
+                test.section * rng.uniform(0.97 if rng.random() < 0.03 else 1.0, 1.1), 1 if test.section < 10 else 0
+            )
 
     # -- all ---------------------------------------------------------------------------
     def build(self, students: int) -> None:
@@ -389,17 +560,38 @@ class _DemoBuilder:
                 self.student(i, pm, self.rng.choice(pm_cohorts))
 
     def write(self) -> None:
-        order = ("cohort", "student", "course_result", "optional_course_approval", "internship", "interruption",
-                 "literature_study", "portfolio_item", "mentor", "mentor_meeting", "graduation_plan")
+        order = (
+            "cohort",
+            "student",
+            "course_result",
+            "optional_course_approval",
+            "internship",
+            "interruption",
+            "literature_study",
+            "portfolio_item",
+            "mentor",
+            "mentor_meeting",
+            "graduation_plan",
+        )
         tables = m.Base.metadata.tables
         with self.ws.write() as s:
             for name in order:
                 rows = self.t.rows.get(name)
                 if rows:
                     s.execute(insert(tables[name]), rows)
-            s.add(m.AuditEntry(at=datetime.now(), os_user=self.ws.user, action="demo database",
-                               student_id=None, entity="database", entity_id=None, field="students",
-                               old_value=None, new_value=str(len(self.t.rows.get("student", [])))))
+            s.add(
+                m.AuditEntry(
+                    at=datetime.now(),
+                    os_user=self.ws.user,
+                    action="demo database",
+                    student_id=None,
+                    entity="database",
+                    entity_id=None,
+                    field="students",
+                    old_value=None,
+                    new_value=str(len(self.t.rows.get("student", []))),
+                )
+            )
 
 
 def build_demo(path: Path, students: int = 200, seed: int = 1, as_of: date | None = None) -> str:
@@ -413,5 +605,7 @@ def build_demo(path: Path, students: int = 200, seed: int = 1, as_of: date | Non
         ws.close()
     n = len(builder.t.rows.get("student", []))
     cohorts = len(builder.cohort_ids)
-    return (f"{n} students in {cohorts} cohorts, {builder.stats['graduated']} graduated, "
-            f"{builder.stats['stopped']} stopped, {len(builder.t.rows.get('portfolio_item', []))} portfolio items")
+    return (
+        f"{n} students in {cohorts} cohorts, {builder.stats['graduated']} graduated, "
+        f"{builder.stats['stopped']} stopped, {len(builder.t.rows.get('portfolio_item', []))} portfolio items"
+    )

@@ -9,14 +9,37 @@ from __future__ import annotations
 from pathlib import Path
 
 from coordinator_app.store.errors import (
-    DatabaseBusy, DatabaseCorrupt, DatabaseEmpty, DatabaseFull, DatabaseGone, DatabaseProblem, DatabaseReadOnly,
-    DatabaseReplaced, DatabaseTooNew, ForeignDatabase, NotADatabase, NotAFile, RestoreNeedsConfirmation, translate,
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseEmpty,
+    DatabaseFull,
+    DatabaseGone,
+    DatabaseProblem,
+    DatabaseReadOnly,
+    DatabaseReplaced,
+    DatabaseTooNew,
+    ForeignDatabase,
+    NotADatabase,
+    NotAFile,
+    RestoreNeedsConfirmation,
+    translate,
 )
 
 __all__ = [
-    "DatabaseBusy", "DatabaseCorrupt", "DatabaseEmpty", "DatabaseFull", "DatabaseGone", "DatabaseProblem",
-    "DatabaseReadOnly", "DatabaseReplaced", "DatabaseTooNew", "ForeignDatabase", "NotADatabase", "NotAFile",
-    "RestoreNeedsConfirmation", "as_problem",
+    "DatabaseBusy",
+    "DatabaseCorrupt",
+    "DatabaseEmpty",
+    "DatabaseFull",
+    "DatabaseGone",
+    "DatabaseProblem",
+    "DatabaseReadOnly",
+    "DatabaseReplaced",
+    "DatabaseTooNew",
+    "ForeignDatabase",
+    "NotADatabase",
+    "NotAFile",
+    "RestoreNeedsConfirmation",
+    "as_problem",
 ]
 
 

@@ -17,8 +17,9 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 
-def plan_graduation(ws: Workspace, student_id: int, year: int, month: int,
-                    attends: bool | None = None) -> tuple[int, int] | None:
+def plan_graduation(
+    ws: Workspace, student_id: int, year: int, month: int, attends: bool | None = None
+) -> tuple[int, int] | None:
     """Plan the graduation month; the ceremony is the first of January, June or September from then.
 
     Returns the month planned before (None for a first plan), for Undo."""
@@ -28,7 +29,9 @@ def plan_graduation(ws: Workspace, student_id: int, year: int, month: int,
         student = existing_student(s, student_id)
         programme = ws.programme_of(student)
         if year < student.cohort.start_year:
-            raise DomainError(f"Graduation in {year} is before the cohort started ({student.cohort.start_year}).", "year")
+            raise DomainError(
+                f"Graduation in {year} is before the cohort started ({student.cohort.start_year}).", "year"
+            )
         plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
         before = (plan.planned_year, plan.planned_month) if plan else None
         old = f"{plan.planned_year}-{plan.planned_month:02d}" if plan else None
@@ -55,8 +58,16 @@ def clear_graduation_plan(ws: Workspace, student_id: int) -> None:
             raise DomainError("No graduation month is planned.", "month")
         if plan.graduated_on is not None:
             raise DomainError(f"The student graduated on {plan.graduated_on:%d-%m-%Y}; the plan stays.", "month")
-        ws.audit(s, "clear graduation plan", "graduation_plan", plan.id, student.id, "month",
-                 f"{plan.planned_year}-{plan.planned_month:02d}", None)
+        ws.audit(
+            s,
+            "clear graduation plan",
+            "graduation_plan",
+            plan.id,
+            student.id,
+            "month",
+            f"{plan.planned_year}-{plan.planned_month:02d}",
+            None,
+        )
         s.delete(plan)
         s.flush()
         move_core_due_dates(s, student, programme)
@@ -72,17 +83,24 @@ def move_core_due_dates(session: Session, student: m.Student, programme: Program
     planned = (plan.planned_year, plan.planned_month) if plan else None
     deadline = entered_deadline(session, student.programme_id, *planned) if planned else None
     dues = academic_core_due_dates(programme, student.cohort.start_year, planned, deadline)
-    for item in session.scalars(select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id,
-                                                              m.PortfolioItem.component == "academic_core")):
+    for item in session.scalars(
+        select(m.PortfolioItem).where(
+            m.PortfolioItem.student_id == student.id, m.PortfolioItem.component == "academic_core"
+        )
+    ):
         if item.kind in dues and item.kind != ACADEMIC_CORE_ITEMS[0][0]:
             item.due_date = dues[item.kind]
 
 
 def entered_deadline(session: Session, programme_id: int, year: int, month: int) -> date | None:
     """The deadline the coordinator entered for graduating in (year, month), if any."""
-    return session.scalar(select(m.GraduationDeadline.deadline).where(
-        m.GraduationDeadline.programme_id == programme_id, m.GraduationDeadline.year == year,
-        m.GraduationDeadline.month == month))
+    return session.scalar(
+        select(m.GraduationDeadline.deadline).where(
+            m.GraduationDeadline.programme_id == programme_id,
+            m.GraduationDeadline.year == year,
+            m.GraduationDeadline.month == month,
+        )
+    )
 
 
 def set_attendance(ws: Workspace, student_id: int, attends: bool | None) -> bool | None:

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coordinator_app.domain.approvals import APPROVAL_STATUSES, check_decision_date
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import validate_mark
-from coordinator_app.domain.approvals import APPROVAL_STATUSES, check_decision_date
 from coordinator_app.domain.internships import Period, validate_part_time, validate_rank, validate_travel_code
 from coordinator_app.domain.people import parse_optional_date, parse_yes_no
 from coordinator_app.domain.programme import LiteratureStudyRules, PortfolioRule, Programme
@@ -33,6 +33,7 @@ def _short_text(limit: int) -> Callable[[Any], str]:
         if len(text) > limit:
             raise DomainError(f"At most {limit} characters.", None)
         return text
+
     return check
 
 
@@ -41,6 +42,7 @@ def _date(field: str) -> Callable[[Any], date | None]:
         if value is None or isinstance(value, date):
             return value
         return parse_optional_date(str(value), field)
+
     return check
 
 
@@ -54,6 +56,7 @@ def _mark(field: str) -> Callable[[Any], float | None]:
             except ValueError as exc:
                 raise DomainError(f"'{value}' is not a mark. Enter a number from 1.0 to 10.0.", field) from exc
         return validate_mark(float(value), field)
+
     return check
 
 
@@ -72,24 +75,36 @@ def _percent(value: Any) -> int:
 
 
 INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "host": _short_text(200), "department": _short_text(200), "topic": _short_text(300),
-    "is_umc": lambda v: parse_yes_no(v, "is_umc"), "country": _short_text(100),
+    "host": _short_text(200),
+    "department": _short_text(200),
+    "topic": _short_text(300),
+    "is_umc": lambda v: parse_yes_no(v, "is_umc"),
+    "country": _short_text(100),
     "travel_code": validate_travel_code,
     "international_office_notified": lambda v: parse_yes_no(v, "international_office_notified"),
-    "approval_status": _approval, "approval_date": _date("approval_date"), "start_date": _date("start_date"),
+    "approval_status": _approval,
+    "approval_date": _date("approval_date"),
+    "start_date": _date("start_date"),
     "part_time_percent": _percent,
-    "daily_supervisor": _short_text(200), "daily_supervisor_rank": lambda v: validate_rank(v, "daily_supervisor_rank"),
-    "second_supervisor": _short_text(200), "second_supervisor_rank": lambda v: validate_rank(v, "second_supervisor_rank"),
-    "assessor": _short_text(200), "assessor_rank": lambda v: validate_rank(v, "assessor_rank"),
+    "daily_supervisor": _short_text(200),
+    "daily_supervisor_rank": lambda v: validate_rank(v, "daily_supervisor_rank"),
+    "second_supervisor": _short_text(200),
+    "second_supervisor_rank": lambda v: validate_rank(v, "second_supervisor_rank"),
+    "assessor": _short_text(200),
+    "assessor_rank": lambda v: validate_rank(v, "assessor_rank"),
     "assessor_location": lambda v: None if v in (None, "") else _choice_location(v),
     "marks_registered_on": _date("marks_registered_on"),
     **{f: _mark(f) for f in MARK_FIELDS_INTERNSHIP},
 }
 
 LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "subject": _short_text(300), "supervisor": _short_text(200), "assessor": _short_text(200),
+    "subject": _short_text(300),
+    "supervisor": _short_text(200),
+    "assessor": _short_text(200),
     "assessor_rank": lambda v: validate_rank(v, "assessor_rank"),
-    "approval_status": _approval, "approval_date": _date("approval_date"), "start_date": _date("start_date"),
+    "approval_status": _approval,
+    "approval_date": _date("approval_date"),
+    "start_date": _date("start_date"),
     "marks_registered_on": _date("marks_registered_on"),
     **{f: _mark(f) for f in MARK_FIELDS_LITERATURE},
 }
@@ -114,23 +129,41 @@ def _validate(fields: dict[str, Callable[[Any], Any]], changes: dict[str, Any]) 
     return clean
 
 
-def _sync_items(session: Session, student_id: int, component: str, rules: tuple[PortfolioRule, ...],
-                dues: dict[str, date] | None) -> None:
+def _sync_items(
+    session: Session, student_id: int, component: str, rules: tuple[PortfolioRule, ...], dues: dict[str, date] | None
+) -> None:
     """Create missing portfolio items and move due dates; received dates and notes are kept."""
-    existing = {i.kind: i for i in session.scalars(select(m.PortfolioItem).where(
-        m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component))}
+    existing = {
+        i.kind: i
+        for i in session.scalars(
+            select(m.PortfolioItem).where(
+                m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component
+            )
+        )
+    }
     for rule in rules:
         due = dues.get(rule.kind) if dues else None
         item = existing.get(rule.kind)
         if item is None:
-            session.add(m.PortfolioItem(student_id=student_id, component=component, kind=rule.kind, name=rule.name,
-                                        due_date=due, note=""))
+            session.add(
+                m.PortfolioItem(
+                    student_id=student_id, component=component, kind=rule.kind, name=rule.name, due_date=due, note=""
+                )
+            )
         elif item.due_date != due:
             item.due_date = due
 
 
-def _apply(ws: Workspace, session: Session, row: Any, clean: dict[str, Any], action: str, entity: str,
-           student_id: int, label: str) -> dict[str, Any]:
+def _apply(
+    ws: Workspace,
+    session: Session,
+    row: Any,
+    clean: dict[str, Any],
+    action: str,
+    entity: str,
+    student_id: int,
+    label: str,
+) -> dict[str, Any]:
     """Set the validated fields on `row`, one audit entry per change; returns the old values.
 
     An approval needs the date of the Examination Board's decision.
@@ -160,10 +193,17 @@ def _refresh_internship_items(session: Session, internship: m.Internship, progra
     dues = None
     if internship.start_date:
         periods = [Period(i.start_date, i.end_date) for i in internship.interruptions]
-        plan = internship_schedule(programme, internship.kind, internship.start_date, internship.part_time_percent, periods)
+        plan = internship_schedule(
+            programme, internship.kind, internship.start_date, internship.part_time_percent, periods
+        )
         dues = internship_due_dates(programme, plan)
-    _sync_items(session, internship.student_id, programme.internships.kinds[internship.kind].component,
-                programme.internships.portfolio, dues)
+    _sync_items(
+        session,
+        internship.student_id,
+        programme.internships.kinds[internship.kind].component,
+        programme.internships.portfolio,
+        dues,
+    )
 
 
 def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any) -> dict[str, Any]:
@@ -177,8 +217,13 @@ def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any)
         _require_internships(programme)
         row = _internship(s, student.id, kind)
         if row is None:
-            row = m.Internship(student_id=student.id, kind=kind, part_time_percent=100, country="Netherlands",
-                               approval_status="not requested")
+            row = m.Internship(
+                student_id=student.id,
+                kind=kind,
+                part_time_percent=100,
+                country="Netherlands",
+                approval_status="not requested",
+            )
             s.add(row)
             s.flush()
             ws.audit(s, "plan internship", "internship", row.id, student.id, "kind", None, kind)
@@ -198,12 +243,25 @@ def add_interruption(ws: Workspace, student_id: int, kind: str, start: date, end
         if row is None or row.start_date is None:
             raise DomainError(f"Plan the {kind} internship's start date before adding interruptions.", "interruption")
         if period.start < row.start_date:
-            raise DomainError(f"An interruption ({start:%d-%m-%Y}) cannot start before the internship starts ({row.start_date:%d-%m-%Y}).", "interruption")
-        interruption = m.Interruption(internship_id=row.id, start_date=start, end_date=end, reason=" ".join(reason.split()))
+            raise DomainError(
+                f"An interruption ({start:%d-%m-%Y}) cannot start before the internship starts ({row.start_date:%d-%m-%Y}).",
+                "interruption",
+            )
+        interruption = m.Interruption(
+            internship_id=row.id, start_date=start, end_date=end, reason=" ".join(reason.split())
+        )
         row.interruptions.append(interruption)
         s.flush()
-        ws.audit(s, "add interruption", "interruption", interruption.id, student.id, f"{kind} interruption", None,
-                 f"{start.isoformat()} - {end.isoformat()} {reason}".strip())
+        ws.audit(
+            s,
+            "add interruption",
+            "interruption",
+            interruption.id,
+            student.id,
+            f"{kind} interruption",
+            None,
+            f"{start.isoformat()} - {end.isoformat()} {reason}".strip(),
+        )
         _refresh_internship_items(s, row, programme)
         return interruption.id
 
@@ -211,6 +269,7 @@ def add_interruption(ws: Workspace, student_id: int, kind: str, start: date, end
 @dataclass(frozen=True)
 class RemovedInterruption:
     """Everything `restore_interruption` needs to put a removed interruption back (Undo)."""
+
     student_id: int
     kind: str
     start: date
@@ -227,10 +286,19 @@ def remove_interruption(ws: Workspace, interruption_id: int) -> RemovedInterrupt
         row = s.get(m.Internship, interruption.internship_id)
         assert row is not None
         student = existing_student(s, row.student_id)
-        removed = RemovedInterruption(student.id, row.kind, interruption.start_date, interruption.end_date,
-                                      interruption.reason)
-        ws.audit(s, "remove interruption", "interruption", interruption.id, student.id, f"{row.kind} interruption",
-                 f"{interruption.start_date.isoformat()} - {interruption.end_date.isoformat()}", None)
+        removed = RemovedInterruption(
+            student.id, row.kind, interruption.start_date, interruption.end_date, interruption.reason
+        )
+        ws.audit(
+            s,
+            "remove interruption",
+            "interruption",
+            interruption.id,
+            student.id,
+            f"{row.kind} interruption",
+            f"{interruption.start_date.isoformat()} - {interruption.end_date.isoformat()}",
+            None,
+        )
         row.interruptions.remove(interruption)
         s.flush()
         _refresh_internship_items(s, row, ws.programme_of(student))
@@ -244,12 +312,21 @@ def restore_interruption(ws: Workspace, removed: RemovedInterruption) -> int:
         row = _internship(s, student.id, removed.kind)
         if row is None:
             raise NotFound(f"The {removed.kind} internship is no longer planned.", "interruption")
-        interruption = m.Interruption(internship_id=row.id, start_date=removed.start, end_date=removed.end,
-                                      reason=removed.reason)
+        interruption = m.Interruption(
+            internship_id=row.id, start_date=removed.start, end_date=removed.end, reason=removed.reason
+        )
         row.interruptions.append(interruption)
         s.flush()
-        ws.audit(s, "restore interruption", "interruption", interruption.id, student.id,
-                 f"{removed.kind} interruption", None, f"{removed.start.isoformat()} - {removed.end.isoformat()}")
+        ws.audit(
+            s,
+            "restore interruption",
+            "interruption",
+            interruption.id,
+            student.id,
+            f"{removed.kind} interruption",
+            None,
+            f"{removed.start.isoformat()} - {removed.end.isoformat()}",
+        )
         _refresh_internship_items(s, row, ws.programme_of(student))
         return interruption.id
 
@@ -274,8 +351,13 @@ def unplan_internship(ws: Workspace, student_id: int, kind: str) -> None:
 
 def _remove_open_items(session: Session, student_id: int, component: str) -> None:
     """The portfolio items planning created; refused when one was received (that stays on record)."""
-    found = list(session.scalars(select(m.PortfolioItem).where(
-        m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component)))
+    found = list(
+        session.scalars(
+            select(m.PortfolioItem).where(
+                m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component
+            )
+        )
+    )
     received = [i.name for i in found if i.received_date is not None or i.note]
     if received:
         raise DomainError(f"{', '.join(received)} already came in; clear that first.", "received_date")
@@ -299,16 +381,21 @@ def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> d
         return old
 
 
-def _literature_study(ws: Workspace, s: Session,
-                      student_id: int) -> tuple[m.Student, Programme, LiteratureStudyRules, m.LiteratureStudy | None]:
+def _literature_study(
+    ws: Workspace, s: Session, student_id: int
+) -> tuple[m.Student, Programme, LiteratureStudyRules, m.LiteratureStudy | None]:
     """The student, their programme and its Literature Study rules (refused when it has none), and
     the student's Literature Study row, if planned."""
     student = existing_student(s, student_id)
     programme = ws.programme_of(student)
     if programme.literature_study is None:
         raise DomainError(f"{programme.name} has no Literature Study.", "literature_study")
-    return (student, programme, programme.literature_study,
-            s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id)))
+    return (
+        student,
+        programme,
+        programme.literature_study,
+        s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id)),
+    )
 
 
 def unplan_literature_study(ws: Workspace, student_id: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,8 +60,7 @@ def cohort_row(session: Session, programme_id: int, year: int, create: bool = Fa
 def removed_label(student: m.Student) -> str:
     """'2712345 Anouk de Vries (removed 24-11-2025)': how messages name a removed student."""
     # Stored in UTC, like the audit trail; said in local time, like History.
-    when = (f" (removed {student.removed_at.replace(tzinfo=timezone.utc).astimezone():%d-%m-%Y})"
-            if student.removed_at else "")
+    when = f" (removed {student.removed_at.replace(tzinfo=UTC).astimezone():%d-%m-%Y})" if student.removed_at else ""
     return f"{student.student_number} {student.first_name} {student.last_name}{when}"
 
 
@@ -71,8 +70,9 @@ def existing_student(session: Session, student_id: int) -> m.Student:
     if student is None:
         removed = session.get(m.Student, student_id, execution_options=INCLUDE_REMOVED)
         if removed is not None and removed.removed_at is not None:
-            raise NotFound(f"{removed_label(removed)} was removed; restore them first (File > Removed students).",
-                           "student")
+            raise NotFound(
+                f"{removed_label(removed)} was removed; restore them first (File > Removed students).", "student"
+            )
         raise NotFound(f"Student {student_id} does not exist.", "student")
     return student
 
@@ -84,18 +84,33 @@ def removed_numbers(session: Session, numbers: Iterable[str]) -> dict[str, list[
     found: dict[str, list[tuple[str, str]]] = {}
     S = m.Student
     # Removed students are few: read them all once rather than sending thousands of numbers.
-    for student, code in session.execute(select(S, m.Programme.code).execution_options(**INCLUDE_REMOVED)
-                                         .join(m.Programme, S.programme_id == m.Programme.id)
-                                         .where(S.removed_at.is_not(None))):
+    for student, code in session.execute(
+        select(S, m.Programme.code)
+        .execution_options(**INCLUDE_REMOVED)
+        .join(m.Programme, S.programme_id == m.Programme.id)
+        .where(S.removed_at.is_not(None))
+    ):
         if student.student_number in wanted:
-            found.setdefault(student.student_number, []).append((code, (
-                f"student {removed_label(student)} was removed; restore them first (File > Removed students, "
-                f"or coordinator-app removed --restore {student.student_number}), or leave this row out.")))
+            found.setdefault(student.student_number, []).append(
+                (
+                    code,
+                    (
+                        f"student {removed_label(student)} was removed; restore them first (File > Removed students, "
+                        f"or coordinator-app removed --restore {student.student_number}), or leave this row out."
+                    ),
+                )
+            )
     return found
 
 
 def removed_with_number(session: Session, programme_id: int, number: str) -> m.Student | None:
     """The removed student of a programme who holds `number` (it stays theirs until restored)."""
-    return session.scalar(select(m.Student).execution_options(**INCLUDE_REMOVED).where(
-        m.Student.programme_id == programme_id, m.Student.student_number == number,
-        m.Student.removed_at.is_not(None)))
+    return session.scalar(
+        select(m.Student)
+        .execution_options(**INCLUDE_REMOVED)
+        .where(
+            m.Student.programme_id == programme_id,
+            m.Student.student_number == number,
+            m.Student.removed_at.is_not(None),
+        )
+    )

@@ -16,8 +16,13 @@ from coordinator_app.store import models as m
 
 def find_item(ws: Workspace, student_id: int, component: str, kind: str) -> int:
     with ws.read() as s:
-        item_id = s.scalar(select(m.PortfolioItem.id).where(
-            m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component, m.PortfolioItem.kind == kind))
+        item_id = s.scalar(
+            select(m.PortfolioItem.id).where(
+                m.PortfolioItem.student_id == student_id,
+                m.PortfolioItem.component == component,
+                m.PortfolioItem.kind == kind,
+            )
+        )
     if item_id is None:
         raise NotFound(f"This student has no {kind.replace('_', ' ')} for the {component.replace('_', ' ')}.", "item")
     return item_id
@@ -37,8 +42,16 @@ def mark_received(ws: Workspace, item_id: int, received: date | None, note: str 
         previous = item.received_date
         if previous != received:
             item.received_date = received
-            ws.audit(s, "mark received" if received else "clear received", "portfolio_item", item.id, student.id,
-                     f"{item.component} {item.kind}", previous, received)
+            ws.audit(
+                s,
+                "mark received" if received else "clear received",
+                "portfolio_item",
+                item.id,
+                student.id,
+                f"{item.component} {item.kind}",
+                previous,
+                received,
+            )
         if note is not None and note != item.note:
             ws.audit(s, "portfolio note", "portfolio_item", item.id, student.id, f"{item.kind} note", item.note, note)
             item.note = note

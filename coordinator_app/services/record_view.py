@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import Urgency, urgency
-from coordinator_app.domain.grades import best_attempt, grade_from
 from coordinator_app.domain.deadlines import MonthDeadline, month_deadline
+from coordinator_app.domain.grades import best_attempt, grade_from
 from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.marks import MarkResult
 from coordinator_app.domain.programme import Programme
@@ -36,8 +36,8 @@ class Attempt:
     result_id: int
     attempt: int
     exam_date: date | None
-    grade: str                 # "7.5", "NS" or "" for a registration without a result yet
-    passed: bool | None        # None: no result yet
+    grade: str  # "7.5", "NS" or "" for a registration without a result yet
+    passed: bool | None  # None: no result yet
     registered_on: date | None
 
 
@@ -49,7 +49,7 @@ class CourseLine:
     component_name: str
     ec: int
     attempts: tuple[Attempt, ...]
-    result: str                # the best attempt, "" when none
+    result: str  # the best attempt, "" when none
     passed: bool
 
 
@@ -89,7 +89,7 @@ class InternshipView:
     kind: str
     name: str
     component: str
-    planned: bool                       # a row exists
+    planned: bool  # a row exists
     fields: dict[str, Any]
     interruptions: tuple[Interruption, ...]
     evaluation: InternshipEvaluation | None
@@ -119,7 +119,7 @@ class GraduationView:
     planned: tuple[int, int] | None
     graduation_date: date | None
     deadline: date | None
-    schedule: MonthDeadline | None      # the planned month's deadline and where it comes from
+    schedule: MonthDeadline | None  # the planned month's deadline and where it comes from
     ceremony: tuple[int, int] | None
     attends: bool | None
     graduated_on: date | None
@@ -142,11 +142,11 @@ class StudentRecord:
     programme: Programme
     cohort: int
     as_of: date
-    student: dict[str, Any]             # the editable student fields and their stored values
+    student: dict[str, Any]  # the editable student fields and their stored values
     evaluation: Evaluation
     courses: tuple[CourseLine, ...]
     optional: tuple[OptionalLine, ...]
-    optional_choices: tuple[tuple[str, str, bool], ...]   # (code, name, external) of optional courses
+    optional_choices: tuple[tuple[str, str, bool], ...]  # (code, name, external) of optional courses
     internships: dict[str, InternshipView]
     literature: LiteratureView | None
     mentor: dict[str, str]
@@ -165,22 +165,75 @@ class StudentRecord:
         return f"{self.student['student_number']}  {self.name}"
 
 
-STUDENT_FIELDS = ("student_number", "first_name", "last_name", "email", "status", "specialization", "tuition_paid",
-                  "enrolled", "notes", "year1_university", "year2_university", "english_test", "english_overall",
-                  "english_lowest_section", "participation_fee_paid")
-INTERNSHIP_COLUMNS = ("host", "department", "topic", "is_umc", "country", "travel_code", "international_office_notified",
-                      "approval_status", "approval_date", "start_date", "part_time_percent", "daily_supervisor",
-                      "daily_supervisor_rank", "second_supervisor", "second_supervisor_rank", "assessor",
-                      "assessor_rank", "assessor_location", "practical_mark", "supervisor_report_mark",
-                      "assessor_report_mark", "presentation_mark", "marks_registered_on")
-LITERATURE_COLUMNS = ("subject", "supervisor", "assessor", "assessor_rank", "approval_status", "approval_date",
-                      "start_date", "outline_mark", "supervisor_report_mark", "assessor_report_mark",
-                      "presentation_mark", "marks_registered_on")
+STUDENT_FIELDS = (
+    "student_number",
+    "first_name",
+    "last_name",
+    "email",
+    "status",
+    "specialization",
+    "tuition_paid",
+    "enrolled",
+    "notes",
+    "year1_university",
+    "year2_university",
+    "english_test",
+    "english_overall",
+    "english_lowest_section",
+    "participation_fee_paid",
+)
+INTERNSHIP_COLUMNS = (
+    "host",
+    "department",
+    "topic",
+    "is_umc",
+    "country",
+    "travel_code",
+    "international_office_notified",
+    "approval_status",
+    "approval_date",
+    "start_date",
+    "part_time_percent",
+    "daily_supervisor",
+    "daily_supervisor_rank",
+    "second_supervisor",
+    "second_supervisor_rank",
+    "assessor",
+    "assessor_rank",
+    "assessor_location",
+    "practical_mark",
+    "supervisor_report_mark",
+    "assessor_report_mark",
+    "presentation_mark",
+    "marks_registered_on",
+)
+LITERATURE_COLUMNS = (
+    "subject",
+    "supervisor",
+    "assessor",
+    "assessor_rank",
+    "approval_status",
+    "approval_date",
+    "start_date",
+    "outline_mark",
+    "supervisor_report_mark",
+    "assessor_report_mark",
+    "presentation_mark",
+    "marks_registered_on",
+)
 
 
 def _item(row: m.PortfolioItem, as_of: date) -> Item:
-    return Item(row.id, row.component, row.kind, row.name, row.due_date, row.received_date, row.note or "",
-                urgency(row.due_date, row.received_date, as_of, DUE_SOON_DAYS))
+    return Item(
+        row.id,
+        row.component,
+        row.kind,
+        row.name,
+        row.due_date,
+        row.received_date,
+        row.note or "",
+        urgency(row.due_date, row.received_date, as_of, DUE_SOON_DAYS),
+    )
 
 
 def load_record(ws: Workspace, student_id: int) -> StudentRecord:
@@ -194,37 +247,71 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
         fields = {name: getattr(student, name) for name in STUDENT_FIELDS}
         optional, choices = _optional(s, student)
         courses = _courses(s, student, programme, optional)
-        items = [_item(i, as_of) for i in s.scalars(
-            select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id).order_by(m.PortfolioItem.id))]
+        items = [
+            _item(i, as_of)
+            for i in s.scalars(
+                select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id).order_by(m.PortfolioItem.id)
+            )
+        ]
         internships = _internships(s, student, programme, evaluation, items)
         literature = _literature(s, student, programme, evaluation, items)
         mentor_row = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
-        mentor = ({"name": mentor_row.name, "organisation": mentor_row.organisation, "email": mentor_row.email}
-                  if mentor_row else {"name": "", "organisation": "", "email": ""})
-        meetings = tuple(Meeting(r.id, r.meeting_date, r.topic, r.notes) for r in s.scalars(
-            select(m.MentorMeeting).where(m.MentorMeeting.student_id == student.id)
-            .order_by(m.MentorMeeting.meeting_date, m.MentorMeeting.id)))
+        mentor = (
+            {"name": mentor_row.name, "organisation": mentor_row.organisation, "email": mentor_row.email}
+            if mentor_row
+            else {"name": "", "organisation": "", "email": ""}
+        )
+        meetings = tuple(
+            Meeting(r.id, r.meeting_date, r.topic, r.notes)
+            for r in s.scalars(
+                select(m.MentorMeeting)
+                .where(m.MentorMeeting.student_id == student.id)
+                .order_by(m.MentorMeeting.meeting_date, m.MentorMeeting.id)
+            )
+        )
         graduation = _graduation(s, student, programme, evaluation)
-        history = tuple(AuditLine(a.at, a.os_user, a.action, a.field, a.old_value, a.new_value) for a in s.scalars(
-            select(m.AuditEntry).where(m.AuditEntry.student_id == student.id)
-            .order_by(m.AuditEntry.at.desc(), m.AuditEntry.id.desc()).limit(HISTORY_LIMIT)))
+        history = tuple(
+            AuditLine(a.at, a.os_user, a.action, a.field, a.old_value, a.new_value)
+            for a in s.scalars(
+                select(m.AuditEntry)
+                .where(m.AuditEntry.student_id == student.id)
+                .order_by(m.AuditEntry.at.desc(), m.AuditEntry.id.desc())
+                .limit(HISTORY_LIMIT)
+            )
+        )
         cohort = student.cohort.start_year
     open_items = sorted((i for i in items if i.received is None and i.due is not None), key=lambda i: i.due or as_of)
     return StudentRecord(
-        id=student_id, programme=programme, cohort=cohort, as_of=as_of, student=fields, evaluation=evaluation,
-        courses=courses, optional=optional, optional_choices=choices, internships=internships,
-        literature=literature, mentor=mentor, meetings=meetings,
-        core_items=tuple(i for i in items if i.component == "academic_core"), graduation=graduation,
-        history=history, next_deadlines=tuple(open_items[:6]),
+        id=student_id,
+        programme=programme,
+        cohort=cohort,
+        as_of=as_of,
+        student=fields,
+        evaluation=evaluation,
+        courses=courses,
+        optional=optional,
+        optional_choices=choices,
+        internships=internships,
+        literature=literature,
+        mentor=mentor,
+        meetings=meetings,
+        core_items=tuple(i for i in items if i.component == "academic_core"),
+        graduation=graduation,
+        history=history,
+        next_deadlines=tuple(open_items[:6]),
     )
 
 
-def _courses(s: Session, student: m.Student, programme: Programme,
-             optional: tuple[OptionalLine, ...]) -> tuple[CourseLine, ...]:
+def _courses(
+    s: Session, student: m.Student, programme: Programme, optional: tuple[OptionalLine, ...]
+) -> tuple[CourseLine, ...]:
     attempts: dict[str, list[m.CourseResult]] = {}
-    for result, code in s.execute(select(m.CourseResult, m.Course.code).join(m.Course)
-                                  .where(m.CourseResult.student_id == student.id)
-                                  .order_by(m.CourseResult.attempt)):
+    for result, code in s.execute(
+        select(m.CourseResult, m.Course.code)
+        .join(m.Course)
+        .where(m.CourseResult.student_id == student.id)
+        .order_by(m.CourseResult.attempt)
+    ):
         attempts.setdefault(code, []).append(result)
     # An approved optional course awaits its first result: it is listed (and can be graded) before any attempt.
     approved = {o.code: o for o in optional if o.status == "approved"}
@@ -232,83 +319,146 @@ def _courses(s: Session, student: m.Student, programme: Programme,
     names = {c.key: c.name for c in programme.components}
     for course in programme.courses:
         if course.component == "optional" and course.code not in attempts and course.code not in approved:
-            continue          # optional courses show once approved or taken
+            continue  # optional courses show once approved or taken
         if course.specialization and course.specialization != student.specialization and course.code not in attempts:
             continue
-        lines.append(_line(course.code, course.name, course.component, names.get(course.component, course.component),
-                           course.ec, attempts.get(course.code, []), programme))
+        lines.append(
+            _line(
+                course.code,
+                course.name,
+                course.component,
+                names.get(course.component, course.component),
+                course.ec,
+                attempts.get(course.code, []),
+                programme,
+            )
+        )
     known = {c.code for c in programme.courses}
     for code, rows in attempts.items():
-        if code not in known:           # an external optional course
+        if code not in known:  # an external optional course
             external = rows[0].course
-            lines.append(_line(code, external.name, "optional", names.get("optional", "Optional"), external.ec, rows,
-                               programme))
+            lines.append(
+                _line(code, external.name, "optional", names.get("optional", "Optional"), external.ec, rows, programme)
+            )
     for code, line in approved.items():
-        if code not in known and code not in attempts:     # an approved external course, not taken yet
+        if code not in known and code not in attempts:  # an approved external course, not taken yet
             lines.append(_line(code, line.name, "optional", names.get("optional", "Optional"), line.ec, [], programme))
     return tuple(lines)
 
 
 def _attempt(row: m.CourseResult, programme: Programme) -> Attempt:
     grade = grade_from(row.no_show, row.grade)
-    return Attempt(row.id, row.attempt, row.exam_date, "" if grade is None else str(grade),
-                   None if grade is None else grade.passed(programme.pass_mark), row.registered_on)
+    return Attempt(
+        row.id,
+        row.attempt,
+        row.exam_date,
+        "" if grade is None else str(grade),
+        None if grade is None else grade.passed(programme.pass_mark),
+        row.registered_on,
+    )
 
 
-def _line(code: str, name: str, component: str, component_name: str, ec: int, rows: list[m.CourseResult],
-          programme: Programme) -> CourseLine:
+def _line(
+    code: str, name: str, component: str, component_name: str, ec: int, rows: list[m.CourseResult], programme: Programme
+) -> CourseLine:
     grades = [g for g in (grade_from(r.no_show, r.grade) for r in rows) if g is not None]
     best = best_attempt(grades)
     shown = tuple(_attempt(r, programme) for r in rows)
-    return CourseLine(code, name, component, component_name, ec, shown, str(best) if best else "",
-                      bool(best and best.passed(programme.pass_mark)))
+    return CourseLine(
+        code,
+        name,
+        component,
+        component_name,
+        ec,
+        shown,
+        str(best) if best else "",
+        bool(best and best.passed(programme.pass_mark)),
+    )
 
 
 def _optional(s: Session, student: m.Student) -> tuple[tuple[OptionalLine, ...], tuple[tuple[str, str, bool], ...]]:
-    lines = tuple(OptionalLine(c.code, c.name, c.ec, a.status, a.decided_on, a.external, a.credit_form_received)
-                  for a, c in s.execute(select(m.OptionalCourseApproval, m.Course).join(m.Course)
-                                        .where(m.OptionalCourseApproval.student_id == student.id)
-                                        .order_by(m.OptionalCourseApproval.id)))
-    choices = tuple((c.code, c.name, not c.in_programme) for c in s.scalars(
-        select(m.Course).where(m.Course.programme_id == student.programme_id, m.Course.component == "optional")
-        .order_by(m.Course.in_programme.desc(), m.Course.name)))
+    lines = tuple(
+        OptionalLine(c.code, c.name, c.ec, a.status, a.decided_on, a.external, a.credit_form_received)
+        for a, c in s.execute(
+            select(m.OptionalCourseApproval, m.Course)
+            .join(m.Course)
+            .where(m.OptionalCourseApproval.student_id == student.id)
+            .order_by(m.OptionalCourseApproval.id)
+        )
+    )
+    choices = tuple(
+        (c.code, c.name, not c.in_programme)
+        for c in s.scalars(
+            select(m.Course)
+            .where(m.Course.programme_id == student.programme_id, m.Course.component == "optional")
+            .order_by(m.Course.in_programme.desc(), m.Course.name)
+        )
+    )
     return lines, choices
 
 
-def _internships(s: Session, student: m.Student, programme: Programme, evaluation: Evaluation,
-                 items: list[Item]) -> dict[str, InternshipView]:
+def _internships(
+    s: Session, student: m.Student, programme: Programme, evaluation: Evaluation, items: list[Item]
+) -> dict[str, InternshipView]:
     if programme.internships is None:
         return {}
     rows = {r.kind: r for r in s.scalars(select(m.Internship).where(m.Internship.student_id == student.id))}
     out = {}
     for key, kind in programme.internships.kinds.items():
         row = rows.get(key)
-        fields = ({c: getattr(row, c) for c in INTERNSHIP_COLUMNS} if row else
-                  {c: None for c in INTERNSHIP_COLUMNS} | {"part_time_percent": 100, "country": "Netherlands",
-                                                           "approval_status": "not requested", "is_umc": False,
-                                                           "international_office_notified": False})
-        interruptions = tuple(Interruption(i.id, i.start_date, i.end_date, i.reason) for i in row.interruptions) if row else ()
-        out[key] = InternshipView(key, kind.name, kind.component, row is not None, fields, interruptions,
-                                  evaluation.internships.get(key),
-                                  tuple(i for i in items if i.component == kind.component))
+        fields = (
+            {c: getattr(row, c) for c in INTERNSHIP_COLUMNS}
+            if row
+            else dict.fromkeys(INTERNSHIP_COLUMNS)
+            | {
+                "part_time_percent": 100,
+                "country": "Netherlands",
+                "approval_status": "not requested",
+                "is_umc": False,
+                "international_office_notified": False,
+            }
+        )
+        interruptions = (
+            tuple(Interruption(i.id, i.start_date, i.end_date, i.reason) for i in row.interruptions) if row else ()
+        )
+        out[key] = InternshipView(
+            key,
+            kind.name,
+            kind.component,
+            row is not None,
+            fields,
+            interruptions,
+            evaluation.internships.get(key),
+            tuple(i for i in items if i.component == kind.component),
+        )
     return out
 
 
-def _literature(s: Session, student: m.Student, programme: Programme, evaluation: Evaluation,
-                items: list[Item]) -> LiteratureView | None:
+def _literature(
+    s: Session, student: m.Student, programme: Programme, evaluation: Evaluation, items: list[Item]
+) -> LiteratureView | None:
     rules = programme.literature_study
     if rules is None:
         return None
     row = s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
-    fields = ({c: getattr(row, c) for c in LITERATURE_COLUMNS} if row else
-              {c: None for c in LITERATURE_COLUMNS} | {"approval_status": "not requested"})
+    fields = (
+        {c: getattr(row, c) for c in LITERATURE_COLUMNS}
+        if row
+        else dict.fromkeys(LITERATURE_COLUMNS) | {"approval_status": "not requested"}
+    )
     end = None
     if row is not None and row.start_date is not None:
         from coordinator_app.domain.student import literature_schedule
 
         end = literature_schedule(programme, row.start_date).planned_end
-    return LiteratureView(row is not None, fields, tuple(i for i in items if i.component == rules.component),
-                          evaluation.literature_mark, evaluation.literature_complete, end)
+    return LiteratureView(
+        row is not None,
+        fields,
+        tuple(i for i in items if i.component == rules.component),
+        evaluation.literature_mark,
+        evaluation.literature_complete,
+        end,
+    )
 
 
 def _graduation(s: Session, student: m.Student, programme: Programme, evaluation: Evaluation) -> GraduationView:
@@ -318,5 +468,13 @@ def _graduation(s: Session, student: m.Student, programme: Programme, evaluation
     planned = (plan.planned_year, plan.planned_month)
     month = month_deadline(*planned, programme.graduation, entered_deadline(s, student.programme_id, *planned))
     ceremony = (plan.ceremony_year, plan.ceremony_month) if plan.ceremony_year and plan.ceremony_month else None
-    return GraduationView(planned, month.graduation_date, month.deadline, month, ceremony,
-                          plan.attends_ceremony, plan.graduated_on, evaluation.readiness)
+    return GraduationView(
+        planned,
+        month.graduation_date,
+        month.deadline,
+        month,
+        ceremony,
+        plan.attends_ceremony,
+        plan.graduated_on,
+        evaluation.readiness,
+    )

@@ -17,7 +17,13 @@ from coordinator_app.paths import backups_dir_for
 from coordinator_app.store import health
 from coordinator_app.store.backup import BackupTimeout, CopyFailedCheck, backup_files, passes_quick_check
 from coordinator_app.store.errors import (
-    DatabaseCorrupt, DatabaseEmpty, DatabaseProblem, ForeignDatabase, NotADatabase, NotAFile, translate,
+    DatabaseCorrupt,
+    DatabaseEmpty,
+    DatabaseProblem,
+    ForeignDatabase,
+    NotADatabase,
+    NotAFile,
+    translate,
 )
 from coordinator_app.store.migrate import known_revisions, look_at, refusal
 
@@ -63,7 +69,8 @@ def _students(path: Path) -> int | None:
 def offers_restore(problem: DatabaseProblem) -> bool:
     """Whether a restore over the file is the way out (empty, damaged, not SQLite; not another app's database)."""
     return isinstance(problem, (DatabaseEmpty, DatabaseCorrupt)) or (
-        isinstance(problem, NotADatabase) and not isinstance(problem, (ForeignDatabase, NotAFile)))
+        isinstance(problem, NotADatabase) and not isinstance(problem, (ForeignDatabase, NotAFile))
+    )
 
 
 def with_offer(problem: DatabaseProblem, database: Path) -> DatabaseProblem:
@@ -75,12 +82,16 @@ def with_offer(problem: DatabaseProblem, database: Path) -> DatabaseProblem:
     except (OSError, DatabaseProblem):
         copy = None
     if copy is None:
-        extra = (f" There is no good backup of it in {backups_dir_for(database)}. If you meant to start a new "
-                 f"database here, move this file away first.")
+        extra = (
+            f" There is no good backup of it in {backups_dir_for(database)}. If you meant to start a new "
+            f"database here, move this file away first."
+        )
     else:
-        extra = (f" The newest good backup is {copy.path.name} of {copy.taken_at:%d-%m-%Y %H:%M} ({copy.students} "
-                 f"students): restore it with File > Restore from backup, or "
-                 f"`coordinator-app restore --db {database} {copy.path}` (the file is kept aside first).")
+        extra = (
+            f" The newest good backup is {copy.path.name} of {copy.taken_at:%d-%m-%Y %H:%M} ({copy.students} "
+            f"students): restore it with File > Restore from backup, or "
+            f"`coordinator-app restore --db {database} {copy.path}` (the file is kept aside first)."
+        )
     offered = type(problem)(f"{problem}{extra}")
     offered.newest_backup = copy.path if copy is not None else None
     # For the window, which says it in its own words (no command line there).
@@ -100,8 +111,10 @@ def unusable(database: Path) -> DatabaseProblem | None:
 def backup_failure(exc: BaseException, folder: Path) -> str:
     """Why no backup could be made, in the coordinator's words: one sentence, ending without a full stop."""
     if isinstance(exc, CopyFailedCheck):
-        return (f"the copy written to {folder} did not pass SQLite's check ({exc.detail}); the disk holding the "
-                f"backups may be failing")
+        return (
+            f"the copy written to {folder} did not pass SQLite's check ({exc.detail}); the disk holding the "
+            f"backups may be failing"
+        )
     if isinstance(exc, BackupTimeout):
         return "the database stayed busy for too long (another window or a colleague was saving)"
     if isinstance(exc, (NotADirectoryError, FileExistsError)):

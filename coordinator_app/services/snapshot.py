@@ -16,12 +16,13 @@ from coordinator_app.domain.student import Evaluation, StudentSnapshot, evaluate
 from coordinator_app.services.cohort_data import CHUNK, load_chunk, snapshot_of
 from coordinator_app.store import models as m
 
+
 def snapshots(session: Session, student_ids: Sequence[int]) -> dict[int, StudentSnapshot]:
     """Snapshots of the given students, keyed by student id."""
     ids = list(student_ids)
     out: dict[int, StudentSnapshot] = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = load_chunk(session, ids[start:start + CHUNK])
+        chunk = load_chunk(session, ids[start : start + CHUNK])
         for student in chunk.students:
             out[student.id] = snapshot_of(student, chunk)
     return out

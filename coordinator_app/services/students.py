@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,13 +12,22 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.people import (
-    parse_yes_no, validate_email, validate_name, validate_notes, validate_student_number,
+    parse_yes_no,
+    validate_email,
+    validate_name,
+    validate_notes,
+    validate_student_number,
 )
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
 from coordinator_app.services.graduation import move_core_due_dates
 from coordinator_app.services.lookup import (
-    cohort_row, find_programme, programme_row, removed_label, removed_with_number, existing_student,
+    cohort_row,
+    existing_student,
+    find_programme,
+    programme_row,
+    removed_label,
+    removed_with_number,
 )
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
@@ -30,7 +39,7 @@ STATUSES = ("active", "graduated", "stopped")
 
 @dataclass(frozen=True)
 class NewStudent:
-    programme: str              # code or name
+    programme: str  # code or name
     cohort: int
     student_number: str
     first_name: str
@@ -55,7 +64,9 @@ def _choice(value: Any, field: str, choices: tuple[str, ...], allow_empty: bool 
     if value in (None, "") and allow_empty:
         return None
     if value not in choices:
-        raise DomainError(f"{field.replace('_', ' ').capitalize()} must be one of: {', '.join(choices)}; not '{value}'.", field)
+        raise DomainError(
+            f"{field.replace('_', ' ').capitalize()} must be one of: {', '.join(choices)}; not '{value}'.", field
+        )
     return str(value)
 
 
@@ -73,14 +84,16 @@ def student_validators(programme: Programme) -> dict[str, Callable[[Any], Any]]:
         "notes": lambda v: validate_notes(v, "notes"),
     }
     if imim:
-        validators.update({
-            "year1_university": lambda v: _choice(v, "year1_university", imim.year1_universities),
-            "year2_university": lambda v: _choice(v, "year2_university", imim.year2_universities),
-            "english_test": lambda v: _choice(v, "english_test", tuple(imim.english_tests)),
-            "english_overall": lambda v: _optional_number(v, "english_overall", 0, 700),
-            "english_lowest_section": lambda v: _optional_number(v, "english_lowest_section", 0, 700),
-            "participation_fee_paid": lambda v: parse_yes_no(v, "participation_fee_paid"),
-        })
+        validators.update(
+            {
+                "year1_university": lambda v: _choice(v, "year1_university", imim.year1_universities),
+                "year2_university": lambda v: _choice(v, "year2_university", imim.year2_universities),
+                "english_test": lambda v: _choice(v, "english_test", tuple(imim.english_tests)),
+                "english_overall": lambda v: _optional_number(v, "english_overall", 0, 700),
+                "english_lowest_section": lambda v: _optional_number(v, "english_lowest_section", 0, 700),
+                "participation_fee_paid": lambda v: parse_yes_no(v, "participation_fee_paid"),
+            }
+        )
     return validators
 
 
@@ -94,21 +107,34 @@ def _check_capacity(session: Session, student: m.Student, programme: Programme, 
         return
     spec = programme.specialization(key)
     assert spec is not None
-    taken = session.scalar(select(func.count()).select_from(m.Student).where(
-        m.Student.cohort_id == student.cohort_id, m.Student.specialization == key,
-        m.Student.status != "stopped", m.Student.id != student.id))
+    taken = session.scalar(
+        select(func.count())
+        .select_from(m.Student)
+        .where(
+            m.Student.cohort_id == student.cohort_id,
+            m.Student.specialization == key,
+            m.Student.status != "stopped",
+            m.Student.id != student.id,
+        )
+    )
     if (taken or 0) >= spec.capacity:
-        raise DomainError(f"{spec.name} is full: {taken} of {spec.capacity} places are taken in this cohort.", "specialization")
+        raise DomainError(
+            f"{spec.name} is full: {taken} of {spec.capacity} places are taken in this cohort.", "specialization"
+        )
 
 
 def _check_number_free(session: Session, programme_id: int, programme: Programme, number: str) -> None:
     """A student number is one person's: a removed student keeps theirs until restored."""
     removed = removed_with_number(session, programme_id, number)
     if removed is not None:
-        raise DomainError(f"Student number {number} belongs to {removed_label(removed)}: restore them "
-                          "(File > Removed students) instead of adding them again.", "student_number")
-    clash = session.scalar(select(m.Student.id).where(m.Student.programme_id == programme_id,
-                                                      m.Student.student_number == number))
+        raise DomainError(
+            f"Student number {number} belongs to {removed_label(removed)}: restore them "
+            "(File > Removed students) instead of adding them again.",
+            "student_number",
+        )
+    clash = session.scalar(
+        select(m.Student.id).where(m.Student.programme_id == programme_id, m.Student.student_number == number)
+    )
     if clash:
         raise DomainError(f"Student number {number} is already in {programme.code}.", "student_number")
 
@@ -116,8 +142,9 @@ def _check_number_free(session: Session, programme_id: int, programme: Programme
 def create_portfolio_defaults(session: Session, student: m.Student, programme: Programme) -> None:
     """Academic Core items every PM student owes (first-year assignments, CV, final meeting)."""
     for kind, name, due in academic_core_items(programme, student.cohort.start_year):
-        session.add(m.PortfolioItem(student_id=student.id, component="academic_core", kind=kind, name=name,
-                                    due_date=due))
+        session.add(
+            m.PortfolioItem(student_id=student.id, component="academic_core", kind=kind, name=name, due_date=due)
+        )
 
 
 def add_student(ws: Workspace, new: NewStudent) -> int:
@@ -133,8 +160,15 @@ def add_student(ws: Workspace, new: NewStudent) -> int:
         prog = programme_row(s, programme.code)
         _check_number_free(s, prog.id, programme, number)
         cohort = cohort_row(s, prog.id, new.cohort, create=True)
-        student = m.Student(programme_id=prog.id, cohort_id=cohort.id, student_number=number, first_name=first,
-                            last_name=last, email=email, **NEW_STUDENT_DEFAULTS)
+        student = m.Student(
+            programme_id=prog.id,
+            cohort_id=cohort.id,
+            student_number=number,
+            first_name=first,
+            last_name=last,
+            email=email,
+            **NEW_STUDENT_DEFAULTS,
+        )
         student.cohort = cohort
         student.programme = prog
         s.add(student)
@@ -178,7 +212,7 @@ def remove_student(ws: Workspace, student_id: int) -> str:
     with ws.write() as s:
         student = existing_student(s, student_id)
         label = f"{student.student_number} {student.first_name} {student.last_name}"
-        student.removed_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        student.removed_at = datetime.now(UTC).replace(tzinfo=None)
         ws.audit(s, "remove student", "student", student.id, student.id, "", label, None)
         return label
 
@@ -194,11 +228,14 @@ def restore_student(ws: Workspace, student_id: int) -> str:
             raise DomainError(f"{label} is not removed.", "student")
         programme = ws.programme_of(student)
         try:
-            if student.status != "stopped":       # a student who stopped holds no place
+            if student.status != "stopped":  # a student who stopped holds no place
                 _check_capacity(s, student, programme, student.specialization)
         except DomainError as exc:
-            raise DomainError(f"{label} cannot come back yet: {exc.message} Free a place first, or take "
-                              "another student out of this specialization.", "specialization") from exc
+            raise DomainError(
+                f"{label} cannot come back yet: {exc.message} Free a place first, or take "
+                "another student out of this specialization.",
+                "specialization",
+            ) from exc
         student.removed_at = None
         ws.audit(s, "restore student", "student", student.id, student.id, "", None, label)
         # While removed their Academic Core due dates did not follow the deadline schedule.
@@ -215,7 +252,7 @@ class RemovedStudent:
     programme: str
     cohort: int
     status: str
-    removed_at: datetime          # UTC, as stored
+    removed_at: datetime  # UTC, as stored
     removed_by: str
 
     @property
@@ -227,20 +264,36 @@ def removed_students(ws: Workspace) -> list[RemovedStudent]:
     """Every removed student, most recently removed first, with who removed them."""
     S = m.Student
     with ws.read() as s:
-        rows = s.execute(select(S.id, S.student_number, S.first_name, S.last_name, m.Programme.code,
-                                m.Cohort.start_year, S.status, S.removed_at)
-                         .execution_options(**INCLUDE_REMOVED)
-                         .join(m.Programme, S.programme_id == m.Programme.id)
-                         .join(m.Cohort, S.cohort_id == m.Cohort.id)
-                         .where(S.removed_at.is_not(None))
-                         .order_by(S.removed_at.desc(), S.student_number)).all()
+        rows = s.execute(
+            select(
+                S.id,
+                S.student_number,
+                S.first_name,
+                S.last_name,
+                m.Programme.code,
+                m.Cohort.start_year,
+                S.status,
+                S.removed_at,
+            )
+            .execution_options(**INCLUDE_REMOVED)
+            .join(m.Programme, S.programme_id == m.Programme.id)
+            .join(m.Cohort, S.cohort_id == m.Cohort.id)
+            .where(S.removed_at.is_not(None))
+            .order_by(S.removed_at.desc(), S.student_number)
+        ).all()
         by: dict[int, str] = {}
-        for sid, user in s.execute(select(m.AuditEntry.student_id, m.AuditEntry.os_user)
-                                   .where(m.AuditEntry.action == "remove student").order_by(m.AuditEntry.id)):
+        for sid, user in s.execute(
+            select(m.AuditEntry.student_id, m.AuditEntry.os_user)
+            .where(m.AuditEntry.action == "remove student")
+            .order_by(m.AuditEntry.id)
+        ):
             if sid is not None:
-                by[sid] = user       # the last removal of each student wins
-    return [RemovedStudent(sid, number, first, last, code, year, status, removed_at, by.get(sid, ""))
-            for sid, number, first, last, code, year, status, removed_at in rows if removed_at is not None]
+                by[sid] = user  # the last removal of each student wins
+    return [
+        RemovedStudent(sid, number, first, last, code, year, status, removed_at, by.get(sid, ""))
+        for sid, number, first, last, code, year, status, removed_at in rows
+        if removed_at is not None
+    ]
 
 
 def count_students(ws: Workspace) -> int:

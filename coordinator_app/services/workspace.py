@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 def os_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (service account, odd platform)
+    except Exception:
         return "unknown"
 
 
@@ -43,7 +43,7 @@ class Workspace:
     engine: Engine
     programmes: dict[str, Programme]
     user: str = field(default_factory=os_user)
-    today: date | None = None     # fixed "today" for tests and reproducible demos
+    today: date | None = None  # fixed "today" for tests and reproducible demos
     # The database's restore generation when this workspace opened it (store/restore.py): a write
     # finding another one is refused, because the data was restored from a backup meanwhile.
     generation: int = 0
@@ -62,7 +62,7 @@ class Workspace:
 
         path = Path(path)
         existed = path.exists()
-        private_folder(path.parent)     # a folder we create, and the data folder, are the owner's only
+        private_folder(path.parent)  # a folder we create, and the data folder, are the owner's only
         try:
             engine = open_database(path)
         except DatabaseProblem as exc:
@@ -98,15 +98,17 @@ class Workspace:
                 raise with_offer(damaged(self.path, state.detail), self.path) from exc
             self._no_backup(backup_failure(exc, folder), exc)
             return None
-        except Exception as exc:  # noqa: BLE001 - the coordinator can still work; they are told why
+        except Exception as exc:
             self._no_backup(backup_failure(exc, folder), exc)
             return None
         self.backup_problem = None
         return made
 
     def _no_backup(self, reason: str, exc: BaseException) -> None:
-        self.backup_problem = (f"No backup could be made today: {reason}. What is saved is safe in the database "
-                               f"itself; fix that, then use File > Back up now (or `coordinator-app backup`).")
+        self.backup_problem = (
+            f"No backup could be made today: {reason}. What is saved is safe in the database "
+            f"itself; fix that, then use File > Back up now (or `coordinator-app backup`)."
+        )
         log.warning("daily backup failed: %s", type(exc).__name__)
 
     def close(self) -> None:
@@ -138,7 +140,7 @@ class Workspace:
         if isinstance(problem, DatabaseCorrupt):
             from coordinator_app.services.recovery import with_offer
 
-            problem = with_offer(problem, self.path)      # name the newest good backup
+            problem = with_offer(problem, self.path)  # name the newest good backup
         return problem
 
     def _refuse_if_replaced(self, generation: int) -> None:
@@ -149,7 +151,8 @@ class Workspace:
         raise DatabaseReplaced(
             f"Not saved: {self.path.name} was restored from a backup (in another window or by "
             f"`coordinator-app restore`) after it was opened here, so this change would have gone into the "
-            f"restored data. The restored data is loaded again; make the change again if it is still needed.")
+            f"restored data. The restored data is loaded again; make the change again if it is still needed."
+        )
 
     def current_generation(self) -> int:
         """The database's restore generation now (one cheap read)."""
@@ -179,13 +182,30 @@ class Workspace:
         except DBAPIError as exc:
             raise self._problem(exc) from exc
 
-    def audit(self, session: Session, action: str, entity: str, entity_id: int | None, student_id: int | None,
-              field_name: str = "", old: Any = None, new: Any = None) -> None:
-        session.add(m.AuditEntry(
-            at=datetime.now(timezone.utc).replace(tzinfo=None), os_user=self.user, action=action,
-            student_id=student_id, entity=entity, entity_id=entity_id, field=field_name,
-            old_value=audit_text(old), new_value=audit_text(new),
-        ))
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        student_id: int | None,
+        field_name: str = "",
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        session.add(
+            m.AuditEntry(
+                at=datetime.now(UTC).replace(tzinfo=None),
+                os_user=self.user,
+                action=action,
+                student_id=student_id,
+                entity=entity,
+                entity_id=entity_id,
+                field=field_name,
+                old_value=audit_text(old),
+                new_value=audit_text(new),
+            )
+        )
 
     def sync_programmes(self) -> None:
         """Make the programme and course tables match the definitions in resources/."""
@@ -202,9 +222,17 @@ class Workspace:
                 for course in programme.courses:
                     db_course = existing.get(course.code)
                     if db_course is None:
-                        s.add(m.Course(programme_id=row.id, code=course.code, name=course.name, ec=course.ec,
-                                       component=course.component, specialization=course.specialization,
-                                       in_programme=True))
+                        s.add(
+                            m.Course(
+                                programme_id=row.id,
+                                code=course.code,
+                                name=course.name,
+                                ec=course.ec,
+                                component=course.component,
+                                specialization=course.specialization,
+                                in_programme=True,
+                            )
+                        )
                     else:
                         db_course.name, db_course.ec = course.name, course.ec
                         db_course.component, db_course.specialization = course.component, course.specialization

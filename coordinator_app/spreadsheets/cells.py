@@ -26,7 +26,7 @@ DATE_FORMAT = "dd-mm-yyyy"
 MONTH_FORMAT = "mmm yyyy"
 GRADE_FORMAT = "0.0"
 INT_FORMAT = "0"
-MAX_ROWS = 1_048_576     # rows per sheet in Excel (and LibreOffice 7.4); more go on in a continuation sheet
+MAX_ROWS = 1_048_576  # rows per sheet in Excel (and LibreOffice 7.4); more go on in a continuation sheet
 
 # Text starting with one of these is a formula to Excel or LibreOffice when typed or read
 # from CSV; such text is always written as a string cell and marked "quote prefix" so that
@@ -44,7 +44,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill(start_color="DDE4EE", end_color="DDE4EE", fill_type="solid")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
-LINE_HEIGHT = 15.0        # points per line of 11-point text, Excel's default row height
+LINE_HEIGHT = 15.0  # points per line of 11-point text, Excel's default row height
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,10 @@ class Column:
     """One column of a sheet: its header, format and width, and what it shows of a row's source."""
 
     header: str
-    kind: str = "text"        # text | date | month | grade | int | number
+    kind: str = "text"  # text | date | month | grade | int | number
     width: float | None = None
-    wrap: bool = False        # long text (blockers, notes): wraps within the width instead of running past it
-    value: Callable[[Any], Any] | None = None     # source -> the cell's value (SheetWriter.add)
+    wrap: bool = False  # long text (blockers, notes): wraps within the width instead of running past it
+    value: Callable[[Any], Any] | None = None  # source -> the cell's value (SheetWriter.add)
 
     @property
     def number_format(self) -> str | None:
@@ -90,13 +90,19 @@ class SheetWriter:
     value of it; `append` takes the plain values per column. `pass_marks` (programme code ->
     pass mark) colours failed grades red."""
 
-    def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], frozen_columns: int = 0,
-                 pass_marks: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        wb: Workbook,
+        title: str,
+        columns: Sequence[Column],
+        frozen_columns: int = 0,
+        pass_marks: Mapping[str, float] | None = None,
+    ) -> None:
         self.wb, self.title, self.frozen_columns = wb, title, frozen_columns
         self.columns = list(columns)
         self.pass_marks = dict(pass_marks or {})
         self._values = [c.value or _nothing for c in self.columns]
-        self.parts: list[tuple[Any, int]] = []      # (finished sheet, its last row) when a sheet overflows
+        self.parts: list[tuple[Any, int]] = []  # (finished sheet, its last row) when a sheet overflows
         self._start_sheet(wb.create_sheet(title))
 
     def _start_sheet(self, ws: Any) -> None:
@@ -154,7 +160,7 @@ class SheetWriter:
         # Most values go to openpyxl as they are: only text that needs care, yes/no and
         # formatted numbers and dates are replaced (this runs for every cell of the workbook).
         out = list(values)
-        del out[len(self._typed):]
+        del out[len(self._typed) :]
         for n, (value, typed) in enumerate(zip(out, self._typed)):
             kind = type(value)
             if kind is str:
@@ -163,7 +169,7 @@ class SheetWriter:
                 elif value[0] in _FORMULA_FIRST:
                     out[n] = self._literal(value, self.columns[n].wrap)
                 else:
-                    if not value.isprintable() and _ILLEGAL.search(value):   # isprintable: a fast pre-check
+                    if not value.isprintable() and _ILLEGAL.search(value):  # isprintable: a fast pre-check
                         out[n] = value = _ILLEGAL.sub("", value)
                     wrapped = self._wrapped[n]
                     if wrapped is not None:
@@ -176,7 +182,7 @@ class SheetWriter:
             elif typed is not None and isinstance(value, (int, float, date)):
                 typed.value = value
                 out[n] = typed
-            elif isinstance(value, str):       # a str subclass (a str Enum): its plain text, same care
+            elif isinstance(value, str):  # a str subclass (a str Enum): its plain text, same care
                 out[n] = self._text_cell(str.__str__(value), self.columns[n].wrap)
         if self._wraps:
             self._append_tall(values, out)
@@ -196,8 +202,8 @@ class SheetWriter:
             return
         row = self.rows + 1
         self.ws.row_dimensions[row].height = lines * LINE_HEIGHT
-        self.ws.append(out)                 # the row is written out here, with its height
-        del self.ws.row_dimensions[row]     # so memory stays flat over a long sheet
+        self.ws.append(out)  # the row is written out here, with its height
+        del self.ws.row_dimensions[row]  # so memory stays flat over a long sheet
 
     def _text_cell(self, value: str, wrap: bool = False) -> Any:
         if not value:
@@ -233,24 +239,33 @@ class SheetWriter:
             if not self.pass_marks:
                 continue
             for letter in grades:
-                ws.conditional_formatting.add(f"{letter}2:{letter}{last}", FormulaRule(
-                    formula=[fail_formula(letter, self.pass_marks, programme)], fill=RED_FILL, font=RED_FONT))
+                ws.conditional_formatting.add(
+                    f"{letter}2:{letter}{last}",
+                    FormulaRule(
+                        formula=[fail_formula(letter, self.pass_marks, programme)], fill=RED_FILL, font=RED_FONT
+                    ),
+                )
 
     def highlight_status(self, header: str, red: str, amber: str) -> None:
         """Whole row red when its status says `red` (overdue), amber when it says `amber` (due soon)."""
         letter = self.column_letter(header)
         for ws, rows in self._sheets():
             ref = f"A2:{get_column_letter(len(self.columns))}{max(rows, 2)}"
-            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="{red}"'], fill=RED_FILL, font=RED_FONT))
-            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${letter}2="{amber}"'], fill=AMBER_FILL,
-                                                           font=AMBER_FONT))
+            ws.conditional_formatting.add(
+                ref, FormulaRule(formula=[f'${letter}2="{red}"'], fill=RED_FILL, font=RED_FONT)
+            )
+            ws.conditional_formatting.add(
+                ref, FormulaRule(formula=[f'${letter}2="{amber}"'], fill=AMBER_FILL, font=AMBER_FONT)
+            )
 
     def highlight_positive(self, header: str) -> None:
         """A count that should be zero (overdue items) in red when it is not."""
         letter = self.column_letter(header)
         for ws, rows in self._sheets():
-            ws.conditional_formatting.add(f"{letter}2:{letter}{max(rows, 2)}", FormulaRule(
-                formula=[f"AND(ISNUMBER({letter}2),{letter}2>0)"], fill=RED_FILL, font=RED_FONT))
+            ws.conditional_formatting.add(
+                f"{letter}2:{letter}{max(rows, 2)}",
+                FormulaRule(formula=[f"AND(ISNUMBER({letter}2),{letter}2>0)"], fill=RED_FILL, font=RED_FONT),
+            )
 
 
 def _nothing(source: Any) -> None:
@@ -268,9 +283,9 @@ def discard(wb: Workbook | None) -> None:
         rows = getattr(sheet, "_rows", None)
         try:
             if rows is not None:
-                rows.close()      # ends the streamed <sheetData> element first
+                rows.close()  # ends the streamed <sheetData> element first
             writer.close()
-        except Exception:  # noqa: BLE001 - half-written stream; we only want the file gone
+        except Exception:
             pass
         try:
             writer.cleanup()

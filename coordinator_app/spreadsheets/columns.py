@@ -13,8 +13,18 @@ from typing import Any
 # Column names as student information systems and course coordinators write them, compared
 # after lower-casing and dropping everything but letters and digits ("E-mail" -> "email").
 ALIASES: dict[str, tuple[str, ...]] = {
-    "student_number": ("studentnumber", "studentnummer", "studentnr", "studentno", "studentid", "snumber",
-                       "snummer", "number", "nummer", "student"),
+    "student_number": (
+        "studentnumber",
+        "studentnummer",
+        "studentnr",
+        "studentno",
+        "studentid",
+        "snumber",
+        "snummer",
+        "number",
+        "nummer",
+        "student",
+    ),
     "first_name": ("firstname", "voornaam", "givenname", "roepnaam", "forename", "voornamen"),
     "infix": ("infix", "tussenvoegsel", "tussenvoegsels", "prefix"),
     "last_name": ("surname", "lastname", "achternaam", "familyname", "familienaam", "naam"),
@@ -28,7 +38,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "course": ("course", "coursecode", "vak", "vakcode", "cursus", "cursuscode", "coursename", "module"),
 }
 LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
-HEADER_SEARCH_ROWS = 10      # a title line or a merged group row may stand above the header
+HEADER_SEARCH_ROWS = 10  # a title line or a merged group row may stand above the header
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -40,11 +50,11 @@ def label(value: Any) -> str:
     """A header cell as one line of text: a cell with a line break ("Student\\nnumber") would
     otherwise put a line break into every message that names the column."""
     text = " ".join(str(value if value is not None else "").split())
-    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)   # printable whatever the file held
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)  # printable whatever the file held
 
 
 def is_empty(row: Sequence[Any]) -> bool:
-    return row.count("") + row.count(None) == len(row)     # counted in C, not per cell
+    return row.count("") + row.count(None) == len(row)  # counted in C, not per cell
 
 
 def header_row(rows: Sequence[Sequence[Any]]) -> int | None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")   # the same as cells.FORMULA_STARTS (a test keeps them equal)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # the same as cells.FORMULA_STARTS (a test keeps them equal)
 DELIMITER = ";"
 DATE_FORMAT = "%d-%m-%Y"
 
@@ -49,4 +49,4 @@ def write_csv(binary: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[
             writer.writerow([csv_cell(v) for v in row])
         text.flush()
     finally:
-        text.detach()       # leave the caller's stream open
+        text.detach()  # leave the caller's stream open

@@ -24,18 +24,43 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation
 from coordinator_app.durable import replace_durably
 from coordinator_app.services.attention import attention_items, graduation_months
-from coordinator_app.services.cohort_data import Chunk, evaluated_chunks, longest_text_values, nobody_in, select_students
+from coordinator_app.services.cohort_data import (
+    Chunk,
+    evaluated_chunks,
+    longest_text_values,
+    nobody_in,
+    select_students,
+)
 from coordinator_app.services.lookup import find_programme
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.cells import Column, SheetWriter, discard
 from coordinator_app.spreadsheets.export_plan import SHEETS, default_file_name, sheets_for
 from coordinator_app.spreadsheets.sheets import (
-    DUE_SOON_DAYS, STUDENT_COLUMNS, Attention, Line, StudentLines, academic_core_columns, attention_columns,
-    cohort_label, course_columns, internship_columns, literature_columns, overview_columns, portfolio_columns,
+    DUE_SOON_DAYS,
+    STUDENT_COLUMNS,
+    Attention,
+    Line,
+    StudentLines,
+    academic_core_columns,
+    attention_columns,
+    cohort_label,
+    course_columns,
+    internship_columns,
+    literature_columns,
+    overview_columns,
+    portfolio_columns,
 )
 
-__all__ = ["DUE_SOON_DAYS", "SHEETS", "ExportError", "Progress", "default_file_name", "export_to", "export_workbook",
-           "sheets_for"]
+__all__ = [
+    "DUE_SOON_DAYS",
+    "SHEETS",
+    "ExportError",
+    "Progress",
+    "default_file_name",
+    "export_to",
+    "export_workbook",
+    "sheets_for",
+]
 
 
 @dataclass
@@ -93,11 +118,15 @@ class _Book:
         self.as_of = as_of
         wanted = sheets_for(programmes)
 
-        def sheet(title: str, columns: list[Column], frozen: int = STUDENT_COLUMNS,
-                  has: Callable[[Programme], object] = lambda p: True) -> Any:
+        def sheet(
+            title: str,
+            columns: list[Column],
+            frozen: int = STUDENT_COLUMNS,
+            has: Callable[[Programme], object] = lambda p: True,
+        ) -> Any:
             if title not in wanted:
                 return _NoSheet()
-            pass_marks = {p.code: p.pass_mark for p in programmes if has(p)}   # whose grades land on the sheet
+            pass_marks = {p.code: p.pass_mark for p in programmes if has(p)}  # whose grades land on the sheet
             return SheetWriter(wb, title, columns, frozen, pass_marks)
 
         self.overview = sheet("Overview", overview_columns(programmes, widths))
@@ -124,8 +153,10 @@ class _Book:
         plan = student.plan
         planned = plan.planned_year * 100 + plan.planned_month if plan else 0
         # Kept for the Attention sheet: months whose deadline is near, and an active student's passed month.
-        if plan and (self.graduation_months[0] <= planned <= self.graduation_months[1]
-                     or (s.status == "active" and planned <= self.as_of.year * 100 + self.as_of.month)):
+        if plan and (
+            self.graduation_months[0] <= planned <= self.graduation_months[1]
+            or (s.status == "active" and planned <= self.as_of.year * 100 + self.as_of.month)
+        ):
             self.readiness[s.id] = ev.readiness
         for kind in ("minor", "major"):
             if kind in student.internships:
@@ -149,8 +180,15 @@ class _Book:
         return name
 
     def finish(self) -> None:
-        for part in (self.overview, self.courses, self.internships, self.portfolio, self.literature,
-                     self.academic_core, self.attention):
+        for part in (
+            self.overview,
+            self.courses,
+            self.internships,
+            self.portfolio,
+            self.literature,
+            self.academic_core,
+            self.attention,
+        ):
             part.finish()
         red, amber = Urgency.OVERDUE.label, Urgency.DUE_SOON.label
         self.portfolio.highlight_status("Status", red, amber)
@@ -167,7 +205,9 @@ def _properties(wb: Any, programmes: list[Programme], cohort: int | None, as_of:
     props.title = f"{names}: {cohort_text}"
     props.subject = names
     props.keywords = f"{', '.join(p.code for p in programmes)}; {cohort_text}"
-    props.description = f"Student progress as of {as_of:%d-%m-%Y}, {students} students. Made by Coordinator App {__version__}."
+    props.description = (
+        f"Student progress as of {as_of:%d-%m-%Y}, {students} students. Made by Coordinator App {__version__}."
+    )
     props.creator = "Coordinator App"
     props.created = props.modified = datetime.now().replace(microsecond=0)
     wb.custom_doc_props.append(StringProperty(name="Programme", value=", ".join(p.code for p in programmes)))
@@ -176,8 +216,15 @@ def _properties(wb: Any, programmes: list[Programme], cohort: int | None, as_of:
     wb.custom_doc_props.append(IntProperty(name="Students", value=students))
 
 
-def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None, cohort: int | None = None,
-                    student_ids: list[int] | None = None, as_of: date | None = None) -> Iterator[Progress]:
+def export_workbook(
+    ws: Workspace,
+    target: Path,
+    *,
+    programme: str | None = None,
+    cohort: int | None = None,
+    student_ids: list[int] | None = None,
+    as_of: date | None = None,
+) -> Iterator[Progress]:
     """Write the cohort workbook to `target`, yielding progress; close the generator to cancel."""
     from openpyxl import Workbook
 
@@ -210,7 +257,7 @@ def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None
                 for student, ev in zip(chunk.students, evaluations):
                     book.add_student(student, chunk, ev)
                 done += len(chunk.students)
-                del chunk, evaluations      # one group of students in memory at a time
+                del chunk, evaluations  # one group of students in memory at a time
                 yield Progress(done, total, f"{done} of {len(ids)} students written")
         # The attention list covers the same programme and cohort (active students only), so
         # only an explicit selection of students needs filtering.
@@ -223,9 +270,11 @@ def export_workbook(ws: Workspace, target: Path, *, programme: str | None = None
         yield Progress(total - 1, total, "Saving the workbook")
         try:
             wb.save(temporary)
-            replace_durably(temporary, target)     # fsync, then rename: never an empty file after a power cut
+            replace_durably(temporary, target)  # fsync, then rename: never an empty file after a power cut
         except OSError as exc:
-            raise ExportError(f"Could not write {target}: {exc.strerror or exc}. Nothing was saved there.", "target") from exc
+            raise ExportError(
+                f"Could not write {target}: {exc.strerror or exc}. Nothing was saved there.", "target"
+            ) from exc
         finished = True
         yield Progress(total, total, f"Saved {_students(len(ids))} to {target}")
     finally:

@@ -17,18 +17,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coordinator_app.services.imports import (
-    ImportPlan, ImportResult, PlannedRow, Rejection, apply_plan, plan_results, plan_students,
+    ImportPlan,
+    ImportResult,
+    PlannedRow,
+    Rejection,
+    apply_plan,
+    plan_results,
+    plan_students,
 )
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.columns import ALIASES
 from coordinator_app.spreadsheets.reading import ImportFileError, Table, open_table
 
-__all__ = ["ALIASES", "ImportFileError", "ImportPreview", "ImportResult", "PlannedRow", "Rejection", "apply_import",
-           "open_table", "preview_import"]
+__all__ = [
+    "ALIASES",
+    "ImportFileError",
+    "ImportPreview",
+    "ImportResult",
+    "PlannedRow",
+    "Rejection",
+    "apply_import",
+    "open_table",
+    "preview_import",
+]
 
 REQUIRED = {"students": ("student_number", "first_name", "last_name"), "results": ("student_number", "grade")}
-LABELS = {"student_number": "Student number (Studentnummer)", "first_name": "First name (Voornaam)",
-          "last_name": "Surname (Achternaam)", "grade": "Grade (Cijfer)", "course": "Course (Vak)"}
+LABELS = {
+    "student_number": "Student number (Studentnummer)",
+    "first_name": "First name (Voornaam)",
+    "last_name": "Surname (Achternaam)",
+    "grade": "Grade (Cijfer)",
+    "course": "Course (Vak)",
+}
 
 
 @dataclass
@@ -38,7 +58,7 @@ class ImportPreview:
     path: Path
     kind: str
     sheet: str
-    columns: dict[str, str]                 # field -> the file's header
+    columns: dict[str, str]  # field -> the file's header
     plan: ImportPlan
     ignored_columns: list[str] = field(default_factory=list)
 
@@ -85,16 +105,24 @@ def _no_collector_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def preview_import(ws: Workspace, path: Path, kind: str | None = None, *, programme: str | None = None,
-                   cohort: int | None = None, course: str | None = None) -> ImportPreview:
+def preview_import(
+    ws: Workspace,
+    path: Path,
+    kind: str | None = None,
+    *,
+    programme: str | None = None,
+    cohort: int | None = None,
+    course: str | None = None,
+) -> ImportPreview:
     """Check the file and every row; nothing is written. `programme`, `cohort` and `course`
     fill in what the file leaves out (a results list for one course often has no course column)."""
     with _no_collector_pauses():
         return _preview(ws, Path(path), kind, programme, cohort, course)
 
 
-def _preview(ws: Workspace, path: Path, kind: str | None, programme: str | None, cohort: int | None,
-             course: str | None) -> ImportPreview:
+def _preview(
+    ws: Workspace, path: Path, kind: str | None, programme: str | None, cohort: int | None, course: str | None
+) -> ImportPreview:
     if kind is not None and kind not in REQUIRED:
         raise ImportFileError(f"An import is of 'students' or 'results', not '{kind}'.", "kind")
     table: Table = open_table(path)
@@ -104,15 +132,19 @@ def _preview(ws: Workspace, path: Path, kind: str | None, programme: str | None,
         raise ImportFileError(
             f"{path.name}: cannot tell whether this is a student list or exam results. The first row should name "
             "the columns, like Student number, First name, Surname (a student list) or Student number, Grade "
-            "(results).", "file")
+            "(results).",
+            "file",
+        )
     required = list(REQUIRED[kind]) + (["course"] if kind == "results" and not course else [])
     missing = [f for f in required if f not in index]
     if missing:
         extra = " (or choose the course for the whole file)" if "course" in missing else ""
         raise ImportFileError(
             f"{path.name} misses the column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(LABELS.get(f, f) for f in missing)}{extra}. Columns found: {table.columns_found()}.", "file")
-    data = table.rows()          # a CSV's rows are read only now that its header is known to be usable
+            f"{', '.join(LABELS.get(f, f) for f in missing)}{extra}. Columns found: {table.columns_found()}.",
+            "file",
+        )
+    data = table.rows()  # a CSV's rows are read only now that its header is known to be usable
     if not data:
         raise ImportFileError(f"{path.name} has column names but no rows below them.", "file")
     if kind == "students":

@@ -30,7 +30,7 @@ from coordinator_app.services.imports import CELL_PROBLEMS
 from coordinator_app.spreadsheets import workbook_reader as limits
 from coordinator_app.spreadsheets.columns import column_letter, header_row, is_empty, label, map_columns
 
-CHILD_FLAG = "--read-workbook-for-import"   # the frozen app runs the reading child through its own executable
+CHILD_FLAG = "--read-workbook-for-import"  # the frozen app runs the reading child through its own executable
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,8 +39,25 @@ _ZIP = b"PK\x03\x04"
 _ENCRYPTED_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 REMOVE_EXCEL_PASSWORD = limits.REMOVE_EXCEL_PASSWORD
 # What Excel shows in a cell whose formula failed (and writes as text into a CSV).
-ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                         "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+ERROR_CODES = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SAMPLE = 1 << 16
 
@@ -58,7 +75,7 @@ class Table:
     """A file's header and, on demand, its rows below it as {field: cell} (only the known columns)."""
 
     sheet: str
-    header_row: int                               # spreadsheet row / CSV line of the header (1-based)
+    header_row: int  # spreadsheet row / CSV line of the header (1-based)
     header: list[str]
     index: dict[str, int]
     names: dict[str, str]
@@ -78,11 +95,14 @@ def error_cell(cell: str, code: str) -> str:
 
 
 def broken_text(cell: str) -> str:
-    return (f"cell {cell} holds text that is not valid Unicode (a broken character, as from a damaged copy and "
-            "paste); retype it")
+    return (
+        f"cell {cell} holds text that is not valid Unicode (a broken character, as from a damaged copy and "
+        "paste); retype it"
+    )
 
 
 # -- the file itself ------------------------------------------------------------------------------
+
 
 def first_bytes(path: Path) -> bytes:
     """The first 64 KB of a regular file within the size limit. A device (/dev/zero), a pipe or a
@@ -105,9 +125,11 @@ def first_bytes(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise _refuse(f"{path} is not a file but a device or a pipe; choose the spreadsheet or CSV file itself.")
         if info.st_size > limits.MAX_FILE_BYTES:
-            raise _refuse(f"{name} is {info.st_size / 2**20:,.0f} MB; an import reads files of at most "
-                          f"{limits.MAX_FILE_BYTES // 2**20} MB. Is it the right file? A student list or results list "
-                          "is far smaller.")
+            raise _refuse(
+                f"{name} is {info.st_size / 2**20:,.0f} MB; an import reads files of at most "
+                f"{limits.MAX_FILE_BYTES // 2**20} MB. Is it the right file? A student list or results list "
+                "is far smaller."
+            )
         return os.read(fd, _SAMPLE)
     finally:
         os.close(fd)
@@ -134,6 +156,7 @@ def open_table(path: Path) -> Table:
 
 # -- workbooks: read in a child process ------------------------------------------------------------
 
+
 def _child_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
@@ -155,27 +178,37 @@ def read_in_child(path: Path) -> tuple[str, Any]:
     name = path.name
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     try:
-        done = subprocess.run([*_child_command(), str(path), name], capture_output=True, timeout=limits.CHILD_SECONDS,
-                              env=_child_environment(), stdin=subprocess.DEVNULL, creationflags=flags)
+        done = subprocess.run(
+            [*_child_command(), str(path), name],
+            capture_output=True,
+            timeout=limits.CHILD_SECONDS,
+            env=_child_environment(),
+            stdin=subprocess.DEVNULL,
+            creationflags=flags,
+        )
     except subprocess.TimeoutExpired as exc:
-        raise _refuse(f"{name} took longer than {limits.CHILD_SECONDS:.0f} s to read and was left alone: it is far "
-                      "larger than a student or results list, or damaged. Save the list itself as a new .xlsx or "
-                      ".csv file and import that.") from exc
+        raise _refuse(
+            f"{name} took longer than {limits.CHILD_SECONDS:.0f} s to read and was left alone: it is far "
+            "larger than a student or results list, or damaged. Save the list itself as a new .xlsx or "
+            ".csv file and import that."
+        ) from exc
     except OSError as exc:
         raise _refuse(f"{name} could not be read: the reader could not be started ({exc.strerror or exc}).") from exc
     if done.returncode != 0 or not done.stdout:
         raise _refuse(_too_big(name))
     try:
         answer, payload = pickle.loads(done.stdout)
-    except Exception as exc:  # noqa: BLE001 - a child cut off while writing its answer
+    except Exception as exc:
         raise _refuse(_too_big(name)) from exc
     return answer, payload
 
 
 def _too_big(name: str) -> str:
-    return (f"{name} could not be read within the memory an import may use: it holds far more cells than a student "
-            "or results list (perhaps cells far outside the list; in Excel, Ctrl+End shows the last cell in use), or "
-            "it is damaged. Save the list itself as a new .xlsx or .csv file and import that.")
+    return (
+        f"{name} could not be read within the memory an import may use: it holds far more cells than a student "
+        "or results list (perhaps cells far outside the list; in Excel, Ctrl+End shows the last cell in use), or "
+        "it is damaged. Save the list itself as a new .xlsx or .csv file and import that."
+    )
 
 
 def _workbook_table(path: Path, head: bytes) -> Table:
@@ -185,8 +218,9 @@ def _workbook_table(path: Path, head: bytes) -> Table:
         raise _refuse(payload or _too_big(name))
     if answer != "ok":
         if head.startswith(_OLE2):
-            raise _refuse(f"{name} cannot be opened: it is password protected (encrypted) or damaged. "
-                          f"{REMOVE_EXCEL_PASSWORD}")
+            raise _refuse(
+                f"{name} cannot be opened: it is password protected (encrypted) or damaged. {REMOVE_EXCEL_PASSWORD}"
+            )
         raise _refuse(f"{name} is not a spreadsheet that can be read ({payload}). Save it from Excel as .xlsx or .csv.")
     sheet: limits.Sheet = payload
     index, names, ignored = map_columns(sheet.header)
@@ -207,12 +241,15 @@ def _workbook_table(path: Path, head: bytes) -> Table:
 
     if not sheet.header and sheet.errors:
         first = sheet.errors[0]
-        raise _refuse(f"{name} holds no values, only error cells ({first[3]} in {first[2]}"
-                      f"{' and more' if len(sheet.errors) > 1 else ''}). Correct the formulas or paste the values.")
+        raise _refuse(
+            f"{name} holds no values, only error cells ({first[3]} in {first[2]}"
+            f"{' and more' if len(sheet.errors) > 1 else ''}). Correct the formulas or paste the values."
+        )
     return Table(sheet.name, sheet.header_row, [label(v) for v in sheet.header], index, names, ignored, rows)
 
 
 # -- CSV: the header first, then the rows streamed ------------------------------------------------------
+
 
 def _encoding(head: bytes) -> tuple[str, int]:
     """(codec, bytes of byte-order mark). UTF-16 as Excel's "Unicode Text" writes it (with a BOM);
@@ -223,7 +260,7 @@ def _encoding(head: bytes) -> tuple[str, int]:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return ("utf-16-le" if head.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"), 2
     if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
-        return "utf-16-le", 0            # UTF-16 without its mark: every other byte is NUL
+        return "utf-16-le", 0  # UTF-16 without its mark: every other byte is NUL
     try:
         codecs.getincrementaldecoder("utf-8")("surrogatepass").decode(head, final=False)
         return "utf-8", 0
@@ -248,8 +285,10 @@ class _Lines:
                 return
             self.number += 1
             if len(line) > limit and not line.endswith(("\n", "\r")):
-                raise _refuse(f"{self.name}: line {self.number:,} is longer than {limit:,} characters; this is not a "
-                              "student or results list. Save the list itself as .csv or .xlsx.")
+                raise _refuse(
+                    f"{self.name}: line {self.number:,} is longer than {limit:,} characters; this is not a "
+                    "student or results list. Save the list itself as .csv or .xlsx."
+                )
             if "\x00" in line:
                 raise _refuse(f"{self.name} is not a text (CSV) file. Save the list as .xlsx or .csv.")
             if "#" in line or (not line.isascii() and _SURROGATE.search(line)):
@@ -280,7 +319,9 @@ def _csv_table(path: Path, head: bytes) -> Table:
         return _CsvReading(path, codec, bom, delimiter).table()
     except UnicodeDecodeError:
         if codec != "utf-8":
-            raise _refuse(f"{name} is not valid {codec.upper()} text. Save the list again as .csv (UTF-8) or .xlsx.") from None
+            raise _refuse(
+                f"{name} is not valid {codec.upper()} text. Save the list again as .csv (UTF-8) or .xlsx."
+            ) from None
         # UTF-8 at the start, something else further on: an older Excel's Windows-1252 after all.
         return _CsvReading(path, "cp1252", 0, delimiter).table()
 
@@ -316,10 +357,14 @@ class _CsvReading:
 
     def _bad_quote(self, line: int, problem: str) -> str:
         if "expected after" in problem:
-            return (f"{self.name}: line {line:,} has a quote (\") that closes in the middle of a cell. Remove the quote, "
-                    "or put the whole cell in quotes, and import again.")
-        return (f"{self.name}: the quote (\") on line {line:,} opens a cell that is never closed, so every line after "
-                "it would be read as part of that one cell. Remove the quote, or close it, and import again.")
+            return (
+                f'{self.name}: line {line:,} has a quote (") that closes in the middle of a cell. Remove the quote, '
+                "or put the whole cell in quotes, and import again."
+            )
+        return (
+            f'{self.name}: the quote (") on line {line:,} opens a cell that is never closed, so every line after '
+            "it would be read as part of that one cell. Remove the quote, or close it, and import again."
+        )
 
     def table(self) -> Table:
         records = self._records()
@@ -334,19 +379,25 @@ class _CsvReading:
             raise _refuse(f"{self.name} is empty: there are no rows to import.")
         header_line, header, _ = top[h]
         index, names, ignored = map_columns(header)
-        rest = top[h + 1:]
+        rest = top[h + 1 :]
 
         def rows() -> list[tuple[int, dict[str, Any]]]:
             return self._rows(header_line, len(header), index, rest, records)
 
         return Table("CSV", header_line, [label(v) for v in header], index, names, ignored, rows)
 
-    def _rows(self, header_line: int, width: int, index: dict[str, int], first: list[tuple[int, list[str], bool]],
-              records: Iterator[tuple[int, list[str], bool]]) -> list[tuple[int, dict[str, Any]]]:
+    def _rows(
+        self,
+        header_line: int,
+        width: int,
+        index: dict[str, int],
+        first: list[tuple[int, list[str], bool]],
+        records: Iterator[tuple[int, list[str], bool]],
+    ) -> list[tuple[int, dict[str, Any]]]:
         fields = list(index.items())
         out: list[tuple[int, dict[str, Any]]] = []
         count = header_line
-        for line, cells, flagged in itertools.chain(first, records):     # streamed: never the whole file
+        for line, cells, flagged in itertools.chain(first, records):  # streamed: never the whole file
             count += 1
             if count > limits.MAX_ROWS:
                 raise _refuse(limits.too_many_rows(self.name, f"more than {limits.MAX_ROWS:,}"))
@@ -383,6 +434,8 @@ class _CsvReading:
             if type(value) is str and "\n" in value:
                 inner = value.split("\n")[1:]
                 if any(part.count(self.delimiter) >= width - 1 for part in inner):
-                    raise _refuse(f"{self.name}: the quote (\") on line {line:,} opens a cell that runs over the "
-                                  "lines after it, which look like rows of their own. Remove the quote, or close it "
-                                  "where the cell ends, and import again.")
+                    raise _refuse(
+                        f'{self.name}: the quote (") on line {line:,} opens a cell that runs over the '
+                        "lines after it, which look like rows of their own. Remove the quote, or close it "
+                        "where the cell ends, and import again."
+                    )

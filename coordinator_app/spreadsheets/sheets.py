@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import attrgetter
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from coordinator_app.domain.attention import AttentionItem, urgency
@@ -23,11 +23,11 @@ from coordinator_app.domain.student import Evaluation, internship_stage, literat
 from coordinator_app.services.cohort_data import Chunk, Record
 from coordinator_app.spreadsheets.cells import Column
 
-LONG_TEXT = 60            # the widest a column of long text gets; its text wraps within it
+LONG_TEXT = 60  # the widest a column of long text gets; its text wraps within it
 DUE_SOON_DAYS = 14
-STUDENT_COLUMNS = 3       # number, surname, first name: frozen on every per-student sheet
+STUDENT_COLUMNS = 3  # number, surname, first name: frozen on every per-student sheet
 
-Widths = Callable[..., int]    # ("table.column", minimum) -> a width that fits the longest stored value
+Widths = Callable[..., int]  # ("table.column", minimum) -> a width that fits the longest stored value
 
 
 def cohort_label(year: int) -> str:
@@ -60,9 +60,9 @@ class StudentLines:
     chunk: Chunk
     as_of: date
     component_names: Callable[[Programme, str], str]
-    results: dict[str, list[Record]] = field(default_factory=dict)       # course code -> attempts
-    internships: dict[str, Record] = field(default_factory=dict)         # kind -> internship row
-    earned: dict[str, int] | None = None                                 # component -> EC, made when first asked
+    results: dict[str, list[Record]] = field(default_factory=dict)  # course code -> attempts
+    internships: dict[str, Record] = field(default_factory=dict)  # kind -> internship row
+    earned: dict[str, int] | None = None  # component -> EC, made when first asked
 
     def __post_init__(self) -> None:
         sid = self.record.id
@@ -118,9 +118,15 @@ class Line(NamedTuple):
 
 
 def _person(widths: Widths) -> list[Column]:
-    return [Column("Student number", width=widths("student.student_number", 10), value=attrgetter("student.record.student_number")),
-            Column("Surname", width=widths("student.last_name"), value=attrgetter("student.record.last_name")),
-            Column("First name", width=widths("student.first_name"), value=attrgetter("student.record.first_name"))]
+    return [
+        Column(
+            "Student number",
+            width=widths("student.student_number", 10),
+            value=attrgetter("student.record.student_number"),
+        ),
+        Column("Surname", width=widths("student.last_name"), value=attrgetter("student.record.last_name")),
+        Column("First name", width=widths("student.first_name"), value=attrgetter("student.record.first_name")),
+    ]
 
 
 def _english_test_width(programmes: list[Programme]) -> int:
@@ -129,28 +135,28 @@ def _english_test_width(programmes: list[Programme]) -> int:
     return min(max((len(n) for n in names), default=9), 30)
 
 
-def _imim(l: Line, value: Callable[[Record], Any]) -> Any:
-    return value(l.student.record) if l.student.programme.imim else None
+def _imim(row: Line, value: Callable[[Record], Any]) -> Any:
+    return value(row.student.record) if row.student.programme.imim else None
 
 
-def _english_test(l: Line) -> str | None:
-    imim = l.student.programme.imim
-    test = l.student.record.english_test
+def _english_test(row: Line) -> str | None:
+    imim = row.student.programme.imim
+    test = row.student.record.english_test
     if imim is None or test is None:
         return None
-    known = imim.english_tests.get(test)       # the name the window shows, not the key
+    known = imim.english_tests.get(test)  # the name the window shows, not the key
     return known.name if known else test
 
 
-def _specialization(l: Line) -> str | None:
-    key = l.student.record.specialization
-    spec = l.student.programme.specialization(key) if key else None
+def _specialization(row: Line) -> str | None:
+    key = row.student.record.specialization
+    spec = row.student.programme.specialization(key) if key else None
     return spec.name if spec else key
 
 
-def _pm(l: Line, has: Callable[[Programme], object], value: Callable[[StudentLines], Any]) -> Any:
+def _pm(row: Line, has: Callable[[Programme], object], value: Callable[[StudentLines], Any]) -> Any:
     """A PM-only part's cell: empty for a student whose programme does not have the part."""
-    return value(l.student) if has(l.student.programme) else None
+    return value(row.student) if has(row.student.programme) else None
 
 
 def _literature_stage(s: StudentLines) -> str:
@@ -175,179 +181,262 @@ def _plan_month(s: StudentLines, ceremony: bool = False) -> date | None:
     plan = s.plan
     if plan is None:
         return None
-    return _month(plan.ceremony_year, plan.ceremony_month) if ceremony else _month(plan.planned_year, plan.planned_month)
+    return (
+        _month(plan.ceremony_year, plan.ceremony_month) if ceremony else _month(plan.planned_year, plan.planned_month)
+    )
 
 
 def _best_grade(programme: str, course: str) -> Callable[[Line], float | str | None]:
-    return lambda l: l.student.best(programme, course)
+    return lambda row: row.student.best(programme, course)
 
 
 def _ec_earned(programme: str, component: str) -> Callable[[Line], int | None]:
-    return lambda l: l.student.evaluation_earned(programme, component)
+    return lambda row: row.student.evaluation_earned(programme, component)
 
 
 def overview_columns(programmes: list[Programme], widths: Widths) -> list[Column]:
     """One row per student: who, where, each course's best grade, EC per component, each part's stage."""
     several = len(programmes) > 1
-    cols = [*_person(widths),
-            Column("E-mail", width=widths("student.email"), value=attrgetter("student.record.email")),
-            Column("Programme", width=9, value=attrgetter("student.record.programme")),
-            Column("Cohort", width=9, value=lambda l: cohort_label(l.student.record.cohort)),
-            Column("Status", width=9, value=attrgetter("student.record.status"))]
+    cols = [
+        *_person(widths),
+        Column("E-mail", width=widths("student.email"), value=attrgetter("student.record.email")),
+        Column("Programme", width=9, value=attrgetter("student.record.programme")),
+        Column("Cohort", width=9, value=lambda row: cohort_label(row.student.record.cohort)),
+        Column("Status", width=9, value=attrgetter("student.record.status")),
+    ]
     if any(p.specializations for p in programmes):
         cols.append(Column("Specialization", width=widths("student.specialization", 14), value=_specialization))
     if any(p.imim for p in programmes):
-        cols += [Column("Year 1 university", width=10, value=lambda l: _imim(l, lambda r: r.year1_university)),
-                 Column("Year 2 university", width=10, value=lambda l: _imim(l, lambda r: r.year2_university)),
-                 Column("English test", width=_english_test_width(programmes), value=_english_test),
-                 Column("English overall", "number", value=lambda l: _imim(l, lambda r: r.english_overall)),
-                 Column("English lowest section", "number",
-                        value=lambda l: _imim(l, lambda r: r.english_lowest_section)),
-                 Column("Participation fee paid", width=4,
-                        value=lambda l: _imim(l, lambda r: r.participation_fee_paid))]
+        cols += [
+            Column("Year 1 university", width=10, value=lambda row: _imim(row, lambda r: r.year1_university)),
+            Column("Year 2 university", width=10, value=lambda row: _imim(row, lambda r: r.year2_university)),
+            Column("English test", width=_english_test_width(programmes), value=_english_test),
+            Column("English overall", "number", value=lambda row: _imim(row, lambda r: r.english_overall)),
+            Column(
+                "English lowest section", "number", value=lambda row: _imim(row, lambda r: r.english_lowest_section)
+            ),
+            Column("Participation fee paid", width=4, value=lambda row: _imim(row, lambda r: r.participation_fee_paid)),
+        ]
     for p in programmes:
         for course in p.courses:
-            cols.append(Column(f"{p.code}: {course.name}" if several else course.name, "grade", 6,
-                               value=_best_grade(p.code, course.code)))
+            cols.append(
+                Column(
+                    f"{p.code}: {course.name}" if several else course.name,
+                    "grade",
+                    6,
+                    value=_best_grade(p.code, course.code),
+                )
+            )
     for p in programmes:
         for comp in p.components:
-            cols.append(Column(f"EC {p.code}: {comp.name}" if several else f"EC {comp.name}", "int", 5,
-                               value=_ec_earned(p.code, comp.key)))
+            cols.append(
+                Column(
+                    f"EC {p.code}: {comp.name}" if several else f"EC {comp.name}",
+                    "int",
+                    5,
+                    value=_ec_earned(p.code, comp.key),
+                )
+            )
     total = max((p.total_ec for p in programmes), default=120)
-    cols.append(Column(f"EC total (of {total})", "int", 5, value=lambda l: l.student.evaluation.ec_total))
+    cols.append(Column(f"EC total (of {total})", "int", 5, value=lambda row: row.student.evaluation.ec_total))
     if any(p.internships or p.literature_study or p.academic_core for p in programmes):
+
         def internships(p: Programme) -> object:
             return p.internships
 
-        cols += [Column("Minor internship", width=27, value=lambda l: _pm(l, internships, lambda s: internship_stage(
-                     s.evaluation.internships.get("minor"), s.as_of))),
-                 Column("Major internship", width=27, value=lambda l: _pm(l, internships, lambda s: internship_stage(
-                     s.evaluation.internships.get("major"), s.as_of))),
-                 Column("Literature Study", width=14,
-                        value=lambda l: _pm(l, lambda p: p.literature_study, _literature_stage)),
-                 Column("Academic Core", width=36, wrap=True, value=lambda l: _core_status(l.student)),
-                 Column("Mentor meetings held", "int", 4, value=lambda l: (
-                     l.student.evaluation.academic_core.meetings_held if l.student.evaluation.academic_core else None))]
-    cols += [Column("Portfolio items open", "int", 4, value=lambda l: len(_open_items(l.student))),
-             Column("Portfolio items overdue", "int", 4, value=lambda l: sum(
-                 1 for i in _open_items(l.student) if i.due_date is not None and i.due_date < l.student.as_of)),
-             Column("Graduation month", "month", value=lambda l: _plan_month(l.student)),
-             Column("Ceremony", "month", value=lambda l: _plan_month(l.student, ceremony=True)),
-             Column("Ready to graduate", width=5, value=lambda l: l.student.evaluation.readiness.ready),
-             Column("Graduation blockers", width=LONG_TEXT, wrap=True,
-                    value=lambda l: "; ".join(l.student.evaluation.readiness.blockers))]
+        cols += [
+            Column(
+                "Minor internship",
+                width=27,
+                value=lambda row: _pm(
+                    row, internships, lambda s: internship_stage(s.evaluation.internships.get("minor"), s.as_of)
+                ),
+            ),
+            Column(
+                "Major internship",
+                width=27,
+                value=lambda row: _pm(
+                    row, internships, lambda s: internship_stage(s.evaluation.internships.get("major"), s.as_of)
+                ),
+            ),
+            Column(
+                "Literature Study",
+                width=14,
+                value=lambda row: _pm(row, lambda p: p.literature_study, _literature_stage),
+            ),
+            Column("Academic Core", width=36, wrap=True, value=lambda row: _core_status(row.student)),
+            Column(
+                "Mentor meetings held",
+                "int",
+                4,
+                value=lambda row: (
+                    row.student.evaluation.academic_core.meetings_held if row.student.evaluation.academic_core else None
+                ),
+            ),
+        ]
+    cols += [
+        Column("Portfolio items open", "int", 4, value=lambda row: len(_open_items(row.student))),
+        Column(
+            "Portfolio items overdue",
+            "int",
+            4,
+            value=lambda row: sum(
+                1 for i in _open_items(row.student) if i.due_date is not None and i.due_date < row.student.as_of
+            ),
+        ),
+        Column("Graduation month", "month", value=lambda row: _plan_month(row.student)),
+        Column("Ceremony", "month", value=lambda row: _plan_month(row.student, ceremony=True)),
+        Column("Ready to graduate", width=5, value=lambda row: row.student.evaluation.readiness.ready),
+        Column(
+            "Graduation blockers",
+            width=LONG_TEXT,
+            wrap=True,
+            value=lambda row: "; ".join(row.student.evaluation.readiness.blockers),
+        ),
+    ]
     return cols
 
 
 def course_columns(widths: Widths) -> list[Column]:
     """One row per attempt (`Line.part`: the result row)."""
-    return [*_person(widths), Column("Programme", width=9, value=attrgetter("student.record.programme")),
-            Column("Course code", width=12, value=attrgetter("part.code")),
-            Column("Course", width=40, value=attrgetter("part.name")),
-            Column("Component", width=22, value=lambda l: l.student.component(l.part.component)),
-            Column("EC", "int", value=attrgetter("part.ec")), Column("Attempt", "int", value=attrgetter("part.attempt")),
-            Column("Exam date", "date", value=attrgetter("part.exam_date")),
-            Column("Grade", "grade", value=lambda l: _grade_cell(grade_from(l.part.no_show, l.part.grade))),
-            Column("Passed", width=6, value=lambda l: l.student.passed(l.part)),
-            Column("Entered on", "date", value=attrgetter("part.registered_on"))]
+    return [
+        *_person(widths),
+        Column("Programme", width=9, value=attrgetter("student.record.programme")),
+        Column("Course code", width=12, value=attrgetter("part.code")),
+        Column("Course", width=40, value=attrgetter("part.name")),
+        Column("Component", width=22, value=lambda row: row.student.component(row.part.component)),
+        Column("EC", "int", value=attrgetter("part.ec")),
+        Column("Attempt", "int", value=attrgetter("part.attempt")),
+        Column("Exam date", "date", value=attrgetter("part.exam_date")),
+        Column("Grade", "grade", value=lambda row: _grade_cell(grade_from(row.part.no_show, row.part.grade))),
+        Column("Passed", width=6, value=lambda row: row.student.passed(row.part)),
+        Column("Entered on", "date", value=attrgetter("part.registered_on")),
+    ]
 
 
-def _internship_evaluation(l: Line) -> Any:
-    return l.student.evaluation.internships.get(l.part.kind)
+def _internship_evaluation(row: Line) -> Any:
+    return row.student.evaluation.internships.get(row.part.kind)
 
 
-def _schedule(l: Line, value: Callable[[Any], date]) -> date | None:
-    ev = _internship_evaluation(l)
+def _schedule(row: Line, value: Callable[[Any], date]) -> date | None:
+    ev = _internship_evaluation(row)
     return value(ev.schedule) if ev is not None and ev.schedule is not None else None
 
 
 def internship_columns(widths: Widths) -> list[Column]:
     """One row per internship (`Line.part`: the internship row)."""
+
     def text(name: str, **kw: Any) -> Column:
         return Column(kw.pop("header"), width=widths(f"internship.{name}"), value=attrgetter(f"part.{name}"), **kw)
 
-    return [*_person(widths),
-            Column("Internship", width=16, value=lambda l: (ev.name if (ev := _internship_evaluation(l)) else l.part.kind)),
-            text("host", header="Host"), text("department", header="Department"),
-            text("topic", header="Topic", wrap=True), Column("UMC", width=4, value=attrgetter("part.is_umc")),
-            text("country", header="Country"), Column("Travel advice", width=7, value=attrgetter("part.travel_code")),
-            Column("International Office notified", width=4, value=attrgetter("part.international_office_notified")),
-            Column("Approval", width=13, value=attrgetter("part.approval_status")),
-            Column("Approval date", "date", value=attrgetter("part.approval_date")),
-            Column("Start", "date", value=attrgetter("part.start_date")),
-            Column("Part-time %", "int", value=attrgetter("part.part_time_percent")),
-            Column("Planned end", "date", value=lambda l: _schedule(l, lambda s: s.planned_end)),
-            Column("Halfway", "date", value=lambda l: _schedule(l, lambda s: s.halfway)),
-            text("daily_supervisor", header="Daily supervisor"), text("second_supervisor", header="Second supervisor"),
-            text("assessor", header="Assessor"),
-            Column("Assessor rank", width=22, value=lambda l: _rank(l.part.assessor_rank)),
-            Column("Assessor location", width=5, value=attrgetter("part.assessor_location")),
-            Column("Practical work", "grade", value=attrgetter("part.practical_mark")),
-            Column("Report (supervisor)", "grade", value=attrgetter("part.supervisor_report_mark")),
-            Column("Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark")),
-            Column("Presentation", "grade", value=attrgetter("part.presentation_mark")),
-            Column("Final mark", "grade", value=lambda l: (ev.mark.final if (ev := _internship_evaluation(l)) else None)),
-            Column("Marks registered on", "date", value=attrgetter("part.marks_registered_on")),
-            Column("Portfolio complete", width=4,
-                   value=lambda l: (ev.portfolio_complete if (ev := _internship_evaluation(l)) else None))]
+    return [
+        *_person(widths),
+        Column(
+            "Internship", width=16, value=lambda row: ev.name if (ev := _internship_evaluation(row)) else row.part.kind
+        ),
+        text("host", header="Host"),
+        text("department", header="Department"),
+        text("topic", header="Topic", wrap=True),
+        Column("UMC", width=4, value=attrgetter("part.is_umc")),
+        text("country", header="Country"),
+        Column("Travel advice", width=7, value=attrgetter("part.travel_code")),
+        Column("International Office notified", width=4, value=attrgetter("part.international_office_notified")),
+        Column("Approval", width=13, value=attrgetter("part.approval_status")),
+        Column("Approval date", "date", value=attrgetter("part.approval_date")),
+        Column("Start", "date", value=attrgetter("part.start_date")),
+        Column("Part-time %", "int", value=attrgetter("part.part_time_percent")),
+        Column("Planned end", "date", value=lambda row: _schedule(row, lambda s: s.planned_end)),
+        Column("Halfway", "date", value=lambda row: _schedule(row, lambda s: s.halfway)),
+        text("daily_supervisor", header="Daily supervisor"),
+        text("second_supervisor", header="Second supervisor"),
+        text("assessor", header="Assessor"),
+        Column("Assessor rank", width=22, value=lambda row: _rank(row.part.assessor_rank)),
+        Column("Assessor location", width=5, value=attrgetter("part.assessor_location")),
+        Column("Practical work", "grade", value=attrgetter("part.practical_mark")),
+        Column("Report (supervisor)", "grade", value=attrgetter("part.supervisor_report_mark")),
+        Column("Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark")),
+        Column("Presentation", "grade", value=attrgetter("part.presentation_mark")),
+        Column("Final mark", "grade", value=lambda row: ev.mark.final if (ev := _internship_evaluation(row)) else None),
+        Column("Marks registered on", "date", value=attrgetter("part.marks_registered_on")),
+        Column(
+            "Portfolio complete",
+            width=4,
+            value=lambda row: ev.portfolio_complete if (ev := _internship_evaluation(row)) else None,
+        ),
+    ]
 
 
-def _item_urgency(l: Line) -> Any:
-    return urgency(l.part.due_date, l.part.received_date, l.student.as_of, DUE_SOON_DAYS)
+def _item_urgency(row: Line) -> Any:
+    return urgency(row.part.due_date, row.part.received_date, row.student.as_of, DUE_SOON_DAYS)
 
 
 def portfolio_columns(widths: Widths) -> list[Column]:
     """One row per portfolio item (`Line.part`: the item row)."""
-    def late(l: Line) -> int | None:
-        due = l.part.due_date
-        return (l.student.as_of - due).days if due is not None and l.part.received_date is None \
-            and due < l.student.as_of else None
 
-    return [*_person(widths), Column("Component", width=16, value=lambda l: l.student.component(l.part.component)),
-            Column("Item", width=widths("portfolio_item.name", 20), value=attrgetter("part.name")),
-            Column("Due", "date", value=attrgetter("part.due_date")),
-            Column("Received", "date", value=attrgetter("part.received_date")),
-            Column("Status", width=9, value=lambda l: _item_urgency(l).label),
-            Column("Days overdue", "int", value=late),
-            Column("Note", width=widths("portfolio_item.note", 10), wrap=True, value=attrgetter("part.note"))]
+    def late(row: Line) -> int | None:
+        due = row.part.due_date
+        return (
+            (row.student.as_of - due).days
+            if due is not None and row.part.received_date is None and due < row.student.as_of
+            else None
+        )
+
+    return [
+        *_person(widths),
+        Column("Component", width=16, value=lambda row: row.student.component(row.part.component)),
+        Column("Item", width=widths("portfolio_item.name", 20), value=attrgetter("part.name")),
+        Column("Due", "date", value=attrgetter("part.due_date")),
+        Column("Received", "date", value=attrgetter("part.received_date")),
+        Column("Status", width=9, value=lambda row: _item_urgency(row).label),
+        Column("Days overdue", "int", value=late),
+        Column("Note", width=widths("portfolio_item.note", 10), wrap=True, value=attrgetter("part.note")),
+    ]
 
 
 def literature_columns(widths: Widths) -> list[Column]:
     """One row per student with a Literature Study (`Line.part`: its row)."""
-    def final(l: Line) -> float | None:
-        mark = l.student.evaluation.literature_mark
+
+    def final(row: Line) -> float | None:
+        mark = row.student.evaluation.literature_mark
         return mark.final if mark else None
 
-    return [*_person(widths),
-            Column("Subject", width=widths("literature_study.subject"), wrap=True, value=attrgetter("part.subject")),
-            Column("Supervisor", width=widths("literature_study.supervisor"), value=attrgetter("part.supervisor")),
-            Column("Assessor", width=widths("literature_study.assessor"), value=attrgetter("part.assessor")),
-            Column("Assessor rank", width=22, value=lambda l: _rank(l.part.assessor_rank)),
-            Column("Approval", width=13, value=attrgetter("part.approval_status")),
-            Column("Approval date", "date", value=attrgetter("part.approval_date")),
-            Column("Start", "date", value=attrgetter("part.start_date")),
-            Column("Survey outline", "grade", value=attrgetter("part.outline_mark")),
-            Column("Report (supervisor)", "grade", value=attrgetter("part.supervisor_report_mark")),
-            Column("Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark")),
-            Column("Presentation", "grade", value=attrgetter("part.presentation_mark")),
-            Column("Final mark", "grade", value=final),
-            Column("Marks registered on", "date", value=attrgetter("part.marks_registered_on")),
-            Column("Complete", width=4, value=lambda l: l.student.evaluation.literature_complete)]
+    return [
+        *_person(widths),
+        Column("Subject", width=widths("literature_study.subject"), wrap=True, value=attrgetter("part.subject")),
+        Column("Supervisor", width=widths("literature_study.supervisor"), value=attrgetter("part.supervisor")),
+        Column("Assessor", width=widths("literature_study.assessor"), value=attrgetter("part.assessor")),
+        Column("Assessor rank", width=22, value=lambda row: _rank(row.part.assessor_rank)),
+        Column("Approval", width=13, value=attrgetter("part.approval_status")),
+        Column("Approval date", "date", value=attrgetter("part.approval_date")),
+        Column("Start", "date", value=attrgetter("part.start_date")),
+        Column("Survey outline", "grade", value=attrgetter("part.outline_mark")),
+        Column("Report (supervisor)", "grade", value=attrgetter("part.supervisor_report_mark")),
+        Column("Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark")),
+        Column("Presentation", "grade", value=attrgetter("part.presentation_mark")),
+        Column("Final mark", "grade", value=final),
+        Column("Marks registered on", "date", value=attrgetter("part.marks_registered_on")),
+        Column("Complete", width=4, value=lambda row: row.student.evaluation.literature_complete),
+    ]
 
 
 def academic_core_columns(widths: Widths) -> list[Column]:
     """One row per mentor meeting (`Line.part`: (number, meeting row))."""
-    def mentor(l: Line, value: Callable[[Record], Any]) -> Any:
-        found = l.student.mentor
+
+    def mentor(row: Line, value: Callable[[Record], Any]) -> Any:
+        found = row.student.mentor
         return value(found) if found else None
 
-    return [*_person(widths),
-            Column("Mentor", width=widths("mentor.name"), value=lambda l: mentor(l, lambda m: m.name)),
-            Column("Organisation", width=widths("mentor.organisation"), value=lambda l: mentor(l, lambda m: m.organisation)),
-            Column("Meeting", "int", value=lambda l: l.part[0]),
-            Column("Meeting date", "date", value=lambda l: l.part[1].meeting_date),
-            Column("Topic", width=widths("mentor_meeting.topic"), wrap=True, value=lambda l: l.part[1].topic),
-            Column("Notes", width=widths("mentor_meeting.notes", 10), wrap=True, value=lambda l: l.part[1].notes)]
+    return [
+        *_person(widths),
+        Column("Mentor", width=widths("mentor.name"), value=lambda row: mentor(row, lambda m: m.name)),
+        Column(
+            "Organisation", width=widths("mentor.organisation"), value=lambda row: mentor(row, lambda m: m.organisation)
+        ),
+        Column("Meeting", "int", value=lambda row: row.part[0]),
+        Column("Meeting date", "date", value=lambda row: row.part[1].meeting_date),
+        Column("Topic", width=widths("mentor_meeting.topic"), wrap=True, value=lambda row: row.part[1].topic),
+        Column("Notes", width=widths("mentor_meeting.notes", 10), wrap=True, value=lambda row: row.part[1].notes),
+    ]
 
 
 class Attention(NamedTuple):
@@ -359,16 +448,19 @@ class Attention(NamedTuple):
 
 def attention_columns(widths: Widths) -> list[Column]:
     """Days in words a coordinator reads without a sign: late items count up, others down."""
+
     def days(a: Attention) -> int:
         return a.item.days_from(a.as_of)
 
-    return [Column("Due", "date", value=attrgetter("item.due")),
-            Column("Status", width=9, value=lambda a: a.item.urgency.label),
-            Column("Days late", "int", value=lambda a: -days(a) if days(a) < 0 else None),
-            Column("Days left", "int", value=lambda a: days(a) if days(a) >= 0 else None),
-            Column("Student number", width=widths("student.student_number", 10), value=attrgetter("item.student_number")),
-            Column("Name", width=30, value=attrgetter("item.student_name")),
-            Column("Programme", width=9, value=attrgetter("item.programme")),
-            Column("Cohort", width=9, value=lambda a: cohort_label(a.item.cohort)),
-            Column("Component", width=18, value=attrgetter("item.component")),
-            Column("Item", width=50, wrap=True, value=attrgetter("item.what"))]
+    return [
+        Column("Due", "date", value=attrgetter("item.due")),
+        Column("Status", width=9, value=lambda a: a.item.urgency.label),
+        Column("Days late", "int", value=lambda a: -days(a) if days(a) < 0 else None),
+        Column("Days left", "int", value=lambda a: days(a) if days(a) >= 0 else None),
+        Column("Student number", width=widths("student.student_number", 10), value=attrgetter("item.student_number")),
+        Column("Name", width=30, value=attrgetter("item.student_name")),
+        Column("Programme", width=9, value=attrgetter("item.programme")),
+        Column("Cohort", width=9, value=lambda a: cohort_label(a.item.cohort)),
+        Column("Component", width=18, value=attrgetter("item.component")),
+        Column("Item", width=50, wrap=True, value=attrgetter("item.what")),
+    ]

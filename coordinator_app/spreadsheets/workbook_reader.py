@@ -26,6 +26,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from posixpath import join, normpath
 from typing import Any
 from xml.etree import ElementTree
@@ -33,21 +34,22 @@ from xml.etree import ElementTree
 from coordinator_app.spreadsheets.columns import HEADER_SEARCH_ROWS, column_letter, header_row, is_empty, map_columns
 
 # -- the limits (docs/excel.md, "Files that are refused") ------------------------------------
-MAX_FILE_BYTES = 100 * 2**20      # on disk, any format
+MAX_FILE_BYTES = 100 * 2**20  # on disk, any format
 MAX_UNPACKED_BYTES = 400 * 2**20  # an .xlsx/.ods unpacked (a zip bomb of 780 KB unpacked to 200 MB)
-MAX_ROWS = 50_000                 # rows of a sheet or lines of a CSV: 100 times a large cohort
-MAX_COLUMNS = 1_000               # a full student-information-system export has about 40
-MAX_CELLS = 1_500_000             # rows x columns of the sheet's used area (what calamine allocates)
+MAX_ROWS = 50_000  # rows of a sheet or lines of a CSV: 100 times a large cohort
+MAX_COLUMNS = 1_000  # a full student-information-system export has about 40
+MAX_CELLS = 1_500_000  # rows x columns of the sheet's used area (what calamine allocates)
 # Address space of the reading child. The largest sheet within the limits above (37,000 rows x
 # 40 columns) peaks at ~160 MB resident; with the importing process (~65 MB while it waits)
 # an import stays under 400 MB whatever the file.
 CHILD_MEMORY_BYTES = 320 * 2**20
-CHILD_SECONDS = 15.0              # the rest of the 20 s an import may take is for checking the rows
+CHILD_SECONDS = 15.0  # the rest of the 20 s an import may take is for checking the rows
 
 _OK, _REFUSED, _UNREADABLE = "ok", "refused", "unreadable"
 REMOVE_EXCEL_PASSWORD = "Open it in Excel, remove the password (File > Info > Protect Workbook) and save it again."
-REMOVE_CALC_PASSWORD = ("Open it in LibreOffice Calc, choose File > Save As, untick 'Save with password' and save "
-                        "it again.")
+REMOVE_CALC_PASSWORD = (
+    "Open it in LibreOffice Calc, choose File > Save As, untick 'Save with password' and save it again."
+)
 
 
 @dataclass
@@ -55,10 +57,10 @@ class Sheet:
     """The part of a sheet an import needs (what the child sends back)."""
 
     name: str
-    header_row: int                        # spreadsheet row number of the header (1-based)
+    header_row: int  # spreadsheet row number of the header (1-based)
     header: list[Any]
-    fields: list[str]                      # the known fields, in the order of each row's values
-    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)   # (row number, values)
+    fields: list[str]  # the known fields, in the order of each row's values
+    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (row number, values)
     # (row number, field, cell reference, error text) of error cells in the known columns
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
 
@@ -68,25 +70,39 @@ class Refused(Exception):
 
 
 def too_many_rows(name: str, rows: int | str) -> str:
-    return (f"{name} has {rows} rows; an import reads at most {MAX_ROWS:,}. Import one programme's students or one "
-            "course's results at a time (filter the list in Excel and save the filtered rows).")
+    return (
+        f"{name} has {rows} rows; an import reads at most {MAX_ROWS:,}. Import one programme's students or one "
+        "course's results at a time (filter the list in Excel and save the filtered rows)."
+    )
+
+
+def _reach_scanned(name: str, sheet: str, seen: SheetScan) -> None:
+    """`_reach` for the streamed scan's running corner."""
+    _reach(name, sheet, seen.last_row, seen.last_column)
 
 
 def _reach(name: str, sheet: str, last_row: int, last_column: int) -> None:
     """Refuse a sheet whose used area is past the limits, naming its last cell."""
     corner = f"{column_letter(last_column)}{last_row + 1}"
-    advice = ("Delete the rows and columns beyond the list (in Excel, Ctrl+End shows the last cell in use) "
-              "and save it again.")
+    advice = (
+        "Delete the rows and columns beyond the list (in Excel, Ctrl+End shows the last cell in use) and save it again."
+    )
     if last_row + 1 > MAX_ROWS:
-        raise Refused(f"The sheet '{sheet}' of {name} reaches row {last_row + 1:,} (cell {corner}); an import reads "
-                      f"at most {MAX_ROWS:,} rows. {advice}")
+        raise Refused(
+            f"The sheet '{sheet}' of {name} reaches row {last_row + 1:,} (cell {corner}); an import reads "
+            f"at most {MAX_ROWS:,} rows. {advice}"
+        )
     if last_column + 1 > MAX_COLUMNS:
-        raise Refused(f"The sheet '{sheet}' of {name} reaches column {column_letter(last_column)} (cell {corner}); "
-                      f"an import reads at most {MAX_COLUMNS:,} columns. {advice}")
+        raise Refused(
+            f"The sheet '{sheet}' of {name} reaches column {column_letter(last_column)} (cell {corner}); "
+            f"an import reads at most {MAX_COLUMNS:,} columns. {advice}"
+        )
     if (last_row + 1) * (last_column + 1) > MAX_CELLS:
-        raise Refused(f"The sheet '{sheet}' of {name} spans {last_row + 1:,} rows by {last_column + 1:,} columns "
-                      f"(to cell {corner}); an import reads at most {MAX_CELLS:,} cells. Delete the columns the "
-                      "import does not need, or split the list.")
+        raise Refused(
+            f"The sheet '{sheet}' of {name} spans {last_row + 1:,} rows by {last_column + 1:,} columns "
+            f"(to cell {corner}); an import reads at most {MAX_CELLS:,} cells. Delete the columns the "
+            "import does not need, or split the list."
+        )
 
 
 # -- the .xlsx scan -----------------------------------------------------------------------------
@@ -115,9 +131,9 @@ def _column_number(letters: bytes) -> int:
 
 @dataclass
 class SheetScan:
-    last_row: int = -1         # 0-based; -1: no cells
+    last_row: int = -1  # 0-based; -1: no cells
     last_column: int = -1
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)    # (row, column) 0-based -> "#N/A"
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) 0-based -> "#N/A"
 
 
 def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -132,11 +148,15 @@ def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(_REL_ID), "")
         if target:
-            parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+            parts[sheet.get("name", "")] = (
+                target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+            )
     return parts
 
 
-def scan_xlsx_sheet(archive: zipfile.ZipFile, part: str, check: Callable[[SheetScan], None] = lambda scan: None) -> SheetScan:
+def scan_xlsx_sheet(
+    archive: zipfile.ZipFile, part: str, check: Callable[[SheetScan], None] = lambda scan: None
+) -> SheetScan:
     """The last row and column in use and the error cells, streamed chunk by chunk: a cell
     element cut by a chunk's end is carried into the next one. `check` runs after each chunk,
     so a sheet past the limits is refused as soon as that shows (a zip bomb is not unpacked to its end)."""
@@ -148,8 +168,8 @@ def scan_xlsx_sheet(archive: zipfile.ZipFile, part: str, check: Callable[[SheetS
             data = carry + chunk
             if not chunk:
                 cut = len(data)
-            else:                                  # whole rows: a cell's tag and its value stay together
-                cut = data.rfind(b"row>") + len(b"row>")         # </row> or </x:row>
+            else:  # whole rows: a cell's tag and its value stay together
+                cut = data.rfind(b"row>") + len(b"row>")  # </row> or </x:row>
                 if cut < len(b"row>"):
                     cut = data.rfind(b">") + 1 or len(data)
             _scan_part(data[:cut], scan)
@@ -163,10 +183,10 @@ def _widest_last_cell(data: bytes) -> bytes:
     """The widest column letters among the last cell of each row (one look per row, not per cell)."""
     widest, start = b"", 0
     while True:
-        end = data.find(b"row>", start)          # </row> or </x:row>
+        end = data.find(b"row>", start)  # </row> or </x:row>
         cell = data.rfind(b'c r="', start, len(data) if end < 0 else end)
         if cell >= 0:
-            letters = data[cell + 5:cell + 8].rstrip(b'0123456789"')
+            letters = data[cell + 5 : cell + 8].rstrip(b'0123456789"')
             if (len(letters), letters) > (len(widest), widest):
                 widest = letters
         if end < 0:
@@ -205,8 +225,10 @@ def _scan_part(data: bytes, scan: SheetScan) -> None:
 
 # -- the .ods scan: error cells only (calamine reads them as empty) ------------------------------------
 
-_ODS_TOKEN = re.compile(rb'<(/?)(table:table-row|table:table-cell|table:covered-table-cell|table:table)(?=[\s/>])'
-                        rb'([^>]*?)(/?)>|<text:p>([^<]*)')
+_ODS_TOKEN = re.compile(
+    rb"<(/?)(table:table-row|table:table-cell|table:covered-table-cell|table:table)(?=[\s/>])"
+    rb"([^>]*?)(/?)>|<text:p>([^<]*)"
+)
 _ODS_NAME = re.compile(rb'table:name="([^"]*)"')
 _ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
 _COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
@@ -238,7 +260,7 @@ def scan_ods_errors(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int],
 
 def _ods_tokens(data: bytes, state: dict[str, Any], found: dict[str, dict[tuple[int, int], str]]) -> None:
     for closing, tag, attributes, empty, text in _ODS_TOKEN.findall(data):
-        if not tag:                                   # <text:p>: the text of an error cell just seen
+        if not tag:  # <text:p>: the text of an error cell just seen
             if state["pending"] is not None:
                 found.setdefault(state["sheet"], {})[state["pending"]] = text.decode("utf-8", "replace") or "#VALUE!"
                 state["pending"] = None
@@ -255,7 +277,7 @@ def _ods_tokens(data: bytes, state: dict[str, Any], found: dict[str, dict[tuple[
                 state.update(repeat=int(repeat.group(1)) if repeat else 1, column=0)
                 if empty:
                     state["row"] += state["repeat"]
-        elif not closing:                             # a cell (or a cell covered by a merged one)
+        elif not closing:  # a cell (or a cell covered by a merged one)
             repeat = _COLUMNS_REPEATED.search(attributes)
             if b'value-type="error"' in attributes:
                 state["pending"] = (state["row"], state["column"])
@@ -263,6 +285,7 @@ def _ods_tokens(data: bytes, state: dict[str, Any], found: dict[str, dict[tuple[
 
 
 # -- reading ------------------------------------------------------------------------------------
+
 
 def read_workbook(path: str, name: str) -> Sheet:
     """The first sheet with data, its header found and its known columns kept. Raises Refused."""
@@ -279,10 +302,10 @@ def read_workbook(path: str, name: str) -> Sheet:
     wb = CalamineWorkbook.from_path(path)
     for sheet_name in wb.sheet_names:
         scan = None
-        if sheet_name in parts and parts[sheet_name] in archive.namelist():   # type: ignore[union-attr]
+        part = parts.get(sheet_name)
+        if archive is not None and part is not None and part in archive.namelist():
             # No cell found is no proof of an empty sheet (cells without positions): calamine decides.
-            scan = scan_xlsx_sheet(archive, parts[sheet_name],                  # type: ignore[arg-type]
-                                   lambda seen: _reach(name, sheet_name, seen.last_row, seen.last_column))
+            scan = scan_xlsx_sheet(archive, part, partial(_reach_scanned, name, sheet_name))
         sheet = wb.get_sheet_by_name(sheet_name)
         if sheet.start is None or sheet.end is None:
             continue
@@ -298,7 +321,7 @@ def _zip(path: str) -> zipfile.ZipFile | None:
     try:
         return zipfile.ZipFile(path) if zipfile.is_zipfile(path) else None
     except (zipfile.BadZipFile, OSError, ValueError):
-        return None        # calamine says what is wrong with it
+        return None  # calamine says what is wrong with it
 
 
 def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
@@ -306,9 +329,11 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
     (its parts are encrypted; calamine only says the XML is broken)."""
     unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:
-        raise Refused(f"{name} unpacks to {unpacked / 2**20:,.0f} MB; an import reads workbooks that unpack to at "
-                      f"most {MAX_UNPACKED_BYTES // 2**20} MB. A student or results list is far smaller: save the list "
-                      "itself as a new .xlsx or .csv file and import that.")
+        raise Refused(
+            f"{name} unpacks to {unpacked / 2**20:,.0f} MB; an import reads workbooks that unpack to at "
+            f"most {MAX_UNPACKED_BYTES // 2**20} MB. A student or results list is far smaller: save the list "
+            "itself as a new .xlsx or .csv file and import that."
+        )
     try:
         manifest = archive.getinfo("META-INF/manifest.xml")
     except KeyError:
@@ -323,7 +348,7 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
     rows = sheet.iter_rows()
     top: list[list[Any]] = []
     filled = 0
-    for row in rows:                      # the rows that may hold the header
+    for row in rows:  # the rows that may hold the header
         top.append(row)
         filled += not is_empty(row)
         if filled >= HEADER_SEARCH_ROWS:
@@ -331,8 +356,13 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
     h = header_row(top)
     if h is None:
         if errors:
-            return Sheet(sheet_name, 1, [], [], errors=[(r + 1, "", f"{column_letter(c)}{r + 1}", text)
-                                                        for (r, c), text in sorted(errors.items())])
+            return Sheet(
+                sheet_name,
+                1,
+                [],
+                [],
+                errors=[(r + 1, "", f"{column_letter(c)}{r + 1}", text) for (r, c), text in sorted(errors.items())],
+            )
         return None
     index, _, _ = map_columns(top[h])
     fields = list(index)
@@ -347,7 +377,7 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
     pick = operator.itemgetter(*positions) if len(positions) > 1 else (lambda row: tuple(row[p] for p in positions))
     append = result.rows.append
     n = h + 1
-    for row in itertools.chain(top[h + 1:], rows):      # one row at a time: never the whole sheet as Python lists
+    for row in itertools.chain(top[h + 1 :], rows):  # one row at a time: never the whole sheet as Python lists
         n += 1
         if is_empty(row) and n not in marked:
             continue
@@ -359,16 +389,17 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
 
 # -- the child process ----------------------------------------------------------------------------
 
+
 def _limit_memory() -> None:
     try:
         import resource
-    except ImportError:        # Windows: no rlimit; the parent's checks and time limit still apply
+    except ImportError:  # Windows: no rlimit; the parent's checks and time limit still apply
         return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     wanted = CHILD_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(CHILD_MEMORY_BYTES, hard)
     try:
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
-    except (ValueError, OSError):   # macOS does not enforce RLIMIT_AS: the time limit still applies
+    except (ValueError, OSError):  # macOS does not enforce RLIMIT_AS: the time limit still applies
         pass
 
 
@@ -381,7 +412,7 @@ def child_main(argv: list[str]) -> int:
         answer = (_REFUSED, str(exc))
     except MemoryError:
         answer = (_REFUSED, "")
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for a file it cannot read
+    except Exception as exc:
         answer = (_UNREADABLE, f"{type(exc).__name__}: {exc}"[:300])
     out = sys.stdout.buffer
     out.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))

@@ -23,7 +23,7 @@ from coordinator_app.store.health import read_only_uri
 
 DAILY_KEEP = 14
 PARTIAL_SUFFIX = ".partial"
-STALE_PARTIAL_SECONDS = 3600   # an unfinished copy this old belongs to a process that died
+STALE_PARTIAL_SECONDS = 3600  # an unfinished copy this old belongs to a process that died
 KINDS = ("daily", "manual", "before-restore", "before-migration")
 _STAMP = "%Y%m%d-%H%M%S"
 
@@ -34,8 +34,8 @@ class BackupFile:
 
     path: Path
     taken_at: datetime
-    kind: str             # daily, manual, before-restore, before-migration
-    detail: str = ""      # the schema it was migrated from, for before-migration copies
+    kind: str  # daily, manual, before-restore, before-migration
+    detail: str = ""  # the schema it was migrated from, for before-migration copies
 
     @property
     def size_bytes(self) -> int:
@@ -88,7 +88,7 @@ def backup_to(source: Path, target: Path, verify: bool = False, look_only: bool 
                 if verify:
                     try:
                         verdict = "; ".join(str(r[0]) for r in dst.execute("PRAGMA quick_check"))
-                    except sqlite3.DatabaseError as exc:     # damage bad enough that the check itself stops
+                    except sqlite3.DatabaseError as exc:  # damage bad enough that the check itself stops
                         verdict = str(exc)
                     if verdict != "ok":
                         raise CopyFailedCheck(verdict[:300])
@@ -126,7 +126,8 @@ def new_backup_path(database: Path, kind: str, folder: Path, detail: str = "", n
 def _pattern(database: Path) -> re.Pattern[str]:
     return re.compile(
         rf"^{re.escape(database.stem)}-(\d{{8}}-\d{{6}})(?:\.(\d+))?-"
-        r"(daily|manual|before-restore|before-migration)(?:-(.+))?\.sqlite$")
+        r"(daily|manual|before-restore|before-migration)(?:-(.+))?\.sqlite$"
+    )
 
 
 def backup_files(database: Path, folder: Path) -> list[BackupFile]:
@@ -145,7 +146,7 @@ def backup_files(database: Path, folder: Path) -> list[BackupFile]:
             continue
         kind, detail = match.group(3), match.group(4) or ""
         if kind != "before-migration" and detail:
-            continue   # e.g. "daily-something": not a name we write
+            continue  # e.g. "daily-something": not a name we write
         found.append((taken, int(match.group(2) or 1), BackupFile(entry, taken, kind, detail)))
     found.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [f for _, _, f in found]
@@ -243,8 +244,9 @@ def copy_database(source: sqlite3.Connection, target: sqlite3.Connection, timeou
     source.backup(target, progress=_progress)
 
 
-def daily_backup(database: Path, folder: Path | None = None, today: date | None = None,
-                 keep: int = DAILY_KEEP) -> Path | None:
+def daily_backup(
+    database: Path, folder: Path | None = None, today: date | None = None, keep: int = DAILY_KEEP
+) -> Path | None:
     """The first open of a day copies the database to `backups/`; later opens that day do nothing.
 
     The copy counts only if it passes quick_check (else CopyFailedCheck, and nothing is pruned).

@@ -76,8 +76,10 @@ class DatabaseCorrupt(NotADatabase):
     """SQLite reports a damaged file; a NotADatabase so older `except` clauses still catch it."""
 
 
-BUSY_MESSAGE = ("The database is busy: another window or a colleague is saving right now. "
-                "Nothing was saved and what you typed is kept; try again in a moment.")
+BUSY_MESSAGE = (
+    "The database is busy: another window or a colleague is saving right now. "
+    "Nothing was saved and what you typed is kept; try again in a moment."
+)
 
 
 def _name(path: Path | None) -> str:
@@ -107,7 +109,7 @@ def translate(exc: BaseException, path: Path | None = None) -> DatabaseProblem |
     io_failure = primary in (SQLITE_IOERR, SQLITE_CANTOPEN) or "disk i/o error" in text or "unable to open" in text
     if primary == SQLITE_FULL or "disk is full" in text or (io_failure and _disk_full(path)):
         return _full_message()
-    if code == SQLITE_READONLY_DBMOVED:     # the file was deleted or moved away under the connection
+    if code == SQLITE_READONLY_DBMOVED:  # the file was deleted or moved away under the connection
         gone = True
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) and not gone:
         return _corrupt(path, original)
@@ -115,11 +117,13 @@ def translate(exc: BaseException, path: Path | None = None) -> DatabaseProblem |
         return DatabaseGone(
             f"{_name(path)} can no longer be reached: was a USB stick or network drive disconnected, or the file "
             f"moved? This change was not saved; everything saved before is in the file. Reconnect the drive "
-            f"(or put the file back) and open the database again.")
+            f"(or put the file back) and open the database again."
+        )
     if "readonly" in text or "read-only" in text:
         return DatabaseReadOnly(
             f"{_name(path)} is read-only, so nothing can be saved; nothing was changed. Ask whoever manages that "
-            f"folder for permission to write, or copy the database to a folder of your own and open that copy.")
+            f"folder for permission to write, or copy the database to a folder of your own and open that copy."
+        )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return _corrupt(path, original)
     return None
@@ -134,7 +138,8 @@ SQLITE_READONLY_DBMOVED = SQLITE_READONLY | (4 << 8)
 def _full_message() -> DatabaseFull:
     return DatabaseFull(
         "The disk that holds the database is full, so this change was not saved. Everything saved before "
-        "is safe. Free some space on that disk (or move the database to another one), then try again.")
+        "is safe. Free some space on that disk (or move the database to another one), then try again."
+    )
 
 
 def _corrupt(path: Path | None, original: BaseException) -> DatabaseCorrupt:
@@ -143,9 +148,10 @@ def _corrupt(path: Path | None, original: BaseException) -> DatabaseCorrupt:
 
 def damaged(path: Path | None, detail: str) -> DatabaseCorrupt:
     reason = f"{_name(path)} is damaged (SQLite reports: {detail}). Stop working in it to avoid further damage."
-    problem = DatabaseCorrupt(f"{reason} Use File > Restore from backup (or `coordinator-app restore`) to go back to "
-                              f"the latest good copy.")
-    problem.reason = reason           # without the way out, for the window's own words
+    problem = DatabaseCorrupt(
+        f"{reason} Use File > Restore from backup (or `coordinator-app restore`) to go back to the latest good copy."
+    )
+    problem.reason = reason  # without the way out, for the window's own words
     return problem
 
 
@@ -173,11 +179,21 @@ def _translate_os_error(exc: OSError, path: Path | None) -> DatabaseProblem | No
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
         return DatabaseFull(f"The disk is full{where}; nothing was written. Free some space, then try again.")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return DatabaseReadOnly(f"No permission to write{where}; nothing was changed. Ask for write access to "
-                                f"that folder, or choose a folder of your own.")
+        return DatabaseReadOnly(
+            f"No permission to write{where}; nothing was changed. Ask for write access to "
+            f"that folder, or choose a folder of your own."
+        )
     if exc.errno == errno.EIO and _disk_full(path or (Path(exc.filename) if exc.filename else None)):
         return DatabaseFull(f"The disk is full{where}; nothing was written. Free some space, then try again.")
-    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ESTALE if hasattr(errno, "ESTALE") else -1):
-        return DatabaseGone(f"{_name(path)} or its folder can no longer be reached{where}: was a drive "
-                            f"disconnected? Reconnect it and try again.")
+    if exc.errno in (
+        errno.ENOENT,
+        errno.ENODEV,
+        errno.ENXIO,
+        errno.EIO,
+        errno.ESTALE if hasattr(errno, "ESTALE") else -1,
+    ):
+        return DatabaseGone(
+            f"{_name(path)} or its folder can no longer be reached{where}: was a drive "
+            f"disconnected? Reconnect it and try again."
+        )
     return None

@@ -16,14 +16,14 @@ from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-MISSING = "missing"          # no file: a new database may be created here
-NOT_A_FILE = "not-a-file"    # a folder, a device, a pipe: never read, never replaced
-EMPTY = "empty"              # 0 bytes, or an SQLite file without any table
-NOT_SQLITE = "not-sqlite"    # something else (or a database whose first page was overwritten)
-FOREIGN = "foreign"          # an intact SQLite database of another application
-TOO_NEW = "too-new"          # ours, written by a newer Coordinator App
-DAMAGED = "damaged"          # ours (or was), but SQLite reports damage
-OURS = "ours"                # a Coordinator App database this version can open
+MISSING = "missing"  # no file: a new database may be created here
+NOT_A_FILE = "not-a-file"  # a folder, a device, a pipe: never read, never replaced
+EMPTY = "empty"  # 0 bytes, or an SQLite file without any table
+NOT_SQLITE = "not-sqlite"  # something else (or a database whose first page was overwritten)
+FOREIGN = "foreign"  # an intact SQLite database of another application
+TOO_NEW = "too-new"  # ours, written by a newer Coordinator App
+DAMAGED = "damaged"  # ours (or was), but SQLite reports damage
+OURS = "ours"  # a Coordinator App database this version can open
 
 # What a restore may replace after the coordinator agreed (the file is kept aside, byte for byte).
 REPLACEABLE = frozenset({EMPTY, NOT_SQLITE, DAMAGED})
@@ -33,7 +33,7 @@ REPLACEABLE = frozenset({EMPTY, NOT_SQLITE, DAMAGED})
 class FileState:
     kind: str
     revision: str | None = None
-    detail: str = ""             # SQLite's words for the damage
+    detail: str = ""  # SQLite's words for the damage
 
     @property
     def replaceable(self) -> bool:

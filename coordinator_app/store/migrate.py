@@ -20,13 +20,19 @@ from coordinator_app.store import health
 from coordinator_app.store.backup import pre_migration_backup
 from coordinator_app.store.engine import make_engine
 from coordinator_app.store.errors import (
-    DatabaseEmpty, DatabaseProblem, DatabaseTooNew, ForeignDatabase, NotADatabase, NotAFile, damaged,
+    DatabaseEmpty,
+    DatabaseProblem,
+    DatabaseTooNew,
+    ForeignDatabase,
+    NotADatabase,
+    NotAFile,
+    damaged,
 )
 
 SQLITE_HEADER = health.SQLITE_HEADER
 NEW_SUFFIX = ".new"
 
-STALE_NEW_SECONDS = 3600     # an unfinished new database this old belongs to a process that died
+STALE_NEW_SECONDS = 3600  # an unfinished new database this old belongs to a process that died
 
 
 def alembic_config() -> Config:
@@ -62,19 +68,23 @@ def look_at(path: Path, check: str | None = None) -> health.FileState:
 def refusal(path: Path, state: health.FileState) -> DatabaseProblem | None:
     """Why the file in `state` cannot be opened as a database, or None when it can."""
     if state.kind == health.EMPTY:
-        return DatabaseEmpty(f"{path} is empty ({state.detail}): it holds no students and is not a Coordinator App "
-                             f"database. It was left untouched.")
+        return DatabaseEmpty(
+            f"{path} is empty ({state.detail}): it holds no students and is not a Coordinator App "
+            f"database. It was left untouched."
+        )
     if state.kind == health.NOT_A_FILE:
         return NotAFile(f"{path} is {state.detail}, not a database file. It was left untouched.")
     if state.kind == health.NOT_SQLITE:
-        return NotADatabase(f"{path} is not a Coordinator App database (it is not an SQLite file). "
-                            f"It was left untouched.")
+        return NotADatabase(
+            f"{path} is not a Coordinator App database (it is not an SQLite file). It was left untouched."
+        )
     if state.kind == health.FOREIGN:
         return ForeignDatabase(f"{path} is an SQLite database of another application. It was left untouched.")
     if state.kind == health.TOO_NEW:
         return DatabaseTooNew(
             f"{path} was written by a newer version of Coordinator App (schema {state.revision}). "
-            "Install the newer version to open it; the file was left untouched.")
+            "Install the newer version to open it; the file was left untouched."
+        )
     if state.kind == health.DAMAGED:
         return damaged(path, state.detail)
     return None
@@ -142,9 +152,9 @@ def create_database(path: Path) -> None:
         try:
             os.link(building, path)
         except FileExistsError:
-            pass                                    # another instance was first: use its database
+            pass  # another instance was first: use its database
         except OSError:
-            if not path.exists():                   # a file system without hard links (FAT, some shares)
+            if not path.exists():  # a file system without hard links (FAT, some shares)
                 os.replace(building, path)
         fsync_folder(folder)
     finally:

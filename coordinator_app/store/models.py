@@ -5,8 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
-    String, Table, Text, UniqueConstraint, text,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -110,7 +122,7 @@ class CourseResult(Base):
     exam_date: Mapped[date | None] = mapped_column(Date)
     grade: Mapped[float | None] = mapped_column(Float)
     no_show: Mapped[bool] = mapped_column(Boolean, default=False)
-    registered_on: Mapped[date | None] = mapped_column(Date)   # when the grade was registered
+    registered_on: Mapped[date | None] = mapped_column(Date)  # when the grade was registered
     course: Mapped[Course] = relationship()
 
 
@@ -157,14 +169,15 @@ class Internship(Base):
     second_supervisor_rank: Mapped[str | None] = mapped_column(String(10))
     assessor: Mapped[str] = mapped_column(String(200), default="")
     assessor_rank: Mapped[str | None] = mapped_column(String(10))
-    assessor_location: Mapped[str | None] = mapped_column(String(10))   # VUmc or AMC
+    assessor_location: Mapped[str | None] = mapped_column(String(10))  # VUmc or AMC
     practical_mark: Mapped[float | None] = mapped_column(Float)
     supervisor_report_mark: Mapped[float | None] = mapped_column(Float)
     assessor_report_mark: Mapped[float | None] = mapped_column(Float)
     presentation_mark: Mapped[float | None] = mapped_column(Float)
     marks_registered_on: Mapped[date | None] = mapped_column(Date)
     interruptions: Mapped[list[Interruption]] = relationship(
-        cascade="all, delete-orphan", order_by="Interruption.start_date")
+        cascade="all, delete-orphan", order_by="Interruption.start_date"
+    )
 
 
 class Interruption(Base):

@@ -26,13 +26,13 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from coordinator_app.store import health
 from coordinator_app.durable import fsync_file, fsync_folder
+from coordinator_app.store import health
 from coordinator_app.store.backup import PARTIAL_SUFFIX, SIDE_FILES, backup_to, private_folder
 from coordinator_app.store.engine import make_engine
 
@@ -56,10 +56,10 @@ class AuditNote:
 @dataclass(frozen=True)
 class Swapped:
     generation: int
-    safety_copy: Path | None = None     # restore_in_place: the database as it was
-    kept_aside: Path | None = None      # replace_file: where the unusable file went
-    waited_s: float = 0.0               # for the write lock (other windows were saving)
-    held_s: float = 0.0                 # the write lock: others' saves wait this long at most
+    safety_copy: Path | None = None  # restore_in_place: the database as it was
+    kept_aside: Path | None = None  # replace_file: where the unusable file went
+    waited_s: float = 0.0  # for the write lock (other windows were saving)
+    held_s: float = 0.0  # the write lock: others' saves wait this long at most
 
 
 def prepare_copy(backup: Path, folder: Path, upgrade: Callable[[Engine], None]) -> Path:
@@ -90,20 +90,31 @@ def discard(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def restore_in_place(database: Path, prepared: Path, safety_copy: Path, note: AuditNote,
-                     busy_timeout_s: float, check_revision: Callable[[str | None], None]) -> Swapped:
+def restore_in_place(
+    database: Path,
+    prepared: Path,
+    safety_copy: Path,
+    note: AuditNote,
+    busy_timeout_s: float,
+    check_revision: Callable[[str | None], None],
+) -> Swapped:
     """Under one write lock: copy the database to `safety_copy`, then replace its rows with `prepared`'s.
 
     `check_revision(revision)` raises if the database's schema (read under the lock) is not the
     one `prepared` was brought to. Raises sqlite3 errors (busy after `busy_timeout_s`, disk full)
     with nothing changed; the safety copy may then exist already (harmless: a copy of the database).
     """
-    con = sqlite3.connect(f"{database.resolve().as_uri()}?mode=rw", uri=True, timeout=busy_timeout_s,
-                          isolation_level=None, check_same_thread=False)
+    con = sqlite3.connect(
+        f"{database.resolve().as_uri()}?mode=rw",
+        uri=True,
+        timeout=busy_timeout_s,
+        isolation_level=None,
+        check_same_thread=False,
+    )
     try:
         con.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         con.execute("PRAGMA synchronous=FULL")
-        con.execute("PRAGMA foreign_keys=OFF")     # rows go in table by table; the copy is consistent
+        con.execute("PRAGMA foreign_keys=OFF")  # rows go in table by table; the copy is consistent
         con.execute("ATTACH DATABASE ? AS restored", (f"{prepared.resolve().as_uri()}?mode=ro",))
         asked = time.perf_counter()
         con.execute("BEGIN IMMEDIATE")
@@ -130,7 +141,7 @@ def restore_in_place(database: Path, prepared: Path, safety_copy: Path, note: Au
             raise
         con.execute("DETACH DATABASE restored")
         try:
-            con.execute("PRAGMA wal_checkpoint(PASSIVE)")   # fold the swap into the file when nobody reads
+            con.execute("PRAGMA wal_checkpoint(PASSIVE)")  # fold the swap into the file when nobody reads
         except sqlite3.Error:
             pass
     finally:
@@ -143,7 +154,7 @@ def replace_file(database: Path, prepared: Path, note: AuditNote) -> Swapped:
     old = health.header_user_version(database) if database.exists() else None
     generation = old or 0
     while generation == old or generation == 0:
-        generation = secrets.randbelow(MAX_GENERATION) + 1     # any other value: windows that had it open notice
+        generation = secrets.randbelow(MAX_GENERATION) + 1  # any other value: windows that had it open notice
     con = sqlite3.connect(prepared, isolation_level=None)
     try:
         con.execute("BEGIN IMMEDIATE")
@@ -213,7 +224,9 @@ def _matching_tables(con: sqlite3.Connection) -> list[tuple[str, list[str]]]:
 
 def _copy_sequences(con: sqlite3.Connection) -> None:
     def has(schema: str) -> bool:
-        return con.execute(f"SELECT 1 FROM {schema}.sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is not None
+        return (
+            con.execute(f"SELECT 1 FROM {schema}.sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is not None
+        )
 
     if has("main"):
         con.execute("DELETE FROM main.sqlite_sequence")
@@ -223,8 +236,9 @@ def _copy_sequences(con: sqlite3.Connection) -> None:
 
 def _audit(con: sqlite3.Connection, schema: str, note: AuditNote) -> None:
     # The same row services.workspace.Workspace.audit writes (SQLAlchemy's DateTime text form).
-    at = datetime.now(timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    con.execute(f"INSERT INTO {schema}.audit_entry (at, os_user, action, student_id, entity, entity_id, field, "
-                f"old_value, new_value) VALUES (?, ?, ?, NULL, 'database', NULL, 'file', NULL, ?)",
-                (at, note.user, note.action, note.file_name))
-
+    at = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    con.execute(
+        f"INSERT INTO {schema}.audit_entry (at, os_user, action, student_id, entity, entity_id, field, "
+        f"old_value, new_value) VALUES (?, ?, ?, NULL, 'database', NULL, 'file', NULL, ?)",
+        (at, note.user, note.action, note.file_name),
+    )

@@ -31,10 +31,15 @@ class StoreSession(Session):
 @event.listens_for(StoreSession, "do_orm_execute")
 def _leave_out_removed_students(state: ORMExecuteState) -> None:
     # Refreshing an attribute or loading a relationship of a row already in hand is not a search.
-    if (state.is_select and not state.is_column_load and not state.is_relationship_load
-            and not state.execution_options.get("include_removed", False)):
+    if (
+        state.is_select
+        and not state.is_column_load
+        and not state.is_relationship_load
+        and not state.execution_options.get("include_removed", False)
+    ):
         state.statement = state.statement.options(
-            with_loader_criteria(m.Student, m.Student.removed_at.is_(None), include_aliases=True))
+            with_loader_criteria(m.Student, m.Student.removed_at.is_(None), include_aliases=True)
+        )
 
 
 if TYPE_CHECKING:

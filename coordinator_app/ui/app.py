@@ -63,7 +63,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain(ORGANISATION_DOMAIN)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("coordinator-app")   # lets desktops match the window to its menu entry
+    app.setDesktopFileName("coordinator-app")  # lets desktops match the window to its menu entry
     return app
 
 
@@ -139,7 +139,7 @@ class StartReport:
         report = self
 
         class FirstPaint(QObject):
-            def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
                 if event.type() == QEvent.Type.Paint and report.first_paint is None:
                     report.first_paint = time.time() - report.started
                     report.first_paint_cpu = time.process_time()
@@ -157,8 +157,10 @@ class StartReport:
 
     def _filled(self) -> None:
         filled = time.time() - self.started
-        self._finish(f"first_paint={self.first_paint:.4f} shell={self.shell:.4f} filled={filled:.4f} "
-                     f"first_paint_cpu={self.first_paint_cpu:.4f} students={self.window.students.model.total}")
+        self._finish(
+            f"first_paint={self.first_paint:.4f} shell={self.shell:.4f} filled={filled:.4f} "
+            f"first_paint_cpu={self.first_paint_cpu:.4f} students={self.window.students.model.total}"
+        )
 
     def _finish(self, line: str) -> None:
         from PySide6.QtCore import QTimer
@@ -167,7 +169,7 @@ class StartReport:
         QTimer.singleShot(0, self.app.quit)
 
 
-FIRST_SIZE = (1400, 820)      # the first window on a large screen; a smaller one is filled
+FIRST_SIZE = (1400, 820)  # the first window on a large screen; a smaller one is filled
 
 
 def first_size(window: QWidget, available: QRect) -> None:
@@ -183,9 +185,8 @@ def run(db_path: Path, given: bool | None = None) -> int:
     """`given`: whether db_path came from --db (None: guessed, see start_database)."""
     app = make_application()
     _hook_exceptions_from_now_on()
-    from coordinator_app.ui.main_window import MainWindow
-
     from coordinator_app.ui import settings as saved
+    from coordinator_app.ui.main_window import MainWindow
 
     window = MainWindow(start_database(db_path, given))
     if saved.load_state("geometry") is None and app.primaryScreen() is not None:

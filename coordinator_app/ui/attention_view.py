@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.ui import settings as saved
@@ -30,7 +38,7 @@ if TYPE_CHECKING:
 COLUMNS = ("Due", "When", "What", "Kind", "Student", "Student number", "Programme", "Cohort")
 DUE, WHEN, WHAT, KIND, STUDENT, NUMBER, PROGRAMME, COHORT = range(len(COLUMNS))
 ORDERS = {"due date": DUE, "kind": KIND, "student": STUDENT}
-WITHIN_PAUSE_MS = 400     # after the last click on the "Due within" arrows
+WITHIN_PAUSE_MS = 400  # after the last click on the "Due within" arrows
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -77,8 +85,19 @@ class AttentionModel(QAbstractTableModel):
         }
         self._items.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
         as_of = self._as_of
-        self._display = [(day(i.due), _when(i.days_from(as_of)), i.what, i.component, i.student_name,
-                          i.student_number, i.programme, f"{i.cohort}-{i.cohort + 1}") for i in self._items]
+        self._display = [
+            (
+                day(i.due),
+                _when(i.days_from(as_of)),
+                i.what,
+                i.component,
+                i.student_name,
+                i.student_number,
+                i.programme,
+                f"{i.cohort}-{i.cohort + 1}",
+            )
+            for i in self._items
+        ]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -91,8 +110,9 @@ class AttentionModel(QAbstractTableModel):
         for persistent in self.persistentIndexList():
             row = persistent.row()
             target = new_row.get(id(before[row])) if 0 <= row < len(before) else None
-            self.changePersistentIndex(persistent, self.index(target, persistent.column()) if target is not None
-                                       else QModelIndex())
+            self.changePersistentIndex(
+                persistent, self.index(target, persistent.column()) if target is not None else QModelIndex()
+            )
         self.layoutChanged.emit()
 
     def item(self, row: int) -> AttentionItem | None:
@@ -111,7 +131,7 @@ class AttentionModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
         if role == _DISPLAY:
             return self._display[index.row()][index.column()]
-        if role == _TOOLTIP:        # the whole text where a narrow column cuts it off
+        if role == _TOOLTIP:  # the whole text where a narrow column cuts it off
             return self._display[index.row()][index.column()] or None
         if role == _BACKGROUND:
             return _BRUSHES.get(self._items[index.row()].urgency.value)
@@ -180,15 +200,24 @@ class AttentionView(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in ((DUE, 85), (WHEN, 100), (WHAT, 300), (KIND, 140), (STUDENT, 160), (NUMBER, 95),
-                              (PROGRAMME, 75), (COHORT, 80)):
+        for column, width in (
+            (DUE, 85),
+            (WHEN, 100),
+            (WHAT, 300),
+            (KIND, 140),
+            (STUDENT, 160),
+            (NUMBER, 95),
+            (PROGRAMME, 75),
+            (COHORT, 80),
+        ):
             header.resizeSection(column, width)
         self.table.setToolTip("Double-click (or Enter) to open the student on the right tab")
         layout.addWidget(self.table, 1)
         # `activated` is a double-click (or a single click where the platform says so) and Enter.
         self.table.activated.connect(self._open)
-        self.order.activated.connect(lambda _i: self.table.sortByColumn(self.order.currentData(),
-                                                                        Qt.SortOrder.AscendingOrder))
+        self.order.activated.connect(
+            lambda _i: self.table.sortByColumn(self.order.currentData(), Qt.SortOrder.AscendingOrder)
+        )
         # A click on the arrows changes the value without finishing an edit: refresh after a short
         # pause (holding an arrow down asks once, not per step); typing refreshes on Enter.
         self.within.setKeyboardTracking(False)
@@ -244,9 +273,11 @@ class AttentionView(QWidget):
         self.model.set_items(items, as_of)
         overdue = sum(1 for i in items if i.urgency.value == "overdue")
         soon = len(items) - overdue
-        self.summary.setText(f"{scope}: {overdue} overdue, {soon} due within {self.within.value()} days "
-                             f"(as of {as_of:%a %d-%m-%Y})" if items else
-                             f"{scope}: nothing overdue or due within {self.within.value()} days. ✔")
+        self.summary.setText(
+            f"{scope}: {overdue} overdue, {soon} due within {self.within.value()} days (as of {as_of:%a %d-%m-%Y})"
+            if items
+            else f"{scope}: nothing overdue or due within {self.within.value()} days. ✔"
+        )
 
     def restore_header(self) -> None:
         header = saved.load_state("attention_header")

@@ -22,8 +22,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QMessageBox, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.services import backups
@@ -53,8 +63,13 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """A yes/no question; tests replace this function."""
-    answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                  QMessageBox.StandardButton.Cancel)
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
     return answer == QMessageBox.StandardButton.Yes
 
 
@@ -74,9 +89,13 @@ def back_up_now(parent: QWidget | None, ws: Workspace) -> BackupInfo | None:
         _show_problem(exc, parent)
         return None
     QGuiApplication.restoreOverrideCursor()
-    inform(parent, _tr("Backup made"),
-           _tr("A copy of the database ({students} students, {size}) is saved as\n{path}").format(
-               students=info.students, size=_size(info.size_bytes), path=info.path))
+    inform(
+        parent,
+        _tr("Backup made"),
+        _tr("A copy of the database ({students} students, {size}) is saved as\n{path}").format(
+            students=info.students, size=_size(info.size_bytes), path=info.path
+        ),
+    )
     return info
 
 
@@ -90,8 +109,12 @@ class RestoreDialog(QDialog):
         self.chosen: BackupInfo | None = None
         self.copies = backups.list_backups(ws)
         layout = QVBoxLayout(self)
-        intro = QLabel(_tr("Choose the copy to go back to. The database as it is now is backed up first, so a "
-                           "restore can be undone the same way."))
+        intro = QLabel(
+            _tr(
+                "Choose the copy to go back to. The database as it is now is backed up first, so a "
+                "restore can be undone the same way."
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(len(self.copies), len(COLUMNS), self)
@@ -103,8 +126,12 @@ class RestoreDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         for row, info in enumerate(self.copies):
-            cells = (f"{info.taken_at:%a %d-%m-%Y %H:%M}", info.kind_label,
-                     str(info.students) if info.students is not None else _tr("unreadable"), _size(info.size_bytes))
+            cells = (
+                f"{info.taken_at:%a %d-%m-%Y %H:%M}",
+                info.kind_label,
+                str(info.students) if info.students is not None else _tr("unreadable"),
+                _size(info.size_bytes),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column >= 2:
@@ -152,8 +179,9 @@ class RestoreDialog(QDialog):
             self.accept()
 
     def _choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, _tr("Choose a backup"), "",
-                                              _tr("Coordinator App databases (*.sqlite);;All files (*)"))
+        name, _ = QFileDialog.getOpenFileName(
+            self, _tr("Choose a backup"), "", _tr("Coordinator App databases (*.sqlite);;All files (*)")
+        )
         if name:
             self.chosen = backups.inspect_backup(Path(name))
             self.accept()
@@ -165,8 +193,12 @@ class RestoreDialog(QDialog):
         return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def restore_from_backup(parent: QWidget | None, target: Workspace | Path, jobs: JobRunner | None = None,
-                        on_done: Callable[[RestoreResult], None] | None = None) -> RestoreResult | None:
+def restore_from_backup(
+    parent: QWidget | None,
+    target: Workspace | Path,
+    jobs: JobRunner | None = None,
+    on_done: Callable[[RestoreResult], None] | None = None,
+) -> RestoreResult | None:
     """File > Restore from backup: choose, look at the database, confirm, restore (backing it up first).
 
     `target`: the open workspace, or the path of a database that could not be opened. With `jobs`
@@ -195,10 +227,12 @@ def restore_from_backup(parent: QWidget | None, target: Workspace | Path, jobs: 
     return outcome[0] if outcome else None
 
 
-def _run(jobs: JobRunner | None, parent: QWidget | None, work: Callable[[], Any], then: Callable[[Any], None],
-         label: str) -> None:
+def _run(
+    jobs: JobRunner | None, parent: QWidget | None, work: Callable[[], Any], then: Callable[[Any], None], label: str
+) -> None:
     """`work` off the GUI thread (or here, with a wait cursor, without a runner), then `then(result)`;
     a DatabaseProblem is shown in the coordinator's words."""
+
     def failed(exc: BaseException) -> None:
         if not isinstance(exc, DatabaseProblem):
             raise exc
@@ -222,16 +256,23 @@ def _question(info: BackupInfo, path: Path, state: Any) -> str:
     students = f"{info.students} students" if info.students is not None else "unknown number of students"
     when = f"{info.taken_at:%d-%m-%Y %H:%M}"
     if state.replaceable:
-        what = {"empty": _tr("is empty"), "not-sqlite": _tr("is not a database file"),
-                "damaged": _tr("is damaged")}.get(state.kind, _tr("cannot be used"))
-        return _tr("The database {name} {what}.\n\nRestore the copy of {when} ({students}) in its place? The file "
-                   "as it is now is kept unchanged next to it, renamed to {name_stem}-damaged-<date and time>.").format(
-            name=path.name, what=what, when=when, students=students, name_stem=path.stem)
+        what = {
+            "empty": _tr("is empty"),
+            "not-sqlite": _tr("is not a database file"),
+            "damaged": _tr("is damaged"),
+        }.get(state.kind, _tr("cannot be used"))
+        return _tr(
+            "The database {name} {what}.\n\nRestore the copy of {when} ({students}) in its place? The file "
+            "as it is now is kept unchanged next to it, renamed to {name_stem}-damaged-<date and time>."
+        ).format(name=path.name, what=what, when=when, students=students, name_stem=path.stem)
     if state.kind == "missing":
         return _tr("There is no database at {path} any more.\n\nPut the copy of {when} ({students}) there?").format(
-            path=path, when=when, students=students)
-    return _tr("Go back to the copy of {when} ({students})?\n\nChanges made since then will be gone from the "
-               "database, but the database as it is now is saved as a backup first.").format(when=when, students=students)
+            path=path, when=when, students=students
+        )
+    return _tr(
+        "Go back to the copy of {when} ({students})?\n\nChanges made since then will be gone from the "
+        "database, but the database as it is now is saved as a backup first."
+    ).format(when=when, students=students)
 
 
 def _restored(parent: QWidget | None, info: BackupInfo, result: RestoreResult) -> None:
@@ -240,9 +281,14 @@ def _restored(parent: QWidget | None, info: BackupInfo, result: RestoreResult) -
         kept = _tr("\n\nThe database as it was before is kept as {name}.").format(name=result.safety_copy.name)
     if result.kept_aside:
         kept = _tr("\n\nThe file that was there is kept unchanged as {name}.").format(name=result.kept_aside.name)
-    inform(parent, _tr("Backup restored"),
-           _tr("The database is back to the copy of {when}: {n} students.").format(
-               when=f"{info.taken_at:%d-%m-%Y %H:%M}", n=result.students) + kept)
+    inform(
+        parent,
+        _tr("Backup restored"),
+        _tr("The database is back to the copy of {when}: {n} students.").format(
+            when=f"{info.taken_at:%d-%m-%Y %H:%M}", n=result.students
+        )
+        + kept,
+    )
 
 
 def show_backup_problem(window: QMainWindow, problem: str | None) -> None:

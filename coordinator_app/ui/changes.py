@@ -18,24 +18,25 @@ from enum import Enum, Flag, auto
 class Kind(Flag):
     """The kinds of a student's data a change touched."""
 
-    STUDENT = auto()          # personal details, programme, cohort, status, specialization, notes
-    RESULTS = auto()          # grades, attempts, optional courses
-    INTERNSHIPS = auto()      # the internships, their approval and dates (their portfolio's due dates follow)
-    LITERATURE = auto()       # the Literature Study
-    ACADEMIC_CORE = auto()    # mentor and mentor meetings
-    GRADUATION = auto()       # the planned month, the ceremony
-    PORTFOLIO = auto()        # received dates of portfolio items
-    PRESENCE = auto()         # a student added, removed or brought back
-    DEADLINES = auto()        # a programme's deadline schedule (due dates of every student planned then)
-    EVERYTHING = (STUDENT | RESULTS | INTERNSHIPS | LITERATURE | ACADEMIC_CORE | GRADUATION | PORTFOLIO | PRESENCE
-                  | DEADLINES)
+    STUDENT = auto()  # personal details, programme, cohort, status, specialization, notes
+    RESULTS = auto()  # grades, attempts, optional courses
+    INTERNSHIPS = auto()  # the internships, their approval and dates (their portfolio's due dates follow)
+    LITERATURE = auto()  # the Literature Study
+    ACADEMIC_CORE = auto()  # mentor and mentor meetings
+    GRADUATION = auto()  # the planned month, the ceremony
+    PORTFOLIO = auto()  # received dates of portfolio items
+    PRESENCE = auto()  # a student added, removed or brought back
+    DEADLINES = auto()  # a programme's deadline schedule (due dates of every student planned then)
+    EVERYTHING = (
+        STUDENT | RESULTS | INTERNSHIPS | LITERATURE | ACADEMIC_CORE | GRADUATION | PORTFOLIO | PRESENCE | DEADLINES
+    )
 
 
 class Origin(Enum):
     """Who made the change."""
 
     THIS_WINDOW = "this window"
-    ELSEWHERE = "another window or process"     # a restore from a backup; in team mode, a colleague
+    ELSEWHERE = "another window or process"  # a restore from a backup; in team mode, a colleague
 
 
 @dataclass(frozen=True)

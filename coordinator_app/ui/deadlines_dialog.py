@@ -15,13 +15,25 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.domain.deadlines import FIRST_YEAR, LAST_YEAR, DeadlineSource, academic_year_of
-from coordinator_app.domain.graduation import month_name
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.graduation import month_name
 from coordinator_app.domain.people import parse_date
 from coordinator_app.services import deadlines as service
 from coordinator_app.services.errors import DatabaseProblem
@@ -42,10 +54,10 @@ MONTH, GRADUATION, DEADLINE, SOURCE, PLANNED = range(len(COLUMNS))
 class AcademicYearBox(QSpinBox):
     """A start year shown as the academic year it begins: 2024 reads "2024-2025"."""
 
-    def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt's name
+    def textFromValue(self, value: int) -> str:
         return f"{value}-{value + 1}"
 
-    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
+    def valueFromText(self, text: str) -> int:
         head = text.split("-")[0].strip()
         return int(head) if head.isdigit() else self.value()
 
@@ -67,8 +79,14 @@ def _source_text(line: DeadlineLine) -> str:
 
 
 class DeadlinesDialog(QDialog):
-    def __init__(self, session: WorkspaceSession, ws: Workspace, parent: QWidget | None = None,
-                 programme: str | None = None, month: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        session: WorkspaceSession,
+        ws: Workspace,
+        parent: QWidget | None = None,
+        programme: str | None = None,
+        month: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session, self.ws, self.stack = session, ws, session.undo_stack
         stack = self.stack
@@ -91,10 +109,12 @@ class DeadlinesDialog(QDialog):
             top.addWidget(widget)
         top.addStretch(1)
         layout.addLayout(top)
-        intro = QLabel("The deadline for submitting all final products (internships, Literature Study, Academic "
-                       "Core portfolio) per graduation month. A deadline you enter wins; other months follow the "
-                       "programme's published schedule or the computed default (4 weeks before the graduation "
-                       "date, 5 in July, November and December), shown in grey.")
+        intro = QLabel(
+            "The deadline for submitting all final products (internships, Literature Study, Academic "
+            "Core portfolio) per graduation month. A deadline you enter wins; other months follow the "
+            "programme's published schedule or the computed default (4 weeks before the graduation "
+            "date, 5 in July, November and December), shown in grey."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -178,8 +198,13 @@ class DeadlinesDialog(QDialog):
         grey = QBrush(QColor(LATER_COLOUR))
         for r, line in enumerate(self.lines):
             m = line.month
-            values = (month_name(m.year, m.month), day(m.graduation_date), day(m.deadline), _source_text(line),
-                      str(line.planned) if line.planned else "")
+            values = (
+                month_name(m.year, m.month),
+                day(m.graduation_date),
+                day(m.deadline),
+                _source_text(line),
+                str(line.planned) if line.planned else "",
+            )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if m.source is DeadlineSource.ENTERED and c in (DEADLINE, SOURCE):
@@ -247,8 +272,11 @@ class DeadlinesDialog(QDialog):
                 return lambda: service.clear_deadline(ws, code, year, month)
             return lambda: service.set_deadline(ws, code, year, month, before)
 
-        self._change(f"Set the {code} deadline for {month_name(year, month)} to {day(when)}",
-                     lambda: service.set_deadline(ws, code, year, month, when), undo)
+        self._change(
+            f"Set the {code} deadline for {month_name(year, month)} to {day(when)}",
+            lambda: service.set_deadline(ws, code, year, month, when),
+            undo,
+        )
 
     def clear_selected(self) -> None:
         line = self.selected_line()
@@ -261,21 +289,26 @@ class DeadlinesDialog(QDialog):
             assert before is not None
             return lambda: service.set_deadline(ws, code, year, month, before)
 
-        self._change(f"Clear the {code} deadline entered for {month_name(year, month)}",
-                     lambda: service.clear_deadline(ws, code, year, month), undo)
+        self._change(
+            f"Clear the {code} deadline entered for {month_name(year, month)}",
+            lambda: service.clear_deadline(ws, code, year, month),
+            undo,
+        )
 
-    def _change(self, text: str, do: Callable[[], DeadlineChange],
-                make_undo: Callable[[DeadlineChange], Callable[[], Any]]) -> None:
+    def _change(
+        self, text: str, do: Callable[[], DeadlineChange], make_undo: Callable[[DeadlineChange], Callable[[], Any]]
+    ) -> None:
         self.error.hide()
         try:
             change = do()
         except (DomainError, DatabaseProblem) as exc:
-            self._show_error(str(exc))       # what was typed stays, nothing was saved
+            self._show_error(str(exc))  # what was typed stays, nothing was saved
             return
         self.status.setText(change.summary)
         if change.changed:
-            self.stack.push(ServiceCommand(text, do, make_undo, change, self._changed,
-                                           self.session.report_undo_failure))
+            self.stack.push(
+                ServiceCommand(text, do, make_undo, change, self._changed, self.session.report_undo_failure)
+            )
             self._changed()
         self.table.setFocus()
 
@@ -285,7 +318,7 @@ class DeadlinesDialog(QDialog):
         self.refresh()
         self.session.notify(Changes(Kind.DEADLINES))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key, text = event.key(), event.text()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2):
@@ -300,8 +333,14 @@ class DeadlinesDialog(QDialog):
         return super().eventFilter(watched, event)
 
     @classmethod
-    def ask(cls, session: WorkspaceSession, ws: Workspace, parent: QWidget | None = None,
-            programme: str | None = None, month: tuple[int, int] | None = None) -> None:
+    def ask(
+        cls,
+        session: WorkspaceSession,
+        ws: Workspace,
+        parent: QWidget | None = None,
+        programme: str | None = None,
+        month: tuple[int, int] | None = None,
+    ) -> None:
         dialog = cls(session, ws, parent, programme, month)
         dialog.exec()
         dialog.deleteLater()

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.ui.forms import FieldForm, error_label, grow_to_fit
@@ -25,8 +31,9 @@ DEMO_STUDENTS = 200
 class NewStudentDialog(QDialog):
     """Add a student: the service checks everything; its message shows next to the field."""
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None, programme: str | None = None,
-                 cohort: int | None = None) -> None:
+    def __init__(
+        self, ws: Workspace, parent: QWidget | None = None, programme: str | None = None, cohort: int | None = None
+    ) -> None:
         super().__init__(parent)
         self.ws = ws
         self.student_id: int | None = None
@@ -81,21 +88,27 @@ class NewStudentDialog(QDialog):
 
     def submit(self) -> None:
         from coordinator_app.domain.errors import DomainError
-        from coordinator_app.services.students import NewStudent, add_student
         from coordinator_app.services.errors import DatabaseProblem
+        from coordinator_app.services.students import NewStudent, add_student
 
         self.form.clear_errors()
         self.general_error.hide()
-        new = NewStudent(self.programme.currentData(), self.cohort.value(), self.value("student_number"),
-                         self.value("first_name"), self.value("last_name"), self.value("email"),
-                         self.specialization.currentData())
+        new = NewStudent(
+            self.programme.currentData(),
+            self.cohort.value(),
+            self.value("student_number"),
+            self.value("first_name"),
+            self.value("last_name"),
+            self.value("email"),
+            self.specialization.currentData(),
+        )
         try:
             self.student_id = add_student(self.ws, new)
         except DomainError as exc:
             if not self.form.show_error(exc.field, exc.message):
                 self.general_error.setText(exc.message)
                 self.general_error.show()
-            grow_to_fit(self)         # every line of the message shows
+            grow_to_fit(self)  # every line of the message shows
             return
         except DatabaseProblem as exc:
             self.general_error.setText(str(exc))
@@ -105,8 +118,9 @@ class NewStudentDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, ws: Workspace, parent: QWidget | None = None, programme: str | None = None,
-            cohort: int | None = None) -> int | None:
+    def ask(
+        cls, ws: Workspace, parent: QWidget | None = None, programme: str | None = None, cohort: int | None = None
+    ) -> int | None:
         dialog = cls(ws, parent, programme, cohort)
         return dialog.student_id if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -114,11 +128,14 @@ class NewStudentDialog(QDialog):
 class ConfirmRemoval:
     @classmethod
     def ask(cls, parent: QWidget | None, label: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove student", f"Remove {label}?",
-                          QMessageBox.StandardButton.Cancel, parent)
-        box.setInformativeText("The student leaves every list, count, check and export. Their records and "
-                               "history are kept: Undo (Ctrl+Z) brings them back, and so does File > Removed "
-                               "students, any time later.")
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Remove student", f"Remove {label}?", QMessageBox.StandardButton.Cancel, parent
+        )
+        box.setInformativeText(
+            "The student leaves every list, count, check and export. Their records and "
+            "history are kept: Undo (Ctrl+Z) brings them back, and so does File > Removed "
+            "students, any time later."
+        )
         remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
@@ -137,25 +154,34 @@ class FirstStart:
 
     @classmethod
     def ask(cls, parent: QWidget | None, path: Path, demo_path: Path) -> StartChoice:
-        box = QMessageBox(QMessageBox.Icon.Question, "Welcome to Coordinator App",
-                          f"There is no database at:\n{path}\n\nStart with an empty database there?",
-                          QMessageBox.StandardButton.NoButton, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Welcome to Coordinator App",
+            f"There is no database at:\n{path}\n\nStart with an empty database there?",
+            QMessageBox.StandardButton.NoButton,
+            parent,
+        )
         empty = box.addButton("Start empty", QMessageBox.ButtonRole.AcceptRole)
-        if demo_path == path:       # a path given with --db
-            demo = box.addButton(f"Fill it with {DEMO_STUDENTS} made-up demo students",
-                                 QMessageBox.ButtonRole.ActionRole)
-            where = (f"The made-up students would go into this new database, {path.name}.\n"
-                     "Quit creates nothing (no folder, no file): check the path, or start again with "
-                     "--db and the right one.")
-        else:                       # the default database, where the real students belong
+        if demo_path == path:  # a path given with --db
+            demo = box.addButton(
+                f"Fill it with {DEMO_STUDENTS} made-up demo students", QMessageBox.ButtonRole.ActionRole
+            )
+            where = (
+                f"The made-up students would go into this new database, {path.name}.\n"
+                "Quit creates nothing (no folder, no file): check the path, or start again with "
+                "--db and the right one."
+            )
+        else:  # the default database, where the real students belong
             verb = "Open the demo" if demo_path.exists() else f"Try {DEMO_STUDENTS} made-up demo students"
             demo = box.addButton(f"{verb} (separate file)", QMessageBox.ButtonRole.ActionRole)
-            where = (f"The demo is a separate file, {demo_path.name}, in the same folder: made-up students "
-                     "never go into your own database.\nQuit creates nothing.")
+            where = (
+                f"The demo is a separate file, {demo_path.name}, in the same folder: made-up students "
+                "never go into your own database.\nQuit creates nothing."
+            )
         leave = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
         box.setInformativeText(where)
-        box.setDefaultButton(empty)          # Enter: nothing made up ends up in a real database
-        box.setEscapeButton(leave)           # Esc and closing the dialog create nothing
+        box.setDefaultButton(empty)  # Enter: nothing made up ends up in a real database
+        box.setEscapeButton(leave)  # Esc and closing the dialog create nothing
         box.exec()
         clicked = box.clickedButton()
         if clicked is empty:
@@ -168,13 +194,15 @@ def about_text(db_path: Path | None) -> str:
     from coordinator_app.paths import user_data_dir
 
     where = str(db_path) if db_path else "no database open"
-    return (f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Student progress for (bio)medical master's programmes: courses and resits, internships and "
-            "their portfolios, Literature Study, Academic Core and graduation.</p>"
-            f"<p><b>Database:</b> {where}<br>"
-            f"<b>Your data folder:</b> {user_data_dir()}<br>"
-            "Backups are written to the <i>backups</i> folder next to the database.</p>"
-            "<p>Everything stays on this computer: the app makes no network connections.</p>")
+    return (
+        f"<h3>{APP_NAME} {__version__}</h3>"
+        "<p>Student progress for (bio)medical master's programmes: courses and resits, internships and "
+        "their portfolios, Literature Study, Academic Core and graduation.</p>"
+        f"<p><b>Database:</b> {where}<br>"
+        f"<b>Your data folder:</b> {user_data_dir()}<br>"
+        "Backups are written to the <i>backups</i> folder next to the database.</p>"
+        "<p>Everything stays on this computer: the app makes no network connections.</p>"
+    )
 
 
 def show_about(parent: QWidget | None, db_path: Path | None) -> None:
@@ -184,5 +212,3 @@ def show_about(parent: QWidget | None, db_path: Path | None) -> None:
     box.setText(about_text(db_path))
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.exec()
-
-

@@ -19,7 +19,15 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QStyle, QVBoxLayout, QWidget,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
 )
 
 log = logging.getLogger("coordinator_app.errors")
@@ -42,39 +50,59 @@ class Problem:
 
 _ADVICE: dict[str, tuple[str, str]] = {
     # DatabaseProblem subclass name -> (title, what to do)
-    "DatabaseBusy": ("The database is busy",
-                     "Wait a moment and try again; what you typed is still there. If it stays busy, ask the "
-                     "colleague who has this database open to finish saving, or close your other window."),
-    "DatabaseReadOnly": ("The database cannot be saved to",
-                         "Ask for permission to write in that folder, or copy the database to a folder of your "
-                         "own (File > Back up now makes such a copy) and open that copy."),
-    "DatabaseFull": ("The disk is full",
-                     "Free some space on the disk that holds the database (empty the bin, remove large files), "
-                     "then try again."),
-    "DatabaseGone": ("The database can no longer be reached",
-                     "Reconnect the USB stick or network drive that holds the database, then open it again. "
-                     "Nothing saved before is lost."),
-    "DatabaseCorrupt": ("The database file is damaged",
-                        "Restore the latest good copy (File > Restore from backup); the damaged file is kept "
-                        "aside, unchanged."),
-    "DatabaseEmpty": ("The database file is empty",
-                      "Restore the newest good backup (File > Restore from backup); the empty file is kept aside. "
-                      "To start a new database instead, move the empty file away first."),
-    "DatabaseReplaced": ("The database was restored from a backup",
-                         "The window now shows the restored data. Check it, and make your change again if it is "
-                         "still needed."),
-    "RestoreNeedsConfirmation": ("The database cannot be used as it is",
-                                 "Restore a backup in its place: the file is kept aside, unchanged."),
-    "ForeignDatabase": ("This is another application's database",
-                        "Choose the Coordinator App database (a .sqlite file); this file was left untouched."),
-    "NotAFile": ("This is not a database file",
-                 "Choose the Coordinator App database (a .sqlite file)."),
-    "DatabaseTooNew": ("This database needs a newer Coordinator App",
-                       "Install the newer version of Coordinator App, then open the database again."),
-    "NotADatabase": ("This file cannot be opened",
-                     "Choose the Coordinator App database (a .sqlite file), or restore one from a backup."),
-    "BackupUnusable": ("This backup cannot be restored",
-                       "Choose another copy from the list; the current database was not changed."),
+    "DatabaseBusy": (
+        "The database is busy",
+        "Wait a moment and try again; what you typed is still there. If it stays busy, ask the "
+        "colleague who has this database open to finish saving, or close your other window.",
+    ),
+    "DatabaseReadOnly": (
+        "The database cannot be saved to",
+        "Ask for permission to write in that folder, or copy the database to a folder of your "
+        "own (File > Back up now makes such a copy) and open that copy.",
+    ),
+    "DatabaseFull": (
+        "The disk is full",
+        "Free some space on the disk that holds the database (empty the bin, remove large files), then try again.",
+    ),
+    "DatabaseGone": (
+        "The database can no longer be reached",
+        "Reconnect the USB stick or network drive that holds the database, then open it again. "
+        "Nothing saved before is lost.",
+    ),
+    "DatabaseCorrupt": (
+        "The database file is damaged",
+        "Restore the latest good copy (File > Restore from backup); the damaged file is kept aside, unchanged.",
+    ),
+    "DatabaseEmpty": (
+        "The database file is empty",
+        "Restore the newest good backup (File > Restore from backup); the empty file is kept aside. "
+        "To start a new database instead, move the empty file away first.",
+    ),
+    "DatabaseReplaced": (
+        "The database was restored from a backup",
+        "The window now shows the restored data. Check it, and make your change again if it is still needed.",
+    ),
+    "RestoreNeedsConfirmation": (
+        "The database cannot be used as it is",
+        "Restore a backup in its place: the file is kept aside, unchanged.",
+    ),
+    "ForeignDatabase": (
+        "This is another application's database",
+        "Choose the Coordinator App database (a .sqlite file); this file was left untouched.",
+    ),
+    "NotAFile": ("This is not a database file", "Choose the Coordinator App database (a .sqlite file)."),
+    "DatabaseTooNew": (
+        "This database needs a newer Coordinator App",
+        "Install the newer version of Coordinator App, then open the database again.",
+    ),
+    "NotADatabase": (
+        "This file cannot be opened",
+        "Choose the Coordinator App database (a .sqlite file), or restore one from a backup.",
+    ),
+    "BackupUnusable": (
+        "This backup cannot be restored",
+        "Choose another copy from the list; the current database was not changed.",
+    ),
     "DatabaseProblem": ("The database cannot be used", "Try again; if it keeps happening, restore a backup."),
 }
 
@@ -87,8 +115,10 @@ def environment_details() -> str:
         from PySide6 import __version__ as qt_version
     except ImportError:  # pragma: no cover
         qt_version = "?"
-    return (f"Coordinator App {__version__}, Python {platform.python_version()}, PySide6 {qt_version}, "
-            f"{platform.platform()}\nLog file: {log_file()}")
+    return (
+        f"Coordinator App {__version__}, Python {platform.python_version()}, PySide6 {qt_version}, "
+        f"{platform.platform()}\nLog file: {log_file()}"
+    )
 
 
 def describe(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> Problem:
@@ -108,15 +138,25 @@ def describe(exc_type: type[BaseException], exc: BaseException, tb: TracebackTyp
         return Problem(_tr("This cannot be saved"), str(exc), _tr("Correct the value and try again."), details)
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
-        return Problem(_tr("A file could not be used"), f"{exc.strerror or type(exc).__name__}{where}.",
-                       _tr("Check that the file or folder exists and that you may use it, then try again."), details)
+        return Problem(
+            _tr("A file could not be used"),
+            f"{exc.strerror or type(exc).__name__}{where}.",
+            _tr("Check that the file or folder exists and that you may use it, then try again."),
+            details,
+        )
     return Problem(
         _tr("Something went wrong"),
-        _tr("Coordinator App ran into a problem it did not expect. Your saved work is safe: every change is "
-            "saved the moment you make it, so at most the change you were making was not saved."),
-        _tr("Check that your last change is there and try again. If this keeps happening, copy the details "
-            "and send them to whoever supports Coordinator App; they contain no student data."),
-        details, is_bug=True)
+        _tr(
+            "Coordinator App ran into a problem it did not expect. Your saved work is safe: every change is "
+            "saved the moment you make it, so at most the change you were making was not saved."
+        ),
+        _tr(
+            "Check that your last change is there and try again. If this keeps happening, copy the details "
+            "and send them to whoever supports Coordinator App; they contain no student data."
+        ),
+        details,
+        is_bug=True,
+    )
 
 
 class ProblemDialog(QDialog):
@@ -129,7 +169,10 @@ class ProblemDialog(QDialog):
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         icon = self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MessageBoxWarning if not problem.is_bug else QStyle.StandardPixmap.SP_MessageBoxInformation)
+            QStyle.StandardPixmap.SP_MessageBoxWarning
+            if not problem.is_bug
+            else QStyle.StandardPixmap.SP_MessageBoxInformation
+        )
         heading = QLabel(f"<b>{html.escape(problem.title, quote=False)}</b>")
         heading.setTextFormat(Qt.TextFormat.RichText)
         icon_label = QLabel()
@@ -220,7 +263,7 @@ class ExceptionHook:
                 self._show(problem)
             else:
                 self._bridge.raised.emit(problem)
-        except Exception:  # noqa: BLE001 - the hook itself must never raise
+        except Exception:
             self.previous_sys(exc_type, exc, tb)
 
     def threading_hook(self, args: threading.ExceptHookArgs) -> None:
@@ -228,7 +271,7 @@ class ExceptionHook:
             self(args.exc_type, args.exc_value, args.exc_traceback)
 
     def _show(self, problem: Problem) -> None:
-        if self._showing:    # a second error while the dialog is open: logged, not stacked
+        if self._showing:  # a second error while the dialog is open: logged, not stacked
             return
         self._showing = True
         try:

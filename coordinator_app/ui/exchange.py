@@ -13,8 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-    QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.spreadsheets.export_plan import default_file_name, sheets_for
@@ -36,8 +48,15 @@ def _side_by_side(edit: QWidget, button: QWidget) -> QWidget:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, parent: QWidget | None, ws: Workspace, jobs: JobRunner, programme: str | None,
-                 cohort: int | None, student_ids: list[int] | None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        ws: Workspace,
+        jobs: JobRunner,
+        programme: str | None,
+        cohort: int | None,
+        student_ids: list[int] | None,
+    ) -> None:
         super().__init__(parent)
         self.ws, self.jobs = ws, jobs
         self.programme, self.cohort, self.student_ids = programme, cohort, student_ids
@@ -48,8 +67,11 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         scope = f"{programme or 'all programmes'}, {f'cohort {cohort}-{cohort + 1}' if cohort else 'all cohorts'}"
         self.whole = QRadioButton(f"Everyone in {scope}")
-        self.listed = QRadioButton(f"Only the {counted(len(student_ids), 'student')} now in the list" if student_ids
-                                   else "Only the students now in the list (no search or filter is active)")
+        self.listed = QRadioButton(
+            f"Only the {counted(len(student_ids), 'student')} now in the list"
+            if student_ids
+            else "Only the students now in the list (no search or filter is active)"
+        )
         self.listed.setEnabled(bool(student_ids))
         (self.listed if student_ids else self.whole).setChecked(True)
         box = QVBoxLayout()
@@ -118,8 +140,12 @@ class ExportDialog(QDialog):
         self.buttons.setEnabled(False)
         self.job = self.jobs.run(
             lambda: export_workbook(ws, target, programme=programme, cohort=cohort, student_ids=ids, as_of=as_of),
-            lambda _r: self._done(target), self._failed, label=f"Exporting to {target.name}…", parent_widget=self,
-            cancellable=True)
+            lambda _r: self._done(target),
+            self._failed,
+            label=f"Exporting to {target.name}…",
+            parent_widget=self,
+            cancellable=True,
+        )
 
     def _done(self, target: Path) -> None:
         self.saved = target
@@ -141,8 +167,15 @@ class ExportDialog(QDialog):
         grow_to_fit(self)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ws: Workspace, jobs: JobRunner, programme: str | None, cohort: int | None,
-            student_ids: list[int] | None) -> Path | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        ws: Workspace,
+        jobs: JobRunner,
+        programme: str | None,
+        cohort: int | None,
+        student_ids: list[int] | None,
+    ) -> Path | None:
         dialog = cls(parent, ws, jobs, programme, cohort, student_ids)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             if parent is not None and hasattr(parent, "statusBar"):
@@ -206,8 +239,9 @@ class ImportDialog(QDialog):
         self.resize(640, 480)
 
     def _choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import", str(Path.home()),
-                                              "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import", str(Path.home()), "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)"
+        )
         if name:
             self.path.setText(name)
 
@@ -218,7 +252,9 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(True)
         if not isinstance(exc, (DomainError, DatabaseProblem, Cancelled)):
             raise exc
-        self.error.setText("Cancelled; nothing was imported." if isinstance(exc, Cancelled) else self._with_tick_box(exc))
+        self.error.setText(
+            "Cancelled; nothing was imported." if isinstance(exc, Cancelled) else self._with_tick_box(exc)
+        )
         self.error.show()
 
     def _with_tick_box(self, exc: BaseException) -> str:
@@ -242,10 +278,21 @@ class ImportDialog(QDialog):
             self.error.setText(exc.message)
             self.error.show()
             return
-        ws, kind, programme, course = self.ws, self.kind.currentData(), self.programme.currentData(), self.course.text().strip() or None
+        ws, kind, programme, course = (
+            self.ws,
+            self.kind.currentData(),
+            self.programme.currentData(),
+            self.course.text().strip() or None,
+        )
         self.check_button.setEnabled(False)
-        self.jobs.run(lambda: preview_import(ws, path, kind, programme=programme, cohort=cohort, course=course),
-                      self._checked, self._fail, label=f"Checking {path.name}…", parent_widget=self, cancellable=True)
+        self.jobs.run(
+            lambda: preview_import(ws, path, kind, programme=programme, cohort=cohort, course=course),
+            self._checked,
+            self._fail,
+            label=f"Checking {path.name}…",
+            parent_widget=self,
+            cancellable=True,
+        )
 
     def _checked(self, preview: Any) -> None:
         self.preview = preview
@@ -271,8 +318,13 @@ class ImportDialog(QDialog):
             self.buttons.setEnabled(True)
             self._fail(exc)
 
-        self.jobs.run(lambda: apply_import(ws, preview, skip_rejected=skip), self._applied, failed,
-                      label="Importing…", parent_widget=self)
+        self.jobs.run(
+            lambda: apply_import(ws, preview, skip_rejected=skip),
+            self._applied,
+            failed,
+            label="Importing…",
+            parent_widget=self,
+        )
 
     def _applied(self, result: Any) -> None:
         self.result = result
@@ -287,5 +339,3 @@ class ImportDialog(QDialog):
                 parent.statusBar().showMessage(f"Imported: {dialog.result.summary()}", 10000)
             return True
         return False
-
-

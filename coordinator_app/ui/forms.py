@@ -15,7 +15,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.ui.util import day, mark
@@ -185,7 +192,7 @@ class FieldForm(QObject):
         assert isinstance(editor, QLineEdit)
         text = editor.text().strip()
         if text == shown_text(self._shown.get(name)):
-            return              # left the field without changing it
+            return  # left the field without changing it
         self._commit(name, text)
 
     def _choice_done(self, name: str) -> None:
@@ -196,7 +203,7 @@ class FieldForm(QObject):
             return
         self._commit(name, value)
 
-    def eventFilter(self, watched: QObject, event: Any) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: Any) -> bool:
         from PySide6.QtCore import QEvent
 
         if isinstance(watched, QPlainTextEdit) and event.type() == QEvent.Type.FocusOut:

@@ -6,13 +6,14 @@ our own icons look the same on every platform.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtGui import QIcon
 
 from coordinator_app.ui.util import resource_path
 
-@lru_cache(maxsize=None)
+
+@cache
 def icon(name: str) -> QIcon:
     path = resource_path("icons", f"{name}.svg")
     return QIcon(str(path)) if path.exists() else QIcon()

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Qt, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 PROGRESS_DELAY_MS = 600
@@ -51,18 +51,18 @@ class _Runnable(QRunnable):
                     result = self._drive(result)
             except _Gone:
                 raise
-            except BaseException as exc:  # noqa: BLE001 - every failure is handed to the GUI thread
+            except BaseException as exc:
                 self._emit(self.signals.failed, exc)
                 return
             self._emit(self.signals.finished, result)
         except _Gone:
-            return                          # the window that wanted the answer is closed
+            return  # the window that wanted the answer is closed
 
     @staticmethod
     def _emit(signal: Any, *args: Any) -> None:
         try:
             signal.emit(*args)
-        except RuntimeError as exc:         # its QObject was deleted: nobody is listening any more
+        except RuntimeError as exc:  # its QObject was deleted: nobody is listening any more
             raise _Gone() from exc
 
     def _drive(self, gen: Any) -> Any:
@@ -87,8 +87,15 @@ class Job(QObject):
 
     ended = Signal()
 
-    def __init__(self, runner: JobRunner, label: str, parent_widget: QWidget | None, cancellable: bool,
-                 on_done: Callable[[Any], None] | None, on_failed: Callable[[BaseException], None] | None) -> None:
+    def __init__(
+        self,
+        runner: JobRunner,
+        label: str,
+        parent_widget: QWidget | None,
+        cancellable: bool,
+        on_done: Callable[[Any], None] | None,
+        on_failed: Callable[[BaseException], None] | None,
+    ) -> None:
         super().__init__(runner)
         self.label = label
         self.done = False
@@ -177,9 +184,16 @@ class JobRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self.jobs: set[Job] = set()
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_failed: Callable[[BaseException], None] | None = None, *, label: str = "Working...",
-            parent_widget: QWidget | None = None, cancellable: bool = False) -> Job:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_failed: Callable[[BaseException], None] | None = None,
+        *,
+        label: str = "Working...",
+        parent_widget: QWidget | None = None,
+        cancellable: bool = False,
+    ) -> Job:
         job = Job(self, label, parent_widget, cancellable, on_done, on_failed)
         self.jobs.add(job)
         job.ended.connect(lambda: self.jobs.discard(job))

@@ -15,20 +15,39 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView, QWidget
 
 from coordinator_app.ui.student_model import (
-    COHORT, COLUMNS, EC, EMAIL, GRADUATION, NAME, NUMBER, OVERDUE, PROGRAMME, SPECIALIZATION, STAGE, STATUS,
+    COHORT,
+    COLUMNS,
+    EC,
+    EMAIL,
+    GRADUATION,
+    NAME,
+    NUMBER,
+    OVERDUE,
+    PROGRAMME,
+    SPECIALIZATION,
+    STAGE,
+    STATUS,
 )
 
 SHOWN_BY_DEFAULT = (NUMBER, NAME, PROGRAMME, COHORT, STATUS, EC, OVERDUE)
 ALWAYS_SHOWN = (NUMBER, NAME)
 # The widest value a column usually holds (measured in the list's font, not guessed in pixels).
 SAMPLES = {
-    NUMBER: "s3100184", NAME: "Andersson, Maximilian", EMAIL: "maximilian.vandenberg@student.rug.nl",
-    PROGRAMME: "IMIM", COHORT: "2024-2025", STATUS: "graduated", SPECIALIZATION: "Personalized Oncology",
-    STAGE: "major planned", EC: "120", GRADUATION: "Sep 2026", OVERDUE: "12",
+    NUMBER: "s3100184",
+    NAME: "Andersson, Maximilian",
+    EMAIL: "maximilian.vandenberg@student.rug.nl",
+    PROGRAMME: "IMIM",
+    COHORT: "2024-2025",
+    STATUS: "graduated",
+    SPECIALIZATION: "Personalized Oncology",
+    STAGE: "major planned",
+    EC: "120",
+    GRADUATION: "Sep 2026",
+    OVERDUE: "12",
 }
-CELL_PADDING = 8         # the cell's margins and the grid line
-HEADER_PADDING = 10      # the header section's margins
-NAME_FLOOR = 110         # the name column gives way down to this for another column's sort arrow
+CELL_PADDING = 8  # the cell's margins and the grid line
+HEADER_PADDING = 10  # the header section's margins
+NAME_FLOOR = 110  # the name column gives way down to this for another column's sort arrow
 
 
 class ListColumns:
@@ -71,8 +90,9 @@ class ListColumns:
     def fit(self) -> None:
         """The name column takes the width the others leave (never less than a long name needs),
         so the shown columns fill the list without a sideways scroll bar."""
-        others = sum(self.header.sectionSize(c) for c in range(len(COLUMNS))
-                     if c != NAME and not self.header.isSectionHidden(c))
+        others = sum(
+            self.header.sectionSize(c) for c in range(len(COLUMNS)) if c != NAME and not self.header.isSectionHidden(c)
+        )
         # The vertical scroll bar is counted even before a long list has made it appear.
         inside = self.view.width() - 2 * self.view.frameWidth() - self.view.verticalScrollBar().sizeHint().width()
         room = inside - others
@@ -139,7 +159,7 @@ class ListColumns:
         if not self._fitting:
             self.following = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self.following:
             self.fit()
         return False
@@ -152,7 +172,7 @@ class ListColumns:
         self._filter = _Forward(self)
         self.view.installEventFilter(self._filter)
         self.header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        chooser = self.menu(self.view)      # one menu, refilled each time it opens
+        chooser = self.menu(self.view)  # one menu, refilled each time it opens
         self.header.customContextMenuRequested.connect(lambda pos: chooser.exec(self.header.mapToGlobal(pos)))
         self.header.sortIndicatorChanged.connect(lambda column, _order: self.sort_changed(column))
         self.header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -165,5 +185,5 @@ class _Forward(QObject):
         super().__init__(columns.view)
         self.columns = columns
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         return self.columns.eventFilter(watched, event)

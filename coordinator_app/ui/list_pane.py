@@ -56,10 +56,10 @@ class StudentListPane(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.current_student: int | None = None     # kept selected when the list is filtered or refilled
+        self.current_student: int | None = None  # kept selected when the list is filtered or refilled
         self._load_generation = 0
         self._has_filters = False
-        self._names: dict[str, str] = {}             # specialization key -> name
+        self._names: dict[str, str] = {}  # specialization key -> name
         self.pane_layout = QVBoxLayout(self)
         self.pane_layout.setContentsMargins(6, 6, 0, 6)
         self.search = QLineEdit()
@@ -82,12 +82,12 @@ class StudentListPane(QWidget):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.horizontalHeader().setHighlightSections(False)
-        self.columns = ListColumns(self.view)      # the everyday columns, sized to their text
+        self.columns = ListColumns(self.view)  # the everyday columns, sized to their text
         self.columns.set_defaults()
         self.columns_saved = False
         self.pane_layout.addWidget(self.view, 1)
         self.view.setEnabled(False)
-        self.counts = QLabel()                      # the window shows it in its status bar
+        self.counts = QLabel()  # the window shows it in its status bar
         self.search.textChanged.connect(self.model.set_search)
         self.search.textChanged.connect(lambda _t: self._update_counts())
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -104,10 +104,12 @@ class StudentListPane(QWidget):
         self.overdue_only = QCheckBox("Overdue")
         self.overdue_only.setToolTip("Only students with an overdue item")
         self.spec_box, self.stage_box, self.grad_box, self.status_box = (QComboBox() for _ in range(4))
-        for box, tip in ((self.spec_box, "Only students of this specialization"),
-                         (self.stage_box, "Only students at this internship stage"),
-                         (self.grad_box, "Only students planned to graduate in this month"),
-                         (self.status_box, "Only active, graduated or stopped students")):
+        for box, tip in (
+            (self.spec_box, "Only students of this specialization"),
+            (self.stage_box, "Only students at this internship stage"),
+            (self.grad_box, "Only students planned to graduate in this month"),
+            (self.status_box, "Only active, graduated or stopped students"),
+        ):
             box.setToolTip(tip)
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_box.addItem("Status", None)
@@ -152,7 +154,7 @@ class StudentListPane(QWidget):
             return
         from coordinator_app.services.student_list import student_row
 
-        for student_id in changes.students:         # a few rows: read here, at once (a few ms each)
+        for student_id in changes.students:  # a few rows: read here, at once (a few ms each)
             self.model.update_row(student_id, student_row(ws, student_id))
         if changes.any_of(CHOICES_FOLLOW):
             self._fill_choices()
@@ -172,8 +174,8 @@ class StudentListPane(QWidget):
             if generation != self._load_generation:
                 return
             self.model.set_rows(prepared, names)
-            if not self.view.isEnabled():       # the first fill: the columns as the coordinator left them,
-                self.view.setEnabled(True)      # else filling the list's width
+            if not self.view.isEnabled():  # the first fill: the columns as the coordinator left them,
+                self.view.setEnabled(True)  # else filling the list's width
                 if not self.columns_saved:
                     self.columns.fit()
             self._fill_choices()
@@ -186,31 +188,47 @@ class StudentListPane(QWidget):
         """The programmes, cohorts, specializations and graduation months the list holds now."""
         if "programme_box" in self.__dict__:
             programmes = self.session.ws.programmes if self.session.ws else {}
-            _refill(self.programme_box, "All programmes",
-                    [(code, code) for code in self.model.distinct(lambda r: r.programme)],
-                    tips={code: p.name for code, p in programmes.items()})
-            _refill(self.cohort_box, "All cohorts",
-                    [(year, f"{year}-{year + 1}") for year in reversed(self.model.distinct(lambda r: r.cohort))])
+            _refill(
+                self.programme_box,
+                "All programmes",
+                [(code, code) for code in self.model.distinct(lambda r: r.programme)],
+                tips={code: p.name for code, p in programmes.items()},
+            )
+            _refill(
+                self.cohort_box,
+                "All cohorts",
+                [(year, f"{year}-{year + 1}") for year in reversed(self.model.distinct(lambda r: r.cohort))],
+            )
         if self._has_filters:
             from coordinator_app.services.student_list import STAGES
             from coordinator_app.ui.util import long_month
 
             names = self._names
-            _refill(self.spec_box, "Specialization",
-                    [(k, names.get(k, k)) for k in self.model.distinct(lambda r: r.specialization)])
+            _refill(
+                self.spec_box,
+                "Specialization",
+                [(k, names.get(k, k)) for k in self.model.distinct(lambda r: r.specialization)],
+            )
             _refill(self.stage_box, "Internship", [(s, s) for s in STAGES])
-            _refill(self.grad_box, "Graduation",
-                    [(g, long_month(g)) for g in self.model.distinct(lambda r: r.graduation)])
+            _refill(
+                self.grad_box, "Graduation", [(g, long_month(g)) for g in self.model.distinct(lambda r: r.graduation)]
+            )
 
     # -- filters and scope -----------------------------------------------------------------------------------
     def filters(self) -> Filters:
         if not self._has_filters:
             return Filters(text=self.search.text())
         programme, cohort, _label = self.scope()
-        return Filters(text=self.search.text(), programme=programme, cohort=cohort,
-                       overdue_only=self.overdue_only.isChecked(), specialization=self.spec_box.currentData(),
-                       stage=self.stage_box.currentData(), graduation=self.grad_box.currentData(),
-                       status=self.status_box.currentData())
+        return Filters(
+            text=self.search.text(),
+            programme=programme,
+            cohort=cohort,
+            overdue_only=self.overdue_only.isChecked(),
+            specialization=self.spec_box.currentData(),
+            stage=self.stage_box.currentData(),
+            graduation=self.grad_box.currentData(),
+            status=self.status_box.currentData(),
+        )
 
     def scope(self) -> tuple[str | None, int | None, str]:
         """The programme and cohort chosen (None: all), and how the attention list names them."""

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from coordinator_app.ui.record.pane import RecordPane
     from coordinator_app.ui.window_actions import WindowActions
 
-PANES = 1       # the splitter's second place: the attention and record tabs, or the error screen
+PANES = 1  # the splitter's second place: the attention and record tabs, or the error screen
 ATTENTION_TAB, RECORD_TAB = 0, 1
 
 
@@ -64,14 +64,15 @@ class MainWindow(QMainWindow):
     attention: AttentionView
     record_pane: RecordPane
 
-    def __init__(self, db_path: Path, today: date | None = None,
-                 programmes: dict[str, Programme] | None = None) -> None:
+    def __init__(
+        self, db_path: Path, today: date | None = None, programmes: dict[str, Programme] | None = None
+    ) -> None:
         super().__init__()
         self.session = WorkspaceSession(db_path, today, programmes, self)
         self.is_ready = False
         self.is_shell_built = False
         self._started = False
-        self._remember = False      # set when the coordinator opens a database in the window
+        self._remember = False  # set when the coordinator opens a database in the window
         self.open_failed_panel: QWidget | None = None
         self.setWindowTitle(f"{self.session.path.name} — {APP_NAME}")
         self._build_first_frame()
@@ -122,10 +123,16 @@ class MainWindow(QMainWindow):
         # Shown only once there is text; its icon comes through the style's icon lookup (~9 ms).
         search.setClearButtonEnabled(True)
         self._build_tabs()
-        self.acts = WindowActions(self, self.session, self.students, self.record_pane,
-                                  open_database=self.open_database, restore_backup=self.restore_backup,
-                                  show_attention=lambda: self.show_tab(ATTENTION_TAB),
-                                  show_record=lambda: self.show_tab(RECORD_TAB))
+        self.acts = WindowActions(
+            self,
+            self.session,
+            self.students,
+            self.record_pane,
+            open_database=self.open_database,
+            restore_backup=self.restore_backup,
+            show_attention=lambda: self.show_tab(ATTENTION_TAB),
+            show_record=lambda: self.show_tab(RECORD_TAB),
+        )
         self.acts.build_menus()
         self.acts.build_toolbar()
         self.students.build_filters()
@@ -156,7 +163,7 @@ class MainWindow(QMainWindow):
         self.students.student_chosen.connect(self._student_chosen)
 
     # -- start-up ---------------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The rest of the shell and the database only after the first paint: the window is usable at once.
         if watched is self and event.type() == QEvent.Type.Paint:
             self.removeEventFilter(self)
@@ -177,7 +184,7 @@ class MainWindow(QMainWindow):
         if self.session.ws is not None or self.session.busy:
             return
         path = self.session.path
-        if path.exists():           # an empty or damaged file is refused, never taken for a new database
+        if path.exists():  # an empty or damaged file is refused, never taken for a new database
             self._open(path)
         else:
             self._first_start(path)
@@ -199,7 +206,7 @@ class MainWindow(QMainWindow):
             return
         if choice is StartChoice.DEMO:
             path = demo_path
-        new = not path.exists()     # the folder is made (owner-only) when the database is
+        new = not path.exists()  # the folder is made (owner-only) when the database is
         self._open(path, demo_students=DEMO_STUDENTS if choice is StartChoice.DEMO and new else 0)
 
     def _open(self, path: Path, demo_students: int = 0) -> None:
@@ -229,7 +236,7 @@ class MainWindow(QMainWindow):
         self._show_database(ws.path)
 
     def _filled(self) -> None:
-        if not self.is_ready:       # the first fill after opening: the start is done
+        if not self.is_ready:  # the first fill after opening: the start is done
             self.is_ready = True
             self.ready.emit()
             # The record's widgets next, before a student is chosen (the list came first).
@@ -244,8 +251,10 @@ class MainWindow(QMainWindow):
             self.status_path.setToolTip("")
         else:
             self.status_path.setText(f"Database: {path}  (this session only)")
-            self.status_path.setToolTip(f"Started with --db or as the demo. Coordinator App opens {next_time} "
-                                        "next time, unless you open this database with File > Open.")
+            self.status_path.setToolTip(
+                f"Started with --db or as the demo. Coordinator App opens {next_time} "
+                "next time, unless you open this database with File > Open."
+            )
 
     def _open_failed(self, problem: BaseException) -> None:
         self.status_path.setText(f"Could not open {self.session.path}")
@@ -303,16 +312,19 @@ class MainWindow(QMainWindow):
 
     # -- messages ---------------------------------------------------------------------------------
     def _replaced(self) -> None:
-        self.statusBar().showMessage("The database was restored from a backup in another window (or with "
-                                     "coordinator-app restore): loading the restored data. Changes not saved "
-                                     "before were not saved.", 30000)
+        self.statusBar().showMessage(
+            "The database was restored from a backup in another window (or with "
+            "coordinator-app restore): loading the restored data. Changes not saved "
+            "before were not saved.",
+            30000,
+        )
 
     def _undo_failed(self, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
 
         self.statusBar().showMessage(text, 20000)
         box = QMessageBox(QMessageBox.Icon.Information, "Not undone", text, QMessageBox.StandardButton.Ok, self)
-        box.open()      # not exec(): an undo from a shortcut must not block the window
+        box.open()  # not exec(): an undo from a shortcut must not block the window
 
     # -- restoring a backup ---------------------------------------------------------------------------
     def restore_backup(self) -> None:
@@ -321,13 +333,17 @@ class MainWindow(QMainWindow):
             return
         from coordinator_app.ui import backup_dialog
 
-        backup_dialog.restore_from_backup(self, self.session.ws or self.session.path, jobs=self.session.jobs,
-                                          on_done=lambda _result: QTimer.singleShot(0, self._after_restore))
+        backup_dialog.restore_from_backup(
+            self,
+            self.session.ws or self.session.path,
+            jobs=self.session.jobs,
+            on_done=lambda _result: QTimer.singleShot(0, self._after_restore),
+        )
 
     def _after_restore(self) -> None:
-        self.session.undo_stack.clear()       # an undo now would write an old edit into the restored data
+        self.session.undo_stack.clear()  # an undo now would write an old edit into the restored data
         if self.session.ws is None:
-            self._open(self.session.path)     # from the error screen: open what was just restored
+            self._open(self.session.path)  # from the error screen: open what was just restored
         else:
             self.session.notify(Changes.everything())
 
@@ -352,11 +368,11 @@ class MainWindow(QMainWindow):
         saved.save_state("geometry", self.saveGeometry())
         saved.save_state("splitter", self.splitter.saveState())
         self.students.save_header()
-        if self.is_shell_built:    # else what was saved last time stays
+        if self.is_shell_built:  # else what was saved last time stays
             saved.save_state("state", self.saveState())
             self.attention.save_header()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_window_state()
         self.session.finish(30000)
         super().closeEvent(event)

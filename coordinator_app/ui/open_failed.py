@@ -22,8 +22,15 @@ class OpenFailedPanel(QWidget):
     open_requested = Signal()
     retry_requested = Signal()
 
-    def __init__(self, path: Path, title: str, message: str, can_restore: bool, newest_backup: Path | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        title: str,
+        message: str,
+        can_restore: bool,
+        newest_backup: Path | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("openFailed")
         self.path = path
@@ -78,4 +85,3 @@ def describe_open_failure(exc: BaseException) -> tuple[str, str, bool, Path | No
     elif restorable:
         text += "\n\nThere is no good backup of it next to it; choose a copy kept elsewhere with Restore from backup."
     return problem.title, f"{text}\n\n{problem.what_to_do}", restorable, newest
-

@@ -13,8 +13,18 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.domain.errors import DomainError
@@ -34,21 +44,34 @@ def remove_undoably(session: WorkspaceSession, ws: Workspace, student_id: int) -
     """Remove the student and put "Remove <student>" on the undo stack; returns how they are named.
     A refusal (DomainError, DatabaseProblem) propagates: nothing was pushed."""
     label = service.remove_student(ws, student_id)
-    _push(session, f"Remove {label}", lambda: service.remove_student(ws, student_id),
-          lambda: service.restore_student(ws, student_id), label, student_id)
+    _push(
+        session,
+        f"Remove {label}",
+        lambda: service.remove_student(ws, student_id),
+        lambda: service.restore_student(ws, student_id),
+        label,
+        student_id,
+    )
     return label
 
 
 def restore_undoably(session: WorkspaceSession, ws: Workspace, student_id: int) -> str:
     """Restore a removed student, undoable like any edit."""
     label = service.restore_student(ws, student_id)
-    _push(session, f"Restore {label}", lambda: service.restore_student(ws, student_id),
-          lambda: service.remove_student(ws, student_id), label, student_id)
+    _push(
+        session,
+        f"Restore {label}",
+        lambda: service.restore_student(ws, student_id),
+        lambda: service.remove_student(ws, student_id),
+        label,
+        student_id,
+    )
     return label
 
 
-def _push(session: WorkspaceSession, text: str, do: Callable[[], str], undo: Callable[[], str], label: str,
-          student_id: int) -> None:
+def _push(
+    session: WorkspaceSession, text: str, do: Callable[[], str], undo: Callable[[], str], label: str, student_id: int
+) -> None:
     def placed() -> None:
         session.notify(Changes.of(Kind.PRESENCE, [student_id]))
 
@@ -68,8 +91,10 @@ class RemovedStudentsDialog(QDialog):
         stack = session.undo_stack
         self.setWindowTitle("Removed students")
         layout = QVBoxLayout(self)
-        intro = QLabel("Removed students are out of every list, count, check and export; their records and "
-                       "history are kept. Restore brings a student back as they were.")
+        intro = QLabel(
+            "Removed students are out of every list, count, check and export; their records and "
+            "history are kept. Restore brings a student back as they were."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.search = QLineEdit()
@@ -88,8 +113,9 @@ class RemovedStudentsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel("No removed students. A student removed with File > Remove student waits here "
-                            "until restored.")
+        self.empty = QLabel(
+            "No removed students. A student removed with File > Remove student waits here until restored."
+        )
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
@@ -130,8 +156,15 @@ class RemovedStudentsDialog(QDialog):
         self.rows = service.removed_students(self.ws)
         self.table.setRowCount(len(self.rows))
         for r, student in enumerate(self.rows):
-            values = (student.student_number, student.name, student.programme, f"{student.cohort}-{student.cohort + 1}",
-                      student.status, f"{local_time(student.removed_at):%d-%m-%Y %H:%M}", student.removed_by)
+            values = (
+                student.student_number,
+                student.name,
+                student.programme,
+                f"{student.cohort}-{student.cohort + 1}",
+                student.status,
+                f"{local_time(student.removed_at):%d-%m-%Y %H:%M}",
+                student.removed_by,
+            )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, student.id)
@@ -151,7 +184,7 @@ class RemovedStudentsDialog(QDialog):
         for r, student in enumerate(self.rows):
             hay = f"{student.student_number} {student.name}".casefold()
             self.table.setRowHidden(r, bool(wanted) and wanted not in hay)
-        if self.selected() is None:          # the selection went out of sight: the first one shown
+        if self.selected() is None:  # the selection went out of sight: the first one shown
             shown = [r for r in range(len(self.rows)) if not self.table.isRowHidden(r)]
             if shown:
                 self.table.selectRow(shown[0])
@@ -173,14 +206,14 @@ class RemovedStudentsDialog(QDialog):
         self.error.hide()
         try:
             label = restore_undoably(self.session, self.ws, student_id)
-        except (DomainError, DatabaseProblem) as exc:     # a full specialization, a busy database: said here
+        except (DomainError, DatabaseProblem) as exc:  # a full specialization, a busy database: said here
             self.error.setText(str(exc))
             self.error.show()
             return
         self.status.setText(f"Restored {label}: back in the list. Undo (Ctrl+Z) removes them again.")
         self.refresh()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
             self.restore_selected()
             return

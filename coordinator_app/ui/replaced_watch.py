@@ -57,7 +57,7 @@ class ReplacedWatch(QObject):
             try:
                 if ws.was_replaced():
                     self._seen.emit()
-            except Exception:  # noqa: BLE001 - a busy or vanished file (the next write says so in words), or the window is gone
+            except Exception:
                 pass
             finally:
                 self._busy.release()

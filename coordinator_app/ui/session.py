@@ -51,16 +51,21 @@ class WorkspaceSession(QObject):
     problem = Signal(str)
     undo_failed = Signal(str)
 
-    def __init__(self, path: Path, today: date | None = None, programmes: dict[str, Programme] | None = None,
-                 window: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        today: date | None = None,
+        programmes: dict[str, Programme] | None = None,
+        window: QWidget | None = None,
+    ) -> None:
         super().__init__(window)
-        self.path = Path(path)          # the database being opened or open
+        self.path = Path(path)  # the database being opened or open
         self.today = today
         self.programmes = programmes
         self.ws: Workspace | None = None
         self.undo_stack = QUndoStack(self)
-        self._window = window           # progress dialogs of long work belong to it
-        self._adopting = False          # a restore elsewhere was noticed: reading it before writing again
+        self._window = window  # progress dialogs of long work belong to it
+        self._adopting = False  # a restore elsewhere was noticed: reading it before writing again
 
     @cached_property
     def jobs(self) -> JobRunner:
@@ -159,8 +164,15 @@ class WorkspaceSession(QObject):
         self.close()
 
     # -- reading off the GUI thread --------------------------------------------------------------------
-    def run(self, work: Callable[[Workspace], T], done: Callable[[T], None], label: str,
-            failed: Callable[[BaseException], None] | None = None, *, modal: bool = False) -> None:
+    def run(
+        self,
+        work: Callable[[Workspace], T],
+        done: Callable[[T], None],
+        label: str,
+        failed: Callable[[BaseException], None] | None = None,
+        *,
+        modal: bool = False,
+    ) -> None:
         """`work(ws)` off the GUI thread, then `done(result)` on it, unless another database was opened
         meanwhile (that answer is about data no longer shown). An environment problem is said through
         `problem` (after `failed`, if given); a bug goes to the error dialog. `modal`: the progress
@@ -178,8 +190,7 @@ class WorkspaceSession(QObject):
                 failed(exc)
             self._read_failed(exc)
 
-        self.reads.run(lambda: work(ws), finished, broke, label=label,
-                       parent_widget=self._window if modal else None)
+        self.reads.run(lambda: work(ws), finished, broke, label=label, parent_widget=self._window if modal else None)
 
     def _read_failed(self, exc: BaseException) -> None:
         from coordinator_app.services.errors import DatabaseProblem, as_problem
@@ -210,8 +221,12 @@ class WorkspaceSession(QObject):
         self.undo_stack.clear()
         self._adopting = True
         self.replaced.emit()
-        self.run(lambda ws: ws.current_generation(), self._adopt, "Loading the restored data…",
-                 failed=lambda _exc: setattr(self, "_adopting", False))
+        self.run(
+            lambda ws: ws.current_generation(),
+            self._adopt,
+            "Loading the restored data…",
+            failed=lambda _exc: setattr(self, "_adopting", False),
+        )
 
     def _adopt(self, generation: int) -> None:
         """Every pane reads the restored data (the record at once, the lists from here on: all read after

@@ -22,7 +22,7 @@ from PySide6.QtGui import QBrush, QColor
 from coordinator_app.ui.text_search import TextSearch
 from coordinator_app.ui.util import month_label
 
-if TYPE_CHECKING:     # the rows come from services/student_list.py, read off the GUI thread
+if TYPE_CHECKING:  # the rows come from services/student_list.py, read off the GUI thread
     from coordinator_app.services.student_list import StudentRow
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -31,8 +31,19 @@ _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
-COLUMNS = ("Number", "Name", "E-mail", "Programme", "Cohort", "Status", "Specialization", "Internship",
-           "EC", "Graduation", "Overdue")
+COLUMNS = (
+    "Number",
+    "Name",
+    "E-mail",
+    "Programme",
+    "Cohort",
+    "Status",
+    "Specialization",
+    "Internship",
+    "EC",
+    "Graduation",
+    "Overdue",
+)
 NUMBER, NAME, EMAIL, PROGRAMME, COHORT, STATUS, SPECIALIZATION, STAGE, EC, GRADUATION, OVERDUE = range(len(COLUMNS))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -55,8 +66,15 @@ class Filters:
     status: str | None = None
 
     def quick(self) -> tuple[Any, ...]:
-        return (self.programme, self.cohort, self.overdue_only, self.specialization, self.stage, self.graduation,
-                self.status)
+        return (
+            self.programme,
+            self.cohort,
+            self.overdue_only,
+            self.specialization,
+            self.stage,
+            self.graduation,
+            self.status,
+        )
 
 
 @dataclass
@@ -65,8 +83,8 @@ class PreparedRows:
 
     rows: list[StudentRow]
     display: list[tuple[str, ...]]
-    keys: list[str]                  # the search key up to the e-mail's @ (see search_key)
-    domains: list[str]               # and from it
+    keys: list[str]  # the search key up to the e-mail's @ (see search_key)
+    domains: list[str]  # and from it
 
 
 def prepare_rows(rows: Sequence[StudentRow], specialization_names: dict[str, str]) -> PreparedRows:
@@ -78,7 +96,7 @@ def prepare_rows(rows: Sequence[StudentRow], specialization_names: dict[str, str
     ats = list(map(str.rfind, keys, repeat("@")))
     owns = [key[:at] if at >= 0 else key for key, at in zip(keys, ats)]
     domains = [key[at:] if at >= 0 else "" for key, at in zip(keys, ats)]
-    one_copy: dict[str, str] = {}            # thousands share a domain: keep one string of each (~6 MB at 100k)
+    one_copy: dict[str, str] = {}  # thousands share a domain: keep one string of each (~6 MB at 100k)
     return PreparedRows(out_rows, display, owns, list(map(one_copy.setdefault, domains, domains)))
 
 
@@ -96,9 +114,19 @@ def _whole_key(r: StudentRow) -> str:
 
 def _display(r: StudentRow, names: dict[str, str]) -> tuple[str, ...]:
     spec, grad = r.specialization, r.graduation
-    return (r.student_number, f"{r.last_name}, {r.first_name}", r.email, r.programme, f"{r.cohort}-{r.cohort + 1}",
-            r.status, names.get(spec, spec) if spec else "", "" if r.stage == "not planned" else r.stage,
-            str(r.ec_earned), month_label(grad) if grad else "", str(r.overdue) if r.overdue else "")
+    return (
+        r.student_number,
+        f"{r.last_name}, {r.first_name}",
+        r.email,
+        r.programme,
+        f"{r.cohort}-{r.cohort + 1}",
+        r.status,
+        names.get(spec, spec) if spec else "",
+        "" if r.stage == "not planned" else r.stage,
+        str(r.ec_earned),
+        month_label(grad) if grad else "",
+        str(r.overdue) if r.overdue else "",
+    )
 
 
 def surname_key(last_name: str) -> str:
@@ -111,8 +139,8 @@ def surname_key(last_name: str) -> str:
 
 
 def _without_accents(text: str) -> str:
-    """"Öztürk" sorts with O, not after Z (code-point order puts accented capitals last)."""
-    if text.isascii():      # most names: no work
+    """ "Öztürk" sorts with O, not after Z (code-point order puts accented capitals last)."""
+    if text.isascii():  # most names: no work
         return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
@@ -139,13 +167,13 @@ class StudentListModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[StudentRow] = []
         self._display: list[tuple[str, ...]] = []
-        self._keys: list[str] = []           # search keys up to the e-mail's @, and from it
+        self._keys: list[str] = []  # search keys up to the e-mail's @, and from it
         self._domains: list[str] = []
-        self._order: list[int] = []          # all row indices in the current sort order
-        self._base: list[int] = []           # _order narrowed by the quick filters
+        self._order: list[int] = []  # all row indices in the current sort order
+        self._base: list[int] = []  # _order narrowed by the quick filters
         self._base_position: dict[int, int] | None = None  # row index -> position in _base, made when asked
-        self._search = TextSearch()          # the search keys of _base, in the same order
-        self._visible: list[int] = []        # positions in _base that match the search text (shared: never change)
+        self._search = TextSearch()  # the search keys of _base, in the same order
+        self._visible: list[int] = []  # positions in _base that match the search text (shared: never change)
         self._filters = Filters()
         self._sort = (NAME, Qt.SortOrder.AscendingOrder)
         self._position: dict[int, int] = {}  # student id -> index in _rows
@@ -176,21 +204,29 @@ class StudentListModel(QAbstractTableModel):
         if row is None:
             if index is None:
                 return
-            prepared = PreparedRows(self._rows[:index] + self._rows[index + 1:],
-                                    self._display[:index] + self._display[index + 1:],
-                                    self._keys[:index] + self._keys[index + 1:],
-                                    self._domains[:index] + self._domains[index + 1:])
+            prepared = PreparedRows(
+                self._rows[:index] + self._rows[index + 1 :],
+                self._display[:index] + self._display[index + 1 :],
+                self._keys[:index] + self._keys[index + 1 :],
+                self._domains[:index] + self._domains[index + 1 :],
+            )
             self.set_rows(prepared)
             return
         one = prepare_rows([row], self._specialization_names)
         if index is None:
-            self.set_rows(PreparedRows(self._rows + one.rows, self._display + one.display, self._keys + one.keys,
-                                       self._domains + one.domains))
+            self.set_rows(
+                PreparedRows(
+                    self._rows + one.rows,
+                    self._display + one.display,
+                    self._keys + one.keys,
+                    self._domains + one.domains,
+                )
+            )
             return
         self._rows[index], self._display[index] = one.rows[0], one.display[0]
         self._keys[index], self._domains[index] = one.keys[0], one.domains[0]
         position = self._position_in_base(index)
-        if position is None:                 # hidden by a quick filter: nothing shown changes
+        if position is None:  # hidden by a quick filter: nothing shown changes
             return
         if self._search.key(position) != (one.keys[0], one.domains[0]):
             # The search holds the old key and answers found with it: lay out again (a few ms), search again.
@@ -292,8 +328,9 @@ class StudentListModel(QAbstractTableModel):
         for persistent in self.persistentIndexList():
             old_row = persistent.row()
             target = new_pos.get(old_base[old_visible[old_row]]) if 0 <= old_row < len(old_visible) else None
-            self.changePersistentIndex(persistent, self.index(target, persistent.column()) if target is not None
-                                       else QModelIndex())
+            self.changePersistentIndex(
+                persistent, self.index(target, persistent.column()) if target is not None else QModelIndex()
+            )
         self.layoutChanged.emit()
 
     # -- queries -------------------------------------------------------------------------
@@ -339,7 +376,7 @@ class StudentListModel(QAbstractTableModel):
             return _RIGHT if index.column() in (EC, OVERDUE) else None
         if role == _FOREGROUND:
             return _RED if index.column() == OVERDUE else None
-        if role == _TOOLTIP and index.column() in (NAME, EMAIL):     # the whole text where the column cuts it
+        if role == _TOOLTIP and index.column() in (NAME, EMAIL):  # the whole text where the column cuts it
             return self._display[self._base[self._visible[index.row()]]][index.column()]
         if role == ID_ROLE:
             return self._rows[self._base[self._visible[index.row()]]].id

@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from itertools import accumulate, compress, repeat
 from operator import add, contains
 
-_FEW_HITS = 3000          # up to this many hits str.find hopping over the joined keys is quicker than a scan
-_KEEP = 1_000_000         # positions kept in remembered answers, per scan (8 bytes each; the ints are shared)
-_DOMAINS = 255            # at most this many shared domains; a student of any other keeps it in the own part
+_FEW_HITS = 3000  # up to this many hits str.find hopping over the joined keys is quicker than a scan
+_KEEP = 1_000_000  # positions kept in remembered answers, per scan (8 bytes each; the ints are shared)
+_DOMAINS = 255  # at most this many shared domains; a student of any other keeps it in the own part
 
 
 class _Remembering:
@@ -62,7 +62,7 @@ class _Scan(_Remembering):
         super().__init__()
         joined = "\n".join(keys)
         laid_out = joined.split("\n") if keys else []
-        if len(laid_out) != len(keys):          # a key with a newline in it: one key stays one key
+        if len(laid_out) != len(keys):  # a key with a newline in it: one key stays one key
             joined = "\n".join(key.replace("\n", " ") for key in keys)
             laid_out = joined.split("\n")
         # Fresh copies next to each other in memory: scanning keys scattered over the heap in
@@ -70,13 +70,12 @@ class _Scan(_Remembering):
         self._keys = laid_out
         self._joined = joined
         self._starts = list(accumulate(map(add, map(len, laid_out), repeat(1)), initial=0))
-        self._all = positions                   # 0..n-1, whose int objects every answer shares
+        self._all = positions  # 0..n-1, whose int objects every answer shares
 
     def _search(self, text: str) -> list[int]:
         if not text:
             return self._all
-        within = min((answer for part, answer in self._answers.items() if part and part in text),
-                     key=len, default=None)
+        within = min((answer for part, answer in self._answers.items() if part and part in text), key=len, default=None)
         if within is not None:
             # A key containing `text` contains each part of it: look only where the part was found.
             return list(compress(within, map(contains, map(self._keys.__getitem__, within), repeat(text))))
@@ -93,7 +92,7 @@ class _Scan(_Remembering):
         at = joined.find(text)
         while at >= 0:
             position = bisect_right(starts, at) - 1
-            if text in keys[position]:          # not a hit that spans two keys
+            if text in keys[position]:  # not a hit that spans two keys
                 if len(found) == _FEW_HITS:
                     return None
                 found.append(all_[position])
@@ -120,15 +119,15 @@ class TextSearch(_Remembering):
         counts.pop("", None)
         for domain, _count in counts.most_common(_DOMAINS):
             index[domain] = len(index)
-        if len(index) < len(counts):                 # a rare domain: its students keep it in the own part
+        if len(index) < len(counts):  # a rare domain: its students keep it in the own part
             owns = [own if domain in index else own + domain for own, domain in zip(owns, domains)]
-        self._shared = list(index)                   # the shared domains, by number
+        self._shared = list(index)  # the shared domains, by number
         # Each student's domain number; len(index) for none (or a rare one): never found in a domain.
         self._group = bytes(map(index.get, domains, repeat(len(index))))
         self._present = set(self._group)
         self._all = list(range(len(owns)))
         self._own = _Scan(owns, self._all)
-        self._whole: _Scan | None = None             # own part + domain: for a text with an @ in it
+        self._whole: _Scan | None = None  # own part + domain: for a text with an @ in it
         self._domain_members: dict[int, list[int]] = {}
         self._forget()
 
@@ -144,11 +143,11 @@ class TextSearch(_Remembering):
             return self._whole.find(text)
         hit = {number for number, domain in enumerate(self._shared) if text in domain}
         if hit >= self._present:
-            return self._all                  # every student shown has it in the domain: no scan
+            return self._all  # every student shown has it in the domain: no scan
         own = self._own.find(text)
         if not hit:
             return own
-        if not own and len(hit) == 1:        # "student.rug": one domain's students
+        if not own and len(hit) == 1:  # "student.rug": one domain's students
             return self._members(hit.pop())
         # The students of the domains that hold the text, and the others who have it in their own part.
         flags = bytearray(self._group.translate(bytes(number in hit for number in range(256))))
@@ -162,4 +161,3 @@ class TextSearch(_Remembering):
             members = list(compress(self._all, self._group.translate(bytes(n == number for n in range(256)))))
             self._domain_members[number] = members
         return members
-

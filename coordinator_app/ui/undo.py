@@ -93,8 +93,15 @@ class ServiceCommand(QUndoCommand):
     """One coordinator edit: `do()` applied it (returning what undo needs); `make_undo(result)`
     gives the call that takes it back."""
 
-    def __init__(self, text: str, do: Action, make_undo: Callable[[Any], Action], result: Any,
-                 after: Callable[[], None], report: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        text: str,
+        do: Action,
+        make_undo: Callable[[Any], Action],
+        result: Any,
+        after: Callable[[], None],
+        report: Callable[[str], None],
+    ) -> None:
         # Before the newline: the text (messages, an undo view); after it: the Edit menu's text,
         # where a single "&" would underline the next letter instead of showing.
         super().__init__(f"{text}\n{text.replace('&', '&&')}")

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from coordinator_app.domain.grades import format_mark
-from coordinator_app.domain.graduation import MONTHS  # noqa: F401 - the window names months as the rules do
+from coordinator_app.domain.graduation import MONTHS
 
 # Status colours: calm, readable on light and dark backgrounds alike.
 DONE_COLOUR = "#2e7d32"

@@ -32,10 +32,18 @@ class WindowActions:
     and Help menus and the toolbar that hold them. What only the window does (open a database,
     restore a backup, show a tab) it is given to call."""
 
-    def __init__(self, window: QMainWindow, session: WorkspaceSession, students: StudentListPane,
-                 record_pane: RecordPane, *, open_database: Callable[[Path], None],
-                 restore_backup: Callable[[], None], show_attention: Callable[[], None],
-                 show_record: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        session: WorkspaceSession,
+        students: StudentListPane,
+        record_pane: RecordPane,
+        *,
+        open_database: Callable[[Path], None],
+        restore_backup: Callable[[], None],
+        show_attention: Callable[[], None],
+        show_record: Callable[[], None],
+    ) -> None:
         self.window = window
         self.session = session
         self.students = students
@@ -44,12 +52,23 @@ class WindowActions:
         stack = session.undo_stack
         self.open = self._make("&Open database…", self.choose_database, QKeySequence.StandardKey.Open, "open")
         self.new = self._make("&New student…", self.new_student, "Ctrl+N", "new_student", "Add a student")
-        self.remove = self._make("&Remove student…", self.remove_student, None, "remove_student",
-                                 "Remove the selected student (Undo brings them back)")
-        self.removed = self._make("Removed s&tudents…", self.show_removed_students, None, None,
-                                  "Students you removed, to restore")
-        self.deadlines = self._make("Graduation &deadlines…", self.show_deadlines, None, None,
-                                    "The deadline for final products per graduation month")
+        self.remove = self._make(
+            "&Remove student…",
+            self.remove_student,
+            None,
+            "remove_student",
+            "Remove the selected student (Undo brings them back)",
+        )
+        self.removed = self._make(
+            "Removed s&tudents…", self.show_removed_students, None, None, "Students you removed, to restore"
+        )
+        self.deadlines = self._make(
+            "Graduation &deadlines…",
+            self.show_deadlines,
+            None,
+            None,
+            "The deadline for final products per graduation month",
+        )
         self.quit = self._make("&Quit", window.close, QKeySequence.StandardKey.Quit)
         self.undo = stack.createUndoAction(window, "&Undo")
         self.undo.setShortcut(QKeySequence("Ctrl+Z"))
@@ -62,13 +81,19 @@ class WindowActions:
         for action, label in ((self.undo, "Undo"), (self.redo, "Redo")):
             action.setIconText(label)
         self.find = self._make("&Find student", self.students.focus_search, "Ctrl+F", "search")
-        self.attention = self._make("&Attention list", show_attention, "Ctrl+1", "attention",
-                                    "What is overdue or due soon")
+        self.attention = self._make(
+            "&Attention list", show_attention, "Ctrl+1", "attention", "What is overdue or due soon"
+        )
         self.record = self._make("Student &record", show_record, "Ctrl+2", "student")
         self.reload = self._make("Re&load", self.session.reload, QKeySequence.StandardKey.Refresh)
         self.about = self._make("&About Coordinator App", self.show_about, None, "about")
-        self.export = self._make("&Export to Excel…", self.export_excel, "Ctrl+E", "export",
-                                 "Export the students in the list to an Excel workbook")
+        self.export = self._make(
+            "&Export to Excel…",
+            self.export_excel,
+            "Ctrl+E",
+            "export",
+            "Export the students in the list to an Excel workbook",
+        )
         self.import_file = self._make("&Import from Excel…", self.import_excel, None, "import")
         self.back_up = self._make("&Back up now", self.back_up_now, None, "backup")
         self.restore = self._make("Restore from &backup…", restore_backup, None, "restore")
@@ -76,9 +101,14 @@ class WindowActions:
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.enable_database_actions(False)
 
-    def _make(self, text: str, slot: Callable[[], object],
-              shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-              icon_name: str | None = None, tip: str = "") -> QAction:
+    def _make(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon_name: str | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self.window)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -86,15 +116,25 @@ class WindowActions:
             action.setIcon(icon(icon_name))
         if tip:
             action.setStatusTip(tip)
-            action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                              if shortcut else tip)
+            action.setToolTip(
+                f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else tip
+            )
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def enable_database_actions(self, enabled: bool) -> None:
         """What needs an open database."""
-        for action in (self.new, self.remove, self.removed, self.deadlines, self.export, self.import_file, self.back_up,
-                       self.restore, self.reload):
+        for action in (
+            self.new,
+            self.remove,
+            self.removed,
+            self.deadlines,
+            self.export,
+            self.import_file,
+            self.back_up,
+            self.restore,
+            self.reload,
+        ):
             action.setEnabled(enabled)
 
     # -- menus and toolbar -----------------------------------------------------------------------------
@@ -152,8 +192,9 @@ class WindowActions:
         from PySide6.QtWidgets import QFileDialog
 
         start = str(self.session.path.parent)
-        name, _ = QFileDialog.getOpenFileName(self.window, "Open database", start,
-                                              "Coordinator databases (*.sqlite);;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Open database", start, "Coordinator databases (*.sqlite);;All files (*)"
+        )
         if name:
             self.open_database(Path(name))
 
@@ -187,7 +228,7 @@ class WindowActions:
         student_id = NewStudentDialog.ask(ws, self.window, programme, cohort)
         if student_id is None:
             return
-        self.students.search.clear()       # the new student in view, their record open (the window does that)
+        self.students.search.clear()  # the new student in view, their record open (the window does that)
         self.session.notify(Changes.of(Kind.PRESENCE, [student_id]))
 
     def remove_student(self) -> None:
@@ -208,8 +249,9 @@ class WindowActions:
         except (DomainError, DatabaseProblem) as exc:
             QMessageBox.information(self.window, "Student not removed", str(exc))
             return
-        self.window.statusBar().showMessage(f"Removed {label}. Undo (Ctrl+Z) brings them back, or File > Removed "
-                                            "students later.", 10000)
+        self.window.statusBar().showMessage(
+            f"Removed {label}. Undo (Ctrl+Z) brings them back, or File > Removed students later.", 10000
+        )
 
     def show_removed_students(self) -> None:
         if self.session.ws is not None:
@@ -225,8 +267,9 @@ class WindowActions:
         view = self.record_pane.view
         record = view.record if view is not None else None
         programme = record.programme.code if record else self.students.scope()[0]
-        DeadlinesDialog.ask(self.session, self.session.ws, self.window, programme,
-                            record.graduation.planned if record else None)
+        DeadlinesDialog.ask(
+            self.session, self.session.ws, self.window, programme, record.graduation.planned if record else None
+        )
 
     # -- export, import, backups ---------------------------------------------------------------------------
     def export_excel(self) -> None:
@@ -235,8 +278,9 @@ class WindowActions:
         from coordinator_app.ui.exchange import ExportDialog
 
         programme, cohort, _label = self.students.scope()
-        ExportDialog.ask(self.window, self.session.ws, self.session.jobs, programme, cohort,
-                         self.students.shown_students())
+        ExportDialog.ask(
+            self.window, self.session.ws, self.session.jobs, programme, cohort, self.students.shown_students()
+        )
 
     def import_excel(self) -> None:
         if self.session.ws is None:
@@ -253,4 +297,3 @@ class WindowActions:
 
         if backup_dialog.back_up_now(self.window, self.session.ws):
             backup_dialog.show_backup_problem(self.window, None)
-

@@ -22,7 +22,7 @@ os.environ["XDG_CONFIG_HOME"] = str(TMP / "config")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 AS_OF = date(2025, 11, 24)
-SETTLE_MS = 150        # after the jobs are done: a few frames for the last repaint
+SETTLE_MS = 150  # after the jobs are done: a few frames for the last repaint
 
 
 def main(out: Path) -> int:
@@ -55,6 +55,7 @@ def main(out: Path) -> int:
             if kind:
                 page = window.record_pane.view.pages["internships"]  # type: ignore[union-attr]
                 page.inner.setCurrentIndex(list(page.panels).index(kind))  # type: ignore[attr-defined]  # its tab clicked
+
         return act
 
     def dialog(make: Callable[[], object]) -> Callable[[], None]:
@@ -62,21 +63,26 @@ def main(out: Path) -> int:
             d = make()
             dialogs.append(d)
             d.show()  # type: ignore[attr-defined]
+
         return act
 
     picked: dict[str, int] = {}
 
     def pick() -> None:
         rows = student_rows(window.session.ws)  # type: ignore[arg-type]
-        picked["pm"] = next(r.id for r in rows if r.programme == "PM" and r.cohort == 2024 and r.stage == "major"
-                            and r.status == "active")
+        picked["pm"] = next(
+            r.id
+            for r in rows
+            if r.programme == "PM" and r.cohort == 2024 and r.stage == "major" and r.status == "active"
+        )
         picked["imim"] = next(r.id for r in rows if r.programme == "IMIM" and r.cohort == 2024 and r.status == "active")
 
     # (what to do, the file to save or None, the widget to grab: None = the window, or the last dialog)
     steps: list[tuple[Callable[[], None], str | None, bool]] = [(pick, "main_window.png", False)]
     for tab in ("overview", "courses", "internships", "literature", "academic_core", "graduation"):
-        steps.append((record(lambda: picked["pm"], tab, "major" if tab == "internships" else None), f"pm_{tab}.png",
-                      False))
+        steps.append(
+            (record(lambda: picked["pm"], tab, "major" if tab == "internships" else None), f"pm_{tab}.png", False)
+        )
 
     def type_into(field: str, text: str) -> None:
         """As a coordinator edits the major internship: type, then leave the field (undoable)."""
@@ -88,17 +94,28 @@ def main(out: Path) -> int:
     # Two edits for the History tab (and the Undo button, whose label stays short).
     steps.append((record(lambda: picked["pm"], "internships", "major"), None, False))
     steps.append((lambda: type_into("start_date", "27-10-2025"), None, False))
-    steps.append((lambda: type_into("topic", "Radiomics of lung nodules in early-stage non-small-cell lung cancer"),
-                  None, False))
+    steps.append(
+        (lambda: type_into("topic", "Radiomics of lung nodules in early-stage non-small-cell lung cancer"), None, False)
+    )
     steps.append((record(lambda: picked["pm"], "history"), "pm_history.png", False))
     for tab in ("overview", "courses", "imim", "graduation"):
         steps.append((record(lambda: picked["imim"], tab), f"imim_{tab}.png", False))
     steps.append((lambda: window.show_tab(ATTENTION_TAB), "attention.png", False))
-    steps.append((dialog(lambda: ExportDialog(window, window.session.ws, window.session.jobs, "PM", 2024, None)),  # type: ignore[arg-type]
-                  "export_dialog.png", True))
+    steps.append(
+        (
+            dialog(lambda: ExportDialog(window, window.session.ws, window.session.jobs, "PM", 2024, None)),  # type: ignore[arg-type]
+            "export_dialog.png",
+            True,
+        )
+    )
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
-    steps.append((dialog(lambda: ImportDialog(window, window.session.ws, window.session.jobs)),  # type: ignore[arg-type]
-                  "import_dialog.png", True))
+    steps.append(
+        (
+            dialog(lambda: ImportDialog(window, window.session.ws, window.session.jobs)),  # type: ignore[arg-type]
+            "import_dialog.png",
+            True,
+        )
+    )
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
 
     def deadlines() -> object:

@@ -10,10 +10,28 @@ of list; apply.py: writing a plan.
 
 from coordinator_app.services.imports.apply import apply_plan
 from coordinator_app.services.imports.plan import (
-    CELL_PROBLEMS, IMPORT_KINDS, ImportPlan, ImportRefused, ImportResult, PlannedRow, Rejection, fingerprint,
+    CELL_PROBLEMS,
+    IMPORT_KINDS,
+    ImportPlan,
+    ImportRefused,
+    ImportResult,
+    PlannedRow,
+    Rejection,
+    fingerprint,
 )
 from coordinator_app.services.imports.results import plan_results
 from coordinator_app.services.imports.students import plan_students
 
-__all__ = ["CELL_PROBLEMS", "IMPORT_KINDS", "ImportPlan", "ImportRefused", "ImportResult", "PlannedRow", "Rejection",
-           "apply_plan", "fingerprint", "plan_results", "plan_students"]
+__all__ = [
+    "CELL_PROBLEMS",
+    "IMPORT_KINDS",
+    "ImportPlan",
+    "ImportRefused",
+    "ImportResult",
+    "PlannedRow",
+    "Rejection",
+    "apply_plan",
+    "fingerprint",
+    "plan_results",
+    "plan_students",
+]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Date, Integer, String, func, insert, literal, null, select, true, union_all
@@ -62,23 +62,36 @@ def apply_plan(ws: Workspace, plan: ImportPlan, skip_rejected: bool = False) -> 
                 _write_results(ws, s, plan, audit)
             audit.flush(s)
     except IntegrityError as exc:
-        raise ImportRefused("Nothing was imported: the database changed since the preview (a student or result "
-                            "was added meanwhile). Preview the file again.") from exc
-    return ImportResult(plan.kind, len(plan.new), len(plan.updated), len(plan.unchanged), len(plan.rejected_rows),
-                        rechecked)
+        raise ImportRefused(
+            "Nothing was imported: the database changed since the preview (a student or result "
+            "was added meanwhile). Preview the file again."
+        ) from exc
+    return ImportResult(
+        plan.kind, len(plan.new), len(plan.updated), len(plan.unchanged), len(plan.rejected_rows), rechecked
+    )
 
 
 class _Audit:
     """Audit entries collected for one bulk insert (the same fields Workspace.audit writes)."""
 
     def __init__(self, ws: Workspace, action: str, source: str) -> None:
-        self.constants = {"at": datetime.now(timezone.utc).replace(tzinfo=None), "os_user": ws.user, "action": action}
+        self.constants = {"at": datetime.now(UTC).replace(tzinfo=None), "os_user": ws.user, "action": action}
         self.source = source
         self.rows: list[dict[str, Any]] = []
 
-    def add(self, entity: str, entity_id: int | None, student_id: int | None, field_name: str, old: Any, new: Any) -> None:
-        self.rows.append({"student_id": student_id, "entity": entity, "entity_id": entity_id, "field": field_name,
-                          "old_value": audit_text(old), "new_value": audit_text(new)})
+    def add(
+        self, entity: str, entity_id: int | None, student_id: int | None, field_name: str, old: Any, new: Any
+    ) -> None:
+        self.rows.append(
+            {
+                "student_id": student_id,
+                "entity": entity,
+                "entity_id": entity_id,
+                "field": field_name,
+                "old_value": audit_text(old),
+                "new_value": audit_text(new),
+            }
+        )
 
     def flush(self, session: Session) -> None:
         # One summary entry names the file, so the trail says where the changes came from.
@@ -88,11 +101,14 @@ class _Audit:
 
 def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
     programme_ids = {code: pid for pid, code in s.execute(select(m.Programme.id, m.Programme.code))}
-    cohorts = {(pid, year): cid for cid, pid, year in s.execute(select(m.Cohort.id, m.Cohort.programme_id, m.Cohort.start_year))}
+    cohorts = {
+        (pid, year): cid
+        for cid, pid, year in s.execute(select(m.Cohort.id, m.Cohort.programme_id, m.Cohort.start_year))
+    }
     # Removed students keep their ids (and rows): the next id is past theirs too.
     first_id = next_id = (s.scalar(select(func.max(m.Student.id)).execution_options(include_removed=True)) or 0) + 1
     students = []
-    groups: set[tuple[str, int, int]] = set()       # (programme, cohort year, cohort id) of the new students
+    groups: set[tuple[str, int, int]] = set()  # (programme, cohort year, cohort id) of the new students
     for planned in plan.new:
         v = planned.values
         pid = programme_ids[v["programme"]]
@@ -104,19 +120,29 @@ def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) 
             cid = cohorts[(pid, v["cohort"])] = row.id
         groups.add((v["programme"], v["cohort"], cid))
         planned.student_id = next_id
-        students.append({"id": next_id, "programme_id": pid, "cohort_id": cid, "student_number": v["student_number"],
-                         "first_name": v["first_name"], "last_name": v["last_name"], "email": v["email"],
-                         "specialization": v["specialization"]})
+        students.append(
+            {
+                "id": next_id,
+                "programme_id": pid,
+                "cohort_id": cid,
+                "student_number": v["student_number"],
+                "first_name": v["first_name"],
+                "last_name": v["last_name"],
+                "email": v["email"],
+                "specialization": v["specialization"],
+            }
+        )
         audit.add("student", next_id, next_id, "student_number", None, v["student_number"])
         next_id += 1
-    insert_rows(s, m.table(m.Student), students, NEW_STUDENT_DEFAULTS)     # as add_student gives them
+    insert_rows(s, m.table(m.Student), students, NEW_STUDENT_DEFAULTS)  # as add_student gives them
     for code, year, cid in sorted(groups):
         _add_academic_core_items(s, ws.programmes[code], year, cid, first_id, next_id - 1)
     if plan.updated:
         by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for planned in plan.updated:
             by_fields[tuple(sorted(planned.changes))].append(
-                {"id": planned.student_id, **{n: new for n, (_, new) in planned.changes.items()}})
+                {"id": planned.student_id, **{n: new for n, (_, new) in planned.changes.items()}}
+            )
             for name, (old, new) in planned.changes.items():
                 audit.add("student", planned.student_id, planned.student_id, name, old, new)
         for params in by_fields.values():
@@ -126,25 +152,44 @@ def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) 
             refresh_ec_bulk(s, respec, ws.programmes, ws.as_of())
 
 
-def _add_academic_core_items(s: Session, programme: Programme, year: int, cohort_id: int, first: int, last: int) -> None:
+def _add_academic_core_items(
+    s: Session, programme: Programme, year: int, cohort_id: int, first: int, last: int
+) -> None:
     """The Academic Core items every new student of `programme` owes (as services/students.
     create_portfolio_defaults adds them), for the new students first..last of one cohort:
     one INSERT ... SELECT instead of three parameter rows per student."""
     owed_items = academic_core_items(programme, year)
     if not owed_items:
         return
-    items = union_all(*[
-        select(literal(n, Integer).label("position"), literal(kind, String).label("kind"),
-               literal(name, String).label("name"), literal(due, Date).label("due_date"))
-        for n, (kind, name, due) in enumerate(owed_items)]).subquery("items")
+    items = union_all(
+        *[
+            select(
+                literal(n, Integer).label("position"),
+                literal(kind, String).label("kind"),
+                literal(name, String).label("name"),
+                literal(due, Date).label("due_date"),
+            )
+            for n, (kind, name, due) in enumerate(owed_items)
+        ]
+    ).subquery("items")
     S, P = m.table(m.Student), m.table(m.PortfolioItem)
-    owed = (select(S.c.id, literal("academic_core", String), items.c.kind, items.c.name, items.c.due_date, null(),
-                   literal("", String))
-            .select_from(S.join(items, true()))
-            .where(S.c.id.between(first, last), S.c.cohort_id == cohort_id)
-            .order_by(S.c.id, items.c.position))
-    s.execute(insert(P).from_select(["student_id", "component", "kind", "name", "due_date", "received_date", "note"],
-                                    owed))
+    owed = (
+        select(
+            S.c.id,
+            literal("academic_core", String),
+            items.c.kind,
+            items.c.name,
+            items.c.due_date,
+            null(),
+            literal("", String),
+        )
+        .select_from(S.join(items, true()))
+        .where(S.c.id.between(first, last), S.c.cohort_id == cohort_id)
+        .order_by(S.c.id, items.c.position)
+    )
+    s.execute(
+        insert(P).from_select(["student_id", "component", "kind", "name", "due_date", "received_date", "note"], owed)
+    )
 
 
 def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
@@ -173,41 +218,68 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     for planned in plan.new:
         v = planned.values
         when = v["exam_date"]
-        if when is None and v["attempt"] == 1:      # as record_grade dates a first attempt
+        if when is None and v["attempt"] == 1:  # as record_grade dates a first attempt
             when = first_exam_date(ws.programmes[v["programme"]], v["course_code"], v["cohort"])
         v["exam_date"] = when
         planned.result_id = next_id
-        inserts.append({"id": next_id, "student_id": v["student_id"], "course_id": v["course_id"],
-                        "attempt": v["attempt"], "exam_date": when, "grade": v["grade"], "no_show": v["no_show"],
-                        "registered_on": today})
+        inserts.append(
+            {
+                "id": next_id,
+                "student_id": v["student_id"],
+                "course_id": v["course_id"],
+                "attempt": v["attempt"],
+                "exam_date": when,
+                "grade": v["grade"],
+                "no_show": v["no_show"],
+                "registered_on": today,
+            }
+        )
         after[(v["student_id"], v["course_id"])][v["attempt"]] = (v["grade"], v["no_show"])
         next_id += 1
     # The rule of record_grade (domain/grades.py resit_registration): a fail or No Show registers
     # the student for the resit, unless a later attempt already exists.
-    grades: dict[tuple[float | None, bool], Grade] = {}     # each distinct grade made once
+    grades: dict[tuple[float | None, bool], Grade] = {}  # each distinct grade made once
     for planned in [*plan.new, *plan.updated]:
         v = planned.values
         key = (v["student_id"], v["course_id"])
         grade = grades.get((v["grade"], v["no_show"]))
         if grade is None:
-            grade = grades[(v["grade"], v["no_show"])] = Grade(None, no_show=True) if v["no_show"] else Grade(v["grade"])
+            grade = grades[(v["grade"], v["no_show"])] = (
+                Grade(None, no_show=True) if v["no_show"] else Grade(v["grade"])
+            )
         when = v["exam_date"] if v["exam_date"] is not None else v.get("current_exam_date")
-        resit = resit_registration(ws.programmes[v["programme"]], v["course_code"], grade, v["attempt"], when,
-                                   max(after[key]))
+        resit = resit_registration(
+            ws.programmes[v["programme"]], v["course_code"], grade, v["attempt"], when, max(after[key])
+        )
         if resit is not None:
-            inserts.append({"id": next_id, "student_id": v["student_id"], "course_id": v["course_id"],
-                            "attempt": resit.attempt, "exam_date": resit.exam_date, "grade": None, "no_show": False,
-                            "registered_on": None})
+            inserts.append(
+                {
+                    "id": next_id,
+                    "student_id": v["student_id"],
+                    "course_id": v["course_id"],
+                    "attempt": resit.attempt,
+                    "exam_date": resit.exam_date,
+                    "grade": None,
+                    "no_show": False,
+                    "registered_on": None,
+                }
+            )
             after[key][resit.attempt] = (None, False)
             next_id += 1
         old = planned.changes.get("grade", (None, None))[0]
-        audit.add("course_result", planned.result_id, v["student_id"], f"{v['course_code']} attempt {v['attempt']}",
-                  old, str(grade))
+        audit.add(
+            "course_result",
+            planned.result_id,
+            v["student_id"],
+            f"{v['course_code']} attempt {v['attempt']}",
+            old,
+            str(grade),
+        )
     insert_rows(s, t, inserts)
     update_rows(s, m.table(m.Student), "id", _ec_changes(ws, s, read, after))
 
 
-Attempts = tuple[tuple[float | None, bool], ...]    # one course's attempts in order: (grade, no show)
+Attempts = tuple[tuple[float | None, bool], ...]  # one course's attempts in order: (grade, no show)
 
 
 def _grades(attempts: Attempts) -> list[Grade]:
@@ -215,8 +287,9 @@ def _grades(attempts: Attempts) -> list[Grade]:
     return [g for g in (grade_from(no_show, value) for value, no_show in attempts) if g is not None]
 
 
-def _ec_changes(ws: Workspace, s: Session, read: ResultsRead,
-                after: dict[tuple[int, int], dict[int, tuple[float | None, bool]]]) -> list[dict[str, int]]:
+def _ec_changes(
+    ws: Workspace, s: Session, read: ResultsRead, after: dict[tuple[int, int], dict[int, tuple[float | None, bool]]]
+) -> list[dict[str, int]]:
     """The new EC total of each student whose EC the import changes ({"id", "ec_earned"}).
 
     A course counts for the EC when its best attempt is a pass (domain/progress.py), so a
@@ -259,27 +332,41 @@ def _ec_changes(ws: Workspace, s: Session, read: ResultsRead,
             after_of[sid][cid] = now
     A, C = m.OptionalCourseApproval, m.Course
     approvals: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for a in s.execute(select(A.student_id, A.course_id, C.code, C.ec, A.status, A.external, A.credit_form_received)
-                       .join(C, A.course_id == C.id).where(one_of(A.student_id, flipped)).order_by(A.student_id, C.code)):
+    for a in s.execute(
+        select(A.student_id, A.course_id, C.code, C.ec, A.status, A.external, A.credit_form_received)
+        .join(C, A.course_id == C.id)
+        .where(one_of(A.student_id, flipped))
+        .order_by(A.student_id, C.code)
+    ):
         approvals[a[0]].append(tuple(a[1:]))
 
     def facts(student: ResultStudent, results: dict[int, Attempts]) -> StudentProgressFacts:
         # As services/cohort_data.snapshot_of gathers them; no internship, literature or core part complete.
         by_code = {read.courses[cid].code: _grades(attempts) for cid, attempts in results.items()}
-        optional = tuple(optional_course(code, ec, status, external, form, _grades(results.get(cid, ())))
-                         for cid, code, ec, status, external, form in approvals.get(student.id, ()))
-        return StudentProgressFacts({c: g for c, g in sorted(by_code.items()) if g}, student.specialization, optional, {})
+        optional = tuple(
+            optional_course(code, ec, status, external, form, _grades(results.get(cid, ())))
+            for cid, code, ec, status, external, form in approvals.get(student.id, ())
+        )
+        return StudentProgressFacts(
+            {c: g for c, g in sorted(by_code.items()) if g}, student.specialization, optional, {}
+        )
 
     deltas: dict[tuple[Any, ...], int] = {}
     changes: list[dict[str, int]] = []
     for sid in sorted(flipped):
         student = read.students[sid]
-        same = (student.code, student.specialization, tuple(sorted(before_of[sid].items())),
-                tuple(sorted(after_of[sid].items())), tuple(approvals.get(sid, ())))
+        same = (
+            student.code,
+            student.specialization,
+            tuple(sorted(before_of[sid].items())),
+            tuple(sorted(after_of[sid].items())),
+            tuple(approvals.get(sid, ())),
+        )
         if same not in deltas:
             programme = ws.programmes[student.code]
-            deltas[same] = (total_ec(component_progress(programme, facts(student, after_of[sid])))
-                           - total_ec(component_progress(programme, facts(student, before_of[sid]))))
+            deltas[same] = total_ec(component_progress(programme, facts(student, after_of[sid]))) - total_ec(
+                component_progress(programme, facts(student, before_of[sid]))
+            )
         if deltas[same]:
             changes.append({"id": sid, "ec_earned": student.ec_earned + deltas[same]})
     return changes

@@ -21,7 +21,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_DAYS = (32874, 73415)
 _WHOLE_NUMBER = re.compile(r"^([0-9]+)[.,]0+$")
 
-Known = dict[tuple[Any, ...], tuple[Any, str | None]]     # (check, cell type, cell) -> (value, reason)
+Known = dict[tuple[Any, ...], tuple[Any, str | None]]  # (check, cell type, cell) -> (value, reason)
 
 
 def as_text(value: Any) -> str:
@@ -75,7 +75,7 @@ def duplicate_rows(keys: list[tuple[int, Any]]) -> dict[int, str]:
     out: dict[int, str] = {}
     for rows in rows_of.values():
         if len(rows) > 1:
-            head = rows[:SHOWN_DUPLICATES + 1]
+            head = rows[: SHOWN_DUPLICATES + 1]
             more = len(rows) - 1 - SHOWN_DUPLICATES
             tail = f" and {more:,} more" if more > 0 else ""
             for row in rows:
@@ -84,7 +84,9 @@ def duplicate_rows(keys: list[tuple[int, Any]]) -> dict[int, str]:
     return out
 
 
-def cell_problems(row: int, raw: dict[str, Any], column: Callable[[str], str], fields: tuple[str, ...]) -> list[Rejection]:
+def cell_problems(
+    row: int, raw: dict[str, Any], column: Callable[[str], str], fields: tuple[str, ...]
+) -> list[Rejection]:
     """Rejections for the cells of `fields` the reader found unusable (an error cell, broken text)."""
     return [Rejection(row, column(f), reason) for f, reason in raw[CELL_PROBLEMS] if f in fields]
 
@@ -111,10 +113,11 @@ def check_cell(problems: list[Rejection], row: int, column: str, check: Callable
         return None
 
 
-def cached_check(problems: list[Rejection], row: int, column: str, known: Known,
-                 check: Callable[[Any], Any], cell: Any) -> Any:
+def cached_check(
+    problems: list[Rejection], row: int, column: str, known: Known, check: Callable[[Any], Any], cell: Any
+) -> Any:
     """check_cell for values that repeat down a column (programme, cohort, grade, date): each checked once."""
-    key = (check, type(cell), cell)      # the type too: True == 1, but TRUE is not the number 1
+    key = (check, type(cell), cell)  # the type too: True == 1, but TRUE is not the number 1
     if key not in known:
         try:
             known[key] = (check(cell), None)

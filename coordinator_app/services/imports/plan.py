@@ -25,8 +25,8 @@ CELL_PROBLEMS = "cell_problems"
 
 @dataclass(frozen=True)
 class Rejection:
-    row: int            # row number as the coordinator sees it in the file (header row = 1)
-    column: str         # the file's own column header (or the field name when the column is absent)
+    row: int  # row number as the coordinator sees it in the file (header row = 1)
+    column: str  # the file's own column header (or the field name when the column is absent)
     reason: str
 
     def __str__(self) -> str:
@@ -39,11 +39,11 @@ class PlannedRow:
 
     row: int
     student_number: str
-    status: str                                   # "new" | "updated" | "unchanged"
+    status: str  # "new" | "updated" | "unchanged"
     values: dict[str, Any] = field(default_factory=dict)
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)   # field -> (old, new)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
     student_id: int | None = None
-    result_id: int | None = None                  # results: the attempt that is updated
+    result_id: int | None = None  # results: the attempt that is updated
 
 
 @dataclass
@@ -57,7 +57,7 @@ class ImportPlan:
     # The database as the rows were checked against it; apply checks again when it differs.
     fingerprint: tuple[Any, ...] = ()
     recheck: Callable[[Session], ImportPlan] | None = field(default=None, repr=False, compare=False)
-    context: Any = field(default=None, repr=False, compare=False)   # what was read, for apply
+    context: Any = field(default=None, repr=False, compare=False)  # what was read, for apply
 
     def add(self, planned: PlannedRow) -> None:
         if planned.status not in ("new", "updated", "unchanged"):
@@ -74,8 +74,10 @@ class ImportPlan:
 
     def summary(self) -> str:
         what = "students" if self.kind == "students" else "results"
-        return (f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-                f"{len(self.rejected_rows)} rejected {what}")
+        return (
+            f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.rejected_rows)} rejected {what}"
+        )
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,15 @@ class ImportResult:
     added: int
     updated: int
     unchanged: int
-    skipped: int          # rejected rows left out (only with skip_rejected=True)
-    rechecked: bool = False   # the database had changed since the preview: the rows were checked again
+    skipped: int  # rejected rows left out (only with skip_rejected=True)
+    rechecked: bool = False  # the database had changed since the preview: the rows were checked again
 
     def summary(self) -> str:
-        return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
-                + (f", {self.skipped} rejected rows skipped" if self.skipped else "")
-                + (" (checked again: the database had changed since the preview)" if self.rechecked else ""))
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+            + (f", {self.skipped} rejected rows skipped" if self.skipped else "")
+            + (" (checked again: the database had changed since the preview)" if self.rechecked else "")
+        )
 
 
 class ImportRefused(DomainError):
@@ -109,12 +113,24 @@ def fingerprint(session: Session) -> tuple[Any, ...]:
     """Cheap signs that the database changed: every coordinator action writes an audit entry,
     and rows added or removed change a table's count or highest id. (SQLite's data_version
     only compares within one connection; each transaction here has its own.)"""
+
     def biggest(column: Any) -> Any:
         return select(func.max(column)).scalar_subquery()
 
     def rows(table: Any) -> Any:
         return select(func.count()).select_from(table).scalar_subquery()
 
-    return tuple(session.execute(select(
-        biggest(m.AuditEntry.id), rows(m.Student), biggest(m.Student.id), rows(m.CourseResult),
-        biggest(m.CourseResult.id), rows(m.Course), rows(m.Cohort), rows(m.OptionalCourseApproval))).one())
+    return tuple(
+        session.execute(
+            select(
+                biggest(m.AuditEntry.id),
+                rows(m.Student),
+                biggest(m.Student.id),
+                rows(m.CourseResult),
+                biggest(m.CourseResult.id),
+                rows(m.Course),
+                rows(m.Cohort),
+                rows(m.OptionalCourseApproval),
+            )
+        ).one()
+    )

@@ -15,7 +15,15 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import Grade, grade_text, parse_grade
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.imports.cells import (
-    Known, as_date, as_text, cached_check, cell_problems, column_names, duplicate_rows, number_text, one_of,
+    Known,
+    as_date,
+    as_text,
+    cached_check,
+    cell_problems,
+    column_names,
+    duplicate_rows,
+    number_text,
+    one_of,
 )
 from coordinator_app.services.imports.plan import CELL_PROBLEMS, ImportPlan, PlannedRow, Rejection, fingerprint
 from coordinator_app.services.lookup import find_programme, removed_numbers
@@ -60,12 +68,20 @@ class ResultsRead:
     """What the results preview read, kept for apply (valid while the fingerprint is unchanged)."""
 
     students: dict[int, ResultStudent] = field(default_factory=dict)
-    attempts: dict[tuple[int, int], list[StoredAttempt]] = field(default_factory=dict)   # (student, course) -> by attempt
+    attempts: dict[tuple[int, int], list[StoredAttempt]] = field(
+        default_factory=dict
+    )  # (student, course) -> by attempt
     courses: dict[int, ResultCourse] = field(default_factory=dict)
 
 
-def plan_results(ws: Workspace, rows: list[tuple[int, dict[str, Any]]], headers: dict[str, str], source: str,
-                 programme: str | None = None, course: str | None = None) -> ImportPlan:
+def plan_results(
+    ws: Workspace,
+    rows: list[tuple[int, dict[str, Any]]],
+    headers: dict[str, str],
+    source: str,
+    programme: str | None = None,
+    course: str | None = None,
+) -> ImportPlan:
     """Check exam results row by row (student number, course, grade, exam date, attempt); nothing is written."""
     column = column_names(headers)
     code = find_programme(ws.programmes, programme).code if programme else None
@@ -80,12 +96,13 @@ def plan_results(ws: Workspace, rows: list[tuple[int, dict[str, Any]]], headers:
     return plan
 
 
-def _check_result_rows(rows: list[tuple[int, dict[str, Any]]], column: Callable[[str], str],
-                       course: str | None) -> tuple[list[tuple[int, dict[str, Any]]], list[Rejection]]:
+def _check_result_rows(
+    rows: list[tuple[int, dict[str, Any]]], column: Callable[[str], str], course: str | None
+) -> tuple[list[tuple[int, dict[str, Any]]], list[Rejection]]:
     names = {f: column(f) for f in RESULT_LIST_FIELDS}
     rejected: list[Rejection] = []
     parsed: list[tuple[int, dict[str, Any]]] = []
-    known: Known = {}     # grades, dates, attempts repeat down a column
+    known: Known = {}  # grades, dates, attempts repeat down a column
     grade_of = lambda cell: parse_grade(as_text(cell))  # noqa: E731
     exam_date_of = lambda cell: as_date(cell, "exam_date")  # noqa: E731
     attempt_of = lambda cell: _attempt_number(as_text(cell))  # noqa: E731
@@ -103,12 +120,25 @@ def _check_result_rows(rows: list[tuple[int, dict[str, Any]]], column: Callable[
         grade = cached_check(problems, row, names["grade"], known, grade_of, raw.get("grade"))
         when = cached_check(problems, row, names["exam_date"], known, exam_date_of, raw.get("exam_date"))
         attempt_cell = raw.get("attempt")
-        attempt = (cached_check(problems, row, names["attempt"], known, attempt_of, attempt_cell)
-                   if attempt_cell is not None and as_text(attempt_cell) else None)
+        attempt = (
+            cached_check(problems, row, names["attempt"], known, attempt_of, attempt_cell)
+            if attempt_cell is not None and as_text(attempt_cell)
+            else None
+        )
         rejected.extend(problems)
         if not problems:
-            parsed.append((row, {"student_number": number, "course": course_text, "grade": grade,
-                                 "exam_date": when, "attempt": attempt}))
+            parsed.append(
+                (
+                    row,
+                    {
+                        "student_number": number,
+                        "course": course_text,
+                        "grade": grade,
+                        "exam_date": when,
+                        "attempt": attempt,
+                    },
+                )
+            )
     return parsed, rejected
 
 
@@ -118,8 +148,15 @@ def _attempt_number(text: str) -> int:
     return int(text)
 
 
-def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, Any]]], problems: list[Rejection],
-                   column: Callable[[str], str], source: str, code: str | None) -> ImportPlan:
+def _match_results(
+    ws: Workspace,
+    s: Session,
+    parsed: list[tuple[int, dict[str, Any]]],
+    problems: list[Rejection],
+    column: Callable[[str], str],
+    source: str,
+    code: str | None,
+) -> ImportPlan:
     """The checked rows against the database: which attempt each row is, and what changes."""
     read = ResultsRead()
     plan = ImportPlan("results", source, rejected=list(problems), fingerprint=fingerprint(s), context=read)
@@ -127,18 +164,29 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
     students: dict[str, list[ResultStudent]] = defaultdict(list)
     numbers = {v["student_number"] for _, v in parsed}
     if numbers:
-        query = (select(S.id, S.student_number, S.specialization, S.programme_id, S.ec_earned, m.Programme.code,
-                        m.Cohort.start_year)
-                 .join(m.Programme, S.programme_id == m.Programme.id)
-                 .join(m.Cohort, S.cohort_id == m.Cohort.id).where(one_of(S.student_number, numbers)))
+        query = (
+            select(
+                S.id,
+                S.student_number,
+                S.specialization,
+                S.programme_id,
+                S.ec_earned,
+                m.Programme.code,
+                m.Cohort.start_year,
+            )
+            .join(m.Programme, S.programme_id == m.Programme.id)
+            .join(m.Cohort, S.cohort_id == m.Cohort.id)
+            .where(one_of(S.student_number, numbers))
+        )
         if code:
             query = query.where(m.Programme.code == code)
         for found_student in s.execute(query):
             student = ResultStudent(*found_student)
             students[student.student_number].append(student)
     courses: dict[tuple[int, str], ResultCourse] = {}
-    for course_row in s.execute(select(m.Course.id, m.Course.programme_id, m.Course.code, m.Course.name,
-                                       m.Course.specialization)):
+    for course_row in s.execute(
+        select(m.Course.id, m.Course.programme_id, m.Course.code, m.Course.name, m.Course.specialization)
+    ):
         c = ResultCourse(*course_row)
         read.courses[c.id] = c
         courses[(c.programme_id, c.code.casefold())] = c
@@ -153,14 +201,23 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
             plan.rejected.append(Rejection(row, column("student_number"), gone[0]))
             continue
         if not found:
-            plan.rejected.append(Rejection(row, column("student_number"),
-                                           f"no student with number {v['student_number']}"
-                                           + (f" in {code}." if code else "; import the student list first.")))
+            plan.rejected.append(
+                Rejection(
+                    row,
+                    column("student_number"),
+                    f"no student with number {v['student_number']}"
+                    + (f" in {code}." if code else "; import the student list first."),
+                )
+            )
             continue
         if len(found) > 1:
-            plan.rejected.append(Rejection(row, column("student_number"),
-                                           f"student number {v['student_number']} is in more than one programme; "
-                                           "choose the programme."))
+            plan.rejected.append(
+                Rejection(
+                    row,
+                    column("student_number"),
+                    f"student number {v['student_number']} is in more than one programme; choose the programme.",
+                )
+            )
             continue
         student = found[0]
         folded = casefolded.get(v["course"])
@@ -168,10 +225,13 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
             folded = casefolded[v["course"]] = v["course"].casefold()
         course = courses.get((student.programme_id, folded))
         if course is None:
-            plan.rejected.append(Rejection(row, column("course"), f"there is no course '{v['course']}' in {student.code}."))
+            plan.rejected.append(
+                Rejection(row, column("course"), f"there is no course '{v['course']}' in {student.code}.")
+            )
             continue
-        refusal = specialization_refusal(ws.programmes[student.code], course.name, course.specialization,
-                                         student.specialization)
+        refusal = specialization_refusal(
+            ws.programmes[student.code], course.name, course.specialization, student.specialization
+        )
         if refusal:
             plan.rejected.append(Rejection(row, column("course"), refusal))
             continue
@@ -179,18 +239,24 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
     # Two rows for the same student, course and attempt (or both without an attempt): which one counts?
     duplicates = duplicate_rows([(row, (st.id, c.id, v["attempt"])) for row, v, st, c in matched])
     for row, others in duplicates.items():
-        plan.rejected.append(Rejection(row, column("student_number"),
-                                       f"the same student, course and attempt appear again in {others}; "
-                                       "keep one row per result."))
+        plan.rejected.append(
+            Rejection(
+                row,
+                column("student_number"),
+                f"the same student, course and attempt appear again in {others}; keep one row per result.",
+            )
+        )
     matched = [t for t in matched if t[0] not in duplicates]
     read.students = {st.id: st for _, _, st, _ in matched}
     attempts: dict[tuple[int, int], list[StoredAttempt]] = defaultdict(list)
     if read.students:
         # Every result of these students (all courses): apply needs them for the EC.
         R = m.CourseResult
-        for stored in s.execute(select(R.id, R.student_id, R.course_id, R.attempt, R.exam_date, R.grade, R.no_show)
-                                .where(one_of(R.student_id, read.students))
-                                .order_by(R.student_id, R.course_id, R.attempt)):
+        for stored in s.execute(
+            select(R.id, R.student_id, R.course_id, R.attempt, R.exam_date, R.grade, R.no_show)
+            .where(one_of(R.student_id, read.students))
+            .order_by(R.student_id, R.course_id, R.attempt)
+        ):
             attempt = StoredAttempt(*stored)
             attempts[(attempt.student_id, attempt.course_id)].append(attempt)
     read.attempts = dict(attempts)
@@ -200,9 +266,17 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
         grade: Grade = v["grade"]
         existing = read.attempts.get((student.id, c.id), [])
         target = _match_attempt(existing, v["attempt"], v["exam_date"], grade, claimed)
-        values = {"student_id": student.id, "course_id": c.id, "course_code": c.code, "programme": student.code,
-                  "cohort": student.start_year, "grade": grade.value, "no_show": grade.no_show,
-                  "exam_date": v["exam_date"], "attempt": v["attempt"]}
+        values = {
+            "student_id": student.id,
+            "course_id": c.id,
+            "course_code": c.code,
+            "programme": student.code,
+            "cohort": student.start_year,
+            "grade": grade.value,
+            "no_show": grade.no_show,
+            "exam_date": v["exam_date"],
+            "attempt": v["attempt"],
+        }
         if target is None:
             values["attempt"] = v["attempt"] or (existing[-1].attempt + 1 if existing else 1)
             if existing and any(a.attempt == values["attempt"] for a in existing):
@@ -212,21 +286,31 @@ def _match_results(ws: Workspace, s: Session, parsed: list[tuple[int, dict[str, 
             continue
         claimed.add(target.id)
         values["attempt"] = target.attempt
-        values["current_exam_date"] = target.exam_date     # kept when the file gives no date
+        values["current_exam_date"] = target.exam_date  # kept when the file gives no date
         changes: dict[str, tuple[Any, Any]] = {}
         if target.grade != grade.value or target.no_show != grade.no_show:
             old = grade_text(target.no_show, target.grade)
             changes["grade"] = (old, str(grade))
         if v["exam_date"] is not None and v["exam_date"] != target.exam_date:
             changes["exam_date"] = (target.exam_date, v["exam_date"])
-        plan.add(PlannedRow(row, student.student_number, "updated" if changes else "unchanged", values, changes,
-                            student.id, target.id))
+        plan.add(
+            PlannedRow(
+                row,
+                student.student_number,
+                "updated" if changes else "unchanged",
+                values,
+                changes,
+                student.id,
+                target.id,
+            )
+        )
     plan.rejected.sort(key=lambda r: (r.row, r.column))
     return plan
 
 
-def _match_attempt(existing: list[StoredAttempt], attempt: int | None, when: date | None, grade: Grade,
-                   claimed: set[int]) -> StoredAttempt | None:
+def _match_attempt(
+    existing: list[StoredAttempt], attempt: int | None, when: date | None, grade: Grade, claimed: set[int]
+) -> StoredAttempt | None:
     """The attempt a row is about: its number; else the one on the same exam date; else the
     same result already there (a second import); else the open registration (a resit waiting)."""
     if not existing:

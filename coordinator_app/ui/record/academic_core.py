@@ -7,7 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.domain.errors import DomainError
@@ -18,7 +26,14 @@ from coordinator_app.services.record_view import Meeting, StudentRecord
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import DATE_HINT, FieldForm
 from coordinator_app.ui.record.base import (
-    PortfolioTable, RecordContext, RecordPage, cell, group, mark_received, scrolling, table,
+    PortfolioTable,
+    RecordContext,
+    RecordPage,
+    cell,
+    group,
+    mark_received,
+    scrolling,
+    table,
 )
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
@@ -103,10 +118,9 @@ class AcademicCorePage(RecordPage):
     def fill(self, record: StudentRecord) -> None:
         core = record.evaluation.academic_core
         if core is not None:
-            meetings = (f"{core.meetings_held} of at least {core.meetings_required} mentor meetings held")
+            meetings = f"{core.meetings_held} of at least {core.meetings_required} mentor meetings held"
             colour = DONE_COLOUR if core.enough_meetings else OVERDUE_COLOUR
-            self.status.setText(f"<span style='color:{colour}'><b>{meetings}</b></span><br>"
-                                f"Status: {core.label}")
+            self.status.setText(f"<span style='color:{colour}'><b>{meetings}</b></span><br>Status: {core.label}")
         self.mentor_name.setText(record.mentor["name"])
         self.mentor_org.setText(record.mentor["organisation"])
         self.mentor_email.setText(record.mentor["email"])
@@ -149,8 +163,14 @@ class AcademicCorePage(RecordPage):
             return lambda: service.set_mentor(ws, sid, before["name"], before["organisation"], before["email"])
 
         shown = " ".join(name.split())
-        self.ctx.attempt(self.mentor_form, "mentor", f"set mentor to {shown}" if shown else "change mentor",
-                         lambda: service.set_mentor(ws, sid, name, org, email), make_undo, kinds=Kind.ACADEMIC_CORE)
+        self.ctx.attempt(
+            self.mentor_form,
+            "mentor",
+            f"set mentor to {shown}" if shown else "change mentor",
+            lambda: service.set_mentor(ws, sid, name, org, email),
+            make_undo,
+            kinds=Kind.ACADEMIC_CORE,
+        )
 
     def _meeting_input(self) -> tuple[Any, str, str] | None:
         try:
@@ -166,15 +186,20 @@ class AcademicCorePage(RecordPage):
             return
         ws, sid = self.ctx.ws, record.id
         when, topic, notes = values
-        made = Created(self.ctx.ids, "mentor_meeting")     # a redo adds it again, with a new id
+        made = Created(self.ctx.ids, "mentor_meeting")  # a redo adds it again, with a new id
 
         def make_undo(new_id: int) -> Callable[[], Any]:
             meeting = made.at(new_id)
             return lambda: meeting.gone(service.delete_meeting(ws, meeting.id))
 
-        if self.ctx.attempt(self.meeting_form, "meeting_date", f"add mentor meeting of {day(when)}",
-                            lambda: service.add_meeting(ws, sid, when, topic, notes), make_undo,
-                            kinds=Kind.ACADEMIC_CORE):
+        if self.ctx.attempt(
+            self.meeting_form,
+            "meeting_date",
+            f"add mentor meeting of {day(when)}",
+            lambda: service.add_meeting(ws, sid, when, topic, notes),
+            make_undo,
+            kinds=Kind.ACADEMIC_CORE,
+        ):
             self.m_date.clear()
             self.m_topic.clear()
             self.m_notes.clear()
@@ -187,10 +212,14 @@ class AcademicCorePage(RecordPage):
         ws = self.ctx.ws
         when, topic, notes = values
         row = self.ctx.ids.remember("mentor_meeting", meeting.id)
-        self.ctx.attempt(self.meeting_form, "meeting_date", f"change mentor meeting of {day(meeting.when)}",
-                         lambda: service.update_meeting(ws, row.id, when, topic, notes),
-                         lambda before: (lambda: service.update_meeting(ws, row.id, before.when, before.topic,
-                                                                        before.notes)), kinds=Kind.ACADEMIC_CORE)
+        self.ctx.attempt(
+            self.meeting_form,
+            "meeting_date",
+            f"change mentor meeting of {day(meeting.when)}",
+            lambda: service.update_meeting(ws, row.id, when, topic, notes),
+            lambda before: lambda: service.update_meeting(ws, row.id, before.when, before.topic, before.notes),
+            kinds=Kind.ACADEMIC_CORE,
+        )
 
     def _delete_meeting(self) -> None:
         meeting = self._selected()
@@ -198,10 +227,14 @@ class AcademicCorePage(RecordPage):
             return
         ws = self.ctx.ws
         row = self.ctx.ids.remember("mentor_meeting", meeting.id)
-        self.ctx.attempt(self.meeting_form, "meeting", f"delete mentor meeting of {day(meeting.when)}",
-                         lambda: row.gone(service.delete_meeting(ws, row.id)),
-                         lambda deleted: (lambda: row.moved_to(service.restore_meeting(ws, deleted))),
-                         kinds=Kind.ACADEMIC_CORE)
+        self.ctx.attempt(
+            self.meeting_form,
+            "meeting",
+            f"delete mentor meeting of {day(meeting.when)}",
+            lambda: row.gone(service.delete_meeting(ws, row.id)),
+            lambda deleted: lambda: row.moved_to(service.restore_meeting(ws, deleted)),
+            kinds=Kind.ACADEMIC_CORE,
+        )
 
 
 def _row(layout: QHBoxLayout) -> QWidget:

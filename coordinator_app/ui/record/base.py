@@ -9,15 +9,31 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.domain.attention import Urgency
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label, fit_width
 from coordinator_app.ui.util import (
-    DONE_BACKGROUND, DUE_SOON_BACKGROUND, LATER_COLOUR, OVERDUE_BACKGROUND, day,
+    DONE_BACKGROUND,
+    DUE_SOON_BACKGROUND,
+    LATER_COLOUR,
+    OVERDUE_BACKGROUND,
+    day,
 )
 
 if TYPE_CHECKING:
@@ -47,8 +63,16 @@ class RecordContext(Protocol):
     record: StudentRecord | None
     ids: IdBook
 
-    def attempt(self, form: ShowsErrors | None, field: str | None, label: Label, do: Callable[[], Any],
-                make_undo: Callable[[Any], Callable[[], Any] | None] | None = None, *, kinds: Kind) -> bool: ...
+    def attempt(
+        self,
+        form: ShowsErrors | None,
+        field: str | None,
+        label: Label,
+        do: Callable[[], Any],
+        make_undo: Callable[[Any], Callable[[], Any] | None] | None = None,
+        *,
+        kinds: Kind,
+    ) -> bool: ...
 
     def message(self, text: str, error: bool = False) -> None: ...
 
@@ -111,9 +135,12 @@ def said_in(form: FieldForm, field: str, value: Any) -> str:
     return said(value)
 
 
-URGENCY_TEXT = {u: u.label for u in Urgency}        # the domain's words, as the export says them
-URGENCY_BACKGROUND = {Urgency.DONE: DONE_BACKGROUND, Urgency.OVERDUE: OVERDUE_BACKGROUND,
-                      Urgency.DUE_SOON: DUE_SOON_BACKGROUND}
+URGENCY_TEXT = {u: u.label for u in Urgency}  # the domain's words, as the export says them
+URGENCY_BACKGROUND = {
+    Urgency.DONE: DONE_BACKGROUND,
+    Urgency.OVERDUE: OVERDUE_BACKGROUND,
+    Urgency.DUE_SOON: DUE_SOON_BACKGROUND,
+}
 
 
 def approval_date_first(old: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +180,7 @@ def cell(text: str, data: Any = None, background: str | None = None) -> QTableWi
 class PortfolioTable(QWidget):
     """Portfolio items with due and received dates and a colour status; mark one received."""
 
-    received = Signal(int, object)          # item id, date or None (clear)
+    received = Signal(int, object)  # item id, date or None (clear)
 
     def __init__(self, ctx: RecordContext) -> None:
         super().__init__()
@@ -182,7 +209,7 @@ class PortfolioTable(QWidget):
         self.date.setObjectName("received_date")
         row.addWidget(self.date)
         self.mark_button = QPushButton("Mark received")
-        self.clear_button = QPushButton("Clear")   # short: the row must fit half a 1366-pixel record pane
+        self.clear_button = QPushButton("Clear")  # short: the row must fit half a 1366-pixel record pane
         self.clear_button.setToolTip("Clear the received date of the selected item (it is open again)")
         row.addWidget(self.mark_button)
         row.addWidget(self.clear_button)
@@ -218,8 +245,11 @@ class PortfolioTable(QWidget):
         longest name beside the dates and the status."""
         rows = max(len(names), 2)
         frame = 2 * self.table.frameWidth()
-        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
-                                  + rows * self.table.verticalHeader().defaultSectionSize() + frame)
+        self.table.setFixedHeight(
+            self.table.horizontalHeader().sizeHint().height()
+            + rows * self.table.verticalHeader().defaultSectionSize()
+            + frame
+        )
         metrics = self.table.fontMetrics()
         others = sum(metrics.horizontalAdvance(sample) + 16 for sample in ("24-11-2025", "24-11-2025", "not due yet"))
         longest = max((metrics.horizontalAdvance(name) for name in names), default=0)
@@ -274,7 +304,8 @@ def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, w
 
     The item is found again by its student, component and kind each time: undoing the first field
     of an internship removes its items and a redo makes new ones (with new ids)."""
-    from coordinator_app.services.portfolio import find_item, mark_received as service
+    from coordinator_app.services.portfolio import find_item
+    from coordinator_app.services.portfolio import mark_received as service
 
     ws, record = ctx.ws, ctx.record
     item = next((i for i in portfolio.items if i.id == item_id), None)
@@ -286,7 +317,7 @@ def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, w
         return service(ws, find_item(ws, sid, component, kind), received)
 
     def undo(previous: date | None) -> Callable[[], Any] | None:
-        return None if previous == when else lambda: mark(previous)     # the same date again: nothing to undo
+        return None if previous == when else lambda: mark(previous)  # the same date again: nothing to undo
 
     class _Errors:
         """Send a refused date to the message under the table."""

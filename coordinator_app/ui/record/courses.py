@@ -9,13 +9,25 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QSpinBox, QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.domain.approvals import OPTIONAL_COURSE_STATUSES
-from coordinator_app.domain.people import parse_optional_date
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.people import parse_optional_date
 from coordinator_app.services import courses as course_service
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.changes import Kind
@@ -112,7 +124,7 @@ class CoursesPage(RecordPage):
         self.opt_form_received = QCheckBox("credit form received")
         self.opt_save = QPushButton("Save approval")
         self.opt_save.setToolTip("Choose an optional course first: the form then shows what is stored for it")
-        self._optional_for: int | None = None     # the student whose course choice the form keeps
+        self._optional_for: int | None = None  # the student whose course choice the form keeps
         grid.addWidget(self.opt_course, 0, 0, 1, 2)
         grid.addWidget(self.opt_status, 0, 2)
         grid.addWidget(self.opt_date, 0, 3)
@@ -137,8 +149,12 @@ class CoursesPage(RecordPage):
         opt_box = QVBoxLayout()
         opt_box.addWidget(self.optional)
         opt_box.addLayout(self.optional_form.layout)
-        opt_box.addWidget(hint("An optional course counts once approved beforehand and passed; a course "
-                               "outside VU also needs the credit registration form."))
+        opt_box.addWidget(
+            hint(
+                "An optional course counts once approved beforehand and passed; a course "
+                "outside VU also needs the credit registration form."
+            )
+        )
         self.optional_group = group("Optional courses", opt_box)
         layout.addWidget(self.optional_group)
         self.opt_save.clicked.connect(self._save_optional)
@@ -153,7 +169,9 @@ class CoursesPage(RecordPage):
     def fill(self, record: StudentRecord) -> None:
         self.record = record
         ev = record.evaluation
-        self.ec_label.setText(f"<b>{ev.ec_total} of {record.programme.total_ec} EC</b> earned · " + _progress_text(record))
+        self.ec_label.setText(
+            f"<b>{ev.ec_total} of {record.programme.total_ec} EC</b> earned · " + _progress_text(record)
+        )
         chosen = self.course.currentData()
         self.course.clear()
         self.model.removeRows(0, self.model.rowCount())
@@ -170,8 +188,15 @@ class CoursesPage(RecordPage):
                 self.model.appendRow(heading)
             self.course.addItem(f"{line.name} ({line.code})", line.code)
             status = "passed" if line.passed else ("" if not line.attempts else "not passed")
-            top = [QStandardItem(f"{line.name}  ({line.code})"), QStandardItem(str(line.ec)), QStandardItem(""),
-                   QStandardItem(""), QStandardItem(line.result), QStandardItem(status), QStandardItem("")]
+            top = [
+                QStandardItem(f"{line.name}  ({line.code})"),
+                QStandardItem(str(line.ec)),
+                QStandardItem(""),
+                QStandardItem(""),
+                QStandardItem(line.result),
+                QStandardItem(status),
+                QStandardItem(""),
+            ]
             top[0].setData(line.code, Qt.ItemDataRole.UserRole)
             top[5].setForeground(QBrush(QColor(DONE_COLOUR if line.passed else OVERDUE_COLOUR)))
             for attempt in line.attempts:
@@ -179,9 +204,15 @@ class CoursesPage(RecordPage):
                     result = "resit registered" if attempt.attempt > 1 else "registered"
                 else:
                     result = "pass" if attempt.passed else "fail"
-                children = [QStandardItem(""), QStandardItem(""), QStandardItem(str(attempt.attempt)),
-                            QStandardItem(day(attempt.exam_date)), QStandardItem(attempt.grade),
-                            QStandardItem(result), QStandardItem(day(attempt.registered_on))]
+                children = [
+                    QStandardItem(""),
+                    QStandardItem(""),
+                    QStandardItem(str(attempt.attempt)),
+                    QStandardItem(day(attempt.exam_date)),
+                    QStandardItem(attempt.grade),
+                    QStandardItem(result),
+                    QStandardItem(day(attempt.registered_on)),
+                ]
                 children[0].setData(line.code, Qt.ItemDataRole.UserRole)
                 children[0].setData(attempt.result_id, RESULT_ROLE)
                 top[0].appendRow(children)
@@ -202,8 +233,9 @@ class CoursesPage(RecordPage):
             self.optional.setItem(r, 2, cell(line.status))
             self.optional.setItem(r, 3, cell(day(line.decided_on)))
             self.optional.setItem(r, 4, cell("yes" if line.external else "no"))
-            self.optional.setItem(r, 5, cell("received" if line.credit_form_received else
-                                             ("missing" if line.external else "")))
+            self.optional.setItem(
+                r, 5, cell("received" if line.credit_form_received else ("missing" if line.external else ""))
+            )
         # The course chosen stays while the same student is shown (after a save, say); another
         # student starts with no course chosen, so Save cannot touch a course nobody picked.
         chosen = self.opt_course.currentData() if self._optional_for == record.id else None
@@ -246,7 +278,7 @@ class CoursesPage(RecordPage):
             return
         line = self.record.optional[row]
         self.opt_course.setCurrentIndex(max(self.opt_course.findData(line.code), 0))
-        self._show_stored_approval()       # also when the row names the course already chosen
+        self._show_stored_approval()  # also when the row names the course already chosen
 
     # -- editing ---------------------------------------------------------------------------------
     def _course_name(self, code: str) -> str:
@@ -280,25 +312,35 @@ class CoursesPage(RecordPage):
             new_resit = resit.at(recorded.resit_id) if recorded.resit_id is not None else None
 
             def undo() -> None:
-                course_service.undo_grade(ws, replace(recorded, result_id=row.id,
-                                                      resit_id=new_resit.id if new_resit else None))
+                course_service.undo_grade(
+                    ws, replace(recorded, result_id=row.id, resit_id=new_resit.id if new_resit else None)
+                )
                 # What undo_grade deleted: the new attempt and the resit registration it made.
                 if recorded.previous is None:
                     row.gone(None)
                 if new_resit is not None:
                     new_resit.gone(None)
+
             return undo
 
         passed_before = next((line.result for line in self.record.courses if line.code == code and line.passed), None)
-        if self.ctx.attempt(self.grade_form, "grade", lambda recorded: f"record grade {recorded.grade} for {name}",
-                            do, make_undo, kinds=Kind.RESULTS):
+        if self.ctx.attempt(
+            self.grade_form,
+            "grade",
+            lambda recorded: f"record grade {recorded.grade} for {name}",
+            do,
+            make_undo,
+            kinds=Kind.RESULTS,
+        ):
             self.grade.clear()
             self.exam.clear()
             if passed_before is not None:
                 # Often a correction typed as a new grade: say what happened and how to take it back.
-                self.ctx.message(f"{name} was already passed with {passed_before}, so this grade is recorded as a "
-                                 "new attempt. To correct the earlier grade instead: Undo (Ctrl+Z), delete that "
-                                 "attempt and record the right grade.")
+                self.ctx.message(
+                    f"{name} was already passed with {passed_before}, so this grade is recorded as a "
+                    "new attempt. To correct the earlier grade instead: Undo (Ctrl+Z), delete that "
+                    "attempt and record the right grade."
+                )
 
     def selected_result_id(self) -> int | None:
         index = self.tree.currentIndex()
@@ -313,10 +355,14 @@ class CoursesPage(RecordPage):
         row = self.ctx.ids.remember("course_result", result_id)
         code = self.tree.currentIndex().siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
         number = self.tree.currentIndex().siblingAtColumn(2).data()
-        self.ctx.attempt(self.grade_form, "grade", f"delete attempt {number} of {self._course_name(code)}",
-                         lambda: row.gone(course_service.delete_attempt(ws, row.id)),
-                         lambda deleted: (lambda: row.moved_to(course_service.restore_attempt(ws, deleted))),
-                         kinds=Kind.RESULTS)
+        self.ctx.attempt(
+            self.grade_form,
+            "grade",
+            f"delete attempt {number} of {self._course_name(code)}",
+            lambda: row.gone(course_service.delete_attempt(ws, row.id)),
+            lambda deleted: lambda: row.moved_to(course_service.restore_attempt(ws, deleted)),
+            kinds=Kind.RESULTS,
+        )
 
     def _save_optional(self) -> None:
         code = self.opt_course.currentData()
@@ -329,27 +375,40 @@ class CoursesPage(RecordPage):
         except DomainError as exc:
             self.optional_form.show_error("approval", exc.message)
             return
-        status, external, form = (self.opt_status.currentData(), self.opt_external.isChecked(),
-                                  self.opt_form_received.isChecked())
+        status, external, form = (
+            self.opt_status.currentData(),
+            self.opt_external.isChecked(),
+            self.opt_form_received.isChecked(),
+        )
 
         def make_undo(before: course_service.OptionalChoice | None) -> Callable[[], Any] | None:
             if before == course_service.OptionalChoice(status, decided, external, form):
-                return None                      # saved as it was: nothing to undo
+                return None  # saved as it was: nothing to undo
             if before is None:
                 return lambda: course_service.withdraw_optional_course(ws, sid, code)
-            return lambda: course_service.set_optional_course(ws, sid, code, before.status, before.decided_on,
-                                                              before.external, before.credit_form_received)
+            return lambda: course_service.set_optional_course(
+                ws, sid, code, before.status, before.decided_on, before.external, before.credit_form_received
+            )
 
-        self.ctx.attempt(self.optional_form, "approval", f"set {self._course_name(code)} to {status}",
-                         lambda: course_service.set_optional_course(ws, sid, code, status, decided, external, form),
-                         make_undo, kinds=Kind.RESULTS)
+        self.ctx.attempt(
+            self.optional_form,
+            "approval",
+            f"set {self._course_name(code)} to {status}",
+            lambda: course_service.set_optional_course(ws, sid, code, status, decided, external, form),
+            make_undo,
+            kinds=Kind.RESULTS,
+        )
 
     def _add_external(self) -> None:
         ws, sid, name, ec = self.ctx.ws, self.record.id, self.ext_name.text(), self.ext_ec.value()
-        if self.ctx.attempt(self.optional_form, "course", f"add course {' '.join(name.split())}",
-                            lambda: course_service.add_external_course(ws, sid, name, ec),
-                            lambda code: (lambda: course_service.remove_external_course(ws, sid, code)),
-                            kinds=Kind.RESULTS):
+        if self.ctx.attempt(
+            self.optional_form,
+            "course",
+            f"add course {' '.join(name.split())}",
+            lambda: course_service.add_external_course(ws, sid, name, ec),
+            lambda code: lambda: course_service.remove_external_course(ws, sid, code),
+            kinds=Kind.RESULTS,
+        ):
             self.ext_name.clear()
 
 

@@ -9,8 +9,17 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from coordinator_app.services import graduation as service
@@ -62,8 +71,9 @@ class GraduationPage(RecordPage):
         self.deadline.setObjectName("deadline")
         self.deadline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.schedule_button = QPushButton("Schedule…")
-        self.schedule_button.setToolTip("The programme's deadline per graduation month: enter or change one "
-                                        "(Edit > Graduation deadlines)")
+        self.schedule_button.setToolTip(
+            "The programme's deadline per graduation month: enter or change one (Edit > Graduation deadlines)"
+        )
         self.schedule_button.clicked.connect(lambda: self.ctx.show_deadlines())
         row.addWidget(self.deadline)
         row.addWidget(self.schedule_button)
@@ -77,12 +87,16 @@ class GraduationPage(RecordPage):
         self.plan_button.clicked.connect(self._plan)
         left = QVBoxLayout()
         left.addWidget(group("Planning", self.form.layout))
-        left.addWidget(hint("The graduation date is the last working day of the month the programme is "
-                            "completed. Ceremonies are held in January, June and September; a graduate attends "
-                            "the first one after the graduation month. All final products are due by the month's "
-                            "deadline: the programme's schedule, or 4 weeks before the date (a week earlier in "
-                            "July, November, December). All marks must be registered 4 weeks before the "
-                            "graduation date."))
+        left.addWidget(
+            hint(
+                "The graduation date is the last working day of the month the programme is "
+                "completed. Ceremonies are held in January, June and September; a graduate attends "
+                "the first one after the graduation month. All final products are due by the month's "
+                "deadline: the programme's schedule, or 4 weeks before the date (a week earlier in "
+                "July, November, December). All marks must be registered 4 weeks before the "
+                "graduation date."
+            )
+        )
         left.addStretch(1)
         self.ready = QLabel()
         self.ready.setObjectName("readiness")
@@ -106,11 +120,13 @@ class GraduationPage(RecordPage):
         year, month = g.planned or (record.cohort + record.programme.duration_years, 8)
         self.year.setValue(year)
         self.month.setCurrentIndex(month - 1)
-        self.form.fill({
-            "graduation_date": day(g.graduation_date) if g.graduation_date else "no month planned",
-            "deadline": _deadline_text(g),
-            "ceremony": long_month(g.ceremony) if g.ceremony else "",
-        })
+        self.form.fill(
+            {
+                "graduation_date": day(g.graduation_date) if g.graduation_date else "no month planned",
+                "deadline": _deadline_text(g),
+                "ceremony": long_month(g.ceremony) if g.ceremony else "",
+            }
+        )
         self.attends.setEnabled(g.planned is not None)
         self.attends.setChecked(bool(g.attends))
         readiness = g.readiness
@@ -138,20 +154,30 @@ class GraduationPage(RecordPage):
 
         def make_undo(before: tuple[int, int] | None) -> Callable[[], Any] | None:
             if before == (year, month):
-                return None                      # planned again as it was: nothing to undo
+                return None  # planned again as it was: nothing to undo
             if before is None:
                 return lambda: service.clear_graduation_plan(ws, sid)
             return lambda: service.plan_graduation(ws, sid, *before)
 
-        self.ctx.attempt(self.form, "month", f"plan graduation in {long_month((year, month))}",
-                         lambda: service.plan_graduation(ws, sid, year, month), make_undo, kinds=Kind.GRADUATION)
+        self.ctx.attempt(
+            self.form,
+            "month",
+            f"plan graduation in {long_month((year, month))}",
+            lambda: service.plan_graduation(ws, sid, year, month),
+            make_undo,
+            kinds=Kind.GRADUATION,
+        )
 
     def _attendance(self, checked: bool) -> None:
         record = self.ctx.record
         if record is None:
             return
         ws, sid = self.ctx.ws, record.id
-        self.ctx.attempt(self.form, "attends_ceremony",
-                         "mark as attending the ceremony" if checked else "mark as not attending the ceremony",
-                         lambda: service.set_attendance(ws, sid, checked),
-                         lambda before: (lambda: service.set_attendance(ws, sid, before)), kinds=Kind.GRADUATION)
+        self.ctx.attempt(
+            self.form,
+            "attends_ceremony",
+            "mark as attending the ceremony" if checked else "mark as not attending the ceremony",
+            lambda: service.set_attendance(ws, sid, checked),
+            lambda before: lambda: service.set_attendance(ws, sid, before),
+            kinds=Kind.GRADUATION,
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout
 
@@ -32,7 +32,7 @@ def shown_value(value: str | None) -> str:
 def local_time(at: datetime) -> datetime:
     """The audit stores UTC without a zone (services/workspace.py); shown in this computer's time."""
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone()
 
 

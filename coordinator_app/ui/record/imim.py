@@ -12,9 +12,14 @@ from coordinator_app.ui.record.base import RecordContext, RecordPage, group, hin
 from coordinator_app.ui.record.overview import student_edit
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR
 
-LABELS = {"year1_university": "university of year 1", "year2_university": "university of year 2",
-          "english_test": "English test", "english_overall": "English overall score",
-          "english_lowest_section": "English lowest section", "participation_fee_paid": "participation fee"}
+LABELS = {
+    "year1_university": "university of year 1",
+    "year2_university": "university of year 2",
+    "english_test": "English test",
+    "english_overall": "English overall score",
+    "english_lowest_section": "English lowest section",
+    "participation_fee_paid": "participation fee",
+}
 
 
 class ImimPage(RecordPage):
@@ -36,9 +41,13 @@ class ImimPage(RecordPage):
         f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field) or field))
         left = QVBoxLayout()
         left.addWidget(group("Universities and admission", f.layout))
-        left.addWidget(hint("Year 1 at Uppsala, Heidelberg or Groningen; year 2 at Groningen or Uppsala, at a "
-                            "different university from year 1. Bench to Bedside and Back (BBB1-3), the research "
-                            "projects and the degree project are on the Courses tab."))
+        left.addWidget(
+            hint(
+                "Year 1 at Uppsala, Heidelberg or Groningen; year 2 at Groningen or Uppsala, at a "
+                "different university from year 1. Bench to Bedside and Back (BBB1-3), the research "
+                "projects and the degree project are on the Courses tab."
+            )
+        )
         left.addStretch(1)
         self.problems = QLabel()
         self.problems.setObjectName("imim_problems")
@@ -63,9 +72,11 @@ class ImimPage(RecordPage):
         rules = record.programme.imim
         assert rules is not None
         if self._programme != record.programme.code:
-            for combo, values in ((self.year1, [(u, u) for u in rules.year1_universities]),
-                                  (self.year2, [(u, u) for u in rules.year2_universities]),
-                                  (self.test, [(t.kind, t.name) for t in rules.english_tests.values()])):
+            for combo, values in (
+                (self.year1, [(u, u) for u in rules.year1_universities]),
+                (self.year2, [(u, u) for u in rules.year2_universities]),
+                (self.test, [(t.kind, t.name) for t in rules.english_tests.values()]),
+            ):
                 combo.blockSignals(True)
                 combo.clear()
                 combo.addItem("", None)
@@ -78,5 +89,6 @@ class ImimPage(RecordPage):
         if problems:
             self.problems.setText("<br>".join(f"<span style='color:{OVERDUE_COLOUR}'>✘ {p}</span>" for p in problems))
         else:
-            self.problems.setText(f"<span style='color:{DONE_COLOUR}'>✔ Universities, English test and fee in "
-                                  f"order.</span>")
+            self.problems.setText(
+                f"<span style='color:{DONE_COLOUR}'>✔ Universities, English test and fee in order.</span>"
+            )

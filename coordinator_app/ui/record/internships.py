@@ -7,11 +7,18 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.approvals import APPROVAL_STATUSES, is_decision
+from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.internships import TRAVEL_CODES
 from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.people import parse_date
@@ -22,15 +29,29 @@ from coordinator_app.services.record_view import InternshipView, StudentRecord
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label, fit_width
 from coordinator_app.ui.record.base import (
-    PortfolioTable, RecordContext, RecordPage, approval_date_first, cell, group, hint, mark_received, said_in,
-    scrolling, table,
+    PortfolioTable,
+    RecordContext,
+    RecordPage,
+    approval_date_first,
+    cell,
+    group,
+    hint,
+    mark_received,
+    said_in,
+    scrolling,
+    table,
 )
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import day, mark
 
 RANK_CHOICES = [(key, name) for key, name in RANKS.items()]
-LABELS = {"is_umc": "UMC", "travel_code": "travel code", "approval_status": "approval",
-          "international_office_notified": "International Office notified", "part_time_percent": "part-time"}
+LABELS = {
+    "is_umc": "UMC",
+    "travel_code": "travel code",
+    "approval_status": "approval",
+    "international_office_notified": "International Office notified",
+    "part_time_percent": "part-time",
+}
 
 
 class InternshipPanel(QWidget):
@@ -146,8 +167,11 @@ class InternshipPanel(QWidget):
         values = dict(view.fields)
         ev = view.evaluation
         plan = ev.schedule if ev else None
-        values["planned_end"] = (f"{day(plan.planned_end)}  ({plan.weeks:g} weeks of work, {plan.length_days} days)"
-                                 if plan else "set a start date")
+        values["planned_end"] = (
+            f"{day(plan.planned_end)}  ({plan.weeks:g} weeks of work, {plan.length_days} days)"
+            if plan
+            else "set a start date"
+        )
         values["halfway"] = day(plan.halfway) if plan else ""
         values["report_mean"] = mark(ev.mark.report) if ev and ev.mark.report is not None else ""
         if ev and ev.mark.final is not None:
@@ -179,8 +203,11 @@ class InternshipPanel(QWidget):
         ws, sid, kind = self.ctx.ws, record.id, self.kind
         label = LABELS.get(field, field.replace("_", " "))
         changes = {field: value}
-        if field == "approval_status" and is_decision(value) and not (self.view and
-                                                                                   self.view.fields.get("approval_date")):
+        if (
+            field == "approval_status"
+            and is_decision(value)
+            and not (self.view and self.view.fields.get("approval_date"))
+        ):
             # Deciding needs a date: take the one typed in the form, if any.
             typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]
             if typed:
@@ -194,8 +221,14 @@ class InternshipPanel(QWidget):
             return (lambda: service.update_internship(ws, sid, kind, **approval_date_first(old))) if old else None
 
         text = f"change {label} of the {self._name()} to {said_in(form, field, changes[field])}"
-        self.ctx.attempt(form, field, text,
-                         lambda: service.update_internship(ws, sid, kind, **changes), make_undo, kinds=Kind.INTERNSHIPS)
+        self.ctx.attempt(
+            form,
+            field,
+            text,
+            lambda: service.update_internship(ws, sid, kind, **changes),
+            make_undo,
+            kinds=Kind.INTERNSHIPS,
+        )
 
     def _name(self) -> str:
         """How the Edit menu names this internship ("minor internship")."""
@@ -224,16 +257,20 @@ class InternshipPanel(QWidget):
             def clear_errors(self) -> None:
                 self.panel.int_error.hide()
 
-        made = Created(self.ctx.ids, "interruption")     # a redo adds it again, with a new id
+        made = Created(self.ctx.ids, "interruption")  # a redo adds it again, with a new id
 
         def make_undo(new_id: int) -> Callable[[], Any]:
             period = made.at(new_id)
             return lambda: period.gone(service.remove_interruption(ws, period.id))
 
-        if self.ctx.attempt(_Errors(self), "interruption",
-                            f"add interruption {day(start)} - {day(end)} to the {self._name()}",
-                            lambda: service.add_interruption(ws, sid, kind, start, end, reason), make_undo,
-                            kinds=Kind.INTERNSHIPS):
+        if self.ctx.attempt(
+            _Errors(self),
+            "interruption",
+            f"add interruption {day(start)} - {day(end)} to the {self._name()}",
+            lambda: service.add_interruption(ws, sid, kind, start, end, reason),
+            make_undo,
+            kinds=Kind.INTERNSHIPS,
+        ):
             for edit in (self.int_start, self.int_end, self.int_reason):
                 edit.clear()
 
@@ -245,11 +282,14 @@ class InternshipPanel(QWidget):
         period = self.view.interruptions[row]
         ws = self.ctx.ws
         remembered = self.ctx.ids.remember("interruption", period.id)
-        self.ctx.attempt(None, "interruption",
-                         f"remove interruption {day(period.start)} - {day(period.end)} from the {self._name()}",
-                         lambda: remembered.gone(service.remove_interruption(ws, remembered.id)),
-                         lambda removed: (lambda: remembered.moved_to(service.restore_interruption(ws, removed))),
-                         kinds=Kind.INTERNSHIPS)
+        self.ctx.attempt(
+            None,
+            "interruption",
+            f"remove interruption {day(period.start)} - {day(period.end)} from the {self._name()}",
+            lambda: remembered.gone(service.remove_interruption(ws, remembered.id)),
+            lambda removed: lambda: remembered.moved_to(service.restore_interruption(ws, removed)),
+            kinds=Kind.INTERNSHIPS,
+        )
 
     def show_interruption_error(self, message: str) -> None:
         self.int_error.setText(message)
@@ -279,4 +319,3 @@ class InternshipsPage(RecordPage):
             if view is not None:
                 self.inner.setTabText(list(self.panels).index(kind), view.name)
                 panel.fill(view, record)
-

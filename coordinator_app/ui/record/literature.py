@@ -17,14 +17,27 @@ from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.base import (
-    PortfolioTable, RecordContext, RecordPage, approval_date_first, group, mark_received, said_in, scrolling,
+    PortfolioTable,
+    RecordContext,
+    RecordPage,
+    approval_date_first,
+    group,
+    mark_received,
+    said_in,
+    scrolling,
 )
 from coordinator_app.ui.record.internships import RANK_CHOICES
 from coordinator_app.ui.util import day, mark
 
-LABELS = {"assessor_rank": "assessor rank", "approval_status": "approval", "approval_date": "approval date",
-          "outline_mark": "research outline mark", "supervisor_report_mark": "report mark (supervisor)",
-          "assessor_report_mark": "report mark (UMC assessor)", "presentation_mark": "presentation mark"}
+LABELS = {
+    "assessor_rank": "assessor rank",
+    "approval_status": "approval",
+    "approval_date": "approval date",
+    "outline_mark": "research outline mark",
+    "supervisor_report_mark": "report mark (supervisor)",
+    "assessor_report_mark": "report mark (UMC assessor)",
+    "presentation_mark": "presentation mark",
+}
 
 
 class LiteraturePage(RecordPage):
@@ -102,8 +115,11 @@ class LiteraturePage(RecordPage):
         else:
             ev = record.evaluation
             # Say what is missing, as the internship tab does; then what is wrong.
-            text = ("<b>Complete</b>" if view.complete else
-                    "Not complete yet; missing: " + "; ".join(html.escape(m) for m in ev.literature_missing))
+            text = (
+                "<b>Complete</b>"
+                if view.complete
+                else "Not complete yet; missing: " + "; ".join(html.escape(m) for m in ev.literature_missing)
+            )
             self.status.setText(text + "".join(f"<br>⚠ {html.escape(w)}" for w in ev.literature_warnings))
         self.portfolio.fill(view.items, record.as_of)
 
@@ -127,5 +143,11 @@ class LiteraturePage(RecordPage):
 
         label = LABELS.get(field, field.replace("_", " "))
         text = f"change {label} of the Literature Study to {said_in(form, field, changes[field])}"
-        self.ctx.attempt(form, field, text,
-                         lambda: service.update_literature_study(ws, sid, **changes), make_undo, kinds=Kind.LITERATURE)
+        self.ctx.attempt(
+            form,
+            field,
+            text,
+            lambda: service.update_literature_study(ws, sid, **changes),
+            make_undo,
+            kinds=Kind.LITERATURE,
+        )

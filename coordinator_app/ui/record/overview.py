@@ -14,9 +14,17 @@ from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.base import URGENCY_TEXT, RecordContext, RecordPage, group, said_in, scrolling
 from coordinator_app.ui.util import DUE_SOON_COLOUR, OVERDUE_COLOUR, day
 
-LABELS = {"student_number": "student number", "first_name": "first name", "last_name": "last name", "email": "e-mail",
-          "status": "status", "specialization": "specialization", "tuition_paid": "tuition paid",
-          "enrolled": "enrolled", "notes": "notes"}
+LABELS = {
+    "student_number": "student number",
+    "first_name": "first name",
+    "last_name": "last name",
+    "email": "e-mail",
+    "status": "status",
+    "specialization": "specialization",
+    "tuition_paid": "tuition paid",
+    "enrolled": "enrolled",
+    "notes": "notes",
+}
 
 
 def student_edit(page: RecordPage, form: FieldForm, field: str, value: Any, label: str) -> None:
@@ -27,8 +35,14 @@ def student_edit(page: RecordPage, form: FieldForm, field: str, value: Any, labe
     ws, sid = page.ctx.ws, record.id
     # Notes are long: the Edit menu names the field only.
     text = "change notes" if field == "notes" else f"change {label} to {said_in(form, field, value)}"
-    page.ctx.attempt(form, field, text, lambda: update_student(ws, sid, **{field: value}),
-                     lambda old: (lambda: update_student(ws, sid, **old)) if old else None, kinds=Kind.STUDENT)
+    page.ctx.attempt(
+        form,
+        field,
+        text,
+        lambda: update_student(ws, sid, **{field: value}),
+        lambda old: (lambda: update_student(ws, sid, **old)) if old else None,
+        kinds=Kind.STUDENT,
+    )
 
 
 class OverviewPage(RecordPage):
@@ -119,7 +133,7 @@ class OverviewPage(RecordPage):
         self.form.fill({k: record.student.get(k) for k in self.form.editors})
         if self._programme != programme.code:
             self._build_bars(record)
-        for (label, bar), progress in zip(self.bars, record.evaluation.progress):
+        for (_label, bar), progress in zip(self.bars, record.evaluation.progress):
             bar.setMaximum(progress.required)
             bar.setValue(progress.earned)
             bar.setToolTip(f"{progress.name}: {progress.earned} of {progress.required} EC")
@@ -128,12 +142,17 @@ class OverviewPage(RecordPage):
         if record.next_deadlines:
             lines = []
             for item in record.next_deadlines:
-                colour = OVERDUE_COLOUR if item.urgency.value == "overdue" else (
-                    DUE_SOON_COLOUR if item.urgency.value == "due soon" else "")
+                colour = (
+                    OVERDUE_COLOUR
+                    if item.urgency.value == "overdue"
+                    else (DUE_SOON_COLOUR if item.urgency.value == "due soon" else "")
+                )
                 style = f' style="color:{colour}"' if colour else ""
                 component = item.component.replace("_", " ")
-                lines.append(f"<span{style}>{day(item.due)} &nbsp; {item.name} ({component}) — "
-                             f"{URGENCY_TEXT[item.urgency]}</span>")
+                lines.append(
+                    f"<span{style}>{day(item.due)} &nbsp; {item.name} ({component}) — "
+                    f"{URGENCY_TEXT[item.urgency]}</span>"
+                )
             self.deadlines.setText("<br>".join(lines))
         else:
             self.deadlines.setText("Nothing open.")

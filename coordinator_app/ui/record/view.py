@@ -31,8 +31,16 @@ if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.session import WorkspaceSession
 
-PAGES: tuple[type[RecordPage], ...] = (OverviewPage, CoursesPage, ImimPage, InternshipsPage, LiteraturePage,
-                                       AcademicCorePage, GraduationPage, HistoryPage)
+PAGES: tuple[type[RecordPage], ...] = (
+    OverviewPage,
+    CoursesPage,
+    ImimPage,
+    InternshipsPage,
+    LiteraturePage,
+    AcademicCorePage,
+    GraduationPage,
+    HistoryPage,
+)
 
 
 class RecordView(QWidget):
@@ -40,14 +48,14 @@ class RecordView(QWidget):
     no longer there (removed, or not in a restored backup)."""
 
     student_gone = Signal(int)
-    deadlines_wanted = Signal()      # the Graduation tab asks for the programme's deadline schedule
+    deadlines_wanted = Signal()  # the Graduation tab asks for the programme's deadline schedule
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.undo_stack = session.undo_stack
         self.record: StudentRecord | None = None
-        self.ids = IdBook()          # rows that commands on the stack refer to (see ui/undo.py)
+        self.ids = IdBook()  # rows that commands on the stack refer to (see ui/undo.py)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         head = QHBoxLayout()
@@ -159,9 +167,11 @@ class RecordView(QWidget):
         self.record = record
         s = record.student
         self.title.setText(f"{s['first_name']} {s['last_name']}")
-        self.subtitle.setText(f"{s['student_number']}  ·  {record.programme.code}  ·  cohort {record.cohort}-"
-                              f"{record.cohort + 1}  ·  {s['status']}  ·  {record.evaluation.ec_total} of "
-                              f"{record.programme.total_ec} EC")
+        self.subtitle.setText(
+            f"{s['student_number']}  ·  {record.programme.code}  ·  cohort {record.cohort}-"
+            f"{record.cohort + 1}  ·  {s['status']}  ·  {record.evaluation.ec_total} of "
+            f"{record.programme.total_ec} EC"
+        )
         self._stale = set()
         blocked = self.tabs.blockSignals(True)
         for page in self.pages.values():
@@ -183,8 +193,16 @@ class RecordView(QWidget):
         self.subtitle.setText("")
 
     # -- editing -----------------------------------------------------------------------------------
-    def attempt(self, form: ShowsErrors | None, field: str | None, label: Label, do: Callable[[], Any],
-                make_undo: Callable[[Any], Callable[[], Any] | None] | None = None, *, kinds: Kind) -> bool:
+    def attempt(
+        self,
+        form: ShowsErrors | None,
+        field: str | None,
+        label: Label,
+        do: Callable[[], Any],
+        make_undo: Callable[[Any], Callable[[], Any] | None] | None = None,
+        *,
+        kinds: Kind,
+    ) -> bool:
         """Run one edit through its service. A refused edit shows its message next to the field
         (nothing was saved and the typed text stays); a busy database gets a calm message.
 
@@ -196,7 +214,9 @@ class RecordView(QWidget):
         try:
             result = do()
         except DomainError as exc:
-            shown = form is not None and (form.show_error(exc.field, exc.message) or form.show_error(field, exc.message))
+            shown = form is not None and (
+                form.show_error(exc.field, exc.message) or form.show_error(field, exc.message)
+            )
             if not shown:
                 self.message(exc.message, error=True)
             return False
@@ -211,9 +231,16 @@ class RecordView(QWidget):
         if make_undo is not None and make_undo(result) is not None:
             text = label(result) if callable(label) else label
             # An undo (or redo) may come when another student is shown: it names its own student.
-            self.undo_stack.push(ServiceCommand(text[:1].upper() + text[1:], do, _keep(make_undo), result,
-                                                lambda: self._changed_student(student_id, kinds),
-                                                self._report))
+            self.undo_stack.push(
+                ServiceCommand(
+                    text[:1].upper() + text[1:],
+                    do,
+                    _keep(make_undo),
+                    result,
+                    lambda: self._changed_student(student_id, kinds),
+                    self._report,
+                )
+            )
         self._changed_student(student_id, kinds)
         return True
 
@@ -242,6 +269,8 @@ class RecordView(QWidget):
 
 def _keep(make_undo: Callable[[Any], Callable[[], Any] | None]) -> Callable[[Any], Callable[[], Any]]:
     """A redo that changed nothing leaves nothing to undo: use a no-op then."""
+
     def wrapped(result: Any) -> Callable[[], Any]:
         return make_undo(result) or (lambda: None)
+
     return wrapped

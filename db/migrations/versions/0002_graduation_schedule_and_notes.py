@@ -4,6 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -23,7 +24,9 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("month", sa.Integer(), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=False),
-        sa.ForeignKeyConstraint(["programme_id"], ["programme.id"], name=op.f("fk_graduation_deadline_programme_id_programme")),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programme.id"], name=op.f("fk_graduation_deadline_programme_id_programme")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_graduation_deadline")),
         sa.UniqueConstraint("programme_id", "year", "month", name="programme_month"),
     )

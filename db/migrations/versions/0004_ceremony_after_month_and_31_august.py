@@ -11,6 +11,7 @@ schedule sends September-December to January, January-April to June and May-Augu
 September. First-year assignments were stored as due on 1 September, which made them "due
 soon" on the day they are overdue; their last day is 31 August.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -28,15 +29,25 @@ depends_on = None
 CEREMONY_MONTHS = (1, 6, 9)
 AFTER = {9: 1, 10: 1, 11: 1, 12: 1, 1: 6, 2: 6, 3: 6, 4: 6, 5: 9, 6: 9, 7: 9, 8: 9}
 
-plan = sa.table("graduation_plan", sa.column("id", sa.Integer), sa.column("planned_year", sa.Integer),
-                sa.column("planned_month", sa.Integer), sa.column("ceremony_year", sa.Integer),
-                sa.column("ceremony_month", sa.Integer))
-item = sa.table("portfolio_item", sa.column("id", sa.Integer), sa.column("component", sa.String),
-                sa.column("kind", sa.String), sa.column("due_date", sa.Date))
+plan = sa.table(
+    "graduation_plan",
+    sa.column("id", sa.Integer),
+    sa.column("planned_year", sa.Integer),
+    sa.column("planned_month", sa.Integer),
+    sa.column("ceremony_year", sa.Integer),
+    sa.column("ceremony_month", sa.Integer),
+)
+item = sa.table(
+    "portfolio_item",
+    sa.column("id", sa.Integer),
+    sa.column("component", sa.String),
+    sa.column("kind", sa.String),
+    sa.column("due_date", sa.Date),
+)
 
 
 def _in_or_after(year: int, month: int) -> tuple[int, int]:
-    for offset in range(0, 13):
+    for offset in range(13):
         m = (month - 1 + offset) % 12 + 1
         if m in CEREMONY_MONTHS:
             return year + (month - 1 + offset) // 12, m
@@ -49,10 +60,15 @@ def _after(year: int, month: int) -> tuple[int, int]:
 
 
 def _first_year_items(bind: sa.Connection) -> list[tuple[int, date]]:
-    return [(r.id, r.due_date) for r in bind.execute(
-        sa.select(item.c.id, item.c.due_date).where(item.c.component == "academic_core",
-                                                    item.c.kind == "first_year_assignments"))
-            if r.due_date is not None]
+    return [
+        (r.id, r.due_date)
+        for r in bind.execute(
+            sa.select(item.c.id, item.c.due_date).where(
+                item.c.component == "academic_core", item.c.kind == "first_year_assignments"
+            )
+        )
+        if r.due_date is not None
+    ]
 
 
 def upgrade() -> None:
