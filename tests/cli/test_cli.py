@@ -71,6 +71,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"Coordinator App {__version__}"
 
 
+@pytest.mark.slow
 def test_version_as_a_real_process() -> None:
     exe = Path(sys.executable).with_name("coordinator-app")
     done = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)

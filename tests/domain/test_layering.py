@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow      # each test starts a Python of its own
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CHECK = (

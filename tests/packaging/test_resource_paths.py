@@ -48,6 +48,7 @@ def test_the_version_is_a_plain_string_setuptools_can_read_without_importing() -
     assert coordinator_app.__version__.split(".")[0].isdigit()
 
 
+@pytest.mark.slow
 def test_importing_the_package_reads_no_file_for_the_version() -> None:
     # The window's start-up imports coordinator_app first: no TOML parser, no metadata scan.
     done = subprocess.run([sys.executable, "-c", "import sys, coordinator_app; "

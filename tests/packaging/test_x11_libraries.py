@@ -29,6 +29,7 @@ from tests.packaging.test_build_spec import FAKE_LINKS, QT, run_spec  # noqa: E4
     ("libX11-xcb.so.1", "libx11-xcb1"), ("libxcb-render-util.so.0.0.0", "libxcb-render-util0"),
     ("libdbus-1.so.3", "libdbus-1-3"), ("libEGL.so.1", "libegl1"),
 ])
+@pytest.mark.slow
 def test_debian_package_names(soname: str, package: str) -> None:
     assert xcb_libs.debian_package(soname) == package
     # install-linux.sh applies the same rule in awk (no Python on the coordinator's machine).
@@ -93,6 +94,7 @@ def _fake_bundle(tmp_path: Path, ldd_output: str) -> tuple[Path, dict[str, str]]
     return bundle, env
 
 
+@pytest.mark.slow
 def test_install_linux_names_the_packages_a_machine_lacks(tmp_path: Path) -> None:
     bundle, env = _fake_bundle(tmp_path, "\tlibxcb-icccm.so.4 => not found\n\tlibxcb-keysyms.so.1 => not found\n"
                                          "\tlibxcb.so.1 => /lib/x86_64-linux-gnu/libxcb.so.1 (0x00007f)\n"
@@ -105,6 +107,7 @@ def test_install_linux_names_the_packages_a_machine_lacks(tmp_path: Path) -> Non
     assert (Path(env["HOME"]) / ".local" / "bin" / "coordinator-app").is_symlink()   # installed all the same
 
 
+@pytest.mark.slow
 def test_install_linux_is_quiet_when_nothing_is_missing(tmp_path: Path) -> None:
     bundle, env = _fake_bundle(tmp_path, "\tlibxcb-icccm.so.4 => /home/x/.local/opt/CoordinatorApp/_internal/"
                                          "libxcb-icccm.so.4 (0x00007f)\n")

@@ -29,6 +29,9 @@ from coordinator_app.services.students import NewStudent, add_student, editable_
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
+# Hundreds of generated inputs per parser and form field, each through the service that saves it.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = {"domain": 500, "field": 40}
 
 # Plain arbitrary text, plus text shaped like what each field expects so the accepting branches

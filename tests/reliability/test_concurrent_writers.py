@@ -19,6 +19,7 @@ EDITS_PER_PROCESS = 60
 CONTESTED = 20
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "shared.sqlite"
     ws = Workspace.open(path)

@@ -52,6 +52,7 @@ def _accepted_or_named(preview, headers: list[str], rows: int) -> None:  # type:
         assert rejection.reason.strip(), rejection
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.lists(cell, min_size=7, max_size=7), min_size=1, max_size=4))
 def test_student_list_cells(import_workspace: Workspace, tmp_path: Path, rows: list[list[str]]) -> None:
@@ -71,6 +72,7 @@ def test_student_list_cells(import_workspace: Workspace, tmp_path: Path, rows: l
         assert validate_student_number(planned.student_number) == planned.student_number
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.tuples(cell, cell, cell), min_size=1, max_size=4))
 def test_results_list_cells(import_workspace: Workspace, tmp_path: Path, cells: list[tuple[str, str, str]]) -> None:

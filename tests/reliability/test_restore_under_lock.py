@@ -70,6 +70,7 @@ def test_a_window_opened_before_a_restore_cannot_write_into_the_restored_data(ws
     other.close()
 
 
+@pytest.mark.slow
 def test_restore_while_another_writer_saves_loses_no_confirmed_edit(ws: Workspace) -> None:
     """In-process version of tests/reliability/restore_stress.py: a thread saves as fast as it can
     while the main thread restores three times; every confirmed save is in the database afterwards

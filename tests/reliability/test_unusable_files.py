@@ -185,6 +185,7 @@ def test_check_gives_a_verdict_on_damage_its_own_checks_trip_over(good_copy: tup
     assert "The newest good backup is" in captured.out and len(captured.out.splitlines()) == 2
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 def test_check_on_a_pipe_or_a_folder_answers_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.sqlite"

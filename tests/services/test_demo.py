@@ -43,6 +43,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_same_seed_and_date_give_identical_databases(demo: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.sqlite"
     build_demo(again, students=800, seed=7, as_of=AS_OF)
@@ -51,6 +52,7 @@ def test_same_seed_and_date_give_identical_databases(demo: Path, tmp_path: Path)
     assert len(first["student"]) == 800 and len(first["portfolio_item"]) > 5000
 
 
+@pytest.mark.slow
 def test_another_seed_gives_other_data(demo: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
     build_demo(other, students=800, seed=8, as_of=AS_OF)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from datetime import date
+from tests.conftest import built_once
 
 TODAY = date(2025, 11, 24)   # the same fixed 'today' as tests/conftest.py
 
@@ -25,18 +26,18 @@ def fingerprint(ws) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
     return out
 
 
-@pytest.fixture
-def demo_workspace(tmp_path: Path, programmes):  # type: ignore[no-untyped-def]
-    """A demo database of 120 students (both programmes, every stage), 'today' fixed."""
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo of 120 students (both programmes, every stage) as of TODAY, built once per session."""
     from coordinator_app.services.demo import build_demo
-    from coordinator_app.services.workspace import Workspace
 
-    path = tmp_path / "demo.sqlite"
-    build_demo(path, students=120, seed=3, as_of=TODAY)
-    ws = Workspace.open(path, programmes)
-    ws.today = TODAY
-    yield ws
-    ws.close()
+    return built_once(tmp_path_factory, "demo.sqlite", lambda path: build_demo(path, students=120, seed=3, as_of=TODAY))
+
+
+@pytest.fixture
+def demo_workspace(make_workspace, demo_database: Path):  # type: ignore[no-untyped-def]
+    """A copy of the demo database, opened as a coordinator opens an existing file; 'today' fixed."""
+    return make_workspace("demo.sqlite", copy_of=demo_database, daily_backup=True)
 
 
 @pytest.fixture

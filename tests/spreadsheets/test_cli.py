@@ -62,6 +62,7 @@ def test_import_refuses_a_file_with_bad_rows(demo_db: Path, tmp_path: Path, caps
     assert captured.err.rstrip().endswith("Correct the file, or add --skip-rejected to import only the accepted rows.")
 
 
+@pytest.mark.slow
 def test_export_takes_a_day_first_date(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The same date in the form the app shows (dd-mm-yyyy) gives the same workbook as yyyy-mm-dd."""
     day_first, iso = tmp_path / "a.xlsx", tmp_path / "b.xlsx"

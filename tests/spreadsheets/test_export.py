@@ -35,6 +35,7 @@ def _column(sheet, header: str) -> list:  # type: ignore[no-untyped-def, type-ar
     return [row[index] for row in sheet.iter_rows(min_row=2)]
 
 
+@pytest.mark.slow
 def test_workbook_has_every_sheet_with_real_cell_types(demo_workspace, tmp_path: Path) -> None:
     target = tmp_path / "cohort.xlsx"
     export_to(demo_workspace, target, programme="PM", cohort=2024)
@@ -84,6 +85,7 @@ def test_imim_workbook_has_the_imim_columns(demo_workspace, tmp_path: Path) -> N
     assert "Minor internship" not in headers
 
 
+@pytest.mark.slow
 def test_values_match_the_database(demo_workspace, tmp_path: Path) -> None:
     from sqlalchemy import func, select
 
@@ -133,6 +135,7 @@ def test_text_that_looks_like_a_formula_stays_text(workspace, tmp_path: Path, te
                 assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
 
 
+@pytest.mark.slow
 def test_progress_counts_up_to_the_total(demo_workspace, tmp_path: Path) -> None:
     steps = list(export_workbook(demo_workspace, tmp_path / "p.xlsx"))
     assert all(isinstance(p, Progress) for p in steps)
@@ -144,6 +147,7 @@ def _leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.endswith(".part")]
 
 
+@pytest.mark.slow
 def test_cancel_leaves_the_old_file_and_no_temporary_file(demo_workspace, tmp_path: Path) -> None:
     target = tmp_path / "cohort.xlsx"
     target.write_bytes(b"the previous export")
@@ -197,6 +201,7 @@ def test_student_ids_limit_the_export(demo_workspace, tmp_path: Path) -> None:
     assert wb["Overview"].max_row == 8
 
 
+@pytest.mark.slow
 def test_as_of_decides_what_is_overdue(demo_workspace, tmp_path: Path) -> None:
     early = _load(export_to(demo_workspace, tmp_path / "a.xlsx", as_of=date(2024, 1, 1)))
     late = _load(export_to(demo_workspace, tmp_path / "b.xlsx", as_of=TODAY))
@@ -224,6 +229,7 @@ def test_sheet_writer_keeps_every_formula_start_as_text(tmp_path: Path) -> None:
     assert all(row[1].value == 7.25 and row[1].number_format == "0.0" for row in read.iter_rows(min_row=2))
 
 
+@pytest.mark.slow
 def test_a_sheet_that_outgrows_excel_continues_in_a_second_sheet(demo_workspace, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from coordinator_app.spreadsheets import cells
@@ -265,6 +271,7 @@ def test_english_test_shows_the_name_the_window_shows(demo_workspace, tmp_path: 
     assert "TOEFL iBT" in shown.values()
 
 
+@pytest.mark.slow
 def test_status_words_are_lower_case_and_no_internal_keys_show(demo_workspace, tmp_path: Path) -> None:
     """'complete' on the Overview whether it is the Academic Core or an internship, and no
     snake_case key or enum name anywhere a coordinator reads a value."""

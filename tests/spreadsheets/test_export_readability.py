@@ -46,12 +46,14 @@ def books(tmp_path_factory: pytest.TempPathFactory, programmes) -> dict[str, ope
         ws.close()
 
 
+@pytest.mark.slow
 def test_an_imim_export_has_only_the_sheets_imim_fills(books: dict[str, openpyxl.Workbook]) -> None:
     wb = books["IMIM"]
     assert wb.sheetnames == ["Overview", "Courses", "Attention"]
     assert wb["Overview"].max_row > 1 and wb["Courses"].max_row > 1
 
 
+@pytest.mark.slow
 def test_pm_and_mixed_exports_keep_every_sheet(books: dict[str, openpyxl.Workbook]) -> None:
     assert books["PM"].sheetnames == list(SHEETS)
     assert books["all"].sheetnames == list(SHEETS)
@@ -63,6 +65,7 @@ def test_sheets_follow_the_programme_definitions(programmes) -> None:  # type: i
     assert sheets_for([programmes["IMIM"], programmes["PM"]]) == list(SHEETS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sheet_name, header", [
     ("Overview", "Graduation blockers"), ("Overview", "Academic Core"), ("Attention", "Item"),
 ])
@@ -79,6 +82,7 @@ def test_long_text_wraps_within_a_capped_width(books: dict[str, openpyxl.Workboo
         assert max(len(c.value) for c in cells) > width
 
 
+@pytest.mark.slow
 def test_a_row_with_wrapped_text_is_tall_enough_for_it(books: dict[str, openpyxl.Workbook]) -> None:
     """A streamed row stays one line high in Excel and LibreOffice unless it says otherwise: the
     wrapped lines of the blockers then overlapped the rows below (seen in LibreOffice's PDF)."""
@@ -94,11 +98,13 @@ def test_a_row_with_wrapped_text_is_tall_enough_for_it(books: dict[str, openpyxl
     assert all(sheet.row_dimensions[c.row].height is None for c in short[:20])
 
 
+@pytest.mark.slow
 def test_short_text_is_not_wrapped(books: dict[str, openpyxl.Workbook]) -> None:
     wb = books["all"]
     assert not any(c.alignment.wrap_text for c in _cells(wb["Overview"], "Surname"))
 
 
+@pytest.mark.slow
 def test_the_attention_sheet_counts_days_late_upwards(books: dict[str, openpyxl.Workbook]) -> None:
     wb = books["all"]
     sheet = wb["Attention"]
@@ -114,6 +120,7 @@ def test_the_attention_sheet_counts_days_late_upwards(books: dict[str, openpyxl.
         assert r["Days left"] == (r["Due"].date() - TODAY).days >= 0 and r["Days late"] is None
 
 
+@pytest.mark.slow
 def test_the_courses_sheet_says_entered_on(books: dict[str, openpyxl.Workbook]) -> None:
     headers = _headers(books["PM"]["Courses"])
     assert "Entered on" in headers and "Registered on" not in headers

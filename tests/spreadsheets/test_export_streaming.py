@@ -29,6 +29,7 @@ def _attention_rows(path: Path) -> list[dict]:  # type: ignore[type-arg]
     return [dict(zip(headers, row)) for row in rows]
 
 
+@pytest.mark.slow
 def test_attention_sheet_reuses_the_overview_evaluations(demo_workspace, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Every student is evaluated once (for the Overview); the Attention sheet's graduation
@@ -62,6 +63,7 @@ def test_attention_sheet_of_a_selection_lists_only_those_students(demo_workspace
     assert len(rows) == sum(1 for i in everyone if i.student_id in chosen)
 
 
+@pytest.mark.slow
 def test_one_group_of_students_in_memory_at_a_time(demo_workspace) -> None:
     """A group is released before the next one is read (the caller drops it as well)."""
     with demo_workspace.read() as s:

@@ -408,6 +408,7 @@ def test_a_reader_child_that_dies_is_a_calm_refusal(workspace, tmp_path: Path, m
     refused(workspace, path, "took longer than 0 s to read")
 
 
+@pytest.mark.slow
 def test_the_reader_child_sets_its_memory_limit() -> None:
     resource = pytest.importorskip("resource")
     probe = ("import resource; from coordinator_app.spreadsheets.workbook_reader import _limit_memory; "

@@ -129,6 +129,7 @@ def test_a_title_line_above_the_header_is_skipped_and_rows_keep_their_numbers(wo
     assert [(r.row, r.column) for r in preview.rejected] == [(4, "E-mail")]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("fmt", ["ods", "xls"])
 def test_ods_and_xls_are_read(workspace, tmp_path: Path, fmt: str) -> None:

@@ -101,6 +101,7 @@ def _rows_for(ws: Workspace) -> tuple[list[list[str]], list[tuple[int, str, str,
     return rows, calls
 
 
+@pytest.mark.slow
 def test_results_import_equals_recording_each_grade(demo_workspace: Workspace, programmes, tmp_path: Path) -> None:
     """Same file, two paths: the bulk import, and record_grade one row at a time. The results,
     the resit registrations and every student's EC come out the same."""

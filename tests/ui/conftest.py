@@ -17,6 +17,7 @@ from coordinator_app.services.internships import update_internship
 from coordinator_app.services.students import NewStudent, add_student, update_student
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+from tests.conftest import built_once
 
 TODAY = date(2025, 11, 24)
 # The offscreen platform plugin (tests only) cannot pass window size hints on; not our warning.
@@ -39,20 +40,28 @@ def _private_settings(qapp: Any, tmp_path: Path) -> Iterator[None]:
 class Cohort:
     """Ids of the students the GUI tests work on."""
 
-    def __init__(self, ws: Workspace) -> None:
+    NAMES = ("anouk", "daan", "sanne", "lars")
+
+    def __init__(self, ws: Workspace, ids: dict[str, int]) -> None:
         self.ws = ws
+        self.anouk, self.daan, self.sanne, self.lars = (ids[name] for name in self.NAMES)
+
+    @classmethod
+    def build(cls, ws: Workspace) -> dict[str, int]:
+        """Add the students to `ws`; their ids by name."""
         # A PM student whose minor internship started 1 November: the List of Agreements
         # was due 15 November and is overdue on 24 November.
-        self.anouk = add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl",
-                                                "medical_imaging"))
+        anouk = add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl",
+                                           "medical_imaging"))
         for code in ("PM-PERS", "PM-DSB", "PM-BCRR", "PM-IMGP"):
-            record_grade(ws, self.anouk, code, "7")
-        update_internship(ws, self.anouk, "minor", host="Amsterdam UMC", is_umc=True, approval_status="approved",
+            record_grade(ws, anouk, code, "7")
+        update_internship(ws, anouk, "minor", host="Amsterdam UMC", is_umc=True, approval_status="approved",
                           approval_date="2025-10-01", start_date="2025-11-01")
-        self.daan = add_student(ws, NewStudent("PM", 2025, "2798765", "Daan", "Bakker", "daan.bakker@student.vu.nl"))
-        self.sanne = add_student(ws, NewStudent("PM", 2025, "2711111", "Sanne", "de Jong", "s.dejong@student.vu.nl"))
-        self.lars = add_student(ws, NewStudent("IMIM", 2024, "s3100001", "Lars", "Eriksson", "lars@student.rug.nl"))
-        update_student(ws, self.lars, year1_university="Uppsala")
+        daan = add_student(ws, NewStudent("PM", 2025, "2798765", "Daan", "Bakker", "daan.bakker@student.vu.nl"))
+        sanne = add_student(ws, NewStudent("PM", 2025, "2711111", "Sanne", "de Jong", "s.dejong@student.vu.nl"))
+        lars = add_student(ws, NewStudent("IMIM", 2024, "s3100001", "Lars", "Eriksson", "lars@student.rug.nl"))
+        update_student(ws, lars, year1_university="Uppsala")
+        return {"anouk": anouk, "daan": daan, "sanne": sanne, "lars": lars}
 
     def item_id(self, student_id: int, component: str, kind: str) -> int:
         with self.ws.read() as s:
@@ -81,9 +90,26 @@ class Cohort:
                     for name, t in m.Base.metadata.tables.items()}
 
 
+@pytest.fixture(scope="session")
+def cohort_database(tmp_path_factory: pytest.TempPathFactory, programmes: Any) -> tuple[Path, dict[str, int]]:
+    """The cohort's database, built once per session (per xdist worker); each test works on a copy."""
+    ids: dict[str, int] = {}
+
+    def build(path: Path) -> None:
+        ws = Workspace.open(path, programmes)
+        ws.today = TODAY
+        try:
+            ids.update(Cohort.build(ws))
+        finally:
+            ws.close()
+
+    return built_once(tmp_path_factory, "gui.sqlite", build), ids
+
+
 @pytest.fixture
-def cohort(make_workspace: Any) -> Cohort:
-    return Cohort(make_workspace("gui.sqlite"))
+def cohort(make_workspace: Any, cohort_database: tuple[Path, dict[str, int]]) -> Cohort:
+    path, ids = cohort_database
+    return Cohort(make_workspace("gui.sqlite", copy_of=path), ids)
 
 
 @pytest.fixture

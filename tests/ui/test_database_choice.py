@@ -51,6 +51,7 @@ def _open_through_file_menu(window: Any, qtbot: Any, monkeypatch: pytest.MonkeyP
 
 
 # -- which database a start opens ------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_database_chosen_in_the_window_is_reopened_and_a_db_session_does_not_change_that(
         window: Any, qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,6 +107,7 @@ def _start(path: Path | None, env: dict[str, str]) -> str:
     return match.group(1)
 
 
+@pytest.mark.slow
 def test_trying_the_demo_with_db_leaves_a_plain_start_on_the_default_database(cohort: Cohort, tmp_path: Path) -> None:
     # The README's "Try it" (coordinator-app --db demo.sqlite), then a plain coordinator-app.
     data = tmp_path / "data"
@@ -224,6 +226,7 @@ sys.exit(cli.main(["--db", sys.argv[1]]))
 """
 
 
+@pytest.mark.slow
 def test_quitting_the_first_start_ends_the_app_with_exit_code_0(tmp_path: Path) -> None:
     # As a coordinator starts it (cli.main -> ui.app.run), in its own process: app.exec() ends there.
     typo = tmp_path / "typo" / "Documnets" / "coordinator.sqlite"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit, QScrollArea
 
@@ -49,6 +50,7 @@ def test_fit_width_follows_the_font(qtbot: Any) -> None:
     assert _shows_whole(small, "24-11-2025") and _shows_whole(large, "24-11-2025")
 
 
+@pytest.mark.slow
 def test_no_record_tab_scrolls_sideways_at_1366_by_768(window: Any, qtbot: Any, cohort: Cohort) -> None:
     assert window.width() == 1366
     for student in (cohort.anouk, cohort.lars):

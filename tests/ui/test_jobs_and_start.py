@@ -245,6 +245,7 @@ def test_without_a_launcher_time_the_start_is_the_process_start() -> None:
     assert _process_started("1700000000.25") == 1700000000.25
 
 
+@pytest.mark.slow
 def test_the_real_start_reports_first_paint_shell_and_filled_list(cohort: Cohort, tmp_path: Path) -> None:
     # As a coordinator starts it (python -m coordinator_app -> cli.main -> ui.app.run).
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_APP_DATA=str(tmp_path / "data"),

@@ -122,6 +122,7 @@ def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window:
     assert sorted(dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())) == ["2798765", "s3100001"]
 
 
+@pytest.mark.slow
 def test_a_restore_into_a_full_specialization_says_why_in_the_dialog(window: Any, qtbot: Any, cohort: Cohort,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from coordinator_app.services.students import NewStudent, add_student

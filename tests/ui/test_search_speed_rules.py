@@ -235,6 +235,7 @@ _STEPS = st.lists(st.one_of(
 ), max_size=40)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(students=_STUDENTS, steps=_STEPS, rare=st.sampled_from([1, 255]), few=st.sampled_from([1, 3000]))
 def test_the_list_always_shows_what_a_brute_force_search_shows(students: list[StudentRow],

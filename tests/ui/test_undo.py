@@ -241,6 +241,7 @@ def test_a_failed_grade_and_its_resit_undo_and_redo(view: RecordView, qtbot: Any
     assert shown_attempts(page, "PM-DSB")[1] == ("2", "", "resit registered")
 
 
+@pytest.mark.slow
 def test_deleting_attempts_undo_and_redo_with_later_commands_on_the_restored_rows(
         view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.daan, "courses")
@@ -290,6 +291,7 @@ def test_deleting_attempts_undo_and_redo_with_later_commands_on_the_restored_row
         assert view.message_text() == ""
 
 
+@pytest.mark.slow
 def test_optional_course_approval_and_an_added_course_undo_and_redo(view: RecordView, qtbot: Any,
                                                                      cohort: Cohort) -> None:
     page = open_tab(view, cohort.daan, "courses")
@@ -331,6 +333,7 @@ def test_optional_course_approval_and_an_added_course_undo_and_redo(view: Record
 
 
 # -- Internships -------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_internship_fields_marks_and_the_first_field_that_planned_it(view: RecordView, qtbot: Any,
                                                                       cohort: Cohort) -> None:
     page = open_tab(view, cohort.daan, "internships")
@@ -369,6 +372,7 @@ def test_internship_fields_marks_and_the_first_field_that_planned_it(view: Recor
     assert field(marks, "practical_mark").text() == ""
 
 
+@pytest.mark.slow
 def test_interruptions_and_portfolio_undo_and_redo(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.anouk, "internships")
     panel = page.panels["minor"]
@@ -441,6 +445,7 @@ def test_clearing_a_received_date_undo_and_redo(view: RecordView, qtbot: Any, co
 
 
 # -- Literature Study ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_literature_study_undo_and_redo(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.daan, "literature")
     plan, marks = page.forms
@@ -493,6 +498,7 @@ def test_mentor_first_and_changed_undo_and_redo(view: RecordView, qtbot: Any, co
     assert record(cohort, cohort.sanne).mentor["name"] == "Dr. P. Bakker"
 
 
+@pytest.mark.slow
 def test_meetings_added_changed_and_deleted_undo_and_redo_repeatedly(view: RecordView, qtbot: Any,
                                                                       cohort: Cohort) -> None:
     add_meeting(cohort.ws, cohort.sanne, date(2025, 10, 1), "Kick-off")      # not on the stack
@@ -541,6 +547,7 @@ def test_meetings_added_changed_and_deleted_undo_and_redo_repeatedly(view: Recor
     after()
 
 
+@pytest.mark.slow
 def test_academic_core_portfolio_undo_and_redo(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.anouk, "academic_core")
     for kind, when in (("first_year_assignments", "01-09-2025"), ("cv_assignment", "20-11-2025"),
@@ -563,6 +570,7 @@ def test_academic_core_portfolio_undo_and_redo(view: RecordView, qtbot: Any, coh
 
 
 # -- Graduation ---------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_graduation_plan_ceremony_and_attendance_undo_and_redo(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.anouk, "graduation")
     core_dues = [i.due for i in record(cohort, cohort.anouk).core_items]
@@ -609,6 +617,7 @@ def test_a_refused_edit_never_reaches_the_stack(view: RecordView, qtbot: Any, co
     assert cohort.everything() == before
 
 
+@pytest.mark.slow
 def test_a_long_mixed_sequence_undoes_and_redoes_to_the_same_state_at_every_step(
         view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     sid = cohort.sanne
@@ -707,6 +716,7 @@ def test_undoing_an_edit_of_another_student_refreshes_that_student(view: RecordV
     assert view.student_id == cohort.daan and field(page.form, "first_name").text() == "Daan"
 
 
+@pytest.mark.slow
 def test_the_edit_menu_names_what_will_be_undone(window: Any, qtbot: Any, cohort: Cohort) -> None:
     window.open_student(cohort.daan, "courses")
     page = window.record_pane.view.pages["courses"]
