@@ -61,6 +61,7 @@ def test_another_seed_gives_other_data(demo: Path, tmp_path: Path) -> None:
     assert a["course_result"] != b["course_result"]
 
 
+@pytest.mark.slow
 def test_both_programmes_and_several_cohorts(demo: Path) -> None:
     con = sqlite3.connect(demo)
     try:
@@ -80,6 +81,7 @@ def test_both_programmes_and_several_cohorts(demo: Path) -> None:
     assert any(not n.isascii() for n in last_names)             # García, Yılmaz, Müller, ...
 
 
+@pytest.mark.slow
 def test_items_at_varied_stages_some_overdue_some_graduated(demo: Path) -> None:
     con = sqlite3.connect(demo)
     try:
@@ -100,6 +102,7 @@ def test_items_at_varied_stages_some_overdue_some_graduated(demo: Path) -> None:
     assert resits > 0
 
 
+@pytest.mark.slow
 def test_specialization_capacity_is_respected(demo: Path) -> None:
     con = sqlite3.connect(demo)
     try:
@@ -118,6 +121,7 @@ def test_specialization_capacity_is_respected(demo: Path) -> None:
     assert not [v for v in report.violations if "at most 20 can be placed" in v]
 
 
+@pytest.mark.slow
 def test_cached_ec_matches_the_rules(demo: Path) -> None:
     ws = Workspace.open(demo)
     try:

@@ -232,6 +232,7 @@ def test_a_busy_database_gives_a_calm_message_and_keeps_the_input(window: Any, q
     assert cohort.student(cohort.daan).first_name == "Daan"
 
 
+@pytest.mark.slow
 def test_a_mentor_meeting_is_added_edited_and_deleted(window: Any, qtbot: Any, cohort: Cohort) -> None:
     page = _open(window, cohort.sanne, "academic_core")
     page.m_date.setText("10-11-2025")

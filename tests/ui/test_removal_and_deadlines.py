@@ -42,6 +42,7 @@ def _shown(qtbot: Any, dialog: Any) -> None:
 
 # -- removing and bringing back --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_ctrl_z_brings_a_removed_student_back_into_the_list(window: Any, qtbot: Any, cohort: Cohort,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     asked = _confirm(monkeypatch)
@@ -70,6 +71,7 @@ def test_ctrl_z_brings_a_removed_student_back_into_the_list(window: Any, qtbot: 
     assert window.students.model.row_of(cohort.anouk) is None
 
 
+@pytest.mark.slow
 def test_edits_made_before_a_removal_stay_undoable(window: Any, qtbot: Any, cohort: Cohort,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     _confirm(monkeypatch)
@@ -86,6 +88,7 @@ def test_edits_made_before_a_removal_stay_undoable(window: Any, qtbot: Any, coho
     assert window.students.model.index(window.students.model.row_of(cohort.sanne), 1).data() == "de Jong, Sanne"
 
 
+@pytest.mark.slow
 def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window: Any, qtbot: Any, cohort: Cohort,
                                                                          monkeypatch: pytest.MonkeyPatch,
                                                                          qtmodeltester: Any) -> None:
@@ -144,6 +147,7 @@ def test_a_restore_into_a_full_specialization_says_why_in_the_dialog(window: Any
     assert dialog.table.rowCount() == 1
 
 
+@pytest.mark.slow
 def test_an_undo_that_cannot_be_done_is_said_without_blocking(window: Any, qtbot: Any, cohort: Cohort,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from coordinator_app.services.students import NewStudent, add_student
@@ -169,6 +173,7 @@ def planned(cohort: Cohort) -> int:
     return cohort.daan
 
 
+@pytest.mark.slow
 def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(window: Any, qtbot: Any, cohort: Cohort,
                                                                      planned: int, qtmodeltester: Any) -> None:
     from coordinator_app.ui.deadlines_dialog import DEADLINE, SOURCE, DeadlinesDialog

@@ -96,6 +96,7 @@ def test_an_unusable_database_gets_an_error_screen_that_restores_the_newest_back
     assert len(aside) == 1 and aside[0].read_bytes() == spoiled
 
 
+@pytest.mark.slow
 def test_a_restore_elsewhere_reloads_the_window_and_refuses_its_pending_edit(
         window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch) -> None:
     copy = back_up_now(cohort.ws).path
