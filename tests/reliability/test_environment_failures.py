@@ -43,6 +43,8 @@ def _on_every_connection(ws: Workspace, *pragmas: str) -> None:
         for pragma in pragmas:
             dbapi_connection.execute(pragma)
 
+    ws.engine.dispose()  # the engine keeps connections (store/engine.py): from now on every one is new
+
 
 def _still_all_there(path: Path) -> None:
     """Reopened with a fresh engine: every student saved before the failure is there, file intact."""
