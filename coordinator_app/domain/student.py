@@ -442,6 +442,18 @@ def evaluate(programme: Programme, snap: StudentSnapshot, as_of: date) -> Evalua
     )
 
 
+def verdict_holds(programme: Programme, snap: StudentSnapshot, as_of: date) -> tuple[date | None, date | None]:
+    """The days [from, until) (None: no bound) on which `evaluate(programme, snap, day).readiness` and
+    `.ec_total` are what they are on `as_of`. The day enters the verdict in one place only: a mentor
+    meeting counts once it has happened, so the Academic Core (and with it the EC and readiness) can
+    change on the day the last meeting needed takes place."""
+    rules = programme.academic_core
+    if rules is None or rules.min_mentor_meetings <= 0 or len(snap.mentor_meetings) < rules.min_mentor_meetings:
+        return None, None
+    enough_from = sorted(snap.mentor_meetings)[rules.min_mentor_meetings - 1]
+    return (enough_from, None) if as_of >= enough_from else (None, enough_from)
+
+
 def portfolio_rules_for(programme: Programme, component: str) -> tuple[PortfolioRule, ...]:
     if programme.internships and component in {k.component for k in programme.internships.kinds.values()}:
         return programme.internships.portfolio

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
 from coordinator_app.domain.deadlines import MAX_DAYS_BEFORE
 from coordinator_app.domain.graduation import Readiness, graduation_date, submission_deadline
 from coordinator_app.domain.internships import voids_approval
-from coordinator_app.services.cohort_data import evaluated_chunks
+from coordinator_app.services.scoped_query import Scoped, active
+from coordinator_app.services.verdicts import STORED_COLUMNS, Stored, V, keep, verdicts_for
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 if TYPE_CHECKING:
-    from coordinator_app.store.sessions import AnyRow, AnySelect
+    from coordinator_app.store.sessions import AnyResult, AnyRow
 
 LOOK_BACK_DAYS = 31  # a graduation deadline missed up to a month ago still needs attention
 
@@ -42,19 +43,15 @@ class _Look:
     within: int
     programme_code: str | None
     cohort: int | None
+    worked_out: list[int] = field(default_factory=list)  # verdicts not stored (or not fitting): kept after
 
     @property
     def limit(self) -> date:
         return self.as_of + timedelta(days=self.within)
 
-    def active(self, query: AnySelect) -> AnySelect:
-        """Only the active students of the programme and cohort looked at."""
-        query = query.where(m.Student.status == "active")
-        if self.programme_code:
-            query = query.where(m.Programme.code == self.programme_code)
-        if self.cohort:
-            query = query.where(m.Cohort.start_year == self.cohort)
-        return query
+    def run(self, s: Session, query: Scoped, **values: Any) -> AnyResult:
+        """`query` for the active students of the programme and cohort looked at."""
+        return query.run(s, self.programme_code, self.cohort, values)
 
     def item(self, row: AnyRow, due: date, component_key: str, what: str) -> AttentionItem:
         sid, number, first, last, prog, year = row[:6]
@@ -100,6 +97,7 @@ def attention_items(
         items += _mentor_meetings(look, s)
         items += _graduation(look, s, readiness or {})
         items += _flags(look, s, readiness or {})
+    keep(ws, look.worked_out, look.as_of)
     items.sort(key=sort_key)
     return items
 
@@ -122,7 +120,9 @@ def _flags(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list[Atte
             urgency(f.flag.due, None, look.as_of, look.within),
             f.flag.tab,
         )
-        for f in flagged_students(look.ws, s, look.as_of, look.programme_code, look.cohort, readiness=known)
+        for f in flagged_students(
+            look.ws, s, look.as_of, look.programme_code, look.cohort, readiness=known, worked_out=look.worked_out
+        )
         if f.flag.attention and f.flag.due is not None and f.flag.due <= look.limit
     ]
 
@@ -136,29 +136,78 @@ def graduation_months(as_of: date, within: int) -> tuple[int, int]:
     return earliest.year * 100 + earliest.month, latest.year * 100 + latest.month
 
 
-def _base(*columns: Any) -> AnySelect:
-    return (
-        select(
-            m.Student.id,
-            m.Student.student_number,
-            m.Student.first_name,
-            m.Student.last_name,
-            m.Programme.code,
-            m.Cohort.start_year,
-            *columns,
-        )
-        .join(m.Programme, m.Student.programme_id == m.Programme.id)
-        .join(m.Cohort, m.Student.cohort_id == m.Cohort.id)
+P, Intern, L = m.PortfolioItem, m.Internship, m.LiteratureStudy
+_OPEN_ITEMS = Scoped(
+    lambda: (
+        active(P.due_date, P.component, P.name)
+        .join(P, P.student_id == m.Student.id)
+        .where(P.received_date.is_(None), P.due_date <= bindparam("limit"))
     )
+)
+_INTERNSHIP_APPROVALS = Scoped(
+    lambda: (
+        active(Intern.kind, Intern.start_date, Intern.approval_status, Intern.travel_code)
+        .join(Intern, Intern.student_id == m.Student.id)
+        .where(
+            Intern.start_date.is_not(None),
+            Intern.start_date <= bindparam("limit"),
+            Intern.start_date >= bindparam("recent"),
+            or_(Intern.approval_status != "approved", Intern.travel_code.in_(bindparam("voiding", expanding=True))),
+        )
+    )
+)
+_LITERATURE_APPROVALS = Scoped(
+    lambda: (
+        active(L.start_date, L.approval_status)
+        .join(L, L.student_id == m.Student.id)
+        .where(
+            L.start_date.is_not(None),
+            L.start_date <= bindparam("limit"),
+            L.start_date >= bindparam("recent"),
+            L.approval_status != "approved",
+        )
+    )
+)
+
+
+def _meetings_held() -> Any:
+    return (
+        select(func.count())
+        .select_from(m.MentorMeeting)
+        .where(m.MentorMeeting.student_id == m.Student.id, m.MentorMeeting.meeting_date <= bindparam("as_of"))
+        .scalar_subquery()
+    )
+
+
+_FINAL_MEETINGS = Scoped(
+    lambda: (
+        active(P.due_date, _meetings_held())
+        .join(
+            P,
+            and_(P.student_id == m.Student.id, P.component == "academic_core", P.kind == "final_portfolio"),
+        )
+        .where(P.received_date.is_(None), P.due_date <= bindparam("limit"))
+    )
+)
+_PLANNED = m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month
+_GRADUATING = Scoped(
+    lambda: (
+        active(m.GraduationPlan.planned_year, m.GraduationPlan.planned_month, m.Student.programme_id, *STORED_COLUMNS)
+        .join(m.GraduationPlan, m.GraduationPlan.student_id == m.Student.id)
+        .outerjoin(V, V.c.student_id == m.Student.id)
+        .where(bindparam("last") >= _PLANNED, bindparam("first") <= _PLANNED)
+    )
+)
+_SCHEDULE = select(
+    m.GraduationDeadline.programme_id,
+    m.GraduationDeadline.year,
+    m.GraduationDeadline.month,
+    m.GraduationDeadline.deadline,
+)
 
 
 def _portfolio(look: _Look, s: Session) -> list[AttentionItem]:
-    query = (
-        _base(m.PortfolioItem.due_date, m.PortfolioItem.component, m.PortfolioItem.name)
-        .join(m.PortfolioItem, m.PortfolioItem.student_id == m.Student.id)
-        .where(m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= look.limit)
-    )
-    return [look.item(r, r[6], r[7], r[8]) for r in s.execute(look.active(query))]
+    return [look.item(r, r[6], r[7], r[8]) for r in look.run(s, _OPEN_ITEMS, limit=look.limit)]
 
 
 def _approvals(look: _Look, s: Session) -> list[AttentionItem]:
@@ -170,17 +219,7 @@ def _approvals(look: _Look, s: Session) -> list[AttentionItem]:
     voiding = sorted(
         {code for p in ws.programmes.values() if p.internships for code in p.internships.invalid_travel_codes}
     )
-    query = (
-        _base(m.Internship.kind, m.Internship.start_date, m.Internship.approval_status, m.Internship.travel_code)
-        .join(m.Internship, m.Internship.student_id == m.Student.id)
-        .where(
-            m.Internship.start_date.is_not(None),
-            m.Internship.start_date <= limit,
-            m.Internship.start_date >= recent,
-            or_(m.Internship.approval_status != "approved", m.Internship.travel_code.in_(voiding)),
-        )
-    )
-    for r in s.execute(look.active(query)):
+    for r in look.run(s, _INTERNSHIP_APPROVALS, limit=limit, recent=recent, voiding=voiding):
         kind, start, status, code = r[6:10]
         rules = ws.programmes[r[4]].internships
         if status == "approved":
@@ -190,43 +229,15 @@ def _approvals(look: _Look, s: Session) -> list[AttentionItem]:
         else:
             what = f"Examination Board approval before the start ({status})"
         out.append(look.item(r, start, f"{kind}_internship", what))
-    query = (
-        _base(m.LiteratureStudy.start_date, m.LiteratureStudy.approval_status)
-        .join(m.LiteratureStudy, m.LiteratureStudy.student_id == m.Student.id)
-        .where(
-            m.LiteratureStudy.start_date.is_not(None),
-            m.LiteratureStudy.start_date <= limit,
-            m.LiteratureStudy.start_date >= recent,
-            m.LiteratureStudy.approval_status != "approved",
-        )
-    )
-    for r in s.execute(look.active(query)):
+    for r in look.run(s, _LITERATURE_APPROVALS, limit=limit, recent=recent):
         out.append(look.item(r, r[6], "literature_study", f"Examination Board approval before the start ({r[7]})"))
     return out
 
 
 def _mentor_meetings(look: _Look, s: Session) -> list[AttentionItem]:
     """Fewer mentor meetings than required while the final portfolio meeting is coming up."""
-    held = (
-        select(func.count())
-        .select_from(m.MentorMeeting)
-        .where(m.MentorMeeting.student_id == m.Student.id, m.MentorMeeting.meeting_date <= look.as_of)
-        .scalar_subquery()
-    )
-    query = (
-        _base(m.PortfolioItem.due_date, held)
-        .join(
-            m.PortfolioItem,
-            and_(
-                m.PortfolioItem.student_id == m.Student.id,
-                m.PortfolioItem.component == "academic_core",
-                m.PortfolioItem.kind == "final_portfolio",
-            ),
-        )
-        .where(m.PortfolioItem.received_date.is_(None), m.PortfolioItem.due_date <= look.limit)
-    )
     out = []
-    for r in s.execute(look.active(query)):
+    for r in look.run(s, _FINAL_MEETINGS, limit=look.limit, as_of=look.as_of):
         rules = look.ws.programmes[r[4]].academic_core
         if rules and r[7] < rules.min_mentor_meetings:
             out.append(
@@ -238,16 +249,10 @@ def _mentor_meetings(look: _Look, s: Session) -> list[AttentionItem]:
 def _graduation(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list[AttentionItem]:
     """Students planned to graduate whose submission deadline is near and who are not ready."""
     ws, as_of, limit = look.ws, look.as_of, look.limit
-    schedule = {(d.programme_id, d.year, d.month): d.deadline for d in s.scalars(select(m.GraduationDeadline))}
+    schedule = {(pid, year, month): day for pid, year, month, day in s.connection().execute(_SCHEDULE)}
     first, last = graduation_months(as_of, look.within)
-    planned = m.GraduationPlan.planned_year * 100 + m.GraduationPlan.planned_month
-    query = (
-        _base(m.GraduationPlan.planned_year, m.GraduationPlan.planned_month, m.Student.programme_id)
-        .join(m.GraduationPlan, m.GraduationPlan.student_id == m.Student.id)
-        .where(planned <= last, planned >= first)
-    )
     due: list[tuple[AnyRow, date]] = []
-    for r in s.execute(look.active(query)):
+    for r in look.run(s, _GRADUATING, first=first, last=last):
         year, month, programme_id = r[6:9]
         deadline = submission_deadline(
             year, month, ws.programmes[r[4]].graduation, schedule.get((programme_id, year, month))
@@ -255,11 +260,11 @@ def _graduation(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list
         # Once the graduation date has passed, the "graduation month passed" flag takes over (services/flags.py).
         if as_of - timedelta(days=LOOK_BACK_DAYS) <= deadline <= limit and graduation_date(year, month) >= as_of:
             due.append((r, deadline))
-    # Evaluated a group at a time, keeping only the verdicts (not every student's snapshot).
-    verdicts: dict[int, Readiness] = {}
-    for chunk, evaluations in evaluated_chunks(s, [r[0] for r, _ in due if r[0] not in known], ws.programmes, as_of):
-        for student, evaluation in zip(chunk.students, evaluations):
-            verdicts[student.id] = evaluation.readiness
+    # The stored verdicts (services/verdicts.py); one missing or not fitting is worked out now.
+    verdicts, worked_out = verdicts_for(
+        s, ws.programmes, [(r[0], r[4], Stored(*r[9:13])) for r, _ in due if r[0] not in known], as_of
+    )
+    look.worked_out.extend(worked_out)
     out = []
     for r, deadline in due:
         year, month = r[6:8]

@@ -23,6 +23,7 @@ from coordinator_app.domain.graduation import month_name
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS
 from coordinator_app.services.lookup import find_programme, programme_row
+from coordinator_app.services.verdicts import mark_touched
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -214,6 +215,7 @@ def _move_due_dates(
         .values(due_date=deadline)
         .execution_options(synchronize_session=False)
     )
+    mark_touched(s, {student_id for student_id, _, _ in moved})  # an UPDATE the flush does not see
     for student_id, kind, old in moved:
         ws.audit(s, "graduation deadline", "portfolio_item", None, student_id, f"{kind} due", old, deadline)
     return len({student_id for student_id, _, _ in moved})

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.flags import (
@@ -26,12 +26,13 @@ from coordinator_app.domain.flags import (
     same_person_flag,
 )
 from coordinator_app.domain.graduation import Readiness, graduation_date
-from coordinator_app.services.cohort_data import evaluated_chunks
+from coordinator_app.services.scoped_query import Scoped, active
+from coordinator_app.services.verdicts import STORED_COLUMNS, Stored, V, verdicts_for
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 if TYPE_CHECKING:
-    from coordinator_app.store.sessions import AnyRow, AnySelect
+    from coordinator_app.store.sessions import AnyResult, AnyRow
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Flagged:
     flag: Flag
 
 
-S = m.Student
+S, Intern, L, R, C, G = m.Student, m.Internship, m.LiteratureStudy, m.CourseResult, m.Course, m.GraduationPlan
 
 
 class _Where(TypedDict):
@@ -52,19 +53,66 @@ class _Where(TypedDict):
     cohort: int | None
 
 
-def _who(*columns: Any, programme_code: str | None, cohort: int | None) -> AnySelect:
-    """Active students (what the attention list and `check` look at) with the given columns."""
-    query = (
-        select(S.id, S.student_number, S.first_name, S.last_name, m.Programme.code, m.Cohort.start_year, *columns)
-        .join(m.Programme, S.programme_id == m.Programme.id)
-        .join(m.Cohort, S.cohort_id == m.Cohort.id)
-        .where(S.status == "active")
+def _run(s: Session, query: Scoped, where: _Where, **values: Any) -> AnyResult:
+    return query.run(s, where["programme_code"], where["cohort"], values)
+
+
+_IMIM_FACTS = Scoped(
+    lambda: active(
+        S.year1_university,
+        S.year2_university,
+        S.english_test,
+        S.english_overall,
+        S.english_lowest_section,
+        S.participation_fee_paid,
+    ).where(m.Programme.code == bindparam("code"))
+)
+_UNRANKED_INTERNSHIPS = Scoped(
+    lambda: (
+        active(Intern.kind, Intern.approval_status, Intern.assessor_rank, Intern.start_date)
+        .join(Intern, Intern.student_id == S.id)
+        .where(Intern.approval_status == "approved", or_(Intern.assessor_rank.is_(None), Intern.assessor_rank == ""))
     )
-    if programme_code:
-        query = query.where(m.Programme.code == programme_code)
-    if cohort:
-        query = query.where(m.Cohort.start_year == cohort)
-    return query
+)
+_UNRANKED_LITERATURE = Scoped(
+    lambda: (
+        active(L.approval_status, L.assessor_rank, L.start_date)
+        .join(L, L.student_id == S.id)
+        .where(L.approval_status == "approved", or_(L.assessor_rank.is_(None), L.assessor_rank == ""))
+    )
+)
+_SUPERVISOR_AND_ASSESSOR = Scoped(
+    lambda: (
+        active(L.supervisor, L.assessor, L.start_date)
+        .join(L, L.student_id == S.id)
+        .where(L.supervisor != "", L.assessor != "")
+    )
+)
+_OPEN_REGISTRATIONS = Scoped(
+    lambda: (
+        active(C.name, R.attempt, R.exam_date)
+        .join(R, R.student_id == S.id)
+        .join(C, R.course_id == C.id)
+        .where(R.grade.is_(None), R.no_show.is_(False), R.exam_date < bindparam("as_of"))
+    )
+)
+# Only cohorts whose nominal years are over can be flagged; the rule decides the day. A student
+# with a graduation month planned is flagged for the record only (no action, no broken rule).
+_NO_MONTH_PLANNED = Scoped(
+    lambda: (
+        active()
+        .outerjoin(G, G.student_id == S.id)
+        .where(m.Programme.code == bindparam("code"), m.Cohort.start_year <= bindparam("last_cohort"), G.id.is_(None))
+    )
+)
+_MONTH_PASSED = Scoped(
+    lambda: (
+        active(G.planned_year, G.planned_month, *STORED_COLUMNS)
+        .join(G, G.student_id == S.id)
+        .outerjoin(V, V.c.student_id == S.id)
+        .where(G.planned_year * 100 + G.planned_month <= bindparam("month"))
+    )
+)
 
 
 def _flagged(row: AnyRow, flag: Flag | None) -> Iterator[Flagged]:
@@ -80,16 +128,18 @@ def flagged_students(
     cohort: int | None = None,
     violations_only: bool = False,
     readiness: Mapping[int, Readiness] | None = None,
+    worked_out: list[int] | None = None,
 ) -> list[Flagged]:
     """Every flag of the active students selected. `violations_only` (for `check`) skips the
-    kinds of flag that never break a rule; `readiness` as in services/attention."""
+    kinds of flag that never break a rule; `readiness` as in services/attention; the students whose
+    verdict was not stored and had to be worked out are added to `worked_out`."""
     where = _Where(programme_code=programme_code, cohort=cohort)
     found = [*_imim(ws, s, where), *_assessor_ranks(ws, s, where), *_same_person(ws, s, where)]
     if not violations_only:
         found += [
             *_missing_results(s, as_of, where),
             *_past_nominal_end(ws, s, as_of, where),
-            *_graduation_month_passed(ws, s, as_of, where, readiness or {}),
+            *_graduation_month_passed(ws, s, as_of, where, readiness or {}, worked_out),
         ]
     return [f for f in found if f.flag.violation or not violations_only]
 
@@ -99,29 +149,14 @@ def _imim(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagged]:
         rules = programme.imim
         if rules is None or where["programme_code"] not in (None, code):
             continue
-        query = _who(
-            S.year1_university,
-            S.year2_university,
-            S.english_test,
-            S.english_overall,
-            S.english_lowest_section,
-            S.participation_fee_paid,
-            **where,
-        ).where(m.Programme.code == code)
-        for row in s.execute(query):
+        for row in _run(s, _IMIM_FACTS, where, code=code):
             for flag in imim_flags(rules, row[5], *row[6:12]):
                 yield from _flagged(row, flag)
 
 
 def _assessor_ranks(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagged]:
     """Approved internships and Literature Studies whose assessor's rank nobody recorded."""
-    Intern, L = m.Internship, m.LiteratureStudy
-    unknown = or_(Intern.assessor_rank.is_(None), Intern.assessor_rank == "")
-    for row in s.execute(
-        _who(Intern.kind, Intern.approval_status, Intern.assessor_rank, Intern.start_date, **where)
-        .join(Intern, Intern.student_id == S.id)
-        .where(Intern.approval_status == "approved", unknown)
-    ):
+    for row in _run(s, _UNRANKED_INTERNSHIPS, where):
         rules = ws.programmes[row[4]].internships
         if rules is not None and row[6] in rules.kinds:
             yield from _flagged(
@@ -130,12 +165,7 @@ def _assessor_ranks(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagge
                     rules.kinds[row[6]].name, "internships", row[7], row[8], rules.assessor_min_rank, row[9]
                 ),
             )
-    unknown = or_(L.assessor_rank.is_(None), L.assessor_rank == "")
-    for row in s.execute(
-        _who(L.approval_status, L.assessor_rank, L.start_date, **where)
-        .join(L, L.student_id == S.id)
-        .where(L.approval_status == "approved", unknown)
-    ):
+    for row in _run(s, _UNRANKED_LITERATURE, where):
         literature = ws.programmes[row[4]].literature_study
         if literature is not None:
             name = ws.programmes[row[4]].component(literature.component).name
@@ -145,12 +175,7 @@ def _assessor_ranks(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagge
 
 
 def _same_person(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagged]:
-    L = m.LiteratureStudy
-    for row in s.execute(
-        _who(L.supervisor, L.assessor, L.start_date, **where)
-        .join(L, L.student_id == S.id)
-        .where(L.supervisor != "", L.assessor != "")
-    ):
+    for row in _run(s, _SUPERVISOR_AND_ASSESSOR, where):
         rules = ws.programmes[row[4]].literature_study
         if rules is not None:
             name = ws.programmes[row[4]].component(rules.component).name
@@ -158,54 +183,37 @@ def _same_person(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagged]:
 
 
 def _missing_results(s: Session, as_of: date, where: _Where) -> Iterator[Flagged]:
-    R, C = m.CourseResult, m.Course
-    query = (
-        _who(C.name, R.attempt, R.exam_date, **where)
-        .join(R, R.student_id == S.id)
-        .join(C, R.course_id == C.id)
-        .where(R.grade.is_(None), R.no_show.is_(False), R.exam_date < as_of)
-    )
-    for row in s.execute(query):
+    for row in _run(s, _OPEN_REGISTRATIONS, where, as_of=as_of):
         for flag in missing_result_flags([OpenRegistration(*row[6:9])], as_of):
             yield from _flagged(row, flag)
 
 
 def _past_nominal_end(ws: Workspace, s: Session, as_of: date, where: _Where) -> Iterator[Flagged]:
-    G = m.GraduationPlan
     for code, programme in ws.programmes.items():
         if where["programme_code"] not in (None, code):
             continue
-        # Only cohorts whose nominal years are over can be flagged; the rule decides the day. A student
-        # with a graduation month planned is flagged for the record only (no action, no broken rule).
-        query = (
-            _who(**where)
-            .outerjoin(G, G.student_id == S.id)
-            .where(
-                m.Programme.code == code, m.Cohort.start_year <= as_of.year - programme.duration_years, G.id.is_(None)
-            )
-        )
-        for row in s.execute(query):
+        for row in _run(s, _NO_MONTH_PLANNED, where, code=code, last_cohort=as_of.year - programme.duration_years):
             yield from _flagged(row, past_nominal_end_flag(row[5], programme, "active", None, as_of))
 
 
 def _graduation_month_passed(
-    ws: Workspace, s: Session, as_of: date, where: _Where, known: Mapping[int, Readiness]
+    ws: Workspace,
+    s: Session,
+    as_of: date,
+    where: _Where,
+    known: Mapping[int, Readiness],
+    worked_out: list[int] | None,
 ) -> Iterator[Flagged]:
-    G = m.GraduationPlan
-    planned = G.planned_year * 100 + G.planned_month
     rows = [
         r
-        for r in s.execute(
-            _who(G.planned_year, G.planned_month, **where)
-            .join(G, G.student_id == S.id)
-            .where(planned <= as_of.year * 100 + as_of.month)
-        )
+        for r in _run(s, _MONTH_PASSED, where, month=as_of.year * 100 + as_of.month)
         if graduation_date(r[6], r[7]) < as_of
     ]  # only these can be flagged: no readiness for the rest
-    verdicts = dict(known)
-    todo = [r[0] for r in rows if r[0] not in verdicts]
-    for chunk, evaluations in evaluated_chunks(s, todo, ws.programmes, as_of):
-        for student, evaluation in zip(chunk.students, evaluations):
-            verdicts[student.id] = evaluation.readiness
+    stored, todo = verdicts_for(
+        s, ws.programmes, [(r[0], r[4], Stored(*r[8:12])) for r in rows if r[0] not in known], as_of
+    )
+    verdicts = {**known, **stored}
+    if worked_out is not None:
+        worked_out.extend(todo)
     for row in rows:
         yield from _flagged(row, graduation_month_passed_flag((row[6], row[7]), verdicts[row[0]], "active", as_of))

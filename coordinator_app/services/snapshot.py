@@ -37,8 +37,9 @@ def evaluate_student(session: Session, student: m.Student, programme: Programme,
 
 
 def refresh_ec(session: Session, student: m.Student, programme: Programme, as_of: date) -> int:
-    """Keep the cached EC total in step after a change (the list reads it, never recomputes)."""
+    """The student's EC total after a change, stored with their verdict (services/verdicts.py; the
+    list reads it, never recomputes). The commit would judge them anyway; this is for an answer now."""
+    from coordinator_app.services.verdicts import refresh
+
     session.flush()
-    ec = evaluate_student(session, student, programme, as_of).ec_total
-    student.ec_earned = ec
-    return ec
+    return refresh(session, {student.programme.code: programme}, [student.id], as_of)[student.id].ec_total

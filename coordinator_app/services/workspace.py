@@ -19,6 +19,7 @@ from coordinator_app.domain.grades import format_mark
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.paths import backups_dir_for, programmes_dir
+from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m
 from coordinator_app.store.engine import writer
 from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReplaced, translate
@@ -128,9 +129,21 @@ class Workspace:
                 # Read under the write lock: a restore cannot slip in between this check and the commit.
                 self._refuse_if_replaced(session.execute(text("PRAGMA user_version")).scalar_one())
                 yield session
+                # The verdicts and EC totals of the students changed, in the same transaction.
+                settle(session, self.programmes, self.as_of())
         except DBAPIError as exc:
             # Locked, read-only, disk full, vanished drive, damaged file: a DatabaseProblem the
             # coordinator can act on (DatabaseBusy keeps the form open for a retry). Bugs pass through.
+            raise self._problem(exc) from exc
+
+    @contextmanager
+    def keep_derived(self) -> Iterator[Session]:
+        """A transaction that only stores what the rules work out from the data it reads (the stored
+        verdicts, services/verdicts.py). Not refused after a restore: it judges the data there is."""
+        try:
+            with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
             raise self._problem(exc) from exc
 
     def _problem(self, exc: DBAPIError) -> DatabaseProblem:

@@ -261,6 +261,19 @@ class GraduationPlan(Base):
     graduated_on: Mapped[date | None] = mapped_column(Date)
 
 
+class Readiness(Base):
+    """A student's graduation verdict as the rules last worked it out (services/verdicts.py keeps it in
+    step with every change): the attention list reads it instead of evaluating thousands of records."""
+
+    __tablename__ = "readiness"
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), primary_key=True)
+    blockers: Mapped[str] = mapped_column(Text)  # one per line; "" when ready
+    # The days the verdict holds on, [holds_from, holds_until): a planned mentor meeting counts from its day.
+    holds_from: Mapped[date | None] = mapped_column(Date)
+    holds_until: Mapped[date | None] = mapped_column(Date)
+    rules: Mapped[str] = mapped_column(String(16))  # which programme rules it was worked out with
+
+
 class GraduationDeadline(Base):
     """The programme's own submission deadline per graduation month (the coordinator's schedule)."""
 

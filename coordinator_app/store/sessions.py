@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias, Unpack
 
-from sqlalchemy import Row, Select, event
+from sqlalchemy import Result, Row, Select, event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from coordinator_app.store import models as m
@@ -46,3 +46,4 @@ if TYPE_CHECKING:
     # A query or a result row of any columns (SQLAlchemy 2.1 types them by their columns).
     AnySelect: TypeAlias = Select[Unpack[tuple[Any, ...]]]
     AnyRow: TypeAlias = Row[Unpack[tuple[Any, ...]]]
+    AnyResult: TypeAlias = Result[Unpack[tuple[Any, ...]]]

@@ -25,8 +25,8 @@ def _siblings(path: Path) -> set[str]:
     return {p.name for p in path.parent.iterdir()}
 
 
-def test_head_is_0004() -> None:
-    assert head_revision() == "0004"
+def test_head_is_0005() -> None:
+    assert head_revision() == "0005"
 
 
 def test_new_database_is_at_head_and_matches_the_models(tmp_path: Path) -> None:

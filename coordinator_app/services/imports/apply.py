@@ -28,6 +28,7 @@ from coordinator_app.services.cohort_data import optional_course, refresh_ec_bul
 from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.plan import IMPORT_KINDS, ImportPlan, ImportRefused, ImportResult, fingerprint
 from coordinator_app.services.imports.results import ResultsRead, ResultStudent, StoredAttempt
+from coordinator_app.services.verdicts import forget
 from coordinator_app.services.workspace import Workspace, audit_text
 from coordinator_app.store import models as m
 
@@ -147,6 +148,8 @@ def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) 
                 audit.add("student", planned.student_id, planned.student_id, name, old, new)
         for params in by_fields.values():
             update_rows(s, m.table(m.Student), "id", params)
+        # Their graduation verdicts are worked out again when next asked (services/verdicts.py).
+        forget(s, sorted({p.student_id for p in plan.updated if p.student_id is not None}))
         respec = [p.student_id for p in plan.updated if "specialization" in p.changes and p.student_id is not None]
         if respec:
             refresh_ec_bulk(s, respec, ws.programmes, ws.as_of())
@@ -277,6 +280,7 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
         )
     insert_rows(s, t, inserts)
     update_rows(s, m.table(m.Student), "id", _ec_changes(ws, s, read, after))
+    forget(s, sorted({sid for sid, _course in after}))  # their verdicts: worked out again when next asked
 
 
 Attempts = tuple[tuple[float | None, bool], ...]  # one course's attempts in order: (grade, no show)

@@ -1,0 +1,263 @@
+"""Each student's graduation verdict and EC total, kept beside the data so the attention list is a query.
+
+Working out readiness means reading a student's whole record and running every rule: ~0.5 ms a
+student, seconds for the thousands of graduation candidates of a large database, on every refresh
+of the attention list. A verdict changes only when that student's data changes, so it is worked
+out then and stored (table `readiness`, with `student.ec_earned`):
+
+- every write through `Workspace.write` is followed: the rows a flush adds, changes or deletes
+  that the verdict is read from (`FEEDS`) name their students, and before the commit those
+  students are read again and judged (`settle`), in the same transaction as the edit;
+- the bulk writers say what they touched: the import `forget`s the verdicts of its students and a
+  moved graduation deadline `mark_touched`s the students whose items it moved; verdicts nobody
+  stored yet (a new demo, a new student from an import) are worked out when first asked
+  (`verdicts_for`) and kept (`keep`);
+- a stored verdict says the days it holds on (a planned mentor meeting counts from its day) and
+  which programme rules it came from (`rules_mark`): one that does not fit the day asked about or
+  today's rules is worked out again, so a restored or older database needs nothing special;
+- a restore copies the verdicts with the rows they were worked out from; a removal keeps both.
+
+tests/services/test_verdicts.py edits at random through every path and compares each stored
+verdict with a fresh evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, delete, event, insert, select, update
+from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.attributes import set_committed_value
+
+from coordinator_app import __version__
+from coordinator_app.domain.graduation import Readiness
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.student import Evaluation, StudentSnapshot, evaluate, verdict_holds
+from coordinator_app.services.cohort_data import CHUNK, CHUNK_QUERIES, evaluated_chunks, load_chunk, snapshot_of
+from coordinator_app.store import models as m
+from coordinator_app.store.errors import DatabaseProblem
+from coordinator_app.store.sessions import StoreSession
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+TOUCHED = "verdicts: students touched"
+INTERNSHIPS_TOUCHED = "verdicts: internships touched"
+_SEPARATOR = "\n"
+V = m.table(m.Readiness)
+
+
+def _student_feeds() -> frozenset[str]:
+    """The student's own columns the verdict reads: those the snapshot carries under the same name,
+    and the programme and cohort (not the names, the e-mail, the notes or the cached EC)."""
+    carried = {f.name for f in fields(StudentSnapshot)}
+    return frozenset({c.key for c in m.table(m.Student).columns if c.key in carried} | {"programme_id", "cohort_id"})
+
+
+def _feeds() -> dict[str, frozenset[str]]:
+    """Table -> the columns the verdict is read from (services/cohort_data.CHUNK_QUERIES)."""
+    read: dict[str, set[str]] = {}
+    for query in CHUNK_QUERIES:
+        for column in query.selected_columns:
+            table = getattr(column, "table", None)
+            if table is not None and column.key and table.name not in ("student", "programme", "cohort", "course"):
+                read.setdefault(table.name, set()).add(column.key)
+    read.pop("mentor", None)  # the mentor's name and e-mail are for the workbook, not for a rule
+    return {"student": _student_feeds(), **{name: frozenset(cols) for name, cols in read.items()}}
+
+
+FEEDS = _feeds()
+
+# -- the programme rules a verdict was worked out with --------------------------------------------
+_marks: dict[int, tuple[Programme, str]] = {}
+
+
+def rules_mark(programme: Programme) -> str:
+    """16 characters that change when the programme's rules (or this version of the app) do."""
+    known = _marks.get(id(programme))
+    if known is not None and known[0] is programme:
+        return known[1]
+    mark = hashlib.sha1(f"{__version__}\n{programme!r}".encode()).hexdigest()[:16]
+    _marks[id(programme)] = (programme, mark)
+    return mark
+
+
+# -- following the writes of a transaction ----------------------------------------------------------
+def _touched(session: Session) -> set[int]:
+    return session.info.setdefault(TOUCHED, set())  # type: ignore[no-any-return]
+
+
+def _changes_feed(obj: Any, table: str) -> bool:
+    from sqlalchemy import inspect
+
+    state = inspect(obj)
+    return any(state.attrs[key].history.has_changes() for key in FEEDS[table] if key in state.attrs)
+
+
+@event.listens_for(StoreSession, "after_flush")
+def _follow(session: Session, _flush: UOWTransaction) -> None:
+    touched = _touched(session)
+    for objects, changed in ((session.new, True), (session.deleted, True), (session.dirty, False)):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table not in FEEDS or not (changed or _changes_feed(obj, table)):
+                continue
+            if table == "student":
+                touched.add(obj.id)
+            elif table == "interruption":
+                session.info.setdefault(INTERNSHIPS_TOUCHED, set()).add(obj.internship_id)
+            else:
+                touched.add(obj.student_id)
+
+
+def mark_touched(session: Session, student_ids: Iterable[int]) -> None:
+    """Students whose data a statement outside the ORM changed: judged again before the commit."""
+    _touched(session).update(student_ids)
+
+
+def settle(session: Session, programmes: Mapping[str, Programme], as_of: date) -> None:
+    """Before the commit of a write: judge again every student whose data it changed."""
+    session.flush()
+    internships = session.info.pop(INTERNSHIPS_TOUCHED, set())
+    if internships:
+        found = session.connection().execute(
+            select(m.Internship.student_id).where(m.Internship.id.in_(sorted(internships)))
+        )
+        _touched(session).update(sid for (sid,) in found)
+    touched = session.info.pop(TOUCHED, set())
+    if touched:
+        refresh(session, programmes, sorted(touched), as_of)
+
+
+# -- storing -------------------------------------------------------------------------------------
+def _row(sid: int, programme: Programme, snap: StudentSnapshot, ev: Evaluation, as_of: date) -> dict[str, Any]:
+    holds_from, holds_until = verdict_holds(programme, snap, as_of)
+    return {
+        "student_id": sid,
+        "blockers": _SEPARATOR.join(ev.readiness.blockers),
+        "holds_from": holds_from,
+        "holds_until": holds_until,
+        "rules": rules_mark(programme),
+    }
+
+
+def store(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        forget(session, [r["student_id"] for r in rows])
+        session.connection().execute(insert(V), list(rows))
+
+
+def forget(session: Session, student_ids: Sequence[int]) -> None:
+    """Drop the stored verdicts of these students (a bulk write changed their data): they are worked
+    out again when next asked."""
+    db = session.connection()
+    ids = list(student_ids)
+    for start in range(0, len(ids), CHUNK):
+        db.execute(delete(V).where(V.c.student_id.in_(ids[start : start + CHUNK])))
+
+
+_SET_EC = (
+    update(m.table(m.Student)).where(m.table(m.Student).c.id == bindparam("sid")).values(ec_earned=bindparam("ec"))
+)
+
+
+def _judged(
+    session: Session, programmes: Mapping[str, Programme], student_ids: Sequence[int], as_of: date
+) -> Iterator[tuple[Any, Evaluation, dict[str, Any]]]:
+    """Each student read and judged: (its row of the chunk, its evaluation, its readiness row)."""
+    for start in range(0, len(student_ids), CHUNK):
+        chunk = load_chunk(session, student_ids[start : start + CHUNK])
+        for student in chunk.students:
+            programme = programmes[student.programme]
+            snap = snapshot_of(student, chunk)
+            ev = evaluate(programme, snap, as_of)
+            yield student, ev, _row(student.id, programme, snap, ev, as_of)
+
+
+def refresh(
+    session: Session, programmes: Mapping[str, Programme], student_ids: Sequence[int], as_of: date
+) -> dict[int, Evaluation]:
+    """Judge these students now, store their verdicts and EC totals; their evaluations by id."""
+    evaluations: dict[int, Evaluation] = {}
+    rows: list[dict[str, Any]] = []
+    ec_changes: list[dict[str, int]] = []
+    for student, ev, row in _judged(session, programmes, student_ids, as_of):
+        evaluations[student.id] = ev
+        rows.append(row)
+        if student.ec_earned != ev.ec_total:
+            ec_changes.append({"sid": student.id, "ec": ev.ec_total})
+    if ec_changes:
+        session.connection().execute(_SET_EC, ec_changes)
+        for change in ec_changes:  # a student object the transaction holds shows the stored total
+            held = session.identity_map.get(session.identity_key(m.Student, change["sid"]))
+            if held is not None:
+                set_committed_value(held, "ec_earned", change["ec"])
+    store(session, rows)
+    return evaluations
+
+
+def keep(ws: Workspace, student_ids: Sequence[int], as_of: date) -> None:
+    """Store the verdicts a read had to work out (`verdicts_for`), so the next read finds them. They
+    are worked out again inside the write, from the data as it is then. Best effort: a busy or
+    read-only database only means the next read works them out again."""
+    if not student_ids:
+        return
+    try:
+        with ws.keep_derived() as s:
+            store(s, [row for _s, _e, row in _judged(s, ws.programmes, student_ids, as_of)])
+    except DatabaseProblem as exc:
+        log.info("verdicts not stored (%s): worked out again on the next read", type(exc).__name__)
+
+
+# -- reading ------------------------------------------------------------------------------------
+STORED_COLUMNS = (V.c.blockers, V.c.holds_from, V.c.holds_until, V.c.rules)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored verdict as a query returns it beside the student (None columns: none stored)."""
+
+    blockers: str | None
+    holds_from: date | None
+    holds_until: date | None
+    rules: str | None
+
+    def fits(self, programme: Programme, as_of: date) -> bool:
+        return (
+            self.rules is not None
+            and self.rules == rules_mark(programme)
+            and (self.holds_from is None or self.holds_from <= as_of)
+            and (self.holds_until is None or as_of < self.holds_until)
+        )
+
+    @property
+    def readiness(self) -> Readiness:
+        return Readiness(tuple(self.blockers.split(_SEPARATOR)) if self.blockers else ())
+
+
+def verdicts_for(
+    session: Session,
+    programmes: Mapping[str, Programme],
+    candidates: Iterable[tuple[int, str, Stored]],
+    as_of: date,
+) -> tuple[dict[int, Readiness], list[int]]:
+    """The readiness of each candidate ((id, programme code, what is stored)) on `as_of`: the stored
+    verdict where it fits, else worked out now. Also the ids worked out now (to `keep` afterwards)."""
+    verdicts: dict[int, Readiness] = {}
+    todo: list[int] = []
+    for sid, code, stored in candidates:
+        if stored.fits(programmes[code], as_of):
+            verdicts[sid] = stored.readiness
+        else:
+            todo.append(sid)
+    for chunk, evaluations in evaluated_chunks(session, todo, dict(programmes), as_of):
+        for student, evaluation in zip(chunk.students, evaluations):
+            verdicts[student.id] = evaluation.readiness
+    return verdicts, todo
