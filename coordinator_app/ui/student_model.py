@@ -3,8 +3,10 @@
 No QSortFilterProxyModel over the big list: at 100,000 rows a proxy costs ~0.5 s per
 keystroke and seconds per sort (performance.md s.3). Here every row has a lower-case search
 key and its display texts computed once; a keystroke asks TextSearch (text_search.py), which
-mostly looks the answer up or searches only the rows shown, a sort is one `sorted()`, and the
-result is published with a model reset (cheap: the view lays out lazily).
+mostly looks the answer up or searches only the rows shown. A sort is one `sorted()` over keys
+made once per column and kept (an order made once is kept too); it leaves the search laid out
+(ordered_search.py). The result is published with a model reset or layoutChanged (cheap: the
+view lays out lazily).
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from coordinator_app.ui.text_search import TextSearch
+from coordinator_app.ui.ordered_search import OrderedSearch
 from coordinator_app.ui.util import month_label
 
 if TYPE_CHECKING:  # the rows come from services/student_list.py, read off the GUI thread
@@ -85,11 +89,36 @@ class PreparedRows:
     display: list[tuple[str, ...]]
     keys: list[str]  # the search key up to the e-mail's @ (see search_key)
     domains: list[str]  # and from it
+    sort_keys: list[list[Any]]  # per column, what each row sorts by (_SORT_KEYS), made once here
+    by_number: list[int] | None = None  # the row indices by student number (every sort's tie-break)
+
+    def without(self, index: int) -> PreparedRows:
+        return PreparedRows(
+            _without(self.rows, index),
+            _without(self.display, index),
+            _without(self.keys, index),
+            _without(self.domains, index),
+            [_without(k, index) for k in self.sort_keys],
+        )
+
+    def plus(self, more: PreparedRows) -> PreparedRows:
+        return PreparedRows(
+            self.rows + more.rows,
+            self.display + more.display,
+            self.keys + more.keys,
+            self.domains + more.domains,
+            [mine + theirs for mine, theirs in zip(self.sort_keys, more.sort_keys)],
+        )
+
+
+def _without(values: list[Any], index: int) -> list[Any]:
+    return values[:index] + values[index + 1 :]
 
 
 def prepare_rows(rows: Sequence[StudentRow], specialization_names: dict[str, str]) -> PreparedRows:
-    """Display texts and the lower-case search key (number, name, e-mail) of every row, split as
-    search_key splits it (in lists, not a tuple per row: 100k small tuples wake the garbage collector)."""
+    """Display texts, the lower-case search key (number, name, e-mail) of every row, split as
+    search_key splits it (in lists, not a tuple per row: 100k small tuples wake the garbage collector),
+    and every column's sort keys: made here, off the GUI thread, once per load (a click only sorts)."""
     out_rows = list(rows)
     display = [_display(r, specialization_names) for r in out_rows]
     keys = [_whole_key(r) for r in out_rows]
@@ -97,7 +126,10 @@ def prepare_rows(rows: Sequence[StudentRow], specialization_names: dict[str, str
     owns = [key[:at] if at >= 0 else key for key, at in zip(keys, ats)]
     domains = [key[at:] if at >= 0 else "" for key, at in zip(keys, ats)]
     one_copy: dict[str, str] = {}  # thousands share a domain: keep one string of each (~6 MB at 100k)
-    return PreparedRows(out_rows, display, owns, list(map(one_copy.setdefault, domains, domains)))
+    domains = list(map(one_copy.setdefault, domains, domains))
+    sort_keys = [list(map(_SORT_KEYS[column], out_rows)) for column in range(len(COLUMNS))]
+    by_number = sorted(range(len(out_rows)), key=sort_keys[NUMBER].__getitem__)
+    return PreparedRows(out_rows, display, owns, domains, sort_keys, by_number)
 
 
 def search_key(r: StudentRow) -> tuple[str, str]:
@@ -129,6 +161,11 @@ def _display(r: StudentRow, names: dict[str, str]) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=65536)  # surnames repeat (de Vries, Jansen): each folded once per load, not per row
+def _surname_key(last_name: str) -> str:
+    return surname_key(last_name)
+
+
 def surname_key(last_name: str) -> str:
     """Sort "de Vries" under V and "van der Berg" under B, as Dutch lists do (tussenvoegsels
     are written in lower case; "El Amrani" or "Van Dijk" as written stay under E and V)."""
@@ -145,18 +182,25 @@ def _without_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def name_key(r: StudentRow) -> str:
+    """Surname (as surname_key), then first name; one string ("\0" sorts before any letter, so
+    "Berg" + "Anna" comes before "Bergman" + "Anna" as the pair would) compares faster than a pair."""
+    return f"{_surname_key(r.last_name)}\0{_without_accents(r.first_name.lower())}"
+
+
 _SORT_KEYS: dict[int, Callable[[StudentRow], Any]] = {
-    NUMBER: lambda r: r.student_number,
-    NAME: lambda r: (surname_key(r.last_name), _without_accents(r.first_name.lower())),
-    EMAIL: lambda r: r.email.lower(),
-    PROGRAMME: lambda r: r.programme,
-    COHORT: lambda r: r.cohort,
-    STATUS: lambda r: r.status,
+    # A field itself where it sorts as it is (attrgetter runs in C: 100k keys in a few ms at load).
+    NUMBER: attrgetter("student_number"),
+    NAME: name_key,
+    EMAIL: lambda r: r.email if r.email.islower() else r.email.lower(),  # mostly the string itself: no copy
+    PROGRAMME: attrgetter("programme"),
+    COHORT: attrgetter("cohort"),
+    STATUS: attrgetter("status"),
     SPECIALIZATION: lambda r: r.specialization or "",
     STAGE: lambda r: _STAGE_ORDER.get(r.stage, 0),
-    EC: lambda r: r.ec_earned,
-    GRADUATION: lambda r: r.graduation or (9999, 12),
-    OVERDUE: lambda r: r.overdue,
+    EC: attrgetter("ec_earned"),
+    GRADUATION: lambda r: r.graduation[0] * 100 + r.graduation[1] if r.graduation else 999912,  # an int: quick
+    OVERDUE: attrgetter("overdue"),
 }
 
 
@@ -172,18 +216,25 @@ class StudentListModel(QAbstractTableModel):
         self._order: list[int] = []  # all row indices in the current sort order
         self._base: list[int] = []  # _order narrowed by the quick filters
         self._base_position: dict[int, int] | None = None  # row index -> position in _base, made when asked
-        self._search = TextSearch()  # the search keys of _base, in the same order
+        self._search = OrderedSearch()  # the search keys of _base, answering in _base's order
         self._visible: list[int] = []  # positions in _base that match the search text (shared: never change)
         self._filters = Filters()
         self._sort = (NAME, Qt.SortOrder.AscendingOrder)
         self._position: dict[int, int] = {}  # student id -> index in _rows
         self._specialization_names: dict[str, str] = {}
+        # Sort keys made once per set of rows and kept (a header click only sorts), and the orders
+        # already made (clicking back to a column is a look-up); an edit drops what it changes.
+        self._sort_keys: list[list[Any]] = [[] for _ in COLUMNS]  # per column, each row's key (made with the rows)
+        self._by_number: list[int] | None = None  # row indices by student number: the tie-break
+        self._orders: dict[tuple[int, bool], list[int]] = {}  # (column, descending) -> row indices
+        self._base_outdated = False  # an edit changed who the quick filters let through: lay out at the next sort
 
     # -- loading -------------------------------------------------------------------------
     def set_rows(self, prepared: PreparedRows, specialization_names: dict[str, str] | None = None) -> None:
         self.beginResetModel()
         self._rows, self._display = prepared.rows, prepared.display
         self._keys, self._domains = prepared.keys, prepared.domains
+        self._sort_keys, self._by_number, self._orders = prepared.sort_keys, prepared.by_number, {}
         if specialization_names is not None:
             self._specialization_names = specialization_names
         self._position = {r.id: i for i, r in enumerate(self._rows)}
@@ -192,11 +243,14 @@ class StudentListModel(QAbstractTableModel):
         self._visible = self._search.find(self._filters.text)
         self.endResetModel()
 
-    def _set_base(self, base: list[int]) -> None:
-        """New rows, order or quick filters: the search lays the keys out again and forgets its answers."""
+    def _set_base(self, base: list[int], filtered_now: bool = True) -> None:
+        """New rows or quick filters: the search lays the keys out again and forgets its answers.
+        `filtered_now`: `base` is what the quick filters let through today (not kept from before an edit)."""
         self._base = base
         self._base_position = None
-        self._search.lay_out(map(self._keys.__getitem__, base), map(self._domains.__getitem__, base))
+        self._search.lay_out(base, self._keys, self._domains)
+        if filtered_now:
+            self._base_outdated = False
 
     def update_row(self, student_id: int, row: StudentRow | None) -> None:
         """One student changed (or was removed/added): refresh it, keeping the filters and order."""
@@ -204,25 +258,15 @@ class StudentListModel(QAbstractTableModel):
         if row is None:
             if index is None:
                 return
-            prepared = PreparedRows(
-                self._rows[:index] + self._rows[index + 1 :],
-                self._display[:index] + self._display[index + 1 :],
-                self._keys[:index] + self._keys[index + 1 :],
-                self._domains[:index] + self._domains[index + 1 :],
-            )
-            self.set_rows(prepared)
+            self.set_rows(self._prepared().without(index))
             return
         one = prepare_rows([row], self._specialization_names)
         if index is None:
-            self.set_rows(
-                PreparedRows(
-                    self._rows + one.rows,
-                    self._display + one.display,
-                    self._keys + one.keys,
-                    self._domains + one.domains,
-                )
-            )
+            self.set_rows(self._prepared().plus(one))
             return
+        self._forget_orders(index, one)
+        if self._passes(self._rows[index]) != self._passes(one.rows[0]):
+            self._base_outdated = True  # shown (or hidden) as before until the next sort or filter
         self._rows[index], self._display[index] = one.rows[0], one.display[0]
         self._keys[index], self._domains[index] = one.keys[0], one.domains[0]
         position = self._position_in_base(index)
@@ -231,7 +275,7 @@ class StudentListModel(QAbstractTableModel):
         if self._search.key(position) != (one.keys[0], one.domains[0]):
             # The search holds the old key and answers found with it: lay out again (a few ms), search again.
             self.beginResetModel()
-            self._set_base(self._base)
+            self._set_base(self._base, filtered_now=False)
             self._visible = self._search.find(self._filters.text)
             self.endResetModel()
             return
@@ -239,6 +283,9 @@ class StudentListModel(QAbstractTableModel):
         if visible_row is None:
             return
         self.dataChanged.emit(self.index(visible_row, 0), self.index(visible_row, len(COLUMNS) - 1))
+
+    def _prepared(self) -> PreparedRows:
+        return PreparedRows(self._rows, self._display, self._keys, self._domains, self._sort_keys)
 
     def _position_in_base(self, index: int) -> int | None:
         # Asked after every keystroke while a record is open (the window reselects it): a dict,
@@ -280,9 +327,13 @@ class StudentListModel(QAbstractTableModel):
         self._visible = self._search.find(needle)
         self.endResetModel()
 
-    def _apply_quick(self, source: list[int]) -> list[int]:
+    def _passes(self, row: StudentRow) -> bool:
+        return bool(self._apply_quick([0], [row]))
+
+    def _apply_quick(self, source: list[int], rows: Sequence[StudentRow] | None = None) -> list[int]:
+        """`source` (indices into `rows`, the list's rows unless given) narrowed by the quick filters."""
         f = self._filters
-        rows = self._rows
+        rows = self._rows if rows is None else rows
         out = source
         if f.programme is not None:
             out = [i for i in out if rows[i].programme == f.programme]
@@ -302,32 +353,59 @@ class StudentListModel(QAbstractTableModel):
 
     # -- sorting -------------------------------------------------------------------------
     def _sorted_order(self) -> list[int]:
+        """Row indices in the order asked: made once per column and direction, then kept."""
         column, order = self._sort
-        key = _SORT_KEYS[column]
-        rows = self._rows
-        # Two stable passes over precomputed keys (no tuple per row): by student number, then by
-        # the column, so ties keep number order. Sorting 100k rows by name: ~1 s -> ~0.1 s.
-        numbers = [r.student_number for r in rows]
-        by_number = sorted(range(len(rows)), key=numbers.__getitem__)
-        values = [key(r) for r in rows]
-        return sorted(by_number, key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        descending = order == Qt.SortOrder.DescendingOrder
+        made = self._orders.get((column, descending))
+        if made is None:
+            if self._by_number is None:
+                self._by_number = sorted(range(len(self._rows)), key=self._sort_keys[NUMBER].__getitem__)
+            # Two stable passes (no tuple per row): by number, then by the column, so ties keep
+            # number order in both directions.
+            if column == NUMBER and not descending:
+                made = self._by_number
+            else:
+                made = sorted(self._by_number, key=self._sort_keys[column].__getitem__, reverse=descending)
+            self._orders[(column, descending)] = made
+        return made
+
+    def _forget_orders(self, index: int, one: PreparedRows) -> None:
+        """One row changed in place: its kept keys follow; the orders of a column whose key changed go."""
+        for column, (values, (value,)) in enumerate(zip(self._sort_keys, one.sort_keys)):
+            if values[index] != value:
+                values[index] = value
+                self._orders = {k: v for k, v in self._orders.items() if k[0] != column}
+                if column == NUMBER:  # the tie-break of every column
+                    self._by_number, self._orders = None, {}
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit()
-        old_visible = self._visible
+        previous = self._sort
         self._sort = (column, order)
-        self._order = self._sorted_order()
-        old_base = self._base
-        self._set_base(self._apply_quick(self._order))
+        made = self._sorted_order()
+        if made is self._order and previous == self._sort:
+            return  # Qt 6's sortByColumn asks twice: the second time nothing changes
+        self.layoutAboutToBeChanged.emit()
+        old_visible, old_base = self._visible, self._base
+        # The selection's rows (persistent indexes): a few, whichever students they show.
+        held = [
+            (p, old_base[old_visible[p.row()]] if 0 <= p.row() < len(old_visible) else None)
+            for p in self.persistentIndexList()
+        ]
+        self._order = made
+        if self._base_outdated:  # an edit moved a student in or out of the quick filters: other rows
+            self._set_base(self._apply_quick(made))
+        else:  # the same students: the search keys stay laid out
+            self._base, self._base_position = self._apply_quick(made), None
+            self._search.reorder(self._base)
         self._visible = self._search.find(self._filters.text)
-        # Move persistent indexes (the selection) along with their students.
-        base = self._base
-        new_pos = {base[p]: r for r, p in enumerate(self._visible)}
-        for persistent in self.persistentIndexList():
-            old_row = persistent.row()
-            target = new_pos.get(old_base[old_visible[old_row]]) if 0 <= old_row < len(old_visible) else None
+        targets: dict[int | None, int | None] = {None: None}  # a few rows: a scan each, no 100k dict
+        for persistent, row_index in held:
+            if row_index not in targets:
+                position = self._base.index(row_index) if row_index in self._base else None
+                targets[row_index] = None if position is None else self._visible_row(position)
+            target = targets[row_index]
             self.changePersistentIndex(
                 persistent, self.index(target, persistent.column()) if target is not None else QModelIndex()
             )

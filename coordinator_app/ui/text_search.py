@@ -134,6 +134,13 @@ class TextSearch(_Remembering):
     def key(self, position: int) -> tuple[str, str]:
         return self._owns[position], self._domains[position]
 
+    def forget_answers(self) -> None:
+        """Forget every remembered answer (the keys stay laid out)."""
+        self._forget()
+        self._own._forget()
+        self._whole = None
+        self._domain_members = {}
+
     def _search(self, text: str) -> list[int]:
         if not text:
             return self._all
