@@ -19,6 +19,7 @@ from itertools import compress, repeat
 from coordinator_app.ui.text_search import TextSearch
 
 _SORT_BELOW = 4  # an answer under 1/4 of the rows is mapped and sorted; a larger one goes through a mask
+_KEEP = 1_000_000  # positions kept in answers mapped to the order shown (Backspace: a look-up again)
 
 
 class OrderedSearch:
@@ -32,12 +33,15 @@ class OrderedSearch:
         # position shown -> laid-out position and back, made when needed; None: not made yet
         self._maps: tuple[list[int], list[int]] | None = None
         self._everyone: list[int] = []  # 0..n-1: every row matches
+        self._shown_answers: dict[str, list[int]] = {}  # text -> answer in the order shown, until it changes
+        self._kept = 0
 
     def lay_out(self, rows: list[int], keys: Sequence[str], domains: Sequence[str]) -> None:
         """Other rows (a refill, a quick filter, a changed key), shown in this order: lay out anew."""
         self._search.lay_out(map(keys.__getitem__, rows), map(domains.__getitem__, rows))
         self._laid = self._shown = rows
         self._where, self._maps = None, None
+        self._shown_answers, self._kept = {}, 0
         if len(self._everyone) != len(rows):
             self._everyone = list(range(len(rows)))
 
@@ -46,6 +50,7 @@ class OrderedSearch:
         if len(rows) != len(self._laid):
             raise ValueError("reorder is for the rows laid out, in another order")
         self._shown, self._maps = (self._laid if rows == self._laid else rows), None
+        self._shown_answers, self._kept = {}, 0
 
     def _mapped(self) -> tuple[list[int], list[int]] | None:
         """(shown -> laid out, laid out -> shown), or None while both orders are the same."""
@@ -66,6 +71,16 @@ class OrderedSearch:
         found = self._search.find(text)
         if len(found) == len(self._laid) or self._shown is self._laid:
             return found  # everyone (0..n-1 in any order), or both orders the same
+        shown = self._shown_answers.pop(text, None)
+        if shown is None:
+            shown = self._in_shown_order(found)
+            self._kept += len(shown)
+        self._shown_answers[text] = shown  # the most recently used last
+        while self._kept > _KEEP and len(self._shown_answers) > 1:
+            self._kept -= len(self._shown_answers.pop(next(iter(self._shown_answers))))
+        return shown
+
+    def _in_shown_order(self, found: list[int]) -> list[int]:
         to_laid, from_laid = self._mapped() or ([], [])
         if len(found) * _SORT_BELOW < len(to_laid):
             return sorted(map(from_laid.__getitem__, found))
@@ -81,3 +96,4 @@ class OrderedSearch:
     def forget_answers(self) -> None:
         """Search anew from here on, as after opening the list (benchmarks/bench_gui.py types cold)."""
         self._search.forget_answers()
+        self._shown_answers, self._kept = {}, 0
