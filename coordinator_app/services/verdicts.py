@@ -185,6 +185,10 @@ def refresh(
     session: Session, programmes: Mapping[str, Programme], student_ids: Sequence[int], as_of: date
 ) -> dict[int, Evaluation]:
     """Judge these students now, store their verdicts and EC totals; their evaluations by id."""
+    session.flush()
+    # Judged from the data as flushed: the commit need not judge them again unless a later flush
+    # changes them (which names them again).
+    _touched(session).difference_update(student_ids)
     evaluations: dict[int, Evaluation] = {}
     rows: list[dict[str, Any]] = []
     ec_changes: list[dict[str, int]] = []

@@ -334,3 +334,25 @@ def test_a_change_the_verdict_does_not_read_stores_nothing(fresh_copy: Callable[
     sid = _any(ws, 5)
     students.update_student(ws, sid, notes="called on Monday")
     assert _stored(ws) == {}
+
+
+def test_an_edit_judges_its_student_once(fresh_copy: Callable[[], Workspace], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service's own refresh (for the EC it answers with) judges the student; the commit does
+    not judge them again unless something changed after it."""
+    from coordinator_app.services import verdicts
+
+    ws = fresh_copy()
+    sid = _pm(ws, 2)
+    assert sid is not None
+    judged: list[list[int]] = []
+    original = verdicts.load_chunk
+
+    def counting(session: object, ids: list[int]) -> object:
+        judged.append(list(ids))
+        return original(session, ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verdicts, "load_chunk", counting)
+    code = next(c.code for c in ws.programmes["PM"].courses if c.component == "compulsory")
+    courses.record_grade(ws, sid, code, "7.5")
+    assert judged == [[sid]]
+    assert _stored(ws)[sid].readiness.blockers == _fresh(ws, [sid], TODAY)[sid]
