@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 
 from coordinator_app.store.engine import make_engine
 from coordinator_app.store.errors import DatabaseTooNew, NotADatabase
-from coordinator_app.store.migrate import current_revision, head_revision, open_database, upgrade
+from coordinator_app.store.migrate import create_database, current_revision, head_revision, open_database, upgrade
 from coordinator_app.store.models import Base
 
 
@@ -241,3 +241,28 @@ def test_sqlite_database_of_another_application_is_refused_and_untouched(tmp_pat
         assert con.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall() == [("foo",)]
     finally:
         con.close()
+
+
+def test_the_schemas_known_without_alembic_are_alembics() -> None:
+    """store/migrate reads the revisions from the scripts (no Alembic import at start-up): the same
+    head and the same known schemas as Alembic's own reading of them."""
+    from coordinator_app.store.migrate import _scripts, known_revisions
+
+    scripts = _scripts()
+    assert head_revision() == scripts.get_current_head()
+    assert known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
+
+
+def test_opening_a_database_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "at-head.sqlite"
+    create_database(path)
+    code = (
+        "import sys; from pathlib import Path; from coordinator_app.services.workspace import Workspace; "
+        f"ws = Workspace.open(Path({str(path)!r}), daily_backup=False); ws.close(); "
+        "print(sorted(m for m in ('alembic', 'mako', 'pygments') if m in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "[]"
