@@ -23,6 +23,9 @@ from coordinator_app.services.workspace import Workspace
 from tests.conftest import TODAY
 
 
+pytestmark = pytest.mark.slow  # a 400-student demo database and the list worked out several times
+
+
 @pytest.fixture(scope="module")
 def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("floor") / "demo.sqlite"

@@ -269,6 +269,7 @@ UNDO: list[Callable[[], object]] = []  # what the window's undo stack would hold
 EDITS = (grade, student_field, internship, received, meeting, plan, removal, deadline, attention_elsewhere, undo)
 
 
+@pytest.mark.slow  # a dozen databases edited at random: ~20 s
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.integers(0, len(EDITS) + 1), st.integers(0, 50), st.integers(0, 50)), max_size=8))
 def test_every_stored_verdict_is_a_fresh_evaluation_after_random_edits(

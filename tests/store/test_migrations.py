@@ -253,6 +253,7 @@ def test_the_schemas_known_without_alembic_are_alembics() -> None:
     assert known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
 
 
+@pytest.mark.slow  # starts a process: a fresh interpreter is the only place to see what an open imports
 def test_opening_a_database_at_head_does_not_import_alembic(tmp_path: Path) -> None:
     import subprocess
     import sys
