@@ -14,10 +14,20 @@ from coordinator_app.domain.approvals import APPROVAL_STATUSES, check_decision_d
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import validate_mark
 from coordinator_app.domain.internships import Period, validate_part_time, validate_rank, validate_travel_code
-from coordinator_app.domain.people import parse_optional_date, parse_yes_no
+from coordinator_app.domain.people import parse_optional_date, parse_yes_no, validate_email
 from coordinator_app.domain.programme import LiteratureStudyRules, PortfolioRule, Programme
+from coordinator_app.domain.registers import UMC_ASSESSORS
 from coordinator_app.domain.student import internship_due_dates, internship_schedule, literature_due_dates
 from coordinator_app.services.lookup import existing_student
+from coordinator_app.services.register_links import (
+    INTERNSHIP_ROLES,
+    LITERATURE_ROLES,
+    apply_host,
+    apply_people,
+    optional_id,
+    set_person_email,
+    supervisor_organisations,
+)
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -95,6 +105,10 @@ INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
     "assessor_location": lambda v: None if v in (None, "") else _choice_location(v),
     "marks_registered_on": _date("marks_registered_on"),
     **{f: _mark(f) for f in MARK_FIELDS_INTERNSHIP},
+    # Register entries chosen by id (the type-ahead), and the chosen people's e-mail addresses.
+    "host_id": optional_id("host_id"),
+    **{f"{role}_id": optional_id(f"{role}_id") for role in INTERNSHIP_ROLES},
+    **{f"{role}_email": validate_email for role in INTERNSHIP_ROLES},
 }
 
 LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -107,6 +121,8 @@ LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
     "start_date": _date("start_date"),
     "marks_registered_on": _date("marks_registered_on"),
     **{f: _mark(f) for f in MARK_FIELDS_LITERATURE},
+    **{f"{role}_id": optional_id(f"{role}_id") for role in LITERATURE_ROLES},
+    **{f"{role}_email": validate_email for role in LITERATURE_ROLES},
 }
 
 
@@ -179,6 +195,25 @@ def _apply(
     return old
 
 
+def _apply_people(
+    ws: Workspace,
+    s: Session,
+    row: Any,
+    clean: dict[str, Any],
+    roles: tuple[str, ...],
+    organisations: dict[str, str],
+    audit: tuple[str, str, int, str],
+) -> dict[str, Any]:
+    """The people chosen in `roles` (by name or id), their ranks, then their e-mail addresses."""
+    old, _rechecked = apply_people(ws, s, row, clean, roles, organisations, audit)
+    for role in roles:
+        if f"{role}_email" in clean:
+            before = set_person_email(ws, s, getattr(row, f"{role}_id"), clean.pop(f"{role}_email"), f"{role}_email")
+            if before is not None:
+                old[f"{role}_email"] = before
+    return old
+
+
 def _internship(session: Session, student_id: int, kind: str) -> m.Internship | None:
     return session.scalar(select(m.Internship).where(m.Internship.student_id == student_id, m.Internship.kind == kind))
 
@@ -227,7 +262,10 @@ def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any)
             s.add(row)
             s.flush()
             ws.audit(s, "plan internship", "internship", row.id, student.id, "kind", None, kind)
-        old = _apply(ws, s, row, clean, "change internship", "internship", student.id, f"{kind} ")
+        audit = ("change internship", "internship", student.id, f"{kind} ")
+        old = apply_host(ws, s, row, clean, audit)
+        old |= _apply_people(ws, s, row, clean, INTERNSHIP_ROLES, supervisor_organisations(row), audit)
+        old |= _apply(ws, s, row, clean, "change internship", "internship", student.id, f"{kind} ")
         _refresh_internship_items(s, row, programme)
         refresh_ec(s, student, programme, ws.as_of())
         return old
@@ -374,7 +412,10 @@ def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> d
             s.add(row)
             s.flush()
             ws.audit(s, "plan literature study", "literature_study", row.id, student.id)
-        old = _apply(ws, s, row, clean, "change literature study", "literature_study", student.id, "")
+        audit = ("change literature study", "literature_study", student.id, "")
+        organisations = {"supervisor": "", "assessor": UMC_ASSESSORS}
+        old = _apply_people(ws, s, row, clean, LITERATURE_ROLES, organisations, audit)
+        old |= _apply(ws, s, row, clean, "change literature study", "literature_study", student.id, "")
         dues = literature_due_dates(programme, row.start_date) if row.start_date else None
         _sync_items(s, student.id, rules.component, rules.portfolio, dues)
         refresh_ec(s, student, programme, ws.as_of())
