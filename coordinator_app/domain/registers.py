@@ -52,14 +52,14 @@ HOST_FIELDS = {
     "city": lambda v: clean_text(v, "city", "city", 100),
     "country": lambda v: clean_text(v, "country", "country", 100) or "Netherlands",
     "umc": validate_umc,
-    "notes": lambda v: validate_notes(v, "notes"),
+    "notes": lambda v: validate_notes(str(v or ""), "notes"),
 }
 PERSON_FIELDS = {
     "name": lambda v: clean_text(v, "name", "person's name", 200, required=True),
     "rank": validate_person_rank,
     "organisation": lambda v: clean_text(v, "organisation", "organisation", 200),
     "email": validate_email,
-    "notes": lambda v: validate_notes(v, "notes"),
+    "notes": lambda v: validate_notes(str(v or ""), "notes"),
 }
 
 

@@ -80,9 +80,11 @@ class PersonEntry:
 def hosts(ws: Workspace) -> list[HostEntry]:
     """Every host, by name and department, with how many internships were placed there."""
     with ws.read() as s:
-        counts = dict(
-            s.execute(select(I.host_id, func.count()).where(I.host_id.is_not(None)).group_by(I.host_id)).tuples()
-        )
+        counts: dict[int, int] = {
+            host: n
+            for host, n in s.execute(select(I.host_id, func.count()).where(I.host_id.is_not(None)).group_by(I.host_id))
+            if host is not None
+        }
         return [
             HostEntry(h.id, h.name, h.department, h.city, h.country, h.umc, h.notes, counts.get(h.id, 0))
             for h in s.scalars(
@@ -97,7 +99,7 @@ def people(ws: Workspace) -> list[PersonEntry]:
         roles: dict[int, int] = {}
         for table, column, _name, _rank in PERSON_COLUMNS:
             col = getattr(table, column)
-            for pid, n in s.execute(select(col, func.count()).where(col.is_not(None)).group_by(col)).tuples():
+            for pid, n in s.execute(select(col, func.count()).where(col.is_not(None)).group_by(col)):
                 roles[pid] = roles.get(pid, 0) + n
         return [
             PersonEntry(p.id, p.name, p.rank, p.organisation, p.email, p.notes, roles.get(p.id, 0))
