@@ -138,6 +138,13 @@ def delete_meeting(ws: Workspace, meeting_id: int) -> MeetingBefore:
             raise NotFound("That meeting no longer exists.", "meeting")
         before = _before(meeting)
         student = existing_student(s, meeting.student_id)
+        attached = s.scalars(
+            select(m.Attachment.name).where(
+                m.Attachment.target == "mentor_meeting", m.Attachment.target_id == meeting.id
+            )
+        ).all()
+        if attached:
+            raise DomainError(f"{', '.join(attached)} is attached to this meeting; take it off first.", "meeting")
         ws.audit(
             s,
             "delete mentor meeting",

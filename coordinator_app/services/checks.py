@@ -112,6 +112,9 @@ def run_checks(ws: Workspace) -> CheckReport:
         _internships(ws, s, report)
         _literature(ws, s, report)
         _flags(ws, s, report)
+        from coordinator_app.services.documents import document_problems
+
+        report.violations.extend(document_problems(ws, s))
     return report
 
 

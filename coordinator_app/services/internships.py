@@ -396,7 +396,14 @@ def _remove_open_items(session: Session, student_id: int, component: str) -> Non
             )
         )
     )
-    received = [i.name for i in found if i.received_date is not None or i.note]
+    attached = set(
+        session.scalars(
+            select(m.Attachment.target_id).where(
+                m.Attachment.target == "portfolio_item", m.Attachment.target_id.in_([i.id for i in found])
+            )
+        )
+    )
+    received = [i.name for i in found if i.received_date is not None or i.note or i.id in attached]
     if received:
         raise DomainError(f"{', '.join(received)} already came in; clear that first.", "received_date")
     for item in found:
