@@ -266,14 +266,18 @@ def open_copy(ws: Workspace, attachment_id: int) -> Path:
         if row is None:
             raise NotFound("That document is no longer attached.", "document")
         digest, name = row.sha256, row.name
-        content = None if _in_folder(ws) else s.get(m.DocumentContent, digest)
+        content = (
+            None
+            if _in_folder(ws)
+            else s.scalar(select(m.DocumentContent.content).where(m.DocumentContent.sha256 == digest))
+        )
     folder = documents_folder(ws) / "opened" / digest[:16]
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     shown = folder / Path(name).name
     if shown.exists():
         return shown
     if content is not None:
-        shown.write_bytes(content.content)
+        shown.write_bytes(content)
     else:
         source = store.path_in(documents_folder(ws), digest)
         if not source.exists():
