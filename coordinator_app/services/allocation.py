@@ -299,6 +299,10 @@ def explanation(ws: Workspace, student_id: int) -> str | None:
     return None
 
 
+def specialization_names(ws: Workspace, programme: str) -> dict[str, str]:
+    return {sp.key: sp.name for sp in find_programme(ws.programmes, programme).specializations}
+
+
 # -- waiting lists -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Waiting:

@@ -320,3 +320,90 @@ def document_problems(ws: Workspace, session: Session) -> list[str]:
         if verdicts[a.sha256]:
             problems.append(f"{number} {first} {last}: document {a.name} {verdicts[a.sha256]} (restore a backup)")
     return problems
+
+
+def _student(ws: Workspace, s: Session, number: str, programme: str | None) -> m.Student:
+    from coordinator_app.services.lookup import find_programme
+
+    S = m.Student
+    query = select(S).where(S.student_number == number.strip())
+    if programme:
+        query = query.join(m.Programme, S.programme_id == m.Programme.id).where(
+            m.Programme.code == find_programme(ws.programmes, programme).code
+        )
+    found = list(s.scalars(query))
+    if not found:
+        raise NotFound(f"No student with number {number}.", "student")
+    if len(found) > 1:
+        raise DomainError(
+            f"Student number {number} is in more than one programme; name it with --programme.", "student"
+        )
+    return found[0]
+
+
+def find_student(ws: Workspace, number: str, programme: str | None = None) -> tuple[int, str]:
+    """A student by number (and programme, when the number is in two): their id and how they are named."""
+    with ws.read() as s:
+        student = _student(ws, s, number, programme)
+        return student.id, f"{student.student_number} {student.first_name} {student.last_name}"
+
+
+@dataclass(frozen=True)
+class Target:
+    student_id: int
+    student: str
+    target: str
+    target_id: int
+    label: str
+
+
+def find_target(
+    ws: Workspace,
+    number: str,
+    programme: str | None = None,
+    item: str | None = None,
+    internship: str | None = None,
+    literature: bool = False,
+    meeting: date | None = None,
+) -> Target:
+    """What a document is attached to, named as the coordinator would on the command line: a student
+    number, then a portfolio item kind (`--item list_of_agreements`, with `--internship` when both
+    internships have it), the Literature Study, or the mentor meeting of a date."""
+    with ws.read() as s:
+        student = _student(ws, s, number, programme)
+        who = f"{student.student_number} {student.first_name} {student.last_name}"
+        if literature:
+            row = s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
+            if row is None:
+                raise NotFound(f"{who} has no Literature Study planned.", "target")
+            return Target(student.id, who, "literature_study", row.id, "the Literature Study")
+        if meeting is not None:
+            meetings = list(
+                s.scalars(
+                    select(m.MentorMeeting).where(
+                        m.MentorMeeting.student_id == student.id, m.MentorMeeting.meeting_date == meeting
+                    )
+                )
+            )
+            if not meetings:
+                raise NotFound(f"{who} has no mentor meeting on {meeting:%d-%m-%Y}.", "target")
+            return Target(
+                student.id, who, "mentor_meeting", meetings[0].id, f"the mentor meeting of {meeting:%d-%m-%Y}"
+            )
+        if not item:
+            raise DomainError("Say what to attach to: --item KIND, --literature or --meeting DATE.", "target")
+        items = list(
+            s.scalars(
+                select(m.PortfolioItem).where(m.PortfolioItem.student_id == student.id, m.PortfolioItem.kind == item)
+            )
+        )
+        if internship is not None:
+            items = [i for i in items if i.component == f"{internship}_internship"]
+        if not items:
+            kinds = sorted(set(s.scalars(select(m.PortfolioItem.kind).where(m.PortfolioItem.student_id == student.id))))
+            raise NotFound(
+                f"{who} has no portfolio item '{item}'. Their items: {', '.join(kinds) or 'none yet'}.", "target"
+            )
+        if len(items) > 1:
+            raise DomainError(f"Both internships have '{item}'; say which with --internship minor or major.", "target")
+        return Target(student.id, who, "portfolio_item", items[0].id, items[0].name)
