@@ -31,7 +31,7 @@ def set_mentor(
     student_id: int,
     name: str,
     organisation: str = "",
-    email: str = "",
+    email: str | None = "",
     person_id: int | None = None,
 ) -> dict[str, str] | None:
     """Choose (or change) the student's mentor from the people register: `person_id`, or a name
@@ -40,7 +40,7 @@ def set_mentor(
     from coordinator_app.services.register_links import resolve_person, set_person_email
     from coordinator_app.services.registers import sync_person
 
-    email = validate_email(email)
+    email = None if email is None else validate_email(email)  # None: keep the person's address
     name = " ".join((name or "").split())
     organisation = " ".join((organisation or "").split())
     if not name and person_id is None:
@@ -72,7 +72,8 @@ def set_mentor(
                 person.organisation = organisation
         shown = {"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
         mentor.person_id = person.id
-        set_person_email(ws, s, person.id, email, "email")
+        if email is not None:
+            set_person_email(ws, s, person.id, email, "email")
         sync_person(s, person)
         for field, value in shown.items():  # the student's history says what their mentor is now
             if getattr(mentor, field) != value:

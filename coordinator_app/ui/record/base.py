@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from coordinator_app.domain.programme import Programme
     from coordinator_app.services.record_view import Item, StudentRecord
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.session import WorkspaceSession
     from coordinator_app.ui.undo import IdBook
 
 # What an edit did, in the coordinator's words; a function of the service's result for what only it knows.
@@ -62,6 +63,7 @@ class RecordContext(Protocol):
 
     record: StudentRecord | None
     ids: IdBook
+    session: WorkspaceSession
 
     def attempt(
         self,
