@@ -32,7 +32,7 @@ SEARCH_MONTHS = 36
 class Line:
     what: str
     due: date | None
-    state: str  # "done", "in time", "late", "not planned"
+    state: str  # "done", "in time", "overdue" (yet in time for the month), "late", "not planned"
     sentence: str
 
     @property
@@ -74,6 +74,10 @@ def _item_line(component: str, item: ItemSnapshot, deadline: date, as_of: date) 
         return Line(what, item.due, "late", f"{what} due {item.due:%d-%m-%Y}, after the deadline {deadline:%d-%m-%Y}")
     if deadline < as_of:
         return Line(what, item.due, "late", f"{what} still open, and the deadline {deadline:%d-%m-%Y} has passed")
+    if item.due < as_of:  # late already, but it can still come in before the month's deadline
+        return Line(
+            what, item.due, "overdue", f"{what} overdue since {item.due:%d-%m-%Y}; still in time if it comes in"
+        )
     return Line(what, item.due, "in time", f"{what} due {item.due:%d-%m-%Y}")
 
 

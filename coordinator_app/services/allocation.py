@@ -299,6 +299,28 @@ def explanation(ws: Workspace, student_id: int) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class CohortToAllocate:
+    year: int
+    students: int  # active
+    unplaced: int  # active, without a specialization: the ones Allocate would place
+
+
+def cohorts_to_allocate(ws: Workspace, programme: str) -> list[CohortToAllocate]:
+    """The programme's cohorts, newest first, with how many active students have no place yet."""
+    with ws.read() as s:
+        found = find_programme(ws.programmes, programme)
+        _programme_with_places(found)
+        rows = s.execute(
+            select(m.Cohort.start_year, func.count(S.id), func.count(S.id).filter(S.specialization.is_(None)))
+            .join(S, S.cohort_id == m.Cohort.id)
+            .where(m.Cohort.programme_id == programme_row(s, found.code).id, S.status == "active")
+            .group_by(m.Cohort.start_year)
+            .order_by(m.Cohort.start_year.desc())
+        )
+        return [CohortToAllocate(year, total, unplaced) for year, total, unplaced in rows]
+
+
 def specialization_names(ws: Workspace, programme: str) -> dict[str, str]:
     return {sp.key: sp.name for sp in find_programme(ws.programmes, programme).specializations}
 

@@ -46,3 +46,15 @@ def test_an_entered_deadline_and_an_unplanned_component_count(workspace: Workspa
     assert "Minor internship: Written report (PDF) due 21-12-2025" in [line.sentence for line in january.lines]
     plan_graduation(workspace, sid, 2026, 1)
     assert what_if_month(workspace, [sid], 2026, 1)[sid].deadline.deadline == date(2026, 1, 5)
+
+
+def test_an_item_overdue_today_is_said_so_yet_does_not_block_a_later_month(workspace: Workspace) -> None:
+    sid = add_pm(workspace)
+    update_internship(workspace, sid, "minor", start_date=date(2025, 9, 1))  # List of Agreements due 15-09-2025
+    view = what_if_month(workspace, [sid], 2026, 6)[sid]  # as of 24-11-2025
+    line = next(line for line in view.lines if line.what == "Minor internship: List of Agreements (A)")
+    assert line.state == "overdue"
+    assert line.sentence == (
+        "Minor internship: List of Agreements (A) overdue since 15-09-2025; still in time if it comes in"
+    )
+    assert not line.blocks
