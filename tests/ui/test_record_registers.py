@@ -267,3 +267,46 @@ def test_the_attach_button_opens_a_file_dialog_for_the_selected_item(
     qtbot.waitUntil(lambda: box.list.count() == 1, timeout=10000)
     with cohort.ws.read() as s:
         assert s.get(m.PortfolioItem, panel.portfolio.items[1].id).received_date is None  # type: ignore[union-attr]
+
+
+# -- specialization preferences on the Overview ---------------------------------------------------------------
+
+
+def choose(combo: Any, value: Any) -> None:
+    """Pick an entry the way the mouse does: the list's current entry changes, `activated` follows."""
+    index = combo.findData(value)
+    assert index >= 0, value
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def test_preferences_are_ranked_on_the_overview_and_explained_after_allocation(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
+    from coordinator_app.services.allocation import apply_allocation, preferences_of, preview_allocation
+
+    assert view.show_student(cohort.daan, "overview")
+    box = view.pages["overview"].preferences  # type: ignore[attr-defined]
+    assert box.isVisibleTo(view)
+    choose(box.combos[0], "biomarkers_medicines")
+    choose(box.combos[1], "medical_imaging")
+    assert preferences_of(cohort.ws, cohort.daan) == ("biomarkers_medicines", "medical_imaging")
+    stack = view.session.undo_stack
+    assert stack.command(stack.index() - 1).text().split("\n")[0] == (
+        "Change specialization preferences to Biomarkers & Medicines, Medical Imaging"
+    )
+    stored = cohort.everything()
+    choose(box.combos[2], "medical_imaging")  # twice the same: refused under the choices
+    assert box.error.text() == "Rank each specialization once."
+    assert cohort.everything() == stored
+    view.session.undo_stack.undo()
+    assert preferences_of(cohort.ws, cohort.daan) == ("biomarkers_medicines",)
+
+    apply_allocation(cohort.ws, preview_allocation(cohort.ws, "PM", 2025, seed=7))
+    view.reload()
+    qtbot.waitUntil(lambda: box.explanation.isVisibleTo(view), timeout=10000)
+    assert box.explanation.text().startswith("Allocation: ")
+    assert "Biomarkers & Medicines" in box.explanation.text() and "lottery seed 7" in box.explanation.text()
+
+    assert view.show_student(cohort.lars, "overview")  # IMIM: no specializations to rank
+    assert not box.isVisibleTo(view)
