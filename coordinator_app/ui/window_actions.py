@@ -72,6 +72,13 @@ class WindowActions:
             None,
             "The deadline for final products per graduation month",
         )
+        self.registers = self._make(
+            "&Hosts and people…",
+            self.show_registers,
+            None,
+            None,
+            "The registers of host organisations and of supervisors, assessors and mentors",
+        )
         self.allocate = self._make(
             "&Allocate specializations…",
             self.show_allocation,
@@ -153,6 +160,7 @@ class WindowActions:
             self.remove,
             self.removed,
             self.deadlines,
+            self.registers,
             self.allocate,
             self.what_if,
             self.what_if_shown,
@@ -188,6 +196,7 @@ class WindowActions:
         edit.addAction(self.find)
         edit.addSeparator()
         edit.addAction(self.deadlines)
+        edit.addAction(self.registers)
         plan = menu.addMenu("&Plan")
         plan.addAction(self.what_if)
         plan.addAction(self.what_if_shown)
@@ -303,6 +312,12 @@ class WindowActions:
         DeadlinesDialog.ask(
             self.session, self.session.ws, self.window, programme, record.graduation.planned if record else None
         )
+
+    def show_registers(self) -> None:
+        if self.session.ws is not None:
+            from coordinator_app.ui.registers_dialog import RegistersDialog
+
+            RegistersDialog.ask(self.session, self.session.ws, self.window)
 
     def show_allocation(self) -> None:
         if self.session.ws is None:
