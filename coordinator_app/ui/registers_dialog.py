@@ -74,7 +74,7 @@ def _host_form(form: FieldForm) -> None:
     form.text("department", "Department")
     form.text("city", "City")
     form.text("country", "Country")
-    form.choice("umc", "UMC", list(UMC_CHOICES.items()))
+    form.choice("umc", "UMC", [(None, "not a UMC"), *UMC_CHOICES.items()], allow_empty=False)
     form.notes("notes", "Notes")
 
 

@@ -52,6 +52,7 @@ STATE_COLOUR = {
     "late": OVERDUE_BACKGROUND,
     "not planned": OVERDUE_BACKGROUND,
 }
+STATE_ORDER = {"late": 0, "not planned": 0, "overdue": 1, "in time": 2, "done": 3}
 LINE_COLUMNS = ("What", "Due or ends", "State")
 STUDENT_COLUMNS = ("Student", "This month", "Earliest month that works")
 
@@ -263,8 +264,10 @@ class WhatIfDialog(QDialog):
             f"<b>{day(deadline.deadline)}</b> ({deadline.source.value}) · marks registered by "
             f"<b>{day(view.marks_by)}</b> · ceremony <b>{month_name(*view.ceremony)}</b>"
         )
-        self.lines.setRowCount(len(view.lines))
-        for r, line in enumerate(view.lines):
+        # What blocks the month first, what is done last: the coordinator reads what is left to chase.
+        lines = sorted(view.lines, key=lambda line: STATE_ORDER.get(line.state, 2))
+        self.lines.setRowCount(len(lines))
+        for r, line in enumerate(lines):
             colour = STATE_COLOUR.get(line.state)
             self.lines.setItem(r, 0, _cell(line.sentence if line.state != "in time" else line.what, colour))
             self.lines.setItem(r, 1, _cell(day(line.due) if line.due else "", colour))
