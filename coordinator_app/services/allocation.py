@@ -195,10 +195,11 @@ def apply_allocation(ws: Workspace, preview: AllocationPreview) -> int:
             )
         before = _state(s, cohort.id, [line.student_id for line in preview.lines])
         before["placed"] = {str(line.student_id): line.placed for line in preview.lines if line.placed}
+        placed_ids = [line.student_id for line in preview.lines if line.placed is not None]
+        students = {st.id: st for st in s.scalars(select(S).where(S.id.in_(placed_ids)))} if placed_ids else {}
         for line in preview.lines:
             if line.placed is not None:
-                student = s.get(S, line.student_id)
-                assert student is not None
+                student = students[line.student_id]
                 student.specialization = line.placed
                 ws.audit(
                     s, "allocate specialization", "student", student.id, student.id, "specialization", None, line.placed
@@ -235,12 +236,12 @@ def _state(s: Session, cohort_id: int, ids: list[int]) -> dict[str, object]:
 
 
 def _refresh(ws: Workspace, s: Session, ids: list[int]) -> None:
-    from coordinator_app.services.snapshot import refresh_ec
+    """The EC of students whose specialization changed, worked out for all of them at once."""
+    from coordinator_app.services.cohort_data import refresh_ec_bulk
 
-    for sid in ids:
-        student = s.get(S, sid)
-        if student is not None:
-            refresh_ec(s, student, ws.programme_of(student), ws.as_of())
+    s.flush()
+    for start in range(0, len(ids), 500):
+        refresh_ec_bulk(s, ids[start : start + 500], ws.programmes, ws.as_of())
 
 
 def undo_allocation(ws: Workspace, run_id: int) -> None:
