@@ -214,9 +214,19 @@ def test_a_document_dropped_on_a_portfolio_item_is_attached_and_marks_it_receive
     opened: list[Path] = []
     panel.documents.opened.connect(opened.append)
     qtbot.mouseClick(panel.documents.open_button, Qt.MouseButton.LeftButton)
-    assert opened and opened[0].read_bytes() == signed.read_bytes()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)  # the checked copy is made off the GUI thread
+    assert opened[0].read_bytes() == signed.read_bytes()
     if panel.documents.error.isVisible():  # no viewer (offscreen): say so, and where the copy is
         assert str(opened[0]) in panel.documents.error.text()
+    # The kept file gone from the documents folder (and no copy made before): said in one line.
+    import shutil
+
+    from coordinator_app.services.documents import documents_folder
+
+    shutil.rmtree(documents_folder(cohort.ws))
+    qtbot.mouseClick(panel.documents.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is missing from" in panel.documents.error.text(), timeout=10000)
+    assert len(opened) == 1
 
     # One undo step takes the file off and the item is open again.
     view.session.undo_stack.undo()

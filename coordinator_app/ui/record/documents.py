@@ -37,6 +37,16 @@ from coordinator_app.ui.util import day
 Target = tuple[str, int, str] | None
 
 
+def _copy_to_open(ws: Any, attachment_id: int) -> Path | str:
+    """The copy to open, or the one line saying why there is none."""
+    from coordinator_app.domain.errors import DomainError
+
+    try:
+        return service.open_copy(ws, attachment_id)
+    except DomainError as exc:
+        return exc.message
+
+
 def _local_files(event: QDropEvent) -> list[Path]:
     data = event.mimeData()
     if not data.hasUrls():
@@ -172,19 +182,21 @@ class DocumentsBox(QWidget):
             )
 
     def open_selected(self) -> None:
+        """A checked copy (hashing and copying up to 50 MB) is made off the GUI thread, then handed to
+        the system viewer."""
         doc = self.selected()
         if doc is None:
             return
-        from coordinator_app.domain.errors import DomainError
+        doc_id = doc.id
+        self.ctx.session.run(lambda ws: _copy_to_open(ws, doc_id), self._hand_over, f"Opening {doc.name}…")
 
-        try:
-            path = service.open_copy(self.ctx.ws, doc.id)
-        except DomainError as exc:
-            self.show_error(None, exc.message)
+    def _hand_over(self, outcome: Path | str) -> None:
+        if isinstance(outcome, str):  # refused: missing or changed on disk
+            self.show_error(None, outcome)
             return
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.show_error(None, f"No program here opens {path.suffix or 'such'} files; the copy is at {path}.")
-        self.opened.emit(path)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(outcome))):
+            self.show_error(None, f"No program here opens {outcome.suffix or 'such'} files; the copy is at {outcome}.")
+        self.opened.emit(outcome)
 
     def take_off_selected(self) -> None:
         doc = self.selected()
