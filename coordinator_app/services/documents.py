@@ -42,7 +42,7 @@ def documents_folder(ws: Workspace) -> Path:
 
 
 def _size(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"
+    return f"{round(size / 1_048_576, 1)} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"  # not a mark
 
 
 def check_file(path: Path) -> int:

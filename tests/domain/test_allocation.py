@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +45,7 @@ def test_no_preferences_no_place() -> None:
     assert result.explanations[1].startswith("No preferences given")
 
 
+@pytest.mark.slow  # a property run over generated cohorts (docs/testing.md)
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.permutations(["mi", "td", "bm"]).map(tuple), max_size=120),
