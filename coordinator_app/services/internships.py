@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +24,7 @@ from coordinator_app.services.register_links import (
     LITERATURE_ROLES,
     apply_host,
     apply_people,
+    drop_if_unused,
     optional_id,
     set_person_email,
     supervisor_organisations,
@@ -109,6 +110,7 @@ INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
     "host_id": optional_id("host_id"),
     **{f"{role}_id": optional_id(f"{role}_id") for role in INTERNSHIP_ROLES},
     **{f"{role}_email": validate_email for role in INTERNSHIP_ROLES},
+    **{f"{role}_added": optional_id(f"{role}_added") for role in INTERNSHIP_ROLES},  # given back by Undo
 }
 
 LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -123,6 +125,7 @@ LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
     **{f: _mark(f) for f in MARK_FIELDS_LITERATURE},
     **{f"{role}_id": optional_id(f"{role}_id") for role in LITERATURE_ROLES},
     **{f"{role}_email": validate_email for role in LITERATURE_ROLES},
+    **{f"{role}_added": optional_id(f"{role}_added") for role in LITERATURE_ROLES},  # given back by Undo
 }
 
 
@@ -369,8 +372,9 @@ def restore_interruption(ws: Workspace, removed: RemovedInterruption) -> int:
         return interruption.id
 
 
-def unplan_internship(ws: Workspace, student_id: int, kind: str) -> None:
-    """Take back planning an internship (Undo of its first field): only while nothing came in for it."""
+def unplan_internship(ws: Workspace, student_id: int, kind: str, added: Iterable[int] = ()) -> None:
+    """Take back planning an internship (Undo of its first field): only while nothing came in for it.
+    `added`: people that field added to the register on the fly (they go too, unless chosen elsewhere)."""
     with ws.write() as s:
         student = existing_student(s, student_id)
         programme = ws.programme_of(student)
@@ -384,6 +388,8 @@ def unplan_internship(ws: Workspace, student_id: int, kind: str) -> None:
         _remove_open_items(s, student.id, programme.internships.kinds[kind].component)
         ws.audit(s, "unplan internship", "internship", row.id, student.id, "kind", kind, None)
         s.delete(row)
+        for person in added:
+            drop_if_unused(ws, s, person)
         refresh_ec(s, student, programme, ws.as_of())
 
 
@@ -446,8 +452,9 @@ def _literature_study(
     )
 
 
-def unplan_literature_study(ws: Workspace, student_id: int) -> None:
-    """Take back planning the Literature Study (Undo of its first field): only while nothing came in."""
+def unplan_literature_study(ws: Workspace, student_id: int, added: Iterable[int] = ()) -> None:
+    """Take back planning the Literature Study (Undo of its first field): only while nothing came in.
+    `added`: as for unplan_internship."""
     with ws.write() as s:
         student, programme, rules, row = _literature_study(ws, s, student_id)
         if row is None:
@@ -455,4 +462,6 @@ def unplan_literature_study(ws: Workspace, student_id: int) -> None:
         _remove_open_items(s, student.id, rules.component)
         ws.audit(s, "unplan literature study", "literature_study", row.id, student.id)
         s.delete(row)
+        for person in added:
+            drop_if_unused(ws, s, person)
         refresh_ec(s, student, programme, ws.as_of())

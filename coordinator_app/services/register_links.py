@@ -48,12 +48,19 @@ def optional_id(field: str) -> Any:
 def resolve_person(ws: Workspace, s: Session, name: str, organisation: str, rank: str | None, field: str) -> m.Person:
     """The register entry for a typed name: the only one of that name, the one at `organisation`
     when several share it, or a new entry (with `rank`)."""
+    return _resolve_person(ws, s, name, organisation, rank, field)[0]
+
+
+def _resolve_person(
+    ws: Workspace, s: Session, name: str, organisation: str, rank: str | None, field: str
+) -> tuple[m.Person, bool]:
+    """`resolve_person`, and whether the entry was added now."""
     found = find_people(s, name)
     if len(found) == 1:
-        return found[0]
+        return found[0], False
     at = [p for p in found if same_entry_key(p.name, p.organisation) == same_entry_key(name, organisation)]
     if len(at) == 1:
-        return at[0]
+        return at[0], False
     if found:
         shown = "; ".join(person_label(p.name, p.organisation) for p in found[:5])
         raise DomainError(
@@ -62,13 +69,26 @@ def resolve_person(ws: Workspace, s: Session, name: str, organisation: str, rank
     person_id = create_person(ws, s, {"name": name, "organisation": organisation, "rank": rank})
     person = s.get(m.Person, person_id)
     assert person is not None
-    return person
+    return person, True
 
 
-def _chosen_person(s: Session, person_id: int) -> m.Person:
+def drop_if_unused(ws: Workspace, s: Session, person_id: int) -> None:
+    """Undo of an edit that added a person on the fly: the entry goes again unless someone chose them
+    since (an undo leaves the register as it was)."""
+    from coordinator_app.services.registers import where_used_person
+
+    s.flush()
+    person = s.get(m.Person, person_id)
+    if person is not None and not where_used_person(s, person_id):
+        ws.audit(s, "delete person", "person", person.id, None, "name", person.name, None)
+        s.delete(person)
+
+
+def _chosen_person(s: Session, person_id: int, field: str = "person") -> m.Person:
+    """`field`: the form field the refusal is shown under (the one that chose the person)."""
     person = s.get(m.Person, person_id)
     if person is None:
-        raise NotFound("That person is no longer in the register.", "person")
+        raise NotFound("That person is no longer in the register.", field)
     return person
 
 
@@ -89,22 +109,28 @@ def apply_people(
     for role in roles:
         id_key, rank_key = f"{role}_id", f"{role}_rank"
         has_rank = hasattr(row, rank_key)
+        added_before = clean.pop(f"{role}_added", None)  # an undo: the entry its edit added on the fly
+        added_now = False
         if id_key in clean or role in clean:
             before_id, before_name = getattr(row, id_key), getattr(row, role)
             person: m.Person | None
             if id_key in clean:
                 clean.pop(role, None)
                 chosen = clean.pop(id_key)
-                person = None if chosen is None else _chosen_person(s, chosen)
+                person = None if chosen is None else _chosen_person(s, chosen, id_key)
             else:
                 name = clean.pop(role)
                 rank = clean.get(rank_key) if has_rank else None
                 if has_rank and rank is None and before_id is None:
                     rank = getattr(row, rank_key)  # a rank recorded alone goes with the new entry
-                person = resolve_person(ws, s, name, organisation[role], rank, role) if name else None
+                person, added_now = (
+                    _resolve_person(ws, s, name, organisation[role], rank, role) if name else (None, False)
+                )
             new_id = person.id if person else None
             if new_id != before_id or (person is None and before_name):
                 old[role], old[id_key] = before_name, before_id
+                if added_now and person is not None:
+                    old[f"{role}_added"] = person.id
                 if has_rank:
                     old.setdefault(rank_key, getattr(row, rank_key))
                     setattr(row, rank_key, person.rank if person else None)
@@ -123,6 +149,8 @@ def apply_people(
                     before_name or None,
                     getattr(row, role) or None,
                 )
+        if added_before is not None:
+            drop_if_unused(ws, s, added_before)
         if has_rank and rank_key in clean:
             rank = clean.pop(rank_key)
             person_id = getattr(row, id_key)
@@ -180,7 +208,7 @@ def apply_host(
     if "host_id" in clean:
         clean.pop("host", None)
         chosen = clean.pop("host_id")
-        host = None if chosen is None else _chosen_host(s, chosen)
+        host = None if chosen is None else _chosen_host(s, chosen, "host_id")
         relink = True
     elif "host" in clean or ("department" in clean and row.host_id is not None):
         name = clean.pop("host", row.host)
@@ -222,10 +250,10 @@ def apply_host(
     return old
 
 
-def _chosen_host(s: Session, host_id: int) -> m.HostOrganisation:
+def _chosen_host(s: Session, host_id: int, field: str = "host") -> m.HostOrganisation:
     host = s.get(m.HostOrganisation, host_id)
     if host is None:
-        raise NotFound("That host is no longer in the register.", "host")
+        raise NotFound("That host is no longer in the register.", field)
     return host
 
 

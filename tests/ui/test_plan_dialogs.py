@@ -59,6 +59,7 @@ def applicants(cohort: Cohort) -> list[int]:
     return ids
 
 
+@pytest.mark.slow  # 25 students added and allocated through the window: ~1.5 s of processor time
 def test_allocate_previews_then_fills_at_most_20_places_in_one_undo_step(
     qtbot: Any, cohort: Cohort, applicants: list[int], window: Any, tmp_path: Any
 ) -> None:

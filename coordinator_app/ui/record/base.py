@@ -333,3 +333,8 @@ def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, w
 
     label = f"mark {name} received on {day(when)}" if when else f"clear the received date of {name}"
     ctx.attempt(_Errors(), "received_date", label, lambda: mark(when), undo, kinds=Kind.PORTFOLIO)
+
+
+def added_people(old: dict[str, Any] | None) -> list[int]:
+    """The people an edit added to the register on the fly (its undo takes them out again)."""
+    return [v for k, v in (old or {}).items() if k.endswith("_added") and v is not None]

@@ -67,6 +67,7 @@ class DocumentsBox(QWidget):
         self.documents: list[Document] = []
         self.caption = QLabel()
         self.caption.setObjectName("documentsCaption")
+        self.caption.setWordWrap(True)  # a long item name must not widen a half-width tab at 1366
         self.list = QListWidget()
         self.list.setObjectName("documents")
         self.list.setMaximumHeight(80)

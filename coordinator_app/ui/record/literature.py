@@ -20,6 +20,7 @@ from coordinator_app.ui.record.base import (
     PortfolioTable,
     RecordContext,
     RecordPage,
+    added_people,
     approval_date_first,
     group,
     mark_received,
@@ -153,7 +154,7 @@ class LiteraturePage(RecordPage):
         def make_undo(old: dict[str, Any]) -> Callable[[], Any] | None:
             if not planned:
                 # The first field planned the Literature Study (and its portfolio): undo takes all that back.
-                return lambda: service.unplan_literature_study(ws, sid)
+                return lambda: service.unplan_literature_study(ws, sid, added_people(old))
             return (lambda: service.update_literature_study(ws, sid, **approval_date_first(old))) if old else None
 
         label = LABELS.get(field, field.replace("_", " "))
