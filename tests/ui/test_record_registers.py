@@ -140,6 +140,7 @@ def test_a_supervisor_picked_from_the_register_brings_rank_and_email(
         assert s.get(m.Person, jansen).email == "m.jansen@amsterdamumc.nl"  # type: ignore[union-attr]
 
 
+@pytest.mark.slow  # ~1.5 s of processor time in a whole run (docs/testing.md)
 def test_an_assessor_below_ud_picked_from_the_register_is_refused_by_their_rank(
     view: RecordView, qtbot: Any, cohort: Cohort
 ) -> None:
