@@ -141,7 +141,7 @@ def test_a_supervisor_picked_from_the_register_brings_rank_and_email(
 
 
 @pytest.mark.slow  # ~1.5 s of processor time in a whole run (docs/testing.md)
-def test_an_assessor_below_ud_picked_from_the_register_is_refused_by_their_rank(
+def test_an_assessor_below_ud_picked_from_the_register_is_flagged_by_their_own_rank(
     view: RecordView, qtbot: Any, cohort: Cohort
 ) -> None:
     add_person(cohort.ws, name="Pieter de Boer", rank="phd", organisation="Amsterdam UMC")
