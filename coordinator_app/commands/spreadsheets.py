@@ -89,7 +89,7 @@ def _result(values: dict[str, Any]) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from coordinator_app.services.imports import ImportRefused
     from coordinator_app.services.lookup import parse_cohort
-    from coordinator_app.spreadsheets.importer import apply_import, preview_import
+    from coordinator_app.spreadsheets.importer import WorkbookPreview, apply_import, preview_import
 
     ws = open_workspace(database_path(args))
     try:
@@ -99,6 +99,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise UserError(
                 f"--course is for a results file; {args.file.name} is a student list. Leave --course out to import it."
             )
+        if isinstance(preview, WorkbookPreview):
+            return _import_workbook(ws, preview, args)
         print(f"{preview.summary()} (sheet {preview.sheet})")
         for rejection in preview.rejected[:50]:
             print(f"  rejected {rejection}")
@@ -119,5 +121,30 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     print(f"Imported: {result.summary()}")
+    sys.stdout.flush()
+    return 0
+
+
+def _import_workbook(ws: Any, preview: Any, args: argparse.Namespace) -> int:
+    """A workbook the app made, come back: the review line by line (old -> new per student and
+    field, conflicts and refusals by sheet, row and column), then the changes in one transaction."""
+    from coordinator_app.services.imports import ImportRefused
+    from coordinator_app.spreadsheets.importer import apply_import
+
+    review = preview.review
+    print(preview.summary())
+    shown = review.lines if args.dry_run else [line for line in review.lines if line.status != "change"]
+    for line in shown[:200]:
+        print(f"  {line.status:<9}{line}")
+    if len(shown) > 200:
+        print(f"  ... and {len(shown) - 200} more")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 1 if review.refused else 0
+    try:
+        applied = apply_import(ws, preview, skip_rejected=args.skip_rejected)
+    except ImportRefused as exc:
+        raise UserError(with_option_named(exc)) from exc
+    print(f"Imported: {applied.summary()}")
     sys.stdout.flush()
     return 0

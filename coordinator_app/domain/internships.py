@@ -122,6 +122,13 @@ def validate_rank(rank: str | None, field: str) -> str | None:
     return rank
 
 
+def parse_rank(text: str | None, field: str) -> str | None:
+    """A rank as typed or as a workbook shows it: its key ('UHD') or its name ('Associate professor (UHD)')."""
+    cleaned = " ".join(str(text or "").split())
+    by_name = {name.casefold(): key for key, name in RANKS.items()}
+    return validate_rank(by_name.get(cleaned.casefold(), cleaned), field)
+
+
 def validate_travel_code(code: str | None) -> str | None:
     if code in (None, ""):
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ class Workspace:
     # Why today's automatic backup could not be made, in the coordinator's words; None when it was.
     backup_problem: str | None = None
     replaced_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    # The write transaction this thread has open (`together`, `rehearse`): actions run inside it
+    # take a savepoint of it instead of a transaction of their own.
+    _open: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     @classmethod
     def open(cls, path: Path, programmes: dict[str, Programme] | None = None, daily_backup: bool = True) -> Workspace:
@@ -123,7 +127,14 @@ class Workspace:
         """One coordinator action: a transaction that holds the write lock; all or nothing.
 
         Refused (DatabaseReplaced, nothing written) when the database was restored from a backup
-        since this workspace opened it: the change was made on data that is no longer there."""
+        since this workspace opened it: the change was made on data that is no longer there.
+        Inside `together` or `rehearse` the action is a savepoint of that one transaction: a refused
+        action takes back only its own changes."""
+        outer: Session | None = getattr(self._open, "session", None)
+        if outer is not None:
+            with outer.begin_nested():
+                yield outer
+            return
         try:
             with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
                 # Read under the write lock: a restore cannot slip in between this check and the commit.
@@ -143,6 +154,34 @@ class Workspace:
         try:
             with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
                 yield session
+        except DBAPIError as exc:
+            raise self._problem(exc) from exc
+
+    @contextmanager
+    def together(self) -> Iterator[Session]:
+        """Many coordinator actions as ONE transaction (an imported workbook's changes): every
+        `write()` inside it, in this thread, is part of it; all are committed or none."""
+        with self.write() as session:
+            self._open.session = session
+            try:
+                yield session
+            finally:
+                self._open.session = None
+
+    @contextmanager
+    def rehearse(self) -> Iterator[Session]:
+        """Like `together`, but everything is rolled back at the end: what the actions would do and
+        which of them the rules refuse, with nothing written (an import's review)."""
+        try:
+            with StoreSession(writer(self.engine), expire_on_commit=False) as session:
+                transaction = session.begin()
+                self._open.session = session
+                try:
+                    self._refuse_if_replaced(session.execute(text("PRAGMA user_version")).scalar_one())
+                    yield session
+                finally:
+                    self._open.session = None
+                    transaction.rollback()
         except DBAPIError as exc:
             raise self._problem(exc) from exc
 
@@ -189,6 +228,10 @@ class Workspace:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        outer: Session | None = getattr(self._open, "session", None)
+        if outer is not None:  # inside `together`/`rehearse`: read what this transaction has done so far
+            yield outer
+            return
         try:
             with StoreSession(self.engine) as session, session.begin():
                 yield session

@@ -56,6 +56,10 @@ class Column:
     width: float | None = None
     wrap: bool = False  # long text (blockers, notes): wraps within the width instead of running past it
     value: Callable[[Any], Any] | None = None  # source -> the cell's value (SheetWriter.add)
+    # The round trip (spreadsheets/round_trip.py): the stored field the column shows, which the
+    # services may let a coordinator change in the file, and whether it tells which row is which.
+    shows: str | None = None
+    key: bool = False
 
     @property
     def number_format(self) -> str | None:

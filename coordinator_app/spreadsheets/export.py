@@ -35,6 +35,7 @@ from coordinator_app.services.lookup import find_programme
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.cells import Column, SheetWriter, discard
 from coordinator_app.spreadsheets.export_plan import SHEETS, default_file_name, sheets_for
+from coordinator_app.spreadsheets.round_trip import Ledger
 from coordinator_app.spreadsheets.sheets import (
     DUE_SOON_DAYS,
     STUDENT_COLUMNS,
@@ -136,6 +137,14 @@ class _Book:
         self.literature = sheet("Literature Study", literature_columns(widths), has=lambda p: p.literature_study)
         self.academic_core = sheet("Academic Core", academic_core_columns(widths))
         self.attention = sheet("Attention", attention_columns(widths), 1)
+        # What the export wrote in the cells a coordinator may change, so the workbook can come back.
+        self.ledger = Ledger(
+            wb, "cohort workbook", {"as_of": as_of.isoformat(), "programmes": [p.code for p in programmes]}
+        )
+        self.courses = self.ledger.follow("Courses", self.courses)
+        self.internships = self.ledger.follow("Internships", self.internships)
+        self.portfolio = self.ledger.follow("Portfolio", self.portfolio)
+        self.literature = self.ledger.follow("Literature Study", self.literature)
         self.by_code = {p.code: p for p in programmes}
         self.component_names: dict[tuple[str, str], str] = {}
         # Readiness of the students whose graduation deadline may be near (12,508 of the 100,000

@@ -25,9 +25,11 @@ from coordinator_app.services.imports import (
     plan_results,
     plan_students,
 )
+from coordinator_app.services.imports.workbook import Applied, apply_review
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.columns import ALIASES
 from coordinator_app.spreadsheets.reading import ImportFileError, Table, open_table
+from coordinator_app.spreadsheets.returned import WorkbookPreview, preview_app_workbook
 
 __all__ = [
     "ALIASES",
@@ -36,6 +38,7 @@ __all__ = [
     "ImportResult",
     "PlannedRow",
     "Rejection",
+    "WorkbookPreview",
     "apply_import",
     "open_table",
     "preview_import",
@@ -113,7 +116,7 @@ def preview_import(
     programme: str | None = None,
     cohort: int | None = None,
     course: str | None = None,
-) -> ImportPreview:
+) -> ImportPreview | WorkbookPreview:
     """Check the file and every row; nothing is written. `programme`, `cohort` and `course`
     fill in what the file leaves out (a results list for one course often has no course column)."""
     with _no_collector_pauses():
@@ -122,10 +125,12 @@ def preview_import(
 
 def _preview(
     ws: Workspace, path: Path, kind: str | None, programme: str | None, cohort: int | None, course: str | None
-) -> ImportPreview:
+) -> ImportPreview | WorkbookPreview:
     if kind is not None and kind not in REQUIRED:
         raise ImportFileError(f"An import is of 'students' or 'results', not '{kind}'.", "kind")
     table: Table = open_table(path)
+    if table.workbook is not None:  # the app's own export or mark form, back with changes
+        return preview_app_workbook(ws, path, table.workbook)
     index, names = table.index, table.names
     kind = kind or detect_kind(set(index))
     if kind is None:
@@ -154,8 +159,13 @@ def _preview(
     return ImportPreview(path, kind, table.sheet, names, plan, table.ignored)
 
 
-def apply_import(ws: Workspace, preview: ImportPreview, *, skip_rejected: bool = False) -> ImportResult:
+def apply_import(
+    ws: Workspace, preview: ImportPreview | WorkbookPreview, *, skip_rejected: bool = False
+) -> ImportResult | Applied:
     """Write the accepted rows in one transaction. Refuses (ImportRefused) while rows are
-    rejected unless `skip_rejected` is True: then only the accepted rows are written."""
+    rejected unless `skip_rejected` is True: then only the accepted rows are written. A workbook
+    the app made: its reviewed changes (services/imports/workbook.py apply_review)."""
+    if isinstance(preview, WorkbookPreview):
+        return apply_review(ws, preview.review, skip_rejected=skip_rejected)
     with _no_collector_pauses():
         return apply_plan(ws, preview.plan, skip_rejected=skip_rejected)

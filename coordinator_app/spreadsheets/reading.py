@@ -28,6 +28,7 @@ from typing import Any
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.services.imports import CELL_PROBLEMS
 from coordinator_app.spreadsheets import workbook_reader as limits
+from coordinator_app.spreadsheets.app_workbook import AppWorkbook
 from coordinator_app.spreadsheets.columns import column_letter, header_row, is_empty, label, map_columns
 
 CHILD_FLAG = "--read-workbook-for-import"  # the frozen app runs the reading child through its own executable
@@ -81,6 +82,8 @@ class Table:
     names: dict[str, str]
     ignored: list[str]
     _rows: Callable[[], list[tuple[int, dict[str, Any]]]] = field(repr=False)
+    # A workbook the app made (an export, a mark form): every sheet it reads back (app_workbook.py).
+    workbook: Any = None
 
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
         """The non-empty rows below the header; a CSV is read only now (its header was checked first)."""
@@ -222,6 +225,8 @@ def _workbook_table(path: Path, head: bytes) -> Table:
                 f"{name} cannot be opened: it is password protected (encrypted) or damaged. {REMOVE_EXCEL_PASSWORD}"
             )
         raise _refuse(f"{name} is not a spreadsheet that can be read ({payload}). Save it from Excel as .xlsx or .csv.")
+    if isinstance(payload, AppWorkbook):
+        return Table("every sheet", 1, [], {}, {}, [], list, workbook=payload)
     sheet: limits.Sheet = payload
     index, names, ignored = map_columns(sheet.header)
 

@@ -123,6 +123,7 @@ def _person(widths: Widths) -> list[Column]:
             "Student number",
             width=widths("student.student_number", 10),
             value=attrgetter("student.record.student_number"),
+            key=True,
         ),
         Column("Surname", width=widths("student.last_name"), value=attrgetter("student.record.last_name")),
         Column("First name", width=widths("student.first_name"), value=attrgetter("student.record.first_name")),
@@ -302,13 +303,15 @@ def course_columns(widths: Widths) -> list[Column]:
     return [
         *_person(widths),
         Column("Programme", width=9, value=attrgetter("student.record.programme")),
-        Column("Course code", width=12, value=attrgetter("part.code")),
+        Column("Course code", width=12, value=attrgetter("part.code"), key=True),
         Column("Course", width=40, value=attrgetter("part.name")),
         Column("Component", width=22, value=lambda row: row.student.component(row.part.component)),
         Column("EC", "int", value=attrgetter("part.ec")),
-        Column("Attempt", "int", value=attrgetter("part.attempt")),
-        Column("Exam date", "date", value=attrgetter("part.exam_date")),
-        Column("Grade", "grade", value=lambda row: _grade_cell(grade_from(row.part.no_show, row.part.grade))),
+        Column("Attempt", "int", value=attrgetter("part.attempt"), key=True),
+        Column("Exam date", "date", value=attrgetter("part.exam_date"), shows="exam_date"),
+        Column(
+            "Grade", "grade", value=lambda row: _grade_cell(grade_from(row.part.no_show, row.part.grade)), shows="grade"
+        ),
         Column("Passed", width=6, value=lambda row: row.student.passed(row.part)),
         Column("Entered on", "date", value=attrgetter("part.registered_on")),
     ]
@@ -342,24 +345,34 @@ def internship_columns(widths: Widths) -> list[Column]:
     """One row per internship (`Line.part`: the internship row)."""
 
     def text(name: str, **kw: Any) -> Column:
-        return Column(kw.pop("header"), width=widths(f"internship.{name}"), value=attrgetter(f"part.{name}"), **kw)
+        return Column(
+            kw.pop("header"), width=widths(f"internship.{name}"), value=attrgetter(f"part.{name}"), shows=name, **kw
+        )
 
     return [
         *_person(widths),
         Column(
-            "Internship", width=16, value=lambda row: ev.name if (ev := _internship_evaluation(row)) else row.part.kind
+            "Internship",
+            width=16,
+            value=lambda row: ev.name if (ev := _internship_evaluation(row)) else row.part.kind,
+            key=True,
         ),
         text("host", header="Host"),
         text("department", header="Department"),
         text("topic", header="Topic", wrap=True),
-        Column("UMC", width=4, value=attrgetter("part.is_umc")),
+        Column("UMC", width=4, value=attrgetter("part.is_umc"), shows="is_umc"),
         text("country", header="Country"),
-        Column("Travel advice", width=7, value=attrgetter("part.travel_code")),
-        Column("International Office notified", width=4, value=attrgetter("part.international_office_notified")),
-        Column("Approval", width=13, value=attrgetter("part.approval_status")),
-        Column("Approval date", "date", value=attrgetter("part.approval_date")),
-        Column("Start", "date", value=attrgetter("part.start_date")),
-        Column("Part-time %", "int", value=attrgetter("part.part_time_percent")),
+        Column("Travel advice", width=7, value=attrgetter("part.travel_code"), shows="travel_code"),
+        Column(
+            "International Office notified",
+            width=4,
+            value=attrgetter("part.international_office_notified"),
+            shows="international_office_notified",
+        ),
+        Column("Approval", width=13, value=attrgetter("part.approval_status"), shows="approval_status"),
+        Column("Approval date", "date", value=attrgetter("part.approval_date"), shows="approval_date"),
+        Column("Start", "date", value=attrgetter("part.start_date"), shows="start_date"),
+        Column("Part-time %", "int", value=attrgetter("part.part_time_percent"), shows="part_time_percent"),
         Column("Planned end", "date", value=lambda row: _schedule(row, lambda s: s.planned_end)),
         Column("Halfway", "date", value=lambda row: _schedule(row, lambda s: s.halfway)),
         text("daily_supervisor", header="Daily supervisor"),
@@ -368,14 +381,23 @@ def internship_columns(widths: Widths) -> list[Column]:
         _email_column("Second supervisor e-mail", "second_supervisor", widths),
         text("assessor", header="Assessor"),
         _email_column("Assessor e-mail", "assessor", widths),
-        Column("Assessor rank", width=22, value=lambda row: _rank(row.part.assessor_rank)),
-        Column("Assessor location", width=5, value=attrgetter("part.assessor_location")),
-        Column("Practical work", "grade", value=attrgetter("part.practical_mark")),
-        Column("Report (supervisor)", "grade", value=attrgetter("part.supervisor_report_mark")),
-        Column("Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark")),
-        Column("Presentation", "grade", value=attrgetter("part.presentation_mark")),
+        Column("Assessor rank", width=22, value=lambda row: _rank(row.part.assessor_rank), shows="assessor_rank"),
+        Column("Assessor location", width=5, value=attrgetter("part.assessor_location"), shows="assessor_location"),
+        Column("Practical work", "grade", value=attrgetter("part.practical_mark"), shows="practical_mark"),
+        Column(
+            "Report (supervisor)",
+            "grade",
+            value=attrgetter("part.supervisor_report_mark"),
+            shows="supervisor_report_mark",
+        ),
+        Column(
+            "Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark"), shows="assessor_report_mark"
+        ),
+        Column("Presentation", "grade", value=attrgetter("part.presentation_mark"), shows="presentation_mark"),
         Column("Final mark", "grade", value=lambda row: ev.mark.final if (ev := _internship_evaluation(row)) else None),
-        Column("Marks registered on", "date", value=attrgetter("part.marks_registered_on")),
+        Column(
+            "Marks registered on", "date", value=attrgetter("part.marks_registered_on"), shows="marks_registered_on"
+        ),
         Column(
             "Portfolio complete",
             width=4,
@@ -401,13 +423,13 @@ def portfolio_columns(widths: Widths) -> list[Column]:
 
     return [
         *_person(widths),
-        Column("Component", width=16, value=lambda row: row.student.component(row.part.component)),
-        Column("Item", width=widths("portfolio_item.name", 20), value=attrgetter("part.name")),
+        Column("Component", width=16, value=lambda row: row.student.component(row.part.component), key=True),
+        Column("Item", width=widths("portfolio_item.name", 20), value=attrgetter("part.name"), key=True),
         Column("Due", "date", value=attrgetter("part.due_date")),
-        Column("Received", "date", value=attrgetter("part.received_date")),
+        Column("Received", "date", value=attrgetter("part.received_date"), shows="received_date"),
         Column("Status", width=9, value=lambda row: _item_urgency(row).label),
         Column("Days overdue", "int", value=late),
-        Column("Note", width=widths("portfolio_item.note", 10), wrap=True, value=attrgetter("part.note")),
+        Column("Note", width=widths("portfolio_item.note", 10), wrap=True, value=attrgetter("part.note"), shows="note"),
     ]
 
 
@@ -420,21 +442,43 @@ def literature_columns(widths: Widths) -> list[Column]:
 
     return [
         *_person(widths),
-        Column("Subject", width=widths("literature_study.subject"), wrap=True, value=attrgetter("part.subject")),
-        Column("Supervisor", width=widths("literature_study.supervisor"), value=attrgetter("part.supervisor")),
+        Column(
+            "Subject",
+            width=widths("literature_study.subject"),
+            wrap=True,
+            value=attrgetter("part.subject"),
+            shows="subject",
+        ),
+        Column(
+            "Supervisor",
+            width=widths("literature_study.supervisor"),
+            value=attrgetter("part.supervisor"),
+            shows="supervisor",
+        ),
         _email_column("Supervisor e-mail", "supervisor", widths),
-        Column("Assessor", width=widths("literature_study.assessor"), value=attrgetter("part.assessor")),
+        Column(
+            "Assessor", width=widths("literature_study.assessor"), value=attrgetter("part.assessor"), shows="assessor"
+        ),
         _email_column("Assessor e-mail", "assessor", widths),
-        Column("Assessor rank", width=22, value=lambda row: _rank(row.part.assessor_rank)),
-        Column("Approval", width=13, value=attrgetter("part.approval_status")),
-        Column("Approval date", "date", value=attrgetter("part.approval_date")),
-        Column("Start", "date", value=attrgetter("part.start_date")),
-        Column("Survey outline", "grade", value=attrgetter("part.outline_mark")),
-        Column("Report (supervisor)", "grade", value=attrgetter("part.supervisor_report_mark")),
-        Column("Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark")),
-        Column("Presentation", "grade", value=attrgetter("part.presentation_mark")),
+        Column("Assessor rank", width=22, value=lambda row: _rank(row.part.assessor_rank), shows="assessor_rank"),
+        Column("Approval", width=13, value=attrgetter("part.approval_status"), shows="approval_status"),
+        Column("Approval date", "date", value=attrgetter("part.approval_date"), shows="approval_date"),
+        Column("Start", "date", value=attrgetter("part.start_date"), shows="start_date"),
+        Column("Survey outline", "grade", value=attrgetter("part.outline_mark"), shows="outline_mark"),
+        Column(
+            "Report (supervisor)",
+            "grade",
+            value=attrgetter("part.supervisor_report_mark"),
+            shows="supervisor_report_mark",
+        ),
+        Column(
+            "Report (assessor)", "grade", value=attrgetter("part.assessor_report_mark"), shows="assessor_report_mark"
+        ),
+        Column("Presentation", "grade", value=attrgetter("part.presentation_mark"), shows="presentation_mark"),
         Column("Final mark", "grade", value=final),
-        Column("Marks registered on", "date", value=attrgetter("part.marks_registered_on")),
+        Column(
+            "Marks registered on", "date", value=attrgetter("part.marks_registered_on"), shows="marks_registered_on"
+        ),
         Column("Complete", width=4, value=lambda row: row.student.evaluation.literature_complete),
     ]
 

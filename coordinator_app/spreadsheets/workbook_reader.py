@@ -287,9 +287,12 @@ def _ods_tokens(data: bytes, state: dict[str, Any], found: dict[str, dict[tuple[
 # -- reading ------------------------------------------------------------------------------------
 
 
-def read_workbook(path: str, name: str) -> Sheet:
-    """The first sheet with data, its header found and its known columns kept. Raises Refused."""
+def read_workbook(path: str, name: str) -> Sheet | Any:
+    """The first sheet with data, its header found and its known columns kept; for a workbook the app
+    made (an export, a mark form), the columns of every sheet it reads back (AppWorkbook). Raises Refused."""
     from python_calamine import CalamineWorkbook
+
+    from coordinator_app.spreadsheets import app_workbook
 
     archive = _zip(path)
     parts: dict[str, str] = {}
@@ -300,21 +303,44 @@ def read_workbook(path: str, name: str) -> Sheet:
         if not parts:
             ods_errors = scan_ods_errors(archive)
     wb = CalamineWorkbook.from_path(path)
+    if app_workbook.LEDGER in wb.sheet_names:  # the app's own export or mark form: every sheet is read
+        try:
+            return app_workbook.read_app_workbook(
+                lambda sheet_name: checked_sheet(wb, archive, parts, ods_errors, name, sheet_name)
+            )
+        except app_workbook.NotAppWorkbook:
+            pass  # another program's sheet of that name: read as any workbook
     for sheet_name in wb.sheet_names:
-        scan = None
-        part = parts.get(sheet_name)
-        if archive is not None and part is not None and part in archive.namelist():
-            # No cell found is no proof of an empty sheet (cells without positions): calamine decides.
-            scan = scan_xlsx_sheet(archive, part, partial(_reach_scanned, name, sheet_name))
-        sheet = wb.get_sheet_by_name(sheet_name)
-        if sheet.start is None or sheet.end is None:
+        checked = checked_sheet(wb, archive, parts, ods_errors, name, sheet_name)
+        if checked is None:
             continue
-        _reach(name, sheet_name, sheet.end[0], sheet.end[1])
-        found = _known_columns(sheet, sheet_name, scan.errors if scan else ods_errors.get(sheet_name, {}))
+        found = _known_columns(checked[0], sheet_name, checked[1])
         if found is not None:
             return found
     first = wb.sheet_names[0] if wb.sheet_names else "(none)"
     raise Refused(f"{name} is empty: the sheet '{first}' has no rows.")
+
+
+def checked_sheet(
+    wb: Any,
+    archive: zipfile.ZipFile | None,
+    parts: dict[str, str],
+    ods_errors: dict[str, dict[tuple[int, int], str]],
+    name: str,
+    sheet_name: str,
+) -> tuple[Any, dict[tuple[int, int], str]] | None:
+    """A sheet within the limits (refused by name, before calamine loads it, when its XML reaches past
+    them) and its error cells; None for an empty sheet."""
+    scan = None
+    part = parts.get(sheet_name)
+    if archive is not None and part is not None and part in archive.namelist():
+        # No cell found is no proof of an empty sheet (cells without positions): calamine decides.
+        scan = scan_xlsx_sheet(archive, part, partial(_reach_scanned, name, sheet_name))
+    sheet = wb.get_sheet_by_name(sheet_name)
+    if sheet.start is None or sheet.end is None:
+        return None
+    _reach(name, sheet_name, sheet.end[0], sheet.end[1])
+    return sheet, scan.errors if scan else ods_errors.get(sheet_name, {})
 
 
 def _zip(path: str) -> zipfile.ZipFile | None:

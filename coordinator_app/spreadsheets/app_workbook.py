@@ -1,0 +1,132 @@
+"""Reading a workbook the app made itself (a cohort export, a mark form), in the reading child.
+
+Such a workbook carries a very hidden sheet, the ledger (spreadsheets/round_trip.py writes it):
+its first row says what the workbook is; "sheet" rows name, per sheet, the columns that identify
+a row and the columns read back; "cells" rows name a sheet read whole (a mark form, a few dozen
+cells); the other rows say what the export wrote. The child reads the ledger and then only those
+columns of every sheet it names, each sheet through the same limits as any import
+(workbook_reader.checked_sheet), and sends back plain rows: the parent decides what they mean.
+
+Plain Python with light imports: it runs in the reading child (spreadsheets/workbook_reader.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from coordinator_app.spreadsheets.columns import HEADER_SEARCH_ROWS, column_letter, is_empty, label
+
+LEDGER = "Coordinator App"  # the ledger sheet's name
+MARKER = "Coordinator App workbook"  # its first cell
+SECTION, WHOLE = "sheet", "cells"
+MAX_KEPT_CELLS = 3_000_000  # over all sheets: each sheet is also held to the import's own limits
+
+
+@dataclass
+class SheetData:
+    """The columns of one sheet the ledger asks for (or every cell, for a sheet read whole)."""
+
+    name: str
+    header_row: int  # 1-based; 0 for a sheet read whole
+    columns: list[str]  # the headers found, in the order of each row's values
+    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (row number, values)
+    errors: list[tuple[int, str, str, str]] = field(default_factory=list)  # (row, header, cell, error text)
+    missing: list[str] = field(default_factory=list)  # asked-for headers the sheet does not have
+    letters: list[str] = field(default_factory=list)  # each column's letter, as `columns`
+
+
+@dataclass
+class AppWorkbook:
+    """What the child sends back for a workbook the app made: the ledger's rows and the sheets it names."""
+
+    ledger: list[tuple[Any, ...]]
+    sheets: dict[str, SheetData] = field(default_factory=dict)
+
+
+class NotAppWorkbook(Exception):
+    """The ledger sheet is there but is not the app's (another program's sheet with that name)."""
+
+
+def read_app_workbook(checked: Callable[[str], tuple[Any, dict[tuple[int, int], str]] | None]) -> AppWorkbook:
+    """`checked(name)`: the sheet held to the limits, and its error cells (or None when empty)."""
+    ledger_sheet = checked(LEDGER)
+    if ledger_sheet is None:
+        raise NotAppWorkbook()
+    ledger = [tuple(row[:7]) for row in ledger_sheet[0].iter_rows() if not is_empty(row)]
+    if not ledger or ledger[0][0] != MARKER:
+        raise NotAppWorkbook()
+    out = AppWorkbook(ledger)
+    kept = 0
+    for row in ledger[1:]:
+        if row[0] not in (SECTION, WHOLE) or not isinstance(row[1], str):
+            continue
+        found = checked(row[1])
+        if found is None:
+            continue  # the sheet was deleted or emptied: nothing of it comes back
+        sheet, errors = found
+        if row[0] == WHOLE:
+            data = _whole(sheet, row[1], errors)
+        else:
+            data = _columns(sheet, row[1], json.loads(row[2]), json.loads(row[2]) + json.loads(row[3]), errors)
+        kept += len(data.rows) * max(len(data.columns), 1)
+        if kept > MAX_KEPT_CELLS:
+            from coordinator_app.spreadsheets.workbook_reader import Refused
+
+            raise Refused(f"The workbook holds more than {MAX_KEPT_CELLS:,} cells to read back; export fewer students.")
+        out.sheets[row[1]] = data
+    return out
+
+
+def _whole(sheet: Any, name: str, errors: dict[tuple[int, int], str]) -> SheetData:
+    first_row, first_column = sheet.start
+    data = SheetData(name, 0, [])
+    for n, row in enumerate(sheet.iter_rows(), first_row + 1):
+        if not is_empty(row):
+            data.rows.append((n, (first_column, *row)))  # the first value: the column the row starts at
+    for (r, c), text in sorted(errors.items()):
+        data.errors.append((r + 1, "", f"{column_letter(c)}{r + 1}", text))
+    return data
+
+
+def _columns(
+    sheet: Any, name: str, keys: list[str], wanted: list[str], errors: dict[tuple[int, int], str]
+) -> SheetData:
+    """The wanted columns below the header: the first of the top rows that holds every key header
+    (a row inserted above the export's header is passed over)."""
+    rows = sheet.iter_rows()
+    first_row, first_column = sheet.start
+    top: list[list[Any]] = []
+    header_at = None
+    for row in rows:
+        top.append(row)
+        texts = {label(v) for v in row}
+        if all(k in texts for k in keys):
+            header_at = len(top) - 1
+            break
+        if len(top) >= HEADER_SEARCH_ROWS:
+            break
+    if header_at is None:
+        return SheetData(name, 0, [], missing=list(keys))
+    header = [label(v) for v in top[header_at]]
+    positions = {text: n for n, text in reversed(list(enumerate(header))) if text}
+    present = [w for w in wanted if w in positions]
+    data = SheetData(name, first_row + header_at + 1, present, missing=[w for w in wanted if w not in positions])
+    picks = [positions[w] for w in present]
+    data.letters = [column_letter(first_column + p) for p in picks]
+    width = max(picks, default=-1) + 1
+    by_column = {first_column + positions[w]: w for w in present}
+    n = data.header_row
+    for row in rows:
+        n += 1
+        if is_empty(row):
+            continue
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        data.rows.append((n, tuple(row[p] for p in picks)))
+    for (r, c), text in sorted(errors.items()):
+        if r + 1 > data.header_row and c in by_column:
+            data.errors.append((r + 1, by_column[c], f"{column_letter(c)}{r + 1}", text))
+    return data

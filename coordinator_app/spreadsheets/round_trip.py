@@ -1,0 +1,281 @@
+"""The round trip: an exported workbook carries what it exported, so the one that comes back can be read.
+
+Export side: `Ledger` writes a very hidden sheet ("Coordinator App") beside the visible ones.
+For each sheet a coordinator may change cells of, it names the columns that identify a row (the
+student number, the course code and attempt, ...) and the columns read back (those showing a
+stored field the services let a coordinator change); for each row, which part of which record
+it is and the values the export wrote in those columns. Excel and LibreOffice keep a very hidden
+sheet and the coordinator never sees it; sorting, filtering or hiding rows does not matter,
+because rows are found again by their identifying cells, not by their position.
+
+Import side: `edits_of` turns what the reading child sent back (spreadsheets/app_workbook.py)
+into the cells that differ from what was exported, for services/imports/workbook.py to review.
+Rows the export did not have, rows given twice and error cells are refused by sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from coordinator_app.services.imports.workbook import Edit, Place
+from coordinator_app.services.imports.workbook_parts import ITEM, LITERATURE, RESULT, changeable
+from coordinator_app.spreadsheets.app_workbook import LEDGER, MARKER, SECTION, AppWorkbook, SheetData
+from coordinator_app.spreadsheets.cells import Column
+
+VERSION = 1
+
+# What part of a record each row of a round-trip sheet is, and its natural key (services' terms).
+ROW_PARTS: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
+    "Courses": (RESULT, lambda line: (line.student.record.id, line.part.code, line.part.attempt)),
+    "Internships": ("internship", lambda line: (line.student.record.id, line.part.kind)),
+    "Portfolio": (ITEM, lambda line: (line.student.record.id, line.part.component, line.part.kind)),
+    "Literature Study": (LITERATURE, lambda line: (line.student.record.id,)),
+}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)  # a str Enum: its plain text
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and "date" in value:
+        return date.fromisoformat(value["date"])
+    return value
+
+
+def key_text(value: Any) -> str:
+    """An identifying cell as text, the same whether written by the export or read back by calamine
+    (2 and 2.0 are "2"; a date is its ISO day)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+class Ledger:
+    """The hidden sheet of a write-only workbook (module docstring)."""
+
+    def __init__(self, wb: Any, kind: str, about: dict[str, Any]) -> None:
+        self.sheet = wb.create_sheet(LEDGER)
+        self.sheet.sheet_state = "veryHidden"
+        self.sheet.append([MARKER, VERSION, kind, json.dumps(about, default=str)])
+
+    def section(self, title: str, keys: list[str], read: list[str], fields: list[list[str]]) -> None:
+        self.sheet.append([SECTION, title, json.dumps(keys), json.dumps(read), json.dumps(fields)])
+
+    def row(self, title: str, keys: list[Any], part: str, key: tuple[Any, ...], values: list[Any]) -> None:
+        self.sheet.append(
+            [
+                "row",
+                title,
+                json.dumps([key_text(k) for k in keys]),
+                part,
+                json.dumps(list(key)),
+                json.dumps([_encode(v) for v in values]),
+            ]
+        )
+
+    def follow(self, title: str, writer: Any) -> Any:
+        """`writer` (a SheetWriter) with each row it writes also noted here; a sheet without
+        columns a coordinator may change, or one the workbook does not have, is returned as it is."""
+        if title not in ROW_PARTS or not hasattr(writer, "columns"):
+            return writer
+        part, key_of = ROW_PARTS[title]
+        columns: list[Column] = writer.columns
+        keys = [n for n, c in enumerate(columns) if c.key]
+        read = [n for n, c in enumerate(columns) if c.shows and changeable(part, c.shows)]
+        if not read:
+            return writer
+        self.section(
+            title,
+            [columns[n].header for n in keys],
+            [columns[n].header for n in read],
+            [[part, str(columns[n].shows)] for n in read],
+        )
+        return _Followed(self, writer, title, part, key_of, keys, read)
+
+
+@dataclass
+class _Followed:
+    ledger: Ledger
+    writer: Any
+    title: str
+    part: str
+    key_of: Callable[[Any], tuple[Any, ...]]
+    keys: list[int]
+    read: list[int]
+    values: list[Callable[[Any], Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.values = [c.value or (lambda _s: None) for c in self.writer.columns]
+
+    def add(self, source: Any) -> None:
+        row = [value(source) for value in self.values]
+        self.writer.append(row)
+        self.ledger.row(
+            self.title, [row[n] for n in self.keys], self.part, self.key_of(source), [row[n] for n in self.read]
+        )
+
+    def __getattr__(self, name: str) -> Any:  # finish, highlight_status, ...: the writer's own
+        return getattr(self.writer, name)
+
+
+# -- reading it back -------------------------------------------------------------------------------
+
+
+@dataclass
+class Exported:
+    """What the ledger says of one row: which part of which record, and the values written."""
+
+    part: str
+    key: tuple[Any, ...]
+    values: list[Any]
+    twice: bool = False  # two rows of the export had the same identifying cells (cannot tell them apart)
+
+
+@dataclass
+class Section:
+    title: str
+    keys: list[str]
+    read: list[str]
+    fields: list[tuple[str, str]]
+    rows: dict[tuple[str, ...], Exported] = field(default_factory=dict)
+
+
+@dataclass
+class LedgerRead:
+    kind: str
+    about: dict[str, Any]
+    sections: dict[str, Section]
+    cells: list[tuple[Any, ...]]  # the ledger's other rows (a mark form's locked cells)
+
+
+def read_ledger(book: AppWorkbook) -> LedgerRead:
+    head = book.ledger[0]
+    about = json.loads(head[3]) if len(head) > 3 and head[3] else {}
+    read = LedgerRead(str(head[2]), about, {}, [])
+    for row in book.ledger[1:]:
+        if row[0] == SECTION:
+            read.sections[row[1]] = Section(
+                row[1], json.loads(row[2]), json.loads(row[3]), [tuple(f) for f in json.loads(row[4])]
+            )
+        elif row[0] == "row" and row[1] in read.sections:
+            section = read.sections[row[1]]
+            keys = tuple(json.loads(row[2]))
+            if keys in section.rows:
+                section.rows[keys].twice = True
+                continue
+            section.rows[keys] = Exported(
+                str(row[3]), tuple(json.loads(row[4])), [_decode(v) for v in json.loads(row[5])]
+            )
+        else:
+            read.cells.append(row)
+    return read
+
+
+def same_cell(exported: Any, cell: Any) -> bool:
+    """Whether a cell still holds what the export wrote (a cautious look: a 'no' sends the cell on to
+    the review, which reads both as the service would)."""
+    if exported is None or exported == "":
+        return cell is None or cell == "" or (isinstance(cell, str) and not cell.strip())
+    if isinstance(exported, bool):
+        return isinstance(cell, str) and cell.strip() == ("yes" if exported else "no")
+    if isinstance(exported, date):
+        if isinstance(cell, datetime):
+            return cell.date() == exported
+        return isinstance(cell, date) and cell == exported
+    if isinstance(exported, (int, float)):
+        return isinstance(cell, (int, float)) and not isinstance(cell, bool) and float(cell) == float(exported)
+    if isinstance(exported, str):
+        return isinstance(cell, str) and " ".join(cell.split()) == " ".join(exported.split())
+    return False
+
+
+def edits_of(book: AppWorkbook, ledger: LedgerRead) -> tuple[list[Edit], list[tuple[Place, str]]]:
+    """The cells that differ from what was exported, and what is refused on the file's side."""
+    edits: list[Edit] = []
+    problems: list[tuple[Place, str]] = []
+    for title, section in ledger.sections.items():
+        data = book.sheets.get(title)
+        if data is None:
+            continue  # the sheet was deleted: nothing of it comes back
+        if data.header_row == 0:
+            problems.append(
+                (
+                    Place(title, 1, section.keys[0]),
+                    f"the columns {', '.join(section.keys)} are not all there any more, so the rows cannot be "
+                    "told apart; export again and change the cells, not these columns",
+                )
+            )
+            continue
+        edits_in, problems_in = _sheet_edits(data, section)
+        edits += edits_in
+        problems += problems_in
+    return edits, problems
+
+
+def _sheet_edits(data: SheetData, section: Section) -> tuple[list[Edit], list[tuple[Place, str]]]:
+    edits: list[Edit] = []
+    problems: list[tuple[Place, str]] = []
+    position = {name: n for n, name in enumerate(data.columns)}
+    keys = [position[k] for k in section.keys]
+    read = [
+        (n, name, section.fields[i]) for i, name in enumerate(section.read) if (n := position.get(name)) is not None
+    ]
+    letters = dict(zip(data.columns, data.letters))
+    errors = {(row, header): (cell, text) for row, header, cell, text in data.errors}
+    seen: dict[tuple[str, ...], int] = {}
+    for number, values in data.rows:
+        identity = tuple(key_text(values[n]) for n in keys)
+        if not any(identity):
+            continue
+        first_place = Place(data.name, number, section.keys[0], f"{letters[section.keys[0]]}{number}")
+        exported = section.rows.get(identity)
+        if exported is None:
+            problems.append(
+                (
+                    first_place,
+                    f"this row ({' '.join(i for i in identity if i)}) was not in the export; {_add_it(section)}",
+                )
+            )
+            continue
+        if exported.twice:
+            problems.append((first_place, "the export had two rows like this one; change them in the app"))
+            continue
+        if identity in seen:
+            problems.append((first_place, f"this row is here twice (also row {seen[identity]}); keep one"))
+            continue
+        seen[identity] = number
+        for n, name, (part, field_name) in read:
+            place = Place(data.name, number, name, f"{letters[name]}{number}")
+            if (number, name) in errors:
+                cell, text = errors[(number, name)]
+                problems.append((place, f"cell {cell} holds the error {text} instead of a value; type the value"))
+                continue
+            before = exported.values[section.read.index(name)]
+            if not same_cell(before, values[n]):
+                edits.append(Edit(place, part, exported.key, field_name, before, values[n]))
+    return edits, problems
+
+
+def _add_it(section: Section) -> str:
+    if section.title == "Courses":
+        return "add a new attempt in the app, or import it as a results list"
+    return "add it in the app"
