@@ -77,6 +77,16 @@ def safe_text(value: str) -> str:
     return value
 
 
+def put_text(cell: Any, value: str) -> None:
+    """Text into a cell of an ordinary (not streamed) workbook that stays text: openpyxl makes a
+    formula of '=...', and Excel one of any formula start typed again, so such text is a string
+    cell with the quote prefix (as SheetWriter writes it)."""
+    cell.value = safe_text(value)
+    if value[:1] in _FORMULA_FIRST:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def fail_formula(letter: str, pass_marks: Mapping[str, float], programme_letter: str | None) -> str:
     """Red for a grade below the pass mark or a No Show. With programmes of different pass marks
     the row's programme picks its own, where the sheet has a Programme column (else the highest)."""

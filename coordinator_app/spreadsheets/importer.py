@@ -116,21 +116,29 @@ def preview_import(
     programme: str | None = None,
     cohort: int | None = None,
     course: str | None = None,
+    form_for: tuple[int, str] | None = None,
 ) -> ImportPreview | WorkbookPreview:
     """Check the file and every row; nothing is written. `programme`, `cohort` and `course`
-    fill in what the file leaves out (a results list for one course often has no course column)."""
+    fill in what the file leaves out (a results list for one course often has no course column).
+    `form_for` (student id, "minor" | "major" | "literature"): a mark form must be this record's."""
     with _no_collector_pauses():
-        return _preview(ws, Path(path), kind, programme, cohort, course)
+        return _preview(ws, Path(path), kind, programme, cohort, course, form_for)
 
 
 def _preview(
-    ws: Workspace, path: Path, kind: str | None, programme: str | None, cohort: int | None, course: str | None
+    ws: Workspace,
+    path: Path,
+    kind: str | None,
+    programme: str | None,
+    cohort: int | None,
+    course: str | None,
+    form_for: tuple[int, str] | None = None,
 ) -> ImportPreview | WorkbookPreview:
     if kind is not None and kind not in REQUIRED:
         raise ImportFileError(f"An import is of 'students' or 'results', not '{kind}'.", "kind")
     table: Table = open_table(path)
     if table.workbook is not None:  # the app's own export or mark form, back with changes
-        return preview_app_workbook(ws, path, table.workbook)
+        return preview_app_workbook(ws, path, table.workbook, form_for)
     index, names = table.index, table.names
     kind = kind or detect_kind(set(index))
     if kind is None:
