@@ -33,6 +33,7 @@ from coordinator_app.spreadsheets.export_plan import default_file_name, sheets_f
 from coordinator_app.ui.forms import error_label, grow_to_fit
 from coordinator_app.ui.jobs import Cancelled, JobRunner
 from coordinator_app.ui.record.base import cell, counted, table
+from coordinator_app.ui.review import ReviewTable
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
@@ -187,12 +188,15 @@ class ExportDialog(QDialog):
 class ImportDialog(QDialog):
     """Choose a file, check it (nothing written), then import the accepted rows."""
 
-    def __init__(self, parent: QWidget | None, ws: Workspace, jobs: JobRunner) -> None:
+    def __init__(
+        self, parent: QWidget | None, ws: Workspace, jobs: JobRunner, form_for: tuple[int, str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.ws, self.jobs = ws, jobs
+        self.form_for = form_for  # a mark form imported from a record: it must be that record's
         self.preview: Any = None
         self.result: Any = None
-        self.setWindowTitle("Import from Excel or CSV")
+        self.setWindowTitle("Import a mark form" if form_for else "Import from Excel or CSV")
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.path = QLineEdit()
@@ -223,8 +227,11 @@ class ImportDialog(QDialog):
         self.summary = QLabel("Nothing is written until you press Import.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        # What the import will do, per student and field (review.py); what is refused below it.
+        self.review = ReviewTable()
+        layout.addWidget(self.review, 2)
         self.refusals = table(["Row", "Column", "Why it is refused"])
-        self.refusals.setMinimumHeight(140)
+        self.refusals.setMinimumHeight(120)
         layout.addWidget(self.refusals, 1)
         self.skip = QCheckBox("Import the accepted rows and skip the refused ones")
         layout.addWidget(self.skip)
@@ -236,7 +243,7 @@ class ImportDialog(QDialog):
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(640, 480)
+        self.resize(900, 600)
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -285,8 +292,11 @@ class ImportDialog(QDialog):
             self.course.text().strip() or None,
         )
         self.check_button.setEnabled(False)
+        form_for = self.form_for
         self.jobs.run(
-            lambda: preview_import(ws, path, kind, programme=programme, cohort=cohort, course=course),
+            lambda: preview_import(
+                ws, path, kind, programme=programme, cohort=cohort, course=course, form_for=form_for
+            ),
             self._checked,
             self._fail,
             label=f"Checking {path.name}…",
@@ -298,12 +308,19 @@ class ImportDialog(QDialog):
         self.preview = preview
         self.check_button.setEnabled(True)
         self.summary.setText(preview.summary())
+        self.review.show_preview(preview)
         rejected = preview.rejected
         self.refusals.setRowCount(len(rejected))
         for r, rejection in enumerate(rejected):
-            self.refusals.setItem(r, 0, cell(str(rejection.row)))
-            self.refusals.setItem(r, 1, cell(rejection.column))
-            self.refusals.setItem(r, 2, cell(rejection.reason))
+            if hasattr(rejection, "place"):  # a workbook the app made: its sheet, row and column
+                where, column = f"{rejection.place.sheet}, row {rejection.place.row}", rejection.place.column
+                who = f"{rejection.student_number} {rejection.what}: " if rejection.student_number else ""
+                why = who + rejection.reason
+            else:
+                where, column, why = str(rejection.row), rejection.column, rejection.reason
+            self.refusals.setItem(r, 0, cell(where))
+            self.refusals.setItem(r, 1, cell(column))
+            self.refusals.setItem(r, 2, cell(why))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(preview.new or preview.updated))
 
     def apply(self) -> None:
@@ -332,10 +349,13 @@ class ImportDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ws: Workspace, jobs: JobRunner) -> bool:
-        dialog = cls(parent, ws, jobs)
+    def ask(
+        cls, parent: QWidget | None, ws: Workspace, jobs: JobRunner, form_for: tuple[int, str] | None = None
+    ) -> Any:
+        """What was imported (None when nothing was)."""
+        dialog = cls(parent, ws, jobs, form_for)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
             if parent is not None and hasattr(parent, "statusBar"):
                 parent.statusBar().showMessage(f"Imported: {dialog.result.summary()}", 10000)
-            return True
-        return False
+            return dialog.result
+        return None

@@ -379,8 +379,14 @@ class WindowActions:
             return
         from coordinator_app.ui.exchange import ImportDialog
 
-        if ImportDialog.ask(self.window, self.session.ws, self.session.jobs):
-            self.session.notify(Changes.everything())
+        imported = ImportDialog.ask(self.window, self.session.ws, self.session.jobs)
+        if imported is None:
+            return
+        if hasattr(imported, "undos"):  # a workbook the app made: its changes are one undo step
+            from coordinator_app.ui.review import push_undo
+
+            push_undo(self.session, imported)
+        self.session.notify(Changes.everything())
 
     def back_up_now(self) -> None:
         if self.session.ws is None:

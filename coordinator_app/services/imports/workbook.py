@@ -19,6 +19,7 @@ the review, and returns what takes them back again as one step (the window's und
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,6 +85,7 @@ class ReviewLine:
     field: str = ""
     old_value: Any = None
     new_value: Any = None
+    stored: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)  # the whole part as the app has it
 
     def __str__(self) -> str:
         who = f"{self.student_number} {self.what}: " if self.student_number else ""
@@ -164,7 +166,9 @@ def _sort(edit: Edit, now: Current | None) -> ReviewLine | None:
             REFUSED,
             reason="this part of the record is no longer in the app (removed or deleted since the export)",
         )
-    line = ReviewLine(place, CHANGE, now.student_number, now.student, now.what, part=edit.part, key=edit.key)
+    line = ReviewLine(
+        place, CHANGE, now.student_number, now.student, now.what, part=edit.part, key=edit.key, stored=now.values
+    )
     line.field = edit.field
     try:
         new = read_cell(edit.part, edit.field, edit.value)
@@ -222,7 +226,7 @@ def _new(lines: list[ReviewLine]) -> dict[str, Any]:
 
 
 def _now(lines: list[ReviewLine]) -> dict[str, Any]:
-    return {line.field: line.old_value for line in lines}
+    return {**lines[0].stored, **{line.field: line.old_value for line in lines}}
 
 
 @dataclass
