@@ -126,6 +126,13 @@ class WindowActions:
             "Export the students in the list to an Excel workbook",
         )
         self.import_file = self._make("&Import from Excel…", self.import_excel, None, "import")
+        self.mark_form = self._make(
+            "&Mark form…",
+            self.open_mark_form,
+            None,
+            None,
+            "A supervisor's mark form for the selected student, to send and to import back",
+        )
         self.back_up = self._make("&Back up now", self.back_up_now, None, "backup")
         self.restore = self._make("Restore from &backup…", restore_backup, None, "restore")
         self.recent_menu = QMenu("Open &recent", window)
@@ -166,6 +173,7 @@ class WindowActions:
             self.what_if_shown,
             self.export,
             self.import_file,
+            self.mark_form,
             self.back_up,
             self.restore,
             self.reload,
@@ -184,6 +192,7 @@ class WindowActions:
         file.addSeparator()
         file.addAction(self.export)
         file.addAction(self.import_file)
+        file.addAction(self.mark_form)
         file.addSeparator()
         file.addAction(self.back_up)
         file.addAction(self.restore)
@@ -387,6 +396,19 @@ class WindowActions:
 
             push_undo(self.session, imported)
         self.session.notify(Changes.everything())
+
+    def open_mark_form(self) -> None:
+        ws, student_id = self.session.ws, self.selected_student()
+        if ws is None:
+            return
+        if student_id is None:
+            QMessageBox.information(self.window, "Mark form", "Select the student the form is for first.")
+            return
+        row = self.students.student(student_id)
+        label = f"{row.student_number} {row.first_name} {row.last_name}" if row else f"student {student_id}"
+        from coordinator_app.ui.mark_forms import MarkFormDialog
+
+        MarkFormDialog(self.window, self.session, student_id, label).exec()
 
     def back_up_now(self) -> None:
         if self.session.ws is None:

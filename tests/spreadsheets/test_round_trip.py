@@ -23,7 +23,7 @@ from coordinator_app.spreadsheets.export import export_to
 from coordinator_app.spreadsheets.importer import WorkbookPreview, apply_import, preview_import
 from coordinator_app.store import models as m
 
-from .round_trip_helpers import edit_like_a_coordinator, editable_cells
+from tests.spreadsheets.round_trip_helpers import edit_like_a_coordinator, editable_cells
 
 TODAY = date(2025, 11, 24)
 
