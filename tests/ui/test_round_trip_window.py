@@ -76,10 +76,15 @@ def test_the_import_dialog_reviews_a_changed_export_and_one_undo_takes_it_back(
     review = seen["review"]
     assert len(review) == 49  # 48 changes and the conflict; the refusal is in the table below
     sheet, row, column = edited.illegal
-    assert seen["refused"] == [[f"{sheet}, row {row}", column,
-                                f"{edited.cells[edited.illegal][0][0]} {edited.cells[edited.illegal][0][1]} attempt "
-                                f"{edited.cells[edited.illegal][0][2]}: A grade must be between 1.0 and 10.0; 11 is "
-                                "outside that range."]]
+    assert seen["refused"] == [
+        [
+            f"{sheet}, row {row}",
+            column,
+            f"{edited.cells[edited.illegal][0][0]} {edited.cells[edited.illegal][0][1]} attempt "
+            f"{edited.cells[edited.illegal][0][2]}: A grade must be between 1.0 and 10.0; 11 is "
+            "outside that range.",
+        ]
+    ]
     conflict = [line for line in review if line[-1].startswith("Conflict")]
     assert len(conflict) == 1 and conflict[0][1] == "Host" and conflict[0][4:6] == ["VU Amsterdam", "Sanquin Research"]
     approval = next(line for line in review if line[1] == "Approval")
@@ -97,3 +102,66 @@ def test_the_import_dialog_reviews_a_changed_export_and_one_undo_takes_it_back(
     assert editable_cells(export_to(ws, tmp_path / "undone.xlsx", programme="PM", as_of=TODAY)) == before
     win.acts.redo.trigger()
     assert editable_cells(export_to(ws, tmp_path / "redone.xlsx", programme="PM", as_of=TODAY)) == after
+
+
+@OFFSCREEN_NOISE
+def test_a_mark_form_from_the_window_comes_back_into_its_record(
+    window: Any, qtbot: Any, cohort: Any, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from coordinator_app.ui.mark_forms import MarkFormDialog
+
+    dialog = MarkFormDialog(window, window.session, cohort.anouk, "2712345 Anouk de Vries")
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == "minor"
+    dialog.write(tmp_path / "form.xlsx")
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=10000)
+    assert "Saved" in dialog.status.text()
+    wb = openpyxl.load_workbook(tmp_path / "form.xlsx")
+    wb["Mark form"]["C12"] = 8.5
+    wb.save(tmp_path / "returned.xlsx")
+    seen: dict[str, Any] = {}
+
+    def in_the_import_dialog() -> None:
+        importing = QApplication.activeModalWidget()
+        seen["title"] = importing.windowTitle()
+        importing.path.setText(str(tmp_path / "returned.xlsx"))
+        importing.check_button.click()
+        qtbot.waitUntil(lambda: importing.preview is not None, timeout=10000)
+        seen["review"] = importing.review.lines()
+        importing.buttons.accepted.emit()
+
+    QTimer.singleShot(0, in_the_import_dialog)
+    dialog.import_returned()
+    assert seen["title"] == "Import a mark form"
+    assert seen["review"] == [
+        ["Mark form, row 12", "Practical work", "2712345 Anouk de Vries", "Minor internship", "", "8.5", "Change"]
+    ]
+    assert dialog.status.text().startswith("Imported: 1 change for 1 student imported")
+    with cohort.ws.read() as s:
+        mark = s.scalar(select(m.Internship.practical_mark).where(m.Internship.student_id == cohort.anouk))
+    assert mark == 8.5
+    assert window.session.undo_stack.count() == 1
+    window.acts.undo.trigger()
+    with cohort.ws.read() as s:
+        assert s.scalar(select(m.Internship.practical_mark).where(m.Internship.student_id == cohort.anouk)) is None
+
+    # The same form imported as Daan's is refused by name, in the dialog.
+    other = MarkFormDialog(window, window.session, cohort.daan, "2798765 Daan Bakker")
+    qtbot.addWidget(other)
+
+    def refused_in_the_dialog() -> None:
+        importing = QApplication.activeModalWidget()
+        importing.path.setText(str(tmp_path / "returned.xlsx"))
+        importing.check_button.click()
+        qtbot.waitUntil(lambda: not importing.error.isHidden(), timeout=10000)
+        seen["error"] = importing.error.text()
+        importing.reject()
+
+    QTimer.singleShot(0, refused_in_the_dialog)
+    other.import_returned()
+    assert seen["error"] == (
+        "returned.xlsx is the mark form for the minor internship of 2712345 Anouk de Vries, not "
+        "for the minor internship of 2798765 Daan Bakker. Import it from Anouk de Vries's record."
+    )
