@@ -31,7 +31,23 @@ def register(subparsers: Subparsers) -> None:
     exp.add_argument("--cohort", help="cohort start year, e.g. 2024 for 2024-2025 (default: all cohorts)")
     exp.add_argument("--programme", help="programme code or name (default: all)")
     add_as_of_option(exp, "the date overdue items are counted from")
-    exp.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
+    exp.add_argument(
+        "--kind",
+        choices=("cohort", "results"),
+        default="cohort",
+        help="cohort: the cohort workbook (default); results: one course's upload sheet for the student "
+        "information system (with --course)",
+    )
+    exp.add_argument("--course", help="the course of a results upload sheet (code or name)")
+    exp.add_argument(
+        "--decimal",
+        choices=("comma", "point"),
+        default="comma",
+        help="the decimal mark of the grades in a results upload sheet (default: comma, 7,5)",
+    )
+    exp.add_argument(
+        "-o", "--output", type=Path, required=True, help="the file to write (.xlsx; a results sheet also .csv)"
+    )
 
     imp = subparsers.add_parser("import", help="import a student list or exam results (.xlsx, .xls, .ods, .csv)")
     add_db_option(imp)
@@ -50,6 +66,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.spreadsheets.export import export_workbook
 
+    if args.kind == "results":
+        return _export_results(args)
+    if args.course:
+        raise UserError("--course is for a results upload sheet: add --kind results.")
     target: Path = output_file(args.output, "the workbook", "cohort.xlsx")
     if target.suffix.lower() != ".xlsx":
         raise UserError(f"{target} must end in .xlsx")
@@ -64,6 +84,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     print(f"{last.message if last else f'Saved {target}'} in {took:.1f} s")
+    return 0
+
+
+def _export_results(args: argparse.Namespace) -> int:
+    """One course's results as the student information system imports them."""
+    from coordinator_app.services.lookup import parse_cohort
+    from coordinator_app.spreadsheets.sis import write_results_sheet
+
+    if not args.course:
+        raise UserError("Name the course of the upload sheet: --course CODE (like PM-PERS).")
+    target: Path = output_file(args.output, "the upload sheet", "PM-PERS results.csv")
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError(f"{target} must end in .csv or .xlsx")
+    ws = open_workspace(database_path(args))
+    try:
+        cohort = parse_cohort(args.cohort) if args.cohort else None
+        written, rows = write_results_sheet(
+            ws, args.course, target, decimal=args.decimal, programme=args.programme, cohort=cohort
+        )
+    finally:
+        ws.close()
+    print(f"Saved {rows:,} result{'' if rows == 1 else 's'} of {args.course} to {written}")
     return 0
 
 

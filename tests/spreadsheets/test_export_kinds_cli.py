@@ -1,0 +1,93 @@
+"""`coordinator-app export --kind results --course CODE` and `export --template FILE` on the command line."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from coordinator_app.cli import main
+from coordinator_app.services.demo import build_demo
+
+AS_OF = "2025-11-24"
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite"
+    build_demo(path, students=60, seed=2, as_of=date(2025, 11, 24))
+    return path
+
+
+def test_a_results_upload_sheet(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "pers.csv"
+    assert main(["export", "--db", str(demo_db), "--kind", "results", "--course", "PM-PERS", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out.strip()
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert printed == f"Saved {len(rows) - 1} results of PM-PERS to {out}"
+    assert rows[0] == ["Student number", "Grade", "Exam date", "Attempt"] and len(rows) > 10
+    grades = [r[1] for r in rows[1:]]
+    assert all(g == "NS" or ("," in g and "." not in g) for g in grades)  # decimal comma by default
+    # The same sheet, read back as the exam office would send it, changes nothing.
+    assert main(["import", "--db", str(demo_db), str(out), "--course", "PM-PERS", "--dry-run"]) == 0
+    assert f"0 new, 0 updated, {len(rows) - 1} unchanged, 0 rejected results" in capsys.readouterr().out
+    point = tmp_path / "pers-point.csv"
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(demo_db),
+                "--kind",
+                "results",
+                "--course",
+                "PM-PERS",
+                "--decimal",
+                "point",
+                "-o",
+                str(point),
+            ]
+        )
+        == 0
+    )
+    with open(point, encoding="utf-8-sig", newline="") as fh:
+        assert [r[1] for r in list(csv.reader(fh, delimiter=";"))[1:]] == [g.replace(",", ".") for g in grades]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--kind", "results"], "Name the course of the upload sheet: --course CODE (like PM-PERS)."),
+        (["--course", "PM-PERS"], "--course is for a results upload sheet: add --kind results."),
+        (["--kind", "results", "--course", "PM-XYZ"], "There is no course 'PM-XYZ'. Give its code, like PM-PERS."),
+    ],
+)
+def test_results_sheet_mistakes_are_one_line(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    assert main(["export", "--db", str(demo_db), *arguments, "-o", str(tmp_path / "out.csv")]) == 1
+    assert capsys.readouterr().err.strip() == f"coordinator-app: {message}"
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_results_sheet_is_csv_or_xlsx(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(demo_db),
+                "--kind",
+                "results",
+                "--course",
+                "PM-PERS",
+                "-o",
+                str(tmp_path / "out.txt"),
+            ]
+        )
+        == 1
+    )
+    assert capsys.readouterr().err.strip() == f"coordinator-app: {tmp_path / 'out.txt'} must end in .csv or .xlsx"
