@@ -17,7 +17,7 @@ from typing import Any
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import NO_SHOW, Grade, format_mark
 from coordinator_app.durable import replace_durably
-from coordinator_app.services.sis_results import CourseResults, course_results
+from coordinator_app.services.sis_results import course_results
 from coordinator_app.services.workspace import Workspace
 
 HEADER = ("Student number", "Grade", "Exam date", "Attempt")
@@ -31,8 +31,8 @@ def grade_text(grade: Grade, decimal: str) -> str:
     return format_mark(grade.value).replace(".", DECIMALS[decimal])
 
 
-def default_results_name(results: CourseResults, suffix: str = ".csv") -> str:
-    return f"{results.code} results for the SIS{suffix}"
+def default_results_name(course_code: str, suffix: str = ".csv") -> str:
+    return f"{course_code} results for the SIS{suffix}"
 
 
 def write_results_sheet(

@@ -125,6 +125,13 @@ class WindowActions:
             "export",
             "Export the students in the list to an Excel workbook",
         )
+        self.results_sheet = self._make(
+            "Results for the &SIS…",
+            self.write_results_sheet,
+            None,
+            None,
+            "One course's results as the student information system's upload sheet",
+        )
         self.import_file = self._make("&Import from Excel…", self.import_excel, None, "import")
         self.mark_form = self._make(
             "&Mark form…",
@@ -172,6 +179,7 @@ class WindowActions:
             self.what_if,
             self.what_if_shown,
             self.export,
+            self.results_sheet,
             self.import_file,
             self.mark_form,
             self.back_up,
@@ -191,6 +199,7 @@ class WindowActions:
             file.addAction(action)
         file.addSeparator()
         file.addAction(self.export)
+        file.addAction(self.results_sheet)
         file.addAction(self.import_file)
         file.addAction(self.mark_form)
         file.addSeparator()
@@ -382,6 +391,14 @@ class WindowActions:
         ExportDialog.ask(
             self.window, self.session.ws, self.session.jobs, programme, cohort, self.students.shown_students()
         )
+
+    def write_results_sheet(self) -> None:
+        if self.session.ws is None:
+            return
+        from coordinator_app.ui.results_sheet import ResultsSheetDialog
+
+        programme, cohort, _label = self.students.scope()
+        ResultsSheetDialog(self.window, self.session, programme, cohort).exec()
 
     def import_excel(self) -> None:
         if self.session.ws is None:
