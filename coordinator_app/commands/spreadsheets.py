@@ -45,6 +45,15 @@ def register(subparsers: Subparsers) -> None:
         default="comma",
         help="the decimal mark of the grades in a results upload sheet (default: comma, 7,5)",
     )
+    exp.add_argument("--template", type=Path, help="fill a copy of this workbook (its columns mapped once) instead")
+    exp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=HEADER",
+        help="with --template: put the app's column HEADER into the template's COLUMN (its letter or header), "
+        "saved next to the template for next time; repeat for more columns",
+    )
     exp.add_argument(
         "-o", "--output", type=Path, required=True, help="the file to write (.xlsx; a results sheet also .csv)"
     )
@@ -66,13 +75,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.spreadsheets.export import export_workbook
 
+    if args.map and args.template is None:
+        raise UserError("--map names the columns of a template: add --template FILE.")
     if args.kind == "results":
+        if args.template is not None:
+            raise UserError("A results upload sheet has the SIS's own columns: leave out --template.")
         return _export_results(args)
     if args.course:
         raise UserError("--course is for a results upload sheet: add --kind results.")
     target: Path = output_file(args.output, "the workbook", "cohort.xlsx")
     if target.suffix.lower() != ".xlsx":
         raise UserError(f"{target} must end in .xlsx")
+    if args.template is not None:
+        return _export_template(args, target)
     ws = open_workspace(database_path(args))
     try:
         cohort = parse_cohort(args.cohort) if args.cohort else None
@@ -106,6 +121,37 @@ def _export_results(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     print(f"Saved {rows:,} result{'' if rows == 1 else 's'} of {args.course} to {written}")
+    return 0
+
+
+def _export_template(args: argparse.Namespace, target: Path) -> int:
+    """The programme's own workbook, filled (its column map saved next to it)."""
+    from coordinator_app.services.lookup import find_programme, parse_cohort
+    from coordinator_app.spreadsheets.template import fill_template, load_map, map_file, set_columns
+
+    ws = open_workspace(database_path(args))
+    try:
+        cohort = parse_cohort(args.cohort) if args.cohort else None
+        if args.map:
+            mapped = set_columns(ws, args.template, args.programme, args.map)
+            print(
+                f"Columns of {args.template.name} ({mapped.sheet}, header row {mapped.header_row}): {mapped.describe()}"
+            )
+        started = time.perf_counter()
+        written, students = fill_template(
+            ws, args.template, target, programme=args.programme, cohort=cohort, as_of=args.as_of
+        )
+        took = time.perf_counter() - started
+        code = find_programme(ws.programmes, args.programme).code if args.programme else None
+        used = load_map(args.template, code)
+    finally:
+        ws.close()
+    print(
+        f"Saved {students:,} student{'' if students == 1 else 's'} in {args.template.name}'s layout to {written} "
+        f"in {took:.1f} s"
+    )
+    if used is not None and not args.map:
+        print(f"Columns ({map_file(args.template).name}; change them with --map C=HEADER): {used.describe()}")
     return 0
 
 

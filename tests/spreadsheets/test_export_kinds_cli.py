@@ -63,6 +63,11 @@ def test_a_results_upload_sheet(demo_db: Path, tmp_path: Path, capsys: pytest.Ca
         (["--kind", "results"], "Name the course of the upload sheet: --course CODE (like PM-PERS)."),
         (["--course", "PM-PERS"], "--course is for a results upload sheet: add --kind results."),
         (["--kind", "results", "--course", "PM-XYZ"], "There is no course 'PM-XYZ'. Give its code, like PM-PERS."),
+        (["--map", "B=Surname"], "--map names the columns of a template: add --template FILE."),
+        (
+            ["--kind", "results", "--course", "PM-PERS", "--template", "t.xlsx"],
+            "A results upload sheet has the SIS's own columns: leave out --template.",
+        ),
     ],
 )
 def test_results_sheet_mistakes_are_one_line(
@@ -91,3 +96,33 @@ def test_a_results_sheet_is_csv_or_xlsx(demo_db: Path, tmp_path: Path, capsys: p
         == 1
     )
     assert capsys.readouterr().err.strip() == f"coordinator-app: {tmp_path / 'out.txt'} must end in .csv or .xlsx"
+
+
+def test_the_programmes_own_template(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    from tests.spreadsheets.template_helpers import faculty_template
+
+    template = faculty_template(tmp_path / "faculteit.xlsx")
+    out = tmp_path / "gevuld.xlsx"
+    base = ["export", "--db", str(demo_db), "--programme", "PM", "--as-of", AS_OF, "--template", str(template)]
+    assert main([*base, "-o", str(out)]) == 0
+    first = capsys.readouterr().out.splitlines()
+    assert first[0].startswith("Saved ") and f" students in faculteit.xlsx's layout to {out} in " in first[0]
+    assert first[1] == (
+        "Columns (faculteit.xlsx.columns.json; change them with --map C=HEADER): B: Student number, C: Surname, "
+        "D: First name, E: Cohort"
+    )
+    # Mapped once: the next export keeps the map, here with one column added by the template's own header.
+    assert main([*base, "--map", "EC behaald=EC total (of 120)", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "Columns of faculteit.xlsx (Voortgang, header row 4): B: Student number, C: Surname, D: First name, "
+        "E: Cohort, F: EC total (of 120)"
+    )
+    assert isinstance(openpyxl.load_workbook(out)["Voortgang"]["F5"].value, int)
+    assert main([*base, "--map", "F=Shoe size", "-o", str(tmp_path / "x.xlsx")]) == 1
+    assert capsys.readouterr().err.startswith("coordinator-app: The app has no column 'Shoe size'. Its columns: ")
+    assert main([*base, "-o", str(template)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "coordinator-app: Save the filled workbook under another name: the template itself stays as it is."
+    )
