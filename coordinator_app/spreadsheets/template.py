@@ -356,3 +356,22 @@ class _RowWriter:
                 cell._style = copy(self.styles[n])
                 cell.value = formula.translate_formula(f"{letter}{row}")
         self.row += 1
+
+
+def map_for_window(ws: Workspace, template: Path, programme: str | None) -> tuple[TemplateHeader, TemplateMap, str]:
+    """The template's header and the map to show for it: the saved one (followed to moved columns),
+    else a proposal; the note says which, or why the saved one no longer fits."""
+    code = find_programme(ws.programmes, programme).code if programme else None
+    saved = load_map(template, code)
+    note = f"Columns as mapped before ({map_file(template).name})."
+    mapped = None
+    if saved is not None:
+        try:
+            mapped = checked_map(template, saved)
+        except TemplateError as exc:
+            note = f"{exc} Proposed from its header:"
+    if mapped is None:
+        mapped = propose_map(ws, template, code)
+        if saved is None:
+            note = "Proposed from the template's header names; change any column before filling."
+    return template_header(template, mapped.sheet), mapped, note

@@ -132,6 +132,13 @@ class WindowActions:
             None,
             "One course's results as the student information system's upload sheet",
         )
+        self.template_export = self._make(
+            "Export to &template…",
+            self.export_to_template,
+            None,
+            None,
+            "Fill a copy of the programme's own workbook (the faculty's template)",
+        )
         self.import_file = self._make("&Import from Excel…", self.import_excel, None, "import")
         self.mark_form = self._make(
             "&Mark form…",
@@ -180,6 +187,7 @@ class WindowActions:
             self.what_if_shown,
             self.export,
             self.results_sheet,
+            self.template_export,
             self.import_file,
             self.mark_form,
             self.back_up,
@@ -199,6 +207,7 @@ class WindowActions:
             file.addAction(action)
         file.addSeparator()
         file.addAction(self.export)
+        file.addAction(self.template_export)
         file.addAction(self.results_sheet)
         file.addAction(self.import_file)
         file.addAction(self.mark_form)
@@ -399,6 +408,14 @@ class WindowActions:
 
         programme, cohort, _label = self.students.scope()
         ResultsSheetDialog(self.window, self.session, programme, cohort).exec()
+
+    def export_to_template(self) -> None:
+        if self.session.ws is None:
+            return
+        from coordinator_app.ui.template_export import TemplateExportDialog
+
+        programme, cohort, _label = self.students.scope()
+        TemplateExportDialog(self.window, self.session, programme, cohort).exec()
 
     def import_excel(self) -> None:
         if self.session.ws is None:

@@ -71,3 +71,86 @@ def test_results_for_the_sis_from_the_file_menu(window: Any, qtbot: Any, cohort:
     from coordinator_app.ui.settings import settings
 
     assert settings().value(DECIMAL_KEY) == "point"
+
+
+@OFFSCREEN_NOISE
+def test_export_to_the_programmes_template_from_the_file_menu(
+    window: Any, qtbot: Any, cohort: Any, tmp_path: Path
+) -> None:
+    import json
+
+    import openpyxl
+
+    from coordinator_app.ui.template_export import ITS_FORMULA, NOT_FILLED
+    from tests.spreadsheets.template_helpers import faculty_template
+
+    template = faculty_template(tmp_path / "faculteit.xlsx")
+    seen: dict[str, Any] = {}
+
+    def in_the_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        try:
+            fill(dialog)
+        finally:
+            dialog.reject()
+
+    def fill(dialog: Any) -> None:
+        seen["title"] = dialog.windowTitle()
+        dialog.template.setText(str(template))
+        dialog.read_template()
+        qtbot.waitUntil(lambda: dialog.header is not None, timeout=10000)
+        seen["note"] = dialog.map_note.text()
+        seen["table"] = [
+            [dialog.table.item(r, 0).text(), dialog.table.item(r, 1).text(), dialog.boxes[r].currentText()]
+            for r in range(dialog.table.rowCount())
+        ]
+        seen["target"] = Path(dialog.target.text())
+        ec = dialog.boxes[5]
+        ec.setCurrentIndex(ec.findData("EC total (of 120)"))
+        dialog.target.setText(str(tmp_path / "gevuld.xlsx"))
+        dialog.buttons.accepted.emit()  # Fill
+        qtbot.waitUntil(lambda: dialog.saved is not None, timeout=10000)
+        seen["status"] = dialog.status.text()
+
+    QTimer.singleShot(0, in_the_dialog)
+    window.acts.template_export.trigger()
+    assert seen["title"] == "Export to the programme's template"
+    assert seen["note"] == (
+        "Proposed from the template's header names; change any column before filling. Sheet 'Voortgang', header on "
+        "row 4."
+    )
+    assert seen["table"] == [
+        ["A", "Nr.", ITS_FORMULA],
+        ["B", "Studentnummer", "Student number"],
+        ["C", "Achternaam", "Surname"],
+        ["D", "Voornaam", "First name"],
+        ["E", "Cohort", "Cohort"],
+        ["F", "EC behaald", NOT_FILLED],
+        ["G", "Opmerking", NOT_FILLED],
+        ["H", "Status", ITS_FORMULA],
+    ]
+    assert seen["target"] == tmp_path / "faculteit all filled.xlsx"
+    assert seen["status"] == f"Saved 4 students to {tmp_path / 'gevuld.xlsx'}."
+    sheet = openpyxl.load_workbook(tmp_path / "gevuld.xlsx")["Voortgang"]
+    rows = {sheet.cell(r, 2).value: [sheet.cell(r, c).value for c in range(3, 7)] for r in range(5, 9)}
+    assert rows["2712345"] == ["de Vries", "Anouk", "2024-2025", 24]  # four courses of 6 EC
+    assert rows["s3100001"][:3] == ["Eriksson", "Lars", "2024-2025"]
+    saved = json.loads((tmp_path / "faculteit.xlsx.columns.json").read_text("utf-8"))
+    assert saved["all programmes"]["columns"]["F"] == "EC total (of 120)"
+    # The next time, the template is remembered and the map comes back as it was saved.
+    seen.clear()
+
+    def look_again() -> None:
+        dialog = QApplication.activeModalWidget()
+        try:
+            qtbot.waitUntil(lambda: dialog.header is not None, timeout=10000)
+            seen["template"] = dialog.template.text()
+            seen["F"] = dialog.boxes[5].currentText()
+            seen["note"] = dialog.map_note.text()
+        finally:
+            dialog.reject()
+
+    QTimer.singleShot(0, look_again)
+    window.acts.template_export.trigger()
+    assert seen["template"] == str(template) and seen["F"] == "EC total (of 120)"
+    assert seen["note"].startswith("Columns as mapped before (faculteit.xlsx.columns.json).")
