@@ -323,7 +323,17 @@ class _RowWriter:
         self.row = self.first
         last = max(sheet.max_column, *(column_index_from_string(c) for c in mapped.columns))
         self.styles = {n: copy(sheet.cell(self.first, n)._style) for n in range(1, last + 1)}
-        self.mapped = [(column_index_from_string(letter), columns[header]) for letter, header in mapped.columns.items()]
+        # Each mapped column's style once: the template's, with the app's number format where the
+        # template left it General (a date, a month, a grade). Per cell only a copy of it is made.
+        formats = {"date": DATE_FORMAT, "month": MONTH_FORMAT, "grade": GRADE_FORMAT}
+        self.mapped: list[tuple[int, Any]] = []
+        for letter, header in mapped.columns.items():
+            n, column = column_index_from_string(letter), columns[header]
+            first = sheet.cell(self.first, n)
+            if formats.get(column.kind) and first.number_format == "General":
+                first.number_format = formats[column.kind]
+            self.styles[n] = copy(first._style)
+            self.mapped.append((n, column.value))
         taken = {n for n, _ in self.mapped}
         self.formulas = []  # (column, Translator) of the first row's formulas the map leaves alone
         for n in range(1, last + 1):
@@ -334,26 +344,25 @@ class _RowWriter:
                 )
 
     def write(self, line: Line) -> None:
-        row, sheet = self.row, self.sheet
-        for n, column in self.mapped:
-            cell = sheet.cell(row, n)
-            cell._style = copy(self.styles[n])
-            value = column.value(line) if column.value else None
+        row, cell_at, styles = self.row, self.sheet.cell, self.styles
+        for n, value_of in self.mapped:
+            cell = cell_at(row, n)
+            cell._style = copy(styles[n])
+            value = value_of(line) if value_of else None
+            if value is None or value == "":
+                if row == self.first:
+                    cell.value = None  # an example value in the template's first row is not a student's
+                continue
             if isinstance(value, bool):
                 value = "yes" if value else "no"
             if isinstance(value, str):
-                if value:
-                    put_text(cell, value)
+                put_text(cell, value)
             else:
                 cell.value = value
-                if value is not None and cell.number_format == "General":
-                    fmt = {"date": DATE_FORMAT, "month": MONTH_FORMAT, "grade": GRADE_FORMAT}.get(column.kind)
-                    if fmt:
-                        cell.number_format = fmt
         if row != self.first:
             for n, letter, formula in self.formulas:
-                cell = sheet.cell(row, n)
-                cell._style = copy(self.styles[n])
+                cell = cell_at(row, n)
+                cell._style = copy(styles[n])
                 cell.value = formula.translate_formula(f"{letter}{row}")
         self.row += 1
 
