@@ -52,6 +52,7 @@ def test_the_proposed_map_reads_the_dutch_header_and_leaves_formula_columns_alon
     assert mapped.columns == {"B": "Student number", "C": "Surname", "D": "First name", "E": "Cohort"}
 
 
+@pytest.mark.slow  # over 1 s of processor time: a cohort export to compare with, and fills
 def test_the_filled_template_keeps_its_look_and_formulas_and_holds_every_student(
     demo_workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -118,6 +119,7 @@ def test_the_map_is_kept_next_to_the_template_per_programme(demo_workspace: Work
     assert load_map(template, "PM").columns == {"B": "Student number", "C": "Surname", "D": "First name"}
 
 
+@pytest.mark.slow  # over 1 s of processor time: a cohort export to compare with, and fills
 def test_a_new_version_of_the_template_with_moved_columns_is_followed(
     demo_workspace: Workspace, tmp_path: Path
 ) -> None:
