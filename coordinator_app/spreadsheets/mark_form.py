@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from coordinator_app.domain.grades import format_mark
 from coordinator_app.durable import replace_durably
 from coordinator_app.services.imports.workbook import Edit, Place
 from coordinator_app.services.mark_forms import MarkForm, mark_form, part_name, student_label
@@ -87,10 +88,10 @@ def write_mark_form(ws: Workspace, student_id: int, part: str, target: Path) -> 
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Not a mark",
-        error=f"A mark is a number from {form.lowest:.1f} to {form.highest:.1f} with at most one decimal, like 7.5.",
+        error=f"A mark is a number from {format_mark(form.lowest)} to {format_mark(form.highest)} with at most one decimal, like 7.5.",
         showInputMessage=True,
         promptTitle="Mark",
-        prompt=f"{form.lowest:.1f} to {form.highest:.1f}, one decimal",
+        prompt=f"{format_mark(form.lowest)} to {format_mark(form.highest)}, one decimal",
     )
     sheet.add_data_validation(check)
     terms = []
@@ -124,9 +125,9 @@ def write_mark_form(ws: Workspace, student_id: int, part: str, target: Path) -> 
     sheet[f"C{total}"] = f'=IF(COUNT({marks})={len(form.marks)},ROUND({"+".join(terms)},1),"")'
     sheet[f"C{total}"].number_format = GRADE_FORMAT
     sheet[f"A{total + 2}"] = (
-        f"Type each mark from {form.lowest:.1f} to {form.highest:.1f} with at most one decimal in column C; the "
+        f"Type each mark from {format_mark(form.lowest)} to {format_mark(form.highest)} with at most one decimal in column C; the "
         f"other cells are locked. The written report's mark is the mean of both report marks; a final mark of "
-        f"{form.pass_mark:.1f} or more is a pass. Return this file as it is: the coordinator imports it into "
+        f"{format_mark(form.pass_mark)} or more is a pass. Return this file as it is: the coordinator imports it into "
         f"{form.student}'s record."
     )
     sheet[f"A{total + 2}"].alignment = Alignment(wrap_text=True, vertical="top")

@@ -70,10 +70,12 @@ BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "month and date": [lambda e: ["2026-01", FAR_DATE], lambda e: ["9999-01", "09-01-2026"]],
     "student": [lambda e: "9999999"],
     "item": [lambda e: "no_such_item"],
+    "column map": [lambda e: "F", lambda e: "F=Shoe size"],
 }
 # Options by what they take, where the name says it.
 KIND_BY_DEST = {"programme": "programme", "cohort": "cohort", "course": "course", "year": "year", "clear": "month",
-                "set": "month and date", "restore": "student", "student": "student", "item": "item"}
+                "set": "month and date", "restore": "student", "student": "student", "item": "item",
+                "map": "column map"}
 # Values that are right for one command though they look wrong in the table: a student list may
 # start a cohort the database has no students in yet.
 NOT_WRONG = {("import", "--cohort", "1999")}
