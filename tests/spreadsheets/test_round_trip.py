@@ -174,6 +174,7 @@ def test_a_change_in_the_app_after_the_review_stops_the_import(exported) -> None
         assert s.scalar(select(func.count()).where(m.AuditEntry.action == "import workbook")) == 0
 
 
+@pytest.mark.slow  # over 1 s of processor time in the whole run: a cohort export and its import
 def test_an_untouched_export_changes_nothing(demo_workspace, tmp_path: Path) -> None:
     out = export_to(demo_workspace, tmp_path / "all.xlsx", cohort=2024, as_of=TODAY)
     wb = openpyxl.load_workbook(out)
@@ -207,6 +208,7 @@ def test_sorted_rows_and_a_title_row_still_find_their_record(demo_workspace, tmp
     ]
 
 
+@pytest.mark.slow  # over 1 s of processor time in the whole run: a cohort export and its import
 def test_rows_the_export_did_not_have_are_refused_by_sheet_row_and_column(demo_workspace, tmp_path: Path) -> None:
     out = export_to(demo_workspace, tmp_path / "PM.xlsx", programme="PM", cohort=2024, as_of=TODAY)
     wb = openpyxl.load_workbook(out)
