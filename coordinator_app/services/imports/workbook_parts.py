@@ -32,8 +32,9 @@ RESULT, INTERNSHIP, LITERATURE, ITEM = "result", "internship", "literature_study
 # What a coordinator may change of each part: the fields the services take for it.
 CHANGEABLE: dict[str, tuple[str, ...]] = {
     RESULT: ("grade", "exam_date"),
-    INTERNSHIP: tuple(internships.INTERNSHIP_FIELDS),
-    LITERATURE: tuple(internships.LITERATURE_FIELDS),
+    # (the people's e-mail addresses the services also take live in the people register, not on the part)
+    INTERNSHIP: tuple(f for f in internships.INTERNSHIP_FIELDS if hasattr(m.Internship, f)),
+    LITERATURE: tuple(f for f in internships.LITERATURE_FIELDS if hasattr(m.LiteratureStudy, f)),
     ITEM: ("received_date", "note"),
 }
 _DATES = {"exam_date", "approval_date", "start_date", "marks_registered_on", "received_date"}
