@@ -153,9 +153,9 @@ class AttentionModel(QAbstractTableModel):
 
 
 class AttentionView(QWidget):
-    """The list with its controls; `open_student(student_id, tab)` on double-click or Enter."""
+    """The list with its controls; `open_student(student_id, tab, part)` on double-click or Enter."""
 
-    open_student = Signal(int, str)
+    open_student = Signal(int, str, str)
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -290,4 +290,4 @@ class AttentionView(QWidget):
     def _open(self, index: QModelIndex) -> None:
         item = self.model.item(index.row())
         if item is not None:
-            self.open_student.emit(item.student_id, item.tab)
+            self.open_student.emit(item.student_id, item.tab, item.part)

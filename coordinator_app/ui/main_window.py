@@ -290,15 +290,16 @@ class MainWindow(QMainWindow):
         """The attention list (ATTENTION_TAB) or the student record (RECORD_TAB)."""
         self.tabs.setCurrentIndex(index)
 
-    def _show_record(self, student_id: int, tab: str | None) -> bool:
-        if not self.record_pane.show_student(student_id, tab):
+    def _show_record(self, student_id: int, tab: str | None, part: str = "") -> bool:
+        if not self.record_pane.show_student(student_id, tab, part):
             return False
         self.tabs.setCurrentIndex(RECORD_TAB)
         return True
 
-    def open_student(self, student_id: int, tab: str = "") -> None:
-        """Open a student's record on a given tab (from the attention list), selected in the list."""
-        self._show_record(student_id, tab or None)
+    def open_student(self, student_id: int, tab: str = "", part: str = "") -> None:
+        """Open a student's record on a given tab (from the attention list), on the part of it the item
+        is about (the major internship's panel), selected in the list."""
+        self._show_record(student_id, tab or None, part)
         self.students.select(student_id)
 
     def _changed(self, changes: Changes) -> None:

@@ -58,12 +58,12 @@ class RecordPane(QStackedWidget):
     def student_id(self) -> int | None:
         return self.view.student_id if self.view is not None else None
 
-    def show_student(self, student_id: int, tab: str | None = None) -> bool:
-        """Show the student's record (on `tab`); False when there is no record to show."""
+    def show_student(self, student_id: int, tab: str | None = None, part: str = "") -> bool:
+        """Show the student's record (on `tab`, at its `part`); False when there is no record to show."""
         if self.session.ws is None:
             return False
         view = self.prepare()
-        if not view.show_student(student_id, tab):
+        if not view.show_student(student_id, tab, part):
             return False
         self.setCurrentWidget(view)
         return True

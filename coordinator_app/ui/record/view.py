@@ -111,8 +111,9 @@ class RecordView(QWidget):
     def student_id(self) -> int | None:
         return self.record.id if self.record else None
 
-    def show_student(self, student_id: int, tab: str | None = None) -> bool:
-        """Load and show a student; False (with a message) when the student no longer exists."""
+    def show_student(self, student_id: int, tab: str | None = None, part: str = "") -> bool:
+        """Load and show a student (on `tab`, at its `part`: "major" shows the major internship's panel);
+        False (with a message) when the student no longer exists."""
         try:
             record = load_record(self.ws, student_id)
         except NotFound as exc:
@@ -121,6 +122,9 @@ class RecordView(QWidget):
         if self.record is None or self.record.id != student_id:
             self.clear_message()
         self._fill(record, tab)
+        page = self.pages.get(tab or "")
+        if part and page is not None and self.tabs.currentWidget() is page:
+            page.show_part(part)
         return True
 
     def show_tab(self, key: str) -> None:
