@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.attention_view import AttentionView
     from coordinator_app.ui.record.pane import RecordPane
+    from coordinator_app.ui.saved_views import SavedViews
+    from coordinator_app.ui.selection_actions import SelectionActions
     from coordinator_app.ui.window_actions import WindowActions
 
 PANES = 1  # the splitter's second place: the attention and record tabs, or the error screen
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
 
     # Built right after the first paint (_build_shell).
     acts: WindowActions
+    selection: SelectionActions
+    views: SavedViews
     tabs: QTabWidget
     attention: AttentionView
     record_pane: RecordPane
@@ -133,12 +137,30 @@ class MainWindow(QMainWindow):
             show_attention=lambda: self.show_tab(ATTENTION_TAB),
             show_record=lambda: self.show_tab(RECORD_TAB),
         )
-        self.acts.build_menus()
+        self._build_selection_actions()
+        self.acts.build_menus(self.selection.menu(), self.views.menu)
         self.acts.build_toolbar()
         self.students.build_filters()
         self.record_pane.deadlines_wanted.connect(self.acts.show_deadlines)
+        self.record_pane.remind_wanted.connect(self.selection.remind_student)
         self._restore_shell_state()
         self.shell_built.emit()
+
+    def _build_selection_actions(self) -> None:
+        """The Students menu (what is done to the students selected) and the saved views of the list."""
+        from coordinator_app.ui.saved_views import SavedViews
+        from coordinator_app.ui.selection_actions import SelectionActions
+
+        self.selection = SelectionActions(
+            self,
+            self.session,
+            self.students,
+            self.attention,
+            lambda: self.tabs.currentIndex() == ATTENTION_TAB,
+            lambda: self.record_pane.student_id,
+        )
+        self.selection.enable(False)
+        self.views = SavedViews(self, self.students)
 
     def _build_tabs(self) -> None:
         from PySide6.QtWidgets import QTabWidget
@@ -233,6 +255,7 @@ class MainWindow(QMainWindow):
         else:
             saved.add_recent_database(ws.path)
         self.acts.enable_database_actions(True)
+        self.selection.enable(True)
         self._show_database(ws.path)
 
     def _filled(self) -> None:

@@ -23,6 +23,7 @@ class RecordPane(QStackedWidget):
     """`deadlines_wanted` when the record asks for the programme's deadline schedule."""
 
     deadlines_wanted = Signal()
+    remind_wanted = Signal(int)
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +43,7 @@ class RecordPane(QStackedWidget):
             self.view = RecordView(self.session)
             self.view.student_gone.connect(lambda _id: self.setCurrentWidget(self.placeholder))
             self.view.deadlines_wanted.connect(self.deadlines_wanted)
+            self.view.remind_wanted.connect(self.remind_wanted)
             self.addWidget(self.view)
         return self.view
 

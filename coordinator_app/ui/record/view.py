@@ -49,6 +49,7 @@ class RecordView(QWidget):
 
     student_gone = Signal(int)
     deadlines_wanted = Signal()  # the Graduation tab asks for the programme's deadline schedule
+    remind_wanted = Signal(int)  # Remind… for the student shown
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,11 @@ class RecordView(QWidget):
         head.addWidget(self.title)
         head.addSpacing(12)
         head.addWidget(self.subtitle, 1)
+        self.remind = QPushButton("Remind…")
+        self.remind.setObjectName("recordRemind")
+        self.remind.setToolTip("Draft reminders about this student's overdue and due-soon items")
+        self.remind.clicked.connect(self._remind)
+        head.addWidget(self.remind)
         layout.addLayout(head)
         self.banner = QLabel()
         self.banner.setObjectName("banner")
@@ -155,6 +161,10 @@ class RecordView(QWidget):
     def _changed(self, changes: Changes) -> None:
         if changes.touches(self.student_id):
             self.reload()
+
+    def _remind(self) -> None:
+        if self.student_id is not None:
+            self.remind_wanted.emit(self.student_id)
 
     def show_deadlines(self) -> None:
         self.deadlines_wanted.emit()
