@@ -303,7 +303,11 @@ class RemindersDialog(QDialog):
             self.write_button.setEnabled(True)
             if isinstance(exc, (OutboxProblem, DatabaseProblem)):
                 self.message.setText(str(exc))
-                QMessageBox.warning(self, "Reminders not written", str(exc))
+                # open(), not exec(): the dialog stays responsive (and testable) behind the box.
+                box = QMessageBox(QMessageBox.Icon.Warning, "Reminders not written", str(exc), parent=self)
+                box.setObjectName("remindersNotWritten")
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.open()
                 return
             raise exc
 
