@@ -88,8 +88,8 @@ class BulkAction(Protocol):
         """Make the change for one student (audited); returns what undo needs."""
         ...
 
-    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: Any) -> None:
-        """Undo the change for one student."""
+    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: Any, now: Any) -> None:
+        """Undo the change for one student (`now`: what `load` reads for them at the undo)."""
         ...
 
 
@@ -171,6 +171,8 @@ def undo(ws: Workspace, done: Done) -> None:
         students = _students(s, done.students)
         if len(students) != len(done.students):
             raise DomainError("Not undone: some of these students were removed since.", None)
+        # Read for all at once: one query per student (each flushing the ones before) took 2 s for 500.
+        now = _load(done.bulk, s, [st.id for st in students])
         for student, before in zip(students, done.before):
-            done.bulk.take_back(ws, s, student, before)
+            done.bulk.take_back(ws, s, student, before, now.get(student.id))
         refresh_ec_bulk(s, list(done.students), ws.programmes, ws.as_of())

@@ -58,6 +58,9 @@ class MarkReceived:
 
     def judge(self, ws: Workspace, student: m.Student, item: m.PortfolioItem | None) -> Judged:
         if item is None:
+            programme = ws.programme_of(student)
+            if self.component == "academic_core" and programme.academic_core is None:
+                return "", "", f"{programme.code} has no Academic Core", False
             return "", "", f"no {self.name} ({self.component_name.lower()} not planned)", False
         if item.received_date is not None:
             before = f"received {_day(item.received_date)}"
@@ -77,8 +80,7 @@ class MarkReceived:
             self.received,
         )
 
-    def take_back(self, ws: Workspace, s: Session, student: m.Student, _before: None) -> None:
-        item = self.load(s, [student.id]).get(student.id)
+    def take_back(self, ws: Workspace, s: Session, student: m.Student, _before: None, item: Any) -> None:
         if item is None:
             raise DomainError(f"{student.student_number}: the {self.name} is gone; not undone.", None)
         previous, item.received_date = item.received_date, None
@@ -157,8 +159,7 @@ class SetApproval:
             return _apply(ws, s, row, changes, "change literature study", "literature_study", student.id, "")
         return _apply(ws, s, row, changes, "change internship", "internship", student.id, f"{self.what} ")
 
-    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: dict[str, Any]) -> None:
-        row = self.load(s, [student.id]).get(student.id)
+    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: dict[str, Any], row: Any) -> None:
         if row is None:
             raise DomainError(f"{student.student_number}: the {APPROVAL_OF[self.what]} is gone; not undone.", None)
         # The date first: going back to "approved" needs its decision date already there.
@@ -197,7 +198,9 @@ class PlanGraduation:
     def change(self, ws: Workspace, s: Session, student: m.Student, _plan: Any) -> tuple[int, int] | None:
         return plan_in(ws, s, student, self.year, self.month)
 
-    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: tuple[int, int] | None) -> None:
+    def take_back(
+        self, ws: Workspace, s: Session, student: m.Student, before: tuple[int, int] | None, _plan: Any
+    ) -> None:
         if before is None:
             clear_plan_in(ws, s, student)
         else:
@@ -237,7 +240,9 @@ class AssignMentor:
     def change(self, ws: Workspace, s: Session, student: m.Student, _mentor: Any) -> dict[str, str] | None:
         return set_mentor_in(ws, s, student, self.name, self.organisation, self.email)
 
-    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: dict[str, str] | None) -> None:
+    def take_back(
+        self, ws: Workspace, s: Session, student: m.Student, before: dict[str, str] | None, _mentor: Any
+    ) -> None:
         if before is None:
             clear_mentor_in(ws, s, student)
         else:

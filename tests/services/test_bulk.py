@@ -132,3 +132,12 @@ def test_a_received_date_in_the_future_is_refused_before_anything(workspace: Wor
     with pytest.raises(DomainError, match="is in the future"):
         MarkReceived("minor_internship", "list_of_agreements", "List of Agreements (A)", "Minor internship",
                      date(2025, 11, 25), AS_OF)
+
+
+def test_an_academic_core_item_is_refused_for_imim_in_the_programme_s_words(workspace: Workspace,
+                                                                          four: list[int]) -> None:
+    cv = MarkReceived("academic_core", "cv_assignment", "CV assignment", "Academic Core", date(2025, 11, 20),
+                      workspace.as_of())
+    lars = four[-1]
+    (line,) = bulk.preview(workspace, cv, [lars]).lines
+    assert line.refused == "IMIM has no Academic Core"        # not "academic core not planned"
