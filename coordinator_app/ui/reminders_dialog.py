@@ -186,7 +186,10 @@ class RemindersDialog(QDialog):
             text += f"; {without} recipient{'s' if without != 1 else ''} with no address (skipped)"
         if d.unsent:
             text += f"; {len(d.unsent)} item{'s' if len(d.unsent) != 1 else ''} not drafted (see below)"
-        return text + ". Nothing is sent until you send it from your mail program."
+        text += ". Nothing is sent until you send it from your mail program."
+        if not saved.signature().strip():
+            text += " The drafts end without a signature: set yours in Edit > Settings…"
+        return text
 
     def _unsent_text(self) -> str:
         lines = [

@@ -85,7 +85,7 @@ def test_from_the_attention_list_to_reviewed_drafts_in_the_mail_program(window: 
     dialog.table.selectRow(len(rows) - 1)
     assert dialog.to_line.text().endswith("(daily supervisor): no address recorded, this draft is not sent")
     assert not dialog.open_button.isEnabled() and not dialog.body.isEnabled()
-    assert "Nothing is sent until you send it from your mail program." in dialog.summary.text()
+    assert dialog.summary.text().endswith("Nothing is sent until you send it from your mail program.")
     anouk = next(r for r, row in enumerate(rows) if row[0] == "Anouk de Vries")
     dialog.table.selectRow(anouk)
     assert dialog.to_line.text() == "To: Anouk de Vries <a.devries@student.vu.nl>  (student)"
@@ -225,6 +225,7 @@ def test_the_record_reminds_its_student(window: Any, qtbot: Any, cohort: Cohort)
     qtbot.mouseClick(window.record_pane.view.remind, Qt.MouseButton.LeftButton)
     dialog = _dialog(window, qtbot, "remindersDialog")
     assert {d.to.name for d in dialog.rows} == {"Anouk de Vries"}
+    assert dialog.summary.text().endswith("without a signature: set yours in Edit > Settings…")   # a new user
     assert {i.student_id for d in dialog.rows for i in d.items} == {cohort.anouk}
 
 
