@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QMenu, QMessageBox
 
@@ -304,6 +304,10 @@ class SelectionActions:
 
             if not isinstance(exc, (DomainError, DatabaseProblem)):
                 raise exc
-            QMessageBox.information(self.window, "Calendar not written", str(exc))
+            # open(), not exec(): a nested event loop inside the job's callback would hold up the window's.
+            box = QMessageBox(QMessageBox.Icon.Information, "Calendar not written", str(exc), parent=self.window)
+            box.setObjectName("calendarNotWritten")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
 
         self.session.jobs.run(work, done, failed, label="Writing the calendar…", parent_widget=self.window)

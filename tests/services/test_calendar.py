@@ -102,3 +102,15 @@ def test_the_command_line_writes_the_calendar(workspace: Workspace, tmp_path: Pa
     bad = subprocess.run([sys.executable, "-m", "coordinator_app.cli", "calendar", "--db", str(workspace.path),
                           "-o", str(tmp_path / "F.txt")], capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and bad.stderr.strip().endswith("must end in .ics") and "Traceback" not in bad.stderr
+
+
+def test_a_place_that_cannot_be_written_is_said_and_leaves_nothing(workspace: Workspace, tmp_path: Path) -> None:
+    anouk = add_pm(workspace)
+    update_internship(workspace, anouk, "minor", start_date="2025-11-01", approval_status="requested")
+    found = deadlines(workspace, [anouk])
+    with pytest.raises(DomainError, match=r"could not be written to .*missing \(No such file or directory\)"):
+        write_calendar(found, tmp_path / "missing" / "x.ics")
+    (tmp_path / "taken.ics").mkdir()                                  # a folder where the file should go
+    with pytest.raises(DomainError, match="The calendar could not be written to .*taken.ics"):
+        write_calendar(found, tmp_path / "taken.ics")
+    assert not list(tmp_path.glob(".deadlines-*")) and not list((tmp_path / "taken.ics").iterdir())  # nothing left

@@ -337,6 +337,13 @@ def test_deadlines_of_the_selection_to_a_calendar_file(window: Any, qtbot: Any, 
     qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=10000)
     events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
     assert events and all(str(e["summary"]).startswith("Anouk de Vries (2712345): ") for e in events)
+    # A folder that is not there: one message, no file, the window goes on.
+    window.selection.export_calendar(tmp_path / "gone" / "anouk.ics")
+    box = _message_box(window, qtbot)
+    assert box.windowTitle() == "Calendar not written"
+    assert box.text().startswith(f"The calendar could not be written to {tmp_path / 'gone'} (")
+    box.close()
+    assert not (tmp_path / "gone").exists() and not list(tmp_path.glob(".deadlines-*"))
 
 
 def test_a_saved_view_brings_back_filters_search_and_sort_in_a_later_session(window: Any, qtbot: Any,
