@@ -65,7 +65,7 @@ def start_reminders(
     chosen_items = list(items or [])
     chosen_students = list(students or [])
     if not chosen_items and not chosen_students:
-        QMessageBox.information(parent, "Remind", "Select one or more attention lines or students first.")
+        _tell(parent, "Select one or more attention lines or students first.")
         return
     signature, language = saved.signature(), saved.reminder_language()
 
@@ -77,13 +77,21 @@ def start_reminders(
 
     def done(drafts: Drafts) -> None:
         if not drafts.drafts and not drafts.unsent:
-            QMessageBox.information(parent, "Remind", "Nothing is overdue or due soon for the students chosen.")
+            _tell(parent, "Nothing is overdue or due soon for the students chosen.")
             return
         dialog = RemindersDialog(session, drafts, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     session.run(work, done, "Preparing the reminders…", modal=True)
+
+
+def _tell(parent: QWidget, text: str) -> None:
+    """A window-modal note opened with open(): exec() inside a job's callback would nest an event loop."""
+    box = QMessageBox(QMessageBox.Icon.Information, "Remind", text, parent=parent)
+    box.setObjectName("remindNote")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 class RemindersDialog(QDialog):

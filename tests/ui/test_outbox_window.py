@@ -4,7 +4,6 @@ actions previewed, applied and undone in one step); deadlines to a calendar; sav
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from email import message_from_bytes
 from email.policy import default
@@ -63,7 +62,6 @@ def _click_row(qtbot: Any, view: Any, row: int, modifier: Any = Qt.KeyboardModif
 
 def test_from_the_attention_list_to_reviewed_drafts_in_the_mail_program(window: Any, qtbot: Any, cohort: Cohort,
                                                                        mail_program: MailProgram) -> None:
-    started = time.perf_counter()
     saved.save_reminder_settings("Maria Jansen\nProgramme coordinator", "Maria Jansen", "m.jansen@vu.nl", "en")
     # Started 1 September: the Interim Assessment is overdue, and is the daily supervisor's (no address known).
     update_internship(cohort.ws, cohort.anouk, "minor", daily_supervisor="Dr. Jan Jansen", start_date="2025-09-01")
@@ -103,7 +101,6 @@ def test_from_the_attention_list_to_reviewed_drafts_in_the_mail_program(window: 
     assert "List of Agreements (A)" in query["subject"][0] or "items" in query["subject"][0]
     assert "Opened the message to Anouk de Vries" in dialog.message.text()
     assert dialog.table.item(anouk, 4).text() == "opened"
-    assert time.perf_counter() - started < 60
     dialog.accept()
     # The attention list says so, and "Not reminded in 7 days" leaves those lines out.
     anouk_items = [i for i in attention.model.items if i.student_id == cohort.anouk]
@@ -218,6 +215,22 @@ def _message_box(window: Any, qtbot: Any) -> Any:
     qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()),
                     timeout=5000)
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+
+
+def test_remind_with_nothing_chosen_or_nothing_due_says_so_and_opens_no_review(window: Any, qtbot: Any,
+                                                                             cohort: Cohort) -> None:
+    window.show_tab(0)
+    window.attention.table.clearSelection()
+    window.students.view.clearSelection()
+    window.attention.ask_remind()                                         # no lines selected
+    box = _message_box(window, qtbot)
+    assert box.text() == "Select one or more attention lines or students first."
+    box.close()
+    window.selection._remind(students=[cohort.daan])                      # a first-year with nothing due yet
+    box = _message_box(window, qtbot)
+    assert box.text() == "Nothing is overdue or due soon for the students chosen."
+    box.close()
+    assert window.findChild(QDialog, "remindersDialog") is None
 
 
 def test_the_record_reminds_its_student(window: Any, qtbot: Any, cohort: Cohort) -> None:
