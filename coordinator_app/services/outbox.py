@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
@@ -33,6 +33,26 @@ MAILTO_SAFE_LENGTH = 2000
 _UNSAFE_IN_FILENAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard registry, but each header's class made once: the stock one builds a new class
+    with type() for every header set, a quarter of the time of writing thousands of .eml files."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+# CRLF line ends, as .eml files have them; the same headers and bytes as email.policy.SMTP.
+EML_POLICY = SMTP.clone(header_factory=_HeaderClasses())
+
+
 class OutboxProblem(DomainError):
     """The drafts could not be written where the coordinator asked; nothing was left behind."""
 
@@ -46,7 +66,7 @@ def eml_message(draft: Draft, sender: tuple[str, str] | None = None, when: datet
     """One draft as an e-mail message, ready to open and send. `sender`: the coordinator's (name, address)."""
     if not draft.to.email:
         raise OutboxProblem(f"{draft.to.name} ({draft.to.role}) has no e-mail address; no message is made.")
-    message = EmailMessage(policy=SMTP)  # CRLF line ends, as .eml files have them
+    message = EmailMessage(policy=EML_POLICY)
     message["To"] = _address(draft.to.name, draft.to.email)
     if sender and sender[1]:
         message["From"] = _address(sender[0], sender[1])

@@ -149,6 +149,21 @@ def test_names_with_accents_commas_and_quotes_give_valid_headers(name: str, emai
     assert query["subject"] == [d.subject] and query["body"] == [d.body.replace("\n", "\r\n")]
 
 
+@pytest.mark.parametrize(("name", "email"), HARD_NAMES)
+def test_the_eml_policy_makes_the_same_bytes_as_the_standard_smtp_policy(name: str, email: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from email.policy import SMTP
+
+    from coordinator_app.services import outbox
+
+    d = Draft(Person("student", name, email), [], f"Reminder: {name}: Survey Outline (été)", f"Dear {name},\n\nÀ bientôt")
+    when = datetime(2025, 11, 24, 9, 30)
+    monkeypatch.setattr(outbox, "make_msgid", lambda domain: f"<1@{domain}>")
+    ours = eml_message(d, ("Maria Coördinator", "maria@vu.nl"), when).as_bytes()
+    monkeypatch.setattr(outbox, "EML_POLICY", SMTP)
+    assert eml_message(d, ("Maria Coördinator", "maria@vu.nl"), when).as_bytes() == ours
+
+
 def _drafts() -> list[Draft]:
     return [
         Draft(Person("student", "Anouk de Vries", "a@student.vu.nl"), [], "One", "Body one"),
