@@ -27,6 +27,7 @@ class SettingsDialog(QDialog):
         from coordinator_app.services.reminders import reminder_languages
 
         self.setWindowTitle("Settings")
+        self.setObjectName("settingsDialog")
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Reminders you draft are signed with this. Your name and address go in the From of the "

@@ -267,7 +267,9 @@ class WindowActions:
     def show_settings(self) -> None:
         from coordinator_app.ui.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.window).exec()
+        dialog = SettingsDialog(self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         from coordinator_app.ui.dialogs import show_about

@@ -15,7 +15,7 @@ import pytest
 from icalendar import Calendar
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from coordinator_app.services.academic_core import set_mentor
 from coordinator_app.services.internships import update_internship
@@ -231,6 +231,30 @@ def test_remind_with_nothing_chosen_or_nothing_due_says_so_and_opens_no_review(w
     assert box.text() == "Nothing is overdue or due soon for the students chosen."
     box.close()
     assert window.findChild(QDialog, "remindersDialog") is None
+
+
+def test_settings_refuse_a_bad_address_then_sign_the_drafts(window: Any, qtbot: Any, cohort: Cohort) -> None:
+    window.acts.preferences.trigger()                                     # Edit > Settings…
+    dialog = _dialog(window, qtbot, "settingsDialog")
+    qtbot.keyClicks(dialog.name, "Maria  Jansen")
+    qtbot.keyClicks(dialog.email, "maria at vu")
+    qtbot.keyClicks(dialog.signature, "Maria Jansen")
+    qtbot.keyClick(dialog.signature, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.signature, "Programme coordinator")
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.email_error.text() == "'maria at vu' is not an e-mail address."
+    assert saved.sender() == ("", "") and saved.signature() == ""          # nothing kept
+    dialog.email.clear()
+    qtbot.keyClicks(dialog.email, "m.jansen@vu.nl")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert saved.sender() == ("Maria Jansen", "m.jansen@vu.nl")
+    window.open_student(cohort.anouk, "overview")
+    qtbot.mouseClick(window.record_pane.view.remind, Qt.MouseButton.LeftButton)
+    drafts = _dialog(window, qtbot, "remindersDialog")
+    assert drafts.body.toPlainText().endswith("Kind regards,\n\nMaria Jansen\nProgramme coordinator")
+    assert "without a signature" not in drafts.summary.text()
 
 
 def test_the_record_reminds_its_student(window: Any, qtbot: Any, cohort: Cohort) -> None:
