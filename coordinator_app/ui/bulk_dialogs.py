@@ -132,38 +132,48 @@ def run_bulk(
 
 def apply_undoably(
     session: WorkspaceSession, parent: QWidget, action: BulkAction, preview: Preview, kinds: Kind
-) -> Done | None:
-    """Apply the preview in one transaction and put it on the undo stack as one step."""
+) -> None:
+    """Apply the preview in one transaction off the GUI thread (500 students take most of a second),
+    then put it on the undo stack as one step."""
     from coordinator_app.services import bulk
     from coordinator_app.services.errors import DatabaseProblem
     from coordinator_app.ui.undo import ServiceCommand
 
     ws = session.ws
     if ws is None:
-        return None
-    try:
-        done = bulk.apply(ws, action, preview)
-    except (DomainError, DatabaseProblem) as exc:
-        QMessageBox.warning(parent, "Nothing was changed", str(exc))
-        return None
-    students = list(done.students)
+        return
 
-    def told() -> None:
-        session.notify(Changes.of(kinds, students))
+    def pushed(done: Done) -> None:
+        students = list(done.students)
 
-    text = f"{done.action[:1].upper()}{done.action[1:]} ({len(students)} student{'s' if len(students) != 1 else ''})"
-    session.undo_stack.push(
-        ServiceCommand(
-            text,
-            lambda: bulk.apply_again(ws, done),
-            lambda result: lambda: bulk.undo(ws, result),
-            done,
-            told,
-            session.report_undo_failure,
+        def told() -> None:
+            session.notify(Changes.of(kinds, students))
+
+        many = f"{len(students)} student{'s' if len(students) != 1 else ''}"
+        session.undo_stack.push(
+            ServiceCommand(
+                f"{done.action[:1].upper()}{done.action[1:]} ({many})",
+                lambda: bulk.apply_again(ws, done),
+                lambda result: lambda: bulk.undo(ws, result),
+                done,
+                told,
+                session.report_undo_failure,
+            )
         )
+        told()
+
+    def refused(exc: BaseException) -> None:
+        if not isinstance(exc, (DomainError, DatabaseProblem)):
+            raise exc
+        # open(), not exec(): a nested event loop inside the job's callback would hold up the window's.
+        box = QMessageBox(QMessageBox.Icon.Warning, "Nothing was changed", str(exc), parent=parent)
+        box.setObjectName("bulkRefused")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    session.jobs.run(
+        lambda: bulk.apply(ws, action, preview), pushed, refused, label="Applying the change…", parent_widget=parent
     )
-    told()
-    return done
 
 
 # -- what to do: one small form per action ----------------------------------------------------------------

@@ -319,10 +319,12 @@ def test_bulk_mark_received_previews_refuses_applies_and_undoes_in_one_step(wind
     ]
     assert preview.apply.text() == "Apply to 2 students"
     loa = {sid: cohort.item_id(sid, "minor_internship", "list_of_agreements") for sid in (cohort.anouk, cohort.daan)}
-    qtbot.mouseClick(preview.apply, Qt.MouseButton.LeftButton)
+    stack = window.session.undo_stack
+    steps = stack.count()
+    qtbot.mouseClick(preview.apply, Qt.MouseButton.LeftButton)           # applied off the GUI thread
+    qtbot.waitUntil(lambda: stack.count() == steps + 1, timeout=10000)
     received = _received(cohort, loa)
     assert received == {cohort.anouk: date(2025, 11, 20), cohort.daan: date(2025, 11, 20)}
-    stack = window.session.undo_stack
     assert stack.undoText() == ("Mark List of Agreements (A) (minor internship) received on 20-11-2025 "
                                 "(2 students)")
     count = stack.count()
@@ -333,6 +335,30 @@ def test_bulk_mark_received_previews_refuses_applies_and_undoes_in_one_step(wind
     assert stack.index() == count - 1
     window.acts.redo.trigger()
     assert _received(cohort, loa) == received
+
+
+def test_a_student_changed_since_the_preview_means_nothing_is_applied(window: Any, qtbot: Any, cohort: Cohort) -> None:
+    from coordinator_app.services.bulk_actions import MarkReceived
+    from coordinator_app.services.portfolio import mark_received
+    from coordinator_app.ui.bulk_dialogs import run_bulk
+    from coordinator_app.ui.changes import Kind
+
+    update_internship(cohort.ws, cohort.daan, "minor", start_date="2025-11-03")
+    loa = {sid: cohort.item_id(sid, "minor_internship", "list_of_agreements") for sid in (cohort.anouk, cohort.daan)}
+    action = MarkReceived("minor_internship", "list_of_agreements", "List of Agreements (A)", "Minor internship",
+                          date(2025, 11, 20), cohort.ws.as_of())
+    run_bulk(window.session, window, lambda _ws: action, [cohort.anouk, cohort.daan], Kind.PORTFOLIO)
+    preview = _dialog(window, qtbot, "bulkPreview")
+    assert preview.apply.text() == "Apply to 2 students"
+    mark_received(cohort.ws, loa[cohort.anouk], date(2025, 11, 18))        # a colleague, meanwhile
+    steps = window.session.undo_stack.count()
+    qtbot.mouseClick(preview.apply, Qt.MouseButton.LeftButton)
+    box = _message_box(window, qtbot)
+    assert box.windowTitle() == "Nothing was changed"
+    assert box.text().startswith("Nothing was changed: the students changed since the preview")
+    box.close()
+    assert _received(cohort, loa) == {cohort.anouk: date(2025, 11, 18), cohort.daan: None}   # no half
+    assert window.session.undo_stack.count() == steps
 
 
 def _received(cohort: Cohort, items: dict[int, int]) -> dict[int, date | None]:
@@ -358,7 +384,9 @@ def test_bulk_mentor_refuses_the_imim_student_and_graduation_plans_the_rest(wind
     preview = _dialog(window, qtbot, "bulkPreview")
     assert preview.table.item(0, 2).text() == "not changed: IMIM has no Academic Core mentor"
     assert "1 student will change; 1 refused" in preview.summary.text()
+    steps = window.session.undo_stack.count()
     qtbot.mouseClick(preview.apply, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.undo_stack.count() == steps + 1, timeout=10000)
     window.open_student(cohort.anouk, "academic_core")
     assert window.record_pane.view.record.mentor["name"] == "Prof. Mentor"  # type: ignore[index]
     window.session.undo_stack.undo()
