@@ -1,7 +1,7 @@
 """reminders are audit entries (action 'reminder'): a partial index finds the last one per item
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-04
 
 The attention list shows when each item was last reminded about ("reminded 3 days ago"). The
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
