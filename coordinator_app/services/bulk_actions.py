@@ -238,7 +238,8 @@ class AssignMentor:
         return before, name, "", same
 
     def change(self, ws: Workspace, s: Session, student: m.Student, _mentor: Any) -> dict[str, str] | None:
-        return set_mentor_in(ws, s, student, self.name, self.organisation, self.email)
+        # No address given: the register keeps the person's (an empty one would clear it everywhere).
+        return set_mentor_in(ws, s, student, self.name, self.organisation, self.email.strip() or None)
 
     def take_back(
         self, ws: Workspace, s: Session, student: m.Student, before: dict[str, str] | None, _mentor: Any

@@ -141,3 +141,14 @@ def test_an_academic_core_item_is_refused_for_imim_in_the_programme_s_words(work
     lars = four[-1]
     (line,) = bulk.preview(workspace, cv, [lars]).lines
     assert line.refused == "IMIM has no Academic Core"        # not "academic core not planned"
+
+
+def test_a_bulk_mentor_without_an_address_keeps_the_person_s_address(workspace: Workspace, four: list[int]) -> None:
+    from coordinator_app.services.recipients import recipient
+
+    ws = workspace
+    anna, bram, _cees, _lars = four
+    set_mentor(ws, anna, "Dr. New", "VU", "new@vu.nl")                 # the register knows her address
+    bulk.apply(ws, AssignMentor("Dr. New", "VU"), bulk.preview(ws, AssignMentor("Dr. New", "VU"), [bram]))
+    assert recipient(ws, bram, "mentor") == recipient(ws, anna, "mentor")
+    assert recipient(ws, anna, "mentor").email == "new@vu.nl"  # type: ignore[union-attr]  # not cleared everywhere
