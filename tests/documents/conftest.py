@@ -1,0 +1,27 @@
+"""The documents' tests: PDFs written to tmp_path and read back as text (pypdf, in the test extras)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text, page after page, with runs of spaces and line breaks made single spaces."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+@pytest.fixture(autouse=True)
+def _one_application(qapp: object) -> None:
+    """pytest-qt's QApplication, made before a document needs Qt's fonts: otherwise `ensure_gui` would
+    make a QGuiApplication, and the window's tests after these in the same run would find no QApplication."""
