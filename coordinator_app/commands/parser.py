@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         check,
         deadlines,
         demo,
+        documents,
         registers,
         removed,
         spreadsheets,
@@ -56,6 +57,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
     parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (demo, attention, check, spreadsheets, calendar, backup, deadlines, removed, registers):
+    for area in (demo, attention, check, spreadsheets, calendar, documents, backup, deadlines, removed, registers):
         area.register(sub)
     return parser
