@@ -17,7 +17,7 @@ from coordinator_app.commands.arguments import (
     output_file,
 )
 
-COORDINATOR_SETTING = "File > Settings in the window"
+COORDINATOR_SETTING = "File > Attendance certificate asks for it and remembers it"
 
 
 def register(subparsers: Subparsers) -> None:
@@ -46,7 +46,7 @@ def register(subparsers: Subparsers) -> None:
     cert.add_argument("student", metavar="STUDENT", help="the student's student number")
     cert.add_argument("--programme", help="programme code or name, when the number is in two programmes")
     cert.add_argument(
-        "--coordinator", help=f"the name the certificate is signed with (default: the one set in {COORDINATOR_SETTING})"
+        "--coordinator", help="the name the certificate is signed with (default: the name set in the window)"
     )
     add_as_of_option(cert, "the date of issue")
     cert.add_argument("-o", "--output", type=Path, required=True, help="the .pdf file to write")
@@ -120,7 +120,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     if not signer:
         raise UserError(
             f'The certificate is signed by the coordinator: give your name with --coordinator "Your Name", '
-            f"or set it once in {COORDINATOR_SETTING}."
+            f"or set it once in the window ({COORDINATOR_SETTING})."
         )
     ws = open_workspace(database_path(args))
     try:

@@ -11,8 +11,9 @@ KEY = "documents/coordinator_name"
 
 
 def _settings() -> QSettings:
-    # Named explicitly: the command line has no QApplication to name them (the window's are the same).
-    return QSettings(ORGANISATION, APP_NAME)
+    # Named explicitly: the command line has no QApplication to name them. In the default format,
+    # as the window's QSettings() are (the registry on Windows; an ini file where tests put them).
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANISATION, APP_NAME)
 
 
 def coordinator_name() -> str:

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text, page after page, with runs of spaces and line breaks made single spaces, and
-    the font's ligatures ("ﬁ" in "certiﬁcate") read as their letters, as a PDF viewer's search does."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(path)
-    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-    return unicodedata.normalize("NFKC", text)
-
-
-def pdf_pages(path: Path) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(path).pages)
-
-
 @pytest.fixture(autouse=True)
-def _one_application(qapp: object) -> None:
+def _one_application(qapp: object, tmp_path: Path) -> Iterator[None]:
     """pytest-qt's QApplication, made before a document needs Qt's fonts: otherwise `ensure_gui` would
-    make a QGuiApplication, and the window's tests after these in the same run would find no QApplication."""
+    make a QGuiApplication, and the window's tests after these in the same run would find no QApplication.
+    And private settings (the coordinator's name the certificate is signed with), as the window's tests have."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield

@@ -10,7 +10,7 @@ import pytest
 from coordinator_app.cli import main
 from coordinator_app.services.students import update_student
 from coordinator_app.services.workspace import Workspace
-from tests.documents.conftest import pdf_pages, pdf_text
+from tests.documents.pdfs import pdf_pages, pdf_text
 from tests.documents.records import complete_minor, imim_student, pm_student
 from tests.services.service_helpers import add_pm
 
@@ -129,3 +129,15 @@ def test_reports_of_a_cohort_into_a_folder_and_into_one_pdf(
         assert f"Progress report: {name}" in text
     # Each report starts on its own page, with its own page numbers.
     assert text.count("page 1 of") == 4
+
+
+def test_the_certificate_is_signed_with_the_name_set_once(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coordinator_app.documents.settings import coordinator_name, set_coordinator_name
+
+    set_coordinator_name("  dr.  Marieke Smit ")
+    assert coordinator_name() == "dr. Marieke Smit"
+    target = tmp_path / "cert.pdf"
+    assert run(capsys, "certificate", "--db", str(db), "2799999", "-o", str(target))[0] == 0
+    assert "dr. Marieke Smit" in pdf_text(target)

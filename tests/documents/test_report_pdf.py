@@ -15,7 +15,7 @@ from coordinator_app.services.courses import record_grade
 from coordinator_app.services.internships import update_internship
 from coordinator_app.services.record_view import load_record
 from coordinator_app.services.workspace import Workspace
-from tests.documents.conftest import pdf_pages, pdf_text
+from tests.documents.pdfs import pdf_pages, pdf_text
 from tests.documents.records import LONG_HOST, imim_student, pm_student
 
 MADE = datetime(2025, 11, 24, 9, 30)
