@@ -37,7 +37,7 @@ def certificate_html(cert: Certificate) -> str:
             f"programme of {cert.programme_ec} EC, without finishing the programme:",
         )
         + "<p>&nbsp;</p>"
-        + table(["Component", "Completed", "EC", "Date"], rows, widths=[26, 42, 8, 24], numeric=[2])
+        + table(["Component", "Completed", "EC", "Date"], rows, widths=[24, 40, 6, 30], numeric=[2], whole=[3])
         + "<p>&nbsp;</p>"
         + paragraph(f"Issued on {day(cert.issued)}.")
         + "<p>&nbsp;</p><p>&nbsp;</p>"

@@ -88,18 +88,29 @@ def table(
     rows: Iterable[Sequence[Cell]],
     widths: Sequence[int] | None = None,
     numeric: Iterable[int] = (),
+    whole: Iterable[int] = (),
 ) -> str:
-    """A full-width table; `widths` in percent per column, `numeric` columns aligned right. The header
-    row repeats on every page the table runs onto."""
-    right = set(numeric)
-    cols = "".join(f'<col width="{w}%">' for w in widths) if widths else ""
+    """A full-width table; `widths` in percent per column, `numeric` columns aligned right, `whole`
+    columns never broken over lines (dates: "31-12-2025", never "31-12-202 / 5"). The header row
+    repeats on every page the table runs onto."""
+    right, unbroken = set(numeric), set(whole) | set(numeric)
+    # Qt's rich text reads a column's width from its cells (it has no <col>): the header row sets them.
+    sized = list(widths) if widths else []
 
     def cells(values: Sequence[Cell], tag: str) -> str:
-        return "".join(f"<{tag}{' align=right' if i in right else ''}>{esc(v)}</{tag}>" for i, v in enumerate(values))
+        out = []
+        for i, v in enumerate(values):
+            attributes = " align=right" if i in right else ""
+            if i in unbroken:
+                attributes += f' style="white-space: nowrap; border-bottom: 0.5px solid {RULE}"'
+            if tag == "th" and i < len(sized):
+                attributes += f' width="{sized[i]}%"'
+            out.append(f"<{tag}{attributes}>{esc(v)}</{tag}>")
+        return "".join(out)
 
     body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
     return (
-        f'<table width="100%" cellspacing="0" cellpadding="3">{cols}'
+        f'<table width="100%" cellspacing="0" cellpadding="3">'
         f"<thead><tr>{cells(headers, 'th')}</tr></thead><tbody>{body}</tbody></table>"
     )
 

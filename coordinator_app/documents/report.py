@@ -110,7 +110,7 @@ def _course_rows(line: CourseLine) -> Iterator[list[Cell]]:
     if line.result:
         result = bold(f"{line.result} passed") if line.passed else coloured(f"{line.result} not passed", "bad")
     if not line.attempts:
-        yield [name, line.component_name, line.ec, "", "", "no result yet", "", result]
+        yield [name, line.component_name, line.ec, "", "", "", "", coloured("no result yet", "muted")]
         return
     for n, attempt in enumerate(line.attempts):
         grade: Cell = attempt.grade or "registered"
@@ -142,8 +142,9 @@ def _courses(record: StudentRecord) -> str:
         + table(
             ["Course", "Component", "EC", "Attempt", "Exam date", "Grade", "Entered on", "Result"],
             rows,
-            widths=[25, 15, 6, 8, 12, 8, 12, 14],
+            widths=[24, 15, 5, 8, 12, 7, 12, 17],
             numeric=[2, 3],
+            whole=[4, 5, 6],
         )
     )
 
@@ -187,7 +188,9 @@ def _portfolio(items: tuple[Item, ...]) -> str:
         if item.urgency.value == "overdue":
             status = coloured(status, "bad")
         rows.append([item.name, day(item.due), day(item.received), status])
-    return heading(3, "Portfolio") + table(["Item", "Due", "Received", "Status"], rows, widths=[46, 18, 18, 18])
+    return heading(3, "Portfolio") + table(
+        ["Item", "Due", "Received", "Status"], rows, widths=[46, 18, 18, 18], whole=[1, 2]
+    )
 
 
 def _marks(fields: dict[str, Any], parts: list[tuple[str, str]], mark_result: Any) -> str:
