@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.students.build_filters()
         self.record_pane.deadlines_wanted.connect(self.acts.show_deadlines)
         self.record_pane.remind_wanted.connect(self.selection.remind_student)
+        self.record_pane.certificate_wanted.connect(lambda: self.acts.documents.make_certificate())
         self._restore_shell_state()
         self.shell_built.emit()
 

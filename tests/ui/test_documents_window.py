@@ -91,3 +91,25 @@ def test_reports_for_everyone_in_one_pdf(window: Any, qtbot: Any, tmp_path: Path
     for name in ("Anouk de Vries", "Daan Bakker", "Sanne de Jong", "Lars Eriksson"):
         assert f"Progress report: {name}" in text
     assert window.acts.documents.last_message == f"Saved 4 progress reports in {target}."
+
+
+def test_the_overview_of_a_student_who_stopped_offers_the_certificate(
+    window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.open_student(cohort.daan)
+    overview = window.record_pane.view.pages["overview"]
+    assert overview.certificate.isHidden()  # active: nothing offered
+    update_student(cohort.ws, cohort.daan, status="stopped")
+    window.record_pane.view.reload()
+    assert not overview.certificate.isHidden()
+    assert overview.certificate.text() == (
+        "No attendance certificate: An attendance certificate needs at least 2 courses passed; "
+        "this student has passed none."
+    )
+    update_student(cohort.ws, cohort.anouk, status="stopped")
+    window.open_student(cohort.anouk)
+    assert "make the attendance certificate…</a> (4 components completed, 24 EC)" in overview.certificate.text()
+    asked: list[bool] = []
+    monkeypatch.setattr(window.acts.documents, "make_certificate", lambda: asked.append(True))
+    overview.certificate.linkActivated.emit("certificate")
+    assert asked == [True]
