@@ -44,9 +44,13 @@ class Document:
 
 
 def ensure_gui() -> None:
-    """A QGuiApplication for Qt's fonts, made if there is none yet (the command line). Without a
-    display (a server, CI, a terminal over ssh) it draws offscreen: a PDF needs no screen."""
+    """A Qt application for Qt's fonts, made if there is none yet (the command line). Without a
+    display (a server, CI, a terminal over ssh) it draws offscreen: a PDF needs no screen. A
+    QApplication, not the lighter QGuiApplication: a process has one application for good, and
+    whatever runs after in the same process (the window, the commands run in-process by the
+    tests) may need widgets."""
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     if QGuiApplication.instance() is not None:
         return
@@ -56,7 +60,7 @@ def ensure_gui() -> None:
         and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    app = QGuiApplication([sys.argv[0] if sys.argv else "coordinator-app"])
+    app = QApplication([sys.argv[0] if sys.argv else "coordinator-app"])
     app.setApplicationName(APP_NAME)
     _keep.append(app)
 
