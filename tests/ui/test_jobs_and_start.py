@@ -361,5 +361,5 @@ def test_export_dialog_lists_the_sheets_of_the_programme(window: Any, qtbot: Any
     imim = ExportDialog(window, cohort.ws, window.session.jobs, "IMIM", None, None)
     qtbot.addWidget(imim)
     texts = [label.text() for label in imim.findChildren(QLabel)]
-    assert "Sheets: Overview, Courses, Attention." in texts
+    assert "Sheets: Overview, Courses, Attention, Dashboard." in texts
     assert Path(imim.target.text()).name == "IMIM all cohorts (2025-11-24).xlsx"
