@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from coordinator_app.documents.batch import Progress, reports_in_one_pdf, reports_into_folder, run_through
 from coordinator_app.services.report_students import students_for_documents
 from coordinator_app.services.workspace import Workspace
@@ -18,6 +20,7 @@ def three(ws: Workspace) -> list[int]:
     return students_for_documents(ws)
 
 
+@pytest.mark.slow  # three records and a PDF: over a second of processor time
 def test_a_selection_in_reading_order_with_progress(workspace: Workspace, tmp_path: Path) -> None:
     ids = three(workspace)
     # programme, cohort, student number: IMIM's Lars, then PM's Anouk and Bram

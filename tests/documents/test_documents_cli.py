@@ -105,6 +105,7 @@ def test_a_mistake_is_one_line_and_writes_nothing(
     assert [p.name for p in tmp_path.rglob("*") if ".pdf" in p.name] == []  # no PDF, no half-written part
 
 
+@pytest.mark.slow  # seven PDFs: over a second of processor time
 def test_reports_of_a_cohort_into_a_folder_and_into_one_pdf(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

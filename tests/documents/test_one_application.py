@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow  # starts a Python process
 def test_a_document_made_first_leaves_an_application_with_widgets(tmp_path) -> None:  # type: ignore[no-untyped-def]
     script = (
         "import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"

@@ -79,6 +79,7 @@ def ink_outside_the_margins(pdf: Path, out: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # starts pdftoppm
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) renders the pages to look at")
 def test_long_names_and_fifteen_attempts_stay_on_the_page(workspace: Workspace, tmp_path: Path) -> None:
     sid = pm_student(workspace, first="Maria-Magdalena Léonie", last="van den Heuvel-Østergård-Ægidiussen")

@@ -26,7 +26,15 @@ TODAY = date(2025, 11, 24)
 def test_ec_bands_of_fifteen_and_the_whole_degree() -> None:
     bands = ec_bands(120)
     assert [ec_band_label(b) for b in bands] == [
-        "0-14", "15-29", "30-44", "45-59", "60-74", "75-89", "90-104", "105-119", "120",
+        "0-14",
+        "15-29",
+        "30-44",
+        "45-59",
+        "60-74",
+        "75-89",
+        "90-104",
+        "105-119",
+        "120",
     ]
 
 

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 from coordinator_app.domain.cohort import ec_band_of, ec_bands
-from coordinator_app.services.dashboard import EC, GRADUATIONS, OVERDUE, PLACES_TAKEN, WHERE, Scope, cohort_figures, students_of
+from coordinator_app.services.dashboard import (
+    EC,
+    GRADUATIONS,
+    OVERDUE,
+    PLACES_TAKEN,
+    WHERE,
+    Scope,
+    cohort_figures,
+    students_of,
+)
 from coordinator_app.services.demo import build_demo
 from coordinator_app.services.workspace import Workspace
 
@@ -55,9 +64,13 @@ def where_directly(status: str, planned: bool, minor: str | None, major: str | N
         return status
     if planned:
         return "graduating"
-    begun = [(d, order, name) for order, (d, name) in enumerate(
-        [(minor, "minor internship"), (major, "major internship"), (lit, "Literature Study")]
-    ) if d is not None and date.fromisoformat(d) <= AS_OF]
+    begun = [
+        (d, order, name)
+        for order, (d, name) in enumerate(
+            [(minor, "minor internship"), (major, "major internship"), (lit, "Literature Study")]
+        )
+        if d is not None and date.fromisoformat(d) <= AS_OF
+    ]
     return max(begun)[2] if begun else "courses"
 
 
@@ -84,9 +97,13 @@ def test_each_chart_equals_a_direct_count(ws: Workspace, demo: Path, programme: 
 
     ids = {s[0] for s in active}
     overdue = Counter(
-        kind for sid, kind in rows(
-            demo, "SELECT student_id, kind FROM portfolio_item WHERE received_date IS NULL AND due_date < ?", AS_OF.isoformat()
-        ) if sid in ids
+        kind
+        for sid, kind in rows(
+            demo,
+            "SELECT student_id, kind FROM portfolio_item WHERE received_date IS NULL AND due_date < ?",
+            AS_OF.isoformat(),
+        )
+        if sid in ids
     )
     assert {b.selection.item: b.count for b in figures.figure(OVERDUE).bars} == dict(overdue)
 
@@ -106,9 +123,7 @@ def test_a_bar_stands_for_the_students_it_counts(ws: Workspace, demo: Path) -> N
             assert set(found) <= {s[0] for s in students}
     for bar in figures.figure(OVERDUE).bars:  # items: a student may owe two of a kind? no: one per kind per part
         assert 0 < len(students_of(ws, figures, bar)) <= bar.count
-    by_place = {
-        bar.label: set(students_of(ws, figures, bar)) for bar in figures.figure(WHERE).bars
-    }
+    by_place = {bar.label: set(students_of(ws, figures, bar)) for bar in figures.figure(WHERE).bars}
     for s in students:
         place = where_directly(s[1], s[6] is not None, s[8], s[9], s[10])
         assert s[0] in by_place[place]

@@ -15,6 +15,8 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.export import export_to
 
 AS_OF = date(2025, 11, 24)
+# A 300-student demo exported twice: over a second of processor time per test.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

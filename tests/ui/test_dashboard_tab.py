@@ -72,7 +72,9 @@ def test_the_chart_by_keyboard_and_its_note(qtbot: Any) -> None:
 
     chart = BarChart()
     qtbot.addWidget(chart)
-    chart.set_bars("Places", [ChartBar("Medical Imaging", 21, 20), ChartBar("Biomarkers", 0, 20), ChartBar("TD", 5, 20)])
+    chart.set_bars(
+        "Places", [ChartBar("Medical Imaging", 21, 20), ChartBar("Biomarkers", 0, 20), ChartBar("TD", 5, 20)]
+    )
     assert [chart.value_text(b) for b in chart.bars] == ["21 of 20", "0 of 20", "5 of 20"]
     assert chart.accessibleDescription() == "Medical Imaging: 21 of 20; Biomarkers: 0 of 20; TD: 5 of 20"
     chart.show()

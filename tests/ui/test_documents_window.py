@@ -83,6 +83,7 @@ def test_a_certificate_for_a_student_who_stopped(window: Any, cohort: Cohort, qt
     assert coordinator_name() == "Marieke Smit"  # remembered for the next one
 
 
+@pytest.mark.slow  # four reports in one PDF: over a second of processor time
 def test_reports_for_everyone_in_one_pdf(window: Any, qtbot: Any, tmp_path: Path) -> None:
     target = tmp_path / "all.pdf"
     window.acts.documents.reports_for_list(BatchChoice(only_listed=False, one_pdf=True, target=target))
