@@ -51,8 +51,8 @@ def main() -> None:
     from coordinator_app.documents.pages import Document, ensure_gui
     from coordinator_app.documents.report import report_html
     from coordinator_app.services.demo import build_demo
-    from coordinator_app.services.documents import students_for_documents
     from coordinator_app.services.record_view import load_record
+    from coordinator_app.services.report_students import students_for_documents
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.store import models as m
 

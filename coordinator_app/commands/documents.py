@@ -62,8 +62,8 @@ def _pdf(path: Path, what: str, example: str) -> Path:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from coordinator_app.documents.files import write_report
-    from coordinator_app.services.report_students import find_student
     from coordinator_app.services.record_view import load_record
+    from coordinator_app.services.report_students import find_student
 
     target = _pdf(args.output, "the report", "report.pdf")
     ws = open_workspace(database_path(args))
@@ -83,8 +83,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_reports(args: argparse.Namespace) -> int:
     from coordinator_app.documents.batch import reports_in_one_pdf, reports_into_folder, run_through
-    from coordinator_app.services.report_students import students_for_documents
     from coordinator_app.services.lookup import parse_cohort
+    from coordinator_app.services.report_students import students_for_documents
 
     if args.folder is not None and not args.folder.is_dir():
         raise UserError(f"There is no folder {args.folder}; create it first, or give an existing one.")

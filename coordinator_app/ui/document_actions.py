@@ -228,7 +228,7 @@ class DocumentActions:
         if choice is None:
             return
         from coordinator_app.documents.batch import reports_in_one_pdf, reports_into_folder
-        from coordinator_app.services.documents import students_for_documents
+        from coordinator_app.services.report_students import students_for_documents
 
         ids_wanted = listed if choice.only_listed else None
 
