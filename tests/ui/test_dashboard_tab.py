@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from coordinator_app.services.students import update_student
@@ -26,6 +27,7 @@ def bars(chart: Any) -> dict[str, int]:
     return {b.label: b.value for b in chart.bars}
 
 
+@pytest.mark.slow  # builds the dashboard twice: over a second of processor time
 def test_the_dashboard_shows_the_scope_chosen(window: Any, qtbot: Any, cohort: Cohort) -> None:
     dashboard = open_dashboard(window, qtbot)
     assert window.tabs.tabText(DASHBOARD_TAB) == "Dashboard" and window.tabs.currentWidget() is dashboard
