@@ -36,7 +36,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coordinator_app.commands import attention, backup, check, deadlines, demo, registers, removed, spreadsheets
+    from coordinator_app.commands import (
+        attention,
+        backup,
+        calendar,
+        check,
+        deadlines,
+        demo,
+        documents,
+        registers,
+        removed,
+        spreadsheets,
+    )
 
     parser = _Parser(
         prog="coordinator-app",
@@ -46,6 +57,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
     parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (demo, attention, check, spreadsheets, backup, deadlines, removed, registers):
+    for area in (demo, attention, check, spreadsheets, calendar, documents, backup, deadlines, removed, registers):
         area.register(sub)
     return parser

@@ -36,11 +36,14 @@ if TYPE_CHECKING:
     from coordinator_app.domain.programme import Programme
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.attention_view import AttentionView
+    from coordinator_app.ui.dashboard.view import DashboardView
     from coordinator_app.ui.record.pane import RecordPane
+    from coordinator_app.ui.saved_views import SavedViews
+    from coordinator_app.ui.selection_actions import SelectionActions
     from coordinator_app.ui.window_actions import WindowActions
 
 PANES = 1  # the splitter's second place: the attention and record tabs, or the error screen
-ATTENTION_TAB, RECORD_TAB = 0, 1
+ATTENTION_TAB, RECORD_TAB, DASHBOARD_TAB = 0, 1, 2
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +63,8 @@ class MainWindow(QMainWindow):
 
     # Built right after the first paint (_build_shell).
     acts: WindowActions
+    selection: SelectionActions
+    views: SavedViews
     tabs: QTabWidget
     attention: AttentionView
     record_pane: RecordPane
@@ -133,12 +138,31 @@ class MainWindow(QMainWindow):
             show_attention=lambda: self.show_tab(ATTENTION_TAB),
             show_record=lambda: self.show_tab(RECORD_TAB),
         )
-        self.acts.build_menus()
+        self._build_selection_actions()
+        self.acts.build_menus(self.selection.menu(), self.views.menu)
         self.acts.build_toolbar()
         self.students.build_filters()
         self.record_pane.deadlines_wanted.connect(self.acts.show_deadlines)
+        self.record_pane.remind_wanted.connect(self.selection.remind_student)
+        self.record_pane.certificate_wanted.connect(lambda: self.acts.documents.make_certificate())
         self._restore_shell_state()
         self.shell_built.emit()
+
+    def _build_selection_actions(self) -> None:
+        """The Students menu (what is done to the students selected) and the saved views of the list."""
+        from coordinator_app.ui.saved_views import SavedViews
+        from coordinator_app.ui.selection_actions import SelectionActions
+
+        self.selection = SelectionActions(
+            self,
+            self.session,
+            self.students,
+            self.attention,
+            lambda: self.tabs.currentIndex() == ATTENTION_TAB,
+            lambda: self.record_pane.student_id,
+        )
+        self.selection.enable(False)
+        self.views = SavedViews(self, self.students)
 
     def _build_tabs(self) -> None:
         from PySide6.QtWidgets import QTabWidget
@@ -153,6 +177,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.attention, icon("attention"), "Attention")
         self.record_pane = RecordPane(self.session)
         self.tabs.addTab(self.record_pane, icon("student"), "Student record")
+        # The dashboard is built when its tab is first shown: an empty page until then (start-up).
+        self.dashboard: DashboardView | None = None
+        self.tabs.addTab(QWidget(), "Dashboard")
+        self.tabs.currentChanged.connect(self._tab_shown)
         sizes = self.splitter.sizes()
         empty = self.splitter.replaceWidget(PANES, self.tabs)
         if empty is not None:
@@ -161,6 +189,25 @@ class MainWindow(QMainWindow):
         self.attention.open_student.connect(self.open_student)
         self.students.scope_changed.connect(self.attention.set_scope)
         self.students.student_chosen.connect(self._student_chosen)
+
+    def _tab_shown(self, index: int) -> None:
+        if index != DASHBOARD_TAB or self.dashboard is not None:
+            return
+        from coordinator_app.ui.dashboard.view import DashboardView
+
+        self.dashboard = DashboardView(self.session)
+        self.dashboard.set_scope(*self.students.scope())
+        self.students.scope_changed.connect(self.dashboard.set_scope)
+        self.dashboard.students_wanted.connect(self.students.show_only)
+        placeholder = self.tabs.widget(DASHBOARD_TAB)
+        self.tabs.blockSignals(True)  # replacing the page is not the coordinator choosing a tab
+        self.tabs.removeTab(DASHBOARD_TAB)
+        self.tabs.insertTab(DASHBOARD_TAB, self.dashboard, "Dashboard")
+        self.tabs.setCurrentIndex(DASHBOARD_TAB)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        # shown now, the dashboard reads its figures (showEvent)
 
     # -- start-up ---------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -233,6 +280,7 @@ class MainWindow(QMainWindow):
         else:
             saved.add_recent_database(ws.path)
         self.acts.enable_database_actions(True)
+        self.selection.enable(True)
         self._show_database(ws.path)
 
     def _filled(self) -> None:
@@ -290,15 +338,16 @@ class MainWindow(QMainWindow):
         """The attention list (ATTENTION_TAB) or the student record (RECORD_TAB)."""
         self.tabs.setCurrentIndex(index)
 
-    def _show_record(self, student_id: int, tab: str | None) -> bool:
-        if not self.record_pane.show_student(student_id, tab):
+    def _show_record(self, student_id: int, tab: str | None, part: str = "") -> bool:
+        if not self.record_pane.show_student(student_id, tab, part):
             return False
         self.tabs.setCurrentIndex(RECORD_TAB)
         return True
 
-    def open_student(self, student_id: int, tab: str = "") -> None:
-        """Open a student's record on a given tab (from the attention list), selected in the list."""
-        self._show_record(student_id, tab or None)
+    def open_student(self, student_id: int, tab: str = "", part: str = "") -> None:
+        """Open a student's record on a given tab (from the attention list), on the part of it the item
+        is about (the major internship's panel), selected in the list."""
+        self._show_record(student_id, tab or None, part)
         self.students.select(student_id)
 
     def _changed(self, changes: Changes) -> None:

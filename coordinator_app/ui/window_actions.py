@@ -118,6 +118,13 @@ class WindowActions:
         self.record = self._make("Student &record", show_record, "Ctrl+2", "student")
         self.reload = self._make("Re&load", self.session.reload, QKeySequence.StandardKey.Refresh)
         self.about = self._make("&About Coordinator App", self.show_about, None, "about")
+        self.preferences = self._make(
+            "&Settings…",
+            self.show_settings,
+            QKeySequence.StandardKey.Preferences,
+            None,
+            "Your name, e-mail address and signature for reminders, and their language",
+        )
         self.export = self._make(
             "&Export to Excel…",
             self.export_excel,
@@ -151,6 +158,9 @@ class WindowActions:
         self.restore = self._make("Restore from &backup…", restore_backup, None, "restore")
         self.recent_menu = QMenu("Open &recent", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        from coordinator_app.ui.document_actions import DocumentActions
+
+        self.documents = DocumentActions(window, session, students, record_pane)
         self.enable_database_actions(False)
 
     def _make(
@@ -193,11 +203,14 @@ class WindowActions:
             self.back_up,
             self.restore,
             self.reload,
+            *self.documents.actions,
         ):
             action.setEnabled(enabled)
 
     # -- menus and toolbar -----------------------------------------------------------------------------
-    def build_menus(self) -> None:
+    def build_menus(self, students_menu: QMenu | None = None, views_menu: QMenu | None = None) -> None:
+        """The menus; `students_menu`: what is done to the students selected (ui/selection_actions.py),
+        `views_menu`: the saved views of the student list (ui/saved_views.py)."""
         menu = self.window.menuBar()
         file = menu.addMenu("&File")
         file.addAction(self.open)
@@ -211,6 +224,7 @@ class WindowActions:
         file.addAction(self.results_sheet)
         file.addAction(self.import_file)
         file.addAction(self.mark_form)
+        self.documents.add_to(file)
         file.addSeparator()
         file.addAction(self.back_up)
         file.addAction(self.restore)
@@ -224,18 +238,24 @@ class WindowActions:
         edit.addSeparator()
         edit.addAction(self.deadlines)
         edit.addAction(self.registers)
+        edit.addSeparator()
+        edit.addAction(self.preferences)
         plan = menu.addMenu("&Plan")
         plan.addAction(self.what_if)
         plan.addAction(self.what_if_shown)
         plan.addSeparator()
         plan.addAction(self.allocate)
         plan.addAction(self.deadlines)
+        if students_menu is not None:
+            menu.addMenu(students_menu)
         view = menu.addMenu("&View")
         view.addAction(self.attention)
         view.addAction(self.record)
         view.addSeparator()
         view.addMenu(self.students.columns.menu(view))
         self.students.columns.install()
+        if views_menu is not None:
+            view.addMenu(views_menu)
         view.addSeparator()
         view.addAction(self.reload)
         help_menu = menu.addMenu("&Help")
@@ -275,6 +295,13 @@ class WindowActions:
             action.triggered.connect(lambda _c=False, p=path: self.open_database(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def show_settings(self) -> None:
+        from coordinator_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         from coordinator_app.ui.dialogs import show_about

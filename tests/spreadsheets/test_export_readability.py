@@ -49,7 +49,7 @@ def books(tmp_path_factory: pytest.TempPathFactory, programmes) -> dict[str, ope
 @pytest.mark.slow
 def test_an_imim_export_has_only_the_sheets_imim_fills(books: dict[str, openpyxl.Workbook]) -> None:
     wb = books["IMIM"]
-    assert _visible(wb) == ["Overview", "Courses", "Attention"]
+    assert _visible(wb) == ["Overview", "Courses", "Attention", "Dashboard"]
     assert wb["Overview"].max_row > 1 and wb["Courses"].max_row > 1
 
 
@@ -66,7 +66,7 @@ def _visible(wb: openpyxl.Workbook) -> list[str]:
 
 
 def test_sheets_follow_the_programme_definitions(programmes) -> None:  # type: ignore[no-untyped-def]
-    assert sheets_for([programmes["IMIM"]]) == ["Overview", "Courses", "Attention"]
+    assert sheets_for([programmes["IMIM"]]) == ["Overview", "Courses", "Attention", "Dashboard"]
     assert sheets_for([programmes["PM"]]) == list(SHEETS)
     assert sheets_for([programmes["IMIM"], programmes["PM"]]) == list(SHEETS)
 

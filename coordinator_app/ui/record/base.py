@@ -80,6 +80,8 @@ class RecordContext(Protocol):
 
     def show_deadlines(self) -> None: ...
 
+    def make_certificate(self) -> None: ...
+
 
 class RecordPage(QWidget):
     """One tab of the record. `key` matches AttentionItem.tab."""
@@ -93,6 +95,9 @@ class RecordPage(QWidget):
 
     def applies(self, programme: Programme) -> bool:
         return True
+
+    def show_part(self, part: str) -> None:
+        """Bring a part of this tab into view (the Internships tab: "minor" or "major"); most tabs are one part."""
 
     def fill(self, record: StudentRecord) -> None:
         raise NotImplementedError

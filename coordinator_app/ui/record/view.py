@@ -49,6 +49,8 @@ class RecordView(QWidget):
 
     student_gone = Signal(int)
     deadlines_wanted = Signal()  # the Graduation tab asks for the programme's deadline schedule
+    remind_wanted = Signal(int)  # Remind… for the student shown
+    certificate_wanted = Signal()  # the Overview of a student who stopped offers the attendance certificate
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +73,11 @@ class RecordView(QWidget):
         head.addWidget(self.title)
         head.addSpacing(12)
         head.addWidget(self.subtitle, 1)
+        self.remind = QPushButton("Remind…")
+        self.remind.setObjectName("recordRemind")
+        self.remind.setToolTip("Draft reminders about this student's overdue and due-soon items")
+        self.remind.clicked.connect(self._remind)
+        head.addWidget(self.remind)
         layout.addLayout(head)
         self.banner = QLabel()
         self.banner.setObjectName("banner")
@@ -111,8 +118,9 @@ class RecordView(QWidget):
     def student_id(self) -> int | None:
         return self.record.id if self.record else None
 
-    def show_student(self, student_id: int, tab: str | None = None) -> bool:
-        """Load and show a student; False (with a message) when the student no longer exists."""
+    def show_student(self, student_id: int, tab: str | None = None, part: str = "") -> bool:
+        """Load and show a student (on `tab`, at its `part`: "major" shows the major internship's panel);
+        False (with a message) when the student no longer exists."""
         try:
             record = load_record(self.ws, student_id)
         except NotFound as exc:
@@ -121,6 +129,9 @@ class RecordView(QWidget):
         if self.record is None or self.record.id != student_id:
             self.clear_message()
         self._fill(record, tab)
+        page = self.pages.get(tab or "")
+        if part and page is not None and self.tabs.currentWidget() is page:
+            page.show_part(part)
         return True
 
     def show_tab(self, key: str) -> None:
@@ -152,8 +163,15 @@ class RecordView(QWidget):
         if changes.touches(self.student_id):
             self.reload()
 
+    def _remind(self) -> None:
+        if self.student_id is not None:
+            self.remind_wanted.emit(self.student_id)
+
     def show_deadlines(self) -> None:
         self.deadlines_wanted.emit()
+
+    def make_certificate(self) -> None:
+        self.certificate_wanted.emit()
 
     def _fill(self, record: StudentRecord, tab: str | None = None) -> None:
         # No intermediate paints (progress bars repaint on every setValue otherwise).
