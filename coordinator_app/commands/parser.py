@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from pathlib import Path
 from typing import Any, NoReturn
 
 from coordinator_app import __version__
-from coordinator_app.commands.arguments import DB_HELP
+from coordinator_app.commands.arguments import DB_HELP, DB_METAVAR, db_argument
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -36,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coordinator_app.commands import attention, backup, check, deadlines, demo, removed, spreadsheets
+    from coordinator_app.commands import attention, backup, check, deadlines, demo, removed, spreadsheets, team
 
     parser = _Parser(
         prog="coordinator-app",
@@ -44,8 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command it opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
-    parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
+    parser.add_argument("--db", type=db_argument, metavar=DB_METAVAR, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (demo, attention, check, spreadsheets, backup, deadlines, removed):
+    for area in (demo, attention, check, spreadsheets, backup, deadlines, removed, team):
         area.register(sub)
     return parser

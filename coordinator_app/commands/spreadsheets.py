@@ -13,7 +13,7 @@ from coordinator_app.commands.arguments import (
     UserError,
     add_as_of_option,
     add_db_option,
-    database_path,
+    database_location,
     open_workspace,
     output_file,
 )
@@ -53,7 +53,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     target: Path = output_file(args.output, "the workbook", "cohort.xlsx")
     if target.suffix.lower() != ".xlsx":
         raise UserError(f"{target} must end in .xlsx")
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         cohort = parse_cohort(args.cohort) if args.cohort else None
         started = time.perf_counter()
@@ -91,7 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.spreadsheets.importer import apply_import, preview_import
 
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args), writes=not args.dry_run)
     try:
         cohort = parse_cohort(args.cohort) if args.cohort else None
         preview = preview_import(ws, args.file, args.kind, programme=args.programme, cohort=cohort, course=args.course)

@@ -36,6 +36,7 @@ from coordinator_app.domain.student import (
 from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST_NAMES, MEETING_TOPICS, PEOPLE, TOPICS
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+from coordinator_app.store.databases import ids_taken
 
 HOSTS_BY_UMC = {flag: [h for h in HOSTS if h[2] == flag] for flag in (True, False)}
 
@@ -579,6 +580,7 @@ class _DemoBuilder:
                 rows = self.t.rows.get(name)
                 if rows:
                     s.execute(insert(tables[name]), rows)
+            ids_taken(s.connection(), [name for name in order if self.t.rows.get(name)])
             s.add(
                 m.AuditEntry(
                     at=datetime.now(),

@@ -11,18 +11,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.grades import format_mark
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
+from coordinator_app.location import Location
 from coordinator_app.paths import backups_dir_for, programmes_dir
 from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m
-from coordinator_app.store.engine import writer
-from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReplaced, translate
+from coordinator_app.store.databases import open_location, read_generation, reader, writer
+from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReadOnly, DatabaseReplaced, translate
 from coordinator_app.store.migrate import open_database
 from coordinator_app.store.sessions import StoreSession
 
@@ -38,9 +39,9 @@ def os_user() -> str:
 
 @dataclass
 class Workspace:
-    """One database and its programmes. Create with `Workspace.open(path)`."""
+    """One database and its programmes. Create with `Workspace.open(location)`."""
 
-    path: Path
+    location: Location
     engine: Engine
     programmes: dict[str, Programme]
     user: str = field(default_factory=os_user)
@@ -50,18 +51,42 @@ class Workspace:
     generation: int = 0
     # Why today's automatic backup could not be made, in the coordinator's words; None when it was.
     backup_problem: str | None = None
+    # Why nothing may be written here (a viewer's login, a file on a network share), in the
+    # coordinator's words; None when this workspace may write. Every write is refused with it.
+    read_only: str | None = None
     replaced_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @classmethod
-    def open(cls, path: Path, programmes: dict[str, Programme] | None = None, daily_backup: bool = True) -> Workspace:
-        """Open (create, migrate) the database; the first open of a day also copies it to `backups/`.
+    def open(
+        cls,
+        target: Location | Path | str,
+        programmes: dict[str, Programme] | None = None,
+        daily_backup: bool = True,
+        password: str | None = None,
+    ) -> Workspace:
+        """Open the database at `target` (a file path or a server URL, coordinator_app/location.py).
 
-        Only a path with no file is a new database: an empty, damaged or foreign file is refused
-        (DatabaseProblem), naming the newest good backup when restoring it is the way out."""
+        A file: created if there is no file, migrated; the first open of a day also copies it to
+        `backups/`. Only a path with no file is a new database: an empty, damaged or foreign file is
+        refused (DatabaseProblem), naming the newest good backup when restoring it is the way out. A
+        file on a network share is opened read-only (store/network_share.py). A server: its tables
+        made by `server init`; a viewer's login opens it read-only; no daily copy (docs/team.md)."""
+        location = target if isinstance(target, Location) else Location.parse(target)
+        if location.server is not None:
+            return cls._open_server(location, programmes, password)
+        from coordinator_app.store.network_share import share_problem
+
+        shared = share_problem(location.file_path)
+        if shared is not None:
+            return cls._open_read_only_file(location, programmes, shared)
+        return cls._open_file(location, programmes, daily_backup)
+
+    @classmethod
+    def _open_file(cls, location: Location, programmes: dict[str, Programme] | None, daily_backup: bool) -> Workspace:
         from coordinator_app.services.recovery import with_offer
         from coordinator_app.store.backup import private_folder
 
-        path = Path(path)
+        path = location.file_path
         existed = path.exists()
         private_folder(path.parent)  # a folder we create, and the data folder, are the owner's only
         try:
@@ -73,15 +98,67 @@ class Workspace:
             if problem is None:
                 raise
             raise problem from exc
-        workspace = cls(path, engine, programmes or load_programmes(programmes_dir()))
+        workspace = cls(location, engine, programmes or load_programmes(programmes_dir()))
         workspace.generation = workspace.current_generation()
         if daily_backup and existed:
             workspace.daily_backup()
         workspace.sync_programmes()
         return workspace
 
+    @classmethod
+    def _open_read_only_file(
+        cls, location: Location, programmes: dict[str, Programme] | None, reason: str
+    ) -> Workspace:
+        from coordinator_app.store.network_share import open_read_only
+
+        engine = open_read_only(location.file_path)
+        workspace = cls(location, engine, programmes or load_programmes(programmes_dir()), read_only=reason)
+        workspace.generation = workspace.current_generation()
+        return workspace
+
+    @classmethod
+    def _open_server(
+        cls, location: Location, programmes: dict[str, Programme] | None, password: str | None
+    ) -> Workspace:
+        from coordinator_app.services.server_login import stored_password
+        from coordinator_app.store.server_errors import viewer_message
+
+        address = location.server
+        assert address is not None
+        if password is None and address.password is None:
+            password = stored_password(address)
+        try:
+            opened = open_location(location, password)
+        except (DBAPIError, OSError) as exc:
+            problem = translate(exc, None, address)
+            if problem is None:
+                raise
+            raise problem from exc
+        assert opened.login is not None
+        workspace = cls(
+            location,
+            opened.engine,
+            programmes or load_programmes(programmes_dir()),
+            user=opened.login,
+            read_only=None if opened.may_write else viewer_message(opened.login),
+        )
+        workspace.generation = workspace.current_generation()
+        if workspace.read_only is None:
+            workspace.sync_programmes()
+        return workspace
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (a server database has none: use `location`)."""
+        return self.location.file_path
+
+    @property
+    def is_server(self) -> bool:
+        return self.location.is_server
+
     def daily_backup(self) -> Path | None:
-        """Today's automatic copy, unless there is one. A copy that fails its check because the database
+        """Today's automatic copy, unless there is one (of a file only: a server database is backed up by
+        whoever runs the server, and File > Back up now takes a portable copy of it; docs/team.md). A copy that fails its check because the database
         itself is damaged stops the open (DatabaseCorrupt, offering the newest good backup); any other
         failure never blocks the work, but `backup_problem` says why there is no copy today."""
         from coordinator_app.services.recovery import backup_failure, with_offer
@@ -90,6 +167,8 @@ class Workspace:
         from coordinator_app.store.health import DAMAGED
         from coordinator_app.store.migrate import look_at
 
+        if self.location.server is not None or self.read_only is not None:
+            return None
         folder = backups_dir_for(self.path)
         try:
             made = daily_backup(self.path, today=date.today())
@@ -124,10 +203,12 @@ class Workspace:
 
         Refused (DatabaseReplaced, nothing written) when the database was restored from a backup
         since this workspace opened it: the change was made on data that is no longer there."""
+        if self.read_only is not None:
+            raise DatabaseReadOnly(self.read_only)
         try:
             with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
                 # Read under the write lock: a restore cannot slip in between this check and the commit.
-                self._refuse_if_replaced(session.execute(text("PRAGMA user_version")).scalar_one())
+                self._refuse_if_replaced(read_generation(session.connection()))
                 yield session
                 # The verdicts and EC totals of the students changed, in the same transaction.
                 settle(session, self.programmes, self.as_of())
@@ -147,10 +228,10 @@ class Workspace:
             raise self._problem(exc) from exc
 
     def _problem(self, exc: DBAPIError) -> DatabaseProblem:
-        problem = translate(exc, self.path)
+        problem = translate(exc, self.location.path, self.location.server)
         if problem is None:
             raise exc
-        if isinstance(problem, DatabaseCorrupt):
+        if isinstance(problem, DatabaseCorrupt) and self.location.path is not None:
             from coordinator_app.services.recovery import with_offer
 
             problem = with_offer(problem, self.path)  # name the newest good backup
@@ -162,7 +243,7 @@ class Workspace:
         for listener in list(self.replaced_listeners):
             listener()
         raise DatabaseReplaced(
-            f"Not saved: {self.path.name} was restored from a backup (in another window or by "
+            f"Not saved: {self.location.name} was restored from a backup (in another window or by "
             f"`coordinator-app restore`) after it was opened here, so this change would have gone into the "
             f"restored data. The restored data is loaded again; make the change again if it is still needed."
         )
@@ -171,9 +252,9 @@ class Workspace:
         """The database's restore generation now (one cheap read)."""
         try:
             with self.engine.connect() as conn:
-                return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                return read_generation(conn)
         except DBAPIError as exc:
-            problem = translate(exc, self.path)
+            problem = translate(exc, self.location.path, self.location.server)
             if problem is None:
                 raise
             raise problem from exc
@@ -190,7 +271,7 @@ class Workspace:
     @contextmanager
     def read(self) -> Iterator[Session]:
         try:
-            with StoreSession(self.engine) as session, session.begin():
+            with StoreSession(reader(self.engine)) as session, session.begin():
                 yield session
         except DBAPIError as exc:
             raise self._problem(exc) from exc

@@ -218,8 +218,19 @@ class PortfolioItem(Base):
     __table_args__ = (
         UniqueConstraint("student_id", "component", "kind", name="student_component_kind"),
         # The "what is overdue" query: open items by student and due date (performance.md s.4).
-        Index("ix_portfolio_open_due", "student_id", "due_date", sqlite_where=text("received_date IS NULL")),
-        Index("ix_portfolio_open_by_due", "due_date", sqlite_where=text("received_date IS NULL")),
+        Index(
+            "ix_portfolio_open_due",
+            "student_id",
+            "due_date",
+            sqlite_where=text("received_date IS NULL"),
+            postgresql_where=text("received_date IS NULL"),
+        ),
+        Index(
+            "ix_portfolio_open_by_due",
+            "due_date",
+            sqlite_where=text("received_date IS NULL"),
+            postgresql_where=text("received_date IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
@@ -284,6 +295,15 @@ class GraduationDeadline(Base):
     year: Mapped[int] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[date] = mapped_column(Date)
+
+
+class RestoreGeneration(Base):
+    """A server database's restore generation (one row; an SQLite file keeps it in PRAGMA user_version)."""
+
+    __tablename__ = "restore_generation"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class AuditEntry(Base):
