@@ -85,6 +85,14 @@ def backups_dir_for(database: Path) -> Path:
     return database.resolve().parent / "backups"
 
 
+def server_backups_dir(database: str, server: str) -> Path:
+    """Portable copies of a server database, on this computer: `server-backups/<database>@<server>`."""
+    import re
+
+    name = re.sub(r"[^A-Za-z0-9_.@-]", "_", f"{database}@{server}")
+    return user_data_dir() / "server-backups" / name
+
+
 DEMO_FILENAME = "demo.sqlite"
 
 

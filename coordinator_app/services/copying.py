@@ -71,9 +71,11 @@ def copy_database(source: Location, target: Location, replace: bool = False) -> 
             if target.server is not None:
                 counts = _into_server(src, source, target, replace)
             else:
-                counts = copying.into_new_file(src, target.file_path, _note(source, os_user()))
+                counts = copying.into_new_file(src, target.file_path, audit_note(os_user(), "copy from", str(source)))
     except copying.CountsDiffer as exc:
-        raise CopyRefused(f"The copy did not match its source ({exc}), so it was not kept; nothing was changed.") from exc
+        raise CopyRefused(
+            f"The copy did not match its source ({exc}), so it was not kept; nothing was changed."
+        ) from exc
     except FileExistsError as exc:
         raise CopyRefused(f"{target} appeared while copying; it was left as it is.") from exc
     except DBAPIError as exc:
@@ -133,7 +135,7 @@ def _into_server(src: Connection, source: Location, target: Location, replace: b
                     "students, so nothing was copied. To put a copy's data back over them, use "
                     "coordinator-app restore (it keeps a copy of what is there first)."
                 )
-            counts = copying.replace_rows(src, conn, _note(source, opened.login or os_user()))
+            counts = copying.replace_rows(src, conn, audit_note(opened.login or os_user(), "copy from", str(source)))
             new_generation(conn)
         return counts
     finally:
@@ -151,7 +153,9 @@ def new_generation(conn: Connection) -> int:
     return generation
 
 
-def _note(source: Location, user: str, action: str = "copy from") -> Callable[[Connection], None]:
+def audit_note(user: str, action: str, what: str, field_name: str = "source") -> Callable[[Connection], None]:
+    """The audit entry a copy or restore writes into its target, in the same transaction."""
+
     def note(conn: Connection) -> None:
         conn.execute(
             insert(m.table(m.AuditEntry)).values(
@@ -161,9 +165,9 @@ def _note(source: Location, user: str, action: str = "copy from") -> Callable[[C
                 student_id=None,
                 entity="database",
                 entity_id=None,
-                field="source",
+                field=field_name,
                 old_value=None,
-                new_value=str(source),
+                new_value=what,
             )
         )
 

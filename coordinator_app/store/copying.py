@@ -51,7 +51,10 @@ def count_rows(conn: Connection) -> dict[str, int]:
 def copy_rows(source: Connection, target: Connection, progress: Callable[[str, int], None] | None = None) -> None:
     """Insert every row of `source` into `target` (whose data tables are empty), table by table."""
     for table in data_tables():
-        result = source.execution_options(stream_results=True).execute(select(table).order_by(*table.primary_key))
+        # Streamed in chunks (a server cursor on PostgreSQL); set on the statement: a Connection's own
+        # execution_options() would change the connection for everything after.
+        query = select(table).order_by(*table.primary_key).execution_options(stream_results=True)
+        result = source.execute(query)
         done = 0
         while rows := result.fetchmany(CHUNK_ROWS):
             target.execute(insert(table), [row._asdict() for row in rows])

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from coordinator_app.location import Location
 from coordinator_app.ui.changes import Changes, Origin
 
 if TYPE_CHECKING:
@@ -43,6 +44,13 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def as_location(database: Path | Location | str) -> Location:
+    """A database the window was given: a Location, a file path, or what was typed (a path or a URL)."""
+    if isinstance(database, Location):
+        return database
+    return Location.parse(database) if isinstance(database, str) else Location.file(database)
+
+
 class WorkspaceSession(QObject):
     opened = Signal(object)
     open_failed = Signal(object)
@@ -53,13 +61,13 @@ class WorkspaceSession(QObject):
 
     def __init__(
         self,
-        path: Path,
+        path: Path | Location,
         today: date | None = None,
         programmes: dict[str, Programme] | None = None,
         window: QWidget | None = None,
     ) -> None:
         super().__init__(window)
-        self.path = Path(path)  # the database being opened or open
+        self.location = as_location(path)  # the database being opened or open: a file or a server
         self.today = today
         self.programmes = programmes
         self.ws: Workspace | None = None
@@ -104,19 +112,30 @@ class WorkspaceSession(QObject):
                 getattr(self, name).wait(msecs)
 
     @property
+    def path(self) -> Path:
+        """The database file being opened or open (a server database has none: see `location`)."""
+        return self.location.file_path
+
+    @property
+    def read_only(self) -> str | None:
+        """Why nothing may be written in the open database (a viewer's login, a network share), or None."""
+        return self.ws.read_only if self.ws is not None else None
+
+    @property
     def replaced_pending(self) -> bool:
         """A restore elsewhere was noticed and the restored data is not read yet: nothing may be written."""
         return self._adopting
 
     # -- opening and closing -------------------------------------------------------------------------
-    def open(self, path: Path, demo_students: int = 0) -> bool:
-        """Open `path` off the GUI thread (building the demo in it first when asked): `opened` or
-        `open_failed` follows. False (nothing done) while other work is still running."""
+    def open(self, path: Path | Location, demo_students: int = 0, password: str | None = None) -> bool:
+        """Open `path` (a file or a server database, with `password` when one was typed) off the GUI
+        thread, building the demo in it first when asked: `opened` or `open_failed` follows. False
+        (nothing done) while other work is still running."""
         if self.busy:
             return False
         self.close()
-        self.path = Path(path)
-        path, today, programmes = self.path, self.today, self.programmes
+        self.location = as_location(path)
+        location, today, programmes = self.location, self.today, self.programmes
 
         def load() -> Workspace:
             from coordinator_app.services.workspace import Workspace
@@ -124,18 +143,18 @@ class WorkspaceSession(QObject):
             if demo_students:
                 from coordinator_app.services.demo import build_demo
 
-                build_demo(path, students=demo_students, as_of=today)
-            ws = Workspace.open(path, programmes)
+                build_demo(location.file_path, students=demo_students, as_of=today)
+            ws = Workspace.open(location, programmes, password=password)
             ws.today = today
             return ws
 
-        label = "Creating the demo database…" if demo_students else f"Opening {path.name}…"
+        label = "Creating the demo database…" if demo_students else f"Opening {location.name}…"
         self.jobs.run(load, self._opened, self._failed_to_open, label=label, parent_widget=self._window)
         return True
 
     def _opened(self, ws: Workspace) -> None:
         self.ws = ws
-        self.path = ws.path
+        self.location = ws.location
         self.replaced_watch.watch(ws)
         self.opened.emit(ws)
 
@@ -143,7 +162,7 @@ class WorkspaceSession(QObject):
         from coordinator_app.domain.errors import ProgrammeDefinitionError
         from coordinator_app.services.errors import DatabaseProblem, as_problem
 
-        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.path)
+        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.location)
         if problem is None and not isinstance(exc, (ProgrammeDefinitionError, PermissionError)):
             raise exc
         self.open_failed.emit(problem or exc)
@@ -195,7 +214,7 @@ class WorkspaceSession(QObject):
     def _read_failed(self, exc: BaseException) -> None:
         from coordinator_app.services.errors import DatabaseProblem, as_problem
 
-        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.path)
+        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.location)
         if problem is None:
             raise exc
         self.problem.emit(str(problem))

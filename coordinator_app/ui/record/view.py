@@ -49,6 +49,7 @@ class RecordView(QWidget):
 
     student_gone = Signal(int)
     deadlines_wanted = Signal()  # the Graduation tab asks for the programme's deadline schedule
+    filled = Signal()  # a tab was filled (a read-only window locks what it made)
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +81,7 @@ class RecordView(QWidget):
         banner_row = QHBoxLayout()
         banner_row.addWidget(self.banner, 1)
         self.banner_close = QPushButton("Dismiss")
+        self.banner_close.setObjectName("keepEnabled")  # also in a read-only window
         self.banner_close.setFlat(True)
         self.banner_close.hide()
         self.banner_close.clicked.connect(self.clear_message)
@@ -134,6 +136,7 @@ class RecordView(QWidget):
         if isinstance(page, RecordPage) and page.key in self._stale and self.record is not None:
             self._stale.discard(page.key)
             page.fill(self.record)
+            self.filled.emit()
 
     def current_tab(self) -> str:
         page = self.tabs.currentWidget()
@@ -211,6 +214,9 @@ class RecordView(QWidget):
         `kinds`: what of the student's data the edit changes (the session tells every pane)."""
         if form is not None:
             form.clear_errors()
+        if self.session.read_only is not None:  # every edit control is off; this is the last guard
+            self.message(self.session.read_only, error=True)
+            return False
         try:
             result = do()
         except DomainError as exc:
