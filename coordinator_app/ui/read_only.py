@@ -75,7 +75,11 @@ class ReadOnlyLock(QObject):
 
     def _apply(self, root: QWidget) -> None:
         for widget in [root, *root.findChildren(QWidget)]:
-            if widget.property(LOCKED) or widget.objectName() in KEEP_OBJECT_NAMES:
+            if widget.property(LOCKED):
+                if widget.isEnabled() and not isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)):
+                    widget.setEnabled(False)  # a pane turned it on again while filling
+                continue
+            if widget.objectName() in KEEP_OBJECT_NAMES:
                 continue
             if isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)):
                 if not widget.isReadOnly():
