@@ -38,8 +38,8 @@ def window_only(argv: Sequence[str]) -> argparse.Namespace | None:
     """`coordinator-app` or `coordinator-app --db PATH`: the window, without building the parser of
     every command (~5 ms of the window's start-up, with the command modules it imports)."""
     if not argv:
-        db = None
-    elif len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        return argparse.Namespace(command=None, db=None)
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
         db = _location(argv[1])
     elif len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
         db = _location(argv[0].removeprefix("--db="))
