@@ -34,7 +34,7 @@ MAX_SEED = 2**32 - 1
 DATE_METAVAR = "DATE"
 DB_HELP = (
     "the database: a file, or a server database as postgresql://user@host/dbname (docs/team.md); "
-    "default: your own database file in your user data folder"
+    "default: your own database in your user data folder"
 )
 DB_METAVAR = "FILE_OR_URL"
 
