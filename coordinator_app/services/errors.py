@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coordinator_app.location import Location
+from coordinator_app.services.record_versions import RecordChanged
 from coordinator_app.store.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
@@ -40,6 +41,7 @@ __all__ = [
     "ForeignDatabase",
     "NotADatabase",
     "NotAFile",
+    "RecordChanged",
     "RestoreNeedsConfirmation",
     "ServerLoginRefused",
     "as_problem",

@@ -23,6 +23,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation, InternshipEvaluation, evaluate
 from coordinator_app.services.graduation import entered_deadline
 from coordinator_app.services.lookup import existing_student
+from coordinator_app.services.record_versions import record_version
 from coordinator_app.services.snapshot import snapshot
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -155,6 +156,9 @@ class StudentRecord:
     graduation: GraduationView
     history: tuple[AuditLine, ...]
     next_deadlines: tuple[Item, ...] = field(default=())
+    # The record's version as shown (services/record_versions.py): a save based on it is refused
+    # when a colleague changed the student meanwhile.
+    version: int = 0
 
     @property
     def name(self) -> str:
@@ -280,6 +284,7 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
             )
         )
         cohort = student.cohort.start_year
+        version = record_version(s, student.id)
     open_items = sorted((i for i in items if i.received is None and i.due is not None), key=lambda i: i.due or as_of)
     return StudentRecord(
         id=student_id,
@@ -299,6 +304,7 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
         graduation=graduation,
         history=history,
         next_deadlines=tuple(open_items[:6]),
+        version=version,
     )
 
 

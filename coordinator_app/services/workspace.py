@@ -20,6 +20,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.location import Location
 from coordinator_app.paths import backups_dir_for, programmes_dir
+from coordinator_app.services.record_versions import note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m
 from coordinator_app.store.databases import open_location, read_generation, reader, writer
@@ -209,9 +210,11 @@ class Workspace:
             with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
                 # Read under the write lock: a restore cannot slip in between this check and the commit.
                 self._refuse_if_replaced(read_generation(session.connection()))
+                refuse_if_changed(session)  # a colleague saved this student since it was shown here
                 yield session
                 # The verdicts and EC totals of the students changed, in the same transaction.
                 settle(session, self.programmes, self.as_of())
+                note_saved(session)
         except DBAPIError as exc:
             # Locked, read-only, disk full, vanished drive, damaged file: a DatabaseProblem the
             # coordinator can act on (DatabaseBusy keeps the form open for a retry). Bugs pass through.

@@ -7,15 +7,19 @@ student; the list, the attention view and this record itself follow that one sig
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from coordinator_app.domain.errors import DomainError, NotFound
-from coordinator_app.services.errors import DatabaseBusy, DatabaseProblem
+from coordinator_app.services.errors import DatabaseBusy, DatabaseProblem, RecordChanged
+from coordinator_app.services.record_versions import editing
 from coordinator_app.services.record_view import StudentRecord, load_record
-from coordinator_app.ui.changes import Changes, Kind
+from coordinator_app.ui.changes import Changes, Kind, Origin
+from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.academic_core import AcademicCorePage
 from coordinator_app.ui.record.base import Label, RecordPage, ShowsErrors
 from coordinator_app.ui.record.courses import CoursesPage
@@ -217,8 +221,14 @@ class RecordView(QWidget):
         if self.session.read_only is not None:  # every edit control is off; this is the last guard
             self.message(self.session.read_only, error=True)
             return False
+        record = self.record
         try:
-            result = do()
+            # Based on the record as shown: refused when a colleague saved this student meanwhile.
+            with editing(record.id, record.version) if record is not None else nullcontext() as seen:
+                result = do()
+        except RecordChanged as exc:
+            self._reload_keeping(form, field, exc)
+            return False
         except DomainError as exc:
             shown = form is not None and (
                 form.show_error(exc.field, exc.message) or form.show_error(field, exc.message)
@@ -233,6 +243,8 @@ class RecordView(QWidget):
             self.message(str(exc), error=True)
             return False
         self.clear_message()
+        if seen is not None and self.record is not None and self.record.id == seen.student_id:
+            self.record = replace(self.record, version=seen.version)  # this save is not a colleague's
         student_id = self.student_id
         if make_undo is not None and make_undo(result) is not None:
             text = label(result) if callable(label) else label
@@ -249,6 +261,18 @@ class RecordView(QWidget):
             )
         self._changed_student(student_id, kinds)
         return True
+
+    def _reload_keeping(self, form: ShowsErrors | None, field: str | None, exc: RecordChanged) -> None:
+        """A colleague saved this student meanwhile: show the record as it is now, with what was typed
+        still in its field (not saved) and the message naming who changed what."""
+        keep = form if isinstance(form, FieldForm) and field is not None and field in form.editors else None
+        typed = keep.typed(field) if keep is not None and field is not None else None
+        # Every pane reads this student again (this record included), as after a colleague's change.
+        self.session.notify(Changes.of(Kind.EVERYTHING, [exc.student_id], Origin.ELSEWHERE))
+        if keep is not None and field is not None:
+            keep.put_back(field, typed)
+            keep.show_error(field, "Not saved yet: what you typed is kept here. Press Enter to save it again.")
+        self.message(str(exc), error=True)
 
     def _changed_student(self, student_id: int | None, kinds: Kind) -> None:
         if student_id is not None:
