@@ -20,9 +20,11 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.location import Location
 from coordinator_app.paths import backups_dir_for, programmes_dir
+from coordinator_app.services.change_feed import OwnWrites, newest_entry
 from coordinator_app.services.record_versions import note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m
+from coordinator_app.store.change_signal import announce_change
 from coordinator_app.store.databases import open_location, read_generation, reader, writer
 from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReadOnly, DatabaseReplaced, translate
 from coordinator_app.store.migrate import open_database
@@ -56,6 +58,7 @@ class Workspace:
     # coordinator's words; None when this workspace may write. Every write is refused with it.
     read_only: str | None = None
     replaced_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    own_writes: OwnWrites = field(default_factory=OwnWrites, repr=False)
 
     @classmethod
     def open(
@@ -211,10 +214,14 @@ class Workspace:
                 # Read under the write lock: a restore cannot slip in between this check and the commit.
                 self._refuse_if_replaced(read_generation(session.connection()))
                 refuse_if_changed(session)  # a colleague saved this student since it was shown here
+                before = newest_entry(session)
                 yield session
                 # The verdicts and EC totals of the students changed, in the same transaction.
                 settle(session, self.programmes, self.as_of())
                 note_saved(session)
+                # This window knows what it wrote: its change feed leaves these entries out.
+                self.own_writes.add(before, newest_entry(session))
+                announce_change(session.connection())  # other windows on a server hear of it at commit
         except DBAPIError as exc:
             # Locked, read-only, disk full, vanished drive, damaged file: a DatabaseProblem the
             # coordinator can act on (DatabaseBusy keeps the form open for a retry). Bugs pass through.

@@ -232,6 +232,19 @@ class FieldForm(QObject):
             return editor.isChecked()
         return None
 
+    def stored(self, name: str) -> Any:
+        """The stored value the editor of `name` was last filled with."""
+        return self._shown.get(name)
+
+    def is_edited(self, name: str) -> bool:
+        """Whether the text editor of `name` holds typing not saved yet (choices and boxes save at once)."""
+        editor = self.editors.get(name)
+        if isinstance(editor, QLineEdit):
+            return editor.text().strip() != shown_text(self._shown.get(name))
+        if isinstance(editor, QPlainTextEdit):
+            return editor.toPlainText() != (self._shown.get(name) or "")
+        return False
+
     def put_back(self, name: str, value: Any) -> None:
         """Show `value` in the editor of `name` again without saving it (after the record was reloaded,
         a refused save's typed text stays to apply again: Enter or leaving the field saves it)."""

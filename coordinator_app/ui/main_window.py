@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.session.replaced.connect(self._replaced)
         self.session.problem.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.session.undo_failed.connect(self._undo_failed)
+        self.session.colleague_saved.connect(lambda text: self.statusBar().showMessage(text, 10000))
         # Watching the window itself, not the list's viewport: asking Qt for a widget Python has not
         # seen yet (viewport()) makes PySide6 create every QWidget subclass it might be, ~30 ms.
         self.installEventFilter(self)

@@ -6,13 +6,15 @@ Signals:
 - `open_failed(exception)`: it could not be opened, for a reason the coordinator can act on
   (the window shows its error screen; a bug goes to the error dialog instead).
 - `changed(Changes)`: students' data changed, by this window (an edit, undo, redo, import,
-  reload) or elsewhere (a restore by another window or `coordinator-app restore`; later a
-  colleague). Panes decide from the `Changes` what to read again (ui/changes.py).
+  reload) or elsewhere (a restore by another window or `coordinator-app restore`, a colleague's
+  save). Panes decide from the `Changes` what to read again (ui/changes.py).
 - `replaced()`: another window or process restored the database from a backup. The undo
   history is gone; `changed` (everything, from elsewhere) follows once the restored data's
   generation is read, and only then are writes let into the restored data again.
 - `problem(text)`: a background read failed for an environment reason, in the coordinator's words.
 - `undo_failed(text)`: an undo or redo of a window-level edit (a removal, a deadline) could not be done.
+- `colleague_saved(text)`: someone else saved changes (another window, process or colleague, noticed
+  within a second or two: ui/colleague_watch.py); `changed` from elsewhere has just told the panes.
 
 Nothing here imports the services at module level: the window makes its session before the
 first paint, and SQLAlchemy alone takes ~0.5 s to import (performance.md s.2).
@@ -29,7 +31,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from coordinator_app.location import Location
-from coordinator_app.ui.changes import Changes, Origin
+from coordinator_app.ui.changes import Changes, Kind, Origin
 
 if TYPE_CHECKING:
     from datetime import date
@@ -37,7 +39,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from coordinator_app.domain.programme import Programme
+    from coordinator_app.services.change_feed import ColleagueChanges
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.colleague_watch import ColleagueWatch
     from coordinator_app.ui.jobs import JobRunner
     from coordinator_app.ui.replaced_watch import ReplacedWatch
 
@@ -58,6 +62,7 @@ class WorkspaceSession(QObject):
     replaced = Signal()
     problem = Signal(str)
     undo_failed = Signal(str)
+    colleague_saved = Signal(str)
 
     def __init__(
         self,
@@ -98,6 +103,14 @@ class WorkspaceSession(QObject):
 
         watch = ReplacedWatch(self)
         watch.replaced.connect(self._database_replaced)
+        return watch
+
+    @cached_property
+    def colleague_watch(self) -> ColleagueWatch:
+        from coordinator_app.ui.colleague_watch import ColleagueWatch
+
+        watch = ColleagueWatch(self)
+        watch.changed.connect(self._colleagues_changed)
         return watch
 
     @property
@@ -156,6 +169,7 @@ class WorkspaceSession(QObject):
         self.ws = ws
         self.location = ws.location
         self.replaced_watch.watch(ws)
+        self.colleague_watch.watch(ws)
         self.opened.emit(ws)
 
     def _failed_to_open(self, exc: BaseException) -> None:
@@ -173,6 +187,8 @@ class WorkspaceSession(QObject):
         self._adopting = False
         if "replaced_watch" in self.__dict__:
             self.replaced_watch.watch(None)
+        if "colleague_watch" in self.__dict__:
+            self.colleague_watch.watch(None)
         if self.ws is not None:
             self.ws.close()
             self.ws = None
@@ -228,6 +244,16 @@ class WorkspaceSession(QObject):
     def reload(self) -> None:
         """View > Reload: everything is read again."""
         self.notify(Changes.everything())
+
+    def _colleagues_changed(self, changes: ColleagueChanges) -> None:
+        """Someone else saved (another window, process or colleague): every pane follows, as after an edit."""
+        if self.ws is None or self._adopting:
+            return  # a restore being read in: everything is read again anyway
+        if changes.students is None:
+            self.notify(Changes.everything(Origin.ELSEWHERE))
+        else:
+            self.notify(Changes.of(Kind.EVERYTHING, changes.students, Origin.ELSEWHERE))
+        self.colleague_saved.emit(changes.said())
 
     def report_undo_failure(self, text: str) -> None:
         self.undo_failed.emit(text)

@@ -12,14 +12,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.services.errors import DatabaseBusy, DatabaseProblem, RecordChanged
 from coordinator_app.services.record_versions import editing
 from coordinator_app.services.record_view import StudentRecord, load_record
 from coordinator_app.ui.changes import Changes, Kind, Origin
-from coordinator_app.ui.forms import FieldForm
+from coordinator_app.ui.forms import FieldForm, shown_text
 from coordinator_app.ui.record.academic_core import AcademicCorePage
 from coordinator_app.ui.record.base import Label, RecordPage, ShowsErrors
 from coordinator_app.ui.record.courses import CoursesPage
@@ -156,8 +156,35 @@ class RecordView(QWidget):
                 self.student_gone.emit(student_id)
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches(self.student_id):
+        if not changes.touches(self.student_id):
+            return
+        if changes.origin is not Origin.ELSEWHERE:
             self.reload()
+            return
+        # Someone else saved this student: show it, but not at the cost of what is being typed here.
+        typing = self._typing()
+        self.reload()
+        if typing is not None:
+            form, name, typed, stored = typing
+            form.put_back(name, typed)
+            if form.stored(name) != stored:
+                form.show_error(
+                    name,
+                    f"Changed meanwhile by someone else to '{shown_text(form.stored(name))}'; what you typed is "
+                    "kept: Enter saves it over that.",
+                )
+
+    def _typing(self) -> tuple[FieldForm, str, Any, Any] | None:
+        """The field of the tab in view that has the keyboard and holds typing not saved yet."""
+        focus = QApplication.focusWidget()
+        page = self.tabs.currentWidget()
+        if focus is None or page is None:
+            return None
+        for form in page.findChildren(FieldForm):
+            for name, editor in form.editors.items():
+                if (editor is focus or editor.isAncestorOf(focus)) and form.is_edited(name):
+                    return form, name, form.typed(name), form.stored(name)
+        return None
 
     def show_deadlines(self) -> None:
         self.deadlines_wanted.emit()
