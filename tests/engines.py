@@ -63,15 +63,38 @@ class PostgresServer:
             cursor = conn.execute(sql)
             return list(cursor.fetchall()) if cursor.description else []
 
+    @property
+    def template_name(self) -> str:
+        """One per test process: pytest-xdist's workers share the server and set theirs up side by side."""
+        return f"{TEMPLATE}_{os.getpid()}"
+
     def template(self) -> str:
         """The session's template database: the app's tables at head, roles and programmes (server init)."""
         if not self.template_ready:
             from coordinator_app.services.server_setup import init_server
 
-            self.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
-            init_server(_with_database(self.address, TEMPLATE))
+            self.execute(f'DROP DATABASE IF EXISTS "{self.template_name}" WITH (FORCE)')
+            init_server(_with_database(self.address, self.template_name))
             self.template_ready = True
-        return TEMPLATE
+        return self.template_name
+
+    def clean_up(self) -> None:
+        """Drop this process's template and its roles (a server that outlives the run stays tidy)."""
+        if not self.template_ready:
+            return
+        from coordinator_app.services.server_setup import role_names
+
+        import psycopg
+
+        roles = role_names(_with_database(self.address, self.template_name))
+        try:
+            self.drop(self.template_name)
+            for role in roles:
+                self.execute(f'DROP OWNED BY "{role}"')
+                self.execute(f'DROP ROLE IF EXISTS "{role}"')
+        except psycopg.Error as exc:  # a leftover on a throwaway server is no reason to fail the run
+            print(f"test server not tidied: {exc}")
+        self.template_ready = False
 
     def new_database(self, prefix: str = "t") -> str:
         """A new database (made from the template), named uniquely for this run."""
@@ -138,7 +161,9 @@ def postgres_server() -> Iterator[PostgresServer]:
     """The test server: the one .ci/run started, else one started here for the session, else a skip."""
     given = os.environ.get(ENV, "")
     if given and given != "required":
-        yield PostgresServer(given)
+        server = PostgresServer(given)
+        yield server
+        server.clean_up()
         return
     if not _binaries_here():
         if given == "required":
