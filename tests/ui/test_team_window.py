@@ -97,7 +97,7 @@ def test_a_viewers_window_on_a_server_is_read_only_and_names_the_login(
         add_user(owner.server, viewer, "viewer", None)
         ws = Workspace.open(owner, programmes)
         ws.today = TODAY
-        students = Cohort(ws)
+        students = Cohort(ws, Cohort.build(ws))
         ws.close()
         win = _open(qtbot, postgres_server.location(name, viewer), programmes)
         assert win.session.ws.user == viewer
