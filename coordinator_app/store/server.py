@@ -133,7 +133,12 @@ def schema_revision(conn: Connection) -> str | None:
 def catch_up_sequences(conn: Connection, tables: list[str]) -> None:
     """After rows went in with their own ids (a copy, a restore, a bulk import), each table's id sequence
     continues after the largest id, so the next row added one at a time gets a free one."""
+    from coordinator_app.store.models import Base
+
     for name in tables:
+        table = Base.metadata.tables.get(name)
+        if table is not None and "id" not in table.c:
+            continue  # keyed by another table's id (readiness by student): no sequence of its own
         conn.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence(:t, 'id'), "
