@@ -35,7 +35,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coordinator_app.commands import attention, backup, check, deadlines, demo, removed, spreadsheets, team
+    from coordinator_app.commands import (
+        attention,
+        backup,
+        check,
+        deadlines,
+        demo,
+        registers,
+        removed,
+        spreadsheets,
+        team,
+    )
 
     parser = _Parser(
         prog="coordinator-app",
@@ -45,6 +55,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
     parser.add_argument("--db", type=db_argument, metavar=DB_METAVAR, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (demo, attention, check, spreadsheets, backup, deadlines, removed, team):
+    for area in (demo, attention, check, spreadsheets, backup, deadlines, removed, registers, team):
         area.register(sub)
     return parser

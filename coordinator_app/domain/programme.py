@@ -38,6 +38,19 @@ class Specialization:
     capacity: int
 
 
+TIE_BREAKS = {
+    "lottery": "a lottery (its seed is recorded with the allocation)",
+    "compulsory_results": "the mean result of the compulsory courses (higher first), then a lottery",
+}
+
+
+@dataclass(frozen=True)
+class AllocationRules:
+    """How "Allocate" orders students who want the same specialization (programme data)."""
+
+    tie_break: str  # a key of TIE_BREAKS
+
+
 @dataclass(frozen=True)
 class PortfolioRule:
     kind: str
@@ -135,6 +148,7 @@ class Programme:
     literature_study: LiteratureStudyRules | None = None
     academic_core: AcademicCoreRules | None = None
     imim: ImimRules | None = None
+    allocation: AllocationRules | None = None
     source: str = ""
     _courses_by_code: dict[str, CourseDef] = field(default_factory=dict, compare=False, repr=False)
 

@@ -16,7 +16,9 @@ from coordinator_app.domain.deadlines import deadline_problem, parse_month
 from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
 from coordinator_app.domain.programme import (
     COMPONENT_KINDS,
+    TIE_BREAKS,
     AcademicCoreRules,
+    AllocationRules,
     Component,
     CourseDef,
     EnglishTest,
@@ -206,6 +208,15 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
             raise r.fail(f"{sp}capacity", "must be at least 1")
         specializations.append(Specialization(r.get(row, "key", sp, str), r.get(row, "name", sp, str), capacity))
     spec_keys = {s.key for s in specializations}
+    allocation = None
+    raw_allocation = r.table(data, "specialization_allocation", "", required=False)
+    if raw_allocation is not None:
+        rule = r.get(raw_allocation, "tie_break", "specialization_allocation.", str)
+        if rule not in TIE_BREAKS:
+            raise r.fail("specialization_allocation.tie_break", f"must be one of {', '.join(TIE_BREAKS)}, not {rule!r}")
+        allocation = AllocationRules(rule)
+    elif specializations:
+        allocation = AllocationRules("lottery")
 
     courses = []
     for i, row in enumerate(r.tables(data, "courses", "")):
@@ -369,6 +380,7 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
         literature_study=literature,
         academic_core=academic_core,
         imim=imim,
+        allocation=allocation,
         source=source,
         _courses_by_code={c.code: c for c in courses},
     )

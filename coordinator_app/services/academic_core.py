@@ -27,12 +27,23 @@ class MeetingBefore:
 
 
 def set_mentor(
-    ws: Workspace, student_id: int, name: str, organisation: str = "", email: str = ""
+    ws: Workspace,
+    student_id: int,
+    name: str,
+    organisation: str = "",
+    email: str | None = "",
+    person_id: int | None = None,
 ) -> dict[str, str] | None:
-    """Name (or change) the student's mentor; returns the mentor before (None for a first), for Undo."""
-    email = validate_email(email)
+    """Choose (or change) the student's mentor from the people register: `person_id`, or a name
+    (with organisation) that is looked up there, or added to it. The e-mail address given is the
+    person's (everywhere they are chosen). Returns the mentor before (None for a first), for Undo."""
+    from coordinator_app.services.register_links import resolve_person, set_person_email
+    from coordinator_app.services.registers import sync_person
+
+    email = None if email is None else validate_email(email)  # None: keep the person's address
     name = " ".join((name or "").split())
-    if not name:
+    organisation = " ".join((organisation or "").split())
+    if not name and person_id is None:
         raise DomainError("Give the mentor's name.", "mentor")
     with ws.write() as s:
         student = existing_student(s, student_id)
@@ -45,13 +56,28 @@ def set_mentor(
             else None
         )
         if mentor is None:
-            mentor = m.Mentor(student_id=student.id)
+            mentor = m.Mentor(student_id=student.id, name="", organisation="", email="")
             s.add(mentor)
             s.flush()  # an id for the audit entries below
-        for field, value in (("name", name), ("organisation", " ".join(organisation.split())), ("email", email)):
-            if getattr(mentor, field, None) != value:
-                ws.audit(s, "set mentor", "mentor", mentor.id, student.id, field, getattr(mentor, field, None), value)
-                setattr(mentor, field, value)
+        if person_id is not None:
+            person = s.get(m.Person, person_id)
+            if person is None:
+                raise NotFound("That person is no longer in the register.", "mentor")
+        else:
+            person = resolve_person(ws, s, name, organisation, None, "mentor")
+            if organisation and person.organisation != organisation:
+                ws.audit(
+                    s, "change person", "person", person.id, None, "organisation", person.organisation, organisation
+                )
+                person.organisation = organisation
+        shown = {"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
+        mentor.person_id = person.id
+        if email is not None:
+            set_person_email(ws, s, person.id, email, "email")
+        sync_person(s, person)
+        for field, value in shown.items():  # the student's history says what their mentor is now
+            if getattr(mentor, field) != value:
+                ws.audit(s, "set mentor", "mentor", mentor.id, student.id, field, value or None, getattr(mentor, field))
         return before
 
 
@@ -113,6 +139,13 @@ def delete_meeting(ws: Workspace, meeting_id: int) -> MeetingBefore:
             raise NotFound("That meeting no longer exists.", "meeting")
         before = _before(meeting)
         student = existing_student(s, meeting.student_id)
+        attached = s.scalars(
+            select(m.Attachment.name).where(
+                m.Attachment.target == "mentor_meeting", m.Attachment.target_id == meeting.id
+            )
+        ).all()
+        if attached:
+            raise DomainError(f"{', '.join(attached)} is attached to this meeting; take it off first.", "meeting")
         ws.audit(
             s,
             "delete mentor meeting",

@@ -116,6 +116,7 @@ class RestoreResult:
     kept_aside: Path | None = None  # the damaged or empty file, renamed byte for byte
     lock_waited: float = 0.0  # seconds waiting for other windows to finish saving
     lock_held: float = 0.0  # seconds others' saves had to wait for the restore
+    documents_missing: int = 0  # attached documents the backup refers to that were found nowhere
 
 
 @dataclass(frozen=True)
@@ -322,6 +323,9 @@ def restore_backup(
         raise _nothing_restored(_problem(exc, database)) from exc
     finally:
         discard(prepared)
+    from coordinator_app.store.documents import after_restore, documents_dir_for
+
+    missing = after_restore(database, backup, also=[documents_dir_for(folder / "x")])
     if isinstance(target, Workspace):
         target.generation = swapped.generation
         target.sync_programmes()
@@ -331,7 +335,7 @@ def restore_backup(
     took = time.perf_counter() - started
     log.info("restored from %s (%.2f s)", backup.name, took)
     return RestoreResult(
-        info, swapped.safety_copy, students, took, swapped.kept_aside, swapped.waited_s, swapped.held_s
+        info, swapped.safety_copy, students, took, swapped.kept_aside, swapped.waited_s, swapped.held_s, len(missing)
     )
 
 

@@ -128,6 +128,7 @@ class Chunk:
     mentor: dict[int, Record] = field(default_factory=dict)
     meetings: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))
     plans: dict[int, Record] = field(default_factory=dict)
+    emails: dict[int, str] = field(default_factory=dict)  # person id -> e-mail, for the people chosen
 
 
 def _named(result: Any) -> Iterator[Record]:
@@ -245,10 +246,14 @@ CHUNK_QUERIES = (
     _MEETINGS_Q,
     _PLANS_Q,
 )
+_EMAILS_Q = select(m.Person.id, m.Person.email).where(
+    m.Person.id.in_(bindparam("people", expanding=True)), m.Person.email != ""
+)
 
 
 def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
-    """Ten queries for the whole group, whatever its size. The ids are the caller's: these Core
+    """Ten queries for the whole group, whatever its size (one more when someone chosen around a student
+    has an e-mail address to read). The ids are the caller's: these Core
     queries do not leave out removed students (store/sessions.py), the query that chose the ids did."""
     # Plain Core execution on the session's connection: the rows are the same, without the ORM
     # result layer's per-row work (about half the reading time). Pending changes are flushed
@@ -269,6 +274,15 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
         chunk.interruptions[row[0]].append(row)
     for row in _named(db.execute(_LITERATURE_Q, given)):
         chunk.literature[row.student_id] = row
+    chosen = {
+        person
+        for rows in chunk.internships.values()
+        for row in rows
+        for person in (row.daily_supervisor_id, row.second_supervisor_id, row.assessor_id)
+    } | {person for row in chunk.literature.values() for person in (row.supervisor_id, row.assessor_id)}
+    chosen.discard(None)
+    if chosen:  # the people register's addresses of those chosen around these students
+        chunk.emails = dict(db.execute(_EMAILS_Q, {"people": list(chosen)}).all())
     _group(_named(db.execute(_ITEMS_Q, given)), chunk.items)
     for row in _named(db.execute(_MENTORS_Q, given)):
         chunk.mentor[row[0]] = row
@@ -387,8 +401,9 @@ def longest_text_values(session: Session) -> dict[str, int]:
         (m.Internship, ("host", "department", "topic", "country", "daily_supervisor", "second_supervisor", "assessor")),
         (m.LiteratureStudy, ("subject", "supervisor", "assessor")),
         (m.PortfolioItem, ("name", "note")),
-        (m.Mentor, ("name", "organisation")),
+        (m.Mentor, ("name", "organisation", "email")),
         (m.MentorMeeting, ("topic", "notes")),
+        (m.Person, ("email",)),
     ):
         row = session.execute(select(*[func.max(func.length(getattr(table, n))) for n in names])).one()
         for name, size in zip(names, row):

@@ -34,6 +34,7 @@ from coordinator_app.domain.student import (
     literature_due_dates,
 )
 from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST_NAMES, MEETING_TOPICS, PEOPLE, TOPICS
+from coordinator_app.services.demo_registers import DemoRegisters
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 from coordinator_app.store.databases import ids_taken
@@ -76,6 +77,7 @@ class _DemoBuilder:
             self.programme_ids = {p.code: p.id for p in s.scalars(select(m.Programme))}
             self.course_ids = {(c.programme_id, c.code): c.id for c in s.scalars(select(m.Course))}
         self.cohort_ids: dict[tuple[str, int], int] = {}
+        self.registers: DemoRegisters | None = None
         self.stats = {"graduated": 0, "stopped": 0}
         self.placed: dict[tuple[str, int, str], int] = {}
 
@@ -140,7 +142,10 @@ class _DemoBuilder:
             number = f"{2600000 + index}"
             email = f"{_ascii(first)}.{_ascii(last)}@student.vu.nl"
         stopped = rng.random() < 0.03
-        spec = self.specialization(programme, cohort_year)
+        # The newest PM cohort chooses its specialization in January: before then its students have
+        # ranked them, and the places wait for Allocate (Edit > Allocate specializations).
+        undecided = bool(programme.specializations) and self.as_of < date(cohort_year + 1, 1, 1)
+        spec = None if undecided else self.specialization(programme, cohort_year)
         pid = self.programme_ids[programme.code]
         sid = self.t.add(
             "student",
@@ -183,6 +188,8 @@ class _DemoBuilder:
             internships = self.internships(sid, programme, cohort_year, compulsory_passed)
             literature = self.literature(sid, programme, cohort_year)
             meetings = self.mentor(sid, cohort_year, first)
+            if self.registers is not None and programme.specializations:
+                self.registers.preferences(sid, programme, spec)
         graduation = self.graduation_plan(sid, programme, cohort_year)
         if not programme.is_imim:
             core_items = self.academic_core(sid, programme, cohort_year, graduation)
@@ -355,12 +362,8 @@ class _DemoBuilder:
                 approval_date=(start - timedelta(days=rng.randint(10, 40))) if approved else None,
                 start_date=start,
                 part_time_percent=part_time,
-                daily_supervisor=rng.choice(PEOPLE),
-                daily_supervisor_rank="postdoc",
-                second_supervisor=rng.choice(PEOPLE),
-                second_supervisor_rank="UHD",
-                assessor=rng.choice(PEOPLE),
-                assessor_rank=assessor_rank,
+                **self.people(assessor_rank),
+                host_id=self.registers.host(host, dept) if self.registers else None,
                 assessor_location=rng.choice(("VUmc", "AMC")),
                 practical_mark=marks[0],
                 supervisor_report_mark=marks[1],
@@ -388,6 +391,19 @@ class _DemoBuilder:
                 portfolio=items,
             )
         return out
+
+    def people(self, assessor_rank: str) -> dict[str, Any]:
+        """The internship's daily supervisor, second supervisor and assessor: register entries."""
+        if self.registers is None:
+            return {
+                "daily_supervisor": self.rng.choice(PEOPLE),
+                "daily_supervisor_rank": "postdoc",
+                "second_supervisor": self.rng.choice(PEOPLE),
+                "second_supervisor_rank": "UHD",
+                "assessor": self.rng.choice(PEOPLE),
+                "assessor_rank": assessor_rank,
+            }
+        return self.registers.internship_people()
 
     def items(
         self, sid: int, component: str, rules: tuple[PortfolioRule, ...], dues: dict[str, date], reliability: float
@@ -420,17 +436,23 @@ class _DemoBuilder:
         finished = start + timedelta(weeks=rules.weeks + 4) <= self.as_of
         marks = self.marks(programme.pass_mark, finished)
         status = "approved" if approved else "requested"
-        subject, supervisor, assessor = self.rng.choice(TOPICS), self.rng.choice(PEOPLE), self.rng.choice(PEOPLE)
-        if assessor == supervisor and sid % 50:
-            # The assessor is someone else; one Literature Study in ~600 keeps the mistake to be found.
-            assessor = PEOPLE[(PEOPLE.index(supervisor) + 1) % len(PEOPLE)]
+        subject = self.rng.choice(TOPICS)
+        assert self.registers is not None
+        sup, ass = self.registers.person("second"), self.registers.person("assessor")
+        if ass.rank not in ("UD", "UHD", "HL"):
+            ass = next(p for p in self.registers.pool["assessor"] if p.rank in ("UD", "UHD", "HL"))
+        if sid % 600 == 0:
+            sup = ass  # one Literature Study in ~600 keeps the mistake (supervisor is the assessor) to be found
+        supervisor, assessor = sup.name, ass.name
         self.t.add(
             "literature_study",
             student_id=sid,
             subject=subject,
             supervisor=supervisor,
+            supervisor_id=sup.id,
             assessor=assessor,
-            assessor_rank=self.rng.choice(("UD", "UHD", "HL")),
+            assessor_id=ass.id,
+            assessor_rank=ass.rank,
             approval_status=status,
             approval_date=start - timedelta(days=14) if approved else None,
             start_date=start,
@@ -453,12 +475,10 @@ class _DemoBuilder:
         )
 
     def mentor(self, sid: int, cohort_year: int, first: str) -> tuple[date, ...]:
+        assert self.registers is not None
+        who = self.registers.person("mentor")
         self.t.add(
-            "mentor",
-            student_id=sid,
-            name=self.rng.choice(PEOPLE),
-            organisation=self.rng.choice(HOSTS)[0],
-            email=f"mentor{sid}@example.org",
+            "mentor", student_id=sid, person_id=who.id, name=who.name, organisation=who.organisation, email=who.email
         )
         meetings = []
         for n in range(self.rng.choice((1, 2, 2, 3))):
@@ -554,6 +574,7 @@ class _DemoBuilder:
         imim = self.ws.programmes.get("IMIM")
         pm_cohorts = [y0 - 3, y0 - 2, y0 - 2, y0 - 1, y0 - 1, y0]
         imim_cohorts = [y0 - 2, y0 - 1, y0]
+        self.registers = DemoRegisters(self.t, self.rng, students)
         for i in range(students):
             if imim is not None and (pm is None or self.rng.random() < 0.3):
                 self.student(i, imim, self.rng.choice(imim_cohorts))
@@ -562,8 +583,11 @@ class _DemoBuilder:
 
     def write(self) -> None:
         order = (
+            "host_organisation",
+            "person",
             "cohort",
             "student",
+            "specialization_preference",
             "course_result",
             "optional_course_approval",
             "internship",

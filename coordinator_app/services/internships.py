@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,10 +14,21 @@ from coordinator_app.domain.approvals import APPROVAL_STATUSES, check_decision_d
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import validate_mark
 from coordinator_app.domain.internships import Period, validate_part_time, validate_rank, validate_travel_code
-from coordinator_app.domain.people import parse_optional_date, parse_yes_no
+from coordinator_app.domain.people import parse_optional_date, parse_yes_no, validate_email
 from coordinator_app.domain.programme import LiteratureStudyRules, PortfolioRule, Programme
+from coordinator_app.domain.registers import UMC_ASSESSORS
 from coordinator_app.domain.student import internship_due_dates, internship_schedule, literature_due_dates
 from coordinator_app.services.lookup import existing_student
+from coordinator_app.services.register_links import (
+    INTERNSHIP_ROLES,
+    LITERATURE_ROLES,
+    apply_host,
+    apply_people,
+    drop_if_unused,
+    optional_id,
+    set_person_email,
+    supervisor_organisations,
+)
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -95,6 +106,11 @@ INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
     "assessor_location": lambda v: None if v in (None, "") else _choice_location(v),
     "marks_registered_on": _date("marks_registered_on"),
     **{f: _mark(f) for f in MARK_FIELDS_INTERNSHIP},
+    # Register entries chosen by id (the type-ahead), and the chosen people's e-mail addresses.
+    "host_id": optional_id("host_id"),
+    **{f"{role}_id": optional_id(f"{role}_id") for role in INTERNSHIP_ROLES},
+    **{f"{role}_email": validate_email for role in INTERNSHIP_ROLES},
+    **{f"{role}_added": optional_id(f"{role}_added") for role in INTERNSHIP_ROLES},  # given back by Undo
 }
 
 LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -107,6 +123,9 @@ LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
     "start_date": _date("start_date"),
     "marks_registered_on": _date("marks_registered_on"),
     **{f: _mark(f) for f in MARK_FIELDS_LITERATURE},
+    **{f"{role}_id": optional_id(f"{role}_id") for role in LITERATURE_ROLES},
+    **{f"{role}_email": validate_email for role in LITERATURE_ROLES},
+    **{f"{role}_added": optional_id(f"{role}_added") for role in LITERATURE_ROLES},  # given back by Undo
 }
 
 
@@ -179,6 +198,25 @@ def _apply(
     return old
 
 
+def _apply_people(
+    ws: Workspace,
+    s: Session,
+    row: Any,
+    clean: dict[str, Any],
+    roles: tuple[str, ...],
+    organisations: dict[str, str],
+    audit: tuple[str, str, int, str],
+) -> dict[str, Any]:
+    """The people chosen in `roles` (by name or id), their ranks, then their e-mail addresses."""
+    old, _rechecked = apply_people(ws, s, row, clean, roles, organisations, audit)
+    for role in roles:
+        if f"{role}_email" in clean:
+            before = set_person_email(ws, s, getattr(row, f"{role}_id"), clean.pop(f"{role}_email"), f"{role}_email")
+            if before is not None:
+                old[f"{role}_email"] = before
+    return old
+
+
 def _internship(session: Session, student_id: int, kind: str) -> m.Internship | None:
     return session.scalar(select(m.Internship).where(m.Internship.student_id == student_id, m.Internship.kind == kind))
 
@@ -227,7 +265,10 @@ def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any)
             s.add(row)
             s.flush()
             ws.audit(s, "plan internship", "internship", row.id, student.id, "kind", None, kind)
-        old = _apply(ws, s, row, clean, "change internship", "internship", student.id, f"{kind} ")
+        audit = ("change internship", "internship", student.id, f"{kind} ")
+        old = apply_host(ws, s, row, clean, audit)
+        old |= _apply_people(ws, s, row, clean, INTERNSHIP_ROLES, supervisor_organisations(row), audit)
+        old |= _apply(ws, s, row, clean, "change internship", "internship", student.id, f"{kind} ")
         _refresh_internship_items(s, row, programme)
         refresh_ec(s, student, programme, ws.as_of())
         return old
@@ -331,8 +372,9 @@ def restore_interruption(ws: Workspace, removed: RemovedInterruption) -> int:
         return interruption.id
 
 
-def unplan_internship(ws: Workspace, student_id: int, kind: str) -> None:
-    """Take back planning an internship (Undo of its first field): only while nothing came in for it."""
+def unplan_internship(ws: Workspace, student_id: int, kind: str, added: Iterable[int] = ()) -> None:
+    """Take back planning an internship (Undo of its first field): only while nothing came in for it.
+    `added`: people that field added to the register on the fly (they go too, unless chosen elsewhere)."""
     with ws.write() as s:
         student = existing_student(s, student_id)
         programme = ws.programme_of(student)
@@ -346,6 +388,8 @@ def unplan_internship(ws: Workspace, student_id: int, kind: str) -> None:
         _remove_open_items(s, student.id, programme.internships.kinds[kind].component)
         ws.audit(s, "unplan internship", "internship", row.id, student.id, "kind", kind, None)
         s.delete(row)
+        for person in added:
+            drop_if_unused(ws, s, person)
         refresh_ec(s, student, programme, ws.as_of())
 
 
@@ -358,7 +402,14 @@ def _remove_open_items(session: Session, student_id: int, component: str) -> Non
             )
         )
     )
-    received = [i.name for i in found if i.received_date is not None or i.note]
+    attached = set(
+        session.scalars(
+            select(m.Attachment.target_id).where(
+                m.Attachment.target == "portfolio_item", m.Attachment.target_id.in_([i.id for i in found])
+            )
+        )
+    )
+    received = [i.name for i in found if i.received_date is not None or i.note or i.id in attached]
     if received:
         raise DomainError(f"{', '.join(received)} already came in; clear that first.", "received_date")
     for item in found:
@@ -374,7 +425,10 @@ def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> d
             s.add(row)
             s.flush()
             ws.audit(s, "plan literature study", "literature_study", row.id, student.id)
-        old = _apply(ws, s, row, clean, "change literature study", "literature_study", student.id, "")
+        audit = ("change literature study", "literature_study", student.id, "")
+        organisations = {"supervisor": "", "assessor": UMC_ASSESSORS}
+        old = _apply_people(ws, s, row, clean, LITERATURE_ROLES, organisations, audit)
+        old |= _apply(ws, s, row, clean, "change literature study", "literature_study", student.id, "")
         dues = literature_due_dates(programme, row.start_date) if row.start_date else None
         _sync_items(s, student.id, rules.component, rules.portfolio, dues)
         refresh_ec(s, student, programme, ws.as_of())
@@ -398,8 +452,9 @@ def _literature_study(
     )
 
 
-def unplan_literature_study(ws: Workspace, student_id: int) -> None:
-    """Take back planning the Literature Study (Undo of its first field): only while nothing came in."""
+def unplan_literature_study(ws: Workspace, student_id: int, added: Iterable[int] = ()) -> None:
+    """Take back planning the Literature Study (Undo of its first field): only while nothing came in.
+    `added`: as for unplan_internship."""
     with ws.write() as s:
         student, programme, rules, row = _literature_study(ws, s, student_id)
         if row is None:
@@ -407,4 +462,6 @@ def unplan_literature_study(ws: Workspace, student_id: int) -> None:
         _remove_open_items(s, student.id, rules.component)
         ws.audit(s, "unplan literature study", "literature_study", row.id, student.id)
         s.delete(row)
+        for person in added:
+            drop_if_unused(ws, s, person)
         refresh_ec(s, student, programme, ws.as_of())

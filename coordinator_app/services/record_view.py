@@ -21,6 +21,8 @@ from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.marks import MarkResult
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation, InternshipEvaluation, evaluate
+from coordinator_app.services.allocation import explanation
+from coordinator_app.services.documents import Document, read_documents
 from coordinator_app.services.graduation import entered_deadline
 from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.record_versions import record_version
@@ -156,6 +158,9 @@ class StudentRecord:
     graduation: GraduationView
     history: tuple[AuditLine, ...]
     next_deadlines: tuple[Item, ...] = field(default=())
+    documents: tuple[Document, ...] = field(default=())  # attached to portfolio items, the study, meetings
+    preferences: tuple[str, ...] = field(default=())  # the specializations, most wanted first
+    allocation: str | None = None  # why the student got what they got in the last allocation
     # The record's version as shown (services/record_versions.py): a save based on it is refused
     # when a colleague changed the student meanwhile.
     version: int = 0
@@ -205,6 +210,10 @@ INTERNSHIP_COLUMNS = (
     "assessor",
     "assessor_rank",
     "assessor_location",
+    "host_id",
+    "daily_supervisor_id",
+    "second_supervisor_id",
+    "assessor_id",
     "practical_mark",
     "supervisor_report_mark",
     "assessor_report_mark",
@@ -214,7 +223,9 @@ INTERNSHIP_COLUMNS = (
 LITERATURE_COLUMNS = (
     "subject",
     "supervisor",
+    "supervisor_id",
     "assessor",
+    "assessor_id",
     "assessor_rank",
     "approval_status",
     "approval_date",
@@ -265,6 +276,15 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
             if mentor_row
             else {"name": "", "organisation": "", "email": ""}
         )
+        _add_emails(s, internships, literature)
+        documents = tuple(read_documents(s, student.id))
+        preferences = tuple(
+            s.scalars(
+                select(m.SpecializationPreference.specialization)
+                .where(m.SpecializationPreference.student_id == student.id)
+                .order_by(m.SpecializationPreference.choice)
+            )
+        )
         meetings = tuple(
             Meeting(r.id, r.meeting_date, r.topic, r.notes)
             for r in s.scalars(
@@ -304,8 +324,26 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
         graduation=graduation,
         history=history,
         next_deadlines=tuple(open_items[:6]),
+        documents=documents,
+        preferences=preferences,
+        allocation=explanation(ws, student_id) if programme.specializations else None,
         version=version,
     )
+
+
+def _add_emails(s: Session, internships: dict[str, InternshipView], literature: LiteratureView | None) -> None:
+    """Each chosen person's e-mail address next to their name (`<role>_email`): the register's."""
+    views: list[tuple[dict[str, Any], tuple[str, ...]]] = [
+        (v.fields, ("daily_supervisor", "second_supervisor", "assessor")) for v in internships.values()
+    ]
+    if literature is not None:
+        views.append((literature.fields, ("supervisor", "assessor")))
+    ids = {f.get(f"{role}_id") for f, roles in views for role in roles} - {None}
+    emails = dict(s.execute(select(m.Person.id, m.Person.email).where(m.Person.id.in_(ids))).all()) if ids else {}
+    for fields, roles in views:
+        for role in roles:
+            chosen = fields.get(f"{role}_id")
+            fields[f"{role}_email"] = emails.get(chosen, "") if chosen is not None else ""
 
 
 def _courses(
@@ -448,7 +486,7 @@ def _literature(
         return None
     row = s.scalar(select(m.LiteratureStudy).where(m.LiteratureStudy.student_id == student.id))
     fields = (
-        {c: getattr(row, c) for c in LITERATURE_COLUMNS}
+        {c: getattr(row, c) for c in LITERATURE_COLUMNS} | {"id": row.id}
         if row
         else dict.fromkeys(LITERATURE_COLUMNS) | {"approval_status": "not requested"}
     )

@@ -203,7 +203,20 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
             ws.audit(s, "change student", "student", student.id, student.id, field, current, value)
         if "specialization" in old or "status" in old:
             refresh_ec(s, student, programme, ws.as_of())
+            _places_changed(ws, s, student, programme)
         return old
+
+
+def _places_changed(ws: Workspace, s: Session, student: m.Student, programme: Programme) -> None:
+    """A place chosen by hand takes the student off lower waiting lists; a place freed (a change,
+    a stop, a removal) goes to the first student waiting for it."""
+    if not programme.specializations:
+        return
+    from coordinator_app.services.allocation import fill_freed_places, leave_lower_lists
+
+    if student.specialization is not None and student.removed_at is None and student.status == "active":
+        leave_lower_lists(s, student.id, student.specialization)
+    fill_freed_places(ws, s, student.cohort_id, programme)
 
 
 def remove_student(ws: Workspace, student_id: int) -> str:
@@ -214,6 +227,8 @@ def remove_student(ws: Workspace, student_id: int) -> str:
         label = f"{student.student_number} {student.first_name} {student.last_name}"
         student.removed_at = datetime.now(UTC).replace(tzinfo=None)
         ws.audit(s, "remove student", "student", student.id, student.id, "", label, None)
+        if student.specialization is not None and student.status != "stopped":
+            _places_changed(ws, s, student, ws.programme_of(student))
         return label
 
 

@@ -37,6 +37,23 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "attempt": ("attempt", "poging", "gelegenheid", "kans", "attemptnumber", "pogingnummer"),
     "course": ("course", "coursecode", "vak", "vakcode", "cursus", "cursuscode", "coursename", "module"),
 }
+# Optional: the e-mail addresses of the people around a student ("Minor daily supervisor e-mail").
+for _where, _role in (
+    ("minor", "daily supervisor"),
+    ("minor", "second supervisor"),
+    ("minor", "assessor"),
+    ("major", "daily supervisor"),
+    ("major", "second supervisor"),
+    ("major", "assessor"),
+    ("literature", "supervisor"),
+    ("literature", "assessor"),
+):
+    _key = f"{_where}_{_role.replace(' ', '_')}_email"
+    _said = f"{_where}{_role}".replace(" ", "")
+    ALIASES[_key] = (f"{_said}email", f"{_said}emailaddress", f"{_said}mail", f"{_said}emailadres")
+ALIASES["mentor_email"] = ("mentoremail", "mentoremailaddress", "mentormail", "emailmentor", "mentoremailadres")
+ALIASES["literature_supervisor_email"] += ("literaturestudysupervisoremail",)
+ALIASES["literature_assessor_email"] += ("literaturestudyassessoremail",)
 LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 HEADER_SEARCH_ROWS = 10  # a title line or a merged group row may stand above the header
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -323,6 +323,21 @@ def _schedule(row: Line, value: Callable[[Any], date]) -> date | None:
     return value(ev.schedule) if ev is not None and ev.schedule is not None else None
 
 
+def _email_of(role: str) -> Callable[[Line], str | None]:
+    """The e-mail address of the person chosen in `role` (the people register's), if any."""
+    column = f"{role}_id"
+
+    def value(row: Line) -> str | None:
+        person = getattr(row.part, column)
+        return row.student.chunk.emails.get(person) if person is not None else None
+
+    return value
+
+
+def _email_column(header: str, role: str, widths: Widths) -> Column:
+    return Column(header, width=widths("person.email", 10), value=_email_of(role))
+
+
 def internship_columns(widths: Widths) -> list[Column]:
     """One row per internship (`Line.part`: the internship row)."""
 
@@ -348,8 +363,11 @@ def internship_columns(widths: Widths) -> list[Column]:
         Column("Planned end", "date", value=lambda row: _schedule(row, lambda s: s.planned_end)),
         Column("Halfway", "date", value=lambda row: _schedule(row, lambda s: s.halfway)),
         text("daily_supervisor", header="Daily supervisor"),
+        _email_column("Daily supervisor e-mail", "daily_supervisor", widths),
         text("second_supervisor", header="Second supervisor"),
+        _email_column("Second supervisor e-mail", "second_supervisor", widths),
         text("assessor", header="Assessor"),
+        _email_column("Assessor e-mail", "assessor", widths),
         Column("Assessor rank", width=22, value=lambda row: _rank(row.part.assessor_rank)),
         Column("Assessor location", width=5, value=attrgetter("part.assessor_location")),
         Column("Practical work", "grade", value=attrgetter("part.practical_mark")),
@@ -404,7 +422,9 @@ def literature_columns(widths: Widths) -> list[Column]:
         *_person(widths),
         Column("Subject", width=widths("literature_study.subject"), wrap=True, value=attrgetter("part.subject")),
         Column("Supervisor", width=widths("literature_study.supervisor"), value=attrgetter("part.supervisor")),
+        _email_column("Supervisor e-mail", "supervisor", widths),
         Column("Assessor", width=widths("literature_study.assessor"), value=attrgetter("part.assessor")),
+        _email_column("Assessor e-mail", "assessor", widths),
         Column("Assessor rank", width=22, value=lambda row: _rank(row.part.assessor_rank)),
         Column("Approval", width=13, value=attrgetter("part.approval_status")),
         Column("Approval date", "date", value=attrgetter("part.approval_date")),
@@ -431,6 +451,9 @@ def academic_core_columns(widths: Widths) -> list[Column]:
         Column("Mentor", width=widths("mentor.name"), value=lambda row: mentor(row, lambda m: m.name)),
         Column(
             "Organisation", width=widths("mentor.organisation"), value=lambda row: mentor(row, lambda m: m.organisation)
+        ),
+        Column(
+            "Mentor e-mail", width=widths("mentor.email", 10), value=lambda row: mentor(row, lambda m: m.email or None)
         ),
         Column("Meeting", "int", value=lambda row: row.part[0]),
         Column("Meeting date", "date", value=lambda row: row.part[1].meeting_date),

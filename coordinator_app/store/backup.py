@@ -103,6 +103,11 @@ def backup_to(source: Path, target: Path, verify: bool = False, look_only: bool 
         _remove_with_journal(partial)
         raise
     _owner_only(target)
+    if not look_only:
+        # The attached documents it refers to go next to the copy (store/documents.py).
+        from coordinator_app.store.documents import with_backup
+
+        with_backup(source, target)
     return target
 
 

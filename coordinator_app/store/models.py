@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -152,6 +153,14 @@ class Internship(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(5))
+    # The register entries chosen (services/registers.py). The text columns below are their names,
+    # ranks, UMC and country as the register has them, kept in step by the register's services so
+    # that the list, the attention list and the export read one row; while nobody is chosen they
+    # hold what was typed alone.
+    host_id: Mapped[int | None] = mapped_column(ForeignKey("host_organisation.id"), index=True)
+    daily_supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    second_supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     host: Mapped[str] = mapped_column(String(200), default="")
     department: Mapped[str] = mapped_column(String(200), default="")
     topic: Mapped[str] = mapped_column(String(300), default="")
@@ -194,6 +203,8 @@ class LiteratureStudy(Base):
     __tablename__ = "literature_study"
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), unique=True)
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     subject: Mapped[str] = mapped_column(String(300), default="")
     supervisor: Mapped[str] = mapped_column(String(200), default="")
     assessor: Mapped[str] = mapped_column(String(200), default="")
@@ -246,6 +257,7 @@ class Mentor(Base):
     __tablename__ = "mentor"
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
@@ -304,6 +316,108 @@ class RestoreGeneration(Base):
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class HostOrganisation(Base):
+    """Where internships are done: one entry per organisation and department (the host register)."""
+
+    __tablename__ = "host_organisation"
+    __table_args__ = (CheckConstraint("umc IS NULL OR umc IN ('VUmc', 'AMC', 'other')", name="umc"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(100), default="Netherlands")
+    umc: Mapped[str | None] = mapped_column(String(10))  # None: not a university medical center
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Person(Base):
+    """A supervisor, assessor or mentor (the people register): chosen by id in every role."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    rank: Mapped[str | None] = mapped_column(String(10))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class SpecializationPreference(Base):
+    """A PM student's ranking of the specializations (choice 1 is the one wanted most)."""
+
+    __tablename__ = "specialization_preference"
+    __table_args__ = (
+        UniqueConstraint("student_id", "choice", name="student_choice"),
+        UniqueConstraint("student_id", "specialization", name="student_specialization"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[int] = mapped_column(Integer)
+    specialization: Mapped[str] = mapped_column(String(50))
+
+
+class WaitingListEntry(Base):
+    """A student waiting for a place in a specialization they prefer to the one they have; lower
+    `position` moves up first."""
+
+    __tablename__ = "waiting_list_entry"
+    __table_args__ = (
+        UniqueConstraint("student_id", "specialization", name="student_specialization"),
+        Index("ix_waiting_cohort_spec", "cohort_id", "specialization", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"))
+    specialization: Mapped[str] = mapped_column(String(50))
+    position: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class AllocationRun(Base):
+    """One "Allocate" of a cohort's specializations: the rule, its seed, why each student got what
+    they got, and what was there before (so it can be taken back in one step)."""
+
+    __tablename__ = "allocation_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    os_user: Mapped[str] = mapped_column(String(100))
+    rule: Mapped[str] = mapped_column(String(50))
+    seed: Mapped[int] = mapped_column(Integer)
+    explanations: Mapped[str] = mapped_column(Text)  # JSON: student id -> sentence
+    before: Mapped[str] = mapped_column(Text)  # JSON: specializations and waiting lists before
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Attachment(Base):
+    """A document attached to a portfolio item, a Literature Study or a mentor meeting. The file
+    itself is content-addressed by its SHA-256 (services/documents.py says where it is kept)."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (
+        CheckConstraint("target IN ('portfolio_item', 'literature_study', 'mentor_meeting')", name="target"),
+        Index("ix_attachment_target", "target", "target_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    attached_at: Mapped[datetime] = mapped_column(DateTime)
+    attached_by: Mapped[str] = mapped_column(String(100))
+
+
+class DocumentContent(Base):
+    """The bytes of attached documents in a server database (PostgreSQL), where there is no folder
+    next to the database; an SQLite database keeps them in its documents folder instead."""
+
+    __tablename__ = "document_content"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AuditEntry(Base):

@@ -27,8 +27,18 @@ class Kind(Flag):
     PORTFOLIO = auto()  # received dates of portfolio items
     PRESENCE = auto()  # a student added, removed or brought back
     DEADLINES = auto()  # a programme's deadline schedule (due dates of every student planned then)
+    REGISTERS = auto()  # a host or person in the registers (their names, ranks, e-mail where they are chosen)
     EVERYTHING = (
-        STUDENT | RESULTS | INTERNSHIPS | LITERATURE | ACADEMIC_CORE | GRADUATION | PORTFOLIO | PRESENCE | DEADLINES
+        STUDENT
+        | RESULTS
+        | INTERNSHIPS
+        | LITERATURE
+        | ACADEMIC_CORE
+        | GRADUATION
+        | PORTFOLIO
+        | PRESENCE
+        | DEADLINES
+        | REGISTERS
     )
 
 

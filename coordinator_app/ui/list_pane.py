@@ -147,8 +147,8 @@ class StudentListPane(QWidget):
 
     def _changed(self, changes: Changes) -> None:
         ws = self.session.ws
-        if ws is None:
-            return
+        if ws is None or changes.kinds == Kind.REGISTERS:
+            return  # the list shows nothing of a host or a person
         if changes.students is None or len(changes.students) > FEW_ROWS:
             self._load_all()
             return

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from coordinator_app.ui.session import WorkspaceSession
 
 
+MAX_WHAT_IF = 500  # students planned together: more is a cohort's worth of scrolling, not a plan
+
+
 class WindowActions:
     """Every action of the window, as attributes (`undo`, `remove`, ...), and the File, Edit, View
     and Help menus and the toolbar that hold them. What only the window does (open a database,
@@ -75,6 +78,34 @@ class WindowActions:
             None,
             None,
             "The deadline for final products per graduation month",
+        )
+        self.registers = self._make(
+            "&Hosts and people…",
+            self.show_registers,
+            None,
+            None,
+            "The registers of host organisations and of supervisors, assessors and mentors",
+        )
+        self.allocate = self._make(
+            "&Allocate specializations…",
+            self.show_allocation,
+            None,
+            None,
+            "Fill a cohort's specialization places by the students' preferences (preview first)",
+        )
+        self.what_if = self._make(
+            "&What if… graduation planner",
+            self.show_what_if,
+            "Ctrl+Shift+G",
+            None,
+            "A graduation month for the student: every deadline against it, the gaps, the earliest month",
+        )
+        self.what_if_shown = self._make(
+            "What if… for the students &shown",
+            lambda: self.show_what_if(shown=True),
+            None,
+            None,
+            "The what-if planner for every student the list shows now (filter it first)",
         )
         self.quit = self._make("&Quit", window.close, QKeySequence.StandardKey.Quit)
         self.undo = stack.createUndoAction(window, "&Undo")
@@ -138,6 +169,10 @@ class WindowActions:
             self.remove,
             self.removed,
             self.deadlines,
+            self.registers,
+            self.allocate,
+            self.what_if,
+            self.what_if_shown,
             self.export,
             self.import_file,
             self.back_up,
@@ -171,6 +206,13 @@ class WindowActions:
         edit.addAction(self.find)
         edit.addSeparator()
         edit.addAction(self.deadlines)
+        edit.addAction(self.registers)
+        plan = menu.addMenu("&Plan")
+        plan.addAction(self.what_if)
+        plan.addAction(self.what_if_shown)
+        plan.addSeparator()
+        plan.addAction(self.allocate)
+        plan.addAction(self.deadlines)
         view = menu.addMenu("&View")
         view.addAction(self.attention)
         view.addAction(self.record)
@@ -290,6 +332,56 @@ class WindowActions:
         DeadlinesDialog.ask(
             self.session, self.session.ws, self.window, programme, record.graduation.planned if record else None
         )
+
+    def show_registers(self) -> None:
+        if self.session.ws is not None:
+            from coordinator_app.ui.registers_dialog import RegistersDialog
+
+            RegistersDialog.ask(self.session, self.session.ws, self.window)
+
+    def show_allocation(self) -> None:
+        if self.session.ws is None:
+            return
+        from coordinator_app.ui.allocate_dialog import AllocateDialog
+
+        programme, cohort, _label = self.students.scope()
+        with_places = [code for code, p in self.session.ws.programmes.items() if p.specializations]
+        if not with_places:
+            QMessageBox.information(self.window, "Allocate", "No programme here has specializations to allocate.")
+            return
+        code = programme if programme in with_places else with_places[0]
+        AllocateDialog.ask(self.session, self.session.ws, self.window, code, cohort if code == programme else None)
+
+    def show_what_if(self, shown: bool = False) -> None:
+        ws = self.session.ws
+        if ws is None:
+            return
+        from coordinator_app.ui.whatif_dialog import WhatIfDialog
+
+        if shown:
+            model = self.students.model
+            ids = [sid for sid in map(model.student_id, range(model.shown)) if sid is not None]
+        else:
+            one = self.selected_student()
+            ids = [one] if one is not None else []
+        if not ids:
+            self.window.statusBar().showMessage("Choose a student first (or filter the list to the students to plan).")
+            return
+        if len(ids) > MAX_WHAT_IF:
+            self.window.statusBar().showMessage(
+                f"The list shows {len(ids):,} students; filter it to at most {MAX_WHAT_IF} to plan them together.",
+                10000,
+            )
+            return
+        names = {}
+        for sid in ids:
+            row = self.students.student(sid)
+            names[sid] = f"{row.student_number} {row.first_name} {row.last_name}" if row else f"student {sid}"
+        view = self.record_pane.view
+        record = (
+            view.record if view is not None and len(ids) == 1 and view.record and view.record.id == ids[0] else None
+        )
+        WhatIfDialog.ask(self.session, ws, names, self.window, record.graduation.planned if record else None)
 
     # -- export, import, backups ---------------------------------------------------------------------------
     def export_excel(self) -> None:

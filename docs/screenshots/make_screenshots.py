@@ -138,6 +138,61 @@ def main(out: Path) -> int:
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
     steps.append((dialog(removed), "removed_students.png", True))
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
+
+    # Issue 18: the registers, documents, Allocate and the what-if planner.
+    def attach_demo_document() -> None:
+        from coordinator_app.services.documents import attach
+
+        view = window.record_pane.view
+        panel = view.pages["internships"].panels["major"]  # type: ignore[union-attr, attr-defined]
+        item = next(i for i in panel.portfolio.items if "List of Agreements" in i.name)
+        signed = TMP / "List of Agreements (signed).pdf"
+        signed.write_bytes(b"%PDF-1.4\n" + b"0" * 180_000)
+        attach(window.session.ws, picked["pm"], "portfolio_item", item.id, signed, True)  # type: ignore[arg-type]
+        window.session.reload()
+
+    def select_agreements() -> None:
+        panel = window.record_pane.view.pages["internships"].panels["major"]  # type: ignore[union-attr, attr-defined]
+        row = next(r for r, i in enumerate(panel.portfolio.items) if "List of Agreements" in i.name)
+        panel.portfolio.table.selectRow(row)
+
+    steps.append((record(lambda: picked["pm"], "internships", "major"), None, False))
+    steps.append((attach_demo_document, None, False))
+    steps.append((select_agreements, "pm_internship_documents.png", False))
+
+    def registers() -> object:
+        from coordinator_app.ui.registers_dialog import RegistersDialog
+
+        dialog = RegistersDialog(window.session, window.session.ws, window, "hosts")  # type: ignore[arg-type]
+        dialog.resize(1300, 700)
+        return dialog
+
+    def allocate() -> object:
+        from coordinator_app.ui.allocate_dialog import AllocateDialog
+
+        return AllocateDialog(window.session, window.session.ws, window, "PM")  # type: ignore[arg-type]
+
+    def what_if() -> object:
+        from coordinator_app.ui.whatif_dialog import WhatIfDialog
+
+        sid = picked["pm"]
+        row = window.students.student(sid)
+        name = f"{row.student_number} {row.first_name} {row.last_name}" if row else str(sid)
+        return WhatIfDialog(window.session, window.session.ws, {sid: name}, window, (2026, 6))  # type: ignore[arg-type]
+
+    def select_first_host_with_placements() -> None:
+        tab = dialogs[-1].hosts  # type: ignore[attr-defined]
+        row = next(r for r in range(tab.model.rowCount()) if int(tab.model.index(r, 5).data() or 0) > 1)
+        tab.view.selectRow(row)
+
+    steps.append((dialog(registers), None, True))
+    steps.append((select_first_host_with_placements, "registers_hosts.png", True))
+    steps.append((lambda: dialogs[-1].tabs.setCurrentIndex(0), "registers_people.png", True))  # type: ignore[attr-defined]
+    steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
+    steps.append((dialog(allocate), "allocate_dialog.png", True))
+    steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
+    steps.append((dialog(what_if), "what_if_dialog.png", True))
+    steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
     todo = iter(steps)
     pending: dict[str, object] = {}
 

@@ -49,13 +49,17 @@ VALID: dict[str, Callable[[Env], dict[str, str | None]]] = {
     "deadlines": lambda e: {"--db": str(e.db), "--programme": "PM", "--year": "2025"},
     "removed": lambda e: {"--db": str(e.db)},
     "copy": lambda e: {"--from": str(e.db), "--to": str(e.tmp / "copied.sqlite")},
+    "allocate": lambda e: {"--db": str(e.db), "--programme": "PM", "--cohort": "2024", "--seed": "3"},
+    "attach": lambda e: {"--db": str(e.db), "student": "2712345", "file": str(e.students), "--programme": "PM",
+                         "--item": "first_year_assignments"},
 }
 # Commands whose every call needs a PostgreSQL server (`server init`, `server add-user`): their bad
 # arguments are tried against the test server in tests/cli/test_team_cli.py.
 ON_A_SERVER = {"server"}
 
 # Options that take no value (nothing to get wrong) and options whose kind is known.
-FLAGS = {"--help", "--dry-run", "--skip-rejected", "--list", "--replace-damaged", "--yes"}
+FLAGS = {"--help", "--dry-run", "--skip-rejected", "--list", "--replace-damaged", "--yes", "--apply", "--undo",
+         "--waiting", "--literature", "--received"}
 BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "database": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.sqlite")],
     "file": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.xlsx")],
@@ -69,10 +73,12 @@ BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "month": [lambda e: "9999-01", lambda e: "Smarch 2025"],
     "month and date": [lambda e: ["2026-01", FAR_DATE], lambda e: ["9999-01", "09-01-2026"]],
     "student": [lambda e: "9999999"],
+    "item": [lambda e: "no_such_item"],
 }
 # Options by what they take, where the name says it.
-KIND_BY_DEST = {"source": "database", "target": "database", "programme": "programme", "cohort": "cohort", "course": "course", "year": "year", "clear": "month",
-                "set": "month and date", "restore": "student"}
+KIND_BY_DEST = {"source": "database", "target": "database", "programme": "programme", "cohort": "cohort",
+                "course": "course", "year": "year", "clear": "month", "set": "month and date", "restore": "student",
+                "student": "student", "item": "item"}
 # Values that are right for one command though they look wrong in the table: a student list may
 # start a cohort the database has no students in yet.
 NOT_WRONG = {("import", "--cohort", "1999")}

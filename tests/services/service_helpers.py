@@ -13,7 +13,8 @@ from coordinator_app.store import models as m
 # Every table a use-case can write to (programme/course are synced from the definitions).
 WRITABLE = ("cohort", "student", "course_result", "optional_course_approval", "internship", "interruption",
             "literature_study", "portfolio_item", "mentor", "mentor_meeting", "graduation_plan",
-            "graduation_deadline", "audit_entry", "course")
+            "graduation_deadline", "audit_entry", "course", "host_organisation", "person",
+            "specialization_preference", "waiting_list_entry", "allocation_run", "attachment")
 
 
 def add_pm(ws: Workspace, number: str = "2712345", cohort: int = 2024, specialization: str | None = None,

@@ -290,3 +290,28 @@ def test_status_words_are_lower_case_and_no_internal_keys_show(demo_workspace, t
         for row in sheet.iter_rows(min_row=2, values_only=True):
             for value in row:
                 assert not (isinstance(value, str) and key.match(value)), (sheet.title, value)
+
+
+def test_the_people_around_a_student_have_their_e_mail_in_the_export(workspace, tmp_path: Path) -> None:
+    """Issue 14, item 1: the register's address of each person chosen, beside their name."""
+    from coordinator_app.services.internships import update_internship, update_literature_study
+    from coordinator_app.services.registers import add_person
+
+    sid = add_student(workspace, NewStudent("PM", 2024, "2700001", "Eva", "Mulder", "eva@student.vu.nl"))
+    daily = add_person(workspace, name="Tom Bos", rank="postdoc", organisation="Amsterdam UMC", email="t.bos@amc.nl")
+    update_internship(workspace, sid, "minor", daily_supervisor_id=daily, second_supervisor="Piet Kok",
+                      assessor="Lies de Wit", assessor_rank="UHD", assessor_email="l.dewit@amsterdamumc.nl")
+    update_literature_study(workspace, sid, supervisor_id=daily, assessor="Lies de Wit")
+    set_mentor(workspace, sid, "Jan Roos", "Roche", "jan.roos@roche.com")
+    target = tmp_path / "people.xlsx"
+    export_to(workspace, target, programme="PM", cohort=2024)
+    wb = _load(target)
+    internships = wb["Internships"]
+    assert [c.value for c in _column(internships, "Daily supervisor e-mail")] == ["t.bos@amc.nl"]
+    assert [c.value for c in _column(internships, "Second supervisor e-mail")] == [None]  # no address: empty
+    assert [c.value for c in _column(internships, "Assessor e-mail")] == ["l.dewit@amsterdamumc.nl"]
+    literature = wb["Literature Study"]
+    assert [c.value for c in _column(literature, "Supervisor e-mail")] == ["t.bos@amc.nl"]
+    assert [c.value for c in _column(literature, "Assessor e-mail")] == ["l.dewit@amsterdamumc.nl"]
+    core = wb["Academic Core"]
+    assert "Mentor e-mail" in _headers(core)

@@ -21,7 +21,12 @@ from tests.conftest import built_once
 
 TODAY = date(2025, 11, 24)
 # The offscreen platform plugin (tests only) cannot pass window size hints on; not our warning.
-OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+# Nor raise a popup (the registers' type-ahead list) or let it grab the keyboard.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+    "This plugin does not support grabbing the keyboard",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -306,7 +306,7 @@ def test_shortcuts_and_menus(window: Any) -> None:
     assert QKeySequence("Ctrl+Shift+Z") in window.acts.redo.shortcuts()
     assert window.acts.export.shortcut() == QKeySequence("Ctrl+E")
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Help"]
+    assert menus == ["File", "Edit", "Plan", "View", "Help"]
 
 
 def test_about_names_the_version_and_where_the_data_lives(window: Any) -> None:

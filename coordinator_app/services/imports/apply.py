@@ -26,8 +26,10 @@ from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_i
 from coordinator_app.services.bulk_write import insert_rows, update_rows
 from coordinator_app.services.cohort_data import optional_course, refresh_ec_bulk
 from coordinator_app.services.imports.cells import one_of
+from coordinator_app.services.imports.people import EMAIL_FIELDS
 from coordinator_app.services.imports.plan import IMPORT_KINDS, ImportPlan, ImportRefused, ImportResult, fingerprint
 from coordinator_app.services.imports.results import ResultsRead, ResultStudent, StoredAttempt
+from coordinator_app.services.register_links import set_person_email
 from coordinator_app.services.verdicts import forget
 from coordinator_app.services.workspace import Workspace, audit_text
 from coordinator_app.store import models as m
@@ -141,11 +143,16 @@ def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) 
     if plan.updated:
         by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for planned in plan.updated:
-            by_fields[tuple(sorted(planned.changes))].append(
-                {"id": planned.student_id, **{n: new for n, (_, new) in planned.changes.items()}}
-            )
-            for name, (old, new) in planned.changes.items():
+            own = {n: c for n, c in planned.changes.items() if n not in EMAIL_FIELDS}
+            if own:
+                by_fields[tuple(sorted(own))].append(
+                    {"id": planned.student_id, **{n: new for n, (_, new) in own.items()}}
+                )
+            for name, (old, new) in own.items():
                 audit.add("student", planned.student_id, planned.student_id, name, old, new)
+            for name, person in planned.values.get("people", {}).items():
+                if name in planned.changes:  # the person's address, everywhere they are chosen
+                    set_person_email(ws, s, person, planned.changes[name][1], name)
         for params in by_fields.values():
             update_rows(s, m.table(m.Student), "id", params)
         # Their graduation verdicts are worked out again when next asked (services/verdicts.py).

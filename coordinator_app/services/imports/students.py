@@ -22,6 +22,7 @@ from coordinator_app.services.imports.cells import (
     number_text,
     one_of,
 )
+from coordinator_app.services.imports.people import EMAIL_FIELDS, check_emails, chosen_people, plan_emails
 from coordinator_app.services.imports.plan import CELL_PROBLEMS, ImportPlan, PlannedRow, Rejection, fingerprint
 from coordinator_app.services.lookup import find_programme, parse_cohort, removed_numbers
 from coordinator_app.services.students import student_validators
@@ -29,6 +30,7 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 STUDENT_LIST_FIELDS = ("student_number", "first_name", "last_name", "email", "programme", "cohort", "specialization")
+CHECKED_FIELDS = (*STUDENT_LIST_FIELDS, "infix", *EMAIL_FIELDS)
 
 
 class _Existing(NamedTuple):
@@ -98,7 +100,7 @@ def _check_student_rows(
     known: Known = {}
     programme_named = lambda text: find_programme(ws.programmes, text)  # noqa: E731
     for row, raw in rows:
-        if CELL_PROBLEMS in raw and (unusable := cell_problems(row, raw, column, (*STUDENT_LIST_FIELDS, "infix"))):
+        if CELL_PROBLEMS in raw and (unusable := cell_problems(row, raw, column, CHECKED_FIELDS)):
             rejected.extend(unusable)
             continue
         problems: list[Rejection] = []
@@ -133,6 +135,7 @@ def _check_student_rows(
                 problems, row, names["specialization"], _specialization_key, prog, spec_text
             )
         values["_spec_text"] = spec_text if prog is None else ""  # checked once the student's programme is known
+        values["people_emails"] = check_emails(problems, row, raw, column, email_check)
         rejected.extend(problems)
         if not problems:
             checked.append((row, values))
@@ -182,6 +185,10 @@ def _match_students(
             known_student = _Existing(*r)
             existing[known_student.student_number].append(known_student)
     removed = removed_numbers(s, wanted)
+    # The people already chosen around the students whose rows give their e-mail addresses.
+    with_emails = {v["student_number"] for _, v in checked if v["people_emails"]}
+    chosen = chosen_people(s, [r.id for n in with_emails for r in existing.get(n, ())]) if with_emails else {}
+    seen: dict[int, tuple[str, int]] = {}  # person -> (address, row): one address per person per file
     # Places taken per (programme, cohort, specialization), for the 20-place rule.
     taken: Counter[tuple[str, int, str]] = Counter()
     for code, year, spec, n in s.execute(
@@ -223,6 +230,9 @@ def _match_students(
                 plan.rejected.append(
                     Rejection(row, column("cohort"), "a new student needs a cohort (its start year, like 2025).")
                 )
+                continue
+            if v["people_emails"]:
+                plan.rejected.extend(plan_emails(row, None, v["people_emails"], chosen, seen, column)[2])
                 continue
             spec = v["specialization"]
             if spec is not None and not _place_free(
@@ -272,12 +282,20 @@ def _match_students(
             old = getattr(current, name)
             if old != new:
                 changes[name] = (old, new)
+        people: dict[str, int] = {}
+        if v["people_emails"]:
+            emails, people, refused = plan_emails(row, current.id, v["people_emails"], chosen, seen, column)
+            if refused:
+                plan.rejected.extend(refused)
+                continue
+            changes.update(emails)
         if "specialization" in changes:
             if not _place_free(
                 plan, taken, prog, current.start_year, changes["specialization"][1], row, column("specialization")
             ):
                 continue
-        plan.add(PlannedRow(row, number, "updated" if changes else "unchanged", {}, changes, current.id))
+        planned = {"people": people} if people else {}
+        plan.add(PlannedRow(row, number, "updated" if changes else "unchanged", planned, changes, current.id))
     plan.rejected.sort(key=lambda r: (r.row, r.column))
     return plan
 

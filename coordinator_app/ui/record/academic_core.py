@@ -35,6 +35,8 @@ from coordinator_app.ui.record.base import (
     scrolling,
     table,
 )
+from coordinator_app.ui.record.documents import DocumentsBox, portfolio_documents
+from coordinator_app.ui.register_picker import RegisterPicker, cache_of
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
 
@@ -61,12 +63,18 @@ class AcademicCorePage(RecordPage):
         self.mentor_form.add_row("mentor", "Name", self.mentor_name)
         self.mentor_form.layout.addRow("Organisation", self.mentor_org)
         self.mentor_form.add_row("email", "E-mail", self.mentor_email)
+        self.mentor_name.setPlaceholderText("type to choose from the people register")
+        self.mentor_picker = RegisterPicker(self.mentor_name, cache_of(ctx.session), "people")
+        self.mentor_picker.chosen.connect(self._choose_mentor)
         self.mentor_save = QPushButton("Save mentor")
         self.mentor_form.layout.addRow("", self.mentor_save)
         self.mentor_save.clicked.connect(self._save_mentor)
 
         self.meetings = table(["Date", "Topic", "Notes"])
         self.meetings.setMinimumHeight(120)
+        self.meeting_documents = DocumentsBox(ctx, self._meeting_target, can_mark_received=False)
+        self.meetings.itemSelectionChanged.connect(self.meeting_documents.refresh)
+        self.meeting_documents.accept_drops_on(self.meetings, self._meeting_row)
         self.meeting_form = FieldForm(self, QFormLayout())
         self.m_date = QLineEdit()
         self.m_date.setPlaceholderText(DATE_HINT)
@@ -91,6 +99,7 @@ class AcademicCorePage(RecordPage):
 
         self.portfolio = PortfolioTable(ctx)
         self.portfolio.received.connect(lambda item_id, when: mark_received(self.ctx, self.portfolio, item_id, when))
+        self.documents = portfolio_documents(ctx, self.portfolio)
 
         left = QVBoxLayout()
         left.addWidget(group("Mentor", self.mentor_form.layout))
@@ -98,13 +107,16 @@ class AcademicCorePage(RecordPage):
         right = QVBoxLayout()
         mbox = QVBoxLayout()
         mbox.addWidget(self.meetings)
+        mbox.addWidget(self.meeting_documents)
         mbox.addLayout(self.meeting_form.layout)
         right.addWidget(group("Mentor meetings", mbox))
         right.addStretch(1)
         # The status and the portfolio (what the coordinator chases) first and across the width,
         # as on the internship tab: every item on one line.
         grid.addWidget(self.status, 0, 0, 1, 2)
-        grid.addWidget(group("Portfolio: first-year assignments, CV, final meeting", _box(self.portfolio)), 1, 0, 1, 2)
+        portfolio_box = _box(self.portfolio)
+        portfolio_box.addWidget(self.documents)
+        grid.addWidget(group("Portfolio: first-year assignments, CV, final meeting", portfolio_box), 1, 0, 1, 2)
         grid.addLayout(left, 2, 0)
         grid.addLayout(right, 2, 1)
         outer = QVBoxLayout(self)
@@ -134,6 +146,8 @@ class AcademicCorePage(RecordPage):
         self.meeting_form.clear_errors()
         self._select_meeting()
         self.portfolio.fill(record.core_items, record.as_of)
+        self.documents.fill(record.documents)
+        self.meeting_documents.fill(record.documents)
 
     def _selected(self) -> Meeting | None:
         row = self.meetings.currentRow()
@@ -168,6 +182,37 @@ class AcademicCorePage(RecordPage):
             "mentor",
             f"set mentor to {shown}" if shown else "change mentor",
             lambda: service.set_mentor(ws, sid, name, org, email),
+            make_undo,
+            kinds=Kind.ACADEMIC_CORE,
+        )
+
+    def _meeting_row(self, row: int) -> tuple[str, int, str] | None:
+        if 0 <= row < len(self.shown_meetings):
+            meeting = self.shown_meetings[row]
+            return ("mentor_meeting", meeting.id, f"the mentor meeting of {day(meeting.when)}")
+        return None
+
+    def _meeting_target(self) -> tuple[str, int, str] | None:
+        meeting = self._selected()
+        return self._meeting_row(self.shown_meetings.index(meeting)) if meeting is not None else None
+
+    def _choose_mentor(self, person_id: int) -> None:
+        """A mentor picked from the register: chosen by id, with their own organisation and e-mail."""
+        record = self.ctx.record
+        if record is None:
+            return
+        ws, sid = self.ctx.ws, record.id
+
+        def make_undo(before: dict[str, str] | None) -> Callable[[], Any]:
+            if before is None:
+                return lambda: service.clear_mentor(ws, sid)
+            return lambda: service.set_mentor(ws, sid, before["name"], before["organisation"], before["email"])
+
+        self.ctx.attempt(
+            self.mentor_form,
+            "mentor",
+            f"set mentor to {self.mentor_name.text()}",
+            lambda: service.set_mentor(ws, sid, "", "", None, person_id=person_id),
             make_undo,
             kinds=Kind.ACADEMIC_CORE,
         )

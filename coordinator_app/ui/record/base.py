@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from coordinator_app.domain.programme import Programme
     from coordinator_app.services.record_view import Item, StudentRecord
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.session import WorkspaceSession
     from coordinator_app.ui.undo import IdBook
 
 # What an edit did, in the coordinator's words; a function of the service's result for what only it knows.
@@ -62,6 +63,7 @@ class RecordContext(Protocol):
 
     record: StudentRecord | None
     ids: IdBook
+    session: WorkspaceSession
 
     def attempt(
         self,
@@ -331,3 +333,8 @@ def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, w
 
     label = f"mark {name} received on {day(when)}" if when else f"clear the received date of {name}"
     ctx.attempt(_Errors(), "received_date", label, lambda: mark(when), undo, kinds=Kind.PORTFOLIO)
+
+
+def added_people(old: dict[str, Any] | None) -> list[int]:
+    """The people an edit added to the register on the fly (its undo takes them out again)."""
+    return [v for k, v in (old or {}).items() if k.endswith("_added") and v is not None]

@@ -32,6 +32,7 @@ from coordinator_app.ui.record.base import (
     PortfolioTable,
     RecordContext,
     RecordPage,
+    added_people,
     approval_date_first,
     cell,
     group,
@@ -41,6 +42,8 @@ from coordinator_app.ui.record.base import (
     scrolling,
     table,
 )
+from coordinator_app.ui.record.documents import portfolio_documents
+from coordinator_app.ui.record.people import add_pickers
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import day, mark
 
@@ -76,13 +79,20 @@ class InternshipPanel(QWidget):
         place.choice("travel_code", "Travel advice", [(c, c) for c in TRAVEL_CODES])
         place.check("international_office_notified", "International Office", "notified")
         people = FieldForm(self)
-        people.text("daily_supervisor", "Daily supervisor")
+        people.text("daily_supervisor", "Daily supervisor", "type to choose from the people register")
         people.choice("daily_supervisor_rank", "  rank", RANK_CHOICES)
-        people.text("second_supervisor", "Second supervisor")
+        people.text("daily_supervisor_email", "  e-mail")
+        people.text("second_supervisor", "Second supervisor", "type to choose from the people register")
         people.choice("second_supervisor_rank", "  rank", RANK_CHOICES)
-        people.text("assessor", "Amsterdam UMC assessor")
+        people.text("second_supervisor_email", "  e-mail")
+        people.text("assessor", "Amsterdam UMC assessor", "type to choose from the people register")
         people.choice("assessor_rank", "  rank", RANK_CHOICES)
+        people.text("assessor_email", "  e-mail")
         people.choice("assessor_location", "  location", [("VUmc", "VUmc"), ("AMC", "AMC")])
+        place.editors["host"].setPlaceholderText("type to choose from the host register")  # type: ignore[attr-defined]
+        self.pickers = add_pickers(ctx, place, {"host": "hosts"}) + add_pickers(
+            ctx, people, dict.fromkeys(("daily_supervisor", "second_supervisor", "assessor"), "people")
+        )
         approval = FieldForm(self)
         approval.choice("approval_status", "Examination Board", [(s, s) for s in APPROVAL_STATUSES], allow_empty=False)
         approval.date("approval_date", "Decided on")
@@ -148,9 +158,11 @@ class InternshipPanel(QWidget):
 
         self.portfolio = PortfolioTable(ctx)
         self.portfolio.received.connect(lambda item_id, when: mark_received(self.ctx, self.portfolio, item_id, when))
+        self.documents = portfolio_documents(ctx, self.portfolio)
         right = QVBoxLayout()
         pbox = QVBoxLayout()
         pbox.addWidget(self.portfolio)
+        pbox.addWidget(self.documents)
         pbox.addWidget(hint("Only a complete portfolio leads to registration of the grade and credits."))
         right.addWidget(group("Planning", box))
         right.addWidget(group("Marks", marks.layout))
@@ -195,6 +207,7 @@ class InternshipPanel(QWidget):
             self.interruptions.setItem(r, 3, cell(period.reason))
         self.int_error.hide()
         self.portfolio.fill(view.items, record.as_of)
+        self.documents.fill(record.documents)
 
     def _edit(self, form: FieldForm, field: str, value: Any) -> None:
         record = self.ctx.record
@@ -203,6 +216,10 @@ class InternshipPanel(QWidget):
         ws, sid, kind = self.ctx.ws, record.id, self.kind
         label = LABELS.get(field, field.replace("_", " "))
         changes = {field: value}
+        shown = said_in(form, field, value)
+        if field.endswith("_id"):  # chosen from the register: named as the field now shows it
+            label = LABELS.get(field[:-3], field[:-3].replace("_", " "))
+            shown = form.editors[field[:-3]].text()  # type: ignore[attr-defined]
         if (
             field == "approval_status"
             and is_decision(value)
@@ -217,10 +234,10 @@ class InternshipPanel(QWidget):
         def make_undo(old: dict[str, Any]) -> Callable[[], Any] | None:
             if not planned:
                 # The first field planned the internship (and its portfolio): undo takes all that back.
-                return lambda: service.unplan_internship(ws, sid, kind)
+                return lambda: service.unplan_internship(ws, sid, kind, added_people(old))
             return (lambda: service.update_internship(ws, sid, kind, **approval_date_first(old))) if old else None
 
-        text = f"change {label} of the {self._name()} to {said_in(form, field, changes[field])}"
+        text = f"change {label} of the {self._name()} to {shown}"
         self.ctx.attempt(
             form,
             field,

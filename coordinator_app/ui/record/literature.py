@@ -20,13 +20,16 @@ from coordinator_app.ui.record.base import (
     PortfolioTable,
     RecordContext,
     RecordPage,
+    added_people,
     approval_date_first,
     group,
     mark_received,
     said_in,
     scrolling,
 )
+from coordinator_app.ui.record.documents import portfolio_documents
 from coordinator_app.ui.record.internships import RANK_CHOICES
+from coordinator_app.ui.record.people import add_pickers
 from coordinator_app.ui.util import day, mark
 
 LABELS = {
@@ -52,9 +55,12 @@ class LiteraturePage(RecordPage):
         grid.setColumnStretch(1, 1)
         plan = FieldForm(self)
         plan.text("subject", "Subject")
-        plan.text("supervisor", "Supervisor")
-        plan.text("assessor", "Amsterdam UMC assessor")
+        plan.text("supervisor", "Supervisor", "type to choose from the people register")
+        plan.text("supervisor_email", "  e-mail")
+        plan.text("assessor", "Amsterdam UMC assessor", "type to choose from the people register")
         plan.choice("assessor_rank", "  rank", RANK_CHOICES)
+        plan.text("assessor_email", "  e-mail")
+        self.pickers = add_pickers(ctx, plan, {"supervisor": "people", "assessor": "people"})
         plan.choice("approval_status", "Examination Board", [(s, s) for s in APPROVAL_STATUSES], allow_empty=False)
         plan.date("approval_date", "Decided on")
         plan.date("start_date", "Start")
@@ -82,6 +88,8 @@ class LiteraturePage(RecordPage):
         right = QVBoxLayout()
         pbox = QVBoxLayout()
         pbox.addWidget(self.portfolio)
+        self.documents = portfolio_documents(ctx, self.portfolio, self._study)
+        pbox.addWidget(self.documents)
         right.addWidget(group("Survey outline and report", pbox))
         right.addWidget(group("Marks", marks.layout))
         right.addStretch(1)
@@ -122,6 +130,14 @@ class LiteraturePage(RecordPage):
             )
             self.status.setText(text + "".join(f"<br>⚠ {html.escape(w)}" for w in ev.literature_warnings))
         self.portfolio.fill(view.items, record.as_of)
+        self.documents.fill(record.documents)
+
+    def _study(self) -> tuple[str, int, str] | None:
+        """With no item selected, documents go to the Literature Study itself (once planned)."""
+        record = self.ctx.record
+        study = record.literature if record else None
+        study_id = study.fields.get("id") if study and study.planned else None
+        return ("literature_study", study_id, "the Literature Study") if study_id is not None else None
 
     def _edit(self, form: FieldForm, field: str, value: Any) -> None:
         record = self.ctx.record
@@ -138,11 +154,15 @@ class LiteraturePage(RecordPage):
         def make_undo(old: dict[str, Any]) -> Callable[[], Any] | None:
             if not planned:
                 # The first field planned the Literature Study (and its portfolio): undo takes all that back.
-                return lambda: service.unplan_literature_study(ws, sid)
+                return lambda: service.unplan_literature_study(ws, sid, added_people(old))
             return (lambda: service.update_literature_study(ws, sid, **approval_date_first(old))) if old else None
 
         label = LABELS.get(field, field.replace("_", " "))
-        text = f"change {label} of the Literature Study to {said_in(form, field, changes[field])}"
+        shown = said_in(form, field, changes[field])
+        if field.endswith("_id"):  # chosen from the register: named as the field now shows it
+            label = field[:-3].replace("_", " ")
+            shown = form.editors[field[:-3]].text()  # type: ignore[attr-defined]
+        text = f"change {label} of the Literature Study to {shown}"
         self.ctx.attempt(
             form,
             field,

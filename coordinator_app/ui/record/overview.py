@@ -12,6 +12,7 @@ from coordinator_app.services.students import STATUSES, update_student
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.base import URGENCY_TEXT, RecordContext, RecordPage, group, said_in, scrolling
+from coordinator_app.ui.record.preferences import PreferencesBox
 from coordinator_app.ui.util import DUE_SOON_COLOUR, OVERDUE_COLOUR, day
 
 LABELS = {
@@ -65,6 +66,8 @@ class OverviewPage(RecordPage):
         f.check("enrolled", "Enrolled", "still enrolled")
         f.notes("notes", "Notes")
         f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field) or field))
+        self.preferences = PreferencesBox(ctx)
+        f.layout.insertRow(f.layout.rowCount() - 3, "Preferences", self.preferences)
         left = QVBoxLayout()
         left.addWidget(group("Student", f.layout))
         left.addStretch(1)
@@ -130,6 +133,8 @@ class OverviewPage(RecordPage):
             combo.addItem(spec.name, spec.key)
         combo.blockSignals(False)
         self.form.set_enabled(bool(programme.specializations), ["specialization"])
+        self.preferences.fill(record)
+        self.form.layout.setRowVisible(self.preferences, bool(programme.specializations))
         self.form.fill({k: record.student.get(k) for k in self.form.editors})
         if self._programme != programme.code:
             self._build_bars(record)

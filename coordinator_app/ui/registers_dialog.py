@@ -1,0 +1,481 @@
+"""The host and people registers: find an entry, change it (everywhere it is chosen), add one, delete
+one nobody uses (else say where it is used), merge a duplicate into the entry to keep. Per host: the
+students placed there by year, to find a place for the next student. Every change is one step on
+the window's undo stack.
+
+The lists are read off the GUI thread and filtered in the model (20,000 people in a keystroke).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.ranks import RANKS
+from coordinator_app.domain.registers import UMC_CHOICES
+from coordinator_app.services import registers as service
+from coordinator_app.services.errors import DatabaseProblem
+from coordinator_app.ui.changes import Changes, Kind
+from coordinator_app.ui.forms import FieldForm
+from coordinator_app.ui.undo import ServiceCommand
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.session import WorkspaceSession
+
+# A change to a register shows in every record that chose the entry (names, ranks, e-mail).
+REGISTER_CHANGES = Changes(Kind.REGISTERS | Kind.INTERNSHIPS | Kind.LITERATURE | Kind.ACADEMIC_CORE, None)
+
+
+@dataclass(frozen=True)
+class Register:
+    """What differs between the two registers."""
+
+    key: str  # "hosts" or "people"
+    title: str
+    columns: tuple[str, ...]
+    cells: Callable[[Any], tuple[str, ...]]
+    read: Callable[[Workspace], list[Any]]
+    form: Callable[[FieldForm], None]
+    values: Callable[[Any], dict[str, Any]]
+    add: Callable[..., int]
+    update: Callable[..., Any]
+    delete: Callable[[Workspace, int], Any]
+    restore: Callable[[Workspace, Any], int]
+    merge: Callable[[Workspace, int, int], Any]
+    unmerge: Callable[[Workspace, Any], int]
+
+
+def _host_form(form: FieldForm) -> None:
+    form.text("name", "Organisation")
+    form.text("department", "Department")
+    form.text("city", "City")
+    form.text("country", "Country")
+    form.choice("umc", "UMC", [(None, "not a UMC"), *UMC_CHOICES.items()], allow_empty=False)
+    form.notes("notes", "Notes")
+
+
+def _person_form(form: FieldForm) -> None:
+    form.text("name", "Name")
+    form.choice("rank", "Rank", list(RANKS.items()))
+    form.text("organisation", "Organisation")
+    form.text("email", "E-mail")
+    form.notes("notes", "Notes")
+
+
+HOSTS = Register(
+    "hosts",
+    "Hosts",
+    ("Organisation", "Department", "City", "Country", "UMC", "Internships"),
+    lambda h: (h.name, h.department, h.city, h.country, UMC_CHOICES.get(h.umc or "", "no"), str(h.placements)),
+    service.hosts,
+    _host_form,
+    lambda h: {
+        "name": h.name,
+        "department": h.department,
+        "city": h.city,
+        "country": h.country,
+        "umc": h.umc,
+        "notes": h.notes,
+    },
+    service.add_host,
+    service.update_host,
+    service.delete_host,
+    service.restore_host,
+    service.merge_hosts,
+    service.unmerge_hosts,
+)
+PEOPLE = Register(
+    "people",
+    "People",
+    ("Name", "Rank", "Organisation", "E-mail", "Roles"),
+    lambda p: (p.name, RANKS.get(p.rank or "", ""), p.organisation, p.email, str(p.roles)),
+    service.people,
+    _person_form,
+    lambda p: {"name": p.name, "rank": p.rank, "organisation": p.organisation, "email": p.email, "notes": p.notes},
+    service.add_person,
+    service.update_person,
+    service.delete_person,
+    service.restore_person,
+    service.merge_people,
+    service.unmerge_people,
+)
+
+
+class EntriesModel(QAbstractTableModel):
+    """A register's entries that contain the search text (in any column); filtered here, not in a proxy."""
+
+    def __init__(self, register: Register) -> None:
+        super().__init__()
+        self.register = register
+        self._all: list[tuple[Any, tuple[str, ...], str]] = []
+        self._shown: list[tuple[Any, tuple[str, ...], str]] = []
+
+    def set_entries(self, entries: Sequence[Any], text: str) -> None:
+        cells = self.register.cells
+        self._all = [(e, c, " ".join(c).casefold()) for e in entries for c in (cells(e),)]
+        self.filter(text)
+
+    def filter(self, text: str) -> None:
+        wanted = " ".join(text.split()).casefold()
+        self.beginResetModel()
+        self._shown = [row for row in self._all if wanted in row[2]] if wanted else list(self._all)
+        self.endResetModel()
+
+    def entry(self, row: int) -> Any:
+        return self._shown[row][0] if 0 <= row < len(self._shown) else None
+
+    def row_of(self, entry_id: int) -> int | None:
+        return next((r for r, row in enumerate(self._shown) if row[0].id == entry_id), None)
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.register.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._shown):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._shown[index.row()][1][index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.register.columns[section] if 0 <= section < len(self.register.columns) else None
+        return None
+
+
+class RegisterTab(QWidget):
+    def __init__(self, dialog: RegistersDialog, register: Register) -> None:
+        super().__init__()
+        self.dialog, self.register = dialog, register
+        self.session, self.ws = dialog.session, dialog.ws
+        self.search = QLineEdit()
+        self.search.setObjectName(f"{register.key}Search")
+        self.search.setPlaceholderText(f"Find in {register.title.lower()} (any part of any column)")
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.model = EntriesModel(register)
+        self.view = QTableView()
+        self.view.setObjectName(f"{register.key}Table")
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setDefaultSectionSize(118)
+        self.form = FieldForm(self)
+        register.form(self.form)
+        self.save_button = QPushButton("&Save changes")
+        self.add_button = QPushButton("Add &new")
+        self.delete_button = QPushButton("&Delete")
+        self.merge_to = QComboBox()
+        self.merge_to.setObjectName(f"{register.key}MergeInto")
+        self.merge_to.setToolTip("The entry to keep: every use of the selected duplicate moves to it")
+        self.merge_button = QPushButton("&Merge into")
+        for button in (self.save_button, self.add_button, self.delete_button, self.merge_button):
+            button.setAutoDefault(False)
+        self.message = QLabel()
+        self.message.setObjectName(f"{register.key}Message")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        left = QVBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        left.addLayout(top)
+        left.addWidget(self.view, 1)
+        right = QVBoxLayout()
+        right.addLayout(self.form.layout)
+        buttons = QHBoxLayout()
+        for button in (self.save_button, self.add_button, self.delete_button):
+            buttons.addWidget(button)
+        right.addLayout(buttons)
+        merge = QHBoxLayout()
+        merge.addWidget(self.merge_button)
+        merge.addWidget(self.merge_to, 1)
+        right.addLayout(merge)
+        right.addWidget(self.message)
+        self.placements: QTableWidget | None = None
+        if register.key == "hosts":
+            self.placements = QTableWidget(0, 4)
+            self.placements.setObjectName("placements")
+            self.placements.setHorizontalHeaderLabels(["Year", "Student", "Internship", "Topic"])
+            self.placements.verticalHeader().hide()
+            self.placements.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            self.placements.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            self.placements.horizontalHeader().setStretchLastSection(True)
+            right.addWidget(QLabel("Students placed here, newest year first"))
+            right.addWidget(self.placements, 1)
+        else:
+            right.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+
+        self.search.textChanged.connect(self._filter)
+        self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._chosen())
+        self.save_button.clicked.connect(self.save)
+        self.add_button.clicked.connect(self.add)
+        self.delete_button.clicked.connect(self.delete)
+        self.merge_button.clicked.connect(self.merge)
+        self._keep: int | None = None
+        self.loaded = False  # read at least once
+        self._chosen()
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def reload(self, keep: int | None = None) -> None:
+        self._keep = keep if keep is not None else self.current_id()
+        self.session.run(self.register.read, self._read, f"Reading the {self.register.title.lower()}…")
+
+    def _read(self, entries: list[Any]) -> None:
+        self.loaded = True
+        self.model.set_entries(entries, self.search.text())
+        self.merge_to.clear()
+        for e in entries:
+            self.merge_to.addItem(e.label, e.id)
+        self._count()
+        keep = self._keep
+        row = self.model.row_of(keep) if keep is not None else None
+        if row is None and any(e.id == keep for e in entries):  # the entry kept is filtered out: show it
+            blocked = self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(blocked)
+            self.model.filter("")
+            self._count()
+            row = self.model.row_of(keep)  # type: ignore[arg-type]
+        self.view.selectRow(row if row is not None else 0)
+        self._chosen()
+
+    def _filter(self, text: str) -> None:
+        keep = self.current_id()
+        self.model.filter(text)
+        self._count()
+        row = self.model.row_of(keep) if keep is not None else None
+        self.view.selectRow(row if row is not None else 0)
+        self._chosen()
+
+    def _count(self) -> None:
+        self.count.setText(f"{self.model.rowCount():,} of {self.model.total:,}")
+
+    def current(self) -> Any:
+        index = self.view.currentIndex()
+        return self.model.entry(index.row()) if index.isValid() else None
+
+    def current_id(self) -> int | None:
+        entry = self.current()
+        return int(entry.id) if entry is not None else None
+
+    def _chosen(self) -> None:
+        entry = self.current()
+        self.form.fill(self.register.values(entry) if entry is not None else dict.fromkeys(self.form.editors))
+        for button in (self.save_button, self.delete_button, self.merge_button):
+            button.setEnabled(entry is not None)
+        if self.placements is not None:
+            self.placements.setRowCount(0)
+            if entry is not None:
+                host_id = entry.id
+                self.session.run(lambda ws: (host_id, service.placements(ws, host_id)), self._placed, "Reading…")
+
+    def _placed(self, answer: tuple[int, list[service.Placement]]) -> None:
+        host_id, placed = answer
+        if self.placements is None or host_id != self.current_id():
+            return
+        self.placements.setRowCount(len(placed))
+        for r, p in enumerate(placed):
+            kind = "minor" if p.kind == "minor" else "major"
+            for c, text in enumerate((str(p.year), p.student, kind, p.topic)):
+                self.placements.setItem(r, c, QTableWidgetItem(text))
+
+    # -- changing -------------------------------------------------------------------------------------------
+    def typed(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, editor in self.form.editors.items():
+            if isinstance(editor, QLineEdit):
+                out[name] = editor.text().strip()
+            elif isinstance(editor, QComboBox):
+                out[name] = editor.currentData()
+            else:
+                out[name] = editor.toPlainText()  # type: ignore[attr-defined]
+        return out
+
+    def _attempt(
+        self,
+        text: str,
+        do: Callable[[], Any],
+        make_undo: Callable[[Any], Callable[[], Any]],
+        keep: Callable[[Any], int | None],
+    ) -> Any:
+        """Run one change; on success push it on the undo stack and return its result, else None."""
+        self.form.clear_errors()
+        try:
+            result = do()
+        except (DomainError, DatabaseProblem) as exc:
+            field = getattr(exc, "field", None)
+            if not self.form.show_error(field, str(exc)):
+                self.say(str(exc), error=True)
+            return None
+        session = self.session
+
+        def after() -> None:
+            session.notify(REGISTER_CHANGES)
+            if isValid(self):
+                self.reload()
+
+        session.undo_stack.push(ServiceCommand(text, do, make_undo, result, after, session.report_undo_failure))
+        session.notify(REGISTER_CHANGES)
+        self.reload(keep(result))
+        return result if result is not None else True
+
+    def save(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        ws, entry_id, register = self.ws, entry.id, self.register
+        now = self.typed()
+        before = register.values(entry)
+        changes = {k: v for k, v in now.items() if v != before.get(k) and not (v in ("", None) and not before.get(k))}
+        if not changes:
+            self.say("Nothing changed.")
+            return
+
+        def undo_of(result: Any) -> Callable[[], Any]:
+            old = result.old if hasattr(result, "old") else result
+            return lambda: register.update(ws, entry_id, **old)
+
+        result = self._attempt(
+            f"change {entry.name} in the {register.title.lower()}",
+            lambda: register.update(ws, entry_id, **changes),
+            undo_of,
+            lambda _r: entry_id,
+        )
+        if result is None:
+            return
+        checks = "; ".join(f"{c.student}, {c.what}: {c.sentence}" for c in getattr(result, "rechecked", ()))
+        said = f" Re-checked as assessor: {checks}." if checks else ""
+        self.say(f"Saved: {now.get('name') or entry.name} is changed wherever chosen.{said}")
+
+    def add(self) -> None:
+        ws, register = self.ws, self.register
+        fields = {k: v for k, v in self.typed().items() if v not in ("", None)}
+
+        def do() -> int:
+            return register.add(ws, **fields)
+
+        def undo_of(new_id: int) -> Callable[[], Any]:
+            return lambda: register.delete(ws, new_id)
+
+        if (
+            self._attempt(f"add {fields.get('name', '')} to the {register.title.lower()}", do, undo_of, lambda r: r)
+            is not None
+        ):
+            self.say(f"Added {fields.get('name', '')}.")
+
+    def delete(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        ws, register, entry_id = self.ws, self.register, entry.id
+        if (
+            self._attempt(
+                f"delete {entry.name} from the {register.title.lower()}",
+                lambda: register.delete(ws, entry_id),
+                lambda gone: lambda: register.restore(ws, gone),
+                lambda _r: None,
+            )
+            is not None
+        ):
+            self.say(f"Deleted {entry.name}. Undo (Ctrl+Z) brings them back.")
+
+    def merge(self) -> None:
+        entry, keep_id = self.current(), self.merge_to.currentData()
+        if entry is None or keep_id is None:
+            return
+        if keep_id == entry.id:
+            self.say("Choose the entry to keep: another one than the duplicate selected.", error=True)
+            return
+        ws, register, duplicate = self.ws, self.register, entry.id
+        kept = self.merge_to.currentText()
+        if (
+            self._attempt(
+                f"merge {entry.name} into {kept}",
+                lambda: register.merge(ws, int(keep_id), duplicate),
+                lambda merged: lambda: register.unmerge(ws, merged),
+                lambda _r: int(keep_id),
+            )
+            is not None
+        ):
+            self.say(f"Merged: everything of {entry.label} is now {kept}'s; both histories are kept.")
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b3261e;" if error else "")
+        self.message.setText(text)
+
+
+class RegistersDialog(QDialog):
+    def __init__(self, session: WorkspaceSession, ws: Workspace, parent: QWidget | None = None, tab: str = "people"):
+        super().__init__(parent)
+        self.session, self.ws = session, ws
+        self.setWindowTitle("Hosts and people")
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.hosts = RegisterTab(self, HOSTS)
+        self.people = RegisterTab(self, PEOPLE)
+        self.tabs.addTab(self.people, "People (supervisors, assessors, mentors)")
+        self.tabs.addTab(self.hosts, "Host organisations")
+        layout.addWidget(self.tabs, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        stack = session.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self.tabs.setCurrentWidget(self.hosts if tab == "hosts" else self.people)
+        self.resize(1200, 640)
+        self.hosts.reload()
+        self.people.reload()
+
+    @classmethod
+    def ask(cls, session: WorkspaceSession, ws: Workspace, parent: QWidget, tab: str = "people") -> RegistersDialog:
+        dialog = cls(session, ws, parent, tab)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
