@@ -350,7 +350,7 @@ class SpecializationPreference(Base):
     __tablename__ = "specialization_preference"
     __table_args__ = (
         UniqueConstraint("student_id", "choice", name="student_choice"),
-        UniqueConstraint("student_id", "specialization", name="student_specialization"),
+        UniqueConstraint("student_id", "specialization", name="preference_student_specialization"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
@@ -364,7 +364,7 @@ class WaitingListEntry(Base):
 
     __tablename__ = "waiting_list_entry"
     __table_args__ = (
-        UniqueConstraint("student_id", "specialization", name="student_specialization"),
+        UniqueConstraint("student_id", "specialization", name="waiting_student_specialization"),
         Index("ix_waiting_cohort_spec", "cohort_id", "specialization", "position"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
