@@ -29,6 +29,11 @@ def programmes_dir() -> Path:
     return resources_dir() / "programmes"
 
 
+def reminders_dir() -> Path:
+    """Who a reminder goes to, per programme, and its templates per language (see its README.md)."""
+    return resources_dir() / "reminders"
+
+
 def migrations_dir() -> Path:
     return resource_root() / "db" / "migrations"
 

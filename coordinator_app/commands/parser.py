@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     from coordinator_app.commands import (
         attention,
         backup,
+        calendar,
         check,
         deadlines,
         demo,
@@ -55,6 +56,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
     parser.add_argument("--db", type=db_argument, metavar=DB_METAVAR, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (demo, attention, check, spreadsheets, backup, deadlines, removed, registers, team):
+    for area in (demo, attention, check, spreadsheets, calendar, backup, deadlines, removed, registers, team):
         area.register(sub)
     return parser

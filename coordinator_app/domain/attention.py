@@ -53,6 +53,15 @@ class AttentionItem:
     what: str  # "List of Agreements (A)", "2 mentor meetings", ...
     urgency: Urgency
     tab: str  # which tab of the student record shows it
+    part: str = ""  # which part of that tab: "minor" or "major" on the Internships tab
+    # What the item is, stable from day to day (reminders are recorded against it):
+    # "minor_internship:list_of_agreements", "literature_study:approval", "imim::fees", ...
+    key: str = ""
+
+    @property
+    def kind(self) -> str:
+        """The kind of item (the key's last part): a portfolio item's kind, "approval", a flag's kind."""
+        return self.key.rsplit(":", 1)[-1]
 
     def days_from(self, as_of: date) -> int:
         return (self.due - as_of).days

@@ -30,6 +30,8 @@ class Flag:
     sentence: str  # as the record's warnings say it
     violation: bool = False  # breaks a programme rule: `check` lists it
     attention: bool = True  # the coordinator has to act: the attention list shows it from `due`
+    kind: str = ""  # which rule: "fees", "assessor_rank", "missing_result", ... (reminders name it)
+    part: str = ""  # which part of the tab: "minor" or "major" on the Internships tab
 
 
 @dataclass(frozen=True)
@@ -69,20 +71,34 @@ def imim_flags(
     """Universities, the English requirement and the participation fee: due at the start of the
     programme year they concern; a recorded value against the rule is a violation."""
     return [
-        Flag(p.topic, "imim", year_start(cohort_year, p.year, rules), p.text, _sentence(p.text), p.violation)
+        Flag(
+            p.topic,
+            "imim",
+            year_start(cohort_year, p.year, rules),
+            p.text,
+            _sentence(p.text),
+            p.violation,
+            kind="_".join(p.topic.lower().split()),
+        )
         for p in imim_problems(year1, year2, english_test, english_overall, english_lowest_section, fee_paid, rules)
     ]
 
 
 def assessor_rank_flag(
-    component: str, tab: str, approval_status: str, assessor_rank: str | None, min_rank: str, start: date | None
+    component: str,
+    tab: str,
+    approval_status: str,
+    assessor_rank: str | None,
+    min_rank: str,
+    start: date | None,
+    part: str = "",
 ) -> Flag | None:
     """An approval cannot be shown as valid while nobody recorded that the assessor is at least
     assistant professor (UD): the rank is part of what the Examination Board approves."""
     if approval_status != "approved" or assessor_rank:
         return None
     what = f"approved, but the assessor's rank is not recorded (at least {RANKS[min_rank]} is required)"
-    return Flag(component, tab, start, what, f"{component}: {what}.", violation=True)
+    return Flag(component, tab, start, what, f"{component}: {what}.", violation=True, kind="assessor_rank", part=part)
 
 
 def _person(name: str | None) -> str:
@@ -96,7 +112,7 @@ def same_person_flag(
     if not _person(supervisor) or _person(supervisor) != _person(assessor):
         return None
     what = f"the supervisor ({' '.join((supervisor or '').split())}) is also the Amsterdam UMC assessor; the assessor must be someone else"
-    return Flag(component, tab, start, what, f"{component}: {what}.", violation=True)
+    return Flag(component, tab, start, what, f"{component}: {what}.", violation=True, kind="same_person")
 
 
 def missing_result_flags(registrations: Iterable[OpenRegistration], as_of: date) -> list[Flag]:
@@ -107,7 +123,7 @@ def missing_result_flags(registrations: Iterable[OpenRegistration], as_of: date)
             continue
         exam = "resit" if r.attempt > 1 else "exam"
         what = f"{r.course}: no result recorded for the {exam} of {r.exam_date:%d-%m-%Y}"
-        flags.append(Flag(COURSES, "courses", r.exam_date, what, _sentence(what)))
+        flags.append(Flag(COURSES, "courses", r.exam_date, what, _sentence(what), kind="missing_result"))
     return flags
 
 
@@ -123,7 +139,9 @@ def past_nominal_end_flag(
         f"still active after the nominal end of the programme ({end:%d-%m-%Y}): plan the graduation month "
         "or record that the student stopped"
     )
-    return Flag(GRADUATION, "graduation", end, what, _sentence(what), attention=planned is None)
+    return Flag(
+        GRADUATION, "graduation", end, what, _sentence(what), attention=planned is None, kind="past_nominal_end"
+    )
 
 
 def graduation_month_passed_flag(
@@ -136,4 +154,4 @@ def graduation_month_passed_flag(
     if day >= as_of:
         return None
     what = f"graduation planned for {month_name(*planned)} has passed and the student is not ready: plan a new month"
-    return Flag(GRADUATION, "graduation", day, what, _sentence(what))
+    return Flag(GRADUATION, "graduation", day, what, _sentence(what), kind="graduation_month_passed")

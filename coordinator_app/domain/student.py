@@ -282,7 +282,13 @@ def internship_flags(programme: Programme, snap: InternshipSnapshot) -> list[Fla
     assert rules is not None
     kind = rules.kinds[snap.kind]
     flag = assessor_rank_flag(
-        kind.name, "internships", snap.approval_status, snap.assessor_rank, rules.assessor_min_rank, snap.start
+        kind.name,
+        "internships",
+        snap.approval_status,
+        snap.assessor_rank,
+        rules.assessor_min_rank,
+        snap.start,
+        part=snap.kind,
     )
     return [flag] if flag else []
 

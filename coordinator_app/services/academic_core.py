@@ -37,6 +37,20 @@ def set_mentor(
     """Choose (or change) the student's mentor from the people register: `person_id`, or a name
     (with organisation) that is looked up there, or added to it. The e-mail address given is the
     person's (everywhere they are chosen). Returns the mentor before (None for a first), for Undo."""
+    with ws.write() as s:
+        return set_mentor_in(ws, s, existing_student(s, student_id), name, organisation, email, person_id)
+
+
+def set_mentor_in(
+    ws: Workspace,
+    s: Session,
+    student: m.Student,
+    name: str,
+    organisation: str = "",
+    email: str | None = "",
+    person_id: int | None = None,
+) -> dict[str, str] | None:
+    """`set_mentor` inside a transaction already open (the bulk action names one mentor for many)."""
     from coordinator_app.services.register_links import resolve_person, set_person_email
     from coordinator_app.services.registers import sync_person
 
@@ -45,51 +59,50 @@ def set_mentor(
     organisation = " ".join((organisation or "").split())
     if not name and person_id is None:
         raise DomainError("Give the mentor's name.", "mentor")
-    with ws.write() as s:
-        student = existing_student(s, student_id)
-        if ws.programme_of(student).academic_core is None:
-            raise DomainError("This programme has no Academic Core mentor.", "mentor")
-        mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
-        before = (
-            {"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
-            if mentor is not None
-            else None
-        )
-        if mentor is None:
-            mentor = m.Mentor(student_id=student.id, name="", organisation="", email="")
-            s.add(mentor)
-            s.flush()  # an id for the audit entries below
-        if person_id is not None:
-            person = s.get(m.Person, person_id)
-            if person is None:
-                raise NotFound("That person is no longer in the register.", "mentor")
-        else:
-            person = resolve_person(ws, s, name, organisation, None, "mentor")
-            if organisation and person.organisation != organisation:
-                ws.audit(
-                    s, "change person", "person", person.id, None, "organisation", person.organisation, organisation
-                )
-                person.organisation = organisation
-        shown = {"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
-        mentor.person_id = person.id
-        if email is not None:
-            set_person_email(ws, s, person.id, email, "email")
-        sync_person(s, person)
-        for field, value in shown.items():  # the student's history says what their mentor is now
-            if getattr(mentor, field) != value:
-                ws.audit(s, "set mentor", "mentor", mentor.id, student.id, field, value or None, getattr(mentor, field))
-        return before
+    if ws.programme_of(student).academic_core is None:
+        raise DomainError("This programme has no Academic Core mentor.", "mentor")
+    mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
+    before = (
+        {"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
+        if mentor is not None
+        else None
+    )
+    if mentor is None:
+        mentor = m.Mentor(student_id=student.id, name="", organisation="", email="")
+        s.add(mentor)
+        s.flush()  # an id for the audit entries below
+    if person_id is not None:
+        person = s.get(m.Person, person_id)
+        if person is None:
+            raise NotFound("That person is no longer in the register.", "mentor")
+    else:
+        person = resolve_person(ws, s, name, organisation, None, "mentor")
+        if organisation and person.organisation != organisation:
+            ws.audit(s, "change person", "person", person.id, None, "organisation", person.organisation, organisation)
+            person.organisation = organisation
+    shown = {"name": mentor.name, "organisation": mentor.organisation, "email": mentor.email}
+    mentor.person_id = person.id
+    if email is not None:
+        set_person_email(ws, s, person.id, email, "email")
+    sync_person(s, person)
+    for field, value in shown.items():  # the student's history says what their mentor is now
+        if getattr(mentor, field) != value:
+            ws.audit(s, "set mentor", "mentor", mentor.id, student.id, field, value or None, getattr(mentor, field))
+    return before
 
 
 def clear_mentor(ws: Workspace, student_id: int) -> None:
     """No mentor recorded any more (Undo of naming the first one)."""
     with ws.write() as s:
-        student = existing_student(s, student_id)
-        mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
-        if mentor is None:
-            raise NotFound("No mentor is recorded for this student.", "mentor")
-        ws.audit(s, "clear mentor", "mentor", mentor.id, student.id, "name", mentor.name, None)
-        s.delete(mentor)
+        clear_mentor_in(ws, s, existing_student(s, student_id))
+
+
+def clear_mentor_in(ws: Workspace, s: Session, student: m.Student) -> None:
+    mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == student.id))
+    if mentor is None:
+        raise NotFound("No mentor is recorded for this student.", "mentor")
+    ws.audit(s, "clear mentor", "mentor", mentor.id, student.id, "name", mentor.name, None)
+    s.delete(mentor)
 
 
 def add_meeting(ws: Workspace, student_id: int, when: date, topic: str = "", notes: str = "") -> int:

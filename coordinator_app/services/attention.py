@@ -32,6 +32,8 @@ TAB_OF = {
     "academic_core": "academic_core",
     "graduation": "graduation",
 }
+# Which part of that tab: the Internships tab has a panel per internship.
+PART_OF = {"minor_internship": "minor", "major_internship": "major"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ class _Look:
         """`query` for the active students of the programme and cohort looked at."""
         return query.run(s, self.programme_code, self.cohort, values)
 
-    def item(self, row: AnyRow, due: date, component_key: str, what: str) -> AttentionItem:
+    def item(self, row: AnyRow, due: date, component_key: str, what: str, kind: str) -> AttentionItem:
+        """`kind`: what the item is within its component (a portfolio item's kind, "approval", ...)."""
         sid, number, first, last, prog, year = row[:6]
         component = "Graduation" if component_key == "graduation" else _component_name(self.ws, prog, component_key)
         return AttentionItem(
@@ -67,6 +70,8 @@ class _Look:
             what,
             urgency(due, None, self.as_of, self.within),
             TAB_OF.get(component_key, "overview"),
+            PART_OF.get(component_key, ""),
+            f"{component_key}:{kind}",
         )
 
 
@@ -119,6 +124,8 @@ def _flags(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list[Atte
             f.flag.what,
             urgency(f.flag.due, None, look.as_of, look.within),
             f.flag.tab,
+            f.flag.part,
+            f"{f.flag.tab}:{f.flag.part}:{f.flag.kind}",
         )
         for f in flagged_students(
             look.ws, s, look.as_of, look.programme_code, look.cohort, readiness=known, worked_out=look.worked_out
@@ -139,7 +146,7 @@ def graduation_months(as_of: date, within: int) -> tuple[int, int]:
 P, Intern, L = m.PortfolioItem, m.Internship, m.LiteratureStudy
 _OPEN_ITEMS = Scoped(
     lambda: (
-        active(P.due_date, P.component, P.name)
+        active(P.due_date, P.component, P.name, P.kind)
         .join(P, P.student_id == m.Student.id)
         .where(P.received_date.is_(None), P.due_date <= bindparam("limit"))
     )
@@ -207,7 +214,7 @@ _SCHEDULE = select(
 
 
 def _portfolio(look: _Look, s: Session) -> list[AttentionItem]:
-    return [look.item(r, r[6], r[7], r[8]) for r in look.run(s, _OPEN_ITEMS, limit=look.limit)]
+    return [look.item(r, r[6], r[7], r[8], r[9]) for r in look.run(s, _OPEN_ITEMS, limit=look.limit)]
 
 
 def _approvals(look: _Look, s: Session) -> list[AttentionItem]:
@@ -228,9 +235,11 @@ def _approvals(look: _Look, s: Session) -> list[AttentionItem]:
             what = f"approval void: travel advice {code}"
         else:
             what = f"Examination Board approval before the start ({status})"
-        out.append(look.item(r, start, f"{kind}_internship", what))
+        out.append(look.item(r, start, f"{kind}_internship", what, "approval"))
     for r in look.run(s, _LITERATURE_APPROVALS, limit=limit, recent=recent):
-        out.append(look.item(r, r[6], "literature_study", f"Examination Board approval before the start ({r[7]})"))
+        out.append(
+            look.item(r, r[6], "literature_study", f"Examination Board approval before the start ({r[7]})", "approval")
+        )
     return out
 
 
@@ -241,7 +250,13 @@ def _mentor_meetings(look: _Look, s: Session) -> list[AttentionItem]:
         rules = look.ws.programmes[r[4]].academic_core
         if rules and r[7] < rules.min_mentor_meetings:
             out.append(
-                look.item(r, r[6], "academic_core", f"mentor meetings: {r[7]} of {rules.min_mentor_meetings} held")
+                look.item(
+                    r,
+                    r[6],
+                    "academic_core",
+                    f"mentor meetings: {r[7]} of {rules.min_mentor_meetings} held",
+                    "mentor_meetings",
+                )
             )
     return out
 
@@ -273,7 +288,9 @@ def _graduation(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list
             shown = "; ".join(ready.blockers[:3]) + (
                 f" (+{len(ready.blockers) - 3} more)" if len(ready.blockers) > 3 else ""
             )
-            out.append(look.item(r, deadline, "graduation", f"graduation {year}-{month:02d} not ready: {shown}"))
+            out.append(
+                look.item(r, deadline, "graduation", f"graduation {year}-{month:02d} not ready: {shown}", "not_ready")
+            )
     return out
 
 

@@ -162,7 +162,13 @@ def _assessor_ranks(ws: Workspace, s: Session, where: _Where) -> Iterator[Flagge
             yield from _flagged(
                 row,
                 assessor_rank_flag(
-                    rules.kinds[row[6]].name, "internships", row[7], row[8], rules.assessor_min_rank, row[9]
+                    rules.kinds[row[6]].name,
+                    "internships",
+                    row[7],
+                    row[8],
+                    rules.assessor_min_rank,
+                    row[9],
+                    part=row[6],
                 ),
             )
     for row in _run(s, _UNRANKED_LITERATURE, where):

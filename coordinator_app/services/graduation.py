@@ -26,52 +26,62 @@ def plan_graduation(
     if not 1 <= month <= 12:
         raise DomainError(f"A month is 1-12, not {month}.", "month")
     with ws.write() as s:
-        student = existing_student(s, student_id)
-        programme = ws.programme_of(student)
-        if year < student.cohort.start_year:
-            raise DomainError(
-                f"Graduation in {year} is before the cohort started ({student.cohort.start_year}).", "year"
-            )
-        plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
-        before = (plan.planned_year, plan.planned_month) if plan else None
-        old = f"{plan.planned_year}-{plan.planned_month:02d}" if plan else None
-        if plan is None:
-            plan = m.GraduationPlan(student_id=student.id, planned_year=year, planned_month=month)
-            s.add(plan)
-        plan.planned_year, plan.planned_month = year, month
-        plan.ceremony_year, plan.ceremony_month = ceremony_month(year, month, programme.graduation)
-        if attends is not None:
-            plan.attends_ceremony = attends
-        ws.audit(s, "plan graduation", "graduation_plan", plan.id, student.id, "month", old, f"{year}-{month:02d}")
-        move_core_due_dates(s, student, programme)
-        refresh_ec(s, student, programme, ws.as_of())
-        return before
+        return plan_in(ws, s, existing_student(s, student_id), year, month, attends)
+
+
+def plan_in(
+    ws: Workspace, s: Session, student: m.Student, year: int, month: int, attends: bool | None = None
+) -> tuple[int, int] | None:
+    """`plan_graduation` inside a transaction already open (the bulk action plans many students in one)."""
+    if not 1 <= month <= 12:
+        raise DomainError(f"A month is 1-12, not {month}.", "month")
+    programme = ws.programme_of(student)
+    if year < student.cohort.start_year:
+        raise DomainError(f"Graduation in {year} is before the cohort started ({student.cohort.start_year}).", "year")
+    plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
+    before = (plan.planned_year, plan.planned_month) if plan else None
+    old = f"{plan.planned_year}-{plan.planned_month:02d}" if plan else None
+    if plan is None:
+        plan = m.GraduationPlan(student_id=student.id, planned_year=year, planned_month=month)
+        s.add(plan)
+    plan.planned_year, plan.planned_month = year, month
+    plan.ceremony_year, plan.ceremony_month = ceremony_month(year, month, programme.graduation)
+    if attends is not None:
+        plan.attends_ceremony = attends
+    ws.audit(s, "plan graduation", "graduation_plan", plan.id, student.id, "month", old, f"{year}-{month:02d}")
+    move_core_due_dates(s, student, programme)
+    refresh_ec(s, student, programme, ws.as_of())
+    return before
 
 
 def clear_graduation_plan(ws: Workspace, student_id: int) -> None:
     """Take back a first graduation plan: no month, no ceremony (Undo of the first plan)."""
     with ws.write() as s:
-        student = existing_student(s, student_id)
-        programme = ws.programme_of(student)
-        plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
-        if plan is None:
-            raise DomainError("No graduation month is planned.", "month")
-        if plan.graduated_on is not None:
-            raise DomainError(f"The student graduated on {plan.graduated_on:%d-%m-%Y}; the plan stays.", "month")
-        ws.audit(
-            s,
-            "clear graduation plan",
-            "graduation_plan",
-            plan.id,
-            student.id,
-            "month",
-            f"{plan.planned_year}-{plan.planned_month:02d}",
-            None,
-        )
-        s.delete(plan)
-        s.flush()
-        move_core_due_dates(s, student, programme)
-        refresh_ec(s, student, programme, ws.as_of())
+        clear_plan_in(ws, s, existing_student(s, student_id))
+
+
+def clear_plan_in(ws: Workspace, s: Session, student: m.Student) -> None:
+    """`clear_graduation_plan` inside a transaction already open."""
+    programme = ws.programme_of(student)
+    plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
+    if plan is None:
+        raise DomainError("No graduation month is planned.", "month")
+    if plan.graduated_on is not None:
+        raise DomainError(f"The student graduated on {plan.graduated_on:%d-%m-%Y}; the plan stays.", "month")
+    ws.audit(
+        s,
+        "clear graduation plan",
+        "graduation_plan",
+        plan.id,
+        student.id,
+        "month",
+        f"{plan.planned_year}-{plan.planned_month:02d}",
+        None,
+    )
+    s.delete(plan)
+    s.flush()
+    move_core_due_dates(s, student, programme)
+    refresh_ec(s, student, programme, ws.as_of())
 
 
 def move_core_due_dates(session: Session, student: m.Student, programme: Programme) -> None:

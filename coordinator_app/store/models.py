@@ -424,7 +424,18 @@ class AuditEntry(Base):
     """Who changed what, when. No foreign key to student: the trail outlives a removal."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_student", "student_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_student", "student_id", "at"),
+        # The last reminder about each item (services/reminders.py `last_reminders`): reminder rows only.
+        Index(
+            "ix_audit_reminder",
+            "student_id",
+            "field",
+            "at",
+            sqlite_where=text("action = 'reminder'"),
+            postgresql_where=text("action = 'reminder'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     os_user: Mapped[str] = mapped_column(String(100))

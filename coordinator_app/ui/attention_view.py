@@ -3,22 +3,29 @@
 The items come from services/attention.py `attention_items`, read off the GUI thread when the
 session opens a database, when anything changes in it (every kind of a student's data can make
 an item appear or go), and when the scope or "Due within" changes; this model sorts them itself,
-by due date, kind or student.
+by due date, kind or student. With them comes when each item was last reminded about
+(services/reminders.py), shown as "reminded 3 days ago" and filtered on with "Not reminded in
+7 days". Lines are selected like files (Shift/Ctrl-click, Ctrl+A); "Remind…" drafts reminders for
+the lines selected (ui/reminders_dialog.py).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QPushButton,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -26,17 +33,19 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.ui import settings as saved
-from coordinator_app.ui.changes import Changes
+from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.util import DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, day
 
 if TYPE_CHECKING:
     from coordinator_app.domain.attention import AttentionItem
+    from coordinator_app.services.reminders import Reminded
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.session import WorkspaceSession
 
 # What is due comes right after when, so it is readable at 1366x768 without scrolling.
-COLUMNS = ("Due", "When", "What", "Kind", "Student", "Student number", "Programme", "Cohort")
-DUE, WHEN, WHAT, KIND, STUDENT, NUMBER, PROGRAMME, COHORT = range(len(COLUMNS))
+# "Reminded" is last in the model (saved column layouts stay valid) and shown right after "When".
+COLUMNS = ("Due", "When", "What", "Kind", "Student", "Student number", "Programme", "Cohort", "Reminded")
+DUE, WHEN, WHAT, KIND, STUDENT, NUMBER, PROGRAMME, COHORT, REMINDED = range(len(COLUMNS))
 ORDERS = {"due date": DUE, "kind": KIND, "student": STUDENT}
 WITHIN_PAUSE_MS = 400  # after the last click on the "Due within" arrows
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -46,6 +55,17 @@ _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 _BRUSHES = {"overdue": QBrush(QColor(OVERDUE_BACKGROUND)), "due soon": QBrush(QColor(DUE_SOON_BACKGROUND))}
 _TEXT = QBrush(QColor("#202124"))
+_NEVER = datetime.min
+
+
+def reminded_text(last: Reminded | None, today: date) -> str:
+    """ "reminded today", "reminded 3 days ago"; empty when never."""
+    if last is None:
+        return ""
+    days = last.days_ago(today)
+    if days <= 0:
+        return "reminded today"
+    return "reminded yesterday" if days == 1 else f"reminded {days} days ago"
 
 
 def _when(days: int) -> str:
@@ -59,17 +79,50 @@ def _when(days: int) -> str:
 class AttentionModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self._all: list[AttentionItem] = []  # as read; _items are those the filter lets through
         self._items: list[AttentionItem] = []
         self._display: list[tuple[str, ...]] = []
         self._as_of = date.today()
         self._sort = (DUE, Qt.SortOrder.AscendingOrder)
+        self._reminded: dict[tuple[int, str], Reminded] = {}
+        self._not_reminded_in: int | None = None  # days; None: every item
 
-    def set_items(self, items: list[AttentionItem], as_of: date) -> None:
+    def set_items(
+        self, items: list[AttentionItem], as_of: date, reminded: dict[tuple[int, str], Reminded] | None = None
+    ) -> None:
         self.beginResetModel()
         self._as_of = as_of
-        self._items = list(items)
+        self._all = list(items)
+        if reminded is not None:
+            self._reminded = reminded
+        self._filter()
         self._order()
         self.endResetModel()
+
+    def set_reminded(self, reminded: dict[tuple[int, str], Reminded]) -> None:
+        """Reminders recorded since the items were read: the column (and the filter) follow."""
+        self.set_items(self._all, self._as_of, reminded)
+
+    def set_not_reminded_in(self, days: int | None) -> None:
+        """Only the items nobody was reminded about in the last `days` days (None: all)."""
+        if days != self._not_reminded_in:
+            self._not_reminded_in = days
+            self.set_items(self._all, self._as_of)
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
+
+    def reminded(self, item: AttentionItem) -> Reminded | None:
+        return self._reminded.get((item.student_id, item.key))
+
+    def _filter(self) -> None:
+        if self._not_reminded_in is None:
+            self._items = list(self._all)
+            return
+        from coordinator_app.services.reminders import not_reminded_since
+
+        self._items = not_reminded_since(self._all, self._reminded, self._not_reminded_in, date.today())
 
     def _order(self) -> None:
         column, order = self._sort
@@ -82,9 +135,13 @@ class AttentionModel(QAbstractTableModel):
             COHORT: lambda i: (i.cohort, i.due),
             KIND: lambda i: (i.component, i.what, i.due),
             WHAT: lambda i: (i.what, i.due),
+            REMINDED: lambda i: (
+                self._reminded[(i.student_id, i.key)].at if (i.student_id, i.key) in self._reminded else _NEVER,
+                i.due,
+            ),
         }
         self._items.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
-        as_of = self._as_of
+        as_of, today = self._as_of, date.today()
         self._display = [
             (
                 day(i.due),
@@ -95,6 +152,7 @@ class AttentionModel(QAbstractTableModel):
                 i.student_number,
                 i.programme,
                 f"{i.cohort}-{i.cohort + 1}",
+                reminded_text(self._reminded.get((i.student_id, i.key)), today),
             )
             for i in self._items
         ]
@@ -132,6 +190,9 @@ class AttentionModel(QAbstractTableModel):
         if role == _DISPLAY:
             return self._display[index.row()][index.column()]
         if role == _TOOLTIP:  # the whole text where a narrow column cuts it off
+            if index.column() == REMINDED:
+                last = self.reminded(self._items[index.row()])
+                return f"Last reminded on {last.at:%d-%m-%Y}: {last.to}" if last else None
             return self._display[index.row()][index.column()] or None
         if role == _BACKGROUND:
             return _BRUSHES.get(self._items[index.row()].urgency.value)
@@ -153,15 +214,18 @@ class AttentionModel(QAbstractTableModel):
 
 
 class AttentionView(QWidget):
-    """The list with its controls; `open_student(student_id, tab)` on double-click or Enter."""
+    """The list with its controls; `open_student(student_id, tab, part)` on double-click or Enter;
+    `remind_wanted(items)` for Remind… on the lines selected."""
 
-    open_student = Signal(int, str)
+    open_student = Signal(int, str, str)
+    remind_wanted = Signal(list)
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._scope: tuple[str | None, int | None, str] = (None, None, "All programmes, all cohorts")
         self._generation = 0
+        self._shown: tuple[list[AttentionItem], date, str] = ([], date.today(), "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         self.summary = QLabel("Loading…")
@@ -184,7 +248,21 @@ class AttentionView(QWidget):
         for name in ORDERS:
             self.order.addItem(name, ORDERS[name])
         bar.addWidget(self.order)
+        bar.addSpacing(12)
+        self.not_reminded = QCheckBox("Not reminded in")
+        self.not_reminded.setObjectName("notReminded")
+        self.not_reminded.setToolTip("Only the items nobody was reminded about in these last days")
+        self.not_reminded_days = QSpinBox()
+        self.not_reminded_days.setRange(1, 365)
+        self.not_reminded_days.setValue(saved.not_reminded_days())
+        self.not_reminded_days.setSuffix(" days")
+        bar.addWidget(self.not_reminded)
+        bar.addWidget(self.not_reminded_days)
         bar.addStretch(1)
+        self.remind = QPushButton("Remind…")
+        self.remind.setObjectName("remind")
+        self.remind.setToolTip("Draft reminders for the lines selected, grouped per recipient (Ctrl+M)")
+        bar.addWidget(self.remind)
         layout.addLayout(bar)
         self.model = AttentionModel(self)
         self.table = QTableView()
@@ -192,7 +270,8 @@ class AttentionView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Like files: Shift-click a range, Ctrl-click one more, Ctrl+A all of them.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -209,9 +288,16 @@ class AttentionView(QWidget):
             (NUMBER, 95),
             (PROGRAMME, 75),
             (COHORT, 80),
+            (REMINDED, 140),
         ):
             header.resizeSection(column, width)
-        self.table.setToolTip("Double-click (or Enter) to open the student on the right tab")
+        header.moveSection(header.visualIndex(REMINDED), WHEN + 1)
+        self.table.setToolTip(
+            "Double-click (or Enter) to open the student on the right tab; select several lines "
+            "(Shift/Ctrl-click, Ctrl+A) and Remind… to draft reminders"
+        )
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         layout.addWidget(self.table, 1)
         # `activated` is a double-click (or a single click where the platform says so) and Enter.
         self.table.activated.connect(self._open)
@@ -228,8 +314,40 @@ class AttentionView(QWidget):
         self._within_sent = self.within.value()
         self.within.valueChanged.connect(lambda _v: self._within_timer.start())
         self.within.editingFinished.connect(self._within_done)
+        self.not_reminded.toggled.connect(lambda _c: self._reminded_filter())
+        self.not_reminded_days.valueChanged.connect(lambda _v: self._reminded_filter())
+        self.remind.clicked.connect(self.ask_remind)
         session.opened.connect(lambda _ws: self.refresh())
         session.changed.connect(self._changed)
+
+    # -- selection and reminders ---------------------------------------------------------------------------
+    def selected_items(self) -> list[AttentionItem]:
+        """The lines selected, in the list's order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [item for item in map(self.model.item, rows) if item is not None]
+
+    def ask_remind(self) -> None:
+        self.remind_wanted.emit(self.selected_items())
+
+    def _reminded_filter(self) -> None:
+        days = self.not_reminded_days.value()
+        saved.set_not_reminded_days(days)
+        self.model.set_not_reminded_in(days if self.not_reminded.isChecked() else None)
+        self._say_summary()
+
+    def _context_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        chosen = self.selected_items()
+        remind = menu.addAction(f"Remind… ({len(chosen)} line{'s' if len(chosen) != 1 else ''})")
+        remind.setEnabled(bool(chosen))
+        remind.triggered.connect(self.ask_remind)
+        index = self.table.indexAt(position)
+        if index.isValid():
+            open_one = menu.addAction("Open the student")
+            open_one.triggered.connect(lambda _c=False, i=index: self._open(i))
+        menu.addSeparator()
+        menu.addAction("Select all (Ctrl+A)").triggered.connect(self.table.selectAll)
+        menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _within_done(self) -> None:
         self._within_timer.stop()
@@ -243,10 +361,43 @@ class AttentionView(QWidget):
         self._scope = (programme, cohort, label)
         self.refresh()
 
-    def _changed(self, _changes: Changes) -> None:
+    def _changed(self, changes: Changes) -> None:
         # Every kind of data can add or settle an item (results too: "results not recorded",
-        # graduation readiness), so any change is looked at again.
+        # graduation readiness), so any change is looked at again; a reminder only changes when.
+        if changes.kinds == Kind.REMINDERS:
+            self._read_reminders()
+            return
         self.refresh()
+
+    def _read_reminders(self) -> None:
+        def load(ws: Workspace) -> dict[tuple[int, str], Reminded]:
+            from coordinator_app.services.reminders import last_reminders
+
+            return last_reminders(ws)
+
+        generation = self._generation
+
+        def done(reminded: dict[tuple[int, str], Reminded]) -> None:
+            if generation == self._generation:  # a full read on its way brings them too
+                self._keep_selection(lambda: self.model.set_reminded(reminded))
+                self._say_summary()
+
+        self.session.run(load, done, "Reading the reminders…")
+
+    def _keep_selection(self, change: Callable[[], None]) -> None:
+        """The same lines stay selected (by student and item) across a re-read of the list."""
+        chosen = {(i.student_id, i.key) for i in self.selected_items()}
+        change()
+        if not chosen:
+            return
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        selection = QItemSelection()
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row)
+            if item is not None and (item.student_id, item.key) in chosen:
+                selection.select(self.model.index(row, 0), self.model.index(row, len(COLUMNS) - 1))
+        self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def refresh(self) -> None:
         """Read the attention list off the GUI thread; an older answer still on its way is dropped."""
@@ -257,27 +408,42 @@ class AttentionView(QWidget):
         programme, cohort, label = self._scope
         self.summary.setText("Looking for what needs attention…")
 
-        def load(ws: Workspace) -> tuple[list[AttentionItem], date]:
+        def load(ws: Workspace) -> tuple[list[AttentionItem], date, dict[tuple[int, str], Reminded]]:
             from coordinator_app.services.attention import attention_items
+            from coordinator_app.services.reminders import last_reminders
 
             as_of = ws.as_of()
-            return attention_items(ws, as_of, within, programme, cohort), as_of
+            return attention_items(ws, as_of, within, programme, cohort), as_of, last_reminders(ws)
 
-        def done(result: tuple[list[AttentionItem], date]) -> None:
+        def done(result: tuple[list[AttentionItem], date, dict[tuple[int, str], Reminded]]) -> None:
             if generation == self._generation:
-                self.set_items(result[0], result[1], label)
+                self._keep_selection(lambda: self.set_items(result[0], result[1], label, result[2]))
 
         self.session.run(load, done, "Looking for what needs attention…")
 
-    def set_items(self, items: list[AttentionItem], as_of: date, scope: str) -> None:
-        self.model.set_items(items, as_of)
+    def set_items(
+        self,
+        items: list[AttentionItem],
+        as_of: date,
+        scope: str,
+        reminded: dict[tuple[int, str], Reminded] | None = None,
+    ) -> None:
+        self._shown = (items, as_of, scope)
+        self.model.set_items(items, as_of, reminded)
+        self._say_summary()
+
+    def _say_summary(self) -> None:
+        items, as_of, scope = self._shown
         overdue = sum(1 for i in items if i.urgency.value == "overdue")
         soon = len(items) - overdue
-        self.summary.setText(
+        text = (
             f"{scope}: {overdue} overdue, {soon} due within {self.within.value()} days (as of {as_of:%a %d-%m-%Y})"
             if items
             else f"{scope}: nothing overdue or due within {self.within.value()} days. ✔"
         )
+        if items and self.not_reminded.isChecked():
+            text += f"; {self.model.rowCount()} not reminded in {self.not_reminded_days.value()} days"
+        self.summary.setText(text)
 
     def restore_header(self) -> None:
         header = saved.load_state("attention_header")
@@ -290,4 +456,4 @@ class AttentionView(QWidget):
     def _open(self, index: QModelIndex) -> None:
         item = self.model.item(index.row())
         if item is not None:
-            self.open_student.emit(item.student_id, item.tab)
+            self.open_student.emit(item.student_id, item.tab, item.part)

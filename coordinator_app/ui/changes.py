@@ -28,6 +28,7 @@ class Kind(Flag):
     PRESENCE = auto()  # a student added, removed or brought back
     DEADLINES = auto()  # a programme's deadline schedule (due dates of every student planned then)
     REGISTERS = auto()  # a host or person in the registers (their names, ranks, e-mail where they are chosen)
+    REMINDERS = auto()  # reminders recorded (the attention list's "reminded" column, the History)
     EVERYTHING = (
         STUDENT
         | RESULTS
@@ -39,6 +40,7 @@ class Kind(Flag):
         | PRESENCE
         | DEADLINES
         | REGISTERS
+        | REMINDERS
     )
 
 

@@ -5,13 +5,17 @@ Its first-frame part (search box, list, count) is made with the window; the quic
 the scope boxes right after the first paint (`build_filters`, `build_scope`). It fills itself
 when the session opens a database and follows the session's `changed` signal: the rows of the
 students that changed, or every row after a reload, import, restore or deadline change.
+
+Students are selected like files (Shift/Ctrl-click, Ctrl+A): `selected_students()` says which, for
+the bulk actions, reminders, exports and reports. A selection of several students stays selected
+when the list is filtered, sorted or re-read (those still shown); the record shows the one clicked.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from coordinator_app.ui import settings as saved
@@ -33,6 +37,9 @@ CHOICES_FOLLOW = Kind.STUDENT | Kind.GRADUATION | Kind.PRESENCE
 # Up to this many students changed, their rows are read at once (a few ms each); more (a bulk
 # action, a colleague's import) and every row is read again off the GUI thread.
 FEW_ROWS = 20
+# A selection of up to this many students is selected again after the list is filtered or re-read;
+# a larger one (Ctrl+A on a big list) gives way to the student chosen, so typing stays instant.
+KEPT_SELECTION = 5000
 
 
 class StudentListPane(QWidget):
@@ -43,6 +50,7 @@ class StudentListPane(QWidget):
     student_chosen = Signal(int)
     scope_changed = Signal(object, object, str)
     filled = Signal()
+    context_menu_wanted = Signal(QPoint)  # a right-click on the list (global position): the window's actions
 
     # Built right after the first paint (build_filters, build_scope).
     overdue_only: QCheckBox
@@ -60,6 +68,7 @@ class StudentListPane(QWidget):
         self._load_generation = 0
         self._has_filters = False
         self._names: dict[str, str] = {}  # specialization key -> name
+        self._chosen: frozenset[int] = frozenset()  # the students selected (shown or filtered out since)
         self.pane_layout = QVBoxLayout(self)
         self.pane_layout.setContentsMargins(6, 6, 0, 6)
         self.search = QLineEdit()
@@ -73,7 +82,7 @@ class StudentListPane(QWidget):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
@@ -91,7 +100,13 @@ class StudentListPane(QWidget):
         self.search.textChanged.connect(self.model.set_search)
         self.search.textChanged.connect(lambda _t: self._update_counts())
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.view.selectionModel().selectionChanged.connect(lambda _s, _d: self._remember_selection())
         self.model.modelReset.connect(self._reselect)
+        self.model.layoutChanged.connect(self._remember_selection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(
+            lambda position: self.context_menu_wanted.emit(self.view.viewport().mapToGlobal(position))
+        )
         session.opened.connect(self._opened)
         session.changed.connect(self._changed)
 
@@ -147,8 +162,8 @@ class StudentListPane(QWidget):
 
     def _changed(self, changes: Changes) -> None:
         ws = self.session.ws
-        if ws is None or changes.kinds == Kind.REGISTERS:
-            return  # the list shows nothing of a host or a person
+        if ws is None or not changes.any_of(~(Kind.REGISTERS | Kind.REMINDERS)):
+            return  # the list shows nothing of a host or a person, nor of a reminder
         if changes.students is None or len(changes.students) > FEW_ROWS:
             self._load_all()
             return
@@ -238,6 +253,15 @@ class StudentListPane(QWidget):
         label = f"{programme or 'All programmes'}, {f'cohort {cohort}-{cohort + 1}' if cohort else 'all cohorts'}"
         return programme, cohort, label
 
+    @property
+    def has_filters(self) -> bool:
+        """Whether the quick filters and scope boxes are built (right after the first paint)."""
+        return self._has_filters and "programme_box" in self.__dict__
+
+    def refilter(self) -> None:
+        """The filter and scope boxes were set from code (a saved view): apply them."""
+        self._scope_changed()
+
     def _filters_changed(self) -> None:
         self.model.set_filters(self.filters())
         self._update_counts()
@@ -267,19 +291,57 @@ class StudentListPane(QWidget):
     def select(self, student_id: int | None) -> None:
         """Show `student_id` selected (if the filters show them) without choosing them again."""
         self.current_student = student_id
+        self._chosen = frozenset() if student_id is None else frozenset([student_id])
         self._reselect(scroll=True)
 
     def _reselect(self, scroll: bool = False) -> None:
-        """After the list is filtered or refilled the student chosen stays selected, if still shown."""
+        """After the list is filtered or refilled the student chosen stays selected, if still shown,
+        and so do the others selected with them."""
         row = None if self.current_student is None else self.model.row_of(self.current_student)
-        if row is None:
-            return
         selection = self.view.selectionModel()
         blocked = selection.blockSignals(True)
-        self.view.selectRow(row)
-        if scroll:
-            self.view.scrollTo(self.model.index(row, 0))
-        selection.blockSignals(blocked)
+        try:
+            if 1 < len(self._chosen) <= KEPT_SELECTION:
+                rows = [r for r in map(self.model.row_of, self._chosen) if r is not None]
+                selection.select(self._rows_selection(rows), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                if row is not None:
+                    selection.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            elif row is not None:
+                self.view.selectRow(row)
+            if row is not None and scroll:
+                self.view.scrollTo(self.model.index(row, 0))
+        finally:
+            selection.blockSignals(blocked)
+
+    def _rows_selection(self, rows: list[int]) -> QItemSelection:
+        """Whole rows, as few ranges as the runs of consecutive rows."""
+        selection = QItemSelection()
+        last_column = self.model.columnCount() - 1
+        rows = sorted(rows)
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i] != rows[i - 1] + 1:
+                selection.select(self.model.index(rows[start], 0), self.model.index(rows[i - 1], last_column))
+                start = i
+        return selection
+
+    def _remember_selection(self) -> None:
+        """The coordinator changed the selection: which students it holds now."""
+        self._chosen = frozenset(self.selected_students())
+
+    def selected_students(self) -> list[int]:
+        """The students selected in the list, in its order (empty when none is)."""
+        selection = self.view.selectionModel().selection()
+        spans = (selection.at(i) for i in range(selection.size()))
+        rows = sorted({r for span in spans for r in range(span.top(), span.bottom() + 1)})
+        return [sid for sid in map(self.model.student_id, rows) if sid is not None]
+
+    def select_students(self, student_ids: list[int]) -> None:
+        """Select these students (those the filters show); the first one becomes the current."""
+        self._chosen = frozenset(student_ids)
+        rows = [r for r in map(self.model.row_of, student_ids) if r is not None]
+        selection = self.view.selectionModel()
+        selection.select(self._rows_selection(rows), QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def selected_student(self) -> int | None:
         index = self.view.currentIndex()

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from coordinator_app.ui.attention_view import AttentionView
     from coordinator_app.ui.read_only import ReadOnlyLock
     from coordinator_app.ui.record.pane import RecordPane
+    from coordinator_app.ui.saved_views import SavedViews
+    from coordinator_app.ui.selection_actions import SelectionActions
     from coordinator_app.ui.window_actions import WindowActions
 
 PANES = 1  # the splitter's second place: the attention and record tabs, or the error screen
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
 
     # Built right after the first paint (_build_shell).
     acts: WindowActions
+    selection: SelectionActions
+    views: SavedViews
     tabs: QTabWidget
     attention: AttentionView
     record_pane: RecordPane
@@ -137,12 +141,30 @@ class MainWindow(QMainWindow):
             show_attention=lambda: self.show_tab(ATTENTION_TAB),
             show_record=lambda: self.show_tab(RECORD_TAB),
         )
-        self.acts.build_menus()
+        self._build_selection_actions()
+        self.acts.build_menus(self.selection.menu(), self.views.menu)
         self.acts.build_toolbar()
         self.students.build_filters()
         self.record_pane.deadlines_wanted.connect(self.acts.show_deadlines)
+        self.record_pane.remind_wanted.connect(self.selection.remind_student)
         self._restore_shell_state()
         self.shell_built.emit()
+
+    def _build_selection_actions(self) -> None:
+        """The Students menu (what is done to the students selected) and the saved views of the list."""
+        from coordinator_app.ui.saved_views import SavedViews
+        from coordinator_app.ui.selection_actions import SelectionActions
+
+        self.selection = SelectionActions(
+            self,
+            self.session,
+            self.students,
+            self.attention,
+            lambda: self.tabs.currentIndex() == ATTENTION_TAB,
+            lambda: self.record_pane.student_id,
+        )
+        self.selection.enable(False)
+        self.views = SavedViews(self, self.students)
 
     def _build_tabs(self) -> None:
         from PySide6.QtWidgets import QTabWidget
@@ -241,6 +263,7 @@ class MainWindow(QMainWindow):
         else:
             saved.add_recent_database(database)
         self.acts.enable_database_actions(True)
+        self.selection.enable(True, read_only=ws.read_only is not None)
         self._show_read_only(ws.read_only)
         self._show_database(database)
 
@@ -340,15 +363,16 @@ class MainWindow(QMainWindow):
         """The attention list (ATTENTION_TAB) or the student record (RECORD_TAB)."""
         self.tabs.setCurrentIndex(index)
 
-    def _show_record(self, student_id: int, tab: str | None) -> bool:
-        if not self.record_pane.show_student(student_id, tab):
+    def _show_record(self, student_id: int, tab: str | None, part: str = "") -> bool:
+        if not self.record_pane.show_student(student_id, tab, part):
             return False
         self.tabs.setCurrentIndex(RECORD_TAB)
         return True
 
-    def open_student(self, student_id: int, tab: str = "") -> None:
-        """Open a student's record on a given tab (from the attention list), selected in the list."""
-        self._show_record(student_id, tab or None)
+    def open_student(self, student_id: int, tab: str = "", part: str = "") -> None:
+        """Open a student's record on a given tab (from the attention list), on the part of it the item
+        is about (the major internship's panel), selected in the list."""
+        self._show_record(student_id, tab or None, part)
         self.students.select(student_id)
 
     def _changed(self, changes: Changes) -> None:

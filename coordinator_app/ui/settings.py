@@ -96,3 +96,64 @@ def within_days() -> int:
 
 def set_within_days(days: int) -> None:
     settings().setValue("attention/within", int(days))
+
+
+# -- reminders: the coordinator's own name, address and signature (Edit > Settings) --------------------------
+def signature() -> str:
+    """How the coordinator signs a reminder (several lines: name, function, office)."""
+    return str(settings().value("reminders/signature", "", type=str) or "")
+
+
+def sender() -> tuple[str, str]:
+    """The coordinator's name and e-mail address, put in a written draft's From (empty: the mail program's own)."""
+    s = settings()
+    return str(s.value("reminders/name", "", type=str) or ""), str(s.value("reminders/email", "", type=str) or "")
+
+
+def reminder_language() -> str:
+    return str(settings().value("reminders/language", "en", type=str) or "en")
+
+
+def save_reminder_settings(signature_text: str, name: str, email: str, language: str) -> None:
+    s = settings()
+    s.setValue("reminders/signature", signature_text)
+    s.setValue("reminders/name", name)
+    s.setValue("reminders/email", email)
+    s.setValue("reminders/language", language)
+
+
+def not_reminded_days() -> int:
+    value = settings().value("attention/not_reminded_days", 7, type=int)
+    return value if isinstance(value, int) and value > 0 else 7
+
+
+def set_not_reminded_days(days: int) -> None:
+    settings().setValue("attention/not_reminded_days", int(days))
+
+
+def reminders_folder() -> str:
+    """Where .eml drafts were last written (the folder dialog starts there)."""
+    return str(settings().value("reminders/folder", "", type=str) or "")
+
+
+def set_reminders_folder(folder: str) -> None:
+    settings().setValue("reminders/folder", folder)
+
+
+# -- saved views of the student list (ui/saved_views.py) ----------------------------------------------------
+def saved_views() -> dict[str, str]:
+    """Name -> the view as JSON, in the order they were saved."""
+    raw = settings().value("views/saved", "", type=str)
+    import json
+
+    try:
+        data = json.loads(str(raw)) if raw else {}
+    except ValueError:
+        return {}
+    return {str(k): json.dumps(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def set_saved_views(views: dict[str, str]) -> None:
+    import json
+
+    settings().setValue("views/saved", json.dumps({k: json.loads(v) for k, v in views.items()}))

@@ -125,6 +125,13 @@ class WindowActions:
         self.record = self._make("Student &record", show_record, "Ctrl+2", "student")
         self.reload = self._make("Re&load", self.session.reload, QKeySequence.StandardKey.Refresh)
         self.about = self._make("&About Coordinator App", self.show_about, None, "about")
+        self.preferences = self._make(
+            "&Settings…",
+            self.show_settings,
+            QKeySequence.StandardKey.Preferences,
+            None,
+            "Your name, e-mail address and signature for reminders, and their language",
+        )
         self.export = self._make(
             "&Export to Excel…",
             self.export_excel,
@@ -182,7 +189,9 @@ class WindowActions:
             action.setEnabled(enabled and not (read_only and action in writes))
 
     # -- menus and toolbar -----------------------------------------------------------------------------
-    def build_menus(self) -> None:
+    def build_menus(self, students_menu: QMenu | None = None, views_menu: QMenu | None = None) -> None:
+        """The menus; `students_menu`: what is done to the students selected (ui/selection_actions.py),
+        `views_menu`: the saved views of the student list (ui/saved_views.py)."""
         menu = self.window.menuBar()
         file = menu.addMenu("&File")
         file.addAction(self.open)
@@ -207,18 +216,24 @@ class WindowActions:
         edit.addSeparator()
         edit.addAction(self.deadlines)
         edit.addAction(self.registers)
+        edit.addSeparator()
+        edit.addAction(self.preferences)
         plan = menu.addMenu("&Plan")
         plan.addAction(self.what_if)
         plan.addAction(self.what_if_shown)
         plan.addSeparator()
         plan.addAction(self.allocate)
         plan.addAction(self.deadlines)
+        if students_menu is not None:
+            menu.addMenu(students_menu)
         view = menu.addMenu("&View")
         view.addAction(self.attention)
         view.addAction(self.record)
         view.addSeparator()
         view.addMenu(self.students.columns.menu(view))
         self.students.columns.install()
+        if views_menu is not None:
+            view.addMenu(views_menu)
         view.addSeparator()
         view.addAction(self.reload)
         help_menu = menu.addMenu("&Help")
@@ -268,6 +283,13 @@ class WindowActions:
             action.triggered.connect(lambda _c=False, p=path: self.open_database(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def show_settings(self) -> None:
+        from coordinator_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         from coordinator_app.ui.dialogs import show_about

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 TMP = Path(tempfile.mkdtemp(prefix="coordinator-shots-"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -193,6 +194,7 @@ def main(out: Path) -> int:
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
     steps.append((dialog(what_if), "what_if_dialog.png", True))
     steps.append((lambda: dialogs.pop().close(), None, False))  # type: ignore[attr-defined]
+    steps.extend(outbox_steps(window, dialogs))
     todo = iter(steps)
     pending: dict[str, object] = {}
 
@@ -221,6 +223,54 @@ def main(out: Path) -> int:
     window.show()
     QTimer.singleShot(0, tick)
     return app.exec()
+
+
+def outbox_steps(window: Any, dialogs: list[object]) -> list[tuple[Callable[[], None], str | None, bool]]:
+    """Issue 14: lines of the attention list selected, Remind…'s review, students selected and a bulk preview."""
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QDialog
+
+    from coordinator_app.services.bulk_actions import MarkReceived
+    from coordinator_app.ui.bulk_dialogs import run_bulk
+    from coordinator_app.ui.changes import Kind
+    from coordinator_app.ui.main_window import ATTENTION_TAB
+
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+
+    def select_lines() -> None:
+        window.show_tab(ATTENTION_TAB)
+        table = window.attention.table
+        table.clearSelection()
+        for row in (0, 1, 2, 4, 5, 7):  # as with Ctrl-click
+            table.selectionModel().select(table.model().index(row, 0), flags)
+
+    def found(name: str) -> Callable[[], None]:
+        return lambda: dialogs.append(window.findChild(QDialog, name))
+
+    def close_last() -> None:
+        dialogs.pop().close()  # type: ignore[attr-defined]
+
+    def select_students() -> None:
+        model = window.students.model
+        window.students.select_students([model.student_id(r) for r in range(3, 11)])
+        window.students.view.scrollToTop()
+
+    def bulk_preview() -> None:
+        action = MarkReceived(
+            "academic_core", "cv_assignment", "CV assignment", "Academic Core", date(2025, 11, 20), AS_OF
+        )
+        run_bulk(window.session, window, lambda _ws: action, window.students.selected_students(), Kind.PORTFOLIO)
+
+    return [
+        (select_lines, "attention_multiselect.png", False),
+        (lambda: window.attention.ask_remind(), None, False),
+        (found("remindersDialog"), "reminders_dialog.png", True),
+        (close_last, None, False),
+        (select_students, "students_multiselect.png", False),
+        (bulk_preview, None, False),
+        (found("bulkPreview"), "bulk_preview.png", True),
+        (close_last, None, False),
+    ]
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ VALID: dict[str, Callable[[Env], dict[str, str | None]]] = {
     "allocate": lambda e: {"--db": str(e.db), "--programme": "PM", "--cohort": "2024", "--seed": "3"},
     "attach": lambda e: {"--db": str(e.db), "student": "2712345", "file": str(e.students), "--programme": "PM",
                          "--item": "first_year_assignments"},
+    "calendar": lambda e: {"--db": str(e.db), "--programme": "PM", "--cohort": "2024", "--student": "2712345",
+                           "--output": str(e.tmp / "deadlines.ics")},
 }
 # Commands whose every call needs a PostgreSQL server (`server init`, `server add-user`): their bad
 # arguments are tried against the test server in tests/cli/test_team_cli.py.

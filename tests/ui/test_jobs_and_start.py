@@ -138,7 +138,7 @@ def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without
     with qtbot.waitSignal(window.ready, timeout=15000):
         pass                                  # nothing clicked or typed: it builds itself
     assert seen == ["first paint", "shell", "list filled"]
-    assert [a.text().replace("&", "") for a in window.menuBar().actions()] == ["File", "Edit", "Plan", "View", "Help"]
+    assert [a.text().replace("&", "") for a in window.menuBar().actions()] == ["File", "Edit", "Plan", "Students", "View", "Help"]
     assert window.findChild(QToolBar, "mainToolbar") is not None
     assert window.splitter.widget(1) is window.tabs and window.tabs.count() == 2
     assert window.acts.find.shortcut() == QKeySequence("Ctrl+F")

@@ -305,8 +305,9 @@ def test_shortcuts_and_menus(window: Any) -> None:
     assert window.acts.undo.shortcut() == QKeySequence("Ctrl+Z")
     assert QKeySequence("Ctrl+Shift+Z") in window.acts.redo.shortcuts()
     assert window.acts.export.shortcut() == QKeySequence("Ctrl+E")
+    assert window.selection.remind.shortcut() == QKeySequence("Ctrl+M")
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "Plan", "View", "Help"]
+    assert menus == ["File", "Edit", "Plan", "Students", "View", "Help"]
 
 
 def test_about_names_the_version_and_where_the_data_lives(window: Any) -> None:

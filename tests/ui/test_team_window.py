@@ -50,6 +50,10 @@ def _says_why(win: Any, words: str) -> None:
     acts = win.acts
     assert not any(a.isEnabled() for a in (acts.new, acts.remove, acts.removed, acts.import_file, acts.restore))
     assert all(a.isEnabled() for a in (acts.export, acts.back_up, acts.reload, acts.deadlines))
+    chosen = win.selection  # the Students menu: what only reads stays, what writes (reminders are recorded) is off
+    assert not any(a.isEnabled() for a in (chosen.remind, chosen.received, chosen.approval, chosen.graduation,
+                                            chosen.mentor))
+    assert all(a.isEnabled() for a in (chosen.export, chosen.copy, chosen.calendar))
 
 
 def test_a_database_on_a_network_share_opens_read_only_with_every_edit_control_off(
@@ -76,7 +80,7 @@ def test_a_writable_database_opened_after_a_read_only_one_gives_the_controls_bac
     monkeypatch.setattr(network_share, "MOUNTINFO", tmp_path / "no-such-mountinfo")
     win.open_database(path)
     qtbot.waitUntil(lambda: win.session.ws is not None and not win.session.busy, timeout=20000)
-    assert win.session.read_only is None and win.acts.new.isEnabled()
+    assert win.session.read_only is None and win.acts.new.isEnabled() and win.selection.received.isEnabled()
     assert win.record_pane.show_student(cohort.anouk)
     assert editable_controls(win.record_pane.view) != []
     assert "(read only)" not in win.windowTitle()

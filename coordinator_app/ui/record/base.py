@@ -94,6 +94,9 @@ class RecordPage(QWidget):
     def applies(self, programme: Programme) -> bool:
         return True
 
+    def show_part(self, part: str) -> None:
+        """Bring a part of this tab into view (the Internships tab: "minor" or "major"); most tabs are one part."""
+
     def fill(self, record: StudentRecord) -> None:
         raise NotImplementedError
 

@@ -330,6 +330,10 @@ class InternshipsPage(RecordPage):
     def applies(self, programme: Programme) -> bool:
         return programme.internships is not None
 
+    def show_part(self, part: str) -> None:
+        if part in self.panels:
+            self.inner.setCurrentIndex(list(self.panels).index(part))
+
     def fill(self, record: StudentRecord) -> None:
         for kind, panel in self.panels.items():
             view = record.internships.get(kind)

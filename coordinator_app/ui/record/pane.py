@@ -23,6 +23,7 @@ class RecordPane(QStackedWidget):
     """`deadlines_wanted` when the record asks for the programme's deadline schedule."""
 
     deadlines_wanted = Signal()
+    remind_wanted = Signal(int)
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +43,7 @@ class RecordPane(QStackedWidget):
             self.view = RecordView(self.session)
             self.view.student_gone.connect(lambda _id: self.setCurrentWidget(self.placeholder))
             self.view.deadlines_wanted.connect(self.deadlines_wanted)
+            self.view.remind_wanted.connect(self.remind_wanted)
             self.addWidget(self.view)
         return self.view
 
@@ -58,12 +60,12 @@ class RecordPane(QStackedWidget):
     def student_id(self) -> int | None:
         return self.view.student_id if self.view is not None else None
 
-    def show_student(self, student_id: int, tab: str | None = None) -> bool:
-        """Show the student's record (on `tab`); False when there is no record to show."""
+    def show_student(self, student_id: int, tab: str | None = None, part: str = "") -> bool:
+        """Show the student's record (on `tab`, at its `part`); False when there is no record to show."""
         if self.session.ws is None:
             return False
         view = self.prepare()
-        if not view.show_student(student_id, tab):
+        if not view.show_student(student_id, tab, part):
             return False
         self.setCurrentWidget(view)
         return True

@@ -54,6 +54,7 @@ class RecordView(QWidget):
     student_gone = Signal(int)
     deadlines_wanted = Signal()  # the Graduation tab asks for the programme's deadline schedule
     filled = Signal()  # a tab was filled (a read-only window locks what it made)
+    remind_wanted = Signal(int)  # Remind… for the student shown
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +77,11 @@ class RecordView(QWidget):
         head.addWidget(self.title)
         head.addSpacing(12)
         head.addWidget(self.subtitle, 1)
+        self.remind = QPushButton("Remind…")
+        self.remind.setObjectName("recordRemind")
+        self.remind.setToolTip("Draft reminders about this student's overdue and due-soon items")
+        self.remind.clicked.connect(self._remind)
+        head.addWidget(self.remind)
         layout.addLayout(head)
         self.banner = QLabel()
         self.banner.setObjectName("banner")
@@ -117,8 +123,9 @@ class RecordView(QWidget):
     def student_id(self) -> int | None:
         return self.record.id if self.record else None
 
-    def show_student(self, student_id: int, tab: str | None = None) -> bool:
-        """Load and show a student; False (with a message) when the student no longer exists."""
+    def show_student(self, student_id: int, tab: str | None = None, part: str = "") -> bool:
+        """Load and show a student (on `tab`, at its `part`: "major" shows the major internship's panel);
+        False (with a message) when the student no longer exists."""
         try:
             record = load_record(self.ws, student_id)
         except NotFound as exc:
@@ -127,6 +134,9 @@ class RecordView(QWidget):
         if self.record is None or self.record.id != student_id:
             self.clear_message()
         self._fill(record, tab)
+        page = self.pages.get(tab or "")
+        if part and page is not None and self.tabs.currentWidget() is page:
+            page.show_part(part)
         return True
 
     def show_tab(self, key: str) -> None:
@@ -185,6 +195,10 @@ class RecordView(QWidget):
                 if (editor is focus or editor.isAncestorOf(focus)) and form.is_edited(name):
                     return form, name, form.typed(name), form.stored(name)
         return None
+
+    def _remind(self) -> None:
+        if self.student_id is not None:
+            self.remind_wanted.emit(self.student_id)
 
     def show_deadlines(self) -> None:
         self.deadlines_wanted.emit()
