@@ -101,9 +101,11 @@ def server_backups_dir(database: str, server: str) -> Path:
 def server_documents_dir(database: str, server: str) -> Path:
     """Where documents of a server database are opened on this computer (the bytes live in the
     server's own table): `server-documents/<database>@<server>`."""
-    return server_backups_dir(database, server).parent.parent / "server-documents" / server_backups_dir(
-        database, server
-    ).name
+    return (
+        server_backups_dir(database, server).parent.parent
+        / "server-documents"
+        / server_backups_dir(database, server).name
+    )
 
 
 DEMO_FILENAME = "demo.sqlite"

@@ -9,7 +9,7 @@ from coordinator_app.commands.arguments import (
     Subparsers,
     UserError,
     add_db_option,
-    database_path,
+    database_location,
     open_workspace,
     output_file,
 )

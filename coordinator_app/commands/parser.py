@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         check,
         deadlines,
         demo,
+        documents,
         registers,
         removed,
         spreadsheets,
@@ -56,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
     parser.add_argument("--db", type=db_argument, metavar=DB_METAVAR, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (demo, attention, check, spreadsheets, calendar, backup, deadlines, removed, registers, team):
+    for area in (
+        demo,
+        attention,
+        check,
+        spreadsheets,
+        calendar,
+        documents,
+        backup,
+        deadlines,
+        removed,
+        registers,
+        team,
+    ):
         area.register(sub)
     return parser

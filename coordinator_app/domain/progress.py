@@ -56,10 +56,15 @@ def _passed_ec(programme: Programme, component: str, facts: StudentProgressFacts
     return earned
 
 
+def optional_course_accepted(approved: bool, external: bool, credit_form_received: bool) -> bool:
+    """An optional course can count: approved beforehand and, outside VU, its credit form received."""
+    return approved and (not external or credit_form_received)
+
+
 def _optional_ec(programme: Programme, facts: StudentProgressFacts) -> int:
     earned = 0
     for course in facts.optional_courses:
-        if not course.approved or (course.external and not course.credit_form_received):
+        if not optional_course_accepted(course.approved, course.external, course.credit_form_received):
             continue
         best = best_attempt(list(course.grades))
         if best is not None and best.passed(programme.pass_mark):

@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coordinator_app.paths import server_documents_dir
 from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.paths import server_documents_dir
 from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coordinator_app.domain.cohort import holds_a_place
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.people import (
     parse_yes_no,
@@ -35,6 +36,7 @@ from coordinator_app.store import models as m
 from coordinator_app.store.sessions import INCLUDE_REMOVED
 
 STATUSES = ("active", "graduated", "stopped")
+PLACE_HOLDERS = tuple(s for s in STATUSES if holds_a_place(s))  # who takes a specialization place
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def _check_capacity(session: Session, student: m.Student, programme: Programme, 
         .where(
             m.Student.cohort_id == student.cohort_id,
             m.Student.specialization == key,
-            m.Student.status != "stopped",
+            m.Student.status.in_(PLACE_HOLDERS),
             m.Student.id != student.id,
         )
     )
@@ -243,7 +245,7 @@ def restore_student(ws: Workspace, student_id: int) -> str:
             raise DomainError(f"{label} is not removed.", "student")
         programme = ws.programme_of(student)
         try:
-            if student.status != "stopped":  # a student who stopped holds no place
+            if holds_a_place(student.status):  # a student who stopped holds no place
                 _check_capacity(s, student, programme, student.specialization)
         except DomainError as exc:
             raise DomainError(

@@ -31,10 +31,12 @@ from coordinator_app.services.cohort_data import (
     nobody_in,
     select_students,
 )
+from coordinator_app.services.dashboard import Scope, figures_in
 from coordinator_app.services.lookup import find_programme
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.cells import Column, SheetWriter, discard
-from coordinator_app.spreadsheets.export_plan import SHEETS, default_file_name, sheets_for
+from coordinator_app.spreadsheets.dashboard_sheet import write_dashboard
+from coordinator_app.spreadsheets.export_plan import SHEETS, TABLE_SHEETS, default_file_name, sheets_for
 from coordinator_app.spreadsheets.sheets import (
     DUE_SOON_DAYS,
     STUDENT_COLUMNS,
@@ -54,6 +56,7 @@ from coordinator_app.spreadsheets.sheets import (
 __all__ = [
     "DUE_SOON_DAYS",
     "SHEETS",
+    "TABLE_SHEETS",
     "ExportError",
     "Progress",
     "default_file_name",
@@ -259,6 +262,9 @@ def export_workbook(
                 done += len(chunk.students)
                 del chunk, evaluations  # one group of students in memory at a time
                 yield Progress(done, total, f"{done} of {len(ids)} students written")
+            # The Dashboard sheet's figures, from the same transaction as the rows.
+            chosen = None if student_ids is None else tuple(ids)
+            figures = figures_in(s, ws.programmes, as_of, Scope(code, cohort, chosen))
         # The attention list covers the same programme and cohort (active students only), so
         # only an explicit selection of students needs filtering.
         wanted = None if student_ids is None else set(ids)
@@ -266,6 +272,7 @@ def export_workbook(
             if wanted is None or item.student_id in wanted:
                 book.attention.add(Attention(item, as_of))
         book.finish()
+        write_dashboard(wb, figures)
         _properties(wb, programmes, cohort, as_of, len(ids))
         yield Progress(total - 1, total, "Saving the workbook")
         try:

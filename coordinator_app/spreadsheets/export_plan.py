@@ -7,7 +7,9 @@ from datetime import date
 
 from coordinator_app.domain.programme import Programme
 
-SHEETS = ("Overview", "Courses", "Internships", "Portfolio", "Literature Study", "Academic Core", "Attention")
+# The sheets of rows (a header, frozen panes, an autofilter), then the Dashboard: figures and charts.
+TABLE_SHEETS = ("Overview", "Courses", "Internships", "Portfolio", "Literature Study", "Academic Core", "Attention")
+SHEETS = (*TABLE_SHEETS, "Dashboard")
 
 
 def _cohort_label(year: int) -> str:

@@ -24,7 +24,9 @@ from coordinator_app.ui.list_columns import ListColumns
 from coordinator_app.ui.student_model import NAME, Filters, PreparedRows, StudentListModel, prepare_rows
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QCheckBox, QComboBox
+    from collections.abc import Iterable
+
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
     from coordinator_app.services.student_list import StudentRow
     from coordinator_app.services.workspace import Workspace
@@ -69,6 +71,8 @@ class StudentListPane(QWidget):
         self._has_filters = False
         self._names: dict[str, str] = {}  # specialization key -> name
         self._chosen: frozenset[int] = frozenset()  # the students selected (shown or filtered out since)
+        self._only: tuple[frozenset[int], str] | None = None  # a dashboard bar's students, and its name
+        self.only_chip: QPushButton | None = None
         self.pane_layout = QVBoxLayout(self)
         self.pane_layout.setContentsMargins(6, 6, 0, 6)
         self.search = QLineEdit()
@@ -230,9 +234,32 @@ class StudentListPane(QWidget):
             )
 
     # -- filters and scope -----------------------------------------------------------------------------------
+    def show_only(self, student_ids: Iterable[int], label: str) -> None:
+        """Narrow the list to these students (a dashboard bar), with a button that says so and undoes it."""
+        ids = frozenset(student_ids)
+        self._only = (ids, label)
+        if self.only_chip is None:
+            from PySide6.QtWidgets import QPushButton
+
+            self.only_chip = QPushButton()
+            self.only_chip.setObjectName("only_chip")
+            self.only_chip.setToolTip("Show every student again")
+            self.only_chip.clicked.connect(self.clear_only)
+            self.pane_layout.insertWidget(1, self.only_chip)
+        self.only_chip.setText(f"Only {label} ({len(ids):,})  ✕")
+        self.only_chip.show()
+        self._filters_changed()
+
+    def clear_only(self) -> None:
+        self._only = None
+        if self.only_chip is not None:
+            self.only_chip.hide()
+        self._filters_changed()
+
     def filters(self) -> Filters:
+        only = self._only[0] if self._only else None
         if not self._has_filters:
-            return Filters(text=self.search.text())
+            return Filters(text=self.search.text(), only=only)
         programme, cohort, _label = self.scope()
         return Filters(
             text=self.search.text(),
@@ -243,6 +270,7 @@ class StudentListPane(QWidget):
             stage=self.stage_box.currentData(),
             graduation=self.grad_box.currentData(),
             status=self.status_box.currentData(),
+            only=only,
         )
 
     def scope(self) -> tuple[str | None, int | None, str]:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from coordinator_app.domain.programme import Programme
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.attention_view import AttentionView
+    from coordinator_app.ui.dashboard.view import DashboardView
     from coordinator_app.ui.read_only import ReadOnlyLock
     from coordinator_app.ui.record.pane import RecordPane
     from coordinator_app.ui.saved_views import SavedViews
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from coordinator_app.ui.window_actions import WindowActions
 
 PANES = 1  # the splitter's second place: the attention and record tabs, or the error screen
-ATTENTION_TAB, RECORD_TAB = 0, 1
+ATTENTION_TAB, RECORD_TAB, DASHBOARD_TAB = 0, 1, 2
 
 
 class MainWindow(QMainWindow):
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.students.build_filters()
         self.record_pane.deadlines_wanted.connect(self.acts.show_deadlines)
         self.record_pane.remind_wanted.connect(self.selection.remind_student)
+        self.record_pane.certificate_wanted.connect(lambda: self.acts.documents.make_certificate())
         self._restore_shell_state()
         self.shell_built.emit()
 
@@ -179,6 +181,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.attention, icon("attention"), "Attention")
         self.record_pane = RecordPane(self.session)
         self.tabs.addTab(self.record_pane, icon("student"), "Student record")
+        # The dashboard is built when its tab is first shown: an empty page until then (start-up).
+        self.dashboard: DashboardView | None = None
+        self.tabs.addTab(QWidget(), "Dashboard")
+        self.tabs.currentChanged.connect(self._tab_shown)
         sizes = self.splitter.sizes()
         empty = self.splitter.replaceWidget(PANES, self.tabs)
         if empty is not None:
@@ -187,6 +193,25 @@ class MainWindow(QMainWindow):
         self.attention.open_student.connect(self.open_student)
         self.students.scope_changed.connect(self.attention.set_scope)
         self.students.student_chosen.connect(self._student_chosen)
+
+    def _tab_shown(self, index: int) -> None:
+        if index != DASHBOARD_TAB or self.dashboard is not None:
+            return
+        from coordinator_app.ui.dashboard.view import DashboardView
+
+        self.dashboard = DashboardView(self.session)
+        self.dashboard.set_scope(*self.students.scope())
+        self.students.scope_changed.connect(self.dashboard.set_scope)
+        self.dashboard.students_wanted.connect(self.students.show_only)
+        placeholder = self.tabs.widget(DASHBOARD_TAB)
+        self.tabs.blockSignals(True)  # replacing the page is not the coordinator choosing a tab
+        self.tabs.removeTab(DASHBOARD_TAB)
+        self.tabs.insertTab(DASHBOARD_TAB, self.dashboard, "Dashboard")
+        self.tabs.setCurrentIndex(DASHBOARD_TAB)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        # shown now, the dashboard reads its figures (showEvent)
 
     # -- start-up ---------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

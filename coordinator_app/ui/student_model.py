@@ -68,6 +68,7 @@ class Filters:
     stage: str | None = None
     graduation: tuple[int, int] | None = None
     status: str | None = None
+    only: frozenset[int] | None = None  # the students of a dashboard bar
 
     def quick(self) -> tuple[Any, ...]:
         return (
@@ -78,6 +79,7 @@ class Filters:
             self.stage,
             self.graduation,
             self.status,
+            self.only,
         )
 
 
@@ -349,6 +351,9 @@ class StudentListModel(QAbstractTableModel):
             out = [i for i in out if rows[i].graduation == f.graduation]
         if f.status is not None:
             out = [i for i in out if rows[i].status == f.status]
+        if f.only is not None:
+            only = f.only
+            out = [i for i in out if rows[i].id in only]
         return list(out)
 
     # -- sorting -------------------------------------------------------------------------

@@ -144,6 +144,9 @@ class WindowActions:
         self.restore = self._make("Restore from &backup…", restore_backup, None, "restore")
         self.recent_menu = QMenu("Open &recent", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        from coordinator_app.ui.document_actions import DocumentActions
+
+        self.documents = DocumentActions(window, session, students, record_pane)
         self.enable_database_actions(False)
 
     def _make(
@@ -185,6 +188,7 @@ class WindowActions:
             self.back_up,
             self.restore,
             self.reload,
+            *self.documents.actions,
         ):
             action.setEnabled(enabled and not (read_only and action in writes))
 
@@ -203,6 +207,7 @@ class WindowActions:
         file.addSeparator()
         file.addAction(self.export)
         file.addAction(self.import_file)
+        self.documents.add_to(file)
         file.addSeparator()
         file.addAction(self.back_up)
         file.addAction(self.restore)

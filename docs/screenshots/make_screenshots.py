@@ -34,7 +34,7 @@ def main(out: Path) -> int:
     from coordinator_app.ui.app import apply_style, make_application
     from coordinator_app.ui.exchange import ExportDialog, ImportDialog
     from coordinator_app.ui.icons import icon
-    from coordinator_app.ui.main_window import ATTENTION_TAB, MainWindow
+    from coordinator_app.ui.main_window import ATTENTION_TAB, DASHBOARD_TAB, MainWindow
 
     db = TMP / "demo.sqlite"
     build_demo(db, students=300, as_of=AS_OF)
@@ -102,6 +102,21 @@ def main(out: Path) -> int:
     for tab in ("overview", "courses", "imim", "graduation"):
         steps.append((record(lambda: picked["imim"], tab), f"imim_{tab}.png", False))
     steps.append((lambda: window.show_tab(ATTENTION_TAB), "attention.png", False))
+
+    def dashboard() -> None:
+        """PM's 2024-2025 cohort on the Dashboard tab (built as the tab is first opened)."""
+        for box, value in ((window.students.programme_box, "PM"), (window.students.cohort_box, 2024)):
+            box.setCurrentIndex(box.findData(value))
+            box.activated.emit(box.currentIndex())
+        window.show_tab(DASHBOARD_TAB)
+
+    def all_programmes() -> None:
+        for box in (window.students.programme_box, window.students.cohort_box):
+            box.setCurrentIndex(0)
+            box.activated.emit(0)
+
+    steps.append((dashboard, "dashboard.png", False))
+    steps.append((all_programmes, None, False))
     steps.append(
         (
             dialog(lambda: ExportDialog(window, window.session.ws, window.session.jobs, "PM", 2024, None)),  # type: ignore[arg-type]

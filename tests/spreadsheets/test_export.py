@@ -14,7 +14,7 @@ from coordinator_app.services.academic_core import add_meeting, set_mentor
 from coordinator_app.services.courses import record_grade
 from coordinator_app.services.students import NewStudent, add_student
 from coordinator_app.spreadsheets import export as export_module
-from coordinator_app.spreadsheets.export import SHEETS, Progress, export_to, export_workbook
+from coordinator_app.spreadsheets.export import SHEETS, TABLE_SHEETS, Progress, export_to, export_workbook
 
 TODAY = date(2025, 11, 24)
 
@@ -57,8 +57,9 @@ def test_workbook_has_every_sheet_with_real_cell_types(demo_workspace, tmp_path:
     courses = wb["Courses"]
     dates = [c for c in _column(courses, "Exam date") if c.value is not None]
     assert dates and all(isinstance(c.value, datetime) and c.number_format == "dd-mm-yyyy" for c in dates)
-    # Bold, frozen header and first columns, autofilter over the whole sheet on every sheet.
-    for name in SHEETS:
+    # Bold, frozen header and first columns, autofilter over the whole sheet on every sheet of rows
+    # (the Dashboard sheet's figures and charts: tests/spreadsheets/test_dashboard_sheet.py).
+    for name in TABLE_SHEETS:
         sheet = wb[name]
         assert all(c.font.b for c in sheet[1]), name
         assert sheet.freeze_panes in ("D2", "B2"), name

@@ -49,7 +49,7 @@ def books(tmp_path_factory: pytest.TempPathFactory, programmes) -> dict[str, ope
 @pytest.mark.slow
 def test_an_imim_export_has_only_the_sheets_imim_fills(books: dict[str, openpyxl.Workbook]) -> None:
     wb = books["IMIM"]
-    assert wb.sheetnames == ["Overview", "Courses", "Attention"]
+    assert wb.sheetnames == ["Overview", "Courses", "Attention", "Dashboard"]
     assert wb["Overview"].max_row > 1 and wb["Courses"].max_row > 1
 
 
@@ -60,7 +60,7 @@ def test_pm_and_mixed_exports_keep_every_sheet(books: dict[str, openpyxl.Workboo
 
 
 def test_sheets_follow_the_programme_definitions(programmes) -> None:  # type: ignore[no-untyped-def]
-    assert sheets_for([programmes["IMIM"]]) == ["Overview", "Courses", "Attention"]
+    assert sheets_for([programmes["IMIM"]]) == ["Overview", "Courses", "Attention", "Dashboard"]
     assert sheets_for([programmes["PM"]]) == list(SHEETS)
     assert sheets_for([programmes["IMIM"], programmes["PM"]]) == list(SHEETS)
 

@@ -140,7 +140,8 @@ def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without
     assert seen == ["first paint", "shell", "list filled"]
     assert [a.text().replace("&", "") for a in window.menuBar().actions()] == ["File", "Edit", "Plan", "Students", "View", "Help"]
     assert window.findChild(QToolBar, "mainToolbar") is not None
-    assert window.splitter.widget(1) is window.tabs and window.tabs.count() == 2
+    assert window.splitter.widget(1) is window.tabs and window.tabs.count() == 3  # Attention, record, Dashboard
+    assert window.dashboard is None  # the dashboard is built only when its tab is first opened
     assert window.acts.find.shortcut() == QKeySequence("Ctrl+F")
     assert window.acts.attention.shortcut() == QKeySequence("Ctrl+1")
     assert window.acts.record.shortcut() == QKeySequence("Ctrl+2")
@@ -360,5 +361,5 @@ def test_export_dialog_lists_the_sheets_of_the_programme(window: Any, qtbot: Any
     imim = ExportDialog(window, cohort.ws, window.session.jobs, "IMIM", None, None)
     qtbot.addWidget(imim)
     texts = [label.text() for label in imim.findChildren(QLabel)]
-    assert "Sheets: Overview, Courses, Attention." in texts
+    assert "Sheets: Overview, Courses, Attention, Dashboard." in texts
     assert Path(imim.target.text()).name == "IMIM all cohorts (2025-11-24).xlsx"

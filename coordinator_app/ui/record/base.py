@@ -80,6 +80,8 @@ class RecordContext(Protocol):
 
     def show_deadlines(self) -> None: ...
 
+    def make_certificate(self) -> None: ...
+
 
 class RecordPage(QWidget):
     """One tab of the record. `key` matches AttentionItem.tab."""

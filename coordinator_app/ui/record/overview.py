@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -70,6 +71,14 @@ class OverviewPage(RecordPage):
         f.layout.insertRow(f.layout.rowCount() - 3, "Preferences", self.preferences)
         left = QVBoxLayout()
         left.addWidget(group("Student", f.layout))
+        # A student who stopped: the attendance certificate, or why they cannot have one.
+        self.certificate = QLabel()
+        self.certificate.setObjectName("certificate")
+        self.certificate.setWordWrap(True)
+        self.certificate.setTextFormat(Qt.TextFormat.RichText)
+        self.certificate.linkActivated.connect(lambda _link: self.ctx.make_certificate())
+        self.certificate.hide()
+        left.addWidget(self.certificate)
         left.addStretch(1)
         columns.addLayout(left, 5)
 
@@ -161,5 +170,24 @@ class OverviewPage(RecordPage):
             self.deadlines.setText("<br>".join(lines))
         else:
             self.deadlines.setText("Nothing open.")
+        self._offer_certificate(record)
         warnings = list(record.evaluation.warnings)
         self.warnings.setText("<br>".join(f"⚠ {w}" for w in warnings) if warnings else "None.")
+
+    def _offer_certificate(self, record: StudentRecord) -> None:
+        if record.student.get("status") != "stopped":
+            self.certificate.hide()
+            return
+        from coordinator_app.services.certificate import completed_parts, refusal
+
+        reason = refusal(record)
+        if reason is None:
+            parts = completed_parts(record)
+            ec = sum(p.ec for p in parts)
+            self.certificate.setText(
+                f'This student stopped: <a href="certificate">make the attendance certificate…</a> '
+                f"({len(parts)} components completed, {ec} EC)"
+            )
+        else:
+            self.certificate.setText(f"No attendance certificate: {html.escape(reason)}")
+        self.certificate.show()

@@ -24,6 +24,7 @@ class RecordPane(QStackedWidget):
 
     deadlines_wanted = Signal()
     remind_wanted = Signal(int)
+    certificate_wanted = Signal()
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,7 @@ class RecordPane(QStackedWidget):
             self.view.student_gone.connect(lambda _id: self.setCurrentWidget(self.placeholder))
             self.view.deadlines_wanted.connect(self.deadlines_wanted)
             self.view.remind_wanted.connect(self.remind_wanted)
+            self.view.certificate_wanted.connect(self.certificate_wanted)
             self.addWidget(self.view)
         return self.view
 

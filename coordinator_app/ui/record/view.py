@@ -55,6 +55,7 @@ class RecordView(QWidget):
     deadlines_wanted = Signal()  # the Graduation tab asks for the programme's deadline schedule
     filled = Signal()  # a tab was filled (a read-only window locks what it made)
     remind_wanted = Signal(int)  # Remind… for the student shown
+    certificate_wanted = Signal()  # the Overview of a student who stopped offers the attendance certificate
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -202,6 +203,9 @@ class RecordView(QWidget):
 
     def show_deadlines(self) -> None:
         self.deadlines_wanted.emit()
+
+    def make_certificate(self) -> None:
+        self.certificate_wanted.emit()
 
     def _fill(self, record: StudentRecord, tab: str | None = None) -> None:
         # No intermediate paints (progress bars repaint on every setValue otherwise).

@@ -1,0 +1,116 @@
+"""The documents from the window (issue 15): File > Save report as PDF, Print report (Ctrl+P),
+Attendance certificate and Reports for the list, each made in the job runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coordinator_app.services.students import update_student
+from coordinator_app.ui.document_actions import BatchChoice
+from tests.documents.pdfs import pdf_text
+from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
+
+pytestmark = OFFSCREEN_NOISE
+
+
+@pytest.fixture
+def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """What the window says in a message box, without stopping the test at a modal dialog."""
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "coordinator_app.ui.document_actions.QMessageBox.information",
+        lambda _parent, title, text: said.append((title, text)),
+    )
+    return said
+
+
+def test_the_file_menu_offers_the_documents(window: Any) -> None:
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    for text in ("Save report as &PDF…", "&Print report…", "Attendance &certificate…", "&Reports for the list…"):
+        assert text in texts
+    assert window.acts.documents.print.shortcut().toString() == "Ctrl+P"
+
+
+def test_save_the_open_record_as_pdf(window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path) -> None:
+    window.open_student(cohort.anouk)
+    target = tmp_path / "anouk.pdf"
+    window.acts.documents.save_report(target)
+    qtbot.waitUntil(lambda: target.exists() and not window.session.busy, timeout=15000)
+    text = pdf_text(target)
+    assert "Progress report: Anouk de Vries" in text and "Medical Imaging" in text
+    assert window.acts.documents.last_message == f"Saved the progress report of 2712345 Anouk de Vries in {target}."
+
+
+def test_print_paints_the_report_on_the_printer(window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    window.open_student(cohort.lars)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a printer that prints to a file, to read back
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    window.acts.documents.print_report(printer)
+    qtbot.waitUntil(lambda: window.acts.documents.last_message.startswith("Printed"), timeout=15000)
+    assert "Bench to Bedside and Back" in pdf_text(tmp_path / "printed.pdf")
+
+
+def test_a_certificate_is_refused_with_the_reason_for_an_active_student(
+    window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path, told: list[tuple[str, str]]
+) -> None:
+    window.open_student(cohort.anouk)
+    window.acts.documents.make_certificate(tmp_path / "c.pdf", "Marieke Smit")
+    qtbot.waitUntil(lambda: bool(told), timeout=15000)
+    assert told[0][0] == "No attendance certificate" and "this student is still active" in told[0][1]
+    assert not (tmp_path / "c.pdf").exists()
+
+
+def test_a_certificate_for_a_student_who_stopped(window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path) -> None:
+    update_student(cohort.ws, cohort.anouk, status="stopped")
+    window.open_student(cohort.anouk)
+    target = tmp_path / "c.pdf"
+    window.acts.documents.make_certificate(target, "Marieke Smit")
+    qtbot.waitUntil(lambda: target.exists() and not window.session.busy, timeout=15000)
+    text = pdf_text(target)
+    assert "Attendance certificate" in text and "Anouk de Vries" in text and "Total 24" in text
+    assert window.acts.documents.last_message.startswith(
+        "Saved the attendance certificate of Anouk de Vries: 4 components, 24 EC"
+    )
+    from coordinator_app.documents.settings import coordinator_name
+
+    assert coordinator_name() == "Marieke Smit"  # remembered for the next one
+
+
+@pytest.mark.slow  # four reports in one PDF: over a second of processor time
+def test_reports_for_everyone_in_one_pdf(window: Any, qtbot: Any, tmp_path: Path) -> None:
+    target = tmp_path / "all.pdf"
+    window.acts.documents.reports_for_list(BatchChoice(only_listed=False, one_pdf=True, target=target))
+    qtbot.waitUntil(lambda: window.acts.documents.last_message.startswith("Saved"), timeout=20000)
+    text = pdf_text(target)
+    for name in ("Anouk de Vries", "Daan Bakker", "Sanne de Jong", "Lars Eriksson"):
+        assert f"Progress report: {name}" in text
+    assert window.acts.documents.last_message == f"Saved 4 progress reports in {target}."
+
+
+def test_the_overview_of_a_student_who_stopped_offers_the_certificate(
+    window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.open_student(cohort.daan)
+    overview = window.record_pane.view.pages["overview"]
+    assert overview.certificate.isHidden()  # active: nothing offered
+    update_student(cohort.ws, cohort.daan, status="stopped")
+    window.record_pane.view.reload()
+    assert not overview.certificate.isHidden()
+    assert overview.certificate.text() == (
+        "No attendance certificate: An attendance certificate needs at least 2 courses passed; "
+        "this student has passed none."
+    )
+    update_student(cohort.ws, cohort.anouk, status="stopped")
+    window.open_student(cohort.anouk)
+    assert "make the attendance certificate…</a> (4 components completed, 24 EC)" in overview.certificate.text()
+    asked: list[bool] = []
+    monkeypatch.setattr(window.acts.documents, "make_certificate", lambda: asked.append(True))
+    overview.certificate.linkActivated.emit("certificate")
+    assert asked == [True]
