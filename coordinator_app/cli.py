@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coordinator_app.commands.arguments import UserError, database_path
+from coordinator_app.location import Location, NotALocation
 
 __all__ = ["build_parser", "database_path", "main"]
 
@@ -27,21 +28,33 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from coordinator_app.ui.app import run
 
     # The window checks the path itself: a missing one gets the first-start dialog, which names it.
-    return run(args.db or default_database_path(), given=args.db is not None)
+    db = args.db
+    if isinstance(db, Path):
+        db = Location.file(db)
+    return run(db or Location.file(default_database_path()), given=db is not None)
 
 
 def window_only(argv: Sequence[str]) -> argparse.Namespace | None:
     """`coordinator-app` or `coordinator-app --db PATH`: the window, without building the parser of
     every command (~5 ms of the window's start-up, with the command modules it imports)."""
     if not argv:
-        db = None
-    elif len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
-        db = Path(argv[1])
+        return argparse.Namespace(command=None, db=None)
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        db = _location(argv[1])
     elif len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
-        db = Path(argv[0].removeprefix("--db="))
+        db = _location(argv[0].removeprefix("--db="))
     else:
         return None
+    if db is None:
+        return None  # a server address that is not one: the parser says why, in one line
     return argparse.Namespace(command=None, db=db)
+
+
+def _location(text: str) -> Location | None:
+    try:
+        return Location.parse(text)
+    except NotALocation:
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

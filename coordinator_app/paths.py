@@ -90,6 +90,24 @@ def backups_dir_for(database: Path) -> Path:
     return database.resolve().parent / "backups"
 
 
+def server_backups_dir(database: str, server: str) -> Path:
+    """Portable copies of a server database, on this computer: `server-backups/<database>@<server>`."""
+    import re
+
+    name = re.sub(r"[^A-Za-z0-9_.@-]", "_", f"{database}@{server}")
+    return user_data_dir() / "server-backups" / name
+
+
+def server_documents_dir(database: str, server: str) -> Path:
+    """Where documents of a server database are opened on this computer (the bytes live in the
+    server's own table): `server-documents/<database>@<server>`."""
+    return (
+        server_backups_dir(database, server).parent.parent
+        / "server-documents"
+        / server_backups_dir(database, server).name
+    )
+
+
 DEMO_FILENAME = "demo.sqlite"
 
 

@@ -150,3 +150,7 @@ def make_workspace(tmp_path: Path, programmes: dict[str, Programme],
 @pytest.fixture
 def workspace(make_workspace: Callable[..., Any]) -> Any:
     return make_workspace()
+
+
+# Both engines: the PostgreSQL test server and the parametrized engine fixture (tests/engines.py).
+pytest_plugins = ["tests.engines"]

@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coordinator_app.location import Location, NotALocation
+
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
 
@@ -30,7 +32,11 @@ MAX_DAYS = 3660  # ten years ahead is the furthest "due within" that means anyth
 MAX_STUDENTS = 200_000  # the demo keeps its rows in memory; 100,000 take ~40 s
 MAX_SEED = 2**32 - 1
 DATE_METAVAR = "DATE"
-DB_HELP = "the database file; default: your own database in your user data folder"
+DB_HELP = (
+    "the database: a file, or a server database as postgresql://user@host/dbname (docs/team.md); "
+    "default: your own database in your user data folder"
+)
+DB_METAVAR = "FILE_OR_URL"
 
 
 class UserError(Exception):
@@ -110,9 +116,19 @@ def input_file(path: Path, what: str) -> Path:
 # -- options every command has -------------------------------------------------------------------
 
 
+def db_argument(text: str) -> Location:
+    """--db as typed: a server URL (checked here, in the coordinator's words) or a file path."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("--db needs a database file or a postgresql:// address")
+    try:
+        return Location.parse(text)
+    except NotALocation as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def add_db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:
-    """Every command's own --db, shown as PATH with what it means."""
-    parser.add_argument("--db", type=Path, dest="sub_db", metavar="PATH", help=help_text)
+    """Every command's own --db, shown as FILE_OR_URL with what it means."""
+    parser.add_argument("--db", type=db_argument, dest="sub_db", metavar=DB_METAVAR, help=help_text)
 
 
 def add_as_of_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -125,34 +141,55 @@ def add_as_of_option(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
-def given_database(args: argparse.Namespace) -> Path | None:
+def given_database(args: argparse.Namespace) -> Location | None:
     """The database named on the command line: the command's own --db, else the global --db."""
-    given: Path | None = getattr(args, "sub_db", None) or args.db
+    given: Location | Path | None = getattr(args, "sub_db", None) or args.db
+    if isinstance(given, Path):
+        return Location.file(given)
     return given
 
 
-def database_path(args: argparse.Namespace, new: bool = False) -> Path:
-    """The database a command works on: its own --db, the global --db, or the default one. A path
+def database_location(args: argparse.Namespace, new: bool = False) -> Location:
+    """The database a command works on: its own --db, the global --db, or the default file. A path
     given on the command line must be a file in a folder that exists (it is never created)."""
     from coordinator_app.paths import default_database_path
 
     given = given_database(args)
-    return default_database_path() if given is None else database_file(given, new=new)
+    if given is None:
+        return Location.file(default_database_path())
+    if given.server is not None:
+        return given
+    return Location.file(database_file(given.file_path, new=new))
+
+
+def database_path(args: argparse.Namespace, new: bool = False) -> Path:
+    """The database file a command works on (a command that works on files only)."""
+    location = database_location(args, new)
+    if location.path is None:
+        raise UserError(f"This command works on a database file, not on a server database ({location}).")
+    return location.path
 
 
 # -- the database -------------------------------------------------------------------------------
 
 
-def open_workspace(path: Path, must_exist: bool = True) -> Workspace:
+def open_workspace(target: Location | Path, must_exist: bool = True, writes: bool = False) -> Workspace:
+    """The workspace on the database; `writes`: the command is about to change it, so a database this
+    login or file may only read is refused now, in one line, before any work is done."""
     from coordinator_app.services.workspace import Workspace
 
-    if must_exist and not path.exists():
+    location = target if isinstance(target, Location) else Location.file(target)
+    if must_exist and location.path is not None and not location.path.exists():
+        path = location.path
         raise UserError(
             f"There is no database at {path}. To create an empty one, start the window with "
             f"'coordinator-app --db {path}' (it offers to start empty); to try the app with made-up "
             f"students: coordinator-app demo --db {path}"
         )
-    ws = Workspace.open(path)
+    ws = Workspace.open(location)
+    if writes and ws.read_only is not None:
+        ws.close()
+        raise UserError(ws.read_only)
     warn_no_backup(ws.backup_problem)
     return ws
 

@@ -10,7 +10,7 @@ from coordinator_app.commands.arguments import (
     Subparsers,
     add_as_of_option,
     add_db_option,
-    database_path,
+    database_location,
     open_workspace,
     whole_number,
 )
@@ -44,7 +44,7 @@ def cmd_attention(args: argparse.Namespace) -> int:
     from coordinator_app.services.cohort_data import require_students
     from coordinator_app.services.lookup import find_programme, parse_cohort
 
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         programme = find_programme(ws.programmes, args.programme).code if args.programme else None
         cohort = parse_cohort(args.cohort) if args.cohort else None

@@ -10,7 +10,7 @@ from coordinator_app.commands.arguments import (
     Subparsers,
     UserError,
     add_db_option,
-    database_path,
+    database_location,
     input_file,
     output_file,
 )
@@ -36,6 +36,11 @@ def register(subparsers: Subparsers) -> None:
     add_db_option(restore, "the database file to restore into; default: your own database in your user data folder")
     restore.add_argument("file", type=Path, help="the backup copy to restore")
     restore.add_argument(
+        "--yes",
+        action="store_true",
+        help="restore onto a server database without asking (it replaces the data for everyone)",
+    )
+    restore.add_argument(
         "--replace-damaged",
         action="store_true",
         help="if the database is damaged, empty or not a database: keep it aside unchanged (renamed "
@@ -52,8 +57,8 @@ def _size(n: int) -> str:
 def cmd_backup(args: argparse.Namespace) -> int:
     from coordinator_app.services.backups import back_up_now, list_backups
 
-    path = database_path(args)
-    if not path.exists():
+    path = database_location(args)
+    if path.path is not None and not path.path.exists():
         raise UserError(f"There is no database at {path}.")
     if args.list:
         copies = list_backups(path)
@@ -78,8 +83,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from coordinator_app.services.backups import RestoreNeedsConfirmation, restore_backup
 
-    path = database_path(args)
+    path = database_location(args)
     input_file(args.file, "backup file")
+    if path.server is not None and not args.yes and not _confirmed_server(path.name, args.file):
+        raise UserError(
+            f"Nothing was restored: restoring replaces the data of {path.name} for everyone who uses it. "
+            "To go ahead, answer yes, or run again with --yes."
+        )
     try:
         result = restore_backup(path, args.file, replace_damaged=args.replace_damaged)
     except RestoreNeedsConfirmation as exc:
@@ -92,6 +102,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if result.kept_aside:
         print(f"The file that was there is kept unchanged as {result.kept_aside}")
     return 0
+
+
+def _confirmed_server(name: str, copy: Path) -> bool:
+    """Ask on the terminal before replacing a shared database; without one the answer is no."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    print(
+        f"coordinator-app: this replaces every student's data in {name} with the copy {copy.name}, for "
+        "everyone who uses it; what is there now is kept as a copy first.",
+        file=sys.stderr,
+    )
+    try:
+        answer = input("Restore the copy onto the server? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", "j", "ja")
 
 
 def _confirmed(exc: Exception) -> bool:

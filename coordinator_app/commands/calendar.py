@@ -9,7 +9,7 @@ from coordinator_app.commands.arguments import (
     Subparsers,
     UserError,
     add_db_option,
-    database_path,
+    database_location,
     open_workspace,
     output_file,
 )
@@ -35,7 +35,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     target: Path = output_file(args.output, "the calendar", "deadlines.ics")
     if target.suffix.lower() != ".ics":
         raise UserError(f"{target} must end in .ics")
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         programme = find_programme(ws.programmes, args.programme).code if args.programme else None
         cohort = parse_cohort(args.cohort) if args.cohort else None

@@ -8,7 +8,7 @@ from coordinator_app.commands.arguments import (
     Subparsers,
     UserError,
     add_db_option,
-    database_path,
+    database_location,
     open_workspace,
     warn_no_backup,
 )
@@ -27,15 +27,15 @@ def register(subparsers: Subparsers) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from coordinator_app.services.checks import check_database
+    from coordinator_app.services.checks import check_location
 
-    path = database_path(args)
-    if not path.exists():
-        open_workspace(path)  # says there is no database there, and how to make one
-    report = check_database(path)  # whatever the file holds: a verdict, never a traceback
+    location = database_location(args)
+    if location.path is not None and not location.path.exists():
+        open_workspace(location)  # says there is no database there, and how to make one
+    report = check_location(location)  # whatever the file holds: a verdict, never a traceback
     if report.verdict is not None and not report.damaged:
         raise UserError(report.verdict)  # not a database of ours: one line, like every command
-    print(f"Database:   {path}")
+    print(f"Database:   {location}")
     if report.verdict is not None:
         print(f"Verdict:    {report.verdict}")
         return 1

@@ -12,7 +12,7 @@ from coordinator_app.commands.arguments import (
     UserError,
     add_db_option,
     cli_date,
-    database_path,
+    database_location,
     open_workspace,
 )
 
@@ -54,7 +54,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     from coordinator_app.domain.deadlines import academic_year_of, parse_month
     from coordinator_app.services.lookup import find_programme, parse_cohort
 
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args), writes=args.set is not None or args.clear is not None)
     try:
         programme = find_programme(ws.programmes, args.programme).code if args.programme else None
         if args.set or args.clear:

@@ -12,7 +12,7 @@ from coordinator_app.commands.arguments import (
     UserError,
     add_as_of_option,
     add_db_option,
-    database_path,
+    database_location,
     open_workspace,
     output_file,
 )
@@ -66,7 +66,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from coordinator_app.services.report_students import find_student
 
     target = _pdf(args.output, "the report", "report.pdf")
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         ws.today = args.as_of or ws.today
         started = time.perf_counter()
@@ -89,7 +89,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     if args.folder is not None and not args.folder.is_dir():
         raise UserError(f"There is no folder {args.folder}; create it first, or give an existing one.")
     target = _pdf(args.output, "the reports", "reports.pdf") if args.output is not None else None
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         ws.today = args.as_of or ws.today
         cohort = parse_cohort(args.cohort) if args.cohort else None
@@ -122,7 +122,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
             f'The certificate is signed by the coordinator: give your name with --coordinator "Your Name", '
             f"or set it once in the window ({COORDINATOR_SETTING})."
         )
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         ws.today = args.as_of or ws.today
         cert = attendance_certificate(ws, find_student(ws, args.student, args.programme), signer)

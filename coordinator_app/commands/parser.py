@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from pathlib import Path
 from typing import Any, NoReturn
 
 from coordinator_app import __version__
-from coordinator_app.commands.arguments import DB_HELP
+from coordinator_app.commands.arguments import DB_HELP, DB_METAVAR, db_argument
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -47,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         registers,
         removed,
         spreadsheets,
+        team,
     )
 
     parser = _Parser(
@@ -55,8 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command it opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"Coordinator App {__version__}")
-    parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
+    parser.add_argument("--db", type=db_argument, metavar=DB_METAVAR, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (demo, attention, check, spreadsheets, calendar, documents, backup, deadlines, removed, registers):
+    for area in (
+        demo,
+        attention,
+        check,
+        spreadsheets,
+        calendar,
+        documents,
+        backup,
+        deadlines,
+        removed,
+        registers,
+        team,
+    ):
         area.register(sub)
     return parser

@@ -10,7 +10,7 @@ from coordinator_app.commands.arguments import (
     UserError,
     add_db_option,
     cli_date,
-    database_path,
+    database_location,
     open_workspace,
     whole_number,
 )
@@ -62,7 +62,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     from coordinator_app.services.lookup import parse_cohort
 
     cohort = parse_cohort(args.cohort)
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         if args.undo:
             run = allocation.last_run(ws, args.programme, cohort)
@@ -113,7 +113,7 @@ def _print_preview(preview: object) -> None:
 def cmd_attach(args: argparse.Namespace) -> int:
     from coordinator_app.services import documents
 
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         if args.file is None:
             if not args.list:

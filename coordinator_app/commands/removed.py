@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC
 
-from coordinator_app.commands.arguments import Subparsers, UserError, add_db_option, database_path, open_workspace
+from coordinator_app.commands.arguments import Subparsers, UserError, add_db_option, database_location, open_workspace
 
 
 def register(subparsers: Subparsers) -> None:
@@ -27,7 +27,7 @@ def cmd_removed(args: argparse.Namespace) -> int:
     from coordinator_app.services.lookup import find_programme
     from coordinator_app.services.students import removed_students, restore_student
 
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args), writes=args.restore is not None)
     try:
         programme = find_programme(ws.programmes, args.programme).code if args.programme else None
         removed = [r for r in removed_students(ws) if programme is None or r.programme == programme]

@@ -13,7 +13,7 @@ from coordinator_app.commands.arguments import (
     UserError,
     add_as_of_option,
     add_db_option,
-    database_path,
+    database_location,
     open_workspace,
     output_file,
 )
@@ -88,7 +88,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"{target} must end in .xlsx")
     if args.template is not None:
         return _export_template(args, target)
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         cohort = parse_cohort(args.cohort) if args.cohort else None
         started = time.perf_counter()
@@ -112,7 +112,7 @@ def _export_results(args: argparse.Namespace) -> int:
     target: Path = output_file(args.output, "the upload sheet", "PM-PERS results.csv")
     if target.suffix.lower() not in (".csv", ".xlsx"):
         raise UserError(f"{target} must end in .csv or .xlsx")
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         cohort = parse_cohort(args.cohort) if args.cohort else None
         written, rows = write_results_sheet(
@@ -129,7 +129,7 @@ def _export_template(args: argparse.Namespace, target: Path) -> int:
     from coordinator_app.services.lookup import find_programme, parse_cohort
     from coordinator_app.spreadsheets.template import fill_template, load_map, map_file, set_columns
 
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args))
     try:
         cohort = parse_cohort(args.cohort) if args.cohort else None
         if args.map:
@@ -179,7 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.spreadsheets.importer import WorkbookPreview, apply_import, preview_import
 
-    ws = open_workspace(database_path(args))
+    ws = open_workspace(database_location(args), writes=not args.dry_run)
     try:
         cohort = parse_cohort(args.cohort) if args.cohort else None
         preview = preview_import(ws, args.file, args.kind, programme=args.programme, cohort=cohort, course=args.course)

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from coordinator_app.location import Location
 from coordinator_app.paths import backups_dir_for
 from coordinator_app.services.recovery import with_offer
+from coordinator_app.services.server_backups import back_up_server, backups_folder, restore_onto_server, stand_in
 from coordinator_app.services.workspace import Workspace, os_user
 from coordinator_app.store import health
 from coordinator_app.store.backup import (
@@ -129,14 +131,28 @@ class DatabaseState:
         return self.kind in health.REPLACEABLE
 
 
-def database_state(database: Path, check: bool = True) -> DatabaseState:
-    """Look at the file at `database` read-only (with SQLite's quick_check when `check`)."""
+def database_state(database: Path | Location, check: bool = True) -> DatabaseState:
+    """Look at the file at `database` read-only (with SQLite's quick_check when `check`). A server
+    database is the server's to keep whole: it is restored into like a healthy file."""
+    if isinstance(database, Location):
+        if database.server is not None:
+            return DatabaseState(health.OURS)
+        database = database.file_path
     state = look_at(Path(database), check="quick" if check else None)
     return DatabaseState(state.kind, state.detail)
 
 
-def _path_of(target: Workspace | Path) -> Path:
-    return target.path if isinstance(target, Workspace) else Path(target)
+Target = Workspace | Path | Location
+
+
+def _location_of(target: Target) -> Location:
+    if isinstance(target, Workspace):
+        return target.location
+    return target if isinstance(target, Location) else Location.file(target)
+
+
+def _path_of(target: Target) -> Path:
+    return _location_of(target).file_path
 
 
 def inspect_backup(
@@ -181,9 +197,13 @@ def inspect_backup(
         con.close()
 
 
-def list_backups(target: Workspace | Path) -> list[BackupInfo]:
-    """The copies in the `backups` folder next to the database, newest first, with student counts."""
-    database = _path_of(target)
+def list_backups(target: Target) -> list[BackupInfo]:
+    """The copies in the `backups` folder next to the database (a server database's: in the user data
+    folder), newest first, with student counts."""
+    location = _location_of(target)
+    if location.server is not None:
+        return [_info(f) for f in backup_files(stand_in(location), backups_folder(location))]
+    database = location.file_path
     return [_info(f) for f in backup_files(database, backups_dir_for(database))]
 
 
@@ -191,12 +211,20 @@ def _info(f: BackupFile) -> BackupInfo:
     return inspect_backup(f.path, kind=f.kind, taken_at=f.taken_at)
 
 
-def back_up_now(target: Workspace | Path, output: Path | None = None) -> BackupInfo:
+def back_up_now(target: Target, output: Path | None = None) -> BackupInfo:
     """Copy the database now: to `output`, or as a `manual` copy in the backups folder.
 
     The copy must pass SQLite's quick_check; a database that is empty, damaged or not ours is
-    refused (naming the newest good backup), so no bad copy is ever listed as a good one."""
-    database = _path_of(target)
+    refused (naming the newest good backup), so no bad copy is ever listed as a good one. A server
+    database is copied into a portable SQLite file (services/server_backups.py)."""
+    location = _location_of(target)
+    if location.server is not None:
+        made = back_up_server(location, output)
+        if isinstance(target, Workspace) and target.read_only is None:
+            _audit(target, "back up", made.name)
+        taken = datetime.now().replace(microsecond=0)
+        return inspect_backup(made, kind="manual" if output is None else "file", taken_at=taken)
+    database = location.file_path
     folder = backups_dir_for(database)
     if not isinstance(target, Workspace):
         problem = refusal_of(database)
@@ -236,7 +264,7 @@ def refusal_of(database: Path) -> DatabaseProblem | None:
 
 
 def restore_backup(
-    target: Workspace | Path,
+    target: Target,
     backup: Path,
     busy_timeout_ms: int = RESTORE_BUSY_TIMEOUT_MS,
     replace_damaged: bool = False,
@@ -251,8 +279,10 @@ def restore_backup(
     RestoreNeedsConfirmation): it is renamed aside byte for byte and the copy put in its place. A
     copy of an older schema is upgraded on the way in.
     """
-    database = _path_of(target)
     backup = Path(backup)
+    if _location_of(target).server is not None:
+        return _restore_onto_server(target, backup)
+    database = _path_of(target)
     if database.exists() and backup.resolve() == database.resolve():
         raise BackupUnusable("That is the database itself, not a backup of it. Choose a copy from the backups folder.")
     if not backup.is_file():
@@ -307,6 +337,24 @@ def restore_backup(
     return RestoreResult(
         info, swapped.safety_copy, students, took, swapped.kept_aside, swapped.waited_s, swapped.held_s, len(missing)
     )
+
+
+def _restore_onto_server(target: Target, backup: Path) -> RestoreResult:
+    if not backup.is_file():
+        raise BackupUnusable(f"There is no backup file at {backup}.")
+    started = time.perf_counter()
+    info = inspect_backup(backup, thorough=True)
+    if info.problem:
+        raise BackupUnusable(f"{backup.name} cannot be restored: {info.problem} Nothing was changed.")
+    _refuse_newer(info)
+    server_target = target if isinstance(target, Workspace) else _location_of(target)
+    safety, students, _generation, waited, held = restore_onto_server(server_target, backup)
+    if isinstance(target, Workspace):
+        target.sync_programmes()
+        students = _count(target)
+    took = time.perf_counter() - started
+    log.info("restored the server database from %s (%.2f s)", backup.name, took)
+    return RestoreResult(info, safety, students, took, None, waited, held)
 
 
 def _refuse_target(database: Path, state: health.FileState, replace_damaged: bool) -> None:

@@ -93,9 +93,12 @@ def deadline_schedule(ws: Workspace, programme: str, academic_year: int) -> list
                 )
             )
         }
-        planned = dict(
-            s.execute(
-                select(G.planned_year * 100 + G.planned_month, func.count())
+        # Grouped by the two columns, not by year * 100 + month: PostgreSQL sees each bound 100 as another
+        # expression and refuses a SELECT whose column is not the GROUP BY's.
+        planned = {
+            year * 100 + month: n
+            for year, month, n in s.execute(
+                select(G.planned_year, G.planned_month, func.count())
                 .join(m.Student, m.Student.id == G.student_id)
                 .where(
                     m.Student.programme_id == prog.id,
@@ -103,9 +106,9 @@ def deadline_schedule(ws: Workspace, programme: str, academic_year: int) -> list
                     G.planned_year * 100 + G.planned_month >= keys[0],
                     G.planned_year * 100 + G.planned_month <= keys[-1],
                 )
-                .group_by(G.planned_year * 100 + G.planned_month)
+                .group_by(G.planned_year, G.planned_month)
             ).all()
-        )
+        }
     return [
         DeadlineLine(
             found.code, month_deadline(y, mo, found.graduation, entered.get((y, mo))), planned.get(y * 100 + mo, 0)

@@ -37,6 +37,7 @@ from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST
 from coordinator_app.services.demo_registers import DemoRegisters
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+from coordinator_app.store.databases import ids_taken
 
 HOSTS_BY_UMC = {flag: [h for h in HOSTS if h[2] == flag] for flag in (True, False)}
 
@@ -603,6 +604,7 @@ class _DemoBuilder:
                 rows = self.t.rows.get(name)
                 if rows:
                     s.execute(insert(tables[name]), rows)
+            ids_taken(s.connection(), [name for name in order if self.t.rows.get(name)])
             s.add(
                 m.AuditEntry(
                     at=datetime.now(),

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.paths import server_documents_dir
 from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
@@ -38,6 +39,12 @@ def _in_folder(ws: Workspace) -> bool:
 
 
 def documents_folder(ws: Workspace) -> Path:
+    """The folder beside an SQLite database that keeps its documents; for a server database (whose
+    documents are in its own table) the folder on this computer where they are opened."""
+    if ws.is_server:
+        server = ws.location.server
+        assert server is not None
+        return server_documents_dir(server.database, server.host_label)
     return store.documents_dir_for(ws.path)
 
 
@@ -266,10 +273,11 @@ def open_copy(ws: Workspace, attachment_id: int) -> Path:
         if row is None:
             raise NotFound("That document is no longer attached.", "document")
         digest, name = row.sha256, row.name
+        # A file made from a server database (its portable backup, a copy) has the bytes in the
+        # table rather than in a folder beside it: they are used when the folder has none.
+        in_table = not _in_folder(ws) or not store.path_in(documents_folder(ws), digest).exists()
         content = (
-            None
-            if _in_folder(ws)
-            else s.scalar(select(m.DocumentContent.content).where(m.DocumentContent.sha256 == digest))
+            s.scalar(select(m.DocumentContent.content).where(m.DocumentContent.sha256 == digest)) if in_table else None
         )
     folder = documents_folder(ws) / "opened" / digest[:16]
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coordinator_app.location import Location
+from coordinator_app.services.record_versions import RecordChanged
 from coordinator_app.store.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
@@ -24,6 +26,7 @@ from coordinator_app.store.errors import (
     RestoreNeedsConfirmation,
     translate,
 )
+from coordinator_app.store.server_errors import ServerLoginRefused
 
 __all__ = [
     "DatabaseBusy",
@@ -38,12 +41,16 @@ __all__ = [
     "ForeignDatabase",
     "NotADatabase",
     "NotAFile",
+    "RecordChanged",
     "RestoreNeedsConfirmation",
+    "ServerLoginRefused",
     "as_problem",
 ]
 
 
-def as_problem(exc: BaseException, path: Path | None = None) -> DatabaseProblem | None:
-    """The DatabaseProblem an exception means for the coordinator (locked, full, gone, damaged, ...),
-    or None when it is a bug and should reach the exception hook."""
+def as_problem(exc: BaseException, path: Path | Location | None = None) -> DatabaseProblem | None:
+    """The DatabaseProblem an exception means for the coordinator (locked, full, gone, damaged, a server
+    that cannot be reached, ...), or None when it is a bug and should reach the exception hook."""
+    if isinstance(path, Location):
+        return translate(exc, path.path, path.server)
     return translate(exc, path)

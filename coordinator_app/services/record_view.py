@@ -25,6 +25,7 @@ from coordinator_app.services.allocation import explanation
 from coordinator_app.services.documents import Document, read_documents
 from coordinator_app.services.graduation import entered_deadline
 from coordinator_app.services.lookup import existing_student
+from coordinator_app.services.record_versions import record_version
 from coordinator_app.services.snapshot import snapshot
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -160,6 +161,9 @@ class StudentRecord:
     documents: tuple[Document, ...] = field(default=())  # attached to portfolio items, the study, meetings
     preferences: tuple[str, ...] = field(default=())  # the specializations, most wanted first
     allocation: str | None = None  # why the student got what they got in the last allocation
+    # The record's version as shown (services/record_versions.py): a save based on it is refused
+    # when a colleague changed the student meanwhile.
+    version: int = 0
 
     @property
     def name(self) -> str:
@@ -300,6 +304,7 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
             )
         )
         cohort = student.cohort.start_year
+        version = record_version(s, student.id)
     open_items = sorted((i for i in items if i.received is None and i.due is not None), key=lambda i: i.due or as_of)
     return StudentRecord(
         id=student_id,
@@ -322,6 +327,7 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
         documents=documents,
         preferences=preferences,
         allocation=explanation(ws, student_id) if programme.specializations else None,
+        version=version,
     )
 
 

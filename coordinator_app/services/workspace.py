@@ -12,18 +12,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.grades import format_mark
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
+from coordinator_app.location import Location
 from coordinator_app.paths import backups_dir_for, programmes_dir
+from coordinator_app.services.change_feed import OwnWrites, newest_entry
+from coordinator_app.services.record_versions import note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m
-from coordinator_app.store.engine import writer
-from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReplaced, translate
+from coordinator_app.store.change_signal import announce_change
+from coordinator_app.store.databases import open_location, read_generation, reader, writer
+from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReadOnly, DatabaseReplaced, translate
 from coordinator_app.store.migrate import open_database
 from coordinator_app.store.sessions import StoreSession
 
@@ -39,9 +43,9 @@ def os_user() -> str:
 
 @dataclass
 class Workspace:
-    """One database and its programmes. Create with `Workspace.open(path)`."""
+    """One database and its programmes. Create with `Workspace.open(location)`."""
 
-    path: Path
+    location: Location
     engine: Engine
     programmes: dict[str, Programme]
     user: str = field(default_factory=os_user)
@@ -51,21 +55,46 @@ class Workspace:
     generation: int = 0
     # Why today's automatic backup could not be made, in the coordinator's words; None when it was.
     backup_problem: str | None = None
+    # Why nothing may be written here (a viewer's login, a file on a network share), in the
+    # coordinator's words; None when this workspace may write. Every write is refused with it.
+    read_only: str | None = None
     replaced_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
     # The write transaction this thread has open (`together`, `rehearse`): actions run inside it
     # take a savepoint of it instead of a transaction of their own.
     _open: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+    own_writes: OwnWrites = field(default_factory=OwnWrites, repr=False)
 
     @classmethod
-    def open(cls, path: Path, programmes: dict[str, Programme] | None = None, daily_backup: bool = True) -> Workspace:
-        """Open (create, migrate) the database; the first open of a day also copies it to `backups/`.
+    def open(
+        cls,
+        target: Location | Path | str,
+        programmes: dict[str, Programme] | None = None,
+        daily_backup: bool = True,
+        password: str | None = None,
+    ) -> Workspace:
+        """Open the database at `target` (a file path or a server URL, coordinator_app/location.py).
 
-        Only a path with no file is a new database: an empty, damaged or foreign file is refused
-        (DatabaseProblem), naming the newest good backup when restoring it is the way out."""
+        A file: created if there is no file, migrated; the first open of a day also copies it to
+        `backups/`. Only a path with no file is a new database: an empty, damaged or foreign file is
+        refused (DatabaseProblem), naming the newest good backup when restoring it is the way out. A
+        file on a network share is opened read-only (store/network_share.py). A server: its tables
+        made by `server init`; a viewer's login opens it read-only; no daily copy (docs/team.md)."""
+        location = target if isinstance(target, Location) else Location.parse(target)
+        if location.server is not None:
+            return cls._open_server(location, programmes, password)
+        from coordinator_app.store.network_share import share_problem
+
+        shared = share_problem(location.file_path)
+        if shared is not None:
+            return cls._open_read_only_file(location, programmes, shared)
+        return cls._open_file(location, programmes, daily_backup)
+
+    @classmethod
+    def _open_file(cls, location: Location, programmes: dict[str, Programme] | None, daily_backup: bool) -> Workspace:
         from coordinator_app.services.recovery import with_offer
         from coordinator_app.store.backup import private_folder
 
-        path = Path(path)
+        path = location.file_path
         existed = path.exists()
         private_folder(path.parent)  # a folder we create, and the data folder, are the owner's only
         try:
@@ -77,15 +106,67 @@ class Workspace:
             if problem is None:
                 raise
             raise problem from exc
-        workspace = cls(path, engine, programmes or load_programmes(programmes_dir()))
+        workspace = cls(location, engine, programmes or load_programmes(programmes_dir()))
         workspace.generation = workspace.current_generation()
         if daily_backup and existed:
             workspace.daily_backup()
         workspace.sync_programmes()
         return workspace
 
+    @classmethod
+    def _open_read_only_file(
+        cls, location: Location, programmes: dict[str, Programme] | None, reason: str
+    ) -> Workspace:
+        from coordinator_app.store.network_share import open_read_only
+
+        engine = open_read_only(location.file_path)
+        workspace = cls(location, engine, programmes or load_programmes(programmes_dir()), read_only=reason)
+        workspace.generation = workspace.current_generation()
+        return workspace
+
+    @classmethod
+    def _open_server(
+        cls, location: Location, programmes: dict[str, Programme] | None, password: str | None
+    ) -> Workspace:
+        from coordinator_app.services.server_login import stored_password
+        from coordinator_app.store.server_errors import viewer_message
+
+        address = location.server
+        assert address is not None
+        if password is None and address.password is None:
+            password = stored_password(address)
+        try:
+            opened = open_location(location, password)
+        except (DBAPIError, OSError) as exc:
+            problem = translate(exc, None, address)
+            if problem is None:
+                raise
+            raise problem from exc
+        assert opened.login is not None
+        workspace = cls(
+            location,
+            opened.engine,
+            programmes or load_programmes(programmes_dir()),
+            user=opened.login,
+            read_only=None if opened.may_write else viewer_message(opened.login),
+        )
+        workspace.generation = workspace.current_generation()
+        if workspace.read_only is None:
+            workspace.sync_programmes()
+        return workspace
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (a server database has none: use `location`)."""
+        return self.location.file_path
+
+    @property
+    def is_server(self) -> bool:
+        return self.location.is_server
+
     def daily_backup(self) -> Path | None:
-        """Today's automatic copy, unless there is one. A copy that fails its check because the database
+        """Today's automatic copy, unless there is one (of a file only: a server database is backed up by
+        whoever runs the server, and File > Back up now takes a portable copy of it; docs/team.md). A copy that fails its check because the database
         itself is damaged stops the open (DatabaseCorrupt, offering the newest good backup); any other
         failure never blocks the work, but `backup_problem` says why there is no copy today."""
         from coordinator_app.services.recovery import backup_failure, with_offer
@@ -94,6 +175,8 @@ class Workspace:
         from coordinator_app.store.health import DAMAGED
         from coordinator_app.store.migrate import look_at
 
+        if self.location.server is not None or self.read_only is not None:
+            return None
         folder = backups_dir_for(self.path)
         try:
             made = daily_backup(self.path, today=date.today())
@@ -130,6 +213,8 @@ class Workspace:
         since this workspace opened it: the change was made on data that is no longer there.
         Inside `together` or `rehearse` the action is a savepoint of that one transaction: a refused
         action takes back only its own changes."""
+        if self.read_only is not None:
+            raise DatabaseReadOnly(self.read_only)
         outer: Session | None = getattr(self._open, "session", None)
         if outer is not None:
             with outer.begin_nested():
@@ -138,10 +223,16 @@ class Workspace:
         try:
             with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
                 # Read under the write lock: a restore cannot slip in between this check and the commit.
-                self._refuse_if_replaced(session.execute(text("PRAGMA user_version")).scalar_one())
+                self._refuse_if_replaced(read_generation(session.connection()))
+                refuse_if_changed(session)  # a colleague saved this student since it was shown here
+                before = newest_entry(session)
                 yield session
                 # The verdicts and EC totals of the students changed, in the same transaction.
                 settle(session, self.programmes, self.as_of())
+                note_saved(session)
+                # This window knows what it wrote: its change feed leaves these entries out.
+                self.own_writes.add(before, newest_entry(session))
+                announce_change(session.connection())  # other windows on a server hear of it at commit
         except DBAPIError as exc:
             # Locked, read-only, disk full, vanished drive, damaged file: a DatabaseProblem the
             # coordinator can act on (DatabaseBusy keeps the form open for a retry). Bugs pass through.
@@ -177,7 +268,7 @@ class Workspace:
                 transaction = session.begin()
                 self._open.session = session
                 try:
-                    self._refuse_if_replaced(session.execute(text("PRAGMA user_version")).scalar_one())
+                    self._refuse_if_replaced(read_generation(session.connection()))
                     yield session
                 finally:
                     self._open.session = None
@@ -186,10 +277,10 @@ class Workspace:
             raise self._problem(exc) from exc
 
     def _problem(self, exc: DBAPIError) -> DatabaseProblem:
-        problem = translate(exc, self.path)
+        problem = translate(exc, self.location.path, self.location.server)
         if problem is None:
             raise exc
-        if isinstance(problem, DatabaseCorrupt):
+        if isinstance(problem, DatabaseCorrupt) and self.location.path is not None:
             from coordinator_app.services.recovery import with_offer
 
             problem = with_offer(problem, self.path)  # name the newest good backup
@@ -201,7 +292,7 @@ class Workspace:
         for listener in list(self.replaced_listeners):
             listener()
         raise DatabaseReplaced(
-            f"Not saved: {self.path.name} was restored from a backup (in another window or by "
+            f"Not saved: {self.location.name} was restored from a backup (in another window or by "
             f"`coordinator-app restore`) after it was opened here, so this change would have gone into the "
             f"restored data. The restored data is loaded again; make the change again if it is still needed."
         )
@@ -210,9 +301,9 @@ class Workspace:
         """The database's restore generation now (one cheap read)."""
         try:
             with self.engine.connect() as conn:
-                return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                return read_generation(conn)
         except DBAPIError as exc:
-            problem = translate(exc, self.path)
+            problem = translate(exc, self.location.path, self.location.server)
             if problem is None:
                 raise
             raise problem from exc
@@ -233,7 +324,7 @@ class Workspace:
             yield outer
             return
         try:
-            with StoreSession(self.engine) as session, session.begin():
+            with StoreSession(reader(self.engine)) as session, session.begin():
                 yield session
         except DBAPIError as exc:
             raise self._problem(exc) from exc

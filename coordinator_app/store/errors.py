@@ -5,6 +5,10 @@ from __future__ import annotations
 import errno
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coordinator_app.location import ServerAddress
 
 # Less free space than this on the disk holding a file, when SQLite or the OS reports an I/O
 # failure there, means the disk is full (SQLite often says "disk I/O error" or "unable to open"
@@ -86,15 +90,21 @@ def _name(path: Path | None) -> str:
     return f"The database file {path}" if path is not None else "The database file"
 
 
-def translate(exc: BaseException, path: Path | None = None) -> DatabaseProblem | None:
-    """The DatabaseProblem for an sqlite3/SQLAlchemy/OS error about the database file, or None.
+def translate(
+    exc: BaseException, path: Path | None = None, server: ServerAddress | None = None
+) -> DatabaseProblem | None:
+    """The DatabaseProblem for an sqlite3/psycopg/SQLAlchemy/OS error about the database, or None.
 
     Only environment problems are translated; a bug (a constraint, a wrong query) returns None
-    so it still reaches the exception hook as a bug.
+    so it still reaches the exception hook as a bug. `server`: the server database it was about.
     """
     if isinstance(exc, DatabaseProblem):
         return exc
     original = getattr(exc, "orig", None) or exc
+    from coordinator_app.store.server_errors import is_server_error, translate_server_error
+
+    if is_server_error(original):
+        return translate_server_error(original, server)
     text = str(original).lower()
     if isinstance(original, OSError) and not _is_sqlite_error(original):
         return _translate_os_error(original, path)

@@ -229,8 +229,19 @@ class PortfolioItem(Base):
     __table_args__ = (
         UniqueConstraint("student_id", "component", "kind", name="student_component_kind"),
         # The "what is overdue" query: open items by student and due date (performance.md s.4).
-        Index("ix_portfolio_open_due", "student_id", "due_date", sqlite_where=text("received_date IS NULL")),
-        Index("ix_portfolio_open_by_due", "due_date", sqlite_where=text("received_date IS NULL")),
+        Index(
+            "ix_portfolio_open_due",
+            "student_id",
+            "due_date",
+            sqlite_where=text("received_date IS NULL"),
+            postgresql_where=text("received_date IS NULL"),
+        ),
+        Index(
+            "ix_portfolio_open_by_due",
+            "due_date",
+            sqlite_where=text("received_date IS NULL"),
+            postgresql_where=text("received_date IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
@@ -298,6 +309,15 @@ class GraduationDeadline(Base):
     deadline: Mapped[date] = mapped_column(Date)
 
 
+class RestoreGeneration(Base):
+    """A server database's restore generation (one row; an SQLite file keeps it in PRAGMA user_version)."""
+
+    __tablename__ = "restore_generation"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
 class HostOrganisation(Base):
     """Where internships are done: one entry per organisation and department (the host register)."""
 
@@ -330,7 +350,7 @@ class SpecializationPreference(Base):
     __tablename__ = "specialization_preference"
     __table_args__ = (
         UniqueConstraint("student_id", "choice", name="student_choice"),
-        UniqueConstraint("student_id", "specialization", name="student_specialization"),
+        UniqueConstraint("student_id", "specialization", name="preference_student_specialization"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
@@ -344,7 +364,7 @@ class WaitingListEntry(Base):
 
     __tablename__ = "waiting_list_entry"
     __table_args__ = (
-        UniqueConstraint("student_id", "specialization", name="student_specialization"),
+        UniqueConstraint("student_id", "specialization", name="waiting_student_specialization"),
         Index("ix_waiting_cohort_spec", "cohort_id", "specialization", "position"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

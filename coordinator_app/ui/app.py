@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from coordinator_app import APP_NAME, ORGANISATION, ORGANISATION_DOMAIN, __version__
+from coordinator_app.location import Location
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QRect
@@ -42,13 +43,18 @@ def apply_style(app: QApplication) -> None:
         app.setStyleSheet(sheet.read_text("utf-8"))
 
 
-def start_database(requested: Path, given: bool | None = None) -> Path:
-    """The database to open. One given with --db is opened for this session only (it does not
-    change what a plain start opens); without --db, the one the coordinator last chose in the
-    window, else the default. `given` None: --db was given if `requested` is not the default path."""
+def start_database(requested: Path | Location, given: bool | None = None) -> Path | Location:
+    """The database to open: a file (a Path) or a server database (a Location). One given with --db is
+    opened for this session only (it does not change what a plain start opens); without --db, the one
+    the coordinator last chose in the window, else the default. `given` None: --db was given if
+    `requested` is not the default path."""
     from coordinator_app.paths import default_database_path
     from coordinator_app.ui.settings import database_for_plain_start
 
+    if isinstance(requested, Location):
+        if requested.server is not None:
+            return requested if given is not False else database_for_plain_start()
+        requested = requested.file_path
     if given is None:
         given = Path(requested) != default_database_path()
     return Path(requested) if given else database_for_plain_start()
@@ -181,7 +187,7 @@ def first_size(window: QWidget, available: QRect) -> None:
     window.move(available.x() + (available.width() - width) // 2, available.y() + (available.height() - height) // 2)
 
 
-def run(db_path: Path, given: bool | None = None) -> int:
+def run(db_path: Path | Location, given: bool | None = None) -> int:
     """`given`: whether db_path came from --db (None: guessed, see start_database)."""
     app = make_application()
     _hook_exceptions_from_now_on()

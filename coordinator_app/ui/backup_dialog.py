@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coordinator_app.location import Location
 from coordinator_app.services import backups
 from coordinator_app.services.backups import BackupInfo, DatabaseProblem, RestoreResult
 from coordinator_app.services.workspace import Workspace
@@ -102,7 +103,7 @@ def back_up_now(parent: QWidget | None, ws: Workspace) -> BackupInfo | None:
 class RestoreDialog(QDialog):
     """The copies in the backups folder, newest first, with date, kind and student count."""
 
-    def __init__(self, ws: Workspace | Path, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace | Path | Location, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_tr("Restore from backup"))
         self.resize(640, 420)
@@ -187,7 +188,7 @@ class RestoreDialog(QDialog):
             self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ws: Workspace | Path) -> BackupInfo | None:
+    def ask(cls, parent: QWidget | None, ws: Workspace | Path | Location) -> BackupInfo | None:
         """The copy the coordinator chose, or None; tests replace this classmethod."""
         dialog = cls(ws, parent)
         return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -195,7 +196,7 @@ class RestoreDialog(QDialog):
 
 def restore_from_backup(
     parent: QWidget | None,
-    target: Workspace | Path,
+    target: Workspace | Path | Location,
     jobs: JobRunner | None = None,
     on_done: Callable[[RestoreResult], None] | None = None,
 ) -> RestoreResult | None:
@@ -206,7 +207,9 @@ def restore_from_backup(
     info = RestoreDialog.ask(parent, target)
     if info is None:
         return None
-    path = target.path if isinstance(target, Workspace) else Path(target)
+    # The file itself (its state and name go into the question), or the server database.
+    location = target.location if isinstance(target, Workspace) else target
+    path: Path | Location = Path(location) if not isinstance(location, Location) else location.path or location
     outcome: list[RestoreResult] = []
 
     def restore(replace: bool) -> RestoreResult:
@@ -252,9 +255,14 @@ def _run(
     then(result)
 
 
-def _question(info: BackupInfo, path: Path, state: Any) -> str:
+def _question(info: BackupInfo, path: Path | Location, state: Any) -> str:
     students = f"{info.students} students" if info.students is not None else "unknown number of students"
     when = f"{info.taken_at:%d-%m-%Y %H:%M}"
+    if isinstance(path, Location):  # a server database: everyone's data goes back
+        return _tr(
+            "Go back to the copy of {when} ({students}) on {name}?\n\nThis replaces the data for everyone who "
+            "uses this database; their windows reload it. What is there now is kept as a copy first."
+        ).format(when=when, students=students, name=path.name)
     if state.replaceable:
         what = {
             "empty": _tr("is empty"),

@@ -342,5 +342,13 @@ class DeadlinesDialog(QDialog):
         month: tuple[int, int] | None = None,
     ) -> None:
         dialog = cls(session, ws, parent, programme, month)
+        if ws.read_only is not None:  # a viewer may look at the schedule, not change it
+            from coordinator_app.ui.read_only import ReadOnlyLock
+
+            lock = ReadOnlyLock(dialog)
+            lock.lock(dialog, ws.read_only)
+            for chooser in (dialog.programme, *dialog.findChildren(QDialogButtonBox)):
+                chooser.setProperty("coordinatorReadOnly", False)
+                chooser.setEnabled(True)
         dialog.exec()
         dialog.deleteLater()

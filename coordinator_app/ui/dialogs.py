@@ -5,6 +5,7 @@ Each opens through a classmethod `ask()` so tests can stand in for the coordinat
 
 from __future__ import annotations
 
+import html
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coordinator_app.location import Location
 from coordinator_app.ui.forms import FieldForm, error_label, grow_to_fit
 
 if TYPE_CHECKING:
@@ -189,11 +191,21 @@ class FirstStart:
         return StartChoice.DEMO if clicked is demo else StartChoice.QUIT
 
 
-def about_text(db_path: Path | None) -> str:
+def about_text(db_path: Path | Location | None) -> str:
     from coordinator_app import APP_NAME, __version__
     from coordinator_app.paths import user_data_dir
 
     where = str(db_path) if db_path else "no database open"
+    if isinstance(db_path, Location) and db_path.server is not None:
+        return (
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            f"<p><b>Database:</b> {db_path.name} (team mode: {html.escape(str(db_path))})<br>"
+            f"<b>Your data folder:</b> {user_data_dir()}<br>"
+            "Copies made with Back up now go to <i>server-backups</i> in your data folder.</p>"
+            "<p>The app connects only to that database server.</p>"
+        )
+    if isinstance(db_path, Location):
+        where = str(db_path.path)
     return (
         f"<h3>{APP_NAME} {__version__}</h3>"
         "<p>Student progress for (bio)medical master's programmes: courses and resits, internships and "
@@ -205,7 +217,7 @@ def about_text(db_path: Path | None) -> str:
     )
 
 
-def show_about(parent: QWidget | None, db_path: Path | None) -> None:
+def show_about(parent: QWidget | None, db_path: Path | Location | None) -> None:
     box = QMessageBox(parent)
     box.setWindowTitle("About Coordinator App")
     box.setTextFormat(Qt.TextFormat.RichText)

@@ -219,6 +219,49 @@ class FieldForm(QObject):
         self.clear_error(name)
         self.committed.emit(name, value)
 
+    def typed(self, name: str) -> Any:
+        """What the editor of `name` holds now (typed, not necessarily saved); None when not a field here."""
+        editor = self.editors.get(name)
+        if isinstance(editor, QLineEdit):
+            return editor.text()
+        if isinstance(editor, QPlainTextEdit):
+            return editor.toPlainText()
+        if isinstance(editor, QComboBox):
+            return editor.currentData()
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        return None
+
+    def stored(self, name: str) -> Any:
+        """The stored value the editor of `name` was last filled with."""
+        return self._shown.get(name)
+
+    def is_edited(self, name: str) -> bool:
+        """Whether the text editor of `name` holds typing not saved yet (choices and boxes save at once)."""
+        editor = self.editors.get(name)
+        if isinstance(editor, QLineEdit):
+            return editor.text().strip() != shown_text(self._shown.get(name))
+        if isinstance(editor, QPlainTextEdit):
+            return editor.toPlainText() != (self._shown.get(name) or "")
+        return False
+
+    def put_back(self, name: str, value: Any) -> None:
+        """Show `value` in the editor of `name` again without saving it (after the record was reloaded,
+        a refused save's typed text stays to apply again: Enter or leaving the field saves it)."""
+        editor = self.editors.get(name)
+        if editor is None or value is None:
+            return
+        blocker = QSignalBlocker(editor)
+        if isinstance(editor, QLineEdit):
+            editor.setText(str(value))
+        elif isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(str(value))
+        elif isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(editor.findData(value), 0))
+        elif isinstance(editor, QCheckBox):
+            editor.setChecked(bool(value))
+        blocker.unblock()
+
     # -- messages --------------------------------------------------------------------------------
     def show_error(self, field: str | None, message: str) -> bool:
         """Show `message` under the editor of `field`; False when this form has no such field."""

@@ -24,6 +24,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from coordinator_app import APP_NAME
+from coordinator_app.location import Location
 from coordinator_app.ui import settings as saved
 from coordinator_app.ui.changes import Changes, Kind, Origin
 from coordinator_app.ui.list_pane import StudentListPane
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.attention_view import AttentionView
     from coordinator_app.ui.dashboard.view import DashboardView
+    from coordinator_app.ui.read_only import ReadOnlyLock
     from coordinator_app.ui.record.pane import RecordPane
     from coordinator_app.ui.saved_views import SavedViews
     from coordinator_app.ui.selection_actions import SelectionActions
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
     record_pane: RecordPane
 
     def __init__(
-        self, db_path: Path, today: date | None = None, programmes: dict[str, Programme] | None = None
+        self, db_path: Path | Location, today: date | None = None, programmes: dict[str, Programme] | None = None
     ) -> None:
         super().__init__()
         self.session = WorkspaceSession(db_path, today, programmes, self)
@@ -79,7 +81,8 @@ class MainWindow(QMainWindow):
         self._started = False
         self._remember = False  # set when the coordinator opens a database in the window
         self.open_failed_panel: QWidget | None = None
-        self.setWindowTitle(f"{self.session.path.name} — {APP_NAME}")
+        self.read_only_lock: ReadOnlyLock | None = None  # made when a database opens read-only
+        self.setWindowTitle(f"{self.session.location.name} — {APP_NAME}")
         self._build_first_frame()
         self.resize(1280, 760)
         self._restore_geometry()
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         self.session.replaced.connect(self._replaced)
         self.session.problem.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.session.undo_failed.connect(self._undo_failed)
+        self.session.colleague_saved.connect(lambda text: self.statusBar().showMessage(text, 10000))
         # Watching the window itself, not the list's viewport: asking Qt for a widget Python has not
         # seen yet (viewport()) makes PySide6 create every QWidget subclass it might be, ~30 ms.
         self.installEventFilter(self)
@@ -109,7 +113,7 @@ class MainWindow(QMainWindow):
         self.status_path = QLabel()
         self.statusBar().addWidget(self.status_path, 1)
         self.statusBar().addPermanentWidget(self.students.counts)
-        self.status_path.setText(f"Opening {self.session.path} …")
+        self.status_path.setText(f"Opening {self.session.location} …")
 
     def _build_shell(self) -> None:
         """Everything the first frame does without: built once, right after the first paint
@@ -230,11 +234,13 @@ class MainWindow(QMainWindow):
         self._build_shell()
         if self.session.ws is not None or self.session.busy:
             return
-        path = self.session.path
-        if path.exists():  # an empty or damaged file is refused, never taken for a new database
-            self._open(path)
+        location = self.session.location
+        if location.path is None:  # a server database: only the server can say whether it is there
+            self._open(location)
+        elif location.path.exists():  # an empty or damaged file is refused, never taken for a new database
+            self._open(location.path)
         else:
-            self._first_start(path)
+            self._first_start(location.path)
 
     def _first_start(self, path: Path) -> None:
         """Start empty (Enter), try the demo, or quit (Esc, closing the dialog) creating nothing.
@@ -256,18 +262,19 @@ class MainWindow(QMainWindow):
         new = not path.exists()  # the folder is made (owner-only) when the database is
         self._open(path, demo_students=DEMO_STUDENTS if choice is StartChoice.DEMO and new else 0)
 
-    def _open(self, path: Path, demo_students: int = 0) -> None:
-        if self.session.open(path, demo_students):
+    def _open(self, path: Path | Location, demo_students: int = 0, password: str | None = None) -> None:
+        if self.session.open(path, demo_students, password):
             self.is_ready = False
-            self.setWindowTitle(f"{self.session.path.name} — {APP_NAME}")
-            self.status_path.setText(f"Opening {self.session.path} …")
+            self.setWindowTitle(f"{self.session.location.name} — {APP_NAME}")
+            self.status_path.setText(f"Opening {self.session.location} …")
 
-    def open_database(self, path: Path) -> None:
-        """File > Open and Open recent: the database chosen becomes the one a plain start opens."""
+    def open_database(self, path: Path | Location, password: str | None = None) -> None:
+        """File > Open, Open recent and Connect to server: the database chosen becomes the one a plain
+        start opens. `password`: typed in Connect to server (kept only in the keyring, if at all)."""
         if self.session.busy:
             return
         self._remember = True
-        self._open(Path(path))
+        self._open(path if isinstance(path, Location) else Path(path), password=password)
 
     def _opened(self, ws: Workspace) -> None:
         """The panes fill themselves; the window shows which database it is and what it can do now."""
@@ -275,13 +282,15 @@ class MainWindow(QMainWindow):
 
         self._show_open_failed(None)
         show_backup_problem(self, ws.backup_problem)
+        database = ws.location if ws.is_server else ws.path
         if self._remember:
-            saved.remember_database(ws.path)
+            saved.remember_database(database)
         else:
-            saved.add_recent_database(ws.path)
+            saved.add_recent_database(database)
         self.acts.enable_database_actions(True)
-        self.selection.enable(True)
-        self._show_database(ws.path)
+        self.selection.enable(True, read_only=ws.read_only is not None)
+        self._show_read_only(ws.read_only)
+        self._show_database(database)
 
     def _filled(self) -> None:
         if not self.is_ready:  # the first fill after opening: the start is done
@@ -290,11 +299,13 @@ class MainWindow(QMainWindow):
             # The record's widgets next, before a student is chosen (the list came first).
             QTimer.singleShot(0, self.record_pane.prepare)
 
-    def _show_database(self, path: Path) -> None:
+    def _show_database(self, path: Path | Location) -> None:
         """Title and status bar name the open database, and say so when a plain start opens another."""
-        self.setWindowTitle(f"{path.name} — {APP_NAME}")
+        location = path if isinstance(path, Location) else Location.file(path)
+        read_only = "  (read only)" if self.session.read_only else ""
+        self.setWindowTitle(f"{location.name}{read_only} — {APP_NAME}")
         next_time = saved.database_for_plain_start()
-        if path.resolve() == next_time.resolve():
+        if saved.saved_text(path) == saved.saved_text(next_time):
             self.status_path.setText(f"Database: {path}")
             self.status_path.setToolTip("")
         else:
@@ -305,7 +316,7 @@ class MainWindow(QMainWindow):
             )
 
     def _open_failed(self, problem: BaseException) -> None:
-        self.status_path.setText(f"Could not open {self.session.path}")
+        self.status_path.setText(f"Could not open {self.session.location}")
         self.database_failed.emit(str(problem))
         self._show_open_failed(problem)
 
@@ -321,13 +332,52 @@ class MainWindow(QMainWindow):
         if problem is None:
             return
         title, message, can_restore, newest = describe_open_failure(problem)
-        panel = OpenFailedPanel(self.session.path, title, message, can_restore, newest)
+        location = self.session.location
+        panel = OpenFailedPanel(location.path or Path(location.name), title, message, can_restore, newest)
         panel.restore_requested.connect(self.restore_backup)
-        panel.open_requested.connect(self.acts.choose_database)
-        panel.retry_requested.connect(lambda: self._open(self.session.path))
+        panel.open_requested.connect(self.acts.connect_to_server if location.is_server else self.acts.choose_database)
+        if location.is_server:
+            panel.open_button.setText("Connect to server…")
+        panel.retry_requested.connect(lambda: self._open(self.session.location))
         self.splitter.replaceWidget(PANES, panel)
         self.open_failed_panel = panel
         self.acts.restore.setEnabled(True)
+
+    def _show_read_only(self, reason: str | None) -> None:
+        """A database that may only be read: every edit control off, and the window says why."""
+        from coordinator_app.ui.read_only import ReadOnlyLock
+
+        label = self.findChild(QLabel, "readOnly")
+        if reason is None:
+            if self.read_only_lock is not None:
+                self.read_only_lock.unlock()
+            if label is not None:
+                label.hide()
+            return
+        if label is None:
+            label = QLabel()
+            label.setObjectName("readOnly")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setStyleSheet("background: #fff4e0; padding: 1px 6px; border-radius: 3px;")
+            label.linkActivated.connect(lambda _link: self._explain_read_only())
+            self.statusBar().addPermanentWidget(label)
+        label.setText('<a href="why" style="color: #5f4300;">Read only: why?</a>')
+        label.setToolTip(reason)
+        label.show()
+        self.acts.enable_database_actions(True, read_only=True)
+        if self.read_only_lock is None:
+            self.read_only_lock = ReadOnlyLock(self)
+        self.read_only_lock.lock(self.record_pane, reason)
+        view = self.record_pane.prepare()
+        view.filled.connect(self.read_only_lock.refresh, Qt.ConnectionType.UniqueConnection)
+        self.read_only_lock.refresh()
+
+    def _explain_read_only(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        reason = self.session.read_only
+        if reason is not None:
+            QMessageBox.information(self, "Read only", reason)
 
     # -- which student is shown ---------------------------------------------------------------------
     def _student_chosen(self, student_id: int) -> None:
@@ -384,7 +434,7 @@ class MainWindow(QMainWindow):
 
         backup_dialog.restore_from_backup(
             self,
-            self.session.ws or self.session.path,
+            self.session.ws or (self.session.location if self.session.location.is_server else self.session.path),
             jobs=self.session.jobs,
             on_done=lambda _result: QTimer.singleShot(0, self._after_restore),
         )
@@ -392,7 +442,7 @@ class MainWindow(QMainWindow):
     def _after_restore(self) -> None:
         self.session.undo_stack.clear()  # an undo now would write an old edit into the restored data
         if self.session.ws is None:
-            self._open(self.session.path)  # from the error screen: open what was just restored
+            self._open(self.session.location)  # from the error screen: open what was just restored
         else:
             self.session.notify(Changes.everything())
 

@@ -105,9 +105,12 @@ class SelectionActions:
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
-    def enable(self, enabled: bool) -> None:
+    def enable(self, enabled: bool, read_only: bool = False) -> None:
+        """`read_only`: a viewer's or a network share's window keeps the actions that only read
+        (export, addresses, calendar); those that write (reminders are recorded) stay off."""
+        writes = (self.remind, self.received, self.approval, self.graduation, self.mentor)
         for action in self.all:
-            action.setEnabled(enabled)
+            action.setEnabled(enabled and not (read_only and action in writes))
 
     def menu(self, parent: QMenu | None = None) -> QMenu:
         menu = QMenu("&Students", parent or self.window)

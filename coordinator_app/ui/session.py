@@ -6,13 +6,15 @@ Signals:
 - `open_failed(exception)`: it could not be opened, for a reason the coordinator can act on
   (the window shows its error screen; a bug goes to the error dialog instead).
 - `changed(Changes)`: students' data changed, by this window (an edit, undo, redo, import,
-  reload) or elsewhere (a restore by another window or `coordinator-app restore`; later a
-  colleague). Panes decide from the `Changes` what to read again (ui/changes.py).
+  reload) or elsewhere (a restore by another window or `coordinator-app restore`, a colleague's
+  save). Panes decide from the `Changes` what to read again (ui/changes.py).
 - `replaced()`: another window or process restored the database from a backup. The undo
   history is gone; `changed` (everything, from elsewhere) follows once the restored data's
   generation is read, and only then are writes let into the restored data again.
 - `problem(text)`: a background read failed for an environment reason, in the coordinator's words.
 - `undo_failed(text)`: an undo or redo of a window-level edit (a removal, a deadline) could not be done.
+- `colleague_saved(text)`: someone else saved changes (another window, process or colleague, noticed
+  within a second or two: ui/colleague_watch.py); `changed` from elsewhere has just told the panes.
 
 Nothing here imports the services at module level: the window makes its session before the
 first paint, and SQLAlchemy alone takes ~0.5 s to import (performance.md s.2).
@@ -28,7 +30,8 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from coordinator_app.ui.changes import Changes, Origin
+from coordinator_app.location import Location
+from coordinator_app.ui.changes import Changes, Kind, Origin
 
 if TYPE_CHECKING:
     from datetime import date
@@ -36,11 +39,20 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from coordinator_app.domain.programme import Programme
+    from coordinator_app.services.change_feed import ColleagueChanges
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.colleague_watch import ColleagueWatch
     from coordinator_app.ui.jobs import JobRunner
     from coordinator_app.ui.replaced_watch import ReplacedWatch
 
 T = TypeVar("T")
+
+
+def as_location(database: Path | Location | str) -> Location:
+    """A database the window was given: a Location, a file path, or what was typed (a path or a URL)."""
+    if isinstance(database, Location):
+        return database
+    return Location.parse(database) if isinstance(database, str) else Location.file(database)
 
 
 class WorkspaceSession(QObject):
@@ -50,16 +62,17 @@ class WorkspaceSession(QObject):
     replaced = Signal()
     problem = Signal(str)
     undo_failed = Signal(str)
+    colleague_saved = Signal(str)
 
     def __init__(
         self,
-        path: Path,
+        path: Path | Location,
         today: date | None = None,
         programmes: dict[str, Programme] | None = None,
         window: QWidget | None = None,
     ) -> None:
         super().__init__(window)
-        self.path = Path(path)  # the database being opened or open
+        self.location = as_location(path)  # the database being opened or open: a file or a server
         self.today = today
         self.programmes = programmes
         self.ws: Workspace | None = None
@@ -92,6 +105,14 @@ class WorkspaceSession(QObject):
         watch.replaced.connect(self._database_replaced)
         return watch
 
+    @cached_property
+    def colleague_watch(self) -> ColleagueWatch:
+        from coordinator_app.ui.colleague_watch import ColleagueWatch
+
+        watch = ColleagueWatch(self)
+        watch.changed.connect(self._colleagues_changed)
+        return watch
+
     @property
     def busy(self) -> bool:
         """Whether anything still runs off the GUI thread for this window."""
@@ -104,19 +125,30 @@ class WorkspaceSession(QObject):
                 getattr(self, name).wait(msecs)
 
     @property
+    def path(self) -> Path:
+        """The database file being opened or open (a server database has none: see `location`)."""
+        return self.location.file_path
+
+    @property
+    def read_only(self) -> str | None:
+        """Why nothing may be written in the open database (a viewer's login, a network share), or None."""
+        return self.ws.read_only if self.ws is not None else None
+
+    @property
     def replaced_pending(self) -> bool:
         """A restore elsewhere was noticed and the restored data is not read yet: nothing may be written."""
         return self._adopting
 
     # -- opening and closing -------------------------------------------------------------------------
-    def open(self, path: Path, demo_students: int = 0) -> bool:
-        """Open `path` off the GUI thread (building the demo in it first when asked): `opened` or
-        `open_failed` follows. False (nothing done) while other work is still running."""
+    def open(self, path: Path | Location, demo_students: int = 0, password: str | None = None) -> bool:
+        """Open `path` (a file or a server database, with `password` when one was typed) off the GUI
+        thread, building the demo in it first when asked: `opened` or `open_failed` follows. False
+        (nothing done) while other work is still running."""
         if self.busy:
             return False
         self.close()
-        self.path = Path(path)
-        path, today, programmes = self.path, self.today, self.programmes
+        self.location = as_location(path)
+        location, today, programmes = self.location, self.today, self.programmes
 
         def load() -> Workspace:
             from coordinator_app.services.workspace import Workspace
@@ -124,26 +156,27 @@ class WorkspaceSession(QObject):
             if demo_students:
                 from coordinator_app.services.demo import build_demo
 
-                build_demo(path, students=demo_students, as_of=today)
-            ws = Workspace.open(path, programmes)
+                build_demo(location.file_path, students=demo_students, as_of=today)
+            ws = Workspace.open(location, programmes, password=password)
             ws.today = today
             return ws
 
-        label = "Creating the demo database…" if demo_students else f"Opening {path.name}…"
+        label = "Creating the demo database…" if demo_students else f"Opening {location.name}…"
         self.jobs.run(load, self._opened, self._failed_to_open, label=label, parent_widget=self._window)
         return True
 
     def _opened(self, ws: Workspace) -> None:
         self.ws = ws
-        self.path = ws.path
+        self.location = ws.location
         self.replaced_watch.watch(ws)
+        self.colleague_watch.watch(ws)
         self.opened.emit(ws)
 
     def _failed_to_open(self, exc: BaseException) -> None:
         from coordinator_app.domain.errors import ProgrammeDefinitionError
         from coordinator_app.services.errors import DatabaseProblem, as_problem
 
-        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.path)
+        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.location)
         if problem is None and not isinstance(exc, (ProgrammeDefinitionError, PermissionError)):
             raise exc
         self.open_failed.emit(problem or exc)
@@ -154,6 +187,8 @@ class WorkspaceSession(QObject):
         self._adopting = False
         if "replaced_watch" in self.__dict__:
             self.replaced_watch.watch(None)
+        if "colleague_watch" in self.__dict__:
+            self.colleague_watch.watch(None)
         if self.ws is not None:
             self.ws.close()
             self.ws = None
@@ -195,7 +230,7 @@ class WorkspaceSession(QObject):
     def _read_failed(self, exc: BaseException) -> None:
         from coordinator_app.services.errors import DatabaseProblem, as_problem
 
-        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.path)
+        problem = exc if isinstance(exc, DatabaseProblem) else as_problem(exc, self.location)
         if problem is None:
             raise exc
         self.problem.emit(str(problem))
@@ -209,6 +244,16 @@ class WorkspaceSession(QObject):
     def reload(self) -> None:
         """View > Reload: everything is read again."""
         self.notify(Changes.everything())
+
+    def _colleagues_changed(self, changes: ColleagueChanges) -> None:
+        """Someone else saved (another window, process or colleague): every pane follows, as after an edit."""
+        if self.ws is None or self._adopting:
+            return  # a restore being read in: everything is read again anyway
+        if changes.students is None:
+            self.notify(Changes.everything(Origin.ELSEWHERE))
+        else:
+            self.notify(Changes.of(Kind.EVERYTHING, changes.students, Origin.ELSEWHERE))
+        self.colleague_saved.emit(changes.said())
 
     def report_undo_failure(self, text: str) -> None:
         self.undo_failed.emit(text)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from coordinator_app.location import Location, NotALocation, is_server_url
+
 RECENT_LIMIT = 8
 
 
@@ -19,38 +21,63 @@ def settings() -> QSettings:
 CHOSEN_KEY = "database/chosen"
 
 
-def chosen_database() -> Path | None:
-    """The database the coordinator last opened in the window (File > Open, Open recent): what a
-    plain `coordinator-app` opens. A database given with --db never becomes this one."""
-    value = str(settings().value(CHOSEN_KEY, "", type=str))
-    return Path(value) if value else None
+# A database as the settings keep it: a file's resolved path, or a server's URL without any password
+# (the password is in the OS keyring or libpq's pgpass file, never here: ui/connect_dialog.py).
+Database = Path | Location
 
 
-def database_for_plain_start() -> Path:
-    """What `coordinator-app` without --db opens: the chosen database if it still exists, else the
-    default one."""
+def _read(value: str) -> Database | None:
+    """A saved database: a Path for a file, a Location for a server database."""
+    if not value:
+        return None
+    if is_server_url(value):
+        try:
+            return Location.parse(value)
+        except NotALocation:
+            return None
+    return Path(value)
+
+
+def saved_text(database: Database) -> str:
+    if isinstance(database, Location):
+        return database.saved_text() if database.server is not None else str(database.file_path.resolve())
+    return str(Path(database).resolve())
+
+
+def chosen_database() -> Database | None:
+    """The database the coordinator last opened in the window (File > Open, Open recent, Connect to
+    server): what a plain `coordinator-app` opens. A database given with --db never becomes this one."""
+    return _read(str(settings().value(CHOSEN_KEY, "", type=str)))
+
+
+def database_for_plain_start() -> Database:
+    """What `coordinator-app` without --db opens: the chosen database if it still exists (a server one
+    is tried: only the server can say), else the default one."""
     from coordinator_app.paths import default_database_path
 
     chosen = chosen_database()
+    if isinstance(chosen, Location):
+        return chosen
     return chosen if chosen is not None and chosen.exists() else default_database_path()
 
 
-def recent_databases() -> list[Path]:
+def recent_databases() -> list[Database]:
     values = settings().value("database/recent", [], type=list)
-    return [Path(str(v)) for v in values or [] if v] if isinstance(values, list) else []
+    found = [_read(str(v)) for v in values or [] if v] if isinstance(values, list) else []
+    return [d for d in found if d is not None]
 
 
-def add_recent_database(path: Path) -> None:
+def add_recent_database(database: Database) -> None:
     """Listed first under File > Open recent (any database opened, a --db one included)."""
-    resolved = str(Path(path).resolve())
-    recent = [str(p) for p in recent_databases() if str(p) != resolved]
-    settings().setValue("database/recent", [resolved, *recent][:RECENT_LIMIT])
+    text = saved_text(database)
+    recent = [saved_text(d) for d in recent_databases() if saved_text(d) != text]
+    settings().setValue("database/recent", [text, *recent][:RECENT_LIMIT])
 
 
-def remember_database(path: Path) -> None:
+def remember_database(database: Database) -> None:
     """The coordinator chose this database in the window: the next plain start opens it."""
-    settings().setValue(CHOSEN_KEY, str(Path(path).resolve()))
-    add_recent_database(path)
+    settings().setValue(CHOSEN_KEY, saved_text(database))
+    add_recent_database(database)
 
 
 def save_state(key: str, value: QByteArray) -> None:

@@ -42,7 +42,7 @@ class WindowActions:
         students: StudentListPane,
         record_pane: RecordPane,
         *,
-        open_database: Callable[[Path], None],
+        open_database: Callable[..., None],
         restore_backup: Callable[[], None],
         show_attention: Callable[[], None],
         show_record: Callable[[], None],
@@ -54,6 +54,13 @@ class WindowActions:
         self.open_database = open_database
         stack = session.undo_stack
         self.open = self._make("&Open database…", self.choose_database, QKeySequence.StandardKey.Open, "open")
+        self.connect = self._make(
+            "&Connect to server…",
+            self.connect_to_server,
+            None,
+            None,
+            "Open the programme office's shared database on a PostgreSQL server",
+        )
         self.new = self._make("&New student…", self.new_student, "Ctrl+N", "new_student", "Add a student")
         self.remove = self._make(
             "&Remove student…",
@@ -184,8 +191,10 @@ class WindowActions:
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
-    def enable_database_actions(self, enabled: bool) -> None:
-        """What needs an open database."""
+    def enable_database_actions(self, enabled: bool, read_only: bool = False) -> None:
+        """What needs an open database; `read_only`: the database may only be read (a viewer's login, a
+        file on a network share), so what writes stays off."""
+        writes = (self.new, self.remove, self.removed, self.import_file, self.restore)
         for action in (
             self.new,
             self.remove,
@@ -205,7 +214,7 @@ class WindowActions:
             self.reload,
             *self.documents.actions,
         ):
-            action.setEnabled(enabled)
+            action.setEnabled(enabled and not (read_only and action in writes))
 
     # -- menus and toolbar -----------------------------------------------------------------------------
     def build_menus(self, students_menu: QMenu | None = None, views_menu: QMenu | None = None) -> None:
@@ -214,6 +223,7 @@ class WindowActions:
         menu = self.window.menuBar()
         file = menu.addMenu("&File")
         file.addAction(self.open)
+        file.addAction(self.connect)
         file.addMenu(self.recent_menu)
         file.addSeparator()
         for action in (self.new, self.remove, self.removed):
@@ -280,18 +290,28 @@ class WindowActions:
     def choose_database(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        start = str(self.session.path.parent)
+        location = self.session.location
+        start = str(location.path.parent) if location.path is not None else ""
         name, _ = QFileDialog.getOpenFileName(
             self.window, "Open database", start, "Coordinator databases (*.sqlite);;All files (*)"
         )
         if name:
             self.open_database(Path(name))
 
+    def connect_to_server(self) -> None:
+        """File > Connect to server…: host, database, user, TLS mode and password (ui/connect_dialog.py)."""
+        from coordinator_app.ui.connect_dialog import ConnectDialog
+
+        current = self.session.location.server
+        chosen = ConnectDialog.ask(self.window, current)
+        if chosen is not None:
+            self.open_database(chosen.location, chosen.password)
+
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in saved.recent_databases():
             action = self.recent_menu.addAction(str(path))
-            action.setEnabled(path.exists())
+            action.setEnabled(not isinstance(path, Path) or path.exists())
             action.triggered.connect(lambda _c=False, p=path: self.open_database(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none yet)").setEnabled(False)
@@ -306,7 +326,7 @@ class WindowActions:
     def show_about(self) -> None:
         from coordinator_app.ui.dialogs import show_about
 
-        show_about(self.window, self.session.path)
+        show_about(self.window, self.session.location)
 
     # -- students ------------------------------------------------------------------------------------------
     def selected_student(self) -> int | None:

@@ -56,7 +56,8 @@ def test_imports_point_down(layer: str) -> None:
 # Below the window: the services (and the rules), the spreadsheets and the documents (one layer down:
 # the export and import dialogs, the PDF reports), and the package's own start-up helpers (its name and version, paths, the log file).
 UI_MAY_IMPORT = ("coordinator_app.ui", "coordinator_app.services", "coordinator_app.domain",
-                 "coordinator_app.spreadsheets", "coordinator_app.documents", "coordinator_app.paths", "coordinator_app.logging_setup")
+                 "coordinator_app.spreadsheets", "coordinator_app.documents", "coordinator_app.paths",
+                 "coordinator_app.logging_setup", "coordinator_app.location")
 
 
 def test_the_window_imports_only_what_is_below_it() -> None:

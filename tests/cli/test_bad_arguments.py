@@ -48,6 +48,7 @@ VALID: dict[str, Callable[[Env], dict[str, str | None]]] = {
     "restore": lambda e: {"--db": str(e.db), "file": str(e.copy)},
     "deadlines": lambda e: {"--db": str(e.db), "--programme": "PM", "--year": "2025"},
     "removed": lambda e: {"--db": str(e.db)},
+    "copy": lambda e: {"--from": str(e.db), "--to": str(e.tmp / "copied.sqlite")},
     "allocate": lambda e: {"--db": str(e.db), "--programme": "PM", "--cohort": "2024", "--seed": "3"},
     "attach": lambda e: {"--db": str(e.db), "student": "2712345", "file": str(e.students), "--programme": "PM",
                          "--item": "first_year_assignments"},
@@ -60,10 +61,13 @@ VALID: dict[str, Callable[[Env], dict[str, str | None]]] = {
     "certificate": lambda e: {"--db": str(e.db), "student": "2799002", "--programme": "PM", "--as-of": "24-11-2025",
                               "--coordinator": "Marieke Smit", "--output": str(e.tmp / "certificate.pdf")},
 }
+# Commands whose every call needs a PostgreSQL server (`server init`, `server add-user`): their bad
+# arguments are tried against the test server in tests/cli/test_team_cli.py.
+ON_A_SERVER = {"server"}
 
 # Options that take no value (nothing to get wrong) and options whose kind is known.
-FLAGS = {"--help", "--dry-run", "--skip-rejected", "--list", "--replace-damaged", "--apply", "--undo", "--waiting",
-         "--literature", "--received"}
+FLAGS = {"--help", "--dry-run", "--skip-rejected", "--list", "--replace-damaged", "--yes", "--apply", "--undo",
+         "--waiting", "--literature", "--received"}
 BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "database": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.sqlite")],
     "file": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.xlsx")],
@@ -83,9 +87,9 @@ BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "name": [lambda e: "   "],
 }
 # Options by what they take, where the name says it.
-KIND_BY_DEST = {"programme": "programme", "cohort": "cohort", "course": "course", "year": "year", "clear": "month",
-                "set": "month and date", "restore": "student", "student": "student", "item": "item",
-                "map": "column map", "coordinator": "name"}
+KIND_BY_DEST = {"source": "database", "target": "database", "programme": "programme", "cohort": "cohort",
+                "course": "course", "year": "year", "clear": "month", "set": "month and date", "restore": "student",
+                "student": "student", "item": "item", "map": "column map", "coordinator": "name"}
 # Values that are right for one command though they look wrong in the table: a student list may
 # start a cohort the database has no students in yet.
 NOT_WRONG = {("import", "--cohort", "1999")}
@@ -114,7 +118,33 @@ def key_of(action: argparse.Action) -> str:
 def subcommands() -> dict[str, argparse.ArgumentParser]:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(sub.choices)
+    return {name: p for name, p in sub.choices.items() if name not in ON_A_SERVER}
+
+
+def test_the_commands_left_to_the_server_tests_are_there() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) >= ON_A_SERVER
+
+
+@pytest.mark.parametrize("argv", [
+    ["server", "init", "--db", "clean.sqlite"],
+    ["server", "init", "--db", "postgresql://someone@"],
+    ["server", "add-user", "--db", "postgresql://someone@", "anna", "--role", "coordinator"],
+    ["server", "add-user", "--db", "clean.sqlite", "anna", "--role", "viewer"],
+    ["server", "add-user", "--db", "postgresql://someone@server/pm", "anna", "--role", "boss"],
+    ["server", "wipe", "--db", "postgresql://someone@server/pm"],
+])
+def test_a_server_command_without_a_usable_server_address_is_one_line(
+        argv: list[str], env: Env, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refused before any connection is tried (none of these addresses is reached)."""
+    monkeypatch.chdir(env.tmp)
+    before = files_under(env.tmp)
+    code, out, err = run(capsys, argv)
+    assert code != 0 and out == "" and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("coordinator-app"), err
+    assert files_under(env.tmp) == before
 
 
 def cases() -> list[tuple[str, str, str, int]]:

@@ -265,7 +265,7 @@ def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 def test_every_command_explains_its_db_option(capsys: pytest.CaptureFixture[str], command: str) -> None:
     text = _help(capsys, command)
     assert "SUB_DB" not in text
-    assert "--db PATH" in text
+    assert "--db FILE_OR_URL" in text           # a database file, or a server database in team mode
     if command == "demo":       # made-up students never go into the coordinator's own database
         assert "default: demo.sqlite next to your own database in your user data folder (never your own " \
                "database)" in text

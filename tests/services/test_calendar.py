@@ -94,12 +94,12 @@ def test_the_command_line_writes_the_calendar(workspace: Workspace, tmp_path: Pa
     update_internship(workspace, anouk, "minor", start_date="2025-11-01")
     add_pm(workspace, "2700009", first="Bo")
     target = tmp_path / "F.ics"
-    run = subprocess.run([sys.executable, "-m", "coordinator_app.cli", "calendar", "--db", str(workspace.path),
+    run = subprocess.run([sys.executable, "-m", "coordinator_app.cli", "calendar", "--db", str(workspace.location),
                           "-o", str(target), "--student", "2712345"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == f"Saved 11 deadlines to {target}"
     assert len(_events(target)) == 11
-    bad = subprocess.run([sys.executable, "-m", "coordinator_app.cli", "calendar", "--db", str(workspace.path),
+    bad = subprocess.run([sys.executable, "-m", "coordinator_app.cli", "calendar", "--db", str(workspace.location),
                           "-o", str(tmp_path / "F.txt")], capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and bad.stderr.strip().endswith("must end in .ics") and "Traceback" not in bad.stderr
 

@@ -29,6 +29,7 @@ def _planned(ws: Workspace) -> tuple[int, int]:
     return sid, find_item(ws, sid, "minor_internship", "list_of_agreements")
 
 
+@pytest.mark.sqlite_only  # the documents folder beside a database file
 def test_attach_keeps_the_file_by_its_hash_owner_only_and_can_mark_received(workspace: Workspace, tmp_path: Path) -> None:
     sid, item = _planned(workspace)
     source = tmp_path / "LoA signed.pdf"
@@ -85,6 +86,7 @@ def test_an_unreadable_file_is_refused(workspace: Workspace, tmp_path: Path) -> 
         docs.attach(workspace, sid, "portfolio_item", item, path)
 
 
+@pytest.mark.sqlite_only  # the documents folder beside a database file
 def test_a_copy_cut_short_leaves_no_half_file(workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sid, item = _planned(workspace)
     path = tmp_path / "report.pdf"
@@ -101,6 +103,7 @@ def test_a_copy_cut_short_leaves_no_half_file(workspace: Workspace, tmp_path: Pa
     assert docs.documents_of(workspace, sid) == []
 
 
+@pytest.mark.sqlite_only  # the documents folder beside a database file
 def test_backups_carry_the_documents_and_a_restore_brings_them_back(workspace: Workspace, tmp_path: Path) -> None:
     sid, item = _planned(workspace)
     source = tmp_path / "proposal.pdf"
@@ -120,6 +123,7 @@ def test_backups_carry_the_documents_and_a_restore_brings_them_back(workspace: W
     assert not [v for v in run_checks(workspace).violations if "document" in v]
 
 
+@pytest.mark.sqlite_only  # the documents folder beside a database file
 def test_check_reports_a_changed_document(workspace: Workspace, tmp_path: Path) -> None:
     sid, item = _planned(workspace)
     source = tmp_path / "report.pdf"

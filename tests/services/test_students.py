@@ -124,9 +124,17 @@ def test_update_student_returns_old_values_and_writes_audit_entries(workspace: W
 
 
 def test_audit_records_the_os_user_by_default(workspace: Workspace) -> None:
+    """Who did what: the operating-system user on SQLite, the server login on PostgreSQL (asked of the
+    server itself, not of the app)."""
     sid = add_pm(workspace)
     update_student(workspace, sid, notes="Called about the minor")
-    assert audit_rows(workspace, "change student")[-1].os_user == getpass.getuser()
+    if workspace.is_server:
+        with workspace.engine.connect() as conn:
+            expected = conn.exec_driver_sql("SELECT session_user").scalar()
+        assert expected == workspace.location.server.user
+    else:
+        expected = getpass.getuser()
+    assert audit_rows(workspace, "change student")[-1].os_user == expected
 
 
 def test_update_student_is_all_or_nothing(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]

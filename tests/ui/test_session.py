@@ -91,8 +91,11 @@ def test_a_restore_elsewhere_says_replaced_then_everything_changed_from_elsewher
     with qtbot.waitSignal(s.opened, timeout=15000):
         s.open(cohort.ws.path)
     s.undo_stack.push(QUndoCommand("an edit made before the restore"))
-    copy = back_up_now(cohort.ws).path
-    add_student(cohort.ws, NewStudent("PM", 2025, "2799999", "Added", "Later"))
+    # Another process's backup and new student: this window hears of both as a colleague's changes.
+    with qtbot.waitSignal(s.colleague_saved, timeout=5000):
+        copy = back_up_now(cohort.ws).path
+    with qtbot.waitSignal(s.colleague_saved, timeout=5000):
+        add_student(cohort.ws, NewStudent("PM", 2025, "2799999", "Added", "Later"))
     restore_backup(cohort.ws.path, copy)                      # as `coordinator-app restore` does, in its own process
     seen: list[Any] = []
     s.replaced.connect(lambda: seen.append(("replaced", s.undo_stack.count(), s.replaced_pending)))
@@ -102,6 +105,9 @@ def test_a_restore_elsewhere_says_replaced_then_everything_changed_from_elsewher
     # No undo may write an old edit into the restored data, and nothing is written until it is read.
     assert seen == [("replaced", 0, True), ("changed", Changes(Kind.EVERYTHING, None, Origin.ELSEWHERE), True)]
     assert not s.replaced_pending and s.ws is not None and not s.ws.was_replaced()
+    # The restore is not also taken for a colleague's change: nothing more is read again.
+    with qtbot.assertNotEmitted(s.changed, wait=1500):
+        pass
     update_student(s.ws, cohort.daan, first_name="Daniel")    # writes go into the restored data again
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.people import parse_date
 from coordinator_app.services.imports.plan import CELL_PROBLEMS, Rejection
+from coordinator_app.store.portable_sql import OneOf
 
 # Excel keeps a date as a day number (46353 = 27-11-2026); a date column formatted as a number
 # shows it bare. Accepted between these days (1990 to 2100), so a year such as 2025 stays an error.
@@ -93,10 +93,8 @@ def cell_problems(
 
 def one_of(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN (values)` with the values as ONE JSON parameter: no IN list of 10,000
-    parameters for SQLAlchemy to compile and SQLite to parse."""
-    listed = func.json_each(json.dumps(list(values))).table_valued("value")
-    within: ColumnElement[bool] = column.in_(select(listed.c.value))
-    return within
+    parameters for SQLAlchemy to compile and the database to parse (store/portable_sql.py)."""
+    return OneOf(column, values)
 
 
 def column_names(headers: dict[str, str]) -> Callable[[str], str]:

@@ -7,15 +7,19 @@ student; the list, the attention view and this record itself follow that one sig
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from coordinator_app.domain.errors import DomainError, NotFound
-from coordinator_app.services.errors import DatabaseBusy, DatabaseProblem
+from coordinator_app.services.errors import DatabaseBusy, DatabaseProblem, RecordChanged
+from coordinator_app.services.record_versions import editing
 from coordinator_app.services.record_view import StudentRecord, load_record
-from coordinator_app.ui.changes import Changes, Kind
+from coordinator_app.ui.changes import Changes, Kind, Origin
+from coordinator_app.ui.forms import FieldForm, shown_text
 from coordinator_app.ui.record.academic_core import AcademicCorePage
 from coordinator_app.ui.record.base import Label, RecordPage, ShowsErrors
 from coordinator_app.ui.record.courses import CoursesPage
@@ -49,6 +53,7 @@ class RecordView(QWidget):
 
     student_gone = Signal(int)
     deadlines_wanted = Signal()  # the Graduation tab asks for the programme's deadline schedule
+    filled = Signal()  # a tab was filled (a read-only window locks what it made)
     remind_wanted = Signal(int)  # Remind… for the student shown
     certificate_wanted = Signal()  # the Overview of a student who stopped offers the attendance certificate
 
@@ -87,6 +92,7 @@ class RecordView(QWidget):
         banner_row = QHBoxLayout()
         banner_row.addWidget(self.banner, 1)
         self.banner_close = QPushButton("Dismiss")
+        self.banner_close.setObjectName("keepEnabled")  # also in a read-only window
         self.banner_close.setFlat(True)
         self.banner_close.hide()
         self.banner_close.clicked.connect(self.clear_message)
@@ -145,6 +151,7 @@ class RecordView(QWidget):
         if isinstance(page, RecordPage) and page.key in self._stale and self.record is not None:
             self._stale.discard(page.key)
             page.fill(self.record)
+            self.filled.emit()
 
     def current_tab(self) -> str:
         page = self.tabs.currentWidget()
@@ -160,8 +167,35 @@ class RecordView(QWidget):
                 self.student_gone.emit(student_id)
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches(self.student_id):
+        if not changes.touches(self.student_id):
+            return
+        if changes.origin is not Origin.ELSEWHERE:
             self.reload()
+            return
+        # Someone else saved this student: show it, but not at the cost of what is being typed here.
+        typing = self._typing()
+        self.reload()
+        if typing is not None:
+            form, name, typed, stored = typing
+            form.put_back(name, typed)
+            if form.stored(name) != stored:
+                form.show_error(
+                    name,
+                    f"Changed meanwhile by someone else to '{shown_text(form.stored(name))}'; what you typed is "
+                    "kept: Enter saves it over that.",
+                )
+
+    def _typing(self) -> tuple[FieldForm, str, Any, Any] | None:
+        """The field of the tab in view that has the keyboard and holds typing not saved yet."""
+        focus = QApplication.focusWidget()
+        page = self.tabs.currentWidget()
+        if focus is None or page is None:
+            return None
+        for form in page.findChildren(FieldForm):
+            for name, editor in form.editors.items():
+                if (editor is focus or editor.isAncestorOf(focus)) and form.is_edited(name):
+                    return form, name, form.typed(name), form.stored(name)
+        return None
 
     def _remind(self) -> None:
         if self.student_id is not None:
@@ -229,8 +263,17 @@ class RecordView(QWidget):
         `kinds`: what of the student's data the edit changes (the session tells every pane)."""
         if form is not None:
             form.clear_errors()
+        if self.session.read_only is not None:  # every edit control is off; this is the last guard
+            self.message(self.session.read_only, error=True)
+            return False
+        record = self.record
         try:
-            result = do()
+            # Based on the record as shown: refused when a colleague saved this student meanwhile.
+            with editing(record.id, record.version) if record is not None else nullcontext() as seen:
+                result = do()
+        except RecordChanged as exc:
+            self._reload_keeping(form, field, exc)
+            return False
         except DomainError as exc:
             shown = form is not None and (
                 form.show_error(exc.field, exc.message) or form.show_error(field, exc.message)
@@ -245,6 +288,8 @@ class RecordView(QWidget):
             self.message(str(exc), error=True)
             return False
         self.clear_message()
+        if seen is not None and self.record is not None and self.record.id == seen.student_id:
+            self.record = replace(self.record, version=seen.version)  # this save is not a colleague's
         student_id = self.student_id
         if make_undo is not None and make_undo(result) is not None:
             text = label(result) if callable(label) else label
@@ -261,6 +306,18 @@ class RecordView(QWidget):
             )
         self._changed_student(student_id, kinds)
         return True
+
+    def _reload_keeping(self, form: ShowsErrors | None, field: str | None, exc: RecordChanged) -> None:
+        """A colleague saved this student meanwhile: show the record as it is now, with what was typed
+        still in its field (not saved) and the message naming who changed what."""
+        keep = form if isinstance(form, FieldForm) and field is not None and field in form.editors else None
+        typed = keep.typed(field) if keep is not None and field is not None else None
+        # Every pane reads this student again (this record included), as after a colleague's change.
+        self.session.notify(Changes.of(Kind.EVERYTHING, [exc.student_id], Origin.ELSEWHERE))
+        if keep is not None and field is not None:
+            keep.put_back(field, typed)
+            keep.show_error(field, "Not saved yet: what you typed is kept here. Press Enter to save it again.")
+        self.message(str(exc), error=True)
 
     def _changed_student(self, student_id: int | None, kinds: Kind) -> None:
         if student_id is not None:

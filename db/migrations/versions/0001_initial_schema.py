@@ -269,13 +269,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("portfolio_item", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_portfolio_open_by_due", ["due_date"], unique=False, sqlite_where=sa.text("received_date IS NULL")
+            "ix_portfolio_open_by_due",
+            ["due_date"],
+            unique=False,
+            sqlite_where=sa.text("received_date IS NULL"),
+            postgresql_where=sa.text("received_date IS NULL"),
         )
         batch_op.create_index(
             "ix_portfolio_open_due",
             ["student_id", "due_date"],
             unique=False,
             sqlite_where=sa.text("received_date IS NULL"),
+            postgresql_where=sa.text("received_date IS NULL"),
         )
 
     op.create_table(

@@ -78,7 +78,7 @@ def _tables() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_specialization_preference")),
         sa.UniqueConstraint("student_id", "choice", name="student_choice"),
-        sa.UniqueConstraint("student_id", "specialization", name="student_specialization"),
+        sa.UniqueConstraint("student_id", "specialization", name="preference_student_specialization"),
     )
     op.create_index(
         op.f("ix_specialization_preference_student_id"), "specialization_preference", ["student_id"], unique=False
@@ -96,7 +96,7 @@ def _tables() -> None:
             ["student_id"], ["student.id"], name=op.f("fk_waiting_list_entry_student_id_student"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_waiting_list_entry")),
-        sa.UniqueConstraint("student_id", "specialization", name="student_specialization"),
+        sa.UniqueConstraint("student_id", "specialization", name="waiting_student_specialization"),
     )
     op.create_index(
         "ix_waiting_cohort_spec", "waiting_list_entry", ["cohort_id", "specialization", "position"], unique=False

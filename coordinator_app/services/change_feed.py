@@ -1,0 +1,117 @@
+"""What colleagues changed while a window shows the database: read from the audit trail.
+
+Every change to the data writes audit entries in its transaction, numbered in commit order (writes
+take one write lock). A window's feed remembers the newest entry it has seen; when the database
+signals a change (store/change_signal.py: LISTEN/NOTIFY on a server, PRAGMA data_version on a file),
+the entries after it say which students changed and who changed them. The workspace's own writes are
+left out (`OwnWrites`): its window already knows, and reloading for them again would disturb what the
+coordinator is typing.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coordinator_app.store import models as m
+from coordinator_app.store.change_signal import change_signal
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
+
+
+def newest_entry(session: Session) -> int:
+    """The id of the newest audit entry (0 in a database without any)."""
+    return int(session.scalar(select(func.max(m.AuditEntry.id))) or 0)
+
+
+class OwnWrites:
+    """The audit entries this workspace wrote, as ranges of ids (first exclusive, last inclusive)."""
+
+    def __init__(self) -> None:
+        self._ranges: list[tuple[int, int]] = []
+        self._lock = threading.Lock()
+
+    def add(self, after: int, upto: int) -> None:
+        if upto > after:
+            with self._lock:
+                self._ranges.append((after, upto))
+
+    def __contains__(self, entry: int) -> bool:
+        with self._lock:
+            return any(after < entry <= upto for after, upto in self._ranges)
+
+    def forget_upto(self, entry: int) -> None:
+        """Entries up to `entry` were seen: their ranges are not needed any more."""
+        with self._lock:
+            self._ranges = [r for r in self._ranges if r[1] > entry]
+
+
+@dataclass(frozen=True)
+class ColleagueChanges:
+    """`students` None: any student may have changed (an import, a deadline schedule, a copy)."""
+
+    students: frozenset[int] | None
+    users: tuple[str, ...]
+    entries: int
+
+    def said(self) -> str:
+        """For the status bar: 'anna saved a change to 1 student.'"""
+        who = " and ".join(self.users) if self.users else "Someone"
+        if self.students is None:
+            return f"{who} saved changes; everything shown is read again."
+        count = len(self.students)
+        return f"{who} saved changes to {count} student{'s' if count != 1 else ''}; they are shown as they are now."
+
+
+class ChangeFeed:
+    """Colleagues' changes since the feed was made. Make it, wait on it and close it in one thread."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        with ws.read() as s:
+            self.seen = newest_entry(s)
+        self.generation = ws.current_generation()
+        self._signal = change_signal(ws.engine, ws.location.path)
+
+    def wait(self, timeout: float) -> ColleagueChanges | None:
+        """Block up to `timeout` seconds for a change by someone else; None when there was none."""
+        if not self._signal.wait(timeout):
+            return None
+        return self.poll()
+
+    def poll(self) -> ColleagueChanges | None:
+        """Others' changes since the last look (one cheap read when there are none)."""
+        with self.ws.read() as s:
+            newest = newest_entry(s)
+            if newest == self.seen:
+                return None
+        generation = self.ws.current_generation()
+        if generation != self.generation:
+            # Restored from a backup: the window's replaced watch reloads everything; carry on from here.
+            self.generation, self.seen = generation, newest
+            return None
+        with self.ws.read() as s:
+            if newest < self.seen:  # a shorter trail: the database was replaced (a restore, a copy)
+                self.seen = newest
+                return ColleagueChanges(None, (), 0)
+            rows = s.execute(
+                select(m.AuditEntry.id, m.AuditEntry.student_id, m.AuditEntry.os_user).where(
+                    m.AuditEntry.id > self.seen, m.AuditEntry.id <= newest
+                )
+            ).all()
+        self.seen = newest
+        own = self.ws.own_writes
+        theirs = [row for row in rows if row.id not in own]
+        own.forget_upto(newest)
+        if not theirs:
+            return None
+        students = None if any(r.student_id is None for r in theirs) else frozenset(r.student_id for r in theirs)
+        return ColleagueChanges(students, tuple(dict.fromkeys(r.os_user for r in theirs)), len(theirs))
+
+    def close(self) -> None:
+        self._signal.close()

@@ -1,0 +1,128 @@
+"""Two people, one student: the second save never silently overwrites the first.
+
+A student's record has a version: the id of the newest audit entry about that student. Every change
+to a student's data writes one in the same transaction (each service, an import, an undo), so the
+version moves with every change and the entries after a version say exactly who changed what since.
+
+The window remembers the version it showed (StudentRecord.version) and saves `with editing(id,
+version)`. Workspace.write then checks the version under the write lock, before anything is written:
+when it moved, the save is refused with RecordChanged naming who changed what meanwhile, nothing is
+written, and the window reloads the record keeping what was typed. A save that goes through moves the
+remembered version on, so one coordinator's next save is not taken for a colleague's.
+
+The check is per thread (a context variable): a background job writing meanwhile is not affected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coordinator_app.store import models as m
+
+_STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # the audit keeps dates as yyyy-mm-dd
+SHOWN_CHANGES = 3  # the message names this many changes, then "and N more"
+
+
+@dataclass
+class Seen:
+    """The record version a save is based on (moved on by the save itself)."""
+
+    student_id: int
+    version: int
+
+
+class RecordChanged(Exception):
+    """A save refused because someone changed the student's record after it was shown here."""
+
+    def __init__(self, message: str, student_id: int, users: tuple[str, ...], version: int) -> None:
+        super().__init__(message)
+        self.student_id = student_id
+        self.users = users
+        self.version = version  # the record's version now
+
+
+_seen: ContextVar[Seen | None] = ContextVar("record_seen", default=None)
+
+
+@contextmanager
+def editing(student_id: int, version: int) -> Iterator[Seen]:
+    """Saves in this block are refused when the student's record moved past `version`."""
+    seen = Seen(student_id, version)
+    token = _seen.set(seen)
+    try:
+        yield seen
+    finally:
+        _seen.reset(token)
+
+
+def record_version(session: Session, student_id: int) -> int:
+    """The student's record version now (0 before any change was recorded)."""
+    newest = session.scalar(select(func.max(m.AuditEntry.id)).where(m.AuditEntry.student_id == student_id))
+    return int(newest or 0)
+
+
+def refuse_if_changed(session: Session) -> None:
+    """At the start of a write, under the write lock: refuse when the record moved since it was shown."""
+    seen = _seen.get()
+    if seen is None:
+        return
+    now = record_version(session, seen.student_id)
+    if now == seen.version:
+        return
+    entries = session.scalars(
+        select(m.AuditEntry)
+        .where(m.AuditEntry.student_id == seen.student_id, m.AuditEntry.id > seen.version)
+        .order_by(m.AuditEntry.id)
+    ).all()
+    users = tuple(dict.fromkeys(e.os_user for e in entries))
+    raise RecordChanged(_message(session, seen.student_id, entries), seen.student_id, users, now)
+
+
+def note_saved(session: Session) -> None:
+    """At the end of a write that went through: the next save here is based on this one."""
+    seen = _seen.get()
+    if seen is not None:
+        session.flush()
+        seen.version = record_version(session, seen.student_id)
+
+
+def _message(session: Session, student_id: int, entries: Sequence[m.AuditEntry]) -> str:
+    student = session.get(m.Student, student_id)
+    whose = f"{student.first_name} {student.last_name}'s record" if student is not None else "This record"
+    if not entries:
+        what = "it was changed meanwhile"
+    else:
+        shown = "; ".join(_change(e) for e in entries[:SHOWN_CHANGES])
+        more = len(entries) - SHOWN_CHANGES
+        what = f"meanwhile {shown}" + (f"; and {more} more change{'s' if more > 1 else ''}" if more > 0 else "")
+    return (
+        f"Not saved: {whose} was changed by someone else after it was shown here: {what}. "
+        "It is shown again as it is now; what you typed is kept, to save again if it is still right."
+    )
+
+
+def _change(entry: m.AuditEntry) -> str:
+    at = entry.at.replace(tzinfo=UTC).astimezone().strftime("%H:%M")  # stored in UTC, shown in local time
+    field = entry.field.replace("_", " ") if entry.field else ""
+    what = entry.action + (f" {field}" if field and field not in entry.action else "")
+    if entry.old_value is not None and entry.new_value is not None:
+        what += f" from '{_short(entry.old_value)}' to '{_short(entry.new_value)}'"
+    elif entry.new_value is not None:
+        what += f" '{_short(entry.new_value)}'"
+    return f"{entry.os_user} ({at}) {what}"
+
+
+def _short(value: str, limit: int = 40) -> str:
+    """A value as the record's history shows it: one line, a stored date as dd-mm-yyyy."""
+    if _STORED_DATE.match(value):
+        return f"{value[8:10]}-{value[5:7]}-{value[:4]}"
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
