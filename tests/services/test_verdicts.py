@@ -23,9 +23,19 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import StudentSnapshot, evaluate
-from coordinator_app.services import academic_core, courses, deadlines, graduation, internships, portfolio, students
+from coordinator_app.services import (
+    academic_core,
+    bulk,
+    courses,
+    deadlines,
+    graduation,
+    internships,
+    portfolio,
+    students,
+)
 from coordinator_app.services.attention import attention_items
 from coordinator_app.services.backups import back_up_now, restore_backup
+from coordinator_app.services.bulk_actions import MarkReceived
 from coordinator_app.services.cohort_data import load_chunk, snapshot_of
 from coordinator_app.services.demo import build_demo
 from coordinator_app.services.verdicts import Stored, V, rules_mark
@@ -265,8 +275,41 @@ def undo(ws: Workspace, n: int, k: int) -> set[int]:
     return set()
 
 
+def bulk_received(ws: Workspace, n: int, k: int) -> set[int]:
+    """One kind of portfolio item marked received for many students at once (the lists' bulk action)."""
+    with ws.read() as s:
+        open_items = list(
+            s.execute(
+                select(m.PortfolioItem.student_id, m.PortfolioItem.component, m.PortfolioItem.kind)
+                .join(m.Student, m.Student.id == m.PortfolioItem.student_id)
+                .where(m.PortfolioItem.received_date.is_(None))
+                .order_by(m.PortfolioItem.id)
+            )
+        )
+    if not open_items:
+        return set()
+    _sid, component, kind = open_items[(n * 3 + k) % len(open_items)]
+    ids = [sid for sid, c, k_ in open_items if (c, k_) == (component, kind)][: 2 + n % 9]
+    action = MarkReceived(component, kind, kind, component, TODAY - timedelta(days=k % 30), TODAY)
+    done = bulk.apply(ws, action, bulk.preview(ws, action, ids))
+    UNDO.append(lambda: bulk.undo(ws, done))
+    return set(done.students)
+
+
 UNDO: list[Callable[[], object]] = []  # what the window's undo stack would hold, last edit last
-EDITS = (grade, student_field, internship, received, meeting, plan, removal, deadline, attention_elsewhere, undo)
+EDITS = (
+    grade,
+    student_field,
+    internship,
+    received,
+    meeting,
+    plan,
+    removal,
+    deadline,
+    attention_elsewhere,
+    undo,
+    bulk_received,
+)
 
 
 @pytest.mark.slow  # a dozen databases edited at random: ~20 s
