@@ -400,3 +400,30 @@ def test_an_edit_judges_its_student_once(fresh_copy: Callable[[], Workspace], mo
     courses.record_grade(ws, sid, code, "7.5")
     assert judged == [[sid]]
     assert _stored(ws)[sid].readiness.blockers == _fresh(ws, [sid], TODAY)[sid]
+
+
+def test_a_rank_changed_through_one_internship_judges_every_student_of_that_assessor_again(
+    fresh_copy: Callable[[], Workspace],
+) -> None:
+    """The people register gives the new rank to every internship that chose the assessor: those
+    students' verdicts are judged again too (found by the random edits above, steps=[(2, 37, 0)])."""
+    from sqlalchemy import func
+
+    ws = fresh_copy()
+    attention_items(ws, TODAY)
+    with ws.read() as s:
+        person = s.scalar(
+            select(m.Internship.assessor_id)
+            .where(m.Internship.assessor_id.is_not(None))
+            .group_by(m.Internship.assessor_id)
+            .having(func.count() > 1)
+        )
+        chosen = list(s.execute(select(m.Internship.student_id, m.Internship.kind).where(m.Internship.assessor_id == person)))
+        rank = s.scalar(select(m.Person.rank).where(m.Person.id == person))
+    (sid, kind), others = chosen[0], {other for other, _kind in chosen[1:]}
+    before = _records(ws)
+    internships.update_internship(ws, sid, kind, assessor_rank="postdoc" if rank != "postdoc" else "UD")
+    after = _records(ws)
+    edited = {s_ for s_ in after if after[s_] != before.get(s_)} & _active_ids(ws)
+    assert others & edited, "the rank reached the assessor's other students"
+    check_in_step(ws, edited)
