@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.services.cohort_data import refresh_ec_bulk
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -161,7 +160,8 @@ def _change(ws: Workspace, action: BulkAction, wanted: list[int]) -> Done:
                 None,
             )
         before = tuple(action.change(ws, s, student, now.get(student.id)) for student in changed)
-        refresh_ec_bulk(s, [st.id for st in changed], ws.programmes, ws.as_of())
+        # Their EC totals and verdicts are judged again once, before the commit (Workspace.write,
+        # services/verdicts.py): a second pass here read and evaluated the same students twice.
         return Done(action.describe(), tuple(st.id for st in changed), before, action)
 
 
@@ -175,4 +175,4 @@ def undo(ws: Workspace, done: Done) -> None:
         now = _load(done.bulk, s, [st.id for st in students])
         for student, before in zip(students, done.before):
             done.bulk.take_back(ws, s, student, before, now.get(student.id))
-        refresh_ec_bulk(s, list(done.students), ws.programmes, ws.as_of())
+        # EC totals and verdicts: judged again once at the commit (Workspace.write), as for apply.

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.ranks import RANKS
 from coordinator_app.domain.registers import HOST_FIELDS, PERSON_FIELDS, may_assess, same_entry_key, validate_fields
+from coordinator_app.services.verdicts import mark_touched
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -412,6 +413,8 @@ def sync_person(s: Session, row: m.Person) -> None:
     """Every row that chose this person shows their name (and rank; a mentor also organisation and e-mail)."""
     s.flush()
     for table, column, name_column, rank_column in PERSON_COLUMNS:
+        # Their students' stored verdicts read the rank (services/verdicts.py): judged again at the commit.
+        mark_touched(s, s.scalars(select(table.student_id).where(getattr(table, column) == row.id)))
         values: dict[str, Any] = {name_column: row.name}
         if rank_column:
             values[rank_column] = row.rank

@@ -137,7 +137,7 @@ def apply_undoably(
     then put it on the undo stack as one step."""
     from coordinator_app.services import bulk
     from coordinator_app.services.errors import DatabaseProblem
-    from coordinator_app.ui.undo import ServiceCommand
+    from coordinator_app.ui.undo import BackgroundCommand
 
     ws = session.ws
     if ws is None:
@@ -147,17 +147,26 @@ def apply_undoably(
         students = list(done.students)
 
         def told() -> None:
-            session.notify(Changes.of(kinds, students))
+            if session.ws is ws:  # not after another database was opened meanwhile
+                session.notify(Changes.of(kinds, students))
+
+        def off_the_gui_thread(
+            work: Callable[[], Any], finished: Callable[[Any], None], failed: Any, label: str
+        ) -> None:
+            # Undo and redo of 500 students take as long as the apply: on `reads`, one thread, in the
+            # order asked; the progress dialog (after ~600 ms) holds the window until done.
+            session.reads.run(work, finished, failed, label=label, parent_widget=parent)
 
         many = f"{len(students)} student{'s' if len(students) != 1 else ''}"
         session.undo_stack.push(
-            ServiceCommand(
+            BackgroundCommand(
                 f"{done.action[:1].upper()}{done.action[1:]} ({many})",
                 lambda: bulk.apply_again(ws, done),
                 lambda result: lambda: bulk.undo(ws, result),
                 done,
                 told,
                 session.report_undo_failure,
+                off_the_gui_thread,
             )
         )
         told()

@@ -137,3 +137,58 @@ class ServiceCommand(QUndoCommand):
 
 
 _FAILED = object()
+
+
+Runner = Callable[[Action, Callable[[Any], None], Callable[[BaseException], None], str], None]
+
+
+class BackgroundCommand(ServiceCommand):
+    """A ServiceCommand whose undo and redo are long (a bulk action on hundreds of students) and run
+    off the GUI thread through `run(work, done, failed, label)`, which must run one piece of work at a time
+    in the order asked: an undo asked while its redo still runs comes after it, with its result.
+    The stack moves at once; `after` (and a failure's report) follow when the work is done."""
+
+    def __init__(
+        self,
+        text: str,
+        do: Action,
+        make_undo: Callable[[Any], Action],
+        result: Any,
+        after: Callable[[], None],
+        report: Callable[[str], None],
+        run: Runner,
+    ) -> None:
+        super().__init__(text, do, make_undo, result, after, report)
+        self._run_off = run
+
+    def redo(self) -> None:
+        if self._skip_first_redo:
+            self._skip_first_redo = False
+            return
+        if self.isObsolete():  # its undo failed: the stack drops it instead of redoing
+            return
+
+        def work() -> None:
+            # On the worker: an undo queued behind this redo reads the undo this redo made.
+            self._undo = self._make_undo(self._do())
+
+        self._start(work, "redo")
+
+    def undo(self) -> None:
+        self._start(lambda: self._undo(), "undo")
+
+    def _start(self, work: Action, what: str) -> None:
+        text = self.text()
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, (DomainError, DatabaseProblem)):
+                raise exc
+            self._report(f"Could not {what} '{text[:1].lower()}{text[1:]}': {exc}")
+            try:
+                self.setObsolete(True)
+            except RuntimeError:  # the stack was cleared meanwhile (another database opened)
+                pass
+            self._after()
+
+        label = f"{'Undoing' if what == 'undo' else 'Redoing'}: {text[:1].lower()}{text[1:]}…"
+        self._run_off(work, lambda _result: self._after(), failed, label)

@@ -164,6 +164,44 @@ def test_the_eml_policy_makes_the_same_bytes_as_the_standard_smtp_policy(name: s
     assert eml_message(d, ("Maria Coördinator", "maria@vu.nl"), when).as_bytes() == ours
 
 
+def test_eml_files_with_headers_parsed_once_are_the_bytes_the_email_package_makes_per_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_eml parses From, Date and X-Unsent once for all messages: the files are still, byte for
+    byte, what the stock SMTP policy makes from each message's headers given as plain values."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import format_datetime
+
+    monkeypatch.setattr(outbox, "make_msgid", lambda domain: f"<1@{domain}>")
+    when = datetime(2025, 11, 24, 9, 30)
+    drafts = [
+        Draft(Person("student", name, email), [], f"Reminder: {name}: Survey Outline (été) " * 3, f"Dear {name},\n\nÀ")
+        for name, email in HARD_NAMES
+    ]
+    for sender in (("Maria Coördinator, Jr.", "maria@vu.nl"), None):
+        target = tmp_path / ("with a sender" if sender else "without")
+        target.mkdir()
+        folder = write_eml(drafts, target, sender, now=when)
+        written = [p.read_bytes() for p in sorted(folder.iterdir())]
+        expected = []
+        for d in drafts:
+            message = EmailMessage(policy=SMTP)
+            local, _, domain = (d.to.email or "").rpartition("@")
+            message["To"] = Address(display_name=d.to.name, username=local, domain=domain)
+            if sender:
+                local, _, domain = sender[1].rpartition("@")
+                message["From"] = Address(display_name=sender[0], username=local, domain=domain)
+            message["Subject"] = d.subject
+            message["Date"] = format_datetime(when.astimezone())
+            message["Message-ID"] = "<1@coordinator-app.invalid>"
+            message["X-Unsent"] = "1"
+            message.set_content(d.body)
+            expected.append(message.as_bytes())
+        assert written == expected
+
+
 def _drafts() -> list[Draft]:
     return [
         Draft(Person("student", "Anouk de Vries", "a@student.vu.nl"), [], "One", "Body one"),

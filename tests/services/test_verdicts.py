@@ -23,9 +23,19 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import StudentSnapshot, evaluate
-from coordinator_app.services import academic_core, courses, deadlines, graduation, internships, portfolio, students
+from coordinator_app.services import (
+    academic_core,
+    bulk,
+    courses,
+    deadlines,
+    graduation,
+    internships,
+    portfolio,
+    students,
+)
 from coordinator_app.services.attention import attention_items
 from coordinator_app.services.backups import back_up_now, restore_backup
+from coordinator_app.services.bulk_actions import MarkReceived
 from coordinator_app.services.cohort_data import load_chunk, snapshot_of
 from coordinator_app.services.demo import build_demo
 from coordinator_app.services.verdicts import Stored, V, rules_mark
@@ -265,8 +275,41 @@ def undo(ws: Workspace, n: int, k: int) -> set[int]:
     return set()
 
 
+def bulk_received(ws: Workspace, n: int, k: int) -> set[int]:
+    """One kind of portfolio item marked received for many students at once (the lists' bulk action)."""
+    with ws.read() as s:
+        open_items = list(
+            s.execute(
+                select(m.PortfolioItem.student_id, m.PortfolioItem.component, m.PortfolioItem.kind)
+                .join(m.Student, m.Student.id == m.PortfolioItem.student_id)
+                .where(m.PortfolioItem.received_date.is_(None))
+                .order_by(m.PortfolioItem.id)
+            )
+        )
+    if not open_items:
+        return set()
+    _sid, component, kind = open_items[(n * 3 + k) % len(open_items)]
+    ids = [sid for sid, c, k_ in open_items if (c, k_) == (component, kind)][: 2 + n % 9]
+    action = MarkReceived(component, kind, kind, component, TODAY - timedelta(days=k % 30), TODAY)
+    done = bulk.apply(ws, action, bulk.preview(ws, action, ids))
+    UNDO.append(lambda: bulk.undo(ws, done))
+    return set(done.students)
+
+
 UNDO: list[Callable[[], object]] = []  # what the window's undo stack would hold, last edit last
-EDITS = (grade, student_field, internship, received, meeting, plan, removal, deadline, attention_elsewhere, undo)
+EDITS = (
+    grade,
+    student_field,
+    internship,
+    received,
+    meeting,
+    plan,
+    removal,
+    deadline,
+    attention_elsewhere,
+    undo,
+    bulk_received,
+)
 
 
 @pytest.mark.slow  # a dozen databases edited at random: ~20 s
@@ -357,3 +400,30 @@ def test_an_edit_judges_its_student_once(fresh_copy: Callable[[], Workspace], mo
     courses.record_grade(ws, sid, code, "7.5")
     assert judged == [[sid]]
     assert _stored(ws)[sid].readiness.blockers == _fresh(ws, [sid], TODAY)[sid]
+
+
+def test_a_rank_changed_through_one_internship_judges_every_student_of_that_assessor_again(
+    fresh_copy: Callable[[], Workspace],
+) -> None:
+    """The people register gives the new rank to every internship that chose the assessor: those
+    students' verdicts are judged again too (found by the random edits above, steps=[(2, 37, 0)])."""
+    from sqlalchemy import func
+
+    ws = fresh_copy()
+    attention_items(ws, TODAY)
+    with ws.read() as s:
+        person = s.scalar(
+            select(m.Internship.assessor_id)
+            .where(m.Internship.assessor_id.is_not(None))
+            .group_by(m.Internship.assessor_id)
+            .having(func.count() > 1)
+        )
+        chosen = list(s.execute(select(m.Internship.student_id, m.Internship.kind).where(m.Internship.assessor_id == person)))
+        rank = s.scalar(select(m.Person.rank).where(m.Person.id == person))
+    (sid, kind), others = chosen[0], {other for other, _kind in chosen[1:]}
+    before = _records(ws)
+    internships.update_internship(ws, sid, kind, assessor_rank="postdoc" if rank != "postdoc" else "UD")
+    after = _records(ws)
+    edited = {s_ for s_ in after if after[s_] != before.get(s_)} & _active_ids(ws)
+    assert others & edited, "the rank reached the assessor's other students"
+    check_in_step(ws, edited)

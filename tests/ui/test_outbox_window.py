@@ -294,8 +294,18 @@ def test_multi_select_with_ctrl_and_shift_click_and_ctrl_a_and_it_survives_a_sea
     assert QGuiApplication.clipboard().text().count("@") == 4
 
 
-def test_bulk_mark_received_previews_refuses_applies_and_undoes_in_one_step(window: Any, qtbot: Any,
-                                                                           cohort: Cohort) -> None:
+def test_bulk_mark_received_previews_refuses_applies_and_undoes_in_one_step(
+        window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from coordinator_app.services import bulk
+
+    ran_on: dict[str, threading.Thread] = {}
+    for name in ("undo", "apply_again"):   # record where the window runs them: 500 students take ~0.5 s
+        def recorded(*args: Any, _name: str = name, _real: Any = getattr(bulk, name)) -> Any:
+            ran_on[_name] = threading.current_thread()
+            return _real(*args)
+        monkeypatch.setattr(bulk, name, recorded)
     pane = window.students
     update_internship(cohort.ws, cohort.daan, "minor", start_date="2025-11-03")
     pane.select_students([cohort.anouk, cohort.daan, cohort.sanne])
@@ -331,10 +341,50 @@ def test_bulk_mark_received_previews_refuses_applies_and_undoes_in_one_step(wind
     window.activateWindow()                                               # the preview had it
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)                            # one undo step for both
+    assert stack.index() == count - 1
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=10000)       # undone off the GUI thread
+    assert _received(cohort, loa) == {cohort.anouk: None, cohort.daan: None}
+    window.acts.redo.trigger()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=10000)
+    assert _received(cohort, loa) == received
+    assert set(ran_on) == {"undo", "apply_again"}
+    assert threading.main_thread() not in ran_on.values()
+    window.acts.undo.trigger()                                            # undo after a redo: its result
+    window.acts.redo.trigger()                                            # asked at once, done in order
+    window.acts.undo.trigger()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=10000)
     assert _received(cohort, loa) == {cohort.anouk: None, cohort.daan: None}
     assert stack.index() == count - 1
-    window.acts.redo.trigger()
-    assert _received(cohort, loa) == received
+
+
+def test_a_bulk_undo_refused_off_the_gui_thread_says_why_and_leaves_the_stack_usable(
+        window: Any, qtbot: Any, cohort: Cohort) -> None:
+    from coordinator_app.services.bulk_actions import MarkReceived
+    from coordinator_app.services.students import remove_student
+    from coordinator_app.ui.bulk_dialogs import run_bulk
+    from coordinator_app.ui.changes import Kind
+
+    update_internship(cohort.ws, cohort.daan, "minor", start_date="2025-11-03")
+    loa = {sid: cohort.item_id(sid, "minor_internship", "list_of_agreements") for sid in (cohort.anouk, cohort.daan)}
+    action = MarkReceived("minor_internship", "list_of_agreements", "List of Agreements (A)", "Minor internship",
+                          date(2025, 11, 20), cohort.ws.as_of())
+    run_bulk(window.session, window, lambda _ws: action, [cohort.anouk, cohort.daan], Kind.PORTFOLIO)
+    preview = _dialog(window, qtbot, "bulkPreview")
+    stack = window.session.undo_stack
+    steps = stack.count()
+    qtbot.mouseClick(preview.apply, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stack.count() == steps + 1, timeout=10000)
+    remove_student(cohort.ws, cohort.daan)                                 # a colleague, meanwhile
+    stack.undo()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=10000)
+    box = _message_box(window, qtbot)
+    assert box.windowTitle() == "Not undone"
+    assert box.text() == ("Could not undo 'mark List of Agreements (A) (minor internship) received on 20-11-2025 "
+                          "(2 students)': Not undone: some of these students were removed since.")
+    box.close()
+    assert _received(cohort, {cohort.anouk: loa[cohort.anouk]}) == {cohort.anouk: date(2025, 11, 20)}  # no half
+    stack.redo()                                                           # the failed step is dropped, not redone
+    assert stack.count() == steps and not window.session.busy
 
 
 def test_a_student_changed_since_the_preview_means_nothing_is_applied(window: Any, qtbot: Any, cohort: Cohort) -> None:
@@ -390,6 +440,7 @@ def test_bulk_mentor_refuses_the_imim_student_and_graduation_plans_the_rest(wind
     window.open_student(cohort.anouk, "academic_core")
     assert window.record_pane.view.record.mentor["name"] == "Prof. Mentor"  # type: ignore[index]
     window.session.undo_stack.undo()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=10000)      # undone off the GUI thread
     window.open_student(cohort.anouk, "academic_core")
     assert window.record_pane.view.record.mentor["name"] == "Dr. Old"  # type: ignore[index]
 
