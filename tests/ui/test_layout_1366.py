@@ -197,3 +197,17 @@ def test_the_first_window_on_a_1366_screen_takes_its_width(window: Any, qtbot: A
     first_size(window, QRect(0, 0, 2560, 1400))
     assert (window.width(), window.height()) == (1400, 820)
     assert window.x() == (2560 - 1400) // 2
+
+
+def test_the_specialization_choices_show_whole_names(window: Any, cohort: Cohort) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    page = _open(window, cohort.anouk, "overview")
+    combos = [page.findChild(QComboBox, f"preference{n}") for n in (1, 2, 3)]
+    assert all(c is not None and c.isVisible() for c in combos)
+    arrow = combos[0].style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 12
+    for combo in combos:
+        assert combo.count() > 2
+        metrics = combo.fontMetrics()
+        for i in range(combo.count()):
+            assert metrics.horizontalAdvance(combo.itemText(i)) + arrow <= combo.width(), combo.itemText(i)

@@ -3,7 +3,7 @@ why the last allocation gave them what it did. Each change is one step on the un
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from coordinator_app.services.allocation import set_preferences
 from coordinator_app.services.record_view import StudentRecord
@@ -19,8 +19,10 @@ class PreferencesBox(QWidget):
         super().__init__()
         self.ctx = ctx
         self.names: dict[str, str] = {}
-        row = QHBoxLayout()
+        # One choice a line: three side by side cut the specializations' names at 1366 pixels.
+        row = QGridLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.setColumnStretch(1, 1)
         self.combos: list[QComboBox] = []
         for n, word in enumerate(CHOICES):
             combo = QComboBox()
@@ -28,7 +30,8 @@ class PreferencesBox(QWidget):
             combo.setAccessibleName(f"{word} choice")
             combo.setToolTip(f"The student's {word} choice of specialization")
             combo.activated.connect(lambda _i: self._changed())
-            row.addWidget(combo, 1)
+            row.addWidget(QLabel(word), n, 0)
+            row.addWidget(combo, n, 1)
             self.combos.append(combo)
         self.error = error_label(self)
         self.explanation = QLabel()
