@@ -8,7 +8,6 @@ some items overdue, some students graduated or stopped. Written with Core bulk i
 from __future__ import annotations
 
 import random
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -33,25 +32,22 @@ from coordinator_app.domain.student import (
     internship_schedule,
     literature_due_dates,
 )
-from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST_NAMES, MEETING_TOPICS, PEOPLE, TOPICS
+from coordinator_app.services.demo_names import (
+    ABROAD,
+    FIRST_NAMES,
+    HOSTS,
+    LAST_NAMES,
+    MEETING_TOPICS,
+    PEOPLE,
+    TOPICS,
+    email_part,
+)
 from coordinator_app.services.demo_registers import DemoRegisters
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 from coordinator_app.store.databases import ids_taken
 
 HOSTS_BY_UMC = {flag: [h for h in HOSTS if h[2] == flag] for flag in (True, False)}
-
-
-_SPELLED = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae"})
-
-
-def _ascii(text: str) -> str:
-    text = text.translate(_SPELLED)  # letters NFKD does not split into base + accent
-    return (
-        "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and (c.isalnum() or c == " "))
-        .replace(" ", "")
-        .lower()
-    )
 
 
 @dataclass
@@ -137,10 +133,10 @@ class _DemoBuilder:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         if programme.is_imim:
             number = f"s{3100000 + index}"
-            email = f"{_ascii(first)}.{_ascii(last)}@student.rug.nl"
+            email = f"{email_part(first)}.{email_part(last)}@student.rug.nl"
         else:
             number = f"{2600000 + index}"
-            email = f"{_ascii(first)}.{_ascii(last)}@student.vu.nl"
+            email = f"{email_part(first)}.{email_part(last)}@student.vu.nl"
         stopped = rng.random() < 0.03
         # The newest PM cohort chooses its specialization in January: before then its students have
         # ranked them, and the places wait for Allocate (Edit > Allocate specializations).

@@ -1,5 +1,20 @@
 """Names for synthetic students: Dutch and international, so the demo looks like a real cohort."""
 
+import unicodedata
+
+_SPELLED = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae"})
+
+
+def email_part(text: str) -> str:
+    """A name as the local part of a demo e-mail address: ASCII letters and digits, lower case."""
+    text = text.translate(_SPELLED)  # letters NFKD does not split into base + accent
+    return (
+        "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and (c.isalnum() or c == " "))
+        .replace(" ", "")
+        .lower()
+    )
+
+
 FIRST_NAMES = (
     "Sanne",
     "Lotte",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from coordinator_app.domain.programme import Programme
-from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST_NAMES
+from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST_NAMES, email_part
 
 TITLES = {"phd": "", "postdoc": "dr. ", "UD": "dr. ", "UHD": "dr. ", "HL": "prof. dr. "}
 DOMAINS = {
@@ -36,9 +36,7 @@ class DemoPerson:
 
 
 def _plain(text: str) -> str:
-    from coordinator_app.services.demo import _ascii
-
-    return _ascii(text)
+    return email_part(text)
 
 
 class DemoRegisters:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from coordinator_app.spreadsheets.columns import HEADER_SEARCH_ROWS, column_letter, is_empty, label
+from coordinator_app.spreadsheets.columns import HEADER_SEARCH_ROWS, Refused, column_letter, is_empty, label
 
 LEDGER = "Coordinator App"  # the ledger sheet's name
 MARKER = "Coordinator App workbook"  # its first cell
@@ -73,8 +73,6 @@ def read_app_workbook(checked: Callable[[str], tuple[Any, dict[tuple[int, int], 
             data = _columns(sheet, row[1], json.loads(row[2]), json.loads(row[2]) + json.loads(row[3]), errors)
         kept += len(data.rows) * max(len(data.columns), 1)
         if kept > MAX_KEPT_CELLS:
-            from coordinator_app.spreadsheets.workbook_reader import Refused
-
             raise Refused(f"The workbook holds more than {MAX_KEPT_CELLS:,} cells to read back; export fewer students.")
         out.sheets[row[1]] = data
     return out

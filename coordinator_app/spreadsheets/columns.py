@@ -59,6 +59,10 @@ HEADER_SEARCH_ROWS = 10  # a title line or a merged group row may stand above th
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class Refused(Exception):
+    """The file is past a limit or has no data; the message says so in the coordinator's words."""
+
+
 def normalise(header: Any) -> str:
     return re.sub(r"[^0-9a-z]", "", str(header or "").casefold())
 

@@ -31,7 +31,14 @@ from posixpath import join, normpath
 from typing import Any
 from xml.etree import ElementTree
 
-from coordinator_app.spreadsheets.columns import HEADER_SEARCH_ROWS, column_letter, header_row, is_empty, map_columns
+from coordinator_app.spreadsheets.columns import (
+    HEADER_SEARCH_ROWS,
+    Refused,
+    column_letter,
+    header_row,
+    is_empty,
+    map_columns,
+)
 
 # -- the limits (docs/excel.md, "Files that are refused") ------------------------------------
 MAX_FILE_BYTES = 100 * 2**20  # on disk, any format
@@ -63,10 +70,6 @@ class Sheet:
     rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (row number, values)
     # (row number, field, cell reference, error text) of error cells in the known columns
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
-
-
-class Refused(Exception):
-    """The file is past a limit or has no data; the message says so in the coordinator's words."""
 
 
 def too_many_rows(name: str, rows: int | str) -> str:

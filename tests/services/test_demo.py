@@ -155,6 +155,6 @@ def test_demo_placements_in_the_netherlands_tick_umc_as_their_host_is(tmp_path: 
 
 
 def test_demo_e_mail_addresses_spell_out_letters_without_an_ascii_base() -> None:
-    from coordinator_app.services.demo import _ascii
+    from coordinator_app.services.demo_names import email_part as _ascii
 
     assert _ascii("Łukasz") == "lukasz" and _ascii("Søren") == "soren" and _ascii("Ó Briain") == "obriain"
