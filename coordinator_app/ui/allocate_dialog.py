@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +34,7 @@ from coordinator_app.services import allocation as service
 from coordinator_app.services.errors import DatabaseProblem
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import error_label
-from coordinator_app.ui.undo import ServiceCommand
+from coordinator_app.ui.undo import ServiceCommand, undo_shortcuts
 
 if TYPE_CHECKING:
     from coordinator_app.services.allocation import AllocationPreview, Waiting
@@ -127,13 +126,7 @@ class AllocateDialog(QDialog):
         for button in (self.lottery, self.allocate_button):
             button.setAutoDefault(False)
         stack = session.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
+        self.undo_action, self.redo_action = undo_shortcuts(self, stack)
 
         # The preferences read from their tooltip when the names are long; the reason gets the room.
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence, QValidator
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,7 +39,7 @@ from coordinator_app.services import deadlines as service
 from coordinator_app.services.errors import DatabaseProblem
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import DATE_HINT, error_label, fit_width
-from coordinator_app.ui.undo import ServiceCommand
+from coordinator_app.ui.undo import ServiceCommand, undo_shortcuts
 from coordinator_app.ui.util import LATER_COLOUR, day
 
 if TYPE_CHECKING:
@@ -157,13 +157,7 @@ class DeadlinesDialog(QDialog):
         for button in (self.set_button, self.clear_button, buttons.button(QDialogButtonBox.StandardButton.Close)):
             button.setAutoDefault(False)
             button.setDefault(False)
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
+        self.undo_action, self.redo_action = undo_shortcuts(self, stack)
 
         today = ws.as_of()
         wanted = programme if programme in ws.programmes else self.programme.itemData(0)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -40,7 +39,7 @@ from coordinator_app.services import registers as service
 from coordinator_app.services.errors import DatabaseProblem
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.undo import ServiceCommand
+from coordinator_app.ui.undo import ServiceCommand, undo_shortcuts
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
@@ -461,13 +460,7 @@ class RegistersDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         stack = session.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
+        self.undo_action, self.redo_action = undo_shortcuts(self, stack)
         self.tabs.setCurrentWidget(self.hosts if tab == "hosts" else self.people)
         self.resize(1200, 640)
         self.hosts.reload()

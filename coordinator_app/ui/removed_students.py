@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,7 +33,7 @@ from coordinator_app.services.errors import DatabaseProblem
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import error_label
 from coordinator_app.ui.record.history import local_time
-from coordinator_app.ui.undo import ServiceCommand
+from coordinator_app.ui.undo import ServiceCommand, undo_shortcuts
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
@@ -136,12 +136,7 @@ class RemovedStudentsDialog(QDialog):
         row.addWidget(buttons)
         layout.addLayout(row)
         # Undo and redo work here as in the window (the dialog is modal).
-        for action in (stack.createUndoAction(self, "&Undo"), stack.createRedoAction(self, "&Redo")):
-            self.addAction(action)
-        self.actions()[0].setShortcut(QKeySequence("Ctrl+Z"))
-        self.actions()[1].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in self.actions():
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo_shortcuts(self, stack)
         # Whatever moved the stack (these shortcuts, the window's Edit menu), the list follows.
         stack.indexChanged.connect(self._stack_moved)
         self.restore_button.clicked.connect(self.restore_selected)

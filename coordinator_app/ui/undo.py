@@ -18,7 +18,9 @@ import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.services.errors import DatabaseProblem
@@ -192,3 +194,16 @@ class BackgroundCommand(ServiceCommand):
 
         label = f"{'Undoing' if what == 'undo' else 'Redoing'}: {text[:1].lower()}{text[1:]}…"
         self._run_off(work, lambda _result: self._after(), failed, label)
+
+
+def undo_shortcuts(dialog: QWidget, stack: QUndoStack) -> tuple[QAction, QAction]:
+    """Undo and redo inside a modal dialog as in the window: Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y work on
+    the window's one stack while the dialog has the focus."""
+    undo = stack.createUndoAction(dialog, "&Undo")
+    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    redo = stack.createRedoAction(dialog, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    for action in (undo, redo):
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        dialog.addAction(action)
+    return undo, redo

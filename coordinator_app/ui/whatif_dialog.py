@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QKeySequence
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,7 +37,7 @@ from coordinator_app.services.errors import DatabaseProblem
 from coordinator_app.services.whatif import what_if_month
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import error_label
-from coordinator_app.ui.undo import ServiceCommand
+from coordinator_app.ui.undo import ServiceCommand, undo_shortcuts
 from coordinator_app.ui.util import DONE_BACKGROUND, DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, day
 
 if TYPE_CHECKING:
@@ -161,13 +161,7 @@ class WhatIfDialog(QDialog):
         for button in (self.earliest_button, self.plan_button):
             button.setAutoDefault(False)
         stack = session.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
+        self.undo_action, self.redo_action = undo_shortcuts(self, stack)
 
         self.show_month(month or (today.year, today.month))
         self.month.currentIndexChanged.connect(lambda _i: self.refresh())
