@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,22 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.spreadsheets.export_plan import default_file_name, sheets_for
-from coordinator_app.ui.forms import error_label, grow_to_fit
+from coordinator_app.ui.forms import error_label, grow_to_fit, side_by_side
 from coordinator_app.ui.jobs import Cancelled, JobRunner
 from coordinator_app.ui.record.base import cell, counted, table
 from coordinator_app.ui.review import ReviewTable
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
-
-
-def _side_by_side(edit: QWidget, button: QWidget) -> QWidget:
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(edit, 1)
-    row.addWidget(button)
-    return holder
 
 
 class ExportDialog(QDialog):
@@ -89,12 +79,12 @@ class ExportDialog(QDialog):
         self.as_of.setCalendarPopup(True)
         self.as_of.setDateRange(QDate(1990, 1, 1), QDate(2100, 12, 31))
         self.as_of_note = QLabel()
-        form.addRow("Status as of", _side_by_side(self.as_of, self.as_of_note))
+        form.addRow("Status as of", side_by_side(self.as_of, self.as_of_note))
         self._default_target = str(Path.home() / default_file_name(programme, cohort, self.today))
         self.target = QLineEdit(self._default_target)
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose)
-        form.addRow("Save as", _side_by_side(self.target, browse))
+        form.addRow("Save as", side_by_side(self.target, browse))
         layout.addLayout(form)
         chosen = [ws.programmes[programme]] if programme in ws.programmes else list(ws.programmes.values())
         sheets = QLabel(f"Sheets: {', '.join(sheets_for(chosen))}.")
@@ -203,7 +193,7 @@ class ImportDialog(QDialog):
         self.path.setPlaceholderText("an .xlsx, .xls, .ods or .csv file")
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose)
-        form.addRow("File", _side_by_side(self.path, browse))
+        form.addRow("File", side_by_side(self.path, browse))
         self.kind = QComboBox()
         self.kind.addItem("Tell from the columns", None)
         self.kind.addItem("A student list", "students")

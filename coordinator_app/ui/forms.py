@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -38,6 +39,16 @@ def fit_width(edit: QLineEdit, sample: str) -> QLineEdit:
     padding = margins.left() + margins.right() + edit.fontMetrics().horizontalAdvance("0") + 10
     edit.setFixedWidth(edit.fontMetrics().horizontalAdvance(sample) + padding)
     return edit
+
+
+def side_by_side(edit: QWidget, button: QWidget) -> QWidget:
+    """A field and what goes beside it (a Browse… button, a note) on one form row; the field takes the width."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return holder
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.ui.forms import error_label, grow_to_fit
+from coordinator_app.ui.forms import error_label, grow_to_fit, side_by_side
 from coordinator_app.ui.settings import settings
 
 if TYPE_CHECKING:
@@ -41,15 +40,6 @@ ITS_FORMULA = "(the template's own formula)"
 
 def _template_key(programme: str | None) -> str:
     return f"template/{programme or 'all'}"
-
-
-def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:
-    holder = QWidget()
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(edit, 1)
-    row.addWidget(button)
-    return holder
 
 
 class TemplateExportDialog(QDialog):
@@ -76,11 +66,11 @@ class TemplateExportDialog(QDialog):
         self.template = QLineEdit(str(settings().value(_template_key(programme), "", type=str)))
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._choose_template)
-        form.addRow("Template", _path_row(self.template, choose))
+        form.addRow("Template", side_by_side(self.template, choose))
         self.target = QLineEdit()
         save_as = QPushButton("Choose…")
         save_as.clicked.connect(self._choose_target)
-        form.addRow("Save as", _path_row(self.target, save_as))
+        form.addRow("Save as", side_by_side(self.target, save_as))
         layout.addLayout(form)
         self.map_note = QLabel()
         self.map_note.setWordWrap(True)
