@@ -154,3 +154,20 @@ def test_a_meeting_with_a_document_is_not_deleted_and_a_server_database_keeps_by
     assert docs.open_copy(workspace, doc.id).read_bytes() == PDF
     with pytest.raises(DomainError, match="notes.pdf is attached to this meeting"):
         delete_meeting(workspace, meeting)
+
+
+@pytest.mark.sqlite_only  # a file made from a server database: the bytes in its table, no folder beside it
+def test_a_file_made_from_a_server_opens_its_documents_from_the_table(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sid = add_pm(workspace)
+    meeting = add_meeting(workspace, sid, date(2025, 3, 1), "CV")
+    source = tmp_path / "notes.pdf"
+    source.write_bytes(PDF)
+    with monkeypatch.context() as server:
+        server.setattr(docs, "_in_folder", lambda ws: False)  # attached on the server: the bytes in the table
+        docs.attach(workspace, sid, "mentor_meeting", meeting, source)
+    # Now a file again (a server's portable backup or a copy): no documents folder has the bytes.
+    [doc] = docs.documents_of(workspace, sid)
+    assert not (docs.documents_folder(workspace) / doc.sha256[:2] / doc.sha256).exists()
+    assert docs.open_copy(workspace, doc.id).read_bytes() == PDF
