@@ -263,6 +263,16 @@ def refusal_of(database: Path) -> DatabaseProblem | None:
     return unusable(Path(database))
 
 
+def _sync_after_restore(ws: Workspace) -> None:
+    """The restored copy's programme and course tables made to match resources/. The restore itself
+    is done and committed by now: a colleague saving meanwhile (busy) must not make it read as
+    failed. The next open of the database syncs them again."""
+    try:
+        ws.sync_programmes()
+    except DatabaseBusy:
+        log.warning("restored; the programme tables are synced at the next open (the database was busy)")
+
+
 def restore_backup(
     target: Target,
     backup: Path,
@@ -328,7 +338,7 @@ def restore_backup(
     missing = after_restore(database, backup, also=[documents_dir_for(folder / "x")])
     if isinstance(target, Workspace):
         target.generation = swapped.generation
-        target.sync_programmes()
+        _sync_after_restore(target)
         students = _count(target)
     else:
         students = info.students or 0
@@ -350,7 +360,7 @@ def _restore_onto_server(target: Target, backup: Path) -> RestoreResult:
     server_target = target if isinstance(target, Workspace) else _location_of(target)
     safety, students, _generation, waited, held = restore_onto_server(server_target, backup)
     if isinstance(target, Workspace):
-        target.sync_programmes()
+        _sync_after_restore(target)
         students = _count(target)
     took = time.perf_counter() - started
     log.info("restored the server database from %s (%.2f s)", backup.name, took)

@@ -261,3 +261,20 @@ def test_cli_refuses_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["restore", "--db", str(tmp_path / "new.sqlite"), str(text)]) == 1
     assert "cannot be restored" in capsys.readouterr().err
     assert _digest(text) == digest
+
+
+def test_a_colleague_saving_just_after_the_swap_does_not_make_a_done_restore_read_as_failed(
+        ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seen in CI: the restore was committed, then the programme-table sync that follows it waited
+    # out the busy timeout behind another writer and the coordinator read "Nothing was saved".
+    from coordinator_app.store.errors import BUSY_MESSAGE, DatabaseBusy
+
+    copy = back_up_now(ws)
+    _add(ws, 2, start=10)
+
+    def busy(self: Workspace) -> None:
+        raise DatabaseBusy(BUSY_MESSAGE)
+
+    monkeypatch.setattr(Workspace, "sync_programmes", busy)
+    result = restore_backup(ws, copy.path)
+    assert result.students == count_students(ws) == 3
