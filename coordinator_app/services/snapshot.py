@@ -36,10 +36,19 @@ def evaluate_student(session: Session, student: m.Student, programme: Programme,
     return evaluate(programme, snapshot(session, student), as_of)
 
 
+# Set in a session's `info` by a batch of many actions in one transaction (an imported workbook's
+# changes, and its rehearsal that is rolled back): nobody waits for each action's answer, so each
+# student is judged once, by the commit (verdicts.settle), instead of after every action.
+JUDGED_AT_COMMIT = "snapshot: students judged at the commit"
+
+
 def refresh_ec(session: Session, student: m.Student, programme: Programme, as_of: date) -> int:
     """The student's EC total after a change, stored with their verdict (services/verdicts.py; the
-    list reads it, never recomputes). The commit would judge them anyway; this is for an answer now."""
+    list reads it, never recomputes). The commit would judge them anyway; this is for an answer now.
+    In a batch (`JUDGED_AT_COMMIT`) the total stored before is returned and the commit judges them."""
     from coordinator_app.services.verdicts import refresh
 
     session.flush()
+    if session.info.get(JUDGED_AT_COMMIT):
+        return int(student.ec_earned or 0)
     return refresh(session, {student.programme.code: programme}, [student.id], as_of)[student.id].ec_total

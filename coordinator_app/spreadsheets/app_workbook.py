@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from coordinator_app.spreadsheets.columns import HEADER_SEARCH_ROWS, Refused, column_letter, is_empty, label
@@ -117,13 +118,15 @@ def _columns(
     width = max(picks, default=-1) + 1
     by_column = {first_column + positions[w]: w for w in present}
     n = data.header_row
+    pick = itemgetter(*picks) if len(picks) > 1 else (lambda row: (row[picks[0]],))
+    kept = data.rows
     for row in rows:
         n += 1
         if is_empty(row):
             continue
         if len(row) < width:
             row = list(row) + [""] * (width - len(row))
-        data.rows.append((n, tuple(row[p] for p in picks)))
+        kept.append((n, pick(row)))
     for (r, c), text in sorted(errors.items()):
         if r + 1 > data.header_row and c in by_column:
             data.errors.append((r + 1, by_column[c], f"{column_letter(c)}{r + 1}", text))

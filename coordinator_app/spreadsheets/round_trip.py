@@ -142,12 +142,22 @@ class _Followed:
 
 @dataclass
 class Exported:
-    """What the ledger says of one row: which part of which record, and the values written."""
+    """What the ledger says of one row: which part of which record, and the values written. Kept as
+    the ledger's JSON text and decoded only for a row that is looked at (most rows of a big export
+    come back as they went)."""
 
     part: str
-    key: tuple[Any, ...]
-    values: list[Any]
+    key_text: str
+    values_text: str
     twice: bool = False  # two rows of the export had the same identifying cells (cannot tell them apart)
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return tuple(json.loads(self.key_text))
+
+    @property
+    def values(self) -> list[Any]:
+        return [_decode(v) for v in json.loads(self.values_text)]
 
 
 @dataclass
@@ -156,7 +166,12 @@ class Section:
     keys: list[str]
     read: list[str]
     fields: list[tuple[str, str]]
-    rows: dict[tuple[str, ...], Exported] = field(default_factory=dict)
+    rows: dict[str, Exported] = field(default_factory=dict)  # the identifying cells as the ledger's JSON -> row
+
+
+def identity_text(identity: tuple[str, ...]) -> str:
+    """Identifying cells (key_text) as the ledger writes them (Ledger.row): the same JSON text."""
+    return json.dumps(list(identity))
 
 
 @dataclass
@@ -171,19 +186,22 @@ def read_ledger(book: AppWorkbook) -> LedgerRead:
     head = book.ledger[0]
     about = json.loads(head[3]) if len(head) > 3 and head[3] else {}
     read = LedgerRead(str(head[2]), about, {}, [])
+    sections = read.sections
     for row in book.ledger[1:]:
-        if row[0] == SECTION:
-            read.sections[row[1]] = Section(
-                row[1], json.loads(row[2]), json.loads(row[3]), [tuple(f) for f in json.loads(row[4])]
-            )
-        elif row[0] == "row" and row[1] in read.sections:
-            section = read.sections[row[1]]
-            keys = tuple(json.loads(row[2]))
-            if keys in section.rows:
-                section.rows[keys].twice = True
+        kind = row[0]
+        if kind == "row":
+            section = sections.get(row[1])
+            if section is None:
                 continue
-            section.rows[keys] = Exported(
-                str(row[3]), tuple(json.loads(row[4])), [_decode(v) for v in json.loads(row[5])]
+            rows = section.rows
+            keys = row[2]
+            if keys in rows:
+                rows[keys].twice = True
+            else:
+                rows[keys] = Exported(str(row[3]), row[4], row[5])
+        elif kind == SECTION:
+            sections[row[1]] = Section(
+                row[1], json.loads(row[2]), json.loads(row[3]), [tuple(f) for f in json.loads(row[4])]
             )
         else:
             read.cells.append(row)
@@ -236,42 +254,44 @@ def _sheet_edits(data: SheetData, section: Section) -> tuple[list[Edit], list[tu
     problems: list[tuple[Place, str]] = []
     position = {name: n for n, name in enumerate(data.columns)}
     keys = [position[k] for k in section.keys]
+    # (position in the row, header, position among the exported values, (part, field))
     read = [
-        (n, name, section.fields[i]) for i, name in enumerate(section.read) if (n := position.get(name)) is not None
+        (n, name, i, section.fields[i]) for i, name in enumerate(section.read) if (n := position.get(name)) is not None
     ]
     letters = dict(zip(data.columns, data.letters))
+    first_key = section.keys[0]
     errors = {(row, header): (cell, text) for row, header, cell, text in data.errors}
+    exported_rows = section.rows
     seen: dict[tuple[str, ...], int] = {}
     for number, values in data.rows:
         identity = tuple(key_text(values[n]) for n in keys)
         if not any(identity):
             continue
-        first_place = Place(data.name, number, section.keys[0], f"{letters[section.keys[0]]}{number}")
-        exported = section.rows.get(identity)
-        if exported is None:
-            problems.append(
-                (
-                    first_place,
-                    f"this row ({' '.join(i for i in identity if i)}) was not in the export; {_add_it(section)}",
-                )
-            )
-            continue
-        if exported.twice:
-            problems.append((first_place, "the export had two rows like this one; change them in the app"))
-            continue
-        if identity in seen:
-            problems.append((first_place, f"this row is here twice (also row {seen[identity]}); keep one"))
+        exported = exported_rows.get(identity_text(identity))
+        if exported is None or exported.twice or identity in seen:
+            place = Place(data.name, number, first_key, f"{letters[first_key]}{number}")
+            if exported is None:
+                shown_row = " ".join(i for i in identity if i)
+                problems.append((place, f"this row ({shown_row}) was not in the export; {_add_it(section)}"))
+            elif exported.twice:
+                problems.append((place, "the export had two rows like this one; change them in the app"))
+            else:
+                problems.append((place, f"this row is here twice (also row {seen[identity]}); keep one"))
             continue
         seen[identity] = number
-        for n, name, (part, field_name) in read:
-            place = Place(data.name, number, name, f"{letters[name]}{number}")
-            if (number, name) in errors:
+        before_values = exported.values
+        key: tuple[Any, ...] | None = None
+        for n, name, i, (part, field_name) in read:
+            if errors and (number, name) in errors:
                 cell, text = errors[(number, name)]
+                place = Place(data.name, number, name, f"{letters[name]}{number}")
                 problems.append((place, f"cell {cell} holds the error {text} instead of a value; type the value"))
                 continue
-            before = exported.values[section.read.index(name)]
+            before = before_values[i]
             if not same_cell(before, values[n]):
-                edits.append(Edit(place, part, exported.key, field_name, before, values[n]))
+                key = key or exported.key
+                place = Place(data.name, number, name, f"{letters[name]}{number}")
+                edits.append(Edit(place, part, key, field_name, before, values[n]))
     return edits, problems
 
 

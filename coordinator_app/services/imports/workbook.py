@@ -24,7 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.plan import ImportRefused
 from coordinator_app.services.imports.workbook_parts import (
     Current,
@@ -36,7 +40,9 @@ from coordinator_app.services.imports.workbook_parts import (
     read_current,
     shown,
 )
+from coordinator_app.services.snapshot import JUDGED_AT_COMMIT
 from coordinator_app.services.workspace import Workspace
+from coordinator_app.store import models as m
 
 CHANGE, CONFLICT, REFUSED = "change", "conflict", "refused"
 _UNREADABLE = object()  # an exported value the rules no longer read (never equal to anything)
@@ -207,7 +213,9 @@ def _rehearse(ws: Workspace, review: Review) -> None:
     groups = _groups(review.changes)
     if not groups:
         return
-    with ws.rehearse():
+    with ws.rehearse() as s:
+        s.info[JUDGED_AT_COMMIT] = True  # rolled back: nobody needs the EC totals in between
+        held = _hold(s, groups)  # noqa: F841 (kept alive for the loop)
         for (part, *key), lines in groups.items():
             pending = list(lines)
             while pending:
@@ -219,6 +227,17 @@ def _rehearse(ws: Workspace, review: Review) -> None:
                     for line in blamed:
                         line.status, line.reason = REFUSED, exc.message
                     pending = [line for line in pending if line not in blamed]
+
+
+def _hold(session: Session, groups: dict[tuple[Any, ...], list[ReviewLine]]) -> list[m.Student]:
+    """The batch's students with their programme and cohort, read in one query and held for the
+    batch: the session keeps an object only while something refers to it, so without this every
+    action's service read its student and programme again."""
+    ids = {int(key[1]) for key in groups}
+    S = m.Student
+    return list(
+        session.scalars(select(S).where(one_of(S.id, ids)).options(joinedload(S.programme), joinedload(S.cohort)))
+    )
 
 
 def _new(lines: list[ReviewLine]) -> dict[str, Any]:
@@ -267,6 +286,8 @@ def apply_review(ws: Workspace, review: Review, *, skip_rejected: bool = False) 
         raise ImportRefused(f"Nothing to import: {review.source} changes nothing the app has.")
     undos: list[Undo] = []
     with ws.together() as s:
+        s.info[JUDGED_AT_COMMIT] = True  # each student judged once, by the commit
+        held = _hold(s, _groups(lines))  # noqa: F841 (kept alive for the loop)
         now = read_current(s, ws.programmes, keys_of((line.part, *line.key) for line in lines))
         for line in lines:
             stored = now.get((line.part, *line.key))
@@ -287,6 +308,7 @@ def apply_review(ws: Workspace, review: Review, *, skip_rejected: bool = False) 
 def undo_applied(ws: Workspace, applied: Applied) -> None:
     """Take back everything one imported workbook changed, in one transaction (the window's undo)."""
     with ws.together() as s:
+        s.info[JUDGED_AT_COMMIT] = True
         for undo in reversed(applied.undos):
             undo()
         ws.audit(s, "undo import workbook", "import", None, None, "file", applied.review.source, None)
