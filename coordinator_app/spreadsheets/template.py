@@ -278,6 +278,7 @@ def fill_template(
         raise TemplateError(f"{template.name} has no sheet '{mapped.sheet}' any more; map its columns again.")
     sheet = wb[mapped.sheet]
     writer = _RowWriter(sheet, mapped, columns)
+    rows = _StreamedRows(writer)
     students = 0
     with ws.read() as s:
         ids, _present = select_students(s, code, cohort)
@@ -296,13 +297,16 @@ def fill_template(
         for chunk, evaluations in evaluated_chunks(s, ids, ws.programmes, as_of):
             for student, ev in zip(chunk.students, evaluations):
                 lines = StudentLines(student, ws.programmes[student.programme], ev, chunk, as_of, component)
-                writer.write(Line(lines))
+                if students == 0:
+                    writer.write(Line(lines))  # the template's first row, filled in place
+                else:
+                    rows.add(Line(lines))
                 students += 1
     fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx.part", dir=target.parent)
     os.close(fd)
     temporary = Path(name)
     try:
-        wb.save(temporary)
+        rows.save(wb, temporary)
         replace_durably(temporary, target)
     except OSError as exc:
         raise TemplateError(f"Could not write {target}: {exc.strerror or exc}. Nothing was saved there.") from exc
@@ -384,3 +388,100 @@ def map_for_window(ws: Workspace, template: Path, programme: str | None) -> tupl
         if saved is None:
             note = "Proposed from the template's header names; change any column before filling."
     return template_header(template, mapped.sheet), mapped, note
+
+
+class _StreamedRows:
+    """The students' rows after the first, written as the sheet's XML rows (lxml) into a temporary
+    file as they come, and put into the saved template's sheet part at the end: openpyxl loads and
+    saves the template itself (its logo, merged titles, other sheets) but never holds a Cell object
+    per student cell, which cost more than the whole plain export. Each cell gets its column's style
+    from the template's first data row (`_RowWriter`), registered once in the workbook's own style
+    list; formulas are carried down as `_RowWriter` carries them; text stays text (the quote prefix
+    for a formula start, as `put_text`)."""
+
+    def __init__(self, writer: _RowWriter) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.writer = writer
+        self.row = writer.first + 1
+        self.parts = tempfile.TemporaryFile()  # noqa: SIM115 (open from the first row to the save)
+        from openpyxl.styles.cell_style import StyleArray
+
+        styles = writer.sheet.parent._cell_styles  # the workbook's own list: the saved cellXfs
+
+        def style_id(n: int, quoted: bool = False) -> str:
+            style = StyleArray(writer.styles[n] or StyleArray())
+            style.quotePrefix = quoted
+            return str(styles.add(style))
+
+        self.columns = [
+            (get_column_letter(n), style_id(n), style_id(n, quoted=True), value_of) for n, value_of in writer.mapped
+        ]
+        self.formulas = [(letter, style_id(n), formula) for n, letter, formula in writer.formulas]
+
+    def add(self, line: Line) -> None:
+        from lxml.etree import Element, SubElement, tostring
+        from openpyxl.utils.datetime import to_excel
+
+        from coordinator_app.spreadsheets.cells import FORMULA_STARTS, safe_text
+
+        r = str(self.row)
+        row = Element("row", r=r)
+        for letter, style, text_style, value_of in self.columns:
+            value = value_of(line) if value_of else None
+            if value is None or value == "":
+                SubElement(row, "c", r=letter + r, s=style)
+                continue
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            if isinstance(value, str):
+                text = safe_text(value)
+                cell = SubElement(row, "c", r=letter + r, s=text_style if value[:1] in FORMULA_STARTS else style)
+                cell.set("t", "inlineStr")
+                t = SubElement(SubElement(cell, "is"), "t")
+                t.text = text
+                if text != text.strip():
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                continue
+            cell = SubElement(row, "c", r=letter + r, s=style, t="n")
+            if isinstance(value, date):
+                value = to_excel(value)
+            SubElement(cell, "v").text = repr(value) if isinstance(value, float) else str(value)
+        for letter, style, formula in self.formulas:
+            cell = SubElement(row, "c", r=letter + r, s=style)
+            SubElement(cell, "f").text = formula.translate_formula(f"{letter}{r}")[1:]
+        self.parts.write(tostring(row))
+        self.row += 1
+
+    def save(self, wb: Any, target: Path) -> None:
+        """The template saved by openpyxl, its sheet part then copied with the rows put in."""
+        import re
+        import shutil
+        import zipfile
+
+        sheet = self.writer.sheet
+        for row in range(self.writer.first + 1, sheet.max_row + 1):  # the template's example rows
+            for column in range(1, sheet.max_column + 1):
+                sheet._cells.pop((row, column), None)
+        saved = target.with_name(target.name + ".template")
+        try:
+            wb.save(saved)
+            part = sheet.path.lstrip("/")  # the name openpyxl gave the sheet's part as it saved it
+            last = self.row - 1
+            with zipfile.ZipFile(saved) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+                for item in source.infolist():
+                    if item.filename != part:
+                        out.writestr(item, source.read(item.filename))
+                        continue
+                    xml = source.read(part)
+                    xml = re.sub(rb'(<dimension ref="[A-Z]+[0-9]+:[A-Z]+)[0-9]+"', rb'\g<1>%d"' % last, xml, count=1)
+                    xml = re.sub(rb"<sheetData\s*/>", b"<sheetData></sheetData>", xml, count=1)
+                    end = xml.index(b"</sheetData>")
+                    with out.open(item, "w") as stream:
+                        stream.write(xml[:end])
+                        self.parts.seek(0)
+                        shutil.copyfileobj(self.parts, stream)
+                        stream.write(xml[end:])
+        finally:
+            self.parts.close()
+            saved.unlink(missing_ok=True)

@@ -94,6 +94,37 @@ def test_the_filled_template_keeps_its_look_and_formulas_and_holds_every_student
     assert sorted(numbers) == sorted(overview) and sheet.cell(5 + students, 2).value is None
 
 
+def test_the_students_rows_take_the_templates_place_with_real_dates_and_numbers(
+    demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    """The rows after the first are written into the saved sheet as XML (template._StreamedRows): an
+    example row the template had below its first data row is replaced, dates are dates in the app's
+    format, numbers numbers, and the sheet says where it ends."""
+    template = faculty_template(tmp_path / "faculteit.xlsx")
+    wb = openpyxl.load_workbook(template)
+    wb["Voortgang"]["B6"] = "voorbeeld"  # a faculty's example row, left in the template
+    wb["Voortgang"]["J6"] = "onder het voorbeeld"
+    wb.save(template)
+    set_columns(demo_workspace, template, "PM", ["F=EC total (of 120)", "E=Graduation month"])
+    target, students = fill_template(demo_workspace, template, tmp_path / "gevuld.xlsx", programme="PM", as_of=TODAY)
+    overview = _overview(demo_workspace, tmp_path)
+    sheet = openpyxl.load_workbook(target)["Voortgang"]
+    assert sheet.max_row == 4 + students and sheet.calculate_dimension() == f"A1:H{4 + students}"
+    assert "voorbeeld" not in [sheet.cell(r, 2).value for r in range(5, 5 + students)]
+    assert sheet["J6"].value is None
+    months = 0
+    for row in range(6, 5 + students):
+        want = overview[sheet.cell(row, 2).value]
+        month, ec = sheet.cell(row, 5), sheet.cell(row, 6)
+        assert ec.value == want["EC total (of 120)"] and ec.data_type == "n" and ec.number_format == "0"
+        if want["Graduation month"] is not None:
+            months += 1
+            assert month.is_date and month.value == want["Graduation month"]
+            assert month.number_format == "mmm yyyy"
+        assert sheet.cell(row, 3).fill.fgColor.rgb == ROW_FILL
+    assert months > 10
+
+
 def test_text_that_looks_like_a_formula_stays_text(demo_workspace: Workspace, tmp_path: Path) -> None:
     add_student(demo_workspace, NewStudent("PM", 2024, "2799999", '=HYPERLINK("http://x","y")', "+1+1"))
     template = faculty_template(tmp_path / "faculteit.xlsx")
