@@ -40,7 +40,10 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.common import AS_OF, demo, machine  # noqa: E402
 
 TABLES = {
-    "result": ("course_result", "student_id = ? AND course_id = (SELECT id FROM course WHERE code = ?) AND attempt = ?"),
+    "result": (
+        "course_result",
+        "student_id = ? AND course_id = (SELECT id FROM course WHERE code = ?) AND attempt = ?",
+    ),
     "internship": ("internship", "student_id = ? AND kind = ?"),
     "literature_study": ("literature_study", "student_id = ?"),
     "portfolio_item": ("portfolio_item", "student_id = ? AND component = ? AND kind = ?"),
