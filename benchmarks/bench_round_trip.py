@@ -68,7 +68,6 @@ def workspace(db: Path):  # type: ignore[no-untyped-def]
 
 def prepare(work: Path, students: int) -> tuple[Path, dict[str, Path]]:
     from coordinator_app.spreadsheets.export import export_to
-
     from tests.spreadsheets.round_trip_helpers import edit_like_a_coordinator
 
     work.mkdir(parents=True, exist_ok=True)

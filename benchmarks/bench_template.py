@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import statistics
 import subprocess
@@ -203,6 +204,8 @@ def main() -> None:
         cpus = ", ".join(f"{r['cpu']:.2f}" for r in runs[m])
         print(f"  {m:9} wall {walls} s (median {median[m]:.2f}); cpu {cpus} s")
     pairs = [t["wall"] / p["wall"] for t, p in zip(runs["template"], runs["plain"])]
+    cpu = statistics.median(t["cpu"] / p["cpu"] for t, p in zip(runs["template"], runs["plain"]))
+    print(f"  template/plain cpu {cpu:.2f} (median of the pairs); load now {os.getloadavg()[0]:.1f}")
     print(
         f"  template/plain {median['template'] / median['plain']:.2f} (per pair {', '.join(f'{x:.2f}' for x in pairs)};"
         f" target <= 1.5); template/bare {median['template'] / median['bare']:.2f}"
