@@ -460,9 +460,9 @@ class _StreamedRows:
         import zipfile
 
         sheet = self.writer.sheet
-        for row in range(self.writer.first + 1, sheet.max_row + 1):  # the template's example rows
-            for column in range(1, sheet.max_column + 1):
-                sheet._cells.pop((row, column), None)
+        below = [key for key in sheet._cells if key[0] > self.writer.first]  # the template's example rows
+        for key in below:
+            del sheet._cells[key]
         saved = target.with_name(target.name + ".template")
         try:
             wb.save(saved)
