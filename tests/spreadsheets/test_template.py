@@ -125,6 +125,25 @@ def test_the_students_rows_take_the_templates_place_with_real_dates_and_numbers(
     assert months > 10
 
 
+def test_a_template_whose_student_sheet_is_not_the_first_is_filled_there(
+    demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    template = faculty_template(tmp_path / "faculteit.xlsx")
+    mapped = propose_map(demo_workspace, template, "PM")  # mapped on the "Voortgang" sheet
+    wb = openpyxl.load_workbook(template)
+    wb.move_sheet("Toelichting", offset=-1)  # the explanation first, the students' sheet second
+    wb.save(template)
+    target, students = fill_template(
+        demo_workspace, template, tmp_path / "gevuld.xlsx", programme="PM", as_of=TODAY, mapped=mapped
+    )
+    filled = openpyxl.load_workbook(target)
+    assert filled.sheetnames == ["Toelichting", "Voortgang"]
+    assert filled["Toelichting"].max_row == 1 and filled["Toelichting"]["A1"].value.startswith("EC behaald")
+    sheet = filled["Voortgang"]
+    assert sheet.max_row == 4 + students and sheet.cell(4 + students, 1).value == "=ROW()-4"
+    assert all(sheet.cell(r, 2).value for r in range(5, 5 + students))
+
+
 def test_text_that_looks_like_a_formula_stays_text(demo_workspace: Workspace, tmp_path: Path) -> None:
     add_student(demo_workspace, NewStudent("PM", 2024, "2799999", '=HYPERLINK("http://x","y")', "+1+1"))
     template = faculty_template(tmp_path / "faculteit.xlsx")
