@@ -3,7 +3,9 @@ assessor-rank rule as a property of the person (checked once here, wherever they
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.people import validate_email, validate_notes
@@ -46,7 +48,9 @@ def validate_person_rank(value: object) -> str | None:
     return str(value)
 
 
-HOST_FIELDS = {
+# How each field of an entry is checked: the value as typed or read in, to the value stored.
+FieldCheck = Callable[[Any], object]
+HOST_FIELDS: dict[str, FieldCheck] = {
     "name": lambda v: clean_text(v, "name", "organisation's name", 200, required=True),
     "department": lambda v: clean_text(v, "department", "department", 200),
     "city": lambda v: clean_text(v, "city", "city", 100),
@@ -54,7 +58,7 @@ HOST_FIELDS = {
     "umc": validate_umc,
     "notes": lambda v: validate_notes(str(v or ""), "notes"),
 }
-PERSON_FIELDS = {
+PERSON_FIELDS: dict[str, FieldCheck] = {
     "name": lambda v: clean_text(v, "name", "person's name", 200, required=True),
     "rank": validate_person_rank,
     "organisation": lambda v: clean_text(v, "organisation", "organisation", 200),
@@ -63,13 +67,13 @@ PERSON_FIELDS = {
 }
 
 
-def validate_fields(fields: dict[str, object], changes: dict[str, object], what: str) -> dict[str, object]:
+def validate_fields(fields: Mapping[str, FieldCheck], changes: Mapping[str, object], what: str) -> dict[str, object]:
     clean: dict[str, object] = {}
     for field, raw in changes.items():
         check = fields.get(field)
         if check is None:
             raise DomainError(f"'{field}' is not a field of {what}.", field)
-        clean[field] = check(raw)  # type: ignore[operator]
+        clean[field] = check(raw)
     return clean
 
 

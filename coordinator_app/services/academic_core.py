@@ -51,8 +51,8 @@ def set_mentor_in(
     person_id: int | None = None,
 ) -> dict[str, str] | None:
     """`set_mentor` inside a transaction already open (the bulk action names one mentor for many)."""
+    from coordinator_app.services.people import sync_person
     from coordinator_app.services.register_links import resolve_person, set_person_email
-    from coordinator_app.services.registers import sync_person
 
     email = None if email is None else validate_email(email)  # None: keep the person's address
     name = " ".join((name or "").split())

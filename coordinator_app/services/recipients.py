@@ -2,7 +2,7 @@
 
 One function for every role (`recipient`), and its form for many students at once (`recipients`),
 which reads each role in one query (drafts for 10,000 students must not ask 10,000 times). The
-names and addresses are the people register's (services/registers.py); a role nobody holds gives
+names and addresses are the people register's (services/people.py); a role nobody holds gives
 None, and a person without an address gives `email` None (never an empty address).
 """
 

@@ -16,16 +16,9 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.registers import UMC_ASSESSORS, same_entry_key
-from coordinator_app.services.registers import (
-    RankCheck,
-    create_host,
-    create_person,
-    find_people,
-    person_label,
-    recheck_rank,
-    sync_host,
-    sync_person,
-)
+from coordinator_app.services.hosts import create_host, sync_host
+from coordinator_app.services.people import RankCheck, create_person, find_people, recheck_rank, sync_person
+from coordinator_app.services.registers import entry_label
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -62,7 +55,7 @@ def _resolve_person(
     if len(at) == 1:
         return at[0], False
     if found:
-        shown = "; ".join(person_label(p.name, p.organisation) for p in found[:5])
+        shown = "; ".join(entry_label(p.name, p.organisation) for p in found[:5])
         raise DomainError(
             f"{len(found)} people in the register are called {name} ({shown}): choose one from the list.", field
         )
@@ -75,7 +68,7 @@ def _resolve_person(
 def drop_if_unused(ws: Workspace, s: Session, person_id: int) -> None:
     """Undo of an edit that added a person on the fly: the entry goes again unless someone chose them
     since (an undo leaves the register as it was)."""
-    from coordinator_app.services.registers import where_used_person
+    from coordinator_app.services.people import where_used_person
 
     s.flush()
     person = s.get(m.Person, person_id)

@@ -153,7 +153,7 @@ class Internship(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(5))
-    # The register entries chosen (services/registers.py). The text columns below are their names,
+    # The register entries chosen (services/hosts.py, services/people.py). The text columns below are their names,
     # ranks, UMC and country as the register has them, kept in step by the register's services so
     # that the list, the attention list and the export read one row; while nobody is chosen they
     # hold what was typed alone.

@@ -110,13 +110,13 @@ class RegisterPicker(QObject):
 
 
 def _people(ws: Workspace) -> list[Entry]:
-    from coordinator_app.services.registers import people
+    from coordinator_app.services.people import people
 
     return [Entry(p.id, p.name, p.label) for p in people(ws)]
 
 
 def _hosts(ws: Workspace) -> list[Entry]:
-    from coordinator_app.services.registers import hosts
+    from coordinator_app.services.hosts import hosts
 
     return [Entry(h.id, h.name, h.label) for h in hosts(ws)]
 

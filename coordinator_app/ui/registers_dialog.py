@@ -35,7 +35,8 @@ from shiboken6 import isValid
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.ranks import RANKS
 from coordinator_app.domain.registers import UMC_CHOICES
-from coordinator_app.services import registers as service
+from coordinator_app.services import hosts as host_register
+from coordinator_app.services import people as people_register
 from coordinator_app.services.errors import DatabaseProblem
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import FieldForm
@@ -90,7 +91,7 @@ HOSTS = Register(
     "Hosts",
     ("Organisation", "Department", "City", "Country", "UMC", "Internships"),
     lambda h: (h.name, h.department, h.city, h.country, UMC_CHOICES.get(h.umc or "", "no"), str(h.placements)),
-    service.hosts,
+    host_register.hosts,
     _host_form,
     lambda h: {
         "name": h.name,
@@ -100,27 +101,27 @@ HOSTS = Register(
         "umc": h.umc,
         "notes": h.notes,
     },
-    service.add_host,
-    service.update_host,
-    service.delete_host,
-    service.restore_host,
-    service.merge_hosts,
-    service.unmerge_hosts,
+    host_register.add_host,
+    host_register.update_host,
+    host_register.delete_host,
+    host_register.restore_host,
+    host_register.merge_hosts,
+    host_register.unmerge_hosts,
 )
 PEOPLE = Register(
     "people",
     "People",
     ("Name", "Rank", "Organisation", "E-mail", "Roles"),
     lambda p: (p.name, RANKS.get(p.rank or "", ""), p.organisation, p.email, str(p.roles)),
-    service.people,
+    people_register.people,
     _person_form,
     lambda p: {"name": p.name, "rank": p.rank, "organisation": p.organisation, "email": p.email, "notes": p.notes},
-    service.add_person,
-    service.update_person,
-    service.delete_person,
-    service.restore_person,
-    service.merge_people,
-    service.unmerge_people,
+    people_register.add_person,
+    people_register.update_person,
+    people_register.delete_person,
+    people_register.restore_person,
+    people_register.merge_people,
+    people_register.unmerge_people,
 )
 
 
@@ -307,9 +308,9 @@ class RegisterTab(QWidget):
             self.placements.setRowCount(0)
             if entry is not None:
                 host_id = entry.id
-                self.session.run(lambda ws: (host_id, service.placements(ws, host_id)), self._placed, "Reading…")
+                self.session.run(lambda ws: (host_id, host_register.placements(ws, host_id)), self._placed, "Reading…")
 
-    def _placed(self, answer: tuple[int, list[service.Placement]]) -> None:
+    def _placed(self, answer: tuple[int, list[host_register.Placement]]) -> None:
         host_id, placed = answer
         if self.placements is None or host_id != self.current_id():
             return

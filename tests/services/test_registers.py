@@ -8,27 +8,28 @@ import pytest
 from sqlalchemy import select
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.services import registers as reg
+from coordinator_app.services import hosts as host_register
+from coordinator_app.services import people as people_register
 from coordinator_app.services.academic_core import set_mentor
 from coordinator_app.services.internships import update_internship, update_literature_study
-from coordinator_app.services.record_view import load_record
 from coordinator_app.services.recipients import recipient, recipients
+from coordinator_app.services.record_view import load_record
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 from tests.services.service_helpers import add_imim, add_pm, audit_rows
 
 
-def _person(ws: Workspace, name: str) -> reg.PersonEntry:
-    return next(p for p in reg.people(ws) if p.name == name)
+def _person(ws: Workspace, name: str) -> people_register.PersonEntry:
+    return next(p for p in people_register.people(ws) if p.name == name)
 
 
 def test_a_typed_supervisor_is_added_once_and_chosen_again(workspace: Workspace) -> None:
     a, b = add_pm(workspace), add_pm(workspace, "2712346", first="Daan")
     update_internship(workspace, a, "minor", host="Erasmus MC", daily_supervisor="Dr. J. Bos", daily_supervisor_rank="postdoc")
     update_internship(workspace, b, "major", host="Erasmus MC", daily_supervisor=" dr.  j. bos ")
-    people = reg.people(workspace)
+    people = people_register.people(workspace)
     assert [(p.name, p.rank, p.organisation, p.roles) for p in people] == [("Dr. J. Bos", "postdoc", "Erasmus MC", 2)]
-    assert [(h.name, h.placements) for h in reg.hosts(workspace)] == [("Erasmus MC", 2)]
+    assert [(h.name, h.placements) for h in host_register.hosts(workspace)] == [("Erasmus MC", 2)]
     # Both records show the register's name and rank.
     assert load_record(workspace, b).internships["major"].fields["daily_supervisor"] == "Dr. J. Bos"
     assert load_record(workspace, b).internships["major"].fields["daily_supervisor_rank"] == "postdoc"
@@ -39,7 +40,7 @@ def test_a_change_of_rank_is_the_persons_everywhere_and_rechecks_open_work(works
     update_internship(workspace, a, "minor", assessor="Dr. K. Smit", assessor_rank="UD", start_date=date(2025, 3, 3))
     update_literature_study(workspace, b, assessor="Dr. K. Smit")
     person = _person(workspace, "Dr. K. Smit")
-    change = reg.update_person(workspace, person.id, rank="postdoc")
+    change = people_register.update_person(workspace, person.id, rank="postdoc")
     assert change.old == {"rank": "UD"}
     assert sorted((c.student.split()[0], c.what, c.allowed) for c in change.rechecked) == [
         ("2712345", "minor internship", False), ("2712346", "Literature Study", False)]
@@ -58,7 +59,7 @@ def test_a_change_of_rank_is_the_persons_everywhere_and_rechecks_open_work(works
 def test_a_rank_without_a_person_stays_on_the_row_and_goes_with_the_person_named_later(workspace: Workspace) -> None:
     sid = add_pm(workspace)
     update_internship(workspace, sid, "minor", assessor_rank="UHD")
-    assert reg.people(workspace) == []
+    assert people_register.people(workspace) == []
     update_internship(workspace, sid, "minor", assessor="Prof. L. de Wit")
     assert (_person(workspace, "Prof. L. de Wit").rank, _person(workspace, "Prof. L. de Wit").organisation) == (
         "UHD", "Amsterdam UMC")
@@ -68,42 +69,42 @@ def test_renaming_a_host_changes_every_internship_and_merging_keeps_both_histori
     a, b = add_pm(workspace), add_pm(workspace, "2712346", first="Daan")
     update_internship(workspace, a, "minor", host="AMC", department="Cardiology", is_umc=True)
     update_internship(workspace, b, "minor", host="Amsterdam Medical Center", department="Cardiology")
-    first, second = sorted(reg.hosts(workspace), key=lambda h: h.name)
-    reg.update_host(workspace, first.id, name="Amsterdam UMC, AMC", umc="AMC")
+    first, second = sorted(host_register.hosts(workspace), key=lambda h: h.name)
+    host_register.update_host(workspace, first.id, name="Amsterdam UMC, AMC", umc="AMC")
     assert load_record(workspace, a).internships["minor"].fields["host"] == "Amsterdam UMC, AMC"
-    merged = reg.merge_hosts(workspace, first.id, second.id)
-    assert [(h.name, h.placements) for h in reg.hosts(workspace)] == [("Amsterdam UMC, AMC", 2)]
+    merged = host_register.merge_hosts(workspace, first.id, second.id)
+    assert [(h.name, h.placements) for h in host_register.hosts(workspace)] == [("Amsterdam UMC, AMC", 2)]
     fields = load_record(workspace, b).internships["minor"].fields
     assert (fields["host"], fields["is_umc"]) == ("Amsterdam UMC, AMC", True)
-    assert sorted(p.student.split()[0] for p in reg.placements(workspace, first.id)) == ["2712345", "2712346"]
-    back = reg.unmerge_hosts(workspace, merged)
+    assert sorted(p.student.split()[0] for p in host_register.placements(workspace, first.id)) == ["2712345", "2712346"]
+    back = host_register.unmerge_hosts(workspace, merged)
     assert load_record(workspace, b).internships["minor"].fields["host"] == "Amsterdam Medical Center"
-    assert [p.student.split()[0] for p in reg.placements(workspace, back)] == ["2712346"]
+    assert [p.student.split()[0] for p in host_register.placements(workspace, back)] == ["2712346"]
 
 
 def test_duplicates_are_refused_and_entries_in_use_are_not_deleted(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace)
     update_internship(workspace, sid, "minor", host="LUMC", daily_supervisor="Dr. A. Visser")
-    person, host = _person(workspace, "Dr. A. Visser"), reg.hosts(workspace)[0]
+    person, host = _person(workspace, "Dr. A. Visser"), host_register.hosts(workspace)[0]
     with unchanged():
         with pytest.raises(DomainError, match="in the register already"):
-            reg.add_person(workspace, name="dr. a.  visser", organisation="lumc")
+            people_register.add_person(workspace, name="dr. a.  visser", organisation="lumc")
         with pytest.raises(DomainError, match=r"cannot be deleted: chosen as minor internship daily supervisor of 2712345"):
-            reg.delete_person(workspace, person.id)
+            people_register.delete_person(workspace, person.id)
         with pytest.raises(DomainError, match=r"LUMC cannot be deleted: the host of 1 internship \(2712345 Anouk de Vries"):
-            reg.delete_host(workspace, host.id)
+            host_register.delete_host(workspace, host.id)
         with pytest.raises(DomainError, match="not an e-mail address"):
-            reg.update_person(workspace, person.id, email="visser at lumc")
-    other = reg.add_person(workspace, name="Dr. A. Visser", organisation="Radboudumc")
-    deleted = reg.delete_person(workspace, other)
-    again = reg.restore_person(workspace, deleted)
+            people_register.update_person(workspace, person.id, email="visser at lumc")
+    other = people_register.add_person(workspace, name="Dr. A. Visser", organisation="Radboudumc")
+    deleted = people_register.delete_person(workspace, other)
+    again = people_register.restore_person(workspace, deleted)
     assert _person(workspace, "Dr. A. Visser").id in {person.id, again}
 
 
 def test_two_people_of_the_same_name_must_be_chosen_from_the_list(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace)
-    first = reg.add_person(workspace, name="Dr. J. Jansen", organisation="UMC Utrecht")
-    reg.add_person(workspace, name="Dr. J. Jansen", organisation="Radboudumc")
+    first = people_register.add_person(workspace, name="Dr. J. Jansen", organisation="UMC Utrecht")
+    people_register.add_person(workspace, name="Dr. J. Jansen", organisation="Radboudumc")
     with unchanged():
         with pytest.raises(DomainError, match="2 people in the register are called Dr. J. Jansen"):
             update_internship(workspace, sid, "minor", daily_supervisor="Dr. J. Jansen")
@@ -116,10 +117,10 @@ def test_merging_people_moves_every_role_and_undo_brings_the_duplicate_back(work
     update_internship(workspace, sid, "minor", host="NKI", second_supervisor="Prof. B. Kok")
     set_mentor(workspace, sid, "B. Kok", "NKI", "b.kok@nki.nl")
     keep, dup = _person(workspace, "Prof. B. Kok"), _person(workspace, "B. Kok")
-    merged = reg.merge_people(workspace, keep.id, dup.id)
-    assert [(p.name, p.email, p.roles) for p in reg.people(workspace)] == [("Prof. B. Kok", "b.kok@nki.nl", 2)]
+    merged = people_register.merge_people(workspace, keep.id, dup.id)
+    assert [(p.name, p.email, p.roles) for p in people_register.people(workspace)] == [("Prof. B. Kok", "b.kok@nki.nl", 2)]
     assert load_record(workspace, sid).mentor["name"] == "Prof. B. Kok"
-    reg.unmerge_people(workspace, merged)
+    people_register.unmerge_people(workspace, merged)
     assert load_record(workspace, sid).mentor["name"] == "B. Kok"
     assert _person(workspace, "Prof. B. Kok").email == ""
 
@@ -142,7 +143,7 @@ def test_recipients_give_each_role_its_name_and_address(workspace: Workspace) ->
     assert recipient(workspace, sid, "literature_assessor") is None
     assert recipient(workspace, sid, "mentor") == reg_recipient("Ir. T. Mol", "t.mol@philips.com")
     # The e-mail is the person's: changed in the register, every role follows.
-    reg.update_person(workspace, _person(workspace, "Ir. T. Mol").id, email="tmol@philips.nl")
+    people_register.update_person(workspace, _person(workspace, "Ir. T. Mol").id, email="tmol@philips.nl")
     assert recipient(workspace, sid, "mentor") == reg_recipient("Ir. T. Mol", "tmol@philips.nl")
     imim = add_imim(workspace)
     assert recipients(workspace, [sid, imim], "mentor") == {sid: reg_recipient("Ir. T. Mol", "tmol@philips.nl"), imim: None}

@@ -299,7 +299,7 @@ def test_status_words_are_lower_case_and_no_internal_keys_show(demo_workspace, t
 def test_the_people_around_a_student_have_their_e_mail_in_the_export(workspace, tmp_path: Path) -> None:
     """Issue 14, item 1: the register's address of each person chosen, beside their name."""
     from coordinator_app.services.internships import update_internship, update_literature_study
-    from coordinator_app.services.registers import add_person
+    from coordinator_app.services.people import add_person
 
     sid = add_student(workspace, NewStudent("PM", 2024, "2700001", "Eva", "Mulder", "eva@student.vu.nl"))
     daily = add_person(workspace, name="Tom Bos", rank="postdoc", organisation="Amsterdam UMC", email="t.bos@amc.nl")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from coordinator_app.services.academic_core import set_mentor
 from coordinator_app.services.internships import update_internship, update_literature_study
-from coordinator_app.services.registers import add_person
+from coordinator_app.services.people import add_person
 from coordinator_app.services.students import NewStudent, add_student
 from coordinator_app.spreadsheets.importer import apply_import, preview_import
 from coordinator_app.store import models as m

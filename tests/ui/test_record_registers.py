@@ -16,7 +16,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 from sqlalchemy import select
 
-from coordinator_app.services.registers import add_host, add_person
+from coordinator_app.services.hosts import add_host
+from coordinator_app.services.people import add_person
 from coordinator_app.store import models as m
 from coordinator_app.ui.record.view import RecordView
 from coordinator_app.ui.register_picker import RegisterPicker, cache_of

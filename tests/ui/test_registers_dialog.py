@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+from coordinator_app.services.hosts import add_host
 from coordinator_app.services.internships import update_internship
-from coordinator_app.services.registers import add_host, add_person
+from coordinator_app.services.people import add_person
 from coordinator_app.store import models as m
 from coordinator_app.ui.registers_dialog import HOSTS, EntriesModel, RegistersDialog
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
