@@ -5,7 +5,7 @@ window does; and the specialization preferences of its PM students."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from coordinator_app.domain.programme import Programme
@@ -24,6 +24,21 @@ DOMAINS = {
 
 class Rows(Protocol):
     def add(self, table: str, **values: Any) -> int: ...
+
+
+@dataclass
+class DemoTables:
+    """The demo's rows, table by table, waiting for one bulk insert; ids given here."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def add(self, table: str, **values: Any) -> int:
+        next_id = self.ids.get(table, 0) + 1
+        self.ids[table] = next_id
+        values["id"] = next_id
+        self.rows.setdefault(table, []).append(values)
+        return next_id
 
 
 @dataclass(frozen=True)
