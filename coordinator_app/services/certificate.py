@@ -14,7 +14,8 @@ from datetime import date
 from coordinator_app.domain.certificate import CompletedPart, certificate_ec, certificate_refusal
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.progress import optional_course_accepted
-from coordinator_app.services.record_view import CourseLine, StudentRecord, load_record
+from coordinator_app.services.record_courses import CourseLine
+from coordinator_app.services.record_view import StudentRecord, load_record
 from coordinator_app.services.workspace import Workspace
 
 
