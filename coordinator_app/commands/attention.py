@@ -41,8 +41,7 @@ def register(subparsers: Subparsers) -> None:
 def cmd_attention(args: argparse.Namespace) -> int:
     from coordinator_app.domain.attention import Urgency
     from coordinator_app.services.attention import attention_items
-    from coordinator_app.services.cohort_data import require_students
-    from coordinator_app.services.lookup import find_programme, parse_cohort
+    from coordinator_app.services.lookup import find_programme, parse_cohort, require_students
 
     ws = open_workspace(database_location(args))
     try:

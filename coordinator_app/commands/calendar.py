@@ -29,8 +29,7 @@ def register(subparsers: Subparsers) -> None:
 
 def cmd_calendar(args: argparse.Namespace) -> int:
     from coordinator_app.services.calendar import deadlines, students_by_number, write_calendar
-    from coordinator_app.services.cohort_data import require_students
-    from coordinator_app.services.lookup import find_programme, parse_cohort
+    from coordinator_app.services.lookup import find_programme, parse_cohort, require_students
 
     target: Path = output_file(args.output, "the calendar", "deadlines.ics")
     if target.suffix.lower() != ".ics":

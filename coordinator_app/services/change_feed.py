@@ -10,45 +10,17 @@ coordinator is typing.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from coordinator_app.services.own_writes import newest_entry
 from coordinator_app.store import models as m
 from coordinator_app.store.change_signal import change_signal
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
-
-
-def newest_entry(session: Session) -> int:
-    """The id of the newest audit entry (0 in a database without any)."""
-    return int(session.scalar(select(func.max(m.AuditEntry.id))) or 0)
-
-
-class OwnWrites:
-    """The audit entries this workspace wrote, as ranges of ids (first exclusive, last inclusive)."""
-
-    def __init__(self) -> None:
-        self._ranges: list[tuple[int, int]] = []
-        self._lock = threading.Lock()
-
-    def add(self, after: int, upto: int) -> None:
-        if upto > after:
-            with self._lock:
-                self._ranges.append((after, upto))
-
-    def __contains__(self, entry: int) -> bool:
-        with self._lock:
-            return any(after < entry <= upto for after, upto in self._ranges)
-
-    def forget_upto(self, entry: int) -> None:
-        """Entries up to `entry` were seen: their ranges are not needed any more."""
-        with self._lock:
-            self._ranges = [r for r in self._ranges if r[1] > entry]
 
 
 @dataclass(frozen=True)

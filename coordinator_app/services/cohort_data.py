@@ -13,7 +13,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -33,9 +33,6 @@ from coordinator_app.domain.student import (
     evaluate,
 )
 from coordinator_app.store import models as m
-
-if TYPE_CHECKING:
-    from coordinator_app.services.workspace import Workspace
 
 Record = Any  # one row of a chunk's query: a named tuple of the selected columns
 _RECORD_TYPES: dict[tuple[str, ...], Any] = {}
@@ -99,19 +96,6 @@ def nobody_in(programme_code: str | None, cohort: int | None) -> str:
     if cohort:
         return f"There are no students in the {cohort}-{cohort + 1} cohort{f' of {programme_code}' if programme_code else ''}"
     return f"There are no {programme_code} students in this database"
-
-
-def require_students(ws: Workspace, programme_code: str | None, cohort: int | None) -> None:
-    """A programme or cohort without a single student is a mistake to name (a mistyped year),
-    not "nothing to do": the attention list answers as the export does."""
-    if not (programme_code or cohort):
-        return
-    with ws.read() as s:
-        found = len(select_students(s, programme_code, cohort)[0])
-    if not found:
-        from coordinator_app.domain.errors import NotFound
-
-        raise NotFound(f"{nobody_in(programme_code, cohort)}.", "cohort" if cohort else "programme")
 
 
 @dataclass

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.programme import Programme
+from coordinator_app.services.cohort_data import nobody_in, select_students
 from coordinator_app.store import models as m
 from coordinator_app.store.sessions import INCLUDE_REMOVED
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
 
 
 def find_programme(programmes: dict[str, Programme], text: str) -> Programme:
@@ -114,3 +119,14 @@ def removed_with_number(session: Session, programme_id: int, number: str) -> m.S
             m.Student.removed_at.is_not(None),
         )
     )
+
+
+def require_students(ws: Workspace, programme_code: str | None, cohort: int | None) -> None:
+    """A programme or cohort without a single student is a mistake to name (a mistyped year),
+    not "nothing to do": the attention list answers as the export does."""
+    if not (programme_code or cohort):
+        return
+    with ws.read() as s:
+        found = len(select_students(s, programme_code, cohort)[0])
+    if not found:
+        raise NotFound(f"{nobody_in(programme_code, cohort)}.", "cohort" if cohort else "programme")

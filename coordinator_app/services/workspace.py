@@ -21,7 +21,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.location import Location
 from coordinator_app.paths import backups_dir_for, programmes_dir
-from coordinator_app.services.change_feed import OwnWrites, newest_entry
+from coordinator_app.services.own_writes import OwnWrites, newest_entry
 from coordinator_app.services.record_versions import note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m

@@ -1,4 +1,6 @@
-"""Problems with the database file itself, in words a coordinator can act on."""
+"""Problems with the database file itself, in words a coordinator can act on: `translate` turns an
+sqlite3, OS or server error into one of the problems (store/problems.py; re-exported here, where
+callers have always caught them)."""
 
 from __future__ import annotations
 
@@ -7,83 +9,51 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coordinator_app.store.problems import (
+    BUSY_MESSAGE,
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseEmpty,
+    DatabaseFull,
+    DatabaseGone,
+    DatabaseProblem,
+    DatabaseReadOnly,
+    DatabaseReplaced,
+    DatabaseTooNew,
+    ForeignDatabase,
+    NotADatabase,
+    NotAFile,
+    RestoreNeedsConfirmation,
+)
+from coordinator_app.store.server_errors import is_server_error, translate_server_error
+
 if TYPE_CHECKING:
     from coordinator_app.location import ServerAddress
+
+__all__ = [
+    "BUSY_MESSAGE",
+    "FULL_BELOW_BYTES",
+    "DatabaseBusy",
+    "DatabaseCorrupt",
+    "DatabaseEmpty",
+    "DatabaseFull",
+    "DatabaseGone",
+    "DatabaseProblem",
+    "DatabaseReadOnly",
+    "DatabaseReplaced",
+    "DatabaseTooNew",
+    "ForeignDatabase",
+    "NotADatabase",
+    "NotAFile",
+    "RestoreNeedsConfirmation",
+    "damaged",
+    "translate",
+]
 
 # Less free space than this on the disk holding a file, when SQLite or the OS reports an I/O
 # failure there, means the disk is full (SQLite often says "disk I/O error" or "unable to open"
 # when it cannot create its journal on a full disk).
 FULL_BELOW_BYTES = 1 << 20
-
-
-class DatabaseProblem(Exception):
-    """The database cannot be used as it is: not a database, too new, locked, read-only, ...
-
-    `newest_backup`, when set, is the newest copy that passed its check: what the message offers
-    to restore."""
-
-    newest_backup: Path | None = None
-    # Said without the way out (the command to restore), for the window's own words.
-    reason: str | None = None
-    newest_backup_label: str | None = None
-
-
-class NotADatabase(DatabaseProblem):
-    pass
-
-
-class DatabaseEmpty(NotADatabase):
-    """A file where the database should be that holds nothing: 0 bytes, or SQLite without tables."""
-
-
-class ForeignDatabase(NotADatabase):
-    """An intact SQLite database of another application."""
-
-
-class NotAFile(NotADatabase):
-    """A folder, a device or a pipe where the database file should be."""
-
-
-class DatabaseReplaced(DatabaseProblem):
-    """The database was restored from a backup after this workspace opened it: its edit is refused."""
-
-
-class RestoreNeedsConfirmation(DatabaseProblem):
-    """Restoring over this file replaces a damaged or empty file: only after the coordinator agreed.
-    `what` says what is wrong with the file, `aside` where it is kept."""
-
-    what: str = ""
-    aside: Path | None = None
-
-
-class DatabaseTooNew(DatabaseProblem):
-    pass
-
-
-class DatabaseBusy(DatabaseProblem):
-    """Another window or colleague holds the write lock longer than the busy timeout."""
-
-
-class DatabaseReadOnly(DatabaseProblem):
-    """The file (or its folder) cannot be written: permissions, a read-only share or medium."""
-
-
-class DatabaseFull(DatabaseProblem):
-    """The disk (or quota) holding the database is full."""
-
-
-class DatabaseGone(DatabaseProblem):
-    """The file or its drive disappeared while the app had it open (USB stick, network share)."""
-
-
-class DatabaseCorrupt(NotADatabase):
-    """SQLite reports a damaged file; a NotADatabase so older `except` clauses still catch it."""
-
-
-BUSY_MESSAGE = (
-    "The database is busy: another window or a colleague is saving right now. "
-    "Nothing was saved and what you typed is kept; try again in a moment."
-)
 
 
 def _name(path: Path | None) -> str:
@@ -101,8 +71,6 @@ def translate(
     if isinstance(exc, DatabaseProblem):
         return exc
     original = getattr(exc, "orig", None) or exc
-    from coordinator_app.store.server_errors import is_server_error, translate_server_error
-
     if is_server_error(original):
         return translate_server_error(original, server)
     text = str(original).lower()

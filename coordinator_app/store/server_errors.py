@@ -8,7 +8,7 @@ read) are translated. A constraint or a wrong query returns None: a bug, for the
 from __future__ import annotations
 
 from coordinator_app.location import ServerAddress
-from coordinator_app.store.errors import (
+from coordinator_app.store.problems import (
     BUSY_MESSAGE,
     DatabaseBusy,
     DatabaseFull,
