@@ -18,9 +18,13 @@ from coordinator_app.domain.attention import AttentionItem
 from coordinator_app.domain.reminder_file import DEFAULT_LANGUAGE, languages, load_templates
 from coordinator_app.domain.reminders import INTERNSHIP_ROLES, ROLES, Draft, Drafts, Person, Templates, draft_reminders
 from coordinator_app.paths import reminders_dir
-from coordinator_app.services.recipients import recipients
+from coordinator_app.services.recipients import ROLES as REGISTER_ROLE_NAMES
+from coordinator_app.services.recipients import Role, recipients
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+
+# The templates say "daily supervisor"; the register's roles are "daily_supervisor".
+REGISTER_ROLES: dict[str, Role] = {role.replace("_", " "): role for role in REGISTER_ROLE_NAMES}
 
 ACTION = "reminder"
 ENTITY = "attention item"
@@ -53,10 +57,9 @@ class People:
     def read(cls, ws: Workspace, student_ids: Iterable[int]) -> People:
         people, ids = cls(), sorted(set(student_ids))
         for role in ROLES:
-            # The templates say "daily supervisor"; the register's roles are "daily_supervisor".
-            register_role = role.replace(" ", "_")
+            register_role = REGISTER_ROLES[role]
             for part in ("minor", "major") if role in INTERNSHIP_ROLES else ("",):
-                found = recipients(ws, ids, register_role, part or None)  # type: ignore[arg-type]
+                found = recipients(ws, ids, register_role, part or None)
                 for sid, who in found.items():
                     name = " ".join(who.name.split()) if who else ""
                     if who and name:

@@ -61,13 +61,15 @@ class AcademicYearBox(QSpinBox):
         head = text.split("-")[0].strip()
         return int(head) if head.isdigit() else self.value()
 
-    def validate(self, text: str, pos: int) -> QValidator.State:  # type: ignore[override]  # PySide6 takes the state alone
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         head = text.split("-")[0].strip()
         if not head:
-            return QValidator.State.Intermediate
-        if not head.isdigit():
-            return QValidator.State.Invalid
-        return QValidator.State.Acceptable if len(head) == 4 else QValidator.State.Intermediate
+            state = QValidator.State.Intermediate
+        elif not head.isdigit():
+            state = QValidator.State.Invalid
+        else:
+            state = QValidator.State.Acceptable if len(head) == 4 else QValidator.State.Intermediate
+        return state, text, pos
 
 
 def _source_text(line: DeadlineLine) -> str:

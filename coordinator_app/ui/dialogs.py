@@ -86,7 +86,7 @@ class NewStudentDialog(QDialog):
         self.specialization.setEnabled(bool(programme.specializations))
 
     def value(self, name: str) -> str:
-        return self.form.editors[name].text()  # type: ignore[attr-defined]
+        return self.form.line(name).text()
 
     def submit(self) -> None:
         from coordinator_app.domain.errors import DomainError

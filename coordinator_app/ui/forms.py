@@ -118,6 +118,13 @@ class FieldForm(QObject):
         self.editors[name] = editor
         self.errors[name] = error
 
+    def line(self, name: str) -> QLineEdit:
+        """The one-line editor of a text, date or number field."""
+        editor = self.editors[name]
+        if not isinstance(editor, QLineEdit):
+            raise TypeError(f"'{name}' is edited in a {type(editor).__name__}, not on one line")
+        return editor
+
     def text(self, name: str, label: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)

@@ -36,7 +36,7 @@ class ReadOnlyLock(QObject):
         self.reason: str | None = None
         self._roots: list[QWidget] = []
         self._disabled: list[QWidget] = []
-        self._made_read_only: list[QWidget] = []
+        self._made_read_only: list[QLineEdit | QTextEdit | QPlainTextEdit] = []
         self._views: list[QAbstractItemView] = []
 
     @property
@@ -64,7 +64,7 @@ class ReadOnlyLock(QObject):
             widget.setEnabled(True)
         for widget in self._made_read_only:
             widget.setProperty(LOCKED, False)
-            widget.setReadOnly(False)  # type: ignore[attr-defined]
+            widget.setReadOnly(False)
         for view in self._views:
             edit_triggers = view.property("coordinatorEditTriggers")
             if edit_triggers is not None:

@@ -96,6 +96,7 @@ class RegisterPicker(QObject):
         self.completer.setMaxVisibleItems(12)
         edit.setCompleter(self.completer)
         edit.textEdited.connect(self.model.filter)
+        # The QModelIndex overload of activated (the text one is the default); PySide6 stubs lack the index.
         self.completer.activated[QModelIndex].connect(self._picked)  # type: ignore[index]
         cache.loaded.connect(self._loaded)
         self._loaded(cache)

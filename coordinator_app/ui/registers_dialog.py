@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -270,13 +271,15 @@ class RegisterTab(QWidget):
         self._count()
         keep = self._keep
         row = self.model.row_of(keep) if keep is not None else None
-        if row is None and any(e.id == keep for e in entries):  # the entry kept is filtered out: show it
+        if (
+            row is None and keep is not None and any(e.id == keep for e in entries)
+        ):  # the entry kept is filtered out: show it
             blocked = self.search.blockSignals(True)
             self.search.clear()
             self.search.blockSignals(blocked)
             self.model.filter("")
             self._count()
-            row = self.model.row_of(keep)  # type: ignore[arg-type]
+            row = self.model.row_of(keep)
         self.view.selectRow(row if row is not None else 0)
         self._chosen()
 
@@ -328,8 +331,10 @@ class RegisterTab(QWidget):
                 out[name] = editor.text().strip()
             elif isinstance(editor, QComboBox):
                 out[name] = editor.currentData()
+            elif isinstance(editor, QPlainTextEdit):
+                out[name] = editor.toPlainText()
             else:
-                out[name] = editor.toPlainText()  # type: ignore[attr-defined]
+                raise TypeError(f"A register form has no {type(editor).__name__} ({name})")
         return out
 
     def _attempt(

@@ -89,7 +89,7 @@ class InternshipPanel(QWidget):
         people.choice("assessor_rank", "  rank", RANK_CHOICES)
         people.text("assessor_email", "  e-mail")
         people.choice("assessor_location", "  location", [("VUmc", "VUmc"), ("AMC", "AMC")])
-        place.editors["host"].setPlaceholderText("type to choose from the host register")  # type: ignore[attr-defined]
+        place.line("host").setPlaceholderText("type to choose from the host register")
         self.pickers = add_pickers(ctx, place, {"host": "hosts"}) + add_pickers(
             ctx, people, dict.fromkeys(("daily_supervisor", "second_supervisor", "assessor"), "people")
         )
@@ -219,14 +219,14 @@ class InternshipPanel(QWidget):
         shown = said_in(form, field, value)
         if field.endswith("_id"):  # chosen from the register: named as the field now shows it
             label = LABELS.get(field[:-3], field[:-3].replace("_", " "))
-            shown = form.editors[field[:-3]].text()  # type: ignore[attr-defined]
+            shown = form.line(field[:-3]).text()
         if (
             field == "approval_status"
             and is_decision(value)
             and not (self.view and self.view.fields.get("approval_date"))
         ):
             # Deciding needs a date: take the one typed in the form, if any.
-            typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]
+            typed = form.line("approval_date").text().strip()
             if typed:
                 changes["approval_date"] = typed
         planned = bool(self.view and self.view.planned)

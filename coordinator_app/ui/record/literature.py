@@ -146,7 +146,7 @@ class LiteraturePage(RecordPage):
         ws, sid = self.ctx.ws, record.id
         changes = {field: value}
         if field == "approval_status" and is_decision(value):
-            typed = form.editors["approval_date"].text().strip()  # type: ignore[attr-defined]
+            typed = form.line("approval_date").text().strip()
             if typed and not (record.literature and record.literature.fields.get("approval_date")):
                 changes["approval_date"] = typed
         planned = bool(record.literature and record.literature.planned)
@@ -161,7 +161,7 @@ class LiteraturePage(RecordPage):
         shown = said_in(form, field, changes[field])
         if field.endswith("_id"):  # chosen from the register: named as the field now shows it
             label = field[:-3].replace("_", " ")
-            shown = form.editors[field[:-3]].text()  # type: ignore[attr-defined]
+            shown = form.line(field[:-3]).text()
         text = f"change {label} of the Literature Study to {shown}"
         self.ctx.attempt(
             form,
