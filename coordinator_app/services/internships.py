@@ -176,7 +176,7 @@ def _sync_items(
 def _apply(
     ws: Workspace,
     session: Session,
-    row: Any,
+    row: m.Internship | m.LiteratureStudy,
     clean: dict[str, Any],
     action: str,
     entity: str,
@@ -201,7 +201,7 @@ def _apply(
 def _apply_people(
     ws: Workspace,
     s: Session,
-    row: Any,
+    row: m.Internship | m.LiteratureStudy,
     clean: dict[str, Any],
     roles: tuple[str, ...],
     organisations: dict[str, str],

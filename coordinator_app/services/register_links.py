@@ -88,7 +88,7 @@ def _chosen_person(s: Session, person_id: int, field: str = "person") -> m.Perso
 def apply_people(
     ws: Workspace,
     s: Session,
-    row: Any,
+    row: m.Internship | m.LiteratureStudy,
     clean: dict[str, Any],
     roles: tuple[str, ...],
     organisation: dict[str, str],

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.ui.changes import Changes
     from coordinator_app.ui.session import WorkspaceSession
 
 LIMIT = 50  # offered at once; typing more narrows it
@@ -141,7 +142,7 @@ class RegisterCache(QObject):
     def entries(self, register: str) -> list[Entry]:
         return self._entries.get(register, [])
 
-    def _changed(self, changes: Any) -> None:
+    def _changed(self, changes: Changes) -> None:
         from coordinator_app.ui.changes import Kind
 
         if changes.any_of(Kind.REGISTERS | Kind.INTERNSHIPS | Kind.LITERATURE | Kind.ACADEMIC_CORE):

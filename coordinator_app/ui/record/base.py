@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -111,7 +112,7 @@ def scrolling(inner: QWidget) -> QScrollArea:
     return area
 
 
-def group(title: str, layout: Any) -> QGroupBox:
+def group(title: str, layout: QLayout) -> QGroupBox:
     box = QGroupBox(title)
     box.setLayout(layout)
     return box

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.services import documents as service
 from coordinator_app.services.documents import Document
+from coordinator_app.services.workspace import Workspace
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import error_label
 from coordinator_app.ui.record.base import PortfolioTable, RecordContext
@@ -37,7 +38,7 @@ from coordinator_app.ui.util import day
 Target = tuple[str, int, str] | None
 
 
-def _copy_to_open(ws: Any, attachment_id: int) -> Path | str:
+def _copy_to_open(ws: Workspace, attachment_id: int) -> Path | str:
     """The copy to open, or the one line saying why there is none."""
     from coordinator_app.domain.errors import DomainError
 
