@@ -14,6 +14,7 @@ import pytest
 from coordinator_app import __version__
 from coordinator_app.cli import main
 from coordinator_app.store.migrate import head_revision
+from tests.conftest import copy_database
 
 AS_OF = "2025-11-24"
 
@@ -25,14 +26,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def clean_db(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def clean_db_built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two students with nothing wrong."""
     from coordinator_app.services.internships import update_internship
     from coordinator_app.services.students import NewStudent, add_student
     from coordinator_app.services.workspace import Workspace
 
-    path = tmp_path / "clean.sqlite"
+    path = tmp_path_factory.mktemp("built-once") / "clean.sqlite"
     ws = Workspace.open(path)
     try:
         sid = add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", specialization="medical_imaging"))
@@ -42,6 +43,13 @@ def clean_db(tmp_path: Path) -> Path:
     finally:
         ws.close()
     return path
+
+
+@pytest.fixture
+def clean_db(tmp_path: Path, clean_db_built_once: Path) -> Path:
+    """A copy of the database built once per session: copying takes a millisecond, building it
+    was most of each test's time (docs/testing.md)."""
+    return copy_database(clean_db_built_once, tmp_path / clean_db_built_once.name)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -8,18 +8,19 @@ from pathlib import Path
 import pytest
 
 from coordinator_app.cli import main
+from tests.conftest import copy_database
 
 KEYS = ("medical_imaging", "technological_development", "biomarkers_medicines")
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def db_built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coordinator_app.services.allocation import set_preferences
     from coordinator_app.services.internships import update_internship
     from coordinator_app.services.students import NewStudent, add_student
     from coordinator_app.services.workspace import Workspace
 
-    path = tmp_path / "office.sqlite"
+    path = tmp_path_factory.mktemp("built-once") / "office.sqlite"
     ws = Workspace.open(path)
     try:
         for i in range(22):
@@ -29,6 +30,13 @@ def db(tmp_path: Path) -> Path:
     finally:
         ws.close()
     return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, db_built_once: Path) -> Path:
+    """A copy of the database built once per session: copying takes a millisecond, building it
+    was most of each test's time (docs/testing.md)."""
+    return copy_database(db_built_once, tmp_path / db_built_once.name)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -10,16 +10,17 @@ import pytest
 from coordinator_app.cli import main
 from coordinator_app.services.students import update_student
 from coordinator_app.services.workspace import Workspace
+from tests.conftest import copy_database
 from tests.documents.pdfs import pdf_pages, pdf_text
 from tests.documents.records import complete_minor, imim_student, pm_student
 from tests.services.service_helpers import add_pm
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def db_built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A PM student still active, a PM student who stopped (three courses and the minor done), an
     IMIM student, and a PM student with the IMIM student's number."""
-    path = tmp_path / "docs.sqlite"
+    path = tmp_path_factory.mktemp("built-once") / "docs.sqlite"
     ws = Workspace.open(path)
     try:
         pm_student(ws)
@@ -31,6 +32,13 @@ def db(tmp_path: Path) -> Path:
     finally:
         ws.close()
     return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, db_built_once: Path) -> Path:
+    """A copy of the database built once per session: copying takes a millisecond, building it
+    was most of each test's time (docs/testing.md)."""
+    return copy_database(db_built_once, tmp_path / db_built_once.name)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

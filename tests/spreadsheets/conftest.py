@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import built_once
+from tests.conftest import built_once, copy_database
 
 TODAY = date(2025, 11, 24)   # the same fixed 'today' as tests/conftest.py
 
@@ -32,6 +32,20 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coordinator_app.services.demo import build_demo
 
     return built_once(tmp_path_factory, "demo.sqlite", lambda path: build_demo(path, students=120, seed=3, as_of=TODAY))
+
+
+@pytest.fixture(scope="session")
+def small_demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo of 60 students (seed 2) as of 24 November 2025, built once per session."""
+    from coordinator_app.services.demo import build_demo
+
+    return built_once(tmp_path_factory, "demo.sqlite", lambda path: build_demo(path, students=60, seed=2, as_of=TODAY))
+
+
+@pytest.fixture
+def small_demo(tmp_path: Path, small_demo_database: Path) -> Path:
+    """A copy of the 60-student demo, in the test's folder (the command line opens it by its path)."""
+    return copy_database(small_demo_database, tmp_path / "demo.sqlite")
 
 
 @pytest.fixture

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from coordinator_app.cli import main
-from coordinator_app.services.demo import build_demo
 
 AS_OF = "2025-11-24"
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.sqlite"
-    build_demo(path, students=60, seed=2, as_of=date(2025, 11, 24))
-    return path
+def demo_db(small_demo: Path) -> Path:
+    return small_demo
 
 
 def test_a_results_upload_sheet(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

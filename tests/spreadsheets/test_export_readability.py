@@ -12,6 +12,7 @@ import pytest
 
 from coordinator_app.cli import main
 from coordinator_app.spreadsheets.export import SHEETS, default_file_name, export_to, sheets_for
+from tests.conftest import copy_database
 
 TODAY = date(2025, 11, 24)
 
@@ -30,13 +31,13 @@ def _cells(sheet, header: str) -> list:  # type: ignore[no-untyped-def, type-arg
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory, programmes) -> dict[str, openpyxl.Workbook]:  # type: ignore[no-untyped-def]
-    """The demo's workbooks (everyone, PM only, IMIM only) as of TODAY, exported once for this file."""
-    from coordinator_app.services.demo import build_demo
+def books(tmp_path_factory: pytest.TempPathFactory, programmes, demo_database) -> dict[str, openpyxl.Workbook]:  # type: ignore[no-untyped-def]
+    """The demo's workbooks (everyone, PM only, IMIM only) as of TODAY, exported once for this file
+    from a copy of the session's demo."""
     from coordinator_app.services.workspace import Workspace
 
     folder = tmp_path_factory.mktemp("readability")
-    build_demo(folder / "demo.sqlite", students=120, seed=3, as_of=TODAY)
+    copy_database(demo_database, folder / "demo.sqlite")
     ws = Workspace.open(folder / "demo.sqlite", programmes)
     ws.today = TODAY
     try:

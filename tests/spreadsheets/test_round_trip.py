@@ -22,7 +22,7 @@ from coordinator_app.services.internships import update_internship
 from coordinator_app.spreadsheets.export import export_to
 from coordinator_app.spreadsheets.importer import WorkbookPreview, apply_import, preview_import
 from coordinator_app.store import models as m
-
+from tests.conftest import copy_database
 from tests.spreadsheets.round_trip_helpers import edit_like_a_coordinator, editable_cells
 
 TODAY = date(2025, 11, 24)
@@ -34,13 +34,13 @@ def _student_id(ws, number: str) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory, programmes):  # type: ignore[no-untyped-def]
-    """One demo database, its PM export and the coordinator's edit of it, made once for the module."""
-    from coordinator_app.services.demo import build_demo
+def shared(tmp_path_factory: pytest.TempPathFactory, programmes, demo_database):  # type: ignore[no-untyped-def]
+    """One demo database (a copy of the session's), its PM export and the coordinator's edit of it,
+    made once for the module."""
     from coordinator_app.services.workspace import Workspace
 
     folder = tmp_path_factory.mktemp("round trip")
-    build_demo(folder / "demo.sqlite", students=120, seed=3, as_of=TODAY)
+    copy_database(demo_database, folder / "demo.sqlite")
     ws = Workspace.open(folder / "demo.sqlite", programmes, daily_backup=False)
     ws.today = TODAY
     try:
