@@ -103,6 +103,7 @@ def test_demo_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert out.startswith(f"Demo database {path}: 50 students in ")
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_demo_without_db_never_writes_into_the_coordinators_own_database(capsys: pytest.CaptureFixture[str]) -> None:
     """docs/gui.md: made-up students never go into the real database. Without --db the demo is a file
     of its own next to it (the one the first-start dialog offers), and the own database is untouched."""

@@ -44,6 +44,7 @@ def test_cancelling_one_pdf_saves_nothing(workspace: Workspace, tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir() if "pdf" in p.name) == []
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_cancelling_a_folder_keeps_the_finished_reports_only(workspace: Workspace, tmp_path: Path) -> None:
     ids = three(workspace)
     folder = tmp_path / "out"

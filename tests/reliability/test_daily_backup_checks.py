@@ -61,6 +61,7 @@ def test_a_damaged_database_is_not_copied_over_good_daily_copies(db: Path) -> No
     assert not list(folder.glob(".*partial*"))                   # the failed copies left nothing behind
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_rotation_never_deletes_the_newest_copy_that_passes(db: Path) -> None:
     """14 newer daily copies that fail the check (made before copies were checked) must not push out
     the one good copy."""

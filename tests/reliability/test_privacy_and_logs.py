@@ -83,6 +83,7 @@ def test_log_files_are_owner_only_even_after_rotation(tmp_path: Path, monkeypatc
         logging_setup.shutdown_logging()
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_logs_hold_no_names_grades_or_student_numbers(tmp_path: Path, log_folder: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from coordinator_app.ui import errors

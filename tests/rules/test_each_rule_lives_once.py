@@ -126,6 +126,7 @@ def test_a_literature_study_below_the_pass_mark_is_named_with_that_mark(programm
 
 # -- the travel codes that void an approval (internships.invalid_travel_codes) -----------------------
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_travel_codes_that_void_an_approval_come_from_the_programme(programmes: Programmes, open_with) -> None:
     rules = replace(programmes["PM"].internships, invalid_travel_codes=("yellow",), consult_travel_codes=())
     ws = open_with(with_pm(programmes, internships=rules))

@@ -29,6 +29,7 @@ def _specs(ws: Workspace) -> dict[int, str | None]:
         return {st.id: st.specialization for st in s.query(m.Student)}
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_preview_writes_nothing_and_apply_does_what_it_showed(workspace: Workspace) -> None:
     ids = _cohort(workspace, 25)
     for i, sid in enumerate(ids):  # the results of the compulsory course decide who gets in

@@ -143,6 +143,7 @@ def test_default_file_name(programme: str | None, cohort: int | None, name: str)
     assert default_file_name(programme, cohort, date(2026, 12, 2)) == name
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_cli_names_the_file_once(demo_workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

@@ -185,6 +185,7 @@ def test_an_untouched_export_changes_nothing(demo_workspace, tmp_path: Path) -> 
         apply_import(demo_workspace, preview)
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_sorted_rows_and_a_title_row_still_find_their_record(demo_workspace, tmp_path: Path) -> None:
     """Rows are found by their identifying cells, not their place: a coordinator sorts and inserts."""
     out = export_to(demo_workspace, tmp_path / "PM.xlsx", programme="PM", cohort=2024, as_of=TODAY)

@@ -54,6 +54,7 @@ def _revisions() -> list[str]:
     return [r.revision for r in reversed(list(scripts.walk_revisions()))]
 
 
+@pytest.mark.slow  # every migration up and down: over a second of processor time (docs/testing.md)
 def test_every_migration_runs_up_and_down_and_ends_at_the_models(empty: Engine) -> None:
     revisions = _revisions()
     assert revisions[-1] == head_revision()

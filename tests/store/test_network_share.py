@@ -70,6 +70,7 @@ def test_a_database_on_a_share_opens_read_only_says_why_and_is_never_written(on_
     assert sorted(p.name for p in on_a_share.parent.iterdir()) == ["mountinfo", "pm.sqlite"]  # no -wal, no backups
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_command_line_reads_from_a_share_and_refuses_to_write_in_one_line(
         on_a_share: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["attention", "--db", str(on_a_share)]) == 0

@@ -35,6 +35,7 @@ def test_the_file_menu_offers_the_documents(window: Any) -> None:
     assert window.acts.documents.print.shortcut().toString() == "Ctrl+P"
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_save_the_open_record_as_pdf(window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path) -> None:
     window.open_student(cohort.anouk)
     target = tmp_path / "anouk.pdf"

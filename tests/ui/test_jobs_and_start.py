@@ -86,6 +86,7 @@ def test_a_failing_job_reports_on_the_gui_thread(qtbot: Any) -> None:
 
 
 @pytest.mark.parametrize("demo", [True, False])
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_first_start_creates_the_database_and_offers_a_demo_cohort(qtbot: Any, tmp_path: Path, programmes: Any,
                                                                    monkeypatch: pytest.MonkeyPatch, demo: bool) -> None:
     from coordinator_app.ui.dialogs import FirstStart, StartChoice
@@ -119,6 +120,7 @@ def test_the_window_paints_before_the_database_is_opened(qtbot: Any, cohort: Coh
     window.session.wait()
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without_user_action(
         qtbot: Any, cohort: Cohort, programmes: Any) -> None:
     from coordinator_app.ui.main_window import MainWindow

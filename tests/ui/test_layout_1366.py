@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QAbstractSpinBox, QStyle, QStyleOptionSpinBox
@@ -112,6 +113,7 @@ def test_clicking_the_due_within_arrows_refreshes_the_attention_list(window: Any
     assert f"within {days + 1} days" in window.attention.summary.text()
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_portfolio_shows_every_item_on_one_line(window: Any, cohort: Cohort) -> None:
     page = _open(window, cohort.anouk, "internships")
     assert page.inner.currentIndex() == 0                  # the minor internship, as it opens

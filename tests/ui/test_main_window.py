@@ -249,6 +249,7 @@ def test_a_mentor_meeting_is_added_edited_and_deleted(window: Any, qtbot: Any, c
     assert window.record_pane.view.record.meetings == ()
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_interruptions_push_the_planned_end_back(window: Any, qtbot: Any, cohort: Cohort) -> None:
     page = _open(window, cohort.anouk, "internships")
     panel = page.panels["minor"]

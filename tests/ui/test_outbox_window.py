@@ -294,6 +294,7 @@ def test_multi_select_with_ctrl_and_shift_click_and_ctrl_a_and_it_survives_a_sea
     assert QGuiApplication.clipboard().text().count("@") == 4
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_bulk_mark_received_previews_refuses_applies_and_undoes_in_one_step(
         window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading

@@ -292,6 +292,7 @@ def choose(combo: Any, value: Any) -> None:
     combo.activated.emit(index)
 
 
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_preferences_are_ranked_on_the_overview_and_explained_after_allocation(
     view: RecordView, qtbot: Any, cohort: Cohort
 ) -> None:

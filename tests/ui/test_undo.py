@@ -475,6 +475,7 @@ def test_literature_study_undo_and_redo(view: RecordView, qtbot: Any, cohort: Co
 
 
 # -- Academic Core ------------------------------------------------------------------------------------------
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_mentor_first_and_changed_undo_and_redo(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.sanne, "academic_core")
     page.mentor_name.setText("Dr. P. Bakker")

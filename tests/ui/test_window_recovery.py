@@ -60,6 +60,7 @@ def _stand_in(monkeypatch: pytest.MonkeyPatch, copy: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("spoil", ["empty", "damaged"])
+@pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_an_unusable_database_gets_an_error_screen_that_restores_the_newest_backup(
         qtbot: Any, programmes: Any, monkeypatch: pytest.MonkeyPatch, saved_with_backup: tuple[Path, Path],
         spoil: str) -> None:
