@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -65,16 +66,26 @@ SPOILERS: dict[str, Callable[[Path], None]] = {"empty": _empty, "schema-less": _
                                                "damaged": _damaged}
 
 
-@pytest.fixture
-def good_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """A database with 4 students and a manual backup of it; returns (database, backup)."""
-    path = tmp_path / "coordinator.sqlite"
-    ws = Workspace.open(path)
+@pytest.fixture(scope="session")
+def good_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A folder with a database of 4 students and a manual backup of it beside it (backups/), built
+    once per session; returns (folder, the backup's name)."""
+    folder = tmp_path_factory.mktemp("good")
+    ws = Workspace.open(folder / "coordinator.sqlite")
     for i in range(4):
         add_student(ws, NewStudent("PM", 2024, f"25{i:05d}", f"Kept{i}", "Smit"))
     copy = back_up_now(ws).path
     ws.close()
-    return path, copy
+    return folder, copy.name
+
+
+@pytest.fixture
+def good_copy(tmp_path: Path, good_folder: tuple[Path, str]) -> tuple[Path, Path]:
+    """A copy of that folder in the test's own (the database and its backups, times kept); returns
+    (database, backup)."""
+    folder, backup = good_folder
+    shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "coordinator.sqlite", tmp_path / "backups" / backup
 
 
 def _spoil(path: Path, how: str) -> None:
