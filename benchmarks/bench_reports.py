@@ -46,10 +46,10 @@ def main() -> None:
 
     from sqlalchemy import select
 
-    from coordinator_app.documents.batch import reports_in_one_pdf
-    from coordinator_app.documents.files import write_pdf, write_report
-    from coordinator_app.documents.pages import Document, ensure_gui
-    from coordinator_app.documents.report import report_html
+    from coordinator_app.pdf.batch import reports_in_one_pdf
+    from coordinator_app.pdf.files import write_pdf, write_report
+    from coordinator_app.pdf.pages import Document, ensure_gui
+    from coordinator_app.pdf.report import report_html
     from coordinator_app.services.demo import build_demo
     from coordinator_app.services.record_view import load_record
     from coordinator_app.services.report_students import students_for_documents

@@ -111,27 +111,27 @@ def _print_preview(preview: object) -> None:
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
-    from coordinator_app.services import documents
+    from coordinator_app.services import attachments
 
     ws = open_workspace(database_location(args))
     try:
         if args.file is None:
             if not args.list:
                 raise UserError("Give the FILE to attach (or --list to see the student's documents).")
-            sid, who = documents.find_student(ws, args.student, args.programme)
-            found = documents.documents_of(ws, sid)
+            sid, who = attachments.find_student(ws, args.student, args.programme)
+            found = attachments.documents_of(ws, sid)
             print(f"{who}: {len(found)} document{'s' if len(found) != 1 else ''}")
             for d in found:
                 print(
-                    f"  {d.attached_at:%d-%m-%Y}  {d.name}  ({d.size_text}, {documents.TARGET_WORDS[d.target]}, "
+                    f"  {d.attached_at:%d-%m-%Y}  {d.name}  ({d.size_text}, {attachments.TARGET_WORDS[d.target]}, "
                     f"by {d.attached_by})"
                 )
             return 0
         path = args.file  # a folder, a missing or unreadable file: refused by the service in one line
-        target = documents.find_target(
+        target = attachments.find_target(
             ws, args.student, args.programme, args.item, args.internship, args.literature, args.meeting
         )
-        done = documents.attach(ws, target.student_id, target.target, target.target_id, path, args.received)
+        done = attachments.attach(ws, target.student_id, target.target, target.target_id, path, args.received)
         extra = " and marked it received today" if done.marked_received else ""
         print(f"Attached {path.name} to {target.label} of {target.student}{extra}.")
         return 0

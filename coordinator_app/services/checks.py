@@ -136,7 +136,7 @@ def _rules(ws: Workspace, report: CheckReport) -> CheckReport:
         _internships(ws, s, report)
         _literature(ws, s, report)
         _flags(ws, s, report)
-        from coordinator_app.services.documents import document_problems
+        from coordinator_app.services.attachments import document_problems
 
         report.violations.extend(document_problems(ws, s))
     return report

@@ -21,7 +21,7 @@ from coordinator_app.domain.marks import MarkResult
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation, InternshipEvaluation, evaluate
 from coordinator_app.services.allocation import explanation
-from coordinator_app.services.documents import Document, read_documents
+from coordinator_app.services.attachments import Document, read_documents
 from coordinator_app.services.graduation import entered_deadline
 from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.record_courses import CourseLine as CourseLine  # re-exported: documents/report.py

@@ -393,7 +393,7 @@ class AllocationRun(Base):
 
 class Attachment(Base):
     """A document attached to a portfolio item, a Literature Study or a mentor meeting. The file
-    itself is content-addressed by its SHA-256 (services/documents.py says where it is kept)."""
+    itself is content-addressed by its SHA-256 (services/attachments.py says where it is kept)."""
 
     __tablename__ = "attachment"
     __table_args__ = (

@@ -165,9 +165,9 @@ class WindowActions:
         self.restore = self._make("Restore from &backup…", restore_backup, None, "restore")
         self.recent_menu = QMenu("Open &recent", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        from coordinator_app.ui.document_actions import DocumentActions
+        from coordinator_app.ui.pdf_actions import PdfActions
 
-        self.documents = DocumentActions(window, session, students, record_pane)
+        self.documents = PdfActions(window, session, students, record_pane)
         self.enable_database_actions(False)
 
     def _make(

@@ -157,7 +157,7 @@ def main(out: Path) -> int:
 
     # Issue 18: the registers, documents, Allocate and the what-if planner.
     def attach_demo_document() -> None:
-        from coordinator_app.services.documents import attach
+        from coordinator_app.services.attachments import attach
 
         view = window.record_pane.view
         panel = view.pages["internships"].panels["major"]  # type: ignore[union-attr, attr-defined]

@@ -16,9 +16,9 @@ FORBIDDEN = {
     "ui": ("coordinator_app.store", "coordinator_app.commands", "coordinator_app.cli"),
     "commands": ("coordinator_app.store", "coordinator_app.ui"),
     "cli.py": ("coordinator_app.store", "coordinator_app.ui.main_window"),
-    "documents": ("coordinator_app.store", "coordinator_app.ui", "coordinator_app.commands", "coordinator_app.cli"),
+    "pdf": ("coordinator_app.store", "coordinator_app.ui", "coordinator_app.commands", "coordinator_app.cli"),
     "spreadsheets": ("coordinator_app.store", "coordinator_app.ui", "coordinator_app.commands", "PySide6"),
-    "services": ("coordinator_app.ui", "coordinator_app.commands", "coordinator_app.spreadsheets", "coordinator_app.documents",
+    "services": ("coordinator_app.ui", "coordinator_app.commands", "coordinator_app.spreadsheets", "coordinator_app.pdf",
                  "coordinator_app.cli", "PySide6"),
     "store": ("coordinator_app.services", "coordinator_app.ui", "coordinator_app.commands",
               "coordinator_app.spreadsheets", "PySide6"),
@@ -53,10 +53,10 @@ def test_imports_point_down(layer: str) -> None:
     assert violations(layer) == []
 
 
-# Below the window: the services (and the rules), the spreadsheets and the documents (one layer down:
+# Below the window: the services (and the rules), the spreadsheets and the PDFs (one layer down:
 # the export and import dialogs, the PDF reports), and the package's own start-up helpers (its name and version, paths, the log file).
 UI_MAY_IMPORT = ("coordinator_app.ui", "coordinator_app.services", "coordinator_app.domain",
-                 "coordinator_app.spreadsheets", "coordinator_app.documents", "coordinator_app.paths",
+                 "coordinator_app.spreadsheets", "coordinator_app.pdf", "coordinator_app.paths",
                  "coordinator_app.logging_setup", "coordinator_app.location")
 
 

@@ -223,7 +223,7 @@ def test_a_document_dropped_on_a_portfolio_item_is_attached_and_marks_it_receive
     # The kept file gone from the documents folder (and no copy made before): said in one line.
     import shutil
 
-    from coordinator_app.services.documents import documents_folder
+    from coordinator_app.services.attachments import documents_folder
 
     shutil.rmtree(documents_folder(cohort.ws))
     qtbot.mouseClick(panel.documents.open_button, Qt.MouseButton.LeftButton)

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.services import documents as service
-from coordinator_app.services.documents import Document
+from coordinator_app.services import attachments as service
+from coordinator_app.services.attachments import Document
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import error_label

@@ -11,8 +11,8 @@ from coordinator_app.cli import main
 from coordinator_app.services.students import update_student
 from coordinator_app.services.workspace import Workspace
 from tests.conftest import copy_database
-from tests.documents.pdfs import pdf_pages, pdf_text
-from tests.documents.records import complete_minor, imim_student, pm_student
+from tests.pdf.pdfs import pdf_pages, pdf_text
+from tests.pdf.records import complete_minor, imim_student, pm_student
 from tests.services.service_helpers import add_pm
 
 
@@ -143,7 +143,7 @@ def test_reports_of_a_cohort_into_a_folder_and_into_one_pdf(
 def test_the_certificate_is_signed_with_the_name_set_once(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from coordinator_app.documents.settings import coordinator_name, set_coordinator_name
+    from coordinator_app.pdf.settings import coordinator_name, set_coordinator_name
 
     set_coordinator_name("  dr.  Marieke Smit ")
     assert coordinator_name() == "dr. Marieke Smit"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.documents.batch import Progress, reports_in_one_pdf, reports_into_folder, run_through
+from coordinator_app.pdf.batch import Progress, reports_in_one_pdf, reports_into_folder, run_through
 from coordinator_app.services.report_students import students_for_documents
 from coordinator_app.services.workspace import Workspace
-from tests.documents.pdfs import pdf_text
-from tests.documents.records import imim_student, pm_student
+from tests.pdf.pdfs import pdf_text
+from tests.pdf.records import imim_student, pm_student
 
 
 def three(ws: Workspace) -> list[int]:

@@ -61,7 +61,7 @@ def _pdf(path: Path, what: str, example: str) -> Path:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from coordinator_app.documents.files import write_report
+    from coordinator_app.pdf.files import write_report
     from coordinator_app.services.record_view import load_record
     from coordinator_app.services.report_students import find_student
 
@@ -82,7 +82,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
-    from coordinator_app.documents.batch import reports_in_one_pdf, reports_into_folder, run_through
+    from coordinator_app.pdf.batch import reports_in_one_pdf, reports_into_folder, run_through
     from coordinator_app.services.lookup import parse_cohort
     from coordinator_app.services.report_students import students_for_documents
 
@@ -110,8 +110,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 
 def cmd_certificate(args: argparse.Namespace) -> int:
-    from coordinator_app.documents.files import write_certificate
-    from coordinator_app.documents.settings import coordinator_name
+    from coordinator_app.pdf.files import write_certificate
+    from coordinator_app.pdf.settings import coordinator_name
     from coordinator_app.services.certificate import attendance_certificate
     from coordinator_app.services.report_students import find_student
 

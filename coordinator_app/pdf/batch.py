@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from coordinator_app.documents.files import DocumentError, pdf_name, report_document, write_report, written_safely
-from coordinator_app.documents.pages import Document, ensure_gui, painting, pdf_writer
+from coordinator_app.pdf.files import DocumentError, pdf_name, report_document, write_report, written_safely
+from coordinator_app.pdf.pages import Document, ensure_gui, painting, pdf_writer
 from coordinator_app.services.record_view import load_record
 from coordinator_app.services.workspace import Workspace
 

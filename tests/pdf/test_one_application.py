@@ -13,8 +13,8 @@ def test_a_document_made_first_leaves_an_application_with_widgets(tmp_path) -> N
     script = (
         "import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
         "from pathlib import Path\n"
-        "from coordinator_app.documents.files import write_pdf\n"
-        "from coordinator_app.documents.pages import Document\n"
+        "from coordinator_app.pdf.files import write_pdf\n"
+        "from coordinator_app.pdf.pages import Document\n"
         f"write_pdf(Path({str(tmp_path / 'a.pdf')!r}), [Document('<p>x</p>', 'f')], 't')\n"
         "from PySide6.QtWidgets import QDialog\n"
         "QDialog().show()\n"

@@ -46,7 +46,7 @@ def _as_pdf(name: str) -> Path:
     return path if path.suffix.lower() == ".pdf" else path.with_name(f"{path.name}.pdf")
 
 
-class DocumentActions:
+class PdfActions:
     """The documents' actions; `add_to(menu)` puts them in the File menu. Methods take the answer a
     dialog would give (`target`, `name`) so tests can drive them without a modal dialog."""
 
@@ -120,7 +120,7 @@ class DocumentActions:
         ws, sid = self.session.ws, self._student()
         if ws is None or sid is None:
             return
-        from coordinator_app.documents.files import pdf_name, write_report
+        from coordinator_app.pdf.files import pdf_name, write_report
         from coordinator_app.services.record_view import load_record
 
         target = target or self._ask_target(
@@ -143,8 +143,8 @@ class DocumentActions:
             return
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        from coordinator_app.documents.files import report_document
-        from coordinator_app.documents.pages import render
+        from coordinator_app.pdf.files import report_document
+        from coordinator_app.pdf.pages import render
         from coordinator_app.services.record_view import load_record
 
         if printer is None:
@@ -178,8 +178,8 @@ class DocumentActions:
         )
 
     def _certificate_for(self, record: StudentRecord, target: Path | None, name: str | None) -> None:
-        from coordinator_app.documents.files import pdf_name, write_certificate
-        from coordinator_app.documents.settings import coordinator_name, set_coordinator_name
+        from coordinator_app.pdf.files import pdf_name, write_certificate
+        from coordinator_app.pdf.settings import coordinator_name, set_coordinator_name
         from coordinator_app.services.certificate import certificate_from, refusal
 
         reason = refusal(record)
@@ -227,7 +227,7 @@ class DocumentActions:
         choice = choice or BatchDialog.ask(self.window, scope, listed, ws.as_of())
         if choice is None:
             return
-        from coordinator_app.documents.batch import reports_in_one_pdf, reports_into_folder
+        from coordinator_app.pdf.batch import reports_in_one_pdf, reports_into_folder
         from coordinator_app.services.report_students import students_for_documents
 
         ids_wanted = listed if choice.only_listed else None

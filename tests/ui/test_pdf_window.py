@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from coordinator_app.services.students import update_student
-from coordinator_app.ui.document_actions import BatchChoice
-from tests.documents.pdfs import pdf_text
+from coordinator_app.ui.pdf_actions import BatchChoice
+from tests.pdf.pdfs import pdf_text
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
@@ -21,7 +21,7 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """What the window says in a message box, without stopping the test at a modal dialog."""
     said: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        "coordinator_app.ui.document_actions.QMessageBox.information",
+        "coordinator_app.ui.pdf_actions.QMessageBox.information",
         lambda _parent, title, text: said.append((title, text)),
     )
     return said
@@ -79,7 +79,7 @@ def test_a_certificate_for_a_student_who_stopped(window: Any, cohort: Cohort, qt
     assert window.acts.documents.last_message.startswith(
         "Saved the attendance certificate of Anouk de Vries: 4 components, 24 EC"
     )
-    from coordinator_app.documents.settings import coordinator_name
+    from coordinator_app.pdf.settings import coordinator_name
 
     assert coordinator_name() == "Marieke Smit"  # remembered for the next one
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coordinator_app.documents.html import Cell, bold, day, document, esc, heading, paragraph, table
+from coordinator_app.pdf.html import Cell, bold, day, document, esc, heading, paragraph, table
 from coordinator_app.services.certificate import Certificate
 
 TITLE = "Attendance certificate"

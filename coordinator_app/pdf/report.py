@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from coordinator_app.documents.html import (
+from coordinator_app.pdf.html import (
     Cell,
     bold,
     bullet_list,

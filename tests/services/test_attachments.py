@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.services import documents as docs
+from coordinator_app.services import attachments as docs
 from coordinator_app.services.academic_core import add_meeting, delete_meeting
 from coordinator_app.services.backups import back_up_now, restore_backup
 from coordinator_app.services.checks import run_checks

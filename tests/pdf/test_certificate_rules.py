@@ -13,7 +13,7 @@ from coordinator_app.services.certificate import attendance_certificate
 from coordinator_app.services.courses import record_grade, set_optional_course
 from coordinator_app.services.students import update_student
 from coordinator_app.services.workspace import Workspace
-from tests.documents.records import complete_minor, imim_student, pm_student
+from tests.pdf.records import complete_minor, imim_student, pm_student
 from tests.services.service_helpers import add_pm
 
 

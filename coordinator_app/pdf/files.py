@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from coordinator_app.documents.certificate import certificate_html, certificate_title
-from coordinator_app.documents.pages import Document, ensure_gui, footer_text, pdf_writer, render
-from coordinator_app.documents.report import report_html, report_title
+from coordinator_app.pdf.certificate import certificate_html, certificate_title
+from coordinator_app.pdf.pages import Document, ensure_gui, footer_text, pdf_writer, render
+from coordinator_app.pdf.report import report_html, report_title
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.durable import replace_durably
 from coordinator_app.services.certificate import Certificate

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from coordinator_app import __version__
-from coordinator_app.documents.files import DocumentError, report_document, write_report
+from coordinator_app.pdf.files import DocumentError, report_document, write_report
 from coordinator_app.services.courses import record_grade
 from coordinator_app.services.internships import update_internship
 from coordinator_app.services.record_view import load_record
 from coordinator_app.services.workspace import Workspace
-from tests.documents.pdfs import pdf_pages, pdf_text
-from tests.documents.records import LONG_HOST, imim_student, pm_student
+from tests.pdf.pdfs import pdf_pages, pdf_text
+from tests.pdf.records import LONG_HOST, imim_student, pm_student
 
 MADE = datetime(2025, 11, 24, 9, 30)
 
