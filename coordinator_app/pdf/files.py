@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
+from coordinator_app.domain.errors import DomainError
+from coordinator_app.durable import replace_durably
 from coordinator_app.pdf.certificate import certificate_html, certificate_title
 from coordinator_app.pdf.pages import Document, ensure_gui, footer_text, pdf_writer, render
 from coordinator_app.pdf.report import report_html, report_title
-from coordinator_app.domain.errors import DomainError
-from coordinator_app.durable import replace_durably
 from coordinator_app.services.certificate import Certificate
 from coordinator_app.services.record_view import StudentRecord
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from coordinator_app.domain.graduation import month_name
+from coordinator_app.domain.marks import MARK_NAMES
+from coordinator_app.domain.ranks import RANKS
 from coordinator_app.pdf.html import (
     Cell,
     bold,
@@ -27,9 +30,6 @@ from coordinator_app.pdf.html import (
     table,
     yes_no,
 )
-from coordinator_app.domain.graduation import month_name
-from coordinator_app.domain.marks import MARK_NAMES
-from coordinator_app.domain.ranks import RANKS
 from coordinator_app.services.record_view import (
     CourseLine,
     GraduationView,
