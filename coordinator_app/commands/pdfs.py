@@ -17,7 +17,7 @@ from coordinator_app.commands.arguments import (
     output_file,
 )
 
-COORDINATOR_SETTING = "File > Attendance certificate asks for it and remembers it"
+COORDINATOR_SETTING = "Edit > Settings, Your name: it signs the reminders too"
 
 
 def register(subparsers: Subparsers) -> None:

@@ -1,4 +1,5 @@
-"""The coordinator's name the attendance certificate is signed with: a setting of the person
+"""The coordinator's own name, one setting for everything signed with it: the attendance certificate
+and the reminders (their signature's From). Set in Edit > Settings; kept per person on this computer
 (QSettings, like the window's), so the window and `coordinator-app certificate` share it."""
 
 from __future__ import annotations
@@ -7,7 +8,10 @@ from PySide6.QtCore import QSettings
 
 from coordinator_app import APP_NAME, ORGANISATION
 
-KEY = "documents/coordinator_name"
+KEY = "coordinator/name"
+# Where earlier versions kept it: the certificate asked for its own name, Edit > Settings kept the
+# reminders' one. Read when the one setting has never been saved, so nobody has to type it again.
+EARLIER_KEYS = ("documents/coordinator_name", "reminders/name")
 
 
 def _settings() -> QSettings:
@@ -17,8 +21,12 @@ def _settings() -> QSettings:
 
 
 def coordinator_name() -> str:
-    value = _settings().value(KEY, "", type=str)
-    return str(value).strip() if value else ""
+    s = _settings()
+    for key in (KEY,) if s.contains(KEY) else EARLIER_KEYS:
+        value = s.value(key, "", type=str)
+        if value and str(value).strip():
+            return " ".join(str(value).split())
+    return ""
 
 
 def set_coordinator_name(name: str) -> None:

@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
     QRadioButton,
@@ -188,18 +186,21 @@ class PdfActions:
             return
         signer = name if name is not None else coordinator_name()
         if not signer:
-            signer, ok = QInputDialog.getText(
+            # The name is one setting with the reminders' (Edit > Settings): asked there, kept there.
+            from coordinator_app.ui.settings_dialog import SettingsDialog
+
+            dialog = SettingsDialog(
                 self.window,
-                "Attendance certificate",
-                "The certificate is signed by the programme coordinator. Your name, as it should appear:",
-                QLineEdit.EchoMode.Normal,
+                why="The attendance certificate is signed by the programme coordinator: your name, as it should appear.",
             )
-            if not ok:
+            if not dialog.exec():
                 return
+            signer = coordinator_name()
         if not " ".join(signer.split()):
             self._tell("The certificate is signed by the coordinator: give your name.", "Attendance certificate")
             return
-        set_coordinator_name(signer)
+        if name is not None:
+            set_coordinator_name(signer)
         label = f"{record.student['student_number']} {record.name}"
         target = target or self._ask_target(
             "Save attendance certificate", pdf_name(label, "attendance certificate", record.as_of)

@@ -105,9 +105,11 @@ def signature() -> str:
 
 
 def sender() -> tuple[str, str]:
-    """The coordinator's name and e-mail address, put in a written draft's From (empty: the mail program's own)."""
-    s = settings()
-    return str(s.value("reminders/name", "", type=str) or ""), str(s.value("reminders/email", "", type=str) or "")
+    """The coordinator's name and e-mail address, put in a written draft's From (empty: the mail program's own).
+    The name is the one setting that also signs the attendance certificate (pdf/settings.py)."""
+    from coordinator_app.pdf.settings import coordinator_name
+
+    return coordinator_name(), str(settings().value("reminders/email", "", type=str) or "")
 
 
 def reminder_language() -> str:
@@ -115,9 +117,11 @@ def reminder_language() -> str:
 
 
 def save_reminder_settings(signature_text: str, name: str, email: str, language: str) -> None:
+    from coordinator_app.pdf.settings import set_coordinator_name
+
     s = settings()
     s.setValue("reminders/signature", signature_text)
-    s.setValue("reminders/name", name)
+    set_coordinator_name(name)
     s.setValue("reminders/email", email)
     s.setValue("reminders/language", language)
 

@@ -1,5 +1,6 @@
-"""Edit > Settings: what the reminders say about the coordinator (name, address, signature) and
-in which language they are written. Kept per user on this computer (ui/settings.py)."""
+"""Edit > Settings, the one place for what the app says about the coordinator: the name that signs
+reminders and attendance certificates, the address and signature of the reminders, and the language
+they are written in. Kept per user on this computer (ui/settings.py, pdf/settings.py)."""
 
 from __future__ import annotations
 
@@ -22,16 +23,26 @@ from coordinator_app.ui.forms import error_label
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """`why`: said first, in bold, when an action opened the dialog because it needs a setting (the
+    certificate, for the name); the name field then has the focus."""
+
+    def __init__(self, parent: QWidget | None = None, why: str = "") -> None:
         super().__init__(parent)
         from coordinator_app.services.reminders import reminder_languages
 
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
         layout = QVBoxLayout(self)
+        self.why = QLabel(why)
+        self.why.setObjectName("settingsWhy")
+        self.why.setWordWrap(True)
+        self.why.setStyleSheet("font-weight: bold")
+        self.why.setVisible(bool(why))
+        layout.addWidget(self.why)
         intro = QLabel(
-            "Reminders you draft are signed with this. Your name and address go in the From of the "
-            "drafts written as .eml files (leave them empty to let your mail program fill them in)."
+            "Your name signs the attendance certificates and the reminders you draft. Your name and "
+            "address go in the From of the drafts written as .eml files (leave the address empty to let "
+            "your mail program fill it in)."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -62,6 +73,8 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
+        if why:
+            self.name.setFocus()
 
     def _save(self) -> None:
         try:

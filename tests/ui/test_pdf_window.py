@@ -115,3 +115,59 @@ def test_the_overview_of_a_student_who_stopped_offers_the_certificate(
     monkeypatch.setattr(window.acts.documents, "make_certificate", lambda: asked.append(True))
     overview.certificate.linkActivated.emit("certificate")
     assert asked == [True]
+
+
+def test_a_certificate_without_a_name_asks_for_it_in_the_one_settings_dialog(
+    window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path, told: list[tuple[str, str]]
+) -> None:
+    """The name that signs the certificate is Edit > Settings' "Your name", the one the reminders use:
+    a first certificate opens that dialog, and what is saved there signs this and every later one."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from coordinator_app.pdf.settings import coordinator_name
+    from coordinator_app.ui import settings as saved
+    from coordinator_app.ui.settings_dialog import SettingsDialog
+
+    update_student(cohort.ws, cohort.anouk, status="stopped")
+    window.open_student(cohort.anouk)
+    seen: list[str] = []
+
+    def fill(cancel: bool) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SettingsDialog):
+            QTimer.singleShot(50, lambda: fill(cancel))
+            return
+        seen.append(dialog.why.text())
+        if cancel:
+            dialog.reject()
+            return
+        assert dialog.name.hasFocus()
+        qtbot.keyClicks(dialog.name, "Marieke  Smit")
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    target = tmp_path / "c.pdf"
+    QTimer.singleShot(50, lambda: fill(cancel=True))
+    window.acts.documents.make_certificate(target)
+    qtbot.waitUntil(lambda: len(seen) == 1 and not window.session.busy, timeout=15000)
+    qtbot.wait(200)
+    assert not target.exists() and coordinator_name() == ""  # cancelled: nothing written, nothing kept
+    assert "signed by the programme coordinator" in seen[0]
+
+    QTimer.singleShot(50, lambda: fill(cancel=False))
+    window.acts.documents.make_certificate(target)
+    qtbot.waitUntil(lambda: target.exists() and not window.session.busy, timeout=15000)
+    assert "Marieke Smit" in pdf_text(target)
+    assert coordinator_name() == "Marieke Smit" and saved.sender()[0] == "Marieke Smit"  # one name for both
+
+
+def test_the_name_set_in_earlier_versions_is_kept(window: Any) -> None:
+    """Before there was one setting, the certificate kept its own name: it is read until Settings saves one."""
+    from coordinator_app.pdf.settings import coordinator_name, set_coordinator_name
+    from coordinator_app.ui import settings as saved
+
+    saved.settings().setValue("documents/coordinator_name", "Marieke  Smit")
+    assert coordinator_name() == "Marieke Smit" and saved.sender()[0] == "Marieke Smit"
+    set_coordinator_name("")  # cleared in Settings: stays cleared
+    assert coordinator_name() == ""
