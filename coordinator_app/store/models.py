@@ -64,6 +64,8 @@ class Student(Base):
         UniqueConstraint("programme_id", "student_number", name="programme_number"),
         CheckConstraint("status IN ('active', 'graduated', 'stopped')", name="status"),
         Index("ix_student_cohort", "cohort_id"),
+        # The dashboard's grouping and "where students are" read only this (services/dashboard.py).
+        Index("ix_student_dashboard", "status", "programme_id", "cohort_id", "ec_earned", "removed_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))
