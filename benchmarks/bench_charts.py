@@ -1,19 +1,21 @@
 """Which chart library the dashboard draws with: the cost of the first dashboard painted.
 
-    .venv/bin/python benchmarks/bench_charts.py [--python PATH] [--repeat 7]
+    .venv/bin/python benchmarks/bench_charts.py [--python PATH] [--repeat 7] [--qpainter FILE]
 
 Each run is a fresh process that shows a window with the dashboard's five charts (9, 7, 12, 11
 and 12 horizontal bars with labels) and stops at its first paint; it reports the wall and CPU
 seconds from process start and its memory (VmHWM). Variants, alternated so contention hits them
 alike:
 - floor:     the same window with five QLabels (bare PySide6-Essentials: what every variant pays);
-- qpainter:  the app's own widget (coordinator_app/ui/dashboard/bar_chart.py, QPainter);
-- qtcharts:  Qt Charts (PySide6-Addons' QtCharts: QChartView, QHorizontalBarSeries per chart);
+- app:       the app's chart (coordinator_app/ui/dashboard/bar_chart.py: Qt Charts, with its titles,
+             limits, labels and click handling);
+- qtcharts:  bare Qt Charts (QChartView, QHorizontalBarSeries per chart): the library's own cost;
+- qpainter:  a QPainter widget, from the file given with --qpainter (the app drew its charts so
+             until 2026-12-02: `git show 74fd131:coordinator_app/ui/dashboard/bar_chart.py > F`);
 - pyqtgraph: pyqtgraph's PlotWidget with a horizontal BarGraphItem per chart (needs NumPy).
-A variant whose library is not installed in --python is skipped: Qt Charts and pyqtgraph are not
-dependencies of the app, so measure them in a scratch environment that has them, e.g.
-`python -m venv /tmp/charts && /tmp/charts/bin/pip install -e . PySide6-Addons pyqtgraph`
-(PySide6-Addons in the same version as PySide6-Essentials). Bundle sizes: docs/gui.md.
+A variant whose library is not installed in --python is skipped: pyqtgraph is not a dependency of
+the app, so measure it in a scratch environment that has it (`pip install -e . pyqtgraph`).
+Bundle sizes and the decision: docs/gui.md.
 """
 
 from __future__ import annotations
@@ -42,8 +44,14 @@ labels = lambda n: [f"label {i} of the chart" for i in range(n)]
 values = lambda n: [(i * 37) % 50 + 1 for i in range(n)]
 if variant == "floor":
     charts = [QLabel(f"chart {i}") for i in range(len(bars))]
-elif variant == "qpainter":
-    from coordinator_app.ui.dashboard.bar_chart import BarChart, ChartBar
+elif variant in ("app", "qpainter"):
+    if variant == "app":
+        from coordinator_app.ui.dashboard.bar_chart import BarChart, ChartBar
+    else:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("qpainter_chart", sys.argv[4])
+        module = importlib.util.module_from_spec(spec); sys.modules["qpainter_chart"] = module; spec.loader.exec_module(module)
+        BarChart, ChartBar = module.BarChart, module.ChartBar
     imported = time.time()
     charts = []
     for n in bars:
@@ -95,10 +103,10 @@ def available(python: str, variant: str) -> bool:
     return subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
 
 
-def run(python: str, variant: str) -> dict[str, float]:
+def run(python: str, variant: str, qpainter: str) -> dict[str, float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
-        [python, "-c", CHILD, repr(time.time()), variant, json.dumps(BARS)],
+        [python, "-c", CHILD, repr(time.time()), variant, json.dumps(BARS), qpainter],
         capture_output=True,
         text=True,
         env=env,
@@ -112,12 +120,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--qpainter", default="", help="a QPainter chart module to compare (see above)")
     args = parser.parse_args()
-    variants = [v for v in ("floor", "qpainter", "qtcharts", "pyqtgraph") if available(args.python, v)]
+    variants = [v for v in ("floor", "app", "qtcharts", "qpainter", "pyqtgraph") if available(args.python, v)]
+    if not args.qpainter:
+        variants.remove("qpainter")
     runs: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
     for _ in range(args.repeat):
         for variant in variants:
-            runs[variant].append(run(args.python, variant))
+            runs[variant].append(run(args.python, variant, args.qpainter))
     floor = statistics.median(r["wall"] for r in runs["floor"])
     floor_cpu = statistics.median(r["cpu"] for r in runs["floor"])
     load = os.getloadavg()[0]

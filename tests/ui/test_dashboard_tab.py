@@ -50,7 +50,8 @@ def test_clicking_a_bar_shows_its_students_in_the_list(window: Any, qtbot: Any, 
     chart = dashboard.charts["where"]
     index = [b.label for b in chart.bars].index("courses")
     centre = chart.bar_rect(index).center()
-    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPointF(centre.x(), centre.y()).toPoint())
+    # A chart is a QChartView: the mouse goes to its viewport.
+    qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=QPointF(centre.x(), centre.y()).toPoint())
     qtbot.waitUntil(lambda: window.students.model.shown == 3, timeout=10000)
     shown = {window.students.model.student_id(r) for r in range(window.students.model.shown)}
     assert shown == {cohort.daan, cohort.sanne, cohort.lars}
@@ -91,3 +92,29 @@ def test_the_chart_by_keyboard_and_its_note(qtbot: Any) -> None:
         qtbot.keyClick(chart, Qt.Key.Key_Return)
     chart.set_bars("Overdue", [ChartBar("List of Agreements (A)", 0)], note="Nothing overdue.")
     assert chart._only_note() and chart.sizeHint().height() < 80
+
+
+def test_a_limit_is_drawn_as_places_taken_over_and_free(qtbot: Any) -> None:
+    """Qt Charts draws a specialization's places stacked: taken within the 20, taken over it (red), free."""
+    from coordinator_app.ui.dashboard.bar_chart import BarChart, ChartBar
+
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.resize(500, 200)
+    chart.set_bars(
+        "Places", [ChartBar("Medical Imaging", 21, 20), ChartBar("Biomarkers", 0, 20), ChartBar("TD", 5, 20)]
+    )
+    within, over, free = chart._sets
+    # Bottom-up in Qt Charts: TD, Biomarkers, Medical Imaging.
+    assert [within.at(i) for i in range(3)] == [5, 0, 20]
+    assert [over.at(i) for i in range(3)] == [0, 0, 1]
+    assert [free.at(i) for i in range(3)] == [15, 20, 0]
+    assert chart._categories is not None
+    assert chart._categories.categories() == ["TD (5 of 20)", "Biomarkers (0 of 20)", "Medical Imaging (21 of 20)"]
+    chart.show()
+    qtbot.waitExposed(chart)
+    with qtbot.assertNotEmitted(chart.bar_clicked):  # nobody in it: nothing to show
+        qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_rect(1).center().toPoint())
+    with qtbot.waitSignal(chart.bar_clicked) as clicked:
+        qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_rect(2).center().toPoint())
+    assert clicked.args == [2]
