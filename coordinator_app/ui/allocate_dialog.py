@@ -128,14 +128,20 @@ class AllocateDialog(QDialog):
         stack = session.undo_stack
         self.undo_action, self.redo_action = undo_shortcuts(self, stack)
 
-        # The preferences read from their tooltip when the names are long; the reason gets the room.
+        # The preferences read from their tooltip when the names are long; the reason gets the room,
+        # and a reason longer than its column goes on to a second line (the row grows) instead of
+        # being cut: it is the answer to "why did she not get her first choice?".
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(1, 280)
+        self.table.setColumnWidth(1, 260)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._fill_cohorts(cohort)
         self.cohort.currentIndexChanged.connect(lambda _i: self.refresh())
         self.lottery.clicked.connect(lambda: self.refresh())
         self.allocate_button.clicked.connect(self.allocate)
-        self.resize(980, 600)
+        # As wide as a 1366-pixel screen allows (the reasons are long): 1240, less on a smaller screen.
+        screen = self.screen().availableGeometry().width() if self.screen() is not None else 1366
+        self.resize(max(980, min(1240, screen - 60)), 600)
         self.refresh()
 
     @classmethod

@@ -109,7 +109,9 @@ def test_allocate_refuses_a_preview_the_cohort_has_moved_on_from(
     assert cohort.everything() == stored
 
 
-def test_what_if_shows_the_month_and_its_gaps_then_plans_it(qtbot: Any, window: Any, cohort: Cohort, tmp_path: Any) -> None:
+def test_what_if_shows_the_month_and_its_gaps_then_plans_it(
+    qtbot: Any, window: Any, cohort: Cohort, tmp_path: Any
+) -> None:
     window.open_student(cohort.anouk, "graduation")
     qtbot.waitUntil(lambda: window.record_pane.student_id == cohort.anouk, timeout=10000)
     dialog = open_dialog(qtbot, window, "Plan", "What if", WhatIfDialog)
@@ -159,3 +161,24 @@ def test_the_type_ahead_model_passes_the_model_tester(qtmodeltester: Any) -> Non
     model.filter("org 3")
     assert model.rowCount() == 29  # 3, 10, ..., 199
     qtmodeltester.check(model)
+
+
+def test_allocate_shows_every_reason_whole(qtbot: Any, cohort: Cohort, window: Any) -> None:
+    """The Why column is the answer to "why not my first choice?": a long reason wraps, never cut."""
+    from PySide6.QtCore import QRect
+
+    for i in range(3):
+        sid = add_student(cohort.ws, NewStudent("PM", 2025, f"28100{i:02d}", f"Student{i}", "Test", ""))
+        set_preferences(cohort.ws, sid, [MI, TD, BM])
+    dialog = open_dialog(qtbot, window, "Plan", "Allocate specializations", AllocateDialog)
+    dialog.resize(1240, 600)  # what a 1366-pixel screen gives it (the offscreen screen is smaller)
+    qtbot.waitUntil(lambda: dialog.preview is not None and dialog.table.rowCount() > 0, timeout=15000)
+    qtbot.wait(50)
+    table = dialog.table
+    metrics = table.fontMetrics()
+    width = table.columnWidth(3) - 8
+    for r in range(table.rowCount()):
+        text = table.item(r, 3).text()
+        assert len(text) > 60  # long enough that one line at this width would not hold it
+        needed = metrics.boundingRect(QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text).height()
+        assert needed <= table.rowHeight(r), (text, needed, table.rowHeight(r))
