@@ -18,7 +18,7 @@ from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
 
-TEXT_MARGIN = 6       # a cell's text needs its width plus a few pixels of margin
+TEXT_MARGIN = 6  # a cell's text needs its width plus a few pixels of margin
 
 
 def _open(window: Any, student_id: int, tab: str) -> Any:
@@ -41,8 +41,9 @@ def test_every_list_column_is_in_view_without_scrolling(window: Any) -> None:
     # needed sideways scrolling).
     assert {NAME, COHORT, STATUS, EC, OVERDUE} <= set(shown)
     width = view.viewport().width()
-    assert all(_fully_in_view(header, c, width) for c in shown), \
-        [(COLUMNS[c], header.sectionViewportPosition(c), header.sectionSize(c), width) for c in shown]
+    assert all(_fully_in_view(header, c, width) for c in shown), [
+        (COLUMNS[c], header.sectionViewportPosition(c), header.sectionSize(c), width) for c in shown
+    ]
     assert view.horizontalScrollBar().maximum() == 0
     cells = view.fontMetrics()
     titles = header.fontMetrics()
@@ -92,7 +93,7 @@ def test_the_undo_button_keeps_its_size_and_says_the_rest_in_its_tooltip(window:
     assert undo.text() == "Undo"
     assert (undo.width(), export.x()) == (width, export_at)
     assert "Undo Change approval of the major internship to approved" in undo.toolTip()
-    assert window.acts.undo.text() == "&Undo Change approval of the major internship to approved"   # the Edit menu
+    assert window.acts.undo.text() == "&Undo Change approval of the major internship to approved"  # the Edit menu
 
 
 def _arrow(spin: Any, up: bool = True) -> QPoint:
@@ -107,7 +108,7 @@ def _arrow(spin: Any, up: bool = True) -> QPoint:
 def test_clicking_the_due_within_arrows_refreshes_the_attention_list(window: Any, qtbot: Any) -> None:
     spin = window.attention.within
     days = spin.value()
-    with qtbot.waitSignal(window.attention.model.modelReset, timeout=5000):    # read again after a short pause
+    with qtbot.waitSignal(window.attention.model.modelReset, timeout=5000):  # read again after a short pause
         qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=_arrow(spin))
         assert spin.value() == days + 1
     assert f"within {days + 1} days" in window.attention.summary.text()
@@ -116,7 +117,7 @@ def test_clicking_the_due_within_arrows_refreshes_the_attention_list(window: Any
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_portfolio_shows_every_item_on_one_line(window: Any, cohort: Cohort) -> None:
     page = _open(window, cohort.anouk, "internships")
-    assert page.inner.currentIndex() == 0                  # the minor internship, as it opens
+    assert page.inner.currentIndex() == 0  # the minor internship, as it opens
     table = page.panels["minor"].portfolio.table
     assert table.rowCount() >= 8
     height = table.viewport().height()
@@ -146,8 +147,9 @@ def test_the_courses_table_says_entered_on(window: Any, cohort: Cohort) -> None:
     assert "Entered on" in headers and "Registered" not in headers
 
 
-def test_history_keeps_the_new_value_in_view_and_writes_dates_day_first(window: Any, qtbot: Any,
-                                                                        cohort: Cohort) -> None:
+def test_history_keeps_the_new_value_in_view_and_writes_dates_day_first(
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     from coordinator_app.services.internships import update_internship
 
     long = "Discussed the planning of the major internship with the daily supervisor and the Examination Board; "
@@ -176,11 +178,11 @@ def test_the_new_student_dialog_shows_every_line_of_its_message(qtbot: Any, coho
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    dialog.form.editors["student_number"].setText("12")       # type: ignore[attr-defined]
+    dialog.form.editors["student_number"].setText("12")  # type: ignore[attr-defined]
     dialog.submit()
     label = dialog.form.errors["student_number"]
     assert label.isVisible() and "is not a student number" in label.text()
-    assert label.heightForWidth(label.width()) > label.fontMetrics().height()   # the message takes two lines
+    assert label.heightForWidth(label.width()) > label.fontMetrics().height()  # the message takes two lines
     assert label.height() >= label.heightForWidth(label.width())
     bottom = label.mapTo(dialog, QPoint(0, label.height())).y()
     assert bottom <= dialog.height()
@@ -213,3 +215,20 @@ def test_the_specialization_choices_show_whole_names(window: Any, cohort: Cohort
         metrics = combo.fontMetrics()
         for i in range(combo.count()):
             assert metrics.horizontalAdvance(combo.itemText(i)) + arrow <= combo.width(), combo.itemText(i)
+
+
+def test_the_optional_course_picker_shows_whole_names(window: Any, cohort: Cohort, qtbot: Any) -> None:
+    # Another student's record first: the picker was sized once, for the first list it showed.
+    _open(window, cohort.lars, "courses")
+    page = _open(window, cohort.anouk, "courses")
+    qtbot.wait(50)  # the layout follows the new names in the event loop
+    picker = page.opt_course
+    assert picker.count() > 2
+    metrics = picker.fontMetrics()
+    arrow = picker.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 12
+    longest = max(range(picker.count()), key=lambda i: metrics.horizontalAdvance(picker.itemText(i)))
+    assert len(picker.itemText(longest)) > 30  # a name that a half-row picker cut
+    for i in range(picker.count()):
+        assert metrics.horizontalAdvance(picker.itemText(i)) + arrow <= picker.width(), picker.itemText(i)
+    right = picker.mapTo(page, QPoint(picker.width(), 0)).x()
+    assert right <= page.width()

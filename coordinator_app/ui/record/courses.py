@@ -125,12 +125,15 @@ class CoursesPage(RecordPage):
         self.opt_save = QPushButton("Save approval")
         self.opt_save.setToolTip("Choose an optional course first: the form then shows what is stored for it")
         self._optional_for: int | None = None  # the student whose course choice the form keeps
-        grid.addWidget(self.opt_course, 0, 0, 1, 2)
-        grid.addWidget(self.opt_status, 0, 2)
-        grid.addWidget(self.opt_date, 0, 3)
-        grid.addWidget(self.opt_external, 1, 0)
-        grid.addWidget(self.opt_form_received, 1, 1)
+        # The course on a row of its own, as wide as its longest name (the names are long, "Advanced
+        # Statistical Methods in Translational Research (AM_1234)"): a cut name is the wrong course chosen.
+        self.opt_course.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        grid.addWidget(self.opt_course, 0, 0, 1, 4, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(self.opt_status, 1, 0)
+        grid.addWidget(self.opt_date, 1, 1)
         grid.addWidget(self.opt_save, 1, 3)
+        grid.addWidget(self.opt_external, 2, 0)
+        grid.addWidget(self.opt_form_received, 2, 1)
         self.optional_form.add_row("approval", "Approval", opt)
         self.ext_name = QLineEdit()
         self.ext_name.setPlaceholderText("name of a course outside the programme")
