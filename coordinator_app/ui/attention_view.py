@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 # "Reminded" is last in the model (saved column layouts stay valid) and shown right after "When".
 COLUMNS = ("Due", "When", "What", "Kind", "Student", "Student number", "Programme", "Cohort", "Reminded")
 DUE, WHEN, WHAT, KIND, STUDENT, NUMBER, PROGRAMME, COHORT, REMINDED = range(len(COLUMNS))
+OPTIONAL_COLUMNS = (NUMBER, PROGRAMME, COHORT)  # hidden at first: a right-click on the header shows them
 ORDERS = {"due date": DUE, "kind": KIND, "student": STUDENT}
 WITHIN_PAUSE_MS = 400  # after the last click on the "Due within" arrows
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -278,20 +279,27 @@ class AttentionView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
+        # At 1366 pixels the list is in view without sideways scrolling: "What" takes the width the
+        # others leave; student number, programme and cohort (the student list beside it shows them)
+        # are a right-click on the header away.
+        header.setStretchLastSection(False)
         for column, width in (
-            (DUE, 85),
-            (WHEN, 100),
-            (WHAT, 300),
-            (KIND, 140),
-            (STUDENT, 160),
+            (DUE, 80),
+            (WHEN, 95),
+            (KIND, 115),
+            (STUDENT, 140),
             (NUMBER, 95),
             (PROGRAMME, 75),
             (COHORT, 80),
-            (REMINDED, 140),
+            (REMINDED, 120),
         ):
             header.resizeSection(column, width)
+        header.setSectionResizeMode(WHAT, QHeaderView.ResizeMode.Stretch)
+        for column in OPTIONAL_COLUMNS:
+            header.setSectionHidden(column, True)
         header.moveSection(header.visualIndex(REMINDED), WHEN + 1)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.table.setToolTip(
             "Double-click (or Enter) to open the student on the right tab; select several lines "
             "(Shift/Ctrl-click, Ctrl+A) and Remind… to draft reminders"
@@ -445,13 +453,25 @@ class AttentionView(QWidget):
             text += f"; {self.model.rowCount()} not reminded in {self.not_reminded_days.value()} days"
         self.summary.setText(text)
 
+    def _header_menu(self, pos: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column in (*OPTIONAL_COLUMNS, KIND, REMINDED):
+            action = menu.addAction(COLUMNS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        menu.popup(header.mapToGlobal(pos))
+        self.header_menu = menu  # kept for tests; replaced by the next one
+
     def restore_header(self) -> None:
-        header = saved.load_state("attention_header")
+        # "_2": layouts saved before the columns fitted a 1366 screen are not restored over the new one.
+        header = saved.load_state("attention_header_2")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
 
     def save_header(self) -> None:
-        saved.save_state("attention_header", self.table.horizontalHeader().saveState())
+        saved.save_state("attention_header_2", self.table.horizontalHeader().saveState())
 
     def _open(self, index: QModelIndex) -> None:
         item = self.model.item(index.row())

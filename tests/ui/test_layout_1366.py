@@ -232,3 +232,25 @@ def test_the_optional_course_picker_shows_whole_names(window: Any, cohort: Cohor
         assert metrics.horizontalAdvance(picker.itemText(i)) + arrow <= picker.width(), picker.itemText(i)
     right = picker.mapTo(page, QPoint(picker.width(), 0)).x()
     assert right <= page.width()
+
+
+def test_the_attention_list_is_in_view_without_scrolling(window: Any, qtbot: Any) -> None:
+    from coordinator_app.ui.attention_view import COLUMNS as ATTENTION_COLUMNS
+    from coordinator_app.ui.attention_view import NUMBER, STUDENT, WHAT
+    from coordinator_app.ui.main_window import ATTENTION_TAB
+
+    window.show_tab(ATTENTION_TAB)
+    qtbot.wait(50)
+    table = window.attention.table
+    header = table.horizontalHeader()
+    shown = [c for c in range(len(ATTENTION_COLUMNS)) if not header.isSectionHidden(c)]
+    assert WHAT in shown and STUDENT in shown
+    for column in shown:
+        assert _fully_in_view(header, column, table.viewport().width()), ATTENTION_COLUMNS[column]
+    assert header.sectionSize(WHAT) >= 200  # what is due takes the room the others leave
+    # The student number is a right-click on the header away.
+    window.attention._header_menu(QPoint(10, 5))
+    number = next(a for a in window.attention.header_menu.actions() if a.text() == "Student number")
+    assert not number.isChecked()
+    number.trigger()
+    assert not header.isSectionHidden(NUMBER)
