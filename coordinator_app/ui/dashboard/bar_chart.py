@@ -163,9 +163,9 @@ class BarChart(QChartView):
 
     # -- labels ----------------------------------------------------------------------------------------
     def _label_room(self) -> float:
-        """Labels get up to 30 average characters (a 1366-pixel screen's half-column holds that and a bar);
+        """Labels get up to 24 average characters (a 1366-pixel screen's half-column holds that and a bar);
         Qt Charts lays the plot out beside them."""
-        return QFontMetrics(self.font()).averageCharWidth() * 30.0
+        return QFontMetrics(self.font()).averageCharWidth() * 24.0
 
     def _fitting(self, labels: list[tuple[str, str]]) -> list[str]:
         """Each (name, number) label, the name elided when the two are wider than the room for labels
