@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,12 +34,21 @@ def set_mentor(
     organisation: str = "",
     email: str | None = "",
     person_id: int | None = None,
+    added: list[int] | None = None,
+    drop: Iterable[int] = (),
 ) -> dict[str, str] | None:
     """Choose (or change) the student's mentor from the people register: `person_id`, or a name
     (with organisation) that is looked up there, or added to it. The e-mail address given is the
-    person's (everywhere they are chosen). Returns the mentor before (None for a first), for Undo."""
+    person's (everywhere they are chosen). Returns the mentor before (None for a first), for Undo.
+    `added` gets the person added to the register on the fly, if any; `drop`: people an edit being
+    undone added, taken out again unless chosen elsewhere (an undo leaves the register as it was)."""
+    from coordinator_app.services.register_links import drop_if_unused
+
     with ws.write() as s:
-        return set_mentor_in(ws, s, existing_student(s, student_id), name, organisation, email, person_id)
+        before = set_mentor_in(ws, s, existing_student(s, student_id), name, organisation, email, person_id, added)
+        for person in drop:
+            drop_if_unused(ws, s, person)
+        return before
 
 
 def set_mentor_in(
@@ -49,10 +59,11 @@ def set_mentor_in(
     organisation: str = "",
     email: str | None = "",
     person_id: int | None = None,
+    added: list[int] | None = None,
 ) -> dict[str, str] | None:
     """`set_mentor` inside a transaction already open (the bulk action names one mentor for many)."""
     from coordinator_app.services.people import sync_person
-    from coordinator_app.services.register_links import resolve_person, set_person_email
+    from coordinator_app.services.register_links import resolve_person_added, set_person_email
 
     email = None if email is None else validate_email(email)  # None: keep the person's address
     name = " ".join((name or "").split())
@@ -76,7 +87,9 @@ def set_mentor_in(
         if person is None:
             raise NotFound("That person is no longer in the register.", "mentor")
     else:
-        person = resolve_person(ws, s, name, organisation, None, "mentor")
+        person, added_now = resolve_person_added(ws, s, name, organisation, None, "mentor")
+        if added_now and added is not None:
+            added.append(person.id)
         if organisation and person.organisation != organisation:
             ws.audit(s, "change person", "person", person.id, None, "organisation", person.organisation, organisation)
             person.organisation = organisation
@@ -91,10 +104,15 @@ def set_mentor_in(
     return before
 
 
-def clear_mentor(ws: Workspace, student_id: int) -> None:
-    """No mentor recorded any more (Undo of naming the first one)."""
+def clear_mentor(ws: Workspace, student_id: int, drop: Iterable[int] = ()) -> None:
+    """No mentor recorded any more (Undo of naming the first one). `drop`: people that naming added
+    to the register on the fly, taken out again unless chosen elsewhere."""
+    from coordinator_app.services.register_links import drop_if_unused
+
     with ws.write() as s:
         clear_mentor_in(ws, s, existing_student(s, student_id))
+        for person in drop:
+            drop_if_unused(ws, s, person)
 
 
 def clear_mentor_in(ws: Workspace, s: Session, student: m.Student) -> None:

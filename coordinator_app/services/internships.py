@@ -24,6 +24,7 @@ from coordinator_app.services.register_links import (
     LITERATURE_ROLES,
     apply_host,
     apply_people,
+    drop_host_if_unused,
     drop_if_unused,
     optional_id,
     set_person_email,
@@ -108,6 +109,7 @@ INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
     **{f: _mark(f) for f in MARK_FIELDS_INTERNSHIP},
     # Register entries chosen by id (the type-ahead), and the chosen people's e-mail addresses.
     "host_id": optional_id("host_id"),
+    "host_added": optional_id("host_added"),  # given back by Undo
     **{f"{role}_id": optional_id(f"{role}_id") for role in INTERNSHIP_ROLES},
     **{f"{role}_email": validate_email for role in INTERNSHIP_ROLES},
     **{f"{role}_added": optional_id(f"{role}_added") for role in INTERNSHIP_ROLES},  # given back by Undo
@@ -372,9 +374,12 @@ def restore_interruption(ws: Workspace, removed: RemovedInterruption) -> int:
         return interruption.id
 
 
-def unplan_internship(ws: Workspace, student_id: int, kind: str, added: Iterable[int] = ()) -> None:
+def unplan_internship(
+    ws: Workspace, student_id: int, kind: str, added: Iterable[int] = (), added_host: int | None = None
+) -> None:
     """Take back planning an internship (Undo of its first field): only while nothing came in for it.
-    `added`: people that field added to the register on the fly (they go too, unless chosen elsewhere)."""
+    `added`: people that field added to the register on the fly, `added_host` the host it added
+    (they go too, unless chosen elsewhere)."""
     with ws.write() as s:
         student = existing_student(s, student_id)
         programme = ws.programme_of(student)
@@ -390,6 +395,8 @@ def unplan_internship(ws: Workspace, student_id: int, kind: str, added: Iterable
         s.delete(row)
         for person in added:
             drop_if_unused(ws, s, person)
+        if added_host is not None:
+            drop_host_if_unused(ws, s, added_host)
         refresh_ec(s, student, programme, ws.as_of())
 
 

@@ -77,6 +77,25 @@ def drop_if_unused(ws: Workspace, s: Session, person_id: int) -> None:
         s.delete(person)
 
 
+def resolve_person_added(
+    ws: Workspace, s: Session, name: str, organisation: str, rank: str | None, field: str
+) -> tuple[m.Person, bool]:
+    """`resolve_person`, and whether the entry was added now (the edit's Undo takes it out again)."""
+    return _resolve_person(ws, s, name, organisation, rank, field)
+
+
+def drop_host_if_unused(ws: Workspace, s: Session, host_id: int) -> None:
+    """Undo of an edit that added a host on the fly: the entry goes again unless an internship chose
+    it since (an undo leaves the register as it was)."""
+    from coordinator_app.services.hosts import where_used_host
+
+    s.flush()
+    host = s.get(m.HostOrganisation, host_id)
+    if host is not None and not where_used_host(s, host_id):
+        ws.audit(s, "delete host", "host", host.id, None, "name", host.name, None)
+        s.delete(host)
+
+
 def _chosen_person(s: Session, person_id: int, field: str = "person") -> m.Person:
     """`field`: the form field the refusal is shown under (the one that chose the person)."""
     person = s.get(m.Person, person_id)
@@ -194,6 +213,8 @@ def apply_host(
     of department, UMC answer or country of a chosen host changes the host in the register."""
     action, entity, student_id, label = audit
     old: dict[str, Any] = {}
+    added_before = clean.pop("host_added", None)  # an undo: the host its edit added on the fly
+    added_now = False
     before = {"host_id": row.host_id, "host": row.host, "department": row.department}
     before_own = {"is_umc": row.is_umc, "country": row.country}
     host: m.HostOrganisation | None = None
@@ -207,12 +228,14 @@ def apply_host(
         name = clean.pop("host", row.host)
         department = clean.pop("department", row.department)
         if name:
-            host = _resolve_host(ws, s, name, department, row, clean)
+            host, added_now = _resolve_host(ws, s, name, department, row, clean)
         else:
             row.department = department
         relink = True
     if relink and ((host.id if host else None) != row.host_id or (host is None and row.host)):
         old.update(before)
+        if added_now and host is not None:
+            old["host_added"] = host.id
         row.host_id = host.id if host else None
         if host is not None:
             row.host, row.department = host.name, host.department
@@ -221,6 +244,8 @@ def apply_host(
         else:
             row.host = ""
         ws.audit(s, action, entity, row.id, student_id, f"{label}host", before["host"], row.host)
+    if added_before is not None:
+        drop_host_if_unused(ws, s, added_before)
     if row.host_id is not None:
         host = _chosen_host(s, row.host_id)
         changed = False
@@ -252,9 +277,10 @@ def _chosen_host(s: Session, host_id: int, field: str = "host") -> m.HostOrganis
 
 def _resolve_host(
     ws: Workspace, s: Session, name: str, department: str, row: m.Internship, clean: dict[str, Any]
-) -> m.HostOrganisation:
+) -> tuple[m.HostOrganisation, bool]:
     """The entry with this name and department; the only one of that name when no department is
-    given; else a new entry (with the UMC answer and country of the internship)."""
+    given; else a new entry (with the UMC answer and country of the internship). And whether it
+    was added now."""
     from sqlalchemy import func, select
 
     found = [
@@ -265,9 +291,9 @@ def _resolve_host(
     wanted = same_entry_key(name, department)
     exact = [h for h in found if same_entry_key(h.name, h.department) == wanted]
     if exact:
-        return exact[0]
+        return exact[0], False
     if not department and len(found) == 1:
-        return found[0]
+        return found[0], False
     umc = clean.pop("is_umc", row.is_umc)
     country = clean.pop("country", row.country) or "Netherlands"
     host_id = create_host(
@@ -275,4 +301,4 @@ def _resolve_host(
     )
     host = s.get(m.HostOrganisation, host_id)
     assert host is not None
-    return host
+    return host, True

@@ -732,3 +732,45 @@ def test_the_edit_menu_names_what_will_be_undone(window: Any, qtbot: Any, cohort
     window.acts.redo.trigger()
     assert cohort.grades(cohort.daan, "PM-DSB") == [(1, 7.5, False)]
     assert "6 of 120 EC" in page.ec_label.text()
+
+
+# -- the registers: what an edit added on the fly, its undo takes out again ---------------------------------
+def test_a_host_and_a_mentor_added_on_the_fly_leave_the_register_on_undo(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
+    """Typing a host or mentor the register does not know adds them to it; the coordinator who undoes
+    that edit expects the typo gone from the register too (the Registers dialog, the type-ahead), and
+    back on redo. One chosen elsewhere meanwhile stays (tests/services: the register keeps it)."""
+    from sqlalchemy import select
+
+    def hosts() -> list[str]:
+        with cohort.ws.read() as s:
+            return sorted(s.scalars(select(m.HostOrganisation.name)))
+
+    def people() -> list[str]:
+        with cohort.ws.read() as s:
+            return sorted(s.scalars(select(m.Person.name)))
+
+    hosts_before, people_before = hosts(), people()
+    page = open_tab(view, cohort.daan, "internships")
+    place = page.panels["minor"].forms[0]
+    type_into(qtbot, field(place, "host"), "Hubrecht Institutte")  # a typo, not in the register
+    assert "Hubrecht Institutte" in hosts()
+    view.undo_stack.undo()
+    assert hosts() == hosts_before and not record(cohort, cohort.daan).internships["minor"].planned
+    view.undo_stack.redo()
+    assert "Hubrecht Institutte" in hosts()
+
+    page = open_tab(view, cohort.sanne, "academic_core")
+    page.mentor_name.setText("Dr. Q. Nieuw")
+    click(qtbot, page.mentor_save)
+    assert "Dr. Q. Nieuw" in people()
+    page.mentor_name.setText("Dr. Q. Nieuwe")  # corrected: another new person
+    click(qtbot, page.mentor_save)
+    assert {"Dr. Q. Nieuw", "Dr. Q. Nieuwe"} <= set(people())
+    view.undo_stack.undo()  # back to Dr. Q. Nieuw: the corrected name leaves the register
+    assert "Dr. Q. Nieuwe" not in people() and record(cohort, cohort.sanne).mentor["name"] == "Dr. Q. Nieuw"
+    view.undo_stack.undo()  # no mentor: Dr. Q. Nieuw leaves it too
+    assert people() == people_before
+    view.undo_stack.redo()
+    assert record(cohort, cohort.sanne).mentor["name"] == "Dr. Q. Nieuw" and "Dr. Q. Nieuw" in people()

@@ -171,17 +171,25 @@ class AcademicCorePage(RecordPage):
         ws, sid = self.ctx.ws, record.id
         name, org, email = self.mentor_name.text(), self.mentor_org.text(), self.mentor_email.text()
 
-        def make_undo(before: dict[str, str] | None) -> Callable[[], Any]:
+        def save() -> tuple[dict[str, str] | None, list[int]]:
+            added: list[int] = []  # a mentor typed who was not in the register yet: added to it
+            return service.set_mentor(ws, sid, name, org, email, added=added), added
+
+        def make_undo(result: tuple[dict[str, str] | None, list[int]]) -> Callable[[], Any]:
+            # The undo takes the added person out of the register again (unless chosen elsewhere since).
+            before, added = result
             if before is None:
-                return lambda: service.clear_mentor(ws, sid)
-            return lambda: service.set_mentor(ws, sid, before["name"], before["organisation"], before["email"])
+                return lambda: service.clear_mentor(ws, sid, drop=added)
+            return lambda: service.set_mentor(
+                ws, sid, before["name"], before["organisation"], before["email"], drop=added
+            )
 
         shown = " ".join(name.split())
         self.ctx.attempt(
             self.mentor_form,
             "mentor",
             f"set mentor to {shown}" if shown else "change mentor",
-            lambda: service.set_mentor(ws, sid, name, org, email),
+            save,
             make_undo,
             kinds=Kind.ACADEMIC_CORE,
         )

@@ -343,4 +343,10 @@ def mark_received(ctx: RecordContext, portfolio: PortfolioTable, item_id: int, w
 
 def added_people(old: dict[str, Any] | None) -> list[int]:
     """The people an edit added to the register on the fly (its undo takes them out again)."""
-    return [v for k, v in (old or {}).items() if k.endswith("_added") and v is not None]
+    return [v for k, v in (old or {}).items() if k.endswith("_added") and k != "host_added" and v is not None]
+
+
+def added_host(old: dict[str, Any] | None) -> int | None:
+    """The host an edit added to the register on the fly (its undo takes it out again)."""
+    value = (old or {}).get("host_added")
+    return int(value) if value is not None else None

@@ -32,6 +32,7 @@ from coordinator_app.ui.record.base import (
     PortfolioTable,
     RecordContext,
     RecordPage,
+    added_host,
     added_people,
     approval_date_first,
     cell,
@@ -234,7 +235,7 @@ class InternshipPanel(QWidget):
         def make_undo(old: dict[str, Any]) -> Callable[[], Any] | None:
             if not planned:
                 # The first field planned the internship (and its portfolio): undo takes all that back.
-                return lambda: service.unplan_internship(ws, sid, kind, added_people(old))
+                return lambda: service.unplan_internship(ws, sid, kind, added_people(old), added_host(old))
             return (lambda: service.update_internship(ws, sid, kind, **approval_date_first(old))) if old else None
 
         text = f"change {label} of the {self._name()} to {shown}"
