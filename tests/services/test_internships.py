@@ -12,6 +12,7 @@ from coordinator_app.services.internships import (
     unplan_literature_study, update_internship, update_literature_study,
 )
 from coordinator_app.services.portfolio import find_item, mark_received
+from coordinator_app.services.record_view import load_record
 from coordinator_app.services.workspace import Workspace
 from tests.services.service_helpers import add_imim, add_pm, audit_rows, items, student
 
@@ -41,8 +42,11 @@ def complete_minor(ws: Workspace, sid: int) -> None:
 def test_planning_the_start_creates_the_portfolio_with_due_dates(workspace: Workspace) -> None:
     sid = add_pm(workspace)
     old = update_internship(workspace, sid, "minor", start_date=START, host="  Amsterdam UMC ", is_umc="yes")
-    # The host was added to the register and chosen: Undo gives back no host at all.
+    # The host was added to the register and chosen: Undo gives back no host at all, and takes the
+    # host it added out of the register again (`host_added`).
+    added = old.pop("host_added")
     assert old == {"start_date": None, "host": "", "host_id": None, "department": "", "is_umc": False}
+    assert load_record(workspace, sid).internships["minor"].fields["host_id"] == added
     assert dues(workspace, sid) == MINOR_DUES
     names = {k: i.name for k, i in items(workspace, sid, "minor_internship").items()}
     assert names["list_of_agreements"] == "List of Agreements (A)"
