@@ -180,23 +180,23 @@ def test_undo_takes_a_host_and_a_mentor_added_on_the_fly_out_again_unless_chosen
     a, b = add_pm(workspace), add_pm(workspace, "2712346", first="Daan")
     update_internship(workspace, a, "minor", host="Erasmus MC")
     old = update_internship(workspace, a, "minor", host="Hubrecht Institute")  # not in the register: added
-    assert old["host_added"] is not None and [h.name for h in reg.hosts(workspace)] == ["Erasmus MC", "Hubrecht Institute"]
+    assert old["host_added"] is not None and [h.name for h in host_register.hosts(workspace)] == ["Erasmus MC", "Hubrecht Institute"]
     update_internship(workspace, a, "minor", **old)  # the undo
-    assert [h.name for h in reg.hosts(workspace)] == ["Erasmus MC"]
+    assert [h.name for h in host_register.hosts(workspace)] == ["Erasmus MC"]
     assert load_record(workspace, a).internships["minor"].fields["host"] == "Erasmus MC"
     # Chosen by another student meanwhile: the undo leaves it in the register.
     old = update_internship(workspace, a, "minor", host="Hubrecht Institute")
     update_internship(workspace, b, "major", host="Hubrecht Institute")
     update_internship(workspace, a, "minor", **old)
-    assert [h.name for h in reg.hosts(workspace)] == ["Erasmus MC", "Hubrecht Institute"]
+    assert [h.name for h in host_register.hosts(workspace)] == ["Erasmus MC", "Hubrecht Institute"]
 
     added: list[int] = []
     assert set_mentor(workspace, a, "Dr. Q. Nieuw", "VU", added=added) is None
-    assert [p.name for p in reg.people(workspace)] == ["Dr. Q. Nieuw"] and len(added) == 1
+    assert [p.name for p in people_register.people(workspace)] == ["Dr. Q. Nieuw"] and len(added) == 1
     clear_mentor(workspace, a, drop=added)
-    assert reg.people(workspace) == []
+    assert people_register.people(workspace) == []
     kept: list[int] = []
     set_mentor(workspace, a, "Dr. Q. Nieuw", "VU", added=kept)
     set_mentor(workspace, b, "Dr. Q. Nieuw", "VU")  # the same person for Daan
     clear_mentor(workspace, a, drop=kept)
-    assert [p.name for p in reg.people(workspace)] == ["Dr. Q. Nieuw"]
+    assert [p.name for p in people_register.people(workspace)] == ["Dr. Q. Nieuw"]
