@@ -7,9 +7,9 @@ and turn an unexpected exception into one of them with `as_problem`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from coordinator_app.location import Location
-from coordinator_app.services.record_versions import RecordChanged
 from coordinator_app.store.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
@@ -27,6 +27,20 @@ from coordinator_app.store.errors import (
     translate,
 )
 from coordinator_app.store.server_errors import ServerLoginRefused
+
+if TYPE_CHECKING:
+    from coordinator_app.services.record_versions import RecordChanged
+
+
+def __getattr__(name: str) -> Any:
+    # RecordChanged lives with the record versions, which import SQLAlchemy and the models (~0.4 s):
+    # the command line and the window import this module before their first output or paint.
+    if name == "RecordChanged":
+        from coordinator_app.services.record_versions import RecordChanged
+
+        return RecordChanged
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DatabaseBusy",

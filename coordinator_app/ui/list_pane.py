@@ -13,9 +13,13 @@ when the list is filtered, sorted or re-read (those still shown); the record sho
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from coordinator_app.ui import settings as saved
@@ -28,9 +32,11 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
-    from coordinator_app.services.student_list import StudentRow
+    from coordinator_app.services.student_list import FileRows, StudentRow
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.session import WorkspaceSession
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("active", "graduated", "stopped")
 # What a change must touch before the filter choices (specializations, graduation months,
@@ -47,7 +53,8 @@ KEPT_SELECTION = 5000
 class StudentListPane(QWidget):
     """`student_chosen(id)` when the coordinator selects a student in the list; `scope_changed(programme,
     cohort, label)` when the programme or cohort chosen changes; `filled` each time every row was
-    (re)read, the first time being the end of the window's start."""
+    (re)read, the first time being the end of the window's start (`early` tells whether the rows came
+    straight from the file, before the database was open: `fill_from_file`)."""
 
     student_chosen = Signal(int)
     scope_changed = Signal(object, object, str)
@@ -70,6 +77,8 @@ class StudentListPane(QWidget):
         self._load_generation = 0
         self._has_filters = False
         self._names: dict[str, str] = {}  # specialization key -> name
+        self._early: FileRows | None = None  # the rows shown were read from the file before it was opened
+        self.early = False
         self._chosen: frozenset[int] = frozenset()  # the students selected (shown or filtered out since)
         self._only: tuple[frozenset[int], str] | None = None  # a dashboard bar's students, and its name
         self.only_chip: QPushButton | None = None
@@ -159,10 +168,76 @@ class StudentListPane(QWidget):
         return self.programme_box, self.cohort_box
 
     # -- filling -------------------------------------------------------------------------------------------
+    def fill_from_file(self, path: Path, then: Callable[[], None]) -> None:
+        """At start, before the database is opened: the list read straight from the file (the sqlite3
+        driver, no SQLAlchemy yet: services/student_list.file_rows), then `then()` (which opens it).
+        Where that cannot be done the list waits for the open database, as before."""
+        self._load_generation += 1
+        generation, today, programmes = (
+            self._load_generation,
+            self.session.today or date.today(),
+            self.session.programmes,
+        )
+
+        def load() -> tuple[FileRows, PreparedRows, dict[str, str]] | None:
+            from coordinator_app.services.student_list import file_rows
+
+            early = file_rows(path, today)
+            if early is None:
+                return None
+            if programmes is None:
+                from coordinator_app.domain.programme_file import load_programmes
+                from coordinator_app.paths import programmes_dir
+
+                try:
+                    known = load_programmes(programmes_dir())
+                except Exception:  # a broken programme file: opening the database says what is wrong
+                    return None
+            else:
+                known = programmes
+            names = _specialization_names(known)
+            return early, prepare_rows(early.rows, names), names
+
+        def done(result: tuple[FileRows, PreparedRows, dict[str, str]] | None) -> None:
+            if result is not None and generation == self._load_generation and self.session.ws is None:
+                self._early, prepared, self._names = result
+                self._show(prepared, early=True)
+            QTimer.singleShot(0, then)  # once this read has ended: the session opens nothing while one runs
+
+        def failed(exc: BaseException) -> None:
+            log.error("The list was not read from the file before opening it", exc_info=exc)
+            QTimer.singleShot(0, then)  # the open database is read as before
+
+        self.session.reads.run(load, done, failed, label="Reading the students…")
+
     def _opened(self, ws: Workspace) -> None:
-        self._names = {s.key: s.name for p in ws.programmes.values() for s in p.specializations}
+        names = _specialization_names(ws.programmes)
+        early, self._early = self._early, None
+        if early is not None and names == self._names:
+            from coordinator_app.services.student_list import still_current
+
+            if still_current(ws, early):  # the rows shown are those of the open database
+                generation = self._load_generation
+
+                def shown_from_the_database() -> None:
+                    if generation == self._load_generation:
+                        self._show(None, early=False)
+
+                # After the window has taken the database in (`opened`'s other slots), as a read would be.
+                QTimer.singleShot(0, shown_from_the_database)
+                return
+        self._names = names
         self.current_student = None
         self._load_all()
+
+    def forget_rows(self) -> None:
+        """The database could not be opened: rows read from its file before are not shown."""
+        self._early = None
+        if self.model.total:
+            self._load_generation += 1
+            self.model.set_rows(prepare_rows([], self._names), self._names)
+            self.view.setEnabled(False)
+            self._update_counts()
 
     def _changed(self, changes: Changes) -> None:
         ws = self.session.ws
@@ -190,18 +265,23 @@ class StudentListPane(QWidget):
             return prepare_rows(student_rows(ws), names)
 
         def done(prepared: PreparedRows) -> None:
-            if generation != self._load_generation:
-                return
-            self.model.set_rows(prepared, names)
-            if not self.view.isEnabled():  # the first fill: the columns as the coordinator left them,
-                self.view.setEnabled(True)  # else filling the list's width
-                if not self.columns_saved:
-                    self.columns.fit()
-            self._fill_choices()
-            self._update_counts()
-            self.filled.emit()
+            if generation == self._load_generation:
+                self._show(prepared, early=False)
 
         self.session.run(load, done, "Reading the students…", modal=True)
+
+    def _show(self, prepared: PreparedRows | None, early: bool) -> None:
+        """Every row read (None: those shown stand), then `filled`."""
+        if prepared is not None:
+            self.model.set_rows(prepared, self._names)
+        if not self.view.isEnabled():  # the first fill: the columns as the coordinator left them,
+            self.view.setEnabled(True)  # else filling the list's width
+            if not self.columns_saved:
+                self.columns.fit()
+        self._fill_choices()
+        self._update_counts()
+        self.early = early
+        self.filled.emit()
 
     def _fill_choices(self) -> None:
         """The programmes, cohorts, specializations and graduation months the list holds now."""
@@ -210,13 +290,13 @@ class StudentListPane(QWidget):
             _refill(
                 self.programme_box,
                 "All programmes",
-                [(code, code) for code in self.model.distinct(lambda r: r.programme)],
+                [(code, code) for code in self.model.distinct("programme")],
                 tips={code: p.name for code, p in programmes.items()},
             )
             _refill(
                 self.cohort_box,
                 "All cohorts",
-                [(year, f"{year}-{year + 1}") for year in reversed(self.model.distinct(lambda r: r.cohort))],
+                [(year, f"{year}-{year + 1}") for year in reversed(self.model.distinct("cohort"))],
             )
         if self._has_filters:
             from coordinator_app.services.student_list import STAGES
@@ -226,12 +306,10 @@ class StudentListPane(QWidget):
             _refill(
                 self.spec_box,
                 "Specialization",
-                [(k, names.get(k, k)) for k in self.model.distinct(lambda r: r.specialization)],
+                [(k, names.get(k, k)) for k in self.model.distinct("specialization")],
             )
             _refill(self.stage_box, "Internship", [(s, s) for s in STAGES])
-            _refill(
-                self.grad_box, "Graduation", [(g, long_month(g)) for g in self.model.distinct(lambda r: r.graduation)]
-            )
+            _refill(self.grad_box, "Graduation", [(g, long_month(g)) for g in self.model.distinct("graduation")])
 
     # -- filters and scope -----------------------------------------------------------------------------------
     def show_only(self, student_ids: Iterable[int], label: str) -> None:
@@ -394,6 +472,10 @@ class StudentListPane(QWidget):
 
     def save_header(self) -> None:
         saved.save_state("students_header", self.view.horizontalHeader().saveState())
+
+
+def _specialization_names(programmes: dict[str, Any]) -> dict[str, str]:
+    return {s.key: s.name for p in programmes.values() for s in p.specializations}
 
 
 def _refill(box: QComboBox, first: str, values: list[tuple[Any, str]], tips: dict[Any, str] | None = None) -> None:

@@ -50,7 +50,9 @@ ATTENTION_TAB, RECORD_TAB, DASHBOARD_TAB = 0, 1, 2
 
 class MainWindow(QMainWindow):
     """`first_painted` once the first frame is painted, `shell_built` once menus, toolbar and panes
-    exist (right after), `ready` once the database is open and the list is filled, `database_failed`
+    exist (right after), `list_shown` once the student list is first filled and searchable (at start
+    read straight from the file, before the database is open), `ready` once the database is open and
+    the list is filled, `database_failed`
     when it could not be opened, `start_cancelled` when the coordinator quits the first-start dialog
     (nothing was created; the app ends).
 
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
     the one a plain `coordinator-app` opens next time (ui/settings.py)."""
 
     first_painted = Signal()
+    list_shown = Signal()
     shell_built = Signal()
     ready = Signal()
     database_failed = Signal(str)
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = WorkspaceSession(db_path, today, programmes, self)
         self.is_ready = False
+        self.list_is_shown = False
         self.is_shell_built = False
         self._started = False
         self._remember = False  # set when the coordinator opens a database in the window
@@ -238,7 +242,9 @@ class MainWindow(QMainWindow):
         if location.path is None:  # a server database: only the server can say whether it is there
             self._open(location)
         elif location.path.exists():  # an empty or damaged file is refused, never taken for a new database
-            self._open(location.path)
+            # The list straight from the file first (no SQLAlchemy yet), then the database is opened.
+            path = location.path
+            self.students.fill_from_file(path, lambda: self._open(path))
         else:
             self._first_start(location.path)
 
@@ -293,11 +299,21 @@ class MainWindow(QMainWindow):
         self._show_database(database)
 
     def _filled(self) -> None:
+        if not self.list_is_shown:
+            self.list_is_shown = True
+            self.list_shown.emit()
+        if self.session.ws is None:  # read from the file before opening it: the database opens next
+            return
         if not self.is_ready:  # the first fill after opening: the start is done
             self.is_ready = True
             self.ready.emit()
-            # The record's widgets next, before a student is chosen (the list came first).
-            QTimer.singleShot(0, self.record_pane.prepare)
+            # A student chosen while the database was still opening is shown now; else the record's
+            # widgets (~0.3 s) are made next, before a student is chosen (the list came first).
+            chosen = self.students.selected_student()
+            if chosen is not None and self.record_pane.student_id is None:
+                self._show_record(chosen, None)
+            else:
+                QTimer.singleShot(0, self.record_pane.prepare)
 
     def _show_database(self, path: Path | Location) -> None:
         """Title and status bar name the open database, and say so when a plain start opens another."""
@@ -316,6 +332,7 @@ class MainWindow(QMainWindow):
             )
 
     def _open_failed(self, problem: BaseException) -> None:
+        self.students.forget_rows()
         self.status_path.setText(f"Could not open {self.session.location}")
         self.database_failed.emit(str(problem))
         self._show_open_failed(problem)

@@ -267,11 +267,13 @@ def test_the_real_start_reports_first_paint_shell_and_filled_list(cohort: Cohort
                           capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr
     match = re.search(r"^coordinator-app start: first_paint=([\d.]+) shell=([\d.]+) filled=([\d.]+) "
-                      r"first_paint_cpu=([\d.]+) students=4$", done.stdout, re.MULTILINE)
+                      r"opened=([\d.]+) first_paint_cpu=([\d.]+) filled_cpu=([\d.]+) opened_cpu=([\d.]+) "
+                      r"early=(\d) students=4$", done.stdout, re.MULTILINE)
     assert match, done.stdout + done.stderr
-    first_paint, shell, filled, cpu = map(float, match.groups())
-    assert 0 < first_paint <= shell <= filled < 120
-    assert 0 < cpu
+    first_paint, shell, filled, opened, cpu, filled_cpu, opened_cpu, early = map(float, match.groups())
+    assert 0 < first_paint <= shell <= filled <= opened < 120
+    assert 0 < cpu <= filled_cpu <= opened_cpu
+    assert early == 1  # the list was read from the file before the database was opened
 
 
 def test_export_dialog_writes_the_workbook_through_the_job_runner(window: Any, qtbot: Any, cohort: Cohort,
