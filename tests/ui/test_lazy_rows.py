@@ -33,6 +33,7 @@ def _shown(model: StudentListModel) -> list[tuple[Any, ...]]:
     return [tuple(model.data(model.index(r, c)) for c in range(len(COLUMNS))) for r in range(model.rowCount())]
 
 
+@pytest.mark.slow
 def test_a_whole_list_shows_and_sorts_as_if_everything_were_made_at_once(
     monkeypatch: pytest.MonkeyPatch, qtmodeltester: Any
 ) -> None:
