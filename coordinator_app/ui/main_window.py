@@ -229,6 +229,9 @@ class MainWindow(QMainWindow):
 
     def _after_first_paint(self) -> None:
         self.first_painted.emit()
+        # The list's rows are read from the file (another thread, mostly in SQLite) while the shell is
+        # built here; the database opens once they are shown (`start`).
+        self._read_list_from_file()
         self._build_shell()
         self.start()
 
@@ -242,11 +245,15 @@ class MainWindow(QMainWindow):
         if location.path is None:  # a server database: only the server can say whether it is there
             self._open(location)
         elif location.path.exists():  # an empty or damaged file is refused, never taken for a new database
-            # The list straight from the file first (no SQLAlchemy yet), then the database is opened.
-            path = location.path
-            self.students.fill_from_file(path, lambda: self._open(path))
+            self._read_list_from_file()
         else:
             self._first_start(location.path)
+
+    def _read_list_from_file(self) -> None:
+        """The list straight from the file first (no SQLAlchemy yet), then the database is opened."""
+        path = self.session.location.path
+        if self.session.ws is None and not self.session.busy and path is not None and path.exists():
+            self.students.fill_from_file(path, lambda: self._open(path))
 
     def _first_start(self, path: Path) -> None:
         """Start empty (Enter), try the demo, or quit (Esc, closing the dialog) creating nothing.
