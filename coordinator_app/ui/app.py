@@ -1,10 +1,12 @@
 """Start the window: `coordinator-app [--db PATH]` ends up in `run()`.
 
 The first frame is the main window with its search box, student list and status bar (the
-coordinator can type at once). Right after it is painted come the style sheet, the icons and
-the rest of the shell (menus, toolbar, attention and record panes), then the log file and the
-error dialog's exception hook, then the database opens off the GUI thread (SQLAlchemy alone
-takes ~0.5 s to import) and fills the list (performance.md s.2).
+coordinator can type at once). Right after it is painted come the style sheet and the icons;
+on a database file the list's rows are then read straight from it (the sqlite3 driver, another
+thread) and shown, searchable; then the rest of the shell (menus, toolbar, attention and record
+panes), the log file and the error dialog's exception hook, and the database opens off the GUI
+thread (SQLAlchemy alone takes ~0.5 s to import; the list is read again only if the file changed
+meanwhile) (performance.md s.2).
 
 COORDINATOR_APP_REPORT_START=<seconds since the epoch when the launcher started the process>
 makes the window print the seconds from then to its first paint, to the whole shell, to the

@@ -7,11 +7,13 @@ and toolbar (ui/window_actions.py). Each pane follows the session itself; the wi
 where they sit, which student to show, and what the status bar says.
 
 The first frame holds only what a coordinator sees and uses at once: the search box, the
-student list and the status bar. The rest (actions, menus, toolbar, quick filters, the
-attention and record panes, icons) is built right after that first paint, in the next turn of
-the event loop; `start()` then opens the database off the GUI thread (SQLAlchemy alone takes
-~0.5 s to import, performance.md s.2). Whatever is typed in the search box meanwhile is applied
-to the list once it loads.
+student list and the status bar. On a database file the list's rows are read straight from it
+right after that first paint (services/student_list.file_rows: the sqlite3 driver on another
+thread, no SQLAlchemy yet) and shown, searchable (`list_shown`). The rest (actions, menus,
+toolbar, quick filters, the attention and record panes, icons) is built next (at once on a
+server); then the database opens off the GUI thread (SQLAlchemy alone takes ~0.5 s to import,
+performance.md s.2) and the list stands if the file did not change meanwhile (`ready`).
+Whatever is typed in the search box meanwhile is applied to the list once it loads.
 """
 
 from __future__ import annotations
@@ -229,9 +231,8 @@ class MainWindow(QMainWindow):
 
     def _after_first_paint(self) -> None:
         self.first_painted.emit()
-        # The list's rows are read from the file (another thread, mostly in SQLite) while the shell is
-        # built here; the database opens once they are shown (`start`).
-        self._read_list_from_file()
+        if self._read_list_from_file():
+            return  # the shell is built once the list is shown, then the database opens
         self._build_shell()
         self.start()
 
@@ -249,11 +250,21 @@ class MainWindow(QMainWindow):
         else:
             self._first_start(location.path)
 
-    def _read_list_from_file(self) -> None:
-        """The list straight from the file first (no SQLAlchemy yet), then the database is opened."""
+    def _read_list_from_file(self) -> bool:
+        """The list straight from the file first (another thread, no SQLAlchemy yet), then the rest of
+        the shell is built and the database opened. False (nothing started) for a server database, a
+        path with no file yet, or while other work runs."""
         path = self.session.location.path
-        if self.session.ws is None and not self.session.busy and path is not None and path.exists():
-            self.students.fill_from_file(path, lambda: self._open(path))
+        if self.session.ws is not None or self.session.busy or path is None or not path.exists():
+            return False
+
+        def then() -> None:
+            self._started = True
+            self._build_shell()
+            self._open(path)
+
+        self.students.fill_from_file(path, then)
+        return True
 
     def _first_start(self, path: Path) -> None:
         """Start empty (Enter), try the demo, or quit (Esc, closing the dialog) creating nothing.
