@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import text
 
 from coordinator_app.services.workspace import Workspace
@@ -17,6 +18,7 @@ PARTIAL = {
 }
 
 
+@pytest.mark.slow
 def test_the_models_do_not_import_the_postgresql_dialect() -> None:
     code = (
         "import sys; import coordinator_app.store.models, coordinator_app.services.student_list; "
