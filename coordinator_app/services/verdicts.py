@@ -30,9 +30,9 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, event, insert, select, update
+from sqlalchemy import bindparam, delete, event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from coordinator_app import __version__
 from coordinator_app.domain.graduation import Readiness
@@ -95,10 +95,11 @@ def _touched(session: Session) -> set[int]:
 
 
 def _changes_feed(obj: Any, table: str) -> bool:
-    from sqlalchemy import inspect
-
-    state = inspect(obj)
-    return any(state.attrs[key].history.has_changes() for key in FEEDS[table] if key in state.attrs)
+    """Whether the flush changed a column the verdict is read from. The attributes set since the last
+    flush are the keys of the object's committed state (their old values): one set look-up each, where
+    asking each column the rules read for its history cost ~11 % of a note's edit. An attribute set to
+    the value it had counts too: the student is judged again, to the same verdict."""
+    return not FEEDS[table].isdisjoint(instance_state(obj).committed_state)
 
 
 @event.listens_for(StoreSession, "after_flush")
@@ -148,10 +149,38 @@ def _row(sid: int, programme: Programme, snap: StudentSnapshot, ev: Evaluation, 
     }
 
 
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (student_id) DO UPDATE: one statement, made once per engine kind (both
+    SQLite and PostgreSQL say it alike; the dialect's own insert() builds it)."""
+    made = _UPSERTS.get(dialect)
+    if made is None:
+        columns = ("blockers", "holds_from", "holds_until", "rules")
+        if dialect == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
+            on_server = postgresql.insert(V)
+            made = on_server.on_conflict_do_update(
+                index_elements=[V.c.student_id], set_={c: on_server.excluded[c] for c in columns}
+            )
+        else:
+            from sqlalchemy.dialects import sqlite
+
+            in_file = sqlite.insert(V)
+            made = in_file.on_conflict_do_update(
+                index_elements=[V.c.student_id], set_={c: in_file.excluded[c] for c in columns}
+            )
+        _UPSERTS[dialect] = made
+    return made
+
+
 def store(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Write these verdicts, each in place of the student's stored one."""
     if rows:
-        forget(session, [r["student_id"] for r in rows])
-        session.connection().execute(insert(V), list(rows))
+        db = session.connection()
+        db.execute(_upsert(db.dialect.name), list(rows))
 
 
 def forget(session: Session, student_ids: Sequence[int]) -> None:

@@ -380,6 +380,37 @@ def test_a_change_the_verdict_does_not_read_stores_nothing(fresh_copy: Callable[
     assert _stored(ws) == {}
 
 
+def test_a_note_judges_nobody_a_field_the_rules_read_replaces_the_verdict_in_place(
+    fresh_copy: Callable[[], Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note stops at once (no student read); a field the rules read judges the student again and
+    writes the verdict over the one stored (one row per student), and the attention list follows."""
+    from coordinator_app.services import verdicts
+
+    ws = fresh_copy()
+    sid = _any(ws, 7)
+    students.update_student(ws, sid, tuition_paid=False)
+    assert "tuition not paid" in _stored(ws)[sid].readiness.blockers
+    judged: list[list[int]] = []
+    original = verdicts.load_chunk
+
+    def counting(session: object, ids: list[int]) -> object:
+        judged.append(list(ids))
+        return original(session, ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verdicts, "load_chunk", counting)
+    before = _stored(ws)
+    students.update_student(ws, sid, notes="Asked about paying in two parts.")
+    assert judged == [] and _stored(ws) == before
+    students.update_student(ws, sid, tuition_paid=True)
+    assert judged == [[sid]]
+    stored = _stored(ws)
+    assert set(stored) == {sid} and "tuition not paid" not in stored[sid].readiness.blockers
+    assert stored[sid].readiness.blockers == _fresh(ws, [sid], TODAY)[sid]
+    everybody = {i: Readiness(blockers) for i, blockers in _fresh(ws, _all_ids(ws), TODAY).items()}
+    assert attention_items(ws, TODAY) == attention_items(ws, TODAY, readiness=everybody)
+
+
 def test_an_edit_judges_its_student_once(fresh_copy: Callable[[], Workspace], monkeypatch: pytest.MonkeyPatch) -> None:
     """The service's own refresh (for the EC it answers with) judges the student; the commit does
     not judge them again unless something changed after it."""
