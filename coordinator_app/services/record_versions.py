@@ -69,13 +69,17 @@ def record_version(session: Session, student_id: int) -> int:
     return int(newest or 0)
 
 
-def refuse_if_changed(session: Session) -> None:
-    """At the start of a write, under the write lock: refuse when the record moved since it was shown."""
+def editing_student() -> int | None:
+    """The student whose record this thread's save is based on (None outside `editing`)."""
     seen = _seen.get()
-    if seen is None:
-        return
-    now = record_version(session, seen.student_id)
-    if now == seen.version:
+    return seen.student_id if seen is not None else None
+
+
+def refuse_if_changed(session: Session, version_now: int) -> None:
+    """At the start of a write, under the write lock: refuse when the record moved since it was shown.
+    `version_now`: the record's version read under the lock (store/databases.write_start)."""
+    seen = _seen.get()
+    if seen is None or version_now == seen.version:
         return
     entries = session.scalars(
         select(m.AuditEntry)
@@ -83,15 +87,15 @@ def refuse_if_changed(session: Session) -> None:
         .order_by(m.AuditEntry.id)
     ).all()
     users = tuple(dict.fromkeys(e.os_user for e in entries))
-    raise RecordChanged(_message(session, seen.student_id, entries), seen.student_id, users, now)
+    raise RecordChanged(_message(session, seen.student_id, entries), seen.student_id, users, version_now)
 
 
-def note_saved(session: Session) -> None:
-    """At the end of a write that went through: the next save here is based on this one."""
+def note_saved(version_now: int) -> None:
+    """At the end of a write that went through (its rows flushed): the next save here is based on this
+    one. `version_now`: the record's version read after the flush (store/databases.write_end)."""
     seen = _seen.get()
     if seen is not None:
-        session.flush()
-        seen.version = record_version(session, seen.student_id)
+        seen.version = version_now
 
 
 def _message(session: Session, student_id: int, entries: Sequence[m.AuditEntry]) -> str:

@@ -21,12 +21,11 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.location import Location
 from coordinator_app.paths import backups_dir_for, programmes_dir
-from coordinator_app.services.own_writes import OwnWrites, newest_entry
-from coordinator_app.services.record_versions import note_saved, refuse_if_changed
+from coordinator_app.services.own_writes import OwnWrites
+from coordinator_app.services.record_versions import editing_student, note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m
-from coordinator_app.store.change_signal import announce_change
-from coordinator_app.store.databases import open_location, read_generation, reader, writer
+from coordinator_app.store.databases import open_location, read_generation, reader, write_end, write_start, writer
 from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReadOnly, DatabaseReplaced, translate
 from coordinator_app.store.migrate import open_database
 from coordinator_app.store.sessions import StoreSession
@@ -222,17 +221,21 @@ class Workspace:
             return
         try:
             with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
-                # Read under the write lock: a restore cannot slip in between this check and the commit.
-                self._refuse_if_replaced(read_generation(session.connection()))
-                refuse_if_changed(session)  # a colleague saved this student since it was shown here
-                before = newest_entry(session)
+                # Read under the write lock, at once (one round trip on a server): a restore cannot slip in
+                # between this check and the commit, nor a colleague's save to the record shown here.
+                edited = editing_student()
+                start = write_start(session.connection(), edited)
+                self._refuse_if_replaced(start.generation)
+                refuse_if_changed(session, start.version)
                 yield session
                 # The verdicts and EC totals of the students changed, in the same transaction.
                 settle(session, self.programmes, self.as_of())
-                note_saved(session)
+                session.flush()
+                # The record's version now, the newest entry, and (on a server) the other windows told.
+                version, newest = write_end(session.connection(), edited)
+                note_saved(version)
                 # This window knows what it wrote: its change feed leaves these entries out.
-                self.own_writes.add(before, newest_entry(session))
-                announce_change(session.connection())  # other windows on a server hear of it at commit
+                self.own_writes.add(start.newest, newest)
         except DBAPIError as exc:
             # Locked, read-only, disk full, vanished drive, damaged file: a DatabaseProblem the
             # coordinator can act on (DatabaseBusy keeps the form open for a retry). Bugs pass through.
@@ -357,35 +360,41 @@ class Workspace:
     def sync_programmes(self) -> None:
         """Make the programme and course tables match the definitions in resources/."""
         with self.write() as s:
-            for programme in self.programmes.values():
-                row = s.scalar(select(m.Programme).where(m.Programme.code == programme.code))
-                if row is None:
-                    row = m.Programme(code=programme.code, name=programme.name)
-                    s.add(row)
-                    s.flush()
-                elif row.name != programme.name:
-                    row.name = programme.name
-                existing = {c.code: c for c in s.scalars(select(m.Course).where(m.Course.programme_id == row.id))}
-                for course in programme.courses:
-                    db_course = existing.get(course.code)
-                    if db_course is None:
-                        s.add(
-                            m.Course(
-                                programme_id=row.id,
-                                code=course.code,
-                                name=course.name,
-                                ec=course.ec,
-                                component=course.component,
-                                specialization=course.specialization,
-                                in_programme=True,
-                            )
-                        )
-                    else:
-                        db_course.name, db_course.ec = course.name, course.ec
-                        db_course.component, db_course.specialization = course.component, course.specialization
+            sync_programme_tables(s, self.programmes)
 
     def programme_of(self, student: m.Student) -> Programme:
         return self.programmes[student.programme.code]
+
+
+def sync_programme_tables(s: Session, programmes: dict[str, Programme]) -> None:
+    """Make the programme and course tables of the database `s` is on match the definitions in resources/
+    (at every open, and inside a restore, on the copy before it goes in: services/backups.py)."""
+    for programme in programmes.values():
+        row = s.scalar(select(m.Programme).where(m.Programme.code == programme.code))
+        if row is None:
+            row = m.Programme(code=programme.code, name=programme.name)
+            s.add(row)
+            s.flush()
+        elif row.name != programme.name:
+            row.name = programme.name
+        existing = {c.code: c for c in s.scalars(select(m.Course).where(m.Course.programme_id == row.id))}
+        for course in programme.courses:
+            db_course = existing.get(course.code)
+            if db_course is None:
+                s.add(
+                    m.Course(
+                        programme_id=row.id,
+                        code=course.code,
+                        name=course.name,
+                        ec=course.ec,
+                        component=course.component,
+                        specialization=course.specialization,
+                        in_programme=True,
+                    )
+                )
+            else:
+                db_course.name, db_course.ec = course.name, course.ec
+                db_course.component, db_course.specialization = course.component, course.specialization
 
 
 def audit_text(value: Any) -> str | None:

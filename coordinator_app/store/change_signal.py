@@ -1,6 +1,6 @@
 """A cheap sign that someone else may have changed the database, for windows that show it.
 
-On a server every write transaction sends `NOTIFY coordinator_app_changes` (delivered by the server at
+On a server every write transaction sends a notification on `coordinator_app_changes` (store/server.write_end) (delivered by the server at
 COMMIT, to every connection of that database that listens); a window's watcher listens on a connection
 of its own. On an SQLite file the watcher keeps a read-only connection and looks at `PRAGMA
 data_version`, which moves whenever another connection (another window, process or the command line)
@@ -17,9 +17,11 @@ import time
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
-CHANNEL = "coordinator_app_changes"
+from coordinator_app.store.server import CHANGES_CHANNEL
+
+CHANNEL = CHANGES_CHANNEL
 FILE_LOOK_EVERY_S = 0.25  # data_version is one read of a page already in memory: ~2 µs
 
 
@@ -29,13 +31,6 @@ class ChangeSignal(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def announce_change(conn: Connection) -> None:
-    """In a write transaction on a server: tell the listening windows at commit (nothing on SQLite,
-    whose readers notice a commit by themselves)."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"NOTIFY {CHANNEL}")
 
 
 def change_signal(engine: Engine, path: Path | None) -> ChangeSignal:

@@ -58,6 +58,40 @@ def read_generation(conn: Connection) -> int:
     return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
 
 
+@dataclass(frozen=True)
+class WriteStart:
+    """What a write reads under the write lock before anything is written."""
+
+    generation: int  # the restore generation
+    version: int  # the record version of the student being edited (0: none, or no change recorded yet)
+    newest: int  # the newest audit entry
+
+
+def write_start(conn: Connection, student_id: int | None) -> WriteStart:
+    """The generation, the edited student's record version and the newest audit entry, read at once
+    (one round trip on a server, where every statement is one)."""
+    if is_server(conn):
+        return WriteStart(*server.write_start(conn, student_id))
+    row = conn.exec_driver_sql(
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT max(id) FROM audit_entry WHERE student_id = ?), (SELECT max(id) FROM audit_entry)",
+        (student_id,),
+    ).one()
+    return WriteStart(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+
+def write_end(conn: Connection, student_id: int | None) -> tuple[int, int]:
+    """At the end of a write, before COMMIT: the edited student's record version and the newest audit
+    entry now; on a server the listening windows are told in the same round trip (at commit)."""
+    if is_server(conn):
+        return server.write_end(conn, student_id)
+    row = conn.exec_driver_sql(
+        "SELECT (SELECT max(id) FROM audit_entry WHERE student_id = ?), (SELECT max(id) FROM audit_entry)",
+        (student_id,),
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def ids_taken(conn: Connection, tables: list[str]) -> None:
     """Rows went into `tables` with ids chosen by the app (a bulk import, the demo, a copy, a restore):
     on a server the tables' id sequences move past them, so the next row added one at a time gets a

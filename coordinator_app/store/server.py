@@ -10,19 +10,28 @@ run in REPEATABLE READ, read only, so each sees one consistent moment as an SQLi
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from coordinator_app.location import ServerAddress
 from coordinator_app.store.engine import BUSY_TIMEOUT_MS
+
+CHANGES_CHANNEL = "coordinator_app_changes"  # store/change_signal.py listens on it
 
 # Any number the app alone uses: "Coordinator App writes" (two int4 halves would work the same).
 WRITE_LOCK_KEY = 0x436F6F7264  # "Coord"
 APPLICATION_NAME = "Coordinator App"
 CONNECT_TIMEOUT_S = 10
 WRITE_OPTION = "coordinator_write"
+# A kept connection unused this long is tried (one round trip) before it is handed out: a server
+# restarted overnight leaves dead ones, which are then replaced instead of reported. One used a moment
+# ago is handed out as it is: a ping on every checkout was one round trip more on every edit.
+PING_AFTER_IDLE_S = 30.0
+LOCK_SQL = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
 
 
 def connect_arguments(address: ServerAddress, password: str | None) -> dict[str, Any]:
@@ -39,7 +48,7 @@ def make_server_engine(
     address: ServerAddress, password: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> Engine:
     """An engine on the server database at `address`; `password` None lets libpq find it (pgpass, service)."""
-    import psycopg
+    import psycopg  # only when a server is opened: SQLite users never load it
 
     conninfo = address.url(with_password=False)
     arguments = connect_arguments(address, password)
@@ -54,8 +63,8 @@ def make_server_engine(
         # The window reads on one thread and exports or imports on another; the CLI uses one.
         pool_size=2,
         max_overflow=4,
-        # A server restarted overnight: the kept connections are found dead and replaced, not reported.
-        pool_pre_ping=True,
+        # A server restarted overnight: kept connections idle a while are tried first (_on_checkout).
+        pool_pre_ping=False,
         # Error messages (and so logs and the error dialog) never carry names or grades.
         hide_parameters=True,
         # Positional %s parameters, as SQLite's ?: the bulk import hands rows to executemany as tuples
@@ -70,13 +79,44 @@ def make_server_engine(
             cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
         dbapi_connection.commit()
 
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: object) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except psycopg.Error as exc:
+            # The pool drops this connection and hands out a new one (SQLAlchemy's pessimistic check).
+            raise DisconnectionError("a kept server connection was found closed") from exc
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        options = conn.get_execution_options()
-        if options.get(WRITE_OPTION):
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        if conn.get_execution_options().get(WRITE_OPTION):
+            take_write_lock(conn)
 
     return engine
+
+
+def take_write_lock(conn: Connection) -> None:
+    """At the start of a write transaction: BEGIN and the app's write lock in one round trip (psycopg's
+    pipeline mode sends both, then waits once). A lock not had within the busy timeout raises
+    DBAPIError like any statement, so callers translate it to DatabaseBusy as before."""
+    import psycopg
+
+    driver: Any = conn.connection.driver_connection
+    assert driver is not None
+    try:
+        with driver.pipeline(), driver.cursor() as cursor:
+            cursor.execute(LOCK_SQL)
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(LOCK_SQL, None, exc, psycopg.Error) from exc
 
 
 def writer(engine: Engine) -> Engine:
@@ -87,6 +127,28 @@ def writer(engine: Engine) -> Engine:
 def reader(engine: Engine) -> Engine:
     """The same database, with read-only transactions that each see one moment (REPEATABLE READ)."""
     return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+
+def write_start(conn: Connection, student_id: int | None) -> tuple[int, int, int]:
+    """Under the write lock, in one round trip: the restore generation, the record version of the
+    student being edited (0 for none) and the newest audit entry."""
+    row = conn.exec_driver_sql(
+        "SELECT (SELECT generation FROM restore_generation WHERE id = 1), "
+        "(SELECT max(id) FROM audit_entry WHERE student_id = %s), (SELECT max(id) FROM audit_entry)",
+        (student_id,),
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+
+
+def write_end(conn: Connection, student_id: int | None) -> tuple[int, int]:
+    """Before COMMIT, in one round trip: the listening windows are told (delivered at commit), and the
+    record version of the student being edited and the newest audit entry are read."""
+    row = conn.exec_driver_sql(
+        f"SELECT pg_notify('{CHANGES_CHANNEL}', ''), "
+        "(SELECT max(id) FROM audit_entry WHERE student_id = %s), (SELECT max(id) FROM audit_entry)",
+        (student_id,),
+    ).one()
+    return int(row[1] or 0), int(row[2] or 0)
 
 
 def read_generation(conn: Connection) -> int:
