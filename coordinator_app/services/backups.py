@@ -12,15 +12,19 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
+
+from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.location import Location
-from coordinator_app.paths import backups_dir_for
+from coordinator_app.paths import backups_dir_for, programmes_dir
 from coordinator_app.services.recovery import with_offer
 from coordinator_app.services.server_backups import back_up_server, backups_folder, restore_onto_server, stand_in
-from coordinator_app.services.workspace import Workspace, os_user
+from coordinator_app.services.workspace import Workspace, os_user, sync_programme_tables
 from coordinator_app.store import health
 from coordinator_app.store.backup import (
     BackupFile,
@@ -53,6 +57,7 @@ from coordinator_app.store.restore import (
     replace_file,
     restore_in_place,
 )
+from coordinator_app.store.sessions import StoreSession
 
 log = logging.getLogger(__name__)
 
@@ -263,14 +268,19 @@ def refusal_of(database: Path) -> DatabaseProblem | None:
     return unusable(Path(database))
 
 
-def _sync_after_restore(ws: Workspace) -> None:
-    """The restored copy's programme and course tables made to match resources/. The restore itself
-    is done and committed by now: a colleague saving meanwhile (busy) must not make it read as
-    failed. The next open of the database syncs them again."""
-    try:
-        ws.sync_programmes()
-    except DatabaseBusy:
-        log.warning("restored; the programme tables are synced at the next open (the database was busy)")
+def prepared_for(target: Target) -> Callable[[Engine], None]:
+    """What is done to the copy before it goes in (store/restore.prepare_copy): upgraded to this
+    version's schema, and its programme and course tables made to match resources/. Part of the restore
+    itself, so it goes in under the same lock, all at once: a colleague saving just after the swap can
+    no longer leave a restore done but its tables not synced."""
+    programmes = target.programmes if isinstance(target, Workspace) else load_programmes(programmes_dir())
+
+    def prepare(engine: Engine) -> None:
+        upgrade(engine)
+        with StoreSession(engine) as session, session.begin():
+            sync_programme_tables(session, programmes)
+
+    return prepare
 
 
 def restore_backup(
@@ -307,7 +317,7 @@ def restore_backup(
     folder = backups_dir_for(database)
     note = AuditNote(target.user if isinstance(target, Workspace) else os_user(), "restore from backup", backup.name)
     try:
-        prepared = prepare_copy(backup, folder, upgrade)
+        prepared = prepare_copy(backup, folder, prepared_for(target))
     except (sqlite3.Error, OSError, BackupTimeout) as exc:
         raise _nothing_restored(_problem(exc, folder)) from exc
     try:
@@ -338,7 +348,6 @@ def restore_backup(
     missing = after_restore(database, backup, also=[documents_dir_for(folder / "x")])
     if isinstance(target, Workspace):
         target.generation = swapped.generation
-        _sync_after_restore(target)
         students = _count(target)
     else:
         students = info.students or 0
@@ -358,9 +367,8 @@ def _restore_onto_server(target: Target, backup: Path) -> RestoreResult:
         raise BackupUnusable(f"{backup.name} cannot be restored: {info.problem} Nothing was changed.")
     _refuse_newer(info)
     server_target = target if isinstance(target, Workspace) else _location_of(target)
-    safety, students, _generation, waited, held = restore_onto_server(server_target, backup)
+    safety, students, _generation, waited, held = restore_onto_server(server_target, backup, prepared_for(target))
     if isinstance(target, Workspace):
-        _sync_after_restore(target)
         students = _count(target)
     took = time.perf_counter() - started
     log.info("restored the server database from %s (%.2f s)", backup.name, took)

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from coordinator_app.location import Location
@@ -51,15 +53,18 @@ def back_up_server(location: Location, output: Path | None = None, kind: str = "
     return destination
 
 
-def restore_onto_server(target: Workspace | Location, backup: Path) -> tuple[Path, int, int, float, float]:
+def restore_onto_server(
+    target: Workspace | Location, backup: Path, prepare: Callable[[Engine], None] = upgrade
+) -> tuple[Path, int, int, float, float]:
     """Replace every row of the server database with the copy's; returns (before-restore copy, students,
-    generation, seconds waited for the write lock, seconds it was held). See the module's notes."""
+    generation, seconds waited for the write lock, seconds it was held). See the module's notes. `prepare`:
+    what is done to the copy first (upgraded; services/backups.prepared_for also syncs its programme tables)."""
     location = target.location if isinstance(target, Workspace) else target
     assert location.server is not None
     user = target.user if isinstance(target, Workspace) else None
     folder = backups_folder(location)
     with tempfile.TemporaryDirectory(prefix="coordinator-restore-") as work:
-        prepared = prepare_copy(backup, Path(work), upgrade)
+        prepared = prepare_copy(backup, Path(work), prepare)
         try:
             from coordinator_app.store.engine import make_engine
 
