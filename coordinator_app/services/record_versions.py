@@ -42,11 +42,14 @@ class Seen:
 class RecordChanged(Exception):
     """A save refused because someone changed the student's record after it was shown here."""
 
-    def __init__(self, message: str, student_id: int, users: tuple[str, ...], version: int) -> None:
+    def __init__(
+        self, message: str, student_id: int, users: tuple[str, ...], version: int, meanwhile: str = ""
+    ) -> None:
         super().__init__(message)
         self.student_id = student_id
         self.users = users
         self.version = version  # the record's version now
+        self.meanwhile = meanwhile or message  # who changed what, without the advice on what was typed
 
 
 _seen: ContextVar[Seen | None] = ContextVar("record_seen", default=None)
@@ -61,6 +64,33 @@ def editing(student_id: int, version: int) -> Iterator[Seen]:
         yield seen
     finally:
         _seen.reset(token)
+
+
+class SavedVersions:
+    """Per student: the record version after this workspace's own last save of it based on a shown record
+    (an edit in the window, an undo, a redo). An undo or redo is a save too, based on what this window
+    last saved: when a colleague changed the student since, it is refused (RecordChanged, naming who
+    changed what) instead of putting old values over the colleague's change."""
+
+    def __init__(self) -> None:
+        self._after: dict[int, int] = {}
+
+    def note(self, student_id: int, version: int) -> None:
+        self._after[student_id] = version
+
+    def last(self, student_id: int) -> int | None:
+        return self._after.get(student_id)
+
+    @contextmanager
+    def based_on_own_save(self, student_id: int) -> Iterator[None]:
+        """Saves in this block are refused when someone else changed the student after this workspace's
+        last save of it (without one: nothing to compare with, as on the command line)."""
+        version = self._after.get(student_id)
+        if version is None:
+            yield
+            return
+        with editing(student_id, version):
+            yield
 
 
 def record_version(session: Session, student_id: int) -> int:
@@ -87,7 +117,12 @@ def refuse_if_changed(session: Session, version_now: int) -> None:
         .order_by(m.AuditEntry.id)
     ).all()
     users = tuple(dict.fromkeys(e.os_user for e in entries))
-    raise RecordChanged(_message(session, seen.student_id, entries), seen.student_id, users, version_now)
+    meanwhile = _meanwhile(session, seen.student_id, entries)
+    message = (
+        f"Not saved: {meanwhile}. It is shown again as it is now; what you typed is kept, to save again if "
+        "it is still right."
+    )
+    raise RecordChanged(message, seen.student_id, users, version_now, meanwhile)
 
 
 def note_saved(version_now: int) -> None:
@@ -98,7 +133,7 @@ def note_saved(version_now: int) -> None:
         seen.version = version_now
 
 
-def _message(session: Session, student_id: int, entries: Sequence[m.AuditEntry]) -> str:
+def _meanwhile(session: Session, student_id: int, entries: Sequence[m.AuditEntry]) -> str:
     student = session.get(m.Student, student_id)
     whose = f"{student.first_name} {student.last_name}'s record" if student is not None else "This record"
     if not entries:
@@ -107,10 +142,7 @@ def _message(session: Session, student_id: int, entries: Sequence[m.AuditEntry])
         shown = "; ".join(_change(e) for e in entries[:SHOWN_CHANGES])
         more = len(entries) - SHOWN_CHANGES
         what = f"meanwhile {shown}" + (f"; and {more} more change{'s' if more > 1 else ''}" if more > 0 else "")
-    return (
-        f"Not saved: {whose} was changed by someone else after it was shown here: {what}. "
-        "It is shown again as it is now; what you typed is kept, to save again if it is still right."
-    )
+    return f"{whose} was changed by someone else after it was shown here: {what}"
 
 
 def _change(entry: m.AuditEntry) -> str:

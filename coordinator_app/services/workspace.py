@@ -22,7 +22,7 @@ from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.location import Location
 from coordinator_app.paths import backups_dir_for, programmes_dir
 from coordinator_app.services.own_writes import OwnWrites
-from coordinator_app.services.record_versions import editing_student, note_saved, refuse_if_changed
+from coordinator_app.services.record_versions import SavedVersions, editing_student, note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m
 from coordinator_app.store.databases import open_location, read_generation, reader, write_end, write_start, writer
@@ -62,6 +62,8 @@ class Workspace:
     # take a savepoint of it instead of a transaction of their own.
     _open: threading.local = field(default_factory=threading.local, repr=False, compare=False)
     own_writes: OwnWrites = field(default_factory=OwnWrites, repr=False)
+    # The record version after this workspace's own last save of each student (undo and redo are based on it).
+    saved_versions: SavedVersions = field(default_factory=SavedVersions, repr=False)
 
     @classmethod
     def open(
@@ -234,6 +236,8 @@ class Workspace:
                 # The record's version now, the newest entry, and (on a server) the other windows told.
                 version, newest = write_end(session.connection(), edited)
                 note_saved(version)
+                if edited is not None:
+                    self.saved_versions.note(edited, version)
                 # This window knows what it wrote: its change feed leaves these entries out.
                 self.own_writes.add(start.newest, newest)
         except DBAPIError as exc:

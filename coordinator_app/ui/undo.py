@@ -23,7 +23,8 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.services.errors import DatabaseProblem
+from coordinator_app.services.errors import DatabaseProblem, RecordChanged
+from coordinator_app.services.record_versions import SavedVersions
 
 Action = Callable[[], Any]
 T = TypeVar("T")
@@ -103,7 +104,11 @@ class ServiceCommand(QUndoCommand):
         result: Any,
         after: Callable[[], None],
         report: Callable[[str], None],
+        record: tuple[SavedVersions, int] | None = None,
     ) -> None:
+        """`record`: the workspace's own saves and the student an edit of one record changed: its undo and
+        redo are refused (not applied) when a colleague changed that student since this window's last
+        save of it."""
         # Before the newline: the text (messages, an undo view); after it: the Edit menu's text,
         # where a single "&" would underline the next letter instead of showing.
         super().__init__(f"{text}\n{text.replace('&', '&&')}")
@@ -112,6 +117,7 @@ class ServiceCommand(QUndoCommand):
         self._undo = make_undo(result)
         self._after = after
         self._report = report
+        self._record = record
         self._skip_first_redo = True
 
     def redo(self) -> None:
@@ -129,7 +135,17 @@ class ServiceCommand(QUndoCommand):
 
     def _run(self, action: Action, what: str) -> Any:
         try:
-            return action()
+            if self._record is None:
+                return action()
+            versions, student_id = self._record
+            with versions.based_on_own_save(student_id):
+                return action()
+        except RecordChanged as exc:
+            # A colleague's change since: never put the old values over it. The record shows it (after()).
+            text = self.text()
+            self._report(f"Could not {what} '{text[:1].lower()}{text[1:]}': not saved, {exc.meanwhile}.")
+            self.setObsolete(True)
+            return _FAILED
         except (DomainError, DatabaseProblem) as exc:
             # The record changed since (or the database is busy): say so, keep the stack usable.
             text = self.text()

@@ -302,6 +302,7 @@ class RecordView(QWidget):
                     result,
                     lambda: self._changed_student(student_id, kinds),
                     self._report,
+                    (self.ws.saved_versions, seen.student_id) if seen is not None else None,
                 )
             )
         self._changed_student(student_id, kinds)
