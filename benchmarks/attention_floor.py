@@ -1,7 +1,8 @@
-"""The attention list's floor: the same items read with plain sqlite3 and the rules' own functions.
+"""The attention list's floor: the same items read with plain sqlite3 (or psycopg) and the rules' own functions.
 
 What the app's attention list (services/attention.attention_items) cannot do with less: one
-query per kind of item on a plain `sqlite3` connection (no SQLAlchemy, no ORM, no snapshot), the
+query per kind of item on a plain `sqlite3` connection, or a plain `psycopg` one on a server database
+(no SQLAlchemy, no ORM, no snapshot; the same SQL, its placeholders written the driver's way), the
 graduation verdicts read from the stored `readiness` table, and each item built as a tuple with
 the same words (the flags' words come from domain/flags.py, the rule's one home). It returns the
 same items as the app, graduation blockers included; tests/services/test_attention_floor.py
@@ -10,9 +11,10 @@ compares them on a demo database.
 
 from __future__ import annotations
 
-import sqlite3
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import Any, Protocol
 
 from coordinator_app.domain.attention import urgency
 from coordinator_app.domain.deadlines import MAX_DAYS_BEFORE
@@ -40,8 +42,34 @@ HEAD = (
 FITS = "(r.holds_from IS NULL OR r.holds_from <= :as_of) AND (r.holds_until IS NULL OR :as_of < r.holds_until)"
 
 
-def _day(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
+class Connection(Protocol):
+    """An sqlite3 or psycopg connection: `execute(sql, params)` gives the rows."""
+
+    def execute(self, sql: Any, params: Any = ..., /) -> Any: ...
+
+
+class _Server:
+    """A psycopg connection taking the floor's SQLite-style SQL: `:name` -> `%(name)s`, `?` -> `%s`."""
+
+    def __init__(self, con: Any) -> None:
+        self._con = con
+
+    def execute(self, sql: str, params: Any = None) -> Any:
+        sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql).replace("?", "%s")
+        return self._con.execute(sql, params)
+
+
+def _driver(con: Any) -> Connection:
+    return con if type(con).__module__.startswith("sqlite3") else _Server(con)
+
+
+def _day(value: str | date | None) -> date | None:
+    """A stored date: text on SQLite, a date on a server."""
+    return value if value is None or isinstance(value, date) else date.fromisoformat(value)
+
+
+def _due(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 class _Out:
@@ -68,9 +96,9 @@ class _Out:
             self.flag(sid, number, flag)
 
 
-def attention_floor(
-    con: sqlite3.Connection, programmes: Mapping[str, Programme], as_of: date, within: int = 14
-) -> list[Item]:
+def attention_floor(con: Any, programmes: Mapping[str, Programme], as_of: date, within: int = 14) -> list[Item]:
+    """`con`: an sqlite3 connection on the file, or a psycopg one on the server database."""
+    con = _driver(con)
     out = _Out(programmes, as_of, within)
     p = {"as_of": as_of.isoformat(), "limit": out.limit.isoformat()}
     _items(con, out, p)
@@ -81,7 +109,7 @@ def attention_floor(
     return out.items
 
 
-def _items(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None:
+def _items(con: Connection, out: _Out, p: dict[str, object]) -> None:
     for sid, n, _f, _l, code, _y, due, component, name in con.execute(
         HEAD.format(
             ", i.due_date, i.component, i.name",
@@ -90,7 +118,7 @@ def _items(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None:
         ),
         p,
     ):
-        out.add(date.fromisoformat(due), sid, n, out.named(code, component), name)
+        out.add(_due(due), sid, n, out.named(code, component), name)
     held = "(SELECT count(*) FROM mentor_meeting m WHERE m.student_id = s.id AND m.meeting_date <= :as_of)"
     for sid, n, _f, _l, code, _y, due, count in con.execute(
         HEAD.format(
@@ -104,10 +132,10 @@ def _items(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None:
         rules = out.programmes[code].academic_core
         if rules and count < rules.min_mentor_meetings:
             what = f"mentor meetings: {count} of {rules.min_mentor_meetings} held"
-            out.add(date.fromisoformat(due), sid, n, out.named(code, "academic_core"), what)
+            out.add(_due(due), sid, n, out.named(code, "academic_core"), what)
 
 
-def _approvals(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None:
+def _approvals(con: Connection, out: _Out, p: dict[str, object]) -> None:
     recent = (out.as_of - timedelta(days=365)).isoformat()
     voiding = sorted(
         {code for pr in out.programmes.values() if pr.internships for code in pr.internships.invalid_travel_codes}
@@ -127,7 +155,7 @@ def _approvals(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None
             what = f"approval void: travel advice {travel}"
         else:
             what = f"Examination Board approval before the start ({status})"
-        out.add(date.fromisoformat(start), sid, n, out.named(code, f"{kind}_internship"), what)
+        out.add(_due(start), sid, n, out.named(code, f"{kind}_internship"), what)
     query = HEAD.format(
         ", t.start_date, t.approval_status",
         "JOIN literature_study t ON t.student_id = s.id",
@@ -135,13 +163,13 @@ def _approvals(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None
     )
     for sid, n, _f, _l, code, _y, start, status in con.execute(query, (p["limit"], recent)):
         what = f"Examination Board approval before the start ({status})"
-        out.add(date.fromisoformat(start), sid, n, out.named(code, "literature_study"), what)
+        out.add(_due(start), sid, n, out.named(code, "literature_study"), what)
 
 
-def _graduation(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None:
+def _graduation(con: Connection, out: _Out, p: dict[str, object]) -> None:
     as_of = out.as_of
     schedule = {
-        (pid, y, mo): date.fromisoformat(d)
+        (pid, y, mo): _due(d)
         for pid, y, mo, d in con.execute("SELECT programme_id, year, month, deadline FROM graduation_deadline")
     }
     earliest, latest = as_of - timedelta(days=31), out.limit + timedelta(days=MAX_DAYS_BEFORE)
@@ -160,7 +188,7 @@ def _graduation(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> Non
         out.add(deadline, sid, n, "Graduation", f"graduation {year}-{month:02d} not ready: {shown}")
 
 
-def _flags(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None:
+def _flags(con: Connection, out: _Out, p: dict[str, object]) -> None:
     as_of = out.as_of
     for code, programme in out.programmes.items():
         if programme.imim is not None:
@@ -215,7 +243,7 @@ def _flags(con: sqlite3.Connection, out: _Out, p: dict[str, object]) -> None:
     query = HEAD.format(
         ", co.name, r.attempt, r.exam_date",
         "JOIN course_result r ON r.student_id = s.id JOIN course co ON co.id = r.course_id",
-        "r.grade IS NULL AND r.no_show = 0 AND r.exam_date < :as_of",
+        "r.grade IS NULL AND NOT r.no_show AND r.exam_date < :as_of",
     )
     for sid, n, _f, _l, _c, _y, course, attempt, exam in con.execute(query, p):
         out.flags(sid, n, missing_result_flags([OpenRegistration(course, attempt, _day(exam))], as_of))

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,6 @@ from coordinator_app.services.attention import attention_items
 from coordinator_app.services.demo import build_demo
 from coordinator_app.services.workspace import Workspace
 from tests.conftest import TODAY
-
 
 pytestmark = pytest.mark.slow  # a 400-student demo database and the list worked out several times
 
@@ -72,3 +72,33 @@ def test_the_floor_follows_edits_and_removals(ws: Workspace) -> None:
     assert after != before
     assert all(row[5] != listed[0] for row in after)
     assert _floor(ws, TODAY, 14) == after
+
+
+@pytest.fixture(scope="module")
+def server_ws(demo_path: Path, postgres_server: Any, programmes: dict[str, Any]) -> Iterator[Workspace]:
+    """The same demo, copied onto a server database (as a team moves in: `copy`)."""
+    from coordinator_app.location import Location
+    from coordinator_app.services.copying import copy_database
+    from coordinator_app.services.server_setup import init_server
+
+    name = postgres_server.empty_database("floor")
+    location = postgres_server.location(name)
+    init_server(location.server)
+    copy_database(Location.file(demo_path), location)
+    opened = Workspace.open(location, programmes)
+    opened.today = TODAY
+    yield opened
+    opened.close()
+    postgres_server.drop(name)
+
+
+@pytest.mark.parametrize("days_on, within", [(0, 14), (-120, 30)])
+def test_the_server_floor_lists_the_items_of_the_app(server_ws: Workspace, days_on: int, within: int) -> None:
+    import psycopg
+
+    day = TODAY + timedelta(days=days_on)
+    app = _as_floor(attention_items(server_ws, day, within))
+    assert any(c == "Graduation" and "not ready" in w for _d, _n, c, w, _u, _s in app), "no graduation blockers"
+    assert server_ws.location.server is not None
+    with psycopg.connect(server_ws.location.server.url(with_password=False)) as con:
+        assert attention_floor(con, server_ws.programmes, day, within) == app
