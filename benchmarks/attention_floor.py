@@ -100,7 +100,7 @@ def attention_floor(con: Any, programmes: Mapping[str, Programme], as_of: date, 
     """`con`: an sqlite3 connection on the file, or a psycopg one on the server database."""
     con = _driver(con)
     out = _Out(programmes, as_of, within)
-    p = {"as_of": as_of.isoformat(), "limit": out.limit.isoformat()}
+    p: dict[str, object] = {"as_of": as_of.isoformat(), "limit": out.limit.isoformat()}
     _items(con, out, p)
     _approvals(con, out, p)
     _graduation(con, out, p)
