@@ -1,6 +1,10 @@
 """Team mode's figures (issue 13), on a PostgreSQL server started here and on SQLite, floors in the same run.
 
     .venv/bin/python benchmarks/bench_team.py [--students 1000] [--edits 200] [--processes 10] [--seconds 60]
+    .venv/bin/python benchmarks/bench_team.py --demo FILE --url postgresql://... [--repeat 3] [--as-of DATE]
+
+With --demo and --url: the figures on a large demo (start to the filled list, attention list, export, edit
+commit), on both engines beside their floors, in one run: benchmarks/team_demo.py.
 
 1. One edit as the window makes it (`update_student` under `editing`: the write lock, the restore
    generation, the record-version check, UPDATE, the audit entry, NOTIFY, COMMIT), median per commit,
@@ -257,7 +261,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--processes", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--demo", type=Path, help="a demo database file (with --url: the large-demo figures)")
+    parser.add_argument("--url", help="the same demo copied onto a server (coordinator-app copy)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 12, 2), help="the demo's 'today'")
     args = parser.parse_args()
+    if args.demo is not None and args.url:
+        import sys
+
+        sys.path.insert(0, str(ROOT))
+        from benchmarks.team_demo import demo_figures
+
+        print(json.dumps(demo_figures(args.demo, args.url, args.repeat, args.edits, args.as_of), indent=1, default=str))
+        return
 
     from coordinator_app.location import Location
     from coordinator_app.services.copying import copy_database
