@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from coordinator_app.cli import main
+from tests.cli.on_server import ENGINES, contents, on_engine
 from tests.conftest import copy_database
 
 KEYS = ("medical_imaging", "technological_development", "biomarkers_medicines")
@@ -32,11 +33,11 @@ def db_built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db(tmp_path: Path, db_built_once: Path) -> Path:
+@pytest.fixture(params=ENGINES)
+def db(request: pytest.FixtureRequest, tmp_path: Path, db_built_once: Path) -> Path | str:
     """A copy of the database built once per session: copying takes a millisecond, building it
     was most of each test's time (docs/testing.md)."""
-    return copy_database(db_built_once, tmp_path / db_built_once.name)
+    return on_engine(request, copy_database(db_built_once, tmp_path / db_built_once.name))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -46,13 +47,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_allocate_previews_then_applies_with_the_seed_and_undoes(db: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    before = db.read_bytes()
+    before = contents(db)
     code, out, err = run(capsys, "allocate", "--db", str(db), "--cohort", "2025", "--seed", "9")
     assert (code, err) == (0, "")
     assert "seed 9" in out.splitlines()[0]
     assert "  Medical Imaging: 20 placed of 20 free (20 places), 2 waiting" in out
     assert out.splitlines()[-1] == "Nothing was saved. To allocate as shown: coordinator-app allocate --cohort 2025 --seed 9 --apply"
-    assert db.read_bytes() == before
+    assert contents(db) == before
     code, out, _ = run(capsys, "allocate", "--db", str(db), "--cohort", "2025", "--seed", "9", "--apply")
     assert out.splitlines()[-1] == "Allocated: 22 students placed; undo with --undo."
     code, out, _ = run(capsys, "allocate", "--db", str(db), "--cohort", "2025", "--waiting")
@@ -88,8 +89,8 @@ def test_a_mistake_is_one_line_and_nothing_is_written(db: Path, tmp_path: Path, 
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(b"%PDF")
     names = {"folder": str(tmp_path), "missing": str(tmp_path / "gone.pdf"), "pdf": str(pdf)}
-    before = db.read_bytes()
+    before = contents(db)
     code, out, err = run(capsys, "attach", "--db", str(db), *(a.format(**names) for a in argv))
     assert code == 1 and out == "" and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1 and message in err
-    assert db.read_bytes() == before
+    assert contents(db) == before

@@ -10,6 +10,7 @@ import pytest
 from coordinator_app.cli import main
 from coordinator_app.services.students import update_student
 from coordinator_app.services.workspace import Workspace
+from tests.cli.on_server import ENGINES, on_engine
 from tests.conftest import copy_database
 from tests.pdf.pdfs import pdf_pages, pdf_text
 from tests.pdf.records import complete_minor, imim_student, pm_student
@@ -34,11 +35,11 @@ def db_built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db(tmp_path: Path, db_built_once: Path) -> Path:
+@pytest.fixture(params=ENGINES)
+def db(request: pytest.FixtureRequest, tmp_path: Path, db_built_once: Path) -> Path | str:
     """A copy of the database built once per session: copying takes a millisecond, building it
     was most of each test's time (docs/testing.md)."""
-    return copy_database(db_built_once, tmp_path / db_built_once.name)
+    return on_engine(request, copy_database(db_built_once, tmp_path / db_built_once.name))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
