@@ -347,7 +347,7 @@ def restore_backup(
 
     missing = after_restore(database, backup, also=[documents_dir_for(folder / "x")])
     if isinstance(target, Workspace):
-        target.generation = swapped.generation
+        target.adopt_restored(swapped.generation)
         students = _count(target)
     else:
         students = info.students or 0

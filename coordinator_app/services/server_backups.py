@@ -99,5 +99,5 @@ def restore_onto_server(
         finally:
             discard(prepared)
     if isinstance(target, Workspace):
-        target.generation = generation
+        target.adopt_restored(generation)
     return safety, counts.get("student", (0, 0))[1], generation, locked - asked, held

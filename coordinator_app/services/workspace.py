@@ -64,6 +64,7 @@ class Workspace:
     own_writes: OwnWrites = field(default_factory=OwnWrites, repr=False)
     # The record version after this workspace's own last save of each student (undo and redo are based on it).
     saved_versions: SavedVersions = field(default_factory=SavedVersions, repr=False)
+    _programme_codes: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def open(
@@ -221,11 +222,11 @@ class Workspace:
             with outer.begin_nested():
                 yield outer
             return
+        edited = editing_student()
         try:
-            with StoreSession(writer(self.engine), expire_on_commit=False) as session, session.begin():
-                # Read under the write lock, at once (one round trip on a server): a restore cannot slip in
+            with StoreSession(writer(self.engine, (edited,)), expire_on_commit=False) as session, session.begin():
+                # Read under the write lock, with it (one round trip on a server): a restore cannot slip in
                 # between this check and the commit, nor a colleague's save to the record shown here.
-                edited = editing_student()
                 start = write_start(session.connection(), edited)
                 self._refuse_if_replaced(start.generation)
                 refuse_if_changed(session, start.version)
@@ -323,6 +324,7 @@ class Workspace:
         """After reloading everything shown: writes go into the restored data from now on. `generation`:
         the one read before the reload (a restore after that read is noticed again)."""
         self.generation = self.current_generation() if generation is None else generation
+        self._programme_codes.clear()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -367,7 +369,12 @@ class Workspace:
             sync_programme_tables(s, self.programmes)
 
     def programme_of(self, student: m.Student) -> Programme:
-        return self.programmes[student.programme.code]
+        """The student's programme. Its code is kept per programme row once read: reading the programme
+        row again for every edit was one round trip more on a server (forgotten after a restore)."""
+        code = self._programme_codes.get(student.programme_id)
+        if code is None:
+            code = self._programme_codes[student.programme_id] = student.programme.code
+        return self.programmes[code]
 
 
 def sync_programme_tables(s: Session, programmes: dict[str, Programme]) -> None:

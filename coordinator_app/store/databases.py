@@ -41,9 +41,11 @@ def is_server(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def writer(engine: Engine) -> Engine:
-    """The same database, with transactions that hold the one write lock from their start."""
-    return server.writer(engine) if is_server(engine) else sqlite_engine.writer(engine)
+def writer(engine: Engine, edited: tuple[int | None] | None = None) -> Engine:
+    """The same database, with transactions that hold the one write lock from their start. `edited`: for
+    a coordinator's action, (the edited student's id or None,): on a server `write_start`'s reads are then
+    sent with the lock, in one round trip."""
+    return server.writer(engine, edited) if is_server(engine) else sqlite_engine.writer(engine)
 
 
 def reader(engine: Engine) -> Engine:

@@ -32,6 +32,14 @@ WRITE_OPTION = "coordinator_write"
 # ago is handed out as it is: a ping on every checkout was one round trip more on every edit.
 PING_AFTER_IDLE_S = 30.0
 LOCK_SQL = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+# What a write reads first, under the lock: the restore generation, the edited student's record version
+# and the newest audit entry (services/workspace.Workspace.write).
+START_SQL = (
+    "SELECT (SELECT generation FROM restore_generation WHERE id = 1), "
+    "(SELECT max(id) FROM audit_entry WHERE student_id = %s), (SELECT max(id) FROM audit_entry)"
+)
+START_OPTION = "coordinator_write_start"  # (student id or None,): read START_SQL with the lock
+_STARTED = "coordinator_write_started"
 
 
 def connect_arguments(address: ServerAddress, password: str | None) -> dict[str, Any]:
@@ -105,23 +113,38 @@ def make_server_engine(
 
 
 def take_write_lock(conn: Connection) -> None:
-    """At the start of a write transaction: BEGIN and the app's write lock in one round trip (psycopg's
-    pipeline mode sends both, then waits once). A lock not had within the busy timeout raises
-    DBAPIError like any statement, so callers translate it to DatabaseBusy as before."""
+    """At the start of a write transaction: BEGIN, the app's write lock and (for a coordinator's action,
+    `writer(engine, start=...)`) the first reads under it, in one round trip: psycopg's pipeline mode
+    sends them all, then waits once. The server runs them in order, and each statement of a READ
+    COMMITTED transaction sees what was committed when it starts, so the reads see every write made
+    before the lock was had. A lock not had within the busy timeout raises DBAPIError like any
+    statement, so callers translate it to DatabaseBusy as before."""
     import psycopg
 
     driver: Any = conn.connection.driver_connection
     assert driver is not None
+    start = conn.get_execution_options().get(START_OPTION)
+    lock, first = driver.cursor(), driver.cursor()
     try:
-        with driver.pipeline(), driver.cursor() as cursor:
-            cursor.execute(LOCK_SQL)
+        with driver.pipeline():  # sent together; on leaving it, every result has come back
+            lock.execute(LOCK_SQL)
+            if start is not None:
+                first.execute(START_SQL, start)
+        if start is not None:
+            conn.info[_STARTED] = (start[0], first.fetchone())
     except psycopg.Error as exc:
         raise DBAPIError.instance(LOCK_SQL, None, exc, psycopg.Error) from exc
+    finally:
+        lock.close()
+        first.close()
 
 
-def writer(engine: Engine) -> Engine:
-    """The same database, with transactions that first take the app's write lock."""
-    return engine.execution_options(**{WRITE_OPTION: True})
+def writer(engine: Engine, start: tuple[int | None] | None = None) -> Engine:
+    """The same database, with transactions that first take the app's write lock; with `start` (the
+    edited student's id, or None, in a tuple) also the reads of `write_start`, in the same round trip."""
+    if start is None:
+        return engine.execution_options(**{WRITE_OPTION: True})
+    return engine.execution_options(**{WRITE_OPTION: True, START_OPTION: start})
 
 
 def reader(engine: Engine) -> Engine:
@@ -131,12 +154,13 @@ def reader(engine: Engine) -> Engine:
 
 def write_start(conn: Connection, student_id: int | None) -> tuple[int, int, int]:
     """Under the write lock, in one round trip: the restore generation, the record version of the
-    student being edited (0 for none) and the newest audit entry."""
-    row = conn.exec_driver_sql(
-        "SELECT (SELECT generation FROM restore_generation WHERE id = 1), "
-        "(SELECT max(id) FROM audit_entry WHERE student_id = %s), (SELECT max(id) FROM audit_entry)",
-        (student_id,),
-    ).one()
+    student being edited (0 for none) and the newest audit entry. Already read with the lock when the
+    transaction was begun by `writer(engine, start=(student_id,))`."""
+    started = conn.info.pop(_STARTED, None)
+    if started is not None and started[0] == student_id:
+        row = started[1]
+    else:
+        row = conn.exec_driver_sql(START_SQL, (student_id,)).one()
     return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
