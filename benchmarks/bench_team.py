@@ -264,6 +264,7 @@ def main() -> None:
     parser.add_argument("--demo", type=Path, help="a demo database file (with --url: the large-demo figures)")
     parser.add_argument("--url", help="the same demo copied onto a server (coordinator-app copy)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--figures", default="start,attention,export,commit", help="with --demo: which")
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 12, 2), help="the demo's 'today'")
     args = parser.parse_args()
     if args.demo is not None and args.url:
@@ -272,7 +273,13 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))
         from benchmarks.team_demo import demo_figures
 
-        print(json.dumps(demo_figures(args.demo, args.url, args.repeat, args.edits, args.as_of), indent=1, default=str))
+        print(
+            json.dumps(
+                demo_figures(args.demo, args.url, args.repeat, args.edits, args.as_of, tuple(args.figures.split(","))),
+                indent=1,
+                default=str,
+            )
+        )
         return
 
     from coordinator_app.location import Location

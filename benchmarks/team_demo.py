@@ -199,23 +199,31 @@ def raw_target(ws: Any) -> str:
     return str(ws.path)
 
 
-def demo_figures(demo: Path, url: str, repeat: int, edits: int, as_of: date) -> dict[str, Any]:
+FIGURES = ("start", "attention", "export", "commit")
+
+
+def demo_figures(
+    demo: Path, url: str, repeat: int, edits: int, as_of: date, figures: tuple[str, ...] = FIGURES
+) -> dict[str, Any]:
     from benchmarks.bench_team import commit_figures, server_floor, sqlite_floor
     from coordinator_app.services.workspace import Workspace
 
     print(f"load {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} cores")
-    results: dict[str, Any] = {"start": start_figures({"sqlite": str(demo), "postgresql": url}, repeat, as_of)}
-    print(f"load {os.getloadavg()[0]:.2f}")
+    results: dict[str, Any] = {}
+    if "start" in figures:
+        results["start"] = start_figures({"sqlite": str(demo), "postgresql": url}, repeat, as_of)
+        print(f"load {os.getloadavg()[0]:.2f}")
     workspaces = {"sqlite": Workspace.open(demo, daily_backup=False), "postgresql": Workspace.open(url)}
     try:
         for ws in workspaces.values():
             ws.today = as_of
-        results["attention"] = attention_figures(workspaces, repeat, as_of)
-        print(f"load {os.getloadavg()[0]:.2f}")
-        results["export"] = export_figures(workspaces, repeat, as_of)
-        print(f"load {os.getloadavg()[0]:.2f}")
-        results["commit"] = {}
-        for name, ws in workspaces.items():
+        if "attention" in figures:
+            results["attention"] = attention_figures(workspaces, repeat, as_of)
+            print(f"load {os.getloadavg()[0]:.2f}")
+        if "export" in figures:
+            results["export"] = export_figures(workspaces, repeat, as_of)
+            print(f"load {os.getloadavg()[0]:.2f}")
+        for name, ws in workspaces.items() if "commit" in figures else ():
             from sqlalchemy import func, select
 
             from coordinator_app.store import models as m
@@ -223,7 +231,7 @@ def demo_figures(demo: Path, url: str, repeat: int, edits: int, as_of: date) -> 
             with ws.read() as s:
                 sid = int(s.scalar(select(func.min(m.Student.id))))  # the student commit_figures edits
             floor = sqlite_floor(demo, sid) if name == "sqlite" else server_floor(url, sid)
-            results["commit"][name] = commit_figures(name, ws, floor, edits, 4)
+            results.setdefault("commit", {})[name] = commit_figures(name, ws, floor, edits, 4)
         print(f"load {os.getloadavg()[0]:.2f}")
     finally:
         for ws in workspaces.values():
