@@ -40,18 +40,33 @@ class ColleagueChanges:
         return f"{who} saved changes to {count} student{'s' if count != 1 else ''}; they are shown as they are now."
 
 
+def feed_start(ws: Workspace) -> int:
+    """Where a window's change feed starts: read when the database opens, before its panes read
+    anything, so a colleague's commit between the two is reported rather than missed."""
+    with ws.read() as s:
+        return newest_entry(s)
+
+
 class ChangeFeed:
     """Colleagues' changes since the feed was made. Make it, wait on it and close it in one thread."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, since: int | None = None) -> None:
+        """Changes after audit entry `since` (see `feed_start`), or after the newest one now."""
         self.ws = ws
-        with ws.read() as s:
-            self.seen = newest_entry(s)
+        if since is None:
+            since = feed_start(ws)
+        self.seen = since
+        self._look_first = True  # changes since `since` may have come before the signal was listened to
         self.generation = ws.current_generation()
         self._signal = change_signal(ws.engine, ws.location.path)
 
     def wait(self, timeout: float) -> ColleagueChanges | None:
         """Block up to `timeout` seconds for a change by someone else; None when there was none."""
+        if self._look_first:
+            self._look_first = False
+            changes = self.poll()
+            if changes is not None:
+                return changes
         if not self._signal.wait(timeout):
             return None
         return self.poll()

@@ -30,8 +30,8 @@ class ColleagueWatch(QObject):
         super().__init__(parent)
         self._stop: threading.Event | None = None
 
-    def watch(self, ws: Workspace | None) -> None:
-        """Follow `ws` (None: stop following)."""
+    def watch(self, ws: Workspace | None, since: int | None = None) -> None:
+        """Follow `ws` from audit entry `since` (None: from now; `ws` None: stop following)."""
         if self._stop is not None:
             self._stop.set()
             self._stop = None
@@ -39,14 +39,14 @@ class ColleagueWatch(QObject):
             return
         stop = threading.Event()
         self._stop = stop
-        threading.Thread(target=self._follow, args=(ws, stop), name="colleague-watch", daemon=True).start()
+        threading.Thread(target=self._follow, args=(ws, stop, since), name="colleague-watch", daemon=True).start()
 
-    def _follow(self, ws: Workspace, stop: threading.Event) -> None:
+    def _follow(self, ws: Workspace, stop: threading.Event, since: int | None) -> None:
         from coordinator_app.services.change_feed import ChangeFeed
 
         while not stop.is_set():
             try:
-                feed = ChangeFeed(ws)
+                feed = ChangeFeed(ws, since)
             except Exception as exc:  # a server gone for a moment: the window says so when it reads
                 log.info("change feed not started: %s", type(exc).__name__)
                 stop.wait(RETRY_S)
@@ -60,6 +60,7 @@ class ColleagueWatch(QObject):
                 log.info("change feed interrupted: %s", type(exc).__name__)
                 stop.wait(RETRY_S)
             finally:
+                since = feed.seen  # a feed started again goes on from here: nothing said meanwhile is lost
                 try:
                     feed.close()
                 except Exception:

@@ -150,7 +150,8 @@ class WorkspaceSession(QObject):
         self.location = as_location(path)
         location, today, programmes = self.location, self.today, self.programmes
 
-        def load() -> Workspace:
+        def load() -> tuple[Workspace, int]:
+            from coordinator_app.services.change_feed import feed_start
             from coordinator_app.services.workspace import Workspace
 
             if demo_students:
@@ -159,17 +160,18 @@ class WorkspaceSession(QObject):
                 build_demo(location.file_path, students=demo_students, as_of=today)
             ws = Workspace.open(location, programmes, password=password)
             ws.today = today
-            return ws
+            return ws, feed_start(ws)
 
         label = "Creating the demo database…" if demo_students else f"Opening {location.name}…"
         self.jobs.run(load, self._opened, self._failed_to_open, label=label, parent_widget=self._window)
         return True
 
-    def _opened(self, ws: Workspace) -> None:
+    def _opened(self, opened: tuple[Workspace, int]) -> None:
+        ws, feed_since = opened
         self.ws = ws
         self.location = ws.location
         self.replaced_watch.watch(ws)
-        self.colleague_watch.watch(ws)
+        self.colleague_watch.watch(ws, feed_since)
         self.opened.emit(ws)
 
     def _failed_to_open(self, exc: BaseException) -> None:
