@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -94,17 +94,29 @@ def attention_items(
 
     `readiness`: graduation readiness already evaluated on `as_of` by the caller (the export
     evaluates every student anyway), by student id; students missing from it are evaluated here."""
-    look = _Look(ws, as_of or ws.as_of(), within, programme_code, cohort)
-    items: list[AttentionItem] = []
-    with ws.read() as s:
-        items += _portfolio(look, s)
-        items += _approvals(look, s)
-        items += _mentor_meetings(look, s)
-        items += _graduation(look, s, readiness or {})
-        items += _flags(look, s, readiness or {})
-    keep(ws, look.worked_out, look.as_of)
+    items = list(unsorted_attention_items(ws, as_of, within, programme_code, cohort, readiness))
     items.sort(key=sort_key)
     return items
+
+
+def unsorted_attention_items(
+    ws: Workspace,
+    as_of: date | None = None,
+    within: int = 14,
+    programme_code: str | None = None,
+    cohort: int | None = None,
+    readiness: Mapping[int, Readiness] | None = None,
+) -> Iterator[AttentionItem]:
+    """The items of `attention_items` kind by kind, unsorted, so a caller that writes them elsewhere
+    (the export sorts them on disk) never holds the whole list: 30,000 items at 100,000 students."""
+    look = _Look(ws, as_of or ws.as_of(), within, programme_code, cohort)
+    with ws.read() as s:
+        yield from _portfolio(look, s)
+        yield from _approvals(look, s)
+        yield from _mentor_meetings(look, s)
+        yield from _graduation(look, s, readiness or {})
+        yield from _flags(look, s, readiness or {})
+    keep(ws, look.worked_out, look.as_of)
 
 
 def _flags(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list[AttentionItem]:
@@ -213,8 +225,9 @@ _SCHEDULE = select(
 )
 
 
-def _portfolio(look: _Look, s: Session) -> list[AttentionItem]:
-    return [look.item(r, r[6], r[7], r[8], r[9]) for r in look.run(s, _OPEN_ITEMS, limit=look.limit)]
+def _portfolio(look: _Look, s: Session) -> Iterator[AttentionItem]:
+    """The most numerous kind, made as they are read."""
+    return (look.item(r, r[6], r[7], r[8], r[9]) for r in look.run(s, _OPEN_ITEMS, limit=look.limit))
 
 
 def _approvals(look: _Look, s: Session) -> list[AttentionItem]:

@@ -19,11 +19,10 @@ from typing import Any
 from coordinator_app import __version__
 from coordinator_app.domain.attention import Urgency
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation
 from coordinator_app.durable import replace_durably
-from coordinator_app.services.attention import attention_items, graduation_months
+from coordinator_app.services.attention import unsorted_attention_items
 from coordinator_app.services.cohort_data import (
     Chunk,
     evaluated_chunks,
@@ -34,6 +33,7 @@ from coordinator_app.services.cohort_data import (
 from coordinator_app.services.dashboard import Scope, figures_in
 from coordinator_app.services.lookup import find_programme
 from coordinator_app.services.workspace import Workspace
+from coordinator_app.spreadsheets.attention_sheet import Attention, attention_columns, sorted_on_disk
 from coordinator_app.spreadsheets.cells import Column, SheetWriter, discard
 from coordinator_app.spreadsheets.dashboard_sheet import write_dashboard
 from coordinator_app.spreadsheets.export_plan import SHEETS, TABLE_SHEETS, default_file_name, sheets_for
@@ -41,11 +41,7 @@ from coordinator_app.spreadsheets.round_trip import Ledger
 from coordinator_app.spreadsheets.sheets import (
     DUE_SOON_DAYS,
     STUDENT_COLUMNS,
-    Attention,
-    Line,
-    StudentLines,
     academic_core_columns,
-    attention_columns,
     cohort_label,
     course_columns,
     internship_columns,
@@ -53,6 +49,7 @@ from coordinator_app.spreadsheets.sheets import (
     overview_columns,
     portfolio_columns,
 )
+from coordinator_app.spreadsheets.student_lines import Line, StudentLines
 
 __all__ = [
     "DUE_SOON_DAYS",
@@ -65,6 +62,11 @@ __all__ = [
     "export_workbook",
     "sheets_for",
 ]
+
+
+# Students read, evaluated and written per round: a round's rows and verdicts are the export's
+# largest part of memory (~16 MB for 1,000 students), and smaller rounds cost a few more queries.
+EXPORT_CHUNK = 250
 
 
 @dataclass
@@ -150,10 +152,6 @@ class _Book:
         self.literature = self.ledger.follow("Literature Study", self.literature)
         self.by_code = {p.code: p for p in programmes}
         self.component_names: dict[tuple[str, str], str] = {}
-        # Readiness of the students whose graduation deadline may be near (12,508 of the 100,000
-        # demo students): the Attention sheet takes it instead of evaluating them again.
-        self.graduation_months = graduation_months(as_of, DUE_SOON_DAYS)
-        self.readiness: dict[int, Readiness] = {}
 
     # -- one student -------------------------------------------------------------------------
     def add_student(self, s: Any, chunk: Chunk, ev: Evaluation) -> None:
@@ -162,14 +160,6 @@ class _Book:
             for result in attempts:
                 self.courses.add(Line(student, result))
         self.overview.add(Line(student))
-        plan = student.plan
-        planned = plan.planned_year * 100 + plan.planned_month if plan else 0
-        # Kept for the Attention sheet: months whose deadline is near, and an active student's passed month.
-        if plan and (
-            self.graduation_months[0] <= planned <= self.graduation_months[1]
-            or (s.status == "active" and planned <= self.as_of.year * 100 + self.as_of.month)
-        ):
-            self.readiness[s.id] = ev.readiness
         for kind in ("minor", "major"):
             if kind in student.internships:
                 self.internships.add(Line(student, student.internships[kind]))
@@ -265,7 +255,7 @@ def export_workbook(
             wb = Workbook(write_only=True)
             book = _Book(wb, programmes, _Widths(s), as_of)
             done = 0
-            for chunk, evaluations in evaluated_chunks(s, ids, ws.programmes, as_of):
+            for chunk, evaluations in evaluated_chunks(s, ids, ws.programmes, as_of, EXPORT_CHUNK):
                 for student, ev in zip(chunk.students, evaluations):
                     book.add_student(student, chunk, ev)
                 done += len(chunk.students)
@@ -275,11 +265,12 @@ def export_workbook(
             chosen = None if student_ids is None else tuple(ids)
             figures = figures_in(s, ws.programmes, as_of, Scope(code, cohort, chosen))
         # The attention list covers the same programme and cohort (active students only), so
-        # only an explicit selection of students needs filtering.
+        # only an explicit selection of students needs filtering. Its graduation items read the
+        # verdicts stored beside the data (services/verdicts.py), not ones kept from the rows above.
         wanted = None if student_ids is None else set(ids)
-        for item in attention_items(ws, as_of, DUE_SOON_DAYS, code, cohort, readiness=book.readiness):
-            if wanted is None or item.student_id in wanted:
-                book.attention.add(Attention(item, as_of))
+        items = unsorted_attention_items(ws, as_of, DUE_SOON_DAYS, code, cohort)
+        for item in sorted_on_disk(i for i in items if wanted is None or i.student_id in wanted):
+            book.attention.add(Attention(item, as_of))
         book.finish()
         write_dashboard(wb, figures)
         # The ledger stays the last sheet, after the Dashboard (made once the figures are known).

@@ -1,27 +1,27 @@
 """The cohort workbook's sheets: for each, its columns, and for each column its header, width,
 format and the value it shows, side by side (a column cannot drift from its value).
 
-A per-student sheet's rows are `Line`s: the student (`StudentLines`, everything read and
-concluded about them once) and the part of the record the row is about (a result, an
+A per-student sheet's rows are `Line`s: the student (`StudentLines` in student_lines.py, everything
+read and concluded about them once) and the part of the record the row is about (a result, an
 internship, ...). The values come from the domain's verdicts (passed, stages, urgency labels),
-never worked out here.
+never worked out here. The Attention sheet's columns are in attention_sheet.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
-from coordinator_app.domain.attention import AttentionItem, urgency
-from coordinator_app.domain.grades import NO_SHOW, Grade, best_attempt, grade_from
+from coordinator_app.domain.attention import urgency
+from coordinator_app.domain.grades import grade_from
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.ranks import RANKS
-from coordinator_app.domain.student import Evaluation, internship_stage, literature_stage
-from coordinator_app.services.cohort_data import Chunk, Record
+from coordinator_app.domain.student import internship_stage, literature_stage
+from coordinator_app.services.cohort_data import Record
 from coordinator_app.spreadsheets.cells import Column
+from coordinator_app.spreadsheets.student_lines import Line, StudentLines, grade_cell
 
 LONG_TEXT = 60  # the widest a column of long text gets; its text wraps within it
 DUE_SOON_DAYS = 14
@@ -40,81 +40,6 @@ def _month(year: int | None, month: int | None) -> date | None:
 
 def _rank(code: str | None) -> str | None:
     return RANKS.get(code, code) if code else None
-
-
-def _grade_cell(grade: Grade | None) -> float | str | None:
-    """A grade as a spreadsheet cell: the mark as a number, or NS."""
-    if grade is None:
-        return None
-    return NO_SHOW if grade.no_show else grade.value
-
-
-@dataclass
-class StudentLines:
-    """One student as the sheets read them: the stored rows, the rules' verdict and a few
-    lookups made once (their best grade per course, their internships by kind)."""
-
-    record: Record
-    programme: Programme
-    evaluation: Evaluation
-    chunk: Chunk
-    as_of: date
-    component_names: Callable[[Programme, str], str]
-    results: dict[str, list[Record]] = field(default_factory=dict)  # course code -> attempts
-    internships: dict[str, Record] = field(default_factory=dict)  # kind -> internship row
-    earned: dict[str, int] | None = None  # component -> EC, made when first asked
-
-    def __post_init__(self) -> None:
-        sid = self.record.id
-        for r in self.chunk.results.get(sid, ()):
-            self.results.setdefault(r.code, []).append(r)
-        self.internships = {r.kind: r for r in self.chunk.internships.get(sid, ())}
-
-    def evaluation_earned(self, programme: str, component: str) -> int | None:
-        """EC earned in a component, for a student of `programme` (None for another programme's column)."""
-        if programme != self.record.programme:
-            return None
-        if self.earned is None:
-            self.earned = {p.key: p.earned for p in self.evaluation.progress}
-        return self.earned.get(component)
-
-    def best(self, programme: str, course: str) -> float | str | None:
-        """The course's best attempt for a student of `programme` (None for another programme's column)."""
-        if programme != self.record.programme or course not in self.results:
-            return None
-        grades = [g for g in (grade_from(a.no_show, a.grade) for a in self.results[course]) if g is not None]
-        return _grade_cell(best_attempt(grades))
-
-    def passed(self, result: Record) -> bool | None:
-        """Whether one attempt is a pass (the programme's pass mark); None for a registration without a result."""
-        grade = grade_from(result.no_show, result.grade)
-        return None if grade is None else grade.passed(self.programme.pass_mark)
-
-    def component(self, key: str) -> str:
-        return self.component_names(self.programme, key)
-
-    @property
-    def items(self) -> Iterable[Record]:
-        return self.chunk.items.get(self.record.id, ())
-
-    @property
-    def literature(self) -> Record | None:
-        return self.chunk.literature.get(self.record.id)
-
-    @property
-    def plan(self) -> Record | None:
-        return self.chunk.plans.get(self.record.id)
-
-    @property
-    def mentor(self) -> Record | None:
-        return self.chunk.mentor.get(self.record.id)
-
-
-class Line(NamedTuple):
-    """One row of a per-student sheet: the student and the part of their record it is about."""
-
-    student: StudentLines
-    part: Any = None
 
 
 def _person(widths: Widths) -> list[Column]:
@@ -310,7 +235,7 @@ def course_columns(widths: Widths) -> list[Column]:
         Column("Attempt", "int", value=attrgetter("part.attempt"), key=True),
         Column("Exam date", "date", value=attrgetter("part.exam_date"), shows="exam_date"),
         Column(
-            "Grade", "grade", value=lambda row: _grade_cell(grade_from(row.part.no_show, row.part.grade)), shows="grade"
+            "Grade", "grade", value=lambda row: grade_cell(grade_from(row.part.no_show, row.part.grade)), shows="grade"
         ),
         Column("Passed", width=6, value=lambda row: row.student.passed(row.part)),
         Column("Entered on", "date", value=attrgetter("part.registered_on")),
@@ -503,31 +428,4 @@ def academic_core_columns(widths: Widths) -> list[Column]:
         Column("Meeting date", "date", value=lambda row: row.part[1].meeting_date),
         Column("Topic", width=widths("mentor_meeting.topic"), wrap=True, value=lambda row: row.part[1].topic),
         Column("Notes", width=widths("mentor_meeting.notes", 10), wrap=True, value=lambda row: row.part[1].notes),
-    ]
-
-
-class Attention(NamedTuple):
-    """One row of the Attention sheet: an item and the day the workbook is as of."""
-
-    item: AttentionItem
-    as_of: date
-
-
-def attention_columns(widths: Widths) -> list[Column]:
-    """Days in words a coordinator reads without a sign: late items count up, others down."""
-
-    def days(a: Attention) -> int:
-        return a.item.days_from(a.as_of)
-
-    return [
-        Column("Due", "date", value=attrgetter("item.due")),
-        Column("Status", width=9, value=lambda a: a.item.urgency.label),
-        Column("Days late", "int", value=lambda a: -days(a) if days(a) < 0 else None),
-        Column("Days left", "int", value=lambda a: days(a) if days(a) >= 0 else None),
-        Column("Student number", width=widths("student.student_number", 10), value=attrgetter("item.student_number")),
-        Column("Name", width=30, value=attrgetter("item.student_name")),
-        Column("Programme", width=9, value=attrgetter("item.programme")),
-        Column("Cohort", width=9, value=lambda a: cohort_label(a.item.cohort)),
-        Column("Component", width=18, value=attrgetter("item.component")),
-        Column("Item", width=50, wrap=True, value=attrgetter("item.what")),
     ]

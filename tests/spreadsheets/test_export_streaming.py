@@ -1,7 +1,8 @@
 """The export reads the cohort one group of students at a time and evaluates each student once.
 
 Memory stays flat with the cohort's size only if no group outlives the next one and nothing
-per student is collected for later; the Attention sheet reuses the Overview's evaluations.
+per student is collected for later: the Attention sheet reads the stored verdicts and is sorted
+on disk.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def _attention_rows(path: Path) -> list[dict]:  # type: ignore[type-arg]
 def test_attention_sheet_reuses_the_overview_evaluations(demo_workspace, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Every student is evaluated once (for the Overview); the Attention sheet's graduation
-    check takes those verdicts instead of evaluating the students again."""
+    check reads the verdicts stored beside the data (the attention list below kept them) instead
+    of evaluating the students again, and nothing per student is kept for it."""
     with demo_workspace.read() as s:
         students = len(select_students(s)[0])
     expected = attention_items(demo_workspace, TODAY, DUE_SOON_DAYS)
@@ -117,3 +119,20 @@ def test_sheet_writer_treats_str_subclasses_and_control_characters_like_text(tmp
     assert first[1].value == "overdue" and first[2].value == "bell and\ttab" and first[3].value == "yes"
     assert second[0].value is None and second[1].value == "caf\u00e9\u00a0noir" and second[2].value is None
     assert second[3].value == 3 and second[3].number_format == "0"
+
+
+def test_the_attention_sheet_needs_no_stored_verdicts(demo_workspace, tmp_path: Path) -> None:
+    """A database where no verdict is stored yet (a new demo, one from before they were kept): the
+    Attention sheet works them out and lists what the attention list lists, in its order."""
+    from coordinator_app.store import models as m
+
+    with demo_workspace.keep_derived() as s:
+        s.execute(m.table(m.Readiness).delete())
+    with demo_workspace.read() as s:
+        assert s.execute(m.table(m.Readiness).select()).first() is None
+    rows = _attention_rows(export_to(demo_workspace, tmp_path / "cohort.xlsx", as_of=TODAY))
+    expected = attention_items(demo_workspace, TODAY, DUE_SOON_DAYS)
+    assert any(i.component == "Graduation" for i in expected)
+    assert [(r["Student number"], r["Component"], r["Item"]) for r in rows] == [
+        (i.student_number, i.component, i.what) for i in expected
+    ]
