@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from coordinator_app import __version__
 from coordinator_app.domain.attention import Urgency
@@ -22,7 +25,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation
 from coordinator_app.durable import replace_durably
-from coordinator_app.services.attention import unsorted_attention_items
+from coordinator_app.services.attention import graduation_months, unsorted_attention_items
 from coordinator_app.services.cohort_data import (
     Chunk,
     evaluated_chunks,
@@ -32,6 +35,7 @@ from coordinator_app.services.cohort_data import (
 )
 from coordinator_app.services.dashboard import Scope, figures_in
 from coordinator_app.services.lookup import find_programme
+from coordinator_app.services.verdicts import STORED_COLUMNS, Stored, V, keep
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.attention_sheet import Attention, attention_columns, sorted_on_disk
 from coordinator_app.spreadsheets.cells import Column, SheetWriter, discard
@@ -152,6 +156,10 @@ class _Book:
         self.literature = self.ledger.follow("Literature Study", self.literature)
         self.by_code = {p.code: p for p in programmes}
         self.component_names: dict[tuple[str, str], str] = {}
+        # Graduation candidates whose verdict is not stored (a new demo, an import): stored in rounds
+        # after the rows, so the Attention sheet reads them instead of working out and holding them all.
+        self.graduation_months = graduation_months(as_of, DUE_SOON_DAYS)
+        self.unjudged: array[int] = array("q")
 
     # -- one student -------------------------------------------------------------------------
     def add_student(self, s: Any, chunk: Chunk, ev: Evaluation) -> None:
@@ -169,6 +177,26 @@ class _Book:
             self.literature.add(Line(student, student.literature))
         for n, meeting in enumerate(chunk.meetings.get(s.id, ()), 1):
             self.academic_core.add(Line(student, (n, meeting)))
+
+    def note_unjudged(self, s: Any, chunk: Chunk) -> None:
+        """This round's students the Attention sheet asks a verdict of (a graduation month near the
+        window, or passed for an active student) whose stored verdict is missing or does not fit."""
+        first, last = self.graduation_months
+        now = self.as_of.year * 100 + self.as_of.month
+        candidates: dict[int, str] = {}
+        for student in chunk.students:
+            plan = chunk.plans.get(student.id)
+            planned = plan.planned_year * 100 + plan.planned_month if plan else 0
+            if plan and (first <= planned <= last or (student.status == "active" and planned <= now)):
+                candidates[student.id] = student.programme
+        if not candidates:
+            return
+        query = select(V.c.student_id, *STORED_COLUMNS).where(V.c.student_id.in_(list(candidates)))
+        stored = {row[0]: Stored(*row[1:]) for row in s.connection().execute(query)}
+        for sid, code in candidates.items():
+            found = stored.get(sid)
+            if found is None or not found.fits(self.by_code[code], self.as_of):
+                self.unjudged.append(sid)
 
     def _component_name(self, programme: Programme, key: str) -> str:
         """Looked up once per programme and key (it is asked for every course result and item)."""
@@ -258,12 +286,15 @@ def export_workbook(
             for chunk, evaluations in evaluated_chunks(s, ids, ws.programmes, as_of, EXPORT_CHUNK):
                 for student, ev in zip(chunk.students, evaluations):
                     book.add_student(student, chunk, ev)
+                book.note_unjudged(s, chunk)
                 done += len(chunk.students)
                 del chunk, evaluations  # one group of students in memory at a time
                 yield Progress(done, total, f"{done} of {len(ids)} students written")
             # The Dashboard sheet's figures, from the same transaction as the rows.
             chosen = None if student_ids is None else tuple(ids)
             figures = figures_in(s, ws.programmes, as_of, Scope(code, cohort, chosen))
+        for start in range(0, len(book.unjudged), EXPORT_CHUNK):  # a round at a time: memory stays flat
+            keep(ws, list(book.unjudged[start : start + EXPORT_CHUNK]), as_of)
         # The attention list covers the same programme and cohort (active students only), so
         # only an explicit selection of students needs filtering. Its graduation items read the
         # verdicts stored beside the data (services/verdicts.py), not ones kept from the rows above.

@@ -121,16 +121,34 @@ def test_sheet_writer_treats_str_subclasses_and_control_characters_like_text(tmp
     assert second[3].value == 3 and second[3].number_format == "0"
 
 
-def test_the_attention_sheet_needs_no_stored_verdicts(demo_workspace, tmp_path: Path) -> None:
+def test_the_attention_sheet_needs_no_stored_verdicts(demo_workspace, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A database where no verdict is stored yet (a new demo, one from before they were kept): the
-    Attention sheet works them out and lists what the attention list lists, in its order."""
+    export stores the missing ones a round at a time after the rows, so the Attention sheet works
+    none out (and holds none), and lists what the attention list lists, in its order."""
+    from coordinator_app.services import attention
     from coordinator_app.store import models as m
+
+    worked_out: list[int] = []
+    original = attention.verdicts_for
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        verdicts, fresh = original(*args, **kwargs)
+        worked_out.extend(fresh)
+        return verdicts, fresh
+
+    monkeypatch.setattr(attention, "verdicts_for", counted)
 
     with demo_workspace.keep_derived() as s:
         s.execute(m.table(m.Readiness).delete())
     with demo_workspace.read() as s:
         assert s.execute(m.table(m.Readiness).select()).first() is None
     rows = _attention_rows(export_to(demo_workspace, tmp_path / "cohort.xlsx", as_of=TODAY))
+    # The export stored the verdicts it found missing, a round at a time, before the Attention
+    # sheet asked for them (the attention list would otherwise work them all out and hold them).
+    with demo_workspace.read() as s:
+        assert s.execute(m.table(m.Readiness).select()).first() is not None
+    assert worked_out == []
     expected = attention_items(demo_workspace, TODAY, DUE_SOON_DAYS)
     assert any(i.component == "Graduation" for i in expected)
     assert [(r["Student number"], r["Component"], r["Item"]) for r in rows] == [
