@@ -94,7 +94,6 @@ class ChangeFeed:
         self.seen = newest
         own = self.ws.own_writes
         theirs = [row for row in rows if row.id not in own]
-        own.forget_upto(newest)
         if not theirs:
             return None
         students = None if any(r.student_id is None for r in theirs) else frozenset(r.student_id for r in theirs)

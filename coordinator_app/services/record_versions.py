@@ -16,7 +16,7 @@ The check is per thread (a context variable): a background job writing meanwhile
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -105,9 +105,11 @@ def editing_student() -> int | None:
     return seen.student_id if seen is not None else None
 
 
-def refuse_if_changed(session: Session, version_now: int) -> None:
-    """At the start of a write, under the write lock: refuse when the record moved since it was shown.
-    `version_now`: the record's version read under the lock (store/databases.write_start)."""
+def refuse_if_changed(session: Session, version_now: int, own: Container[int] = ()) -> None:
+    """At the start of a write, under the write lock: refuse when someone else changed the record since
+    it was shown. `version_now`: the record's version read under the lock (store/databases.write_start);
+    `own`: the audit entries this workspace wrote itself (its removal of the student, a bulk action on
+    it, an undo): those are no colleague's change, so an undo after them goes through."""
     seen = _seen.get()
     if seen is None or version_now == seen.version:
         return
@@ -116,6 +118,9 @@ def refuse_if_changed(session: Session, version_now: int) -> None:
         .where(m.AuditEntry.student_id == seen.student_id, m.AuditEntry.id > seen.version)
         .order_by(m.AuditEntry.id)
     ).all()
+    entries = [e for e in entries if e.id not in own]
+    if not entries:
+        return
     users = tuple(dict.fromkeys(e.os_user for e in entries))
     meanwhile = _meanwhile(session, seen.student_id, entries)
     message = (

@@ -229,7 +229,7 @@ class Workspace:
                 # between this check and the commit, nor a colleague's save to the record shown here.
                 start = write_start(session.connection(), edited)
                 self._refuse_if_replaced(start.generation)
-                refuse_if_changed(session, start.version)
+                refuse_if_changed(session, start.version, self.own_writes)
                 yield session
                 # The verdicts and EC totals of the students changed, in the same transaction.
                 settle(session, self.programmes, self.as_of())

@@ -77,3 +77,40 @@ def test_a_redo_after_a_colleagues_change_is_refused_too(pair: Any) -> None:
     with pytest.raises(RecordChanged), ben.saved_versions.based_on_own_save(sid):
         update_student(ben, sid, last_name="Jansen")  # redo
     assert load_record(anna, sid).student["last_name"] == "Bakker"
+
+
+def test_an_undo_after_ones_own_other_changes_goes_through_and_a_colleagues_still_stops_it(pair: Any) -> None:
+    """Ben's own saves not made from the record (a removal and its undo, a bulk action, a note typed
+    from a list) moved the version on too: they are his, so his Ctrl+Z of the name goes through. Anna's
+    change after them still stops it. Ben's change feed reading in between forgets nothing."""
+    from coordinator_app.services.change_feed import ChangeFeed
+
+    anna, ben = pair
+    sid = add_pm(anna)
+    old = _edit(ben, sid, last_name="Jansen")
+    update_student(ben, sid, notes="from the list, not the record")  # his own, not `editing`
+    feed = ChangeFeed(ben, 0)
+    try:
+        feed.poll()  # his window's feed reads his entries (and must keep knowing they are his)
+    finally:
+        feed.close()
+    with ben.saved_versions.based_on_own_save(sid):
+        update_student(ben, sid, **old)  # Ctrl+Z of the name
+    assert load_record(anna, sid).student["last_name"] != "Jansen"
+    update_student(ben, sid, last_name="Jansen again")
+    update_student(anna, sid, notes="Anna's")
+    with pytest.raises(RecordChanged), ben.saved_versions.based_on_own_save(sid):
+        update_student(ben, sid, last_name="x")
+
+
+def test_own_writes_are_kept_as_few_ranges_and_found() -> None:
+    from coordinator_app.services.own_writes import OwnWrites
+
+    own = OwnWrites()
+    own.add(10, 12)
+    own.add(12, 15)  # straight after: one range (10, 15]
+    own.add(20, 21)
+    own.add(3, 5)  # an earlier one, kept in order
+    assert [e for e in range(25) if e in own] == [4, 5, 11, 12, 13, 14, 15, 21]
+    assert own._afters == [3, 10, 20] and own._uptos == [5, 15, 21]
+    assert "11" not in own
