@@ -194,9 +194,12 @@ class RegisterTab(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setDefaultSectionSize(118)
+        # The text columns share the width; the count at the end (roles, internships) takes only what
+        # its number needs, so names and organisations are not cut to leave it a third of the table.
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.model.columnCount() - 1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(60)
         self.form = FieldForm(self)
         register.form(self.form)
         self.save_button = QPushButton("&Save changes")

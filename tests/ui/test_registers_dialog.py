@@ -129,3 +129,16 @@ def test_the_register_model_passes_the_model_tester(qtmodeltester: Any, cohort: 
     model.set_entries(HOSTS.read(cohort.ws), "dept 1")
     assert model.rowCount() == 8 and model.columnCount() == len(HOSTS.columns)
     qtmodeltester.check(model)
+
+
+def test_names_get_the_width_and_the_count_column_only_what_its_number_needs(
+    qtbot: Any, cohort: Cohort, window: Any
+) -> None:
+    dialog = open_registers(qtbot, window)
+    dialog.resize(1300, 700)
+    dialog.show()
+    for tab in (dialog.people, dialog.hosts):
+        header = tab.view.horizontalHeader()
+        last = tab.model.columnCount() - 1
+        assert all(header.sectionSize(last) < header.sectionSize(c) for c in range(last))
+        assert header.sectionSize(last) <= 120  # a count, not a third of the table
