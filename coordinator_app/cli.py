@@ -60,33 +60,45 @@ def _location(text: str) -> Location | None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = window_only(argv) or build_parser().parse_args(argv)
-    from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
-    from coordinator_app.services.errors import DatabaseProblem
-
     try:
         handler = getattr(args, "handler", cmd_gui)
         code: int = handler(args)
         return code
-    except (UserError, DomainError, DatabaseProblem) as exc:
+    except BaseException as exc:
+        failed = exit_code(exc)
+        if failed is None:
+            raise
+        return failed
+
+
+def exit_code(exc: BaseException) -> int | None:
+    """The exit code of a command or start that failed for a reason the coordinator can act on, the
+    reason printed as one line; None for anything else (raised on). The error classes are imported
+    here, when something failed: the window's start needs none of them."""
+    from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
+    from coordinator_app.services.errors import DatabaseProblem
+
+    if isinstance(exc, (UserError, DomainError, DatabaseProblem)):
         print(f"coordinator-app: {exc}", file=sys.stderr)
         return 1
-    except ProgrammeDefinitionError as exc:
+    if isinstance(exc, ProgrammeDefinitionError):
         print(f"coordinator-app: a programme definition is malformed: {exc}", file=sys.stderr)
         return 1
-    except PermissionError as exc:
+    if isinstance(exc, PermissionError):
         print(f"coordinator-app: no permission to use {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 1
-    except (IsADirectoryError, NotADirectoryError, FileNotFoundError) as exc:
+    if isinstance(exc, (IsADirectoryError, NotADirectoryError, FileNotFoundError)):
         # A path that is not what the command expected, found past the argument checks.
         print(f"coordinator-app: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
+    if isinstance(exc, BrokenPipeError):
         # Output piped into `head` or similar that stopped reading: not an error.
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
+    if isinstance(exc, KeyboardInterrupt):
         print("coordinator-app: interrupted", file=sys.stderr)
         return 130
+    return None
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from coordinator_app.ui.ordered_search import OrderedSearch
-from coordinator_app.ui.util import month_label
 
 if TYPE_CHECKING:  # the rows come from services/student_list.py, read off the GUI thread
     from coordinator_app.services.student_list import StudentRow
@@ -176,9 +175,17 @@ def _display(r: StudentRow, names: dict[str, str]) -> tuple[str, ...]:
         names.get(spec, spec) if spec else "",
         "" if r.stage == "not planned" else r.stage,
         str(r.ec_earned),
-        month_label(grad) if grad else "",
+        _month_label(grad) if grad else "",
         str(r.overdue) if r.overdue else "",
     )
+
+
+def _month_label(year_month: tuple[int, int]) -> str:
+    # ui/util.py brings the domain's grades and programmes (decimal, calendar, ~20 ms): not before
+    # the first paint, which shows no row.
+    from coordinator_app.ui.util import month_label
+
+    return month_label(year_month)
 
 
 @lru_cache(maxsize=65536)  # surnames repeat (de Vries, Jansen): each folded once per load, not per row
