@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 REPORT_START = "COORDINATOR_APP_REPORT_START"
 QUIT_AFTER_MS = "COORDINATOR_APP_QUIT_AFTER_MS"
+RESUME_COLLECTION_MS = 3000  # garbage collection resumes by then even without a first paint
 
 
 def apply_style(app: QApplication) -> None:
@@ -233,7 +234,11 @@ def _run(db_path: Path | Location, given: bool | None, resume_collection: Callab
     # Made before the slots below are connected, so its "shell" time is the shell alone.
     report = StartReport(app, window, _process_started(report_to)) if report_to else None  # noqa: F841 - kept alive
     if resume_collection is not None:
+        from PySide6.QtCore import QTimer
+
         window.first_painted.connect(resume_collection)
+        # A window that is never painted (started minimized, say) must not run without collection.
+        QTimer.singleShot(RESUME_COLLECTION_MS, resume_collection)
     window.first_painted.connect(lambda: _style_and_icon(app))
     # The log file and the error dialog's hook once the shell is there, before the database opens
     # (the window opens it right after shell_built).
