@@ -6,6 +6,10 @@ students the preview said would change, all in one transaction with an audit ent
 data changed since the preview so that a student is now refused, nothing at all is applied
 (BulkChanged: look again). It returns a `Done`, which `undo(ws, done)` takes back in one
 transaction, and `apply_again(ws, done)` redoes. The actions are in services/bulk_actions.py.
+
+Two people, one student (issue 13): each of these notes the record version it leaves for every student
+(Workspace.saved_versions); an undo or redo checks them all in one query under the write lock and is
+refused, nothing written, when someone else changed any of them since (StudentsChanged names who and whom).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.services.record_versions import refuse_if_students_changed, versions_of
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -143,12 +148,15 @@ def apply(ws: Workspace, action: BulkAction, seen: Preview) -> Done:
 
 
 def apply_again(ws: Workspace, done: Done) -> Done:
-    """Redo: the same change for the same students, all or nothing."""
-    return _change(ws, done.bulk, list(done.students))
+    """Redo: the same change for the same students, all or nothing. Refused (StudentsChanged, nothing
+    written) when someone else changed one of them after this workspace's undo."""
+    return _change(ws, done.bulk, list(done.students), based_on_own_saves=True)
 
 
-def _change(ws: Workspace, action: BulkAction, wanted: list[int]) -> Done:
+def _change(ws: Workspace, action: BulkAction, wanted: list[int], based_on_own_saves: bool = False) -> Done:
     with ws.write() as s:
+        if based_on_own_saves:
+            refuse_if_students_changed(s, ws.saved_versions.last_of(wanted))
         lines, now = _lines(ws, action, s, wanted)
         changed = [student for student, line in lines if not line.refused and not line.unchanged]
         problems = [line for _student, line in lines if line.refused]
@@ -162,17 +170,25 @@ def _change(ws: Workspace, action: BulkAction, wanted: list[int]) -> Done:
         before = tuple(action.change(ws, s, student, now.get(student.id)) for student in changed)
         # Their EC totals and verdicts are judged again once, before the commit (Workspace.write,
         # services/verdicts.py): a second pass here read and evaluated the same students twice.
-        return Done(action.describe(), tuple(st.id for st in changed), before, action)
+        done = Done(action.describe(), tuple(st.id for st in changed), before, action)
+        versions = versions_of(s, done.students)  # what this apply leaves: its undo is based on it
+    ws.saved_versions.note_many(versions)
+    return done
 
 
 def undo(ws: Workspace, done: Done) -> None:
-    """Take a bulk action back for every student it changed, in one transaction (all or nothing)."""
+    """Take a bulk action back for every student it changed, in one transaction (all or nothing).
+    Refused (StudentsChanged, naming who changed which students; nothing written) when someone else
+    changed one of them after this workspace's own last change to it (the apply, or a redo)."""
     with ws.write() as s:
         students = _students(s, done.students)
         if len(students) != len(done.students):
             raise DomainError("Not undone: some of these students were removed since.", None)
+        refuse_if_students_changed(s, ws.saved_versions.last_of(done.students))
         # Read for all at once: one query per student (each flushing the ones before) took 2 s for 500.
         now = _load(done.bulk, s, [st.id for st in students])
         for student, before in zip(students, done.before):
             done.bulk.take_back(ws, s, student, before, now.get(student.id))
         # EC totals and verdicts: judged again once at the commit (Workspace.write), as for apply.
+        versions = versions_of(s, done.students)  # what this undo leaves: its redo is based on it
+    ws.saved_versions.note_many(versions)

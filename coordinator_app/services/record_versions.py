@@ -11,12 +11,17 @@ written, and the window reloads the record keeping what was typed. A save that g
 remembered version on, so one coordinator's next save is not taken for a colleague's.
 
 The check is per thread (a context variable): a background job writing meanwhile is not affected.
+
+A bulk action (services/bulk.py) changes hundreds of students in one transaction: it notes the version
+it leaves for each (SavedVersions.note_many), and its undo and redo check them all in one query under the
+write lock (`refuse_if_students_changed`): when someone else changed any of them since, nothing is written
+and StudentsChanged names who changed which students.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -25,10 +30,13 @@ from datetime import UTC
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coordinator_app.domain.errors import DomainError
 from coordinator_app.store import models as m
 
 _STORED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # the audit keeps dates as yyyy-mm-dd
 SHOWN_CHANGES = 3  # the message names this many changes, then "and N more"
+SHOWN_STUDENTS = 5  # a bulk undo's refusal names this many students, then "and N more"
+IDS_PER_QUERY = 30_000  # under SQLite's 32,766 parameters (a server takes 65,535)
 
 
 @dataclass
@@ -80,6 +88,15 @@ class SavedVersions:
 
     def last(self, student_id: int) -> int | None:
         return self._after.get(student_id)
+
+    def note_many(self, versions: Mapping[int, int]) -> None:
+        """After one of this workspace's own bulk changes (a bulk action, its undo or redo)."""
+        self._after.update(versions)
+
+    def last_of(self, student_ids: Iterable[int]) -> dict[int, int]:
+        """This workspace's last own version of each of these students it saved (the others left out)."""
+        known = self._after
+        return {sid: known[sid] for sid in student_ids if sid in known}
 
     @contextmanager
     def based_on_own_save(self, student_id: int) -> Iterator[None]:
@@ -167,3 +184,85 @@ def _short(value: str, limit: int = 40) -> str:
         return f"{value[8:10]}-{value[5:7]}-{value[:4]}"
     value = " ".join(value.split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+# -- many students at once: a bulk action's undo and redo ------------------------------------------------------
+class StudentsChanged(DomainError):
+    """A bulk undo or redo refused, nothing written: someone else changed some of its students after this
+    workspace's own last change to them. `students`: who was changed, `users`: by whom."""
+
+    def __init__(self, meanwhile: str, students: tuple[int, ...], users: tuple[str, ...]) -> None:
+        super().__init__(f"Nothing was changed: {meanwhile}. Their changes stay.", None)
+        self.meanwhile = meanwhile
+        self.students = students
+        self.users = users
+
+
+def versions_of(session: Session, student_ids: Sequence[int]) -> dict[int, int]:
+    """Each student's record version now (0 before any change was recorded), in one query (per 30,000)."""
+    A = m.AuditEntry
+    ids = list(dict.fromkeys(student_ids))
+    found = dict.fromkeys(ids, 0)
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        query = (
+            select(A.student_id, func.max(A.id))
+            .where(A.student_id.in_(ids[start : start + IDS_PER_QUERY]))
+            .group_by(A.student_id)
+        )
+        for student_id, version in session.execute(query):
+            if student_id is not None:
+                found[student_id] = int(version or 0)
+    return found
+
+
+def refuse_if_students_changed(session: Session, expected: Mapping[int, int]) -> None:
+    """At the start of a bulk undo or redo, under the write lock, before anything is written: refused
+    (StudentsChanged, naming who changed which students) when any student's record moved past `expected`
+    (this workspace's own last version of each: SavedVersions.last_of)."""
+    if not expected:
+        return
+    now = versions_of(session, list(expected))
+    moved = [sid for sid, version in expected.items() if now[sid] != version]
+    if moved:
+        raise _students_changed(session, moved, expected)
+
+
+def _students_changed(session: Session, moved: list[int], expected: Mapping[int, int]) -> StudentsChanged:
+    """Who changed which of the `moved` students after `expected` (read only when refusing)."""
+    A = m.AuditEntry
+    by_student: dict[int, list[str]] = {sid: [] for sid in moved}
+    for start in range(0, len(moved), IDS_PER_QUERY):
+        chunk = moved[start : start + IDS_PER_QUERY]
+        query = (
+            select(A.student_id, A.os_user, A.id)
+            .where(A.student_id.in_(chunk), A.id > min(expected[sid] for sid in chunk))
+            .order_by(A.id)
+        )
+        for sid, user, entry in session.execute(query):
+            if sid is not None and entry > expected[sid] and user not in by_student[sid]:
+                by_student[sid].append(user)
+    shown = moved[:SHOWN_STUDENTS]
+    S = m.Student
+    names = {
+        sid: f"{number} {first} {last}"
+        for sid, number, first, last in session.execute(
+            select(S.id, S.student_number, S.first_name, S.last_name).where(S.id.in_(shown))
+        )
+    }
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for sid in shown:
+        groups.setdefault(tuple(by_student[sid]) or ("someone",), []).append(names.get(sid, f"student {sid}"))
+    listing = "; ".join(f"{_and(list(users))} changed {_and(students)}" for users, students in groups.items())
+    users = tuple(dict.fromkeys(u for sid in moved for u in by_student[sid]))
+    more = len(moved) - len(shown)
+    if more:
+        named = {u for sid in shown for u in by_student[sid]}
+        others = [u for u in users if u not in named]
+        listing += f"; and {more} more student{'s' if more > 1 else ''}" + (f" (also {_and(others)})" if others else "")
+    count = f"{len(moved)} of these students" if len(expected) > 1 else "this student"
+    meanwhile = f"someone else changed {count} since: {listing}"
+    return StudentsChanged(meanwhile, tuple(moved), users)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
