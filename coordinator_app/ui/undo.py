@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QWidget
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.services.errors import DatabaseProblem, RecordChanged
-from coordinator_app.services.record_versions import SavedVersions
+from coordinator_app.services.record_versions import SavedVersions, StudentsChanged
 
 Action = Callable[[], Any]
 T = TypeVar("T")
@@ -164,7 +164,11 @@ class BackgroundCommand(ServiceCommand):
     """A ServiceCommand whose undo and redo are long (a bulk action on hundreds of students) and run
     off the GUI thread through `run(work, done, failed, label)`, which must run one piece of work at a time
     in the order asked: an undo asked while its redo still runs comes after it, with its result.
-    The stack moves at once; `after` (and a failure's report) follow when the work is done."""
+    The stack moves at once; `after` (and a failure's report) follow when the work is done.
+
+    Like a record edit's, the undo and redo are saves based on this window's own last change to each of
+    the students (services/bulk.py checks them all at once): when a colleague changed one since, nothing
+    is written, the report names who changed which students, and the step is made obsolete."""
 
     def __init__(
         self,
@@ -201,7 +205,12 @@ class BackgroundCommand(ServiceCommand):
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, (DomainError, DatabaseProblem)):
                 raise exc
-            self._report(f"Could not {what} '{text[:1].lower()}{text[1:]}': {exc}")
+            if isinstance(exc, StudentsChanged):
+                # A colleague changed some of its students since: their changes stay, the step goes.
+                why = f"nothing was changed, {exc.meanwhile}. Their changes stay."
+            else:
+                why = str(exc)
+            self._report(f"Could not {what} '{text[:1].lower()}{text[1:]}': {why}")
             try:
                 self.setObsolete(True)
             except RuntimeError:  # the stack was cleared meanwhile (another database opened)
