@@ -2,18 +2,21 @@
 
 Used when the database may only be read: a viewer's login on a server (the Examination Board; the
 server refuses their writes anyway) or an SQLite file on a network share. Text fields become
-read-only (still selectable, so a student number can be copied), tables stop editing, and buttons,
-check boxes, combo boxes and date fields are disabled. Panes enable some buttons again as a row is
-chosen; the lock watches each control it disabled and disables it again, so nothing slips back.
+read-only (still selectable, so a student number can be copied) and look it: their background is the
+palette's disabled one, as a disabled combo box's, while the text stays readable. Tables stop editing,
+and buttons, check boxes, combo boxes and date fields are disabled. Panes enable some buttons again as
+a row is chosen; the lock watches each control it disabled and disables it again, so nothing slips back.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 # Buttons that only move around (tab bars' scroll arrows, a dialog's Close) stay usable.
 KEEP_OBJECT_NAMES = frozenset({"qt_tabwidget_leftbutton", "qt_tabwidget_rightbutton", "keepEnabled"})
 LOCKED = "coordinatorReadOnly"
+TextField = QLineEdit | QTextEdit | QPlainTextEdit
 
 
 class ReadOnlyLock(QObject):
@@ -36,7 +40,8 @@ class ReadOnlyLock(QObject):
         self.reason: str | None = None
         self._roots: list[QWidget] = []
         self._disabled: list[QWidget] = []
-        self._made_read_only: list[QLineEdit | QTextEdit | QPlainTextEdit] = []
+        # Each text field made read-only, with the palette it had set of its own (None: it inherited one).
+        self._made_read_only: list[tuple[TextField, QPalette | None]] = []
         self._views: list[QAbstractItemView] = []
 
     @property
@@ -62,9 +67,10 @@ class ReadOnlyLock(QObject):
             widget.removeEventFilter(self)
             widget.setProperty(LOCKED, False)
             widget.setEnabled(True)
-        for widget in self._made_read_only:
+        for widget, own_palette in self._made_read_only:
             widget.setProperty(LOCKED, False)
             widget.setReadOnly(False)
+            widget.setPalette(own_palette if own_palette is not None else QPalette())  # QPalette(): inherit again
         for view in self._views:
             edit_triggers = view.property("coordinatorEditTriggers")
             if edit_triggers is not None:
@@ -83,9 +89,11 @@ class ReadOnlyLock(QObject):
                 continue
             if isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)):
                 if not widget.isReadOnly():
+                    own = QPalette(widget.palette()) if widget.testAttribute(Qt.WidgetAttribute.WA_SetPalette) else None
                     widget.setReadOnly(True)
                     widget.setProperty(LOCKED, True)
-                    self._made_read_only.append(widget)
+                    widget.setPalette(read_only_palette(widget.palette()))
+                    self._made_read_only.append((widget, own))
             elif isinstance(widget, QAbstractItemView):
                 if widget.property("coordinatorEditTriggers") is None:
                     widget.setProperty("coordinatorEditTriggers", int(widget.editTriggers().value))
@@ -111,6 +119,29 @@ class ReadOnlyLock(QObject):
     def _disable_again(self, widget: QWidget) -> None:
         if self.active and widget.property(LOCKED):
             widget.setEnabled(False)
+
+
+def read_only_palette(palette: QPalette) -> QPalette:
+    """`palette` with the background of a disabled field (the one a disabled combo box or date field shows)
+    in every state, so a read-only text field looks as unchangeable as they do. The text keeps its colour:
+    a viewer reads the record (the disabled grey on grey is hard to read). A palette whose disabled
+    background is the normal one gets the window's background instead."""
+    changed = QPalette(palette)
+    Group, Role = QPalette.ColorGroup, QPalette.ColorRole
+    background = palette.brush(Group.Disabled, Role.Base)
+    if background.color() == palette.color(Group.Active, Role.Base):
+        background = palette.brush(Group.Active, Role.Window)
+    for group in (Group.Active, Group.Inactive, Group.Disabled):
+        changed.setBrush(group, Role.Base, background)
+    return changed
+
+
+def looks_read_only(widget: QWidget) -> bool:
+    """Whether a text field shows a disabled field's background instead of the usual one (tests)."""
+    Group, Role = QPalette.ColorGroup, QPalette.ColorRole
+    shown = widget.palette().color(Group.Active, Role.Base)
+    usual = QApplication.palette(widget).color(Group.Active, Role.Base)
+    return shown != usual and shown == widget.palette().color(Group.Disabled, Role.Base)
 
 
 def _navigation(widget: QWidget) -> bool:
