@@ -156,7 +156,7 @@ def apply_again(ws: Workspace, done: Done) -> Done:
 def _change(ws: Workspace, action: BulkAction, wanted: list[int], based_on_own_saves: bool = False) -> Done:
     with ws.write() as s:
         if based_on_own_saves:
-            refuse_if_students_changed(s, ws.saved_versions.last_of(wanted))
+            refuse_if_students_changed(s, ws.saved_versions.last_of(wanted), ws.own_writes)
         lines, now = _lines(ws, action, s, wanted)
         changed = [student for student, line in lines if not line.refused and not line.unchanged]
         problems = [line for _student, line in lines if line.refused]
@@ -184,7 +184,7 @@ def undo(ws: Workspace, done: Done) -> None:
         students = _students(s, done.students)
         if len(students) != len(done.students):
             raise DomainError("Not undone: some of these students were removed since.", None)
-        refuse_if_students_changed(s, ws.saved_versions.last_of(done.students))
+        refuse_if_students_changed(s, ws.saved_versions.last_of(done.students), ws.own_writes)
         # Read for all at once: one query per student (each flushing the ones before) took 2 s for 500.
         now = _load(done.bulk, s, [st.id for st in students])
         for student, before in zip(students, done.before):

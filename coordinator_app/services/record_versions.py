@@ -215,20 +215,28 @@ def versions_of(session: Session, student_ids: Sequence[int]) -> dict[int, int]:
     return found
 
 
-def refuse_if_students_changed(session: Session, expected: Mapping[int, int]) -> None:
+def refuse_if_students_changed(session: Session, expected: Mapping[int, int], own: Container[int] = ()) -> None:
     """At the start of a bulk undo or redo, under the write lock, before anything is written: refused
-    (StudentsChanged, naming who changed which students) when any student's record moved past `expected`
-    (this workspace's own last version of each: SavedVersions.last_of)."""
+    (StudentsChanged, naming who changed which students) when someone else changed any of them after
+    `expected` (this workspace's own last version of each: SavedVersions.last_of). One query when none
+    moved; the entries after are read only for those that did, leaving out `own` (the audit entries this
+    workspace wrote itself: its removal of a student and the undo of it, a note from the list)."""
     if not expected:
         return
     now = versions_of(session, list(expected))
     moved = [sid for sid, version in expected.items() if now[sid] != version]
-    if moved:
-        raise _students_changed(session, moved, expected)
+    if not moved:
+        return
+    by_student = _changed_by(session, moved, expected, own)
+    changed = [sid for sid in moved if by_student[sid]]
+    if changed:
+        raise _students_changed(session, changed, by_student, len(expected))
 
 
-def _students_changed(session: Session, moved: list[int], expected: Mapping[int, int]) -> StudentsChanged:
-    """Who changed which of the `moved` students after `expected` (read only when refusing)."""
+def _changed_by(
+    session: Session, moved: list[int], expected: Mapping[int, int], own: Container[int]
+) -> dict[int, list[str]]:
+    """Per student, who else changed them after `expected` (empty: only this workspace did)."""
     A = m.AuditEntry
     by_student: dict[int, list[str]] = {sid: [] for sid in moved}
     for start in range(0, len(moved), IDS_PER_QUERY):
@@ -239,9 +247,18 @@ def _students_changed(session: Session, moved: list[int], expected: Mapping[int,
             .order_by(A.id)
         )
         for sid, user, entry in session.execute(query):
-            if sid is not None and entry > expected[sid] and user not in by_student[sid]:
+            if sid is None or entry <= expected[sid] or entry in own:
+                continue
+            if user not in by_student[sid]:
                 by_student[sid].append(user)
-    shown = moved[:SHOWN_STUDENTS]
+    return by_student
+
+
+def _students_changed(
+    session: Session, changed: list[int], by_student: Mapping[int, list[str]], of: int
+) -> StudentsChanged:
+    """The refusal: who changed which students, a few of them by name, then how many more."""
+    shown = changed[:SHOWN_STUDENTS]
     S = m.Student
     names = {
         sid: f"{number} {first} {last}"
@@ -251,17 +268,17 @@ def _students_changed(session: Session, moved: list[int], expected: Mapping[int,
     }
     groups: dict[tuple[str, ...], list[str]] = {}
     for sid in shown:
-        groups.setdefault(tuple(by_student[sid]) or ("someone",), []).append(names.get(sid, f"student {sid}"))
+        groups.setdefault(tuple(by_student[sid]), []).append(names.get(sid, f"student {sid}"))
     listing = "; ".join(f"{_and(list(users))} changed {_and(students)}" for users, students in groups.items())
-    users = tuple(dict.fromkeys(u for sid in moved for u in by_student[sid]))
-    more = len(moved) - len(shown)
+    users = tuple(dict.fromkeys(u for sid in changed for u in by_student[sid]))
+    more = len(changed) - len(shown)
     if more:
         named = {u for sid in shown for u in by_student[sid]}
         others = [u for u in users if u not in named]
         listing += f"; and {more} more student{'s' if more > 1 else ''}" + (f" (also {_and(others)})" if others else "")
-    count = f"{len(moved)} of these students" if len(expected) > 1 else "this student"
+    count = f"{len(changed)} of these students" if of > 1 else "this student"
     meanwhile = f"someone else changed {count} since: {listing}"
-    return StudentsChanged(meanwhile, tuple(moved), users)
+    return StudentsChanged(meanwhile, tuple(changed), users)
 
 
 def _and(words: list[str]) -> str:

@@ -135,6 +135,7 @@ def test_with_no_colleague_in_between_undo_and_redo_go_through(pair: Any, seven:
     update_student(anna, seven[4], notes="elsewhere")
     with editing(seven[0], load_record(ben, seven[0]).version):
         update_student(ben, seven[0], notes="Ben's own")
+    update_student(ben, seven[1], notes="Ben's, from the list")  # his own too, not based on a shown record
     bulk.undo(ben, done)
     assert [_received(anna, sid) for sid in seven[:3]] == [None, None, None]
     redone = bulk.apply_again(ben, done)
