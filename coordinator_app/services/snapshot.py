@@ -51,4 +51,5 @@ def refresh_ec(session: Session, student: m.Student, programme: Programme, as_of
     session.flush()
     if session.info.get(JUDGED_AT_COMMIT):
         return int(student.ec_earned or 0)
-    return refresh(session, {student.programme.code: programme}, [student.id], as_of)[student.id].ec_total
+    # The programme's code from the definitions: `student.programme` would be a lazy load (a query) per edit.
+    return refresh(session, {programme.code: programme}, [student.id], as_of)[student.id].ec_total
