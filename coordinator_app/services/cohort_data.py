@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, literal_column, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
@@ -231,7 +231,7 @@ CHUNK_QUERIES = (
     _PLANS_Q,
 )
 _EMAILS_Q = select(m.Person.id, m.Person.email).where(
-    m.Person.id.in_(bindparam("people", expanding=True)), m.Person.email != ""
+    m.Person.id.in_(bindparam("people", expanding=True)), m.Person.email != literal_column("''")
 )
 
 
@@ -269,7 +269,10 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
         for person in (row.daily_supervisor_id, row.second_supervisor_id, row.assessor_id)
     } | {person for row in chunk.literature.values() for person in (row.supervisor_id, row.assessor_id)}
     chosen.discard(None)
-    if chosen:  # the people register's addresses of those chosen around these students
+    if chosen and db.dialect.name == "sqlite" and len(given["ids"]) == 1:
+        people = sorted(chosen)
+        chunk.emails = dict(_plain(db, _EMAILS_Q, "people", len(people)).rows(db.connection.driver_connection, people))
+    elif chosen:  # the people register's addresses of those chosen around these students
         chunk.emails = dict(db.execute(_EMAILS_Q, {"people": list(chosen)}).all())
     _group(run(_ITEMS_Q), chunk.items)
     for row in run(_MENTORS_Q):
@@ -289,28 +292,31 @@ class _Plain:
     convert: tuple[Callable[[Any], Any] | None, ...]
     kind: Any
 
-    def rows(self, cursor: Any, sid: int) -> Iterator[Record]:
+    def rows(self, cursor: Any, values: Sequence[int]) -> Iterator[Record]:
         convert, make = self.convert, self.kind._make
-        for raw in cursor.execute(self.sql, (sid,)):
+        for raw in cursor.execute(self.sql, values):
             yield make([value if f is None or value is None else f(value) for f, value in zip(convert, raw)])
 
 
-_PLAIN: dict[int, _Plain] = {}
+_PLAIN: dict[tuple[int, int], _Plain] = {}
 
 
-def _plain(db: Connection, query: Any) -> _Plain:
-    made = _PLAIN.get(id(query))
+def _plain(db: Connection, query: Any, name: str = "ids", count: int = 1) -> _Plain:
+    """`query` as SQLite text for `count` values of its list parameter `name` (made once)."""
+    made = _PLAIN.get((id(query), count))
     if made is None:
-        compiled = query.params(ids=[0]).compile(dialect=db.dialect, compile_kwargs={"render_postcompile": True})
+        compiled = query.params({name: [0] * count}).compile(
+            dialect=db.dialect, compile_kwargs={"render_postcompile": True}
+        )
         sql = str(compiled)
-        if sql.count("?") != 1:  # the one student's id is the only value the text takes
-            raise AssertionError(f"a query of the chunk takes {sql.count('?')} values: {sql}")
+        if sql.count("?") != count:  # the listed ids are the only values the text takes
+            raise AssertionError(f"a query of the chunk takes {sql.count('?')} values, not {count}: {sql}")
         convert = tuple(c.type._cached_result_processor(db.dialect, None) for c in query.selected_columns)
-        keys = tuple(db.execute(query, {"ids": []}).keys())
+        keys = tuple(db.execute(query, {name: []}).keys())
         kind = _RECORD_TYPES.get(keys)
         if kind is None:
             kind = _RECORD_TYPES.setdefault(keys, namedtuple("Record", keys))
-        made = _PLAIN[id(query)] = _Plain(sql, convert, kind)
+        made = _PLAIN[(id(query), count)] = _Plain(sql, convert, kind)
     return made
 
 
@@ -321,7 +327,7 @@ def _one_student(db: Connection, sid: int) -> Callable[[Any], Iterator[Record]]:
     the values are converted by the same type processors, so the rows are those of the bulk path
     (tests/services/test_cohort_data.py compares them)."""
     cursor = db.connection.driver_connection
-    return lambda query: _plain(db, query).rows(cursor, sid)
+    return lambda query: _plain(db, query).rows(cursor, (sid,))
 
 
 def optional_course(
