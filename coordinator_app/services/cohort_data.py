@@ -285,17 +285,23 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
 
 @dataclass(frozen=True)
 class _Plain:
-    """One of the chunk's queries as SQLite text for one student, with how to turn its raw values into
-    what SQLAlchemy would return (dates, yes/no) and the record type of its rows."""
+    """One of the chunk's queries as SQLite text for a few ids, with how to turn its raw values into
+    what SQLAlchemy would return (dates, yes/no: (position, processor) of the columns that have one)
+    and the record type of its rows."""
 
     sql: str
-    convert: tuple[Callable[[Any], Any] | None, ...]
+    convert: tuple[tuple[int, Callable[[Any], Any]], ...]
     kind: Any
 
     def rows(self, cursor: Any, values: Sequence[int]) -> Iterator[Record]:
         convert, make = self.convert, self.kind._make
         for raw in cursor.execute(self.sql, values):
-            yield make([value if f is None or value is None else f(value) for f, value in zip(convert, raw)])
+            if convert:
+                raw = list(raw)
+                for n, process in convert:
+                    if raw[n] is not None:
+                        raw[n] = process(raw[n])
+            yield make(raw)
 
 
 _PLAIN: dict[tuple[int, int], _Plain] = {}
@@ -311,7 +317,8 @@ def _plain(db: Connection, query: Any, name: str = "ids", count: int = 1) -> _Pl
         sql = str(compiled)
         if sql.count("?") != count:  # the listed ids are the only values the text takes
             raise AssertionError(f"a query of the chunk takes {sql.count('?')} values, not {count}: {sql}")
-        convert = tuple(c.type._cached_result_processor(db.dialect, None) for c in query.selected_columns)
+        processors = (c.type._cached_result_processor(db.dialect, None) for c in query.selected_columns)
+        convert = tuple((n, process) for n, process in enumerate(processors) if process is not None)
         keys = tuple(db.execute(query, {name: []}).keys())
         kind = _RECORD_TYPES.get(keys)
         if kind is None:
