@@ -326,12 +326,10 @@ class MainWindow(QMainWindow):
             self.is_ready = True
             self.ready.emit()
             # A student chosen while the database was still opening is shown now; else the record's
-            # widgets (~0.3 s) are made next, before a student is chosen (the list came first).
+            # widgets are made when the first student is (ui/record/pane.py).
             chosen = self.students.selected_student()
             if chosen is not None and self.record_pane.student_id is None:
                 self._show_record(chosen, None)
-            else:
-                QTimer.singleShot(0, self.record_pane.prepare)
 
     def _show_database(self, path: Path | Location) -> None:
         """Title and status bar name the open database, and say so when a plain start opens another."""
@@ -403,7 +401,7 @@ class MainWindow(QMainWindow):
         if self.read_only_lock is None:
             self.read_only_lock = ReadOnlyLock(self)
         self.read_only_lock.lock(self.record_pane, reason)
-        view = self.record_pane.prepare()
+        view = self.record_pane.view
         view.filled.connect(self.read_only_lock.refresh, Qt.ConnectionType.UniqueConnection)
         self.read_only_lock.refresh()
 

@@ -380,8 +380,7 @@ class WindowActions:
             return
         from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
 
-        view = self.record_pane.view
-        record = view.record if view is not None else None
+        record = self.record_pane.record
         programme = record.programme.code if record else self.students.scope()[0]
         DeadlinesDialog.ask(
             self.session, self.session.ws, self.window, programme, record.graduation.planned if record else None
@@ -431,10 +430,8 @@ class WindowActions:
         for sid in ids:
             row = self.students.student(sid)
             names[sid] = f"{row.student_number} {row.first_name} {row.last_name}" if row else f"student {sid}"
-        view = self.record_pane.view
-        record = (
-            view.record if view is not None and len(ids) == 1 and view.record and view.record.id == ids[0] else None
-        )
+        in_view = self.record_pane.record
+        record = in_view if len(ids) == 1 and in_view is not None and in_view.id == ids[0] else None
         WhatIfDialog.ask(self.session, ws, names, self.window, record.graduation.planned if record else None)
 
     # -- export, import, backups ---------------------------------------------------------------------------

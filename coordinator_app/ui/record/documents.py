@@ -81,7 +81,10 @@ class DocumentsBox(QWidget):
         self.mark = QCheckBox("mark received")
         self.mark.setToolTip("Attaching marks the portfolio item received today, if it is not yet")
         self.mark.setChecked(can_mark_received)
-        self.mark.setVisible(can_mark_received)
+        if not can_mark_received:
+            # hide(), never setVisible(True): that shows a widget without a parent yet as a window of its
+            # own, which took the keyboard from the main window when the record was made.
+            self.mark.hide()
         row = QHBoxLayout()
         for widget in (self.attach_button, self.open_button, self.remove_button, self.mark):
             row.addWidget(widget)
