@@ -20,9 +20,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from coordinator_app.domain.programme import Programme  # noqa: E402
-from coordinator_app.domain.programme_file import load_programmes  # noqa: E402
-from coordinator_app.paths import programmes_dir  # noqa: E402
+from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.programme_file import load_programmes
+from coordinator_app.paths import programmes_dir
 
 TODAY = date(2025, 11, 24)   # a fixed "today" (a Monday) so due dates in tests never drift
 

@@ -82,9 +82,9 @@ class PostgresServer:
         """Drop this process's template and its roles (a server that outlives the run stays tidy)."""
         if not self.template_ready:
             return
-        from coordinator_app.services.server_setup import role_names
-
         import psycopg
+
+        from coordinator_app.services.server_setup import role_names
 
         roles = role_names(_with_database(self.address, self.template_name))
         try:

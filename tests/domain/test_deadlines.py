@@ -12,7 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coordinator_app.domain.deadlines import (
-    MAX_DAYS_BEFORE, DeadlineSource, academic_year_months, academic_year_of, check_deadline, month_deadline,
+    MAX_DAYS_BEFORE,
+    DeadlineSource,
+    academic_year_months,
+    academic_year_of,
+    check_deadline,
+    month_deadline,
     parse_month,
 )
 from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError

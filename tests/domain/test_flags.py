@@ -7,12 +7,23 @@ from datetime import date
 import pytest
 
 from coordinator_app.domain.flags import (
-    OpenRegistration, assessor_rank_flag, graduation_month_passed_flag, imim_flags, missing_result_flags,
-    past_nominal_end_flag, programme_end, same_person_flag, year_start,
+    OpenRegistration,
+    assessor_rank_flag,
+    graduation_month_passed_flag,
+    imim_flags,
+    missing_result_flags,
+    past_nominal_end_flag,
+    programme_end,
+    same_person_flag,
+    year_start,
 )
 from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.student import (
-    InternshipSnapshot, ItemSnapshot, LiteratureSnapshot, StudentSnapshot, evaluate,
+    InternshipSnapshot,
+    ItemSnapshot,
+    LiteratureSnapshot,
+    StudentSnapshot,
+    evaluate,
 )
 
 AS_OF = date(2025, 11, 24)

@@ -10,10 +10,17 @@ from hypothesis import strategies as st
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import (
-    Grade, best_attempt, exam_date, format_mark, last_day_of_month, needs_resit, parse_grade,
-    resit_date, round_half_up, validate_mark,
+    Grade,
+    best_attempt,
+    exam_date,
+    format_mark,
+    last_day_of_month,
+    needs_resit,
+    parse_grade,
+    resit_date,
+    round_half_up,
+    validate_mark,
 )
-
 
 # --- parse_grade: accepted input -------------------------------------------------------------
 

@@ -10,10 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coordinator_app.domain.graduation import (
-    GraduationFacts, Readiness, attendance_certificate_possible, ceremony_month, default_deadline, graduation_date,
-    readiness, submission_deadline,
+    GraduationFacts,
+    Readiness,
+    attendance_certificate_possible,
+    ceremony_month,
+    default_deadline,
+    graduation_date,
+    readiness,
+    submission_deadline,
 )
-
 
 # --- graduation date ----------------------------------------------------------------------------
 

@@ -10,9 +10,23 @@ from hypothesis import strategies as st
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.internships import (
-    RANKS, InternshipFacts, Period, approval_valid, approval_warnings, due_date, full_time_weeks,
-    interruption_days, minor_eligible, portfolio_due_dates, rank_at_least, schedule, umc_rule_violated,
-    validate_part_time, validate_rank, validate_travel_code, working_days_length,
+    RANKS,
+    InternshipFacts,
+    Period,
+    approval_valid,
+    approval_warnings,
+    due_date,
+    full_time_weeks,
+    interruption_days,
+    minor_eligible,
+    portfolio_due_dates,
+    rank_at_least,
+    schedule,
+    umc_rule_violated,
+    validate_part_time,
+    validate_rank,
+    validate_travel_code,
+    working_days_length,
 )
 from coordinator_app.domain.programme import PortfolioRule
 

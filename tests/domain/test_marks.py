@@ -10,7 +10,11 @@ from hypothesis import strategies as st
 
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.marks import (
-    MarkResult, internship_mark, literature_mark, report_mean, weighted_mark,
+    MarkResult,
+    internship_mark,
+    literature_mark,
+    report_mean,
+    weighted_mark,
 )
 
 INTERNSHIP = {"practical": 0.4, "report": 0.4, "presentation": 0.2}

@@ -116,7 +116,7 @@ def test_missing_programme_code(tmp_path: Path) -> None:
 def test_missing_programme_table(tmp_path: Path) -> None:
     err = refused(tmp_path, changed("[programme]\n", "[programm]\n"))
     assert err.key == "programme"
-    assert "broken.toml: 'programme' is missing" == str(err)
+    assert str(err) == "broken.toml: 'programme' is missing"
 
 
 def test_ec_as_text(tmp_path: Path) -> None:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from coordinator_app.domain.grades import Grade, parse_grade
 from coordinator_app.domain.progress import (
-    ComponentProgress, OptionalCourse, StudentProgressFacts, component_progress, compulsory_passed,
-    specialization_over_capacity, total_ec,
+    ComponentProgress,
+    OptionalCourse,
+    StudentProgressFacts,
+    component_progress,
+    compulsory_passed,
+    specialization_over_capacity,
+    total_ec,
 )
 
 NS = Grade(None, no_show=True)

@@ -11,8 +11,17 @@ from coordinator_app.domain.grades import Grade, parse_grade
 from coordinator_app.domain.internships import Period
 from coordinator_app.domain.progress import OptionalCourse
 from coordinator_app.domain.student import (
-    InternshipSnapshot, ItemSnapshot, LiteratureSnapshot, StudentSnapshot, academic_core_due_dates, evaluate,
-    internship_due_dates, internship_schedule, literature_due_dates, literature_schedule, portfolio_rules_for,
+    InternshipSnapshot,
+    ItemSnapshot,
+    LiteratureSnapshot,
+    StudentSnapshot,
+    academic_core_due_dates,
+    evaluate,
+    internship_due_dates,
+    internship_schedule,
+    literature_due_dates,
+    literature_schedule,
+    portfolio_rules_for,
     programme_end,
 )
 

@@ -11,7 +11,11 @@ import pytest
 
 from coordinator_app.cli import main
 from coordinator_app.services.backups import (
-    BackupUnusable, back_up_now, inspect_backup, list_backups, restore_backup,
+    BackupUnusable,
+    back_up_now,
+    inspect_backup,
+    list_backups,
+    restore_backup,
 )
 from coordinator_app.services.checks import run_checks
 from coordinator_app.services.students import NewStudent, add_student, count_students, remove_student

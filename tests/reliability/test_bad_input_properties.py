@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,7 +21,10 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import parse_grade
 from coordinator_app.domain.people import parse_date, validate_email, validate_name, validate_student_number
 from coordinator_app.services.internships import (
-    INTERNSHIP_FIELDS, LITERATURE_FIELDS, update_internship, update_literature_study,
+    INTERNSHIP_FIELDS,
+    LITERATURE_FIELDS,
+    update_internship,
+    update_literature_study,
 )
 from coordinator_app.services.lookup import parse_cohort
 from coordinator_app.services.students import NewStudent, add_student, editable_fields, update_student

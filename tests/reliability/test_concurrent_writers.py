@@ -103,8 +103,9 @@ def test_a_write_that_cannot_get_the_lock_says_busy_and_can_be_retried(held_writ
 def test_busy_during_an_update_changes_nothing(held_write_lock) -> None:  # type: ignore[no-untyped-def]
     ws, other = held_write_lock
     with ws.read() as s:
-        from coordinator_app.store import models as m
         from sqlalchemy import select
+
+        from coordinator_app.store import models as m
 
         sid = s.scalar(select(m.Student.id))
     with pytest.raises(DatabaseBusy):

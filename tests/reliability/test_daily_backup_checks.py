@@ -21,7 +21,12 @@ from coordinator_app.services.students import NewStudent, add_student
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import backup as store_backup
 from coordinator_app.store.backup import (
-    CopyFailedCheck, backup_files, backup_to, daily_backup, new_backup_path, prune_daily,
+    CopyFailedCheck,
+    backup_files,
+    backup_to,
+    daily_backup,
+    new_backup_path,
+    prune_daily,
 )
 from coordinator_app.store.errors import DatabaseCorrupt, DatabaseFull
 

@@ -15,7 +15,13 @@ from coordinator_app.services.backups import list_backups, restore_backup
 from coordinator_app.services.students import NewStudent, add_student, count_students, update_student
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store.errors import (
-    DatabaseBusy, DatabaseCorrupt, DatabaseFull, DatabaseGone, DatabaseReadOnly, NotADatabase, RestoreNeedsConfirmation,
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseFull,
+    DatabaseGone,
+    DatabaseReadOnly,
+    NotADatabase,
+    RestoreNeedsConfirmation,
     translate,
 )
 from tests.reliability.process_helpers import query

@@ -18,7 +18,12 @@ from coordinator_app.services.backups import back_up_now as service_back_up_now
 from coordinator_app.services.students import NewStudent, add_student, count_students
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store.errors import (
-    BUSY_MESSAGE, DatabaseBusy, DatabaseCorrupt, DatabaseFull, DatabaseGone, DatabaseReadOnly,
+    BUSY_MESSAGE,
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseFull,
+    DatabaseGone,
+    DatabaseReadOnly,
 )
 from coordinator_app.ui import backup_dialog, errors
 
@@ -26,7 +31,7 @@ from coordinator_app.ui import backup_dialog, errors
 def _raised(exc: BaseException) -> tuple[type[BaseException], BaseException, object]:
     try:
         raise exc
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         return sys.exc_info()  # type: ignore[return-value]
 
 

@@ -13,7 +13,11 @@ import pytest
 
 from coordinator_app.cli import main
 from coordinator_app.services.backups import (
-    BackupUnusable, RestoreNeedsConfirmation, back_up_now, list_backups, restore_backup,
+    BackupUnusable,
+    RestoreNeedsConfirmation,
+    back_up_now,
+    list_backups,
+    restore_backup,
 )
 from coordinator_app.services.students import NewStudent, add_student, count_students, update_student
 from coordinator_app.services.workspace import Workspace
@@ -96,7 +100,7 @@ def test_restore_while_another_writer_saves_loses_no_confirmed_edit(ws: Workspac
                     writer.adopt_restored()         # what the window does after reloading
                 except DatabaseBusy:
                     pass
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             errors.append(exc)
         finally:
             writer.close()

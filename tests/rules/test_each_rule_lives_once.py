@@ -217,7 +217,7 @@ def test_the_record_tabs_send_the_typed_date_with_every_decision() -> None:
 def test_the_workbook_and_the_window_say_a_status_in_the_same_words(workspace: Workspace, tmp_path: Path) -> None:
     from coordinator_app.ui.record.base import URGENCY_TEXT
 
-    assert URGENCY_TEXT == {u: u.label for u in Urgency}
+    assert {u: u.label for u in Urgency} == URGENCY_TEXT
     late = add_student(workspace, NewStudent("PM", 2023, "2712001", "Anouk", "de Vries"))     # items overdue
     add_student(workspace, NewStudent("PM", 2025, "2712002", "Bram", "Jansen"))               # items not due yet
     out = export_to(workspace, tmp_path / "cohort.xlsx", as_of=TODAY)

@@ -9,7 +9,13 @@ from sqlalchemy import select
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.services.academic_core import (
-    MeetingBefore, add_meeting, clear_mentor, delete_meeting, restore_meeting, set_mentor, update_meeting,
+    MeetingBefore,
+    add_meeting,
+    clear_mentor,
+    delete_meeting,
+    restore_meeting,
+    set_mentor,
+    update_meeting,
 )
 from coordinator_app.services.deadlines import set_deadline
 from coordinator_app.services.graduation import clear_graduation_plan, plan_graduation, set_attendance
@@ -58,9 +64,8 @@ def test_mentor_meetings_add_update_delete(workspace: Workspace) -> None:
 
 def test_meeting_before_the_cohort_is_refused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace, cohort=2024)
-    with unchanged():
-        with pytest.raises(DomainError, match="before the cohort started"):
-            add_meeting(workspace, sid, date(2023, 12, 31), "Too early")
+    with unchanged(), pytest.raises(DomainError, match="before the cohort started"):
+        add_meeting(workspace, sid, date(2023, 12, 31), "Too early")
 
 
 def test_set_mentor(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]

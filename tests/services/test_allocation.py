@@ -79,9 +79,8 @@ def test_a_preview_made_before_a_change_is_refused(workspace: Workspace, unchang
     ids = _cohort(workspace, 3)
     preview = alloc.preview_allocation(workspace, "PM", 2024, seed=1)
     update_student(workspace, ids[0], specialization="biomarkers_medicines")
-    with unchanged():
-        with pytest.raises(DomainError, match="changed since this preview"):
-            alloc.apply_allocation(workspace, preview)
+    with unchanged(), pytest.raises(DomainError, match="changed since this preview"):
+        alloc.apply_allocation(workspace, preview)
 
 
 def test_bad_preferences_are_refused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]

@@ -69,9 +69,8 @@ def test_folders_empty_missing_and_too_large_files_are_refused_with_one_line(
     sid, item = _planned(workspace)
     path = tmp_path / "thing.pdf"
     make(path)
-    with unchanged():
-        with pytest.raises(DomainError, match=message) as refused:
-            docs.attach(workspace, sid, "portfolio_item", item, path)
+    with unchanged(), pytest.raises(DomainError, match=message) as refused:
+        docs.attach(workspace, sid, "portfolio_item", item, path)
     assert "\n" not in refused.value.message
     assert not docs.documents_folder(workspace).exists() or not any(docs.documents_folder(workspace).rglob("*.partial"))
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from coordinator_app.domain.attention import Urgency
-from coordinator_app.services.academic_core import add_meeting
 from coordinator_app.domain.graduation import Readiness
+from coordinator_app.services.academic_core import add_meeting
 from coordinator_app.services.attention import attention_items, counts, graduation_months
 from coordinator_app.services.graduation import plan_graduation
 from coordinator_app.services.internships import update_internship, update_literature_study

@@ -10,8 +10,8 @@ from coordinator_app.services.checks import SERVER_INTEGRITY, run_checks
 from coordinator_app.services.internships import update_internship, update_literature_study
 from coordinator_app.services.students import update_student
 from coordinator_app.services.workspace import Workspace
-from coordinator_app.store.migrate import head_revision
 from coordinator_app.store import models as m
+from coordinator_app.store.migrate import head_revision
 from tests.services.service_helpers import add_imim, add_pm
 
 APPROVED = {"approval_status": "approved", "approval_date": date(2025, 1, 20)}

@@ -9,8 +9,15 @@ from sqlalchemy import select
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.services.courses import (
-    OptionalChoice, add_external_course, delete_attempt, record_grade, remove_external_course, restore_attempt,
-    set_optional_course, undo_grade, withdraw_optional_course,
+    OptionalChoice,
+    add_external_course,
+    delete_attempt,
+    record_grade,
+    remove_external_course,
+    restore_attempt,
+    set_optional_course,
+    undo_grade,
+    withdraw_optional_course,
 )
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -93,9 +100,8 @@ def test_a_failed_resit_is_still_zero_ec(workspace: Workspace) -> None:
 ])
 def test_invalid_grade_is_refused_and_nothing_written(workspace: Workspace, unchanged, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace, cohort=2024)
-    with unchanged():
-        with pytest.raises(DomainError, match=message) as caught:
-            record_grade(workspace, sid, "PM-PERS", text)
+    with unchanged(), pytest.raises(DomainError, match=message) as caught:
+        record_grade(workspace, sid, "PM-PERS", text)
     assert caught.value.field == "grade"
 
 
@@ -240,9 +246,8 @@ def test_restoring_an_attempt_whose_number_is_taken_again_is_refused(workspace: 
     first = record_grade(workspace, sid, "PM-PERS", "8,0")
     deleted = delete_attempt(workspace, first.result_id)
     record_grade(workspace, sid, "PM-PERS", "6,5")           # attempt 1 again
-    with unchanged():
-        with pytest.raises(DomainError, match="already has an attempt 1"):
-            restore_attempt(workspace, deleted)
+    with unchanged(), pytest.raises(DomainError, match="already has an attempt 1"):
+        restore_attempt(workspace, deleted)
 
 
 def test_the_first_optional_request_is_withdrawn_and_a_change_returns_the_old_line(workspace: Workspace) -> None:

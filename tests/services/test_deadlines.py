@@ -121,9 +121,8 @@ def test_a_deadline_that_changes_nothing_writes_nothing(workspace: Workspace, un
     (lambda ws: deadline_schedule(ws, "PM", 9999), "between 2000 and 2100"),
 ])
 def test_a_wrong_deadline_says_why_and_writes_nothing(workspace: Workspace, unchanged, call, message: str) -> None:  # type: ignore[no-untyped-def]
-    with unchanged():
-        with pytest.raises((DomainError, NotFound), match=message):
-            call(workspace)
+    with unchanged(), pytest.raises((DomainError, NotFound), match=message):
+        call(workspace)
 
 
 def test_an_entered_deadline_leaves_the_marks_rule_alone(workspace: Workspace) -> None:

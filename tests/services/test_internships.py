@@ -8,8 +8,14 @@ import pytest
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.services.internships import (
-    RemovedInterruption, add_interruption, remove_interruption, restore_interruption, unplan_internship,
-    unplan_literature_study, update_internship, update_literature_study,
+    RemovedInterruption,
+    add_interruption,
+    remove_interruption,
+    restore_interruption,
+    unplan_internship,
+    unplan_literature_study,
+    update_internship,
+    update_literature_study,
 )
 from coordinator_app.services.portfolio import find_item, mark_received
 from coordinator_app.services.record_view import load_record
@@ -112,9 +118,8 @@ def test_interruptions_push_the_end_back_and_removing_them_restores_it(workspace
 
 def test_bad_interruptions_are_refused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace)
-    with unchanged():
-        with pytest.raises(DomainError, match="Plan the minor internship's start date"):
-            add_interruption(workspace, sid, "minor", date(2025, 4, 1), date(2025, 4, 14))
+    with unchanged(), pytest.raises(DomainError, match="Plan the minor internship's start date"):
+        add_interruption(workspace, sid, "minor", date(2025, 4, 1), date(2025, 4, 14))
     update_internship(workspace, sid, "minor", start_date=START)
     with unchanged():
         with pytest.raises(DomainError, match="cannot start before the internship starts"):
@@ -139,17 +144,15 @@ def test_bad_interruptions_are_refused(workspace: Workspace, unchanged) -> None:
 ])
 def test_invalid_internship_input_is_refused_and_nothing_written(workspace: Workspace, unchanged, changes, message) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace)
-    with unchanged():
-        with pytest.raises(DomainError, match=message):
-            update_internship(workspace, sid, "minor", **changes)
+    with unchanged(), pytest.raises(DomainError, match=message):
+        update_internship(workspace, sid, "minor", **changes)
 
 
 def test_approval_without_date_refused_on_an_existing_internship_too(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace)
     update_internship(workspace, sid, "minor", start_date=START, approval_status="requested")
-    with unchanged():
-        with pytest.raises(DomainError, match="Give the date"):
-            update_internship(workspace, sid, "minor", approval_status="approved", host="Elsewhere")
+    with unchanged(), pytest.raises(DomainError, match="Give the date"):
+        update_internship(workspace, sid, "minor", approval_status="approved", host="Elsewhere")
     update_internship(workspace, sid, "minor", approval_status="approved", approval_date="10-02-2025")
     assert audit_rows(workspace, "change internship")[-1].new_value == "2025-02-10"
 
@@ -230,9 +233,8 @@ def test_mark_received_refuses_a_future_date(workspace: Workspace, unchanged) ->
     sid = add_pm(workspace)
     update_internship(workspace, sid, "minor", start_date=START)
     loa = find_item(workspace, sid, "minor_internship", "list_of_agreements")
-    with unchanged():
-        with pytest.raises(DomainError, match="25-11-2025 is in the future"):
-            mark_received(workspace, loa, date(2025, 11, 25))
+    with unchanged(), pytest.raises(DomainError, match="25-11-2025 is in the future"):
+        mark_received(workspace, loa, date(2025, 11, 25))
     assert mark_received(workspace, loa, date(2025, 11, 24)) is None     # today is fine
     assert mark_received(workspace, loa, date(2025, 3, 15)) == date(2025, 11, 24)
     audit = [(a.action, a.field, a.old_value, a.new_value) for a in audit_rows(workspace) if a.entity == "portfolio_item"]
@@ -270,18 +272,16 @@ def test_unplanning_an_internship_removes_it_and_its_portfolio(workspace: Worksp
         unplan_internship(workspace, sid, "minor")
     add_interruption(workspace, sid, "major", date(2025, 4, 1), date(2025, 4, 2))
     mark_received(workspace, find_item(workspace, sid, "major_internship", "list_of_agreements"), date(2025, 3, 10))
-    with unchanged():
-        with pytest.raises(DomainError, match="interruptions"):
-            unplan_internship(workspace, sid, "major")
+    with unchanged(), pytest.raises(DomainError, match="interruptions"):
+        unplan_internship(workspace, sid, "major")
 
 
 def test_unplanning_refuses_when_something_came_in(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace, cohort=2024)
     update_internship(workspace, sid, "minor", start_date=START)
     mark_received(workspace, find_item(workspace, sid, "minor_internship", "list_of_agreements"), date(2025, 3, 10))
-    with unchanged():
-        with pytest.raises(DomainError, match="already came in"):
-            unplan_internship(workspace, sid, "minor")
+    with unchanged(), pytest.raises(DomainError, match="already came in"):
+        unplan_internship(workspace, sid, "minor")
 
 
 def test_unplanning_the_literature_study(workspace: Workspace) -> None:

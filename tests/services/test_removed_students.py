@@ -4,7 +4,7 @@ attention list, `check`, the specialization places, the export, the imports, the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +21,13 @@ from coordinator_app.services.internships import update_internship
 from coordinator_app.services.record_view import load_record
 from coordinator_app.services.student_list import student_row, student_rows
 from coordinator_app.services.students import (
-    NewStudent, add_student, count_students, remove_student, removed_students, restore_student, update_student,
+    NewStudent,
+    add_student,
+    count_students,
+    remove_student,
+    removed_students,
+    restore_student,
+    update_student,
 )
 from coordinator_app.services.workspace import Workspace
 from tests.services.service_helpers import add_pm, audit_rows, items, table_counts
@@ -107,9 +113,8 @@ def test_a_removed_students_record_cannot_be_opened_or_edited(workspace: Workspa
 
 
 def test_restoring_a_student_who_is_not_removed_is_refused(workspace: Workspace, anouk: int, unchanged) -> None:  # type: ignore[no-untyped-def]
-    with unchanged():
-        with pytest.raises(DomainError, match="2712345 Anouk de Vries is not removed"):
-            restore_student(workspace, anouk)
+    with unchanged(), pytest.raises(DomainError, match="2712345 Anouk de Vries is not removed"):
+        restore_student(workspace, anouk)
 
 
 def test_a_removed_student_frees_their_specialization_place_and_restore_needs_it_back(
@@ -249,9 +254,9 @@ def test_a_backup_counts_the_students_that_are_not_removed(workspace: Workspace,
     assert inspect_backup(copy.path).students == 1
 
 
-def AS_OF_TODAY() -> str:  # noqa: N802 - reads as the date it stands for
+def AS_OF_TODAY() -> str:
     """A removal is stamped with the real clock (as the audit trail is), not the workspace's fixed
     today, and messages give its local date."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return f"{datetime.now(timezone.utc).astimezone():%d-%m-%Y}"
+    return f"{datetime.now(UTC).astimezone():%d-%m-%Y}"

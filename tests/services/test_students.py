@@ -47,17 +47,15 @@ def test_new_imim_student_has_no_academic_core(workspace: Workspace) -> None:
 
 @pytest.mark.parametrize("number", ["", "12", "27-12345", "ab123456", "12345678901", "2712345 x"])
 def test_invalid_student_number_is_refused_and_nothing_written(workspace: Workspace, unchanged, number: str) -> None:  # type: ignore[no-untyped-def]
-    with unchanged():
-        with pytest.raises(DomainError, match="not a student number") as caught:
-            add_pm(workspace, number=number)
+    with unchanged(), pytest.raises(DomainError, match="not a student number") as caught:
+        add_pm(workspace, number=number)
     assert caught.value.field == "student_number"
 
 
 def test_duplicate_number_in_the_same_programme_is_refused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     add_pm(workspace, number="2712345")
-    with unchanged():
-        with pytest.raises(DomainError, match="2712345 is already in PM"):
-            add_pm(workspace, number="2712345", first="Sem", last="Jansen", cohort=2025)
+    with unchanged(), pytest.raises(DomainError, match="2712345 is already in PM"):
+        add_pm(workspace, number="2712345", first="Sem", last="Jansen", cohort=2025)
     # The same number in the other programme is another student.
     add_imim(workspace, number="2712345")
     assert count_students(workspace) == 2
@@ -65,9 +63,8 @@ def test_duplicate_number_in_the_same_programme_is_refused(workspace: Workspace,
 
 @pytest.mark.parametrize("first, last, field", [("", "Jansen", "first_name"), ("Sem", "   ", "last_name")])
 def test_empty_name_is_refused(workspace: Workspace, unchanged, first: str, last: str, field: str) -> None:  # type: ignore[no-untyped-def]
-    with unchanged():
-        with pytest.raises(DomainError, match="cannot be empty") as caught:
-            add_pm(workspace, first=first, last=last)
+    with unchanged(), pytest.raises(DomainError, match="cannot be empty") as caught:
+        add_pm(workspace, first=first, last=last)
     assert caught.value.field == field
 
 
@@ -84,18 +81,16 @@ def test_unknown_programme_and_bad_email_are_refused(workspace: Workspace, uncha
 def test_specialization_capacity_twenty_per_cohort(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     for n in range(20):
         add_pm(workspace, number=f"{2700000 + n}", specialization="medical_imaging")
-    with unchanged():
-        with pytest.raises(DomainError, match="Medical Imaging is full: 20 of 20") as caught:
-            add_pm(workspace, number="2700020", specialization="medical_imaging")
+    with unchanged(), pytest.raises(DomainError, match="Medical Imaging is full: 20 of 20") as caught:
+        add_pm(workspace, number="2700020", specialization="medical_imaging")
     assert caught.value.field == "specialization"
     # Another specialization, or the same one in another cohort, still has room.
     add_pm(workspace, number="2700021", specialization="biomarkers_medicines")
     add_pm(workspace, number="2700022", specialization="medical_imaging", cohort=2025)
     # Changing a student into the full specialization is refused too.
     other = add_pm(workspace, number="2700023")
-    with unchanged():
-        with pytest.raises(DomainError, match="is full"):
-            update_student(workspace, other, specialization="medical_imaging")
+    with unchanged(), pytest.raises(DomainError, match="is full"):
+        update_student(workspace, other, specialization="medical_imaging")
 
 
 def test_stopped_student_frees_a_specialization_place(workspace: Workspace) -> None:
@@ -151,9 +146,8 @@ def test_update_student_is_all_or_nothing(workspace: Workspace, unchanged) -> No
 def test_changing_to_a_number_in_use_is_refused(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     add_pm(workspace, number="2712345")
     other = add_pm(workspace, number="2712346")
-    with unchanged():
-        with pytest.raises(DomainError, match="already in PM"):
-            update_student(workspace, other, student_number="2712345")
+    with unchanged(), pytest.raises(DomainError, match="already in PM"):
+        update_student(workspace, other, student_number="2712345")
 
 
 def test_imim_fields_are_validated(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
@@ -161,9 +155,8 @@ def test_imim_fields_are_validated(workspace: Workspace, unchanged) -> None:  # 
     update_student(workspace, sid, year1_university="Heidelberg", year2_university="Uppsala", english_test="IELTS",
                    english_overall="7,0")
     assert student(workspace, sid).english_overall == 7.0
-    with unchanged():
-        with pytest.raises(DomainError, match="Year2 university must be one of"):
-            update_student(workspace, sid, year2_university="Heidelberg")
+    with unchanged(), pytest.raises(DomainError, match="Year2 university must be one of"):
+        update_student(workspace, sid, year2_university="Heidelberg")
 
 
 def test_remove_student_keeps_the_audit_trail(workspace: Workspace) -> None:

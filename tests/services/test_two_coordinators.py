@@ -87,9 +87,8 @@ def test_an_import_meanwhile_counts_as_a_change(pair: Any) -> None:
     version = load_record(ben, sid).version
     rows = [(2, {"student_number": "2712345", "grade": "8,0", "exam_date": "15-11-2025"})]
     apply_plan(anna, plan_results(anna, rows, {}, "results.xlsx", course="PM-PERS"))
-    with pytest.raises(RecordChanged, match=r"anna \(\d\d:\d\d\) import results"):
-        with editing(sid, version):
-            update_student(ben, sid, notes="typed before the import")
+    with pytest.raises(RecordChanged, match=r"anna \(\d\d:\d\d\) import results"), editing(sid, version):
+        update_student(ben, sid, notes="typed before the import")
     assert load_record(anna, sid).student["notes"] == ""
 
 

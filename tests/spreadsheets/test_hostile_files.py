@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import codecs
 import os
-import sys
 import shutil
 import subprocess
+import sys
 import zipfile
 from datetime import date
 from pathlib import Path

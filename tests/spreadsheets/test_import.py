@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.services.imports import apply as import_apply
 from coordinator_app.services.courses import record_grade
+from coordinator_app.services.imports import apply as import_apply
 from coordinator_app.services.students import NewStudent, add_student
 from coordinator_app.spreadsheets.importer import ImportFileError, apply_import, preview_import
 from coordinator_app.store import models as m
-
 
 
 def fingerprint(ws) -> dict[str, tuple]:  # type: ignore[no-untyped-def, type-arg]

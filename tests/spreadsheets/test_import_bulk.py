@@ -13,10 +13,9 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from coordinator_app.domain.grades import parse_grade
+from coordinator_app.domain.grades import grade_from, parse_grade
 from coordinator_app.services import imports as import_service
 from coordinator_app.services.bulk_write import insert_rows, update_rows
-from coordinator_app.domain.grades import grade_from
 from coordinator_app.services.courses import record_grade, set_optional_course
 from coordinator_app.services.snapshot import evaluate_student
 from coordinator_app.services.students import NewStudent, add_student

@@ -15,7 +15,6 @@ from coordinator_app.spreadsheets.importer import apply_import, preview_import
 from coordinator_app.spreadsheets.mark_form import write_mark_form
 from coordinator_app.spreadsheets.reading import ImportFileError
 from coordinator_app.store import models as m
-
 from tests.services.service_helpers import add_pm
 
 

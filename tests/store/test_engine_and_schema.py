@@ -79,9 +79,8 @@ def test_student_number_is_unique_per_programme(engine: Engine) -> None:
 
 
 def test_foreign_keys_are_enforced(engine: Engine) -> None:
-    with pytest.raises(IntegrityError, match="(?i)foreign key"):
-        with engine.begin() as conn:
-            conn.execute(insert(m.Cohort), [{"programme_id": 99, "start_year": 2024}])
+    with pytest.raises(IntegrityError, match="(?i)foreign key"), engine.begin() as conn:
+        conn.execute(insert(m.Cohort), [{"programme_id": 99, "start_year": 2024}])
 
 
 def test_grade_outside_the_scale_is_refused_by_the_database(engine: Engine) -> None:
@@ -90,10 +89,9 @@ def test_grade_outside_the_scale_is_refused_by_the_database(engine: Engine) -> N
         conn.execute(insert(m.Student), [_student(1, 1, "2712345", id=1)])
         conn.execute(insert(m.Course), [{"id": 1, "programme_id": 1, "code": "PM-PERS", "name": "Personalized Medicine",
                                          "ec": 6, "component": "compulsory", "in_programme": True}])
-    with pytest.raises(IntegrityError, match="(?i)check"):
-        with engine.begin() as conn:
-            conn.execute(insert(m.CourseResult), [{"student_id": 1, "course_id": 1, "attempt": 1, "grade": 10.5,
-                                                   "no_show": False}])
+    with pytest.raises(IntegrityError, match="(?i)check"), engine.begin() as conn:
+        conn.execute(insert(m.CourseResult), [{"student_id": 1, "course_id": 1, "attempt": 1, "grade": 10.5,
+                                               "no_show": False}])
 
 
 @pytest.mark.sqlite_only

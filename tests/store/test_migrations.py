@@ -214,7 +214,7 @@ def test_database_from_a_newer_version_is_refused_and_untouched(tmp_path: Path, 
 
 @pytest.mark.parametrize("name, content", [
     ("report.sqlite", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n"),
-    ("notes.sqlite", "Just a text file, renamed.\nRegel twee.\n".encode()),
+    ("notes.sqlite", b"Just a text file, renamed.\nRegel twee.\n"),
 ])
 def test_a_file_that_is_not_a_database_is_refused_and_untouched(tmp_path: Path, name: str, content: bytes) -> None:
     path = tmp_path / name

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from coordinator_app.domain.attention import AttentionItem, Urgency
 from coordinator_app.services.student_list import StudentRow
-from coordinator_app.ui.attention_view import AttentionModel, DUE, KIND, STUDENT
+from coordinator_app.ui.attention_view import DUE, KIND, STUDENT, AttentionModel
 from coordinator_app.ui.student_model import EC, NAME, NUMBER, Filters, StudentListModel, prepare_rows
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
@@ -165,10 +165,10 @@ def test_the_backup_list_and_the_import_refusals_pass_the_model_tester(qtbot: An
 class _NoneModel(QAbstractTableModel):
     """Returns None for every cell, as every idiomatic model does for roles it does not serve."""
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else 3
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else 3
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -14,7 +14,7 @@ from coordinator_app.services.allocation import set_preferences
 from coordinator_app.services.students import NewStudent, add_student
 from coordinator_app.store import models as m
 from coordinator_app.ui.allocate_dialog import AllocateDialog
-from coordinator_app.ui.register_picker import EntryModel, Entry
+from coordinator_app.ui.register_picker import Entry, EntryModel
 from coordinator_app.ui.whatif_dialog import WhatIfDialog
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 

@@ -57,7 +57,7 @@ def _fresh(rows: list[StudentRow], model: StudentListModel) -> list[int]:
     """What a new model, with nothing remembered, shows for the same rows, order and filters."""
     fresh = StudentListModel()
     fresh.set_rows(prepare_rows(rows, {}))
-    column, order = model._sort  # noqa: SLF001 - the same order as the model under test
+    column, order = model._sort
     fresh.sort(column, order)
     fresh.set_filters(model.filters)
     return _ids(fresh)
@@ -75,17 +75,17 @@ def _brute_force(rows: list[StudentRow], filters: Filters) -> set[int]:
 def _scans() -> Iterator[list[str]]:
     """The texts for which a TextSearch looked at the keys at all (rather than remembering)."""
     seen: list[str] = []
-    original = text_search._Scan._search  # noqa: SLF001
+    original = text_search._Scan._search
 
     def counted(self: Any, text: str) -> list[int]:
         seen.append(text)
         return original(self, text)
 
-    text_search._Scan._search = counted  # type: ignore[method-assign]  # noqa: SLF001
+    text_search._Scan._search = counted  # type: ignore[method-assign]
     try:
         yield seen
     finally:
-        text_search._Scan._search = original  # type: ignore[method-assign]  # noqa: SLF001
+        text_search._Scan._search = original  # type: ignore[method-assign]
 
 
 # -- the rules ------------------------------------------------------------------------------------------
@@ -107,14 +107,14 @@ def test_typing_one_more_character_searches_only_the_students_shown() -> None:
                     "s3100001\tlars eriksson\tlars"], ["@student.vu.nl", "@student.vu.nl", "@student.rug.nl"])
     assert search.find("r") == [0, 1, 2]              # every student: "r" is in "lars", "vries" and "bakker"
     examined: list[str] = []
-    keys = search._own._keys  # noqa: SLF001
+    keys = search._own._keys
 
     class Spy(list):  # type: ignore[type-arg]
         def __getitem__(self, position: Any) -> Any:
             examined.append(keys[position])
             return keys[position]
 
-    search._own._keys = Spy(keys)  # noqa: SLF001
+    search._own._keys = Spy(keys)
     assert search.find("ri") == [0, 2]
     assert len(examined) == 3                          # within the answer for "r", key by key
     examined.clear()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -71,11 +71,10 @@ def test_history_shows_local_time_not_utc(window: Any, cohort: Cohort, amsterdam
 
 
 def test_local_time_leaves_an_aware_time_its_moment() -> None:
-    from datetime import timezone
 
     from coordinator_app.ui.record.history import local_time
 
-    aware = datetime(2025, 11, 24, 9, 30, tzinfo=timezone.utc)
+    aware = datetime(2025, 11, 24, 9, 30, tzinfo=UTC)
     assert local_time(aware) == aware and local_time(aware.replace(tzinfo=None)) == aware
 
 
