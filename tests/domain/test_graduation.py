@@ -135,10 +135,10 @@ def test_scheduled_deadline_wins(pm) -> None:
 # --- readiness ----------------------------------------------------------------------------------
 
 def ready_facts(**changes) -> GraduationFacts:
-    base = dict(
-        ec_earned=120, ec_required=120, incomplete_components=(), planned=(2025, 6),
-        last_mark_registered=date(2025, 5, 20), tuition_paid=True, enrolled=True,
-    )
+    base = {
+        "ec_earned": 120, "ec_required": 120, "incomplete_components": (), "planned": (2025, 6),
+        "last_mark_registered": date(2025, 5, 20), "tuition_paid": True, "enrolled": True,
+    }
     base.update(changes)
     return GraduationFacts(**base)
 

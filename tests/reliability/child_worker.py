@@ -21,6 +21,7 @@ parent knows exactly which commits must survive a SIGKILL. Lines:
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 
@@ -63,17 +64,17 @@ def writers(db: Path, base: int, count: int, shared_numbers: int, shared_student
                 say(f"busy {what}")
 
     for i in range(count):
-        sid = retrying(f"add {i}", lambda: add_student(
-            ws, NewStudent("PM", 2024, f"6{base:02d}{i:05d}", f"First{i}", f"Last{i}")))
+        sid = retrying(f"add {i}", partial(
+            add_student, ws, NewStudent("PM", 2024, f"6{base:02d}{i:05d}", f"First{i}", f"Last{i}")))
         say(f"add {i} {sid}")
-        retrying(f"upd {i}", lambda: update_student(ws, sid, notes=f"note {base} {i}"))
+        retrying(f"upd {i}", partial(update_student, ws, sid, notes=f"note {base} {i}"))
         say(f"upd {i}")
-        retrying(f"shared {i}", lambda: update_student(ws, shared_student, **{field: f"{field[:1].upper()}{base}n{i}"}))
+        retrying(f"shared {i}", partial(update_student, ws, shared_student, **{field: f"{field[:1].upper()}{base}n{i}"}))
         say(f"shared {i}")
         if i < shared_numbers:
             try:
-                other = retrying(f"contest {i}", lambda: add_student(
-                    ws, NewStudent("PM", 2024, f"7{i:05d}", "Contested", f"Number{i}")))
+                other = retrying(f"contest {i}", partial(
+                    add_student, ws, NewStudent("PM", 2024, f"7{i:05d}", "Contested", f"Number{i}")))
                 say(f"won {i} {other}")
             except DomainError:
                 say(f"dup {i}")

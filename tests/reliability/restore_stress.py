@@ -77,7 +77,7 @@ def one_run(folder: Path, seed: int, students: int = 300) -> RunResult:
     took = time.perf_counter() - started
     child.read_lines(AFTER_RESTORE)
     lines = child.kill()
-    restore_out, restore_err = restore.communicate()
+    _, restore_err = restore.communicate()
     if restore.returncode != 0:
         raise AssertionError(f"the restore failed: {restore_err.strip()}")
 

@@ -187,7 +187,7 @@ def test_restore_refuses_a_damaged_copy(ws: Workspace) -> None:
     with copy.path.open("r+b") as handle:
         handle.seek(2 * 4096)
         handle.write(b"\x00\xff" * 2048)
-    with pytest.raises(BackupUnusable, match="damaged|cannot be read"):
+    with pytest.raises(BackupUnusable, match=r"damaged|cannot be read"):
         restore_backup(ws, copy.path)
     assert count_students(ws) == 3
 

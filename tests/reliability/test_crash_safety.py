@@ -63,7 +63,7 @@ def test_kill_during_a_burst_of_edits(tmp_path: Path, seed: int) -> None:
     assert len(rows) - len(added) in (0, 1)
     # ... and nothing is half-applied: both fields of an update, a student's default items and
     # its audit entry, a grade and its audit entry, always together.
-    for sid, (number, first, last, email) in rows.items():
+    for number, first, _last, email in rows.values():
         i = int(number[3:])
         assert (first, email) in ((f"First{i}", ""), (f"F{i}x", f"f{i}@example.org")), (first, email)
     items = dict(query(path, "SELECT student_id, count(*) FROM portfolio_item GROUP BY student_id"))

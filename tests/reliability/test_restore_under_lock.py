@@ -188,9 +188,10 @@ def test_the_cli_restores_over_an_unusable_database_after_confirmation_keeping_i
     assert main(["restore", "--db", str(ws.path), "--replace-damaged", str(copy.path)]) == 0
     out = capsys.readouterr().out
     assert "3 students" in out and "kept unchanged as" in out
-    aside = [p for p in ws.path.parent.glob("coordinator-damaged-*.sqlite")]
+    aside = list(ws.path.parent.glob("coordinator-damaged-*.sqlite"))
     assert len(aside) == 1 and aside[0].read_bytes() == spoiled      # byte for byte
-    assert count_students(reopened := Workspace.open(ws.path, daily_backup=False)) == 3
+    reopened = Workspace.open(ws.path, daily_backup=False)
+    assert count_students(reopened) == 3
     reopened.close()
     assert main(["check", "--db", str(ws.path)]) == 0
 

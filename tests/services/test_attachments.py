@@ -46,7 +46,7 @@ def test_attach_keeps_the_file_by_its_hash_owner_only_and_can_mark_received(work
     assert kept.read_bytes() == PDF
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(kept.stat().st_mode) == 0o400
-    assert not [p for p in folder.rglob("*.partial")]
+    assert not list(folder.rglob("*.partial"))
     # Opened under its own name, for the system viewer.
     assert docs.open_copy(workspace, doc.id).name == "LoA signed.pdf"
     # Undo: off again, and not received.
@@ -151,7 +151,7 @@ def test_a_meeting_with_a_document_is_not_deleted_and_a_server_database_keeps_by
     assert not docs.documents_folder(workspace).exists()
     [doc] = docs.documents_of(workspace, sid)
     assert docs.open_copy(workspace, doc.id).read_bytes() == PDF
-    with pytest.raises(DomainError, match="notes.pdf is attached to this meeting"):
+    with pytest.raises(DomainError, match=r"notes\.pdf is attached to this meeting"):
         delete_meeting(workspace, meeting)
 
 

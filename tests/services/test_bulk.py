@@ -37,7 +37,7 @@ def _loa(ws: Workspace) -> MarkReceived:
 def test_mark_received_previews_changes_and_refusals_then_applies_in_one_and_undoes_in_one(
         workspace: Workspace, four: list[int]) -> None:
     ws = workspace
-    anna, bram, cees, lars = four
+    anna, bram, _cees, _lars = four
     before_everything = snapshot_db(ws)
     seen = bulk.preview(ws, _loa(ws), four)
     assert seen.action == "mark List of Agreements (A) (minor internship) received on 20-11-2025"
@@ -116,7 +116,7 @@ def test_plan_graduation_refuses_the_graduated_and_stopped_and_undoes_to_no_plan
 
 def test_assign_mentor_refuses_imim_and_undo_puts_the_old_mentor_back(workspace: Workspace, four: list[int]) -> None:
     ws = workspace
-    anna, bram, cees, lars = four
+    anna, bram, _cees, _lars = four
     set_mentor(ws, anna, "Dr. Old", "UMC", "old@umc.nl")
     with pytest.raises(DomainError, match="not an e-mail address"):
         AssignMentor("Dr. New", "VU", "not-an-address")

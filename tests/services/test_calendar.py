@@ -111,6 +111,6 @@ def test_a_place_that_cannot_be_written_is_said_and_leaves_nothing(workspace: Wo
     with pytest.raises(DomainError, match=r"could not be written to .*missing \(No such file or directory\)"):
         write_calendar(found, tmp_path / "missing" / "x.ics")
     (tmp_path / "taken.ics").mkdir()                                  # a folder where the file should go
-    with pytest.raises(DomainError, match="The calendar could not be written to .*taken.ics"):
+    with pytest.raises(DomainError, match=r"The calendar could not be written to .*taken\.ics"):
         write_calendar(found, tmp_path / "taken.ics")
     assert not list(tmp_path.glob(".deadlines-*")) and not list((tmp_path / "taken.ics").iterdir())  # nothing left

@@ -105,7 +105,7 @@ def test_two_people_of_the_same_name_must_be_chosen_from_the_list(workspace: Wor
     sid = add_pm(workspace)
     first = people_register.add_person(workspace, name="Dr. J. Jansen", organisation="UMC Utrecht")
     people_register.add_person(workspace, name="Dr. J. Jansen", organisation="Radboudumc")
-    with unchanged(), pytest.raises(DomainError, match="2 people in the register are called Dr. J. Jansen"):
+    with unchanged(), pytest.raises(DomainError, match=r"2 people in the register are called Dr\. J\. Jansen"):
         update_internship(workspace, sid, "minor", daily_supervisor="Dr. J. Jansen")
     update_internship(workspace, sid, "minor", daily_supervisor_id=first)
     assert load_record(workspace, sid).internships["minor"].fields["daily_supervisor"] == "Dr. J. Jansen"

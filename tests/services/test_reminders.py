@@ -312,7 +312,7 @@ def test_a_template_with_an_unknown_placeholder_is_refused_naming_file_and_key(t
         load_templates(tmp_path, "PM")
     (tmp_path / "pm.toml").write_text('[to]\ninterim_assessment = "the dean"\n')
     (tmp_path / "en" / "pm.toml").write_text(good)
-    with pytest.raises(ProgrammeDefinitionError, match="to.interim_assessment' is 'the dean', which is not a role"):
+    with pytest.raises(ProgrammeDefinitionError, match=r"to\.interim_assessment' is 'the dean', which is not a role"):
         load_templates(tmp_path, "PM")
     # A language without a file for the programme falls back to English.
     (tmp_path / "pm.toml").write_text('[to]\n')

@@ -53,7 +53,7 @@ def test_workbook_has_every_sheet_with_real_cell_types(demo_workspace, tmp_path:
     assert "Year 1 university" not in headers          # IMIM columns only for IMIM students
     grades = [c for c in _column(overview, "Personalized Medicine") if isinstance(c.value, float)]
     assert grades and all(c.number_format == "0.0" for c in grades)
-    ec = [c for c in _column(overview, "EC total (of 120)")]
+    ec = list(_column(overview, "EC total (of 120)"))
     assert all(isinstance(c.value, int) and c.number_format == "0" for c in ec)
     courses = wb["Courses"]
     dates = [c for c in _column(courses, "Exam date") if c.value is not None]
@@ -120,7 +120,7 @@ def test_text_that_looks_like_a_formula_stays_text(workspace, tmp_path: Path, te
     target = export_to(workspace, tmp_path / "nasty.xlsx")
     wb = _load(target)
     meeting = wb["Academic Core"]
-    row = [c for c in meeting[2]]
+    row = list(meeting[2])
     topic = row[_headers(meeting).index("Topic")]
     stored = text.strip()      # the meeting service trims what the coordinator typed
     assert topic.value == stored and topic.data_type == "s"

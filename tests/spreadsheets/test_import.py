@@ -180,7 +180,7 @@ def test_results_with_excel_and_text_dates(two_students, tmp_path: Path) -> None
 
 
 def test_resit_result_fills_the_open_registration(two_students, tmp_path: Path) -> None:
-    ws, a, b = two_students
+    ws, _a, b = two_students
     record_grade(ws, b, "PM-PERS", "4,0")
     path = tmp_path / "resit.csv"
     path.write_text("student number;course;grade;exam date\n2712002;PM-PERS;6,5;31-01-2026\n", encoding="utf-8")

@@ -22,7 +22,7 @@ HEADER = ["Student number", "First name", "Surname", "Minor daily supervisor e-m
 
 def emails(ws) -> dict[str, str]:  # type: ignore[no-untyped-def]
     with ws.read() as s:
-        return {name: email for name, email in s.execute(select(m.Person.name, m.Person.email))}
+        return dict(s.execute(select(m.Person.name, m.Person.email)).all())
 
 
 def test_the_addresses_of_the_people_chosen_are_previewed_then_set_everywhere(workspace, tmp_path: Path) -> None:

@@ -108,7 +108,7 @@ def test_fifty_cells_changed_by_a_coordinator_come_back_cell_by_cell(exported, t
     before = editable_cells(out)
     after = editable_cells(export_to(ws, tmp_path / "again.xlsx", programme="PM", as_of=TODAY))
     wanted = dict(before)
-    for spot, (key, old, new) in edited.cells.items():
+    for spot, (key, _old, new) in edited.cells.items():
         sheet, _, column = spot
         if spot == edited.illegal:
             continue

@@ -37,9 +37,9 @@ def engine(tmp_path: Path, engine_kind: str, request: pytest.FixtureRequest) -> 
 
 
 def _student(programme_id: int, cohort_id: int, number: str, **extra: object) -> dict[str, object]:
-    values = dict(programme_id=programme_id, cohort_id=cohort_id, student_number=number, first_name="Sem",
-                  last_name="Jansen", email="", status="active", tuition_paid=False, enrolled=True, ec_earned=0,
-                  participation_fee_paid=False, notes="")
+    values = {"programme_id": programme_id, "cohort_id": cohort_id, "student_number": number, "first_name": "Sem",
+                  "last_name": "Jansen", "email": "", "status": "active", "tuition_paid": False, "enrolled": True, "ec_earned": 0,
+                  "participation_fee_paid": False, "notes": ""}
     values.update(extra)
     return values
 
@@ -71,15 +71,15 @@ def test_student_number_is_unique_per_programme(engine: Engine) -> None:
         conn.execute(insert(m.Student), [_student(1, 1, "2712345")])
         # The same number in another programme is a different student.
         conn.execute(insert(m.Student), [_student(2, 2, "2712345")])
-    with pytest.raises(IntegrityError, match="(?i)unique"):  # SQLite's "UNIQUE", PostgreSQL's "unique"
-        with engine.begin() as conn:
-            conn.execute(insert(m.Student), [_student(1, 1, "2712345", first_name="Other")])
+    # SQLite's "UNIQUE", PostgreSQL's "unique"
+    with pytest.raises(IntegrityError, match=r"(?i)unique"), engine.begin() as conn:
+        conn.execute(insert(m.Student), [_student(1, 1, "2712345", first_name="Other")])
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM student").scalar() == 2
 
 
 def test_foreign_keys_are_enforced(engine: Engine) -> None:
-    with pytest.raises(IntegrityError, match="(?i)foreign key"), engine.begin() as conn:
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"), engine.begin() as conn:
         conn.execute(insert(m.Cohort), [{"programme_id": 99, "start_year": 2024}])
 
 
@@ -89,7 +89,7 @@ def test_grade_outside_the_scale_is_refused_by_the_database(engine: Engine) -> N
         conn.execute(insert(m.Student), [_student(1, 1, "2712345", id=1)])
         conn.execute(insert(m.Course), [{"id": 1, "programme_id": 1, "code": "PM-PERS", "name": "Personalized Medicine",
                                          "ec": 6, "component": "compulsory", "in_programme": True}])
-    with pytest.raises(IntegrityError, match="(?i)check"), engine.begin() as conn:
+    with pytest.raises(IntegrityError, match=r"(?i)check"), engine.begin() as conn:
         conn.execute(insert(m.CourseResult), [{"student_id": 1, "course_id": 1, "attempt": 1, "grade": 10.5,
                                                "no_show": False}])
 

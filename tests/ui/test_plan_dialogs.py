@@ -66,7 +66,7 @@ def test_allocate_previews_then_fills_at_most_20_places_in_one_undo_step(
     dialog = open_dialog(qtbot, window, "Plan", "Allocate specializations", AllocateDialog)
     assert dialog.cohort.currentData() == 2025  # the cohort with students still to place
     qtbot.waitUntil(lambda: dialog.preview is not None and dialog.allocate_button.isEnabled(), timeout=15000)
-    unplaced = applicants + [cohort.daan, cohort.sanne]
+    unplaced = [*applicants, cohort.daan, cohort.sanne]
     assert dialog.table.rowCount() == len(unplaced)
     assert "mean result of the compulsory courses" in dialog.rule.text()
     assert "Medical Imaging: 20 of 20 free places, 2 waiting" in dialog.places.text()
