@@ -56,6 +56,7 @@ def test_locked_text_fields_look_like_the_disabled_combo_and_stay_readable(qtbot
     for field, (base, text) in zip(fields, usual):
         assert not looks_read_only(field) and not field.isReadOnly()
         assert field.palette().color(ACTIVE, BASE) == base
+        assert field.palette().color(ACTIVE, TEXT) == text
         assert not field.testAttribute(Qt.WidgetAttribute.WA_SetPalette)  # inherits the application's again
     assert combo.isEnabled()
 
