@@ -24,7 +24,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.paths import programmes_dir
 
-TODAY = date(2025, 11, 24)   # a fixed "today" (a Monday) so due dates in tests never drift
+TODAY = date(2025, 11, 24)  # a fixed "today" (a Monday) so due dates in tests never drift
 
 
 RAM_DISK = Path("/dev/shm")
@@ -42,14 +42,14 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     try:
         info = os.statvfs(RAM_DISK)
-    except (OSError, AttributeError):          # no /dev/shm (macOS, Windows)
+    except (OSError, AttributeError):  # no /dev/shm (macOS, Windows)
         return
     if info.f_bavail * info.f_frsize >= RAM_DISK_FREE_BYTES and os.access(RAM_DISK, os.W_OK | os.X_OK):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(RAM_DISK)
 
 
 # -- keeping the quick subset quick -----------------------------------------------------------------
-SLOW_CPU_SECONDS = 1.0       # named in the summary when unmarked; the rule is half that on a quiet machine (docs/testing.md)
+SLOW_CPU_SECONDS = 1.0  # named in the summary when unmarked; the rule is half that on a quiet machine (docs/testing.md)
 _CPU_AT_SETUP = pytest.StashKey[float]()
 _heavy_unmarked: list[tuple[float, str]] = []
 
@@ -121,8 +121,9 @@ def blank_database(tmp_path_factory: pytest.TempPathFactory, programmes: dict[st
 
 
 @pytest.fixture
-def make_workspace(tmp_path: Path, programmes: dict[str, Programme],
-                   blank_database: Path) -> Iterator[Callable[..., Any]]:
+def make_workspace(
+    tmp_path: Path, programmes: dict[str, Programme], blank_database: Path
+) -> Iterator[Callable[..., Any]]:
     """`make_workspace()` -> a Workspace on a new database file, its 'today' fixed to TODAY.
 
     `copy_of=PATH` starts from a copy of that database (built once per session) instead of a blank
@@ -132,8 +133,9 @@ def make_workspace(tmp_path: Path, programmes: dict[str, Programme],
 
     opened: list[Workspace] = []
 
-    def factory(name: str = "test.sqlite", today: date | None = TODAY, copy_of: Path | None = None,
-                daily_backup: bool = False) -> Workspace:
+    def factory(
+        name: str = "test.sqlite", today: date | None = TODAY, copy_of: Path | None = None, daily_backup: bool = False
+    ) -> Workspace:
         path = tmp_path / name
         assert not path.exists(), f"{path} exists: each database of a test needs a name of its own"
         copy_database(copy_of or blank_database, path)

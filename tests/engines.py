@@ -40,8 +40,9 @@ def superuser_connect(url: str, database: str = "postgres") -> Any:
 
 
 def _with_database(address: ServerAddress, database: str, user: str | None = None) -> ServerAddress:
-    return ServerAddress(database, user if user is not None else address.user, address.host, address.port,
-                         address.options)
+    return ServerAddress(
+        database, user if user is not None else address.user, address.host, address.port, address.options
+    )
 
 
 @dataclass
@@ -111,8 +112,9 @@ class PostgresServer:
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def server_workspace_factory(server: PostgresServer, programmes: dict[str, Any],
-                             default_today: date | None) -> tuple[Callable[..., Any], Callable[[], None]]:
+def server_workspace_factory(
+    server: PostgresServer, programmes: dict[str, Any], default_today: date | None
+) -> tuple[Callable[..., Any], Callable[[], None]]:
     """`factory(name, today, copy_of, daily_backup)` like make_workspace's, on server databases; and the
     clean-up that closes the workspaces and drops their databases."""
     from coordinator_app.services.workspace import Workspace
@@ -121,8 +123,13 @@ def server_workspace_factory(server: PostgresServer, programmes: dict[str, Any],
     made: list[str] = []
     names: dict[str, str] = {}
 
-    def factory(name: str = "test.sqlite", today: date | None = default_today, copy_of: Path | None = None,
-                daily_backup: bool = False, **_: Any) -> Any:
+    def factory(
+        name: str = "test.sqlite",
+        today: date | None = default_today,
+        copy_of: Path | None = None,
+        daily_backup: bool = False,
+        **_: Any,
+    ) -> Any:
         assert name not in names, f"{name}: each database of a test needs a name of its own"
         database = server.new_database()
         names[name] = database
@@ -205,8 +212,9 @@ def server_databases(postgres_server: PostgresServer, programmes: dict[str, Any]
     clean_up()
 
 
-def both_engines(request: pytest.FixtureRequest, sqlite_factory: Callable[..., Any], kind: str,
-                 programmes: dict[str, Any]) -> Iterator[Callable[..., Any]]:
+def both_engines(
+    request: pytest.FixtureRequest, sqlite_factory: Callable[..., Any], kind: str, programmes: dict[str, Any]
+) -> Iterator[Callable[..., Any]]:
     """The body of a folder's make_workspace that runs its tests on both engines."""
     if kind == SQLITE:
         yield sqlite_factory

@@ -35,7 +35,9 @@ def missing_in_table(text: str) -> list[str]:
         folders = [ROOT / f.rstrip("/*") for f in re.findall(r"`([\w/]+)/?`", cells[1]) if (ROOT / f).is_dir()]
         folders = [*folders, PACKAGE]
         for name in re.findall(r"`([\w/]+\.py)`", "|".join(cells[2:])):
-            if not any(list(folder.rglob(name)) or (ROOT / name).exists() or (PACKAGE / name).exists() for folder in folders):
+            if not any(
+                list(folder.rglob(name)) or (ROOT / name).exists() or (PACKAGE / name).exists() for folder in folders
+            ):
                 missing.append(f"{name} (row {cells[1].strip()})")
     return missing
 

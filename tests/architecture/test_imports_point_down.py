@@ -18,10 +18,21 @@ FORBIDDEN = {
     "cli.py": ("coordinator_app.store", "coordinator_app.ui.main_window"),
     "pdf": ("coordinator_app.store", "coordinator_app.ui", "coordinator_app.commands", "coordinator_app.cli"),
     "spreadsheets": ("coordinator_app.store", "coordinator_app.ui", "coordinator_app.commands", "PySide6"),
-    "services": ("coordinator_app.ui", "coordinator_app.commands", "coordinator_app.spreadsheets", "coordinator_app.pdf",
-                 "coordinator_app.cli", "PySide6"),
-    "store": ("coordinator_app.services", "coordinator_app.ui", "coordinator_app.commands",
-              "coordinator_app.spreadsheets", "PySide6"),
+    "services": (
+        "coordinator_app.ui",
+        "coordinator_app.commands",
+        "coordinator_app.spreadsheets",
+        "coordinator_app.pdf",
+        "coordinator_app.cli",
+        "PySide6",
+    ),
+    "store": (
+        "coordinator_app.services",
+        "coordinator_app.ui",
+        "coordinator_app.commands",
+        "coordinator_app.spreadsheets",
+        "PySide6",
+    ),
     "domain": ("coordinator_app.store", "coordinator_app.services", "coordinator_app.ui", "sqlalchemy", "PySide6"),
 }
 
@@ -55,17 +66,27 @@ def test_imports_point_down(layer: str) -> None:
 
 # Below the window: the services (and the rules), the spreadsheets and the PDFs (one layer down:
 # the export and import dialogs, the PDF reports), and the package's own start-up helpers (its name and version, paths, the log file).
-UI_MAY_IMPORT = ("coordinator_app.ui", "coordinator_app.services", "coordinator_app.domain",
-                 "coordinator_app.spreadsheets", "coordinator_app.pdf", "coordinator_app.paths",
-                 "coordinator_app.logging_setup", "coordinator_app.location")
+UI_MAY_IMPORT = (
+    "coordinator_app.ui",
+    "coordinator_app.services",
+    "coordinator_app.domain",
+    "coordinator_app.spreadsheets",
+    "coordinator_app.pdf",
+    "coordinator_app.paths",
+    "coordinator_app.logging_setup",
+    "coordinator_app.location",
+)
 
 
 def test_the_window_imports_only_what_is_below_it() -> None:
     found = []
     for path in sorted((PACKAGE / "ui").rglob("*.py")):
         for line, name in imported_names(path.read_text(encoding="utf-8")):
-            if name.startswith("coordinator_app") and name != "coordinator_app" and not any(
-                    name == allowed or name.startswith(allowed + ".") for allowed in UI_MAY_IMPORT):
+            if (
+                name.startswith("coordinator_app")
+                and name != "coordinator_app"
+                and not any(name == allowed or name.startswith(allowed + ".") for allowed in UI_MAY_IMPORT)
+            ):
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
     assert found == []
 

@@ -20,8 +20,22 @@ ROOT = TESTS.parent
 # (module, function) calls that start a process; `from subprocess import run` is followed too.
 STARTERS = {
     "subprocess": {"run", "Popen", "call", "check_call", "check_output", "getoutput", "getstatusoutput"},
-    "os": {"system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp", "spawnv", "spawnve", "spawnl",
-           "spawnle", "execv", "execve", "execl", "execle"},
+    "os": {
+        "system",
+        "popen",
+        "fork",
+        "forkpty",
+        "posix_spawn",
+        "posix_spawnp",
+        "spawnv",
+        "spawnve",
+        "spawnl",
+        "spawnle",
+        "execv",
+        "execve",
+        "execl",
+        "execle",
+    },
     "multiprocessing": {"Process", "Pool", "get_context"},
     "pty": {"spawn", "fork"},
 }
@@ -31,9 +45,9 @@ STARTERS = {
 class Module:
     path: Path
     tree: ast.Module
-    defs: dict[str, ast.AST] = field(default_factory=dict)           # top-level functions and classes
+    defs: dict[str, ast.AST] = field(default_factory=dict)  # top-level functions and classes
     imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # local name -> (module, name)
-    modules: dict[str, str] = field(default_factory=dict)             # local name -> module (import x as y)
+    modules: dict[str, str] = field(default_factory=dict)  # local name -> module (import x as y)
 
 
 @functools.cache
@@ -72,7 +86,7 @@ def starts_directly(call: ast.Call, module: Module) -> bool:
     return False
 
 
-_looking_at: set[tuple[Path, str]] = set()      # calls being followed now: a recursion is no process
+_looking_at: set[tuple[Path, str]] = set()  # calls being followed now: a recursion is no process
 
 
 @functools.cache
@@ -103,7 +117,7 @@ def body_starts(module: Module, node: ast.AST) -> bool:
             return True
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             if func.value.id in module.defs and starts_a_process(module.path, func.value.id):
-                return True        # Helper.method(...) of a class in this file
+                return True  # Helper.method(...) of a class in this file
             found = suite_module_path(module.modules.get(func.value.id, ""))
             if found is not None and starts_a_process(found, func.attr):
                 return True
@@ -116,21 +130,25 @@ def is_slow_mark(node: ast.AST) -> bool:
         return is_slow_mark(node.func)
     if isinstance(node, (ast.List, ast.Tuple)):
         return any(is_slow_mark(item) for item in node.elts)
-    return isinstance(node, ast.Attribute) and node.attr == "slow" and isinstance(node.value, ast.Attribute) \
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "slow"
+        and isinstance(node.value, ast.Attribute)
         and node.value.attr == "mark"
+    )
 
 
 def module_is_slow(module: Module) -> bool:
     for node in module.tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark"
-                                                for t in node.targets):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets):
             return is_slow_mark(node.value)
     return False
 
 
 def is_fixture(node: ast.AST) -> bool:
     return isinstance(node, ast.FunctionDef) and any(
-        "fixture" in ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list)
+        "fixture" in ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
+    )
 
 
 def fixtures_seen_from(path: Path) -> dict[str, tuple[Module, ast.FunctionDef]]:
@@ -146,10 +164,17 @@ def fixtures_seen_from(path: Path) -> dict[str, tuple[Module, ast.FunctionDef]]:
     return found
 
 
-def needs_a_process(module: Module, function: ast.FunctionDef,
-                    fixtures: dict[str, tuple[Module, ast.FunctionDef]], seen: frozenset[str] = frozenset()) -> bool:
-    if starts_a_process(module.path, function.name) if module.defs.get(function.name) is function \
-            else body_starts(module, function):
+def needs_a_process(
+    module: Module,
+    function: ast.FunctionDef,
+    fixtures: dict[str, tuple[Module, ast.FunctionDef]],
+    seen: frozenset[str] = frozenset(),
+) -> bool:
+    if (
+        starts_a_process(module.path, function.name)
+        if module.defs.get(function.name) is function
+        else body_starts(module, function)
+    ):
         return True
     for arg in function.args.args:
         if arg.arg in fixtures and arg.arg not in seen:
@@ -190,7 +215,7 @@ def _check(tmp_path: Path, source: str) -> list[str]:
 
 
 def test_the_check_sees_a_process_started_directly_through_a_helper_or_a_fixture(tmp_path: Path) -> None:
-    source = '''
+    source = """
 import subprocess, sys
 import pytest
 from subprocess import run as go
@@ -235,9 +260,20 @@ def test_marked():
 
 def test_in_process():
     print("no process")
-'''
-    assert _check(tmp_path, source) == ["test_direct", "test_imported_alias", "test_helper",
-                                        "test_class_of_this_file", "test_helper_of_another_file", "test_fixture"]
+"""
+    assert _check(tmp_path, source) == [
+        "test_direct",
+        "test_imported_alias",
+        "test_helper",
+        "test_class_of_this_file",
+        "test_helper_of_another_file",
+        "test_fixture",
+    ]
     (tmp_path / "module").mkdir()
-    assert _check(tmp_path / "module", "import pytest, subprocess\npytestmark = [pytest.mark.slow]\n"
-                                       "def test_x():\n    subprocess.run(['sh'])\n") == []
+    assert (
+        _check(
+            tmp_path / "module",
+            "import pytest, subprocess\npytestmark = [pytest.mark.slow]\ndef test_x():\n    subprocess.run(['sh'])\n",
+        )
+        == []
+    )

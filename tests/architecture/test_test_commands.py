@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _block_after(text: str, heading: str) -> str:
     """The first ```bash block after `heading`, without the fences."""
     start = text.index("```bash", text.index(heading)) + len("```bash")
-    return text[start:text.index("```", start)].strip()
+    return text[start : text.index("```", start)].strip()
 
 
 def readme_test_command() -> str:

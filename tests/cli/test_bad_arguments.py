@@ -28,46 +28,100 @@ FAR_DATE = "31-12-9999"
 @dataclass
 class Env:
     tmp: Path
-    db: Path             # a small database with nothing wrong in it (check exits 0 on it)
-    copy: Path           # a backup of it, for restore
-    students: Path       # a student list without programme and cohort columns
+    db: Path  # a small database with nothing wrong in it (check exits 0 on it)
+    copy: Path  # a backup of it, for restore
+    students: Path  # a student list without programme and cohort columns
 
 
 # A correct call of every subcommand: option (its longest spelling) or positional name -> value;
 # None for a flag. Each bad case replaces one of these values, or adds the option.
 VALID: dict[str, Callable[[Env], dict[str, str | None]]] = {
     "demo": lambda e: {"--db": str(e.tmp / "new.sqlite"), "--students": "5", "--seed": "2", "--as-of": "24-11-2025"},
-    "attention": lambda e: {"--db": str(e.db), "--as-of": "24-11-2025", "--within": "14", "--programme": "PM",
-                            "--cohort": "2024", "--format": "text"},
+    "attention": lambda e: {
+        "--db": str(e.db),
+        "--as-of": "24-11-2025",
+        "--within": "14",
+        "--programme": "PM",
+        "--cohort": "2024",
+        "--format": "text",
+    },
     "check": lambda e: {"--db": str(e.db)},
-    "export": lambda e: {"--db": str(e.db), "--as-of": "24-11-2025", "--programme": "PM", "--cohort": "2024",
-                         "--output": str(e.tmp / "out.xlsx")},
-    "import": lambda e: {"--db": str(e.db), "file": str(e.students), "--programme": "PM", "--cohort": "2025",
-                         "--kind": "students", "--dry-run": None},
+    "export": lambda e: {
+        "--db": str(e.db),
+        "--as-of": "24-11-2025",
+        "--programme": "PM",
+        "--cohort": "2024",
+        "--output": str(e.tmp / "out.xlsx"),
+    },
+    "import": lambda e: {
+        "--db": str(e.db),
+        "file": str(e.students),
+        "--programme": "PM",
+        "--cohort": "2025",
+        "--kind": "students",
+        "--dry-run": None,
+    },
     "backup": lambda e: {"--db": str(e.db), "--output": str(e.tmp / "copy-2.sqlite")},
     "restore": lambda e: {"--db": str(e.db), "file": str(e.copy)},
     "deadlines": lambda e: {"--db": str(e.db), "--programme": "PM", "--year": "2025"},
     "removed": lambda e: {"--db": str(e.db)},
     "copy": lambda e: {"--from": str(e.db), "--to": str(e.tmp / "copied.sqlite")},
     "allocate": lambda e: {"--db": str(e.db), "--programme": "PM", "--cohort": "2024", "--seed": "3"},
-    "attach": lambda e: {"--db": str(e.db), "student": "2712345", "file": str(e.students), "--programme": "PM",
-                         "--item": "first_year_assignments"},
-    "calendar": lambda e: {"--db": str(e.db), "--programme": "PM", "--cohort": "2024", "--student": "2712345",
-                           "--output": str(e.tmp / "deadlines.ics")},
-    "report": lambda e: {"--db": str(e.db), "student": "2712345", "--programme": "PM", "--as-of": "24-11-2025",
-                         "--output": str(e.tmp / "report.pdf")},
-    "reports": lambda e: {"--db": str(e.db), "--programme": "PM", "--cohort": "2024", "--as-of": "24-11-2025",
-                          "--folder": str(e.tmp / "a-folder")},
-    "certificate": lambda e: {"--db": str(e.db), "student": "2799002", "--programme": "PM", "--as-of": "24-11-2025",
-                              "--coordinator": "Marieke Smit", "--output": str(e.tmp / "certificate.pdf")},
+    "attach": lambda e: {
+        "--db": str(e.db),
+        "student": "2712345",
+        "file": str(e.students),
+        "--programme": "PM",
+        "--item": "first_year_assignments",
+    },
+    "calendar": lambda e: {
+        "--db": str(e.db),
+        "--programme": "PM",
+        "--cohort": "2024",
+        "--student": "2712345",
+        "--output": str(e.tmp / "deadlines.ics"),
+    },
+    "report": lambda e: {
+        "--db": str(e.db),
+        "student": "2712345",
+        "--programme": "PM",
+        "--as-of": "24-11-2025",
+        "--output": str(e.tmp / "report.pdf"),
+    },
+    "reports": lambda e: {
+        "--db": str(e.db),
+        "--programme": "PM",
+        "--cohort": "2024",
+        "--as-of": "24-11-2025",
+        "--folder": str(e.tmp / "a-folder"),
+    },
+    "certificate": lambda e: {
+        "--db": str(e.db),
+        "student": "2799002",
+        "--programme": "PM",
+        "--as-of": "24-11-2025",
+        "--coordinator": "Marieke Smit",
+        "--output": str(e.tmp / "certificate.pdf"),
+    },
 }
 # Commands whose every call needs a PostgreSQL server (`server init`, `server add-user`): their bad
 # arguments are tried against the test server in tests/cli/test_team_cli.py.
 ON_A_SERVER = {"server"}
 
 # Options that take no value (nothing to get wrong) and options whose kind is known.
-FLAGS = {"--help", "--dry-run", "--skip-rejected", "--list", "--replace-damaged", "--yes", "--apply", "--undo",
-         "--waiting", "--literature", "--received"}
+FLAGS = {
+    "--help",
+    "--dry-run",
+    "--skip-rejected",
+    "--list",
+    "--replace-damaged",
+    "--yes",
+    "--apply",
+    "--undo",
+    "--waiting",
+    "--literature",
+    "--received",
+}
 BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "database": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.sqlite")],
     "file": [lambda e: str(e.tmp / "a-folder"), lambda e: str(e.tmp / "no" / "such" / "folder" / "x.xlsx")],
@@ -87,9 +141,21 @@ BAD_VALUES: dict[str, list[Callable[[Env], str | list[str]]]] = {
     "name": [lambda e: "   "],
 }
 # Options by what they take, where the name says it.
-KIND_BY_DEST = {"source": "database", "target": "database", "programme": "programme", "cohort": "cohort",
-                "course": "course", "year": "year", "clear": "month", "set": "month and date", "restore": "student",
-                "student": "student", "item": "item", "map": "column map", "coordinator": "name"}
+KIND_BY_DEST = {
+    "source": "database",
+    "target": "database",
+    "programme": "programme",
+    "cohort": "cohort",
+    "course": "course",
+    "year": "year",
+    "clear": "month",
+    "set": "month and date",
+    "restore": "student",
+    "student": "student",
+    "item": "item",
+    "map": "column map",
+    "coordinator": "name",
+}
 # Values that are right for one command though they look wrong in the table: a student list may
 # start a cohort the database has no students in yet.
 NOT_WRONG = {("import", "--cohort", "1999")}
@@ -127,16 +193,20 @@ def test_the_commands_left_to_the_server_tests_are_there() -> None:
     assert set(sub.choices) >= ON_A_SERVER
 
 
-@pytest.mark.parametrize("argv", [
-    ["server", "init", "--db", "clean.sqlite"],
-    ["server", "init", "--db", "postgresql://someone@"],
-    ["server", "add-user", "--db", "postgresql://someone@", "anna", "--role", "coordinator"],
-    ["server", "add-user", "--db", "clean.sqlite", "anna", "--role", "viewer"],
-    ["server", "add-user", "--db", "postgresql://someone@server/pm", "anna", "--role", "boss"],
-    ["server", "wipe", "--db", "postgresql://someone@server/pm"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["server", "init", "--db", "clean.sqlite"],
+        ["server", "init", "--db", "postgresql://someone@"],
+        ["server", "add-user", "--db", "postgresql://someone@", "anna", "--role", "coordinator"],
+        ["server", "add-user", "--db", "clean.sqlite", "anna", "--role", "viewer"],
+        ["server", "add-user", "--db", "postgresql://someone@server/pm", "anna", "--role", "boss"],
+        ["server", "wipe", "--db", "postgresql://someone@server/pm"],
+    ],
+)
 def test_a_server_command_without_a_usable_server_address_is_one_line(
-        argv: list[str], env: Env, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    argv: list[str], env: Env, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Refused before any connection is tried (none of these addresses is reached)."""
     monkeypatch.chdir(env.tmp)
     before = files_under(env.tmp)
@@ -172,7 +242,7 @@ def argv_for(command: str, values: dict[str, str | list[str] | None]) -> list[st
 def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
     try:
         code = main(argv)
-    except SystemExit as exited:       # argparse: a malformed value
+    except SystemExit as exited:  # argparse: a malformed value
         code = int(exited.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
@@ -181,8 +251,11 @@ def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, 
 def files_under(folder: Path) -> dict[str, int]:
     """What a command wrote: every file by its size. The app's own daily backup copies and SQLite's
     side files are left out (opening a database may make them; they are not the command's work)."""
-    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*")
-            if "backups" not in p.parts and not p.name.endswith(("-wal", "-shm", "-journal"))}
+    return {
+        str(p.relative_to(folder)): p.stat().st_size
+        for p in folder.rglob("*")
+        if "backups" not in p.parts and not p.name.endswith(("-wal", "-shm", "-journal"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -228,8 +301,12 @@ def test_every_subcommand_has_a_valid_call() -> None:
 
 
 def test_every_option_has_a_kind() -> None:
-    unknown = [(command, key_of(a)) for command, sub in subcommands().items() for a in sub._actions
-               if kind_of(a) is None and not (set(a.option_strings) & FLAGS)]
+    unknown = [
+        (command, key_of(a))
+        for command, sub in subcommands().items()
+        for a in sub._actions
+        if kind_of(a) is None and not (set(a.option_strings) & FLAGS)
+    ]
     assert not unknown, f"give these options a kind in kind_of (and bad values): {unknown}"
 
 
@@ -241,8 +318,9 @@ def test_the_valid_call_works(command: str, env: Env, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize("command, key, kind, n", cases(), ids=lambda v: str(v))
-def test_a_bad_argument_is_one_line_and_writes_nothing(command: str, key: str, kind: str, n: int, env: Env,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_argument_is_one_line_and_writes_nothing(
+    command: str, key: str, kind: str, n: int, env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = BAD_VALUES[kind][n](env)
     values = {**VALID[command](env), key: bad}
     before = files_under(env.tmp)
@@ -264,9 +342,19 @@ def test_cases_cover_every_kind_on_every_command() -> None:
     seen = {(c, k) for c, _, k, _ in cases()}
     for command in subcommands():
         assert (command, "database") in seen, command
-    for command, kind in [("demo", "number"), ("demo", "date"), ("attention", "number"), ("attention", "date"),
-                          ("attention", "programme"), ("attention", "cohort"), ("export", "file"),
-                          ("export", "cohort"), ("import", "file"), ("backup", "file"), ("restore", "file")]:
+    for command, kind in [
+        ("demo", "number"),
+        ("demo", "date"),
+        ("attention", "number"),
+        ("attention", "date"),
+        ("attention", "programme"),
+        ("attention", "cohort"),
+        ("export", "file"),
+        ("export", "cohort"),
+        ("import", "file"),
+        ("backup", "file"),
+        ("restore", "file"),
+    ]:
         assert (command, kind) in seen, (command, kind)
 
 
@@ -293,10 +381,14 @@ def test_attention_and_export_give_one_answer_for_an_empty_cohort(env: Env, caps
 def test_the_messages_name_the_path(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
     folder = env.tmp / "a-folder"
     _, _, err = run(capsys, ["check", "--db", str(folder)])
-    assert err.strip() == f"coordinator-app: {folder} is a folder; --db takes a database file, like " \
-                          f"{folder / 'coordinator.sqlite'}."
+    assert (
+        err.strip() == f"coordinator-app: {folder} is a folder; --db takes a database file, like "
+        f"{folder / 'coordinator.sqlite'}."
+    )
     missing = env.tmp / "no" / "such" / "x.sqlite"
     _, _, err = run(capsys, ["demo", "--db", str(missing)])
-    assert err.strip() == f"coordinator-app: There is no folder {missing.parent} for the database x.sqlite; check " \
-                          "the path, or create the folder first."
+    assert (
+        err.strip() == f"coordinator-app: There is no folder {missing.parent} for the database x.sqlite; check "
+        "the path, or create the folder first."
+    )
     assert not missing.parent.parent.exists()

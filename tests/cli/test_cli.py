@@ -37,8 +37,16 @@ def clean_db_built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = Workspace.open(path)
     try:
         sid = add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", specialization="medical_imaging"))
-        update_internship(ws, sid, "minor", start_date=date(2025, 3, 3), approval_status="approved",
-                          approval_date=date(2025, 2, 1), is_umc=True, assessor_rank="UHD")
+        update_internship(
+            ws,
+            sid,
+            "minor",
+            start_date=date(2025, 3, 3),
+            approval_status="approved",
+            approval_date=date(2025, 2, 1),
+            is_umc=True,
+            assessor_rank="UHD",
+        )
         add_student(ws, NewStudent("IMIM", 2025, "s3100001", "Lars", "Eriksson"))
     finally:
         ws.close()
@@ -135,7 +143,9 @@ def test_demo_without_db_never_writes_into_the_coordinators_own_database(capsys:
 
 
 def test_attention_csv_is_sorted_by_due_date(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "attention", "--db", str(demo_db), "--as-of", AS_OF, "--within", "14", "--format", "csv")
+    code, out, err = run(
+        capsys, "attention", "--db", str(demo_db), "--as-of", AS_OF, "--within", "14", "--format", "csv"
+    )
     assert (code, err) == (0, "")
     rows = attention_rows(out)
     assert rows[0] == ["due", "status", "days", "student_number", "name", "programme", "cohort", "component", "item"]
@@ -172,15 +182,21 @@ def test_attention_with_nothing_to_do(clean_db: Path, capsys: pytest.CaptureFixt
     assert out.strip() == "Nothing overdue or due within 7 days of 01-10-2024."
 
 
-@pytest.mark.parametrize("option, values", [
-    ("--programme", ("PM", "Master Personalized Medicine", "pm")),
-    ("--cohort", ("2024", "2024-2025")),
-])
-def test_programme_and_cohort_by_code_name_or_years(demo_db: Path, capsys: pytest.CaptureFixture[str],
-                                                    option: str, values: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "option, values",
+    [
+        ("--programme", ("PM", "Master Personalized Medicine", "pm")),
+        ("--cohort", ("2024", "2024-2025")),
+    ],
+)
+def test_programme_and_cohort_by_code_name_or_years(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], option: str, values: tuple[str, ...]
+) -> None:
     outputs = []
     for value in values:
-        code, out, err = run(capsys, "attention", "--db", str(demo_db), "--as-of", AS_OF, "--format", "csv", option, value)
+        code, out, err = run(
+            capsys, "attention", "--db", str(demo_db), "--as-of", AS_OF, "--format", "csv", option, value
+        )
         assert (code, err) == (0, "")
         outputs.append(out)
     assert all(o == outputs[0] for o in outputs)
@@ -188,8 +204,18 @@ def test_programme_and_cohort_by_code_name_or_years(demo_db: Path, capsys: pytes
     assert rows
     if option == "--programme":
         assert {r[5] for r in rows} == {"PM"}
-        _, imim, _ = run(capsys, "attention", "--db", str(demo_db), "--as-of", AS_OF, "--format", "csv",
-                         option, "International Master's Programme in Innovative Medicine")
+        _, imim, _ = run(
+            capsys,
+            "attention",
+            "--db",
+            str(demo_db),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+            option,
+            "International Master's Programme in Innovative Medicine",
+        )
         assert {r[5] for r in attention_rows(imim)[1:]} <= {"IMIM"}
     else:
         assert {r[6] for r in rows} == {"2024"}
@@ -199,7 +225,7 @@ def test_programme_and_cohort_by_code_name_or_years(demo_db: Path, capsys: pytes
 
 def test_check_names_the_demos_violations(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", "--db", str(demo_db))
-    assert (code, err) == (1, "")       # the demo holds a few violations on purpose
+    assert (code, err) == (1, "")  # the demo holds a few violations on purpose
     lines = out.splitlines()
     assert lines[0] == f"Database:   {demo_db}"
     assert lines[1] == f"Schema:     {head_revision()} (latest {head_revision()})"
@@ -267,17 +293,18 @@ def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     with pytest.raises(SystemExit) as exited:
         main([*argv, "--help"])
     assert exited.value.code == 0
-    return " ".join(capsys.readouterr().out.split())      # unwrapped
+    return " ".join(capsys.readouterr().out.split())  # unwrapped
 
 
 @pytest.mark.parametrize("command", ["demo", "attention", "check", "export", "import", "backup", "restore"])
 def test_every_command_explains_its_db_option(capsys: pytest.CaptureFixture[str], command: str) -> None:
     text = _help(capsys, command)
     assert "SUB_DB" not in text
-    assert "--db FILE_OR_URL" in text           # a database file, or a server database in team mode
-    if command == "demo":       # made-up students never go into the coordinator's own database
-        assert "default: demo.sqlite next to your own database in your user data folder (never your own " \
-               "database)" in text
+    assert "--db FILE_OR_URL" in text  # a database file, or a server database in team mode
+    if command == "demo":  # made-up students never go into the coordinator's own database
+        assert (
+            "default: demo.sqlite next to your own database in your user data folder (never your own database)" in text
+        )
     else:
         assert "default: your own database in your user data folder" in text
 
@@ -304,15 +331,18 @@ def test_not_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str], comm
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["attention", "--as-of", "2025-13-01"], "'2025-13-01' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
-    (["attention", "--as-of", "31-02-2025"], "'31-02-2025' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
-    (["export", "--as-of", "next week", "-o", "x.xlsx"], "'next week' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
-    (["attention", "--within", "-3"], "must be 0 or more"),
-    (["attention", "--format", "xlsx"], "invalid choice"),
-    (["demo", "--students", "many"], "is not a whole number"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["attention", "--as-of", "2025-13-01"], "'2025-13-01' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
+        (["attention", "--as-of", "31-02-2025"], "'31-02-2025' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
+        (["export", "--as-of", "next week", "-o", "x.xlsx"], "'next week' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
+        (["attention", "--within", "-3"], "must be 0 or more"),
+        (["attention", "--format", "xlsx"], "invalid choice"),
+        (["demo", "--students", "many"], "is not a whole number"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_arguments(demo_db: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
     with pytest.raises(SystemExit) as exited:
         main([*argv, "--db", str(demo_db)] if argv[0] != "frobnicate" else argv)

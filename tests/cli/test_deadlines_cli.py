@@ -47,7 +47,9 @@ def _due(path: Path) -> date:
 
     con = sqlite3.connect(path)
     try:
-        return date.fromisoformat(con.execute("SELECT due_date FROM portfolio_item WHERE kind = 'cv_assignment'").fetchone()[0])
+        return date.fromisoformat(
+            con.execute("SELECT due_date FROM portfolio_item WHERE kind = 'cv_assignment'").fetchone()[0]
+        )
     finally:
         con.close()
 
@@ -69,38 +71,55 @@ def test_without_a_programme_every_programme_is_listed(db: Path, capsys) -> None
     assert code == 0
     assert [line for line in out.splitlines() if line.endswith("graduation months of 2024-2025")] == [
         "IMIM: deadlines for final products, graduation months of 2024-2025",
-        "PM: deadlines for final products, graduation months of 2024-2025"]
+        "PM: deadlines for final products, graduation months of 2024-2025",
+    ]
 
 
 def test_set_and_clear_a_month(db: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = run(capsys, "deadlines", "--db", str(db), "--programme", "PM", "--set", "January 2025", "06-01-2025")
+    code, out, err = run(
+        capsys, "deadlines", "--db", str(db), "--programme", "PM", "--set", "January 2025", "06-01-2025"
+    )
     assert (code, err) == (0, "")
-    assert out.strip() == ("The PM deadline for graduating in January 2025 is now 06-01-2025; Academic Core due dates "
-                           "moved for 1 student.")
+    assert out.strip() == (
+        "The PM deadline for graduating in January 2025 is now 06-01-2025; Academic Core due dates moved for 1 student."
+    )
     assert _due(db) == date(2025, 1, 6)
     listed = run(capsys, "deadlines", "--db", str(db), "--programme", "PM", "--year", "2024")[1].splitlines()
     assert listed[6].split()[:6] == ["January", "2025", "31-01-2025", "06-01-2025", "entered", "(else"]
     code, out, _ = run(capsys, "deadlines", "--db", str(db), "--programme", "pm", "--clear", "2025-01")
     assert code == 0
-    assert out.strip() == ("Cleared the PM deadline entered for January 2025: the programme schedule 13-01-2025 "
-                           "applies again; Academic Core due dates moved for 1 student.")
+    assert out.strip() == (
+        "Cleared the PM deadline entered for January 2025: the programme schedule 13-01-2025 "
+        "applies again; Academic Core due dates moved for 1 student."
+    )
     assert _due(db) == date(2025, 1, 13)
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--programme", "PM", "--set", "2025-01", "31-02-2025"], "'31-02-2025' is not a date; use dd-mm-yyyy or yyyy-mm-dd"),
-    (["--programme", "PM", "--set", "2025-13", "01-01-2025"], "A month is 1-12, not 13."),
-    (["--programme", "PM", "--set", "next month", "01-01-2025"], "'next month' is not a month; write it like 2025-01"),
-    (["--programme", "PM", "--set", "2025-01", "13-01-2024"],
-     "The deadline for graduating in January 2025 lies between 30-11-2024 and the graduation date 31-01-2025, "
-     "not on 13-01-2024."),
-    (["--programme", "PM", "--set", "9999-12", "01-12-9999"], "between 2000 and 2100"),
-    (["--programme", "PM", "--clear", "2025-01"], "No deadline was entered for graduating in January 2025 in PM"),
-    (["--set", "2025-01", "13-01-2025"], "Name the programme whose deadline to change: --programme IMIM or PM."),
-    (["--programme", "XYZ"], "No programme 'XYZ'"),
-    (["--year", "1999"], "A graduation month lies between 2000 and 2100, not in 1999."),
-    (["--year", "next"], "A cohort is its start year"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--programme", "PM", "--set", "2025-01", "31-02-2025"],
+            "'31-02-2025' is not a date; use dd-mm-yyyy or yyyy-mm-dd",
+        ),
+        (["--programme", "PM", "--set", "2025-13", "01-01-2025"], "A month is 1-12, not 13."),
+        (
+            ["--programme", "PM", "--set", "next month", "01-01-2025"],
+            "'next month' is not a month; write it like 2025-01",
+        ),
+        (
+            ["--programme", "PM", "--set", "2025-01", "13-01-2024"],
+            "The deadline for graduating in January 2025 lies between 30-11-2024 and the graduation date 31-01-2025, "
+            "not on 13-01-2024.",
+        ),
+        (["--programme", "PM", "--set", "9999-12", "01-12-9999"], "between 2000 and 2100"),
+        (["--programme", "PM", "--clear", "2025-01"], "No deadline was entered for graduating in January 2025 in PM"),
+        (["--set", "2025-01", "13-01-2025"], "Name the programme whose deadline to change: --programme IMIM or PM."),
+        (["--programme", "XYZ"], "No programme 'XYZ'"),
+        (["--year", "1999"], "A graduation month lies between 2000 and 2100, not in 1999."),
+        (["--year", "next"], "A cohort is its start year"),
+    ],
+)
 def test_a_mistake_is_one_line_and_writes_nothing(db: Path, capsys, argv: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
     before = db.read_bytes()
     code, out, err = run(capsys, "deadlines", "--db", str(db), *argv)
@@ -114,7 +133,9 @@ def test_a_mistake_is_one_line_and_writes_nothing(db: Path, capsys, argv: list[s
 
 def test_set_and_clear_together_are_refused_by_the_parser(db: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SystemExit) as exited:
-        main(["deadlines", "--db", str(db), "--programme", "PM", "--set", "2025-01", "13-01-2025", "--clear", "2025-01"])
+        main(
+            ["deadlines", "--db", str(db), "--programme", "PM", "--set", "2025-01", "13-01-2025", "--clear", "2025-01"]
+        )
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "not allowed with argument --set" in err

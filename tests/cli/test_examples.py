@@ -11,8 +11,9 @@ from coordinator_app.cli import main
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
-def test_the_readme_example_student_list_and_results_import_into_a_demo(tmp_path: Path,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_readme_example_student_list_and_results_import_into_a_demo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "demo.sqlite")
     assert main(["demo", "--db", db, "--students", "200"]) == 0
     capsys.readouterr()

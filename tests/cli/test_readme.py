@@ -38,8 +38,9 @@ def test_the_command_table_names_every_option(command: str) -> None:
     for action in _subcommands()[command]._actions:
         if not action.option_strings or "--help" in action.option_strings:
             continue
-        assert any(re.search(rf"{re.escape(o)}\b", row) for o in action.option_strings), \
+        assert any(re.search(rf"{re.escape(o)}\b", row) for o in action.option_strings), (
             f"README's {command} row does not name {'/'.join(action.option_strings)}"
+        )
 
 
 def _try_it() -> tuple[str, str]:
@@ -48,7 +49,7 @@ def _try_it() -> tuple[str, str]:
     start = text.index("Try it on a database of made-up students")
     block_start = text.index("```bash", start)
     block_end = text.index("```", block_start + 7)
-    after = text[block_end + 3:].strip().split("\n\n")[0]
+    after = text[block_end + 3 :].strip().split("\n\n")[0]
     return text[block_start:block_end], " ".join(after.split())
 
 
@@ -66,4 +67,6 @@ def test_what_the_readme_says_about_check_on_the_demo_holds(tmp_path: Path, caps
     _, after = _try_it()
     for kind in ("without approval", "below Assistant professor", "travel advice orange"):
         assert kind in out
-    assert "started without approval" in after and "below Assistant professor" in after and "orange travel advice" in after
+    assert (
+        "started without approval" in after and "below Assistant professor" in after and "orange travel advice" in after
+    )

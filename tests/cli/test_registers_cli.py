@@ -52,7 +52,10 @@ def test_allocate_previews_then_applies_with_the_seed_and_undoes(db: Path, capsy
     assert (code, err) == (0, "")
     assert "seed 9" in out.splitlines()[0]
     assert "  Medical Imaging: 20 placed of 20 free (20 places), 2 waiting" in out
-    assert out.splitlines()[-1] == "Nothing was saved. To allocate as shown: coordinator-app allocate --cohort 2025 --seed 9 --apply"
+    assert (
+        out.splitlines()[-1]
+        == "Nothing was saved. To allocate as shown: coordinator-app allocate --cohort 2025 --seed 9 --apply"
+    )
     assert contents(db) == before
     code, out, _ = run(capsys, "allocate", "--db", str(db), "--cohort", "2025", "--seed", "9", "--apply")
     assert out.splitlines()[-1] == "Allocated: 22 students placed; undo with --undo."
@@ -68,23 +71,29 @@ def test_allocate_previews_then_applies_with_the_seed_and_undoes(db: Path, capsy
 def test_attach_a_document_and_list_it(db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     pdf = tmp_path / "LoA signed.pdf"
     pdf.write_bytes(b"%PDF-1.4 signed")
-    code, out, err = run(capsys, "attach", "--db", str(db), "2710000", str(pdf), "--item", "list_of_agreements", "--received")
+    code, out, err = run(
+        capsys, "attach", "--db", str(db), "2710000", str(pdf), "--item", "list_of_agreements", "--received"
+    )
     assert (code, err) == (0, "")
     assert out.strip() == (
-        "Attached LoA signed.pdf to List of Agreements (A) of 2710000 Student0 Jansen and marked it received today.")
+        "Attached LoA signed.pdf to List of Agreements (A) of 2710000 Student0 Jansen and marked it received today."
+    )
     code, out, _ = run(capsys, "attach", "--db", str(db), "2710000", "--list")
     assert out.splitlines()[0] == "2710000 Student0 Jansen: 1 document"
     assert "LoA signed.pdf  (1 KB, portfolio item" in out.splitlines()[1]
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["2710000", "{folder}", "--item", "list_of_agreements"], "is a folder; attach a file"),
-    (["2710000", "{missing}", "--item", "list_of_agreements"], "There is no file at"),
-    (["2710000", "{pdf}"], "Say what to attach to: --item KIND, --literature or --meeting DATE."),
-    (["2710001", "{pdf}", "--item", "list_of_agreements"], "has no portfolio item 'list_of_agreements'"),
-    (["9999999", "{pdf}", "--item", "list_of_agreements"], "No student with number 9999999."),
-    (["2710000", "{pdf}", "--literature"], "has no Literature Study planned"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["2710000", "{folder}", "--item", "list_of_agreements"], "is a folder; attach a file"),
+        (["2710000", "{missing}", "--item", "list_of_agreements"], "There is no file at"),
+        (["2710000", "{pdf}"], "Say what to attach to: --item KIND, --literature or --meeting DATE."),
+        (["2710001", "{pdf}", "--item", "list_of_agreements"], "has no portfolio item 'list_of_agreements'"),
+        (["9999999", "{pdf}", "--item", "list_of_agreements"], "No student with number 9999999."),
+        (["2710000", "{pdf}", "--literature"], "has no Literature Study planned"),
+    ],
+)
 def test_a_mistake_is_one_line_and_nothing_is_written(db: Path, tmp_path: Path, capsys, argv, message) -> None:  # type: ignore[no-untyped-def]
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(b"%PDF")

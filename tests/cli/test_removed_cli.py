@@ -35,7 +35,9 @@ def test_the_removed_students_are_listed_newest_first(db: Path, capsys) -> None:
     code, out, err = run(capsys, "removed", "--db", str(db))
     assert (code, err) == (0, "")
     assert [line.split()[:5] for line in out.splitlines()] == [
-        ["2712345", "Lars", "Eriksson", "IMIM", "2024-2025"], ["2712345", "Anouk", "de", "Vries", "PM"]]
+        ["2712345", "Lars", "Eriksson", "IMIM", "2024-2025"],
+        ["2712345", "Anouk", "de", "Vries", "PM"],
+    ]
     assert all(" by " in line for line in out.splitlines())
 
 
@@ -48,10 +50,13 @@ def test_one_is_restored_by_number_and_programme(db: Path, capsys) -> None:  # t
     assert run(capsys, "removed", "--db", str(db), "--programme", "PM")[1].strip() == "No removed students in PM."
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--restore", "2798765"], "No removed student with number 2798765; 'coordinator-app removed' lists them."),
-    (["--restore", "2712345", "--programme", "XYZ"], "No programme 'XYZ'"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--restore", "2798765"], "No removed student with number 2798765; 'coordinator-app removed' lists them."),
+        (["--restore", "2712345", "--programme", "XYZ"], "No programme 'XYZ'"),
+    ],
+)
 def test_a_mistake_is_one_line(db: Path, capsys, argv: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
     before = db.read_bytes()
     code, out, err = run(capsys, "removed", "--db", str(db), *argv)

@@ -26,12 +26,14 @@ def database(postgres_server: PostgresServer) -> str:
     postgres_server.drop(name)
     for role in (f"{name}_coordinators", f"{name}_viewers", f"viewer_{name}"):
         postgres_server.execute(f'DROP OWNED BY "{role}"') if postgres_server.execute(
-            f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'") else None
+            f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'"
+        ) else None
         postgres_server.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
-def test_from_a_file_to_a_shared_server_and_back(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                 postgres_server: PostgresServer, database: str) -> None:
+def test_from_a_file_to_a_shared_server_and_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], postgres_server: PostgresServer, database: str
+) -> None:
     owner = str(postgres_server.location(database))
     viewer_name = f"viewer_{database}"
     viewer = str(postgres_server.location(database, viewer_name))
@@ -45,7 +47,7 @@ def test_from_a_file_to_a_shared_server_and_back(tmp_path: Path, capsys: pytest.
 
     code, out, _ = run(capsys, "copy", "--from", str(demo), "--to", owner)
     assert code == 0 and "60 students" in out and "the same in both" in out
-    code, out, err = run(capsys, "copy", "--from", str(demo), "--to", owner)       # not over students
+    code, out, err = run(capsys, "copy", "--from", str(demo), "--to", owner)  # not over students
     assert code == 1 and out == "" and err.count("\n") == 1 and "already holds 60 students" in err
 
     code, out, _ = run(capsys, "attention", "--db", viewer, "--as-of", "24-11-2025")
@@ -55,24 +57,25 @@ def test_from_a_file_to_a_shared_server_and_back(tmp_path: Path, capsys: pytest.
     code, out, err = run(capsys, "deadlines", "--db", viewer, "--programme", "PM", "--set", "9", "01-08-2026")
     assert code == 1 and err.count("\n") == 1 and "may only look" in err
     code, out, _ = run(capsys, "import", "--db", viewer, "docs/examples/studenten.csv", "--dry-run")
-    assert code == 0 and "4 new" in out                                                # looking is reading
+    assert code == 0 and "4 new" in out  # looking is reading
 
     back = tmp_path / "back.sqlite"
-    code, out, _ = run(capsys, "copy", "--from", viewer, "--to", str(back))            # a viewer may take it out
+    code, out, _ = run(capsys, "copy", "--from", viewer, "--to", str(back))  # a viewer may take it out
     assert code == 0 and back.exists()
     code, out, _ = run(capsys, "check", "--db", str(back))
     assert "Students:   60" in out
 
     code, out, _ = run(capsys, "backup", "--db", owner)
     assert code == 0 and "60 students" in out and "server-backups" in out
-    code, out, err = run(capsys, "restore", "--db", owner, str(back))                   # no terminal: no
+    code, out, err = run(capsys, "restore", "--db", owner, str(back))  # no terminal: no
     assert code == 1 and "run again with --yes" in err
     code, out, _ = run(capsys, "restore", "--db", owner, "--yes", str(back))
     assert code == 0 and "before is kept in" in out
 
 
-def test_a_server_address_that_cannot_be_used_is_one_line(capsys: pytest.CaptureFixture[str],
-                                                          postgres_server: PostgresServer, database: str) -> None:
+def test_a_server_address_that_cannot_be_used_is_one_line(
+    capsys: pytest.CaptureFixture[str], postgres_server: PostgresServer, database: str
+) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["attention", "--db", "postgresql://someone@"])
     err = capsys.readouterr().err

@@ -25,8 +25,10 @@ def test_first_year_assignments_due(pm) -> None:
     assert first_year_assignments_due(2025, pm.academic_core) == date(2026, 8, 31)
 
 
-@pytest.mark.parametrize(("as_of", "expected"), [
-    (date(2025, 8, 31), Urgency.DUE_SOON), (date(2025, 9, 1), Urgency.OVERDUE), (date(2025, 9, 2), Urgency.OVERDUE)])
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(date(2025, 8, 31), Urgency.DUE_SOON), (date(2025, 9, 1), Urgency.OVERDUE), (date(2025, 9, 2), Urgency.OVERDUE)],
+)
 def test_first_year_assignments_are_overdue_on_1_september(pm, as_of: date, expected: Urgency) -> None:
     assert urgency(first_year_assignments_due(2024, pm.academic_core), None, as_of, 14) is expected
 
@@ -88,7 +90,10 @@ def test_missing_names_everything(pm) -> None:
         "first-year assignments not received",
         "final portfolio meeting not held",
     ]
-    assert status.label == "0 of 2 mentor meetings held; first-year assignments not received; final portfolio meeting not held"
+    assert (
+        status.label
+        == "0 of 2 mentor meetings held; first-year assignments not received; final portfolio meeting not held"
+    )
 
 
 def test_status_dataclass_directly() -> None:

@@ -26,7 +26,8 @@ def test_first_choices_first_and_the_results_decide_a_tie() -> None:
     assert result.explanations[1] == (
         "2nd choice Technological Development: placed in round 2 (1st choice Medical Imaging: 3 asked for its 1 "
         "free place in round 1 and you were not among the first); number 2 in the tie-break order (mean "
-        "compulsory result 7.0). Waiting for Medical Imaging (number 1).")
+        "compulsory result 7.0). Waiting for Medical Imaging (number 1)."
+    )
     assert result.explanations[4].startswith("3rd choice Biomarkers & Medicines: placed in round 3")
     assert "no compulsory results yet" in result.explanations[4]
 
@@ -76,6 +77,8 @@ def test_never_more_students_than_places_and_nobody_waits_for_less(prefs, cut, f
     # First choices first: whoever got a specialization as a later choice did not take a place
     # someone wanting it first was refused.
     for key in NAMES:
-        first_refused = [a for a in applicants if a.preferences[:1] == (key,) and result.placed.get(a.student_id) != key]
+        first_refused = [
+            a for a in applicants if a.preferences[:1] == (key,) and result.placed.get(a.student_id) != key
+        ]
         later = [a for a in applicants if result.placed.get(a.student_id) == key and a.preferences[0] != key]
         assert not (first_refused and later)

@@ -24,6 +24,7 @@ from coordinator_app.domain.grades import (
 
 # --- parse_grade: accepted input -------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [
@@ -53,6 +54,7 @@ def test_parse_grade_accepts_no_show_in_any_case(text: str) -> None:
 
 
 # --- parse_grade: rejected input -------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "words"),
@@ -111,7 +113,7 @@ def test_domain_error_is_a_value_error_with_message() -> None:
 
 # --- Grade --------------------------------------------------------------------------------------
 
-PASS_MARK = 5.5     # both programmes' pass_mark (resources/programmes/*.toml; test_pass_mark_is_data)
+PASS_MARK = 5.5  # both programmes' pass_mark (resources/programmes/*.toml; test_pass_mark_is_data)
 
 
 def test_pass_mark_is_data(programmes) -> None:
@@ -147,6 +149,7 @@ def test_grade_str_shows_one_decimal() -> None:
 
 # --- best attempt and resits --------------------------------------------------------------------
 
+
 def test_best_attempt_picks_highest_mark() -> None:
     attempts = [Grade(4.0), Grade(6.5), Grade(5.9)]
     assert best_attempt(attempts) == Grade(6.5)
@@ -181,6 +184,7 @@ def test_needs_resit() -> None:
 
 # --- exam and resit dates -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("cohort", "month", "year", "expected"),
     [
@@ -193,7 +197,7 @@ def test_needs_resit() -> None:
         (2024, 8, 1, date(2025, 8, 31)),
         (2024, 2, 2, date(2026, 2, 28)),
         (2024, 12, 2, date(2025, 12, 31)),
-        (2027, 2, 1, date(2028, 2, 29)),   # leap year
+        (2027, 2, 1, date(2028, 2, 29)),  # leap year
     ],
 )
 def test_exam_date_is_last_day_of_course_month(cohort: int, month: int, year: int, expected: date) -> None:
@@ -214,7 +218,7 @@ def test_exam_date_default_is_year_one() -> None:
         (date(2024, 12, 31), None, date(2025, 1, 31)),
         (date(2024, 1, 31), None, date(2024, 2, 29)),
         (date(2025, 1, 31), 3, date(2025, 3, 31)),
-        (date(2025, 1, 31), 1, date(2026, 1, 31)),   # same month: the next year's
+        (date(2025, 1, 31), 1, date(2026, 1, 31)),  # same month: the next year's
     ],
 )
 def test_resit_date(exam: date, resit_month: int | None, expected: date) -> None:
@@ -229,6 +233,7 @@ def test_last_day_of_month() -> None:
 
 
 # --- rounding -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),
@@ -263,6 +268,7 @@ def test_round_half_up_other_places() -> None:
 
 # --- validate_mark ------------------------------------------------------------------------------
 
+
 def test_validate_mark_accepts_none_and_one_decimal() -> None:
     assert validate_mark(None, "practical") is None
     assert validate_mark(7.5, "practical") == 7.5
@@ -270,8 +276,9 @@ def test_validate_mark_accepts_none_and_one_decimal() -> None:
     assert validate_mark(10.0, "practical") == 10.0
 
 
-@pytest.mark.parametrize(("value", "words"), [(10.5, "between 1.0 and 10.0"), (0.9, "between 1.0 and 10.0"),
-                                              (7.25, "at most one decimal")])
+@pytest.mark.parametrize(
+    ("value", "words"), [(10.5, "between 1.0 and 10.0"), (0.9, "between 1.0 and 10.0"), (7.25, "at most one decimal")]
+)
 def test_validate_mark_rejects(value: float, words: str) -> None:
     with pytest.raises(DomainError) as info:
         validate_mark(value, "presentation")
@@ -281,11 +288,12 @@ def test_validate_mark_rejects(value: float, words: str) -> None:
 
 # --- every mark shown or exported: one decimal, half up (issue 16 item 3) -------------------------
 
+
 def test_a_report_mean_of_7_and_7_5_is_shown_7_3() -> None:
     from coordinator_app.domain.marks import report_mean
 
     assert report_mean(7.0, 7.5) == 7.25
-    assert format_mark(report_mean(7.0, 7.5)) == "7.3"          # f"{7.25:.1f}" gives "7.2"
+    assert format_mark(report_mean(7.0, 7.5)) == "7.3"  # f"{7.25:.1f}" gives "7.2"
     assert format_mark(7.15) == "7.2" and format_mark(6.05) == "6.1" and format_mark(9.95) == "10.0"
 
 

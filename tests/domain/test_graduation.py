@@ -22,6 +22,7 @@ from coordinator_app.domain.graduation import (
 
 # --- graduation date ----------------------------------------------------------------------------
 
+
 def test_weekdays_used_below() -> None:
     assert date(2025, 5, 31).strftime("%A") == "Saturday"
     assert date(2025, 5, 30).strftime("%A") == "Friday"
@@ -36,12 +37,12 @@ def test_weekdays_used_below() -> None:
 @pytest.mark.parametrize(
     ("year", "month", "expected"),
     [
-        (2025, 5, date(2025, 5, 30)),     # 31 May is a Saturday
-        (2025, 8, date(2025, 8, 29)),     # 31 August is a Sunday
-        (2025, 1, date(2025, 1, 31)),     # a Friday
-        (2024, 11, date(2024, 11, 29)),   # 30 November is a Saturday
-        (2025, 6, date(2025, 6, 30)),     # a Monday
-        (2024, 2, date(2024, 2, 29)),     # leap day, a Thursday
+        (2025, 5, date(2025, 5, 30)),  # 31 May is a Saturday
+        (2025, 8, date(2025, 8, 29)),  # 31 August is a Sunday
+        (2025, 1, date(2025, 1, 31)),  # a Friday
+        (2024, 11, date(2024, 11, 29)),  # 30 November is a Saturday
+        (2025, 6, date(2025, 6, 30)),  # a Monday
+        (2024, 2, date(2024, 2, 29)),  # leap day, a Thursday
     ],
 )
 def test_graduation_date_is_last_working_day(year: int, month: int, expected: date) -> None:
@@ -61,6 +62,7 @@ def test_graduation_date_properties(year: int, month: int) -> None:
 
 
 # --- ceremonies ---------------------------------------------------------------------------------
+
 
 def test_ceremony_months_in_both_programmes(pm, imim) -> None:
     assert pm.graduation.ceremony_months == (1, 6, 9)
@@ -96,10 +98,11 @@ def test_a_graduate_never_attends_a_ceremony_in_or_before_the_graduation_month(p
     year, ceremony = ceremony_month(2025, month, pm.graduation)
     assert (year, ceremony) > (2025, month)
     assert ceremony in pm.graduation.ceremony_months
-    assert (year - 2025) * 12 + ceremony - month <= 5          # and never more than half a year later
+    assert (year - 2025) * 12 + ceremony - month <= 5  # and never more than half a year later
 
 
 # --- submission deadline ------------------------------------------------------------------------
+
 
 def test_submission_deadline_four_weeks_before(pm) -> None:
     rules = pm.graduation
@@ -112,9 +115,9 @@ def test_submission_deadline_four_weeks_before(pm) -> None:
 @pytest.mark.parametrize(
     ("year", "month", "expected"),
     [
-        (2025, 7, date(2025, 6, 26)),     # graduation 31-07-2025 (Thu) - 5 weeks
-        (2024, 11, date(2024, 10, 25)),   # graduation 29-11-2024 (Fri) - 5 weeks
-        (2025, 12, date(2025, 11, 26)),   # graduation 31-12-2025 (Wed) - 5 weeks
+        (2025, 7, date(2025, 6, 26)),  # graduation 31-07-2025 (Thu) - 5 weeks
+        (2024, 11, date(2024, 10, 25)),  # graduation 29-11-2024 (Fri) - 5 weeks
+        (2025, 12, date(2025, 11, 26)),  # graduation 31-12-2025 (Wed) - 5 weeks
     ],
 )
 def test_submission_deadline_one_week_earlier_in_july_november_december(pm, year, month, expected) -> None:
@@ -134,10 +137,16 @@ def test_scheduled_deadline_wins(pm) -> None:
 
 # --- readiness ----------------------------------------------------------------------------------
 
+
 def ready_facts(**changes) -> GraduationFacts:
     base = {
-        "ec_earned": 120, "ec_required": 120, "incomplete_components": (), "planned": (2025, 6),
-        "last_mark_registered": date(2025, 5, 20), "tuition_paid": True, "enrolled": True,
+        "ec_earned": 120,
+        "ec_required": 120,
+        "incomplete_components": (),
+        "planned": (2025, 6),
+        "last_mark_registered": date(2025, 5, 20),
+        "tuition_paid": True,
+        "enrolled": True,
     }
     base.update(changes)
     return GraduationFacts(**base)
@@ -215,6 +224,7 @@ def test_readiness_default() -> None:
 
 
 # --- attendance certificate ---------------------------------------------------------------------
+
 
 def test_attendance_certificate_needs_two_courses(pm) -> None:
     assert pm.graduation.attendance_certificate_min_courses == 2

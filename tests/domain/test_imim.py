@@ -15,6 +15,7 @@ def rules(imim):
 
 # --- universities -------------------------------------------------------------------------------
 
+
 def test_imim_university_rules(rules) -> None:
     assert set(rules.year1_universities) == {"Uppsala", "Heidelberg", "Groningen"}
     assert set(rules.year2_universities) == {"Groningen", "Uppsala"}
@@ -60,6 +61,7 @@ def test_missing_universities_named(rules) -> None:
 
 
 # --- English test -------------------------------------------------------------------------------
+
 
 def test_english_tests_defined(rules) -> None:
     assert set(rules.english_tests) == {"IELTS", "TOEFL_IBT", "TOEFL_CBT", "TOEFL_PBT", "CPE", "CAE"}

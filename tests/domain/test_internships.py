@@ -30,10 +30,11 @@ from coordinator_app.domain.internships import (
 )
 from coordinator_app.domain.programme import PortfolioRule
 
-START = date(2025, 2, 3)   # a Monday
+START = date(2025, 2, 3)  # a Monday
 
 
 # --- length -------------------------------------------------------------------------------------
+
 
 def test_full_time_weeks() -> None:
     assert full_time_weeks(24, 1.5) == 16
@@ -58,13 +59,14 @@ def test_pm_ec_per_week_gives_16_and_24_weeks(pm) -> None:
 def test_working_days_length() -> None:
     assert working_days_length(24, 1.5) == 112
     assert working_days_length(36, 1.5) == 168
-    assert working_days_length(24, 1.5, 80) == 140      # 16 / 0.8 = 20 weeks
-    assert working_days_length(24, 1.5, 50) == 224      # 32 weeks
-    assert working_days_length(24, 1.5, 70) == 160      # 112 / 0.7 exactly
-    assert working_days_length(24, 1.5, 90) == 125      # 124.4 days, rounded up to a whole day
+    assert working_days_length(24, 1.5, 80) == 140  # 16 / 0.8 = 20 weeks
+    assert working_days_length(24, 1.5, 50) == 224  # 32 weeks
+    assert working_days_length(24, 1.5, 70) == 160  # 112 / 0.7 exactly
+    assert working_days_length(24, 1.5, 90) == 125  # 124.4 days, rounded up to a whole day
 
 
 # --- schedule -----------------------------------------------------------------------------------
+
 
 def test_minor_full_time_schedule() -> None:
     plan = schedule(START, 24, 1.5)
@@ -93,14 +95,14 @@ def test_part_time_lengthens() -> None:
 
 
 def test_halfway_rounds_down() -> None:
-    plan = schedule(START, 24, 1.5, 90)            # 125 days
+    plan = schedule(START, 24, 1.5, 90)  # 125 days
     assert plan.length_days == 125
     assert plan.halfway == START + timedelta(days=62)
     assert plan.planned_end == START + timedelta(days=124)
 
 
 def test_one_interruption_adds_its_days() -> None:
-    easter = Period(date(2025, 4, 14), date(2025, 4, 18))     # 5 days
+    easter = Period(date(2025, 4, 14), date(2025, 4, 18))  # 5 days
     assert easter.days == 5
     plan = schedule(START, 24, 1.5, interruptions=[easter])
     assert plan.length_days == 117
@@ -125,15 +127,15 @@ def test_disjoint_interruptions_add_up() -> None:
 
 def test_overlapping_interruptions_counted_once() -> None:
     periods = [Period(date(2025, 4, 14), date(2025, 4, 18)), Period(date(2025, 4, 16), date(2025, 4, 22))]
-    assert interruption_days(periods, START) == 9      # 14..22 April
+    assert interruption_days(periods, START) == 9  # 14..22 April
     plan = schedule(START, 24, 1.5, interruptions=periods)
     assert plan.planned_end == date(2025, 5, 25) + timedelta(days=9)
 
 
 def test_nested_and_identical_interruptions_counted_once() -> None:
-    outer = Period(date(2025, 4, 14), date(2025, 4, 25))      # 12 days
+    outer = Period(date(2025, 4, 14), date(2025, 4, 25))  # 12 days
     inner = Period(date(2025, 4, 16), date(2025, 4, 18))
-    later = Period(date(2025, 4, 20), date(2025, 4, 28))      # adds 26..28 April
+    later = Period(date(2025, 4, 20), date(2025, 4, 28))  # adds 26..28 April
     assert interruption_days([outer, inner], START) == 12
     assert interruption_days([outer, outer], START) == 12
     assert interruption_days([inner, later, outer], START) == 15
@@ -178,25 +180,26 @@ def test_schedule_rejects_bad_part_time() -> None:
 
 # --- portfolio due dates ------------------------------------------------------------------------
 
+
 def test_pm_portfolio_due_dates(pm) -> None:
     plan = schedule(START, 24, 1.5)
     due = portfolio_due_dates(pm.internships.portfolio, plan)
     assert due == {
-        "list_of_agreements": date(2025, 2, 17),          # start + 14
-        "research_proposal": date(2025, 3, 17),           # start + 42
-        "interim_assessment": date(2025, 3, 31),          # halfway
-        "halfway_presentation": date(2025, 3, 31),        # halfway
-        "final_assessment": date(2025, 5, 25),            # end
-        "written_report": date(2025, 5, 25),              # end
-        "second_assessor_assessment": date(2025, 6, 8),   # end + 14
-        "evaluation_form": date(2025, 5, 25),             # end
+        "list_of_agreements": date(2025, 2, 17),  # start + 14
+        "research_proposal": date(2025, 3, 17),  # start + 42
+        "interim_assessment": date(2025, 3, 31),  # halfway
+        "halfway_presentation": date(2025, 3, 31),  # halfway
+        "final_assessment": date(2025, 5, 25),  # end
+        "written_report": date(2025, 5, 25),  # end
+        "second_assessor_assessment": date(2025, 6, 8),  # end + 14
+        "evaluation_form": date(2025, 5, 25),  # end
     }
 
 
 def test_portfolio_due_dates_move_with_interruptions(pm) -> None:
-    plan = schedule(START, 36, 1.5, 100, [Period(date(2025, 3, 24), date(2025, 3, 30))])   # 7 days
+    plan = schedule(START, 36, 1.5, 100, [Period(date(2025, 3, 24), date(2025, 3, 30))])  # 7 days
     due = portfolio_due_dates(pm.internships.portfolio, plan)
-    assert due["list_of_agreements"] == date(2025, 2, 17)      # start-based: unchanged
+    assert due["list_of_agreements"] == date(2025, 2, 17)  # start-based: unchanged
     assert due["final_assessment"] == date(2025, 7, 27)
     assert due["second_assessor_assessment"] == date(2025, 8, 10)
     assert due["interim_assessment"] == START + timedelta(days=175 // 2)
@@ -216,8 +219,19 @@ def test_due_date_rules() -> None:
 
 # --- ranks --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("rank", "ok"), [("UD", True), ("UHD", True), ("HL", True), ("postdoc", False),
-                                          ("phd", False), (None, False), ("professor", False)])
+
+@pytest.mark.parametrize(
+    ("rank", "ok"),
+    [
+        ("UD", True),
+        ("UHD", True),
+        ("HL", True),
+        ("postdoc", False),
+        ("phd", False),
+        (None, False),
+        ("professor", False),
+    ],
+)
 def test_rank_at_least_ud(rank: str | None, ok: bool) -> None:
     assert rank_at_least(rank, "UD") is ok
 
@@ -240,6 +254,7 @@ def test_validate_rank() -> None:
 
 # --- travel codes -------------------------------------------------------------------------------
 
+
 def test_validate_travel_code() -> None:
     assert validate_travel_code("Orange") == "orange"
     assert validate_travel_code(" RED ") == "red"
@@ -254,15 +269,28 @@ def test_validate_travel_code() -> None:
 
 # --- approval checks ----------------------------------------------------------------------------
 
-def facts(kind: str = "major", country: str | None = "Netherlands", travel_code: str | None = None,
-          is_umc: bool = True, approval_status: str = "approved", assessor_rank: str | None = "UD") -> InternshipFacts:
+
+def facts(
+    kind: str = "major",
+    country: str | None = "Netherlands",
+    travel_code: str | None = None,
+    is_umc: bool = True,
+    approval_status: str = "approved",
+    assessor_rank: str | None = "UD",
+) -> InternshipFacts:
     return InternshipFacts(kind, country, travel_code, is_umc, approval_status, assessor_rank, START)
 
 
 def warnings_for(pm, f: InternshipFacts, compulsory_passed: int = 4) -> list[str]:
     rules = pm.internships
-    return approval_warnings(f, rules.kinds[f.kind], rules.invalid_travel_codes, rules.consult_travel_codes,
-                             rules.assessor_min_rank, compulsory_passed)
+    return approval_warnings(
+        f,
+        rules.kinds[f.kind],
+        rules.invalid_travel_codes,
+        rules.consult_travel_codes,
+        rules.assessor_min_rank,
+        compulsory_passed,
+    )
 
 
 def test_no_warnings_for_a_clean_internship(pm) -> None:
@@ -337,8 +365,7 @@ def test_minor_eligible(pm) -> None:
 
 
 def test_all_warnings_together(pm) -> None:
-    w = warnings_for(pm, facts("minor", country="Belgium", travel_code="red", assessor_rank="phd"),
-                     compulsory_passed=2)
+    w = warnings_for(pm, facts("minor", country="Belgium", travel_code="red", assessor_rank="phd"), compulsory_passed=2)
     assert len(w) == 4
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow      # each test starts a Python of its own
+pytestmark = pytest.mark.slow  # each test starts a Python of its own
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,7 +19,7 @@ from coordinator_app.domain.marks import (
 
 INTERNSHIP = {"practical": 0.4, "report": 0.4, "presentation": 0.2}
 LITERATURE = {"outline": 0.1, "report": 0.7, "presentation": 0.2}
-PASS_MARK = 5.5     # PM's pass_mark (resources/programmes/pm.toml)
+PASS_MARK = 5.5  # PM's pass_mark (resources/programmes/pm.toml)
 
 one_decimal_mark = st.integers(min_value=10, max_value=100).map(lambda n: n / 10)
 
@@ -31,6 +31,7 @@ def test_weights_in_the_pm_definition(pm) -> None:
 
 # --- report mean --------------------------------------------------------------------------------
 
+
 def test_report_mean() -> None:
     assert report_mean(7.0, 8.0) == 7.5
     assert report_mean(6.5, 6.0) == 6.25
@@ -39,6 +40,7 @@ def test_report_mean() -> None:
 
 
 # --- internship ---------------------------------------------------------------------------------
+
 
 def test_internship_mark_worked_example() -> None:
     # 0.4 x 8.0 + 0.4 x mean(7.0, 8.0) + 0.2 x 6.5 = 3.2 + 3.0 + 1.3 = 7.5
@@ -80,8 +82,11 @@ def test_internship_mark_extremes() -> None:
 def test_internship_weighted_sum_is_never_an_exact_half(p: float, s: float, a: float, o: float) -> None:
     # With one-decimal marks 0.4p + 0.4 mean(s, a) + 0.2o is a multiple of 0.02, so the
     # internship mark never needs a half-up decision; the literature mark can (see below).
-    exact = (Decimal(str(p)) * Decimal("0.4") + (Decimal(str(s)) + Decimal(str(a))) / 2 * Decimal("0.4")
-             + Decimal(str(o)) * Decimal("0.2"))
+    exact = (
+        Decimal(str(p)) * Decimal("0.4")
+        + (Decimal(str(s)) + Decimal(str(a))) / 2 * Decimal("0.4")
+        + Decimal(str(o)) * Decimal("0.2")
+    )
     assert (exact * 50) % 1 == 0
     expected = float(exact.quantize(Decimal("0.1"), rounding="ROUND_HALF_UP"))
     assert internship_mark(INTERNSHIP, PASS_MARK, p, s, a, o).final == expected
@@ -131,6 +136,7 @@ def test_invalid_mark_raises_even_when_others_missing() -> None:
 
 # --- literature study ---------------------------------------------------------------------------
 
+
 def test_literature_mark_worked_example() -> None:
     # 0.1 x 8.0 + 0.7 x mean(7.0, 7.0) + 0.2 x 9.0 = 0.8 + 4.9 + 1.8 = 7.5
     result = literature_mark(LITERATURE, PASS_MARK, 8.0, 7.0, 7.0, 9.0)
@@ -177,6 +183,7 @@ def test_literature_invalid_mark() -> None:
 
 # --- weighted_mark ------------------------------------------------------------------------------
 
+
 def test_weighted_mark_weight_without_a_part_raises() -> None:
     with pytest.raises(DomainError) as info:
         weighted_mark({"practical": 0.5, "report": 0.3, "poster": 0.2}, PASS_MARK, {"practical": 7.0}, 7.0, 7.0)
@@ -190,6 +197,7 @@ def test_mark_result_passed_with_pass_mark() -> None:
 
 
 # --- properties ---------------------------------------------------------------------------------
+
 
 @given(one_decimal_mark, one_decimal_mark, one_decimal_mark, one_decimal_mark)
 @settings(max_examples=200, deadline=None)
@@ -208,6 +216,9 @@ def test_literature_final_between_min_and_max_of_inputs(o: float, s: float, a: f
     assert final is not None
     assert 1.0 <= final <= 10.0
     assert min(o, s, a, pr) - 0.05 <= final <= max(o, s, a, pr) + 0.05
-    exact = (Decimal(str(o)) * Decimal("0.1") + (Decimal(str(s)) + Decimal(str(a))) / 2 * Decimal("0.7")
-             + Decimal(str(pr)) * Decimal("0.2"))
+    exact = (
+        Decimal(str(o)) * Decimal("0.1")
+        + (Decimal(str(s)) + Decimal(str(a))) / 2 * Decimal("0.7")
+        + Decimal(str(pr)) * Decimal("0.2")
+    )
     assert final == float(exact.quantize(Decimal("0.1"), rounding="ROUND_HALF_UP"))

@@ -15,6 +15,7 @@ PM_TEXT = (PROGRAMMES_DIR / "pm.toml").read_text("utf-8")
 
 # --- the shipped definitions --------------------------------------------------------------------
 
+
 def test_both_programmes_load() -> None:
     programmes = load_programmes(PROGRAMMES_DIR)
     assert set(programmes) == {"PM", "IMIM"}
@@ -28,8 +29,13 @@ def test_pm_components(pm) -> None:
     assert pm.duration_years == 2
     assert pm.pass_mark == 5.5
     assert [(c.key, c.ec) for c in pm.components] == [
-        ("compulsory", 24), ("specialization", 12), ("optional", 12), ("minor_internship", 24),
-        ("major_internship", 36), ("literature_study", 9), ("academic_core", 3),
+        ("compulsory", 24),
+        ("specialization", 12),
+        ("optional", 12),
+        ("minor_internship", 24),
+        ("major_internship", 36),
+        ("literature_study", 9),
+        ("academic_core", 3),
     ]
     assert sum(c.ec for c in pm.components) == 120
     assert pm.component("major_internship").kind == "internship"
@@ -41,9 +47,16 @@ def test_pm_components(pm) -> None:
 def test_pm_courses(pm) -> None:
     assert pm.compulsory_course_codes == ["PM-PERS", "PM-DSB", "PM-BCRR", "PM-IMGP"]
     assert [(c.month, c.resit_month, c.ec) for c in pm.courses_of("compulsory")] == [
-        (9, 1, 6), (10, 1, 6), (11, 1, 6), (12, 1, 6)]
+        (9, 1, 6),
+        (10, 1, 6),
+        (11, 1, 6),
+        (12, 1, 6),
+    ]
     assert {c.specialization for c in pm.courses_of("specialization")} == {
-        "medical_imaging", "technological_development", "biomarkers_medicines"}
+        "medical_imaging",
+        "technological_development",
+        "biomarkers_medicines",
+    }
     assert sum(c.ec for c in pm.courses_of("specialization") if c.specialization == "medical_imaging") == 12
     assert pm.course("PM-DSB").name == "Data Science & Bioinformatics"
     assert pm.course("NOPE") is None
@@ -59,8 +72,16 @@ def test_pm_internship_and_literature_rules(pm) -> None:
     assert rules.kinds["major"].ec == pm.component(rules.kinds["major"].component).ec
     assert rules.umc_required_in_at_least_one
     assert rules.assessor_min_rank == "UD"
-    assert [r.due for r in rules.portfolio] == ["start+14", "start+42", "halfway", "halfway", "end", "end",
-                                                "end+14", "end"]
+    assert [r.due for r in rules.portfolio] == [
+        "start+14",
+        "start+42",
+        "halfway",
+        "halfway",
+        "end",
+        "end",
+        "end+14",
+        "end",
+    ]
     lit = pm.literature_study
     assert (lit.ec, lit.weeks, lit.assessor_min_rank) == (9, 6, "UD")
     assert lit.ec == pm.component(lit.component).ec
@@ -84,6 +105,7 @@ def test_imim_definition(imim) -> None:
 
 
 # --- malformed definitions ----------------------------------------------------------------------
+
 
 def write(tmp_path: Path, text: str, name: str = "broken.toml") -> Path:
     path = tmp_path / name
@@ -151,8 +173,9 @@ def test_course_naming_unknown_component(tmp_path: Path) -> None:
 
 
 def test_course_naming_unknown_specialization(tmp_path: Path) -> None:
-    err = refused(tmp_path, changed('specialization = "medical_imaging"\nmonth = 1',
-                                    'specialization = "radiology"\nmonth = 1'))
+    err = refused(
+        tmp_path, changed('specialization = "medical_imaging"\nmonth = 1', 'specialization = "radiology"\nmonth = 1')
+    )
     assert err.key == "courses[4].specialization"
 
 
@@ -174,7 +197,9 @@ def test_bad_due_rule(tmp_path: Path) -> None:
 
 
 def test_bad_literature_due_rule(tmp_path: Path) -> None:
-    err = refused(tmp_path, changed('due = "end"\n\n[literature_study.mark]', 'due = "after_report"\n\n[literature_study.mark]'))
+    err = refused(
+        tmp_path, changed('due = "end"\n\n[literature_study.mark]', 'due = "after_report"\n\n[literature_study.mark]')
+    )
     assert err.key == "literature_study.portfolio[1].due"
 
 
@@ -218,15 +243,18 @@ def test_internship_kind_naming_unknown_component(tmp_path: Path) -> None:
 
 
 def test_literature_study_naming_unknown_component(tmp_path: Path) -> None:
-    err = refused(tmp_path, changed('[literature_study]\ncomponent = "literature_study"',
-                                    '[literature_study]\ncomponent = "literature"'))
+    err = refused(
+        tmp_path,
+        changed('[literature_study]\ncomponent = "literature_study"', '[literature_study]\ncomponent = "literature"'),
+    )
     assert err.key == "literature_study.component"
     assert "literature" in str(err)
 
 
 def test_academic_core_naming_unknown_component(tmp_path: Path) -> None:
-    err = refused(tmp_path, changed('[academic_core]\ncomponent = "academic_core"',
-                                    '[academic_core]\ncomponent = "core"'))
+    err = refused(
+        tmp_path, changed('[academic_core]\ncomponent = "academic_core"', '[academic_core]\ncomponent = "core"')
+    )
     assert err.key == "academic_core.component"
 
 
@@ -243,8 +271,11 @@ def test_duplicate_codes_across_two_files(tmp_path: Path) -> None:
 
 def test_error_in_one_file_of_a_folder_names_that_file(tmp_path: Path) -> None:
     write(tmp_path, PM_TEXT, "pm.toml")
-    write(tmp_path, (PROGRAMMES_DIR / "imim.toml").read_text("utf-8").replace("total_ec = 120", "total_ec = 90"),
-          "imim.toml")
+    write(
+        tmp_path,
+        (PROGRAMMES_DIR / "imim.toml").read_text("utf-8").replace("total_ec = 120", "total_ec = 90"),
+        "imim.toml",
+    )
     with pytest.raises(ProgrammeDefinitionError) as info:
         load_programmes(tmp_path)
     assert info.value.source == "imim.toml"
@@ -259,4 +290,5 @@ def test_empty_folder(tmp_path: Path) -> None:
 
 def test_programme_definition_error_is_not_a_domain_error() -> None:
     from coordinator_app.domain.errors import DomainError
+
     assert not issubclass(ProgrammeDefinitionError, DomainError)

@@ -30,8 +30,13 @@ def earned(programme, facts: StudentProgressFacts) -> dict[str, int]:
 def test_progress_rows_follow_the_components(pm) -> None:
     rows = component_progress(pm, StudentProgressFacts())
     assert [(r.key, r.required, r.earned) for r in rows] == [
-        ("compulsory", 24, 0), ("specialization", 12, 0), ("optional", 12, 0), ("minor_internship", 24, 0),
-        ("major_internship", 36, 0), ("literature_study", 9, 0), ("academic_core", 3, 0),
+        ("compulsory", 24, 0),
+        ("specialization", 12, 0),
+        ("optional", 12, 0),
+        ("minor_internship", 24, 0),
+        ("major_internship", 36, 0),
+        ("literature_study", 9, 0),
+        ("academic_core", 3, 0),
     ]
     assert total_ec(rows) == 0
     assert not any(r.complete for r in rows)
@@ -62,8 +67,13 @@ def test_failed_then_passed_resit_counts_once(pm) -> None:
 def test_specialization_counts_only_for_the_chosen_one(pm) -> None:
     results = {"PM-MI1": g("7"), "PM-MI2": g("7"), "PM-TD1": g("8"), "PM-TD2": g("8")}
     assert earned(pm, StudentProgressFacts(results=results, specialization="medical_imaging"))["specialization"] == 12
-    assert earned(pm, StudentProgressFacts(results=results, specialization="technological_development"))["specialization"] == 12
-    assert earned(pm, StudentProgressFacts(results=results, specialization="biomarkers_medicines"))["specialization"] == 0
+    assert (
+        earned(pm, StudentProgressFacts(results=results, specialization="technological_development"))["specialization"]
+        == 12
+    )
+    assert (
+        earned(pm, StudentProgressFacts(results=results, specialization="biomarkers_medicines"))["specialization"] == 0
+    )
     assert earned(pm, StudentProgressFacts(results=results, specialization=None))["specialization"] == 0
 
 
@@ -75,14 +85,16 @@ def test_specialization_half_done(pm) -> None:
 
 
 def test_optional_course_counts_when_approved_and_passed(pm) -> None:
-    course = OptionalCourse("PM-OPT-PROT", 6, approved=True, external=False, credit_form_received=False,
-                            grades=(Grade(7.0),))
+    course = OptionalCourse(
+        "PM-OPT-PROT", 6, approved=True, external=False, credit_form_received=False, grades=(Grade(7.0),)
+    )
     assert earned(pm, StudentProgressFacts(optional_courses=(course,)))["optional"] == 6
 
 
 def test_optional_course_not_approved_does_not_count(pm) -> None:
-    course = OptionalCourse("PM-OPT-PROT", 6, approved=False, external=False, credit_form_received=False,
-                            grades=(Grade(7.0),))
+    course = OptionalCourse(
+        "PM-OPT-PROT", 6, approved=False, external=False, credit_form_received=False, grades=(Grade(7.0),)
+    )
     assert earned(pm, StudentProgressFacts(optional_courses=(course,)))["optional"] == 0
 
 
@@ -98,10 +110,12 @@ def test_optional_course_failed_then_passed(pm) -> None:
 
 
 def test_external_optional_course_needs_credit_form(pm) -> None:
-    without = OptionalCourse("UvA-GEN", 6, approved=True, external=True, credit_form_received=False,
-                             grades=(Grade(8.0),))
-    with_form = OptionalCourse("UvA-GEN", 6, approved=True, external=True, credit_form_received=True,
-                               grades=(Grade(8.0),))
+    without = OptionalCourse(
+        "UvA-GEN", 6, approved=True, external=True, credit_form_received=False, grades=(Grade(8.0),)
+    )
+    with_form = OptionalCourse(
+        "UvA-GEN", 6, approved=True, external=True, credit_form_received=True, grades=(Grade(8.0),)
+    )
     assert earned(pm, StudentProgressFacts(optional_courses=(without,)))["optional"] == 0
     assert earned(pm, StudentProgressFacts(optional_courses=(with_form,)))["optional"] == 6
 
@@ -115,16 +129,19 @@ def test_optional_capped_at_12(pm) -> None:
 
 
 def test_optional_odd_ec_sum(pm) -> None:
-    courses = (OptionalCourse("A", 5, True, False, False, (Grade(7.0),)),
-               OptionalCourse("B", 3, True, True, True, (Grade(6.0),)))
+    courses = (
+        OptionalCourse("A", 5, True, False, False, (Grade(7.0),)),
+        OptionalCourse("B", 3, True, True, True, (Grade(6.0),)),
+    )
     row = component_progress(pm, StudentProgressFacts(optional_courses=courses))[2]
     assert row.earned == 8
     assert not row.complete
 
 
 def test_whole_components_from_completed_parts(pm) -> None:
-    facts = StudentProgressFacts(completed_parts={"minor_internship": True, "major_internship": False,
-                                                  "literature_study": True})
+    facts = StudentProgressFacts(
+        completed_parts={"minor_internship": True, "major_internship": False, "literature_study": True}
+    )
     e = earned(pm, facts)
     assert e["minor_internship"] == 24
     assert e["major_internship"] == 0
@@ -134,8 +151,10 @@ def test_whole_components_from_completed_parts(pm) -> None:
 
 def test_total_120_when_everything_complete(pm) -> None:
     results = dict(COMPULSORY_PASSED, **{"PM-MI1": g("7"), "PM-MI2": g("6,5")})
-    optional = (OptionalCourse("PM-OPT-PROT", 6, True, False, False, (Grade(7.0),)),
-                OptionalCourse("EXT-1", 6, True, True, True, (Grade(6.0),)))
+    optional = (
+        OptionalCourse("PM-OPT-PROT", 6, True, False, False, (Grade(7.0),)),
+        OptionalCourse("EXT-1", 6, True, True, True, (Grade(6.0),)),
+    )
     parts = {"minor_internship": True, "major_internship": True, "literature_study": True, "academic_core": True}
     rows = component_progress(pm, StudentProgressFacts(results, "medical_imaging", optional, parts))
     assert total_ec(rows) == 120
@@ -158,6 +177,7 @@ def test_imim_progress(imim) -> None:
 
 # --- compulsory_passed --------------------------------------------------------------------------
 
+
 def test_compulsory_passed_counts_best_attempts(pm) -> None:
     assert compulsory_passed(pm, {}) == 0
     assert compulsory_passed(pm, COMPULSORY_PASSED) == 4
@@ -171,6 +191,7 @@ def test_compulsory_passed_ignores_other_courses(pm) -> None:
 
 
 # --- specialization capacity --------------------------------------------------------------------
+
 
 def test_specialization_over_capacity(pm) -> None:
     assert [s.capacity for s in pm.specializations] == [20, 20, 20]

@@ -42,19 +42,43 @@ def received_items(rules, received: date) -> tuple[ItemSnapshot, ...]:
 def complete_pm_student(pm) -> StudentSnapshot:
     portfolio = pm.internships.portfolio
     minor = InternshipSnapshot(
-        kind="minor", start=MINOR_START, is_umc=True, country="Netherlands", approval_status="approved",
-        assessor_rank="UD", practical=8.0, supervisor_report=7.0, assessor_report=8.0, presentation=6.5,
-        marks_registered_on=date(2025, 6, 20), portfolio=received_items(portfolio, date(2025, 6, 1)),
+        kind="minor",
+        start=MINOR_START,
+        is_umc=True,
+        country="Netherlands",
+        approval_status="approved",
+        assessor_rank="UD",
+        practical=8.0,
+        supervisor_report=7.0,
+        assessor_report=8.0,
+        presentation=6.5,
+        marks_registered_on=date(2025, 6, 20),
+        portfolio=received_items(portfolio, date(2025, 6, 1)),
     )
     major = InternshipSnapshot(
-        kind="major", start=MAJOR_START, is_umc=False, country="Sweden", travel_code="green",
-        approval_status="approved", assessor_rank="UHD", practical=7.0, supervisor_report=7.5,
-        assessor_report=7.0, presentation=8.0, marks_registered_on=date(2026, 3, 15),
+        kind="major",
+        start=MAJOR_START,
+        is_umc=False,
+        country="Sweden",
+        travel_code="green",
+        approval_status="approved",
+        assessor_rank="UHD",
+        practical=7.0,
+        supervisor_report=7.5,
+        assessor_report=7.0,
+        presentation=8.0,
+        marks_registered_on=date(2026, 3, 15),
         portfolio=received_items(portfolio, date(2026, 3, 1)),
     )
     literature = LiteratureSnapshot(
-        start=LIT_START, approval_status="approved", assessor_rank="HL", outline=8.0, supervisor_report=7.0,
-        assessor_report=7.0, presentation=9.0, marks_registered_on=date(2026, 5, 1),
+        start=LIT_START,
+        approval_status="approved",
+        assessor_rank="HL",
+        outline=8.0,
+        supervisor_report=7.0,
+        assessor_report=7.0,
+        presentation=9.0,
+        marks_registered_on=date(2026, 5, 1),
         portfolio=received_items(pm.literature_study.portfolio, date(2026, 4, 10)),
     )
     return StudentSnapshot(
@@ -62,14 +86,27 @@ def complete_pm_student(pm) -> StudentSnapshot:
         specialization="medical_imaging",
         tuition_paid=True,
         enrolled=True,
-        results={"PM-PERS": g("7"), "PM-DSB": g("4,5", "6,5"), "PM-BCRR": g("NS", "5,5"), "PM-IMGP": g("8"),
-                 "PM-MI1": g("7,5"), "PM-MI2": g("6")},
+        results={
+            "PM-PERS": g("7"),
+            "PM-DSB": g("4,5", "6,5"),
+            "PM-BCRR": g("NS", "5,5"),
+            "PM-IMGP": g("8"),
+            "PM-MI1": g("7,5"),
+            "PM-MI2": g("6"),
+        },
         last_grade_registered=date(2025, 3, 1),
         optional_courses=(
-            OptionalCourse("PM-OPT-PROT", 6, approved=True, external=False, credit_form_received=False,
-                           grades=(Grade(7.0),)),
-            OptionalCourse("UvA-GENOMICS", 6, approved=True, external=True, credit_form_received=True,
-                           grades=(Grade(5.0), Grade(6.5))),
+            OptionalCourse(
+                "PM-OPT-PROT", 6, approved=True, external=False, credit_form_received=False, grades=(Grade(7.0),)
+            ),
+            OptionalCourse(
+                "UvA-GENOMICS",
+                6,
+                approved=True,
+                external=True,
+                credit_form_received=True,
+                grades=(Grade(5.0), Grade(6.5)),
+            ),
         ),
         internships={"minor": minor, "major": major},
         literature=literature,
@@ -95,12 +132,18 @@ def with_internship(snap: StudentSnapshot, kind: str, **changes) -> StudentSnaps
 
 # --- the complete student -----------------------------------------------------------------------
 
+
 def test_complete_pm_student_is_ready(pm) -> None:
     ev = evaluate(pm, complete_pm_student(pm), AS_OF)
     assert ev.ec_total == 120
     assert {p.key: p.earned for p in ev.progress} == {
-        "compulsory": 24, "specialization": 12, "optional": 12, "minor_internship": 24,
-        "major_internship": 36, "literature_study": 9, "academic_core": 3,
+        "compulsory": 24,
+        "specialization": 12,
+        "optional": 12,
+        "minor_internship": 24,
+        "major_internship": 36,
+        "literature_study": 9,
+        "academic_core": 3,
     }
     assert ev.compulsory_passed == 4
     assert ev.readiness.ready, ev.readiness.blockers
@@ -137,7 +180,7 @@ def test_missing_portfolio_receipt_blocks_that_internship(pm) -> None:
     assert ev.ec_total == 96
     assert not ev.internships["minor"].portfolio_complete
     assert not ev.internships["minor"].complete
-    assert ev.internships["minor"].mark.final == 7.5      # the mark is known, the credits are not
+    assert ev.internships["minor"].mark.final == 7.5  # the mark is known, the credits are not
     assert not ev.readiness.ready
     assert "Minor internship not complete" in ev.readiness.blockers
     assert "96 of 120 EC earned" in ev.readiness.blockers
@@ -151,8 +194,9 @@ def test_empty_portfolio_is_not_complete(pm) -> None:
 
 
 def test_failed_internship_mark_gives_no_ec(pm) -> None:
-    snap = with_internship(complete_pm_student(pm), "major", practical=5.0, supervisor_report=5.0,
-                           assessor_report=5.5, presentation=5.0)
+    snap = with_internship(
+        complete_pm_student(pm), "major", practical=5.0, supervisor_report=5.0, assessor_report=5.5, presentation=5.0
+    )
     ev = evaluate(pm, snap, AS_OF)
     assert ev.internships["major"].mark.final == 5.1
     assert not ev.internships["major"].complete
@@ -176,8 +220,7 @@ def test_unapproved_internship_that_started(pm) -> None:
 
 
 def test_unapproved_internship_not_started_yet_does_not_warn(pm) -> None:
-    snap = with_internship(complete_pm_student(pm), "major", approval_status="requested",
-                           start=date(2026, 9, 1))
+    snap = with_internship(complete_pm_student(pm), "major", approval_status="requested", start=date(2026, 9, 1))
     ev = evaluate(pm, snap, AS_OF)
     assert not any("started without" in w for w in ev.warnings)
 
@@ -265,7 +308,10 @@ def test_no_specialization_chosen(pm) -> None:
 def test_graduation_blockers(pm) -> None:
     snap = replace(complete_pm_student(pm), tuition_paid=False, enrolled=False, graduation=None)
     assert evaluate(pm, snap, AS_OF).readiness.blockers == (
-        "no graduation month planned", "tuition not paid", "not enrolled on the graduation date")
+        "no graduation month planned",
+        "tuition not paid",
+        "not enrolled on the graduation date",
+    )
 
 
 def test_mark_registered_too_late_for_planned_month(pm) -> None:
@@ -298,6 +344,7 @@ def test_new_student_has_nothing(pm) -> None:
 
 # --- IMIM ---------------------------------------------------------------------------------------
 
+
 def complete_imim_student(imim) -> StudentSnapshot:
     return StudentSnapshot(
         cohort_year=2023,
@@ -324,8 +371,15 @@ def test_complete_imim_student_is_ready(imim) -> None:
 
 
 def test_imim_student_with_nothing_recorded(imim) -> None:
-    snap = replace(complete_imim_student(imim), year1_university=None, year2_university=None, english_test=None,
-                   english_overall=None, english_lowest_section=None, participation_fee_paid=False)
+    snap = replace(
+        complete_imim_student(imim),
+        year1_university=None,
+        year2_university=None,
+        english_test=None,
+        english_overall=None,
+        english_lowest_section=None,
+        participation_fee_paid=False,
+    )
     ev = evaluate(imim, snap, date(2025, 8, 1))
     blockers = ev.readiness.blockers
     assert "university of year 1 not recorded" in blockers
@@ -338,8 +392,14 @@ def test_imim_student_with_nothing_recorded(imim) -> None:
 
 
 def test_imim_same_university_and_low_english(imim) -> None:
-    snap = replace(complete_imim_student(imim), year1_university="Groningen", year2_university="Groningen",
-                   english_test="TOEFL_IBT", english_overall=91, english_lowest_section=21)
+    snap = replace(
+        complete_imim_student(imim),
+        year1_university="Groningen",
+        year2_university="Groningen",
+        english_test="TOEFL_IBT",
+        english_overall=91,
+        english_lowest_section=21,
+    )
     blockers = evaluate(imim, snap, date(2025, 8, 1)).readiness.blockers
     assert any("different university" in b for b in blockers)
     assert any("TOEFL iBT overall 91 is below 92" in b for b in blockers)
@@ -355,6 +415,7 @@ def test_imim_failed_degree_project(imim) -> None:
 
 
 # --- due dates ----------------------------------------------------------------------------------
+
 
 def test_internship_due_dates(pm) -> None:
     plan = internship_schedule(pm, "minor", MINOR_START, 100, ())
@@ -378,7 +439,7 @@ def test_major_due_dates_part_time_with_interruption(pm) -> None:
     due = internship_due_dates(pm, plan)
     assert due["list_of_agreements"] == date(2025, 9, 15)
     assert due["research_proposal"] == date(2025, 10, 13)
-    assert due["interim_assessment"] == date(2025, 12, 18)     # start + 217 // 2 = start + 108
+    assert due["interim_assessment"] == date(2025, 12, 18)  # start + 217 // 2 = start + 108
     assert due["second_assessor_assessment"] == date(2026, 4, 19)
 
 

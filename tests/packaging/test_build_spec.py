@@ -35,7 +35,7 @@ FAKE_BINARIES = [
     ("PySide6/Qt/lib/libQt6Pdf.so.6", "/qt/libQt6Pdf.so.6", "BINARY"),
     ("libcairo.so.2", "/usr/lib/libcairo.so.2", "BINARY"),
     ("libfreetype.so.6", "/usr/lib/libfreetype.so.6", "BINARY"),
-    ("libuuid.so.1", "/usr/lib/libuuid.so.1", "BINARY"),   # as if found through ctypes
+    ("libuuid.so.1", "/usr/lib/libuuid.so.1", "BINARY"),  # as if found through ctypes
 ]
 # Who links to whom, for the orphan pruning on Linux.
 FAKE_LINKS = {
@@ -79,11 +79,17 @@ def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str = "l
     monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
     monkeypatch.setitem(sys.modules, "PyInstaller.depend.bindepend", bindepend)
     monkeypatch.setattr(sys, "platform", platform)
-    monkeypatch.delenv("LD_LIBRARY_PATH", raising=False)     # the spec adds build/xcb-libs to it: restored after
+    monkeypatch.delenv("LD_LIBRARY_PATH", raising=False)  # the spec adds build/xcb-libs to it: restored after
     (tmp_path / "dist" / "CoordinatorApp").mkdir(parents=True)
     namespace: dict[str, Any] = {
-        "SPECPATH": str(REPO), "DISTPATH": str(tmp_path / "dist"), "workpath": str(tmp_path / "build"),
-        "Analysis": FakeAnalysis, "PYZ": Step, "EXE": Step, "COLLECT": Step, "BUNDLE": Step,
+        "SPECPATH": str(REPO),
+        "DISTPATH": str(tmp_path / "dist"),
+        "workpath": str(tmp_path / "build"),
+        "Analysis": FakeAnalysis,
+        "PYZ": Step,
+        "EXE": Step,
+        "COLLECT": Step,
+        "BUNDLE": Step,
     }
     exec(compile(SPEC.read_text("utf-8"), str(SPEC), "exec"), namespace)
     return namespace
@@ -97,8 +103,7 @@ def spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def bundled(spec: dict[str, Any]) -> dict[str, str]:
     """Bundle path -> source file, for the project's own data files."""
     return {
-        f"{dest}/{Path(src).name}".replace("\\", "/").removeprefix("./"): src
-        for src, dest in spec["a"].kwargs["datas"]
+        f"{dest}/{Path(src).name}".replace("\\", "/").removeprefix("./"): src for src, dest in spec["a"].kwargs["datas"]
     }
 
 
@@ -114,7 +119,8 @@ def test_every_resource_file_is_bundled_under_resources(spec: dict[str, Any]) ->
     files = bundled(spec)
     expected = {
         "resources/" + p.relative_to(REPO / "resources").as_posix()
-        for p in (REPO / "resources").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        for p in (REPO / "resources").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
     }
     assert {"resources/programmes/pm.toml", "resources/programmes/imim.toml", "resources/icons/app.svg"} <= expected
     assert expected <= set(files)
@@ -133,7 +139,7 @@ def test_the_entry_point_is_the_cli_and_lazy_imports_are_named(spec: dict[str, A
     assert analysis.args[0] == [str(REPO / "packaging" / "launcher.py")]
     assert "from coordinator_app.cli import main" in (REPO / "packaging" / "launcher.py").read_text("utf-8")
     hidden = analysis.kwargs["hiddenimports"]
-    assert "coordinator_app.<all>" in hidden   # commands and window are imported by name
+    assert "coordinator_app.<all>" in hidden  # commands and window are imported by name
     assert {"alembic.op", "sqlalchemy.dialects.sqlite", "PySide6.QtWidgets", "PySide6.QtSvg"} <= set(hidden)
 
 
@@ -146,17 +152,27 @@ def test_test_tools_and_unused_qt_modules_are_excluded(spec: dict[str, Any]) -> 
 def test_unneeded_qt_plugins_and_their_libraries_are_left_out(spec: dict[str, Any]) -> None:
     kept = {dest for dest, _, _ in spec["a"].binaries}
     assert {
-        f"{QT}/platforms/libqxcb.so", f"{QT}/platforms/libqwayland.so", f"{QT}/platforms/libqoffscreen.so",
-        f"{QT}/imageformats/libqsvg.so", f"{QT}/iconengines/libqsvgicon.so",
-        f"{QT}/platformthemes/libqxdgdesktopportal.so", "PySide6\\plugins\\platforms\\qwindows.dll",
-        "PySide6/Qt/lib/libQt6Widgets.so.6", "libfreetype.so.6", "libuuid.so.1",
+        f"{QT}/platforms/libqxcb.so",
+        f"{QT}/platforms/libqwayland.so",
+        f"{QT}/platforms/libqoffscreen.so",
+        f"{QT}/imageformats/libqsvg.so",
+        f"{QT}/iconengines/libqsvgicon.so",
+        f"{QT}/platformthemes/libqxdgdesktopportal.so",
+        "PySide6\\plugins\\platforms\\qwindows.dll",
+        "PySide6/Qt/lib/libQt6Widgets.so.6",
+        "libfreetype.so.6",
+        "libuuid.so.1",
     } <= kept
     assert not kept & {
-        f"{QT}/platforms/libqvnc.so", f"{QT}/platforms/libqeglfs.so", f"{QT}/imageformats/libqpdf.so",
-        f"{QT}/generic/libqevdevmouseplugin.so", f"{QT}/platformthemes/libqgtk3.so",
+        f"{QT}/platforms/libqvnc.so",
+        f"{QT}/platforms/libqeglfs.so",
+        f"{QT}/imageformats/libqpdf.so",
+        f"{QT}/generic/libqevdevmouseplugin.so",
+        f"{QT}/platformthemes/libqgtk3.so",
         "PySide6\\plugins\\platforms\\qvnc.dll",
         # needed only by left-out plugins (qpdf, qgtk3)
-        "PySide6/Qt/lib/libQt6Pdf.so.6", "libcairo.so.2",
+        "PySide6/Qt/lib/libQt6Pdf.so.6",
+        "libcairo.so.2",
     }
 
 
@@ -190,7 +206,7 @@ def test_windows_and_macos_get_a_windowed_app_and_a_console_cli(
     assert gui.kwargs["icon"] == cli.kwargs["icon"] == str(icon)
     assert commands == [[sys.executable, str(REPO / "packaging" / "make_icons.py"), str(icon.parent)]]
     assert not (tmp_path / "dist" / "CoordinatorApp" / "install-linux.sh").exists()
-    assert ("app" in spec) == (platform == "darwin")   # the macOS .app bundle
+    assert ("app" in spec) == (platform == "darwin")  # the macOS .app bundle
 
 
 def test_the_desktop_entry_starts_the_app_with_its_icon() -> None:
@@ -208,13 +224,14 @@ def test_the_desktop_entry_starts_the_app_with_its_icon() -> None:
     assert "s|^Exec=CoordinatorApp|" in installer
 
 
-def test_make_icons_renders_the_app_icon_for_windows_and_macos(qapp: object, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_make_icons_renders_the_app_icon_for_windows_and_macos(
+    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.syspath_prepend(str(REPO / "packaging"))
     import make_icons
 
     monkeypatch.setattr(sys, "argv", ["make_icons.py", str(tmp_path)])
     assert make_icons.main() == 0
-    assert (tmp_path / "CoordinatorApp.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"   # ICO header
+    assert (tmp_path / "CoordinatorApp.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # ICO header
     assert (tmp_path / "CoordinatorApp.icns").read_bytes()[:4] == b"icns"
     assert (tmp_path / "CoordinatorApp-256.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

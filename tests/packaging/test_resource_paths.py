@@ -42,8 +42,11 @@ def test_the_version_is_a_plain_string_setuptools_can_read_without_importing() -
     # setuptools (and build.spec) read the attribute statically; an expression would make
     # setuptools import the package while building.
     tree = ast.parse((REPO / "coordinator_app" / "__init__.py").read_text("utf-8"))
-    values = [ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
-              and any(getattr(t, "id", None) == "__version__" for t in node.targets)]
+    values = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__version__" for t in node.targets)
+    ]
     assert values == [coordinator_app.__version__]
     assert coordinator_app.__version__.split(".")[0].isdigit()
 
@@ -51,9 +54,17 @@ def test_the_version_is_a_plain_string_setuptools_can_read_without_importing() -
 @pytest.mark.slow
 def test_importing_the_package_reads_no_file_for_the_version() -> None:
     # The window's start-up imports coordinator_app first: no TOML parser, no metadata scan.
-    done = subprocess.run([sys.executable, "-c", "import sys, coordinator_app; "
-                           "print(sorted({'tomllib', 'importlib.metadata'} & set(sys.modules)))"],
-                          capture_output=True, text=True, check=True, cwd=REPO)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, coordinator_app; print(sorted({'tomllib', 'importlib.metadata'} & set(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
     assert done.stdout.strip() == "[]"
 
 

@@ -64,17 +64,22 @@ def writers(db: Path, base: int, count: int, shared_numbers: int, shared_student
                 say(f"busy {what}")
 
     for i in range(count):
-        sid = retrying(f"add {i}", partial(
-            add_student, ws, NewStudent("PM", 2024, f"6{base:02d}{i:05d}", f"First{i}", f"Last{i}")))
+        sid = retrying(
+            f"add {i}", partial(add_student, ws, NewStudent("PM", 2024, f"6{base:02d}{i:05d}", f"First{i}", f"Last{i}"))
+        )
         say(f"add {i} {sid}")
         retrying(f"upd {i}", partial(update_student, ws, sid, notes=f"note {base} {i}"))
         say(f"upd {i}")
-        retrying(f"shared {i}", partial(update_student, ws, shared_student, **{field: f"{field[:1].upper()}{base}n{i}"}))
+        retrying(
+            f"shared {i}", partial(update_student, ws, shared_student, **{field: f"{field[:1].upper()}{base}n{i}"})
+        )
         say(f"shared {i}")
         if i < shared_numbers:
             try:
-                other = retrying(f"contest {i}", partial(
-                    add_student, ws, NewStudent("PM", 2024, f"7{i:05d}", "Contested", f"Number{i}")))
+                other = retrying(
+                    f"contest {i}",
+                    partial(add_student, ws, NewStudent("PM", 2024, f"7{i:05d}", "Contested", f"Number{i}")),
+                )
                 say(f"won {i} {other}")
             except DomainError:
                 say(f"dup {i}")
@@ -112,7 +117,7 @@ def saver(db: Path, base: int, count: int) -> None:
     from coordinator_app.services.students import NewStudent, add_student
     from coordinator_app.store.errors import DatabaseBusy
 
-    replaced = getattr(workspace_module, "DatabaseReplaced", DatabaseBusy)   # older code has no such refusal
+    replaced = getattr(workspace_module, "DatabaseReplaced", DatabaseBusy)  # older code has no such refusal
     ws = workspace_module.Workspace.open(db, daily_backup=False)
     say("ready")
     for i in range(count):

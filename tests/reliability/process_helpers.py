@@ -18,8 +18,14 @@ REPO = Path(__file__).resolve().parents[2]
 class Child:
     def __init__(self, *args: object) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen([sys.executable, str(WORKER), *map(str, args)], cwd=REPO, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(WORKER), *map(str, args)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: list[str] = []
 
     def read_line(self) -> str:
@@ -48,7 +54,7 @@ class Child:
         return self.lines
 
     def finish(self, timeout: float = 120) -> list[str]:
-        self._read_rest()           # to EOF: the child has exited
+        self._read_rest()  # to EOF: the child has exited
         self.proc.wait(timeout=timeout)
         assert self.proc.returncode == 0, self.stderr()
         return self.lines

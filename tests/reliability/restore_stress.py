@@ -31,15 +31,15 @@ from pathlib import Path
 
 from tests.reliability.process_helpers import REPO, Child
 
-AFTER_RESTORE = 30      # lines the child prints after the restore ended, before it is stopped
+AFTER_RESTORE = 30  # lines the child prints after the restore ended, before it is stopped
 
 
 @dataclass
 class RunResult:
-    confirmed: int        # commits the saver saw return (students + meetings)
-    lost: int             # confirmed, but in neither the database nor the before-restore copy
-    refused: int          # edits refused because the database had been replaced under the saver
-    busy: int             # edits refused as busy (waited longer than the busy timeout)
+    confirmed: int  # commits the saver saw return (students + meetings)
+    lost: int  # confirmed, but in neither the database nor the before-restore copy
+    refused: int  # edits refused because the database had been replaced under the saver
+    busy: int  # edits refused as busy (waited longer than the busy timeout)
     safety_copies: int
     restore_exit: int
     restore_seconds: float
@@ -51,8 +51,11 @@ def _numbers(path: Path) -> tuple[set[str], set[str]]:
     con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         students = {r[0] for r in con.execute("SELECT student_number FROM student")}
-        meetings = {r[0].removeprefix("Meeting ") for r in con.execute("SELECT topic FROM mentor_meeting")
-                    if r[0] and r[0].startswith("Meeting ")}
+        meetings = {
+            r[0].removeprefix("Meeting ")
+            for r in con.execute("SELECT topic FROM mentor_meeting")
+            if r[0] and r[0].startswith("Meeting ")
+        }
         return students, meetings
     finally:
         con.close()
@@ -68,12 +71,18 @@ def one_run(folder: Path, seed: int, students: int = 300) -> RunResult:
     copy = back_up_now(db).path
     child = Child("saver", db, seed % 100, 100_000)
     child.wait_for("ready")
-    child.read_lines(rng.randint(5, 40))          # the restore lands at a different point each run
+    child.read_lines(rng.randint(5, 40))  # the restore lands at a different point each run
     started = time.perf_counter()
-    restore = subprocess.Popen([sys.executable, "-m", "coordinator_app", "restore", "--db", str(db), str(copy)],
-                               cwd=REPO, env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    restore = subprocess.Popen(
+        [sys.executable, "-m", "coordinator_app", "restore", "--db", str(db), str(copy)],
+        cwd=REPO,
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     while restore.poll() is None:
-        child.read_line()                         # keep the pipe drained while the restore runs
+        child.read_line()  # keep the pipe drained while the restore runs
     took = time.perf_counter() - started
     child.read_lines(AFTER_RESTORE)
     lines = child.kill()
@@ -105,9 +114,17 @@ def one_run(folder: Path, seed: int, students: int = 300) -> RunResult:
     con = sqlite3.connect(db)
     check = "; ".join(r[0] for r in con.execute("PRAGMA integrity_check"))
     con.close()
-    return RunResult(confirmed, lost, sum(line.startswith("replaced ") for line in lines),
-                     sum(line.startswith("busy ") for line in lines), len(safety), restore.returncode, took,
-                     check, examples)
+    return RunResult(
+        confirmed,
+        lost,
+        sum(line.startswith("replaced ") for line in lines),
+        sum(line.startswith("busy ") for line in lines),
+        len(safety),
+        restore.returncode,
+        took,
+        check,
+        examples,
+    )
 
 
 def run(runs: int, students: int = 300, first_seed: int = 1, report: bool = True) -> list[RunResult]:
@@ -117,17 +134,21 @@ def run(runs: int, students: int = 300, first_seed: int = 1, report: bool = True
             result = one_run(Path(tmp), first_seed + n, students)
         results.append(result)
         if report:
-            print(f"run {n + 1:2d}: {result.confirmed:4d} confirmed, {result.lost:3d} lost, {result.refused} refused "
-                  f"(database replaced), {result.busy} busy, restore {result.restore_seconds:.2f} s, "
-                  f"integrity {result.integrity}" + (f", lost e.g. {result.lost_examples}" if result.lost else ""),
-                  flush=True)
+            print(
+                f"run {n + 1:2d}: {result.confirmed:4d} confirmed, {result.lost:3d} lost, {result.refused} refused "
+                f"(database replaced), {result.busy} busy, restore {result.restore_seconds:.2f} s, "
+                f"integrity {result.integrity}" + (f", lost e.g. {result.lost_examples}" if result.lost else ""),
+                flush=True,
+            )
     if report:
         confirmed = sum(r.confirmed for r in results)
         lost = sum(r.lost for r in results)
         bad = sum(1 for r in results if r.lost)
-        print(f"total: {confirmed} confirmed edits, {lost} lost, in {bad} of {runs} runs lost any; "
-              f"{sum(r.refused for r in results)} refused with 'restored meanwhile', "
-              f"{sum(r.busy for r in results)} busy")
+        print(
+            f"total: {confirmed} confirmed edits, {lost} lost, in {bad} of {runs} runs lost any; "
+            f"{sum(r.refused for r in results)} refused with 'restored meanwhile', "
+            f"{sum(r.busy for r in results)} busy"
+        )
     return results
 
 

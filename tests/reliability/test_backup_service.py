@@ -28,7 +28,9 @@ from tests.reliability.process_helpers import query
 
 
 def _add(ws: Workspace, n: int, start: int = 0) -> list[int]:
-    return [add_student(ws, NewStudent("PM", 2024, f"28{i:05d}", f"Student{i}", "Jansen")) for i in range(start, start + n)]
+    return [
+        add_student(ws, NewStudent("PM", 2024, f"28{i:05d}", f"Student{i}", "Jansen")) for i in range(start, start + n)
+    ]
 
 
 def _digest(path: Path) -> str:
@@ -47,7 +49,7 @@ def test_back_up_now_makes_a_listed_copy_with_its_student_count(ws: Workspace) -
     info = back_up_now(ws)
     assert info.path.parent == ws.path.parent / "backups"
     assert info.kind == "manual" and info.students == 3 and info.usable
-    assert query(info.path, "PRAGMA journal_mode") == [("delete",)]     # one self-contained file
+    assert query(info.path, "PRAGMA journal_mode") == [("delete",)]  # one self-contained file
     assert not list(info.path.parent.glob("*-wal"))
     listed = list_backups(ws)
     assert [b.path for b in listed] == [info.path]
@@ -72,18 +74,20 @@ def test_daily_backup_once_per_day_keeping_the_last_14(ws: Workspace, tmp_path: 
     folder = tmp_path / "backups"
     first = date(2025, 11, 1)
     # A pre-migration copy, a hand-made one and a before-restore one are never pruned.
-    keep = [backup_to(ws.path, new_backup_path(ws.path, "before-migration", folder, "0001", datetime(2025, 10, 1))),
-            backup_to(ws.path, new_backup_path(ws.path, "manual", folder, now=datetime(2025, 10, 2))),
-            backup_to(ws.path, new_backup_path(ws.path, "before-restore", folder, now=datetime(2025, 10, 3)))]
+    keep = [
+        backup_to(ws.path, new_backup_path(ws.path, "before-migration", folder, "0001", datetime(2025, 10, 1))),
+        backup_to(ws.path, new_backup_path(ws.path, "manual", folder, now=datetime(2025, 10, 2))),
+        backup_to(ws.path, new_backup_path(ws.path, "before-restore", folder, now=datetime(2025, 10, 3))),
+    ]
     made = []
     for day in range(20):
         copy = daily_backup(ws.path, today=first + timedelta(days=day))
         assert copy is not None
         made.append(copy)
-        assert daily_backup(ws.path, today=first + timedelta(days=day)) is None   # second open that day
+        assert daily_backup(ws.path, today=first + timedelta(days=day)) is None  # second open that day
     daily = [f for f in backup_files(ws.path, folder) if f.kind == "daily"]
     assert len(daily) == DAILY_KEEP == 14
-    assert [f.path for f in daily] == list(reversed(made[-14:]))                 # the newest 14
+    assert [f.path for f in daily] == list(reversed(made[-14:]))  # the newest 14
     assert all(p.exists() for p in keep)
     assert not any(p.exists() for p in made[:6])
 
@@ -91,7 +95,7 @@ def test_daily_backup_once_per_day_keeping_the_last_14(ws: Workspace, tmp_path: 
 def test_workspace_open_makes_the_daily_copy_but_not_for_a_new_database(tmp_path: Path) -> None:
     path = tmp_path / "fresh.sqlite"
     Workspace.open(path).close()
-    assert list_backups(path) == []                     # nothing to protect yet
+    assert list_backups(path) == []  # nothing to protect yet
     Workspace.open(path).close()
     Workspace.open(path).close()
     copies = list_backups(path)
@@ -103,7 +107,7 @@ def test_a_failing_daily_backup_does_not_stop_the_work(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     Workspace.open(path).close()
     (tmp_path / "backups").write_text("a file where the folder should be")
-    ws = Workspace.open(path)            # the copy fails; opening does not
+    ws = Workspace.open(path)  # the copy fails; opening does not
     assert count_students(ws) == 0
     ws.close()
 
@@ -117,7 +121,7 @@ def test_restore_backs_up_first_and_the_restored_copy_passes_check(ws: Workspace
     result = restore_backup(ws, copy.path)
     assert result.students == count_students(ws) == 3
     assert result.safety_copy is not None and result.safety_copy.exists()
-    assert inspect_backup(result.safety_copy).students == 6      # the restore can be undone
+    assert inspect_backup(result.safety_copy).students == 6  # the restore can be undone
     report = run_checks(ws)
     assert report.integrity == "ok" and report.schema == report.latest_schema
     assert report.students == 3 and report.violations == before_report.violations
@@ -129,10 +133,10 @@ def test_restore_backs_up_first_and_the_restored_copy_passes_check(ws: Workspace
 
 def test_restoring_into_a_database_another_instance_has_open(ws: Workspace, tmp_path: Path) -> None:
     copy = back_up_now(ws)
-    other = Workspace.open(ws.path, daily_backup=False)        # the second window
+    other = Workspace.open(ws.path, daily_backup=False)  # the second window
     _add(other, 2, start=20)
     restore_backup(ws, copy.path)
-    assert count_students(other) == 3                          # it sees the restored data, not a mix
+    assert count_students(other) == 3  # it sees the restored data, not a mix
     # Its next edit was made on data that is gone: refused, nothing written (issue 11) ...
     with pytest.raises(DatabaseReplaced, match="restored from a backup"):
         _add(other, 1, start=30)
@@ -156,7 +160,8 @@ def test_restore_of_an_older_schema_copy_upgrades_it(tmp_path: Path) -> None:
         conn.exec_driver_sql(
             "INSERT INTO student (id, programme_id, cohort_id, student_number, first_name, last_name, email, status,"
             " tuition_paid, enrolled, ec_earned, participation_fee_paid)"
-            " VALUES (1, 1, 1, '2600001', 'Old', 'Copy', '', 'active', 1, 1, 0, 0)")
+            " VALUES (1, 1, 1, '2600001', 'Old', 'Copy', '', 'active', 1, 1, 0, 0)"
+        )
     engine.dispose()
     ws = Workspace.open(tmp_path / "current.sqlite")
     _add(ws, 2)
@@ -167,11 +172,16 @@ def test_restore_of_an_older_schema_copy_upgrades_it(tmp_path: Path) -> None:
     ws.close()
 
 
-@pytest.mark.parametrize("make, match", [
-    (lambda p: p.write_bytes(b"PK\x03\x04 a spreadsheet, not a database"), "not a Coordinator App database"),
-    (lambda p: sqlite3.connect(p).execute("CREATE TABLE other (x)").connection.commit(), "another application"),
-])
-def test_restore_refuses_a_file_that_is_not_ours_and_changes_nothing(ws: Workspace, tmp_path: Path, make, match) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda p: p.write_bytes(b"PK\x03\x04 a spreadsheet, not a database"), "not a Coordinator App database"),
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE other (x)").connection.commit(), "another application"),
+    ],
+)
+def test_restore_refuses_a_file_that_is_not_ours_and_changes_nothing(
+    ws: Workspace, tmp_path: Path, make, match
+) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.sqlite"
     make(bad)
     before = count_students(ws)
@@ -179,7 +189,7 @@ def test_restore_refuses_a_file_that_is_not_ours_and_changes_nothing(ws: Workspa
         restore_backup(ws, bad)
     assert "Nothing was changed" in str(caught.value)
     assert count_students(ws) == before
-    assert [b.kind for b in list_backups(ws)] == []          # not even a before-restore copy
+    assert [b.kind for b in list_backups(ws)] == []  # not even a before-restore copy
 
 
 def test_restore_refuses_a_damaged_copy(ws: Workspace) -> None:
@@ -213,7 +223,7 @@ def test_listing_ignores_unfinished_and_foreign_files(ws: Workspace, tmp_path: P
     good = back_up_now(ws)
     (folder / f".{good.path.name}.abc123.partial").write_bytes(b"SQLite format 3\x00half")
     (folder / "notes.txt").write_text("hello")
-    (folder / "other-20250101-120000-daily.sqlite").write_bytes(b"")     # another database's copy
+    (folder / "other-20250101-120000-daily.sqlite").write_bytes(b"")  # another database's copy
     assert [b.path for b in list_backups(ws)] == [good.path]
 
 
@@ -229,13 +239,13 @@ def test_two_copies_in_the_same_second_get_their_own_names(ws: Workspace) -> Non
 def test_cli_backup_list_and_restore(ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ws.close()
     out_file = tmp_path / "elsewhere" / "copy.sqlite"
-    assert main(["backup", "--db", str(ws.path), "-o", str(out_file)]) == 1        # a folder given is never made
+    assert main(["backup", "--db", str(ws.path), "-o", str(out_file)]) == 1  # a folder given is never made
     assert "There is no folder" in capsys.readouterr().err and not out_file.parent.exists()
     out_file.parent.mkdir()
     assert main(["backup", "--db", str(ws.path), "-o", str(out_file)]) == 0
     assert "3 students" in capsys.readouterr().out
     assert inspect_backup(out_file).students == 3
-    assert main(["backup", "--db", str(ws.path), "-o", str(out_file)]) == 1       # never overwrites
+    assert main(["backup", "--db", str(ws.path), "-o", str(out_file)]) == 1  # never overwrites
     assert "already exists" in capsys.readouterr().err
     assert main(["backup", "--db", str(ws.path)]) == 0
     assert main(["backup", "--db", str(ws.path), "--list"]) == 0
@@ -268,7 +278,8 @@ def test_cli_refuses_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_a_colleague_saving_just_after_the_swap_does_not_make_a_done_restore_read_as_failed(
-        ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Seen in CI: the restore was committed, then the programme-table sync that follows it waited
     # out the busy timeout behind another writer and the coordinator read "Nothing was saved".
     from coordinator_app.store.errors import BUSY_MESSAGE, DatabaseBusy

@@ -47,8 +47,32 @@ shaped = st.one_of(
     st.from_regex(r"\A[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}\Z"),
     st.from_regex(r"\A[sS]?[0-9]{4,11}\Z"),
     st.from_regex(r"\A[^@\s]{1,8}@[^@\s]{1,8}\.[a-z]{1,4}\Z"),
-    st.sampled_from(["yes", "no", "ja", "nee", "NS", "approved", "requested", "green", "VUmc", "AMC", "TOEFL",
-                     "100%", "50", " 7,5 ", "10.0", "1e1", "nan", "inf", "-0", "²⁰²⁴", "٢٠٢٤", "2024-2025"]),
+    st.sampled_from(
+        [
+            "yes",
+            "no",
+            "ja",
+            "nee",
+            "NS",
+            "approved",
+            "requested",
+            "green",
+            "VUmc",
+            "AMC",
+            "TOEFL",
+            "100%",
+            "50",
+            " 7,5 ",
+            "10.0",
+            "1e1",
+            "nan",
+            "inf",
+            "-0",
+            "²⁰²⁴",
+            "٢٠٢٤",
+            "2024-2025",
+        ]
+    ),
 )
 
 
@@ -86,7 +110,7 @@ def test_parse_date(text: str) -> None:
     assert isinstance(day, date)
     head = text.strip().split(" ")[0].split("T")[0]
     numbers = [int(n) for n in re.split(r"[-/.]", head)]
-    assert {day.day, day.month, day.year} <= set(numbers) | {day.day, day.month}   # year as typed
+    assert {day.day, day.month, day.year} <= set(numbers) | {day.day, day.month}  # year as typed
     assert day.year in numbers
 
 
@@ -104,7 +128,9 @@ def test_validate_email(text: str) -> None:
     email = _fails_with_field(lambda: validate_email(text), "email")
     if email is not None:
         assert email == text.strip()
-        assert email == "" or (email.count("@") == 1 and "." in email.split("@")[1] and not any(c.isspace() for c in email))
+        assert email == "" or (
+            email.count("@") == 1 and "." in email.split("@")[1] and not any(c.isspace() for c in email)
+        )
 
 
 @settings(max_examples=EXAMPLES["domain"])
@@ -129,6 +155,7 @@ def test_parse_cohort(text: str) -> None:
 
 # --- form fields, through the services that save them --------------------------------------
 
+
 @pytest.fixture(scope="module")
 def form_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, int, int]]:
     ws = Workspace.open(tmp_path_factory.mktemp("forms") / "forms.sqlite")
@@ -146,9 +173,15 @@ def _stored(ws: Workspace, student_id: int, field: str) -> Any:
         return s.scalar(select(getattr(m.Student, field)).where(m.Student.id == student_id))
 
 
-STUDENT_FIELDS = sorted(set(editable_fields(__import__("coordinator_app.domain.programme_file", fromlist=["x"])
-                                            .load_programmes(__import__("coordinator_app.paths", fromlist=["x"])
-                                                             .programmes_dir())["IMIM"])))
+STUDENT_FIELDS = sorted(
+    set(
+        editable_fields(
+            __import__("coordinator_app.domain.programme_file", fromlist=["x"]).load_programmes(
+                __import__("coordinator_app.paths", fromlist=["x"]).programmes_dir()
+            )["IMIM"]
+        )
+    )
+)
 
 
 @pytest.mark.parametrize("field", STUDENT_FIELDS)

@@ -57,8 +57,10 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     busy = sum(1 for out in lines.values() for x in out if x.startswith("busy "))
     attempted += 2 * EDITS_PER_PROCESS + CONTESTED * 2
     stored += 2 * EDITS_PER_PROCESS + CONTESTED
-    print(f"\nconcurrent writers: {attempted} edits attempted, {stored} stored, {CONTESTED} refused as duplicates, "
-          f"{busy} busy retries")
+    print(
+        f"\nconcurrent writers: {attempted} edits attempted, {stored} stored, {CONTESTED} refused as duplicates, "
+        f"{busy} busy retries"
+    )
     assert attempted - stored == CONTESTED
 
 
@@ -87,7 +89,7 @@ def test_a_write_that_cannot_get_the_lock_says_busy_and_can_be_retried(held_writ
     with pytest.raises(DatabaseBusy) as caught:
         add_student(ws, new)
     waited = time.monotonic() - started
-    assert 0.15 < waited < 3, waited           # waited for the busy timeout, then gave up
+    assert 0.15 < waited < 3, waited  # waited for the busy timeout, then gave up
     message = str(caught.value)
     assert "busy" in message and "Nothing was saved" in message and "try again" in message
     assert "Traceback" not in message and "sqlite" not in message.lower()

@@ -23,8 +23,10 @@ from coordinator_app.store.backup import backup_files, remove_stale_partials
 from tests.reliability.process_helpers import Child, integrity, poll_until, query, size_of
 
 # Crash tests start child processes that import the app: slow, as GUIDE.md asks for crash tests.
-pytestmark = [pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs POSIX SIGKILL"),
-              pytest.mark.slow]
+pytestmark = [
+    pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs POSIX SIGKILL"),
+    pytest.mark.slow,
+]
 
 EDIT_ROUNDS = 10
 DEMO_ROUNDS = 4
@@ -97,7 +99,7 @@ def test_kill_during_a_large_bulk_write(tmp_path: Path, seed: int) -> None:
         assert count in (0, students), f"half a bulk write survived: {count} students"
         if "done" in lines:
             assert count == students
-    ws = Workspace.open(path, daily_backup=False)   # still opens, migrated, usable
+    ws = Workspace.open(path, daily_backup=False)  # still opens, migrated, usable
     ws.close()
 
 
@@ -112,7 +114,7 @@ def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_kill_during_a_backup(tmp_path: Path, demo_source: Path, seed: int) -> None:
     from coordinator_app.store.backup import backup_to
 
-    path = backup_to(demo_source, tmp_path / "live.sqlite")   # a fresh live copy per round
+    path = backup_to(demo_source, tmp_path / "live.sqlite")  # a fresh live copy per round
     students = query(path, "SELECT count(*) FROM student")[0][0]
     folder = tmp_path / "backups"
     child = Child("backups", path)
@@ -128,7 +130,7 @@ def test_kill_during_a_backup(tmp_path: Path, demo_source: Path, seed: int) -> N
     finished = [Path(x.split(" ", 1)[1]) for x in lines if x.startswith("backup ")]
     listed = list_backups(path)
     assert {b.path for b in listed} >= set(finished)
-    assert len(listed) - len(finished) in (0, 1)     # the copy in progress if it was renamed just before
+    assert len(listed) - len(finished) in (0, 1)  # the copy in progress if it was renamed just before
     for b in listed:
         assert b.usable and b.students == students, b
         assert inspect_backup(b.path, thorough=True).problem is None
@@ -155,12 +157,15 @@ def test_kill_during_a_restore(tmp_path: Path, demo_source: Path, seed: int) -> 
         add_student(ws, NewStudent("PM", 2024, f"21{i:05d}", f"Only{i}", "InB"))
     ws.close()
     copy_b = back_up_now(path).path
-    sets = {name: {r[0] for r in query(c, "SELECT student_number FROM student")} for name, c in (("a", copy_a), ("b", copy_b))}
+    sets = {
+        name: {r[0] for r in query(c, "SELECT student_number FROM student")}
+        for name, c in (("a", copy_a), ("b", copy_b))
+    }
     child = Child("restores", path, copy_a, copy_b)
     child.wait_for("ready")
     rng = random.Random(seed)
     child.read_lines(rng.randint(0, 3))
-    time.sleep(rng.uniform(0.0, 0.4))        # then somewhere in the next restore (each takes ~0.1-0.5 s here)
+    time.sleep(rng.uniform(0.0, 0.4))  # then somewhere in the next restore (each takes ~0.1-0.5 s here)
     child.kill()
 
     assert integrity(path) == "ok"
@@ -168,6 +173,6 @@ def test_kill_during_a_restore(tmp_path: Path, demo_source: Path, seed: int) -> 
     assert now in (sets["a"], sets["b"]), f"a mix of two copies: {len(now)} students"
     for b in list_backups(path):
         assert b.usable and b.students in (len(sets["a"]), len(sets["b"])), b
-    ws = Workspace.open(path, daily_backup=False)    # opens, and writes go in
+    ws = Workspace.open(path, daily_backup=False)  # opens, and writes go in
     add_student(ws, NewStudent("PM", 2024, "2199999", "After", "Kill"))
     ws.close()

@@ -35,7 +35,9 @@ def _damage(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    roots = [r[0] for r in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'student' AND rootpage > 0")]
+    roots = [
+        r[0] for r in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'student' AND rootpage > 0")
+    ]
     con.close()
     with path.open("r+b") as handle:
         for root in roots:
@@ -62,8 +64,8 @@ def test_a_damaged_database_is_not_copied_over_good_daily_copies(db: Path) -> No
         with pytest.raises(CopyFailedCheck, match="quick check"):
             daily_backup(db, today=first + timedelta(days=d))
     daily = [f.path for f in backup_files(db, folder) if f.kind == "daily"]
-    assert daily == list(reversed(good))                        # all 14 good copies still there
-    assert not list(folder.glob(".*partial*"))                   # the failed copies left nothing behind
+    assert daily == list(reversed(good))  # all 14 good copies still there
+    assert not list(folder.glob(".*partial*"))  # the failed copies left nothing behind
 
 
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
@@ -89,11 +91,12 @@ def test_opening_a_damaged_database_on_a_new_day_stops_and_offers_the_last_good_
     with pytest.raises(DatabaseCorrupt, match="damaged") as caught:
         Workspace.open(db)
     assert caught.value.newest_backup == yesterday
-    assert [b.kind for b in list_backups(db)] == ["daily"]       # no damaged copy of today
+    assert [b.kind for b in list_backups(db)] == ["daily"]  # no damaged copy of today
 
 
 def test_a_failed_daily_backup_says_why_on_the_workspace_and_on_stderr(
-        db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def full(source: Path, target: Path, verify: bool = False, look_only: bool = False) -> Path:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
@@ -103,10 +106,10 @@ def test_a_failed_daily_backup_says_why_on_the_workspace_and_on_stderr(
     assert ws.backup_problem.startswith("No backup could be made today: the disk that holds")
     assert "is full" in ws.backup_problem and "Back up now" in ws.backup_problem
     ws.close()
-    assert main(["attention", "--db", str(db)]) == 0            # the work goes on ...
+    assert main(["attention", "--db", str(db)]) == 0  # the work goes on ...
     captured = capsys.readouterr()
     warning = [line for line in captured.err.splitlines() if "No backup could be made today" in line]
-    assert len(warning) == 1 and warning[0].startswith("coordinator-app: warning: ")   # ... and is told
+    assert len(warning) == 1 and warning[0].startswith("coordinator-app: warning: ")  # ... and is told
     assert "No backup" not in captured.out
 
 
@@ -162,13 +165,13 @@ def _fill(folder: Path) -> None:
 @pytest.mark.slow
 def test_a_really_full_disk_is_called_full_not_a_disconnected_stick(tiny_disk: Path) -> None:
     path = tiny_disk / "coordinator.sqlite"
-    ws = Workspace.open(path)                                   # new: no copy yet today
+    ws = Workspace.open(path)  # new: no copy yet today
     add_student(ws, NewStudent("PM", 2024, "2400001", "Before", "Full"))
     _fill(tiny_disk)
-    assert ws.daily_backup() is None                            # today's copy cannot be made ...
-    assert ws.backup_problem is not None and "is full" in ws.backup_problem, ws.backup_problem   # ... and says why
+    assert ws.daily_backup() is None  # today's copy cannot be made ...
+    assert ws.backup_problem is not None and "is full" in ws.backup_problem, ws.backup_problem  # ... and says why
     with pytest.raises(DatabaseFull) as caught:
-        for i in range(2, 200):                                  # until a page more is needed
+        for i in range(2, 200):  # until a page more is needed
             add_student(ws, NewStudent("PM", 2024, f"24{i:05d}", "After", "Full"))
     assert "USB" not in str(caught.value) and "full" in str(caught.value)
     ws.close()

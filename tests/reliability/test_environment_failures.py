@@ -75,7 +75,7 @@ def test_disk_full_refuses_the_change_and_keeps_what_was_saved(saved: Workspace)
     _on_every_connection(saved, f"PRAGMA max_page_count={pages}")
     sid = query(saved.path, "SELECT id FROM student LIMIT 1")[0][0]
     with pytest.raises(DatabaseFull) as caught:
-        update_student(saved, sid, notes="x" * 32_767)     # the longest notes allowed: 8 more pages
+        update_student(saved, sid, notes="x" * 32_767)  # the longest notes allowed: 8 more pages
     message = str(caught.value)
     _plain(message)
     assert "full" in message and "not saved" in message and "Everything saved before is safe" in message
@@ -92,11 +92,13 @@ def test_read_only_database_says_so_and_changes_nothing(saved: Workspace) -> Non
     message = str(caught.value)
     _plain(message)
     assert "read-only" in message and "nothing was changed" in message and str(saved.path) in message
-    assert count_students(saved) == SAVED          # reading still works
+    assert count_students(saved) == SAVED  # reading still works
     _still_all_there(saved.path)
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores file permissions; covered by query_only")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root ignores file permissions; covered by query_only"
+)
 def test_read_only_file_permissions(saved: Workspace) -> None:  # pragma: no cover - runs for non-root users
     saved.close()
     for p in saved.path.parent.glob(saved.path.name + "*"):
@@ -116,7 +118,7 @@ def test_read_only_file_permissions(saved: Workspace) -> None:  # pragma: no cov
 def test_vanished_drive_is_reported_and_nothing_is_recreated(saved: Workspace, tmp_path: Path) -> None:
     folder = saved.path.parent
     unplugged = tmp_path / "unplugged"
-    folder.rename(unplugged)            # the USB stick / network share disappears
+    folder.rename(unplugged)  # the USB stick / network share disappears
     with pytest.raises(DatabaseGone) as caught:
         add_student(saved, _student(99))
     message = str(caught.value)
@@ -124,8 +126,8 @@ def test_vanished_drive_is_reported_and_nothing_is_recreated(saved: Workspace, t
     assert "can no longer be reached" in message and "Reconnect" in message
     with pytest.raises(DatabaseGone):
         count_students(saved)
-    assert not folder.exists()           # no empty database was created in its place
-    unplugged.rename(folder)             # plugged back in: the app carries on
+    assert not folder.exists()  # no empty database was created in its place
+    unplugged.rename(folder)  # plugged back in: the app carries on
     add_student(saved, _student(99))
     assert count_students(saved) == SAVED + 1
 
@@ -147,7 +149,9 @@ def _damage(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    roots = [r[0] for r in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'student' AND rootpage > 0")]
+    roots = [
+        r[0] for r in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'student' AND rootpage > 0")
+    ]
     con.close()
     with path.open("r+b") as handle:
         for root in roots:
@@ -157,7 +161,7 @@ def _damage(path: Path) -> None:
 
 def test_damaged_file_says_restore_and_the_backup_brings_everything_back(saved: Workspace) -> None:
     saved.close()
-    ws = Workspace.open(saved.path)           # today's automatic copy, taken on this open
+    ws = Workspace.open(saved.path)  # today's automatic copy, taken on this open
     daily = [b for b in list_backups(ws) if b.kind == "daily"]
     assert len(daily) == 1 and daily[0].students == SAVED
     _damage(ws.path)
@@ -166,10 +170,10 @@ def test_damaged_file_says_restore_and_the_backup_brings_everything_back(saved: 
     message = str(caught.value)
     _plain(message)
     assert "damaged" in message and "Restore from backup" in message
-    with pytest.raises(NotADatabase):         # DatabaseCorrupt is a NotADatabase for older callers
+    with pytest.raises(NotADatabase):  # DatabaseCorrupt is a NotADatabase for older callers
         add_student(ws, _student(99))
     damaged_bytes = ws.path.read_bytes()
-    with pytest.raises(RestoreNeedsConfirmation, match="damaged"):   # only after the coordinator agreed
+    with pytest.raises(RestoreNeedsConfirmation, match="damaged"):  # only after the coordinator agreed
         restore_backup(ws, daily[0].path)
     assert ws.path.read_bytes() == damaged_bytes
     result = restore_backup(ws, daily[0].path, replace_damaged=True)
@@ -184,23 +188,26 @@ def test_damaged_file_says_restore_and_the_backup_brings_everything_back(saved: 
 def test_opening_a_damaged_file_gives_the_damaged_message(saved: Workspace) -> None:
     saved.close()
     _damage(saved.path)
-    with open(saved.path, "r+b") as handle:   # page 1 too: the schema itself is unreadable
+    with open(saved.path, "r+b") as handle:  # page 1 too: the schema itself is unreadable
         handle.seek(100)
         handle.write(b"\xff" * 200)
     with pytest.raises(DatabaseCorrupt, match="damaged"):
         Workspace.open(saved.path, daily_backup=False)
 
 
-@pytest.mark.parametrize("sqlite_message, expected", [
-    ("database is locked", DatabaseBusy),
-    ("database table is locked", DatabaseBusy),
-    ("attempt to write a readonly database", DatabaseReadOnly),
-    ("database or disk is full", DatabaseFull),
-    ("disk I/O error", DatabaseGone),
-    ("unable to open database file", DatabaseGone),
-    ("database disk image is malformed", DatabaseCorrupt),
-    ("file is not a database", DatabaseCorrupt),
-])
+@pytest.mark.parametrize(
+    "sqlite_message, expected",
+    [
+        ("database is locked", DatabaseBusy),
+        ("database table is locked", DatabaseBusy),
+        ("attempt to write a readonly database", DatabaseReadOnly),
+        ("database or disk is full", DatabaseFull),
+        ("disk I/O error", DatabaseGone),
+        ("unable to open database file", DatabaseGone),
+        ("database disk image is malformed", DatabaseCorrupt),
+        ("file is not a database", DatabaseCorrupt),
+    ],
+)
 def test_sqlite_messages_map_to_problems(tmp_path: Path, sqlite_message: str, expected: type) -> None:
     exists = tmp_path / "here.sqlite"
     exists.touch()
@@ -208,7 +215,7 @@ def test_sqlite_messages_map_to_problems(tmp_path: Path, sqlite_message: str, ex
     problem = translate(error, exists)
     assert type(problem) is expected
     _plain(str(problem))
-    assert len(str(problem)) > 60           # says what to do, not just what broke
+    assert len(str(problem)) > 60  # says what to do, not just what broke
 
 
 def test_a_bug_is_not_disguised_as_an_environment_problem() -> None:
@@ -217,9 +224,14 @@ def test_a_bug_is_not_disguised_as_an_environment_problem() -> None:
     assert translate(sqlite3.OperationalError("no such column: foo")) is None
 
 
-@pytest.mark.parametrize("code, expected", [
-    (errno.ENOSPC, DatabaseFull), (errno.EACCES, DatabaseReadOnly), (errno.EROFS, DatabaseReadOnly),
-    (errno.ENOENT, DatabaseGone),
-])
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        (errno.ENOSPC, DatabaseFull),
+        (errno.EACCES, DatabaseReadOnly),
+        (errno.EROFS, DatabaseReadOnly),
+        (errno.ENOENT, DatabaseGone),
+    ],
+)
 def test_os_errors_map_to_problems(code: int, expected: type) -> None:
     assert type(translate(OSError(code, os.strerror(code), "/media/usb/coordinator.sqlite"))) is expected

@@ -39,20 +39,24 @@ def _raised(exc: BaseException) -> tuple[type[BaseException], BaseException, obj
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[errors.Problem]:
     """Stand in for the coordinator: record every problem dialog instead of blocking on it."""
     problems: list[errors.Problem] = []
-    monkeypatch.setattr(errors.ProblemDialog, "show_problem",
-                        classmethod(lambda cls, problem, parent=None: problems.append(problem)))
+    monkeypatch.setattr(
+        errors.ProblemDialog, "show_problem", classmethod(lambda cls, problem, parent=None: problems.append(problem))
+    )
     return problems
 
 
-@pytest.mark.parametrize("exc, title", [
-    (DatabaseBusy(BUSY_MESSAGE), "The database is busy"),
-    (DatabaseReadOnly("The database file x is read-only."), "The database cannot be saved to"),
-    (DatabaseFull("The disk is full."), "The disk is full"),
-    (DatabaseGone("The database file x can no longer be reached."), "The database can no longer be reached"),
-    (DatabaseCorrupt("The database file x is damaged."), "The database file is damaged"),
-    (sqlite3.OperationalError("database or disk is full"), "The disk is full"),
-    (DomainError("'7,55' is not a grade.", "grade"), "This cannot be saved"),
-])
+@pytest.mark.parametrize(
+    "exc, title",
+    [
+        (DatabaseBusy(BUSY_MESSAGE), "The database is busy"),
+        (DatabaseReadOnly("The database file x is read-only."), "The database cannot be saved to"),
+        (DatabaseFull("The disk is full."), "The disk is full"),
+        (DatabaseGone("The database file x can no longer be reached."), "The database can no longer be reached"),
+        (DatabaseCorrupt("The database file x is damaged."), "The database file is damaged"),
+        (sqlite3.OperationalError("database or disk is full"), "The disk is full"),
+        (DomainError("'7,55' is not a grade.", "grade"), "This cannot be saved"),
+    ],
+)
 def test_known_problems_get_their_own_words(exc: BaseException, title: str) -> None:
     problem = errors.describe(*_raised(exc))  # type: ignore[arg-type]
     assert problem.title == title and not problem.is_bug
@@ -67,14 +71,14 @@ def test_a_bug_gets_a_calm_message_and_details_without_the_message(qtbot) -> Non
     assert problem.is_bug and problem.title == "Something went wrong"
     assert "saved work is safe" in problem.what_happened
     assert "KeyError" in problem.details and "Anouk" not in problem.details
-    assert "test_error_and_backup_dialogs.py" in problem.details     # where it happened, for the maintainer
+    assert "test_error_and_backup_dialogs.py" in problem.details  # where it happened, for the maintainer
 
     dialog = errors.ProblemDialog(problem)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.windowTitle() == "Something went wrong"
     assert dialog.what_happened.text() == problem.what_happened
-    assert not dialog.details.isVisible()                           # no traceback on sight
+    assert not dialog.details.isVisible()  # no traceback on sight
     dialog.show_details_button.click()
     assert dialog.details.isVisible() and "KeyError" in dialog.details.toPlainText()
     dialog.copy_button.click()
@@ -97,8 +101,11 @@ def test_the_hook_logs_and_shows_the_dialog(qapp: QApplication, tmp_path: Path, 
     assert "DatabaseBusy" in text and "ZeroDivisionError" in text and "unexpected error" in text
 
 
-def test_an_error_in_a_worker_thread_is_shown_on_the_gui_thread(qapp: QApplication, qtbot,  # type: ignore[no-untyped-def]
-                                                               shown: list[errors.Problem]) -> None:
+def test_an_error_in_a_worker_thread_is_shown_on_the_gui_thread(
+    qapp: QApplication,
+    qtbot,  # type: ignore[no-untyped-def]
+    shown: list[errors.Problem],
+) -> None:
     hook = errors.install_exception_hook()
     seen_on: list[threading.Thread] = []
     original = errors.ProblemDialog.show_problem
@@ -137,8 +144,9 @@ def test_back_up_now_from_the_menu(qapp: QApplication, ws: Workspace, monkeypatc
     assert "3 students" in told[0] and str(info.path) in told[0]
 
 
-def test_back_up_now_on_a_vanished_drive_shows_the_calm_message(qapp: QApplication, ws: Workspace, tmp_path: Path,
-                                                                shown: list[errors.Problem]) -> None:
+def test_back_up_now_on_a_vanished_drive_shows_the_calm_message(
+    qapp: QApplication, ws: Workspace, tmp_path: Path, shown: list[errors.Problem]
+) -> None:
     ws.path.rename(tmp_path / "elsewhere.sqlite")
     assert backup_dialog.back_up_now(None, ws) is None
     assert shown and shown[0].title == "The database can no longer be reached"
@@ -149,7 +157,7 @@ def test_restore_dialog_lists_copies_with_date_kind_and_student_count(qtbot, ws:
     add_student(ws, NewStudent("PM", 2024, "2999999", "Later", "Student"))
     second = service_back_up_now(ws)
     broken = first.path.with_name(first.path.name.replace("manual", "daily"))
-    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)       # damaged copy: listed, not choosable
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # damaged copy: listed, not choosable
     dialog = backup_dialog.RestoreDialog(ws)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 3
@@ -157,7 +165,7 @@ def test_restore_dialog_lists_copies_with_date_kind_and_student_count(qtbot, ws:
     assert dialog.table.item(rows["made by hand"], 2).text() in ("3", "4")
     students = sorted(dialog.table.item(r, 2).text() for r in range(3))
     assert students == ["3", "4", "unreadable"]
-    assert dialog.restore_button.isEnabled()                       # newest usable copy preselected
+    assert dialog.restore_button.isEnabled()  # newest usable copy preselected
     assert dialog.table.item(rows["daily (automatic)"], 0).flags() == Qt.ItemFlag.NoItemFlags
     dialog.table.selectRow(next(r for r in range(3) if dialog.table.item(r, 2).text() == "3"))
     dialog.restore_button.click()
@@ -165,8 +173,9 @@ def test_restore_dialog_lists_copies_with_date_kind_and_student_count(qtbot, ws:
     assert second.path.exists()
 
 
-def test_restore_from_backup_asks_confirms_and_restores(qapp: QApplication, ws: Workspace,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_from_backup_asks_confirms_and_restores(
+    qapp: QApplication, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = service_back_up_now(ws)
     add_student(ws, NewStudent("PM", 2024, "2999999", "Later", "Student"))
     told: list[str] = []
@@ -180,8 +189,9 @@ def test_restore_from_backup_asks_confirms_and_restores(qapp: QApplication, ws: 
     assert "3 students" in told[0] and result.safety_copy is not None and result.safety_copy.name in told[0]
 
 
-def test_restore_cancelled_at_the_question_changes_nothing(qapp: QApplication, ws: Workspace,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_cancelled_at_the_question_changes_nothing(
+    qapp: QApplication, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = service_back_up_now(ws)
     add_student(ws, NewStudent("PM", 2024, "2999999", "Later", "Student"))
     monkeypatch.setattr(backup_dialog.RestoreDialog, "ask", classmethod(lambda cls, parent, w: copy))

@@ -48,9 +48,10 @@ def test_the_import_dialog_shows_the_refusal_and_the_window_lives_on(tmp_path: P
     db = tmp_path / "db.sqlite"
     Workspace.open(db, daily_backup=False).close()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    done = subprocess.run([sys.executable, "-c", DIALOG, str(db), str(far)], capture_output=True, text=True,
-                          timeout=120, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", DIALOG, str(db), str(far)], capture_output=True, text=True, timeout=120, env=env
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = dict(line.split(":", 1) for line in done.stdout.splitlines() if line.startswith(("ERROR:", "BUTTON:")))
     assert "reaches row 1,048,576 (cell XFD1048576)" in lines["ERROR"]
-    assert lines["BUTTON"] == "True"          # the coordinator can choose another file
+    assert lines["BUTTON"] == "True"  # the coordinator can choose another file

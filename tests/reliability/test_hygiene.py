@@ -38,8 +38,8 @@ def _mode(path: Path) -> int:
 @posix_only
 def test_the_first_start_makes_the_data_folder_owner_only_whatever_the_umask(umask_000: None) -> None:
     folder = user_data_dir()
-    folder.rmdir()                          # the test's private data folder: as on a first start
-    logging_setup.setup_logging()           # the window sets up its log first (data/logs)
+    folder.rmdir()  # the test's private data folder: as on a first start
+    logging_setup.setup_logging()  # the window sets up its log first (data/logs)
     try:
         assert _mode(folder) == 0o700
         assert _mode(folder / "logs") == 0o700
@@ -71,9 +71,11 @@ def test_leftovers_of_a_killed_backup_are_cleaned_up_journal_included(tmp_path: 
     Workspace.open(path).close()
     folder = tmp_path / "backups"
     folder.mkdir()
-    stale = [folder / ".coordinator-20251101-090000-daily.sqlite.abc123.partial",
-             folder / ".coordinator-20251101-090000-daily.sqlite.abc123.partial-journal"]
-    fresh = folder / ".coordinator-20251124-090000-manual.sqlite.def456.partial-journal"   # a backup running now
+    stale = [
+        folder / ".coordinator-20251101-090000-daily.sqlite.abc123.partial",
+        folder / ".coordinator-20251101-090000-daily.sqlite.abc123.partial-journal",
+    ]
+    fresh = folder / ".coordinator-20251124-090000-manual.sqlite.def456.partial-journal"  # a backup running now
     for leftover in (*stale, fresh):
         leftover.write_bytes(b"SQLite format 3\x00half a copy")
     old = time.time() - 2 * 3600
@@ -111,22 +113,23 @@ def test_the_export_is_fsynced_before_it_is_renamed_into_place(tmp_path: Path, m
     renames = [i for i, (kind, what) in enumerate(events) if kind == "replace" and what.endswith(str(target))]
     assert len(renames) == 1
     temporary = events[renames[0]][1].split(" -> ")[0]
-    synced_before = [what for kind, what in events[:renames[0]] if kind == "fsync"]
-    synced_after = [what for kind, what in events[renames[0] + 1:] if kind == "fsync"]
+    synced_before = [what for kind, what in events[: renames[0]] if kind == "fsync"]
+    synced_after = [what for kind, what in events[renames[0] + 1 :] if kind == "fsync"]
     if os.path.exists("/proc/self/fd"):
-        assert os.path.realpath(temporary) in synced_before            # the data reached the disk first ...
-        assert str(target.parent.resolve()) in synced_after             # ... then the rename did
+        assert os.path.realpath(temporary) in synced_before  # the data reached the disk first ...
+        assert str(target.parent.resolve()) in synced_after  # ... then the rename did
     else:
         assert synced_before and synced_after
 
 
 @pytest.mark.parametrize("sqlite_text", ["disk I/O error", "unable to open database file"])
-def test_an_io_error_on_a_full_disk_is_called_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    sqlite_text: str) -> None:
+def test_an_io_error_on_a_full_disk_is_called_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_text: str
+) -> None:
     """SQLite often reports a full disk as an I/O error (it cannot grow its -shm or create its journal)."""
     path = tmp_path / "coordinator.sqlite"
     path.touch()
-    assert type(translate(sqlite3.OperationalError(sqlite_text), path)) is DatabaseGone   # a real I/O problem
+    assert type(translate(sqlite3.OperationalError(sqlite_text), path)) is DatabaseGone  # a real I/O problem
     usage = type("Usage", (), {"total": 10 << 20, "used": 10 << 20, "free": 0})
     monkeypatch.setattr(shutil, "disk_usage", lambda _where: usage)
     problem = translate(sqlite3.OperationalError(sqlite_text), path)

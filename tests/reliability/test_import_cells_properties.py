@@ -34,8 +34,10 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 def _counts(ws: Workspace) -> tuple[int, int, int]:
     with ws.engine.connect() as conn:
-        return tuple(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in  # type: ignore[return-value]
-                     ("student", "course_result", "audit_entry"))
+        return tuple(
+            conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+            for t in ("student", "course_result", "audit_entry")  # type: ignore[return-value]
+        )
 
 
 @pytest.fixture
@@ -53,7 +55,9 @@ def _accepted_or_named(preview, headers: list[str], rows: int) -> None:  # type:
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(st.lists(cell, min_size=7, max_size=7), min_size=1, max_size=4))
 def test_student_list_cells(import_workspace: Workspace, tmp_path: Path, rows: list[list[str]]) -> None:
     path = tmp_path / "students.csv"
@@ -61,11 +65,11 @@ def test_student_list_cells(import_workspace: Workspace, tmp_path: Path, rows: l
     before = _counts(import_workspace)
     try:
         preview = preview_import(import_workspace, path, "students", programme="PM", cohort=2025)
-    except DomainError as exc:              # a whole-file problem, said in one message
+    except DomainError as exc:  # a whole-file problem, said in one message
         assert str(exc).strip()
         return
     finally:
-        assert _counts(import_workspace) == before   # a preview never writes
+        assert _counts(import_workspace) == before  # a preview never writes
     _accepted_or_named(preview, STUDENT_HEADERS, len(rows))
     for planned in preview.new + preview.updated + preview.unchanged:
         # An accepted row carries a student number the rules accept, exactly as typed (trimmed).
@@ -73,7 +77,9 @@ def test_student_list_cells(import_workspace: Workspace, tmp_path: Path, rows: l
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(st.tuples(cell, cell, cell), min_size=1, max_size=4))
 def test_results_list_cells(import_workspace: Workspace, tmp_path: Path, cells: list[tuple[str, str, str]]) -> None:
     # The student exists, so each row stands or falls by its grade, date and attempt cells.

@@ -44,7 +44,7 @@ def test_database_and_its_folder_are_owner_only(tmp_path: Path) -> None:
     add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries"))
     assert _mode(path.parent) == 0o700
     assert _mode(path) == 0o600
-    for sidecar in path.parent.glob("coordinator.sqlite-*"):      # -wal, -shm
+    for sidecar in path.parent.glob("coordinator.sqlite-*"):  # -wal, -shm
         assert _mode(sidecar) == 0o600, sidecar
     ws.close()
 
@@ -55,10 +55,12 @@ def test_backups_are_owner_only(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "coordinator.sqlite")
     add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries"))
     folder = tmp_path / "backups"
-    copies = [back_up_now(ws).path,
-              pre_migration_backup(ws.path, "0001", folder),
-              backup_to(ws.path, new_backup_path(ws.path, "daily", folder))]
-    copies.append(restore_backup(ws, copies[0]).safety_copy)   # type: ignore[arg-type]
+    copies = [
+        back_up_now(ws).path,
+        pre_migration_backup(ws.path, "0001", folder),
+        backup_to(ws.path, new_backup_path(ws.path, "daily", folder)),
+    ]
+    copies.append(restore_backup(ws, copies[0]).safety_copy)  # type: ignore[arg-type]
     assert _mode(folder) == 0o700
     for copy in copies:
         assert _mode(copy) == 0o600, copy
@@ -84,8 +86,9 @@ def test_log_files_are_owner_only_even_after_rotation(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
-def test_logs_hold_no_names_grades_or_student_numbers(tmp_path: Path, log_folder: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_logs_hold_no_names_grades_or_student_numbers(
+    tmp_path: Path, log_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from coordinator_app.ui import errors
 
     shown: list[errors.Problem] = []
@@ -99,9 +102,11 @@ def test_logs_hold_no_names_grades_or_student_numbers(tmp_path: Path, log_folder
     restore_backup(ws, copy.path)
     hook = errors.ExceptionHook()
     # A typed value quoted in a message, and an SQL error whose parameters are the student's data.
-    for raiser in (lambda: parse_grade("Verhoeven 9,7"),
-                   lambda: _duplicate_insert(ws),
-                   lambda: (_ for _ in ()).throw(RuntimeError("Zoë Verhoeven-Bakker 2755555 9.7"))):
+    for raiser in (
+        lambda: parse_grade("Verhoeven 9,7"),
+        lambda: _duplicate_insert(ws),
+        lambda: (_ for _ in ()).throw(RuntimeError("Zoë Verhoeven-Bakker 2755555 9.7")),
+    ):
         try:
             raiser()
         except Exception:
@@ -111,7 +116,7 @@ def test_logs_hold_no_names_grades_or_student_numbers(tmp_path: Path, log_folder
     logging.getLogger().handlers[-1].flush()
 
     text = log_folder.read_text(encoding="utf-8")
-    assert "backup written" in text and "restored from" in text           # the log is really written
+    assert "backup written" in text and "restored from" in text  # the log is really written
     assert "IntegrityError" in text and "DomainError" in text and "RuntimeError" in text
     for secret in ("Zoë", "Verhoeven", "Bakker", "2755555", "zoe.verhoeven"):
         assert secret not in text, secret

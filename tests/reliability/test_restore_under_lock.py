@@ -48,21 +48,23 @@ def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_a_window_opened_before_a_restore_cannot_write_into_the_restored_data(ws: Workspace) -> None:
     copy = back_up_now(ws)
-    other = Workspace.open(ws.path, daily_backup=False)          # a second window, opened before the restore
+    other = Workspace.open(ws.path, daily_backup=False)  # a second window, opened before the restore
     heard: list[str] = []
     other.replaced_listeners.append(lambda: heard.append("replaced"))
-    sid = add_student(other, _student(10))                     # confirmed before: goes to the safety copy
+    sid = add_student(other, _student(10))  # confirmed before: goes to the safety copy
     result = restore_backup(ws, copy.path)
     before = query(ws.path, "SELECT * FROM student ORDER BY id"), query(ws.path, "SELECT * FROM audit_entry")
     with pytest.raises(DatabaseReplaced, match="restored from a backup") as caught:
-        update_student(other, 1, notes="typed before the restore, saved after it")   # its pending edit
+        update_student(other, 1, notes="typed before the restore, saved after it")  # its pending edit
     assert "Not saved" in str(caught.value) and "\n" not in str(caught.value)
     with pytest.raises(DatabaseReplaced):
         add_student(other, _student(11))
-    assert heard == ["replaced", "replaced"]                    # the window hears it at once
-    assert (query(ws.path, "SELECT * FROM student ORDER BY id"),
-            query(ws.path, "SELECT * FROM audit_entry")) == before   # nothing written into the restored data
-    assert "2600010" in _numbers(result.safety_copy)             # the edit confirmed before is kept
+    assert heard == ["replaced", "replaced"]  # the window hears it at once
+    assert (
+        query(ws.path, "SELECT * FROM student ORDER BY id"),
+        query(ws.path, "SELECT * FROM audit_entry"),
+    ) == before  # nothing written into the restored data
+    assert "2600010" in _numbers(result.safety_copy)  # the edit confirmed before is kept
     assert sid not in {r[0] for r in query(ws.path, "SELECT id FROM student")}
     # The window that restored writes on; the other one does once it has reloaded.
     add_student(ws, _student(12))
@@ -97,7 +99,7 @@ def test_restore_while_another_writer_saves_loses_no_confirmed_edit(ws: Workspac
                     confirmed.append(f"26{i:05d}")
                 except DatabaseReplaced:
                     refused += 1
-                    writer.adopt_restored()         # what the window does after reloading
+                    writer.adopt_restored()  # what the window does after reloading
                 except DatabaseBusy:
                     pass
         except BaseException as exc:
@@ -135,8 +137,9 @@ def test_restore_stress_three_runs_lose_nothing() -> None:
     assert all(r.integrity == "ok" and r.safety_copies == 1 for r in results)
 
 
-def test_restore_into_a_database_of_a_newer_schema_is_refused(ws: Workspace, tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_into_a_database_of_a_newer_schema_is_refused(
+    ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     copy = back_up_now(ws)
     ws.close()
     con = sqlite3.connect(ws.path)
@@ -150,14 +153,16 @@ def test_restore_into_a_database_of_a_newer_schema_is_refused(ws: Workspace, tmp
     err = capsys.readouterr().err
     assert "newer version of Coordinator App" in err and "Nothing was changed" in err and "Traceback" not in err
     assert _digest(ws.path) == digest
-    assert [b.kind for b in list_backups(ws.path)] == ["manual"]     # not even a before-restore copy
+    assert [b.kind for b in list_backups(ws.path)] == ["manual"]  # not even a before-restore copy
 
 
 def _damage(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    roots = [r[0] for r in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'student' AND rootpage > 0")]
+    roots = [
+        r[0] for r in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'student' AND rootpage > 0")
+    ]
     con.close()
     with path.open("r+b") as handle:
         for root in roots:
@@ -167,7 +172,8 @@ def _damage(path: Path) -> None:
 
 @pytest.mark.parametrize("spoil", ["damaged", "empty", "schema-less"])
 def test_the_cli_restores_over_an_unusable_database_after_confirmation_keeping_it_aside(
-        ws: Workspace, spoil: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ws: Workspace, spoil: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     copy = back_up_now(ws)
     ws.close()
     if spoil == "damaged":
@@ -189,7 +195,7 @@ def test_the_cli_restores_over_an_unusable_database_after_confirmation_keeping_i
     out = capsys.readouterr().out
     assert "3 students" in out and "kept unchanged as" in out
     aside = list(ws.path.parent.glob("coordinator-damaged-*.sqlite"))
-    assert len(aside) == 1 and aside[0].read_bytes() == spoiled      # byte for byte
+    assert len(aside) == 1 and aside[0].read_bytes() == spoiled  # byte for byte
     reopened = Workspace.open(ws.path, daily_backup=False)
     assert count_students(reopened) == 3
     reopened.close()
@@ -201,11 +207,11 @@ def test_restoring_over_a_damaged_database_from_the_service_needs_the_confirmati
     _damage(ws.path)
     with pytest.raises(RestoreNeedsConfirmation) as caught:
         restore_backup(ws, copy.path)
-    assert caught.value.aside.name.startswith("coordinator-damaged-")    # type: ignore[attr-defined]
+    assert caught.value.aside.name.startswith("coordinator-damaged-")  # type: ignore[attr-defined]
     result = restore_backup(ws, copy.path, replace_damaged=True)
     assert result.kept_aside is not None and result.safety_copy is None
     assert count_students(ws) == 3
-    add_student(ws, _student(20))                # the open workspace writes into the restored file
+    add_student(ws, _student(20))  # the open workspace writes into the restored file
     assert count_students(ws) == 4
 
 

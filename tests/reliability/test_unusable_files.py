@@ -39,7 +39,7 @@ def _empty(path: Path) -> None:
 
 def _schema_less(path: Path) -> None:
     con = sqlite3.connect(path)
-    con.execute("PRAGMA journal_mode=WAL")     # what `sqlite3 file ""` or a killed first start leaves
+    con.execute("PRAGMA journal_mode=WAL")  # what `sqlite3 file ""` or a killed first start leaves
     con.execute("PRAGMA user_version = 1")
     con.close()
 
@@ -52,7 +52,9 @@ def _damaged(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    roots = [r[0] for r in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'student' AND rootpage > 0")]
+    roots = [
+        r[0] for r in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'student' AND rootpage > 0")
+    ]
     con.close()
     for side in ("-wal", "-shm"):
         Path(f"{path}{side}").unlink(missing_ok=True)
@@ -62,8 +64,12 @@ def _damaged(path: Path) -> None:
             handle.write(b"\xde\xad\xbe\xef" * (page_size // 8))
 
 
-SPOILERS: dict[str, Callable[[Path], None]] = {"empty": _empty, "schema-less": _schema_less, "text": _text,
-                                               "damaged": _damaged}
+SPOILERS: dict[str, Callable[[Path], None]] = {
+    "empty": _empty,
+    "schema-less": _schema_less,
+    "text": _text,
+    "damaged": _damaged,
+}
 
 
 @pytest.fixture(scope="session")
@@ -107,23 +113,23 @@ COMMANDS = {
 @pytest.mark.parametrize("how", list(SPOILERS))
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_every_command_refuses_the_file_names_the_newest_good_backup_and_leaves_it_untouched(
-        good_copy: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str,
-        command: str) -> None:
+    good_copy: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str, command: str
+) -> None:
     path, copy = good_copy
     _spoil(path, how)
     digest, names = _digest(path), _siblings(path)
     assert main(COMMANDS[command](str(path), tmp_path)) == 1
     captured = capsys.readouterr()
-    report = command == "check" and how == "damaged"                   # damage is what check reports on
+    report = command == "check" and how == "damaged"  # damage is what check reports on
     said = captured.out if report else captured.err
     assert "Traceback" not in captured.out + captured.err
-    assert copy.name in said and "coordinator-app restore" in said     # the way back, in the message
+    assert copy.name in said and "coordinator-app restore" in said  # the way back, in the message
     assert "None students" not in captured.out
     if report:
         assert said.startswith(f"Database:   {path}\nVerdict:    ") and len(said.splitlines()) == 2
     else:
-        assert len(captured.err.strip().splitlines()) == 1             # one line, like every refusal
-    assert _digest(path) == digest                                     # byte for byte as it was
+        assert len(captured.err.strip().splitlines()) == 1  # one line, like every refusal
+    assert _digest(path) == digest  # byte for byte as it was
     created = _siblings(path) - names
     # Nothing created beside a file that is not ours; SQLite's own -wal/-shm beside our damaged database
     # (opened before its first page was found damaged) are harmless and hold nothing.
@@ -138,7 +144,7 @@ def test_workspace_open_refuses_an_empty_file_instead_of_starting_a_new_database
         Workspace.open(path)
     assert caught.value.newest_backup == copy
     assert path.stat().st_size == 0
-    assert [p.name for p in (path.parent / "backups").iterdir()] == [copy.name]   # no empty daily copy
+    assert [p.name for p in (path.parent / "backups").iterdir()] == [copy.name]  # no empty daily copy
 
 
 def test_the_newest_good_backup_skips_damaged_copies(good_copy: tuple[Path, Path]) -> None:
@@ -148,9 +154,9 @@ def test_the_newest_good_backup_skips_damaged_copies(good_copy: tuple[Path, Path
     _damaged(newer)
     _damaged(path)
     with pytest.raises(DatabaseCorrupt) as caught:
-        Workspace.open(path)                            # today's copy fails its check: the open stops
+        Workspace.open(path)  # today's copy fails its check: the open stops
     assert caught.value.newest_backup == copy
-    ws = Workspace.open(path, daily_backup=False)       # no check at this open: the damage shows at use
+    ws = Workspace.open(path, daily_backup=False)  # no check at this open: the damage shows at use
     with pytest.raises(DatabaseCorrupt) as caught:
         count_students(ws)
     ws.close()
@@ -161,7 +167,7 @@ def test_only_a_path_without_a_file_is_a_new_database(tmp_path: Path) -> None:
     path = tmp_path / "new" / "coordinator.sqlite"
     Workspace.open(path).close()
     assert path.stat().st_size > 0
-    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []   # no temporary left
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []  # no temporary left
 
 
 def test_a_new_database_appears_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,12 +188,13 @@ def test_a_new_database_appears_whole_or_not_at_all(tmp_path: Path, monkeypatch:
     Workspace.open(path).close()
 
 
-def test_check_gives_a_verdict_on_damage_its_own_checks_trip_over(good_copy: tuple[Path, Path],
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_gives_a_verdict_on_damage_its_own_checks_trip_over(
+    good_copy: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """The damage `check` exists to find (student pages overwritten) made its foreign-key check raise
     outside the error translation: a traceback. Also when today's backup exists (no check at open)."""
     path, _copy = good_copy
-    Workspace.open(path).close()                       # today's automatic copy is made
+    Workspace.open(path).close()  # today's automatic copy is made
     _damaged(path)
     assert main(["check", "--db", str(path)]) == 1
     captured = capsys.readouterr()
@@ -204,8 +211,13 @@ def test_check_on_a_pipe_or_a_folder_answers_at_once(tmp_path: Path) -> None:
     folder = tmp_path / "folder.sqlite"
     folder.mkdir()
     for target, says in ((fifo, "not a database file"), (folder, "is a folder; --db takes a database file")):
-        result = subprocess.run([sys.executable, "-m", "coordinator_app", "check", "--db", str(target)], cwd=REPO,
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "coordinator_app", "check", "--db", str(target)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 1
         assert says in result.stderr and "Traceback" not in result.stdout + result.stderr
 
@@ -219,8 +231,9 @@ def test_backing_up_an_empty_file_never_says_none_students(tmp_path: Path, capsy
     assert not (tmp_path / "backups").exists()
 
 
-def test_looking_at_another_applications_wal_database_leaves_no_files_beside_it(tmp_path: Path,
-                                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_looking_at_another_applications_wal_database_leaves_no_files_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     other = tmp_path / "other.sqlite"
     con = sqlite3.connect(other)
     con.execute("PRAGMA journal_mode=WAL")
@@ -234,8 +247,12 @@ def test_looking_at_another_applications_wal_database_leaves_no_files_beside_it(
     assert info.problem is not None and "another application" in info.problem
     ours = tmp_path / "ours.sqlite"
     Workspace.open(ours).close()
-    for argv in (["backup", "--db", str(other)], ["check", "--db", str(other)],
-                 ["restore", "--db", str(ours), str(other)], ["restore", "--db", str(other), str(ours)]):
+    for argv in (
+        ["backup", "--db", str(other)],
+        ["check", "--db", str(other)],
+        ["restore", "--db", str(ours), str(other)],
+        ["restore", "--db", str(other), str(ours)],
+    ):
         assert main(argv) == 1
     assert "Traceback" not in capsys.readouterr().err
     assert _digest(other) == digest

@@ -71,9 +71,12 @@ def results_file(path: Path, rows: list[list[object]]) -> Path:
 
 def attempts(ws: Workspace, sid: int, code: str) -> list[tuple[int, float | None, date | None]]:
     with ws.read() as s:
-        rows = s.execute(select(m.CourseResult.attempt, m.CourseResult.grade, m.CourseResult.exam_date)
-                         .join(m.Course).where(m.CourseResult.student_id == sid, m.Course.code == code)
-                         .order_by(m.CourseResult.attempt)).all()
+        rows = s.execute(
+            select(m.CourseResult.attempt, m.CourseResult.grade, m.CourseResult.exam_date)
+            .join(m.Course)
+            .where(m.CourseResult.student_id == sid, m.Course.code == code)
+            .order_by(m.CourseResult.attempt)
+        ).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
@@ -84,6 +87,7 @@ def sheet_rows(path: Path, title: str) -> list[dict[str, object]]:
 
 
 # -- the pass mark (programme.pass_mark) --------------------------------------------------------
+
 
 def test_the_pass_mark_comes_from_the_programme_everywhere(programmes: Programmes, open_with, tmp_path: Path) -> None:
     strict = with_pm(programmes, pass_mark=6.0)
@@ -108,23 +112,32 @@ def test_the_pass_mark_comes_from_the_programme_everywhere(programmes: Programme
     out = export_to(ws, tmp_path / "cohort.xlsx", as_of=TODAY)
     courses = [r for r in sheet_rows(out, "Courses") if r["Attempt"] == 1]
     assert [(r["Grade"], r["Passed"]) for r in courses] == [(5.8, "no"), (5.8, "no")]
-    formulas = [rule.formula[0] for rng in openpyxl.load_workbook(out)["Courses"].conditional_formatting
-                for rule in rng.rules]
+    formulas = [
+        rule.formula[0] for rng in openpyxl.load_workbook(out)["Courses"].conditional_formatting for rule in rng.rules
+    ]
     assert any("<6)" in f and '"NS"' in f for f in formulas) and not any("5.5" in f for f in formulas)
 
 
 def test_a_literature_study_below_the_pass_mark_is_named_with_that_mark(programmes: Programmes, open_with) -> None:
     ws = open_with(with_pm(programmes, pass_mark=6.0))
     sid = add_student(ws, NewStudent("PM", 2024, "2712001", "Anouk", "de Vries"))
-    update_literature_study(ws, sid, start_date=date(2025, 3, 3), outline_mark=5.8, supervisor_report_mark=5.8,
-                            assessor_report_mark=5.8, presentation_mark=5.8)
+    update_literature_study(
+        ws,
+        sid,
+        start_date=date(2025, 3, 3),
+        outline_mark=5.8,
+        supervisor_report_mark=5.8,
+        assessor_report_mark=5.8,
+        presentation_mark=5.8,
+    )
     record = load_record(ws, sid)
     assert record.literature is not None and record.literature.mark is not None
-    assert not record.literature.mark.passed()             # what the Literature Study tab shows as "(fail)"
+    assert not record.literature.mark.passed()  # what the Literature Study tab shows as "(fail)"
     assert "a pass: the mark is 5.8, below 6.0" in record.evaluation.literature_missing
 
 
 # -- the travel codes that void an approval (internships.invalid_travel_codes) -----------------------
+
 
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_travel_codes_that_void_an_approval_come_from_the_programme(programmes: Programmes, open_with) -> None:
@@ -134,8 +147,17 @@ def test_the_travel_codes_that_void_an_approval_come_from_the_programme(programm
     students = {}
     for number, code in (("2712001", "yellow"), ("2712002", "orange")):
         sid = students[code] = add_student(ws, NewStudent("PM", 2024, number, "Anouk", code))
-        update_internship(ws, sid, "major", country="Ghana", travel_code=code, approval_status="approved",
-                          approval_date=TODAY - timedelta(days=30), start_date=start, assessor_rank="UD")
+        update_internship(
+            ws,
+            sid,
+            "major",
+            country="Ghana",
+            travel_code=code,
+            approval_status="approved",
+            approval_date=TODAY - timedelta(days=30),
+            start_date=start,
+            assessor_rank="UD",
+        )
     facts = InternshipFacts("major", "Ghana", "yellow", False, "approved", "UD", start)
     assert not approval_valid(facts, rules.invalid_travel_codes)
     assert approval_valid(replace(facts, travel_code="orange"), rules.invalid_travel_codes)
@@ -149,8 +171,10 @@ def test_the_travel_codes_that_void_an_approval_come_from_the_programme(programm
 
 # -- the bulk import and the per-student services share their rules ---------------------------------
 
-def test_an_imported_student_starts_like_one_added_in_the_window(programmes: Programmes, open_with,
-                                                                 tmp_path: Path) -> None:
+
+def test_an_imported_student_starts_like_one_added_in_the_window(
+    programmes: Programmes, open_with, tmp_path: Path
+) -> None:
     core = replace(programmes["PM"].academic_core, first_year_assignments_due=(7, 15))
     ws = open_with(with_pm(programmes, academic_core=core))
     add_student(ws, NewStudent("PM", 2025, "2712001", "Anouk", "de Vries"))
@@ -161,24 +185,31 @@ def test_an_imported_student_starts_like_one_added_in_the_window(programmes: Pro
     apply_import(ws, preview_import(ws, tmp_path / "students.xlsx"))
     with ws.read() as s:
         ids = dict(s.execute(select(m.Student.student_number, m.Student.id)).all())
-        starts = {number: {k: getattr(s.get(m.Student, sid), k) for k in NEW_STUDENT_DEFAULTS}
-                  for number, sid in ids.items()}
-        items = {number: sorted((i.kind, i.name, i.due_date) for i in s.scalars(
-                 select(m.PortfolioItem).where(m.PortfolioItem.student_id == sid))) for number, sid in ids.items()}
+        starts = {
+            number: {k: getattr(s.get(m.Student, sid), k) for k in NEW_STUDENT_DEFAULTS} for number, sid in ids.items()
+        }
+        items = {
+            number: sorted(
+                (i.kind, i.name, i.due_date)
+                for i in s.scalars(select(m.PortfolioItem).where(m.PortfolioItem.student_id == sid))
+            )
+            for number, sid in ids.items()
+        }
     assert starts == {"2712001": NEW_STUDENT_DEFAULTS, "2712002": NEW_STUDENT_DEFAULTS}
     assert items["2712001"] == items["2712002"] != []
     assert ("first_year_assignments", "First-year assignments", date(2026, 7, 15)) in items["2712001"]
 
 
-def test_an_imported_fail_registers_the_resit_the_course_defines(programmes: Programmes, open_with,
-                                                                 tmp_path: Path) -> None:
+def test_an_imported_fail_registers_the_resit_the_course_defines(
+    programmes: Programmes, open_with, tmp_path: Path
+) -> None:
     pm = programmes["PM"]
     courses = tuple(replace(c, resit_month=3) if c.code == "PM-PERS" else c for c in pm.courses)
     changed = replace(pm, courses=courses, _courses_by_code={c.code: c for c in courses})
     ws = open_with({**programmes, "PM": changed})
     typed = add_student(ws, NewStudent("PM", 2025, "2712001", "Anouk", "de Vries"))
     imported = add_student(ws, NewStudent("PM", 2025, "2712002", "Bram", "Jansen"))
-    record_grade(ws, typed, "PM-PERS", "NS")                     # no date given: the schedule's (30-09-2025)
+    record_grade(ws, typed, "PM-PERS", "NS")  # no date given: the schedule's (30-09-2025)
     path = results_file(tmp_path / "results.xlsx", [["2712002", "PM-PERS", "NS", None]])
     apply_import(ws, preview_import(ws, path))
     expected = [(1, None, date(2025, 9, 30)), (2, None, date(2026, 3, 31))]
@@ -186,6 +217,7 @@ def test_an_imported_fail_registers_the_resit_the_course_defines(programmes: Pro
 
 
 # -- an approval's decision needs its date (domain/approvals.py) ------------------------------------
+
 
 @pytest.mark.parametrize("status", APPROVAL_STATUSES)
 def test_every_approval_asks_the_domain_whether_a_status_needs_its_date(workspace: Workspace, status: str) -> None:
@@ -206,7 +238,7 @@ def test_every_approval_asks_the_domain_whether_a_status_needs_its_date(workspac
 
 def test_the_record_tabs_send_the_typed_date_with_every_decision() -> None:
     """The Internships and Literature Study tabs ask the same function which statuses need the date."""
-    source = (Path(__file__).resolve().parents[2] / "coordinator_app" / "ui" / "record")
+    source = Path(__file__).resolve().parents[2] / "coordinator_app" / "ui" / "record"
     for tab in ("internships.py", "literature.py"):
         text = (source / tab).read_text("utf-8")
         assert "is_decision(value)" in text and '("approved", "rejected")' not in text
@@ -214,12 +246,13 @@ def test_the_record_tabs_send_the_typed_date_with_every_decision() -> None:
 
 # -- the words for a status (domain/attention.py) ---------------------------------------------------
 
+
 def test_the_workbook_and_the_window_say_a_status_in_the_same_words(workspace: Workspace, tmp_path: Path) -> None:
     from coordinator_app.ui.record.base import URGENCY_TEXT
 
     assert {u: u.label for u in Urgency} == URGENCY_TEXT
-    late = add_student(workspace, NewStudent("PM", 2023, "2712001", "Anouk", "de Vries"))     # items overdue
-    add_student(workspace, NewStudent("PM", 2025, "2712002", "Bram", "Jansen"))               # items not due yet
+    late = add_student(workspace, NewStudent("PM", 2023, "2712001", "Anouk", "de Vries"))  # items overdue
+    add_student(workspace, NewStudent("PM", 2025, "2712002", "Bram", "Jansen"))  # items not due yet
     out = export_to(workspace, tmp_path / "cohort.xlsx", as_of=TODAY)
     said = {(r["Student number"], r["Status"]) for r in sheet_rows(out, "Portfolio")}
     assert ("2712002", Urgency.LATER.label) in said and ("2712001", Urgency.OVERDUE.label) in said

@@ -14,8 +14,9 @@ from tests.services.service_helpers import snapshot_db
 
 
 @pytest.fixture
-def make_workspace(request: pytest.FixtureRequest, make_workspace: Callable[..., Any], engine_kind: str,
-                   programmes: dict[str, Any]) -> Iterator[Callable[..., Any]]:
+def make_workspace(
+    request: pytest.FixtureRequest, make_workspace: Callable[..., Any], engine_kind: str, programmes: dict[str, Any]
+) -> Iterator[Callable[..., Any]]:
     """The test-wide make_workspace, on SQLite and then on a server database."""
     yield from both_engines(request, make_workspace, engine_kind, programmes)
 

@@ -11,14 +11,38 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 # Every table a use-case can write to (programme/course are synced from the definitions).
-WRITABLE = ("cohort", "student", "course_result", "optional_course_approval", "internship", "interruption",
-            "literature_study", "portfolio_item", "mentor", "mentor_meeting", "graduation_plan",
-            "graduation_deadline", "audit_entry", "course", "host_organisation", "person",
-            "specialization_preference", "waiting_list_entry", "allocation_run", "attachment")
+WRITABLE = (
+    "cohort",
+    "student",
+    "course_result",
+    "optional_course_approval",
+    "internship",
+    "interruption",
+    "literature_study",
+    "portfolio_item",
+    "mentor",
+    "mentor_meeting",
+    "graduation_plan",
+    "graduation_deadline",
+    "audit_entry",
+    "course",
+    "host_organisation",
+    "person",
+    "specialization_preference",
+    "waiting_list_entry",
+    "allocation_run",
+    "attachment",
+)
 
 
-def add_pm(ws: Workspace, number: str = "2712345", cohort: int = 2024, specialization: str | None = None,
-           first: str = "Anouk", last: str = "de Vries") -> int:
+def add_pm(
+    ws: Workspace,
+    number: str = "2712345",
+    cohort: int = 2024,
+    specialization: str | None = None,
+    first: str = "Anouk",
+    last: str = "de Vries",
+) -> int:
     return add_student(ws, NewStudent("PM", cohort, number, first, last, "", specialization))
 
 
@@ -36,8 +60,9 @@ def snapshot_db(ws: Workspace) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every writable table: proves that a refused action wrote nothing."""
     tables = m.Base.metadata.tables
     with ws.read() as s:
-        return {name: [tuple(r) for r in s.execute(select(tables[name]).order_by(tables[name].c.id))]
-                for name in WRITABLE}
+        return {
+            name: [tuple(r) for r in s.execute(select(tables[name]).order_by(tables[name].c.id))] for name in WRITABLE
+        }
 
 
 def audit_rows(ws: Workspace, action: str | None = None) -> list[m.AuditEntry]:
@@ -52,8 +77,14 @@ def audit_rows(ws: Workspace, action: str | None = None) -> list[m.AuditEntry]:
 
 def items(ws: Workspace, student_id: int, component: str) -> dict[str, m.PortfolioItem]:
     with ws.read() as s:
-        found = {i.kind: i for i in s.scalars(select(m.PortfolioItem).where(
-            m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component))}
+        found = {
+            i.kind: i
+            for i in s.scalars(
+                select(m.PortfolioItem).where(
+                    m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component
+                )
+            )
+        }
         s.expunge_all()
         return found
 

@@ -27,8 +27,12 @@ from tests.services.service_helpers import add_imim, add_pm, audit_rows, items, 
 
 def meetings(ws: Workspace, sid: int) -> list[tuple[date, str, str]]:
     with ws.read() as s:
-        return [(r.meeting_date, r.topic, r.notes) for r in s.scalars(
-            select(m.MentorMeeting).where(m.MentorMeeting.student_id == sid).order_by(m.MentorMeeting.meeting_date))]
+        return [
+            (r.meeting_date, r.topic, r.notes)
+            for r in s.scalars(
+                select(m.MentorMeeting).where(m.MentorMeeting.student_id == sid).order_by(m.MentorMeeting.meeting_date)
+            )
+        ]
 
 
 def plan(ws: Workspace, sid: int) -> tuple[int, int, int | None, int | None, bool | None]:
@@ -42,13 +46,17 @@ def test_mentor_meetings_add_update_delete(workspace: Workspace) -> None:
     sid = add_pm(workspace, cohort=2024)
     first = add_meeting(workspace, sid, date(2024, 11, 5), "  Career   plans ", "Wants a PhD")
     second = add_meeting(workspace, sid, date(2025, 6, 2), "Internship choice")
-    assert meetings(workspace, sid) == [(date(2024, 11, 5), "Career plans", "Wants a PhD"),
-                                        (date(2025, 6, 2), "Internship choice", "")]
+    assert meetings(workspace, sid) == [
+        (date(2024, 11, 5), "Career plans", "Wants a PhD"),
+        (date(2025, 6, 2), "Internship choice", ""),
+    ]
     update_meeting(workspace, second, date(2025, 6, 3), "Internship choice", "Minor at the AMC")
     assert meetings(workspace, sid)[1] == (date(2025, 6, 3), "Internship choice", "Minor at the AMC")
     delete_meeting(workspace, first)
     assert meetings(workspace, sid) == [(date(2025, 6, 3), "Internship choice", "Minor at the AMC")]
-    audit = [(a.action, a.field, a.old_value, a.new_value) for a in audit_rows(workspace) if a.entity == "mentor_meeting"]
+    audit = [
+        (a.action, a.field, a.old_value, a.new_value) for a in audit_rows(workspace) if a.entity == "mentor_meeting"
+    ]
     assert audit == [
         ("add mentor meeting", "meeting", None, "2024-11-05 Career plans"),
         ("add mentor meeting", "meeting", None, "2025-06-02 Internship choice"),
@@ -74,13 +82,18 @@ def test_set_mentor(workspace: Workspace, unchanged) -> None:  # type: ignore[no
     with workspace.read() as s:
         mentor = s.scalar(select(m.Mentor).where(m.Mentor.student_id == sid))
         assert mentor is not None
-        assert (mentor.name, mentor.organisation, mentor.email) == ("Dr. P. Bakker", "Philips Healthcare",
-                                                                     "p.bakker@philips.com")
+        assert (mentor.name, mentor.organisation, mentor.email) == (
+            "Dr. P. Bakker",
+            "Philips Healthcare",
+            "p.bakker@philips.com",
+        )
         mentor_id = mentor.id
     audit = audit_rows(workspace, "set mentor")
     assert [(a.entity_id, a.field, a.new_value) for a in audit] == [
-        (mentor_id, "name", "Dr. P. Bakker"), (mentor_id, "organisation", "Philips Healthcare"),
-        (mentor_id, "email", "p.bakker@philips.com")]
+        (mentor_id, "name", "Dr. P. Bakker"),
+        (mentor_id, "organisation", "Philips Healthcare"),
+        (mentor_id, "email", "p.bakker@philips.com"),
+    ]
     imim = add_imim(workspace)
     with unchanged():
         with pytest.raises(DomainError, match="Give the mentor's name"):
@@ -96,9 +109,9 @@ def test_academic_core_ec_after_two_meetings_first_year_work_and_final_meeting(w
     mark_received(workspace, find_item(workspace, sid, "academic_core", "first_year_assignments"), date(2025, 8, 28))
     mark_received(workspace, find_item(workspace, sid, "academic_core", "final_portfolio"), date(2025, 11, 20))
     add_meeting(workspace, sid, date(2024, 11, 5), "Career")
-    assert student(workspace, sid).ec_earned == 0          # one meeting is not enough
+    assert student(workspace, sid).ec_earned == 0  # one meeting is not enough
     later = add_meeting(workspace, sid, date(2025, 12, 1), "Planned")
-    assert student(workspace, sid).ec_earned == 0          # a planned (future) meeting does not count yet
+    assert student(workspace, sid).ec_earned == 0  # a planned (future) meeting does not count yet
     update_meeting(workspace, later, date(2025, 11, 10), "Planned", "")
     assert student(workspace, sid).ec_earned == 3
     delete_meeting(workspace, later)
@@ -107,13 +120,24 @@ def test_academic_core_ec_after_two_meetings_first_year_work_and_final_meeting(w
 
 # The first ceremony *after* the graduation month (domain.md): Sep-Dec -> January,
 # Jan-Apr -> June, May-Aug -> September.
-@pytest.mark.parametrize("month, ceremony", [
-    ((2026, 5), (2026, 9)), ((2026, 6), (2026, 9)), ((2026, 7), (2026, 9)), ((2026, 8), (2026, 9)),
-    ((2026, 9), (2027, 1)), ((2026, 10), (2027, 1)), ((2026, 12), (2027, 1)), ((2027, 1), (2027, 6)),
-    ((2027, 2), (2027, 6)), ((2027, 4), (2027, 6)),
-])
-def test_plan_graduation_finds_the_ceremony(workspace: Workspace, month: tuple[int, int],
-                                            ceremony: tuple[int, int]) -> None:
+@pytest.mark.parametrize(
+    "month, ceremony",
+    [
+        ((2026, 5), (2026, 9)),
+        ((2026, 6), (2026, 9)),
+        ((2026, 7), (2026, 9)),
+        ((2026, 8), (2026, 9)),
+        ((2026, 9), (2027, 1)),
+        ((2026, 10), (2027, 1)),
+        ((2026, 12), (2027, 1)),
+        ((2027, 1), (2027, 6)),
+        ((2027, 2), (2027, 6)),
+        ((2027, 4), (2027, 6)),
+    ],
+)
+def test_plan_graduation_finds_the_ceremony(
+    workspace: Workspace, month: tuple[int, int], ceremony: tuple[int, int]
+) -> None:
     sid = add_pm(workspace, cohort=2024)
     plan_graduation(workspace, sid, *month)
     assert plan(workspace, sid)[:4] == (*month, *ceremony)
@@ -124,13 +148,16 @@ def test_plan_graduation_moves_the_final_academic_core_dues(workspace: Workspace
     plan_graduation(workspace, sid, 2026, 7, attends=True)
     # Graduation date: Fri 31-07-2026; marks 4 weeks before (03-07), a week earlier in July.
     core = {k: i.due_date for k, i in items(workspace, sid, "academic_core").items()}
-    assert core == {"first_year_assignments": date(2025, 8, 31), "cv_assignment": date(2026, 6, 26),
-                    "final_portfolio": date(2026, 6, 26)}
+    assert core == {
+        "first_year_assignments": date(2025, 8, 31),
+        "cv_assignment": date(2026, 6, 26),
+        "final_portfolio": date(2026, 6, 26),
+    }
     assert plan(workspace, sid) == (2026, 7, 2026, 9, True)
     # June 2026: last working day Tue 30-06-2026, minus 4 weeks; no extra week in June.
     plan_graduation(workspace, sid, 2026, 6)
     assert items(workspace, sid, "academic_core")["final_portfolio"].due_date == date(2026, 6, 2)
-    assert plan(workspace, sid) == (2026, 6, 2026, 9, True)    # attendance kept
+    assert plan(workspace, sid) == (2026, 6, 2026, 9, True)  # attendance kept
     audit = [(a.old_value, a.new_value) for a in audit_rows(workspace, "plan graduation")]
     assert audit == [(None, "2026-07"), ("2026-07", "2026-06")]
 
@@ -178,8 +205,11 @@ def mentor(ws: Workspace, sid: int) -> tuple[str, str, str] | None:
 def test_set_mentor_returns_the_mentor_before_and_a_first_one_can_be_cleared(workspace: Workspace) -> None:
     sid = add_pm(workspace, cohort=2024)
     assert set_mentor(workspace, sid, "Dr. P. Bakker", "Philips") is None
-    assert set_mentor(workspace, sid, "Dr. K. Smit") == {"name": "Dr. P. Bakker", "organisation": "Philips",
-                                                          "email": ""}
+    assert set_mentor(workspace, sid, "Dr. K. Smit") == {
+        "name": "Dr. P. Bakker",
+        "organisation": "Philips",
+        "email": "",
+    }
     clear_mentor(workspace, sid)
     assert mentor(workspace, sid) is None
     assert [(a.old_value, a.new_value) for a in audit_rows(workspace, "clear mentor")] == [("Dr. K. Smit", None)]
@@ -198,8 +228,9 @@ def test_a_deleted_meeting_is_restored_with_a_new_id_and_counts_again(workspace:
     again = restore_meeting(workspace, deleted)
     assert meetings(workspace, sid) == [(date(2025, 3, 2), "Start of year", "")]
     assert [(a.entity_id, a.new_value) for a in audit_rows(workspace, "restore mentor meeting")] == [
-        (again, "2025-03-02 Start of year")]
-    delete_meeting(workspace, again)          # the restored meeting is a meeting like any other
+        (again, "2025-03-02 Start of year")
+    ]
+    delete_meeting(workspace, again)  # the restored meeting is a meeting like any other
     assert meetings(workspace, sid) == []
 
 

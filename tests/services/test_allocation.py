@@ -67,7 +67,8 @@ def test_a_freed_place_goes_to_the_first_waiting_with_an_audit_entry(workspace: 
     assert [w.student_id for w in alloc.waiting_lists(workspace, "PM", 2024)["medical_imaging"]] == [second]
     moved = audit_rows(workspace, "moved up from the waiting list")
     assert [(a.student_id, a.old_value, a.new_value) for a in moved] == [
-        (first, "technological_development", "medical_imaging")]
+        (first, "technological_development", "medical_imaging")
+    ]
     # A removal frees a place too; a stop as well.
     other = next(sid for sid, key in _specs(workspace).items() if key == "medical_imaging" and sid != first)
     remove_student(workspace, other)

@@ -30,7 +30,9 @@ def _planned(ws: Workspace) -> tuple[int, int]:
 
 
 @pytest.mark.sqlite_only  # the documents folder beside a database file
-def test_attach_keeps_the_file_by_its_hash_owner_only_and_can_mark_received(workspace: Workspace, tmp_path: Path) -> None:
+def test_attach_keeps_the_file_by_its_hash_owner_only_and_can_mark_received(
+    workspace: Workspace, tmp_path: Path
+) -> None:
     sid, item = _planned(workspace)
     source = tmp_path / "LoA signed.pdf"
     source.write_bytes(PDF)
@@ -57,14 +59,21 @@ def test_attach_keeps_the_file_by_its_hash_owner_only_and_can_mark_received(work
     assert [a.new_value for a in audit_rows(workspace, "attach document")] == ["LoA signed.pdf"]
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: p.mkdir(), "is a folder"),
-    (lambda p: p.write_bytes(b""), "is empty"),
-    (lambda p: None, "There is no file at"),
-    (lambda p: p.touch() or os.truncate(p, docs.LIMIT_BYTES + 1), "can be at most 50.0 MB"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: p.write_bytes(b""), "is empty"),
+        (lambda p: None, "There is no file at"),
+        (lambda p: p.touch() or os.truncate(p, docs.LIMIT_BYTES + 1), "can be at most 50.0 MB"),
+    ],
+)
 def test_folders_empty_missing_and_too_large_files_are_refused_with_one_line(
-    workspace: Workspace, tmp_path: Path, unchanged, make, message  # type: ignore[no-untyped-def]
+    workspace: Workspace,
+    tmp_path: Path,
+    unchanged,
+    make,
+    message,  # type: ignore[no-untyped-def]
 ) -> None:
     sid, item = _planned(workspace)
     path = tmp_path / "thing.pdf"
@@ -86,7 +95,9 @@ def test_an_unreadable_file_is_refused(workspace: Workspace, tmp_path: Path) -> 
 
 
 @pytest.mark.sqlite_only  # the documents folder beside a database file
-def test_a_copy_cut_short_leaves_no_half_file(workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_copy_cut_short_leaves_no_half_file(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sid, item = _planned(workspace)
     path = tmp_path / "report.pdf"
     path.write_bytes(PDF)
@@ -134,7 +145,8 @@ def test_check_reports_a_changed_document(workspace: Workspace, tmp_path: Path) 
     kept.write_bytes(b"tampered")
     assert [v for v in run_checks(workspace).violations if "document" in v] == [
         "2712345 Anouk de Vries: document report.pdf was changed in the documents folder since it was attached "
-        "(restore a backup)"]
+        "(restore a backup)"
+    ]
     with pytest.raises(DomainError, match="was changed on disk"):
         docs.open_copy(workspace, doc.id)
 

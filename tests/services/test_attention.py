@@ -34,16 +34,29 @@ def office(workspace: Workspace) -> Workspace:
     # 2700002: minor started 17-11 (approved): List of Agreements due 01-12 -> due soon.
     b = add_pm(ws, "2700002", 2024, first="Bram", last="Bakker")
     first_year_in(ws, b, date(2025, 8, 20))
-    update_internship(ws, b, "minor", start_date=date(2025, 11, 17), approval_status="approved",
-                      approval_date=date(2025, 10, 1), assessor_rank="UD")
+    update_internship(
+        ws,
+        b,
+        "minor",
+        start_date=date(2025, 11, 17),
+        approval_status="approved",
+        approval_date=date(2025, 10, 1),
+        assessor_rank="UD",
+    )
 
     # 2700003: major starts 08-12 (the last day of the window) without approval -> approval item;
     # Literature Study from 10-11: Survey Outline due today -> due soon.
     c = add_pm(ws, "2700003", 2024, first="Chloé", last="Dubois")
     first_year_in(ws, c, date(2025, 8, 20))
     update_internship(ws, c, "major", start_date=date(2025, 12, 8), approval_status="requested")
-    update_literature_study(ws, c, start_date=date(2025, 11, 10), approval_status="approved",
-                            approval_date=date(2025, 11, 1), assessor_rank="UHD")
+    update_literature_study(
+        ws,
+        c,
+        start_date=date(2025, 11, 10),
+        approval_status="approved",
+        approval_date=date(2025, 11, 1),
+        assessor_rank="UHD",
+    )
 
     # 2700004 (cohort 2023): graduates 12-2025, deadline 26-11-2025; one mentor meeting;
     # CV and final meeting due then; not ready to graduate.
@@ -57,8 +70,15 @@ def office(workspace: Workspace) -> Workspace:
     # earlier-approved internship received.
     e = add_pm(ws, "2700005", 2024, first="Eva", last="Smit")
     first_year_in(ws, e, date(2025, 9, 1))
-    update_internship(ws, e, "minor", start_date=date(2025, 11, 25), approval_status="approved",
-                      approval_date=date(2025, 10, 1), assessor_rank="UHD")
+    update_internship(
+        ws,
+        e,
+        "minor",
+        start_date=date(2025, 11, 25),
+        approval_status="approved",
+        approval_date=date(2025, 10, 1),
+        assessor_rank="UHD",
+    )
 
     # 2700006: overdue first-year work, but the student stopped -> not listed.
     f = add_pm(ws, "2700006", 2024, first="Finn", last="Mulder")
@@ -66,8 +86,16 @@ def office(workspace: Workspace) -> Workspace:
 
     # An IMIM student whose universities, English test and fee are in order owes nothing.
     g = add_imim(ws, "s3100001", 2024)
-    update_student(ws, g, year1_university="Uppsala", year2_university="Groningen", english_test="IELTS",
-                   english_overall=7.0, english_lowest_section=6.5, participation_fee_paid=True)
+    update_student(
+        ws,
+        g,
+        year1_university="Uppsala",
+        year2_university="Groningen",
+        english_test="IELTS",
+        english_overall=7.0,
+        english_lowest_section=6.5,
+        participation_fee_paid=True,
+    )
     return ws
 
 
@@ -86,8 +114,13 @@ def test_exactly_the_items_that_need_attention_sorted_by_due_date(office: Worksp
         (date(2025, 11, 26), "2700004", "Academic Core", "Final portfolio meeting", Urgency.DUE_SOON),
         (date(2025, 11, 26), "2700004", "Academic Core", "mentor meetings: 1 of 2 held", Urgency.DUE_SOON),
         (date(2025, 12, 1), "2700002", "Minor internship", "List of Agreements (A)", Urgency.DUE_SOON),
-        (date(2025, 12, 8), "2700003", "Major internship",
-         "Examination Board approval before the start (requested)", Urgency.DUE_SOON),
+        (
+            date(2025, 12, 8),
+            "2700003",
+            "Major internship",
+            "Examination Board approval before the start (requested)",
+            Urgency.DUE_SOON,
+        ),
     ]
     due, number, component, what, urgency = graduation
     assert (due, number, component, urgency) == (date(2025, 11, 26), "2700004", "Graduation", Urgency.DUE_SOON)
@@ -116,7 +149,8 @@ def test_a_shorter_window(office: Workspace) -> None:
     ]
     # within 15 reaches 09-12: the List of Agreements of 2700005 joins.
     assert ("2700005", "List of Agreements (A)") in {
-        (i.student_number, i.what) for i in attention_items(office, AS_OF, within=15)}
+        (i.student_number, i.what) for i in attention_items(office, AS_OF, within=15)
+    }
 
 
 def test_later_the_overdue_items_pile_up(office: Workspace) -> None:
@@ -142,14 +176,18 @@ def test_graduation_check_takes_readiness_the_caller_already_has(office: Workspa
     """The export evaluates every student for its Overview and hands the verdicts over; only
     students it has no verdict for are evaluated here."""
     sid = next(i.student_id for i in attention_items(office, AS_OF, 14) if i.component == "Graduation")
-    told = [i.what for i in attention_items(office, AS_OF, 14, readiness={sid: Readiness(("thesis missing",))})
-            if i.component == "Graduation"]
+    told = [
+        i.what
+        for i in attention_items(office, AS_OF, 14, readiness={sid: Readiness(("thesis missing",))})
+        if i.component == "Graduation"
+    ]
     assert told == ["graduation 2025-12 not ready: thesis missing"]
     ready = attention_items(office, AS_OF, 14, readiness={sid: Readiness(())})
     assert [i for i in ready if i.component == "Graduation"] == []
     others = attention_items(office, AS_OF, 14, readiness={sid + 1000: Readiness(("someone else",))})
     assert [i.what for i in others if i.component == "Graduation"] == [
-        i.what for i in attention_items(office, AS_OF, 14) if i.component == "Graduation"]
+        i.what for i in attention_items(office, AS_OF, 14) if i.component == "Graduation"
+    ]
 
 
 def test_graduation_months_cover_every_deadline_in_the_window() -> None:

@@ -30,12 +30,19 @@ def four(workspace: Workspace) -> list[int]:
 
 
 def _loa(ws: Workspace) -> MarkReceived:
-    return MarkReceived("minor_internship", "list_of_agreements", "List of Agreements (A)", "Minor internship",
-                        date(2025, 11, 20), ws.as_of())
+    return MarkReceived(
+        "minor_internship",
+        "list_of_agreements",
+        "List of Agreements (A)",
+        "Minor internship",
+        date(2025, 11, 20),
+        ws.as_of(),
+    )
 
 
 def test_mark_received_previews_changes_and_refusals_then_applies_in_one_and_undoes_in_one(
-        workspace: Workspace, four: list[int]) -> None:
+    workspace: Workspace, four: list[int]
+) -> None:
     ws = workspace
     anna, bram, _cees, _lars = four
     before_everything = snapshot_db(ws)
@@ -47,15 +54,17 @@ def test_mark_received_previews_changes_and_refusals_then_applies_in_one_and_und
         ("270003 Cees de Vries", "", "", "no List of Agreements (A) (minor internship not planned)", False),
         ("s3100001 Lars Eriksson", "", "", "no List of Agreements (A) (minor internship not planned)", False),
     ]
-    assert snapshot_db(ws) == before_everything   # a preview writes nothing
+    assert snapshot_db(ws) == before_everything  # a preview writes nothing
     done = bulk.apply(ws, _loa(ws), seen)
     assert done.students == (anna, bram)
     assert items(ws, anna, "minor_internship")["list_of_agreements"].received_date == date(2025, 11, 20)
     assert items(ws, bram, "minor_internship")["list_of_agreements"].received_date == date(2025, 11, 20)
     assert [(a.student_id, a.old_value, a.new_value) for a in audit_rows(ws, "mark received")] == [
-        (anna, None, "2025-11-20"), (bram, None, "2025-11-20")]
+        (anna, None, "2025-11-20"),
+        (bram, None, "2025-11-20"),
+    ]
     again = bulk.preview(ws, _loa(ws), four)
-    assert [line.unchanged for line in again.lines] == [True, True, False, False]   # already received: kept
+    assert [line.unchanged for line in again.lines] == [True, True, False, False]  # already received: kept
     with pytest.raises(DomainError, match="Nothing to change"):
         bulk.apply(ws, _loa(ws), again)
     bulk.undo(ws, done)
@@ -71,12 +80,15 @@ def test_a_student_refused_since_the_preview_means_nothing_is_applied(workspace:
     anna, bram, _cees, _lars = four
     seen = bulk.preview(ws, SetApproval("minor", "approved", date(2025, 9, 20)), [anna, bram])
     assert [line.after for line in seen.lines] == ["approved 20-09-2025", "approved 20-09-2025"]
-    update_internship(ws, bram, "minor", travel_code="red")   # meanwhile, in another window
+    update_internship(ws, bram, "minor", travel_code="red")  # meanwhile, in another window
     unchanged = snapshot_db(ws)
-    with pytest.raises(bulk.BulkChanged, match=r"Nothing was changed: .*270002 Bram de Vries: travel advice red "
-                                               r"voids an approval"):
+    with pytest.raises(
+        bulk.BulkChanged,
+        match=r"Nothing was changed: .*270002 Bram de Vries: travel advice red "
+        r"voids an approval",
+    ):
         bulk.apply(ws, SetApproval("minor", "approved", date(2025, 9, 20)), seen)
-    assert snapshot_db(ws) == unchanged   # Anna was not approved either: no partial half
+    assert snapshot_db(ws) == unchanged  # Anna was not approved either: no partial half
     fresh = bulk.preview(ws, SetApproval("minor", "approved", date(2025, 9, 20)), [anna, bram])
     assert [line.refused for line in fresh.lines] == ["", "travel advice red voids an approval"]
     done = bulk.apply(ws, SetApproval("minor", "approved", date(2025, 9, 20)), fresh)
@@ -90,11 +102,13 @@ def test_approval_needs_a_decision_date_and_a_planned_internship(workspace: Work
         SetApproval("major", "approved", None)
     seen = bulk.preview(workspace, SetApproval("literature", "requested", None), four)
     assert [line.refused for line in seen.lines] == ["the Literature Study is not planned"] * 3 + [
-        "IMIM has no Literature Study"]
+        "IMIM has no Literature Study"
+    ]
 
 
 def test_plan_graduation_refuses_the_graduated_and_stopped_and_undoes_to_no_plan(
-        workspace: Workspace, four: list[int]) -> None:
+    workspace: Workspace, four: list[int]
+) -> None:
     ws = workspace
     anna, bram, cees, lars = four
     plan_graduation(ws, anna, 2026, 6)
@@ -122,7 +136,11 @@ def test_assign_mentor_refuses_imim_and_undo_puts_the_old_mentor_back(workspace:
         AssignMentor("Dr. New", "VU", "not-an-address")
     seen = bulk.preview(ws, AssignMentor("Dr. New", "VU", "new@vu.nl"), four)
     assert [(line.before, line.refused) for line in seen.lines] == [
-        ("Dr. Old", ""), ("no mentor", ""), ("no mentor", ""), ("no mentor", "IMIM has no Academic Core mentor")]
+        ("Dr. Old", ""),
+        ("no mentor", ""),
+        ("no mentor", ""),
+        ("no mentor", "IMIM has no Academic Core mentor"),
+    ]
     done = bulk.apply(ws, AssignMentor("Dr. New", "VU", "new@vu.nl"), seen)
     assert bulk.preview(ws, AssignMentor("Dr. New", "VU", "new@vu.nl"), [anna]).lines[0].unchanged
     bulk.undo(ws, done)
@@ -131,17 +149,25 @@ def test_assign_mentor_refuses_imim_and_undo_puts_the_old_mentor_back(workspace:
 
 def test_a_received_date_in_the_future_is_refused_before_anything(workspace: Workspace) -> None:
     with pytest.raises(DomainError, match="is in the future"):
-        MarkReceived("minor_internship", "list_of_agreements", "List of Agreements (A)", "Minor internship",
-                     date(2025, 11, 25), AS_OF)
+        MarkReceived(
+            "minor_internship",
+            "list_of_agreements",
+            "List of Agreements (A)",
+            "Minor internship",
+            date(2025, 11, 25),
+            AS_OF,
+        )
 
 
-def test_an_academic_core_item_is_refused_for_imim_in_the_programme_s_words(workspace: Workspace,
-                                                                          four: list[int]) -> None:
-    cv = MarkReceived("academic_core", "cv_assignment", "CV assignment", "Academic Core", date(2025, 11, 20),
-                      workspace.as_of())
+def test_an_academic_core_item_is_refused_for_imim_in_the_programme_s_words(
+    workspace: Workspace, four: list[int]
+) -> None:
+    cv = MarkReceived(
+        "academic_core", "cv_assignment", "CV assignment", "Academic Core", date(2025, 11, 20), workspace.as_of()
+    )
     lars = four[-1]
     (line,) = bulk.preview(workspace, cv, [lars]).lines
-    assert line.refused == "IMIM has no Academic Core"        # not "academic core not planned"
+    assert line.refused == "IMIM has no Academic Core"  # not "academic core not planned"
 
 
 def test_a_bulk_mentor_without_an_address_keeps_the_person_s_address(workspace: Workspace, four: list[int]) -> None:
@@ -149,7 +175,7 @@ def test_a_bulk_mentor_without_an_address_keeps_the_person_s_address(workspace: 
 
     ws = workspace
     anna, bram, _cees, _lars = four
-    set_mentor(ws, anna, "Dr. New", "VU", "new@vu.nl")                 # the register knows her address
+    set_mentor(ws, anna, "Dr. New", "VU", "new@vu.nl")  # the register knows her address
     bulk.apply(ws, AssignMentor("Dr. New", "VU"), bulk.preview(ws, AssignMentor("Dr. New", "VU"), [bram]))
     assert recipient(ws, bram, "mentor") == recipient(ws, anna, "mentor")
     assert recipient(ws, anna, "mentor").email == "new@vu.nl"  # type: ignore[union-attr]  # not cleared everywhere

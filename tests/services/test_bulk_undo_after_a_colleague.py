@@ -56,7 +56,8 @@ def _ben_marks_received(ben: Workspace, ids: list[int]) -> bulk.Done:
 
 
 def test_a_bulk_undo_after_a_colleagues_change_writes_nothing_and_names_who_and_whom(
-        pair: Any, seven: list[int]) -> None:
+    pair: Any, seven: list[int]
+) -> None:
     anna, ben = pair
     done = _ben_marks_received(ben, seven)
     # Anna, in her window: six of the seven, one of them twice; another field than the bulk's.
@@ -78,7 +79,8 @@ def test_a_bulk_undo_after_a_colleagues_change_writes_nothing_and_names_who_and_
 
 
 def test_each_colleague_is_named_with_the_students_they_changed(
-        pair: Any, seven: list[int], programmes: dict[str, Any]) -> None:
+    pair: Any, seven: list[int], programmes: dict[str, Any]
+) -> None:
     anna, ben = pair
     done = _ben_marks_received(ben, seven[:3])
     carl = Workspace.open(anna.location, programmes, daily_backup=False)
@@ -98,8 +100,9 @@ def test_each_colleague_is_named_with_the_students_they_changed(
     assert refused.value.users == ("anna", "carl")
 
 
-def test_more_students_than_shown_name_the_colleagues_only_there(pair: Any, seven: list[int],
-                                                                programmes: dict[str, Any]) -> None:
+def test_more_students_than_shown_name_the_colleagues_only_there(
+    pair: Any, seven: list[int], programmes: dict[str, Any]
+) -> None:
     anna, ben = pair
     done = _ben_marks_received(ben, seven)
     for sid in seven[:5]:

@@ -34,8 +34,9 @@ def _events(path: Path) -> dict[str, dict[str, object]]:
     return out
 
 
-def test_one_all_day_event_per_due_item_with_student_and_item_in_the_title(workspace: Workspace,
-                                                                           tmp_path: Path) -> None:
+def test_one_all_day_event_per_due_item_with_student_and_item_in_the_title(
+    workspace: Workspace, tmp_path: Path
+) -> None:
     ws = workspace
     anouk = add_pm(ws, "2712345")
     daan = add_pm(ws, "2798765", first="Daan", last="Bakker")
@@ -46,9 +47,9 @@ def test_one_all_day_event_per_due_item_with_student_and_item_in_the_title(works
     target = tmp_path / "deadlines.ics"
     count = write_calendar(deadlines(ws, [anouk]), target, now=datetime(2025, 11, 24, 9, tzinfo=UTC))
     events = _events(target)
-    assert count == len(events) == 7 + 3   # 8 portfolio items, one received; the Academic Core's three
+    assert count == len(events) == 7 + 3  # 8 portfolio items, one received; the Academic Core's three
     loa = "pm-2712345-minor_internship-list_of_agreements@coordinator-app"
-    assert loa not in events   # received: not a deadline any more
+    assert loa not in events  # received: not a deadline any more
     proposal = events["pm-2712345-minor_internship-research_proposal@coordinator-app"]
     assert proposal["summary"] == "Anouk de Vries (2712345): Research Proposal (B) – Minor internship"
     assert (proposal["start"], proposal["end"], proposal["all_day"]) == (date(2025, 12, 13), date(2025, 12, 14), True)
@@ -63,14 +64,13 @@ def _events_for(ws: Workspace, ids: list[int], tmp_path: Path) -> dict[str, dict
     return _events(target)
 
 
-def test_a_re_export_keeps_the_uid_moves_the_date_and_raises_the_sequence(workspace: Workspace,
-                                                                         tmp_path: Path) -> None:
+def test_a_re_export_keeps_the_uid_moves_the_date_and_raises_the_sequence(workspace: Workspace, tmp_path: Path) -> None:
     ws = workspace
     anouk = add_pm(ws, "2712345")
     update_internship(ws, anouk, "minor", start_date="2025-11-01")
     first, second = tmp_path / "a.ics", tmp_path / "b.ics"
     write_calendar(deadlines(ws), first, now=datetime(2025, 11, 24, 9, tzinfo=UTC))
-    update_internship(ws, anouk, "minor", start_date="2025-11-08")   # a week later: every due date moves
+    update_internship(ws, anouk, "minor", start_date="2025-11-08")  # a week later: every due date moves
     write_calendar(deadlines(ws), second, now=datetime(2025, 11, 24, 9, 5, tzinfo=UTC))
     old, new = _events(first), _events(second)
     assert set(old) == set(new)
@@ -94,13 +94,41 @@ def test_the_command_line_writes_the_calendar(workspace: Workspace, tmp_path: Pa
     update_internship(workspace, anouk, "minor", start_date="2025-11-01")
     add_pm(workspace, "2700009", first="Bo")
     target = tmp_path / "F.ics"
-    run = subprocess.run([sys.executable, "-m", "coordinator_app.cli", "calendar", "--db", str(workspace.location),
-                          "-o", str(target), "--student", "2712345"], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coordinator_app.cli",
+            "calendar",
+            "--db",
+            str(workspace.location),
+            "-o",
+            str(target),
+            "--student",
+            "2712345",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == f"Saved 11 deadlines to {target}"
     assert len(_events(target)) == 11
-    bad = subprocess.run([sys.executable, "-m", "coordinator_app.cli", "calendar", "--db", str(workspace.location),
-                          "-o", str(tmp_path / "F.txt")], capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coordinator_app.cli",
+            "calendar",
+            "--db",
+            str(workspace.location),
+            "-o",
+            str(tmp_path / "F.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode != 0 and bad.stderr.strip().endswith("must end in .ics") and "Traceback" not in bad.stderr
 
 
@@ -110,7 +138,7 @@ def test_a_place_that_cannot_be_written_is_said_and_leaves_nothing(workspace: Wo
     found = deadlines(workspace, [anouk])
     with pytest.raises(DomainError, match=r"could not be written to .*missing \(No such file or directory\)"):
         write_calendar(found, tmp_path / "missing" / "x.ics")
-    (tmp_path / "taken.ics").mkdir()                                  # a folder where the file should go
+    (tmp_path / "taken.ics").mkdir()  # a folder where the file should go
     with pytest.raises(DomainError, match=r"The calendar could not be written to .*taken\.ics"):
         write_calendar(found, tmp_path / "taken.ics")
     assert not list(tmp_path.glob(".deadlines-*")) and not list((tmp_path / "taken.ics").iterdir())  # nothing left

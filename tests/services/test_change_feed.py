@@ -47,14 +47,14 @@ def test_a_colleagues_save_is_heard_within_two_seconds_naming_the_student_and_wh
     first, second = add_pm(mine, "2712345"), add_pm(mine, "2712346")
     feed = ChangeFeed(mine)
     try:
-        assert _next(feed, 0.3)[0] is None                       # nothing happened yet
+        assert _next(feed, 0.3)[0] is None  # nothing happened yet
         record_grade(colleague, first, "PM-PERS", "7,5")
         update_student(colleague, second, notes="Called")
         changes, took = _next(feed)
         assert changes is not None and took < WITHIN_S
         assert changes.students == {first, second} and changes.users == ("anna",)
         assert "anna saved changes to 2 students" in changes.said()
-        assert _next(feed, 0.3)[0] is None                       # said once
+        assert _next(feed, 0.3)[0] is None  # said once
     finally:
         feed.close()
 
@@ -65,9 +65,9 @@ def test_a_save_between_opening_and_the_feed_starting_is_heard(pair: Any) -> Non
     a restore test's missed backup under load)."""
     mine, colleague = pair
     sid = add_pm(mine)
-    since = feed_start(mine)                                     # the database opens
+    since = feed_start(mine)  # the database opens
     update_student(colleague, sid, notes="hers, before the feed runs")
-    feed = ChangeFeed(mine, since)                               # the feed's thread gets going
+    feed = ChangeFeed(mine, since)  # the feed's thread gets going
     try:
         changes, _ = _next(feed)
         assert changes is not None and changes.students == {sid} and changes.users == ("anna",)
@@ -96,7 +96,7 @@ def test_a_change_to_every_student_asks_to_read_everything(pair: Any) -> None:
     add_pm(mine)
     feed = ChangeFeed(mine)
     try:
-        set_deadline(colleague, "PM", 2026, 1, date(2026, 1, 9))   # due dates of everyone planned then
+        set_deadline(colleague, "PM", 2026, 1, date(2026, 1, 9))  # due dates of everyone planned then
         changes, _ = _next(feed)
         assert changes is not None and changes.students is None and "everything shown" in changes.said()
     finally:

@@ -26,9 +26,15 @@ from tests.services.service_helpers import add_imim, add_pm, audit_rows, student
 
 def attempts(ws: Workspace, sid: int, code: str) -> list[tuple[int, date | None, float | None, bool]]:
     with ws.read() as s:
-        return [(r.attempt, r.exam_date, r.grade, r.no_show) for r in s.scalars(
-            select(m.CourseResult).join(m.Course).where(m.CourseResult.student_id == sid, m.Course.code == code)
-            .order_by(m.CourseResult.attempt))]
+        return [
+            (r.attempt, r.exam_date, r.grade, r.no_show)
+            for r in s.scalars(
+                select(m.CourseResult)
+                .join(m.Course)
+                .where(m.CourseResult.student_id == sid, m.Course.code == code)
+                .order_by(m.CourseResult.attempt)
+            )
+        ]
 
 
 def test_grade_with_decimal_comma_is_recorded_and_ec_updated(workspace: Workspace) -> None:
@@ -43,9 +49,13 @@ def test_grade_with_decimal_comma_is_recorded_and_ec_updated(workspace: Workspac
     assert student(workspace, sid).ec_earned == 12
     audit = audit_rows(workspace, "record grade")
     assert [(a.entity, a.field, a.old_value, a.new_value) for a in audit] == [
-        ("course_result", "PM-PERS attempt 1", None, "7.5"), ("course_result", "PM-DSB attempt 1", None, "6.0")]
+        ("course_result", "PM-PERS attempt 1", None, "7.5"),
+        ("course_result", "PM-DSB attempt 1", None, "6.0"),
+    ]
     with workspace.read() as s:
-        assert s.scalar(select(m.CourseResult.registered_on).where(m.CourseResult.id == done.result_id)) == date(2025, 11, 24)
+        assert s.scalar(select(m.CourseResult.registered_on).where(m.CourseResult.id == done.result_id)) == date(
+            2025, 11, 24
+        )
 
 
 def test_a_fail_registers_the_january_resit(workspace: Workspace) -> None:
@@ -53,7 +63,10 @@ def test_a_fail_registers_the_january_resit(workspace: Workspace) -> None:
     done = record_grade(workspace, sid, "PM-PERS", "5,4")
     assert (done.passed, done.resit_date, done.ec_total) == (False, date(2025, 1, 31), 0)
     assert done.resit_id is not None
-    assert attempts(workspace, sid, "PM-PERS") == [(1, date(2024, 9, 30), 5.4, False), (2, date(2025, 1, 31), None, False)]
+    assert attempts(workspace, sid, "PM-PERS") == [
+        (1, date(2024, 9, 30), 5.4, False),
+        (2, date(2025, 1, 31), None, False),
+    ]
     assert student(workspace, sid).ec_earned == 0
     # December's course also resits in the January right after it.
     record_grade(workspace, sid, "PM-IMGP", "4,0")
@@ -64,7 +77,10 @@ def test_no_show_registers_the_resit(workspace: Workspace) -> None:
     sid = add_pm(workspace, cohort=2024)
     done = record_grade(workspace, sid, "PM-BCRR", "ns")
     assert (done.grade, done.passed, done.resit_date) == ("NS", False, date(2025, 1, 31))
-    assert attempts(workspace, sid, "PM-BCRR") == [(1, date(2024, 11, 30), None, True), (2, date(2025, 1, 31), None, False)]
+    assert attempts(workspace, sid, "PM-BCRR") == [
+        (1, date(2024, 11, 30), None, True),
+        (2, date(2025, 1, 31), None, False),
+    ]
 
 
 def test_resit_result_fills_the_registration_and_the_best_attempt_counts(workspace: Workspace) -> None:
@@ -73,11 +89,14 @@ def test_resit_result_fills_the_registration_and_the_best_attempt_counts(workspa
     resit = record_grade(workspace, sid, "PM-PERS", "6,8")
     assert resit.result_id == first.resit_id
     assert (resit.attempt, resit.passed, resit.resit_id, resit.ec_total) == (2, True, None, 6)
-    assert attempts(workspace, sid, "PM-PERS") == [(1, date(2024, 9, 30), 5.4, False), (2, date(2025, 1, 31), 6.8, False)]
+    assert attempts(workspace, sid, "PM-PERS") == [
+        (1, date(2024, 9, 30), 5.4, False),
+        (2, date(2025, 1, 31), 6.8, False),
+    ]
     assert student(workspace, sid).ec_earned == 6
     # A later lower result on the first attempt does not undo the pass: the best attempt counts.
     corrected = record_grade(workspace, sid, "PM-PERS", "3,0", attempt=1)
-    assert corrected.resit_id is None          # a later attempt exists: no new resit
+    assert corrected.resit_id is None  # a later attempt exists: no new resit
     assert corrected.ec_total == 6
 
 
@@ -90,14 +109,17 @@ def test_a_failed_resit_is_still_zero_ec(workspace: Workspace) -> None:
     assert attempts(workspace, sid, "PM-PERS")[2] == (3, date(2026, 1, 31), None, False)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("11", "between 1.0 and 10.0"),
-    ("0,5", "between 1.0 and 10.0"),
-    ("abc", "is not a grade"),
-    ("7.75", "at most one decimal"),
-    ("", "Enter a grade"),
-    ("-6", "is not a grade"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("11", "between 1.0 and 10.0"),
+        ("0,5", "between 1.0 and 10.0"),
+        ("abc", "is not a grade"),
+        ("7.75", "at most one decimal"),
+        ("", "Enter a grade"),
+        ("-6", "is not a grade"),
+    ],
+)
 def test_invalid_grade_is_refused_and_nothing_written(workspace: Workspace, unchanged, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace, cohort=2024)
     with unchanged(), pytest.raises(DomainError, match=message) as caught:
@@ -120,8 +142,11 @@ def test_specialization_course_of_another_specialization_is_refused(workspace: W
     sid = add_pm(workspace, cohort=2024, specialization="medical_imaging")
     none_yet = add_pm(workspace, number="2712346", cohort=2024)
     with unchanged():
-        with pytest.raises(DomainError, match="belongs to the Biomarkers & Medicines specialization; "
-                                              "this student's specialization is Medical Imaging"):
+        with pytest.raises(
+            DomainError,
+            match="belongs to the Biomarkers & Medicines specialization; "
+            "this student's specialization is Medical Imaging",
+        ):
             record_grade(workspace, sid, "PM-BM1", "8")
         with pytest.raises(DomainError, match="not chosen yet"):
             record_grade(workspace, none_yet, "PM-MI1", "8")
@@ -134,7 +159,7 @@ def test_undo_grade_restores_the_state_before(workspace: Workspace) -> None:
     sid = add_pm(workspace, cohort=2024)
     failed = record_grade(workspace, sid, "PM-PERS", "5,4")
     undo_grade(workspace, failed)
-    assert attempts(workspace, sid, "PM-PERS") == []          # the attempt and its resit are gone
+    assert attempts(workspace, sid, "PM-PERS") == []  # the attempt and its resit are gone
     passed = record_grade(workspace, sid, "PM-PERS", "7")
     correction = record_grade(workspace, sid, "PM-PERS", "5,0", attempt=1)
     assert correction.previous == (7.0, False)
@@ -158,7 +183,7 @@ def test_delete_attempt(workspace: Workspace) -> None:
 def test_optional_course_counts_only_when_approved_and_passed(workspace: Workspace) -> None:
     sid = add_pm(workspace, cohort=2024)
     set_optional_course(workspace, sid, "PM-OPT-PROT", "requested")
-    assert record_grade(workspace, sid, "PM-OPT-PROT", "8,0").ec_total == 0     # not approved (yet)
+    assert record_grade(workspace, sid, "PM-OPT-PROT", "8,0").ec_total == 0  # not approved (yet)
     set_optional_course(workspace, sid, "PM-OPT-PROT", "approved", date(2024, 10, 15))
     assert student(workspace, sid).ec_earned == 6
     set_optional_course(workspace, sid, "PM-OPT-PROT", "rejected", date(2024, 10, 20))
@@ -174,7 +199,7 @@ def test_failed_optional_course_earns_nothing(workspace: Workspace) -> None:
     set_optional_course(workspace, sid, "PM-OPT-ENTR", "approved", date(2024, 10, 15))
     done = record_grade(workspace, sid, "PM-OPT-ENTR", "5,0")
     assert done.ec_total == 0
-    assert done.resit_date is None        # no course month: the resit date is not known yet
+    assert done.resit_date is None  # no course month: the resit date is not known yet
 
 
 def test_external_course_needs_the_credit_registration_form(workspace: Workspace) -> None:
@@ -182,7 +207,7 @@ def test_external_course_needs_the_credit_registration_form(workspace: Workspace
     code = add_external_course(workspace, sid, "  Summer school   Oxford ", 6)
     assert code == "EXT-SUMMERSCHOOL"
     set_optional_course(workspace, sid, code, "approved", date(2025, 3, 1))
-    assert record_grade(workspace, sid, code, "7,0").ec_total == 0            # no credit form yet
+    assert record_grade(workspace, sid, code, "7,0").ec_total == 0  # no credit form yet
     set_optional_course(workspace, sid, code, "approved", date(2025, 3, 1), credit_form_received=True)
     assert student(workspace, sid).ec_earned == 6
     with workspace.read() as s:
@@ -216,9 +241,14 @@ def test_imim_course_grades(workspace: Workspace) -> None:
 
 def approvals(ws: Workspace, sid: int) -> list[tuple[str, str, date | None, bool, bool]]:
     with ws.read() as s:
-        return [(r.course.code, r.status, r.decided_on, r.external, r.credit_form_received) for r in s.scalars(
-            select(m.OptionalCourseApproval).where(m.OptionalCourseApproval.student_id == sid)
-            .order_by(m.OptionalCourseApproval.id))]
+        return [
+            (r.course.code, r.status, r.decided_on, r.external, r.credit_form_received)
+            for r in s.scalars(
+                select(m.OptionalCourseApproval)
+                .where(m.OptionalCourseApproval.student_id == sid)
+                .order_by(m.OptionalCourseApproval.id)
+            )
+        ]
 
 
 def test_a_deleted_attempt_is_restored_as_it_was_with_a_new_id(workspace: Workspace) -> None:
@@ -227,15 +257,22 @@ def test_a_deleted_attempt_is_restored_as_it_was_with_a_new_id(workspace: Worksp
     passed = record_grade(workspace, sid, "PM-PERS", "7,0", exam_date=date(2025, 1, 20))
     assert student(workspace, sid).ec_earned == 6
     deleted = delete_attempt(workspace, passed.result_id)
-    assert (deleted.course_code, deleted.attempt, deleted.grade, deleted.exam_date) == ("PM-PERS", 2, 7.0,
-                                                                                        date(2025, 1, 20))
+    assert (deleted.course_code, deleted.attempt, deleted.grade, deleted.exam_date) == (
+        "PM-PERS",
+        2,
+        7.0,
+        date(2025, 1, 20),
+    )
     assert student(workspace, sid).ec_earned == 0
     new_id = restore_attempt(workspace, deleted)
-    assert attempts(workspace, sid, "PM-PERS") == [(1, date(2024, 9, 30), 4.0, False),
-                                                   (2, date(2025, 1, 20), 7.0, False)]
+    assert attempts(workspace, sid, "PM-PERS") == [
+        (1, date(2024, 9, 30), 4.0, False),
+        (2, date(2025, 1, 20), 7.0, False),
+    ]
     assert student(workspace, sid).ec_earned == 6
     assert [(a.field, a.old_value, a.new_value) for a in audit_rows(workspace, "restore attempt")] == [
-        ("PM-PERS attempt 2", None, "7.0")]
+        ("PM-PERS attempt 2", None, "7.0")
+    ]
     # Deleting and restoring again works on the new id.
     restore_attempt(workspace, delete_attempt(workspace, new_id))
     assert [a[2] for a in attempts(workspace, sid, "PM-PERS")] == [4.0, 7.0]
@@ -245,7 +282,7 @@ def test_restoring_an_attempt_whose_number_is_taken_again_is_refused(workspace: 
     sid = add_pm(workspace, cohort=2024)
     first = record_grade(workspace, sid, "PM-PERS", "8,0")
     deleted = delete_attempt(workspace, first.result_id)
-    record_grade(workspace, sid, "PM-PERS", "6,5")           # attempt 1 again
+    record_grade(workspace, sid, "PM-PERS", "6,5")  # attempt 1 again
     with unchanged(), pytest.raises(DomainError, match="already has an attempt 1"):
         restore_attempt(workspace, deleted)
 
@@ -255,13 +292,15 @@ def test_the_first_optional_request_is_withdrawn_and_a_change_returns_the_old_li
     assert set_optional_course(workspace, sid, "PM-OPT-PROT", "requested") is None
     before = set_optional_course(workspace, sid, "PM-OPT-PROT", "approved", date(2024, 10, 15))
     assert before == OptionalChoice("requested", None, False, False)
-    set_optional_course(workspace, sid, "PM-OPT-PROT", before.status, before.decided_on, before.external,
-                        before.credit_form_received)
+    set_optional_course(
+        workspace, sid, "PM-OPT-PROT", before.status, before.decided_on, before.external, before.credit_form_received
+    )
     assert approvals(workspace, sid) == [("PM-OPT-PROT", "requested", None, False, False)]
     withdraw_optional_course(workspace, sid, "PM-OPT-PROT")
     assert approvals(workspace, sid) == []
     assert [(a.field, a.old_value) for a in audit_rows(workspace, "withdraw optional course")] == [
-        ("PM-OPT-PROT", "requested")]
+        ("PM-OPT-PROT", "requested")
+    ]
     with pytest.raises(NotFound):
         withdraw_optional_course(workspace, sid, "PM-OPT-PROT")
 
@@ -280,7 +319,7 @@ def test_an_external_course_is_removed_only_while_unused(workspace: Workspace, u
     with workspace.read() as s:
         assert s.scalar(select(m.Course).where(m.Course.code == code)) is None
     assert audit_rows(workspace, "remove external course")[0].old_value == "Summer school Oxford"
-    assert add_external_course(workspace, sid, "Summer school Oxford", 6) == code     # the same code again
+    assert add_external_course(workspace, sid, "Summer school Oxford", 6) == code  # the same code again
 
 
 def test_undo_of_a_grade_in_a_resit_registration_puts_its_dates_back(workspace: Workspace) -> None:

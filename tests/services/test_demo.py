@@ -28,7 +28,9 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         out = {}
         for table in tables:
-            columns = [r[1] for r in con.execute(f"PRAGMA table_info({table})") if (table, r[1]) != ("audit_entry", "at")]
+            columns = [
+                r[1] for r in con.execute(f"PRAGMA table_info({table})") if (table, r[1]) != ("audit_entry", "at")
+            ]
             out[table] = con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid").fetchall()
         return out
     finally:
@@ -65,8 +67,10 @@ def test_another_seed_gives_other_data(demo: Path, tmp_path: Path) -> None:
 def test_both_programmes_and_several_cohorts(demo: Path) -> None:
     con = sqlite3.connect(demo)
     try:
-        cohorts = con.execute("SELECT p.code, c.start_year, count(s.id) FROM cohort c JOIN programme p ON p.id = c.programme_id"
-                              " JOIN student s ON s.cohort_id = c.id GROUP BY 1, 2").fetchall()
+        cohorts = con.execute(
+            "SELECT p.code, c.start_year, count(s.id) FROM cohort c JOIN programme p ON p.id = c.programme_id"
+            " JOIN student s ON s.cohort_id = c.id GROUP BY 1, 2"
+        ).fetchall()
         names = con.execute("SELECT last_name FROM student").fetchall()
     finally:
         con.close()
@@ -78,26 +82,32 @@ def test_both_programmes_and_several_cohorts(demo: Path) -> None:
     assert len(last_names) > 20
     # Dutch and international names.
     assert any(n.startswith(("de ", "van ", "De ", "Van ")) for n in last_names)
-    assert any(not n.isascii() for n in last_names)             # García, Yılmaz, Müller, ...
+    assert any(not n.isascii() for n in last_names)  # García, Yılmaz, Müller, ...
 
 
 @pytest.mark.slow
 def test_items_at_varied_stages_some_overdue_some_graduated(demo: Path) -> None:
     con = sqlite3.connect(demo)
     try:
-        overdue = con.execute("SELECT count(*) FROM portfolio_item WHERE received_date IS NULL AND due_date < ?",
-                              (AS_OF.isoformat(),)).fetchone()[0]
+        overdue = con.execute(
+            "SELECT count(*) FROM portfolio_item WHERE received_date IS NULL AND due_date < ?", (AS_OF.isoformat(),)
+        ).fetchone()[0]
         received = con.execute("SELECT count(*) FROM portfolio_item WHERE received_date IS NOT NULL").fetchone()[0]
-        future = con.execute("SELECT count(*) FROM portfolio_item WHERE due_date > ?", (AS_OF.isoformat(),)).fetchone()[0]
-        late_received = con.execute("SELECT count(*) FROM portfolio_item WHERE received_date > ?",
-                                    (AS_OF.isoformat(),)).fetchone()[0]
+        future = con.execute("SELECT count(*) FROM portfolio_item WHERE due_date > ?", (AS_OF.isoformat(),)).fetchone()[
+            0
+        ]
+        late_received = con.execute(
+            "SELECT count(*) FROM portfolio_item WHERE received_date > ?", (AS_OF.isoformat(),)
+        ).fetchone()[0]
         statuses = dict(con.execute("SELECT status, count(*) FROM student GROUP BY status").fetchall())
         resits = con.execute("SELECT count(*) FROM course_result WHERE attempt > 1").fetchone()[0]
-        meetings = con.execute("SELECT count(*) FROM mentor_meeting WHERE meeting_date > ?", (AS_OF.isoformat(),)).fetchone()[0]
+        meetings = con.execute(
+            "SELECT count(*) FROM mentor_meeting WHERE meeting_date > ?", (AS_OF.isoformat(),)
+        ).fetchone()[0]
     finally:
         con.close()
     assert overdue > 0 and received > overdue and future > 0
-    assert late_received == 0 and meetings == 0        # nothing happens after "today"
+    assert late_received == 0 and meetings == 0  # nothing happens after "today"
     assert statuses["graduated"] > 0 and statuses["stopped"] > 0 and statuses["active"] > statuses["graduated"]
     assert resits > 0
 
@@ -106,11 +116,12 @@ def test_items_at_varied_stages_some_overdue_some_graduated(demo: Path) -> None:
 def test_specialization_capacity_is_respected(demo: Path) -> None:
     con = sqlite3.connect(demo)
     try:
-        per_cohort = con.execute("SELECT cohort_id, specialization, count(*) FROM student WHERE specialization IS NOT NULL"
-                                 " GROUP BY 1, 2").fetchall()
+        per_cohort = con.execute(
+            "SELECT cohort_id, specialization, count(*) FROM student WHERE specialization IS NOT NULL GROUP BY 1, 2"
+        ).fetchall()
     finally:
         con.close()
-    assert max(n for _, _, n in per_cohort) == 20      # full, never over
+    assert max(n for _, _, n in per_cohort) == 20  # full, never over
     ws = Workspace.open(demo)
     try:
         ws.today = AS_OF
@@ -129,11 +140,13 @@ def test_cached_ec_matches_the_rules(demo: Path) -> None:
             students = list(s.scalars(select(m.Student).order_by(m.Student.id).limit(120)))
             for student in students:
                 programme = ws.programme_of(student)
-                assert evaluate_student(s, student, programme, AS_OF).ec_total == student.ec_earned, student.student_number
+                assert evaluate_student(s, student, programme, AS_OF).ec_total == student.ec_earned, (
+                    student.student_number
+                )
             spread = Counter(min(st.ec_earned // 30, 4) for st in students)
     finally:
         ws.close()
-    assert len(spread) >= 3      # students at varied stages, from 0 to 120 EC
+    assert len(spread) >= 3  # students at varied stages, from 0 to 120 EC
 
 
 def test_demo_placements_in_the_netherlands_tick_umc_as_their_host_is(tmp_path: Path) -> None:

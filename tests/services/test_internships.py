@@ -22,16 +22,16 @@ from coordinator_app.services.record_view import load_record
 from coordinator_app.services.workspace import Workspace
 from tests.services.service_helpers import add_imim, add_pm, audit_rows, items, student
 
-START = date(2025, 3, 3)    # a Monday; the minor is 24 EC = 16 full-time weeks = 112 days
+START = date(2025, 3, 3)  # a Monday; the minor is 24 EC = 16 full-time weeks = 112 days
 
 MINOR_DUES = {
-    "list_of_agreements": date(2025, 3, 17),          # start + 14
-    "research_proposal": date(2025, 4, 14),           # start + 42
-    "interim_assessment": date(2025, 4, 28),          # halfway: start + 112 // 2
+    "list_of_agreements": date(2025, 3, 17),  # start + 14
+    "research_proposal": date(2025, 4, 14),  # start + 42
+    "interim_assessment": date(2025, 4, 28),  # halfway: start + 112 // 2
     "halfway_presentation": date(2025, 4, 28),
-    "final_assessment": date(2025, 6, 22),            # planned end: start + 112 - 1
+    "final_assessment": date(2025, 6, 22),  # planned end: start + 112 - 1
     "written_report": date(2025, 6, 22),
-    "second_assessor_assessment": date(2025, 7, 6),   # end + 14
+    "second_assessor_assessment": date(2025, 7, 6),  # end + 14
     "evaluation_form": date(2025, 6, 22),
 }
 
@@ -86,7 +86,7 @@ def test_moving_the_start_moves_due_dates_and_keeps_received_dates(workspace: Wo
     assert moved["list_of_agreements"].received_date == date(2025, 3, 14)
     assert moved["list_of_agreements"].note == "signed by both supervisors"
     assert moved["written_report"].due_date == date(2025, 6, 29)
-    assert len(moved) == 8       # moved, not duplicated
+    assert len(moved) == 8  # moved, not duplicated
 
 
 def test_part_time_stretches_the_internship(workspace: Workspace) -> None:
@@ -94,7 +94,7 @@ def test_part_time_stretches_the_internship(workspace: Workspace) -> None:
     update_internship(workspace, sid, "minor", start_date=START, part_time_percent="80%")
     got = dues(workspace, sid)
     # 112 days / 0.8 = 140 days: end = start + 139, halfway = start + 70.
-    assert got["list_of_agreements"] == date(2025, 3, 17)      # the start-based ones stay
+    assert got["list_of_agreements"] == date(2025, 3, 17)  # the start-based ones stay
     assert got["interim_assessment"] == date(2025, 5, 12)
     assert got["final_assessment"] == date(2025, 7, 20)
     assert got["second_assessor_assessment"] == date(2025, 8, 3)
@@ -128,21 +128,26 @@ def test_bad_interruptions_are_refused(workspace: Workspace, unchanged) -> None:
             add_interruption(workspace, sid, "minor", date(2025, 4, 14), date(2025, 4, 1))
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"travel_code": "purple"}, "Travel advice code must be green, yellow, orange or red"),
-    ({"assessor_rank": "professor"}, "Unknown rank 'professor'"),
-    ({"part_time_percent": "5"}, "between 10% and 100%"),
-    ({"part_time_percent": "half"}, "not a percentage"),
-    ({"approval_status": "approved"}, "Give the date of the Examination Board's decision"),
-    ({"approval_status": "ok", "approval_date": date(2025, 2, 1)}, "Approval must be one of"),
-    ({"start_date": "31-02-2025"}, "is not a date"),
-    ({"practical_mark": "11"}, "between 1.0 and 10.0"),
-    ({"practical_mark": "goed"}, "is not a mark"),
-    ({"assessor_location": "UMCG"}, "VUmc or AMC"),
-    ({"salary": 100}, "not a field that can be changed"),
-    ({"start_date": START, "travel_code": "purple"}, "Travel advice"),
-])
-def test_invalid_internship_input_is_refused_and_nothing_written(workspace: Workspace, unchanged, changes, message) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"travel_code": "purple"}, "Travel advice code must be green, yellow, orange or red"),
+        ({"assessor_rank": "professor"}, "Unknown rank 'professor'"),
+        ({"part_time_percent": "5"}, "between 10% and 100%"),
+        ({"part_time_percent": "half"}, "not a percentage"),
+        ({"approval_status": "approved"}, "Give the date of the Examination Board's decision"),
+        ({"approval_status": "ok", "approval_date": date(2025, 2, 1)}, "Approval must be one of"),
+        ({"start_date": "31-02-2025"}, "is not a date"),
+        ({"practical_mark": "11"}, "between 1.0 and 10.0"),
+        ({"practical_mark": "goed"}, "is not a mark"),
+        ({"assessor_location": "UMCG"}, "VUmc or AMC"),
+        ({"salary": 100}, "not a field that can be changed"),
+        ({"start_date": START, "travel_code": "purple"}, "Travel advice"),
+    ],
+)
+def test_invalid_internship_input_is_refused_and_nothing_written(
+    workspace: Workspace, unchanged, changes, message
+) -> None:  # type: ignore[no-untyped-def]
     sid = add_pm(workspace)
     with unchanged(), pytest.raises(DomainError, match=message):
         update_internship(workspace, sid, "minor", **changes)
@@ -171,13 +176,28 @@ def test_unknown_kind_and_imim_student_are_refused(workspace: Workspace, unchang
 
 def test_complete_portfolio_and_marks_earn_the_internship_ec(workspace: Workspace) -> None:
     sid = add_pm(workspace)
-    update_internship(workspace, sid, "minor", start_date=START, approval_status="approved",
-                      approval_date=date(2025, 2, 10), is_umc=True)
-    update_internship(workspace, sid, "minor", practical_mark="7,0", supervisor_report_mark=8.0,
-                      assessor_report_mark="7", presentation_mark="8,0", marks_registered_on=date(2025, 7, 15))
-    assert student(workspace, sid).ec_earned == 0           # marks, but no complete portfolio yet
+    update_internship(
+        workspace,
+        sid,
+        "minor",
+        start_date=START,
+        approval_status="approved",
+        approval_date=date(2025, 2, 10),
+        is_umc=True,
+    )
+    update_internship(
+        workspace,
+        sid,
+        "minor",
+        practical_mark="7,0",
+        supervisor_report_mark=8.0,
+        assessor_report_mark="7",
+        presentation_mark="8,0",
+        marks_registered_on=date(2025, 7, 15),
+    )
+    assert student(workspace, sid).ec_earned == 0  # marks, but no complete portfolio yet
     complete_minor(workspace, sid)
-    assert student(workspace, sid).ec_earned == 24          # 0.4x7 + 0.4x7.5 + 0.2x8 = 7.4, passed
+    assert student(workspace, sid).ec_earned == 24  # 0.4x7 + 0.4x7.5 + 0.2x8 = 7.4, passed
     # Clearing one received date takes the EC away again.
     mark_received(workspace, find_item(workspace, sid, "minor_internship", "evaluation_form"), None)
     assert student(workspace, sid).ec_earned == 0
@@ -185,29 +205,45 @@ def test_complete_portfolio_and_marks_earn_the_internship_ec(workspace: Workspac
 
 def test_complete_portfolio_without_approval_or_with_a_fail_earns_nothing(workspace: Workspace) -> None:
     sid = add_pm(workspace)
-    update_internship(workspace, sid, "minor", start_date=START, practical_mark=5.0, supervisor_report_mark=5.0,
-                      assessor_report_mark=5.0, presentation_mark=6.0)
+    update_internship(
+        workspace,
+        sid,
+        "minor",
+        start_date=START,
+        practical_mark=5.0,
+        supervisor_report_mark=5.0,
+        assessor_report_mark=5.0,
+        presentation_mark=6.0,
+    )
     complete_minor(workspace, sid)
-    assert student(workspace, sid).ec_earned == 0           # not approved, and 5.2 is a fail
+    assert student(workspace, sid).ec_earned == 0  # not approved, and 5.2 is a fail
     update_internship(workspace, sid, "minor", approval_status="approved", approval_date=date(2025, 2, 10))
-    assert student(workspace, sid).ec_earned == 0           # approved, still a fail
+    assert student(workspace, sid).ec_earned == 0  # approved, still a fail
     update_internship(workspace, sid, "minor", practical_mark=6.0)
-    assert student(workspace, sid).ec_earned == 24          # 0.4x6 + 0.4x5 + 0.2x6 = 5.6
+    assert student(workspace, sid).ec_earned == 24  # 0.4x6 + 0.4x5 + 0.2x6 = 5.6
 
 
 def test_literature_study_survey_outline_and_ec(workspace: Workspace) -> None:
     sid = add_pm(workspace)
     start = date(2025, 9, 1)
-    old = update_literature_study(workspace, sid, start_date=start, subject="Pharmacogenomics of statins",
-                                  assessor_rank="UD")
+    old = update_literature_study(
+        workspace, sid, start_date=start, subject="Pharmacogenomics of statins", assessor_rank="UD"
+    )
     assert old == {"start_date": None, "subject": "", "assessor_rank": None}
     assert dues(workspace, sid, "literature_study") == {
-        "survey_outline": date(2025, 9, 15),       # start + 14
-        "literature_report": date(2025, 10, 12),   # 6 weeks: start + 42 - 1
+        "survey_outline": date(2025, 9, 15),  # start + 14
+        "literature_report": date(2025, 10, 12),  # 6 weeks: start + 42 - 1
     }
-    update_literature_study(workspace, sid, approval_status="approved", approval_date=date(2025, 8, 20),
-                            outline_mark="8", supervisor_report_mark="7,0", assessor_report_mark="8,0",
-                            presentation_mark="7")
+    update_literature_study(
+        workspace,
+        sid,
+        approval_status="approved",
+        approval_date=date(2025, 8, 20),
+        outline_mark="8",
+        supervisor_report_mark="7,0",
+        assessor_report_mark="8,0",
+        presentation_mark="7",
+    )
     mark_received(workspace, find_item(workspace, sid, "literature_study", "survey_outline"), date(2025, 9, 12))
     assert student(workspace, sid).ec_earned == 0
     mark_received(workspace, find_item(workspace, sid, "literature_study", "literature_report"), date(2025, 10, 10))
@@ -235,11 +271,15 @@ def test_mark_received_refuses_a_future_date(workspace: Workspace, unchanged) ->
     loa = find_item(workspace, sid, "minor_internship", "list_of_agreements")
     with unchanged(), pytest.raises(DomainError, match="25-11-2025 is in the future"):
         mark_received(workspace, loa, date(2025, 11, 25))
-    assert mark_received(workspace, loa, date(2025, 11, 24)) is None     # today is fine
+    assert mark_received(workspace, loa, date(2025, 11, 24)) is None  # today is fine
     assert mark_received(workspace, loa, date(2025, 3, 15)) == date(2025, 11, 24)
-    audit = [(a.action, a.field, a.old_value, a.new_value) for a in audit_rows(workspace) if a.entity == "portfolio_item"]
-    assert audit == [("mark received", "minor_internship list_of_agreements", None, "2025-11-24"),
-                     ("mark received", "minor_internship list_of_agreements", "2025-11-24", "2025-03-15")]
+    audit = [
+        (a.action, a.field, a.old_value, a.new_value) for a in audit_rows(workspace) if a.entity == "portfolio_item"
+    ]
+    assert audit == [
+        ("mark received", "minor_internship list_of_agreements", None, "2025-11-24"),
+        ("mark received", "minor_internship list_of_agreements", "2025-11-24", "2025-03-15"),
+    ]
     with pytest.raises(NotFound, match="no research proposal for the major internship"):
         find_item(workspace, sid, "major_internship", "research_proposal")
 
@@ -266,7 +306,7 @@ def test_unplanning_an_internship_removes_it_and_its_portfolio(workspace: Worksp
     assert items(workspace, sid, "minor_internship")
     unplan_internship(workspace, sid, "minor")
     assert items(workspace, sid, "minor_internship") == {}
-    assert items(workspace, sid, "major_internship")             # the other internship stays
+    assert items(workspace, sid, "major_internship")  # the other internship stays
     assert audit_rows(workspace, "unplan internship")[0].old_value == "minor"
     with pytest.raises(NotFound):
         unplan_internship(workspace, sid, "minor")

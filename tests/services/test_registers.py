@@ -25,7 +25,9 @@ def _person(ws: Workspace, name: str) -> people_register.PersonEntry:
 
 def test_a_typed_supervisor_is_added_once_and_chosen_again(workspace: Workspace) -> None:
     a, b = add_pm(workspace), add_pm(workspace, "2712346", first="Daan")
-    update_internship(workspace, a, "minor", host="Erasmus MC", daily_supervisor="Dr. J. Bos", daily_supervisor_rank="postdoc")
+    update_internship(
+        workspace, a, "minor", host="Erasmus MC", daily_supervisor="Dr. J. Bos", daily_supervisor_rank="postdoc"
+    )
     update_internship(workspace, b, "major", host="Erasmus MC", daily_supervisor=" dr.  j. bos ")
     people = people_register.people(workspace)
     assert [(p.name, p.rank, p.organisation, p.roles) for p in people] == [("Dr. J. Bos", "postdoc", "Erasmus MC", 2)]
@@ -43,7 +45,9 @@ def test_a_change_of_rank_is_the_persons_everywhere_and_rechecks_open_work(works
     change = people_register.update_person(workspace, person.id, rank="postdoc")
     assert change.old == {"rank": "UD"}
     assert sorted((c.student.split()[0], c.what, c.allowed) for c in change.rechecked) == [
-        ("2712345", "minor internship", False), ("2712346", "Literature Study", False)]
+        ("2712345", "minor internship", False),
+        ("2712346", "Literature Study", False),
+    ]
     record = load_record(workspace, a)
     assert record.internships["minor"].fields["assessor_rank"] == "postdoc"
     assert any("Post-doc" in w for w in record.evaluation.internships["minor"].warnings)
@@ -62,7 +66,9 @@ def test_a_rank_without_a_person_stays_on_the_row_and_goes_with_the_person_named
     assert people_register.people(workspace) == []
     update_internship(workspace, sid, "minor", assessor="Prof. L. de Wit")
     assert (_person(workspace, "Prof. L. de Wit").rank, _person(workspace, "Prof. L. de Wit").organisation) == (
-        "UHD", "Amsterdam UMC")
+        "UHD",
+        "Amsterdam UMC",
+    )
 
 
 def test_renaming_a_host_changes_every_internship_and_merging_keeps_both_histories(workspace: Workspace) -> None:
@@ -89,9 +95,13 @@ def test_duplicates_are_refused_and_entries_in_use_are_not_deleted(workspace: Wo
     with unchanged():
         with pytest.raises(DomainError, match="in the register already"):
             people_register.add_person(workspace, name="dr. a.  visser", organisation="lumc")
-        with pytest.raises(DomainError, match=r"cannot be deleted: chosen as minor internship daily supervisor of 2712345"):
+        with pytest.raises(
+            DomainError, match=r"cannot be deleted: chosen as minor internship daily supervisor of 2712345"
+        ):
             people_register.delete_person(workspace, person.id)
-        with pytest.raises(DomainError, match=r"LUMC cannot be deleted: the host of 1 internship \(2712345 Anouk de Vries"):
+        with pytest.raises(
+            DomainError, match=r"LUMC cannot be deleted: the host of 1 internship \(2712345 Anouk de Vries"
+        ):
             host_register.delete_host(workspace, host.id)
         with pytest.raises(DomainError, match="not an e-mail address"):
             people_register.update_person(workspace, person.id, email="visser at lumc")
@@ -117,7 +127,9 @@ def test_merging_people_moves_every_role_and_undo_brings_the_duplicate_back(work
     set_mentor(workspace, sid, "B. Kok", "NKI", "b.kok@nki.nl")
     keep, dup = _person(workspace, "Prof. B. Kok"), _person(workspace, "B. Kok")
     merged = people_register.merge_people(workspace, keep.id, dup.id)
-    assert [(p.name, p.email, p.roles) for p in people_register.people(workspace)] == [("Prof. B. Kok", "b.kok@nki.nl", 2)]
+    assert [(p.name, p.email, p.roles) for p in people_register.people(workspace)] == [
+        ("Prof. B. Kok", "b.kok@nki.nl", 2)
+    ]
     assert load_record(workspace, sid).mentor["name"] == "Prof. B. Kok"
     people_register.unmerge_people(workspace, merged)
     assert load_record(workspace, sid).mentor["name"] == "B. Kok"
@@ -128,8 +140,16 @@ def test_recipients_give_each_role_its_name_and_address(workspace: Workspace) ->
     sid = add_pm(workspace)
     with workspace.write() as s:
         s.get(m.Student, sid).email = "anouk@student.vu.nl"  # type: ignore[union-attr]
-    update_internship(workspace, sid, "minor", start_date=date(2025, 3, 3), host="VUmc", daily_supervisor="Dr. Ö. Çelik",
-                      daily_supervisor_email="o.celik@amsterdamumc.nl", assessor="Dr. K. Smit")
+    update_internship(
+        workspace,
+        sid,
+        "minor",
+        start_date=date(2025, 3, 3),
+        host="VUmc",
+        daily_supervisor="Dr. Ö. Çelik",
+        daily_supervisor_email="o.celik@amsterdamumc.nl",
+        assessor="Dr. K. Smit",
+    )
     update_internship(workspace, sid, "major", start_date=date(2026, 2, 2), daily_supervisor="Dr. M. Lee")
     update_literature_study(workspace, sid, supervisor="Dr. P. Haan", supervisor_email="p.haan@vu.nl")
     set_mentor(workspace, sid, "Ir. T. Mol", "Philips", "t.mol@philips.com")
@@ -145,7 +165,10 @@ def test_recipients_give_each_role_its_name_and_address(workspace: Workspace) ->
     people_register.update_person(workspace, _person(workspace, "Ir. T. Mol").id, email="tmol@philips.nl")
     assert recipient(workspace, sid, "mentor") == reg_recipient("Ir. T. Mol", "tmol@philips.nl")
     imim = add_imim(workspace)
-    assert recipients(workspace, [sid, imim], "mentor") == {sid: reg_recipient("Ir. T. Mol", "tmol@philips.nl"), imim: None}
+    assert recipients(workspace, [sid, imim], "mentor") == {
+        sid: reg_recipient("Ir. T. Mol", "tmol@philips.nl"),
+        imim: None,
+    }
     with pytest.raises(DomainError, match="not a role"):
         recipient(workspace, sid, "examiner")  # type: ignore[arg-type]
 
@@ -177,7 +200,10 @@ def test_undo_takes_a_host_and_a_mentor_added_on_the_fly_out_again_unless_chosen
     a, b = add_pm(workspace), add_pm(workspace, "2712346", first="Daan")
     update_internship(workspace, a, "minor", host="Erasmus MC")
     old = update_internship(workspace, a, "minor", host="Hubrecht Institute")  # not in the register: added
-    assert old["host_added"] is not None and [h.name for h in host_register.hosts(workspace)] == ["Erasmus MC", "Hubrecht Institute"]
+    assert old["host_added"] is not None and [h.name for h in host_register.hosts(workspace)] == [
+        "Erasmus MC",
+        "Hubrecht Institute",
+    ]
     update_internship(workspace, a, "minor", **old)  # the undo
     assert [h.name for h in host_register.hosts(workspace)] == ["Erasmus MC"]
     assert load_record(workspace, a).internships["minor"].fields["host"] == "Erasmus MC"

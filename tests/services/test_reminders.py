@@ -36,11 +36,24 @@ from coordinator_app.services.workspace import Workspace
 AS_OF = date(2025, 11, 24)
 
 
-def _item(sid: int, name: str, kind: str, due: date, part: str = "minor", what: str = "", number: str = "2712345") -> AttentionItem:
+def _item(
+    sid: int, name: str, kind: str, due: date, part: str = "minor", what: str = "", number: str = "2712345"
+) -> AttentionItem:
     component = f"{part.capitalize()} internship"
-    return AttentionItem(due, sid, number, name, "PM", 2024, component, what or kind.replace("_", " "),
-                         Urgency.OVERDUE if due < AS_OF else Urgency.DUE_SOON, "internships", part,
-                         f"{part}_internship:{kind}")
+    return AttentionItem(
+        due,
+        sid,
+        number,
+        name,
+        "PM",
+        2024,
+        component,
+        what or kind.replace("_", " "),
+        Urgency.OVERDUE if due < AS_OF else Urgency.DUE_SOON,
+        "internships",
+        part,
+        f"{part}_internship:{kind}",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,30 +72,49 @@ def test_a_student_gets_one_message_and_a_supervisor_one_for_all_their_students(
         _item(1, "Anouk de Vries", "list_of_agreements", date(2025, 11, 15), what="List of Agreements (A)"),
         _item(1, "Anouk de Vries", "research_proposal", date(2025, 11, 30), what="Research Proposal (B)"),
         _item(1, "Anouk de Vries", "interim_assessment", date(2025, 11, 20), what="Interim Assessment (C)"),
-        _item(2, "Daan Bakker", "final_assessment", date(2025, 11, 14), part="major", number="2798765",
-              what="Final assessment form (supervisor)"),
+        _item(
+            2,
+            "Daan Bakker",
+            "final_assessment",
+            date(2025, 11, 14),
+            part="major",
+            number="2798765",
+            what="Final assessment form (supervisor)",
+        ),
         _item(2, "Daan Bakker", "second_assessor_assessment", date(2025, 11, 28), part="major", number="2798765"),
         _item(2, "Daan Bakker", "assessor_rank", date(2025, 11, 3), part="major", number="2798765"),
     ]
-    result = draft_reminders(items, pm_templates, lambda sid, role, part: people.get((sid, role, part)), AS_OF,
-                             "Maria Coordinator\nProgramme office", {"PM": "Master Personalized Medicine"})
+    result = draft_reminders(
+        items,
+        pm_templates,
+        lambda sid, role, part: people.get((sid, role, part)),
+        AS_OF,
+        "Maria Coordinator\nProgramme office",
+        {"PM": "Master Personalized Medicine"},
+    )
     by_name = {(d.to.name, d.to.role): d for d in result.drafts}
     assert list(by_name) == [("Anouk de Vries", "student"), ("Dr. J. Jansen", "daily supervisor")]
     anouk = by_name[("Anouk de Vries", "student")]
     assert [i.kind for i in anouk.items] == ["list_of_agreements", "research_proposal"]
     assert anouk.subject == "Reminder: 2 items for your PM master's"
     assert anouk.body.startswith("Dear Anouk,\n\nAccording to my records the following has not come in yet:\n\n")
-    assert ("- Minor internship: your List of Agreements (A), signed by you and your daily supervisor, due "
-            "15-11-2025 (9 days late)") in anouk.body
+    assert (
+        "- Minor internship: your List of Agreements (A), signed by you and your daily supervisor, due "
+        "15-11-2025 (9 days late)"
+    ) in anouk.body
     assert "- Minor internship: your Research Proposal (B), due 30-11-2025 (due in 6 days)" in anouk.body
     assert anouk.body.endswith("Kind regards,\n\nMaria Coordinator\nProgramme office")
-    jansen = by_name[("Dr. J. Jansen", "daily supervisor")]   # the same address (any case): one message
+    jansen = by_name[("Dr. J. Jansen", "daily supervisor")]  # the same address (any case): one message
     assert [(i.student_id, i.kind) for i in jansen.items] == [(2, "final_assessment"), (1, "interim_assessment")]
     assert jansen.subject == "PM: 2 assessments for your students"
-    assert ("- Daan Bakker (2798765), Major internship: the final assessment form, due 14-11-2025 (10 days late)"
-            in jansen.body)
-    assert "- Anouk de Vries (2712345), Minor internship: the Interim Assessment (C), due 20-11-2025 (4 days late)" \
+    assert (
+        "- Daan Bakker (2798765), Major internship: the final assessment form, due 14-11-2025 (10 days late)"
         in jansen.body
+    )
+    assert (
+        "- Anouk de Vries (2712345), Minor internship: the Interim Assessment (C), due 20-11-2025 (4 days late)"
+        in jansen.body
+    )
     # No assessor recorded for Daan's major internship; the rank is the coordinator's to record.
     assert sorted((u.item.kind, u.reason) for u in result.unsent) == [
         ("assessor_rank", "yours to do: nobody to remind"),
@@ -92,8 +124,14 @@ def test_a_student_gets_one_message_and_a_supervisor_one_for_all_their_students(
 
 def test_one_item_to_one_student_reads_as_one(pm_templates) -> None:  # type: ignore[no-untyped-def]
     items = [_item(1, "Anouk de Vries", "list_of_agreements", AS_OF, what="List of Agreements (A)")]
-    result = draft_reminders(items, pm_templates, lambda sid, role, part: Person(role, "Anouk de Vries", None)
-                             if role == "student" else None, AS_OF, "", {})
+    result = draft_reminders(
+        items,
+        pm_templates,
+        lambda sid, role, part: Person(role, "Anouk de Vries", None) if role == "student" else None,
+        AS_OF,
+        "",
+        {},
+    )
     (only,) = result.drafts
     assert only.subject == "Reminder: List of Agreements (A) (Minor internship)"
     assert "(due today)" in only.body
@@ -103,8 +141,9 @@ def test_one_item_to_one_student_reads_as_one(pm_templates) -> None:  # type: ig
 def test_workspace_drafts_use_the_recorded_addresses_and_list_supervisors_without_one(workspace: Workspace) -> None:
     ws = workspace
     anouk = add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl"))
-    update_internship(ws, anouk, "minor", approval_status="requested", start_date="2025-09-01",
-                      daily_supervisor="Dr. Jan Jansen")
+    update_internship(
+        ws, anouk, "minor", approval_status="requested", start_date="2025-09-01", daily_supervisor="Dr. Jan Jansen"
+    )
     set_mentor(ws, anouk, "Prof. M. Mentor", "UMC", "m.mentor@umc.nl")
     assert recipient(ws, anouk, "student").email == "a.devries@student.vu.nl"  # type: ignore[union-attr]
     assert recipient(ws, anouk, "mentor").email == "m.mentor@umc.nl"  # type: ignore[union-attr]
@@ -114,7 +153,10 @@ def test_workspace_drafts_use_the_recorded_addresses_and_list_supervisors_withou
     result = draft(ws, items, "Maria")
     student, supervisor = result.drafts
     assert (student.to.email, supervisor.to.name, supervisor.to.email) == (
-        "a.devries@student.vu.nl", "Dr. Jan Jansen", None)
+        "a.devries@student.vu.nl",
+        "Dr. Jan Jansen",
+        None,
+    )
     assert {i.kind for i in supervisor.items} == {"interim_assessment"}
     assert {i.kind for i in student.items} >= {"list_of_agreements", "research_proposal", "approval"}
     assert reminder_languages() == {"en": "English"}
@@ -132,7 +174,9 @@ HARD_NAMES = [
 
 @pytest.mark.parametrize(("name", "email"), HARD_NAMES)
 def test_names_with_accents_commas_and_quotes_give_valid_headers(name: str, email: str, tmp_path: Path) -> None:
-    d = Draft(Person("student", name, email), [], f"Reminder: {name}: Survey Outline (été)", f"Dear {name},\n\nÀ bientôt")
+    d = Draft(
+        Person("student", name, email), [], f"Reminder: {name}: Survey Outline (été)", f"Dear {name},\n\nÀ bientôt"
+    )
     data = eml_message(d, ("Maria Coördinator", "maria@vu.nl")).as_bytes()
     head, _, _ = data.partition(b"\r\n\r\n")
     head.decode("ascii")  # RFC 5322: headers are ASCII, the rest encoded (RFC 2047)
@@ -150,13 +194,16 @@ def test_names_with_accents_commas_and_quotes_give_valid_headers(name: str, emai
 
 
 @pytest.mark.parametrize(("name", "email"), HARD_NAMES)
-def test_the_eml_policy_makes_the_same_bytes_as_the_standard_smtp_policy(name: str, email: str,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_eml_policy_makes_the_same_bytes_as_the_standard_smtp_policy(
+    name: str, email: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from email.policy import SMTP
 
     from coordinator_app.services import outbox
 
-    d = Draft(Person("student", name, email), [], f"Reminder: {name}: Survey Outline (été)", f"Dear {name},\n\nÀ bientôt")
+    d = Draft(
+        Person("student", name, email), [], f"Reminder: {name}: Survey Outline (été)", f"Dear {name},\n\nÀ bientôt"
+    )
     when = datetime(2025, 11, 24, 9, 30)
     monkeypatch.setattr(outbox, "make_msgid", lambda domain: f"<1@{domain}>")
     ours = eml_message(d, ("Maria Coördinator", "maria@vu.nl"), when).as_bytes()
@@ -215,18 +262,22 @@ def test_eml_files_are_written_for_drafts_with_an_address_only(tmp_path: Path) -
     folder = write_eml(_drafts(), tmp_path, now=datetime(2025, 11, 24, 14, 30))
     assert folder == tmp_path / "Reminders 2025-11-24 14.30"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["001 Anouk de Vries (student).eml", "002 Daan D Bakker Jr (student).eml",
-                     "003 M. Mentor (mentor).eml"]
+    assert names == [
+        "001 Anouk de Vries (student).eml",
+        "002 Daan D Bakker Jr (student).eml",
+        "003 M. Mentor (mentor).eml",
+    ]
     for path in folder.iterdir():
         assert message_from_bytes(path.read_bytes(), policy=default)["To"].addresses[0].addr_spec
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Reminders 2025-11-24 14.30"]   # nothing else
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Reminders 2025-11-24 14.30"]  # nothing else
     again = write_eml(_drafts(), tmp_path, now=datetime(2025, 11, 24, 14, 30))
     assert again.name == "Reminders 2025-11-24 14.30 (2)"
     assert bcc_addresses(_drafts()) == "a@student.vu.nl; d@student.vu.nl"
 
 
-def test_a_folder_that_cannot_be_written_gets_one_message_and_no_files(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_that_cannot_be_written_gets_one_message_and_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     not_a_folder = tmp_path / "file.txt"
     not_a_folder.write_text("x")
     with pytest.raises(OutboxProblem, match="does not exist \\(or is not a folder\\): no files were written"):
@@ -245,8 +296,10 @@ def test_a_folder_that_cannot_be_written_gets_one_message_and_no_files(tmp_path:
     with pytest.raises(OutboxProblem) as caught:
         write_eml(_drafts(), tmp_path)
     monkeypatch.undo()
-    assert str(caught.value) == (f"The reminders could not be written to {tmp_path} (No space left on device); "
-                                 "no files were written. Choose another folder.")
+    assert str(caught.value) == (
+        f"The reminders could not be written to {tmp_path} (No space left on device); "
+        "no files were written. Choose another folder."
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
     with pytest.raises(OutboxProblem, match="None of these drafts has an e-mail address"):
         write_eml([_drafts()[1]], tmp_path)
@@ -276,21 +329,23 @@ def test_no_address_means_no_message_and_no_link() -> None:
 
 # -- reminded on -------------------------------------------------------------------------------------
 
+
 def test_reminders_are_recorded_per_item_and_recipient_and_looked_up(workspace: Workspace) -> None:
     ws = workspace
     anouk = add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl"))
-    update_internship(ws, anouk, "minor", approval_status="requested", start_date="2025-09-01",
-                      daily_supervisor="Dr. Jan Jansen")
+    update_internship(
+        ws, anouk, "minor", approval_status="requested", start_date="2025-09-01", daily_supervisor="Dr. Jan Jansen"
+    )
     items = [i for i in attention_items(ws, AS_OF, 14) if i.student_id == anouk]
     result = draft(ws, items)
-    assert record_reminders(ws, result.drafts) == len(result.with_address[0].items)   # none to the supervisor
+    assert record_reminders(ws, result.drafts) == len(result.with_address[0].items)  # none to the supervisor
     reminded = last_reminders(ws)
     student_items = result.with_address[0].items
     assert set(reminded) == {(anouk, i.key) for i in student_items}
     last = reminded[(anouk, student_items[0].key)]
     assert last.to == "Anouk de Vries <a.devries@student.vu.nl> (student)"
     today = last.at.date()
-    assert last.days_ago(today) in (0, 1)   # UTC in the trail, the coordinator's day shown
+    assert last.days_ago(today) in (0, 1)  # UTC in the trail, the coordinator's day shown
     assert last_reminders(ws, [anouk + 1]) == {}
     assert last_reminders(ws, [anouk]) == reminded
     # Not reminded in 7 days: only the supervisor's item now; all of them a week later.
@@ -306,8 +361,9 @@ def test_a_template_with_an_unknown_placeholder_is_refused_naming_file_and_key(t
     (tmp_path / "en").mkdir()
     (tmp_path / "pm.toml").write_text('[to]\ninterim_assessment = "daily supervisor"\n')
     good = (reminders_dir() / "en" / "pm.toml").read_text()
-    (tmp_path / "en" / "pm.toml").write_text(good.replace("due {due_date} ({when})\"\nresearch",
-                                                         "due {deu_date} ({when})\"\nresearch"))
+    (tmp_path / "en" / "pm.toml").write_text(
+        good.replace('due {due_date} ({when})"\nresearch', 'due {deu_date} ({when})"\nresearch')
+    )
     with pytest.raises(ProgrammeDefinitionError, match=r"student\.lines\.list_of_agreements' uses \{deu_date\}"):
         load_templates(tmp_path, "PM")
     (tmp_path / "pm.toml").write_text('[to]\ninterim_assessment = "the dean"\n')
@@ -315,6 +371,6 @@ def test_a_template_with_an_unknown_placeholder_is_refused_naming_file_and_key(t
     with pytest.raises(ProgrammeDefinitionError, match=r"to\.interim_assessment' is 'the dean', which is not a role"):
         load_templates(tmp_path, "PM")
     # A language without a file for the programme falls back to English.
-    (tmp_path / "pm.toml").write_text('[to]\n')
+    (tmp_path / "pm.toml").write_text("[to]\n")
     (tmp_path / "nl").mkdir()
     assert load_templates(tmp_path, "PM", "nl").language == "en"

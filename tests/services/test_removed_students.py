@@ -66,17 +66,25 @@ def test_a_removed_student_leaves_every_list_count_and_check(workspace: Workspac
     assert report.students == 1 and not any("2712345" in v for v in report.violations)
     # Nothing was deleted: results, internship and portfolio are kept for a restore.
     after = table_counts(workspace)
-    assert {k: v for k, v in after.items() if k != "audit_entry"} == {k: v for k, v in before.items() if k != "audit_entry"}
+    assert {k: v for k, v in after.items() if k != "audit_entry"} == {
+        k: v for k, v in before.items() if k != "audit_entry"
+    }
     assert _raw(workspace, f"SELECT removed_at IS NOT NULL FROM student WHERE id = {anouk}") == [(1,)]
 
 
 def test_history_keeps_the_removal_and_the_restore(workspace: Workspace, anouk: int) -> None:
     remove_student(workspace, anouk)
     restore_student(workspace, anouk)
-    trail = [(a.action, a.old_value, a.new_value) for a in audit_rows(workspace) if a.student_id == anouk
-             and a.action.endswith("student")]
-    assert trail == [("add student", None, "2712345"), ("remove student", "2712345 Anouk de Vries", None),
-                     ("restore student", None, "2712345 Anouk de Vries")]
+    trail = [
+        (a.action, a.old_value, a.new_value)
+        for a in audit_rows(workspace)
+        if a.student_id == anouk and a.action.endswith("student")
+    ]
+    assert trail == [
+        ("add student", None, "2712345"),
+        ("remove student", "2712345 Anouk de Vries", None),
+        ("restore student", None, "2712345 Anouk de Vries"),
+    ]
     history = [line.action for line in load_record(workspace, anouk).history]
     assert history[:2] == ["restore student", "remove student"]
 
@@ -91,14 +99,17 @@ def test_restore_brings_everything_back_as_it_was(workspace: Workspace, anouk: i
     assert [i for i in attention_items(workspace, AS_OF, 14) if i.student_id == anouk] == attention_before
     assert run_checks(workspace).violations == violations_before
     record = load_record(workspace, anouk)
-    assert record.evaluation.ec_total == row_before.ec_earned == 6          # the 7.5 still counts
+    assert record.evaluation.ec_total == row_before.ec_earned == 6  # the 7.5 still counts
 
 
 def test_a_removed_students_record_cannot_be_opened_or_edited(workspace: Workspace, anouk: int, unchanged) -> None:  # type: ignore[no-untyped-def]
     remove_student(workspace, anouk)
     with unchanged():
-        with pytest.raises(NotFound, match=r"2712345 Anouk de Vries \(removed \d\d-\d\d-\d{4}\) was removed; restore "
-                                           r"them first \(File > Removed students\)"):
+        with pytest.raises(
+            NotFound,
+            match=r"2712345 Anouk de Vries \(removed \d\d-\d\d-\d{4}\) was removed; restore "
+            r"them first \(File > Removed students\)",
+        ):
             load_record(workspace, anouk)
         with pytest.raises(NotFound, match="was removed"):
             update_student(workspace, anouk, first_name="Anna")
@@ -118,14 +129,20 @@ def test_restoring_a_student_who_is_not_removed_is_refused(workspace: Workspace,
 
 
 def test_a_removed_student_frees_their_specialization_place_and_restore_needs_it_back(
-        workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
+    workspace: Workspace, unchanged
+) -> None:  # type: ignore[no-untyped-def]
     ids = [add_pm(workspace, f"27000{n:02d}", specialization="medical_imaging") for n in range(20)]
     with pytest.raises(DomainError, match="Medical Imaging is full"):
         add_pm(workspace, "2700099", specialization="medical_imaging")
     remove_student(workspace, ids[0])
-    newcomer = add_pm(workspace, "2700099", specialization="medical_imaging")     # the place is free
-    with unchanged(), pytest.raises(DomainError, match="2700000 Anouk de Vries cannot come back yet: Medical Imaging "
-                                                       "is full: 20 of 20 places are taken"):
+    newcomer = add_pm(workspace, "2700099", specialization="medical_imaging")  # the place is free
+    with (
+        unchanged(),
+        pytest.raises(
+            DomainError,
+            match="2700000 Anouk de Vries cannot come back yet: Medical Imaging is full: 20 of 20 places are taken",
+        ),
+    ):
         restore_student(workspace, ids[0])
     update_student(workspace, newcomer, specialization=None)
     restore_student(workspace, ids[0])
@@ -142,8 +159,11 @@ def test_a_removed_students_number_is_not_given_to_someone_new(workspace: Worksp
     other = add_pm(workspace, "2798765", first="Daan", last="Bakker")
     remove_student(workspace, anouk)
     with unchanged():
-        with pytest.raises(DomainError, match=r"Student number 2712345 belongs to 2712345 Anouk de Vries \(removed "
-                                              r"\d\d-\d\d-\d{4}\): restore them \(File > Removed students\) instead"):
+        with pytest.raises(
+            DomainError,
+            match=r"Student number 2712345 belongs to 2712345 Anouk de Vries \(removed "
+            r"\d\d-\d\d-\d{4}\): restore them \(File > Removed students\) instead",
+        ):
             add_student(workspace, NewStudent("PM", 2025, "2712345", "Anouk", "de Vries"))
         with pytest.raises(DomainError, match="belongs to 2712345 Anouk de Vries"):
             update_student(workspace, other, student_number="2712345")
@@ -159,7 +179,8 @@ def test_removed_students_are_listed_newest_first_with_who_removed_them(workspac
     listed = removed_students(workspace)
     assert [(r.student_number, r.name, r.programme, r.cohort, r.status, r.removed_by) for r in listed] == [
         ("2798765", "Daan Bakker", "PM", 2024, "active", workspace.user),
-        ("2712345", "Anouk de Vries", "PM", 2024, "active", workspace.user)]
+        ("2712345", "Anouk de Vries", "PM", 2024, "active", workspace.user),
+    ]
     assert listed[0].removed_at >= listed[1].removed_at
     restore_student(workspace, other)
     assert [r.id for r in removed_students(workspace)] == [anouk]
@@ -171,7 +192,7 @@ def test_restore_moves_the_academic_core_due_dates_to_a_deadline_changed_meanwhi
     assert items(workspace, sid, "academic_core")["final_portfolio"].due_date == date(2026, 6, 2)
     remove_student(workspace, sid)
     change = set_deadline(workspace, "PM", 2026, 6, date(2026, 6, 12))
-    assert change.students_moved == 0                      # a removed student is not planned anywhere
+    assert change.students_moved == 0  # a removed student is not planned anywhere
     assert items(workspace, sid, "academic_core")["final_portfolio"].due_date == date(2026, 6, 2)
     restore_student(workspace, sid)
     assert items(workspace, sid, "academic_core")["final_portfolio"].due_date == date(2026, 6, 12)
@@ -196,47 +217,63 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
-def test_a_student_list_import_says_a_number_belongs_to_a_removed_student(workspace: Workspace, anouk: int,
-                                                                          tmp_path: Path) -> None:
+def test_a_student_list_import_says_a_number_belongs_to_a_removed_student(
+    workspace: Workspace, anouk: int, tmp_path: Path
+) -> None:
     from coordinator_app.spreadsheets.importer import apply_import, preview_import
 
     remove_student(workspace, anouk)
-    path = _xlsx(tmp_path / "list.xlsx", [["Student number", "First name", "Surname", "Programme", "Cohort"],
-                                          ["2712345", "Anouk", "de Vries", "PM", 2024],
-                                          ["2755555", "Noor", "Visser", "PM", 2024]])
+    path = _xlsx(
+        tmp_path / "list.xlsx",
+        [
+            ["Student number", "First name", "Surname", "Programme", "Cohort"],
+            ["2712345", "Anouk", "de Vries", "PM", 2024],
+            ["2755555", "Noor", "Visser", "PM", 2024],
+        ],
+    )
     preview = preview_import(workspace, path)
     assert [r.student_number for r in preview.new] == ["2755555"]
     assert [(r.row, r.reason) for r in preview.rejected] == [
-        (2, f"student 2712345 Anouk de Vries (removed {AS_OF_TODAY()}) was removed; restore them first "
-            "(File > Removed students, or coordinator-app removed --restore 2712345), or leave this row out.")]
+        (
+            2,
+            f"student 2712345 Anouk de Vries (removed {AS_OF_TODAY()}) was removed; restore them first "
+            "(File > Removed students, or coordinator-app removed --restore 2712345), or leave this row out.",
+        )
+    ]
     result = apply_import(workspace, preview, skip_rejected=True)
     assert result.added == 1
     assert sorted(r.student_number for r in student_rows(workspace)) == ["2755555"]
-    assert [r.id for r in removed_students(workspace)] == [anouk]           # not resurrected, not doubled
+    assert [r.id for r in removed_students(workspace)] == [anouk]  # not resurrected, not doubled
     assert _raw(workspace, "SELECT count(*) FROM student WHERE student_number = '2712345'") == [(1,)]
 
 
-def test_a_results_import_says_a_number_belongs_to_a_removed_student(workspace: Workspace, anouk: int,
-                                                                     tmp_path: Path) -> None:
+def test_a_results_import_says_a_number_belongs_to_a_removed_student(
+    workspace: Workspace, anouk: int, tmp_path: Path
+) -> None:
     from coordinator_app.spreadsheets.importer import preview_import
 
     remove_student(workspace, anouk)
-    path = _xlsx(tmp_path / "results.xlsx", [["Student number", "Course", "Grade", "Exam date"],
-                                             ["2712345", "PM-DSB", "8", "31-10-2024"]])
+    path = _xlsx(
+        tmp_path / "results.xlsx",
+        [["Student number", "Course", "Grade", "Exam date"], ["2712345", "PM-DSB", "8", "31-10-2024"]],
+    )
     preview = preview_import(workspace, path)
     assert preview.new == [] and len(preview.rejected) == 1
     assert "student 2712345 Anouk de Vries" in preview.rejected[0].reason
     assert "was removed; restore them first" in preview.rejected[0].reason
 
 
-def test_a_new_import_after_a_removal_does_not_take_the_removed_students_id(workspace: Workspace, anouk: int,
-                                                                              tmp_path: Path) -> None:
+def test_a_new_import_after_a_removal_does_not_take_the_removed_students_id(
+    workspace: Workspace, anouk: int, tmp_path: Path
+) -> None:
     from coordinator_app.spreadsheets.importer import apply_import, preview_import
 
-    last = add_pm(workspace, "2798765", first="Daan", last="Bakker")          # the highest id
+    last = add_pm(workspace, "2798765", first="Daan", last="Bakker")  # the highest id
     remove_student(workspace, last)
-    path = _xlsx(tmp_path / "list.xlsx", [["Student number", "First name", "Surname", "Programme", "Cohort"],
-                                          ["2755555", "Noor", "Visser", "PM", 2024]])
+    path = _xlsx(
+        tmp_path / "list.xlsx",
+        [["Student number", "First name", "Surname", "Programme", "Cohort"], ["2755555", "Noor", "Visser", "PM", 2024]],
+    )
     apply_import(workspace, preview_import(workspace, path))
     assert [r.student_number for r in removed_students(workspace)] == ["2798765"]
     restore_student(workspace, last)

@@ -16,8 +16,12 @@ from tests.services.service_helpers import add_imim, add_pm, audit_rows, items, 
 
 
 def test_add_student_trims_names_and_creates_the_cohort(workspace: Workspace) -> None:
-    sid = add_student(workspace, NewStudent("Master Personalized Medicine", 2024, " 2712345 ", "  Anouk ",
-                                            " de   Vries ", "a.devries@student.vu.nl"))
+    sid = add_student(
+        workspace,
+        NewStudent(
+            "Master Personalized Medicine", 2024, " 2712345 ", "  Anouk ", " de   Vries ", "a.devries@student.vu.nl"
+        ),
+    )
     row = student(workspace, sid)
     assert (row.student_number, row.first_name, row.last_name) == ("2712345", "Anouk", "de Vries")
     assert (row.status, row.ec_earned, row.specialization) == ("active", 0, None)
@@ -26,7 +30,8 @@ def test_add_student_trims_names_and_creates_the_cohort(workspace: Workspace) ->
         assert cohort is not None and cohort.start_year == 2024
     audit = audit_rows(workspace, "add student")
     assert [(a.entity, a.entity_id, a.field, a.old_value, a.new_value) for a in audit] == [
-        ("student", sid, "student_number", None, "2712345")]
+        ("student", sid, "student_number", None, "2712345")
+    ]
 
 
 def test_new_pm_student_owes_academic_core_items_with_due_dates(workspace: Workspace) -> None:
@@ -34,7 +39,7 @@ def test_new_pm_student_owes_academic_core_items_with_due_dates(workspace: Works
     core = items(workspace, sid, "academic_core")
     assert {k: i.due_date for k, i in core.items()} == {
         "first_year_assignments": date(2025, 8, 31),  # before 1 September after the first year
-        "cv_assignment": date(2026, 8, 31),           # no graduation planned: nominal end
+        "cv_assignment": date(2026, 8, 31),  # no graduation planned: nominal end
         "final_portfolio": date(2026, 8, 31),
     }
     assert all(i.received_date is None for i in core.values())
@@ -103,8 +108,9 @@ def test_update_student_returns_old_values_and_writes_audit_entries(workspace: W
     sid = add_pm(workspace)
     workspace.user = "coordinator1"
     before = datetime.utcnow() - timedelta(seconds=5)
-    old = update_student(workspace, sid, first_name=" Anna ", email="anna@vu.nl", tuition_paid="yes",
-                         last_name="de Vries")   # unchanged: neither returned nor audited
+    old = update_student(
+        workspace, sid, first_name=" Anna ", email="anna@vu.nl", tuition_paid="yes", last_name="de Vries"
+    )  # unchanged: neither returned nor audited
     assert old == {"first_name": "Anouk", "email": "", "tuition_paid": False}
     row = student(workspace, sid)
     assert (row.first_name, row.email, row.tuition_paid) == ("Anna", "anna@vu.nl", True)
@@ -152,8 +158,14 @@ def test_changing_to_a_number_in_use_is_refused(workspace: Workspace, unchanged)
 
 def test_imim_fields_are_validated(workspace: Workspace, unchanged) -> None:  # type: ignore[no-untyped-def]
     sid = add_imim(workspace)
-    update_student(workspace, sid, year1_university="Heidelberg", year2_university="Uppsala", english_test="IELTS",
-                   english_overall="7,0")
+    update_student(
+        workspace,
+        sid,
+        year1_university="Heidelberg",
+        year2_university="Uppsala",
+        english_test="IELTS",
+        english_overall="7,0",
+    )
     assert student(workspace, sid).english_overall == 7.0
     with unchanged(), pytest.raises(DomainError, match="Year2 university must be one of"):
         update_student(workspace, sid, year2_university="Heidelberg")
@@ -192,4 +204,4 @@ def test_remove_student_keeps_every_record_for_a_restore(workspace: Workspace) -
     restore_student(workspace, sid)
     assert student(workspace, sid).first_name == "Anouk"
     with workspace.read() as s:
-        assert s.scalar(select(m.Cohort.start_year)) == 2024    # the cohort stays
+        assert s.scalar(select(m.Cohort.start_year)) == 2024  # the cohort stays

@@ -76,15 +76,16 @@ def test_a_viewer_opens_read_only_and_every_write_is_refused_in_one_line(team: d
     before = snapshot_db(anna)
     viewer = team["open_as"](team["board"])
     assert viewer.read_only is not None and "may only look" in viewer.read_only
-    assert load_record(viewer, sid).student["first_name"] == "Anouk"    # reading works
+    assert load_record(viewer, sid).student["first_name"] == "Anouk"  # reading works
     with pytest.raises(DatabaseReadOnly, match="may only look"):
         update_student(viewer, sid, first_name="Anna")
     assert "\n" not in viewer.read_only
     assert snapshot_db(anna) == before
 
 
-def test_the_server_refuses_a_viewers_write_even_when_the_app_is_bypassed(team: dict[str, Any],
-                                                                        postgres_server: PostgresServer) -> None:
+def test_the_server_refuses_a_viewers_write_even_when_the_app_is_bypassed(
+    team: dict[str, Any], postgres_server: PostgresServer
+) -> None:
     anna = team["open_as"](team["anna"])
     sid = add_pm(anna)
     before = snapshot_db(anna)
@@ -94,20 +95,25 @@ def test_the_server_refuses_a_viewers_write_even_when_the_app_is_bypassed(team: 
     with pytest.raises(DatabaseReadOnly):
         update_student(viewer, sid, first_name="Anna")
     # And a program that never heard of the app, connected as the viewer, cannot write either.
-    url = postgres_server.location(team["name"], team["board"]).server.url()   # type: ignore[union-attr]
+    url = postgres_server.location(team["name"], team["board"]).server.url()  # type: ignore[union-attr]
     with psycopg.connect(url, autocommit=True) as raw:
-        for statement in ("UPDATE student SET first_name = 'Anna'", "DELETE FROM audit_entry",
-                          "INSERT INTO cohort (programme_id, start_year) VALUES (1, 2030)", "DROP TABLE student",
-                          "UPDATE restore_generation SET generation = 99"):
+        for statement in (
+            "UPDATE student SET first_name = 'Anna'",
+            "DELETE FROM audit_entry",
+            "INSERT INTO cohort (programme_id, start_year) VALUES (1, 2030)",
+            "DROP TABLE student",
+            "UPDATE restore_generation SET generation = 99",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 raw.execute(statement)
-        assert raw.execute("SELECT count(*) FROM student").fetchone() == (1,)   # but reading, yes
+        assert raw.execute("SELECT count(*) FROM student").fetchone() == (1,)  # but reading, yes
     assert snapshot_db(anna) == before
 
 
 def test_coordinators_write_the_data_but_not_the_tables_and_strangers_cannot_connect(
-        team: dict[str, Any], postgres_server: PostgresServer) -> None:
-    url = postgres_server.location(team["name"], team["anna"]).server.url()   # type: ignore[union-attr]
+    team: dict[str, Any], postgres_server: PostgresServer
+) -> None:
+    url = postgres_server.location(team["name"], team["anna"]).server.url()  # type: ignore[union-attr]
     with psycopg.connect(url, autocommit=True) as raw:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             raw.execute("DROP TABLE student")
@@ -134,8 +140,11 @@ def _rows(location: Location) -> dict[str, list[tuple[Any, ...]]]:
     ws = Workspace.open(location, daily_backup=False)
     try:
         with ws.read() as s:
-            return {t.name: [tuple(r) for r in s.execute(select(t).order_by(*t.primary_key))]
-                    for t in copying.data_tables() if t.name != "audit_entry"}
+            return {
+                t.name: [tuple(r) for r in s.execute(select(t).order_by(*t.primary_key))]
+                for t in copying.data_tables()
+                if t.name != "audit_entry"
+            }
     finally:
         ws.close()
 
@@ -157,8 +166,9 @@ def test_a_copy_to_the_server_and_back_keeps_every_row_and_value(tmp_path: Path,
     assert [a.action for a in audit_rows(anna)][-2:] == ["copy from", "add student"]
 
 
-def test_a_refused_copy_leaves_the_target_as_it_was(tmp_path: Path, team: dict[str, Any],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_copy_leaves_the_target_as_it_was(
+    tmp_path: Path, team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     anna = team["open_as"](team["anna"])
     add_pm(anna)
     source = tmp_path / "source.sqlite"
@@ -192,7 +202,7 @@ def test_a_server_backup_is_a_portable_sqlite_copy_and_a_restore_keeps_what_was_
     con = sqlite3.connect(copy.path)
     assert con.execute("SELECT first_name FROM student").fetchall() == [("Anouk",)]
     con.close()
-    other = team["open_as"](team["anna"])                      # a colleague's window, open meanwhile
+    other = team["open_as"](team["anna"])  # a colleague's window, open meanwhile
     update_student(anna, sid, first_name="Anna")
     result = restore_backup(anna, copy.path)
     assert result.students == 1 and result.safety_copy is not None
@@ -200,7 +210,7 @@ def test_a_server_backup_is_a_portable_sqlite_copy_and_a_restore_keeps_what_was_
     kept = sqlite3.connect(result.safety_copy)
     assert kept.execute("SELECT first_name FROM student").fetchall() == [("Anna",)]
     kept.close()
-    with pytest.raises(DatabaseReplaced):                        # the colleague reloads before writing
+    with pytest.raises(DatabaseReplaced):  # the colleague reloads before writing
         update_student(other, sid, notes="typed before the restore")
     assert [b.kind for b in list_backups(anna)] == ["before-restore", "manual"]
     assert load_record(anna, sid).student["notes"] == ""
@@ -237,13 +247,15 @@ def test_a_server_database_of_another_application_is_refused(postgres_server: Po
         with pytest.raises(ForeignDatabase):
             init_server(postgres_server.location(name).server)  # type: ignore[arg-type]
         assert postgres_server.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", name) == [
-            ("invoices",)]
+            ("invoices",)
+        ]
     finally:
         postgres_server.drop(name)
 
 
 def test_demo_tables_written_with_their_own_ids_leave_the_sequences_behind_them(
-        postgres_server: PostgresServer, programmes: dict[str, Any]) -> None:
+    postgres_server: PostgresServer, programmes: dict[str, Any]
+) -> None:
     from coordinator_app.services.demo import build_demo
 
     name = postgres_server.new_database()

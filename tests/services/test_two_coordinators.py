@@ -49,7 +49,7 @@ def test_the_second_save_is_refused_naming_who_changed_what_and_nothing_is_writt
     assert "Not saved" in message and "anna" in message and "Anouk de Vries" in message
     assert "grade PM-PERS" in message and "'7.5'" in message and "\n" not in message
     assert refused.value.users == ("anna",)
-    assert snapshot_db(ben) == before                       # nothing of Ben's save was written
+    assert snapshot_db(ben) == before  # nothing of Ben's save was written
     # Ben's window reloads: the record now shows Anna's grade, and his save based on it goes through.
     reloaded = load_record(ben, sid)
     assert reloaded.version == refused.value.version

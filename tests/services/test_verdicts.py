@@ -449,7 +449,9 @@ def test_a_rank_changed_through_one_internship_judges_every_student_of_that_asse
             .group_by(m.Internship.assessor_id)
             .having(func.count() > 1)
         )
-        chosen = list(s.execute(select(m.Internship.student_id, m.Internship.kind).where(m.Internship.assessor_id == person)))
+        chosen = list(
+            s.execute(select(m.Internship.student_id, m.Internship.kind).where(m.Internship.assessor_id == person))
+        )
         rank = s.scalar(select(m.Person.rank).where(m.Person.id == person))
     (sid, kind), others = chosen[0], {other for other, _kind in chosen[1:]}
     before = _records(ws)

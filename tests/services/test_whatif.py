@@ -14,9 +14,9 @@ from tests.services.service_helpers import add_pm, snapshot_db
 
 def test_a_month_too_early_names_every_gap_and_the_earliest_month_that_works(workspace: Workspace) -> None:
     sid = add_pm(workspace)
-    update_internship(workspace, sid, "minor", start_date=date(2025, 9, 1))   # ends 21-12-2025
-    update_internship(workspace, sid, "major", start_date=date(2026, 1, 5))   # 24 weeks: ends 21-06-2026
-    update_literature_study(workspace, sid, start_date=date(2026, 7, 6))      # 6 weeks: ends 16-08-2026
+    update_internship(workspace, sid, "minor", start_date=date(2025, 9, 1))  # ends 21-12-2025
+    update_internship(workspace, sid, "major", start_date=date(2026, 1, 5))  # 24 weeks: ends 21-06-2026
+    update_literature_study(workspace, sid, start_date=date(2026, 7, 6))  # 6 weeks: ends 16-08-2026
     before = snapshot_db(workspace)
     view = what_if_month(workspace, [sid], 2026, 6)[sid]
     assert snapshot_db(workspace) == before  # nothing saved

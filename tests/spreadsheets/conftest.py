@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from tests.conftest import built_once, copy_database
 
-TODAY = date(2025, 11, 24)   # the same fixed 'today' as tests/conftest.py
+TODAY = date(2025, 11, 24)  # the same fixed 'today' as tests/conftest.py
 
 TABLES = ("student", "cohort", "course_result", "portfolio_item", "audit_entry", "internship", "mentor_meeting")
 

@@ -43,8 +43,9 @@ def import_in_process(db: Path, *args: str, timeout: float = 120) -> tuple[int, 
     """`coordinator-app import --db DB ARGS` in its own process: (code, stdout, stderr, seconds, peak KB)."""
     cli = [sys.executable, "-m", "coordinator_app", "import", "--db", str(db), *map(str, args)]
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    done = subprocess.run([sys.executable, "-c", _MEASURED, *cli], capture_output=True, text=True, timeout=timeout,
-                          env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *cli], capture_output=True, text=True, timeout=timeout, env=env
+    )
     assert done.returncode == 0, done.stderr
     return ast.literal_eval(done.stdout.strip().splitlines()[-1])
 
@@ -72,8 +73,10 @@ def zip_bomb(path: Path, rows: int, columns: int = 26) -> Path:
                 continue
             with out.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
                 sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-                sheet.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>Student number</t></is></c>'
-                            b'<c r="B1" t="inlineStr"><is><t>Surname</t></is></c></row>')
+                sheet.write(
+                    b'<row r="1"><c r="A1" t="inlineStr"><is><t>Student number</t></is></c>'
+                    b'<c r="B1" t="inlineStr"><is><t>Surname</t></is></c></row>'
+                )
                 for r in range(2, rows + 2):
                     number = str(r).encode()
                     sheet.write(b'<row r="' + number + b'">' + cells.replace(b"@", number) + b"</row>")

@@ -26,15 +26,42 @@ KEYS = {
 READ_BACK = {
     "Courses": ("Exam date", "Grade"),
     "Internships": (
-        "Host", "Department", "Topic", "UMC", "Country", "Travel advice", "International Office notified",
-        "Approval", "Approval date", "Start", "Part-time %", "Daily supervisor", "Second supervisor", "Assessor",
-        "Assessor rank", "Assessor location", "Practical work", "Report (supervisor)", "Report (assessor)",
-        "Presentation", "Marks registered on",
+        "Host",
+        "Department",
+        "Topic",
+        "UMC",
+        "Country",
+        "Travel advice",
+        "International Office notified",
+        "Approval",
+        "Approval date",
+        "Start",
+        "Part-time %",
+        "Daily supervisor",
+        "Second supervisor",
+        "Assessor",
+        "Assessor rank",
+        "Assessor location",
+        "Practical work",
+        "Report (supervisor)",
+        "Report (assessor)",
+        "Presentation",
+        "Marks registered on",
     ),
     "Portfolio": ("Received", "Note"),
     "Literature Study": (
-        "Subject", "Supervisor", "Assessor", "Assessor rank", "Approval", "Approval date", "Start", "Survey outline",
-        "Report (supervisor)", "Report (assessor)", "Presentation", "Marks registered on",
+        "Subject",
+        "Supervisor",
+        "Assessor",
+        "Assessor rank",
+        "Approval",
+        "Approval date",
+        "Start",
+        "Survey outline",
+        "Report (supervisor)",
+        "Report (assessor)",
+        "Presentation",
+        "Marks registered on",
     ),
 }
 
@@ -104,6 +131,7 @@ def edit_like_a_coordinator(source: Path, target: Path, today: date) -> Edited:
 
     for r, rec in rows("Courses", lambda rec: rec["Grade"] is None, 4):  # the resits waiting for their grade
         put("Courses", r, rec, "Grade", 7.0)
+
     def correctable(record: dict[str, Any]) -> bool:
         return passing(record) and record["Grade"] not in (7.5, 8.0)
 
@@ -117,6 +145,7 @@ def edit_like_a_coordinator(source: Path, target: Path, today: date) -> Edited:
     def open_item(record: dict[str, Any]) -> bool:
         due = _plain(record["Due"])
         return record["Received"] is None and due is not None and due <= today
+
     for r, rec in rows("Portfolio", open_item, 12):
         put("Portfolio", r, rec, "Received", min(_plain(rec["Due"]) + timedelta(days=3), today))
     for r, rec in rows("Portfolio", lambda rec: not rec["Note"], 2):

@@ -19,8 +19,12 @@ def demo_db(small_demo: Path) -> Path:
 
 def test_export_a_cohort(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "pm2024.xlsx"
-    assert main(["export", "--db", str(demo_db), "--cohort", "2024", "--programme", "PM", "--as-of", AS_OF,
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            ["export", "--db", str(demo_db), "--cohort", "2024", "--programme", "PM", "--as-of", AS_OF, "-o", str(out)]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert printed.startswith("Saved ") and f" students to {out} in " in printed and printed.count("pm2024.xlsx") == 1
     assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "Overview"
@@ -28,15 +32,19 @@ def test_export_a_cohort(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_export_errors_are_one_line(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--db", str(demo_db), "--cohort", "2031", "-o", str(tmp_path / "x.xlsx")]) == 1
-    assert capsys.readouterr().err.strip() == \
-        "coordinator-app: There are no students in the 2031-2032 cohort; nothing to export."
+    assert (
+        capsys.readouterr().err.strip()
+        == "coordinator-app: There are no students in the 2031-2032 cohort; nothing to export."
+    )
     assert main(["export", "--db", str(demo_db), "-o", str(tmp_path / "x.csv")]) == 1
     assert "must end in .xlsx" in capsys.readouterr().err
 
 
 def test_import_dry_run_then_apply(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("Studentnummer;Voornaam;Achternaam;Opleiding;Cohort\n2799001;Anna;Vries;PM;2025\n", encoding="utf-8")
+    path.write_text(
+        "Studentnummer;Voornaam;Achternaam;Opleiding;Cohort\n2799001;Anna;Vries;PM;2025\n", encoding="utf-8"
+    )
     assert main(["import", "--db", str(demo_db), str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "1 new, 0 updated, 0 unchanged, 0 rejected students" in out and "nothing was written" in out
@@ -77,9 +85,11 @@ def test_with_option_named_keeps_other_messages_whole() -> None:
 
     changed = ImportRefused("Nothing was imported: the database changed since the preview.")
     assert with_option_named(changed) == "Nothing was imported: the database changed since the preview."
-    assert with_option_named(ImportRefused("Nothing was imported: 1 row of x.csv has problems: r.", skippable=True)) == \
-        "Nothing was imported: 1 row of x.csv has problems: r. Correct the file, or add --skip-rejected to import " \
+    assert (
+        with_option_named(ImportRefused("Nothing was imported: 1 row of x.csv has problems: r.", skippable=True))
+        == "Nothing was imported: 1 row of x.csv has problems: r. Correct the file, or add --skip-rejected to import "
         "only the accepted rows."
+    )
 
 
 def test_import_a_pdf(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,12 +18,19 @@ from coordinator_app.spreadsheets.export import SHEETS, TABLE_SHEETS, Progress, 
 
 TODAY = date(2025, 11, 24)
 
-NASTY = ["=HYPERLINK(\"http://evil.example\",\"click\")", "=1+1", "+31 6 1234", "-2+3", "@SUM(A1:A9)",
-         "\tTabbed", "\rReturn"]
+NASTY = [
+    '=HYPERLINK("http://evil.example","click")',
+    "=1+1",
+    "+31 6 1234",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tTabbed",
+    "\rReturn",
+]
 
 
 def _load(path: Path) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(path)   # normal mode: styles, panes and filters are visible
+    return openpyxl.load_workbook(path)  # normal mode: styles, panes and filters are visible
 
 
 def _headers(sheet) -> list[str]:  # type: ignore[no-untyped-def]
@@ -45,12 +52,25 @@ def test_workbook_has_every_sheet_with_real_cell_types(demo_workspace, tmp_path:
     overview = wb["Overview"]
     assert len(list(overview.iter_rows(min_row=2))) > 5
     headers = _headers(overview)
-    for needed in ("Student number", "Surname", "First name", "E-mail", "Specialization", "Personalized Medicine",
-                   "EC Compulsory courses", "EC total (of 120)", "Minor internship", "Major internship",
-                   "Portfolio items open", "Portfolio items overdue", "Mentor meetings held", "Graduation month",
-                   "Ready to graduate"):
+    for needed in (
+        "Student number",
+        "Surname",
+        "First name",
+        "E-mail",
+        "Specialization",
+        "Personalized Medicine",
+        "EC Compulsory courses",
+        "EC total (of 120)",
+        "Minor internship",
+        "Major internship",
+        "Portfolio items open",
+        "Portfolio items overdue",
+        "Mentor meetings held",
+        "Graduation month",
+        "Ready to graduate",
+    ):
         assert needed in headers, needed
-    assert "Year 1 university" not in headers          # IMIM columns only for IMIM students
+    assert "Year 1 university" not in headers  # IMIM columns only for IMIM students
     grades = [c for c in _column(overview, "Personalized Medicine") if isinstance(c.value, float)]
     assert grades and all(c.number_format == "0.0" for c in grades)
     ec = list(_column(overview, "EC total (of 120)"))
@@ -81,8 +101,15 @@ def test_workbook_has_every_sheet_with_real_cell_types(demo_workspace, tmp_path:
 def test_imim_workbook_has_the_imim_columns(demo_workspace, tmp_path: Path) -> None:
     target = export_to(demo_workspace, tmp_path / "imim.xlsx", programme="IMIM", cohort=2024)
     headers = _headers(_load(target)["Overview"])
-    for needed in ("Year 1 university", "Year 2 university", "English test", "BBB1: analysing success concepts",
-                   "BBB3: business plan", "Degree project", "Participation fee paid"):
+    for needed in (
+        "Year 1 university",
+        "Year 2 university",
+        "English test",
+        "BBB1: analysing success concepts",
+        "BBB3: business plan",
+        "Degree project",
+        "Participation fee paid",
+    ):
         assert needed in headers, needed
     assert "Minor internship" not in headers
 
@@ -112,7 +139,7 @@ def test_values_match_the_database(demo_workspace, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", NASTY)
 def test_text_that_looks_like_a_formula_stays_text(workspace, tmp_path: Path, text: str) -> None:
-    safe_name = text if not text.startswith(("\t", "\r")) else "Plain"   # names refuse control characters
+    safe_name = text if not text.startswith(("\t", "\r")) else "Plain"  # names refuse control characters
     sid = add_student(workspace, NewStudent("PM", 2024, "2712345", safe_name, "=1+1"))
     set_mentor(workspace, sid, text, organisation=text)
     add_meeting(workspace, sid, date(2025, 1, 10), topic=text, notes=text)
@@ -122,14 +149,14 @@ def test_text_that_looks_like_a_formula_stays_text(workspace, tmp_path: Path, te
     meeting = wb["Academic Core"]
     row = list(meeting[2])
     topic = row[_headers(meeting).index("Topic")]
-    stored = text.strip()      # the meeting service trims what the coordinator typed
+    stored = text.strip()  # the meeting service trims what the coordinator typed
     assert topic.value == stored and topic.data_type == "s"
     overview = wb["Overview"]
     first = overview.cell(row=2, column=_headers(overview).index("First name") + 1)
     surname = overview.cell(row=2, column=_headers(overview).index("Surname") + 1)
     assert (first.value, first.data_type) == (safe_name, "s")
     assert (surname.value, surname.data_type) == ("=1+1", "s")
-    assert surname.quotePrefix                          # Excel keeps it text when the cell is edited
+    assert surname.quotePrefix  # Excel keeps it text when the cell is edited
     # No formula anywhere in the file.
     with zipfile.ZipFile(target) as z:
         for name in z.namelist():
@@ -156,8 +183,8 @@ def test_cancel_leaves_the_old_file_and_no_temporary_file(demo_workspace, tmp_pa
     job = export_workbook(demo_workspace, target)
     next(job)
     next(job)
-    assert _leftovers(tmp_path)          # the temporary file exists while the export runs
-    job.close()                          # the user pressed Cancel
+    assert _leftovers(tmp_path)  # the temporary file exists while the export runs
+    job.close()  # the user pressed Cancel
     assert target.read_bytes() == b"the previous export"
     assert _leftovers(tmp_path) == []
 
@@ -207,8 +234,10 @@ def test_student_ids_limit_the_export(demo_workspace, tmp_path: Path) -> None:
 def test_as_of_decides_what_is_overdue(demo_workspace, tmp_path: Path) -> None:
     early = _load(export_to(demo_workspace, tmp_path / "a.xlsx", as_of=date(2024, 1, 1)))
     late = _load(export_to(demo_workspace, tmp_path / "b.xlsx", as_of=TODAY))
+
     def overdue(wb):  # type: ignore[no-untyped-def]
         return sum(1 for c in _column(wb["Portfolio"], "Status") if c.value == "overdue")
+
     assert overdue(early) < overdue(late)
 
 
@@ -232,11 +261,12 @@ def test_sheet_writer_keeps_every_formula_start_as_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_sheet_that_outgrows_excel_continues_in_a_second_sheet(demo_workspace, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sheet_that_outgrows_excel_continues_in_a_second_sheet(
+    demo_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from coordinator_app.spreadsheets import cells
 
-    monkeypatch.setattr(cells, "MAX_ROWS", 200)      # Excel's 1,048,576, scaled down
+    monkeypatch.setattr(cells, "MAX_ROWS", 200)  # Excel's 1,048,576, scaled down
     wb = _load(export_to(demo_workspace, tmp_path / "big.xlsx"))
     names = wb.sheetnames
     assert names.index("Portfolio (2)") == names.index("Portfolio") + 1
@@ -262,13 +292,21 @@ def test_english_test_shows_the_name_the_window_shows(demo_workspace, tmp_path: 
 
     target = export_to(demo_workspace, tmp_path / "imim.xlsx", programme="IMIM")
     overview = _load(target)["Overview"]
-    shown = dict(zip([c.value for c in _column(overview, "Student number")],
-                     [c.value for c in _column(overview, "English test")]))
+    shown = dict(
+        zip(
+            [c.value for c in _column(overview, "Student number")], [c.value for c in _column(overview, "English test")]
+        )
+    )
     tests = demo_workspace.programmes["IMIM"].imim.english_tests
     with demo_workspace.read() as s:
-        kinds = dict(s.execute(select(m.Student.student_number, m.Student.english_test)
-                               .join(m.Programme).where(m.Programme.code == "IMIM")).all())
-    assert {k for k in kinds.values() if k} >= {"TOEFL_IBT", "IELTS"}      # the demo has keys to translate
+        kinds = dict(
+            s.execute(
+                select(m.Student.student_number, m.Student.english_test)
+                .join(m.Programme)
+                .where(m.Programme.code == "IMIM")
+            ).all()
+        )
+    assert {k for k in kinds.values() if k} >= {"TOEFL_IBT", "IELTS"}  # the demo has keys to translate
     assert shown == {number: tests[kind].name if kind else None for number, kind in kinds.items()}
     assert "TOEFL iBT" in shown.values()
 
@@ -303,8 +341,16 @@ def test_the_people_around_a_student_have_their_e_mail_in_the_export(workspace, 
 
     sid = add_student(workspace, NewStudent("PM", 2024, "2700001", "Eva", "Mulder", "eva@student.vu.nl"))
     daily = add_person(workspace, name="Tom Bos", rank="postdoc", organisation="Amsterdam UMC", email="t.bos@amc.nl")
-    update_internship(workspace, sid, "minor", daily_supervisor_id=daily, second_supervisor="Piet Kok",
-                      assessor="Lies de Wit", assessor_rank="UHD", assessor_email="l.dewit@amsterdamumc.nl")
+    update_internship(
+        workspace,
+        sid,
+        "minor",
+        daily_supervisor_id=daily,
+        second_supervisor="Piet Kok",
+        assessor="Lies de Wit",
+        assessor_rank="UHD",
+        assessor_email="l.dewit@amsterdamumc.nl",
+    )
     update_literature_study(workspace, sid, supervisor_id=daily, assessor="Lies de Wit")
     set_mentor(workspace, sid, "Jan Roos", "Roche", "jan.roos@roche.com")
     target = tmp_path / "people.xlsx"

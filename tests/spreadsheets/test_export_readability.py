@@ -41,8 +41,10 @@ def books(tmp_path_factory: pytest.TempPathFactory, programmes, demo_database) -
     ws = Workspace.open(folder / "demo.sqlite", programmes)
     ws.today = TODAY
     try:
-        return {name: _load(export_to(ws, folder / f"{name}.xlsx", programme=programme, as_of=TODAY))
-                for name, programme in (("all", None), ("PM", "PM"), ("IMIM", "IMIM"))}
+        return {
+            name: _load(export_to(ws, folder / f"{name}.xlsx", programme=programme, as_of=TODAY))
+            for name, programme in (("all", None), ("PM", "PM"), ("IMIM", "IMIM"))
+        }
     finally:
         ws.close()
 
@@ -73,11 +75,17 @@ def test_sheets_follow_the_programme_definitions(programmes) -> None:  # type: i
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sheet_name, header", [
-    ("Overview", "Graduation blockers"), ("Overview", "Academic Core"), ("Attention", "Item"),
-])
-def test_long_text_wraps_within_a_capped_width(books: dict[str, openpyxl.Workbook], sheet_name: str,
-                                               header: str) -> None:
+@pytest.mark.parametrize(
+    "sheet_name, header",
+    [
+        ("Overview", "Graduation blockers"),
+        ("Overview", "Academic Core"),
+        ("Attention", "Item"),
+    ],
+)
+def test_long_text_wraps_within_a_capped_width(
+    books: dict[str, openpyxl.Workbook], sheet_name: str, header: str
+) -> None:
     wb = books["all"]
     sheet = wb[sheet_name]
     cells = [c for c in _cells(sheet, header) if isinstance(c.value, str)]
@@ -85,7 +93,7 @@ def test_long_text_wraps_within_a_capped_width(books: dict[str, openpyxl.Workboo
     width = sheet.column_dimensions[letter].width
     assert 30 <= width <= 62, width
     assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in cells)
-    if header == "Graduation blockers":      # the reason for wrapping: text longer than the column
+    if header == "Graduation blockers":  # the reason for wrapping: text longer than the column
         assert max(len(c.value) for c in cells) > width
 
 
@@ -133,23 +141,43 @@ def test_the_courses_sheet_says_entered_on(books: dict[str, openpyxl.Workbook]) 
     assert "Entered on" in headers and "Registered on" not in headers
 
 
-@pytest.mark.parametrize("programme, cohort, name", [
-    ("PM", 2024, "PM cohort 2024-2025 (2026-12-02).xlsx"),
-    ("IMIM", None, "IMIM all cohorts (2026-12-02).xlsx"),
-    (None, 2025, "Cohort 2025-2026 (2026-12-02).xlsx"),
-    (None, None, "All students (2026-12-02).xlsx"),
-])
+@pytest.mark.parametrize(
+    "programme, cohort, name",
+    [
+        ("PM", 2024, "PM cohort 2024-2025 (2026-12-02).xlsx"),
+        ("IMIM", None, "IMIM all cohorts (2026-12-02).xlsx"),
+        (None, 2025, "Cohort 2025-2026 (2026-12-02).xlsx"),
+        (None, None, "All students (2026-12-02).xlsx"),
+    ],
+)
 def test_default_file_name(programme: str | None, cohort: int | None, name: str) -> None:
     assert default_file_name(programme, cohort, date(2026, 12, 2)) == name
 
 
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
-def test_the_cli_names_the_file_once(demo_workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_names_the_file_once(
+    demo_workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["export", "--db", str(demo_workspace.path), "--cohort", "2024", "--programme", "PM",
-                 "--as-of", "24-11-2025", "-o", "cohort-2024.xlsx"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(demo_workspace.path),
+                "--cohort",
+                "2024",
+                "--programme",
+                "PM",
+                "--as-of",
+                "24-11-2025",
+                "-o",
+                "cohort-2024.xlsx",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out.strip()
     assert out.startswith("Saved ") and out.count("cohort-2024.xlsx") == 1
     students = _load(tmp_path / "cohort-2024.xlsx")["Overview"].max_row - 1
-    assert out.removesuffix(out[out.rindex(" in "):]) == f"Saved {students} students to cohort-2024.xlsx"
+    assert out.removesuffix(out[out.rindex(" in ") :]) == f"Saved {students} students to cohort-2024.xlsx"

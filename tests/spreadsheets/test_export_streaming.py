@@ -31,8 +31,9 @@ def _attention_rows(path: Path) -> list[dict]:  # type: ignore[type-arg]
 
 
 @pytest.mark.slow
-def test_attention_sheet_reuses_the_overview_evaluations(demo_workspace, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_attention_sheet_reuses_the_overview_evaluations(
+    demo_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every student is evaluated once (for the Overview); the Attention sheet's graduation
     check reads the verdicts stored beside the data (the attention list below kept them) instead
     of evaluating the students again, and nothing per student is kept for it."""
@@ -47,13 +48,14 @@ def test_attention_sheet_reuses_the_overview_evaluations(demo_workspace, tmp_pat
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(cohort_data, "evaluate", counted)      # every evaluation of a group goes through it
+    monkeypatch.setattr(cohort_data, "evaluate", counted)  # every evaluation of a group goes through it
     target = export_to(demo_workspace, tmp_path / "cohort.xlsx", as_of=TODAY)
     assert len(calls) == students
     rows = _attention_rows(target)
     # Same items, same order, same text as the attention list that evaluates by itself.
-    assert [(r["Student number"], r["Component"], r["Item"]) for r in rows] == \
-        [(i.student_number, i.component, i.what) for i in expected]
+    assert [(r["Student number"], r["Component"], r["Item"]) for r in rows] == [
+        (i.student_number, i.component, i.what) for i in expected
+    ]
 
 
 def test_attention_sheet_of_a_selection_lists_only_those_students(demo_workspace, tmp_path: Path) -> None:
@@ -87,11 +89,13 @@ def test_selection_is_compact_and_in_reading_order(demo_workspace) -> None:
 
     with demo_workspace.read() as s:
         ids, programmes = select_students(s)
-        rows = s.execute(select(m.Student.id, m.Programme.code, m.Cohort.start_year, m.Student.student_number)
-                         .join(m.Programme, m.Student.programme_id == m.Programme.id)
-                         .join(m.Cohort, m.Student.cohort_id == m.Cohort.id)).all()
+        rows = s.execute(
+            select(m.Student.id, m.Programme.code, m.Cohort.start_year, m.Student.student_number)
+            .join(m.Programme, m.Student.programme_id == m.Programme.id)
+            .join(m.Cohort, m.Student.cohort_id == m.Cohort.id)
+        ).all()
         few, few_programmes = select_students(s, student_ids=[rows[0][0]])
-    assert ids.typecode == "q"          # 8 bytes a student, not a row tuple
+    assert ids.typecode == "q"  # 8 bytes a student, not a row tuple
     assert list(ids) == [r[0] for r in sorted(rows, key=lambda r: (r[1], r[2], r[3]))]
     assert programmes == {r[1] for r in rows}
     assert list(few) == [rows[0][0]] and few_programmes == {rows[0][1]}
@@ -121,8 +125,9 @@ def test_sheet_writer_treats_str_subclasses_and_control_characters_like_text(tmp
     assert second[3].value == 3 and second[3].number_format == "0"
 
 
-def test_the_attention_sheet_needs_no_stored_verdicts(demo_workspace, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_attention_sheet_needs_no_stored_verdicts(
+    demo_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A database where no verdict is stored yet (a new demo, one from before they were kept): the
     export stores the missing ones a round at a time after the rows, so the Attention sheet works
     none out (and holds none), and lists what the attention list lists, in its order."""

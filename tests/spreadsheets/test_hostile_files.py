@@ -53,6 +53,7 @@ def with_students(workspace):  # type: ignore[no-untyped-def]
 
 # -- item 7: files that aborted or hung the process, run as the CLI in their own process ------------
 
+
 def _refused_in_process(workspace: Any, path: Path | str, match: str) -> tuple[float, int]:
     """The CLI refuses the file with one line, within the issue's 20 s and 400 MB, database unchanged."""
     db = workspace.path
@@ -90,8 +91,9 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(workspace, tmp_path: Path) 
     _refused_in_process(workspace, path, "an import reads at most 1,500,000 cells")
 
 
-def test_a_workbook_that_unpacks_past_the_limit_is_refused_at_once(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Checked from the zip's directory, before anything is unpacked (here in process, with a 1 MB
     limit instead of 400 MB, so the test need not write 400 MB)."""
     path = tmp_path / "padded.xlsx"
@@ -101,8 +103,11 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_at_once(tmp_path: Pat
             out.writestr(item, src.read(item.filename))
         out.writestr("xl/media/padding.bin", bytes(3 * 2**20))
     monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 2**20)
-    with pytest.raises(limits.Refused, match=r"padded\.xlsx unpacks to 3 MB; an import reads workbooks that unpack "
-                                             "to at most 1 MB"):
+    with pytest.raises(
+        limits.Refused,
+        match=r"padded\.xlsx unpacks to 3 MB; an import reads workbooks that unpack "
+        "to at most 1 MB",
+    ):
         limits.read_workbook(str(path), path.name)
 
 
@@ -117,8 +122,9 @@ def test_a_device_or_a_pipe_is_refused_not_read_forever(workspace, tmp_path: Pat
     _refused_in_process(workspace, path, "is not a file but a device or a pipe")
 
 
-def test_a_file_past_the_size_limit_is_refused_before_it_is_read(workspace, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_past_the_size_limit_is_refused_before_it_is_read(
+    workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "big.csv"
     path.write_text("Student number;First name;Surname\n" + "2600001;Anna;Vries\n" * 100, encoding="utf-8")
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
@@ -126,6 +132,7 @@ def test_a_file_past_the_size_limit_is_refused_before_it_is_read(workspace, tmp_
 
 
 # -- item 9: a faculty's 515,000-row CSV ----------------------------------------------------------
+
 
 def _faculty_csv(path: Path, header: list[str], rows: int = 515_000) -> Path:
     line = "2600001;Anna;Vries;anna.vries@student.example.nl;Biomedical Sciences;2025;Faculty of Science\n"
@@ -138,8 +145,9 @@ def _faculty_csv(path: Path, header: list[str], rows: int = 515_000) -> Path:
 
 @pytest.mark.slow
 def test_a_faculty_csv_with_a_wrong_header_is_refused_at_the_header(workspace, tmp_path: Path) -> None:
-    path = _faculty_csv(tmp_path / "faculty.csv", ["Nummer", "Roepnaam", "Woonplaats", "E-mail", "Opleiding",
-                                                   "Jaar", "Faculteit"])
+    path = _faculty_csv(
+        tmp_path / "faculty.csv", ["Nummer", "Roepnaam", "Woonplaats", "E-mail", "Opleiding", "Jaar", "Faculteit"]
+    )
     assert path.stat().st_size > 45 * 2**20
     seconds, _ = _refused_in_process(workspace, path, "misses the column Surname (Achternaam)")
     # The whole run, interpreter start included, against the 20 s limit; the refusal itself
@@ -149,21 +157,24 @@ def test_a_faculty_csv_with_a_wrong_header_is_refused_at_the_header(workspace, t
 
 @pytest.mark.slow
 def test_a_faculty_csv_with_a_good_header_is_read_only_up_to_the_row_limit(workspace, tmp_path: Path) -> None:
-    path = _faculty_csv(tmp_path / "faculty.csv", ["Studentnummer", "Voornaam", "Achternaam", "E-mail", "Opleiding",
-                                                   "Cohort", "Faculteit"])
+    path = _faculty_csv(
+        tmp_path / "faculty.csv",
+        ["Studentnummer", "Voornaam", "Achternaam", "E-mail", "Opleiding", "Cohort", "Faculteit"],
+    )
     _refused_in_process(workspace, path, "an import reads at most 50,000")
 
 
 # -- item 10: a stray quote in a CSV -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("rows", [50, 5000])
 def test_a_stray_quote_is_refused_naming_its_line(workspace, tmp_path: Path, rows: int) -> None:
     lines = ["Student number;First name;Surname;Programme;Cohort"]
     lines += [f"{2600100 + n};Name{n};Surname{n};PM;2025" for n in range(rows)]
-    lines[10] = '2600109;"Anna;Vries;PM;2025'           # line 11 of the file opens a quote that never closes
+    lines[10] = '2600109;"Anna;Vries;PM;2025'  # line 11 of the file opens a quote that never closes
     path = tmp_path / "list.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    refused(workspace, path, "the quote \\(\"\\) on line 11 opens a cell that is never closed")
+    refused(workspace, path, 'the quote \\("\\) on line 11 opens a cell that is never closed')
 
 
 def test_two_stray_quotes_that_swallow_rows_between_them_are_refused(workspace, tmp_path: Path) -> None:
@@ -178,13 +189,15 @@ def test_two_stray_quotes_that_swallow_rows_between_them_are_refused(workspace, 
 
 def test_a_quote_inside_a_name_is_text(workspace, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
-    path.write_text('Student number;First name;Surname;Programme;Cohort\n2600101;Jan "Johnny";O"Brien;PM;2025\n',
-                    encoding="utf-8")
+    path.write_text(
+        'Student number;First name;Surname;Programme;Cohort\n2600101;Jan "Johnny";O"Brien;PM;2025\n', encoding="utf-8"
+    )
     preview = preview_import(workspace, path)
     assert [r.values["first_name"] for r in preview.new] == ['Jan "Johnny"']
 
 
 # -- item 8: many rows with one student number ---------------------------------------------------------
+
 
 def test_repeated_student_numbers_are_reported_briefly(workspace, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
@@ -193,13 +206,16 @@ def test_repeated_student_numbers_are_reported_briefly(workspace, tmp_path: Path
     preview = preview_import(workspace, path)
     assert len(preview.rejected) == 5000 and not preview.new
     first, last = preview.rejected[0], preview.rejected[-1]
-    assert first.reason == ("student number appears more than once in the file (also rows 3, 4, 5 and 4,996 more); "
-                            "keep one row per student.")
+    assert first.reason == (
+        "student number appears more than once in the file (also rows 3, 4, 5 and 4,996 more); "
+        "keep one row per student."
+    )
     assert last.reason.startswith("student number appears more than once in the file (also rows 2, 3, 4 and 4,996")
     assert max(len(r.reason) for r in preview.rejected) < 150
 
 
 # -- item 12: a lone surrogate ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("field", ["first_name", "last_name"])
 def test_a_typed_name_with_a_lone_surrogate_is_refused(workspace, field: str) -> None:
@@ -215,8 +231,9 @@ def test_a_typed_name_with_a_lone_surrogate_is_refused(workspace, field: str) ->
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
-def test_an_imported_name_with_a_lone_surrogate_is_rejected_naming_the_cell(workspace, tmp_path: Path,
-                                                                          encoding: str) -> None:
+def test_an_imported_name_with_a_lone_surrogate_is_rejected_naming_the_cell(
+    workspace, tmp_path: Path, encoding: str
+) -> None:
     text = "Student number;First name;Surname;Programme;Cohort\n2600101;Anna;Vr\ud800ies;PM;2025\n2600102;Bram;Jansen;PM;2025\n"
     path = tmp_path / "list.csv"
     path.write_bytes(text.encode(encoding, "surrogatepass"))
@@ -230,6 +247,7 @@ def test_an_imported_name_with_a_lone_surrogate_is_rejected_naming_the_cell(work
 
 # -- item 15 (part): notes fit in one spreadsheet cell --------------------------------------------------
 
+
 def test_notes_are_limited_to_what_one_excel_cell_holds(workspace) -> None:
     sid = add_student(workspace, NewStudent("PM", 2025, "2600001", "Anna", "Vries"))
     update_student(workspace, sid, notes="x" * 32_767)
@@ -240,8 +258,13 @@ def test_notes_are_limited_to_what_one_excel_cell_holds(workspace) -> None:
 
 # -- files a coordinator gets that were refused or misread -------------------------------------------
 
+
 def test_excel_unicode_text_utf16_tab_separated(workspace, tmp_path: Path) -> None:
-    rows = [STUDENTS, ["2600101", "Łukasz", "Wiśniewski", "PM", "2025"], ["2600102", "Thị Minh", "Nguyễn", "PM", "2025"]]
+    rows = [
+        STUDENTS,
+        ["2600101", "Łukasz", "Wiśniewski", "PM", "2025"],
+        ["2600102", "Thị Minh", "Nguyễn", "PM", "2025"],
+    ]
     path = tmp_path / "studenten.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + "".join("\t".join(r) + "\r\n" for r in rows).encode("utf-16-le"))
     preview = preview_import(workspace, path)
@@ -253,7 +276,7 @@ def test_excel_unicode_text_utf16_tab_separated(workspace, tmp_path: Path) -> No
 def test_a_merged_group_row_above_the_header(with_students, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     sheet = wb.active
-    sheet.append(["Student", None, "Result", None])             # group row: "Student" over number and name
+    sheet.append(["Student", None, "Result", None])  # group row: "Student" over number and name
     sheet.merge_cells("A1:B1")
     sheet.merge_cells("C1:D1")
     sheet.append(["Student number", "Name", "Grade", "Exam date"])
@@ -273,14 +296,16 @@ def test_student_numbers_written_with_point_zero_in_a_csv(with_students, tmp_pat
     assert [r.student_number for r in preview.new] == ["2600007", "2600008"]
     students = tmp_path / "students.csv"
     students.write_text("Student number,First name,Surname\n2600007.0,Anna,de Vries\n", encoding="utf-8")
-    assert [r.changes for r in preview_import(with_students, students).updated] == [{"last_name": ("Vries", "de Vries")}]
+    assert [r.changes for r in preview_import(with_students, students).updated] == [
+        {"last_name": ("Vries", "de Vries")}
+    ]
 
 
 def _error_workbook(path: Path) -> Path:
     wb = openpyxl.Workbook()
     sheet = wb.active
     sheet.append(["Student number", "Grade"])
-    sheet.append(["2600007", "#N/A"])          # openpyxl writes these as error cells (t="e")
+    sheet.append(["2600007", "#N/A"])  # openpyxl writes these as error cells (t="e")
     sheet.append(["2600008", "#DIV/0!"])
     wb.save(path)
     assert openpyxl.load_workbook(path).active["B2"].data_type == "e"
@@ -291,7 +316,8 @@ def test_error_cells_are_named_with_their_cell(with_students, tmp_path: Path) ->
     preview = preview_import(with_students, _error_workbook(tmp_path / "r.xlsx"), course="PM-PERS")
     assert [(r.row, r.column, r.reason) for r in preview.rejected] == [
         (2, "Grade", "cell B2 holds the error #N/A instead of a value; correct the formula or type the value"),
-        (3, "Grade", "cell B3 holds the error #DIV/0! instead of a value; correct the formula or type the value")]
+        (3, "Grade", "cell B3 holds the error #DIV/0! instead of a value; correct the formula or type the value"),
+    ]
 
 
 def test_a_sheet_of_error_cells_is_not_called_empty(with_students, tmp_path: Path) -> None:
@@ -308,7 +334,9 @@ def test_error_texts_in_a_csv_are_named_too(with_students, tmp_path: Path) -> No
     path = tmp_path / "r.csv"
     path.write_text("Student number;Grade\n2600007;#N/A\n2600008;7\n", encoding="utf-8")
     preview = preview_import(with_students, path, course="PM-PERS")
-    assert [(r.row, r.column, r.reason[:30]) for r in preview.rejected] == [(2, "Grade", "cell B2 holds the error #N/A i")]
+    assert [(r.row, r.column, r.reason[:30]) for r in preview.rejected] == [
+        (2, "Grade", "cell B2 holds the error #N/A i")
+    ]
 
 
 @pytest.mark.slow
@@ -320,11 +348,26 @@ def test_error_cells_in_an_ods_made_by_libreoffice(with_students, tmp_path: Path
     wb.active.append(["2600007", "=1/0"])
     wb.active.append(["2600008", "=NA()"])
     wb.save(source)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "ods",
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     preview = preview_import(with_students, tmp_path / "r.ods", course="PM-PERS")
     assert [(r.row, r.reason.split(" instead")[0]) for r in preview.rejected] == [
-        (2, "cell B2 holds the error #DIV/0!"), (3, "cell B3 holds the error #N/A")]
+        (2, "cell B2 holds the error #DIV/0!"),
+        (3, "cell B3 holds the error #N/A"),
+    ]
 
 
 @pytest.mark.parametrize("cell", [46353, 46353.0, "46353"])
@@ -340,8 +383,9 @@ def test_a_year_in_a_date_column_is_still_not_a_date(with_students, tmp_path: Pa
     assert "'2026' is not a date" in preview_import(with_students, path, course="PM-PERS").rejected[0].reason
 
 
-def test_the_dry_run_shows_the_date_a_day_number_stands_for(with_students, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_dry_run_shows_the_date_a_day_number_stands_for(
+    with_students, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from coordinator_app.cli import main
 
     path = tmp_path / "r.csv"
@@ -353,8 +397,10 @@ def test_the_dry_run_shows_the_date_a_day_number_stands_for(with_students, tmp_p
 
 
 def test_a_header_cell_with_a_line_break_keeps_messages_on_one_line(with_students, tmp_path: Path) -> None:
-    path = xlsx(tmp_path / "r.xlsx", [["Student\nnumber", "Final\ngrade", "Remarks\nof the\nexaminer"],
-                                      ["2600007", "eleven", ""]])
+    path = xlsx(
+        tmp_path / "r.xlsx",
+        [["Student\nnumber", "Final\ngrade", "Remarks\nof the\nexaminer"], ["2600007", "eleven", ""]],
+    )
     preview = preview_import(with_students, path, course="PM-PERS")
     assert [str(r).split(".")[0] for r in preview.rejected] == ["row 2, Final grade: 'eleven' is not a grade"]
     assert "\n" not in str(preview.rejected[0])
@@ -375,7 +421,8 @@ def _encrypted_ods(path: Path) -> Path:
         'manifest:checksum="x"><manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
         'manifest:initialisation-vector="x"/><manifest:key-derivation manifest:key-derivation-name="PBKDF2" '
         'manifest:key-size="32" manifest:iteration-count="100000" manifest:salt="x"/></manifest:encryption-data>'
-        '</manifest:file-entry></manifest:manifest>')
+        "</manifest:file-entry></manifest:manifest>"
+    )
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("META-INF/manifest.xml", manifest)
@@ -389,6 +436,7 @@ def test_a_password_protected_ods_gets_the_same_advice_as_excel(workspace, tmp_p
 
 
 # -- the reader's child in the bundle ------------------------------------------------------------------
+
 
 def test_the_frozen_app_knows_the_reader_flag() -> None:
     from coordinator_app.spreadsheets.reading import CHILD_FLAG
@@ -411,8 +459,10 @@ def test_a_reader_child_that_dies_is_a_calm_refusal(workspace, tmp_path: Path, m
 @pytest.mark.slow
 def test_the_reader_child_sets_its_memory_limit() -> None:
     resource = pytest.importorskip("resource")
-    probe = ("import resource; from coordinator_app.spreadsheets.workbook_reader import _limit_memory; "
-             "_limit_memory(); print(resource.getrlimit(resource.RLIMIT_AS)[0])")
+    probe = (
+        "import resource; from coordinator_app.spreadsheets.workbook_reader import _limit_memory; "
+        "_limit_memory(); print(resource.getrlimit(resource.RLIMIT_AS)[0])"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert int(done.stdout) == limits.CHILD_MEMORY_BYTES
     assert resource  # imported for the skip
@@ -422,8 +472,11 @@ def test_csv_is_unchanged_for_ordinary_files(workspace, tmp_path: Path) -> None:
     """The streamed reader gives what the whole-file reader gave: rows keep their line numbers,
     blank lines are skipped, a title line above the header is passed over."""
     path = tmp_path / "list.csv"
-    path.write_text("Export of 1-12-2026\n\nStudent number,First name,Surname,Programme,Cohort\n"
-                    "2600101,Anna,Vries,PM,2025\n\n2600102,\"Bram, jr.\",Jansen,PM,2025\n", encoding="cp1252")
+    path.write_text(
+        "Export of 1-12-2026\n\nStudent number,First name,Surname,Programme,Cohort\n"
+        '2600101,Anna,Vries,PM,2025\n\n2600102,"Bram, jr.",Jansen,PM,2025\n',
+        encoding="cp1252",
+    )
     preview = preview_import(workspace, path)
     assert [(r.row, r.values["first_name"]) for r in preview.new] == [(4, "Anna"), (6, "Bram, jr.")]
 
@@ -435,12 +488,30 @@ def _prefixed(source: Path, target: Path) -> Path:
             data = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 text = data.decode()
-                for tag in ("worksheet", "sheetPr", "outlinePr", "pageSetUpPr", "dimension", "sheetViews", "sheetView",
-                            "selection", "sheetFormatPr", "sheetData", "row", "c", "v", "is", "t", "pageMargins"):
+                for tag in (
+                    "worksheet",
+                    "sheetPr",
+                    "outlinePr",
+                    "pageSetUpPr",
+                    "dimension",
+                    "sheetViews",
+                    "sheetView",
+                    "selection",
+                    "sheetFormatPr",
+                    "sheetData",
+                    "row",
+                    "c",
+                    "v",
+                    "is",
+                    "t",
+                    "pageMargins",
+                ):
                     text = text.replace(f"<{tag} ", f"<x:{tag} ").replace(f"<{tag}>", f"<x:{tag}>")
                     text = text.replace(f"</{tag}>", f"</x:{tag}>").replace(f"<{tag}/>", f"<x:{tag}/>")
-                text = text.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
-                                    'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+                text = text.replace(
+                    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                    'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                )
                 data = text.encode()
                 assert b"<x:c " in data and b"<c " not in data
             out.writestr(item, data)
@@ -450,7 +521,9 @@ def _prefixed(source: Path, target: Path) -> Path:
 def test_a_workbook_with_prefixed_elements_is_read_and_checked(with_students, tmp_path: Path) -> None:
     errors = _prefixed(_error_workbook(tmp_path / "plain.xlsx"), tmp_path / "prefixed.xlsx")
     preview = preview_import(with_students, errors, course="PM-PERS")
-    assert [r.reason.split(" instead")[0] for r in preview.rejected] == ["cell B2 holds the error #N/A",
-                                                                         "cell B3 holds the error #DIV/0!"]
+    assert [r.reason.split(" instead")[0] for r in preview.rejected] == [
+        "cell B2 holds the error #N/A",
+        "cell B3 holds the error #DIV/0!",
+    ]
     far = xlsx(tmp_path / "far.xlsx", [STUDENTS, ["2600001", "Anna", "Vries", "PM", 2025]], XFD60000="x")
     refused(with_students, _prefixed(far, tmp_path / "far-prefixed.xlsx"), "reaches row 60,000 \\(cell XFD60000\\)")

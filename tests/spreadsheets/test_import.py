@@ -31,7 +31,16 @@ def fingerprint(ws) -> dict[str, tuple]:  # type: ignore[no-untyped-def, type-ar
     return out
 
 
-DUTCH = ["Studentnummer", "Voornaam", "Tussenvoegsel", "Achternaam", "E-mailadres", "Opleiding", "Cohort", "Specialisatie"]
+DUTCH = [
+    "Studentnummer",
+    "Voornaam",
+    "Tussenvoegsel",
+    "Achternaam",
+    "E-mailadres",
+    "Opleiding",
+    "Cohort",
+    "Specialisatie",
+]
 ENGLISH = ["Student number", "First name", "Surname", "E-mail", "Programme", "Cohort", "Specialization"]
 
 
@@ -47,8 +56,10 @@ def xlsx(path: Path, rows: list[list[Any]], title: str = "Sheet1") -> Path:
 
 def students_of(ws) -> dict[str, tuple]:  # type: ignore[no-untyped-def, type-arg]
     with ws.read() as s:
-        return {r.student_number: (r.first_name, r.last_name, r.email, r.specialization)
-                for r in s.scalars(select(m.Student))}
+        return {
+            r.student_number: (r.first_name, r.last_name, r.email, r.specialization)
+            for r in s.scalars(select(m.Student))
+        }
 
 
 def count(ws, model) -> int:  # type: ignore[no-untyped-def]
@@ -58,18 +69,22 @@ def count(ws, model) -> int:  # type: ignore[no-untyped-def]
 
 # -- students ------------------------------------------------------------------------------------
 
+
 def test_dutch_student_list_is_previewed_then_applied_once(workspace, tmp_path: Path) -> None:
-    path = xlsx(tmp_path / "studenten.xlsx", [
-        DUTCH,
-        ["2712001", "Anna", "de", "Vries", "anna@student.vu.nl", "PM", 2025, "Medical Imaging"],
-        [2712002, "Bram", "", "Jansen", "", "Master Personalized Medicine", "2025-2026", ""],
-        ["s3100001", "Chen", "", "Li", "chen@rug.nl", "IMIM", 2025.0, ""],
-    ])
+    path = xlsx(
+        tmp_path / "studenten.xlsx",
+        [
+            DUTCH,
+            ["2712001", "Anna", "de", "Vries", "anna@student.vu.nl", "PM", 2025, "Medical Imaging"],
+            [2712002, "Bram", "", "Jansen", "", "Master Personalized Medicine", "2025-2026", ""],
+            ["s3100001", "Chen", "", "Li", "chen@rug.nl", "IMIM", 2025.0, ""],
+        ],
+    )
     before = fingerprint(workspace)
     preview = preview_import(workspace, path)
     assert preview.kind == "students"
     assert (len(preview.new), len(preview.updated), len(preview.unchanged), len(preview.rejected)) == (3, 0, 0, 0)
-    assert fingerprint(workspace) == before                   # a preview writes nothing
+    assert fingerprint(workspace) == before  # a preview writes nothing
     result = apply_import(workspace, preview)
     assert (result.added, result.updated) == (3, 0)
     got = students_of(workspace)
@@ -89,9 +104,10 @@ def test_dutch_student_list_is_previewed_then_applied_once(workspace, tmp_path: 
     assert (len(again.new), len(again.updated), len(again.unchanged)) == (0, 0, 3)
     apply_import(workspace, again)
     second = fingerprint(workspace)
-    assert {k: v for k, v in second.items() if k != "audit_entry"} == \
-        {k: v for k, v in after_first.items() if k != "audit_entry"}
-    assert second["audit_entry"][0] == after_first["audit_entry"][0] + 1    # only the "imported file" entry
+    assert {k: v for k, v in second.items() if k != "audit_entry"} == {
+        k: v for k, v in after_first.items() if k != "audit_entry"
+    }
+    assert second["audit_entry"][0] == after_first["audit_entry"][0] + 1  # only the "imported file" entry
 
 
 def test_changed_names_are_updates_with_audit(workspace, tmp_path: Path) -> None:
@@ -100,17 +116,23 @@ def test_changed_names_are_updates_with_audit(workspace, tmp_path: Path) -> None
     preview = preview_import(workspace, path)
     assert [r.changes for r in preview.updated] == [{"last_name": ("Vries", "de Vries")}]
     apply_import(workspace, preview)
-    assert students_of(workspace)["2712001"][1:3] == ("de Vries", "anna@x.nl")   # empty e-mail cell: kept
+    assert students_of(workspace)["2712001"][1:3] == ("de Vries", "anna@x.nl")  # empty e-mail cell: kept
     with workspace.read() as s:
-        entry = s.execute(select(m.AuditEntry.old_value, m.AuditEntry.new_value, m.AuditEntry.action)
-                          .where(m.AuditEntry.field == "last_name")).one()
+        entry = s.execute(
+            select(m.AuditEntry.old_value, m.AuditEntry.new_value, m.AuditEntry.action).where(
+                m.AuditEntry.field == "last_name"
+            )
+        ).one()
     assert tuple(entry) == ("Vries", "de Vries", "import students")
 
 
 @pytest.mark.parametrize("encoding,delimiter", [("utf-8-sig", ","), ("utf-8", ";"), ("cp1252", ";")])
 def test_csv_in_the_usual_encodings_and_separators(workspace, tmp_path: Path, encoding: str, delimiter: str) -> None:
-    lines = [delimiter.join(ENGLISH), delimiter.join(["2712001", "Zoë", "Müller-Lüdenscheidt", "zoe@x.nl", "PM", "2025", ""]),
-             delimiter.join(["2712002", "José", "Peña", "", "PM", "2025", "Biomarkers & Medicines"])]
+    lines = [
+        delimiter.join(ENGLISH),
+        delimiter.join(["2712001", "Zoë", "Müller-Lüdenscheidt", "zoe@x.nl", "PM", "2025", ""]),
+        delimiter.join(["2712002", "José", "Peña", "", "PM", "2025", "Biomarkers & Medicines"]),
+    ]
     path = tmp_path / "list.csv"
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
     preview = preview_import(workspace, path)
@@ -122,8 +144,15 @@ def test_csv_in_the_usual_encodings_and_separators(workspace, tmp_path: Path, en
 
 
 def test_a_title_line_above_the_header_is_skipped_and_rows_keep_their_numbers(workspace, tmp_path: Path) -> None:
-    path = xlsx(tmp_path / "s.xlsx", [["Export from the student information system"], [], ENGLISH,
-                                      ["2712001", "Anna", "Vries", "nope", "PM", 2025, ""]])
+    path = xlsx(
+        tmp_path / "s.xlsx",
+        [
+            ["Export from the student information system"],
+            [],
+            ENGLISH,
+            ["2712001", "Anna", "Vries", "nope", "PM", 2025, ""],
+        ],
+    )
     preview = preview_import(workspace, path)
     assert [(r.row, r.column) for r in preview.rejected] == [(4, "E-mail")]
 
@@ -133,13 +162,27 @@ def test_a_title_line_above_the_header_is_skipped_and_rows_keep_their_numbers(wo
 @pytest.mark.parametrize("fmt", ["ods", "xls"])
 def test_ods_and_xls_are_read(workspace, tmp_path: Path, fmt: str) -> None:
     source = xlsx(tmp_path / "list.xlsx", [ENGLISH, ["2712001", "Anna", "Vries", "", "PM", 2025, ""]])
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", fmt,
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     preview = preview_import(workspace, tmp_path / f"list.{fmt}")
     assert [r.student_number for r in preview.new] == ["2712001"]
 
 
 # -- results -------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def two_students(workspace):  # type: ignore[no-untyped-def]
@@ -150,33 +193,51 @@ def two_students(workspace):  # type: ignore[no-untyped-def]
 
 def _results(ws, sid: int) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
     with ws.read() as s:
-        return [tuple(r) for r in s.execute(
-            select(m.Course.code, m.CourseResult.attempt, m.CourseResult.grade, m.CourseResult.no_show,
-                   m.CourseResult.exam_date).join(m.Course).where(m.CourseResult.student_id == sid)
-            .order_by(m.Course.code, m.CourseResult.attempt))]
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(
+                    m.Course.code,
+                    m.CourseResult.attempt,
+                    m.CourseResult.grade,
+                    m.CourseResult.no_show,
+                    m.CourseResult.exam_date,
+                )
+                .join(m.Course)
+                .where(m.CourseResult.student_id == sid)
+                .order_by(m.Course.code, m.CourseResult.attempt)
+            )
+        ]
 
 
 def test_results_with_excel_and_text_dates(two_students, tmp_path: Path) -> None:
     ws, a, b = two_students
-    path = xlsx(tmp_path / "cijfers.xlsx", [
-        ["Studentnummer", "Cijfer", "Toetsdatum", "Poging"],
-        ["2712001", 7.5, datetime(2025, 9, 30), 1],
-        ["2712002", "4,0", "30-09-2025", ""],
-    ])
+    path = xlsx(
+        tmp_path / "cijfers.xlsx",
+        [
+            ["Studentnummer", "Cijfer", "Toetsdatum", "Poging"],
+            ["2712001", 7.5, datetime(2025, 9, 30), 1],
+            ["2712002", "4,0", "30-09-2025", ""],
+        ],
+    )
     preview = preview_import(ws, path, course="PM-PERS")
     assert preview.kind == "results" and len(preview.new) == 2 and not preview.rejected
     apply_import(ws, preview)
     assert _results(ws, a) == [("PM-PERS", 1, 7.5, False, date(2025, 9, 30))]
     # A fail registers the resit in January (services/courses.record_grade's rule).
-    assert _results(ws, b) == [("PM-PERS", 1, 4.0, False, date(2025, 9, 30)), ("PM-PERS", 2, None, False, date(2026, 1, 31))]
+    assert _results(ws, b) == [
+        ("PM-PERS", 1, 4.0, False, date(2025, 9, 30)),
+        ("PM-PERS", 2, None, False, date(2026, 1, 31)),
+    ]
     with ws.read() as s:
         assert s.get(m.Student, a).ec_earned == 6
     before = fingerprint(ws)
     again = preview_import(ws, path, course="PM-PERS")
     assert (len(again.new), len(again.updated), len(again.unchanged)) == (0, 0, 2)
     apply_import(ws, again)
-    assert {k: v for k, v in fingerprint(ws).items() if k != "audit_entry"} == \
-        {k: v for k, v in before.items() if k != "audit_entry"}
+    assert {k: v for k, v in fingerprint(ws).items() if k != "audit_entry"} == {
+        k: v for k, v in before.items() if k != "audit_entry"
+    }
 
 
 def test_resit_result_fills_the_open_registration(two_students, tmp_path: Path) -> None:
@@ -191,6 +252,7 @@ def test_resit_result_fills_the_open_registration(two_students, tmp_path: Path) 
 
 
 # -- bad files: one clear message, nothing written -----------------------------------------------
+
 
 def _refused(ws, path: Path, match: str, **kw: Any) -> None:  # type: ignore[no-untyped-def]
     before = fingerprint(ws)
@@ -214,7 +276,9 @@ def test_a_file_that_is_not_a_spreadsheet_at_all(workspace, tmp_path: Path) -> N
 def test_an_encrypted_workbook_made_by_hand(workspace, tmp_path: Path) -> None:
     # An OLE2 container (d0 cf 11 e0 ...) with the EncryptedPackage stream name, as Excel writes it.
     path = tmp_path / "protected.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(1024))
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(1024)
+    )
     _refused(workspace, path, "password protected")
 
 
@@ -272,15 +336,34 @@ def _rejected(ws, path: Path, expected: list[tuple[int, str, str]], **kw: Any) -
 
 
 def test_duplicate_student_numbers_in_the_file(workspace, tmp_path: Path) -> None:
-    path = xlsx(tmp_path / "s.xlsx", [ENGLISH, ["2712001", "Anna", "Vries", "", "PM", 2025, ""],
-                                      ["2712002", "Bram", "Jansen", "", "PM", 2025, ""],
-                                      ["2712001", "Anne", "Vries", "", "PM", 2025, ""]])
-    _rejected(workspace, path, [(2, "Student number", "more than once in the file (also row 4)"),
-                                (4, "Student number", "more than once in the file (also row 2)")])
+    path = xlsx(
+        tmp_path / "s.xlsx",
+        [
+            ENGLISH,
+            ["2712001", "Anna", "Vries", "", "PM", 2025, ""],
+            ["2712002", "Bram", "Jansen", "", "PM", 2025, ""],
+            ["2712001", "Anne", "Vries", "", "PM", 2025, ""],
+        ],
+    )
+    _rejected(
+        workspace,
+        path,
+        [
+            (2, "Student number", "more than once in the file (also row 4)"),
+            (4, "Student number", "more than once in the file (also row 2)"),
+        ],
+    )
 
 
-@pytest.mark.parametrize("grade,reason", [("7.75.1", "'7.75.1' is not a grade"), ("11", "between 1.0 and 10.0"),
-                                          (11, "between 1.0 and 10.0"), ("", "Enter a grade")])
+@pytest.mark.parametrize(
+    "grade,reason",
+    [
+        ("7.75.1", "'7.75.1' is not a grade"),
+        ("11", "between 1.0 and 10.0"),
+        (11, "between 1.0 and 10.0"),
+        ("", "Enter a grade"),
+    ],
+)
 def test_bad_grades(two_students, tmp_path: Path, grade: Any, reason: str) -> None:
     ws, _, _ = two_students
     path = xlsx(tmp_path / "r.xlsx", [["Student number", "Grade"], ["2712001", 7.5], ["2712002", grade]])
@@ -295,10 +378,13 @@ def test_a_date_that_does_not_exist(two_students, tmp_path: Path) -> None:
 
 def test_unknown_student_and_course(two_students, tmp_path: Path) -> None:
     ws, _, _ = two_students
-    path = xlsx(tmp_path / "r.xlsx", [["Student number", "Course", "Grade"], ["2799999", "PM-PERS", 7],
-                                      ["2712001", "Astrology", 7]])
-    _rejected(ws, path, [(2, "Student number", "no student with number 2799999"),
-                         (3, "Course", "no course 'Astrology'")])
+    path = xlsx(
+        tmp_path / "r.xlsx",
+        [["Student number", "Course", "Grade"], ["2799999", "PM-PERS", 7], ["2712001", "Astrology", 7]],
+    )
+    _rejected(
+        ws, path, [(2, "Student number", "no student with number 2799999"), (3, "Course", "no course 'Astrology'")]
+    )
 
 
 def test_skip_rejected_writes_only_the_accepted_rows(two_students, tmp_path: Path) -> None:

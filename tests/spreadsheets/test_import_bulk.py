@@ -34,10 +34,20 @@ def _csv(path: Path, rows: list[list[str]]) -> Path:
 
 def _all_results(ws: Workspace) -> list[tuple[Any, ...]]:
     with ws.read() as s:
-        return [tuple(r) for r in s.execute(
-            select(m.CourseResult.student_id, m.CourseResult.course_id, m.CourseResult.attempt, m.CourseResult.grade,
-                   m.CourseResult.no_show, m.CourseResult.exam_date, m.CourseResult.registered_on)
-            .order_by(m.CourseResult.student_id, m.CourseResult.course_id, m.CourseResult.attempt))]
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(
+                    m.CourseResult.student_id,
+                    m.CourseResult.course_id,
+                    m.CourseResult.attempt,
+                    m.CourseResult.grade,
+                    m.CourseResult.no_show,
+                    m.CourseResult.exam_date,
+                    m.CourseResult.registered_on,
+                ).order_by(m.CourseResult.student_id, m.CourseResult.course_id, m.CourseResult.attempt)
+            )
+        ]
 
 
 def _ec(ws: Workspace) -> dict[int, int]:
@@ -68,11 +78,13 @@ def _rows_for(ws: Workspace) -> tuple[list[list[str]], list[tuple[int, str, str,
         for student in students[::3]:
             programme = ws.programme_of(student)
             taken = {}
-            for r in s.scalars(select(m.CourseResult).where(m.CourseResult.student_id == student.id)
-                               .order_by(m.CourseResult.attempt)):
+            for r in s.scalars(
+                select(m.CourseResult).where(m.CourseResult.student_id == student.id).order_by(m.CourseResult.attempt)
+            ):
                 taken.setdefault(r.course.code, []).append(r)
-            allowed = [c for c in programme.courses
-                       if c.specialization is None or c.specialization == student.specialization]
+            allowed = [
+                c for c in programme.courses if c.specialization is None or c.specialization == student.specialization
+            ]
             for course in allowed[:6]:
                 grade = GRADES[n % len(GRADES)]
                 n += 1
@@ -85,8 +97,9 @@ def _rows_for(ws: Workspace) -> tuple[list[list[str]], list[tuple[int, str, str,
                 elif open_one is not None:
                     # The resit result, dated: fills the open registration.
                     when = date(2026, 1, 31)
-                    rows.append([student.student_number, course.code, grade, when.strftime("%d-%m-%Y"),
-                                 str(open_one.attempt)])
+                    rows.append(
+                        [student.student_number, course.code, grade, when.strftime("%d-%m-%Y"), str(open_one.attempt)]
+                    )
                     calls.append((student.id, course.code, grade, open_one.attempt, when))
                 else:
                     # A corrected grade for the last attempt (a pass may become a fail, and back).
@@ -117,7 +130,7 @@ def test_results_import_equals_recording_each_grade(demo_workspace: Workspace, p
         before = _ec(one)
         preview = preview_import(one, _csv(tmp_path / "results.csv", rows))
         assert not preview.rejected, preview.rejected[:3]
-        assert preview.new and preview.updated          # first results as well as corrections and resits
+        assert preview.new and preview.updated  # first results as well as corrections and resits
         apply_import(one, preview)
         for sid, code, grade, attempt, when in calls:
             record_grade(other, sid, code, grade, attempt=attempt, exam_date=when)
@@ -135,11 +148,13 @@ def test_results_import_equals_recording_each_grade(demo_workspace: Workspace, p
 def test_an_approved_optional_course_counts_once_passed(two_pm_students, tmp_path: Path) -> None:
     ws, a, b = two_pm_students
     set_optional_course(ws, a, "PM-OPT-PROT", "approved", decided_on=date(2025, 10, 1))
-    path = _csv(tmp_path / "r.csv", [["2712001", "PM-OPT-PROT", "8", "30-10-2025", ""],
-                                     ["2712002", "PM-OPT-PROT", "8", "30-10-2025", ""]])
+    path = _csv(
+        tmp_path / "r.csv",
+        [["2712001", "PM-OPT-PROT", "8", "30-10-2025", ""], ["2712002", "PM-OPT-PROT", "8", "30-10-2025", ""]],
+    )
     apply_import(ws, preview_import(ws, path))
-    assert _ec(ws)[a] == 6           # approved beforehand: counts
-    assert _ec(ws)[b] == 0           # not approved: does not
+    assert _ec(ws)[a] == 6  # approved beforehand: counts
+    assert _ec(ws)[b] == 0  # not approved: does not
     assert _ec(ws) == {**_ec(ws), **_fresh_ec(ws, [a, b])}
 
 
@@ -162,6 +177,7 @@ def two_pm_students(workspace):  # type: ignore[no-untyped-def]
 
 
 # -- checked once; checked again only when the database changed ---------------------------------
+
 
 def _students_file(path: Path, numbers: list[str]) -> Path:
     wb = openpyxl.Workbook()
@@ -187,17 +203,20 @@ def test_apply_writes_the_previewed_rows_without_checking_again(workspace, tmp_p
 def test_a_student_added_after_the_preview_is_matched_not_duplicated(workspace, tmp_path: Path) -> None:
     preview = preview_import(workspace, _students_file(tmp_path / "s.xlsx", ["2712001", "2712002"]))
     assert len(preview.new) == 2
-    add_student(workspace, NewStudent("PM", 2025, "2712001", "Anna", "Vries"))     # meanwhile, by hand
+    add_student(workspace, NewStudent("PM", 2025, "2712001", "Anna", "Vries"))  # meanwhile, by hand
     result = apply_import(workspace, preview)
     assert result.rechecked
-    assert (result.added, result.updated) == (1, 1)        # 2712001 now exists: its names are updated
+    assert (result.added, result.updated) == (1, 1)  # 2712001 now exists: its names are updated
     with workspace.read() as s:
-        rows = s.execute(select(m.Student.student_number, m.Student.first_name).order_by(m.Student.student_number)).all()
+        rows = s.execute(
+            select(m.Student.student_number, m.Student.first_name).order_by(m.Student.student_number)
+        ).all()
     assert [tuple(r) for r in rows] == [("2712001", "First0"), ("2712002", "First1")]
 
 
-def test_a_change_after_the_preview_that_makes_a_row_wrong_refuses_everything(workspace, tmp_path: Path,
-                                                                               fingerprint_of) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_after_the_preview_that_makes_a_row_wrong_refuses_everything(
+    workspace, tmp_path: Path, fingerprint_of
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "s.xlsx"
     wb = openpyxl.Workbook()
     wb.active.append(["Student number", "First name", "Surname", "Programme", "Cohort"])
@@ -205,7 +224,7 @@ def test_a_change_after_the_preview_that_makes_a_row_wrong_refuses_everything(wo
     wb.active.append(["2712002", "Bram", "Jansen", "PM", 2025])
     wb.save(path)
     preview = preview_import(workspace, path)
-    add_student(workspace, NewStudent("PM", 2024, "2712002", "Bram", "Jansen"))   # now in another cohort
+    add_student(workspace, NewStudent("PM", 2024, "2712002", "Bram", "Jansen"))  # now in another cohort
     before = fingerprint_of(workspace)
     with pytest.raises(import_service.ImportRefused, match="changed since the preview"):
         apply_import(workspace, preview)
@@ -217,13 +236,16 @@ def test_a_grade_recorded_after_the_preview_becomes_an_update(two_pm_students, t
     path = _csv(tmp_path / "r.csv", [["2712001", "PM-PERS", "7.5", "30-09-2025", "1"]])
     preview = preview_import(ws, path)
     assert len(preview.new) == 1
-    record_grade(ws, a, "PM-PERS", "4")          # meanwhile: attempt 1 is a fail, a resit is registered
+    record_grade(ws, a, "PM-PERS", "4")  # meanwhile: attempt 1 is a fail, a resit is registered
     result = apply_import(ws, preview)
     assert (result.rechecked, result.added, result.updated) == (True, 0, 1)
     with ws.read() as s:
-        rows = s.execute(select(m.CourseResult.attempt, m.CourseResult.grade).where(m.CourseResult.student_id == a)
-                         .order_by(m.CourseResult.attempt)).all()
-    assert [tuple(r) for r in rows] == [(1, 7.5), (2, None)]     # the resit stays registered, as with record_grade
+        rows = s.execute(
+            select(m.CourseResult.attempt, m.CourseResult.grade)
+            .where(m.CourseResult.student_id == a)
+            .order_by(m.CourseResult.attempt)
+        ).all()
+    assert [tuple(r) for r in rows] == [(1, 7.5), (2, None)]  # the resit stays registered, as with record_grade
     assert _ec(ws)[a] == 6 == _fresh_ec(ws, [a])[a]
 
 
@@ -238,29 +260,51 @@ def test_the_fingerprint_sees_every_coordinator_action(two_pm_students) -> None:
 
 # -- bulk_write stores values exactly as the ORM does --------------------------------------------
 
+
 def test_bulk_rows_read_back_like_orm_rows(two_pm_students) -> None:
     ws, a, _ = two_pm_students
     with ws.write() as s:
         course = s.scalar(select(m.Course.id).where(m.Course.code == "PM-DSB"))
-        s.add(m.CourseResult(student_id=a, course_id=course, attempt=1, exam_date=date(2025, 10, 31), grade=4.0,
-                             no_show=False, registered_on=date(2025, 11, 1)))
-        insert_rows(s, m.CourseResult.__table__,
-                    [{"student_id": a, "course_id": course, "attempt": 2, "exam_date": date(2026, 1, 31), "grade": None}],
-                    {"no_show": True, "registered_on": date(2026, 2, 1)})
-        insert_rows(s, m.AuditEntry.__table__, [{"student_id": a, "field": "x", "old_value": None, "new_value": "y"}],
-                    {"at": datetime(2025, 11, 24, 9, 30, 15, 123456), "os_user": "u", "action": "t", "entity": "e"})
+        s.add(
+            m.CourseResult(
+                student_id=a,
+                course_id=course,
+                attempt=1,
+                exam_date=date(2025, 10, 31),
+                grade=4.0,
+                no_show=False,
+                registered_on=date(2025, 11, 1),
+            )
+        )
+        insert_rows(
+            s,
+            m.CourseResult.__table__,
+            [{"student_id": a, "course_id": course, "attempt": 2, "exam_date": date(2026, 1, 31), "grade": None}],
+            {"no_show": True, "registered_on": date(2026, 2, 1)},
+        )
+        insert_rows(
+            s,
+            m.AuditEntry.__table__,
+            [{"student_id": a, "field": "x", "old_value": None, "new_value": "y"}],
+            {"at": datetime(2025, 11, 24, 9, 30, 15, 123456), "os_user": "u", "action": "t", "entity": "e"},
+        )
     with ws.write() as s:
-        first = s.scalar(select(m.CourseResult.id).where(m.CourseResult.course_id == course, m.CourseResult.attempt == 1))
+        first = s.scalar(
+            select(m.CourseResult.id).where(m.CourseResult.course_id == course, m.CourseResult.attempt == 1)
+        )
         update_rows(s, m.CourseResult.__table__, "id", [{"id": first, "grade": 6.5, "exam_date": date(2025, 12, 1)}])
     with ws.read() as s:
-        rows = s.scalars(select(m.CourseResult).where(m.CourseResult.course_id == course)
-                         .order_by(m.CourseResult.attempt)).all()
+        rows = s.scalars(
+            select(m.CourseResult).where(m.CourseResult.course_id == course).order_by(m.CourseResult.attempt)
+        ).all()
         got = [(r.attempt, r.grade, r.no_show, r.exam_date, r.registered_on) for r in rows]
         entry = s.scalar(select(m.AuditEntry).where(m.AuditEntry.field == "x"))
         assert entry is not None and entry.at == datetime(2025, 11, 24, 9, 30, 15, 123456)
         raw = s.connection().exec_driver_sql("SELECT exam_date, no_show FROM course_result WHERE attempt = 2").one()
-    assert got == [(1, 6.5, False, date(2025, 12, 1), date(2025, 11, 1)),
-                   (2, None, True, date(2026, 1, 31), date(2026, 2, 1))]
+    assert got == [
+        (1, 6.5, False, date(2025, 12, 1), date(2025, 11, 1)),
+        (2, None, True, date(2026, 1, 31), date(2026, 2, 1)),
+    ]
     assert tuple(raw) == ("2026-01-31", 1)
 
 
@@ -278,14 +322,34 @@ def test_an_imported_student_is_the_same_as_one_added_by_hand(make_workspace, tm
 
     def record(ws: Workspace) -> list[tuple[Any, ...]]:
         with ws.read() as s:
-            students = [(st.student_number, st.first_name, st.last_name, st.email, st.status, st.specialization,
-                         st.tuition_paid, st.enrolled, st.ec_earned, st.participation_fee_paid, st.notes,
-                         st.programme.code, st.cohort.start_year) for st in s.scalars(select(m.Student).order_by(m.Student.id))]
-            items = [(i.student_id, i.component, i.kind, i.name, i.due_date, i.received_date, i.note)
-                     for i in s.scalars(select(m.PortfolioItem).order_by(m.PortfolioItem.id))]
-            audit = [(a.student_id, a.entity, a.entity_id, a.field, a.old_value, a.new_value)
-                     for a in s.scalars(select(m.AuditEntry).where(m.AuditEntry.student_id.is_not(None))
-                                        .order_by(m.AuditEntry.id))]
+            students = [
+                (
+                    st.student_number,
+                    st.first_name,
+                    st.last_name,
+                    st.email,
+                    st.status,
+                    st.specialization,
+                    st.tuition_paid,
+                    st.enrolled,
+                    st.ec_earned,
+                    st.participation_fee_paid,
+                    st.notes,
+                    st.programme.code,
+                    st.cohort.start_year,
+                )
+                for st in s.scalars(select(m.Student).order_by(m.Student.id))
+            ]
+            items = [
+                (i.student_id, i.component, i.kind, i.name, i.due_date, i.received_date, i.note)
+                for i in s.scalars(select(m.PortfolioItem).order_by(m.PortfolioItem.id))
+            ]
+            audit = [
+                (a.student_id, a.entity, a.entity_id, a.field, a.old_value, a.new_value)
+                for a in s.scalars(
+                    select(m.AuditEntry).where(m.AuditEntry.student_id.is_not(None)).order_by(m.AuditEntry.id)
+                )
+            ]
         return [students, items, audit]
 
     assert record(imported) == record(by_hand)
@@ -306,8 +370,9 @@ def test_repeated_cells_are_checked_once_but_by_their_own_type(two_pm_students, 
     assert [(r.row, r.values["grade"]) for r in preview.new] == [(3, 1.0)]
 
 
-def test_the_cycle_collector_is_held_only_while_a_file_is_imported(workspace, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cycle_collector_is_held_only_while_a_file_is_imported(
+    workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[bool] = []
     real = import_service.plan_students
 
@@ -324,4 +389,4 @@ def test_the_cycle_collector_is_held_only_while_a_file_is_imported(workspace, tm
     pdf.write_bytes(b"%PDF-1.7\n")
     with pytest.raises(ImportFileError):
         preview_import(workspace, pdf)
-    assert gc.isenabled()                 # also after a file that cannot be imported
+    assert gc.isenabled()  # also after a file that cannot be imported

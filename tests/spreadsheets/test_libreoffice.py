@@ -20,8 +20,10 @@ from coordinator_app.services.students import NewStudent, add_student, update_st
 from coordinator_app.spreadsheets.export import export_to
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; "
-                       "install it with: apt-get install -y libreoffice-calc-nogui"),
+    pytest.mark.skipif(
+        shutil.which("soffice") is None,
+        reason="LibreOffice (soffice) is not installed; install it with: apt-get install -y libreoffice-calc-nogui",
+    ),
     pytest.mark.slow,
 ]
 
@@ -30,12 +32,25 @@ CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true,f
 
 
 def _convert(xlsx: Path, out: Path) -> dict[str, list[list[str]]]:
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{out}/profile", "--headless", "--convert-to", CSV_FILTER,
-                    "--outdir", str(out), str(xlsx)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{out}/profile",
+            "--headless",
+            "--convert-to",
+            CSV_FILTER,
+            "--outdir",
+            str(out),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     sheets = {}
     for path in out.glob(f"{xlsx.stem}-*.csv"):
         with open(path, encoding="utf-8", newline="") as fh:
-            sheets[path.stem[len(xlsx.stem) + 1:]] = list(csv.reader(fh))
+            sheets[path.stem[len(xlsx.stem) + 1 :]] = list(csv.reader(fh))
     return sheets
 
 
@@ -48,12 +63,14 @@ def _shown(value: Any, number_format: str) -> str:
     if isinstance(value, date):
         return value.strftime("%b %Y") if number_format == "mmm yyyy" else value.strftime("%d-%m-%Y")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:.1f}" if number_format == "0.0" else (str(int(value)) if float(value).is_integer() else str(value))
+        return (
+            f"{value:.1f}" if number_format == "0.0" else (str(int(value)) if float(value).is_integer() else str(value))
+        )
     return str(value)
 
 
 def test_libreoffice_reads_the_same_values(demo_workspace, tmp_path: Path) -> None:
-    sid = add_student(demo_workspace, NewStudent("PM", 2024, "2799999", "=HYPERLINK(\"http://x\",\"y\")", "=1+1"))
+    sid = add_student(demo_workspace, NewStudent("PM", 2024, "2799999", '=HYPERLINK("http://x","y")', "=1+1"))
     update_student(demo_workspace, sid, notes="@SUM(A1)")
     target = export_to(demo_workspace, tmp_path / "demo.xlsx")
     converted = _convert(target, tmp_path)
@@ -66,9 +83,9 @@ def test_libreoffice_reads_the_same_values(demo_workspace, tmp_path: Path) -> No
         theirs = converted[name]
         assert len(theirs) == len(ours), name
         for r, (mine, lo) in enumerate(zip(ours, theirs), 1):
-            width = max(len(lo), len(mine))    # trailing empty cells are left out by either side
+            width = max(len(lo), len(mine))  # trailing empty cells are left out by either side
             assert lo + [""] * (width - len(lo)) == mine + [""] * (width - len(mine)), f"{name} row {r}"
     wb.close()
     overview = converted["Overview"]
     row = next(r for r in overview if r[0] == "2799999")
-    assert row[1] == "=1+1" and row[2] == "=HYPERLINK(\"http://x\",\"y\")"   # literal text, not 2 or a link
+    assert row[1] == "=1+1" and row[2] == '=HYPERLINK("http://x","y")'  # literal text, not 2 or a link

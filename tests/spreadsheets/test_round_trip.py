@@ -205,9 +205,7 @@ def test_sorted_rows_and_a_title_row_still_find_their_record(demo_workspace, tmp
         sheet.append(row)
     wb.save(tmp_path / "sorted.xlsx")
     review = preview_import(demo_workspace, tmp_path / "sorted.xlsx").review
-    assert [(line.status, line.new, line.student_number) for line in review.lines] == [
-        ("change", "6.5", target[0])
-    ]
+    assert [(line.status, line.new, line.student_number) for line in review.lines] == [("change", "6.5", target[0])]
 
 
 @pytest.mark.slow  # over 1 s of processor time in the whole run: a cohort export and its import
@@ -226,7 +224,11 @@ def test_rows_the_export_did_not_have_are_refused_by_sheet_row_and_column(demo_w
     refused = [(line.place.row, line.place.column, line.reason) for line in review.refused]
     last = sheet.max_row
     assert refused == [
-        (last - 1, "Student number", f"this row ({first[0]} {first[header.index('Course code')]} 9) was not in the export; add a new attempt in "
-                                     "the app, or import it as a results list"),
+        (
+            last - 1,
+            "Student number",
+            f"this row ({first[0]} {first[header.index('Course code')]} 9) was not in the export; add a new attempt in "
+            "the app, or import it as a results list",
+        ),
         (last, "Student number", "this row is here twice (also row 2); keep one"),
     ]

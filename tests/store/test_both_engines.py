@@ -74,22 +74,31 @@ def test_every_migration_runs_up_and_down_and_ends_at_the_models(empty: Engine) 
 def test_the_server_schema_uses_postgresqls_own_types(postgres_server: PostgresServer) -> None:
     name = postgres_server.new_database()
     try:
+
         def column_type(table: str, column: str) -> str:
             return postgres_server.execute(
                 f"SELECT data_type FROM information_schema.columns WHERE table_name = '{table}' "
-                f"AND column_name = '{column}'", name)[0][0]
+                f"AND column_name = '{column}'",
+                name,
+            )[0][0]
 
         assert column_type("internship", "start_date") == "date"
         assert column_type("student", "tuition_paid") == "boolean"
         assert column_type("student", "removed_at") == "timestamp without time zone"
         assert column_type("course_result", "grade") == "double precision"
-        checks = {r[0] for r in postgres_server.execute(
-            "SELECT conname FROM pg_constraint WHERE contype = 'c'", name)}
-        assert {"ck_student_status", "ck_course_result_grade_range", "ck_course_result_grade_or_no_show",
-                "ck_internship_part_time", "ck_interruption_order", "ck_restore_generation_one_row"} <= checks
+        checks = {r[0] for r in postgres_server.execute("SELECT conname FROM pg_constraint WHERE contype = 'c'", name)}
+        assert {
+            "ck_student_status",
+            "ck_course_result_grade_range",
+            "ck_course_result_grade_or_no_show",
+            "ck_internship_part_time",
+            "ck_interruption_order",
+            "ck_restore_generation_one_row",
+        } <= checks
         # The "what is overdue" index is partial on the server too.
         index = postgres_server.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_portfolio_open_due'", name)[0][0]
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_portfolio_open_due'", name
+        )[0][0]
         assert "WHERE (received_date IS NULL)" in index
     finally:
         postgres_server.drop(name)
@@ -105,16 +114,21 @@ def test_a_boolean_check_and_date_are_the_servers_to_enforce(postgres_server: Po
         engine = make_server_engine(postgres_server.location(name).server)
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO cohort (programme_id, start_year) VALUES (1, 2024)"))
-            conn.execute(text(
-                "INSERT INTO student (programme_id, cohort_id, student_number, first_name, last_name, email, "
-                "status, tuition_paid, enrolled, ec_earned, participation_fee_paid, notes) "
-                "VALUES (1, 1, '2712345', 'Anouk', 'de Vries', '', 'active', false, true, 0, false, '')"))
+            conn.execute(
+                text(
+                    "INSERT INTO student (programme_id, cohort_id, student_number, first_name, last_name, email, "
+                    "status, tuition_paid, enrolled, ec_earned, participation_fee_paid, notes) "
+                    "VALUES (1, 1, '2712345', 'Anouk', 'de Vries', '', 'active', false, true, 0, false, '')"
+                )
+            )
         engine.dispose()
         for values, words in (("10.5, false", "grade_range"), ("7.0, true", "grade_or_no_show")):
             with pytest.raises(psycopg.errors.CheckViolation, match=words):
                 postgres_server.execute(
                     f"INSERT INTO course_result (student_id, course_id, attempt, grade, no_show) "
-                    f"VALUES (1, 1, 1, {values})", name)
+                    f"VALUES (1, 1, 1, {values})",
+                    name,
+                )
         with pytest.raises(psycopg.errors.InvalidDatetimeFormat):
             postgres_server.execute("UPDATE student SET removed_at = 'not a date'", name)
     finally:

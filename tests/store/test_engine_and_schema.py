@@ -37,19 +37,37 @@ def engine(tmp_path: Path, engine_kind: str, request: pytest.FixtureRequest) -> 
 
 
 def _student(programme_id: int, cohort_id: int, number: str, **extra: object) -> dict[str, object]:
-    values = {"programme_id": programme_id, "cohort_id": cohort_id, "student_number": number, "first_name": "Sem",
-                  "last_name": "Jansen", "email": "", "status": "active", "tuition_paid": False, "enrolled": True, "ec_earned": 0,
-                  "participation_fee_paid": False, "notes": ""}
+    values = {
+        "programme_id": programme_id,
+        "cohort_id": cohort_id,
+        "student_number": number,
+        "first_name": "Sem",
+        "last_name": "Jansen",
+        "email": "",
+        "status": "active",
+        "tuition_paid": False,
+        "enrolled": True,
+        "ec_earned": 0,
+        "participation_fee_paid": False,
+        "notes": "",
+    }
     values.update(extra)
     return values
 
 
 def _two_programmes(engine: Engine) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(m.Programme), [{"id": 1, "code": "PM", "name": "Master Personalized Medicine"},
-                                           {"id": 2, "code": "IMIM", "name": "IMIM"}])
-        conn.execute(insert(m.Cohort), [{"id": 1, "programme_id": 1, "start_year": 2024},
-                                        {"id": 2, "programme_id": 2, "start_year": 2024}])
+        conn.execute(
+            insert(m.Programme),
+            [
+                {"id": 1, "code": "PM", "name": "Master Personalized Medicine"},
+                {"id": 2, "code": "IMIM", "name": "IMIM"},
+            ],
+        )
+        conn.execute(
+            insert(m.Cohort),
+            [{"id": 1, "programme_id": 1, "start_year": 2024}, {"id": 2, "programme_id": 2, "start_year": 2024}],
+        )
 
 
 def test_pragmas_on_every_connection(tmp_path: Path) -> None:
@@ -60,7 +78,7 @@ def test_pragmas_on_every_connection(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
             # FULL: a confirmed edit survives a power cut too, not only a crash of the app (issue 11)
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2   # FULL
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     finally:
         engine.dispose()
 
@@ -87,22 +105,40 @@ def test_grade_outside_the_scale_is_refused_by_the_database(engine: Engine) -> N
     _two_programmes(engine)
     with engine.begin() as conn:
         conn.execute(insert(m.Student), [_student(1, 1, "2712345", id=1)])
-        conn.execute(insert(m.Course), [{"id": 1, "programme_id": 1, "code": "PM-PERS", "name": "Personalized Medicine",
-                                         "ec": 6, "component": "compulsory", "in_programme": True}])
+        conn.execute(
+            insert(m.Course),
+            [
+                {
+                    "id": 1,
+                    "programme_id": 1,
+                    "code": "PM-PERS",
+                    "name": "Personalized Medicine",
+                    "ec": 6,
+                    "component": "compulsory",
+                    "in_programme": True,
+                }
+            ],
+        )
     with pytest.raises(IntegrityError, match=r"(?i)check"), engine.begin() as conn:
-        conn.execute(insert(m.CourseResult), [{"student_id": 1, "course_id": 1, "attempt": 1, "grade": 10.5,
-                                               "no_show": False}])
+        conn.execute(
+            insert(m.CourseResult), [{"student_id": 1, "course_id": 1, "attempt": 1, "grade": 10.5, "no_show": False}]
+        )
 
 
 @pytest.mark.sqlite_only
 def test_partial_index_for_open_portfolio_items(engine: Engine) -> None:
     with engine.connect() as conn:
         sql = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_portfolio_open_due'").scalar()
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_portfolio_open_due'"
+        ).scalar()
         columns = [r[2] for r in conn.exec_driver_sql("PRAGMA index_info('ix_portfolio_open_due')")]
-        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN SELECT student_id FROM portfolio_item "
-            "WHERE received_date IS NULL AND student_id = 1 AND due_date <= '2025-11-24'"))
+        plan = " ".join(
+            str(r[-1])
+            for r in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT student_id FROM portfolio_item "
+                "WHERE received_date IS NULL AND student_id = 1 AND due_date <= '2025-11-24'"
+            )
+        )
     assert sql is not None and "WHERE received_date IS NULL" in sql
     assert columns == ["student_id", "due_date"]
     assert "ix_portfolio_open_due" in plan

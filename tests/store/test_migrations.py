@@ -60,7 +60,8 @@ def test_database_of_the_first_migration_is_upgraded_with_its_data_and_a_backup(
         conn.exec_driver_sql(
             "INSERT INTO student (id, programme_id, cohort_id, student_number, first_name, last_name, email, status,"
             " tuition_paid, enrolled, ec_earned, participation_fee_paid)"
-            " VALUES (7, 1, 1, '2712345', 'Anouk', 'de Vries', 'a.devries@student.vu.nl', 'active', 1, 1, 24, 0)")
+            " VALUES (7, 1, 1, '2712345', 'Anouk', 'de Vries', 'a.devries@student.vu.nl', 'active', 1, 1, 24, 0)"
+        )
     engine.dispose()
 
     engine = open_database(path)
@@ -68,7 +69,8 @@ def test_database_of_the_first_migration_is_upgraded_with_its_data_and_a_backup(
         assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             row = conn.exec_driver_sql(
-                "SELECT student_number, first_name, last_name, ec_earned, notes FROM student WHERE id = 7").one()
+                "SELECT student_number, first_name, last_name, ec_earned, notes FROM student WHERE id = 7"
+            ).one()
             assert tuple(row) == ("2712345", "Anouk", "de Vries", 24, "")
             assert "graduation_deadline" in inspect(conn).get_table_names()
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
@@ -103,16 +105,21 @@ def test_database_of_schema_0002_keeps_every_student_and_gets_removal(tmp_path: 
             conn.exec_driver_sql(
                 "INSERT INTO student (id, programme_id, cohort_id, student_number, first_name, last_name, email, status,"
                 " tuition_paid, enrolled, ec_earned, participation_fee_paid, notes)"
-                f" VALUES ({sid}, 1, 1, '{number}', '{first}', 'de Vries', '', 'active', 1, 1, 24, 0, '')")
-        conn.exec_driver_sql("INSERT INTO graduation_deadline (programme_id, year, month, deadline)"
-                             " VALUES (1, 2025, 6, '2025-06-02')")
+                f" VALUES ({sid}, 1, 1, '{number}', '{first}', 'de Vries', '', 'active', 1, 1, 24, 0, '')"
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO graduation_deadline (programme_id, year, month, deadline) VALUES (1, 2025, 6, '2025-06-02')"
+        )
     engine.dispose()
 
     ws = Workspace.open(path)
     try:
         assert current_revision(ws.engine) == head_revision()
         with ws.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT id, removed_at FROM student ORDER BY id").all() == [(7, None), (8, None)]
+            assert conn.exec_driver_sql("SELECT id, removed_at FROM student ORDER BY id").all() == [
+                (7, None),
+                (8, None),
+            ]
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         assert sorted(r.student_number for r in student_rows(ws)) == ["2712345", "2798765"]
         assert removed_students(ws) == []
@@ -138,32 +145,42 @@ def test_stored_ceremonies_and_first_year_due_dates_follow_the_sharpened_rules(t
             conn.exec_driver_sql(
                 "INSERT INTO student (id, programme_id, cohort_id, student_number, first_name, last_name, email,"
                 " status, tuition_paid, enrolled, ec_earned, participation_fee_paid, notes)"
-                f" VALUES ({sid}, 1, 1, '27{sid:05d}', 'A', 'B', '', 'active', 1, 1, 0, 0, '')")
+                f" VALUES ({sid}, 1, 1, '27{sid:05d}', 'A', 'B', '', 'active', 1, 1, 0, 0, '')"
+            )
         # (planned, stored ceremony): September 2025 -> the old rule said September 2025;
         # January 2026 -> January 2026; March 2026 -> June 2026 (unchanged by the new rule);
         # December 2025 with a ceremony set by hand to June 2026 (not the old rule's: stays).
-        for sid, planned, ceremony in ((1, (2025, 9), (2025, 9)), (2, (2026, 1), (2026, 1)),
-                                       (3, (2026, 3), (2026, 6)), (4, (2025, 12), (2026, 6))):
+        for sid, planned, ceremony in (
+            (1, (2025, 9), (2025, 9)),
+            (2, (2026, 1), (2026, 1)),
+            (3, (2026, 3), (2026, 6)),
+            (4, (2025, 12), (2026, 6)),
+        ):
             conn.exec_driver_sql(
                 "INSERT INTO graduation_plan (student_id, planned_year, planned_month, ceremony_year, ceremony_month)"
-                f" VALUES ({sid}, {planned[0]}, {planned[1]}, {ceremony[0]}, {ceremony[1]})")
+                f" VALUES ({sid}, {planned[0]}, {planned[1]}, {ceremony[0]}, {ceremony[1]})"
+            )
         conn.exec_driver_sql(
             "INSERT INTO portfolio_item (student_id, component, kind, name, due_date, received_date, note) VALUES"
             " (1, 'academic_core', 'first_year_assignments', 'First-year assignments', '2025-09-01', NULL, ''),"
             " (1, 'academic_core', 'cv_assignment', 'CV / resume assignment', '2026-09-01', NULL, ''),"
-            " (2, 'academic_core', 'first_year_assignments', 'First-year assignments', '2025-07-01', NULL, '')")
+            " (2, 'academic_core', 'first_year_assignments', 'First-year assignments', '2025-07-01', NULL, '')"
+        )
     engine.dispose()
 
     engine = open_database(path)
     try:
         with engine.connect() as conn:
             plans = conn.exec_driver_sql(
-                "SELECT student_id, ceremony_year, ceremony_month FROM graduation_plan ORDER BY student_id").all()
+                "SELECT student_id, ceremony_year, ceremony_month FROM graduation_plan ORDER BY student_id"
+            ).all()
             assert [tuple(p) for p in plans] == [(1, 2026, 1), (2, 2026, 6), (3, 2026, 6), (4, 2026, 6)]
             dues = conn.exec_driver_sql("SELECT student_id, kind, due_date FROM portfolio_item ORDER BY id").all()
-            assert [tuple(d) for d in dues] == [(1, "first_year_assignments", "2025-08-31"),
-                                                (1, "cv_assignment", "2026-09-01"),
-                                                (2, "first_year_assignments", "2025-07-01")]
+            assert [tuple(d) for d in dues] == [
+                (1, "first_year_assignments", "2025-08-31"),
+                (1, "cv_assignment", "2026-09-01"),
+                (2, "first_year_assignments", "2025-07-01"),
+            ]
     finally:
         engine.dispose()
     engine = make_engine(path)
@@ -178,7 +195,8 @@ def test_stored_ceremonies_and_first_year_due_dates_follow_the_sharpened_rules(t
             command.downgrade(config, "0003")
         with engine.connect() as conn:
             plans = conn.exec_driver_sql(
-                "SELECT ceremony_year, ceremony_month FROM graduation_plan ORDER BY student_id").all()
+                "SELECT ceremony_year, ceremony_month FROM graduation_plan ORDER BY student_id"
+            ).all()
             assert [tuple(p) for p in plans] == [(2025, 9), (2026, 1), (2026, 6), (2026, 6)]
             assert conn.exec_driver_sql("SELECT due_date FROM portfolio_item WHERE id = 1").scalar() == "2025-09-01"
     finally:
@@ -209,13 +227,16 @@ def test_database_from_a_newer_version_is_refused_and_untouched(tmp_path: Path, 
     assert "0099_from_the_future" in str(caught.value)
     assert "untouched" in str(caught.value)
     assert _digest(path) == before
-    assert _siblings(path) == names      # no backup, no -wal/-shm left behind
+    assert _siblings(path) == names  # no backup, no -wal/-shm left behind
 
 
-@pytest.mark.parametrize("name, content", [
-    ("report.sqlite", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n"),
-    ("notes.sqlite", b"Just a text file, renamed.\nRegel twee.\n"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("report.sqlite", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n"),
+        ("notes.sqlite", b"Just a text file, renamed.\nRegel twee.\n"),
+    ],
+)
 def test_a_file_that_is_not_a_database_is_refused_and_untouched(tmp_path: Path, name: str, content: bytes) -> None:
     path = tmp_path / name
     path.write_bytes(content)

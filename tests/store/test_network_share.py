@@ -28,7 +28,7 @@ def test_the_mount_holding_a_path_is_the_longest_that_contains_it() -> None:
     assert network_share.mount_type(MOUNTINFO, Path("/mnt/team share/pm.sqlite")) == "cifs"
     assert network_share.mount_type(MOUNTINFO, Path("/home/anna/pm.sqlite")) == "nfs4"
     assert network_share.mount_type(MOUNTINFO, Path("/home/local/pm.sqlite")) == "ext4"  # a disk inside the share
-    assert network_share.mount_type(MOUNTINFO, Path("/homework/pm.sqlite")) == "ext4"   # not /home
+    assert network_share.mount_type(MOUNTINFO, Path("/homework/pm.sqlite")) == "ext4"  # not /home
     assert network_share.mount_type(MOUNTINFO, Path("/tmp/pm.sqlite")) == "ext4"
 
 
@@ -72,7 +72,8 @@ def test_a_database_on_a_share_opens_read_only_says_why_and_is_never_written(on_
 
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_command_line_reads_from_a_share_and_refuses_to_write_in_one_line(
-        on_a_share: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    on_a_share: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["attention", "--db", str(on_a_share)]) == 0
     capsys.readouterr()
     assert main(["import", "--db", str(on_a_share), "docs/examples/studenten.csv"]) == 1

@@ -56,12 +56,21 @@ class Cohort:
         """Add the students to `ws`; their ids by name."""
         # A PM student whose minor internship started 1 November: the List of Agreements
         # was due 15 November and is overdue on 24 November.
-        anouk = add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl",
-                                           "medical_imaging"))
+        anouk = add_student(
+            ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl", "medical_imaging")
+        )
         for code in ("PM-PERS", "PM-DSB", "PM-BCRR", "PM-IMGP"):
             record_grade(ws, anouk, code, "7")
-        update_internship(ws, anouk, "minor", host="Amsterdam UMC", is_umc=True, approval_status="approved",
-                          approval_date="2025-10-01", start_date="2025-11-01")
+        update_internship(
+            ws,
+            anouk,
+            "minor",
+            host="Amsterdam UMC",
+            is_umc=True,
+            approval_status="approved",
+            approval_date="2025-10-01",
+            start_date="2025-11-01",
+        )
         daan = add_student(ws, NewStudent("PM", 2025, "2798765", "Daan", "Bakker", "daan.bakker@student.vu.nl"))
         sanne = add_student(ws, NewStudent("PM", 2025, "2711111", "Sanne", "de Jong", "s.dejong@student.vu.nl"))
         lars = add_student(ws, NewStudent("IMIM", 2024, "s3100001", "Lars", "Eriksson", "lars@student.rug.nl"))
@@ -70,16 +79,25 @@ class Cohort:
 
     def item_id(self, student_id: int, component: str, kind: str) -> int:
         with self.ws.read() as s:
-            return s.scalar(select(m.PortfolioItem.id).where(
-                m.PortfolioItem.student_id == student_id, m.PortfolioItem.component == component,
-                m.PortfolioItem.kind == kind))  # type: ignore[return-value]
+            return s.scalar(
+                select(m.PortfolioItem.id).where(
+                    m.PortfolioItem.student_id == student_id,
+                    m.PortfolioItem.component == component,
+                    m.PortfolioItem.kind == kind,
+                )
+            )  # type: ignore[return-value]
 
     def grades(self, student_id: int, code: str) -> list[tuple[int, float | None, bool]]:
         with self.ws.read() as s:
-            return [tuple(r) for r in s.execute(  # type: ignore[misc]
-                select(m.CourseResult.attempt, m.CourseResult.grade, m.CourseResult.no_show)
-                .join(m.Course).where(m.CourseResult.student_id == student_id, m.Course.code == code)
-                .order_by(m.CourseResult.attempt))]
+            return [
+                tuple(r)
+                for r in s.execute(  # type: ignore[misc]
+                    select(m.CourseResult.attempt, m.CourseResult.grade, m.CourseResult.no_show)
+                    .join(m.Course)
+                    .where(m.CourseResult.student_id == student_id, m.Course.code == code)
+                    .order_by(m.CourseResult.attempt)
+                )
+            ]
 
     def student(self, student_id: int) -> m.Student | None:
         with self.ws.read() as s:
@@ -91,8 +109,10 @@ class Cohort:
     def everything(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table: proves a refused edit wrote nothing (the audit trail included)."""
         with self.ws.read() as s:
-            return {name: [tuple(r) for r in s.execute(select(t).order_by(*t.primary_key.columns))]
-                    for name, t in m.Base.metadata.tables.items()}
+            return {
+                name: [tuple(r) for r in s.execute(select(t).order_by(*t.primary_key.columns))]
+                for name, t in m.Base.metadata.tables.items()
+            }
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +149,7 @@ def window(qtbot: Any, cohort: Cohort, programmes: Any) -> Any:
     # The attention list is read from the moment the database opens: once nothing runs any more, it shows.
     qtbot.waitUntil(lambda: win.is_ready and not win.session.busy, timeout=15000)
     assert win.attention.summary.text().startswith("All programmes, all cohorts:")
-    win.activateWindow()                       # keyboard shortcuts reach only the active window
+    win.activateWindow()  # keyboard shortcuts reach only the active window
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     yield win
     win.session.wait(10000)

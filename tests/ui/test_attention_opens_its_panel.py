@@ -29,8 +29,11 @@ def test_a_major_internship_line_opens_the_major_panel_and_a_minor_line_the_mino
     window.session.notify(Changes.everything())
     qtbot.waitUntil(lambda: not window.session.busy, timeout=10000)
     model = window.attention.model
-    rows = {model.item(r).part: r for r in range(model.rowCount())
-            if model.item(r).student_id == cohort.anouk and model.item(r).tab == "internships"}
+    rows = {
+        model.item(r).part: r
+        for r in range(model.rowCount())
+        if model.item(r).student_id == cohort.anouk and model.item(r).tab == "internships"
+    }
     assert set(rows) == {"minor", "major"}
     assert model.item(rows["major"]).component == "Major internship"
     for part, expected in (("major", "Major internship"), ("minor", "Minor internship"), ("major", "Major internship")):

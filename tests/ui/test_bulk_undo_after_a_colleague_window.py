@@ -33,7 +33,8 @@ def _visible_box(qtbot: Any) -> QMessageBox:
 
 @pytest.mark.slow  # over half a second of processor time (the window, a bulk apply, undo and redo)
 def test_a_bulk_undo_after_a_colleagues_change_writes_nothing_and_says_who_changed_whom(
-        window: Any, qtbot: Any, cohort: Cohort) -> None:
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     from coordinator_app.services.bulk_actions import MarkReceived
     from coordinator_app.services.internships import update_internship
     from coordinator_app.ui.bulk_dialogs import run_bulk
@@ -43,8 +44,14 @@ def test_a_bulk_undo_after_a_colleagues_change_writes_nothing_and_says_who_chang
     colleague.user = "anna"
     update_internship(colleague, cohort.daan, "minor", start_date="2025-11-03")
     loa = {sid: cohort.item_id(sid, "minor_internship", "list_of_agreements") for sid in (cohort.anouk, cohort.daan)}
-    action = MarkReceived("minor_internship", "list_of_agreements", "List of Agreements (A)", "Minor internship",
-                          date(2025, 11, 20), colleague.as_of())
+    action = MarkReceived(
+        "minor_internship",
+        "list_of_agreements",
+        "List of Agreements (A)",
+        "Minor internship",
+        date(2025, 11, 20),
+        colleague.as_of(),
+    )
     run_bulk(window.session, window, lambda _ws: action, [cohort.anouk, cohort.daan], Kind.PORTFOLIO)
     qtbot.waitUntil(lambda: window.findChild(QDialog, "bulkPreview") is not None, timeout=10000)
     preview = window.findChild(QDialog, "bulkPreview")

@@ -53,8 +53,8 @@ def _open_through_file_menu(window: Any, qtbot: Any, monkeypatch: pytest.MonkeyP
 # -- which database a start opens ------------------------------------------------------------------------
 @pytest.mark.slow
 def test_a_database_chosen_in_the_window_is_reopened_and_a_db_session_does_not_change_that(
-        window: Any, qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    window: Any, qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The window fixture was started on gui.sqlite as with --db: not what a plain start opens.
     assert start_database(default_database_path()) == default_database_path()
     chosen = _empty_database(tmp_path / "chosen.sqlite")
@@ -72,11 +72,12 @@ def test_a_database_chosen_in_the_window_is_reopened_and_a_db_session_does_not_c
     assert chosen.name in later.status_path.toolTip()
     later.close()
     assert start_database(default_database_path()) == chosen.resolve()
-    assert settings.recent_databases()[0] == demo.resolve()      # still offered under Open recent
+    assert settings.recent_databases()[0] == demo.resolve()  # still offered under Open recent
 
 
 def test_a_db_database_opened_again_from_open_recent_becomes_the_chosen_one(
-        window: Any, qtbot: Any, cohort: Cohort) -> None:
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     assert settings.chosen_database() is None
     window.acts.recent_menu.aboutToShow.emit()
     entry = next(a for a in window.acts.recent_menu.actions() if a.text() == str(cohort.ws.path.resolve()))
@@ -93,14 +94,19 @@ def test_a_plain_start_opens_the_default_database_not_the_last_one_an_older_vers
     assert start_database(default_database_path()) == default_database_path()
     settings.remember_database(demo)
     assert start_database(default_database_path()) == demo.resolve()
-    demo.unlink()                   # a chosen database that is gone: back to the default
+    demo.unlink()  # a chosen database that is gone: back to the default
     assert start_database(default_database_path()) == default_database_path()
 
 
 def _start(path: Path | None, env: dict[str, str]) -> str:
-    done = subprocess.run([sys.executable, "-m", "coordinator_app", *(["--db", str(path)] if path else [])],
-                          env=dict(env, COORDINATOR_APP_REPORT_START=repr(time.time())),
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "coordinator_app", *(["--db", str(path)] if path else [])],
+        env=dict(env, COORDINATOR_APP_REPORT_START=repr(time.time())),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     match = re.search(r"^coordinator-app start: .* students=(\d+)$", done.stdout, re.MULTILINE)
     assert match, done.stdout + done.stderr
@@ -113,15 +119,19 @@ def test_trying_the_demo_with_db_leaves_a_plain_start_on_the_default_database(co
     data = tmp_path / "data"
     data.mkdir()
     _empty_database(data / "coordinator.sqlite")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_APP_DATA=str(data),
-               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        COORDINATOR_APP_DATA=str(data),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
     assert _start(cohort.ws.path, env) == "4"
-    assert _start(None, env) == "0"           # the default database, not the 4 demo students
+    assert _start(None, env) == "0"  # the default database, not the 4 demo students
 
 
 def test_the_title_names_the_database_from_the_first_frame(qtbot: Any, cohort: Cohort, programmes: Any) -> None:
     window = _window(qtbot, cohort.ws.path, programmes)
-    assert window.windowTitle() == f"gui.sqlite — {APP_NAME}"         # before the first paint
+    assert window.windowTitle() == f"gui.sqlite — {APP_NAME}"  # before the first paint
     window.show()
     qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=15000)
     assert window.windowTitle() == f"gui.sqlite — {APP_NAME}"
@@ -154,13 +164,16 @@ def _button(text: str) -> Callable[[QMessageBox], None]:
         matching = [b for b in box.findChildren(QPushButton) if text in b.text()]
         assert len(matching) == 1, [b.text() for b in box.buttons()]
         matching[0].click()
+
     return click
 
 
-@pytest.mark.parametrize("answer", [_key(Qt.Key.Key_Escape), _button("Quit"), QMessageBox.close],
-                         ids=["Esc", "Quit", "closing the dialog"])
-def test_leaving_the_first_start_dialog_creates_nothing_and_quits(qtbot: Any, tmp_path: Path, programmes: Any,
-                                                                  answer: Callable[[QMessageBox], None]) -> None:
+@pytest.mark.parametrize(
+    "answer", [_key(Qt.Key.Key_Escape), _button("Quit"), QMessageBox.close], ids=["Esc", "Quit", "closing the dialog"]
+)
+def test_leaving_the_first_start_dialog_creates_nothing_and_quits(
+    qtbot: Any, tmp_path: Path, programmes: Any, answer: Callable[[QMessageBox], None]
+) -> None:
     typo = tmp_path / "typo" / "Documnets" / "coordinator.sqlite"
     window = _window(qtbot, typo, programmes)
     seen = _answer_first_start(answer)
@@ -200,7 +213,7 @@ def test_the_demo_never_goes_into_the_default_database(qtbot: Any, programmes: A
     demo = default.with_name("demo.sqlite")
     assert any("separate file, demo.sqlite" in text for text in seen)
     assert window.students.model.total == 200 and window.session.path == demo
-    assert not default.exists()                        # the real database is still to be started
+    assert not default.exists()  # the real database is still to be started
     assert window.windowTitle() == f"demo.sqlite — {APP_NAME}"
     assert "this session only" in window.status_path.text()
     assert start_database(default) == default
@@ -230,12 +243,22 @@ sys.exit(cli.main(["--db", sys.argv[1]]))
 def test_quitting_the_first_start_ends_the_app_with_exit_code_0(tmp_path: Path) -> None:
     # As a coordinator starts it (cli.main -> ui.app.run), in its own process: app.exec() ends there.
     typo = tmp_path / "typo" / "Documnets" / "coordinator.sqlite"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_APP_DATA=str(tmp_path / "data"),
-               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        COORDINATOR_APP_DATA=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
     env.pop("COORDINATOR_APP_REPORT_START", None)
     env.pop("COORDINATOR_APP_QUIT_AFTER_MS", None)
-    done = subprocess.run([sys.executable, "-c", ESC_AT_FIRST_START, str(typo)], env=env, capture_output=True,
-                          text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", ESC_AT_FIRST_START, str(typo)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"asked: There is no database at: {typo}" in done.stdout
     assert not (tmp_path / "typo").exists()

@@ -58,7 +58,7 @@ def test_no_record_tab_scrolls_sideways_at_1366_by_768(window: Any, qtbot: Any, 
             page = window.record_pane.view.pages[tab]
             window.open_student(student, tab)
             qtbot.wait(10)
-            if window.record_pane.view.current_tab() != tab:    # a tab this student's programme does not have
+            if window.record_pane.view.current_tab() != tab:  # a tab this student's programme does not have
                 continue
             for area in page.findChildren(QScrollArea):
                 if area.isVisible() and area.widget() is not None:

@@ -84,10 +84,21 @@ print("probe", made, styled, gc.isenabled())
 
 @pytest.mark.slow
 def test_collection_resumes_at_the_first_paint_of_a_real_start(cohort: Cohort, tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_APP_DATA=str(tmp_path / "data"),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), COORDINATOR_APP_REPORT_START=repr(time.time()))
-    done = subprocess.run([sys.executable, "-c", PROBE, str(cohort.ws.path)], env=env, capture_output=True,
-                          text=True, timeout=120, cwd=REPO)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        COORDINATOR_APP_DATA=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        COORDINATOR_APP_REPORT_START=repr(time.time()),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(cohort.ws.path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stderr
     # Off while the window was made, on from the first paint, on at the end.
     assert "probe [False] [True] True" in done.stdout, done.stdout + done.stderr
@@ -120,13 +131,28 @@ main(["--db", sys.argv[1]])
 def test_the_first_frame_needs_neither_the_domain_rules_nor_the_error_classes(cohort: Cohort, tmp_path: Path) -> None:
     # Grades, programmes and graduation rules (decimal, calendar: ~20 ms) come with the first rows,
     # the error classes of the command line only when something failed.
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_APP_DATA=str(tmp_path / "data"),
-               XDG_CONFIG_HOME=str(tmp_path / "config"))
-    done = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(cohort.ws.path)], env=env, capture_output=True,
-                          text=True, timeout=120, cwd=REPO)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        COORDINATOR_APP_DATA=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, str(cohort.ws.path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
     loaded = next((line.split()[1:] for line in done.stdout.splitlines() if line.startswith("loaded")), None)
     assert loaded is not None, done.stdout + done.stderr
     assert "coordinator_app.ui.main_window" in loaded  # the probe saw the window's first paint
-    for later in ("coordinator_app.domain.grades", "coordinator_app.domain.programme", "coordinator_app.ui.util",
-                  "coordinator_app.services.errors", "coordinator_app.store.errors"):
+    for later in (
+        "coordinator_app.domain.grades",
+        "coordinator_app.domain.programme",
+        "coordinator_app.ui.util",
+        "coordinator_app.services.errors",
+        "coordinator_app.store.errors",
+    ):
         assert later not in loaded

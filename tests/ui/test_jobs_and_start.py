@@ -37,8 +37,9 @@ def test_a_job_runs_off_the_gui_thread_and_returns_on_it(qtbot: Any) -> None:
         seen["thread"] = threading.current_thread()
         return "result"
 
-    with qtbot.waitSignal(runner.run(work, lambda r: seen.setdefault("result", (r, threading.current_thread())))
-                          .ended, timeout=5000):
+    with qtbot.waitSignal(
+        runner.run(work, lambda r: seen.setdefault("result", (r, threading.current_thread()))).ended, timeout=5000
+    ):
         pass
     assert seen["thread"] is not threading.main_thread()
     assert seen["result"] == ("result", threading.main_thread())
@@ -58,16 +59,16 @@ def test_a_quick_job_shows_no_progress_dialog_a_slow_one_does_and_cancel_closes_
         try:
             for n in range(1000):
                 yield Step(n, 1000, f"{n} done")
-                release.wait(5)            # held until the test has seen the dialog
+                release.wait(5)  # held until the test has seen the dialog
                 release.clear()
         finally:
-            closed.set()                   # the export removes its temp file here
+            closed.set()  # the export removes its temp file here
 
     job = runner.run(slow, None, failures.append, label="Exporting", cancellable=True)
-    qtbot.waitUntil(lambda: job.dialog is not None, timeout=5000)        # after ~600 ms
+    qtbot.waitUntil(lambda: job.dialog is not None, timeout=5000)  # after ~600 ms
     assert job.dialog.labelText().startswith("Exporting")
     with qtbot.waitSignal(job.ended, timeout=5000):
-        job.dialog.canceled.emit()        # the Cancel button
+        job.dialog.canceled.emit()  # the Cancel button
         release.set()
     assert closed.is_set()
     assert isinstance(failures[0], Cancelled)
@@ -87,15 +88,17 @@ def test_a_failing_job_reports_on_the_gui_thread(qtbot: Any) -> None:
 
 @pytest.mark.parametrize("demo", [True, False])
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
-def test_first_start_creates_the_database_and_offers_a_demo_cohort(qtbot: Any, tmp_path: Path, programmes: Any,
-                                                                   monkeypatch: pytest.MonkeyPatch, demo: bool) -> None:
+def test_first_start_creates_the_database_and_offers_a_demo_cohort(
+    qtbot: Any, tmp_path: Path, programmes: Any, monkeypatch: pytest.MonkeyPatch, demo: bool
+) -> None:
     from coordinator_app.ui.dialogs import FirstStart, StartChoice
     from coordinator_app.ui.main_window import MainWindow
 
     asked: list[tuple[Path, Path]] = []
     choice = StartChoice.DEMO if demo else StartChoice.EMPTY
-    monkeypatch.setattr(FirstStart, "ask", classmethod(
-        lambda cls, parent, path, demo_path: asked.append((path, demo_path)) or choice))
+    monkeypatch.setattr(
+        FirstStart, "ask", classmethod(lambda cls, parent, path, demo_path: asked.append((path, demo_path)) or choice)
+    )
     path = tmp_path / "new" / "coordinator.sqlite"
     window = MainWindow(path, today=TODAY, programmes=programmes)
     qtbot.addWidget(window)
@@ -112,7 +115,7 @@ def test_the_window_paints_before_the_database_is_opened(qtbot: Any, cohort: Coh
 
     window = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
     qtbot.addWidget(window)
-    assert window.session.ws is None and not window.is_ready        # nothing opened while building the shell
+    assert window.session.ws is None and not window.is_ready  # nothing opened while building the shell
     window.show()
     with qtbot.waitSignal(window.ready, timeout=15000):
         pass
@@ -122,13 +125,16 @@ def test_the_window_paints_before_the_database_is_opened(qtbot: Any, cohort: Coh
 
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without_user_action(
-        qtbot: Any, cohort: Cohort, programmes: Any) -> None:
+    qtbot: Any, cohort: Cohort, programmes: Any
+) -> None:
     from coordinator_app.ui.main_window import MainWindow
 
     window = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
     qtbot.addWidget(window)
     # Before the first paint: the search box, the list and the status bar, nothing else.
-    assert window.students.search.isEnabled() and window.students.view is not None and window.students.counts is not None
+    assert (
+        window.students.search.isEnabled() and window.students.view is not None and window.students.counts is not None
+    )
     assert not window.is_shell_built
     assert window.findChild(QToolBar) is None and window.findChild(QMenu) is None
     assert window.findChild(QTabWidget) is None
@@ -138,9 +144,16 @@ def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without
     window.ready.connect(lambda: seen.append("list filled"))
     window.show()
     with qtbot.waitSignal(window.ready, timeout=15000):
-        pass                                  # nothing clicked or typed: it builds itself
+        pass  # nothing clicked or typed: it builds itself
     assert seen == ["first paint", "shell", "list filled"]
-    assert [a.text().replace("&", "") for a in window.menuBar().actions()] == ["File", "Edit", "Plan", "Students", "View", "Help"]
+    assert [a.text().replace("&", "") for a in window.menuBar().actions()] == [
+        "File",
+        "Edit",
+        "Plan",
+        "Students",
+        "View",
+        "Help",
+    ]
     assert window.findChild(QToolBar, "mainToolbar") is not None
     assert window.splitter.widget(1) is window.tabs and window.tabs.count() == 3  # Attention, record, Dashboard
     assert window.dashboard is None  # the dashboard is built only when its tab is first opened
@@ -153,7 +166,8 @@ def test_the_first_frame_is_the_list_and_search_box_and_the_rest_follows_without
 
 
 def test_typing_in_the_search_box_at_first_paint_is_applied_when_the_list_loads(
-        qtbot: Any, cohort: Cohort, programmes: Any) -> None:
+    qtbot: Any, cohort: Cohort, programmes: Any
+) -> None:
     from PySide6.QtTest import QTest
 
     from coordinator_app.ui.main_window import MainWindow
@@ -175,13 +189,14 @@ def test_typing_in_the_search_box_at_first_paint_is_applied_when_the_list_loads(
     assert typed_before_shell == [True]
     assert window.students.search.text() == "de "
     shown = {window.students.model.index(r, 0).data() for r in range(window.students.model.rowCount())}
-    assert shown == {"2712345", "2711111"}               # de Vries, de Jong
+    assert shown == {"2712345", "2711111"}  # de Vries, de Jong
     assert window.students.counts.text() == "2 of 4 students shown"
     window.session.wait()
 
 
-def test_a_window_closed_before_its_shell_is_built_keeps_the_saved_panes(qtbot: Any, cohort: Cohort,
-                                                                          programmes: Any) -> None:
+def test_a_window_closed_before_its_shell_is_built_keeps_the_saved_panes(
+    qtbot: Any, cohort: Cohort, programmes: Any
+) -> None:
     from PySide6.QtCore import QByteArray
 
     from coordinator_app.ui import settings
@@ -190,7 +205,7 @@ def test_a_window_closed_before_its_shell_is_built_keeps_the_saved_panes(qtbot: 
     settings.save_state("attention_header", QByteArray(b"kept"))
     window = MainWindow(cohort.ws.path, today=TODAY, programmes=programmes)
     qtbot.addWidget(window)
-    window.close()                       # never shown: no attention pane to save
+    window.close()  # never shown: no attention pane to save
     assert settings.load_state("attention_header") == b"kept"
     assert settings.load_state("students_header") is not None
 
@@ -245,9 +260,17 @@ def test_without_a_launcher_time_the_start_is_the_process_start() -> None:
     # A fresh process: a test worker may have lived for many minutes, so only a child's start
     # can be pinned between two clock readings.
     before = time.time()
-    done = subprocess.run([sys.executable, "-c", "from coordinator_app.ui.app import _process_started; "
-                           "print(repr(_process_started('1')))"], capture_output=True, text=True, timeout=120,
-                          check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from coordinator_app.ui.app import _process_started; print(repr(_process_started('1')))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     after = time.time()
     assert before - 0.5 <= float(done.stdout) <= after
 
@@ -261,23 +284,41 @@ def test_a_launchers_start_time_is_taken_as_given() -> None:
 @pytest.mark.slow
 def test_the_real_start_reports_first_paint_shell_and_filled_list(cohort: Cohort, tmp_path: Path) -> None:
     # As a coordinator starts it (python -m coordinator_app -> cli.main -> ui.app.run).
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_APP_DATA=str(tmp_path / "data"),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), COORDINATOR_APP_REPORT_START=repr(time.time()))
-    done = subprocess.run([sys.executable, "-m", "coordinator_app", "--db", str(cohort.ws.path)], env=env,
-                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        COORDINATOR_APP_DATA=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        COORDINATOR_APP_REPORT_START=repr(time.time()),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "coordinator_app", "--db", str(cohort.ws.path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0, done.stderr
-    match = re.search(r"^coordinator-app start: first_paint=([\d.]+) shell=([\d.]+) filled=([\d.]+) "
-                      r"opened=([\d.]+) first_paint_cpu=([\d.]+) filled_cpu=([\d.]+) opened_cpu=([\d.]+) "
-                      r"early=(\d) students=4$", done.stdout, re.MULTILINE)
+    match = re.search(
+        r"^coordinator-app start: first_paint=([\d.]+) shell=([\d.]+) filled=([\d.]+) "
+        r"opened=([\d.]+) first_paint_cpu=([\d.]+) filled_cpu=([\d.]+) opened_cpu=([\d.]+) "
+        r"early=(\d) students=4$",
+        done.stdout,
+        re.MULTILINE,
+    )
     assert match, done.stdout + done.stderr
     first_paint, shell, filled, opened, cpu, filled_cpu, opened_cpu, early = map(float, match.groups())
-    assert 0 < first_paint <= filled <= opened < 120 and first_paint <= shell <= opened  # the shell: once the list shows
+    assert (
+        0 < first_paint <= filled <= opened < 120 and first_paint <= shell <= opened
+    )  # the shell: once the list shows
     assert 0 < cpu <= filled_cpu <= opened_cpu
     assert early == 1  # the list was read from the file before the database was opened
 
 
-def test_export_dialog_writes_the_workbook_through_the_job_runner(window: Any, qtbot: Any, cohort: Cohort,
-                                                                 tmp_path: Path) -> None:
+def test_export_dialog_writes_the_workbook_through_the_job_runner(
+    window: Any, qtbot: Any, cohort: Cohort, tmp_path: Path
+) -> None:
     from coordinator_app.ui.exchange import ExportDialog
 
     window.students.search.setText("de ")
@@ -293,7 +334,9 @@ def test_export_dialog_writes_the_workbook_through_the_job_runner(window: Any, q
     assert not list(tmp_path.glob("*.part"))
 
 
-def test_export_into_a_missing_folder_shows_the_message(window: Any, qtbot: Any, cohort: Cohort, tmp_path: Path) -> None:
+def test_export_into_a_missing_folder_shows_the_message(
+    window: Any, qtbot: Any, cohort: Cohort, tmp_path: Path
+) -> None:
     from coordinator_app.ui.exchange import ExportDialog
 
     dialog = ExportDialog(window, cohort.ws, window.session.jobs, None, None, None)
@@ -308,8 +351,9 @@ def test_import_dialog_checks_then_imports(window: Any, qtbot: Any, cohort: Coho
     from coordinator_app.ui.exchange import ImportDialog
 
     source = tmp_path / "new.csv"
-    source.write_text("Student number,First name,Surname,Programme,Cohort\n2766666,Eva,Smit,PM,2025\n"
-                      "12,Bad,Number,PM,2025\n", "utf-8")
+    source.write_text(
+        "Student number,First name,Surname,Programme,Cohort\n2766666,Eva,Smit,PM,2025\n12,Bad,Number,PM,2025\n", "utf-8"
+    )
     dialog = ImportDialog(window, cohort.ws, window.session.jobs)
     qtbot.addWidget(dialog)
     dialog.path.setText(str(source))
@@ -333,8 +377,9 @@ def test_the_import_dialog_keeps_its_rejected_signal(qtbot: Any, cohort: Cohort)
         dialog.reject()
 
 
-def test_export_dialog_sets_status_as_of_and_names_the_file(window: Any, qtbot: Any, cohort: Cohort,
-                                                            tmp_path: Path) -> None:
+def test_export_dialog_sets_status_as_of_and_names_the_file(
+    window: Any, qtbot: Any, cohort: Cohort, tmp_path: Path
+) -> None:
     """As `export --as-of` does: the statuses are worked out for the chosen day, and the proposed
     file name says what is in it and that day."""
     import openpyxl
@@ -352,7 +397,7 @@ def test_export_dialog_sets_status_as_of_and_names_the_file(window: Any, qtbot: 
     target = tmp_path / "mine.xlsx"
     dialog.target.setText(str(target))
     dialog.as_of.setDate(QDate(2025, 7, 1))
-    assert dialog.target.text() == str(target)          # a name the coordinator typed stays
+    assert dialog.target.text() == str(target)  # a name the coordinator typed stays
     with qtbot.waitSignal(dialog.accepted, timeout=30000):
         dialog.start()
     custom = {p.name: p.value for p in openpyxl.load_workbook(target).custom_doc_props.props}

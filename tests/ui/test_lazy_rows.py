@@ -21,10 +21,21 @@ NAMES = {"medical_imaging": "Medical Imaging"}
 def _rows(count: int) -> list[StudentRow]:
     pick = random.Random(12).choice
     return [
-        StudentRow(n, f"27{n:05d}", pick(["Anouk", "Émile", "Daan"]), pick(["de Vries", "Öztürk", "Bakker", "van Dijk"]),
-                   pick(["", f"s{n}@student.vu.nl", f"X{n}@UVA.nl"]), pick(["PM", "IMIM"]), pick([2023, 2024]),
-                   pick(["active", "graduated"]), pick([None, "medical_imaging"]), pick([0, 60, 120]), pick(STAGES),
-                   pick([None, (2026, 6), (2025, 8)]), pick([0, 1, 3]))
+        StudentRow(
+            n,
+            f"27{n:05d}",
+            pick(["Anouk", "Émile", "Daan"]),
+            pick(["de Vries", "Öztürk", "Bakker", "van Dijk"]),
+            pick(["", f"s{n}@student.vu.nl", f"X{n}@UVA.nl"]),
+            pick(["PM", "IMIM"]),
+            pick([2023, 2024]),
+            pick(["active", "graduated"]),
+            pick([None, "medical_imaging"]),
+            pick([0, 60, 120]),
+            pick(STAGES),
+            pick([None, (2026, 6), (2025, 8)]),
+            pick([0, 1, 3]),
+        )
         for n in range(1, count + 1)
     ]
 

@@ -20,27 +20,35 @@ pytestmark = OFFSCREEN_NOISE
 def test_the_attention_list_is_what_a_coordinator_sees_first(window: Any, cohort: Cohort) -> None:
     assert window.tabs.currentIndex() == ATTENTION_TAB
     items = window.attention.model.items
-    assert any(i.student_id == cohort.anouk and i.what.startswith("List of Agreements")
-               and i.urgency == Urgency.OVERDUE for i in items)
+    assert any(
+        i.student_id == cohort.anouk and i.what.startswith("List of Agreements") and i.urgency == Urgency.OVERDUE
+        for i in items
+    )
     # Anouk's List of Agreements, her first-year assignments and the assessor's rank of her approved
     # minor; Lars's English test, participation fee and university of year 2: six, nothing due soon.
     assert sorted((i.student_id, i.urgency) for i in items) == sorted(
-        [(cohort.anouk, Urgency.OVERDUE)] * 3 + [(cohort.lars, Urgency.OVERDUE)] * 3)
-    assert window.attention.summary.text() == ("All programmes, all cohorts: 6 overdue, 0 due within 14 days "
-                                               "(as of Mon 24-11-2025)")
+        [(cohort.anouk, Urgency.OVERDUE)] * 3 + [(cohort.lars, Urgency.OVERDUE)] * 3
+    )
+    assert window.attention.summary.text() == (
+        "All programmes, all cohorts: 6 overdue, 0 due within 14 days (as of Mon 24-11-2025)"
+    )
     assert str(cohort.ws.path) in window.status_path.text()
     assert window.students.counts.text() == "4 of 4 students shown"
 
 
-@pytest.mark.parametrize("typed, expected", [("de ", {"2712345", "2711111"}), ("27987", {"2798765"}),
-                                             ("LARS@student", {"s3100001"}), ("nobody", set())])
-def test_search_narrows_the_list_on_number_name_and_email(window: Any, qtbot: Any, typed: str, expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("de ", {"2712345", "2711111"}), ("27987", {"2798765"}), ("LARS@student", {"s3100001"}), ("nobody", set())],
+)
+def test_search_narrows_the_list_on_number_name_and_email(
+    window: Any, qtbot: Any, typed: str, expected: set[str]
+) -> None:
     assert window.students.model.rowCount() == 4
     # Shortcuts reach only the active window; right after start-up it may not be active yet.
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     window.students.view.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)   # Ctrl+F goes to the search box
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F goes to the search box
     qtbot.waitUntil(window.students.search.hasFocus, timeout=2000)
     qtbot.keyClicks(window.students.search, typed)
     shown = {window.students.model.index(r, 0).data() for r in range(window.students.model.rowCount())}
@@ -80,13 +88,16 @@ def test_typing_7_comma_5_as_a_grade_shows_7_point_5_and_the_ec(window: Any, qtb
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     assert cohort.grades(cohort.daan, "PM-PERS") == [(1, 7.5, False)]
     model = page.model
-    shown = [model.index(r, 0, model.index(t, 0)).siblingAtColumn(4).data()
-             for t in range(model.rowCount()) for r in range(model.rowCount(model.index(t, 0)))]
+    shown = [
+        model.index(r, 0, model.index(t, 0)).siblingAtColumn(4).data()
+        for t in range(model.rowCount())
+        for r in range(model.rowCount(model.index(t, 0)))
+    ]
     assert "7.5" in shown
     assert "6 of 120 EC" in page.ec_label.text()
-    assert page.grade.text() == ""                 # ready for the next one
+    assert page.grade.text() == ""  # ready for the next one
     row = window.students.model.row_of(cohort.daan)
-    assert window.students.model.index(row, 8).data() == "6"   # the list's EC column follows
+    assert window.students.model.index(row, 8).data() == "6"  # the list's EC column follows
 
 
 def test_an_invalid_grade_shows_the_message_and_saves_nothing(window: Any, qtbot: Any, cohort: Cohort) -> None:
@@ -96,7 +107,7 @@ def test_an_invalid_grade_shows_the_message_and_saves_nothing(window: Any, qtbot
     qtbot.keyClicks(page.grade, "11")
     qtbot.keyClick(page.grade, Qt.Key.Key_Return)
     assert "between 1.0 and 10.0" in page.grade_form.error_text("grade")
-    assert page.grade.text() == "11"                # what was typed stays
+    assert page.grade.text() == "11"  # what was typed stays
     assert cohort.everything() == before
     assert window.session.undo_stack.count() == 0
 
@@ -113,11 +124,15 @@ def test_an_invalid_field_shows_its_message_next_to_it(window: Any, qtbot: Any, 
     assert cohort.everything() == before
 
 
-def test_marking_the_list_of_agreements_received_clears_it_from_attention(window: Any, qtbot: Any,
-                                                                         cohort: Cohort) -> None:
+def test_marking_the_list_of_agreements_received_clears_it_from_attention(
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     def open_loa() -> list[Any]:
-        return [i for i in window.attention.model.items
-                if i.student_id == cohort.anouk and i.what.startswith("List of Agreements")]
+        return [
+            i
+            for i in window.attention.model.items
+            if i.student_id == cohort.anouk and i.what.startswith("List of Agreements")
+        ]
 
     assert open_loa()
     page = _open(window, cohort.anouk, "internships")
@@ -130,16 +145,17 @@ def test_marking_the_list_of_agreements_received_clears_it_from_attention(window
     qtbot.waitUntil(lambda: not open_loa() and not window.session.busy, timeout=10000)
 
 
-def test_a_grade_for_a_course_already_passed_says_it_became_a_new_attempt(window: Any, qtbot: Any,
-                                                                         cohort: Cohort) -> None:
-    page = _open(window, cohort.anouk, "courses")                  # passed PM-PERS with 7.0
+def test_a_grade_for_a_course_already_passed_says_it_became_a_new_attempt(
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
+    page = _open(window, cohort.anouk, "courses")  # passed PM-PERS with 7.0
     page.course.setCurrentIndex(page.course.findData("PM-PERS"))
     qtbot.keyClicks(page.grade, "8")
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     assert [g for _n, g, _resit in cohort.grades(cohort.anouk, "PM-PERS")] == [7.0, 8.0]
     assert "already passed with 7.0" in window.record_pane.view.message_text()
     assert "new attempt" in window.record_pane.view.message_text()
-    page = _open(window, cohort.daan, "courses")                   # nothing passed yet: no such note
+    page = _open(window, cohort.daan, "courses")  # nothing passed yet: no such note
     page.course.setCurrentIndex(page.course.findData("PM-PERS"))
     qtbot.keyClicks(page.grade, "6,5")
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
@@ -166,7 +182,7 @@ def test_undo_restores_the_old_value_in_the_database_and_redo_repeats(window: An
     assert cohort.student(cohort.sanne).last_name == "Jansen"
     assert window.session.undo_stack.count() == 1
     window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)     # Ctrl+Z
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Z
     assert cohort.student(cohort.sanne).last_name == "de Jong"
     assert last.text() == "de Jong"
     row = window.students.model.row_of(cohort.sanne)
@@ -180,15 +196,18 @@ def test_undo_of_a_grade_takes_back_the_grade_and_its_resit(window: Any, qtbot: 
     page.course.setCurrentIndex(page.course.findData("PM-DSB"))
     qtbot.keyClicks(page.grade, "4,0")
     qtbot.keyClick(page.grade, Qt.Key.Key_Return)
-    assert cohort.grades(cohort.daan, "PM-DSB") == [(1, 4.0, False), (2, None, False)]   # resit registered
+    assert cohort.grades(cohort.daan, "PM-DSB") == [(1, 4.0, False), (2, None, False)]  # resit registered
     window.acts.undo.trigger()
     assert cohort.grades(cohort.daan, "PM-DSB") == []
 
 
 def test_double_click_in_attention_opens_the_record_on_the_right_tab(window: Any, qtbot: Any, cohort: Cohort) -> None:
     model = window.attention.model
-    row = next(r for r in range(model.rowCount())
-               if model.item(r).student_id == cohort.anouk and model.item(r).tab == "internships")
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.item(r).student_id == cohort.anouk and model.item(r).tab == "internships"
+    )
     table = window.attention.table
     rect = table.visualRect(model.index(row, 3))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -215,8 +234,9 @@ def test_an_imim_student_sees_imim_things_and_not_pm_tabs(window: Any, cohort: C
     assert courses.optional_group.isHidden()
 
 
-def test_a_busy_database_gives_a_calm_message_and_keeps_the_input(window: Any, qtbot: Any, cohort: Cohort,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_busy_database_gives_a_calm_message_and_keeps_the_input(
+    window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page = _open(window, cohort.daan, "overview")
 
     def busy(*_a: Any, **_k: Any) -> None:
@@ -254,7 +274,7 @@ def test_interruptions_push_the_planned_end_back(window: Any, qtbot: Any, cohort
     page = _open(window, cohort.anouk, "internships")
     panel = page.panels["minor"]
     before = panel.form.editors if False else panel.forms[3].editors["planned_end"].text()
-    assert before.startswith("20-02-2026")          # 16 weeks from 1 November, inclusive
+    assert before.startswith("20-02-2026")  # 16 weeks from 1 November, inclusive
     panel.int_start.setText("22-12-2025")
     panel.int_end.setText("04-01-2026")
     qtbot.mouseClick(panel.int_add, Qt.MouseButton.LeftButton)
@@ -269,12 +289,12 @@ def test_add_and_remove_a_student(window: Any, qtbot: Any, cohort: Cohort, monke
 
     dialog = NewStudentDialog(cohort.ws, window, "PM", 2025)
     qtbot.addWidget(dialog)
-    dialog.form.editors["student_number"].setText("12")                          # type: ignore[attr-defined]
+    dialog.form.editors["student_number"].setText("12")  # type: ignore[attr-defined]
     dialog.submit()
     assert "is not a student number" in dialog.form.error_text("student_number")
-    dialog.form.editors["student_number"].setText("2755555")                     # type: ignore[attr-defined]
-    dialog.form.editors["first_name"].setText("Noor")                            # type: ignore[attr-defined]
-    dialog.form.editors["last_name"].setText("Visser")                           # type: ignore[attr-defined]
+    dialog.form.editors["student_number"].setText("2755555")  # type: ignore[attr-defined]
+    dialog.form.editors["first_name"].setText("Noor")  # type: ignore[attr-defined]
+    dialog.form.editors["last_name"].setText("Visser")  # type: ignore[attr-defined]
     dialog.submit()
     assert dialog.student_id is not None
     monkeypatch.setattr(NewStudentDialog, "ask", classmethod(lambda cls, *a, **k: dialog.student_id))
@@ -287,7 +307,7 @@ def test_add_and_remove_a_student(window: Any, qtbot: Any, cohort: Cohort, monke
     assert asked == ["2755555 Noor Visser"]
     assert window.students.model.total == 4
     assert cohort.student(dialog.student_id) is None
-    assert any(a[3] == "remove student" for a in cohort.everything()["audit_entry"])   # the trail stays
+    assert any(a[3] == "remove student" for a in cohort.everything()["audit_entry"])  # the trail stays
 
 
 def test_removal_is_not_done_without_confirmation(window: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -325,7 +345,7 @@ def test_window_state_and_databases_are_remembered(window: Any, qtbot: Any, coho
     from coordinator_app.ui.student_model import EMAIL
 
     window.splitter.setSizes([400, 966])
-    window.students.columns.show_column(EMAIL, True)              # shown through the column chooser
+    window.students.columns.show_column(EMAIL, True)  # shown through the column chooser
     window.students.view.horizontalHeader().resizeSection(EMAIL, 333)
     window.close()
     # Started on it (as with --db): listed under Open recent, but not what a plain start opens.

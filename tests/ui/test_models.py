@@ -16,16 +16,71 @@ from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
 
-ROWS = [StudentRow(*row) for row in [
-    (1, "2712345", "Anouk", "de Vries", "a.devries@student.vu.nl", "PM", 2024, "active", "medical_imaging", 60,
-     "minor", None, 1),
-    (2, "2798765", "Daan", "Bakker", "daan.bakker@student.vu.nl", "PM", 2025, "active", None, 0, "not planned",
-     None, 0),
-    (3, "s3100001", "Lars", "Eriksson", "lars@student.rug.nl", "IMIM", 2024, "active", None, 45, "not planned",
-     (2026, 6), 0),
-    (4, "2600001", "Sanne", "de Jong", "s.dejong@student.vu.nl", "PM", 2022, "graduated", "biomarkers_medicines", 120,
-     "major", (2025, 6), 0),
-]]
+ROWS = [
+    StudentRow(*row)
+    for row in [
+        (
+            1,
+            "2712345",
+            "Anouk",
+            "de Vries",
+            "a.devries@student.vu.nl",
+            "PM",
+            2024,
+            "active",
+            "medical_imaging",
+            60,
+            "minor",
+            None,
+            1,
+        ),
+        (
+            2,
+            "2798765",
+            "Daan",
+            "Bakker",
+            "daan.bakker@student.vu.nl",
+            "PM",
+            2025,
+            "active",
+            None,
+            0,
+            "not planned",
+            None,
+            0,
+        ),
+        (
+            3,
+            "s3100001",
+            "Lars",
+            "Eriksson",
+            "lars@student.rug.nl",
+            "IMIM",
+            2024,
+            "active",
+            None,
+            45,
+            "not planned",
+            (2026, 6),
+            0,
+        ),
+        (
+            4,
+            "2600001",
+            "Sanne",
+            "de Jong",
+            "s.dejong@student.vu.nl",
+            "PM",
+            2022,
+            "graduated",
+            "biomarkers_medicines",
+            120,
+            "major",
+            (2025, 6),
+            0,
+        ),
+    ]
+]
 
 
 def _model() -> StudentListModel:
@@ -57,12 +112,16 @@ def test_search_sort_and_quick_filters_in_the_model() -> None:
     model = _model()
     # Sorted by surname as Dutch lists do: "de Jong" under J.
     assert [model.index(r, NAME).data() for r in range(model.rowCount())] == [
-        "Bakker, Daan", "Eriksson, Lars", "de Jong, Sanne", "de Vries, Anouk"]
+        "Bakker, Daan",
+        "Eriksson, Lars",
+        "de Jong, Sanne",
+        "de Vries, Anouk",
+    ]
     model.set_search("de")
-    assert model.rowCount() == 4                          # every e-mail has "student" in it
+    assert model.rowCount() == 4  # every e-mail has "student" in it
     model.set_search("de ")
     assert {model.student_id(r) for r in range(model.rowCount())} == {1, 4}
-    model.set_search("de v")                              # narrowing searches the shown rows only
+    model.set_search("de v")  # narrowing searches the shown rows only
     assert [model.student_id(r) for r in range(model.rowCount())] == [1]
     model.set_search("")
     model.sort(EC, Qt.SortOrder.DescendingOrder)
@@ -101,12 +160,42 @@ def test_the_selection_follows_its_student_when_sorting(qtbot: Any) -> None:
 
 def _items() -> list[AttentionItem]:
     return [
-        AttentionItem(date(2025, 11, 15), 1, "2712345", "Anouk de Vries", "PM", 2024, "Minor internship",
-                      "List of Agreements (A)", Urgency.OVERDUE, "internships"),
-        AttentionItem(date(2025, 12, 1), 2, "2798765", "Daan Bakker", "PM", 2025, "Academic Core",
-                      "mentor meetings: 0 of 2 held", Urgency.DUE_SOON, "academic_core"),
-        AttentionItem(date(2025, 11, 30), 1, "2712345", "Anouk de Vries", "PM", 2024, "Literature Study",
-                      "Survey Outline", Urgency.DUE_SOON, "literature"),
+        AttentionItem(
+            date(2025, 11, 15),
+            1,
+            "2712345",
+            "Anouk de Vries",
+            "PM",
+            2024,
+            "Minor internship",
+            "List of Agreements (A)",
+            Urgency.OVERDUE,
+            "internships",
+        ),
+        AttentionItem(
+            date(2025, 12, 1),
+            2,
+            "2798765",
+            "Daan Bakker",
+            "PM",
+            2025,
+            "Academic Core",
+            "mentor meetings: 0 of 2 held",
+            Urgency.DUE_SOON,
+            "academic_core",
+        ),
+        AttentionItem(
+            date(2025, 11, 30),
+            1,
+            "2712345",
+            "Anouk de Vries",
+            "PM",
+            2024,
+            "Literature Study",
+            "Survey Outline",
+            Urgency.DUE_SOON,
+            "literature",
+        ),
     ]
 
 
@@ -135,12 +224,13 @@ def test_the_record_tab_models_pass_the_model_tester(window: Any, cohort: Cohort
     qtmodeltester.check(panel.interruptions.model(), force_py=True)
     qtmodeltester.check(pages["history"].table.model(), force_py=True)
     qtmodeltester.check(pages["academic_core"].meetings.model(), force_py=True)
-    assert pages["graduation"].blockers.count() > 0                  # not ready: what blocks it, listed
+    assert pages["graduation"].blockers.count() > 0  # not ready: what blocks it, listed
     qtmodeltester.check(pages["graduation"].blockers.model(), force_py=True)
 
 
-def test_the_backup_list_and_the_import_refusals_pass_the_model_tester(qtbot: Any, cohort: Cohort, tmp_path: Any,
-                                                                      qtmodeltester: Any) -> None:
+def test_the_backup_list_and_the_import_refusals_pass_the_model_tester(
+    qtbot: Any, cohort: Cohort, tmp_path: Any, qtmodeltester: Any
+) -> None:
     from coordinator_app.services.backups import back_up_now
     from coordinator_app.ui.backup_dialog import RestoreDialog
     from coordinator_app.ui.exchange import ImportDialog
@@ -182,20 +272,36 @@ def test_returning_none_from_data_does_not_drop_references_to_none() -> None:
         index = model.index(0, 0)
         before = sys.getrefcount(None)
         for _ in range(1000):
-            index.data(Qt.ItemDataRole.ToolTipRole)      # through C++ QModelIndex::data -> Python data()
+            index.data(Qt.ItemDataRole.ToolTipRole)  # through C++ QModelIndex::data -> Python data()
         after = sys.getrefcount(None)
         assert before - after < 100, f"None lost {before - after} references in 1,000 calls"
 
 
 def test_accented_names_sort_with_their_letter_not_after_z() -> None:
-    rows = [StudentRow(10 + n, f"27000{n}", first, last, "", "PM", 2025, "active", None, 0, "not planned", None, 0)
-            for n, (first, last) in enumerate([("Zoë", "Zwart"), ("Ömer", "Öztürk"), ("Aoife", "Ó Briain"),
-                                                ("Émile", "Peeters"), ("Eva", "Peeters"), ("Pim", "de Ost")])]
+    rows = [
+        StudentRow(10 + n, f"27000{n}", first, last, "", "PM", 2025, "active", None, 0, "not planned", None, 0)
+        for n, (first, last) in enumerate(
+            [
+                ("Zoë", "Zwart"),
+                ("Ömer", "Öztürk"),
+                ("Aoife", "Ó Briain"),
+                ("Émile", "Peeters"),
+                ("Eva", "Peeters"),
+                ("Pim", "de Ost"),
+            ]
+        )
+    ]
     model = StudentListModel()
     model.set_rows(prepare_rows(rows, {}))
     model.sort(NAME)
     assert [model.index(r, NAME).data() for r in range(model.rowCount())] == [
-        "Ó Briain, Aoife", "de Ost, Pim", "Öztürk, Ömer", "Peeters, Émile", "Peeters, Eva", "Zwart, Zoë"]
+        "Ó Briain, Aoife",
+        "de Ost, Pim",
+        "Öztürk, Ömer",
+        "Peeters, Émile",
+        "Peeters, Eva",
+        "Zwart, Zoë",
+    ]
 
 
 def test_an_attention_line_cut_off_by_its_column_shows_whole_as_a_tooltip() -> None:

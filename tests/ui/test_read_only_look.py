@@ -85,7 +85,8 @@ def test_a_palette_whose_disabled_background_is_the_usual_one_gets_the_windows()
 
 
 def test_the_read_only_records_names_e_mail_and_notes_look_read_only(
-        qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from coordinator_app.ui.main_window import MainWindow
 
     path = cohort.ws.path

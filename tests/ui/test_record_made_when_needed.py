@@ -24,13 +24,14 @@ def test_the_record_is_made_when_the_first_student_is_shown(window: Any, cohort:
 
 
 def test_making_the_record_opens_no_window_of_its_own_and_keeps_the_keyboard(
-        window: Any, qtbot: Any, cohort: Cohort) -> None:
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     shown: list[str] = []
     made_windows = app.focusWindowChanged.connect(lambda w: shown.append(w.objectName() if w else "none"))
-    window.open_student(cohort.anouk, "internships")               # its tabs hold the documents boxes
-    qtbot.wait(50)                                                 # let any window shown meanwhile take focus
+    window.open_student(cohort.anouk, "internships")  # its tabs hold the documents boxes
+    qtbot.wait(50)  # let any window shown meanwhile take focus
     app.focusWindowChanged.disconnect(made_windows)
     assert [w for w in app.topLevelWidgets() if w.isVisible()] == [window]
     assert shown == [] and window.isActiveWindow()

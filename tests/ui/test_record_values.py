@@ -62,6 +62,7 @@ def ec(cohort: Cohort, student_id: int) -> int:
 
 # -- item 1: "Save approval" shows and keeps what is stored ----------------------------------------
 
+
 def _approved_proteomics(cohort: Cohort) -> int:
     sid = cohort.anouk
     set_optional_course(cohort.ws, sid, "PM-OPT-CARD", "requested")
@@ -77,13 +78,14 @@ def test_save_approval_is_impossible_before_a_course_is_chosen(view: RecordView,
     assert "Choose an optional course" in page.opt_course.currentText()
     assert not page.opt_save.isEnabled()
     before, stored = ec(cohort, sid), cohort.everything()
-    qtbot.mouseClick(page.opt_save, Qt.MouseButton.LeftButton)          # the click of issue 16
+    qtbot.mouseClick(page.opt_save, Qt.MouseButton.LeftButton)  # the click of issue 16
     assert cohort.everything() == stored
     assert ec(cohort, sid) == before == 24 + 6
 
 
-def test_the_approval_form_shows_what_is_stored_for_the_course_it_names(view: RecordView, qtbot: Any,
-                                                                          cohort: Cohort) -> None:
+def test_the_approval_form_shows_what_is_stored_for_the_course_it_names(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
     sid = _approved_proteomics(cohort)
     page = open_tab(view, sid, "courses")
     choose(qtbot, page.opt_course, "PM-OPT-PROT")
@@ -92,7 +94,7 @@ def test_the_approval_form_shows_what_is_stored_for_the_course_it_names(view: Re
     assert page.opt_save.isEnabled()
     choose(qtbot, page.opt_course, "PM-OPT-CARD")
     assert (page.opt_status.currentData(), page.opt_date.text()) == ("requested", "")
-    choose(qtbot, page.opt_course, "PM-OPT-ENTR")          # not chosen by the student yet: a new request
+    choose(qtbot, page.opt_course, "PM-OPT-ENTR")  # not chosen by the student yet: a new request
     assert (page.opt_status.currentData(), page.opt_date.text()) == ("requested", "")
     # Back to Proteomics and Save as shown: the stored approval and its credits stay.
     choose(qtbot, page.opt_course, "PM-OPT-PROT")
@@ -117,15 +119,17 @@ def test_another_student_starts_with_no_course_chosen(view: RecordView, qtbot: A
 
 # -- item 2: an approved optional course can get its first grade -----------------------------------
 
-def test_an_approved_optional_course_without_attempts_can_be_graded(view: RecordView, qtbot: Any,
-                                                                    cohort: Cohort) -> None:
+
+def test_an_approved_optional_course_without_attempts_can_be_graded(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
     sid = cohort.daan
     set_optional_course(cohort.ws, sid, "PM-OPT-PROT", "approved", date(2025, 10, 15))
     set_optional_course(cohort.ws, sid, "PM-OPT-CARD", "requested")
     page = open_tab(view, sid, "courses")
     codes = {page.course.itemData(i) for i in range(page.course.count())}
     assert "PM-OPT-PROT" in codes
-    assert "PM-OPT-CARD" not in codes          # only approved beforehand counts
+    assert "PM-OPT-CARD" not in codes  # only approved beforehand counts
     page.course.setCurrentIndex(page.course.findData("PM-OPT-PROT"))
     qtbot.keyClicks(page.grade, "8")
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
@@ -133,8 +137,9 @@ def test_an_approved_optional_course_without_attempts_can_be_graded(view: Record
     assert "6 of 120 EC" in page.ec_label.text()
 
 
-def test_an_approved_course_from_outside_the_programme_can_be_graded(view: RecordView, qtbot: Any,
-                                                                      cohort: Cohort) -> None:
+def test_an_approved_course_from_outside_the_programme_can_be_graded(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
     from coordinator_app.services.courses import add_external_course
 
     sid = cohort.daan
@@ -150,6 +155,7 @@ def test_an_approved_course_from_outside_the_programme_can_be_graded(view: Recor
 
 
 # -- item 3: the report mean is rounded half up ----------------------------------------------------
+
 
 def test_the_internship_report_mean_of_7_and_7_5_shows_7_3(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.anouk, "internships")
@@ -175,6 +181,7 @@ def test_the_literature_report_mean_of_7_and_7_5_shows_7_3(view: RecordView, qtb
 
 # -- item 5: IMIM in the attention list and its own components on the Courses tab -----------------
 
+
 def test_the_imim_courses_tab_shows_imim_components_not_compulsory_courses(view: RecordView, cohort: Cohort) -> None:
     record_grade(cohort.ws, cohort.lars, "IMIM-S1", "7")
     record_grade(cohort.ws, cohort.lars, "IMIM-BBB1", "8")
@@ -190,7 +197,7 @@ def test_the_imim_courses_tab_shows_imim_components_not_compulsory_courses(view:
 
 
 def test_the_imim_tab_checks_only_imim_things(view: RecordView, cohort: Cohort) -> None:
-    record_grade(cohort.ws, cohort.lars, "IMIM-S1", "4")        # resit 31-01-2025, no result: not an IMIM check
+    record_grade(cohort.ws, cohort.lars, "IMIM-S1", "4")  # resit 31-01-2025, no result: not an IMIM check
     page = open_tab(view, cohort.lars, "imim")
     shown = page.problems.text()
     assert "Participation fee not paid." in shown and "University of year 2 not recorded." in shown
@@ -201,9 +208,11 @@ def test_the_imim_tab_checks_only_imim_things(view: RecordView, cohort: Cohort) 
 
 # -- item 8: the ceremony after the graduation month -----------------------------------------------
 
+
 @pytest.mark.parametrize("month, ceremony", [(9, "January 2027"), (1, "June 2027"), (5, "September 2027")])
-def test_the_graduation_tab_shows_the_first_ceremony_after_the_month(view: RecordView, qtbot: Any, cohort: Cohort,
-                                                                     month: int, ceremony: str) -> None:
+def test_the_graduation_tab_shows_the_first_ceremony_after_the_month(
+    view: RecordView, qtbot: Any, cohort: Cohort, month: int, ceremony: str
+) -> None:
     page = open_tab(view, cohort.anouk, "graduation")
     page.month.setCurrentIndex(page.month.findData(month))
     page.year.setValue(2026 if month >= 9 else 2027)
@@ -213,9 +222,11 @@ def test_the_graduation_tab_shows_the_first_ceremony_after_the_month(view: Recor
 
 # -- item 10: approvals are not "valid" without the assessor's rank; flags on their tabs ----------
 
-def test_an_approved_internship_without_the_assessors_rank_is_not_shown_valid(view: RecordView, qtbot: Any,
-                                                                               cohort: Cohort) -> None:
-    page = open_tab(view, cohort.anouk, "internships")            # approved in the fixture, no rank recorded
+
+def test_an_approved_internship_without_the_assessors_rank_is_not_shown_valid(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
+    page = open_tab(view, cohort.anouk, "internships")  # approved in the fixture, no rank recorded
     status = page.panels["minor"].status.text()
     assert "approval valid" not in status
     assert "approved, assessor's rank not recorded" in status
@@ -236,9 +247,17 @@ def test_the_graduation_tab_says_a_planned_month_has_passed(view: RecordView, co
 
 # -- item 11: the Literature Study tab says what is missing -------------------------------------
 
+
 def test_the_literature_tab_says_what_is_missing(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
-    update_literature_study(cohort.ws, cohort.anouk, subject="Pharmacogenomics", start_date="03-11-2025",
-                            supervisor="dr. A. Jansen", assessor="dr. A. Jansen", assessor_rank="UD")
+    update_literature_study(
+        cohort.ws,
+        cohort.anouk,
+        subject="Pharmacogenomics",
+        start_date="03-11-2025",
+        supervisor="dr. A. Jansen",
+        assessor="dr. A. Jansen",
+        assessor_rank="UD",
+    )
     page = open_tab(view, cohort.anouk, "literature")
     status = page.status.text()
     assert "Not complete yet; missing: Examination Board approval (not requested)" in status
@@ -246,18 +265,23 @@ def test_the_literature_tab_says_what_is_missing(view: RecordView, qtbot: Any, c
     assert "marks: research outline, oral presentation, report (supervisor), report (assessor)" in status
     assert "is also the Amsterdam UMC assessor" in status
     plan, marks = page.forms
-    plan.editors["approval_date"].setText("20-10-2025")          # typed, then the decision chosen
+    plan.editors["approval_date"].setText("20-10-2025")  # typed, then the decision chosen
     choose(qtbot, plan.editors["approval_status"], "approved")
-    for field, value in (("outline_mark", "7"), ("supervisor_report_mark", "7"), ("assessor_report_mark", "7,5"),
-                         ("presentation_mark", "8")):
+    for field, value in (
+        ("outline_mark", "7"),
+        ("supervisor_report_mark", "7"),
+        ("assessor_report_mark", "7,5"),
+        ("presentation_mark", "8"),
+    ):
         type_into(qtbot, marks.editors[field], value)
     status = page.status.text()
     assert "approval" not in status.split("⚠")[0] and "marks:" not in status
     assert "Survey Outline not received" in status
 
 
-def test_the_window_lists_an_imim_students_items_and_opens_the_imim_tab(window: Any, qtbot: Any,
-                                                                        cohort: Cohort) -> None:
+def test_the_window_lists_an_imim_students_items_and_opens_the_imim_tab(
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     from coordinator_app.ui.main_window import RECORD_TAB
 
     model = window.attention.model

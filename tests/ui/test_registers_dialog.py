@@ -46,7 +46,9 @@ def test_a_person_changed_in_the_register_changes_in_every_record(
     qtbot: Any, cohort: Cohort, window: Any, tmp_path: Any
 ) -> None:
     update_internship(cohort.ws, cohort.anouk, "minor", assessor="Ingrid Smit", assessor_rank="postdoc")
-    add_person(cohort.ws, name="Karel Visser", rank="HL", organisation="Amsterdam UMC", email="k.visser@amsterdamumc.nl")
+    add_person(
+        cohort.ws, name="Karel Visser", rank="HL", organisation="Amsterdam UMC", email="k.visser@amsterdamumc.nl"
+    )
     dialog = open_registers(qtbot, window)
     tab = dialog.people
     select_entry(qtbot, tab, "smit")
@@ -96,7 +98,9 @@ def test_a_duplicate_host_is_merged_and_the_placements_listed_by_year(
     tab.merge_to.setCurrentIndex(tab.merge_to.findData(keep))
     qtbot.mouseClick(tab.merge_button, Qt.MouseButton.LeftButton)
     with cohort.ws.read() as s:
-        row = s.scalar(select(m.Internship).where(m.Internship.student_id == cohort.anouk, m.Internship.kind == "major"))
+        row = s.scalar(
+            select(m.Internship).where(m.Internship.student_id == cohort.anouk, m.Internship.kind == "major")
+        )
         assert row is not None and row.host_id == keep
         assert s.get(m.HostOrganisation, duplicate) is None
     assert tab.message.text().startswith("Merged:")

@@ -42,13 +42,15 @@ def _shown(qtbot: Any, dialog: Any) -> None:
 
 # -- removing and bringing back --------------------------------------------------------------------
 
+
 @pytest.mark.slow
-def test_ctrl_z_brings_a_removed_student_back_into_the_list(window: Any, qtbot: Any, cohort: Cohort,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_z_brings_a_removed_student_back_into_the_list(
+    window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
     asked = _confirm(monkeypatch)
     window.open_student(cohort.anouk, "overview")
-    assert _attention_for(window, cohort.anouk)                       # the overdue List of Agreements
-    with qtbot.waitSignal(window.attention.model.modelReset, timeout=10000):     # the attention list is read again
+    assert _attention_for(window, cohort.anouk)  # the overdue List of Agreements
+    with qtbot.waitSignal(window.attention.model.modelReset, timeout=10000):  # the attention list is read again
         window.acts.remove.trigger()
         assert asked == ["2712345 Anouk de Vries"]
         assert window.students.model.row_of(cohort.anouk) is None and window.students.model.total == 3
@@ -59,7 +61,7 @@ def test_ctrl_z_brings_a_removed_student_back_into_the_list(window: Any, qtbot: 
 
     window.activateWindow()
     with qtbot.waitSignal(window.attention.model.modelReset, timeout=10000):
-        qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)                     # Ctrl+Z
+        qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # Ctrl+Z
         assert window.students.model.total == 4
         row = window.students.model.row_of(cohort.anouk)
         assert row is not None and window.students.model.index(row, 1).data() == "de Vries, Anouk"
@@ -72,8 +74,9 @@ def test_ctrl_z_brings_a_removed_student_back_into_the_list(window: Any, qtbot: 
 
 
 @pytest.mark.slow
-def test_edits_made_before_a_removal_stay_undoable(window: Any, qtbot: Any, cohort: Cohort,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edits_made_before_a_removal_stay_undoable(
+    window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _confirm(monkeypatch)
     window.open_student(cohort.sanne, "overview")
     last = window.record_pane.view.pages["overview"].form.editors["last_name"]
@@ -81,17 +84,17 @@ def test_edits_made_before_a_removal_stay_undoable(window: Any, qtbot: Any, coho
     qtbot.keyClicks(last, "Jansen")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     window.acts.remove.trigger()
-    assert window.session.undo_stack.count() == 2                            # the removal did not clear the stack
-    window.acts.undo.trigger()                                        # the removal
-    window.acts.undo.trigger()                                        # the name
+    assert window.session.undo_stack.count() == 2  # the removal did not clear the stack
+    window.acts.undo.trigger()  # the removal
+    window.acts.undo.trigger()  # the name
     assert cohort.student(cohort.sanne).last_name == "de Jong"
     assert window.students.model.index(window.students.model.row_of(cohort.sanne), 1).data() == "de Jong, Sanne"
 
 
 @pytest.mark.slow
-def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window: Any, qtbot: Any, cohort: Cohort,
-                                                                         monkeypatch: pytest.MonkeyPatch,
-                                                                         qtmodeltester: Any) -> None:
+def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(
+    window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch, qtmodeltester: Any
+) -> None:
     from coordinator_app.ui.removed_students import RemovedStudentsDialog
 
     _confirm(monkeypatch)
@@ -106,10 +109,12 @@ def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window:
     _shown(qtbot, dialog)
     qtmodeltester.check(dialog.table.model())
     shown = [[dialog.table.item(r, c).text() for c in (0, 1, 2, 3, 4)] for r in range(dialog.table.rowCount())]
-    assert shown == [["s3100001", "Lars Eriksson", "IMIM", "2024-2025", "active"],
-                     ["2798765", "Daan Bakker", "PM", "2025-2026", "active"]]
+    assert shown == [
+        ["s3100001", "Lars Eriksson", "IMIM", "2024-2025", "active"],
+        ["2798765", "Daan Bakker", "PM", "2025-2026", "active"],
+    ]
     assert dialog.table.item(0, 6).text() == cohort.ws.user
-    assert dialog.selected() == cohort.lars                          # the newest removal first
+    assert dialog.selected() == cohort.lars  # the newest removal first
     qtbot.keyClicks(dialog.search, "daan")
     assert dialog.table.isRowHidden(0) and dialog.selected() == cohort.daan
     dialog.table.setFocus()
@@ -117,7 +122,7 @@ def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window:
     assert "Restored 2798765 Daan Bakker" in dialog.status.text()
     assert window.students.model.row_of(cohort.daan) is not None and window.students.model.total == 3
     assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["s3100001"]
-    assert dialog.table.isRowHidden(0)                                 # the filter still says "daan"
+    assert dialog.table.isRowHidden(0)  # the filter still says "daan"
     dialog.search.clear()
     # Undo in the dialog removes Daan again, and the dialog lists him once more.
     qtbot.keyClick(dialog.table, Qt.Key.Key_Z, CTRL)
@@ -126,13 +131,14 @@ def test_removed_students_are_restored_from_the_dialog_with_the_keyboard(window:
 
 
 @pytest.mark.slow
-def test_a_restore_into_a_full_specialization_says_why_in_the_dialog(window: Any, qtbot: Any, cohort: Cohort,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_restore_into_a_full_specialization_says_why_in_the_dialog(
+    window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from coordinator_app.services.students import NewStudent, add_student
     from coordinator_app.ui.removed_students import RemovedStudentsDialog
 
     _confirm(monkeypatch)
-    window.open_student(cohort.anouk, "overview")                    # Medical Imaging, cohort 2024
+    window.open_student(cohort.anouk, "overview")  # Medical Imaging, cohort 2024
     window.acts.remove.trigger()
     for n in range(20):
         add_student(cohort.ws, NewStudent("PM", 2024, f"27100{n:02d}", "Kim", f"Jansen {n}", "", "medical_imaging"))
@@ -148,8 +154,9 @@ def test_a_restore_into_a_full_specialization_says_why_in_the_dialog(window: Any
 
 
 @pytest.mark.slow
-def test_an_undo_that_cannot_be_done_is_said_without_blocking(window: Any, qtbot: Any, cohort: Cohort,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_undo_that_cannot_be_done_is_said_without_blocking(
+    window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from coordinator_app.services.students import NewStudent, add_student
 
     _confirm(monkeypatch)
@@ -165,6 +172,7 @@ def test_an_undo_that_cannot_be_done_is_said_without_blocking(window: Any, qtbot
 
 # -- the deadline schedule -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def planned(cohort: Cohort) -> int:
     """Daan (PM, cohort 2025) planned to graduate in January 2027: no published deadline there."""
@@ -174,8 +182,9 @@ def planned(cohort: Cohort) -> int:
 
 
 @pytest.mark.slow
-def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(window: Any, qtbot: Any, cohort: Cohort,
-                                                                     planned: int, qtmodeltester: Any) -> None:
+def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(
+    window: Any, qtbot: Any, cohort: Cohort, planned: int, qtmodeltester: Any
+) -> None:
     from coordinator_app.ui.deadlines_dialog import DEADLINE, SOURCE, DeadlinesDialog
 
     window.open_student(planned, "graduation")
@@ -189,11 +198,11 @@ def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(window: An
     row = dialog.table.currentRow()
     assert dialog.table.item(row, 0).text() == "January 2027"
     assert dialog.table.item(row, SOURCE).text() == "computed default"
-    assert dialog.table.item(row, DEADLINE).font().italic()            # a default looks like one
-    assert dialog.table.item(row, 4).text() == "1"                     # Daan is planned then
+    assert dialog.table.item(row, DEADLINE).font().italic()  # a default looks like one
+    assert dialog.table.item(row, 4).text() == "1"  # Daan is planned then
 
     dialog.table.setFocus()
-    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)                    # edit this month's deadline
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # edit this month's deadline
     assert dialog.deadline.hasFocus() and dialog.deadline.selectedText() == "01-01-2027"
     qtbot.keyClicks(dialog.deadline, "8-1-2027")
     qtbot.keyClick(dialog.deadline, Qt.Key.Key_Return)
@@ -202,11 +211,12 @@ def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(window: An
     assert dialog.table.item(row, DEADLINE).text() == "08-01-2027"
     assert dialog.table.item(row, DEADLINE).font().weight() == QFont.Weight.Bold
     assert dialog.table.item(row, SOURCE).text() == "entered (clear: computed default 01-01-2027)"
-    assert dialog.status.text() == ("The PM deadline for graduating in January 2027 is now 08-01-2027; Academic "
-                                    "Core due dates moved for 1 student.")
+    assert dialog.status.text() == (
+        "The PM deadline for graduating in January 2027 is now 08-01-2027; Academic Core due dates moved for 1 student."
+    )
     assert window.acts.undo.text() == "&Undo Set the PM deadline for January 2027 to 08-01-2027"
 
-    qtbot.keyClick(dialog.table, Qt.Key.Key_Z, CTRL)                   # Ctrl+Z in the dialog
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Z, CTRL)  # Ctrl+Z in the dialog
     assert page.deadline.text() == "01-01-2027  (computed default)"
     assert dialog.table.item(row, SOURCE).text() == "computed default"
     qtbot.keyClick(dialog.table, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
@@ -218,20 +228,23 @@ def test_the_schedule_dialogs_edit_changes_the_deadline_in_the_record(window: An
     assert window.acts.undo.text() == "&Undo Clear the PM deadline entered for January 2027"
 
 
-def test_the_published_schedule_shows_as_such_and_a_wrong_date_is_refused(window: Any, qtbot: Any,
-                                                                          cohort: Cohort) -> None:
+def test_the_published_schedule_shows_as_such_and_a_wrong_date_is_refused(
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     from coordinator_app.ui.deadlines_dialog import DEADLINE, SOURCE, DeadlinesDialog
 
     dialog = DeadlinesDialog(window.session, cohort.ws, window, "PM", (2025, 1))
     _shown(qtbot, dialog)
-    shown = [(dialog.table.item(r, 0).text(), dialog.table.item(r, DEADLINE).text(), dialog.table.item(r, SOURCE).text())
-             for r in range(dialog.table.rowCount())]
+    shown = [
+        (dialog.table.item(r, 0).text(), dialog.table.item(r, DEADLINE).text(), dialog.table.item(r, SOURCE).text())
+        for r in range(dialog.table.rowCount())
+    ]
     assert shown[0] == ("September 2024", "16-09-2024", "programme schedule")
     assert shown[4] == ("January 2025", "13-01-2025", "programme schedule")
     assert shown[8] == ("May 2025", "02-05-2025", "computed default")
     before = cohort.everything()
     dialog.table.selectRow(4)
-    dialog.deadline.setText("13-01-2024")                              # the original page's typo
+    dialog.deadline.setText("13-01-2024")  # the original page's typo
     dialog.set_selected()
     assert not dialog.error.isHidden() and "not on 13-01-2024" in dialog.error.text()
     dialog.deadline.setText("next friday")
@@ -245,8 +258,9 @@ def test_the_published_schedule_shows_as_such_and_a_wrong_date_is_refused(window
     assert {dialog.table.item(r, SOURCE).text() for r in range(12)} == {"computed default"}
 
 
-def test_the_graduation_tab_and_the_edit_menu_open_the_schedule(window: Any, cohort: Cohort, planned: int,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_graduation_tab_and_the_edit_menu_open_the_schedule(
+    window: Any, cohort: Cohort, planned: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from coordinator_app.ui.deadlines_dialog import DeadlinesDialog
 
     opened: list[tuple[Any, ...]] = []

@@ -26,10 +26,12 @@ from tests.ui.conftest import OFFSCREEN_NOISE
 pytestmark = OFFSCREEN_NOISE
 
 
-def _row(sid: int, number: str, first: str, last: str, email: str, programme: str = "PM",
-         status: str = "active") -> StudentRow:
-    return StudentRow(sid, number, first, last, email, programme, 2024, status, None, sid % 7 * 6, "not planned",
-                      None, 0)
+def _row(
+    sid: int, number: str, first: str, last: str, email: str, programme: str = "PM", status: str = "active"
+) -> StudentRow:
+    return StudentRow(
+        sid, number, first, last, email, programme, 2024, status, None, sid % 7 * 6, "not planned", None, 0
+    )
 
 
 ROWS = [
@@ -65,8 +67,9 @@ def _fresh(rows: list[StudentRow], model: StudentListModel) -> list[int]:
 
 def _brute_force(rows: list[StudentRow], filters: Filters) -> set[int]:
     def quick(r: StudentRow) -> bool:
-        return ((filters.programme is None or r.programme == filters.programme)
-                and (filters.status is None or r.status == filters.status))
+        return (filters.programme is None or r.programme == filters.programme) and (
+            filters.status is None or r.status == filters.status
+        )
 
     return {r.id for r in rows if quick(r) and filters.text in "".join(search_key(r))}
 
@@ -90,6 +93,7 @@ def _scans() -> Iterator[list[str]]:
 
 # -- the rules ------------------------------------------------------------------------------------------
 
+
 def test_backspace_and_retyping_are_look_ups_not_searches() -> None:
     model = _model()
     for end in range(1, 5):
@@ -98,14 +102,16 @@ def test_backspace_and_retyping_are_look_ups_not_searches() -> None:
         for end in (3, 2, 1, 0, 1, 2):
             model.set_search("mull"[:end])
     assert seen == []
-    assert _ids(model) == [5]                           # "mu": Emma Mulder
+    assert _ids(model) == [5]  # "mu": Emma Mulder
 
 
 def test_typing_one_more_character_searches_only_the_students_shown() -> None:
     search = TextSearch()
-    search.lay_out(["2712345\tanouk de vries\ta.devries", "2798765\tdaan bakker\tdaan.bakker",
-                    "s3100001\tlars eriksson\tlars"], ["@student.vu.nl", "@student.vu.nl", "@student.rug.nl"])
-    assert search.find("r") == [0, 1, 2]              # every student: "r" is in "lars", "vries" and "bakker"
+    search.lay_out(
+        ["2712345\tanouk de vries\ta.devries", "2798765\tdaan bakker\tdaan.bakker", "s3100001\tlars eriksson\tlars"],
+        ["@student.vu.nl", "@student.vu.nl", "@student.rug.nl"],
+    )
+    assert search.find("r") == [0, 1, 2]  # every student: "r" is in "lars", "vries" and "bakker"
     examined: list[str] = []
     keys = search._own._keys
 
@@ -116,23 +122,23 @@ def test_typing_one_more_character_searches_only_the_students_shown() -> None:
 
     search._own._keys = Spy(keys)
     assert search.find("ri") == [0, 2]
-    assert len(examined) == 3                          # within the answer for "r", key by key
+    assert len(examined) == 3  # within the answer for "r", key by key
     examined.clear()
     assert search.find("rik") == [2]
-    assert len(examined) == 2                          # within the answer for "ri" only
+    assert len(examined) == 2  # within the answer for "ri" only
 
 
 def test_a_text_inside_a_shared_domain_stands_for_all_its_students_without_a_scan() -> None:
     model = _model()
     with _scans() as seen:
-        model.set_search("student")                     # every domain but gmail.com and the empty e-mail
+        model.set_search("student")  # every domain but gmail.com and the empty e-mail
         assert set(_ids(model)) == {1, 2, 3, 4, 5}
-        model.set_search("e")                           # not in gmail.com; Noor Visser has no e-mail
+        model.set_search("e")  # not in gmail.com; Noor Visser has no e-mail
         assert set(_ids(model)) == {1, 2, 3, 4, 5, 7}
-    assert "student" in seen                            # the own parts are scanned: someone may be called "student"
+    assert "student" in seen  # the own parts are scanned: someone may be called "student"
     model.set_search("student.rug")
     assert set(_ids(model)) == {3, 5}
-    model.set_search("s@student.vu")                    # across the @: the whole key
+    model.set_search("s@student.vu")  # across the @: the whole key
     assert set(_ids(model)) == {1}
     model.set_search("@")
     assert set(_ids(model)) == {1, 2, 3, 4, 5, 6}
@@ -147,20 +153,23 @@ def test_the_own_part_is_not_scanned_when_every_student_shown_shares_a_domain_wi
 
 # -- no stale answers ----------------------------------------------------------------------------------
 
+
 def test_after_a_rename_backspace_shows_what_a_fresh_search_shows() -> None:
     rows = list(ROWS)
     model = _model(rows)
-    model.sort(NUMBER)                                  # an edit keeps its place; a fresh list sorts it anew
+    model.sort(NUMBER)  # an edit keeps its place; a fresh list sorts it anew
     for end in range(1, 5):
         model.set_search("jong"[:end])
     assert _ids(model) == [4]
     rows[1] = rows[1]._replace(last_name="Jongeneel")
     model.update_row(2, rows[1])
     assert _ids(model) == _fresh(rows, model) == [4, 2]
-    model.set_search("jon")                             # remembered before the rename: must not come back stale
+    model.set_search("jon")  # remembered before the rename: must not come back stale
     assert _ids(model) == _fresh(rows, model) == [4, 2]
-    rows[1] = rows[1]._replace(email="d.jongeneel@student.rug.nl",      # a new domain for a student
-                               student_number="s3999999")
+    rows[1] = rows[1]._replace(
+        email="d.jongeneel@student.rug.nl",  # a new domain for a student
+        student_number="s3999999",
+    )
     model.update_row(2, rows[1])
     model.set_search("student.rug")
     assert set(_ids(model)) == {2, 3, 5}
@@ -180,7 +189,7 @@ def test_after_a_quick_filter_or_a_sort_backspace_shows_what_a_fresh_search_show
     model.sort(NUMBER, Qt.SortOrder.DescendingOrder)
     model.set_search("d")
     assert _ids(model) == _fresh(ROWS, model)
-    assert _ids(model) == [5, 3, 2, 1, 4]               # number order, descending (no "d" for Jan or Noor)
+    assert _ids(model) == [5, 3, 2, 1, 4]  # number order, descending (no "d" for Jan or Noor)
 
 
 def test_a_student_without_email_or_with_a_newline_in_a_name_is_found_like_any_other() -> None:
@@ -196,14 +205,14 @@ def test_a_student_without_email_or_with_a_newline_in_a_name_is_found_like_any_o
 def test_a_common_text_is_scanned_for_after_a_few_hits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(text_search, "_FEW_HITS", 2)
     model = _model()
-    model.set_search("00")                              # five students: str.find gives up after two
+    model.set_search("00")  # five students: str.find gives up after two
     assert set(_ids(model)) == {3, 4, 5, 6, 7}
     model.set_search("2600")
     assert set(_ids(model)) == {4, 6, 7}
 
 
 def test_rare_domains_stay_in_the_own_part(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(text_search, "_DOMAINS", 1)     # only the most common domain is shared
+    monkeypatch.setattr(text_search, "_DOMAINS", 1)  # only the most common domain is shared
     model = _model()
     model.set_search("gmail")
     assert _ids(model) == [6]
@@ -217,38 +226,59 @@ def test_rare_domains_stay_in_the_own_part(monkeypatch: pytest.MonkeyPatch) -> N
 
 _LETTERS = "ade@.s2 "
 _NAMES = st.text(alphabet="adeDE s", min_size=1, max_size=6)
-_EMAILS = st.one_of(st.just(""), st.builds(lambda local, domain: f"{local}@{domain}",
-                                           st.text(alphabet="ade.s", min_size=1, max_size=4),
-                                           st.sampled_from(["student.vu.nl", "student.rug.nl", "gmail.com", "d.se"])))
-_STUDENTS = st.lists(st.tuples(st.text(alphabet="s0123", min_size=1, max_size=4), _NAMES, _NAMES, _EMAILS,
-                               st.sampled_from(["PM", "IMIM"]), st.sampled_from(["active", "graduated"])),
-                     min_size=0, max_size=12)
-_STEPS = st.lists(st.one_of(
-    st.tuples(st.just("type"), st.sampled_from(_LETTERS)),
-    st.tuples(st.just("backspace"), st.just("")),
-    st.tuples(st.just("paste"), st.text(alphabet=_LETTERS, min_size=2, max_size=4)),
-    st.tuples(st.just("rename"), st.tuples(st.integers(0, 11), _NAMES, _EMAILS)),
-    st.tuples(st.just("remove"), st.integers(0, 11)),
-    st.tuples(st.just("filter"), st.tuples(st.sampled_from([None, "PM", "IMIM"]),
-                                           st.sampled_from([None, "active", "graduated"]))),
-    st.tuples(st.just("sort"), st.tuples(st.sampled_from([NUMBER, EC, COHORT]), st.booleans())),
-), max_size=40)
+_EMAILS = st.one_of(
+    st.just(""),
+    st.builds(
+        lambda local, domain: f"{local}@{domain}",
+        st.text(alphabet="ade.s", min_size=1, max_size=4),
+        st.sampled_from(["student.vu.nl", "student.rug.nl", "gmail.com", "d.se"]),
+    ),
+)
+_STUDENTS = st.lists(
+    st.tuples(
+        st.text(alphabet="s0123", min_size=1, max_size=4),
+        _NAMES,
+        _NAMES,
+        _EMAILS,
+        st.sampled_from(["PM", "IMIM"]),
+        st.sampled_from(["active", "graduated"]),
+    ),
+    min_size=0,
+    max_size=12,
+)
+_STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("type"), st.sampled_from(_LETTERS)),
+        st.tuples(st.just("backspace"), st.just("")),
+        st.tuples(st.just("paste"), st.text(alphabet=_LETTERS, min_size=2, max_size=4)),
+        st.tuples(st.just("rename"), st.tuples(st.integers(0, 11), _NAMES, _EMAILS)),
+        st.tuples(st.just("remove"), st.integers(0, 11)),
+        st.tuples(
+            st.just("filter"),
+            st.tuples(st.sampled_from([None, "PM", "IMIM"]), st.sampled_from([None, "active", "graduated"])),
+        ),
+        st.tuples(st.just("sort"), st.tuples(st.sampled_from([NUMBER, EC, COHORT]), st.booleans())),
+    ),
+    max_size=40,
+)
 
 
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(students=_STUDENTS, steps=_STEPS, rare=st.sampled_from([1, 255]), few=st.sampled_from([1, 3000]))
-def test_the_list_always_shows_what_a_brute_force_search_shows(students: list[StudentRow],
-                                                               steps: list[tuple[str, Any]], rare: int,
-                                                               few: int) -> None:
+def test_the_list_always_shows_what_a_brute_force_search_shows(
+    students: list[StudentRow], steps: list[tuple[str, Any]], rare: int, few: int
+) -> None:
     original = text_search._DOMAINS, text_search._FEW_HITS
     # Also with domains kept in the own part, and with str.find giving up for a scan after one hit.
     text_search._DOMAINS, text_search._FEW_HITS = rare, few
     try:
-        rows = [_row(i + 1, number + str(i), first, last, email, programme, status)
-                for i, (number, first, last, email, programme, status) in enumerate(students)]
+        rows = [
+            _row(i + 1, number + str(i), first, last, email, programme, status)
+            for i, (number, first, last, email, programme, status) in enumerate(students)
+        ]
         model = _model(rows)
-        model.sort(NUMBER)                                   # renames must not move a student: not by name
+        model.sort(NUMBER)  # renames must not move a student: not by name
         typed = ""
         for step, value in steps:
             if step == "type":
@@ -257,10 +287,10 @@ def test_the_list_always_shows_what_a_brute_force_search_shows(students: list[St
             elif step == "backspace":
                 typed = typed[:-1]
                 model.set_search(typed)
-            elif step == "paste":                            # select all, paste: not one more character
+            elif step == "paste":  # select all, paste: not one more character
                 typed = value
                 model.set_search(typed)
-            elif step == "rename" and rows:                  # names and e-mail only: the sort keys stay
+            elif step == "rename" and rows:  # names and e-mail only: the sort keys stay
                 index, last, email = value
                 changed = rows[index % len(rows)]._replace(last_name=last, email=email)
                 rows[index % len(rows)] = changed

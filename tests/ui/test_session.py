@@ -39,9 +39,10 @@ def session(qtbot: Any, programmes: Any) -> Any:
 
 
 def test_the_session_opens_the_database_off_the_gui_thread_and_says_opened(
-        qtbot: Any, session: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, session: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
     opened_on: list[threading.Thread] = []
-    real_open = Workspace.open.__func__   # type: ignore[attr-defined]
+    real_open = Workspace.open.__func__  # type: ignore[attr-defined]
 
     def watched(cls: type[Workspace], *args: Any, **kwargs: Any) -> Workspace:
         opened_on.append(threading.current_thread())
@@ -70,7 +71,7 @@ def test_a_database_that_cannot_be_opened_is_said_with_open_failed(qtbot: Any, s
 def test_changed_says_which_students_what_kind_of_data_and_by_whom(qtbot: Any, session: Any, cohort: Cohort) -> None:
     s = session(cohort.ws.path)
     with qtbot.assertNotEmitted(s.changed):
-        s.notify(Changes.of(Kind.RESULTS, [cohort.daan]))          # nothing is open: nobody to tell
+        s.notify(Changes.of(Kind.RESULTS, [cohort.daan]))  # nothing is open: nobody to tell
     with qtbot.waitSignal(s.opened, timeout=15000):
         s.open(cohort.ws.path)
     with qtbot.waitSignal(s.changed, timeout=1000) as told:
@@ -81,12 +82,13 @@ def test_changed_says_which_students_what_kind_of_data_and_by_whom(qtbot: Any, s
     assert changes.touches(cohort.daan) and not changes.touches(cohort.anouk)
     assert changes.any_of(Kind.RESULTS | Kind.STUDENT) and not changes.any_of(Kind.PRESENCE)
     with qtbot.waitSignal(s.changed, timeout=1000) as told:
-        s.reload()                                                   # View > Reload
+        s.reload()  # View > Reload
     assert told.args[0] == Changes(Kind.EVERYTHING, None, Origin.THIS_WINDOW) and told.args[0].touches(cohort.anouk)
 
 
 def test_a_restore_elsewhere_says_replaced_then_everything_changed_from_elsewhere(
-        qtbot: Any, session: Any, cohort: Cohort) -> None:
+    qtbot: Any, session: Any, cohort: Cohort
+) -> None:
     s = session(cohort.ws.path)
     with qtbot.waitSignal(s.opened, timeout=15000):
         s.open(cohort.ws.path)
@@ -96,45 +98,48 @@ def test_a_restore_elsewhere_says_replaced_then_everything_changed_from_elsewher
         copy = back_up_now(cohort.ws).path
     with qtbot.waitSignal(s.colleague_saved, timeout=5000):
         add_student(cohort.ws, NewStudent("PM", 2025, "2799999", "Added", "Later"))
-    restore_backup(cohort.ws.path, copy)                      # as `coordinator-app restore` does, in its own process
+    restore_backup(cohort.ws.path, copy)  # as `coordinator-app restore` does, in its own process
     seen: list[Any] = []
     s.replaced.connect(lambda: seen.append(("replaced", s.undo_stack.count(), s.replaced_pending)))
     s.changed.connect(lambda changes: seen.append(("changed", changes, s.replaced_pending)))
     with qtbot.waitSignals([s.replaced, s.changed], order="strict", timeout=10000):
-        s.replaced_watch.check_now()                          # what its timer does every few seconds
+        s.replaced_watch.check_now()  # what its timer does every few seconds
     # No undo may write an old edit into the restored data, and nothing is written until it is read.
     assert seen == [("replaced", 0, True), ("changed", Changes(Kind.EVERYTHING, None, Origin.ELSEWHERE), True)]
     assert not s.replaced_pending and s.ws is not None and not s.ws.was_replaced()
     # The restore is not also taken for a colleague's change: nothing more is read again.
     with qtbot.assertNotEmitted(s.changed, wait=1500):
         pass
-    update_student(s.ws, cohort.daan, first_name="Daniel")    # writes go into the restored data again
+    update_student(s.ws, cohort.daan, first_name="Daniel")  # writes go into the restored data again
 
 
 # -- the panes follow `changed` by themselves --------------------------------------------------------------
 
-def test_a_grade_recorded_in_another_window_reaches_the_list_record_and_attention(window: Any, qtbot: Any,
-                                                                                 cohort: Cohort) -> None:
+
+def test_a_grade_recorded_in_another_window_reaches_the_list_record_and_attention(
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     window.open_student(cohort.daan, "courses")
     page = window.record_pane.view.pages["courses"]
     model = window.students.model
     assert model.index(model.row_of(cohort.daan), EC).data() == "0" and "0 of 120 EC" in page.ec_label.text()
-    other = Workspace.open(cohort.ws.path, daily_backup=False)     # another window on the same database
+    other = Workspace.open(cohort.ws.path, daily_backup=False)  # another window on the same database
     try:
         other.today = TODAY
         record_grade(other, cohort.daan, "PM-PERS", "7")
     finally:
         other.close()
-    assert model.index(model.row_of(cohort.daan), EC).data() == "0"      # nobody said anything yet
+    assert model.index(model.row_of(cohort.daan), EC).data() == "0"  # nobody said anything yet
     with qtbot.waitSignal(window.attention.model.modelReset, timeout=10000):
         window.session.notify(Changes.of(Kind.RESULTS, [cohort.daan], Origin.ELSEWHERE))
-        assert model.index(model.row_of(cohort.daan), EC).data() == "6"   # the list's row, at once
-        assert "6 of 120 EC" in page.ec_label.text()                     # the record shown
-    assert window.record_pane.view.student_id == cohort.daan              # nothing moved under the coordinator
+        assert model.index(model.row_of(cohort.daan), EC).data() == "6"  # the list's row, at once
+        assert "6 of 120 EC" in page.ec_label.text()  # the record shown
+    assert window.record_pane.view.student_id == cohort.daan  # nothing moved under the coordinator
 
 
-def test_a_student_added_elsewhere_comes_into_the_list_when_everything_changed(window: Any, qtbot: Any,
-                                                                              cohort: Cohort) -> None:
+def test_a_student_added_elsewhere_comes_into_the_list_when_everything_changed(
+    window: Any, qtbot: Any, cohort: Cohort
+) -> None:
     other = Workspace.open(cohort.ws.path, daily_backup=False)
     try:
         added = add_student(other, NewStudent("IMIM", 2025, "s3100099", "Zoë", "Aalders", "z.aalders@student.rug.nl"))
@@ -152,8 +157,8 @@ def test_a_student_added_elsewhere_comes_into_the_list_when_everything_changed(w
 
 
 def test_a_few_students_changed_are_read_at_once_many_all_over_again(window: Any, qtbot: Any, cohort: Cohort) -> None:
-    with qtbot.assertNotEmitted(window.students.filled, wait=200):     # one row, read here and shown now
+    with qtbot.assertNotEmitted(window.students.filled, wait=200):  # one row, read here and shown now
         window.session.notify(Changes.of(Kind.STUDENT, [cohort.daan]))
-    with qtbot.waitSignal(window.students.filled, timeout=10000):     # a bulk action: every row, off the GUI thread
+    with qtbot.waitSignal(window.students.filled, timeout=10000):  # a bulk action: every row, off the GUI thread
         window.session.notify(Changes.of(Kind.STUDENT, range(1, 30)))
     assert window.students.model.total == 4

@@ -34,8 +34,12 @@ def office(postgres_server: Any, programmes: Any) -> Iterator[dict[str, Any]]:
     ws.today = TODAY
     ids = Cohort.build(ws)
     cohort = Cohort(ws, ids)
-    yield {"cohort": cohort, "anna": postgres_server.location(name, users[0]),
-           "ben": postgres_server.location(name, users[1]), "anna_login": users[0]}
+    yield {
+        "cohort": cohort,
+        "anna": postgres_server.location(name, users[0]),
+        "ben": postgres_server.location(name, users[1]),
+        "anna_login": users[0],
+    }
     ws.close()
     postgres_server.drop(name)
     for role in (*users, *role_names(owner.server)):
@@ -45,7 +49,8 @@ def office(postgres_server: Any, programmes: Any) -> Iterator[dict[str, Any]]:
 
 
 def test_a_colleagues_save_on_the_server_shows_in_the_list_and_the_attention_list_within_two_seconds(
-        qtbot: Any, office: dict[str, Any], programmes: Any) -> None:
+    qtbot: Any, office: dict[str, Any], programmes: Any
+) -> None:
     from coordinator_app.ui.main_window import MainWindow
 
     cohort: Cohort = office["cohort"]
@@ -61,8 +66,9 @@ def test_a_colleagues_save_on_the_server_shows_in_the_list_and_the_attention_lis
 
     def lines_about_anouk() -> list[str]:
         attention = win.attention.model
-        return [attention.item(r).what for r in range(attention.rowCount())
-                if attention.item(r).student_id == cohort.anouk]
+        return [
+            attention.item(r).what for r in range(attention.rowCount()) if attention.item(r).student_id == cohort.anouk
+        ]
 
     assert any("List of Agreements" in what or "agreements" in what.lower() for what in lines_about_anouk())
     before = len(lines_about_anouk())
@@ -70,13 +76,13 @@ def test_a_colleagues_save_on_the_server_shows_in_the_list_and_the_attention_lis
     anna = Workspace.open(office["anna"], programmes)
     anna.today = TODAY
     try:
-        update_student(anna, cohort.sanne, last_name="Jansen")           # Anna, in her own window
+        update_student(anna, cohort.sanne, last_name="Jansen")  # Anna, in her own window
         saved = time.monotonic()
         qtbot.waitUntil(lambda: model.index(model.row_of(cohort.sanne), 1).data() == "Jansen, Sanne", timeout=2000)
         assert time.monotonic() - saved < 2.0
         assert f"{office['anna_login']} saved changes to 1 student" in win.statusBar().currentMessage()
 
-        mark_received(anna, overdue, date(2025, 11, 20))                  # the overdue List of Agreements came in
+        mark_received(anna, overdue, date(2025, 11, 20))  # the overdue List of Agreements came in
         saved = time.monotonic()
         qtbot.waitUntil(lambda: len(lines_about_anouk()) == before - 1, timeout=2000)
         assert time.monotonic() - saved < 2.0

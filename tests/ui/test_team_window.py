@@ -51,17 +51,20 @@ def _says_why(win: Any, words: str) -> None:
     assert not any(a.isEnabled() for a in (acts.new, acts.remove, acts.removed, acts.import_file, acts.restore))
     assert all(a.isEnabled() for a in (acts.export, acts.back_up, acts.reload, acts.deadlines))
     chosen = win.selection  # the Students menu: what only reads stays, what writes (reminders are recorded) is off
-    assert not any(a.isEnabled() for a in (chosen.remind, chosen.received, chosen.approval, chosen.graduation,
-                                            chosen.mentor))
+    assert not any(
+        a.isEnabled() for a in (chosen.remind, chosen.received, chosen.approval, chosen.graduation, chosen.mentor)
+    )
     assert all(a.isEnabled() for a in (chosen.export, chosen.copy, chosen.calendar))
 
 
 def test_a_database_on_a_network_share_opens_read_only_with_every_edit_control_off(
-        qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = cohort.ws.path
     cohort.ws.close()
-    (tmp_path / "mountinfo").write_text(f"22 1 8:1 / / rw - ext4 /dev/sda1 rw\n50 22 0:40 / {path.parent} rw - cifs "
-                                        "//files/pm rw\n")
+    (tmp_path / "mountinfo").write_text(
+        f"22 1 8:1 / / rw - ext4 /dev/sda1 rw\n50 22 0:40 / {path.parent} rw - cifs //files/pm rw\n"
+    )
     monkeypatch.setattr(network_share, "MOUNTINFO", tmp_path / "mountinfo")
     win = _open(qtbot, path, programmes)
     _says_why(win, "network share (cifs)")
@@ -70,7 +73,8 @@ def test_a_database_on_a_network_share_opens_read_only_with_every_edit_control_o
 
 
 def test_a_writable_database_opened_after_a_read_only_one_gives_the_controls_back(
-        qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, cohort: Cohort, programmes: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = cohort.ws.path
     (tmp_path / "mountinfo").write_text(f"50 22 0:40 / {path.parent} rw - nfs nas:/pm rw\n")
     monkeypatch.setattr(network_share, "MOUNTINFO", tmp_path / "mountinfo")
@@ -89,7 +93,8 @@ def test_a_writable_database_opened_after_a_read_only_one_gives_the_controls_bac
 
 @pytest.mark.slow
 def test_a_viewers_window_on_a_server_is_read_only_and_names_the_login(
-        qtbot: Any, programmes: Any, postgres_server: Any) -> None:
+    qtbot: Any, programmes: Any, postgres_server: Any
+) -> None:
     from coordinator_app.services.server_setup import add_user, init_server
     from coordinator_app.services.workspace import Workspace
 
@@ -146,13 +151,14 @@ def memory_keyring() -> Any:
 
 
 def test_connect_to_server_builds_the_address_and_keeps_the_password_only_in_the_keyring(
-        qtbot: Any, memory_keyring: dict[tuple[str, str], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, memory_keyring: dict[tuple[str, str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from coordinator_app.services import server_login
     from coordinator_app.ui.connect_dialog import ConnectDialog
 
     dialog = ConnectDialog()
     qtbot.addWidget(dialog)
-    dialog.buttons.accepted.emit()                       # nothing filled in: says what is missing
+    dialog.buttons.accepted.emit()  # nothing filled in: says what is missing
     assert dialog.chosen is None and "the server, the database, your user name" in dialog.problem.text()
     dialog.host.setText("db.example.org")
     dialog.database.setText("coordinator")
@@ -165,7 +171,7 @@ def test_connect_to_server_builds_the_address_and_keeps_the_password_only_in_the
     assert chosen is not None and chosen.password == "s3cret!"
     assert str(chosen.location) == "postgresql://anna@db.example.org/coordinator?sslmode=verify-full"
     assert memory_keyring == {(server_login.SERVICE, "anna@db.example.org/coordinator"): "s3cret!"}
-    assert server_login.stored_password(chosen.location.server) == "s3cret!"   # what the next open uses
+    assert server_login.stored_password(chosen.location.server) == "s3cret!"  # what the next open uses
     saved.remember_database(chosen.location)
     settings_text = " ".join(str(saved.settings().value(k)) for k in saved.settings().allKeys())
     assert "s3cret" not in settings_text and "db.example.org/coordinator" in settings_text
@@ -173,7 +179,8 @@ def test_connect_to_server_builds_the_address_and_keeps_the_password_only_in_the
 
 
 def test_without_a_usable_keyring_the_dialog_says_so_and_points_to_pgpass(
-        qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import keyring
     from keyring.backends import fail
 

@@ -16,7 +16,8 @@ pytestmark = OFFSCREEN_NOISE
 
 
 def test_a_colleagues_save_meanwhile_refuses_mine_reloads_and_keeps_what_i_typed(
-        window: Any, qtbot: Any, cohort: Cohort, programmes: Any) -> None:
+    window: Any, qtbot: Any, cohort: Cohort, programmes: Any
+) -> None:
     # Anna saves before this window has heard of it (the change feed takes up to a second or two; here
     # it is stopped so the race is certain): the save here must still not overwrite hers silently.
     window.session.colleague_watch.watch(None)
@@ -26,7 +27,7 @@ def test_a_colleagues_save_meanwhile_refuses_mine_reloads_and_keeps_what_i_typed
     colleague = Workspace.open(cohort.ws.location, programmes, daily_backup=False)
     colleague.user = "anna"
     try:
-        update_student(colleague, cohort.sanne, last_name="Jansen")     # Anna, in her own window
+        update_student(colleague, cohort.sanne, last_name="Jansen")  # Anna, in her own window
     finally:
         colleague.close()
     before = cohort.everything()
@@ -37,16 +38,16 @@ def test_a_colleagues_save_meanwhile_refuses_mine_reloads_and_keeps_what_i_typed
 
     message = view.message_text()
     assert message.startswith("Not saved:") and "anna" in message and "last name from 'de Jong' to 'Jansen'" in message
-    assert cohort.everything() == before                                 # nothing of mine was written
-    assert form.editors["last_name"].text() == "Jansen"                  # the record shows Anna's change
+    assert cohort.everything() == before  # nothing of mine was written
+    assert form.editors["last_name"].text() == "Jansen"  # the record shows Anna's change
     assert view.title.text() == "Sanne Jansen"
-    assert email.text() == "sanne@example.org"                           # what I typed is still there
+    assert email.text() == "sanne@example.org"  # what I typed is still there
     assert "Press Enter to save it again" in form.error_text("email")
     row = window.students.model.row_of(cohort.sanne)
     qtbot.waitUntil(lambda: window.students.model.index(row, 1).data() == "Jansen, Sanne", timeout=5000)
     assert window.session.undo_stack.count() == 0
 
-    qtbot.keyClick(email, Qt.Key.Key_Return)                             # apply it again, on Anna's record
+    qtbot.keyClick(email, Qt.Key.Key_Return)  # apply it again, on Anna's record
     student = cohort.student(cohort.sanne)
     assert student is not None and (student.email, student.last_name) == ("sanne@example.org", "Jansen")
     assert view.message_text() == "" and form.error_text("email") == ""
@@ -60,7 +61,8 @@ def test_a_colleagues_save_meanwhile_refuses_mine_reloads_and_keeps_what_i_typed
 
 
 def test_a_colleagues_save_shows_here_within_two_seconds_and_what_i_type_stays(
-        window: Any, qtbot: Any, cohort: Cohort, programmes: Any) -> None:
+    window: Any, qtbot: Any, cohort: Cohort, programmes: Any
+) -> None:
     """Issue 13, item 4: no F5. The list row, the record and the status bar follow a colleague's save (here
     another process's connection to the same file: PRAGMA data_version); a field being typed in keeps
     the typing and says that it was changed meanwhile."""
@@ -73,7 +75,7 @@ def test_a_colleagues_save_shows_here_within_two_seconds_and_what_i_type_stays(
     email.setFocus()
     qtbot.waitUntil(email.hasFocus, timeout=2000)
     email.selectAll()
-    qtbot.keyClicks(email, "sanne@example.org")                          # typing, not saved yet
+    qtbot.keyClicks(email, "sanne@example.org")  # typing, not saved yet
     row = window.students.model.row_of(cohort.sanne)
     colleague = Workspace.open(cohort.ws.location, programmes, daily_backup=False)
     colleague.user = "anna"
@@ -84,8 +86,8 @@ def test_a_colleagues_save_shows_here_within_two_seconds_and_what_i_type_stays(
         assert time.monotonic() - saved < 2.0
         qtbot.waitUntil(lambda: view.title.text() == "Sanne Jansen", timeout=1000)
         assert form.editors["last_name"].text() == "Jansen"
-        assert email.text() == "sanne@example.org"                       # my typing is still there
-        assert "s.jansen@student.vu.nl" in form.error_text("email")     # and I am told hers came meanwhile
+        assert email.text() == "sanne@example.org"  # my typing is still there
+        assert "s.jansen@student.vu.nl" in form.error_text("email")  # and I am told hers came meanwhile
         assert "anna saved changes to 1 student" in window.statusBar().currentMessage()
         # What this window saves itself is not read back as a colleague's change.
         qtbot.keyClick(email, Qt.Key.Key_Return)

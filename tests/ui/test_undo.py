@@ -84,13 +84,16 @@ def field(form: FieldForm, name: str) -> Any:
 
 def shows(read: Callable[[], Any], expected: Any) -> Callable[[], None]:
     """A check for `back_and_forth`: what `read()` gives must be `expected`."""
+
     def check() -> None:
         assert read() == expected
+
     return check
 
 
-def back_and_forth(view: RecordView, steps: int, before: Callable[[], None], after: Callable[[], None],
-                   rounds: int = 2) -> None:
+def back_and_forth(
+    view: RecordView, steps: int, before: Callable[[], None], after: Callable[[], None], rounds: int = 2
+) -> None:
     """Undo the last `steps` edits and check `before`; redo them and check `after`; twice."""
     stack = view.undo_stack
     top = stack.index()
@@ -116,8 +119,7 @@ def meetings(cohort: Cohort, student_id: int) -> list[tuple[date, str, str]]:
 
 
 def shown_meetings(page: Any) -> list[tuple[str, str]]:
-    return [(page.meetings.item(r, 0).text(), page.meetings.item(r, 1).text())
-            for r in range(page.meetings.rowCount())]
+    return [(page.meetings.item(r, 0).text(), page.meetings.item(r, 1).text()) for r in range(page.meetings.rowCount())]
 
 
 def attempt_index(page: Any, code: str, attempt: int) -> QModelIndex:
@@ -137,8 +139,10 @@ def shown_attempts(page: Any, code: str) -> list[tuple[str, str, str]]:
     for top in range(model.rowCount()):
         parent = model.index(top, 0)
         if parent.data(Qt.ItemDataRole.UserRole) == code:
-            return [(model.index(r, 2, parent).data(), model.index(r, 4, parent).data(),
-                     model.index(r, 5, parent).data()) for r in range(model.rowCount(parent))]
+            return [
+                (model.index(r, 2, parent).data(), model.index(r, 4, parent).data(), model.index(r, 5, parent).data())
+                for r in range(model.rowCount(parent))
+            ]
     raise AssertionError(f"{code} not shown")
 
 
@@ -236,16 +240,17 @@ def test_a_failed_grade_and_its_resit_undo_and_redo(view: RecordView, qtbot: Any
 
     after()
     back_and_forth(view, 2, before, after)
-    view.undo_stack.undo()          # only the resit's grade: the registration stays open
+    view.undo_stack.undo()  # only the resit's grade: the registration stays open
     assert cohort.grades(cohort.daan, "PM-DSB") == [(1, 4.0, False), (2, None, False)]
     assert shown_attempts(page, "PM-DSB")[1] == ("2", "", "resit registered")
 
 
 @pytest.mark.slow
 def test_deleting_attempts_undo_and_redo_with_later_commands_on_the_restored_rows(
-        view: RecordView, qtbot: Any, cohort: Cohort) -> None:
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
     page = open_tab(view, cohort.daan, "courses")
-    for code, grade in (("PM-DSB", "4,0"), ("PM-PERS", "8,0")):   # PM-PERS's row: a higher id
+    for code, grade in (("PM-DSB", "4,0"), ("PM-PERS", "8,0")):  # PM-PERS's row: a higher id
         page.course.setCurrentIndex(page.course.findData(code))
         qtbot.keyClicks(page.grade, grade)
         click(qtbot, page.record_button)
@@ -277,13 +282,13 @@ def test_deleting_attempts_undo_and_redo_with_later_commands_on_the_restored_row
     end()
     stack = view.undo_stack
     for _ in range(2):
-        stack.undo()         # the 6.0
+        stack.undo()  # the 6.0
         assert cohort.grades(cohort.daan, "PM-DSB") == [(2, None, False)]
-        stack.undo()         # the delete of attempt 1: it is back (with a new id)
+        stack.undo()  # the delete of attempt 1: it is back (with a new id)
         assert cohort.grades(cohort.daan, "PM-DSB") == [(1, 4.0, False), (2, None, False)]
         assert shown_attempts(page, "PM-DSB") == [("1", "4.0", "fail"), ("2", "", "resit registered")]
-        stack.undo()         # PM-PERS
-        stack.undo()         # the 4.0 and its resit: found by their new ids
+        stack.undo()  # PM-PERS
+        stack.undo()  # the 4.0 and its resit: found by their new ids
         start()
         for _ in range(4):
             stack.redo()
@@ -292,8 +297,9 @@ def test_deleting_attempts_undo_and_redo_with_later_commands_on_the_restored_row
 
 
 @pytest.mark.slow
-def test_optional_course_approval_and_an_added_course_undo_and_redo(view: RecordView, qtbot: Any,
-                                                                     cohort: Cohort) -> None:
+def test_optional_course_approval_and_an_added_course_undo_and_redo(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
     page = open_tab(view, cohort.daan, "courses")
     choose(page.opt_course, "PM-OPT-PROT")
     page.opt_status.setCurrentIndex(page.opt_status.findData("requested"))
@@ -302,7 +308,7 @@ def test_optional_course_approval_and_an_added_course_undo_and_redo(view: Record
     page.opt_status.setCurrentIndex(page.opt_status.findData("approved"))
     page.opt_date.setText("15-10-2025")
     click(qtbot, page.opt_save)
-    click(qtbot, page.opt_save)                         # saved again as it is: nothing to undo
+    click(qtbot, page.opt_save)  # saved again as it is: nothing to undo
     assert view.undo_stack.count() == 2
     qtbot.keyClicks(page.ext_name, "Summer school Oxford")
     click(qtbot, page.ext_add)
@@ -327,15 +333,16 @@ def test_optional_course_approval_and_an_added_course_undo_and_redo(view: Record
     after()
     back_and_forth(view, 3, before, after)
     view.undo_stack.undo()
-    view.undo_stack.undo()      # the approval: back to requested
+    view.undo_stack.undo()  # the approval: back to requested
     assert approvals() == [("PM-OPT-PROT", "requested", None)]
     assert page.optional.item(0, 2).text() == "requested"
 
 
 # -- Internships -------------------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_internship_fields_marks_and_the_first_field_that_planned_it(view: RecordView, qtbot: Any,
-                                                                      cohort: Cohort) -> None:
+def test_internship_fields_marks_and_the_first_field_that_planned_it(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
     page = open_tab(view, cohort.daan, "internships")
     panel = page.panels["minor"]
     place, marks = panel.forms[0], panel.forms[4]
@@ -356,8 +363,12 @@ def test_internship_fields_marks_and_the_first_field_that_planned_it(view: Recor
     def after() -> None:
         minor = record(cohort, cohort.daan).internships["minor"]
         assert minor.planned
-        assert (minor.fields["host"], minor.fields["start_date"], minor.fields["practical_mark"],
-                minor.fields["approval_status"]) == ("AMC", date(2025, 12, 1), 7.5, "requested")
+        assert (
+            minor.fields["host"],
+            minor.fields["start_date"],
+            minor.fields["practical_mark"],
+            minor.fields["approval_status"],
+        ) == ("AMC", date(2025, 12, 1), 7.5, "requested")
         assert field(place, "host").text() == "AMC"
         assert field(marks, "practical_mark").text() == "7.5"
         assert field(panel.forms[3], "planned_end").text().startswith("22-03-2026")
@@ -367,7 +378,7 @@ def test_internship_fields_marks_and_the_first_field_that_planned_it(view: Recor
     after()
     back_and_forth(view, 4, before, after)
     view.undo_stack.undo()
-    view.undo_stack.undo()      # the mark only
+    view.undo_stack.undo()  # the mark only
     assert record(cohort, cohort.daan).internships["minor"].fields["practical_mark"] is None
     assert field(marks, "practical_mark").text() == ""
 
@@ -394,8 +405,11 @@ def test_interruptions_and_portfolio_undo_and_redo(view: RecordView, qtbot: Any,
         return [(p.start, p.end) for p in record(cohort, cohort.anouk).internships["minor"].interruptions]
 
     def received() -> date | None:
-        return next(i.received for i in record(cohort, cohort.anouk).internships["minor"].items
-                    if i.kind == "list_of_agreements")
+        return next(
+            i.received
+            for i in record(cohort, cohort.anouk).internships["minor"].items
+            if i.kind == "list_of_agreements"
+        )
 
     def before() -> None:
         assert periods() == []
@@ -411,13 +425,13 @@ def test_interruptions_and_portfolio_undo_and_redo(view: RecordView, qtbot: Any,
     after()
     back_and_forth(view, 4, before, after)
     view.undo_stack.undo()
-    view.undo_stack.undo()      # the removal: the first interruption is back
+    view.undo_stack.undo()  # the removal: the first interruption is back
     assert periods() == [(date(2025, 12, 22), date(2026, 1, 4)), (date(2026, 2, 10), date(2026, 2, 12))]
     assert panel.interruptions.rowCount() == 2
-    view.undo_stack.undo()      # the second one, removed by its remembered id
+    view.undo_stack.undo()  # the second one, removed by its remembered id
     assert periods() == [(date(2025, 12, 22), date(2026, 1, 4))]
     view.undo_stack.redo()
-    view.undo_stack.redo()      # removes the restored first one again
+    view.undo_stack.redo()  # removes the restored first one again
     assert periods() == [(date(2026, 2, 10), date(2026, 2, 12))]
 
 
@@ -429,14 +443,16 @@ def test_clearing_a_received_date_undo_and_redo(view: RecordView, qtbot: Any, co
     click(qtbot, panel.portfolio.mark_button)
     panel.portfolio.select(kind="list_of_agreements")
     panel.portfolio.date.setText("20-11-2025")
-    click(qtbot, panel.portfolio.mark_button)          # the same date again: nothing to undo
+    click(qtbot, panel.portfolio.mark_button)  # the same date again: nothing to undo
     assert view.undo_stack.count() == 1
     panel.portfolio.select(kind="list_of_agreements")
     click(qtbot, panel.portfolio.clear_button)
     assert last(view) == "Clear the received date of List of Agreements (A)"
+
     def received() -> tuple[date | None, str]:
-        item = next(i for i in record(cohort, cohort.anouk).internships["minor"].items
-                    if i.kind == "list_of_agreements")
+        item = next(
+            i for i in record(cohort, cohort.anouk).internships["minor"].items if i.kind == "list_of_agreements"
+        )
         return item.received, portfolio_received(panel.portfolio, "list_of_agreements")
 
     back_and_forth(view, 1, shows(received, (date(2025, 11, 20), "20-11-2025")), shows(received, (None, "")))
@@ -500,9 +516,10 @@ def test_mentor_first_and_changed_undo_and_redo(view: RecordView, qtbot: Any, co
 
 
 @pytest.mark.slow
-def test_meetings_added_changed_and_deleted_undo_and_redo_repeatedly(view: RecordView, qtbot: Any,
-                                                                      cohort: Cohort) -> None:
-    add_meeting(cohort.ws, cohort.sanne, date(2025, 10, 1), "Kick-off")      # not on the stack
+def test_meetings_added_changed_and_deleted_undo_and_redo_repeatedly(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
+    add_meeting(cohort.ws, cohort.sanne, date(2025, 10, 1), "Kick-off")  # not on the stack
     page = open_tab(view, cohort.sanne, "academic_core")
     for when, topic in (("10-11-2025", "Career plans"), ("17-11-2025", "Internship choice")):
         page.m_date.setText(when)
@@ -514,9 +531,9 @@ def test_meetings_added_changed_and_deleted_undo_and_redo_repeatedly(view: Recor
     click(qtbot, page.m_save)
     assert last(view) == "Change mentor meeting of 10-11-2025"
     page.meetings.selectRow(0)
-    click(qtbot, page.m_delete)            # the kick-off: comes back with a new id
+    click(qtbot, page.m_delete)  # the kick-off: comes back with a new id
     page.meetings.selectRow(0)
-    click(qtbot, page.m_delete)            # the changed one (made by this stack)
+    click(qtbot, page.m_delete)  # the changed one (made by this stack)
     assert last(view) == "Delete mentor meeting of 10-11-2025"
     page.meetings.selectRow(0)
     page.m_notes.setPlainText("Chose the AMC")
@@ -535,11 +552,13 @@ def test_meetings_added_changed_and_deleted_undo_and_redo_repeatedly(view: Recor
     back_and_forth(view, 6, before, after, rounds=3)
     stack = view.undo_stack
     stack.undo()
-    stack.undo()             # the second delete: back, and the first delete's meeting is still gone
-    assert meetings(cohort, cohort.sanne) == [(date(2025, 11, 10), "Career and PhD plans", ""),
-                                              (date(2025, 11, 17), "Internship choice", "")]
+    stack.undo()  # the second delete: back, and the first delete's meeting is still gone
+    assert meetings(cohort, cohort.sanne) == [
+        (date(2025, 11, 10), "Career and PhD plans", ""),
+        (date(2025, 11, 17), "Internship choice", ""),
+    ]
     stack.undo()
-    stack.undo()             # the change of the restored meeting is undone on its new id
+    stack.undo()  # the change of the restored meeting is undone on its new id
     assert meetings(cohort, cohort.sanne)[1] == (date(2025, 11, 10), "Career plans", "")
     stack.redo()
     stack.redo()
@@ -551,20 +570,28 @@ def test_meetings_added_changed_and_deleted_undo_and_redo_repeatedly(view: Recor
 @pytest.mark.slow
 def test_academic_core_portfolio_undo_and_redo(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.anouk, "academic_core")
-    for kind, when in (("first_year_assignments", "01-09-2025"), ("cv_assignment", "20-11-2025"),
-                       ("final_portfolio", "24-11-2025")):
+    for kind, when in (
+        ("first_year_assignments", "01-09-2025"),
+        ("cv_assignment", "20-11-2025"),
+        ("final_portfolio", "24-11-2025"),
+    ):
         page.portfolio.select(kind=kind)
         page.portfolio.date.setText(when)
         click(qtbot, page.portfolio.mark_button)
     assert last(view) == "Mark Final portfolio meeting received on 24-11-2025"
 
     def shown() -> list[str]:
-        return [portfolio_received(page.portfolio, k) for k in
-                ("first_year_assignments", "cv_assignment", "final_portfolio")]
+        return [
+            portfolio_received(page.portfolio, k)
+            for k in ("first_year_assignments", "cv_assignment", "final_portfolio")
+        ]
 
     back_and_forth(view, 3, shows(shown, ["", "", ""]), shows(shown, ["01-09-2025", "20-11-2025", "24-11-2025"]))
     assert [i.received for i in record(cohort, cohort.anouk).core_items] == [
-        date(2025, 9, 1), date(2025, 11, 20), date(2025, 11, 24)]
+        date(2025, 9, 1),
+        date(2025, 11, 20),
+        date(2025, 11, 24),
+    ]
     view.undo_stack.undo()
     assert [i.received for i in record(cohort, cohort.anouk).core_items][2] is None
     assert shown()[2] == ""
@@ -577,12 +604,12 @@ def test_graduation_plan_ceremony_and_attendance_undo_and_redo(view: RecordView,
     core_dues = [i.due for i in record(cohort, cohort.anouk).core_items]
     assert not page.attends.isEnabled()
     page.year.setValue(2026)
-    page.month.setCurrentIndex(6)          # July
+    page.month.setCurrentIndex(6)  # July
     click(qtbot, page.plan_button)
     assert last(view) == "Plan graduation in July 2026"
     tick(page.attends)
     assert last(view) == "Mark as attending the ceremony"
-    page.month.setCurrentIndex(9)          # October: a later ceremony
+    page.month.setCurrentIndex(9)  # October: a later ceremony
     click(qtbot, page.plan_button)
 
     def before() -> None:
@@ -604,7 +631,7 @@ def test_graduation_plan_ceremony_and_attendance_undo_and_redo(view: RecordView,
     graduation = record(cohort, cohort.anouk).graduation
     assert (graduation.planned, graduation.ceremony, graduation.attends) == ((2026, 7), (2026, 9), True)
     view.undo_stack.undo()
-    assert record(cohort, cohort.anouk).graduation.attends is None     # not known, as before (not "no")
+    assert record(cohort, cohort.anouk).graduation.attends is None  # not known, as before (not "no")
 
 
 # -- refused edits, a long mixed sequence, the Edit menu -----------------------------------------------------
@@ -620,7 +647,8 @@ def test_a_refused_edit_never_reaches_the_stack(view: RecordView, qtbot: Any, co
 
 @pytest.mark.slow
 def test_a_long_mixed_sequence_undoes_and_redoes_to_the_same_state_at_every_step(
-        view: RecordView, qtbot: Any, cohort: Cohort) -> None:
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
     sid = cohort.sanne
     states = [content(cohort)]
 
@@ -664,7 +692,7 @@ def test_a_long_mixed_sequence_undoes_and_redoes_to_the_same_state_at_every_step
     done()
     page = open_tab(view, sid, "courses")
     page.course.setCurrentIndex(page.course.findData("PM-PERS"))
-    qtbot.keyClicks(page.grade, "6,5")      # into the resit registration
+    qtbot.keyClicks(page.grade, "6,5")  # into the resit registration
     click(qtbot, page.record_button)
     done()
     page = open_tab(view, sid, "graduation")
@@ -683,7 +711,7 @@ def test_a_long_mixed_sequence_undoes_and_redoes_to_the_same_state_at_every_step
     choose(field(page.forms[0], "approval_status"), "requested")
     done()
     stack = view.undo_stack
-    assert len({repr(s) for s in states}) == len(states)        # every step changed something
+    assert len({repr(s) for s in states}) == len(states)  # every step changed something
     for _ in range(3):
         while stack.canUndo():
             stack.undo()
@@ -704,8 +732,9 @@ def test_a_long_mixed_sequence_undoes_and_redoes_to_the_same_state_at_every_step
     assert view.record.graduation.planned == (2027, 8)
 
 
-def test_undoing_an_edit_of_another_student_refreshes_that_student(view: RecordView, qtbot: Any,
-                                                                   cohort: Cohort) -> None:
+def test_undoing_an_edit_of_another_student_refreshes_that_student(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
     page = open_tab(view, cohort.sanne, "overview")
     type_into(qtbot, field(page.form, "first_name"), "Susanne")
     changed: list[Changes] = []
@@ -713,7 +742,7 @@ def test_undoing_an_edit_of_another_student_refreshes_that_student(view: RecordV
     open_tab(view, cohort.daan, "overview")
     view.undo_stack.undo()
     assert cohort.student(cohort.sanne).first_name == "Sanne"
-    assert changed == [Changes(Kind.STUDENT, frozenset({cohort.sanne}), Origin.THIS_WINDOW)]   # the list follows it
+    assert changed == [Changes(Kind.STUDENT, frozenset({cohort.sanne}), Origin.THIS_WINDOW)]  # the list follows it
     assert view.student_id == cohort.daan and field(page.form, "first_name").text() == "Daan"
 
 

@@ -23,7 +23,8 @@ def _save_notes(window: Any, cohort: Cohort, text: str) -> None:
 
 @pytest.mark.slow  # over a second of processor time: a second workspace opened
 def test_an_undo_after_a_colleagues_change_is_refused_and_hers_stays(
-        window: Any, qtbot: Any, cohort: Cohort, programmes: Any) -> None:
+    window: Any, qtbot: Any, cohort: Cohort, programmes: Any
+) -> None:
     _save_notes(window, cohort, "Mine, to be undone")
     stack = window.session.undo_stack
     assert stack.count() == 1

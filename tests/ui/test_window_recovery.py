@@ -53,7 +53,9 @@ def _stand_in(monkeypatch: pytest.MonkeyPatch, copy: Path) -> list[str]:
     from coordinator_app.services.backups import inspect_backup
 
     questions: list[str] = []
-    monkeypatch.setattr(backup_dialog.RestoreDialog, "ask", classmethod(lambda cls, parent, target: inspect_backup(copy)))
+    monkeypatch.setattr(
+        backup_dialog.RestoreDialog, "ask", classmethod(lambda cls, parent, target: inspect_backup(copy))
+    )
     monkeypatch.setattr(backup_dialog, "confirm", lambda parent, title, text: questions.append(text) or True)
     monkeypatch.setattr(backup_dialog, "inform", lambda parent, title, text: questions.append(text))
     return questions
@@ -62,8 +64,8 @@ def _stand_in(monkeypatch: pytest.MonkeyPatch, copy: Path) -> list[str]:
 @pytest.mark.parametrize("spoil", ["empty", "damaged"])
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_an_unusable_database_gets_an_error_screen_that_restores_the_newest_backup(
-        qtbot: Any, programmes: Any, monkeypatch: pytest.MonkeyPatch, saved_with_backup: tuple[Path, Path],
-        spoil: str) -> None:
+    qtbot: Any, programmes: Any, monkeypatch: pytest.MonkeyPatch, saved_with_backup: tuple[Path, Path], spoil: str
+) -> None:
     path, copy = saved_with_backup
     if spoil == "empty":
         for side in ("-wal", "-shm"):
@@ -83,15 +85,15 @@ def test_an_unusable_database_gets_an_error_screen_that_restores_the_newest_back
     qtbot.waitUntil(lambda: win.open_failed_panel is not None, timeout=15000)
     panel = win.open_failed_panel
     assert isinstance(panel, OpenFailedPanel) and panel.isVisible()
-    assert win.first_start_asked == []                     # never "Start empty" over an existing file
-    assert copy.name in panel.message.text()               # the newest good backup is named
+    assert win.first_start_asked == []  # never "Start empty" over an existing file
+    assert copy.name in panel.message.text()  # the newest good backup is named
     assert panel.restore_button.isVisible() and win.acts.restore.isEnabled()
     assert path.read_bytes() == spoiled
 
     questions = _stand_in(monkeypatch, copy)
     panel.restore_button.click()
     qtbot.waitUntil(lambda: win.is_ready and not win.session.busy, timeout=15000)
-    assert "kept unchanged" in questions[0]                # the confirmation says what happens to the file
+    assert "kept unchanged" in questions[0]  # the confirmation says what happens to the file
     assert win.students.model.total == 4 and win.open_failed_panel is None and win.tabs.isVisible()
     aside = list(path.parent.glob("coordinator-damaged-*.sqlite"))
     assert len(aside) == 1 and aside[0].read_bytes() == spoiled
@@ -99,7 +101,8 @@ def test_an_unusable_database_gets_an_error_screen_that_restores_the_newest_back
 
 @pytest.mark.slow
 def test_a_restore_elsewhere_reloads_the_window_and_refuses_its_pending_edit(
-        window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch) -> None:
+    window: Any, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = back_up_now(cohort.ws).path
     extra = add_student(cohort.ws, NewStudent("PM", 2025, "2799999", "Added", "Later"))
     qtbot.waitUntil(lambda: not window.session.busy, timeout=5000)
@@ -109,16 +112,16 @@ def test_a_restore_elsewhere_reloads_the_window_and_refuses_its_pending_edit(
     page = window.record_pane.view.pages["overview"]
     first = page.form.editors["first_name"]
     first.selectAll()
-    qtbot.keyClicks(first, "Daniel")                       # typed, not saved yet ...
-    restore_backup(window.session.path, copy)                   # ... when a colleague restores the backup
+    qtbot.keyClicks(first, "Daniel")  # typed, not saved yet ...
+    restore_backup(window.session.path, copy)  # ... when a colleague restores the backup
     before = query(window.session.path, "SELECT first_name FROM student ORDER BY id")
-    qtbot.keyClick(first, Qt.Key.Key_Return)               # the pending edit
+    qtbot.keyClick(first, Qt.Key.Key_Return)  # the pending edit
     assert "restored from a backup" in window.record_pane.view.message_text()
-    assert query(window.session.path, "SELECT first_name FROM student ORDER BY id") == before   # not written
+    assert query(window.session.path, "SELECT first_name FROM student ORDER BY id") == before  # not written
     qtbot.waitUntil(lambda: window.students.model.total == 4 and not window.session.replaced_pending, timeout=10000)
-    assert window.students.model.row_of(extra) is None              # the window shows the restored data
+    assert window.students.model.row_of(extra) is None  # the window shows the restored data
     assert "restored from a backup" in window.statusBar().currentMessage()
-    assert window.session.undo_stack.count() == 0                  # no undo can write old edits into it
+    assert window.session.undo_stack.count() == 0  # no undo can write old edits into it
     qtbot.waitUntil(lambda: not window.session.busy, timeout=5000)
     # Edits go into the restored data again, once it is what the window shows.
     first.setText("Daniel")
@@ -130,15 +133,16 @@ def test_an_idle_window_notices_a_restore_by_itself(window: Any, qtbot: Any, coh
     copy = back_up_now(cohort.ws).path
     add_student(cohort.ws, NewStudent("PM", 2025, "2799998", "Added", "Later"))
     restore_backup(window.session.path, copy)
-    window.session.replaced_watch.check_now()                      # what its timer does every few seconds
+    window.session.replaced_watch.check_now()  # what its timer does every few seconds
     qtbot.waitUntil(lambda: "restored from a backup" in window.statusBar().currentMessage(), timeout=5000)
     qtbot.waitUntil(lambda: not window.session.replaced_pending and not window.session.busy, timeout=10000)
     assert window.students.model.total == 4
     assert not window.session.ws.was_replaced()
 
 
-def test_no_backup_today_shows_in_the_status_bar(qtbot: Any, programmes: Any, monkeypatch: pytest.MonkeyPatch,
-                                                 saved_with_backup: tuple[Path, Path]) -> None:
+def test_no_backup_today_shows_in_the_status_bar(
+    qtbot: Any, programmes: Any, monkeypatch: pytest.MonkeyPatch, saved_with_backup: tuple[Path, Path]
+) -> None:
     path, copy = saved_with_backup
     copy.unlink()
     (path.parent / "backups").rmdir()

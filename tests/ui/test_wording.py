@@ -64,7 +64,7 @@ def test_history_shows_local_time_not_utc(window: Any, cohort: Cohort, amsterdam
     page = _open(window, cohort.anouk, "history")
     with cohort.ws.read() as s:
         stored = list(s.scalars(select(m.AuditEntry.at).where(m.AuditEntry.student_id == cohort.anouk)))
-    assert stored and all(at.tzinfo is None for at in stored)          # naive UTC in the database
+    assert stored and all(at.tzinfo is None for at in stored)  # naive UTC in the database
     shown = {page.table.item(r, 0).text() for r in range(page.table.rowCount())}
     assert shown == {f"{at + timedelta(hours=1):%d-%m-%Y %H:%M}" for at in stored}
     assert "UTC" not in page.note.text()
@@ -82,8 +82,9 @@ def test_refused_import_names_the_tick_box(window: Any, qtbot: Any, cohort: Coho
     from coordinator_app.ui.exchange import ImportDialog
 
     source = tmp_path / "new.csv"
-    source.write_text("Student number,First name,Surname,Programme,Cohort\n2766666,Eva,Smit,PM,2025\n"
-                      "12,Bad,Number,PM,2025\n", "utf-8")
+    source.write_text(
+        "Student number,First name,Surname,Programme,Cohort\n2766666,Eva,Smit,PM,2025\n12,Bad,Number,PM,2025\n", "utf-8"
+    )
     dialog = ImportDialog(window, cohort.ws, window.session.jobs)
     qtbot.addWidget(dialog)
     dialog.path.setText(str(source))
@@ -93,8 +94,9 @@ def test_refused_import_names_the_tick_box(window: Any, qtbot: Any, cohort: Coho
     qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=10000)
     text = dialog.error.text()
     assert text.startswith("Nothing was imported")
-    assert text.endswith("Correct the file, or tick 'Import the accepted rows and skip the refused ones' "
-                         "and press Import again.")
+    assert text.endswith(
+        "Correct the file, or tick 'Import the accepted rows and skip the refused ones' and press Import again."
+    )
     assert dialog.skip.text() in text
 
 
