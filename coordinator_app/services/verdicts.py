@@ -26,9 +26,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
@@ -43,8 +44,15 @@ from coordinator_app.store import models as m
 from coordinator_app.store.errors import DatabaseProblem
 from coordinator_app.store.sessions import StoreSession
 
-if TYPE_CHECKING:
-    from coordinator_app.services.workspace import Workspace
+
+class KeepsDerived(Protocol):
+    """What `keep` needs of a workspace (services/workspace.Workspace is one): typed by use, since the
+    workspace imports this module to settle verdicts before each commit."""
+
+    programmes: dict[str, Programme]
+
+    def keep_derived(self) -> AbstractContextManager[Session]: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +245,7 @@ def refresh(
     return evaluations
 
 
-def keep(ws: Workspace, student_ids: Sequence[int], as_of: date) -> None:
+def keep(ws: KeepsDerived, student_ids: Sequence[int], as_of: date) -> None:
     """Store the verdicts a read had to work out (`verdicts_for`), so the next read finds them. They
     are worked out again inside the write, from the data as it is then. Best effort: a busy or
     read-only database only means the next read works them out again."""
