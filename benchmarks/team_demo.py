@@ -16,7 +16,7 @@ machine's load hits all alike; wall and CPU time of this process are reported.
 3. The export of one cohort's workbook (spreadsheets/export.export_workbook); floor: the rows it is made
    from read raw (the cohort's students, their course results, portfolio items and internships).
 4. One edit commit as the window makes it, median; floor: the same UPDATE + audit INSERT on a kept
-   plain connection (bench_team.commit_figures).
+   plain connection (edit_commit.commit_figures).
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ FIGURES = ("start", "attention", "export", "commit")
 def demo_figures(
     demo: Path, url: str, repeat: int, edits: int, as_of: date, figures: tuple[str, ...] = FIGURES
 ) -> dict[str, Any]:
-    from benchmarks.bench_team import commit_figures, server_floor, sqlite_floor
+    from benchmarks.edit_commit import commit_figures, server_floor, sqlite_floor
     from coordinator_app.services.workspace import Workspace
 
     print(f"load {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} cores")
