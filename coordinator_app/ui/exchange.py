@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
 
 
+SKIP_ROWS = "Import the accepted rows and skip the refused ones"
+SKIP_CELLS = "Import the accepted changes and skip the refused cells"
+
+
 class ExportDialog(QDialog):
     def __init__(
         self,
@@ -211,6 +215,7 @@ class ImportDialog(QDialog):
         self.course.setPlaceholderText("course code, when the file holds one course's results")
         form.addRow("Course", self.course)
         layout.addLayout(form)
+        self._form = form
         self.check_button = QPushButton("Check the file")
         self.check_button.clicked.connect(self.check)
         layout.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -223,7 +228,7 @@ class ImportDialog(QDialog):
         self.refusals = table(["Row", "Column", "Why it is refused"])
         self.refusals.setMinimumHeight(120)
         layout.addWidget(self.refusals, 1)
-        self.skip = QCheckBox("Import the accepted rows and skip the refused ones")
+        self.skip = QCheckBox(SKIP_ROWS)
         layout.addWidget(self.skip)
         self.error = error_label(self)
         layout.addWidget(self.error)
@@ -295,8 +300,17 @@ class ImportDialog(QDialog):
         )
 
     def _checked(self, preview: Any) -> None:
+        from coordinator_app.spreadsheets.returned import WorkbookPreview
+
         self.preview = preview
         self.check_button.setEnabled(True)
+        # The app's own workbook (an export, a mark form) says what it holds and for whom: the fields
+        # that tell a foreign file's kind, programme, cohort and course are not used, so not shown;
+        # what is accepted or refused there is a cell, not a row.
+        own = isinstance(preview, WorkbookPreview)
+        for field in (self.kind, self.programme, self.cohort, self.course):
+            self._form.setRowVisible(field, not own)
+        self.skip.setText(SKIP_CELLS if own else SKIP_ROWS)
         self.summary.setText(preview.summary())
         self.review.show_preview(preview)
         rejected = preview.rejected

@@ -60,6 +60,10 @@ def test_the_import_dialog_reviews_a_changed_export_and_one_undo_takes_it_back(
         dialog.check_button.click()
         qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
         seen["summary"] = dialog.summary.text()
+        seen["skip"] = dialog.skip.text()
+        seen["foreign fields shown"] = [
+            f.isVisible() for f in (dialog.kind, dialog.programme, dialog.cohort, dialog.course)
+        ]
         seen["review"] = dialog.review.lines()
         seen["refused"] = [
             [dialog.refusals.item(r, c).text() for c in range(3)] for r in range(dialog.refusals.rowCount())
@@ -72,6 +76,8 @@ def test_the_import_dialog_reviews_a_changed_export_and_one_undo_takes_it_back(
     qtbot.waitUntil(lambda: win.session.undo_stack.count() == 1, timeout=20000)
 
     assert seen["title"] == "Import from Excel or CSV"
+    assert seen["skip"] == "Import the accepted changes and skip the refused cells"
+    assert seen["foreign fields shown"] == [False, False, False, False]  # the workbook says what it holds
     assert "48 changes" in seen["summary"] and "1 conflict, 1 refused" in seen["summary"]
     review = seen["review"]
     assert len(review) == 49  # 48 changes and the conflict; the refusal is in the table below
