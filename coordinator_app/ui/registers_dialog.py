@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 REGISTER_CHANGES = Changes(Kind.REGISTERS | Kind.INTERNSHIPS | Kind.LITERATURE | Kind.ACADEMIC_CORE, None)
 
 
+CHOOSE_KEEP = "Choose the entry to keep…"
+
+
 @dataclass(frozen=True)
 class Register:
     """What differs between the two registers."""
@@ -269,6 +272,9 @@ class RegisterTab(QWidget):
         self.loaded = True
         self.model.set_entries(entries, self.search.text())
         self.merge_to.clear()
+        # Nothing chosen to begin with: starting on the first entry (often the selected one itself)
+        # invited merging an entry into itself or into a stranger.
+        self.merge_to.addItem(CHOOSE_KEEP, None)
         for e in entries:
             self.merge_to.addItem(e.label, e.id)
         self._count()
@@ -430,7 +436,10 @@ class RegisterTab(QWidget):
 
     def merge(self) -> None:
         entry, keep_id = self.current(), self.merge_to.currentData()
-        if entry is None or keep_id is None:
+        if entry is None:
+            return
+        if keep_id is None:
+            self.say("Choose the entry to keep in the list beside Merge into.", error=True)
             return
         if keep_id == entry.id:
             self.say("Choose the entry to keep: another one than the duplicate selected.", error=True)

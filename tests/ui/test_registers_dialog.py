@@ -95,6 +95,9 @@ def test_a_duplicate_host_is_merged_and_the_placements_listed_by_year(
     qtbot.waitUntil(lambda: tab.placements is not None and tab.placements.rowCount() == 1, timeout=10000)
     assert tab.placements.item(0, 0).text() == "2026"  # type: ignore[union-attr]
     assert tab.placements.item(0, 1).text() == "2712345 Anouk de Vries"  # type: ignore[union-attr]
+    assert tab.merge_to.currentData() is None  # nothing chosen for the coordinator
+    qtbot.mouseClick(tab.merge_button, Qt.MouseButton.LeftButton)
+    assert tab.message.text() == "Choose the entry to keep in the list beside Merge into."
     tab.merge_to.setCurrentIndex(tab.merge_to.findData(keep))
     qtbot.mouseClick(tab.merge_button, Qt.MouseButton.LeftButton)
     with cohort.ws.read() as s:
