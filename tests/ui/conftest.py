@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -153,3 +155,15 @@ def window(qtbot: Any, cohort: Cohort, programmes: Any) -> Any:
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     yield win
     win.session.wait(10000)
+
+
+def real_start_environment(tmp_path: Path) -> dict[str, str]:
+    """The environment of a real start in a child process: offscreen, its data and settings in
+    `tmp_path`, and the launcher's clock so the app reports its start-up times."""
+    return dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        COORDINATOR_APP_DATA=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        COORDINATOR_APP_REPORT_START=repr(time.time()),
+    )

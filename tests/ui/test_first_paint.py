@@ -6,14 +6,13 @@ import gc
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.ui.conftest import Cohort
+from tests.ui.conftest import Cohort, real_start_environment
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -84,13 +83,7 @@ print("probe", made, styled, gc.isenabled())
 
 @pytest.mark.slow
 def test_collection_resumes_at_the_first_paint_of_a_real_start(cohort: Cohort, tmp_path: Path) -> None:
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="offscreen",
-        COORDINATOR_APP_DATA=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        COORDINATOR_APP_REPORT_START=repr(time.time()),
-    )
+    env = real_start_environment(tmp_path)
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(cohort.ws.path)],
         env=env,

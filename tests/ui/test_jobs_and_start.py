@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QTabWidget, QToolBar
 
 from coordinator_app.ui.jobs import Cancelled, JobRunner
-from tests.ui.conftest import OFFSCREEN_NOISE, TODAY, Cohort
+from tests.ui.conftest import OFFSCREEN_NOISE, TODAY, Cohort, real_start_environment
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -284,13 +283,7 @@ def test_a_launchers_start_time_is_taken_as_given() -> None:
 @pytest.mark.slow
 def test_the_real_start_reports_first_paint_shell_and_filled_list(cohort: Cohort, tmp_path: Path) -> None:
     # As a coordinator starts it (python -m coordinator_app -> cli.main -> ui.app.run).
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="offscreen",
-        COORDINATOR_APP_DATA=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        COORDINATOR_APP_REPORT_START=repr(time.time()),
-    )
+    env = real_start_environment(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "coordinator_app", "--db", str(cohort.ws.path)],
         env=env,
