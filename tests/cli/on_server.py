@@ -8,6 +8,16 @@ from typing import Any
 
 import pytest
 
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`coordinator-app ARGV` in this process: its exit code, what it printed and what it said on stderr."""
+    from coordinator_app.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)]
 
 

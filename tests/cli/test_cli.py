@@ -14,6 +14,7 @@ import pytest
 from coordinator_app import __version__
 from coordinator_app.cli import main
 from coordinator_app.store.migrate import head_revision
+from tests.cli.on_server import run
 from tests.conftest import copy_database
 
 AS_OF = "2025-11-24"
@@ -58,12 +59,6 @@ def clean_db(tmp_path: Path, clean_db_built_once: Path) -> Path:
     """A copy of the database built once per session: copying takes a millisecond, building it
     was most of each test's time (docs/testing.md)."""
     return copy_database(clean_db_built_once, tmp_path / clean_db_built_once.name)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def attention_rows(out: str) -> list[list[str]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from coordinator_app.cli import main
+from tests.cli.on_server import run
 from tests.conftest import copy_database
 
 
@@ -33,12 +34,6 @@ def db(tmp_path: Path, db_built_once: Path) -> Path:
     """A copy of the database built once per session: copying takes a millisecond, building it
     was most of each test's time (docs/testing.md)."""
     return copy_database(db_built_once, tmp_path / db_built_once.name)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _due(path: Path) -> date:

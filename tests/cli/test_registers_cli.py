@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.cli import main
-from tests.cli.on_server import ENGINES, contents, on_engine
+from tests.cli.on_server import ENGINES, contents, on_engine, run
 from tests.conftest import copy_database
 
 KEYS = ("medical_imaging", "technological_development", "biomarkers_medicines")
@@ -38,12 +37,6 @@ def db(request: pytest.FixtureRequest, tmp_path: Path, db_built_once: Path) -> P
     """A copy of the database built once per session: copying takes a millisecond, building it
     was most of each test's time (docs/testing.md)."""
     return on_engine(request, copy_database(db_built_once, tmp_path / db_built_once.name))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_allocate_previews_then_applies_with_the_seed_and_undoes(db: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.cli import main
+from tests.cli.on_server import run
 
 
 @pytest.fixture
@@ -23,12 +23,6 @@ def db(tmp_path: Path) -> Path:
     finally:
         ws.close()
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_removed_students_are_listed_newest_first(db: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -8,15 +8,10 @@ from pathlib import Path
 import pytest
 
 from coordinator_app.cli import main
+from tests.cli.on_server import run
 from tests.engines import PostgresServer
 
 pytestmark = pytest.mark.slow
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.cli import main
 from coordinator_app.services.students import update_student
 from coordinator_app.services.workspace import Workspace
-from tests.cli.on_server import ENGINES, on_engine
+from tests.cli.on_server import ENGINES, on_engine, run
 from tests.conftest import copy_database
 from tests.pdf.pdfs import pdf_pages, pdf_text
 from tests.pdf.records import complete_minor, imim_student, pm_student
@@ -40,12 +39,6 @@ def db(request: pytest.FixtureRequest, tmp_path: Path, db_built_once: Path) -> P
     """A copy of the database built once per session: copying takes a millisecond, building it
     was most of each test's time (docs/testing.md)."""
     return on_engine(request, copy_database(db_built_once, tmp_path / db_built_once.name))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_report(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
