@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.approvals import OPTIONAL_COURSE_STATUSES, check_decision_date
@@ -14,7 +15,8 @@ from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import first_exam_date, grade_text, parse_grade, resit_registration
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import specialization_refusal
-from coordinator_app.services.lookup import existing_student
+from coordinator_app.services.lookup import course_row, existing_student, student_row
+from coordinator_app.services.row_writes import insert_row, update_row
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -42,10 +44,25 @@ def _course(session: Session, student: m.Student, code: str) -> m.Course:
     return course
 
 
-def _check_course_allowed(student: m.Student, course: m.Course, programme: Programme) -> None:
-    refusal = specialization_refusal(programme, course.name, course.specialization, student.specialization)
+class _Courseish(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def specialization(self) -> str | None: ...
+
+
+def _check_course_allowed(specialization: str | None, course: _Courseish, programme: Programme) -> None:
+    refusal = specialization_refusal(programme, course.name, course.specialization, specialization)
     if refusal:
         raise DomainError(refusal, "course")
+
+
+_R = m.table(m.CourseResult)
+_ATTEMPTS = (
+    select(_R.c.id, _R.c.attempt, _R.c.grade, _R.c.no_show, _R.c.exam_date, _R.c.registered_on)
+    .where(_R.c.student_id == bindparam("sid"), _R.c.course_id == bindparam("cid"))
+    .order_by(_R.c.attempt)
+)
 
 
 def record_grade(
@@ -59,17 +76,12 @@ def record_grade(
     """Record an exam result. A fail or No Show registers the student for the resit."""
     grade = parse_grade(text)
     with ws.write() as s:
-        student = existing_student(s, student_id)
-        programme = ws.programme_of(student)
-        course = _course(s, student, course_code)
-        _check_course_allowed(student, course, programme)
-        attempts = list(
-            s.scalars(
-                select(m.CourseResult)
-                .where(m.CourseResult.student_id == student.id, m.CourseResult.course_id == course.id)
-                .order_by(m.CourseResult.attempt)
-            )
-        )
+        # Core rows and statements (services/row_writes.py): a grade is the edit made most often.
+        student = student_row(s, student_id)
+        programme = ws.programmes[student.programme_code]
+        course = course_row(ws, s, student.programme_id, course_code, student.programme_code)
+        _check_course_allowed(student.specialization, course, programme)
+        attempts = s.connection().execute(_ATTEMPTS, {"sid": student.id, "cid": course.id}).all()
         if attempt is not None:
             if attempt < 1:
                 raise DomainError("An attempt number starts at 1.", "attempt")
@@ -80,32 +92,38 @@ def record_grade(
             attempt = row.attempt if row else (attempts[-1].attempt + 1 if attempts else 1)
         previous = (row.grade, row.no_show) if row else None
         previous_dates = (row.exam_date, row.registered_on) if row else None
+        written = {"grade": grade.value, "no_show": grade.no_show, "registered_on": ws.as_of()}
         if row is None:
-            when = exam_date or (
-                first_exam_date(programme, course.code, student.cohort.start_year) if attempt == 1 else None
+            when = exam_date or (first_exam_date(programme, course.code, student.cohort_year) if attempt == 1 else None)
+            row_id = insert_row(
+                s,
+                m.CourseResult,
+                {"student_id": student.id, "course_id": course.id, "attempt": attempt, "exam_date": when, **written},
             )
-            row = m.CourseResult(student_id=student.id, course_id=course.id, attempt=attempt, exam_date=when)
-            s.add(row)
-        elif exam_date is not None:
-            row.exam_date = exam_date
-        row.grade, row.no_show = grade.value, grade.no_show
-        row.registered_on = ws.as_of()
-        s.flush()
+        else:
+            row_id, when = row.id, row.exam_date
+            if exam_date is not None:
+                when = written["exam_date"] = exam_date
+            update_row(s, m.CourseResult, row_id, written)
         resit_id = None
-        last = max(a.attempt for a in [*attempts, row])
-        resit = resit_registration(programme, course.code, grade, attempt, row.exam_date, last)
+        last = max([attempt, *(a.attempt for a in attempts)])
+        resit = resit_registration(programme, course.code, grade, attempt, when, last)
         if resit is not None:
-            registered = m.CourseResult(
-                student_id=student.id, course_id=course.id, attempt=resit.attempt, exam_date=resit.exam_date
+            resit_id = insert_row(
+                s,
+                m.CourseResult,
+                {
+                    "student_id": student.id,
+                    "course_id": course.id,
+                    "attempt": resit.attempt,
+                    "exam_date": resit.exam_date,
+                },
             )
-            s.add(registered)
-            s.flush()
-            resit_id = registered.id
         ws.audit(
             s,
             "record grade",
             "course_result",
-            row.id,
+            row_id,
             student.id,
             f"{course.code} attempt {attempt}",
             grade_text(previous[1], previous[0]) if previous else None,
@@ -113,7 +131,7 @@ def record_grade(
         )
         ec = refresh_ec(s, student, programme, ws.as_of())
         return GradeRecorded(
-            row.id,
+            row_id,
             attempt,
             str(grade),
             grade.passed(programme.pass_mark),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
@@ -17,6 +17,20 @@ from coordinator_app.store.sessions import INCLUDE_REMOVED
 
 if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.store.sessions import AnyRow
+
+
+class Named(Protocol):
+    """What a message needs to name a student: an ORM student or a row of `student_row`."""
+
+    @property
+    def student_number(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def removed_at(self) -> datetime | None: ...
 
 
 def find_programme(programmes: dict[str, Programme], text: str) -> Programme:
@@ -62,7 +76,7 @@ def cohort_row(session: Session, programme_id: int, year: int, create: bool = Fa
     return row
 
 
-def removed_label(student: m.Student) -> str:
+def removed_label(student: Named) -> str:
     """'2712345 Anouk de Vries (removed 24-11-2025)': how messages name a removed student."""
     # Stored in UTC, like the audit trail; said in local time, like History.
     when = f" (removed {student.removed_at.replace(tzinfo=UTC).astimezone():%d-%m-%Y})" if student.removed_at else ""
@@ -71,15 +85,71 @@ def removed_label(student: m.Student) -> str:
 
 def existing_student(session: Session, student_id: int) -> m.Student:
     """A student who is not removed; a removed one is named, with where to restore them."""
-    student = session.get(m.Student, student_id)
+    # One look-up, removed or not, then the removal checked here: the query that leaves removed
+    # students out costs a third more, and a second look-up was needed to name a removed one.
+    student = session.get(m.Student, student_id, execution_options=INCLUDE_REMOVED)
     if student is None:
-        removed = session.get(m.Student, student_id, execution_options=INCLUDE_REMOVED)
-        if removed is not None and removed.removed_at is not None:
-            raise NotFound(
-                f"{removed_label(removed)} was removed; restore them first (File > Removed students).", "student"
-            )
         raise NotFound(f"Student {student_id} does not exist.", "student")
+    if student.removed_at is not None:
+        raise NotFound(
+            f"{removed_label(student)} was removed; restore them first (File > Removed students).", "student"
+        )
     return student
+
+
+_S, _P, _C = m.table(m.Student), m.table(m.Programme), m.table(m.Cohort)
+_STUDENT_ROW = (
+    select(_S, _P.c.code.label("programme_code"), _C.c.start_year.label("cohort_year"))
+    .select_from(_S.join(_P, _S.c.programme_id == _P.c.id).join(_C, _S.c.cohort_id == _C.c.id))
+    .where(_S.c.id == bindparam("sid"))
+)
+
+
+def student_row(session: Session, student_id: int) -> AnyRow:
+    """A student who is not removed, as one Core row: every column of the student table, with
+    `programme_code` and `cohort_year`. For the edits made one at a time (services/row_writes.py):
+    a tenth of `existing_student`'s work. Refused the same way for a removed or unknown student."""
+    session.flush()  # what this action changed through the ORM so far is read back, as a query would
+    row = session.connection().execute(_STUDENT_ROW, {"sid": student_id}).one_or_none()
+    if row is None:
+        raise NotFound(f"Student {student_id} does not exist.", "student")
+    if row.removed_at is not None:
+        raise NotFound(f"{removed_label(row)} was removed; restore them first (File > Removed students).", "student")
+    return row
+
+
+class CourseRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    ec: int
+    component: str
+    specialization: str | None
+    in_programme: bool
+
+
+_COURSE_ROW = select(*(m.table(m.Course).c[f] for f in CourseRow._fields)).where(
+    m.table(m.Course).c.programme_id == bindparam("pid"),
+    m.table(m.Course).c.code == bindparam("code"),
+)
+
+
+def course_row(ws: Workspace, session: Session, programme_id: int, code: str, programme_code: str) -> CourseRow:
+    """A course of the student's programme by its code. The programme's own courses are kept per
+    workspace once read (`Workspace.known_courses`): their rows come from the programme definitions
+    and are never deleted, and the kept ones are forgotten when the database is restored or the
+    definitions synced. A course from outside the programme (which can be removed) is read each time."""
+    known: dict[tuple[int, str], Any] = ws.known_courses
+    found = known.get((programme_id, code))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    row = session.connection().execute(_COURSE_ROW, {"pid": programme_id, "code": code}).one_or_none()
+    if row is None:
+        raise NotFound(f"There is no course {code} in {programme_code}.", "course")
+    course = CourseRow(*row)
+    if course.in_programme:
+        known[(programme_id, code)] = course
+    return course
 
 
 def removed_numbers(session: Session, numbers: Iterable[str]) -> dict[str, list[tuple[str, str]]]:

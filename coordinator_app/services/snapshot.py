@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -42,14 +43,25 @@ def evaluate_student(session: Session, student: m.Student, programme: Programme,
 JUDGED_AT_COMMIT = "snapshot: students judged at the commit"
 
 
-def refresh_ec(session: Session, student: m.Student, programme: Programme, as_of: date) -> int:
+class Judged(Protocol):
+    """A student as `refresh_ec` needs one: an ORM student or a row of services/lookup.student_row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def ec_earned(self) -> int: ...
+
+
+def refresh_ec(session: Session, student: Judged, programme: Programme, as_of: date) -> int:
     """The student's EC total after a change, stored with their verdict (services/verdicts.py; the
     list reads it, never recomputes). The commit would judge them anyway; this is for an answer now.
-    In a batch (`JUDGED_AT_COMMIT`) the total stored before is returned and the commit judges them."""
-    from coordinator_app.services.verdicts import refresh
+    In a batch (`JUDGED_AT_COMMIT`) the total stored before is returned and the commit judges them
+    (named to it here too: a change written as a Core statement passes through no flush)."""
+    from coordinator_app.services.verdicts import mark_touched, refresh
 
     session.flush()
     if session.info.get(JUDGED_AT_COMMIT):
+        mark_touched(session, (student.id,))
         return int(student.ec_earned or 0)
     # The programme's code from the definitions: `student.programme` would be a lazy load (a query) per edit.
     return refresh(session, {programme.code: programme}, [student.id], as_of)[student.id].ec_total

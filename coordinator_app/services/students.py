@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,11 +29,17 @@ from coordinator_app.services.lookup import (
     programme_row,
     removed_label,
     removed_with_number,
+    student_row,
 )
+from coordinator_app.services.row_writes import update_row
 from coordinator_app.services.snapshot import refresh_ec
+from coordinator_app.services.verdicts import FEEDS, mark_touched
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 from coordinator_app.store.sessions import INCLUDE_REMOVED
+
+if TYPE_CHECKING:
+    from coordinator_app.store.sessions import AnyRow
 
 STATUSES = ("active", "graduated", "stopped")
 PLACE_HOLDERS = tuple(s for s in STATUSES if holds_a_place(s))  # who takes a specialization place
@@ -103,7 +109,7 @@ def editable_fields(programme: Programme) -> tuple[str, ...]:
     return tuple(student_validators(programme))
 
 
-def _check_capacity(session: Session, student: m.Student, programme: Programme, key: str | None) -> None:
+def _check_capacity(session: Session, student: m.Student | AnyRow, programme: Programme, key: str | None) -> None:
     """At most `capacity` (20) students per specialization per cohort."""
     if key is None:
         return
@@ -185,10 +191,12 @@ def add_student(ws: Workspace, new: NewStudent) -> int:
 def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
     """Change fields of a student; returns the old values (for undo). All or nothing."""
     with ws.write() as s:
-        student = existing_student(s, student_id)
-        programme = ws.programme_of(student)
+        # A Core row and one UPDATE (services/row_writes.py): a field is the edit made most often.
+        student = student_row(s, student_id)
+        programme = ws.programmes[student.programme_code]
         validators = student_validators(programme)
         old: dict[str, Any] = {}
+        new: dict[str, Any] = {}
         for field, raw in changes.items():
             if field not in validators:
                 raise DomainError(f"'{field}' cannot be changed for a {programme.code} student.", field)
@@ -200,16 +208,18 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
             current = getattr(student, field)
             if current == value:
                 continue
-            old[field] = current
-            setattr(student, field, value)
+            old[field], new[field] = current, value
             ws.audit(s, "change student", "student", student.id, student.id, field, current, value)
+        update_row(s, m.Student, student.id, new)
+        if not FEEDS["student"].isdisjoint(new):
+            mark_touched(s, (student.id,))  # judged again at the commit (services/verdicts.settle)
         if "specialization" in old or "status" in old:
             refresh_ec(s, student, programme, ws.as_of())
-            _places_changed(ws, s, student, programme)
+            _places_changed(ws, s, student_row(s, student_id), programme)
         return old
 
 
-def _places_changed(ws: Workspace, s: Session, student: m.Student, programme: Programme) -> None:
+def _places_changed(ws: Workspace, s: Session, student: m.Student | AnyRow, programme: Programme) -> None:
     """A place chosen by hand takes the student off lower waiting lists; a place freed (a change,
     a stop, a removal) goes to the first student waiting for it."""
     if not programme.specializations:

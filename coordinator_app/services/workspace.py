@@ -66,6 +66,8 @@ class Workspace:
     # The record version after this workspace's own last save of each student (undo and redo are based on it).
     saved_versions: SavedVersions = field(default_factory=SavedVersions, repr=False)
     _programme_codes: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    # (programme id, course code) -> the programme's own course row, as read once (services/lookup.course_row).
+    known_courses: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def open(
@@ -326,6 +328,7 @@ class Workspace:
         the one read before the reload (a restore after that read is noticed again)."""
         self.generation = self.current_generation() if generation is None else generation
         self._programme_codes.clear()
+        self.known_courses.clear()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -369,6 +372,7 @@ class Workspace:
 
     def sync_programmes(self) -> None:
         """Make the programme and course tables match the definitions in resources/."""
+        self.known_courses.clear()
         with self.write() as s:
             sync_programme_tables(s, self.programmes)
 

@@ -1,0 +1,64 @@
+"""One row read or written with a Core statement inside an action's ORM session: the quick way for the
+edits a coordinator makes one at a time (a grade, a field of a student).
+
+Why: through the ORM, reading one student (`Session.get`) and writing one changed row (the flush and
+its unit of work) cost ~0.2-0.3 ms of Python each; the same statements as Core cost ~0.02-0.03 ms
+(docs/performance.md, "Issue 12: one edit"). They run on the action's own connection, so they are
+part of its transaction (or savepoint) like everything else.
+
+What the ORM did for free, done here by hand:
+- an object of the same row that the session already holds (an earlier action of the same batch,
+  `Workspace.together`) is kept in step: the values written become its committed values;
+- the students whose verdict the write may change are named to services/verdicts.py by the caller
+  (`mark_touched`, or `refresh_ec` for an answer now): a Core write does not pass through the flush
+  that the verdicts follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from coordinator_app.store import models as m
+
+_UPDATES: dict[str, Any] = {}
+_INSERTS: dict[str, Any] = {}
+
+
+def _update(table: Any) -> Any:
+    made = _UPDATES.get(table.name)
+    if made is None:
+        # The SET clause comes from the keys of the values given at execution (one compiled form per set).
+        made = _UPDATES[table.name] = update(table).where(table.c.id == bindparam("row_id"))
+    return made
+
+
+def _insert(table: Any) -> Any:
+    made = _INSERTS.get(table.name)
+    if made is None:
+        made = _INSERTS[table.name] = insert(table)
+    return made
+
+
+def update_row(session: Session, model: type[m.Base], row_id: int, values: Mapping[str, Any]) -> None:
+    """UPDATE one row of `model`'s table by id: the columns in `values` (none: nothing written)."""
+    if not values:
+        return
+    table = m.table(model)
+    session.connection().execute(_update(table), {"row_id": row_id, **values})
+    held = session.identity_map.get(session.identity_key(model, row_id))
+    if held is not None:
+        for key, value in values.items():
+            set_committed_value(held, key, value)
+
+
+def insert_row(session: Session, model: type[m.Base], values: Mapping[str, Any]) -> int:
+    """INSERT one row into `model`'s table (the columns' defaults as the ORM would fill them); its new id."""
+    result = session.connection().execute(_insert(m.table(model)), dict(values))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
