@@ -74,11 +74,12 @@ def write_start(conn: Connection, student_id: int | None) -> WriteStart:
     (one round trip on a server, where every statement is one)."""
     if is_server(conn):
         return WriteStart(*server.write_start(conn, student_id))
-    row = conn.exec_driver_sql(
+    (row,) = sqlite_engine.driver_rows(
+        conn,
         "SELECT (SELECT user_version FROM pragma_user_version), "
         "(SELECT max(id) FROM audit_entry WHERE student_id = ?), (SELECT max(id) FROM audit_entry)",
         (student_id,),
-    ).one()
+    )
     return WriteStart(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
 
 
@@ -87,10 +88,11 @@ def write_end(conn: Connection, student_id: int | None) -> tuple[int, int]:
     entry now; on a server the listening windows are told in the same round trip (at commit)."""
     if is_server(conn):
         return server.write_end(conn, student_id)
-    row = conn.exec_driver_sql(
+    (row,) = sqlite_engine.driver_rows(
+        conn,
         "SELECT (SELECT max(id) FROM audit_entry WHERE student_id = ?), (SELECT max(id) FROM audit_entry)",
         (student_id,),
-    ).one()
+    )
     return int(row[0] or 0), int(row[1] or 0)
 
 
