@@ -235,9 +235,9 @@ _EMAILS_Q = select(m.Person.id, m.Person.email).where(
 )
 
 
-def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
+def load_chunk(session: Session, ids: Sequence[int], emails: bool = True) -> Chunk:
     """Ten queries for the whole group, whatever its size (one more when someone chosen around a student
-    has an e-mail address to read). The ids are the caller's: these Core
+    has an e-mail address to read; `emails=False`: not read, for the rules, which never read them). The ids are the caller's: these Core
     queries do not leave out removed students (store/sessions.py), the query that chose the ids did."""
     # Plain Core execution on the session's connection: the rows are the same, without the ORM
     # result layer's per-row work (about half the reading time). Pending changes are flushed
@@ -262,13 +262,15 @@ def load_chunk(session: Session, ids: Sequence[int]) -> Chunk:
         chunk.interruptions[row[0]].append(row)
     for row in run(_LITERATURE_Q):
         chunk.literature[row.student_id] = row
-    chosen = {
-        person
-        for rows in chunk.internships.values()
-        for row in rows
-        for person in (row.daily_supervisor_id, row.second_supervisor_id, row.assessor_id)
-    } | {person for row in chunk.literature.values() for person in (row.supervisor_id, row.assessor_id)}
-    chosen.discard(None)
+    chosen: set[Any] = set()
+    if emails:
+        chosen = {
+            person
+            for rows in chunk.internships.values()
+            for row in rows
+            for person in (row.daily_supervisor_id, row.second_supervisor_id, row.assessor_id)
+        } | {person for row in chunk.literature.values() for person in (row.supervisor_id, row.assessor_id)}
+        chosen.discard(None)
     if chosen and db.dialect.name == "sqlite" and len(given["ids"]) == 1:
         people = sorted(chosen)
         chunk.emails = dict(_plain(db, _EMAILS_Q, "people", len(people)).rows(db.connection.driver_connection, people))
