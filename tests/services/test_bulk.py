@@ -195,9 +195,9 @@ def test_a_bulk_apply_and_its_undo_read_and_judge_each_student_once(
     read: list[int] = []
     original = cohort_data.load_chunk
 
-    def counting(session: object, ids: list[int]) -> object:
+    def counting(session: object, ids: list[int], **options: bool) -> object:
         read.extend(ids)
-        return original(session, ids)  # type: ignore[arg-type]
+        return original(session, ids, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cohort_data, "load_chunk", counting)
     monkeypatch.setattr(verdicts, "load_chunk", counting)

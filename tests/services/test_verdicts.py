@@ -394,9 +394,9 @@ def test_a_note_judges_nobody_a_field_the_rules_read_replaces_the_verdict_in_pla
     judged: list[list[int]] = []
     original = verdicts.load_chunk
 
-    def counting(session: object, ids: list[int]) -> object:
+    def counting(session: object, ids: list[int], **options: bool) -> object:
         judged.append(list(ids))
-        return original(session, ids)  # type: ignore[arg-type]
+        return original(session, ids, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(verdicts, "load_chunk", counting)
     before = _stored(ws)
@@ -422,9 +422,9 @@ def test_an_edit_judges_its_student_once(fresh_copy: Callable[[], Workspace], mo
     judged: list[list[int]] = []
     original = verdicts.load_chunk
 
-    def counting(session: object, ids: list[int]) -> object:
+    def counting(session: object, ids: list[int], **options: bool) -> object:
         judged.append(list(ids))
-        return original(session, ids)  # type: ignore[arg-type]
+        return original(session, ids, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(verdicts, "load_chunk", counting)
     code = next(c.code for c in ws.programmes["PM"].courses if c.component == "compulsory")
