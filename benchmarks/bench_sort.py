@@ -43,7 +43,8 @@ def measure(students: int, repeat: int) -> list[object]:
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from coordinator_app.ui.student_model import COLUMNS, StudentListModel, prepare_rows
+    from coordinator_app.ui.list_rows import COLUMNS, prepare_rows
+    from coordinator_app.ui.student_model import StudentListModel
 
     app = QApplication.instance() or QApplication([])
     rows = _rows(students)
@@ -57,7 +58,8 @@ def measure(students: int, repeat: int) -> list[object]:
     view.selectRow(3)
     app.processEvents()
 
-    display = model._display  # the same shown texts for the floor
+    # The same shown texts for the floor (a whole list makes a row's texts when first shown: made here).
+    display = [model.texts(i) for i in range(model.total)]
     by_column = [[d[c] for d in display] for c in range(len(COLUMNS))]
 
     class Bare(QAbstractTableModel):

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView, QWidget
 
-from coordinator_app.ui.student_model import (
+from coordinator_app.ui.list_rows import (
     COHORT,
     COLUMNS,
     EC,

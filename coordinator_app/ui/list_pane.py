@@ -25,7 +25,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 from coordinator_app.ui import settings as saved
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.list_columns import ListColumns
-from coordinator_app.ui.student_model import NAME, Filters, PreparedRows, StudentListModel, prepare_rows
+from coordinator_app.ui.list_rows import NAME, PreparedRows, prepare_rows
+from coordinator_app.ui.student_model import Filters, StudentListModel
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

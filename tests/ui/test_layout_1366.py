@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QAbstractSpinBox, QStyle, QStyleOptionSpinBox
 
 from coordinator_app.services.students import update_student
-from coordinator_app.ui.student_model import COHORT, COLUMNS, EC, EMAIL, NAME, OVERDUE, STATUS
+from coordinator_app.ui.list_rows import COHORT, COLUMNS, EC, EMAIL, NAME, OVERDUE, STATUS
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE

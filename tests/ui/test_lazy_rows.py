@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from coordinator_app.services.student_list import STAGES, StudentRow
-from coordinator_app.ui import student_model
-from coordinator_app.ui.student_model import COLUMNS, NAME, StudentListModel, prepare_rows
+from coordinator_app.ui import list_rows
+from coordinator_app.ui.list_rows import COLUMNS, NAME, prepare_rows
+from coordinator_app.ui.student_model import StudentListModel
 from tests.ui.conftest import OFFSCREEN_NOISE
 
 pytestmark = OFFSCREEN_NOISE
@@ -48,12 +49,12 @@ def _shown(model: StudentListModel) -> list[tuple[Any, ...]]:
 def test_a_whole_list_shows_and_sorts_as_if_everything_were_made_at_once(
     monkeypatch: pytest.MonkeyPatch, qtmodeltester: Any
 ) -> None:
-    rows = _rows(student_model.EAGER + 500)
+    rows = _rows(list_rows.EAGER + 500)
     lazy = StudentListModel()
     lazy.set_rows(prepare_rows(rows, NAMES), NAMES)
     prepared = prepare_rows(rows, NAMES)
     assert prepared.display.count(None) == len(rows) and prepared.sort_keys[COLUMNS.index("E-mail")] is None
-    monkeypatch.setattr(student_model, "EAGER", 10**9)
+    monkeypatch.setattr(list_rows, "EAGER", 10**9)
     eager = StudentListModel()
     eager.set_rows(prepare_rows(rows, NAMES), NAMES)
     for column in range(len(COLUMNS)):

@@ -11,7 +11,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from coordinator_app.domain.attention import AttentionItem, Urgency
 from coordinator_app.services.student_list import StudentRow
 from coordinator_app.ui.attention_view import DUE, KIND, STUDENT, AttentionModel
-from coordinator_app.ui.student_model import EC, NAME, NUMBER, Filters, StudentListModel, prepare_rows
+from coordinator_app.ui.list_rows import EC, NAME, NUMBER, prepare_rows
+from coordinator_app.ui.student_model import Filters, StudentListModel
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE

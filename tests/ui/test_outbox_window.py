@@ -498,7 +498,7 @@ def test_a_saved_view_brings_back_filters_search_and_sort_in_a_later_session(
     window: Any, qtbot: Any, cohort: Cohort
 ) -> None:
     from coordinator_app.ui.saved_views import SavedViews
-    from coordinator_app.ui.student_model import NUMBER
+    from coordinator_app.ui.list_rows import NUMBER
 
     pane = window.students
     pane.programme_box.setCurrentIndex(pane.programme_box.findData("PM"))

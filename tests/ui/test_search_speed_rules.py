@@ -19,7 +19,8 @@ from PySide6.QtCore import Qt
 
 from coordinator_app.services.student_list import StudentRow
 from coordinator_app.ui import text_search
-from coordinator_app.ui.student_model import COHORT, EC, NUMBER, Filters, StudentListModel, prepare_rows, search_key
+from coordinator_app.ui.list_rows import COHORT, EC, NUMBER, prepare_rows, search_key
+from coordinator_app.ui.student_model import Filters, StudentListModel
 from coordinator_app.ui.text_search import TextSearch
 from tests.ui.conftest import OFFSCREEN_NOISE
 

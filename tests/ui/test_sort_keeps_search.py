@@ -17,8 +17,8 @@ from PySide6.QtCore import Qt
 
 from coordinator_app.services.student_list import StudentRow
 from coordinator_app.ui import text_search
-from coordinator_app.ui.student_model import _SORT_KEYS as SORT_KEYS
-from coordinator_app.ui.student_model import COLUMNS, NUMBER, Filters, StudentListModel, prepare_rows, search_key
+from coordinator_app.ui.list_rows import COLUMNS, NUMBER, SORT_KEYS, prepare_rows, search_key
+from coordinator_app.ui.student_model import Filters, StudentListModel
 
 ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 FIRST = ("Anna", "Émile", "jan", "Öykü", "Piet")
