@@ -2,9 +2,10 @@
 
 The parts: the workspace session (ui/session.py: the database, opened off the GUI thread, and
 the one `changed` signal), the student list pane (ui/list_pane.py), the attention view
-(ui/attention_view.py), the record pane (ui/record/pane.py) and the actions with their menus
-and toolbar (ui/window_actions.py). Each pane follows the session itself; the window only says
-where they sit, which student to show, and what the status bar says.
+(ui/attention_view.py), the record pane (ui/record/pane.py), the actions with their menus
+and toolbar (ui/window_actions.py) and what the title and status bar say about the database
+(ui/database_status.py). Each pane follows the session itself; the window only says where they
+sit and which student to show.
 
 The first frame holds only what a coordinator sees and uses at once: the search box, the
 student list and the status bar. On a database file the list's rows are read straight from it
@@ -23,12 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
-from coordinator_app import APP_NAME
 from coordinator_app.location import Location
 from coordinator_app.ui import settings as saved
 from coordinator_app.ui.changes import Changes, Kind, Origin
+from coordinator_app.ui.database_status import DatabaseStatus
 from coordinator_app.ui.list_pane import StudentListPane
 from coordinator_app.ui.session import WorkspaceSession
 
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.attention_view import AttentionView
     from coordinator_app.ui.dashboard.view import DashboardView
-    from coordinator_app.ui.read_only import ReadOnlyLock
     from coordinator_app.ui.record.pane import RecordPane
     from coordinator_app.ui.saved_views import SavedViews
     from coordinator_app.ui.selection_actions import SelectionActions
@@ -87,18 +87,12 @@ class MainWindow(QMainWindow):
         self._started = False
         self._remember = False  # set when the coordinator opens a database in the window
         self.open_failed_panel: QWidget | None = None
-        self.read_only_lock: ReadOnlyLock | None = None  # made when a database opens read-only
-        self.setWindowTitle(f"{self.session.location.name} — {APP_NAME}")
         self._build_first_frame()
         self.resize(1280, 760)
         self._restore_geometry()
         self.session.opened.connect(self._opened)
         self.session.open_failed.connect(self._open_failed)
         self.session.changed.connect(self._changed)
-        self.session.replaced.connect(self._replaced)
-        self.session.problem.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        self.session.undo_failed.connect(self._undo_failed)
-        self.session.colleague_saved.connect(lambda text: self.statusBar().showMessage(text, 10000))
         # Watching the window itself, not the list's viewport: asking Qt for a widget Python has not
         # seen yet (viewport()) makes PySide6 create every QWidget subclass it might be, ~30 ms.
         self.installEventFilter(self)
@@ -116,10 +110,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([520, 760])
         self.setCentralWidget(self.splitter)
-        self.status_path = QLabel()
-        self.statusBar().addWidget(self.status_path, 1)
+        self.database_status = DatabaseStatus(self, self.session)
         self.statusBar().addPermanentWidget(self.students.counts)
-        self.status_path.setText(f"Opening {self.session.location} …")
+        self.database_status.opening()
 
     def _build_shell(self) -> None:
         """Everything the first frame does without: built once, right after the first paint
@@ -277,7 +270,7 @@ class MainWindow(QMainWindow):
         demo_path = default_demo_path() if is_default else path
         choice = FirstStart.ask(self, path, demo_path)
         if choice is StartChoice.QUIT:
-            self.status_path.setText("Nothing was created.")
+            self.database_status.nothing_created()
             self.start_cancelled.emit()
             self.close()
             return
@@ -289,8 +282,7 @@ class MainWindow(QMainWindow):
     def _open(self, path: Path | Location, demo_students: int = 0, password: str | None = None) -> None:
         if self.session.open(path, demo_students, password):
             self.is_ready = False
-            self.setWindowTitle(f"{self.session.location.name} — {APP_NAME}")
-            self.status_path.setText(f"Opening {self.session.location} …")
+            self.database_status.opening()
 
     def open_database(self, path: Path | Location, password: str | None = None) -> None:
         """File > Open, Open recent and Connect to server: the database chosen becomes the one a plain
@@ -311,10 +303,10 @@ class MainWindow(QMainWindow):
             saved.remember_database(database)
         else:
             saved.add_recent_database(database)
-        self.acts.enable_database_actions(True)
+        self.acts.enable_database_actions(True, read_only=ws.read_only is not None)
         self.selection.enable(True, read_only=ws.read_only is not None)
-        self._show_read_only(ws.read_only)
-        self._show_database(database)
+        self.database_status.show_read_only(ws.read_only, self.record_pane)
+        self.database_status.show_database(database)
 
     def _filled(self) -> None:
         if not self.list_is_shown:
@@ -331,25 +323,9 @@ class MainWindow(QMainWindow):
             if chosen is not None and self.record_pane.student_id is None:
                 self._show_record(chosen, None)
 
-    def _show_database(self, path: Path | Location) -> None:
-        """Title and status bar name the open database, and say so when a plain start opens another."""
-        location = path if isinstance(path, Location) else Location.file(path)
-        read_only = "  (read only)" if self.session.read_only else ""
-        self.setWindowTitle(f"{location.name}{read_only} — {APP_NAME}")
-        next_time = saved.database_for_plain_start()
-        if saved.saved_text(path) == saved.saved_text(next_time):
-            self.status_path.setText(f"Database: {path}")
-            self.status_path.setToolTip("")
-        else:
-            self.status_path.setText(f"Database: {path}  (this session only)")
-            self.status_path.setToolTip(
-                f"Started with --db or as the demo. Coordinator App opens {next_time} "
-                "next time, unless you open this database with File > Open."
-            )
-
     def _open_failed(self, problem: BaseException) -> None:
         self.students.forget_rows()
-        self.status_path.setText(f"Could not open {self.session.location}")
+        self.database_status.could_not_open()
         self.database_failed.emit(str(problem))
         self._show_open_failed(problem)
 
@@ -375,42 +351,6 @@ class MainWindow(QMainWindow):
         self.splitter.replaceWidget(PANES, panel)
         self.open_failed_panel = panel
         self.acts.restore.setEnabled(True)
-
-    def _show_read_only(self, reason: str | None) -> None:
-        """A database that may only be read: every edit control off, and the window says why."""
-        from coordinator_app.ui.read_only import ReadOnlyLock
-
-        label = self.findChild(QLabel, "readOnly")
-        if reason is None:
-            if self.read_only_lock is not None:
-                self.read_only_lock.unlock()
-            if label is not None:
-                label.hide()
-            return
-        if label is None:
-            label = QLabel()
-            label.setObjectName("readOnly")
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setStyleSheet("background: #fff4e0; padding: 1px 6px; border-radius: 3px;")
-            label.linkActivated.connect(lambda _link: self._explain_read_only())
-            self.statusBar().addPermanentWidget(label)
-        label.setText('<a href="why" style="color: #5f4300;">Read only: why?</a>')
-        label.setToolTip(reason)
-        label.show()
-        self.acts.enable_database_actions(True, read_only=True)
-        if self.read_only_lock is None:
-            self.read_only_lock = ReadOnlyLock(self)
-        self.read_only_lock.lock(self.record_pane, reason)
-        view = self.record_pane.view
-        view.filled.connect(self.read_only_lock.refresh, Qt.ConnectionType.UniqueConnection)
-        self.read_only_lock.refresh()
-
-    def _explain_read_only(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        reason = self.session.read_only
-        if reason is not None:
-            QMessageBox.information(self, "Read only", reason)
 
     # -- which student is shown ---------------------------------------------------------------------
     def _student_chosen(self, student_id: int) -> None:
@@ -441,22 +381,6 @@ class MainWindow(QMainWindow):
         for student_id in changes.students:
             if self.students.student(student_id) is not None:
                 self.open_student(student_id, "overview")
-
-    # -- messages ---------------------------------------------------------------------------------
-    def _replaced(self) -> None:
-        self.statusBar().showMessage(
-            "The database was restored from a backup in another window (or with "
-            "coordinator-app restore): loading the restored data. Changes not saved "
-            "before were not saved.",
-            30000,
-        )
-
-    def _undo_failed(self, text: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        self.statusBar().showMessage(text, 20000)
-        box = QMessageBox(QMessageBox.Icon.Information, "Not undone", text, QMessageBox.StandardButton.Ok, self)
-        box.open()  # not exec(): an undo from a shortcut must not block the window
 
     # -- restoring a backup ---------------------------------------------------------------------------
     def restore_backup(self) -> None:

@@ -60,7 +60,7 @@ def test_a_database_chosen_in_the_window_is_reopened_and_a_db_session_does_not_c
     chosen = _empty_database(tmp_path / "chosen.sqlite")
     _open_through_file_menu(window, qtbot, monkeypatch, chosen)
     assert window.windowTitle() == f"chosen.sqlite — {APP_NAME}"
-    assert window.status_path.text() == f"Database: {chosen}"
+    assert window.database_status.path_label.text() == f"Database: {chosen}"
     assert start_database(default_database_path()) == chosen.resolve()
     # A later session with --db demo.sqlite: used then, forgotten after.
     demo = _empty_database(tmp_path / "demo.sqlite")
@@ -68,8 +68,8 @@ def test_a_database_chosen_in_the_window_is_reopened_and_a_db_session_does_not_c
     later = _window(qtbot, demo, programmes)
     later.show()
     qtbot.waitUntil(lambda: later.is_ready and not later.session.busy, timeout=15000)
-    assert "this session only" in later.status_path.text()
-    assert chosen.name in later.status_path.toolTip()
+    assert "this session only" in later.database_status.path_label.text()
+    assert chosen.name in later.database_status.path_label.toolTip()
     later.close()
     assert start_database(default_database_path()) == chosen.resolve()
     assert settings.recent_databases()[0] == demo.resolve()  # still offered under Open recent
@@ -135,7 +135,7 @@ def test_the_title_names_the_database_from_the_first_frame(qtbot: Any, cohort: C
     window.show()
     qtbot.waitUntil(lambda: window.is_ready and not window.session.busy, timeout=15000)
     assert window.windowTitle() == f"gui.sqlite — {APP_NAME}"
-    assert str(cohort.ws.path) in window.status_path.text()
+    assert str(cohort.ws.path) in window.database_status.path_label.text()
 
 
 # -- the first start ---------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_the_demo_never_goes_into_the_default_database(qtbot: Any, programmes: A
     assert window.students.model.total == 200 and window.session.path == demo
     assert not default.exists()  # the real database is still to be started
     assert window.windowTitle() == f"demo.sqlite — {APP_NAME}"
-    assert "this session only" in window.status_path.text()
+    assert "this session only" in window.database_status.path_label.text()
     assert start_database(default) == default
 
 

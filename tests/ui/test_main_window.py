@@ -32,7 +32,7 @@ def test_the_attention_list_is_what_a_coordinator_sees_first(window: Any, cohort
     assert window.attention.summary.text() == (
         "All programmes, all cohorts: 6 overdue, 0 due within 14 days (as of Mon 24-11-2025)"
     )
-    assert str(cohort.ws.path) in window.status_path.text()
+    assert str(cohort.ws.path) in window.database_status.path_label.text()
     assert window.students.counts.text() == "4 of 4 students shown"
 
 
