@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from coordinator_app.domain.deadlines import MonthDeadline, month_deadline
-from coordinator_app.domain.graduation import ceremony_month, graduation_date, month_name
+from coordinator_app.domain.graduation import ceremony_month, graduation_date
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import (
     ItemSnapshot,
@@ -179,7 +179,3 @@ def earliest_month(
                 return year, mon
         year, mon = _next_month(year, mon)
     return None
-
-
-def said_month(month: tuple[int, int] | None) -> str:
-    return month_name(*month) if month else "none within three years"

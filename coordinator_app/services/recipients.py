@@ -37,7 +37,6 @@ ROLES: tuple[Role, ...] = (
     "literature_assessor",
     "mentor",
 )
-INTERNSHIP_ROLES = ("daily_supervisor", "second_supervisor", "assessor")
 
 
 @dataclass(frozen=True)

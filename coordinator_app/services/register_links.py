@@ -38,16 +38,12 @@ def optional_id(field: str) -> Any:
     return check
 
 
-def resolve_person(ws: Workspace, s: Session, name: str, organisation: str, rank: str | None, field: str) -> m.Person:
-    """The register entry for a typed name: the only one of that name, the one at `organisation`
-    when several share it, or a new entry (with `rank`)."""
-    return _resolve_person(ws, s, name, organisation, rank, field)[0]
-
-
-def _resolve_person(
+def resolve_person_added(
     ws: Workspace, s: Session, name: str, organisation: str, rank: str | None, field: str
 ) -> tuple[m.Person, bool]:
-    """`resolve_person`, and whether the entry was added now."""
+    """The register entry for a typed name: the only one of that name, the one at `organisation`
+    when several share it, or a new entry (with `rank`); and whether the entry was added now (the
+    edit's Undo takes it out again)."""
     found = find_people(s, name)
     if len(found) == 1:
         return found[0], False
@@ -75,13 +71,6 @@ def drop_if_unused(ws: Workspace, s: Session, person_id: int) -> None:
     if person is not None and not where_used_person(s, person_id):
         ws.audit(s, "delete person", "person", person.id, None, "name", person.name, None)
         s.delete(person)
-
-
-def resolve_person_added(
-    ws: Workspace, s: Session, name: str, organisation: str, rank: str | None, field: str
-) -> tuple[m.Person, bool]:
-    """`resolve_person`, and whether the entry was added now (the edit's Undo takes it out again)."""
-    return _resolve_person(ws, s, name, organisation, rank, field)
 
 
 def drop_host_if_unused(ws: Workspace, s: Session, host_id: int) -> None:
@@ -136,7 +125,7 @@ def apply_people(
                 if has_rank and rank is None and before_id is None:
                     rank = getattr(row, rank_key)  # a rank recorded alone goes with the new entry
                 person, added_now = (
-                    _resolve_person(ws, s, name, organisation[role], rank, role) if name else (None, False)
+                    resolve_person_added(ws, s, name, organisation[role], rank, role) if name else (None, False)
                 )
             new_id = person.id if person else None
             if new_id != before_id or (person is None and before_name):

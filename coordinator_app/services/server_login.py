@@ -81,17 +81,3 @@ def remember_password(address: ServerAddress, password: str) -> bool:
         log.warning("the keyring could not keep the password: %s", type(exc).__name__)
         return False
     return True
-
-
-def forget_password(address: ServerAddress) -> None:
-    if not keyring_state().usable:
-        return
-    import keyring
-    from keyring.errors import PasswordDeleteError
-
-    try:
-        keyring.delete_password(SERVICE, address.keyring_key())
-    except PasswordDeleteError:
-        pass
-    except Exception as exc:
-        log.warning("the keyring could not forget the password: %s", type(exc).__name__)

@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # Alembic (with Mako and Pygments) is imported only to migrat
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-SQLITE_HEADER = health.SQLITE_HEADER
 NEW_SUFFIX = ".new"
 
 STALE_NEW_SECONDS = 3600  # an unfinished new database this old belongs to a process that died

@@ -67,10 +67,6 @@ class Changes:
     def everything(cls, origin: Origin = Origin.THIS_WINDOW) -> Changes:
         return cls(Kind.EVERYTHING, None, origin)
 
-    @property
-    def all_students(self) -> bool:
-        return self.students is None
-
     def touches(self, student_id: int | None) -> bool:
         """Whether this student's data may have changed."""
         return student_id is not None and (self.students is None or student_id in self.students)

@@ -154,12 +154,6 @@ class RegisterCache(QObject):
 
         self.session.run(read, self._read, "Reading the registers…")
 
-    def load_now(self) -> None:
-        """Read at once on this thread (tests, and a window with nothing else to do)."""
-        ws = self.session.ws
-        if ws is not None:
-            self._read({name: reader(ws) for name, reader in self.READERS.items()})
-
     def _read(self, entries: dict[str, list[Entry]]) -> None:
         self._entries = entries
         self.loaded.emit(self)
