@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from coordinator_app import APP_NAME, __version__
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPagedPaintDevice, QPainter, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QFont, QPagedPaintDevice, QPainter, QPdfWriter, QTextDocument
 
 FONT_FAMILIES = ["Segoe UI", "Helvetica Neue", "Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
 BODY_POINTS = 9.5
@@ -88,7 +88,7 @@ def pdf_writer(target: Path, title: str) -> QPdfWriter:
     return writer
 
 
-def _font(points: float) -> object:
+def _font(points: float) -> QFont:
     from PySide6.QtGui import QFont
 
     font = QFont()
@@ -113,7 +113,7 @@ class Pages:
         self.width = float(area.width())
         footer_font = _font(FOOTER_POINTS)
         self.footer_font = footer_font
-        line = QFontMetricsF(footer_font, device).height()  # type: ignore[call-overload]
+        line = QFontMetricsF(footer_font, device).height()
         self.footer_height = line * 2.2
         self.body_height = float(area.height()) - self.footer_height
         self.pages_painted = 0
@@ -125,7 +125,7 @@ class Pages:
 
         doc = QTextDocument()
         doc.documentLayout().setPaintDevice(self.device)
-        doc.setDefaultFont(_font(BODY_POINTS))  # type: ignore[arg-type]
+        doc.setDefaultFont(_font(BODY_POINTS))
         doc.setDocumentMargin(0)
         option = QTextOption()
         # A host name or an e-mail address longer than the page breaks anywhere rather than run off it.
@@ -158,7 +158,7 @@ class Pages:
             painter.setPen(QPen(QColor("#c7ccd1"), 1))
             painter.drawLine(QRectF(0, top, self.width, 0).topLeft(), QRectF(0, top, self.width, 0).topRight())
             painter.setPen(QColor("#5f6368"))
-            painter.setFont(self.footer_font)  # type: ignore[arg-type]
+            painter.setFont(self.footer_font)
             box = QRectF(0, top, self.width, self.body_height + self.footer_height - top)
             painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), document.footer)
             painter.drawText(

@@ -27,7 +27,7 @@ from coordinator_app.spreadsheets.app_workbook import LEDGER, WHOLE, AppWorkbook
 from coordinator_app.spreadsheets.cells import GRADE_FORMAT, HEADER_FILL, HEADER_FONT, put_text
 from coordinator_app.spreadsheets.columns import column_letter
 from coordinator_app.spreadsheets.reading import ImportFileError
-from coordinator_app.spreadsheets.round_trip import Ledger, LedgerRead, _decode, _encode, same_cell
+from coordinator_app.spreadsheets.round_trip import Ledger, LedgerRead, decode_value, encode_value, same_cell
 
 SHEET = "Mark form"
 FIRST_MARK_ROW = 12
@@ -113,7 +113,7 @@ def write_mark_form(ws: Workspace, student_id: int, part: str, target: Path) -> 
                 form.record_part,
                 json.dumps(list(form.key)),
                 marked.field,
-                json.dumps(_encode(marked.mark)),
+                json.dumps(encode_value(marked.mark)),
             ]
         )
         terms.append(f"B{n}*C{n}")
@@ -136,7 +136,7 @@ def write_mark_form(ws: Workspace, student_id: int, part: str, target: Path) -> 
     for col, width in zip("ABCD", (34, 40, 16, 24)):
         sheet.column_dimensions[col].width = width
     for ref, label, value in locked:
-        ledger.sheet.append(["locked", ref, label, json.dumps(_encode(value))])
+        ledger.sheet.append(["locked", ref, label, json.dumps(encode_value(value))])
     sheet.protection.sheet = True  # no password: the locks stop slips; the ledger notices the rest
     wb.active = 0
     temporary = target.with_name(f".{target.name}.part")
@@ -176,7 +176,7 @@ def form_edits(
     changed = []
     for row in ledger.cells:
         if row[0] == "locked":
-            sent = _decode(json.loads(row[3]))
+            sent = decode_value(json.loads(row[3]))
             if not same_cell(sent, grid.get(row[1])):
                 changed.append(f"{row[1]} ({row[2]}: {_said(sent)} -> {_said(grid.get(row[1]))})")
     if changed:
@@ -195,7 +195,7 @@ def form_edits(
                     str(row[3]),
                     tuple(json.loads(row[4])),
                     str(row[5]),
-                    _decode(json.loads(row[6])),
+                    decode_value(json.loads(row[6])),
                     grid.get(ref),
                 )
             )

@@ -37,7 +37,8 @@ ROW_PARTS: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
 }
 
 
-def _encode(value: Any) -> Any:
+def encode_value(value: Any) -> Any:
+    """A cell's value as the ledger sheet keeps it in JSON (a date as {"date": "yyyy-mm-dd"})."""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -47,7 +48,8 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
+def decode_value(value: Any) -> Any:
+    """The value `encode_value` kept."""
     if isinstance(value, dict) and "date" in value:
         return date.fromisoformat(value["date"])
     return value
@@ -88,7 +90,7 @@ class Ledger:
                 json.dumps([key_text(k) for k in keys]),
                 part,
                 json.dumps(list(key)),
-                json.dumps([_encode(v) for v in values]),
+                json.dumps([encode_value(v) for v in values]),
             ]
         )
 
@@ -157,7 +159,7 @@ class Exported:
 
     @property
     def values(self) -> list[Any]:
-        return [_decode(v) for v in json.loads(self.values_text)]
+        return [decode_value(v) for v in json.loads(self.values_text)]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # the rows come from services/student_list.py, read off the GUI thread
     from coordinator_app.services.student_list import StudentRow
@@ -33,6 +33,8 @@ COLUMNS = (
     "Overdue",
 )
 NUMBER, NAME, EMAIL, PROGRAMME, COHORT, STATUS, SPECIALIZATION, STAGE, EC, GRADUATION, OVERDUE = range(len(COLUMNS))
+SortKey = str | int  # what a row sorts by in one column: a text or a number, never mixed in a column
+T = TypeVar("T")
 _STAGE_ORDER = {"not planned": 0, "minor planned": 1, "minor": 2, "major planned": 3, "major": 4}
 
 
@@ -49,7 +51,7 @@ class PreparedRows:
     display: list[tuple[str, ...] | None]
     keys: list[str]  # the search key up to the e-mail's @ (see search_key)
     domains: list[str]  # and from it
-    sort_keys: list[list[Any] | None]  # per column, what each row sorts by (SORT_KEYS); None: not made yet
+    sort_keys: list[list[SortKey] | None]  # per column, what each row sorts by (SORT_KEYS); None: not made yet
     by_number: list[int] | None = None  # the row indices by student number (every sort's tie-break)
 
     def without(self, index: int) -> PreparedRows:
@@ -74,7 +76,7 @@ class PreparedRows:
         )
 
 
-def _without(values: list[Any], index: int) -> list[Any]:
+def _without(values: list[T], index: int) -> list[T]:
     return values[:index] + values[index + 1 :]
 
 
@@ -94,11 +96,13 @@ def prepare_rows(rows: Sequence[StudentRow], specialization_names: dict[str, str
     domains = [key[at:] if at >= 0 else "" for key, at in zip(keys, ats)]
     one_copy: dict[str, str] = {}  # thousands share a domain: keep one string of each (~6 MB at 100k)
     domains = list(map(one_copy.setdefault, domains, domains))
-    sort_keys: list[list[Any] | None] = [
+    sort_keys: list[list[SortKey] | None] = [
         list(map(SORT_KEYS[column], out_rows)) if eager or column in (NUMBER, NAME) else None
         for column in range(len(COLUMNS))
     ]
-    by_number = sorted(range(len(out_rows)), key=sort_keys[NUMBER].__getitem__)  # type: ignore[index]
+    number_keys = sort_keys[NUMBER]
+    assert number_keys is not None  # always made: the tie-break of every sort
+    by_number = sorted(range(len(out_rows)), key=number_keys.__getitem__)
     return PreparedRows(out_rows, display, owns, domains, sort_keys, by_number)
 
 
@@ -169,7 +173,7 @@ def name_key(r: StudentRow) -> str:
     return f"{_surname_key(r.last_name)}\0{_without_accents(r.first_name.lower())}"
 
 
-SORT_KEYS: dict[int, Callable[[StudentRow], Any]] = {
+SORT_KEYS: dict[int, Callable[[StudentRow], SortKey]] = {
     # A field itself where it sorts as it is (attrgetter runs in C: 100k keys in a few ms at load).
     NUMBER: attrgetter("student_number"),
     NAME: name_key,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -129,31 +129,39 @@ PEOPLE = Register(
 )
 
 
+class ShownEntry(NamedTuple):
+    """One register entry as its table shows it: the entry, its cells, and the text the search looks in."""
+
+    entry: Any
+    cells: tuple[str, ...]
+    search_text: str
+
+
 class EntriesModel(QAbstractTableModel):
     """A register's entries that contain the search text (in any column); filtered here, not in a proxy."""
 
     def __init__(self, register: Register) -> None:
         super().__init__()
         self.register = register
-        self._all: list[tuple[Any, tuple[str, ...], str]] = []
-        self._shown: list[tuple[Any, tuple[str, ...], str]] = []
+        self._all: list[ShownEntry] = []
+        self._shown: list[ShownEntry] = []
 
     def set_entries(self, entries: Sequence[Any], text: str) -> None:
         cells = self.register.cells
-        self._all = [(e, c, " ".join(c).casefold()) for e in entries for c in (cells(e),)]
+        self._all = [ShownEntry(e, c, " ".join(c).casefold()) for e in entries for c in (cells(e),)]
         self.filter(text)
 
     def filter(self, text: str) -> None:
         wanted = " ".join(text.split()).casefold()
         self.beginResetModel()
-        self._shown = [row for row in self._all if wanted in row[2]] if wanted else list(self._all)
+        self._shown = [row for row in self._all if wanted in row.search_text] if wanted else list(self._all)
         self.endResetModel()
 
     def entry(self, row: int) -> Any:
-        return self._shown[row][0] if 0 <= row < len(self._shown) else None
+        return self._shown[row].entry if 0 <= row < len(self._shown) else None
 
     def row_of(self, entry_id: int) -> int | None:
-        return next((r for r, row in enumerate(self._shown) if row[0].id == entry_id), None)
+        return next((r for r, row in enumerate(self._shown) if row.entry.id == entry_id), None)
 
     @property
     def total(self) -> int:
@@ -169,7 +177,7 @@ class EntriesModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._shown):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._shown[index.row()][1][index.column()]
+            return self._shown[index.row()].cells[index.column()]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

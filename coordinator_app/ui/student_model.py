@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from coordinator_app.ui.list_rows import (
@@ -29,6 +29,7 @@ from coordinator_app.ui.list_rows import (
     OVERDUE,
     SORT_KEYS,
     PreparedRows,
+    SortKey,
     display_texts,
     prepare_rows,
 )
@@ -63,7 +64,7 @@ class Filters:
     status: str | None = None
     only: frozenset[int] | None = None  # the students of a dashboard bar
 
-    def quick(self) -> tuple[Any, ...]:
+    def quick(self) -> tuple[object, ...]:
         return (
             self.programme,
             self.cohort,
@@ -79,7 +80,7 @@ class Filters:
 class StudentListModel(QAbstractTableModel):
     """All students; `visible` holds the indices (into `rows`) that pass the filters, in sort order."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[StudentRow] = []
         self._display: list[tuple[str, ...] | None] = []  # None: made when first shown
@@ -96,7 +97,7 @@ class StudentListModel(QAbstractTableModel):
         self._specialization_names: dict[str, str] = {}
         # Sort keys made once per set of rows and kept (a header click only sorts), and the orders
         # already made (clicking back to a column is a look-up); an edit drops what it changes.
-        self._sort_keys: list[list[Any] | None] = [
+        self._sort_keys: list[list[SortKey] | None] = [
             [] for _ in COLUMNS
         ]  # per column, each row's key (None: not made yet)
         self._by_number: list[int] | None = None  # row indices by student number: the tie-break
@@ -246,7 +247,7 @@ class StudentListModel(QAbstractTableModel):
             self._orders[(column, descending)] = made
         return made
 
-    def _column_keys(self, column: int) -> list[Any]:
+    def _column_keys(self, column: int) -> list[SortKey]:
         """Each row's sort key in `column`, made when first asked (PreparedRows)."""
         keys = self._sort_keys[column]
         if keys is None:

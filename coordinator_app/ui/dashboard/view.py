@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 from coordinator_app.ui.dashboard.bar_chart import BarChart, ChartBar
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
+
     from coordinator_app.services.dashboard import Bar, CohortFigures, Figure
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.ui.changes import Changes
@@ -74,8 +76,8 @@ class DashboardView(QWidget):
         if self.isVisible():
             self.refresh()
 
-    def showEvent(self, event: object) -> None:
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         if self._stale:
             self.refresh()
 
