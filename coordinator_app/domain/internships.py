@@ -139,7 +139,8 @@ def validate_travel_code(code: str | None) -> str | None:
 
 
 def minor_eligible(compulsory_passed: int, kind: InternshipKind) -> bool:
-    """The minor internship may be requested after passing 4 compulsory courses (>= 5.5)."""
+    """The minor internship may be requested after passing the compulsory courses its kind asks for
+    (`min_compulsory_courses_passed`, passed at the programme's pass mark)."""
     return compulsory_passed >= kind.min_compulsory_courses_passed
 
 

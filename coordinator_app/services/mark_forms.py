@@ -60,9 +60,9 @@ class MarkForm:
     title: str  # "Minor internship", "Literature Study"
     record_part: str
     key: tuple[Any, ...]
+    pass_mark: float  # the programme's (programme data)
     details: list[tuple[str, str]] = field(default_factory=list)  # (label, value): host, supervisors, ...
     marks: list[MarkedPart] = field(default_factory=list)
-    pass_mark: float = 5.5
     lowest: float = MIN_GRADE
     highest: float = MAX_GRADE
 
@@ -96,6 +96,7 @@ def mark_form(ws: Workspace, student_id: int, part: str) -> MarkForm:
                 "Literature Study",
                 LITERATURE,
                 (student.id,),
+                programme.pass_mark,
             )
             form.details = [("Subject", study.subject), ("Supervisor", study.supervisor), ("Assessor", study.assessor)]
             _marks(form, rules.mark, _LITERATURE_MARKS, study)
@@ -109,7 +110,15 @@ def mark_form(ws: Workspace, student_id: int, part: str) -> MarkForm:
                 raise NotFound(f"{name} has no {part} internship planned yet; plan it before sending a form.", "part")
             title = programme.internships.kinds[part].name
             form = MarkForm(
-                student.id, student.student_number, name, programme.code, part, title, INTERNSHIP, (student.id, part)
+                student.id,
+                student.student_number,
+                name,
+                programme.code,
+                part,
+                title,
+                INTERNSHIP,
+                (student.id, part),
+                programme.pass_mark,
             )
             host = ", ".join(x for x in (internship.host, internship.department) if x)
             form.details = [
@@ -119,7 +128,6 @@ def mark_form(ws: Workspace, student_id: int, part: str) -> MarkForm:
                 ("Assessor", internship.assessor),
             ]
             _marks(form, programme.internships.mark, _INTERNSHIP_MARKS, internship)
-        form.pass_mark = programme.pass_mark
     return form
 
 

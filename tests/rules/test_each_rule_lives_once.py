@@ -29,6 +29,7 @@ from coordinator_app.services.attention import attention_items
 from coordinator_app.services.checks import run_checks
 from coordinator_app.services.courses import record_grade, set_optional_course
 from coordinator_app.services.internships import update_internship, update_literature_study
+from coordinator_app.services.mark_forms import mark_form
 from coordinator_app.services.record_view import load_record
 from coordinator_app.services.students import NewStudent, add_student
 from coordinator_app.services.workspace import Workspace
@@ -106,12 +107,21 @@ def test_the_pass_mark_comes_from_the_programme_everywhere(programmes: Programme
     apply_import(ws, preview_import(ws, path))
     assert [a[0] for a in attempts(ws, imported, "PM-PERS")] == [1, 2]
     assert attempts(ws, imported, "PM-PERS") == attempts(ws, typed, "PM-PERS")
+    # The EC totals: 5.8 counts for nothing typed or imported; 6.2 counts the course's EC both ways.
+    passed_typed = add_student(ws, NewStudent("PM", 2025, "2712003", "Carla", "Smit"))
+    passed_imported = add_student(ws, NewStudent("PM", 2025, "2712004", "Daan", "Visser"))
+    record_grade(ws, passed_typed, "PM-PERS", "6,2", exam_date=date(2025, 9, 30))
+    path = results_file(tmp_path / "passes.xlsx", [["2712004", "PM-PERS", 6.2, date(2025, 9, 30)]])
+    apply_import(ws, preview_import(ws, path))
+    with ws.read() as s:
+        ec = {sid: s.get(m.Student, sid).ec_earned for sid in (typed, imported, passed_typed, passed_imported)}
+    assert ec[typed] == ec[imported] == 0 and ec[passed_typed] == ec[passed_imported] > 0
     # What the record shows, and the workbook.
     line = next(c for c in load_record(ws, typed).courses if c.code == "PM-PERS")
     assert not line.passed and line.attempts[0].passed is False
     out = export_to(ws, tmp_path / "cohort.xlsx", as_of=TODAY)
     courses = [r for r in sheet_rows(out, "Courses") if r["Attempt"] == 1]
-    assert [(r["Grade"], r["Passed"]) for r in courses] == [(5.8, "no"), (5.8, "no")]
+    assert sorted((r["Grade"], r["Passed"]) for r in courses) == [(5.8, "no"), (5.8, "no"), (6.2, "yes"), (6.2, "yes")]
     formulas = [
         rule.formula[0] for rng in openpyxl.load_workbook(out)["Courses"].conditional_formatting for rule in rng.rules
     ]
@@ -134,6 +144,7 @@ def test_a_literature_study_below_the_pass_mark_is_named_with_that_mark(programm
     assert record.literature is not None and record.literature.mark is not None
     assert not record.literature.mark.passed()  # what the Literature Study tab shows as "(fail)"
     assert "a pass: the mark is 5.8, below 6.0" in record.evaluation.literature_missing
+    assert mark_form(ws, sid, "literature").pass_mark == 6.0  # the mark form the assessors fill in
 
 
 # -- the travel codes that void an approval (internships.invalid_travel_codes) -----------------------
