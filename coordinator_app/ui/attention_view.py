@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coordinator_app.domain.attention import Urgency
 from coordinator_app.ui import settings as saved
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.util import DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, day
@@ -54,7 +55,7 @@ _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-_BRUSHES = {"overdue": QBrush(QColor(OVERDUE_BACKGROUND)), "due soon": QBrush(QColor(DUE_SOON_BACKGROUND))}
+_BRUSHES = {Urgency.OVERDUE: QBrush(QColor(OVERDUE_BACKGROUND)), Urgency.DUE_SOON: QBrush(QColor(DUE_SOON_BACKGROUND))}
 _TEXT = QBrush(QColor("#202124"))
 _NEVER = datetime.min
 
@@ -196,7 +197,7 @@ class AttentionModel(QAbstractTableModel):
                 return f"Last reminded on {last.at:%d-%m-%Y}: {last.to}" if last else None
             return self._display[index.row()][index.column()] or None
         if role == _BACKGROUND:
-            return _BRUSHES.get(self._items[index.row()].urgency.value)
+            return _BRUSHES.get(self._items[index.row()].urgency)
         if role == _FOREGROUND:
             return _TEXT
         if role == ITEM_ROLE:
@@ -442,7 +443,7 @@ class AttentionView(QWidget):
 
     def _say_summary(self) -> None:
         items, as_of, scope = self._shown
-        overdue = sum(1 for i in items if i.urgency.value == "overdue")
+        overdue = sum(1 for i in items if i.urgency is Urgency.OVERDUE)
         soon = len(items) - overdue
         text = (
             f"{scope}: {overdue} overdue, {soon} due within {self.within.value()} days (as of {as_of:%a %d-%m-%Y})"

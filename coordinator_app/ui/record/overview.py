@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from coordinator_app.domain.attention import Urgency
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.services.students import STATUSES, update_student
 from coordinator_app.ui.changes import Kind
@@ -156,11 +157,7 @@ class OverviewPage(RecordPage):
         if record.next_deadlines:
             lines = []
             for item in record.next_deadlines:
-                colour = (
-                    OVERDUE_COLOUR
-                    if item.urgency.value == "overdue"
-                    else (DUE_SOON_COLOUR if item.urgency.value == "due soon" else "")
-                )
+                colour = {Urgency.OVERDUE: OVERDUE_COLOUR, Urgency.DUE_SOON: DUE_SOON_COLOUR}.get(item.urgency, "")
                 style = f' style="color:{colour}"' if colour else ""
                 component = item.component.replace("_", " ")
                 lines.append(
