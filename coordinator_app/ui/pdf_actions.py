@@ -58,7 +58,6 @@ class PdfActions:
         self.batch = self._make("&Reports for the list…", lambda: self.reports_for_list())
         self.save_pdf.setStatusTip("The progress report of the student whose record is open, as a PDF")
         self.certificate.setStatusTip("For a student who stopped without finishing: the components completed")
-        self.last_message = ""
 
     def _make(self, text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
         action = QAction(text, self.window)
@@ -89,7 +88,6 @@ class PdfActions:
         return f"{row.student_number} {row.first_name} {row.last_name}" if row else f"student {student_id}"
 
     def _tell(self, message: str, title: str = "") -> None:
-        self.last_message = message
         if title:
             QMessageBox.information(self.window, title, message)
         else:

@@ -254,7 +254,6 @@ class SelectionActions:
             return
         ask.setWindowTitle(f"{ask.windowTitle()}: {len(chosen)} student{'s' if len(chosen) != 1 else ''}")
         ask.accepted.connect(lambda: run_bulk(self.session, self.window, lambda _ws: ask.result_value, chosen, kinds))
-        self.last_ask = ask
         ask.open()
 
     # -- out of the app ------------------------------------------------------------------------------------------------

@@ -341,8 +341,8 @@ def test_about_names_the_version_and_where_the_data_lives(window: Any) -> None:
 
 def test_window_state_and_databases_are_remembered(window: Any, qtbot: Any, cohort: Cohort, programmes: Any) -> None:
     from coordinator_app.ui import settings
-    from coordinator_app.ui.main_window import MainWindow
     from coordinator_app.ui.list_rows import EMAIL
+    from coordinator_app.ui.main_window import MainWindow
 
     window.splitter.setSizes([400, 966])
     window.students.columns.show_column(EMAIL, True)  # shown through the column chooser

@@ -21,7 +21,16 @@ from coordinator_app.services.academic_core import set_mentor
 from coordinator_app.services.internships import update_internship
 from coordinator_app.ui import settings as saved
 from coordinator_app.ui.attention_view import REMINDED
+from coordinator_app.ui.bulk_dialogs import AskDialog
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
+
+
+def asked(window: Any) -> AskDialog:
+    """The dialog a Students menu action opened to ask what to do to the students selected."""
+    shown = [d for d in window.findChildren(AskDialog) if d.isVisible()]
+    assert len(shown) == 1
+    return shown[0]
+
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -328,7 +337,7 @@ def test_bulk_mark_received_previews_refuses_applies_and_undoes_in_one_step(
     update_internship(cohort.ws, cohort.daan, "minor", start_date="2025-11-03")
     pane.select_students([cohort.anouk, cohort.daan, cohort.sanne])
     window.selection.received.trigger()
-    ask = window.selection.last_ask
+    ask = asked(window)
     qtbot.waitUntil(ask.isVisible, timeout=5000)
     assert ask.windowTitle() == "Mark received: 3 students"
     combos = [ask.form.itemAt(i, ask.form.ItemRole.FieldRole).widget() for i in range(2)]
@@ -456,7 +465,7 @@ def test_bulk_mentor_refuses_the_imim_student_and_graduation_plans_the_rest(
     set_mentor(cohort.ws, cohort.anouk, "Dr. Old")
     window.students.select_students([cohort.anouk, cohort.lars])
     window.selection.mentor.trigger()
-    ask = window.selection.last_ask
+    ask = asked(window)
     fields = [ask.form.itemAt(i, ask.form.ItemRole.FieldRole).widget() for i in range(3)]
     fields[0].setText("Prof. Mentor")
     fields[2].setText("not an address")
@@ -497,8 +506,8 @@ def test_deadlines_of_the_selection_to_a_calendar_file(window: Any, qtbot: Any, 
 def test_a_saved_view_brings_back_filters_search_and_sort_in_a_later_session(
     window: Any, qtbot: Any, cohort: Cohort
 ) -> None:
-    from coordinator_app.ui.saved_views import SavedViews
     from coordinator_app.ui.list_rows import NUMBER
+    from coordinator_app.ui.saved_views import SavedViews
 
     pane = window.students
     pane.programme_box.setCurrentIndex(pane.programme_box.findData("PM"))

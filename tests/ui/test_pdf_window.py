@@ -43,7 +43,7 @@ def test_save_the_open_record_as_pdf(window: Any, cohort: Cohort, qtbot: Any, tm
     qtbot.waitUntil(lambda: target.exists() and not window.session.busy, timeout=15000)
     text = pdf_text(target)
     assert "Progress report: Anouk de Vries" in text and "Medical Imaging" in text
-    assert window.acts.documents.last_message == f"Saved the progress report of 2712345 Anouk de Vries in {target}."
+    assert window.statusBar().currentMessage() == f"Saved the progress report of 2712345 Anouk de Vries in {target}."
 
 
 def test_print_paints_the_report_on_the_printer(window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_print_paints_the_report_on_the_printer(window: Any, cohort: Cohort, qtb
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a printer that prints to a file, to read back
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     window.acts.documents.print_report(printer)
-    qtbot.waitUntil(lambda: window.acts.documents.last_message.startswith("Printed"), timeout=15000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Printed"), timeout=15000)
     assert "Bench to Bedside and Back" in pdf_text(tmp_path / "printed.pdf")
 
 
@@ -76,8 +76,10 @@ def test_a_certificate_for_a_student_who_stopped(window: Any, cohort: Cohort, qt
     qtbot.waitUntil(lambda: target.exists() and not window.session.busy, timeout=15000)
     text = pdf_text(target)
     assert "Attendance certificate" in text and "Anouk de Vries" in text and "Total 24" in text
-    assert window.acts.documents.last_message.startswith(
-        "Saved the attendance certificate of Anouk de Vries: 4 components, 24 EC"
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("Saved the attendance certificate of Anouk de Vries: 4 components, 24 EC")
     )
     from coordinator_app.pdf.settings import coordinator_name
 
@@ -88,11 +90,11 @@ def test_a_certificate_for_a_student_who_stopped(window: Any, cohort: Cohort, qt
 def test_reports_for_everyone_in_one_pdf(window: Any, qtbot: Any, tmp_path: Path) -> None:
     target = tmp_path / "all.pdf"
     window.acts.documents.reports_for_list(BatchChoice(only_listed=False, one_pdf=True, target=target))
-    qtbot.waitUntil(lambda: window.acts.documents.last_message.startswith("Saved"), timeout=20000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Saved"), timeout=20000)
     text = pdf_text(target)
     for name in ("Anouk de Vries", "Daan Bakker", "Sanne de Jong", "Lars Eriksson"):
         assert f"Progress report: {name}" in text
-    assert window.acts.documents.last_message == f"Saved 4 progress reports in {target}."
+    assert window.statusBar().currentMessage() == f"Saved 4 progress reports in {target}."
 
 
 def test_the_overview_of_a_student_who_stopped_offers_the_certificate(

@@ -17,8 +17,8 @@ from coordinator_app.services.courses import record_grade
 from coordinator_app.services.students import NewStudent, add_student, update_student
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.ui.changes import Changes, Kind, Origin
-from coordinator_app.ui.session import WorkspaceSession
 from coordinator_app.ui.list_rows import EC, NAME
+from coordinator_app.ui.session import WorkspaceSession
 from tests.ui.conftest import OFFSCREEN_NOISE, TODAY, Cohort
 
 pytestmark = OFFSCREEN_NOISE
