@@ -100,8 +100,12 @@ def test_specialization_capacity_twenty_per_cohort(workspace: Workspace, unchang
 
 def test_stopped_student_frees_a_specialization_place(workspace: Workspace) -> None:
     ids = [add_pm(workspace, number=f"{2700000 + n}", specialization="medical_imaging") for n in range(20)]
+    with pytest.raises(DomainError, match="Medical Imaging is full: 20 of 20 places are taken in this cohort"):
+        add_pm(workspace, number="2700099", specialization="medical_imaging")
+    assert count_students(workspace) == 20  # the refused one was not written
     update_student(workspace, ids[0], status="stopped")
-    add_pm(workspace, number="2700099", specialization="medical_imaging")
+    late = add_pm(workspace, number="2700099", specialization="medical_imaging")
+    assert student(workspace, late).specialization == "medical_imaging"
 
 
 def test_update_student_returns_old_values_and_writes_audit_entries(workspace: Workspace) -> None:
