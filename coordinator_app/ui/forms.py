@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -221,9 +221,7 @@ class FieldForm(QObject):
             return
         self._commit(name, value)
 
-    def eventFilter(self, watched: QObject, event: Any) -> bool:
-        from PySide6.QtCore import QEvent
-
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(watched, QPlainTextEdit) and event.type() == QEvent.Type.FocusOut:
             name = watched.objectName()
             text = watched.toPlainText()

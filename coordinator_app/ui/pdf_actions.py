@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.ui.jobs import Cancelled
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QMainWindow
 
     from coordinator_app.services.record_view import StudentRecord
@@ -59,7 +60,9 @@ class PdfActions:
         self.save_pdf.setStatusTip("The progress report of the student whose record is open, as a PDF")
         self.certificate.setStatusTip("For a student who stopped without finishing: the components completed")
 
-    def _make(self, text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
+    def _make(
+        self, text: str, slot: Callable[[], object], shortcut: str | QKeySequence.StandardKey | None = None
+    ) -> QAction:
         action = QAction(text, self.window)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -132,7 +135,7 @@ class PdfActions:
             parent_widget=self.window,
         )
 
-    def print_report(self, printer: Any = None) -> None:
+    def print_report(self, printer: QPrinter | None = None) -> None:
         """Ctrl+P: the print dialog, then the report painted on the printer in the job runner."""
         ws, sid = self.session.ws, self._student()
         if ws is None or sid is None:
