@@ -118,7 +118,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
         if args.file is None:
             if not args.list:
                 raise UserError("Give the FILE to attach (or --list to see the student's documents).")
-            sid, who = attachments.find_student(ws, args.student, args.programme)
+            sid, who = attachments.student_and_name(ws, args.student, args.programme)
             found = attachments.documents_of(ws, sid)
             print(f"{who}: {len(found)} document{'s' if len(found) != 1 else ''}")
             for d in found:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.paths import server_documents_dir
-from coordinator_app.services.lookup import existing_student
+from coordinator_app.services.lookup import existing_student, student_numbered
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import documents as store
@@ -331,25 +331,10 @@ def document_problems(ws: Workspace, session: Session) -> list[str]:
 
 
 def _student(ws: Workspace, s: Session, number: str, programme: str | None) -> m.Student:
-    from coordinator_app.services.lookup import find_programme
-
-    S = m.Student
-    query = select(S).where(S.student_number == number.strip())
-    if programme:
-        query = query.join(m.Programme, S.programme_id == m.Programme.id).where(
-            m.Programme.code == find_programme(ws.programmes, programme).code
-        )
-    found = list(s.scalars(query))
-    if not found:
-        raise NotFound(f"No student with number {number}.", "student")
-    if len(found) > 1:
-        raise DomainError(
-            f"Student number {number} is in more than one programme; name it with --programme.", "student"
-        )
-    return found[0]
+    return existing_student(s, student_numbered(s, ws.programmes, number, programme))
 
 
-def find_student(ws: Workspace, number: str, programme: str | None = None) -> tuple[int, str]:
+def student_and_name(ws: Workspace, number: str, programme: str | None = None) -> tuple[int, str]:
     """A student by number (and programme, when the number is in two): their id and how they are named."""
     with ws.read() as s:
         student = _student(ws, s, number, programme)

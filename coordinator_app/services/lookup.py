@@ -152,6 +152,29 @@ def course_row(ws: Workspace, session: Session, programme_id: int, code: str, pr
     return course
 
 
+def student_numbered(session: Session, programmes: dict[str, Programme], number: str, programme: str | None) -> int:
+    """The id of the student with this student number, as a coordinator types it (removed students are
+    not found). The same number in two programmes needs the programme named."""
+    wanted = number.strip()
+    if not wanted:
+        raise DomainError("Give the student's student number.", "student")
+    query = (
+        select(m.Student.id, m.Programme.code)
+        .join(m.Programme, m.Student.programme_id == m.Programme.id)
+        .where(m.Student.student_number == wanted)
+    )
+    if programme:
+        query = query.where(m.Programme.code == find_programme(programmes, programme).code)
+    found = [(row[0], row[1]) for row in session.execute(query)]
+    if not found:
+        where = f" in {programme}" if programme else ""
+        raise NotFound(f"No student with student number {wanted}{where}.", "student")
+    if len(found) > 1:
+        codes = " and ".join(sorted(code for _sid, code in found))
+        raise DomainError(f"Student number {wanted} is in {codes}; name the programme too.", "student")
+    return int(found[0][0])
+
+
 def removed_numbers(session: Session, numbers: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
     """The removed students holding any of `numbers`: number -> [(programme code, what an import
     says about that row)]. Their number stays theirs until restored, so a row for it is refused."""

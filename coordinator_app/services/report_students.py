@@ -6,37 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
-from coordinator_app.domain.errors import DomainError, NotFound
+from coordinator_app.domain.errors import NotFound
 from coordinator_app.services.cohort_data import nobody_in, select_students
-from coordinator_app.services.lookup import find_programme
+from coordinator_app.services.lookup import find_programme, student_numbered
 from coordinator_app.services.workspace import Workspace
-from coordinator_app.store import models as m
 
 
 def find_student(ws: Workspace, number: str, programme: str | None = None) -> int:
-    """The student with this student number (removed students are not found). The same number in
-    two programmes needs the programme named."""
-    wanted = number.strip()
-    if not wanted:
-        raise DomainError("Give the student's student number.", "student")
-    query = (
-        select(m.Student.id, m.Programme.code)
-        .join(m.Programme, m.Student.programme_id == m.Programme.id)
-        .where(m.Student.student_number == wanted)
-    )
-    if programme:
-        query = query.where(m.Programme.code == find_programme(ws.programmes, programme).code)
+    """The student with this student number (services/lookup.student_numbered)."""
     with ws.read() as s:
-        found = [(row[0], row[1]) for row in s.execute(query)]
-    if not found:
-        where = f" in {programme}" if programme else ""
-        raise NotFound(f"No student with student number {wanted}{where}.", "student")
-    if len(found) > 1:
-        codes = " and ".join(sorted(code for _sid, code in found))
-        raise DomainError(f"Student number {wanted} is in {codes}; name the programme too.", "student")
-    return found[0][0]
+        return student_numbered(s, ws.programmes, number, programme)
 
 
 def students_for_documents(

@@ -83,7 +83,7 @@ def test_attach_a_document_and_list_it(db: Path, tmp_path: Path, capsys) -> None
         (["2710000", "{missing}", "--item", "list_of_agreements"], "There is no file at"),
         (["2710000", "{pdf}"], "Say what to attach to: --item KIND, --literature or --meeting DATE."),
         (["2710001", "{pdf}", "--item", "list_of_agreements"], "has no portfolio item 'list_of_agreements'"),
-        (["9999999", "{pdf}", "--item", "list_of_agreements"], "No student with number 9999999."),
+        (["9999999", "{pdf}", "--item", "list_of_agreements"], "No student with student number 9999999."),
         (["2710000", "{pdf}", "--literature"], "has no Literature Study planned"),
     ],
 )
