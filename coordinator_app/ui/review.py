@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHeaderView, QTableWidget
 
+from coordinator_app.domain.grades import NO_SHOW
 from coordinator_app.ui.record.base import cell, table
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def _new_part(values: dict[str, Any]) -> str:
 
 def _new_value(values: dict[str, Any]) -> str:
     if "course_code" in values:
-        return "NS" if values.get("no_show") else _text(values.get("grade"))
+        return NO_SHOW if values.get("no_show") else _text(values.get("grade"))
     return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
 
 
