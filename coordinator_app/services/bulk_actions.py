@@ -22,7 +22,7 @@ from coordinator_app.domain.internships import voids_approval
 from coordinator_app.domain.people import validate_email
 from coordinator_app.services.academic_core import clear_mentor_in, set_mentor_in
 from coordinator_app.services.graduation import clear_plan_in, plan_in
-from coordinator_app.services.internships import _apply
+from coordinator_app.services.internships import apply_changes
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -156,8 +156,8 @@ class SetApproval:
 
     def _set(self, ws: Workspace, s: Session, student: m.Student, row: Any, changes: dict[str, Any]) -> dict[str, Any]:
         if self.what == "literature":
-            return _apply(ws, s, row, changes, "change literature study", "literature_study", student.id, "")
-        return _apply(ws, s, row, changes, "change internship", "internship", student.id, f"{self.what} ")
+            return apply_changes(ws, s, row, changes, "change literature study", "literature_study", student.id, "")
+        return apply_changes(ws, s, row, changes, "change internship", "internship", student.id, f"{self.what} ")
 
     def take_back(self, ws: Workspace, s: Session, student: m.Student, before: dict[str, Any], row: Any) -> None:
         if row is None:

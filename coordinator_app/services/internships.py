@@ -175,7 +175,7 @@ def _sync_items(
             item.due_date = due
 
 
-def _apply(
+def apply_changes(
     ws: Workspace,
     session: Session,
     row: m.Internship | m.LiteratureStudy,
@@ -270,7 +270,7 @@ def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any)
         audit = ("change internship", "internship", student.id, f"{kind} ")
         old = apply_host(ws, s, row, clean, audit)
         old |= _apply_people(ws, s, row, clean, INTERNSHIP_ROLES, supervisor_organisations(row), audit)
-        old |= _apply(ws, s, row, clean, "change internship", "internship", student.id, f"{kind} ")
+        old |= apply_changes(ws, s, row, clean, "change internship", "internship", student.id, f"{kind} ")
         _refresh_internship_items(s, row, programme)
         refresh_ec(s, student, programme, ws.as_of())
         return old
@@ -435,7 +435,7 @@ def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> d
         audit = ("change literature study", "literature_study", student.id, "")
         organisations = {"supervisor": "", "assessor": UMC_ASSESSORS}
         old = _apply_people(ws, s, row, clean, LITERATURE_ROLES, organisations, audit)
-        old |= _apply(ws, s, row, clean, "change literature study", "literature_study", student.id, "")
+        old |= apply_changes(ws, s, row, clean, "change literature study", "literature_study", student.id, "")
         dues = literature_due_dates(programme, row.start_date) if row.start_date else None
         _sync_items(s, student.id, rules.component, rules.portfolio, dues)
         refresh_ec(s, student, programme, ws.as_of())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -139,10 +139,10 @@ def course_row(ws: Workspace, session: Session, programme_id: int, code: str, pr
     workspace once read (`Workspace.known_courses`): their rows come from the programme definitions
     and are never deleted, and the kept ones are forgotten when the database is restored or the
     definitions synced. A course from outside the programme (which can be removed) is read each time."""
-    known: dict[tuple[int, str], Any] = ws.known_courses
+    known: dict[tuple[int, str], CourseRow] = ws.known_courses
     found = known.get((programme_id, code))
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     row = session.connection().execute(_COURSE_ROW, {"pid": programme_id, "code": code}).one_or_none()
     if row is None:
         raise NotFound(f"There is no course {code} in {programme_code}.", "course")

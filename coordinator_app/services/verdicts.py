@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import bindparam, delete, event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
@@ -99,7 +99,7 @@ def rules_mark(programme: Programme) -> str:
 
 # -- following the writes of a transaction ----------------------------------------------------------
 def _touched(session: Session) -> set[int]:
-    return session.info.setdefault(TOUCHED, set())  # type: ignore[no-any-return]
+    return cast(set[int], session.info.setdefault(TOUCHED, set()))
 
 
 def _changes_feed(obj: Any, table: str) -> bool:
