@@ -235,6 +235,18 @@ _EMAILS_Q = select(m.Person.id, m.Person.email).where(
 )
 
 
+def padded(values: list[int]) -> list[int]:
+    """`values` (not empty) with the last one repeated up to a power of two (at least 64), for an IN list.
+    The sqlite3 driver keeps up to 128 prepared statements per connection, one per SQL text, and an
+    expanded IN list of each length is a text of its own (~100 KB prepared with a few hundred values):
+    a list whose length varied from group to group made the export's memory grow group by group
+    (docs/excel.md). Repeating a value changes nothing an IN matches."""
+    size = 64
+    while size < len(values):
+        size *= 2
+    return values + [values[-1]] * (size - len(values))
+
+
 def load_chunk(session: Session, ids: Sequence[int], emails: bool = True) -> Chunk:
     """Ten queries for the whole group, whatever its size (one more when someone chosen around a student
     has an e-mail address to read; `emails=False`: not read, for the rules, which never read them). The ids are the caller's: these Core
@@ -275,7 +287,7 @@ def load_chunk(session: Session, ids: Sequence[int], emails: bool = True) -> Chu
         people = sorted(chosen)
         chunk.emails = dict(_plain(db, _EMAILS_Q, "people", len(people)).rows(db.connection.driver_connection, people))
     elif chosen:  # the people register's addresses of those chosen around these students
-        chunk.emails = dict(db.execute(_EMAILS_Q, {"people": list(chosen)}).all())
+        chunk.emails = dict(db.execute(_EMAILS_Q, {"people": padded(sorted(chosen))}).all())
     _group(run(_ITEMS_Q), chunk.items)
     for row in run(_MENTORS_Q):
         chunk.mentor[row[0]] = row

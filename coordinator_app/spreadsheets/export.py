@@ -31,6 +31,7 @@ from coordinator_app.services.cohort_data import (
     evaluated_chunks,
     longest_text_values,
     nobody_in,
+    padded,
     select_students,
 )
 from coordinator_app.services.dashboard import Scope, figures_in
@@ -191,7 +192,9 @@ class _Book:
                 candidates[student.id] = student.programme
         if not candidates:
             return
-        query = select(V.c.student_id, *STORED_COLUMNS).where(V.c.student_id.in_(list(candidates)))
+        # Padded to one length, so every round sends the same SQL text (cohort_data.padded).
+        wanted = padded(list(candidates))
+        query = select(V.c.student_id, *STORED_COLUMNS).where(V.c.student_id.in_(wanted))
         stored = {row[0]: Stored(*row[1:]) for row in s.connection().execute(query)}
         for sid, code in candidates.items():
             found = stored.get(sid)

@@ -159,3 +159,39 @@ def test_the_attention_sheet_needs_no_stored_verdicts(
     assert [(r["Student number"], r["Component"], r["Item"]) for r in rows] == [
         (i.student_number, i.component, i.what) for i in expected
     ]
+
+
+def test_every_round_of_students_sends_the_same_sql_texts(
+    demo_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sqlite3 driver keeps a prepared statement (~100 KB with a few hundred values) for each of
+    the last 128 SQL texts a connection ran. An IN list whose length changed from round to round (the
+    people chosen around a group, the graduation candidates whose verdict is looked up) made a new text
+    almost every round: the export's memory grew round after round up to that bound (5 MB at 10,000
+    students, ~17 MB at 100,000). Now such lists are padded to a few lengths: over twelve rounds each
+    query is sent as at most two texts."""
+    import re
+    from collections import Counter
+
+    from sqlalchemy import event
+
+    from coordinator_app.services.cohort_data import padded
+    from coordinator_app.spreadsheets import export as export_module
+
+    assert padded([5]) == [5] * 64 and padded(list(range(65))) == [*range(65), *[64] * 63]
+    monkeypatch.setattr(export_module, "EXPORT_CHUNK", 10)
+    with demo_workspace.read() as s:
+        assert len(select_students(s)[0]) >= 110  # eleven rounds or more
+    seen: set[str] = set()
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        seen.add(statement)
+
+    event.listen(demo_workspace.engine, "before_cursor_execute", note)
+    try:
+        export_to(demo_workspace, tmp_path / "cohort.xlsx", as_of=TODAY)
+    finally:
+        event.remove(demo_workspace.engine, "before_cursor_execute", note)
+    # The same query with its IN list of another length: the same text once the list is one "?".
+    texts = Counter(re.sub(r"\?(, \?)*", "?", text) for text in seen)
+    assert max(texts.values()) <= 2, [text[:80] for text, n in texts.items() if n > 2]
