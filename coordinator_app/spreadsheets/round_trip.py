@@ -24,7 +24,7 @@ from typing import Any
 from coordinator_app.services.imports.workbook import Edit, Place
 from coordinator_app.services.imports.workbook_parts import ITEM, LITERATURE, RESULT, changeable
 from coordinator_app.spreadsheets.app_workbook import LEDGER, MARKER, SECTION, AppWorkbook, SheetData
-from coordinator_app.spreadsheets.cells import Column
+from coordinator_app.spreadsheets.cells import Column, stream_plain_rows
 
 VERSION = 1
 
@@ -97,6 +97,8 @@ class Ledger:
     def __init__(self, wb: Any, kind: str, about: dict[str, Any]) -> None:
         self.sheet = wb.create_sheet(LEDGER)
         self.sheet.sheet_state = "veryHidden"
+        if getattr(wb, "write_only", False):
+            stream_plain_rows(self.sheet)  # its text and numbers as sheet XML: most of the export's cells
         self.sheet.append([MARKER, VERSION, kind, json.dumps(about, default=str)])
 
     def section(self, title: str, keys: list[str], read: list[str], fields: list[list[str]]) -> None:

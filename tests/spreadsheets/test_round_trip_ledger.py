@@ -87,3 +87,65 @@ def test_ledger_row_is_what_it_was() -> None:
         json.dumps([12, "PM-PERS", 1]),
         json.dumps([encode_value(v) for v in values]),
     ]
+
+
+def _sheet_xml(path: Any, title: str) -> bytes:
+    import zipfile
+
+    import openpyxl
+
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    with zipfile.ZipFile(path) as z:
+        return z.read(f"xl/worksheets/sheet{names.index(title) + 1}.xml")
+
+
+def test_plain_rows_are_the_bytes_openpyxl_writes(tmp_path: Any) -> None:
+    """The ledger's rows written as sheet XML text (cells.stream_plain_rows) are byte for byte what
+    openpyxl writes for the same rows, whatever the text; rows it does not take as plain (other text,
+    formula starts, error codes, other types) go through openpyxl's own writer in their place."""
+    from openpyxl import Workbook
+
+    from coordinator_app.spreadsheets.cells import stream_plain_rows
+
+    rows: list[list[Any]] = [
+        ["row", "Courses", '["2600007", "PM-PERS", "1"]', "result", '[12, "PM-PERS", 1]', '[{"date": "2025-01-02"}]'],
+        ["~#coordinator-app", 1, "cohort workbook", '{"as_of": "2025-11-24"}'],
+        [" leading", "trailing ", " both ", "a & b < c > d", "cr\rlf\nlf\ttab", "\"quote' &amp;"],
+        [None, "gap", None, None, 0, -5, 10**15, 2**62],
+        ["x" * 40000, "short"],
+        ["caf\u00e9 \u0131 \U0001f600", "plain"],  # not ASCII: openpyxl's writer
+        ["=1+1", "#N/A", "ok"],  # a formula and an error code: openpyxl's writer decides
+        [True, 2.5, date(2025, 1, 2), "mixed"],  # other types: openpyxl's writer
+        [],
+        ["last"],
+    ]
+    written = {}
+    for streamed in (False, True):
+        wb = Workbook(write_only=True)
+        sheet = wb.create_sheet("Ledger")
+        if streamed:
+            stream_plain_rows(sheet)
+        for row in rows:
+            sheet.append(row)
+        path = tmp_path / f"{streamed}.xlsx"
+        wb.save(path)
+        written[streamed] = _sheet_xml(path, "Ledger")
+    assert b"<sheetData><row" in written[True]
+    assert written[True] == written[False]
+
+
+def test_a_cancelled_workbook_with_plain_rows_leaves_no_file(tmp_path: Any) -> None:
+    import glob
+    import tempfile
+
+    from openpyxl import Workbook
+
+    from coordinator_app.spreadsheets.cells import discard, stream_plain_rows
+
+    before = set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*"))
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("Ledger")
+    stream_plain_rows(sheet)
+    sheet.append(["row", 1])
+    discard(wb)
+    assert set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*")) <= before
