@@ -16,7 +16,10 @@ subprocess, so its peak memory (VmHWM) is that method's own and never includes t
 - bare:       the same cells, styles, sheets, widths, panes, filters and conditional formats
               written by the plainest openpyxl write-only loop (a new WriteOnlyCell per styled
               cell). Its sheet XML is byte-identical to the app's. The recording is read while
-              writing; reading it alone is timed first in the same process and subtracted.
+              writing; reading it alone is timed first in the same process and subtracted. The
+              app writes the hidden ledger sheet's plain rows as XML text itself
+              (cells.stream_plain_rows); they still pass through `append`, so the recording has
+              them and the dump writes them through openpyxl like every other cell.
 - xlsxwriter: the same values and number formats with XlsxWriter constant_memory
 - pandas:     one DataFrame per sheet, DataFrame.to_excel (openpyxl engine; skipped above
               10,000 students: 1.6 GiB at 100k per performance.md s.5)
