@@ -46,12 +46,14 @@ def _params(
     compiled: Compiled,
     table: Table,
     columns: Mapping[str, str],
-    rows: Sequence[Mapping[str, Any]],
+    values_of: Callable[[str], list[Any]],
+    count: int,
     dialect: Dialect,
     constants: Mapping[str, Any] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The rows as tuples in the statement's parameter order. `columns`: parameter name -> column
-    name; `constants`: column name -> the one value every row has."""
+    name; `values_of(column name)`: that column's value in each of the `count` rows;
+    `constants`: column name -> the one value every row has."""
     order = list(getattr(compiled, "positiontup", None) or ())
     if sorted(order) != sorted(columns):
         raise TypeError(f"{dialect.name} does not take positional parameters; bulk_write is for SQLite.")
@@ -61,9 +63,9 @@ def _params(
         name = columns[parameter]
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if name in fixed:
-            values.append(_converted([fixed[name]], process) * len(rows))
+            values.append(_converted([fixed[name]], process) * count)
         else:
-            values.append(_converted([row[name] for row in rows], process))
+            values.append(_converted(values_of(name), process))
     return list(zip(*values))
 
 
@@ -85,13 +87,42 @@ def insert_rows(
     """INSERT every row (all rows with the same keys); `constants`: columns with one value for all rows."""
     if not rows:
         return 0
-    names = [*rows[0], *(constants or {})]
+    return _insert_columns(
+        session, table, list(rows[0]), lambda name: [row[name] for row in rows], len(rows), constants
+    )
+
+
+def insert_tuples(
+    session: Session,
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    constants: Mapping[str, Any] | None = None,
+) -> int:
+    """insert_rows for rows given as tuples of the columns `names` (no dictionary per row)."""
+    if not rows:
+        return 0
+    columns = dict(zip(names, map(list, zip(*rows))))
+    return _insert_columns(session, table, list(names), columns.__getitem__, len(rows), constants)
+
+
+def _insert_columns(
+    session: Session,
+    table: Table,
+    names: list[str],
+    values_of: Callable[[str], list[Any]],
+    count: int,
+    constants: Mapping[str, Any] | None,
+) -> int:
+    names = [*names, *(constants or {})]
     conn = session.connection()
     compiled = _insert(table, tuple(names), conn.dialect)
-    conn.exec_driver_sql(str(compiled), _params(compiled, table, {n: n for n in names}, rows, conn.dialect, constants))
+    conn.exec_driver_sql(
+        str(compiled), _params(compiled, table, {n: n for n in names}, values_of, count, conn.dialect, constants)
+    )
     if "id" in names:
         ids_taken(conn, [table.name])  # a server's id sequence continues after them
-    return len(rows)
+    return count
 
 
 def update_rows(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -102,5 +133,6 @@ def update_rows(session: Session, table: Table, key: str, rows: Sequence[Mapping
     conn = session.connection()
     compiled = _update(table, key, tuple(names), conn.dialect)
     columns = {f"_v_{n}": n for n in names} | {"_key": key}
-    conn.exec_driver_sql(str(compiled), _params(compiled, table, columns, rows, conn.dialect))
+    values_of = lambda name: [row[name] for row in rows]  # noqa: E731
+    conn.exec_driver_sql(str(compiled), _params(compiled, table, columns, values_of, len(rows), conn.dialect))
     return len(rows)

@@ -18,9 +18,15 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from coordinator_app.spreadsheets.columns import HEADER_SEARCH_ROWS, Refused, column_letter, is_empty, label
+from coordinator_app.spreadsheets.columns import (
+    HEADER_SEARCH_ROWS,
+    LEDGER,
+    Refused,
+    column_letter,
+    is_empty,
+    label,
+)
 
-LEDGER = "Coordinator App"  # the ledger sheet's name
 MARKER = "Coordinator App workbook"  # its first cell
 SECTION, WHOLE = "sheet", "cells"
 MAX_KEPT_CELLS = 3_000_000  # over all sheets: each sheet is also held to the import's own limits

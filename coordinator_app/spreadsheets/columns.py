@@ -7,8 +7,11 @@ Plain Python with no heavy imports: the workbook reader's child process uses it 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported in the reading child (workbook_reader.py); mypy reads these
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 # Column names as student information systems and course coordinators write them, compared
 # after lower-casing and dropping everything but letters and digits ("E-mail" -> "email").
@@ -55,7 +58,10 @@ ALIASES["mentor_email"] = ("mentoremail", "mentoremailaddress", "mentormail", "e
 ALIASES["literature_supervisor_email"] += ("literaturestudysupervisoremail",)
 ALIASES["literature_assessor_email"] += ("literaturestudyassessoremail",)
 LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
-HEADER_SEARCH_ROWS = 10  # a title line or a merged group row may stand above the header
+HEADER_SEARCH_ROWS = 10
+# The very hidden sheet of a workbook the app made (app_workbook.py): its name, here so the reading
+# child can look for it without importing app_workbook for every other workbook.
+LEDGER = "Coordinator App"  # a title line or a merged group row may stand above the header
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
+import importlib.util
 import io
 import itertools
 import os
@@ -161,17 +163,26 @@ def open_table(path: Path) -> Table:
 
 
 def _child_command() -> list[str]:
+    """The reading child: the frozen app's own executable, else this interpreter started with as
+    little as it can (`-I -S`: no site-packages scan, no environment), given the folders of this
+    package and of python-calamine (workbook_reader.START)."""
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
-    return [sys.executable, "-m", "coordinator_app.spreadsheets.workbook_reader"]
+    return [sys.executable, "-I", "-S", "-c", limits.START, *_child_path()]
+
+
+@functools.cache
+def _child_path() -> tuple[str, str]:
+    """(the folder holding coordinator_app, the folder holding python_calamine)."""
+    spec = importlib.util.find_spec("python_calamine")
+    if spec is None or spec.origin is None:
+        raise _refuse("Workbooks cannot be read: python-calamine is not installed. Save the list as .csv.")
+    return str(Path(__file__).resolve().parents[2]), str(Path(spec.origin).resolve().parents[1])
 
 
 def _child_environment() -> dict[str, str]:
-    """The parent's environment, with this package importable whatever the working folder."""
+    """The parent's environment, without a start-up script (the interpreter's -I ignores it too)."""
     env = dict(os.environ)
-    if not getattr(sys, "frozen", False):
-        top = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (top, env.get("PYTHONPATH", "")) if p)
     env.pop("PYTHONSTARTUP", None)
     return env
 
@@ -236,12 +247,11 @@ def _workbook_table(path: Path, head: bytes) -> Table:
         for row, field_name, cell, code in sheet.errors:
             if field_name:
                 problems.setdefault(row, []).append((field_name, error_cell(cell, code)))
-        out = []
-        for n, values in sheet.rows:
-            raw = dict(zip(fields, values))
-            if n in problems:
-                raw[CELL_PROBLEMS] = problems[n]
-            out.append((n, raw))
+        out = [(n, dict(zip(fields, values))) for n, values in sheet.rows]
+        if problems:
+            for n, raw in out:
+                if n in problems:
+                    raw[CELL_PROBLEMS] = problems[n]
         return out
 
     if not sheet.header and sheet.errors:

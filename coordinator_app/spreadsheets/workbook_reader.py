@@ -7,7 +7,14 @@ this module as `python -m coordinator_app.spreadsheets.workbook_reader FILE`, wi
 limit the child sets on itself and a time limit the parent enforces. The child answers
 on stdout with one pickle: ("ok", Sheet) or ("refused", message) or ("unreadable", error).
 Only the header and the known columns travel back, so the parent holds at most
-MAX_ROWS x 12 cells whatever the width of the sheet.
+MAX_ROWS x 12 cells whatever the width of the sheet; they travel column by column, each
+repeated value (a date, a grade) once, so the pickle is small and quick at both ends.
+
+The child starts with as little as it can: `python -I -S` (no site-packages scan, no
+environment), this package and python-calamine put on its path by the parent
+(spreadsheets/reading.py), and only the standard library's re, zipfile, pickle and
+xml.etree imported here (no typing, no dataclasses): the interpreter and its imports were
+half of the child's CPU time.
 
 Before calamine loads a sheet of an .xlsx/.xlsm, its XML is scanned (streamed, in C-speed
 regular expressions) for the last row and column and for error cells (#N/A, #DIV/0!):
@@ -24,15 +31,13 @@ import pickle
 import re
 import sys
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from posixpath import join, normpath
-from typing import Any
 from xml.etree import ElementTree
 
 from coordinator_app.spreadsheets.columns import (
     HEADER_SEARCH_ROWS,
+    LEDGER,
     Refused,
     column_letter,
     header_row,
@@ -52,6 +57,11 @@ MAX_CELLS = 1_500_000  # rows x columns of the sheet's used area (what calamine 
 CHILD_MEMORY_BYTES = 320 * 2**20
 CHILD_SECONDS = 15.0  # the rest of the 20 s an import may take is for checking the rows
 
+TYPE_CHECKING = False  # typing is not imported in the child (see above); mypy reads these
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 _OK, _REFUSED, _UNREADABLE = "ok", "refused", "unreadable"
 REMOVE_EXCEL_PASSWORD = "Open it in Excel, remove the password (File > Info > Protect Workbook) and save it again."
 REMOVE_CALC_PASSWORD = (
@@ -59,17 +69,25 @@ REMOVE_CALC_PASSWORD = (
 )
 
 
-@dataclass
 class Sheet:
-    """The part of a sheet an import needs (what the child sends back)."""
+    """The part of a sheet an import needs (what the child sends back): its header and, for the
+    non-empty rows below it, their row numbers and the known columns' cells, column by column."""
 
-    name: str
-    header_row: int  # spreadsheet row number of the header (1-based)
-    header: list[Any]
-    fields: list[str]  # the known fields, in the order of each row's values
-    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (row number, values)
-    # (row number, field, cell reference, error text) of error cells in the known columns
-    errors: list[tuple[int, str, str, str]] = field(default_factory=list)
+    def __init__(self, name: str, header_row: int, header: list[Any], fields: list[str]) -> None:
+        self.name = name
+        self.header_row = header_row  # spreadsheet row number of the header (1-based)
+        self.header = header
+        self.fields = fields  # the known fields, in the order of `columns`
+        self.numbers: list[int] = []  # the spreadsheet row number of each row kept
+        self.columns: list[list[Any]] = [[] for _ in fields]  # per field, its cell in each row kept
+        # (row number, field, cell reference, error text) of error cells in the known columns
+        self.errors: list[tuple[int, str, str, str]] = []
+
+    @property
+    def rows(self) -> list[tuple[int, tuple[Any, ...]]]:
+        """(row number, values in the order of `fields`) of each row kept."""
+        values = zip(*self.columns) if self.columns else itertools.repeat(())
+        return list(zip(self.numbers, values))
 
 
 def too_many_rows(name: str, rows: int | str) -> str:
@@ -132,11 +150,11 @@ def _column_number(letters: bytes) -> int:
     return n - 1
 
 
-@dataclass
 class SheetScan:
-    last_row: int = -1  # 0-based; -1: no cells
-    last_column: int = -1
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) 0-based -> "#N/A"
+    def __init__(self) -> None:
+        self.last_row = -1  # 0-based; -1: no cells
+        self.last_column = -1
+        self.errors: dict[tuple[int, int], str] = {}  # (row, column) 0-based -> "#N/A"
 
 
 def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -295,8 +313,6 @@ def read_workbook(path: str, name: str) -> Sheet | Any:
     made (an export, a mark form), the columns of every sheet it reads back (AppWorkbook). Raises Refused."""
     from python_calamine import CalamineWorkbook
 
-    from coordinator_app.spreadsheets import app_workbook
-
     archive = _zip(path)
     parts: dict[str, str] = {}
     ods_errors: dict[str, dict[tuple[int, int], str]] = {}
@@ -306,7 +322,9 @@ def read_workbook(path: str, name: str) -> Sheet | Any:
         if not parts:
             ods_errors = scan_ods_errors(archive)
     wb = CalamineWorkbook.from_path(path)
-    if app_workbook.LEDGER in wb.sheet_names:  # the app's own export or mark form: every sheet is read
+    if LEDGER in wb.sheet_names:  # the app's own export or mark form: every sheet is read
+        from coordinator_app.spreadsheets import app_workbook
+
         try:
             return app_workbook.read_app_workbook(
                 lambda sheet_name: checked_sheet(wb, archive, parts, ods_errors, name, sheet_name)
@@ -385,13 +403,9 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
     h = header_row(top)
     if h is None:
         if errors:
-            return Sheet(
-                sheet_name,
-                1,
-                [],
-                [],
-                errors=[(r + 1, "", f"{column_letter(c)}{r + 1}", text) for (r, c), text in sorted(errors.items())],
-            )
+            empty = Sheet(sheet_name, 1, [], [])
+            empty.errors = [(r + 1, "", f"{column_letter(c)}{r + 1}", text) for (r, c), text in sorted(errors.items())]
+            return empty
         return None
     index, _, _ = map_columns(top[h])
     fields = list(index)
@@ -404,7 +418,8 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
             result.errors.append((r + 1, by_column[c], f"{column_letter(c)}{r + 1}", text))
     marked = {r for r, _, _, _ in result.errors}
     pick = operator.itemgetter(*positions) if len(positions) > 1 else (lambda row: tuple(row[p] for p in positions))
-    append = result.rows.append
+    picked: list[tuple[Any, ...]] = []
+    append, keep = picked.append, result.numbers.append
     n = h + 1
     for row in itertools.chain(top[h + 1 :], rows):  # one row at a time: never the whole sheet as Python lists
         n += 1
@@ -412,8 +427,20 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
             continue
         if len(row) < width:
             row = list(row) + [""] * (width - len(row))
-        append((n, pick(row)))
+        keep(n)
+        append(pick(row))
+    if picked and positions:
+        result.columns = [_shared(column) for column in zip(*picked)]
     return result
+
+
+def _shared(column: tuple[Any, ...]) -> list[Any]:
+    """The column with each repeated value as one object, so the pickle writes it once and
+    refers to it after that (a date or a grade down 10,000 rows). Keyed by type as well:
+    1.0, 1 and True are equal, but a cell keeps its own."""
+    seen: dict[tuple[type, Any], Any] = {}
+    same = seen.setdefault
+    return [same((value.__class__, value), value) for value in column]
 
 
 # -- the child process ----------------------------------------------------------------------------
@@ -449,9 +476,15 @@ def child_main(argv: list[str]) -> int:
     return 0
 
 
+# How the parent starts the child (spreadsheets/reading.py): `python -I -S -c START package_folder
+# calamine_folder path name`. Through the module's own name, so the answer pickles as
+# coordinator_app.spreadsheets.workbook_reader.Sheet (not __main__.Sheet) for the parent.
+START = (
+    "import sys; sys.path[:0] = sys.argv[1:3]; "
+    "from coordinator_app.spreadsheets.workbook_reader import child_main; sys.exit(child_main(sys.argv[3:]))"
+)
+
 if __name__ == "__main__":
-    # Run through the module's own name, so the answer pickles as
-    # coordinator_app.spreadsheets.workbook_reader.Sheet (not __main__.Sheet) for the parent.
     from coordinator_app.spreadsheets.workbook_reader import child_main as _main
 
     raise SystemExit(_main(sys.argv[1:]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Date, Integer, String, func, insert, literal, null, select, true, union_all
@@ -19,11 +19,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.grades import Grade, best_attempt, first_exam_date, grade_from, resit_registration
+from coordinator_app.domain.grades import (
+    Grade,
+    ResitRegistration,
+    best_attempt,
+    first_exam_date,
+    grade_from,
+    resit_registration,
+)
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import StudentProgressFacts, component_progress, total_ec
 from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
-from coordinator_app.services.bulk_write import insert_rows, update_rows
+from coordinator_app.services.bulk_write import insert_rows, insert_tuples, update_rows
 from coordinator_app.services.cohort_data import optional_course, refresh_ec_bulk
 from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.people import EMAIL_FIELDS
@@ -77,29 +84,22 @@ def apply_plan(ws: Workspace, plan: ImportPlan, skip_rejected: bool = False) -> 
 class _Audit:
     """Audit entries collected for one bulk insert (the same fields Workspace.audit writes)."""
 
+    FIELDS = ("student_id", "entity", "entity_id", "field", "old_value", "new_value")
+
     def __init__(self, ws: Workspace, action: str, source: str) -> None:
         self.constants = {"at": datetime.now(UTC).replace(tzinfo=None), "os_user": ws.user, "action": action}
         self.source = source
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[tuple[Any, ...]] = []
 
     def add(
         self, entity: str, entity_id: int | None, student_id: int | None, field_name: str, old: Any, new: Any
     ) -> None:
-        self.rows.append(
-            {
-                "student_id": student_id,
-                "entity": entity,
-                "entity_id": entity_id,
-                "field": field_name,
-                "old_value": audit_text(old),
-                "new_value": audit_text(new),
-            }
-        )
+        self.rows.append((student_id, entity, entity_id, field_name, audit_text(old), audit_text(new)))
 
     def flush(self, session: Session) -> None:
         # One summary entry names the file, so the trail says where the changes came from.
         self.add("import", None, None, "file", None, self.source)
-        insert_rows(session, m.table(m.AuditEntry), self.rows, self.constants)
+        insert_tuples(session, m.table(m.AuditEntry), self.FIELDS, self.rows, self.constants)
 
 
 def _write_students(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
@@ -202,6 +202,9 @@ def _add_academic_core_items(
     )
 
 
+_RESULT_FIELDS = ("id", "student_id", "course_id", "attempt", "exam_date", "grade", "no_show", "registered_on")
+
+
 def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -> None:
     read: ResultsRead = plan.context
     today = ws.as_of()
@@ -211,7 +214,8 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     for planned in [*plan.new, *plan.updated]:
         key = (planned.values["student_id"], planned.values["course_id"])
         if key not in after:
-            after[key] = {a.attempt: (a.grade, a.no_show) for a in read.attempts.get(key, ())}
+            stored = read.attempts.get(key)
+            after[key] = {a.attempt: (a.grade, a.no_show) for a in stored} if stored else {}
     with_date, without_date = [], []
     for planned in plan.updated:
         v = planned.values
@@ -224,68 +228,57 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     update_rows(s, t, "id", with_date)
     update_rows(s, t, "id", without_date)
     next_id = (s.scalar(select(func.max(m.CourseResult.id))) or 0) + 1
-    inserts = []
+    inserts: list[tuple[Any, ...]] = []
+    scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for planned in plan.new:
         v = planned.values
         when = v["exam_date"]
         if when is None and v["attempt"] == 1:  # as record_grade dates a first attempt
-            when = first_exam_date(ws.programmes[v["programme"]], v["course_code"], v["cohort"])
+            which = (v["programme"], v["course_code"], v["cohort"])
+            if which not in scheduled:
+                scheduled[which] = first_exam_date(ws.programmes[which[0]], which[1], which[2])
+            when = scheduled[which]
         v["exam_date"] = when
         planned.result_id = next_id
-        inserts.append(
-            {
-                "id": next_id,
-                "student_id": v["student_id"],
-                "course_id": v["course_id"],
-                "attempt": v["attempt"],
-                "exam_date": when,
-                "grade": v["grade"],
-                "no_show": v["no_show"],
-                "registered_on": today,
-            }
-        )
+        inserts.append((next_id, v["student_id"], v["course_id"], v["attempt"], when, v["grade"], v["no_show"], today))
         after[(v["student_id"], v["course_id"])][v["attempt"]] = (v["grade"], v["no_show"])
         next_id += 1
     # The rule of record_grade (domain/grades.py resit_registration): a fail or No Show registers
-    # the student for the resit, unless a later attempt already exists.
-    grades: dict[tuple[float | None, bool], Grade] = {}  # each distinct grade made once
+    # the student for the resit, unless a later attempt already exists. The rule depends only on
+    # the programme, course, grade, attempt, date and whether a later attempt exists: each
+    # distinct case is worked out once, and each distinct grade written out once for the audit.
+    grades: dict[tuple[float | None, bool], tuple[Grade, str]] = {}
+    resits: dict[tuple[Any, ...], ResitRegistration | None] = {}
+    add_audit = audit.add
     for planned in [*plan.new, *plan.updated]:
         v = planned.values
         key = (v["student_id"], v["course_id"])
-        grade = grades.get((v["grade"], v["no_show"]))
-        if grade is None:
-            grade = grades[(v["grade"], v["no_show"])] = (
-                Grade(None, no_show=True) if v["no_show"] else Grade(v["grade"])
-            )
+        mark = (v["grade"], v["no_show"])
+        known = grades.get(mark)
+        if known is None:
+            grade = Grade(None, no_show=True) if v["no_show"] else Grade(v["grade"])
+            known = grades[mark] = (grade, str(grade))
+        grade, text = known
         when = v["exam_date"] if v["exam_date"] is not None else v.get("current_exam_date")
-        resit = resit_registration(
-            ws.programmes[v["programme"]], v["course_code"], grade, v["attempt"], when, max(after[key])
-        )
+        attempt = v["attempt"]
+        case = (v["programme"], v["course_code"], mark, attempt, when, max(after[key]) > attempt)
+        if case in resits:
+            resit = resits[case]
+        else:
+            resit = resits[case] = resit_registration(
+                ws.programmes[v["programme"]], v["course_code"], grade, attempt, when, max(after[key])
+            )
         if resit is not None:
             inserts.append(
-                {
-                    "id": next_id,
-                    "student_id": v["student_id"],
-                    "course_id": v["course_id"],
-                    "attempt": resit.attempt,
-                    "exam_date": resit.exam_date,
-                    "grade": None,
-                    "no_show": False,
-                    "registered_on": None,
-                }
+                (next_id, v["student_id"], v["course_id"], resit.attempt, resit.exam_date, None, False, None)
             )
             after[key][resit.attempt] = (None, False)
             next_id += 1
-        old = planned.changes.get("grade", (None, None))[0]
-        audit.add(
-            "course_result",
-            planned.result_id,
-            v["student_id"],
-            f"{v['course_code']} attempt {v['attempt']}",
-            old,
-            str(grade),
+        old = planned.changes["grade"][0] if "grade" in planned.changes else None
+        add_audit(
+            "course_result", planned.result_id, v["student_id"], f"{v['course_code']} attempt {attempt}", old, text
         )
-    insert_rows(s, t, inserts)
+    insert_tuples(s, t, _RESULT_FIELDS, inserts)
     update_rows(s, m.table(m.Student), "id", _ec_changes(ws, s, read, after))
     forget(s, sorted({sid for sid, _course in after}))  # their verdicts: worked out again when next asked
 

@@ -18,7 +18,6 @@ from coordinator_app.services.imports.cells import (
     Known,
     as_date,
     as_text,
-    cached_check,
     cell_problems,
     column_names,
     duplicate_rows,
@@ -96,50 +95,62 @@ def plan_results(
     return plan
 
 
+# A checked row: (file row, student number, course as written, grade, exam date, attempt or None).
+Checked = tuple[int, str, str, Grade, date | None, int | None]
+
+
 def _check_result_rows(
     rows: list[tuple[int, dict[str, Any]]], column: Callable[[str], str], course: str | None
-) -> tuple[list[tuple[int, dict[str, Any]]], list[Rejection]]:
+) -> tuple[list[Checked], list[Rejection]]:
     names = {f: column(f) for f in RESULT_LIST_FIELDS}
     rejected: list[Rejection] = []
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    known: Known = {}  # grades, dates, attempts repeat down a column
+    parsed: list[Checked] = []
+    # Grades, dates and attempts repeat down a column: each distinct cell is checked once.
+    grades: Known = {}
+    dates: Known = {}
+    attempts: Known = {}
     grade_of = lambda cell: parse_grade(as_text(cell))  # noqa: E731
     exam_date_of = lambda cell: as_date(cell, "exam_date")  # noqa: E731
     attempt_of = lambda cell: _attempt_number(as_text(cell))  # noqa: E731
+    course_given = course or ""
     for row, raw in rows:
         if CELL_PROBLEMS in raw and (unusable := cell_problems(row, raw, column, RESULT_LIST_FIELDS)):
             rejected.extend(unusable)
             continue
-        problems: list[Rejection] = []
-        number = number_text(raw.get("student_number"))
+        get = raw.get
+        number = number_text(get("student_number"))
+        course_text = as_text(get("course")) or course_given
+        cell = get("grade")
+        grade, grade_problem = grades.get((cell.__class__, cell)) or _checked(grades, grade_of, cell)
+        cell = get("exam_date")
+        when, date_problem = dates.get((cell.__class__, cell)) or _checked(dates, exam_date_of, cell)
+        cell = get("attempt")
+        if cell is not None and as_text(cell):
+            attempt, attempt_problem = attempts.get((cell.__class__, cell)) or _checked(attempts, attempt_of, cell)
+        else:
+            attempt, attempt_problem = None, None
+        if number and course_text and grade_problem is None and date_problem is None and attempt_problem is None:
+            parsed.append((row, number, course_text, grade, when, attempt))
+            continue
         if not number:
-            problems.append(Rejection(row, names["student_number"], "the student number is empty."))
-        course_text = as_text(raw.get("course")) or (course or "")
+            rejected.append(Rejection(row, names["student_number"], "the student number is empty."))
         if not course_text:
-            problems.append(Rejection(row, names["course"], "no course given."))
-        grade = cached_check(problems, row, names["grade"], known, grade_of, raw.get("grade"))
-        when = cached_check(problems, row, names["exam_date"], known, exam_date_of, raw.get("exam_date"))
-        attempt_cell = raw.get("attempt")
-        attempt = (
-            cached_check(problems, row, names["attempt"], known, attempt_of, attempt_cell)
-            if attempt_cell is not None and as_text(attempt_cell)
-            else None
-        )
-        rejected.extend(problems)
-        if not problems:
-            parsed.append(
-                (
-                    row,
-                    {
-                        "student_number": number,
-                        "course": course_text,
-                        "grade": grade,
-                        "exam_date": when,
-                        "attempt": attempt,
-                    },
-                )
-            )
+            rejected.append(Rejection(row, names["course"], "no course given."))
+        for name, problem in (("grade", grade_problem), ("exam_date", date_problem), ("attempt", attempt_problem)):
+            if problem is not None:
+                rejected.append(Rejection(row, names[name], problem))
     return parsed, rejected
+
+
+def _checked(known: Known, check: Callable[[Any], Any], cell: Any) -> tuple[Any, str | None]:
+    """check(cell) as (value, None), or (None, the reason it is refused); remembered in `known`.
+    Keyed by the cell's type too: True == 1, but TRUE is not the number 1."""
+    try:
+        answer: tuple[Any, str | None] = (check(cell), None)
+    except DomainError as exc:
+        answer = (None, exc.message)
+    known[(cell.__class__, cell)] = answer
+    return answer
 
 
 def _attempt_number(text: str) -> int:
@@ -151,18 +162,20 @@ def _attempt_number(text: str) -> int:
 def _match_results(
     ws: Workspace,
     s: Session,
-    parsed: list[tuple[int, dict[str, Any]]],
+    parsed: list[Checked],
     problems: list[Rejection],
     column: Callable[[str], str],
     source: str,
     code: str | None,
 ) -> ImportPlan:
-    """The checked rows against the database: which attempt each row is, and what changes."""
+    """The checked rows against the database: which attempt each row is, and what changes.
+    A few bulk reads (Core rows, no ORM objects), then dictionary look-ups per row."""
     read = ResultsRead()
     plan = ImportPlan("results", source, rejected=list(problems), fingerprint=fingerprint(s), context=read)
+    db = s.connection()
     S = m.Student
     students: dict[str, list[ResultStudent]] = defaultdict(list)
-    numbers = {v["student_number"] for _, v in parsed}
+    numbers = {number for _, number, *_ in parsed}
     if numbers:
         query = (
             select(
@@ -176,96 +189,82 @@ def _match_results(
             )
             .join(m.Programme, S.programme_id == m.Programme.id)
             .join(m.Cohort, S.cohort_id == m.Cohort.id)
-            .where(one_of(S.student_number, numbers))
+            .where(one_of(S.student_number, numbers), S.removed_at.is_(None))  # Core: removed left out here
         )
         if code:
             query = query.where(m.Programme.code == code)
-        for found_student in s.execute(query):
+        for found_student in db.execute(query).all():  # all(): one fetchall, not a fetchone per row
             student = ResultStudent(*found_student)
             students[student.student_number].append(student)
     courses: dict[tuple[int, str], ResultCourse] = {}
-    for course_row in s.execute(
+    for course_row in db.execute(
         select(m.Course.id, m.Course.programme_id, m.Course.code, m.Course.name, m.Course.specialization)
     ):
         c = ResultCourse(*course_row)
         read.courses[c.id] = c
         courses[(c.programme_id, c.code.casefold())] = c
         courses.setdefault((c.programme_id, c.name.casefold()), c)
-    matched: list[tuple[int, dict[str, Any], ResultStudent, ResultCourse]] = []
+    matched: list[tuple[int, str, Grade, date | None, int | None, ResultStudent, ResultCourse]] = []
     casefolded: dict[str, str] = {}
+    refusals: dict[tuple[str, int, str | None], str | None] = {}  # (programme, course, specialization)
     removed = removed_numbers(s, numbers) if numbers else {}
-    for row, v in parsed:
-        found = students.get(v["student_number"], ())
-        gone = [why for c, why in removed.get(v["student_number"], ()) if code is None or c == code]
-        if not found and gone:
-            plan.rejected.append(Rejection(row, column("student_number"), gone[0]))
-            continue
-        if not found:
-            plan.rejected.append(
-                Rejection(
-                    row,
-                    column("student_number"),
-                    f"no student with number {v['student_number']}"
-                    + (f" in {code}." if code else "; import the student list first."),
-                )
-            )
-            continue
-        if len(found) > 1:
-            plan.rejected.append(
-                Rejection(
-                    row,
-                    column("student_number"),
-                    f"student number {v['student_number']} is in more than one programme; choose the programme.",
-                )
-            )
+    for row, number, course_text, grade, when, attempt in parsed:
+        found = students.get(number)
+        if found is None or len(found) > 1:
+            plan.rejected.append(_unmatched(row, number, found, removed, code, column))
             continue
         student = found[0]
-        folded = casefolded.get(v["course"])
+        folded = casefolded.get(course_text)
         if folded is None:
-            folded = casefolded[v["course"]] = v["course"].casefold()
+            folded = casefolded[course_text] = course_text.casefold()
         course = courses.get((student.programme_id, folded))
         if course is None:
             plan.rejected.append(
-                Rejection(row, column("course"), f"there is no course '{v['course']}' in {student.code}.")
+                Rejection(row, column("course"), f"there is no course '{course_text}' in {student.code}.")
             )
             continue
-        refusal = specialization_refusal(
-            ws.programmes[student.code], course.name, course.specialization, student.specialization
-        )
-        if refusal:
-            plan.rejected.append(Rejection(row, column("course"), refusal))
-            continue
-        matched.append((row, v, student, course))
+        if course.specialization is not None:
+            which = (student.code, course.id, student.specialization)
+            if which not in refusals:
+                refusals[which] = specialization_refusal(
+                    ws.programmes[student.code], course.name, course.specialization, student.specialization
+                )
+            if refusals[which]:
+                plan.rejected.append(Rejection(row, column("course"), str(refusals[which])))
+                continue
+        matched.append((row, number, grade, when, attempt, student, course))
     # Two rows for the same student, course and attempt (or both without an attempt): which one counts?
-    duplicates = duplicate_rows([(row, (st.id, c.id, v["attempt"])) for row, v, st, c in matched])
-    for row, others in duplicates.items():
-        plan.rejected.append(
-            Rejection(
-                row,
-                column("student_number"),
-                f"the same student, course and attempt appear again in {others}; keep one row per result.",
+    keys = [(t[0], (t[5].id, t[6].id, t[4])) for t in matched]
+    if len({key for _, key in keys}) < len(keys):
+        duplicates = duplicate_rows(keys)
+        for row, others in duplicates.items():
+            plan.rejected.append(
+                Rejection(
+                    row,
+                    column("student_number"),
+                    f"the same student, course and attempt appear again in {others}; keep one row per result.",
+                )
             )
-        )
-    matched = [t for t in matched if t[0] not in duplicates]
-    read.students = {st.id: st for _, _, st, _ in matched}
+        matched = [t for t in matched if t[0] not in duplicates]
+    read.students = {t[5].id: t[5] for t in matched}
     attempts: dict[tuple[int, int], list[StoredAttempt]] = defaultdict(list)
     if read.students:
         # Every result of these students (all courses): apply needs them for the EC.
         R = m.CourseResult
-        for stored in s.execute(
+        for stored in db.execute(
             select(R.id, R.student_id, R.course_id, R.attempt, R.exam_date, R.grade, R.no_show)
             .where(one_of(R.student_id, read.students))
             .order_by(R.student_id, R.course_id, R.attempt)
-        ):
-            attempt = StoredAttempt(*stored)
-            attempts[(attempt.student_id, attempt.course_id)].append(attempt)
-    read.attempts = dict(attempts)
+        ).all():
+            found_attempt = StoredAttempt(*stored)
+            attempts[(found_attempt.student_id, found_attempt.course_id)].append(found_attempt)
+    read.attempts = stored_attempts = dict(attempts)
 
     claimed: set[int] = set()
-    for row, v, student, c in matched:
-        grade: Grade = v["grade"]
-        existing = read.attempts.get((student.id, c.id), [])
-        target = _match_attempt(existing, v["attempt"], v["exam_date"], grade, claimed)
+    new, updated, unchanged = plan.new, plan.updated, plan.unchanged
+    for row, number, grade, when, wanted, student, c in matched:
+        existing = stored_attempts.get((student.id, c.id))
+        target = _match_attempt(existing, wanted, when, grade, claimed) if existing else None
         values = {
             "student_id": student.id,
             "course_id": c.id,
@@ -274,38 +273,59 @@ def _match_results(
             "cohort": student.start_year,
             "grade": grade.value,
             "no_show": grade.no_show,
-            "exam_date": v["exam_date"],
-            "attempt": v["attempt"],
+            "exam_date": when,
+            "attempt": wanted,
         }
         if target is None:
-            values["attempt"] = v["attempt"] or (existing[-1].attempt + 1 if existing else 1)
-            if existing and any(a.attempt == values["attempt"] for a in existing):
-                plan.rejected.append(Rejection(row, column("attempt"), f"attempt {values['attempt']} already exists."))
-                continue
-            plan.add(PlannedRow(row, student.student_number, "new", values, {}, student.id))
+            if not existing:
+                values["attempt"] = wanted or 1
+            else:
+                values["attempt"] = wanted or existing[-1].attempt + 1
+                if any(a.attempt == values["attempt"] for a in existing):
+                    plan.rejected.append(
+                        Rejection(row, column("attempt"), f"attempt {values['attempt']} already exists.")
+                    )
+                    continue
+            new.append(PlannedRow(row, number, "new", values, {}, student.id))
             continue
         claimed.add(target.id)
         values["attempt"] = target.attempt
         values["current_exam_date"] = target.exam_date  # kept when the file gives no date
         changes: dict[str, tuple[Any, Any]] = {}
         if target.grade != grade.value or target.no_show != grade.no_show:
-            old = grade_text(target.no_show, target.grade)
-            changes["grade"] = (old, str(grade))
-        if v["exam_date"] is not None and v["exam_date"] != target.exam_date:
-            changes["exam_date"] = (target.exam_date, v["exam_date"])
-        plan.add(
-            PlannedRow(
-                row,
-                student.student_number,
-                "updated" if changes else "unchanged",
-                values,
-                changes,
-                student.id,
-                target.id,
-            )
+            changes["grade"] = (grade_text(target.no_show, target.grade), str(grade))
+        if when is not None and when != target.exam_date:
+            changes["exam_date"] = (target.exam_date, when)
+        (updated if changes else unchanged).append(
+            PlannedRow(row, number, "updated" if changes else "unchanged", values, changes, student.id, target.id)
         )
     plan.rejected.sort(key=lambda r: (r.row, r.column))
     return plan
+
+
+def _unmatched(
+    row: int,
+    number: str,
+    found: list[ResultStudent] | None,
+    removed: dict[str, list[tuple[str, str]]],
+    code: str | None,
+    column: Callable[[str], str],
+) -> Rejection:
+    """Why a row's student number matches no student, or more than one."""
+    if found:
+        return Rejection(
+            row,
+            column("student_number"),
+            f"student number {number} is in more than one programme; choose the programme.",
+        )
+    gone = [why for c, why in removed.get(number, ()) if code is None or c == code]
+    if gone:
+        return Rejection(row, column("student_number"), gone[0])
+    return Rejection(
+        row,
+        column("student_number"),
+        f"no student with number {number}" + (f" in {code}." if code else "; import the student list first."),
+    )
 
 
 def _match_attempt(
