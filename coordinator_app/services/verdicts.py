@@ -42,6 +42,7 @@ from coordinator_app.domain.student import Evaluation, StudentSnapshot, evaluate
 from coordinator_app.services.cohort_data import CHUNK, CHUNK_QUERIES, evaluated_chunks, load_chunk, snapshot_of
 from coordinator_app.store import models as m
 from coordinator_app.store.errors import DatabaseProblem
+from coordinator_app.store.portable_sql import OneOf
 from coordinator_app.store.sessions import StoreSession
 
 
@@ -195,10 +196,8 @@ def store(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 def forget(session: Session, student_ids: Sequence[int]) -> None:
     """Drop the stored verdicts of these students (a bulk write changed their data): they are worked
     out again when next asked."""
-    db = session.connection()
-    ids = list(student_ids)
-    for start in range(0, len(ids), CHUNK):
-        db.execute(delete(V).where(V.c.student_id.in_(ids[start : start + CHUNK])))
+    if student_ids:  # one statement, the ids as one parameter (store/portable_sql.OneOf)
+        session.connection().execute(delete(V).where(OneOf(V.c.student_id, student_ids)))
 
 
 _SET_EC = (

@@ -306,41 +306,48 @@ def _ec_changes(
 
     def passed(pass_mark: float, attempts: Attempts) -> bool:
         key = (pass_mark, attempts)
-        if key not in passes:
+        known = passes.get(key)
+        if known is None:
             best = best_attempt(_grades(attempts))
-            passes[key] = best is not None and best.passed(pass_mark)
-        return passes[key]
+            known = passes[key] = best is not None and best.passed(pass_mark)
+        return known
 
     def as_before(rows: Iterable[StoredAttempt]) -> Attempts:
         return tuple((a.grade, a.no_show) for a in rows)
 
-    now_of: dict[tuple[int, int], Attempts] = {}
+    # Each student's imported courses as they will be: (course, attempts in order).
+    imported: dict[int, list[tuple[int, Attempts]]] = defaultdict(list)
     flipped: set[int] = set()
     pass_marks = {code: p.pass_mark for code, p in ws.programmes.items()}
+    students, stored = read.students, read.attempts
     for key, attempts in after.items():
-        now_of[key] = now = tuple(attempts[n] for n in sorted(attempts))
+        # In attempt order: the stored ones came in order, an added attempt may not have.
+        now = tuple(attempts.values()) if len(attempts) == 1 else tuple(attempts[n] for n in sorted(attempts))
         sid = key[0]
+        imported[sid].append((key[1], now))
         if sid not in flipped:
-            pass_mark = pass_marks[read.students[sid].code]
-            if passed(pass_mark, as_before(read.attempts.get(key, ()))) != passed(pass_mark, now):
+            pass_mark = pass_marks[students[sid].code]
+            rows = stored.get(key)
+            if passed(pass_mark, as_before(rows) if rows else ()) != passed(pass_mark, now):
                 flipped.add(sid)
     if not flipped:
         return []
-    before_of: dict[int, dict[int, Attempts]] = {sid: {} for sid in flipped}
-    for (sid, cid), rows in read.attempts.items():
+    # Their results before the import, by course (the stored ones came ordered by student and course).
+    before_of: dict[int, list[tuple[int, Attempts]]] = defaultdict(list)
+    for (sid, cid), rows in stored.items():
         if sid in flipped:
-            before_of[sid][cid] = as_before(rows)
-    after_of = {sid: dict(before_of[sid]) for sid in flipped}
-    for (sid, cid), now in now_of.items():
-        if sid in flipped:
-            after_of[sid][cid] = now
+            before_of[sid].append((cid, as_before(rows)))
     A, C = m.OptionalCourseApproval, m.Course
     approvals: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for a in s.execute(
-        select(A.student_id, A.course_id, C.code, C.ec, A.status, A.external, A.credit_form_received)
-        .join(C, A.course_id == C.id)
-        .where(one_of(A.student_id, flipped))
-        .order_by(A.student_id, C.code)
+    for a in (
+        s.connection()
+        .execute(
+            select(A.student_id, A.course_id, C.code, C.ec, A.status, A.external, A.credit_form_received)
+            .join(C, A.course_id == C.id)
+            .where(one_of(A.student_id, flipped))
+            .order_by(A.student_id, C.code)
+        )
+        .all()
     ):
         approvals[a[0]].append(tuple(a[1:]))
 
@@ -357,20 +364,25 @@ def _ec_changes(
 
     deltas: dict[tuple[Any, ...], int] = {}
     changes: list[dict[str, int]] = []
+    nothing: tuple[Any, ...] = ()
     for sid in sorted(flipped):
-        student = read.students[sid]
+        student = students[sid]
+        before = before_of.get(sid)
         same = (
             student.code,
             student.specialization,
-            tuple(sorted(before_of[sid].items())),
-            tuple(sorted(after_of[sid].items())),
-            tuple(approvals.get(sid, ())),
+            tuple(before) if before else nothing,
+            tuple(imported[sid]),
+            tuple(approvals[sid]) if sid in approvals else nothing,
         )
-        if same not in deltas:
+        delta = deltas.get(same)
+        if delta is None:
             programme = ws.programmes[student.code]
-            deltas[same] = total_ec(component_progress(programme, facts(student, after_of[sid]))) - total_ec(
-                component_progress(programme, facts(student, before_of[sid]))
+            results_before = dict(before or ())
+            results_after = {**results_before, **dict(imported[sid])}
+            delta = deltas[same] = total_ec(component_progress(programme, facts(student, results_after))) - total_ec(
+                component_progress(programme, facts(student, results_before))
             )
-        if deltas[same]:
-            changes.append({"id": sid, "ec_earned": student.ec_earned + deltas[same]})
+        if delta:
+            changes.append({"id": sid, "ec_earned": student.ec_earned + delta})
     return changes
