@@ -26,20 +26,18 @@ from coordinator_app.store.databases import ids_taken
 
 def _converted(values: list[Any], process: Callable[[Any], Any] | None) -> list[Any]:
     """A column's values as the driver stores them; each distinct value converted once
-    (dates and flags repeat down an import)."""
+    (dates and flags repeat down an import). Values of different types are told apart (True ==
+    1, but a flag is not a number). The loops over the rows run in C (set, map, zip)."""
     if process is None:
         return values
-    done: dict[tuple[type, Any], Any] = {}
-    out: list[Any] = []
-    for v in values:
-        if v is None:
-            out.append(None)
-            continue
-        key = (type(v), v)
-        if key not in done:
-            done[key] = process(v)
-        out.append(done[key])
-    return out
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if len(kinds) <= 1:  # one type (and None): the values themselves are the keys
+        done = {v: process(v) for v in set(values) if v is not None}
+        return list(map(done.get, values))  # None stays None
+    keys = list(zip(map(type, values), values))
+    by_key = {key: None if key[1] is None else process(key[1]) for key in dict.fromkeys(keys)}
+    return list(map(by_key.__getitem__, keys))
 
 
 def _params(

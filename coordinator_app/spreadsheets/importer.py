@@ -157,13 +157,19 @@ def _preview(
             f"{', '.join(LABELS.get(f, f) for f in missing)}{extra}. Columns found: {table.columns_found()}.",
             "file",
         )
-    data = table.rows()  # a CSV's rows are read only now that its header is known to be usable
-    if not data:
-        raise ImportFileError(f"{path.name} has column names but no rows below them.", "file")
+    # A CSV's rows are read only now that its header is known to be usable. Results are checked
+    # column by column (a grade or a date is the same cell down the column).
+    no_rows = ImportFileError(f"{path.name} has column names but no rows below them.", "file")
     if kind == "students":
-        plan = plan_students(ws, data, names, path.name, programme=programme, cohort=cohort)
+        rows = table.rows()
+        if not rows:
+            raise no_rows
+        plan = plan_students(ws, rows, names, path.name, programme=programme, cohort=cohort)
     else:
-        plan = plan_results(ws, data, names, path.name, programme=programme, course=course)
+        columns = table.columns()
+        if not len(columns):
+            raise no_rows
+        plan = plan_results(ws, columns, names, path.name, programme=programme, course=course)
     return ImportPreview(path, kind, table.sheet, names, plan, table.ignored)
 
 

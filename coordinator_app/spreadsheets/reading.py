@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.services.imports import CELL_PROBLEMS
+from coordinator_app.services.imports import CELL_PROBLEMS, Columns
 from coordinator_app.spreadsheets import workbook_reader as limits
 from coordinator_app.spreadsheets.app_workbook import AppWorkbook
 from coordinator_app.spreadsheets.columns import column_letter, header_row, is_empty, label, map_columns
@@ -86,10 +86,16 @@ class Table:
     _rows: Callable[[], list[tuple[int, dict[str, Any]]]] = field(repr=False)
     # A workbook the app made (an export, a mark form): every sheet it reads back (app_workbook.py).
     workbook: Any = None
+    # A workbook's rows as they came from the reading child, column by column.
+    _columns: Callable[[], Columns] | None = field(default=None, repr=False)
 
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
         """The non-empty rows below the header; a CSV is read only now (its header was checked first)."""
         return self._rows()
+
+    def columns(self) -> Columns:
+        """The same rows column by column (no dictionary per row, for a check that goes by column)."""
+        return self._columns() if self._columns is not None else Columns.of_rows(self._rows())
 
     def columns_found(self) -> str:
         return ", ".join(text for text in self.header if text) or "none"
@@ -254,13 +260,21 @@ def _workbook_table(path: Path, head: bytes) -> Table:
                     raw[CELL_PROBLEMS] = problems[n]
         return out
 
+    def columns() -> Columns:
+        problems: dict[int, list[tuple[str, str]]] = {}
+        for row, field_name, cell, code in sheet.errors:
+            if field_name:
+                problems.setdefault(row, []).append((field_name, error_cell(cell, code)))
+        return Columns(sheet.numbers, dict(zip(sheet.fields, sheet.columns)), problems)
+
     if not sheet.header and sheet.errors:
         first = sheet.errors[0]
         raise _refuse(
             f"{name} holds no values, only error cells ({first[3]} in {first[2]}"
             f"{' and more' if len(sheet.errors) > 1 else ''}). Correct the formulas or paste the values."
         )
-    return Table(sheet.name, sheet.header_row, [label(v) for v in sheet.header], index, names, ignored, rows)
+    header = [label(v) for v in sheet.header]
+    return Table(sheet.name, sheet.header_row, header, index, names, ignored, rows, _columns=columns)
 
 
 # -- CSV: the header first, then the rows streamed ------------------------------------------------------

@@ -12,6 +12,7 @@ from coordinator_app.services.imports.apply import apply_plan
 from coordinator_app.services.imports.plan import (
     CELL_PROBLEMS,
     IMPORT_KINDS,
+    Columns,
     ImportPlan,
     ImportRefused,
     ImportResult,
@@ -25,6 +26,7 @@ from coordinator_app.services.imports.students import plan_students
 __all__ = [
     "CELL_PROBLEMS",
     "IMPORT_KINDS",
+    "Columns",
     "ImportPlan",
     "ImportRefused",
     "ImportResult",

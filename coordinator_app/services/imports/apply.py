@@ -96,6 +96,12 @@ class _Audit:
     ) -> None:
         self.rows.append((student_id, entity, entity_id, field_name, audit_text(old), audit_text(new)))
 
+    def add_texts(
+        self, entity: str, entity_id: int | None, student_id: int | None, field_name: str, old: str | None, new: str
+    ) -> None:
+        """add() for values that are already the audit's text (a grade as shown)."""
+        self.rows.append((student_id, entity, entity_id, field_name, old, new))
+
     def flush(self, session: Session) -> None:
         # One summary entry names the file, so the trail says where the changes came from.
         self.add("import", None, None, "file", None, self.source)
@@ -249,7 +255,7 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     # distinct case is worked out once, and each distinct grade written out once for the audit.
     grades: dict[tuple[float | None, bool], tuple[Grade, str]] = {}
     resits: dict[tuple[Any, ...], ResitRegistration | None] = {}
-    add_audit = audit.add
+    add_audit = audit.add_texts
     for planned in [*plan.new, *plan.updated]:
         v = planned.values
         key = (v["student_id"], v["course_id"])

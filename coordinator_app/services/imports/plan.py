@@ -23,6 +23,30 @@ IMPORT_KINDS = ("students", "results")
 CELL_PROBLEMS = "cell_problems"
 
 
+@dataclass
+class Columns:
+    """A file's rows column by column, as a workbook comes back from the reading child: each
+    row's number in the file, each known field's cell in every row, and the cells the reader
+    found unusable ({row: [(field, reason)]}). Checking a column needs no dictionary per row."""
+
+    numbers: list[int]
+    cells: dict[str, list[Any]]
+    problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def of_rows(cls, rows: list[tuple[int, dict[str, Any]]]) -> Columns:
+        """The same rows given as (row number, {field: cell}) (a CSV, a test)."""
+        fields = dict.fromkeys(f for _, raw in rows for f in raw if f != CELL_PROBLEMS)
+        return cls(
+            [n for n, _ in rows],
+            {f: [raw.get(f) for _, raw in rows] for f in fields},
+            {n: raw[CELL_PROBLEMS] for n, raw in rows if CELL_PROBLEMS in raw},
+        )
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
 @dataclass(frozen=True)
 class Rejection:
     row: int  # row number as the coordinator sees it in the file (header row = 1)

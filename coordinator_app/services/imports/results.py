@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -24,7 +25,14 @@ from coordinator_app.services.imports.cells import (
     number_text,
     one_of,
 )
-from coordinator_app.services.imports.plan import CELL_PROBLEMS, ImportPlan, PlannedRow, Rejection, fingerprint
+from coordinator_app.services.imports.plan import (
+    CELL_PROBLEMS,
+    Columns,
+    ImportPlan,
+    PlannedRow,
+    Rejection,
+    fingerprint,
+)
 from coordinator_app.services.lookup import find_programme, removed_numbers
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -75,7 +83,7 @@ class ResultsRead:
 
 def plan_results(
     ws: Workspace,
-    rows: list[tuple[int, dict[str, Any]]],
+    rows: list[tuple[int, dict[str, Any]]] | Columns,
     headers: dict[str, str],
     source: str,
     programme: str | None = None,
@@ -84,7 +92,7 @@ def plan_results(
     """Check exam results row by row (student number, course, grade, exam date, attempt); nothing is written."""
     column = column_names(headers)
     code = find_programme(ws.programmes, programme).code if programme else None
-    parsed, problems = _check_result_rows(rows, column, course)
+    parsed, problems = _check_result_rows(rows if isinstance(rows, Columns) else Columns.of_rows(rows), column, course)
 
     def against(session: Session) -> ImportPlan:
         return _match_results(ws, session, parsed, problems, column, source, code)
@@ -100,7 +108,7 @@ Checked = tuple[int, str, str, Grade, date | None, int | None]
 
 
 def _check_result_rows(
-    rows: list[tuple[int, dict[str, Any]]], column: Callable[[str], str], course: str | None
+    rows: Columns, column: Callable[[str], str], course: str | None
 ) -> tuple[list[Checked], list[Rejection]]:
     names = {f: column(f) for f in RESULT_LIST_FIELDS}
     rejected: list[Rejection] = []
@@ -113,20 +121,27 @@ def _check_result_rows(
     exam_date_of = lambda cell: as_date(cell, "exam_date")  # noqa: E731
     attempt_of = lambda cell: _attempt_number(as_text(cell))  # noqa: E731
     course_given = course or ""
-    for row, raw in rows:
-        if CELL_PROBLEMS in raw and (unusable := cell_problems(row, raw, column, RESULT_LIST_FIELDS)):
-            rejected.extend(unusable)
-            continue
-        get = raw.get
-        number = number_text(get("student_number"))
-        course_text = as_text(get("course")) or course_given
-        cell = get("grade")
-        grade, grade_problem = grades.get((cell.__class__, cell)) or _checked(grades, grade_of, cell)
-        cell = get("exam_date")
-        when, date_problem = dates.get((cell.__class__, cell)) or _checked(dates, exam_date_of, cell)
-        cell = get("attempt")
-        if cell is not None and as_text(cell):
-            attempt, attempt_problem = attempts.get((cell.__class__, cell)) or _checked(attempts, attempt_of, cell)
+    unusable_cells = rows.problems
+
+    def cells(name: str) -> Iterable[Any]:
+        return rows.cells.get(name) or itertools.repeat(None)
+
+    for row, number_cell, course_cell, grade_cell, date_cell, attempt_cell in zip(
+        rows.numbers, *(cells(name) for name in RESULT_LIST_FIELDS)
+    ):
+        if unusable_cells and row in unusable_cells:
+            unusable = cell_problems(row, {CELL_PROBLEMS: unusable_cells[row]}, column, RESULT_LIST_FIELDS)
+            if unusable:
+                rejected.extend(unusable)
+                continue
+        number = number_text(number_cell)
+        course_text = as_text(course_cell) or course_given
+        grade, grade_problem = grades.get((grade_cell.__class__, grade_cell)) or _checked(grades, grade_of, grade_cell)
+        when, date_problem = dates.get((date_cell.__class__, date_cell)) or _checked(dates, exam_date_of, date_cell)
+        if attempt_cell is not None and as_text(attempt_cell):
+            attempt, attempt_problem = attempts.get((attempt_cell.__class__, attempt_cell)) or _checked(
+                attempts, attempt_of, attempt_cell
+            )
         else:
             attempt, attempt_problem = None, None
         if number and course_text and grade_problem is None and date_problem is None and attempt_problem is None:
@@ -175,7 +190,7 @@ def _match_results(
     db = s.connection()
     S = m.Student
     students: dict[str, list[ResultStudent]] = defaultdict(list)
-    numbers = {number for _, number, *_ in parsed}
+    numbers = {checked[1] for checked in parsed}
     if numbers:
         query = (
             select(
@@ -207,10 +222,12 @@ def _match_results(
     matched: list[tuple[int, str, Grade, date | None, int | None, ResultStudent, ResultCourse]] = []
     casefolded: dict[str, str] = {}
     refusals: dict[tuple[str, int, str | None], str | None] = {}  # (programme, course, specialization)
-    removed = removed_numbers(s, numbers) if numbers else {}
+    removed: dict[str, list[tuple[str, str]]] | None = None  # read when a number matches no student
     for row, number, course_text, grade, when, attempt in parsed:
         found = students.get(number)
         if found is None or len(found) > 1:
+            if removed is None:
+                removed = removed_numbers(s, numbers)
             plan.rejected.append(_unmatched(row, number, found, removed, code, column))
             continue
         student = found[0]
