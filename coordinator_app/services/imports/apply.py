@@ -96,12 +96,6 @@ class _Audit:
     ) -> None:
         self.rows.append((student_id, entity, entity_id, field_name, audit_text(old), audit_text(new)))
 
-    def add_texts(
-        self, entity: str, entity_id: int | None, student_id: int | None, field_name: str, old: str | None, new: str
-    ) -> None:
-        """add() for values that are already the audit's text (a grade as shown)."""
-        self.rows.append((student_id, entity, entity_id, field_name, old, new))
-
     def flush(self, session: Session) -> None:
         # One summary entry names the file, so the trail says where the changes came from.
         self.add("import", None, None, "file", None, self.source)
@@ -233,7 +227,7 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
         after[(v["student_id"], v["course_id"])][v["attempt"]] = (v["grade"], v["no_show"])
     update_rows(s, t, "id", with_date)
     update_rows(s, t, "id", without_date)
-    next_id = (s.scalar(select(func.max(m.CourseResult.id))) or 0) + 1
+    next_id = (s.connection().scalar(select(func.max(t.c.id))) or 0) + 1
     inserts: list[tuple[Any, ...]] = []
     scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for planned in plan.new:
@@ -255,10 +249,11 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     # distinct case is worked out once, and each distinct grade written out once for the audit.
     grades: dict[tuple[float | None, bool], tuple[Grade, str]] = {}
     resits: dict[tuple[Any, ...], ResitRegistration | None] = {}
-    add_audit = audit.add_texts
+    audit_rows = audit.rows.append
     for planned in [*plan.new, *plan.updated]:
         v = planned.values
-        key = (v["student_id"], v["course_id"])
+        sid = v["student_id"]
+        key = (sid, v["course_id"])
         mark = (v["grade"], v["no_show"])
         known = grades.get(mark)
         if known is None:
@@ -267,23 +262,22 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
         grade, text = known
         when = v["exam_date"] if v["exam_date"] is not None else v.get("current_exam_date")
         attempt = v["attempt"]
-        case = (v["programme"], v["course_code"], mark, attempt, when, max(after[key]) > attempt)
+        planned_attempts = after[key]
+        last = max(planned_attempts)
+        case = (v["programme"], v["course_code"], mark, attempt, when, last > attempt)
         if case in resits:
             resit = resits[case]
         else:
             resit = resits[case] = resit_registration(
-                ws.programmes[v["programme"]], v["course_code"], grade, attempt, when, max(after[key])
+                ws.programmes[v["programme"]], v["course_code"], grade, attempt, when, last
             )
         if resit is not None:
-            inserts.append(
-                (next_id, v["student_id"], v["course_id"], resit.attempt, resit.exam_date, None, False, None)
-            )
-            after[key][resit.attempt] = (None, False)
+            inserts.append((next_id, sid, key[1], resit.attempt, resit.exam_date, None, False, None))
+            planned_attempts[resit.attempt] = (None, False)
             next_id += 1
         old = planned.changes["grade"][0] if "grade" in planned.changes else None
-        add_audit(
-            "course_result", planned.result_id, v["student_id"], f"{v['course_code']} attempt {attempt}", old, text
-        )
+        # As audit.add writes it (the texts are the audit's already: a grade as shown).
+        audit_rows((sid, "course_result", planned.result_id, f"{v['course_code']} attempt {attempt}", old, text))
     insert_tuples(s, t, _RESULT_FIELDS, inserts)
     update_rows(s, m.table(m.Student), "id", _ec_changes(ws, s, read, after))
     forget(s, sorted({sid for sid, _course in after}))  # their verdicts: worked out again when next asked
@@ -331,11 +325,19 @@ def _ec_changes(
         now = tuple(attempts.values()) if len(attempts) == 1 else tuple(attempts[n] for n in sorted(attempts))
         sid = key[0]
         imported[sid].append((key[1], now))
-        if sid not in flipped:
-            pass_mark = pass_marks[students[sid].code]
-            rows = stored.get(key)
-            if passed(pass_mark, as_before(rows) if rows else ()) != passed(pass_mark, now):
-                flipped.add(sid)
+        if sid in flipped:
+            continue
+        pass_mark = pass_marks[students[sid].code]
+        rows = stored.get(key)
+        before = as_before(rows) if rows else ()
+        was = passes.get((pass_mark, before))
+        if was is None:
+            was = passed(pass_mark, before)
+        will = passes.get((pass_mark, now))
+        if will is None:
+            will = passed(pass_mark, now)
+        if was != will:
+            flipped.add(sid)
     if not flipped:
         return []
     # Their results before the import, by course (the stored ones came ordered by student and course).
@@ -343,13 +345,13 @@ def _ec_changes(
     for (sid, cid), rows in stored.items():
         if sid in flipped:
             before_of[sid].append((cid, as_before(rows)))
-    A, C = m.OptionalCourseApproval, m.Course
+    A, C = m.table(m.OptionalCourseApproval).c, m.table(m.Course).c
     approvals: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for a in (
         s.connection()
         .execute(
             select(A.student_id, A.course_id, C.code, C.ec, A.status, A.external, A.credit_form_received)
-            .join(C, A.course_id == C.id)
+            .join(m.table(m.Course), A.course_id == C.id)
             .where(one_of(A.student_id, flipped))
             .order_by(A.student_id, C.code)
         )
@@ -373,18 +375,18 @@ def _ec_changes(
     nothing: tuple[Any, ...] = ()
     for sid in sorted(flipped):
         student = students[sid]
-        before = before_of.get(sid)
+        had = before_of.get(sid)
         same = (
             student.code,
             student.specialization,
-            tuple(before) if before else nothing,
+            tuple(had) if had else nothing,
             tuple(imported[sid]),
             tuple(approvals[sid]) if sid in approvals else nothing,
         )
         delta = deltas.get(same)
         if delta is None:
             programme = ws.programmes[student.code]
-            results_before = dict(before or ())
+            results_before = dict(had or ())
             results_after = {**results_before, **dict(imported[sid])}
             delta = deltas[same] = total_ec(component_progress(programme, facts(student, results_after))) - total_ec(
                 component_progress(programme, facts(student, results_before))

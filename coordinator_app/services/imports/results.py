@@ -188,33 +188,32 @@ def _match_results(
     read = ResultsRead()
     plan = ImportPlan("results", source, rejected=list(problems), fingerprint=fingerprint(s), context=read)
     db = s.connection()
-    S = m.Student
+    # Core columns throughout: a quicker compile than the ORM's, and plain rows.
+    S, P, H, K = m.table(m.Student), m.table(m.Programme), m.table(m.Cohort), m.table(m.Course)
     students: dict[str, list[ResultStudent]] = defaultdict(list)
     numbers = {checked[1] for checked in parsed}
     if numbers:
         query = (
             select(
-                S.id,
-                S.student_number,
-                S.specialization,
-                S.programme_id,
-                S.ec_earned,
-                m.Programme.code,
-                m.Cohort.start_year,
+                S.c.id,
+                S.c.student_number,
+                S.c.specialization,
+                S.c.programme_id,
+                S.c.ec_earned,
+                P.c.code,
+                H.c.start_year,
             )
-            .join(m.Programme, S.programme_id == m.Programme.id)
-            .join(m.Cohort, S.cohort_id == m.Cohort.id)
-            .where(one_of(S.student_number, numbers), S.removed_at.is_(None))  # Core: removed left out here
+            .join(P, S.c.programme_id == P.c.id)
+            .join(H, S.c.cohort_id == H.c.id)
+            .where(one_of(S.c.student_number, numbers), S.c.removed_at.is_(None))  # removed: left out here
         )
         if code:
-            query = query.where(m.Programme.code == code)
+            query = query.where(P.c.code == code)
         for found_student in db.execute(query).all():  # all(): one fetchall, not a fetchone per row
             student = ResultStudent(*found_student)
             students[student.student_number].append(student)
     courses: dict[tuple[int, str], ResultCourse] = {}
-    for course_row in db.execute(
-        select(m.Course.id, m.Course.programme_id, m.Course.code, m.Course.name, m.Course.specialization)
-    ):
+    for course_row in db.execute(select(K.c.id, K.c.programme_id, K.c.code, K.c.name, K.c.specialization)).all():
         c = ResultCourse(*course_row)
         read.courses[c.id] = c
         courses[(c.programme_id, c.code.casefold())] = c
@@ -267,7 +266,7 @@ def _match_results(
     attempts: dict[tuple[int, int], list[StoredAttempt]] = defaultdict(list)
     if read.students:
         # Every result of these students (all courses): apply needs them for the EC.
-        R = m.CourseResult
+        R = m.table(m.CourseResult).c
         for stored in db.execute(
             select(R.id, R.student_id, R.course_id, R.attempt, R.exam_date, R.grade, R.no_show)
             .where(one_of(R.student_id, read.students))
