@@ -211,14 +211,18 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     t = m.table(m.CourseResult)
     # The results as they will be: (student, course) -> attempt -> (grade, no show); for the EC.
     after: dict[tuple[int, int], dict[int, tuple[float | None, bool]]] = {}
-    for planned in [*plan.new, *plan.updated]:
-        key = (planned.values["student_id"], planned.values["course_id"])
-        if key not in after:
-            stored = read.attempts.get(key)
-            after[key] = {a.attempt: (a.grade, a.no_show) for a in stored} if stored else {}
+    stored = read.attempts
+
+    def attempts_of(key: tuple[int, int]) -> dict[int, tuple[float | None, bool]]:
+        found = after[key] = {a.attempt: (a.grade, a.no_show) for a in stored.get(key, ())}
+        return found
+
     with_date, without_date = [], []
     for planned in plan.updated:
         v = planned.values
+        key = (v["student_id"], v["course_id"])
+        if key not in after:
+            attempts_of(key)
         row = {"id": planned.result_id, "grade": v["grade"], "no_show": v["no_show"], "registered_on": today}
         if v["exam_date"] is not None:
             with_date.append({**row, "exam_date": v["exam_date"]})
@@ -240,8 +244,9 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
             when = scheduled[which]
         v["exam_date"] = when
         planned.result_id = next_id
-        inserts.append((next_id, v["student_id"], v["course_id"], v["attempt"], when, v["grade"], v["no_show"], today))
-        after[(v["student_id"], v["course_id"])][v["attempt"]] = (v["grade"], v["no_show"])
+        key = (v["student_id"], v["course_id"])
+        inserts.append((next_id, key[0], key[1], v["attempt"], when, v["grade"], v["no_show"], today))
+        (after[key] if key in after else attempts_of(key))[v["attempt"]] = (v["grade"], v["no_show"])
         next_id += 1
     # The rule of record_grade (domain/grades.py resit_registration): a fail or No Show registers
     # the student for the resit, unless a later attempt already exists. The rule depends only on

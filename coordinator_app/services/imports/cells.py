@@ -43,7 +43,7 @@ def as_text(value: Any) -> str:
 
 def number_text(value: Any) -> str:
     """A student number as typed: a CSV written from a numeric column says 2600007.0."""
-    text = as_text(value)
+    text = value.strip() if value.__class__ is str else as_text(value)
     if "." not in text and "," not in text:
         return text
     whole = _WHOLE_NUMBER.match(text)

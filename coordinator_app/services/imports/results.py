@@ -119,7 +119,7 @@ def _check_result_rows(
     attempts: Known = {}
     grade_of = lambda cell: parse_grade(as_text(cell))  # noqa: E731
     exam_date_of = lambda cell: as_date(cell, "exam_date")  # noqa: E731
-    attempt_of = lambda cell: _attempt_number(as_text(cell))  # noqa: E731
+    attempt_of = lambda cell: _attempt_number(as_text(cell)) if as_text(cell) else None  # noqa: E731 (empty: none)
     course_given = course or ""
     unusable_cells = rows.problems
 
@@ -135,15 +135,12 @@ def _check_result_rows(
                 rejected.extend(unusable)
                 continue
         number = number_text(number_cell)
-        course_text = as_text(course_cell) or course_given
+        course_text = (course_cell.strip() if course_cell.__class__ is str else as_text(course_cell)) or course_given
         grade, grade_problem = grades.get((grade_cell.__class__, grade_cell)) or _checked(grades, grade_of, grade_cell)
         when, date_problem = dates.get((date_cell.__class__, date_cell)) or _checked(dates, exam_date_of, date_cell)
-        if attempt_cell is not None and as_text(attempt_cell):
-            attempt, attempt_problem = attempts.get((attempt_cell.__class__, attempt_cell)) or _checked(
-                attempts, attempt_of, attempt_cell
-            )
-        else:
-            attempt, attempt_problem = None, None
+        attempt, attempt_problem = attempts.get((attempt_cell.__class__, attempt_cell)) or _checked(
+            attempts, attempt_of, attempt_cell
+        )
         if number and course_text and grade_problem is None and date_problem is None and attempt_problem is None:
             parsed.append((row, number, course_text, grade, when, attempt))
             continue
@@ -222,6 +219,7 @@ def _match_results(
     casefolded: dict[str, str] = {}
     refusals: dict[tuple[str, int, str | None], str | None] = {}  # (programme, course, specialization)
     removed: dict[str, list[tuple[str, str]]] | None = None  # read when a number matches no student
+    taken: set[tuple[int, int, int | None]] = set()  # (student, course, attempt) of the rows matched
     for row, number, course_text, grade, when, attempt in parsed:
         found = students.get(number)
         if found is None or len(found) > 1:
@@ -249,10 +247,10 @@ def _match_results(
                 plan.rejected.append(Rejection(row, column("course"), str(refusals[which])))
                 continue
         matched.append((row, number, grade, when, attempt, student, course))
+        taken.add((student.id, course.id, attempt))
     # Two rows for the same student, course and attempt (or both without an attempt): which one counts?
-    keys = [(t[0], (t[5].id, t[6].id, t[4])) for t in matched]
-    if len({key for _, key in keys}) < len(keys):
-        duplicates = duplicate_rows(keys)
+    if len(taken) < len(matched):
+        duplicates = duplicate_rows([(t[0], (t[5].id, t[6].id, t[4])) for t in matched])
         for row, others in duplicates.items():
             plan.rejected.append(
                 Rejection(
