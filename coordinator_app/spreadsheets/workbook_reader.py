@@ -424,7 +424,7 @@ def _known_columns(sheet: Any, sheet_name: str, errors: dict[tuple[int, int], st
     n = h + 1
     for row in itertools.chain(top[h + 1 :], rows):  # one row at a time: never the whole sheet as Python lists
         n += 1
-        if is_empty(row) and n not in marked:
+        if row.count("") + row.count(None) == len(row) and n not in marked:  # is_empty, without the call
             continue
         if len(row) < width:
             row = list(row) + [""] * (width - len(row))
@@ -439,6 +439,8 @@ def _shared(column: tuple[Any, ...]) -> list[Any]:
     """The column with each repeated value as one object, so the pickle writes it once and
     refers to it after that (a date or a grade down 10,000 rows). Keyed by type as well:
     1.0, 1 and True are equal, but a cell keeps its own."""
+    if len(set(column[:64])) > 48:  # a column of distinct values (student numbers): nothing to share
+        return list(column)
     seen: dict[tuple[type, Any], Any] = {}
     same = seen.setdefault
     return [same((value.__class__, value), value) for value in column]

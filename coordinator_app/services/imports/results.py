@@ -190,25 +190,18 @@ def _match_results(
     students: dict[str, list[ResultStudent]] = defaultdict(list)
     numbers = {checked[1] for checked in parsed}
     if numbers:
-        query = (
-            select(
-                S.c.id,
-                S.c.student_number,
-                S.c.specialization,
-                S.c.programme_id,
-                S.c.ec_earned,
-                P.c.code,
-                H.c.start_year,
-            )
-            .join(P, S.c.programme_id == P.c.id)
-            .join(H, S.c.cohort_id == H.c.id)
-            .where(one_of(S.c.student_number, numbers), S.c.removed_at.is_(None))  # removed: left out here
-        )
+        # The student table alone (no joins): programme codes and cohort years from their small tables.
+        code_of = dict(db.execute(select(P.c.id, P.c.code)).all())
+        year_of = dict(db.execute(select(H.c.id, H.c.start_year)).all())
+        query = select(
+            S.c.id, S.c.student_number, S.c.specialization, S.c.programme_id, S.c.ec_earned, S.c.cohort_id
+        ).where(one_of(S.c.student_number, numbers), S.c.removed_at.is_(None))  # removed: left out here
         if code:
-            query = query.where(P.c.code == code)
-        for found_student in db.execute(query).all():  # all(): one fetchall, not a fetchone per row
-            student = ResultStudent(*found_student)
-            students[student.student_number].append(student)
+            query = query.where(S.c.programme_id.in_([pid for pid, c in code_of.items() if c == code]))
+        for sid, number, specialization, pid, ec_earned, cid in db.execute(query).all():  # one fetchall
+            students[number].append(
+                ResultStudent(sid, number, specialization, pid, ec_earned, code_of[pid], year_of[cid])
+            )
     courses: dict[tuple[int, str], ResultCourse] = {}
     for course_row in db.execute(select(K.c.id, K.c.programme_id, K.c.code, K.c.name, K.c.specialization)).all():
         c = ResultCourse(*course_row)
