@@ -252,40 +252,43 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     # the student for the resit, unless a later attempt already exists. The rule depends only on
     # the programme, course, grade, attempt, date and whether a later attempt exists: each
     # distinct case is worked out once, and each distinct grade written out once for the audit.
-    grades: dict[tuple[float | None, bool], tuple[Grade, str]] = {}
+    # (grade, no show, programme) -> the Grade, its text, and whether it passes in that programme
+    grades: dict[tuple[float | None, bool, str], tuple[Grade, str, bool]] = {}
     resits: dict[tuple[Any, ...], ResitRegistration | None] = {}
     audit_rows = audit.rows.append
     for planned in [*plan.new, *plan.updated]:
         v = planned.values
         sid = v["student_id"]
         key = (sid, v["course_id"])
-        mark = (v["grade"], v["no_show"])
+        mark = (v["grade"], v["no_show"], v["programme"])
         known = grades.get(mark)
         if known is None:
             grade = Grade(None, no_show=True) if v["no_show"] else Grade(v["grade"])
-            known = grades[mark] = (grade, str(grade))
-        grade, text = known
-        when = v["exam_date"] if v["exam_date"] is not None else v.get("current_exam_date")
+            known = grades[mark] = (grade, str(grade), grade.passed(ws.programmes[v["programme"]].pass_mark))
+        grade, text, passes = known
         attempt = v["attempt"]
-        planned_attempts = after[key]
-        last = max(planned_attempts)
-        case = (v["programme"], v["course_code"], mark, attempt, when, last > attempt)
-        if case in resits:
-            resit = resits[case]
+        if passes:  # no resit (resit_registration's first test, without making its case)
+            resit = None
         else:
-            resit = resits[case] = resit_registration(
-                ws.programmes[v["programme"]], v["course_code"], grade, attempt, when, last
-            )
+            when = v["exam_date"] if v["exam_date"] is not None else v.get("current_exam_date")
+            last = max(after[key])
+            case = (v["programme"], v["course_code"], mark, attempt, when, last > attempt)
+            if case in resits:
+                resit = resits[case]
+            else:
+                resit = resits[case] = resit_registration(
+                    ws.programmes[v["programme"]], v["course_code"], grade, attempt, when, last
+                )
         if resit is not None:
             inserts.append((next_id, sid, key[1], resit.attempt, resit.exam_date, None, False, None))
-            planned_attempts[resit.attempt] = (None, False)
+            after[key][resit.attempt] = (None, False)
             next_id += 1
         old = planned.changes["grade"][0] if "grade" in planned.changes else None
         # As audit.add writes it (the texts are the audit's already: a grade as shown).
         audit_rows((sid, "course_result", planned.result_id, f"{v['course_code']} attempt {attempt}", old, text))
     insert_tuples(s, t, _RESULT_FIELDS, inserts)
     update_rows(s, m.table(m.Student), "id", _ec_changes(ws, s, read, after))
-    forget(s, sorted({sid for sid, _course in after}))  # their verdicts: worked out again when next asked
+    forget(s, list({sid for sid, _course in after}))  # their verdicts: worked out again when next asked
 
 
 Attempts = tuple[tuple[float | None, bool], ...]  # one course's attempts in order: (grade, no show)
