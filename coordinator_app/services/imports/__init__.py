@@ -2,7 +2,8 @@
 accepted rows in ONE transaction with an audit entry per change.
 
 The spreadsheet side (coordinator_app/spreadsheets/importer.py) reads the file and maps its
-columns; this package receives plain rows ({field: raw value}) and knows nothing of files.
+columns; this package receives plain rows ({field: raw value}), or the same column by column
+(plan.Columns, as a workbook comes back from the reading child), and knows nothing of files.
 Rows are matched on student number, so importing the same file twice changes nothing the
 second time. plan.py: what an import will do; students.py and results.py: checking each kind
 of list; apply.py: writing a plan.
