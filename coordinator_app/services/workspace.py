@@ -371,8 +371,14 @@ class Workspace:
         )
 
     def sync_programmes(self) -> None:
-        """Make the programme and course tables match the definitions in resources/."""
+        """Make the programme and course tables match the definitions in resources/.
+
+        Read first: almost every open finds them matching already, and then writes nothing (no write
+        lock, no transaction to sync to disk; ~1 ms instead of ~6 ms an open)."""
         self.known_courses.clear()
+        with self.read() as s:
+            if programme_tables_match(s, self.programmes):
+                return
         with self.write() as s:
             sync_programme_tables(s, self.programmes)
 
@@ -383,6 +389,27 @@ class Workspace:
         if code is None:
             code = self._programme_codes[student.programme_id] = student.programme.code
         return self.programmes[code]
+
+
+def programme_tables_match(s: Session, programmes: dict[str, Programme]) -> bool:
+    """Whether the programme and course tables already hold what `sync_programme_tables` would write."""
+    names = dict(s.execute(select(m.Programme.code, m.Programme.name)).all())
+    stored = {
+        (code, course): (name, ec, component, specialization)
+        for code, course, name, ec, component, specialization in s.execute(
+            select(
+                m.Programme.code, m.Course.code, m.Course.name, m.Course.ec, m.Course.component, m.Course.specialization
+            ).join(m.Programme, m.Course.programme_id == m.Programme.id)
+        )
+    }
+    return all(
+        names.get(programme.code) == programme.name
+        and all(
+            stored.get((programme.code, c.code)) == (c.name, c.ec, c.component, c.specialization)
+            for c in programme.courses
+        )
+        for programme in programmes.values()
+    )
 
 
 def sync_programme_tables(s: Session, programmes: dict[str, Programme]) -> None:
