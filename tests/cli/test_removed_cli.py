@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,12 +11,13 @@ from tests.cli.on_server import run
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(make_workspace: Any) -> Path:
     from coordinator_app.services.students import NewStudent, add_student, remove_student
-    from coordinator_app.services.workspace import Workspace
 
-    path = tmp_path / "office.sqlite"
-    ws = Workspace.open(path)
+    ws = make_workspace(
+        "office.sqlite", today=None
+    )  # a copy of the blank database built once (tests/conftest.py), not a new one
+    path = ws.path
     try:
         remove_student(ws, add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries")))
         remove_student(ws, add_student(ws, NewStudent("IMIM", 2024, "2712345", "Lars", "Eriksson")))

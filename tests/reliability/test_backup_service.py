@@ -6,6 +6,7 @@ import hashlib
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,8 +39,10 @@ def _digest(path: Path) -> str:
 
 
 @pytest.fixture
-def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
-    ws = Workspace.open(tmp_path / "coordinator.sqlite")
+def ws(make_workspace: Any):  # type: ignore[no-untyped-def]
+    ws = make_workspace(
+        "coordinator.sqlite", today=None
+    )  # a copy of the blank database built once (tests/conftest.py), not a new one
     _add(ws, 3)
     yield ws
     ws.close()

@@ -6,6 +6,7 @@ import re
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,10 +66,12 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def held_write_lock(tmp_path: Path):  # type: ignore[no-untyped-def]
+def held_write_lock(make_workspace: Any):  # type: ignore[no-untyped-def]
     """A database whose write lock another connection (another instance) holds until released."""
-    path = tmp_path / "locked.sqlite"
-    ws = Workspace.open(path)
+    ws = make_workspace(
+        "locked.sqlite", today=None
+    )  # a copy of the blank database built once (tests/conftest.py), not a new one
+    path = ws.path
     add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries"))
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")

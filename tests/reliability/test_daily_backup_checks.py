@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,9 +47,11 @@ def _damage(path: Path) -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "coordinator.sqlite"
-    ws = Workspace.open(path)
+def db(make_workspace: Any) -> Path:
+    ws = make_workspace(
+        "coordinator.sqlite", today=None
+    )  # a copy of the blank database built once (tests/conftest.py), not a new one
+    path = ws.path
     for i in range(3):
         add_student(ws, NewStudent("PM", 2024, f"24{i:05d}", f"Daily{i}", "Mulder"))
     ws.close()

@@ -7,6 +7,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -34,9 +35,11 @@ def _student(i: int) -> NewStudent:
 
 
 @pytest.fixture
-def saved(tmp_path: Path) -> Iterator[Workspace]:
+def saved(make_workspace: Any) -> Iterator[Workspace]:
     """A workspace with SAVED students already saved."""
-    ws = Workspace.open(tmp_path / "data" / "coordinator.sqlite")
+    ws = make_workspace(
+        "data/coordinator.sqlite", today=None
+    )  # a copy of the blank database built once (tests/conftest.py), not a new one
     for i in range(SAVED):
         add_student(ws, _student(i))
     yield ws

@@ -6,6 +6,7 @@ import sqlite3
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -128,8 +129,10 @@ def test_an_error_in_a_worker_thread_is_shown_on_the_gui_thread(
 
 
 @pytest.fixture
-def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
-    ws = Workspace.open(tmp_path / "coordinator.sqlite")
+def ws(make_workspace: Any):  # type: ignore[no-untyped-def]
+    ws = make_workspace(
+        "coordinator.sqlite", today=None
+    )  # a copy of the blank database built once (tests/conftest.py), not a new one
     for i in range(3):
         add_student(ws, NewStudent("PM", 2024, f"29{i:05d}", f"Student{i}", "Bakker"))
     yield ws

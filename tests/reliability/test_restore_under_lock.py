@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,8 +39,10 @@ def _numbers(path: Path) -> set[str]:
 
 
 @pytest.fixture
-def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
-    ws = Workspace.open(tmp_path / "coordinator.sqlite")
+def ws(make_workspace: Any):  # type: ignore[no-untyped-def]
+    ws = make_workspace(
+        "coordinator.sqlite", today=None
+    )  # a copy of the blank database built once (tests/conftest.py), not a new one
     for i in range(3):
         add_student(ws, _student(i))
     yield ws

@@ -36,18 +36,21 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.export import export_to
 from coordinator_app.spreadsheets.importer import apply_import, preview_import
 from coordinator_app.store import models as m
+from tests.conftest import copy_database
 
 TODAY = date(2025, 11, 24)
 Programmes = dict[str, Programme]
 
 
 @pytest.fixture
-def open_with(tmp_path: Path) -> Iterator[Callable[[Programmes], Workspace]]:
-    """A fresh database whose programme definitions are the ones given."""
+def open_with(tmp_path: Path, blank_database: Path) -> Iterator[Callable[[Programmes], Workspace]]:
+    """A fresh database whose programme definitions are the ones given: a copy of the blank database
+    built once (tests/conftest.py), its programme and course tables brought in line with them on open."""
     opened: list[Workspace] = []
 
     def open_(programmes: Programmes) -> Workspace:
-        ws = Workspace.open(tmp_path / f"db{len(opened)}.sqlite", programmes)
+        path = copy_database(blank_database, tmp_path / f"db{len(opened)}.sqlite")
+        ws = Workspace.open(path, programmes, daily_backup=False)
         ws.today = TODAY
         opened.append(ws)
         return ws

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,10 +38,12 @@ def test_this_machines_own_folders_are_not_shares(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def on_a_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def on_a_share(tmp_path: Path, make_workspace: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database made on a local disk, then its folder seen as an NFS mount."""
-    path = tmp_path / "pm.sqlite"
-    ws = Workspace.open(path)
+    ws = make_workspace(
+        "pm.sqlite", today=None
+    )  # a copy of the blank database built once (tests/conftest.py), not a new one
+    path = ws.path
     add_student(ws, NewStudent("PM", 2024, "2712345", "Anouk", "de Vries"))
     ws.close()
     table = f"22 1 8:1 / / rw - ext4 /dev/sda1 rw\n50 22 0:40 / {tmp_path} rw - nfs4 nas:/pm rw\n"
