@@ -120,7 +120,24 @@ def refusal(path: Path, state: health.FileState) -> DatabaseProblem | None:
     return None
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The schema the database says it is at (its `alembic_version` row), None without one; read
+    without Alembic."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # no such table: a new or foreign database, Alembic decides
+        return None
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to `revision`. A database at the latest schema already (a restored copy, most often)
+    is left as it is without loading Alembic: ~50 ms of processor time a restore."""
+    if revision == "head" and stored_revision(engine) == head_revision():
+        return
     from alembic import command
 
     config = alembic_config()
