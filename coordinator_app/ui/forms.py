@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.ui.util import day, mark
 
 DATE_HINT = "dd-mm-yyyy"
+ERROR_COLOUR = QColor("#b3261e")
 
 
 def fit_width(edit: QLineEdit, sample: str) -> QLineEdit:
@@ -56,7 +58,11 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     label.setObjectName("fieldError")
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet("color: #b3261e;")
+    # Red through the palette, not a style sheet: a record has ~120 of these labels, and a style sheet on
+    # each made building the record (and putting its tabs in their scroll areas) a third slower.
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOUR)
+    label.setPalette(palette)
     label.hide()
     return label
 
