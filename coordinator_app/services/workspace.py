@@ -393,13 +393,14 @@ class Workspace:
 
 def programme_tables_match(s: Session, programmes: dict[str, Programme]) -> bool:
     """Whether the programme and course tables already hold what `sync_programme_tables` would write."""
-    names = dict(s.execute(select(m.Programme.code, m.Programme.name)).all())
+    # Plain SQL: each open has a new engine, whose statement cache is empty (compiling was most of the time).
+    conn = s.connection()
+    names: dict[str, str] = dict(conn.exec_driver_sql("SELECT code, name FROM programme").all())
     stored = {
-        (code, course): (name, ec, component, specialization)
-        for code, course, name, ec, component, specialization in s.execute(
-            select(
-                m.Programme.code, m.Course.code, m.Course.name, m.Course.ec, m.Course.component, m.Course.specialization
-            ).join(m.Programme, m.Course.programme_id == m.Programme.id)
+        (row[0], row[1]): tuple(row[2:])
+        for row in conn.exec_driver_sql(
+            "SELECT programme.code, course.code, course.name, course.ec, course.component, course.specialization"
+            " FROM course JOIN programme ON programme.id = course.programme_id"
         )
     }
     return all(
