@@ -29,7 +29,27 @@ from coordinator_app.spreadsheets.columns import (
 
 MARKER = "Coordinator App workbook"  # its first cell
 SECTION, WHOLE = "sheet", "cells"
-MAX_KEPT_CELLS = 3_000_000  # over all sheets: each sheet is also held to the import's own limits
+MAX_KEPT_CELLS = 3_000_000  # over all sheets, the ledger's included
+# Rows of one sheet of the app's own workbook (its ledger parts and the sheets the ledger names), in
+# place of an import's 50,000 (workbook_reader.MAX_ROWS): the ledger has ~20 rows a student. Every
+# other limit of an import still holds (columns, cells of a sheet, memory and time of the child), and
+# MAX_KEPT_CELLS bounds them all together.
+MAX_BACK_ROWS = MAX_KEPT_CELLS // 6  # a ledger row: six cells
+LEDGER_WIDTH = 6  # kind, sheet, identifying cells, part, key, values (these go on in the next cells when long)
+CELL_TEXT = 32_767  # characters a cell holds (Excel; openpyxl cuts longer text)
+
+
+def ledger_part(n: int) -> str:
+    """The ledger's nth sheet: "Coordinator App", then "Coordinator App (2)", ... (round_trip.Ledger)."""
+    return LEDGER if n == 1 else f"{LEDGER} ({n})"
+
+
+def too_big(name: str) -> str:
+    return (
+        f"{name} is a workbook the app exported, too large to read back: it holds more than {MAX_KEPT_CELLS:,} "
+        "cells the app compares. Export one cohort or one programme at a time, change those workbooks and "
+        "import each of them."
+    )
 
 
 @dataclass
@@ -57,20 +77,35 @@ class NotAppWorkbook(Exception):
     """The ledger sheet is there but is not the app's (another program's sheet with that name)."""
 
 
-def read_app_workbook(checked: Callable[[str], tuple[Any, dict[tuple[int, int], str]] | None]) -> AppWorkbook:
-    """`checked(name)`: the sheet held to the limits, and its error cells (or None when empty)."""
-    ledger_sheet = checked(LEDGER)
-    if ledger_sheet is None:
-        raise NotAppWorkbook()
-    ledger = [tuple(row[:7]) for row in ledger_sheet[0].iter_rows() if not is_empty(row)]
-    if not ledger or ledger[0][0] != MARKER:
+Checked = Callable[[str, tuple[int, str]], "tuple[Any, dict[tuple[int, int], str]] | None"]
+
+
+def read_app_workbook(checked: Checked, names: list[str], name: str) -> AppWorkbook:
+    """`checked(sheet, (rows, past))`: the sheet held to the limits, with at most `rows` rows (`past`: the
+    refusal beyond them), and its error cells
+    (or None when empty); `names`: the workbook's sheets; `name`: the file's, for the messages."""
+    ledger: list[tuple[Any, ...]] = []
+    n = 1
+    while ledger_part(n) in names:
+        found = _held(checked, ledger_part(n), name)
+        if found is None:
+            if n == 1:
+                raise NotAppWorkbook()
+        else:
+            ledger += _ledger_rows(found[0])
+            if n == 1 and (not ledger or ledger[0][0] != MARKER):
+                raise NotAppWorkbook()
+            if len(ledger) * LEDGER_WIDTH > MAX_KEPT_CELLS:
+                raise Refused(too_big(name))
+        n += 1
+    if not ledger:
         raise NotAppWorkbook()
     out = AppWorkbook(ledger)
-    kept = 0
+    kept = len(ledger) * LEDGER_WIDTH
     for row in ledger[1:]:
         if row[0] not in (SECTION, WHOLE) or not isinstance(row[1], str):
             continue
-        found = checked(row[1])
+        found = _held(checked, row[1], name) if row[1] in names else None
         if found is None:
             continue  # the sheet was deleted or emptied: nothing of it comes back
         sheet, errors = found
@@ -80,9 +115,28 @@ def read_app_workbook(checked: Callable[[str], tuple[Any, dict[tuple[int, int], 
             data = _columns(sheet, row[1], json.loads(row[2]), json.loads(row[2]) + json.loads(row[3]), errors)
         kept += len(data.rows) * max(len(data.columns), 1)
         if kept > MAX_KEPT_CELLS:
-            raise Refused(f"The workbook holds more than {MAX_KEPT_CELLS:,} cells to read back; export fewer students.")
+            raise Refused(too_big(name))
         out.sheets[row[1]] = data
     return out
+
+
+def _held(checked: Checked, sheet: str, name: str) -> tuple[Any, dict[tuple[int, int], str]] | None:
+    """`checked` with the rows of the app's own workbook: a sheet past them, or past the cells of a
+    sheet, is one too large to come back."""
+    return checked(sheet, (MAX_BACK_ROWS, too_big(name)))
+
+
+def _ledger_rows(sheet: Any) -> list[tuple[Any, ...]]:
+    """The ledger's rows, a row's values that went on in further cells joined again (round_trip.Ledger)."""
+    rows: list[tuple[Any, ...]] = []
+    for row in sheet.iter_rows():
+        if is_empty(row):
+            continue
+        if len(row) > LEDGER_WIDTH and row[0] == "row" and row[LEDGER_WIDTH] not in ("", None):
+            rows.append((*row[: LEDGER_WIDTH - 1], "".join(str(v) for v in row[LEDGER_WIDTH - 1 :] if v)))
+        else:
+            rows.append(tuple(row[:7]))
+    return rows
 
 
 def _whole(sheet: Any, name: str, errors: dict[tuple[int, int], str]) -> SheetData:

@@ -308,8 +308,7 @@ def export_workbook(
         book.finish()
         write_dashboard(wb, figures)
         # The ledger stays the last sheet, after the Dashboard (made once the figures are known).
-        ledger = book.ledger.sheet.title
-        wb.move_sheet(ledger, len(wb.sheetnames) - 1 - wb.sheetnames.index(ledger))
+        book.ledger.move_last()
         _properties(wb, programmes, cohort, as_of, len(ids))
         yield Progress(total - 1, total, "Saving the workbook")
         try:

@@ -23,8 +23,17 @@ from typing import Any
 
 from coordinator_app.services.imports.workbook import Edit, Place
 from coordinator_app.services.imports.workbook_parts import ITEM, LITERATURE, RESULT, changeable
-from coordinator_app.spreadsheets.app_workbook import LEDGER, MARKER, SECTION, AppWorkbook, SheetData
+from coordinator_app.spreadsheets import cells
+from coordinator_app.spreadsheets.app_workbook import (
+    CELL_TEXT,
+    MARKER,
+    SECTION,
+    AppWorkbook,
+    SheetData,
+    ledger_part,
+)
 from coordinator_app.spreadsheets.cells import Column, stream_plain_rows
+from coordinator_app.spreadsheets.reading import ImportFileError
 
 VERSION = 1
 
@@ -92,31 +101,59 @@ _AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})  # written into th
 
 
 class Ledger:
-    """The hidden sheet of a write-only workbook (module docstring)."""
+    """The hidden sheet of a write-only workbook (module docstring). It goes on in further very hidden
+    sheets, "Coordinator App (2)", "(3)"..., once one holds cells.MAX_ROWS rows (Excel's and
+    LibreOffice's most), and a row's values longer than a cell holds go on in the next cells of the row."""
 
     def __init__(self, wb: Any, kind: str, about: dict[str, Any]) -> None:
-        self.sheet = wb.create_sheet(LEDGER)
-        self.sheet.sheet_state = "veryHidden"
-        if getattr(wb, "write_only", False):
-            stream_plain_rows(self.sheet)  # its text and numbers as sheet XML: most of the export's cells
-        self.sheet.append([MARKER, VERSION, kind, json.dumps(about, default=str)])
+        self.wb = wb
+        self.sheets: list[Any] = []
+        self.sheet = self._part()  # the first part: its first row says what the workbook is
+        self.append([MARKER, VERSION, kind, json.dumps(about, default=str)])
+
+    def _part(self) -> Any:
+        title = ledger_part(len(self.sheets) + 1)
+        sheet = self.wb.create_sheet(title)
+        sheet.sheet_state = "veryHidden"
+        if getattr(self.wb, "write_only", False):
+            stream_plain_rows(sheet)  # its text and numbers as sheet XML: most of the export's cells
+        self.sheets.append(sheet)
+        self.current, self.rows, self.room = sheet, 0, cells.MAX_ROWS
+        return sheet
+
+    def append(self, row: list[Any]) -> None:
+        if self.rows >= self.room:
+            self._part()
+        self.rows += 1
+        self.current.append(row)
+
+    def move_last(self) -> None:
+        """Put the ledger's sheets last, in order (after the Dashboard, made once the figures are known)."""
+        for sheet in self.sheets:
+            names = self.wb.sheetnames
+            self.wb.move_sheet(sheet.title, len(names) - 1 - names.index(sheet.title))
 
     def section(self, title: str, keys: list[str], read: list[str], fields: list[list[str]]) -> None:
-        self.sheet.append([SECTION, title, json.dumps(keys), json.dumps(read), json.dumps(fields)])
+        self.append([SECTION, title, json.dumps(keys), json.dumps(read), json.dumps(fields)])
 
     def row(self, title: str, keys: list[Any], part: str, key: tuple[Any, ...], values: list[Any]) -> None:
         # Runs for most rows of the workbook: key_text and encode_value only where they change something.
         plain = _AS_THEY_ARE
-        self.sheet.append(
-            [
-                "row",
-                title,
-                _json([" ".join(k.split()) if type(k) is str else key_text(k) for k in keys]),
-                part,
-                _json(key),
-                _json([v if type(v) in plain else encode_value(v) for v in values]),
-            ]
-        )
+        if self.rows >= self.room:
+            self._part()
+        self.rows += 1
+        text = _json([v if type(v) in plain else encode_value(v) for v in values])
+        row = [
+            "row",
+            title,
+            _json([" ".join(k.split()) if type(k) is str else key_text(k) for k in keys]),
+            part,
+            _json(key),
+            text,
+        ]
+        if len(text) > CELL_TEXT:  # a long note, escaped: on in the next cells, joined on reading
+            row[5:] = [text[n : n + CELL_TEXT] for n in range(0, len(text), CELL_TEXT)]
+        self.current.append(row)
 
     def follow(self, title: str, writer: Any) -> Any:
         """`writer` (a SheetWriter) with each row it writes also noted here; a sheet without
@@ -208,7 +245,25 @@ class LedgerRead:
     cells: list[tuple[Any, ...]]  # the ledger's other rows (a mark form's locked cells)
 
 
+DAMAGED = (
+    "The app's hidden record of what it exported in this workbook is damaged ({what}), so the changes cannot be "
+    "told from what was there. Nothing was imported. Export the students again and make the changes in the new workbook."
+)
+
+
+def _damaged(what: str) -> ImportFileError:
+    return ImportFileError(DAMAGED.format(what=what), "file")
+
+
 def read_ledger(book: AppWorkbook) -> LedgerRead:
+    """The ledger's rows; a ledger another program changed is refused (DAMAGED), never a crash."""
+    try:
+        return _read_ledger(book)
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+        raise _damaged("a row of it cannot be read") from exc
+
+
+def _read_ledger(book: AppWorkbook) -> LedgerRead:
     head = book.ledger[0]
     about = json.loads(head[3]) if len(head) > 3 and head[3] else {}
     read = LedgerRead(str(head[2]), about, {}, [])
@@ -305,7 +360,12 @@ def _sheet_edits(data: SheetData, section: Section) -> tuple[list[Edit], list[tu
                 problems.append((place, f"this row is here twice (also row {seen[identity]}); keep one"))
             continue
         seen[identity] = number
-        before_values = exported.values
+        try:
+            before_values = exported.values
+            if len(before_values) != len(section.read):
+                raise ValueError(len(before_values))
+        except (ValueError, TypeError, KeyError) as exc:  # json.loads, decode_value
+            raise _damaged(f"its row for row {number} of the sheet '{data.name}'") from exc
         key: tuple[Any, ...] | None = None
         for n, name, i, (part, field_name) in read:
             if errors and (number, name) in errors:
@@ -315,7 +375,10 @@ def _sheet_edits(data: SheetData, section: Section) -> tuple[list[Edit], list[tu
                 continue
             before = before_values[i]
             if not same_cell(before, values[n]):
-                key = key or exported.key
+                try:
+                    key = key or exported.key
+                except (ValueError, TypeError) as exc:
+                    raise _damaged(f"its row for row {number} of the sheet '{data.name}'") from exc
                 place = Place(data.name, number, name, f"{letters[name]}{number}")
                 edits.append(Edit(place, part, key, field_name, before, values[n]))
     return edits, problems

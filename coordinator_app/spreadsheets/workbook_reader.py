@@ -98,20 +98,22 @@ def too_many_rows(name: str, rows: int | str) -> str:
     )
 
 
-def _reach_scanned(name: str, sheet: str, seen: SheetScan) -> None:
+def _reach_scanned(name: str, sheet: str, rows: tuple[int, str], seen: SheetScan) -> None:
     """`_reach` for the streamed scan's running corner."""
-    _reach(name, sheet, seen.last_row, seen.last_column)
+    _reach(name, sheet, seen.last_row, seen.last_column, rows)
 
 
-def _reach(name: str, sheet: str, last_row: int, last_column: int) -> None:
-    """Refuse a sheet whose used area is past the limits, naming its last cell."""
+def _reach(name: str, sheet: str, last_row: int, last_column: int, rows: tuple[int, str] = (MAX_ROWS, "")) -> None:
+    """Refuse a sheet whose used area is past the limits, naming its last cell. `rows`: the most rows,
+    and what to say past them instead (an app's own workbook, app_workbook.read_app_workbook)."""
     corner = f"{column_letter(last_column)}{last_row + 1}"
     advice = (
         "Delete the rows and columns beyond the list (in Excel, Ctrl+End shows the last cell in use) and save it again."
     )
-    if last_row + 1 > MAX_ROWS:
+    if last_row + 1 > rows[0]:
         raise Refused(
-            f"The sheet '{sheet}' of {name} reaches row {last_row + 1:,} (cell {corner}); an import reads "
+            rows[1]
+            or f"The sheet '{sheet}' of {name} reaches row {last_row + 1:,} (cell {corner}); an import reads "
             f"at most {MAX_ROWS:,} rows. {advice}"
         )
     if last_column + 1 > MAX_COLUMNS:
@@ -121,7 +123,8 @@ def _reach(name: str, sheet: str, last_row: int, last_column: int) -> None:
         )
     if (last_row + 1) * (last_column + 1) > MAX_CELLS:
         raise Refused(
-            f"The sheet '{sheet}' of {name} spans {last_row + 1:,} rows by {last_column + 1:,} columns "
+            rows[1]
+            or f"The sheet '{sheet}' of {name} spans {last_row + 1:,} rows by {last_column + 1:,} columns "
             f"(to cell {corner}); an import reads at most {MAX_CELLS:,} cells. Delete the columns the "
             "import does not need, or split the list."
         )
@@ -328,7 +331,9 @@ def read_workbook(path: str, name: str) -> Sheet | Any:
 
         try:
             return app_workbook.read_app_workbook(
-                lambda sheet_name: checked_sheet(wb, archive, parts, ods_errors, name, sheet_name)
+                lambda sheet, rows: checked_sheet(wb, archive, parts, ods_errors, name, sheet, rows),
+                wb.sheet_names,
+                name,
             )
         except app_workbook.NotAppWorkbook:
             pass  # another program's sheet of that name: read as any workbook
@@ -350,18 +355,19 @@ def checked_sheet(
     ods_errors: dict[str, dict[tuple[int, int], str]],
     name: str,
     sheet_name: str,
+    rows: tuple[int, str] = (MAX_ROWS, ""),
 ) -> tuple[Any, dict[tuple[int, int], str]] | None:
     """A sheet within the limits (refused by name, before calamine loads it, when its XML reaches past
-    them) and its error cells; None for an empty sheet."""
+    them) and its error cells; None for an empty sheet. `rows`: as `_reach`."""
     scan = None
     part = parts.get(sheet_name)
     if archive is not None and part is not None and part in archive.namelist():
         # No cell found is no proof of an empty sheet (cells without positions): calamine decides.
-        scan = scan_xlsx_sheet(archive, part, partial(_reach_scanned, name, sheet_name))
+        scan = scan_xlsx_sheet(archive, part, partial(_reach_scanned, name, sheet_name, rows))
     sheet = wb.get_sheet_by_name(sheet_name)
     if sheet.start is None or sheet.end is None:
         return None
-    _reach(name, sheet_name, sheet.end[0], sheet.end[1])
+    _reach(name, sheet_name, sheet.end[0], sheet.end[1], rows)
     return sheet, scan.errors if scan else ods_errors.get(sheet_name, {})
 
 
