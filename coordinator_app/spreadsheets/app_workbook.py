@@ -30,11 +30,13 @@ from coordinator_app.spreadsheets.columns import (
 MARKER = "Coordinator App workbook"  # its first cell
 SECTION, WHOLE = "sheet", "cells"
 MAX_KEPT_CELLS = 3_000_000  # over all sheets, the ledger's included
-# Rows of one sheet of the app's own workbook (its ledger parts and the sheets the ledger names), in
-# place of an import's 50,000 (workbook_reader.MAX_ROWS): the ledger has ~20 rows a student. Every
-# other limit of an import still holds (columns, cells of a sheet, memory and time of the child), and
-# MAX_KEPT_CELLS bounds them all together.
-MAX_BACK_ROWS = MAX_KEPT_CELLS // 6  # a ledger row: six cells
+# Rows of the ledger (all its sheets together) and of each sheet it names, in place of an import's
+# 50,000 a sheet (workbook_reader.MAX_ROWS): the ledger has ~20 rows a student, so ~3,750 students
+# come back. Bound by the reading child's memory (workbook_reader.CHILD_MEMORY_BYTES, 320 MB of
+# address space), whose peak is while it pickles its answer: 165 MB resident for 3,000 students
+# (58,909 ledger rows), 303 MB for 4,600 (91,641 rows). Every other limit of an import still holds
+# (columns, cells of a sheet, time), and MAX_KEPT_CELLS bounds all the cells kept.
+MAX_BACK_ROWS = 75_000
 LEDGER_WIDTH = 6  # kind, sheet, identifying cells, part, key, values (these go on in the next cells when long)
 CELL_TEXT = 32_767  # characters a cell holds (Excel; openpyxl cuts longer text)
 
@@ -46,9 +48,9 @@ def ledger_part(n: int) -> str:
 
 def too_big(name: str) -> str:
     return (
-        f"{name} is a workbook the app exported, too large to read back: it holds more than {MAX_KEPT_CELLS:,} "
-        "cells the app compares. Export one cohort or one programme at a time, change those workbooks and "
-        "import each of them."
+        f"{name} is a workbook the app exported, too large to read back: the app reads back workbooks of at most "
+        f"{MAX_BACK_ROWS:,} rows (about {MAX_BACK_ROWS // 20:,} students). Export one cohort or one programme at a "
+        "time, change those workbooks and import each of them."
     )
 
 
@@ -95,13 +97,15 @@ def read_app_workbook(checked: Checked, names: list[str], name: str) -> AppWorkb
             ledger += _ledger_rows(found[0])
             if n == 1 and (not ledger or ledger[0][0] != MARKER):
                 raise NotAppWorkbook()
-            if len(ledger) * LEDGER_WIDTH > MAX_KEPT_CELLS:
+            if len(ledger) > MAX_BACK_ROWS:
                 raise Refused(too_big(name))
         n += 1
     if not ledger:
         raise NotAppWorkbook()
     out = AppWorkbook(ledger)
     kept = len(ledger) * LEDGER_WIDTH
+    if kept > MAX_KEPT_CELLS:
+        raise Refused(too_big(name))
     for row in ledger[1:]:
         if row[0] not in (SECTION, WHOLE) or not isinstance(row[1], str):
             continue

@@ -319,7 +319,7 @@ def export_workbook(
                 f"Could not write {target}: {exc.strerror or exc}. Nothing was saved there.", "target"
             ) from exc
         finished = True
-        yield Progress(total, total, f"Saved {_students(len(ids))} to {target}")
+        yield Progress(total, total, f"Saved {_students(len(ids))} to {target}{book.ledger.after_saving()}")
     finally:
         if not finished:
             discard(wb)

@@ -23,7 +23,7 @@ from typing import Any
 
 from coordinator_app.services.imports.workbook import Edit, Place
 from coordinator_app.services.imports.workbook_parts import ITEM, LITERATURE, RESULT, changeable
-from coordinator_app.spreadsheets import cells
+from coordinator_app.spreadsheets import app_workbook, cells
 from coordinator_app.spreadsheets.app_workbook import (
     CELL_TEXT,
     MARKER,
@@ -126,6 +126,17 @@ class Ledger:
             self._part()
         self.rows += 1
         self.current.append(row)
+
+    def after_saving(self) -> str:
+        """What the export says of the workbook coming back, after "Saved 6,000 students to X": nothing,
+        or that it is too large to (app_workbook.MAX_BACK_ROWS)."""
+        most = app_workbook.MAX_BACK_ROWS
+        if (len(self.sheets) - 1) * self.room + self.rows <= most:
+            return ""
+        return (
+            f" (too large to import back into the app, more than {most:,} rows to compare: to change cells in "
+            "Excel and import the changes, export one cohort or one programme at a time)"
+        )
 
     def move_last(self) -> None:
         """Put the ledger's sheets last, in order (after the Dashboard, made once the figures are known)."""

@@ -92,10 +92,14 @@ def test_a_ledger_past_the_rows_the_app_reads_back_is_refused_in_the_coordinator
     monkeypatch.setattr(app_workbook, "MAX_BACK_ROWS", 20)  # the scan of the sheet refuses it
     with pytest.raises(Refused, match=r"big.xlsx is a workbook the app exported, too large to read back.*Export one"):
         read_workbook(str(path), "big.xlsx")
+    monkeypatch.setattr(cells, "MAX_ROWS", 10)
+    path = _ledger_book(tmp_path / "parts.xlsx", 30)  # each part within the rows, all together past them
+    with pytest.raises(Refused, match=r"parts.xlsx is a workbook the app exported, too large to read back"):
+        read_workbook(str(path), "parts.xlsx")
     monkeypatch.setattr(app_workbook, "MAX_BACK_ROWS", 1000)
-    monkeypatch.setattr(app_workbook, "MAX_KEPT_CELLS", 6 * 20)  # all the ledger's parts together
-    with pytest.raises(Refused, match=r"too large to read back: it holds more than 120 cells"):
-        read_workbook(str(path), "big.xlsx")
+    monkeypatch.setattr(app_workbook, "MAX_KEPT_CELLS", 6 * 20)  # every cell kept, the ledger's too
+    with pytest.raises(Refused, match=r"parts.xlsx is a workbook the app exported, too large to read back"):
+        read_workbook(str(path), "parts.xlsx")
 
 
 @pytest.mark.slow  # 60,000 ledger rows written and read by the reading child: a few seconds
@@ -103,6 +107,7 @@ def test_a_ledger_of_more_rows_than_an_import_reads_comes_back_through_the_readi
     from coordinator_app.spreadsheets.reading import read_in_child
     from coordinator_app.spreadsheets.workbook_reader import MAX_ROWS
 
+    assert app_workbook.MAX_BACK_ROWS > MAX_ROWS + 10_000
     path = _ledger_book(tmp_path / "big.xlsx", MAX_ROWS + 10_000)
     answer, book = read_in_child(path)
     assert answer == "ok", book
@@ -230,3 +235,22 @@ def test_libreoffice_opens_a_workbook_with_its_ledger_in_parts(tmp_path: Path, m
     assert {wb[n].sheet_state for n in wb.sheetnames[1:]} <= {"hidden", "veryHidden"}  # LibreOffice: hidden
     rows = read_ledger(read_workbook(str(saved), "book.xlsx")).sections["Courses"].rows
     assert [r.values for r in rows.values()] == [[LONG_NOTE[:100], 1]] * 35
+
+
+@pytest.mark.slow  # a cohort export
+def test_an_export_too_large_to_come_back_says_so_when_saved(
+    demo_workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coordinator_app.spreadsheets.export import export_workbook
+
+    last = list(export_workbook(demo_workspace, tmp_path / "PM.xlsx", programme="PM", cohort=2024, as_of=TODAY))[-1]
+    assert last.message == f"Saved {last.message.split()[1]} students to {tmp_path / 'PM.xlsx'}"
+    monkeypatch.setattr(app_workbook, "MAX_BACK_ROWS", 50)
+    monkeypatch.setattr(cells, "MAX_ROWS", 20)  # counted over the ledger's parts
+    last = list(export_workbook(demo_workspace, tmp_path / "big.xlsx", programme="PM", cohort=2024, as_of=TODAY))[-1]
+    assert last.message.endswith(
+        "big.xlsx (too large to import back into the app, more than 50 rows to compare: to change cells in Excel "
+        "and import the changes, export one cohort or one programme at a time)"
+    )
+    with pytest.raises(Refused, match=r"big\.xlsx is a workbook the app exported, too large to read back"):
+        read_workbook(str(tmp_path / "big.xlsx"), "big.xlsx")  # the reading child, here with the patched limits
