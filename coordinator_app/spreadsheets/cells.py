@@ -12,15 +12,42 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from coordinator_app.domain.grades import NO_SHOW
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from openpyxl.chart._chart import ChartBase
+    from openpyxl.formatting.formatting import ConditionalFormattingList
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder, RowDimension
+    from openpyxl.worksheet.filters import AutoFilter
+
+    class StreamedSheet(WriteOnlyWorksheet):
+        """A sheet of a write-only workbook as SheetWriter uses it: openpyxl's WriteOnlyWorksheet
+        takes these from Worksheet when it is made, and its stubs do not name them."""
+
+        row_dimensions: DimensionHolder[int, RowDimension]
+        column_dimensions: DimensionHolder[str, ColumnDimension]
+        auto_filter: AutoFilter
+        conditional_formatting: ConditionalFormattingList
+
+        def add_chart(self, chart: ChartBase, anchor: str | None = None) -> None: ...
+
+
+# What one cell of a sheet holds: text, a number (bool and int included), a date (or a date and
+# time), or nothing. `Written` adds the formatted cell the writer makes for a value that needs it.
+CellValue: TypeAlias = str | float | date | None
+Written: TypeAlias = CellValue | Cell
+
 
 DATE_FORMAT = "dd-mm-yyyy"
 MONTH_FORMAT = "mmm yyyy"
@@ -55,7 +82,7 @@ class Column:
     kind: str = "text"  # text | date | month | grade | int | number
     width: float | None = None
     wrap: bool = False  # long text (blockers, notes): wraps within the width instead of running past it
-    value: Callable[[Any], Any] | None = None  # source -> the cell's value (SheetWriter.add)
+    value: Callable[[Any], CellValue] | None = None  # source -> the cell's value (SheetWriter.add)
     # The round trip (spreadsheets/round_trip.py): the stored field the column shows, which the
     # services may let a coordinator change in the file, and whether it tells which row is which.
     shows: str | None = None
@@ -77,7 +104,7 @@ def safe_text(value: str) -> str:
     return value
 
 
-def put_text(cell: Any, value: str) -> None:
+def put_text(cell: Cell, value: str) -> None:
     """Text into a cell of an ordinary (not streamed) workbook that stays text: openpyxl makes a
     formula of '=...', and Excel one of any formula start typed again, so such text is a string
     cell with the quote prefix (as SheetWriter writes it)."""
@@ -116,16 +143,16 @@ class SheetWriter:
         self.columns = list(columns)
         self.pass_marks = dict(pass_marks or {})
         self._values = [c.value or _nothing for c in self.columns]
-        self.parts: list[tuple[Any, int]] = []  # (finished sheet, its last row) when a sheet overflows
+        self.parts: list[tuple[StreamedSheet, int]] = []  # (finished sheet, its last row) when a sheet overflows
         self._start_sheet(wb.create_sheet(title))
 
-    def _start_sheet(self, ws: Any) -> None:
+    def _start_sheet(self, ws: StreamedSheet) -> None:
         """Widths, panes and the header of a new sheet (they precede the rows in the stream)."""
         self.ws = ws
         self.rows = 1
         # One reusable cell per formatted column: the writer serialises each row as it is
         # appended, so a template cell only has to carry this row's value (formats made once).
-        self._typed: list[Any] = []
+        self._typed: list[Cell | None] = []
         for column in self.columns:
             fmt = column.number_format
             cell = None
@@ -133,7 +160,7 @@ class SheetWriter:
                 cell = WriteOnlyCell(self.ws)
                 cell.number_format = fmt
             self._typed.append(cell)
-        self._wrapped: list[Any] = []
+        self._wrapped: list[Cell | None] = []
         # Characters per line of a wrapping column (a width unit is about one digit; a little
         # kept back for the margins and for words that do not fill a line).
         self._line_length: list[int] = []
@@ -161,19 +188,19 @@ class SheetWriter:
     def _continue(self) -> None:
         """Excel holds at most 1,048,576 rows per sheet: go on in 'Title (2)' right after this one."""
         self.parts.append((self.ws, self.rows))
-        index = self.wb.worksheets.index(self.ws) + 1
+        index = self.wb.index(self.ws) + 1
         self._start_sheet(self.wb.create_sheet(f"{self.title} ({len(self.parts) + 1})", index))
 
     def add(self, source: Any) -> None:
         """One row: each column's value of `source`."""
         self.append([value(source) for value in self._values])
 
-    def append(self, values: Sequence[Any]) -> None:
+    def append(self, values: Sequence[CellValue]) -> None:
         if self.rows >= MAX_ROWS:
             self._continue()
         # Most values go to openpyxl as they are: only text that needs care, yes/no and
         # formatted numbers and dates are replaced (this runs for every cell of the workbook).
-        out = list(values)
+        out: list[Any] = list(values)  # read by `type(value) is`, fast, which mypy does not narrow on
         del out[len(self._typed) :]
         for n, (value, typed) in enumerate(zip(out, self._typed)):
             kind = type(value)
@@ -204,7 +231,7 @@ class SheetWriter:
             self.ws.append(out)
         self.rows += 1
 
-    def _append_tall(self, values: Sequence[Any], out: list[Any]) -> None:
+    def _append_tall(self, values: Sequence[CellValue], out: list[Written]) -> None:
         """A row whose wrapped text needs more than one line gets the height for it: Excel and
         LibreOffice keep a streamed row one line high, and wrapped lines then overlap the next row."""
         lines = 1
@@ -219,14 +246,14 @@ class SheetWriter:
         self.ws.append(out)  # the row is written out here, with its height
         del self.ws.row_dimensions[row]  # so memory stays flat over a long sheet
 
-    def _text_cell(self, value: str, wrap: bool = False) -> Any:
+    def _text_cell(self, value: str, wrap: bool = False) -> str | Cell | None:
         if not value:
             return None
         if value[0] in _FORMULA_FIRST or wrap:
             return self._literal(value, wrap)
         return safe_text(value)
 
-    def _literal(self, value: str, wrap: bool = False) -> WriteOnlyCell:
+    def _literal(self, value: str, wrap: bool = False) -> Cell:
         """A string cell, never a formula: openpyxl would otherwise make '=...' a formula."""
         cell = WriteOnlyCell(self.ws)
         cell.value = safe_text(value)
@@ -240,7 +267,7 @@ class SheetWriter:
     def column_letter(self, header: str) -> str:
         return get_column_letter(next(n for n, c in enumerate(self.columns, 1) if c.header == header))
 
-    def _sheets(self) -> list[tuple[Any, int]]:
+    def _sheets(self) -> list[tuple[StreamedSheet, int]]:
         return [*self.parts, (self.ws, self.rows)]
 
     def finish(self) -> None:
@@ -307,7 +334,7 @@ def discard(wb: Workbook | None) -> None:
             pass
 
 
-def stream_plain_rows(sheet: Any) -> None:
+def stream_plain_rows(sheet: Any) -> None:  # openpyxl's private writer parts: no stubs
     """Make a write-only sheet write its rows of plain ASCII text and whole numbers as sheet XML text,
     the bytes openpyxl writes for them, without openpyxl's Cell object, type checks and lxml calls per
     cell: the round-trip ledger's rows, ~30 % of a cohort workbook's cells. Call it before the first
@@ -318,7 +345,7 @@ def stream_plain_rows(sheet: Any) -> None:
     import tempfile
     from io import BytesIO
 
-    from lxml.etree import xmlfile  # type: ignore[import-untyped]
+    from lxml.etree import xmlfile
     from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
 
@@ -347,7 +374,8 @@ def stream_plain_rows(sheet: Any) -> None:
         out.append("</row>")
         return "".join(out)
 
-    def rows() -> Any:  # openpyxl's WriteOnlyWorksheet._write_rows, the rows written aside
+    def rows() -> Generator[None, Sequence[CellValue], None]:
+        """openpyxl's WriteOnlyWorksheet._write_rows, the rows written aside."""
         writer = sheet._writer
         dimensions = sheet.row_dimensions
         n = 1

@@ -9,20 +9,25 @@ cells. The figures are services/dashboard.py's, the same the window's Dashboard 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 
 from coordinator_app.services.dashboard import CohortFigures, Figure
 from coordinator_app.spreadsheets.cells import HEADER_FILL, HEADER_FONT
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from coordinator_app.spreadsheets.cells import StreamedSheet
 
 TITLE = "Dashboard"
 ROW_CM = 0.53  # an 11-point row, for sizing a chart to its table
 GAP_ROWS = 2
 
 
-def _cell(ws: Any, value: Any, *, bold: bool = False, header: bool = False) -> WriteOnlyCell:
+def _cell(ws: StreamedSheet, value: str, *, bold: bool = False, header: bool = False) -> Cell:
     cell = WriteOnlyCell(ws, value=value)
     if bold or header:
         cell.font = HEADER_FONT
@@ -31,9 +36,9 @@ def _cell(ws: Any, value: Any, *, bold: bool = False, header: bool = False) -> W
     return cell
 
 
-def write_dashboard(wb: Any, figures: CohortFigures) -> None:
+def write_dashboard(wb: Workbook, figures: CohortFigures) -> None:
     """The Dashboard sheet, last in the workbook."""
-    ws = wb.create_sheet(TITLE)
+    ws: StreamedSheet = wb.create_sheet(TITLE)
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 10
     ws.column_dimensions["C"].width = 10
@@ -46,7 +51,7 @@ def write_dashboard(wb: Any, figures: CohortFigures) -> None:
         row = _figure(ws, figure, row)
 
 
-def _figure(ws: Any, figure: Figure, first: int) -> int:
+def _figure(ws: StreamedSheet, figure: Figure, first: int) -> int:
     """Rows from `first` on; returns the row after the figure's block."""
     limits = any(bar.limit is not None for bar in figure.bars)
     ws.append([_cell(ws, figure.title, bold=True)])
@@ -66,7 +71,7 @@ def _figure(ws: Any, figure: Figure, first: int) -> int:
     return first + block + GAP_ROWS
 
 
-def _chart(ws: Any, figure: Figure, first: int, rows: int, limits: bool) -> None:
+def _chart(ws: StreamedSheet, figure: Figure, first: int, rows: int, limits: bool) -> None:
     chart = BarChart()
     chart.type = "bar"  # horizontal bars, first label at the top as in the window
     chart.style = 10

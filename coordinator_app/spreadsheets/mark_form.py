@@ -42,11 +42,13 @@ def write_mark_form(ws: Workspace, student_id: int, part: str, target: Path) -> 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     form = mark_form(ws, student_id, part)
     target = Path(target)
     wb = Workbook()
     sheet = wb.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = SHEET
     ledger = Ledger(
         wb,

@@ -420,7 +420,7 @@ class _StreamedRows:
         self.formulas = [(letter, style_id(n), formula) for n, letter, formula in writer.formulas]
 
     def add(self, line: Line) -> None:
-        from lxml.etree import Element, SubElement, tostring  # type: ignore[import-untyped]
+        from lxml.etree import Element, SubElement, tostring
         from openpyxl.utils.datetime import to_excel
 
         from coordinator_app.spreadsheets.cells import FORMULA_STARTS, safe_text
