@@ -309,7 +309,7 @@ class SheetWriter:
             )
 
 
-def _nothing(source: Any) -> None:
+def _nothing(source: object) -> None:
     return None
 
 

@@ -69,11 +69,11 @@ class Refused(Exception):
     """The file is past a limit or has no data; the message says so in the coordinator's words."""
 
 
-def normalise(header: Any) -> str:
+def normalise(header: object) -> str:
     return re.sub(r"[^0-9a-z]", "", str(header or "").casefold())
 
 
-def label(value: Any) -> str:
+def label(value: object) -> str:
     """A header cell as one line of text: a cell with a line break ("Student\\nnumber") would
     otherwise put a line break into every message that names the column."""
     text = " ".join(str(value if value is not None else "").split())

@@ -24,7 +24,7 @@ DELIMITER = ";"
 DATE_FORMAT = "%d-%m-%Y"
 
 
-def csv_cell(value: Any) -> Any:
+def csv_cell(value: object) -> object:
     """A value as it goes into the CSV: dates as dd-mm-yyyy, formula-like text neutralised,
     numbers as they are (a negative number is a number, not a formula)."""
     if value is None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -28,6 +28,7 @@ from coordinator_app.durable import replace_durably
 from coordinator_app.services.attention import graduation_months, unsorted_attention_items
 from coordinator_app.services.cohort_data import (
     Chunk,
+    Record,
     evaluated_chunks,
     longest_text_values,
     nobody_in,
@@ -55,6 +56,10 @@ from coordinator_app.spreadsheets.sheets import (
     portfolio_columns,
 )
 from coordinator_app.spreadsheets.student_lines import Line, StudentLines
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "DUE_SOON_DAYS",
@@ -85,9 +90,18 @@ class ExportError(DomainError):
     """The workbook could not be written (folder missing, no permission, disk full)."""
 
 
-def export_to(ws: Workspace, target: Path, **kw: Any) -> Path:
+def export_to(
+    ws: Workspace,
+    target: Path,
+    *,
+    programme: str | None = None,
+    cohort: int | None = None,
+    student_ids: list[int] | None = None,
+    as_of: date | None = None,
+) -> Path:
     """Run the export to the end (CLI, tests); returns the path written."""
-    for _ in export_workbook(ws, target, **kw):
+    chosen = export_workbook(ws, target, programme=programme, cohort=cohort, student_ids=student_ids, as_of=as_of)
+    for _ in chosen:
         pass
     return Path(target)
 
@@ -99,7 +113,7 @@ def _students(n: int) -> str:
 class _NoSheet:
     """A sheet the selected programmes do not have: rows for it have nowhere to go."""
 
-    def add(self, source: Any) -> None:
+    def add(self, source: object) -> None:
         pass
 
     def finish(self) -> None:
@@ -108,12 +122,15 @@ class _NoSheet:
     def highlight_status(self, header: str, red: str, amber: str) -> None:
         pass
 
+    def highlight_positive(self, header: str) -> None:
+        pass
+
 
 class _Widths:
     """Widths that fit the longest value in the database (column widths precede the rows
     in a streamed sheet, so they are measured up front with one aggregate query per table)."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.sizes = longest_text_values(session)
 
     def __call__(self, key: str, minimum: int = 6) -> int:
@@ -124,7 +141,7 @@ class _Book:
     """The sheets (seven at most, their columns in spreadsheets/sheets.py) and how one student
     becomes rows on them."""
 
-    def __init__(self, wb: Any, programmes: list[Programme], widths: _Widths, as_of: date) -> None:
+    def __init__(self, wb: Workbook, programmes: list[Programme], widths: _Widths, as_of: date) -> None:
         self.programmes = programmes
         self.as_of = as_of
         wanted = sheets_for(programmes)
@@ -134,7 +151,7 @@ class _Book:
             columns: list[Column],
             frozen: int = STUDENT_COLUMNS,
             has: Callable[[Programme], object] = lambda p: True,
-        ) -> Any:
+        ) -> SheetWriter | _NoSheet:
             if title not in wanted:
                 return _NoSheet()
             pass_marks = {p.code: p.pass_mark for p in programmes if has(p)}  # whose grades land on the sheet
@@ -163,7 +180,7 @@ class _Book:
         self.unjudged: array[int] = array("q")
 
     # -- one student -------------------------------------------------------------------------
-    def add_student(self, s: Any, chunk: Chunk, ev: Evaluation) -> None:
+    def add_student(self, s: Record, chunk: Chunk, ev: Evaluation) -> None:
         student = StudentLines(s, self.by_code[s.programme], ev, chunk, self.as_of, self._component_name)
         for attempts in student.results.values():
             for result in attempts:
@@ -179,7 +196,7 @@ class _Book:
         for n, meeting in enumerate(chunk.meetings.get(s.id, ()), 1):
             self.academic_core.add(Line(student, (n, meeting)))
 
-    def note_unjudged(self, s: Any, chunk: Chunk) -> None:
+    def note_unjudged(self, s: Session, chunk: Chunk) -> None:
         """This round's students the Attention sheet asks a verdict of (a graduation month near the
         window, or passed for an active student) whose stored verdict is missing or does not fit."""
         first, last = self.graduation_months
@@ -229,7 +246,13 @@ class _Book:
         self.overview.highlight_positive("Portfolio items overdue")
 
 
-def _properties(wb: Any, programmes: list[Programme], cohort: int | None, as_of: date, students: int) -> None:
+def _properties(
+    wb: Any,  # a Workbook: its stubs miss custom_doc_props
+    programmes: list[Programme],
+    cohort: int | None,
+    as_of: date,
+    students: int,
+) -> None:
     from openpyxl.packaging.custom import IntProperty, StringProperty
 
     names = ", ".join(p.name for p in programmes)

@@ -24,7 +24,7 @@ from coordinator_app.services.imports.workbook import Edit, Place
 from coordinator_app.services.mark_forms import MarkForm, mark_form, part_name, student_label
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.app_workbook import LEDGER, WHOLE, AppWorkbook
-from coordinator_app.spreadsheets.cells import GRADE_FORMAT, HEADER_FILL, HEADER_FONT, put_text
+from coordinator_app.spreadsheets.cells import GRADE_FORMAT, HEADER_FILL, HEADER_FONT, CellValue, put_text
 from coordinator_app.spreadsheets.columns import column_letter
 from coordinator_app.spreadsheets.reading import ImportFileError
 from coordinator_app.spreadsheets.round_trip import Ledger, LedgerRead, decode_value, encode_value, same_cell
@@ -56,9 +56,9 @@ def write_mark_form(ws: Workspace, student_id: int, part: str, target: Path) -> 
         {"student_id": form.student_id, "student_number": form.student_number, "part": form.part},
     )
     ledger.sheet.append([WHOLE, SHEET])
-    locked: list[tuple[str, str, Any]] = []
+    locked: list[tuple[str, str, CellValue]] = []
 
-    def fixed(ref: str, label: str, value: Any) -> None:
+    def fixed(ref: str, label: str, value: CellValue) -> None:
         if isinstance(value, str):
             put_text(sheet[ref], value)
         else:
@@ -137,8 +137,8 @@ def write_mark_form(ws: Workspace, student_id: int, part: str, target: Path) -> 
     sheet.row_dimensions[total + 2].height = 75
     for col, width in zip("ABCD", (34, 40, 16, 24)):
         sheet.column_dimensions[col].width = width
-    for ref, label, value in locked:
-        ledger.sheet.append(["locked", ref, label, json.dumps(encode_value(value))])
+    for ref, label, held in locked:
+        ledger.sheet.append(["locked", ref, label, json.dumps(encode_value(held))])
     sheet.protection.sheet = True  # no password: the locks stop slips; the ledger notices the rest
     wb.active = 0
     temporary = target.with_name(f".{target.name}.part")
@@ -204,7 +204,7 @@ def form_edits(
     return edits, []
 
 
-def _said(value: Any) -> str:
+def _said(value: object) -> str:
     return "(empty)" if value in (None, "") else str(value)
 
 

@@ -85,7 +85,7 @@ class Table:
     ignored: list[str]
     _rows: Callable[[], list[tuple[int, dict[str, Any]]]] = field(repr=False)
     # A workbook the app made (an export, a mark form): every sheet it reads back (app_workbook.py).
-    workbook: Any = None
+    workbook: AppWorkbook | None = None
     # A workbook's rows as they came from the reading child, column by column.
     _columns: Callable[[], Columns] | None = field(default=None, repr=False)
 

@@ -57,7 +57,9 @@ class WorkbookPreview:
         return f"{self.path.name} ({what}): {self.review.summary()}"
 
 
-def preview_app_workbook(ws: Workspace, path: Path, book: AppWorkbook, expect: Any = None) -> WorkbookPreview:
+def preview_app_workbook(
+    ws: Workspace, path: Path, book: AppWorkbook, expect: tuple[int, str] | None = None
+) -> WorkbookPreview:
     ledger = read_ledger(book)
     if ledger.kind == MARK_FORM:
         from coordinator_app.spreadsheets.mark_form import form_edits

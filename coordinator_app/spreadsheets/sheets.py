@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from operator import attrgetter
-from typing import Any
 
-from coordinator_app.domain.attention import urgency
+from coordinator_app.domain.attention import Urgency, urgency
 from coordinator_app.domain.grades import grade_from
+from coordinator_app.domain.internships import Schedule
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.ranks import RANKS
-from coordinator_app.domain.student import internship_stage, literature_stage
+from coordinator_app.domain.student import InternshipEvaluation, internship_stage, literature_stage
 from coordinator_app.services.cohort_data import Record
-from coordinator_app.spreadsheets.cells import Column
+from coordinator_app.spreadsheets.cells import CellValue, Column
 from coordinator_app.spreadsheets.student_lines import Line, StudentLines, grade_cell
 
 LONG_TEXT = 60  # the widest a column of long text gets; its text wraps within it
@@ -61,7 +61,7 @@ def _english_test_width(programmes: list[Programme]) -> int:
     return min(max((len(n) for n in names), default=9), 30)
 
 
-def _imim(row: Line, value: Callable[[Record], Any]) -> Any:
+def _imim(row: Line, value: Callable[[Record], CellValue]) -> CellValue:
     return value(row.student.record) if row.student.programme.imim else None
 
 
@@ -80,7 +80,7 @@ def _specialization(row: Line) -> str | None:
     return spec.name if spec else key
 
 
-def _pm(row: Line, has: Callable[[Programme], object], value: Callable[[StudentLines], Any]) -> Any:
+def _pm(row: Line, has: Callable[[Programme], object], value: Callable[[StudentLines], CellValue]) -> CellValue:
     """A PM-only part's cell: empty for a student whose programme does not have the part."""
     return value(row.student) if has(row.student.programme) else None
 
@@ -242,11 +242,11 @@ def course_columns(widths: Widths) -> list[Column]:
     ]
 
 
-def _internship_evaluation(row: Line) -> Any:
+def _internship_evaluation(row: Line) -> InternshipEvaluation | None:
     return row.student.evaluation.internships.get(row.part.kind)
 
 
-def _schedule(row: Line, value: Callable[[Any], date]) -> date | None:
+def _schedule(row: Line, value: Callable[[Schedule], date]) -> date | None:
     ev = _internship_evaluation(row)
     return value(ev.schedule) if ev is not None and ev.schedule is not None else None
 
@@ -269,9 +269,9 @@ def _email_column(header: str, role: str, widths: Widths) -> Column:
 def internship_columns(widths: Widths) -> list[Column]:
     """One row per internship (`Line.part`: the internship row)."""
 
-    def text(name: str, **kw: Any) -> Column:
+    def text(name: str, header: str, wrap: bool = False) -> Column:
         return Column(
-            kw.pop("header"), width=widths(f"internship.{name}"), value=attrgetter(f"part.{name}"), shows=name, **kw
+            header, width=widths(f"internship.{name}"), value=attrgetter(f"part.{name}"), shows=name, wrap=wrap
         )
 
     return [
@@ -331,7 +331,7 @@ def internship_columns(widths: Widths) -> list[Column]:
     ]
 
 
-def _item_urgency(row: Line) -> Any:
+def _item_urgency(row: Line) -> Urgency:
     return urgency(row.part.due_date, row.part.received_date, row.student.as_of, DUE_SOON_DAYS)
 
 
@@ -411,7 +411,7 @@ def literature_columns(widths: Widths) -> list[Column]:
 def academic_core_columns(widths: Widths) -> list[Column]:
     """One row per mentor meeting (`Line.part`: (number, meeting row))."""
 
-    def mentor(row: Line, value: Callable[[Record], Any]) -> Any:
+    def mentor(row: Line, value: Callable[[Record], CellValue]) -> CellValue:
         found = row.student.mentor
         return value(found) if found else None
 

@@ -22,9 +22,10 @@ from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.programme import Programme
 from coordinator_app.durable import replace_durably
 from coordinator_app.services.cohort_data import evaluated_chunks, nobody_in, select_students
 from coordinator_app.services.lookup import find_programme
@@ -32,6 +33,9 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.cells import DATE_FORMAT, GRADE_FORMAT, MONTH_FORMAT, Column, put_text
 from coordinator_app.spreadsheets.columns import LOOKUP, normalise
 from coordinator_app.spreadsheets.sheets import Line, StudentLines, overview_columns
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MAP_SUFFIX = ".columns.json"
 HEADER_ROWS = 30  # the header is among the template's first rows (a logo and a title may stand above it)
@@ -200,7 +204,7 @@ def checked_map(template: Path, mapped: TemplateMap) -> TemplateMap:
     return TemplateMap(header.sheet, header.row, columns, headers)
 
 
-def _open(template: Path, read_only: bool = False) -> Any:
+def _open(template: Path, read_only: bool = False) -> Workbook:
     from openpyxl import load_workbook
 
     if not template.is_file():
@@ -286,7 +290,7 @@ def fill_template(
             raise TemplateError(f"{nobody_in(code, cohort)}; nothing to fill in.")
         names: dict[tuple[str, str], str] = {}
 
-        def component(p: Any, key: str) -> str:
+        def component(p: Programme, key: str) -> str:
             if (p.code, key) not in names:
                 try:
                     names[(p.code, key)] = p.component(key).name
@@ -322,6 +326,7 @@ class _RowWriter:
         from openpyxl.formula.translate import Translator
         from openpyxl.utils import column_index_from_string, get_column_letter
 
+        # Any: the template's sheet, whose private cell styles (_style, _cell_styles) it copies; no stubs
         self.sheet = sheet
         self.first = mapped.header_row + 1
         self.row = self.first
@@ -453,7 +458,7 @@ class _StreamedRows:
         self.parts.write(tostring(row))
         self.row += 1
 
-    def save(self, wb: Any, target: Path) -> None:
+    def save(self, wb: Workbook, target: Path) -> None:
         """The template saved by openpyxl, its sheet part then copied with the rows put in."""
         import re
         import shutil
