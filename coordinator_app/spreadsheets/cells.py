@@ -191,7 +191,7 @@ class SheetWriter:
         index = self.wb.index(self.ws) + 1
         self._start_sheet(self.wb.create_sheet(f"{self.title} ({len(self.parts) + 1})", index))
 
-    def add(self, source: Any) -> None:
+    def add(self, source: object) -> None:
         """One row: each column's value of `source`."""
         self.append([value(source) for value in self._values])
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -188,7 +188,7 @@ class AttentionModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> object:
         if role == _DISPLAY:
             return self._display[index.row()][index.column()]
         if role == _TOOLTIP:  # the whole text where a narrow column cuts it off
@@ -204,7 +204,7 @@ class AttentionModel(QAbstractTableModel):
             return self._items[index.row()].student_id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> str | None:
         if role != _DISPLAY or orientation != Qt.Orientation.Horizontal:
             return None
         return COLUMNS[section] if 0 <= section < len(COLUMNS) else None

@@ -7,6 +7,7 @@ written) and applied only when the coordinator says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,12 +31,16 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.spreadsheets.export_plan import default_file_name, sheets_for
 from coordinator_app.ui.forms import error_label, grow_to_fit, side_by_side
-from coordinator_app.ui.jobs import Cancelled, JobRunner
+from coordinator_app.ui.jobs import Cancelled, Job, JobRunner
 from coordinator_app.ui.record.base import cell, counted, table
 from coordinator_app.ui.review import ReviewTable
 
 if TYPE_CHECKING:
+    from coordinator_app.services.imports.plan import ImportResult
+    from coordinator_app.services.imports.workbook import Applied
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.spreadsheets.importer import ImportPreview
+    from coordinator_app.spreadsheets.returned import WorkbookPreview
 
 
 SKIP_ROWS = "Import the accepted rows and skip the refused ones"
@@ -56,7 +61,7 @@ class ExportDialog(QDialog):
         self.ws, self.jobs = ws, jobs
         self.programme, self.cohort, self.student_ids = programme, cohort, student_ids
         self.saved: Path | None = None
-        self.job: Any = None
+        self.job: Job | None = None
         self.setWindowTitle("Export to Excel")
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -188,7 +193,8 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.ws, self.jobs = ws, jobs
         self.form_for = form_for  # a mark form imported from a record: it must be that record's
-        self.preview: Any = None
+        self.preview: ImportPreview | WorkbookPreview | None = None
+        # What was imported (ImportResult | Applied): Any, as the name hides QDialog.result().
         self.result: Any = None
         self.setWindowTitle("Import a mark form" if form_for else "Import from Excel or CSV")
         layout = QVBoxLayout(self)
@@ -299,7 +305,9 @@ class ImportDialog(QDialog):
             cancellable=True,
         )
 
-    def _checked(self, preview: Any) -> None:
+    def _checked(self, preview: ImportPreview | WorkbookPreview) -> None:
+        from coordinator_app.services.imports.plan import Rejection
+        from coordinator_app.services.imports.workbook import ReviewLine
         from coordinator_app.spreadsheets.returned import WorkbookPreview
 
         self.preview = preview
@@ -313,10 +321,10 @@ class ImportDialog(QDialog):
         self.skip.setText(SKIP_CELLS if own else SKIP_ROWS)
         self.summary.setText(preview.summary())
         self.review.show_preview(preview)
-        rejected = preview.rejected
+        rejected: Sequence[ReviewLine | Rejection] = preview.rejected
         self.refusals.setRowCount(len(rejected))
         for r, rejection in enumerate(rejected):
-            if hasattr(rejection, "place"):  # a workbook the app made: its sheet, row and column
+            if isinstance(rejection, ReviewLine):  # a workbook the app made: its sheet, row and column
                 where, column = f"{rejection.place.sheet}, row {rejection.place.row}", rejection.place.column
                 who = f"{rejection.student_number} {rejection.what}: " if rejection.student_number else ""
                 why = who + rejection.reason
@@ -347,7 +355,7 @@ class ImportDialog(QDialog):
             parent_widget=self,
         )
 
-    def _applied(self, result: Any) -> None:
+    def _applied(self, result: ImportResult | Applied) -> None:
         self.result = result
         self.buttons.setEnabled(True)
         self.accept()
@@ -355,7 +363,7 @@ class ImportDialog(QDialog):
     @classmethod
     def ask(
         cls, parent: QWidget | None, ws: Workspace, jobs: JobRunner, form_for: tuple[int, str] | None = None
-    ) -> Any:
+    ) -> ImportResult | Applied | None:
         """What was imported (None when nothing was)."""
         dialog = cls(parent, ws, jobs, form_for)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:

@@ -4,7 +4,7 @@ written to send, and the returned form imported into exactly that record (with t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from coordinator_app.ui.forms import error_label, grow_to_fit
 
 if TYPE_CHECKING:
+    from coordinator_app.services.imports.plan import ImportResult
+    from coordinator_app.services.imports.workbook import Applied
     from coordinator_app.ui.session import WorkspaceSession
 
 PARTS = (("minor", "Minor internship"), ("major", "Major internship"), ("literature", "Literature Study"))
@@ -31,7 +33,7 @@ class MarkFormDialog(QDialog):
         super().__init__(parent)
         self.session, self.student_id = session, student_id
         self.written: Path | None = None
-        self.imported: Any = None
+        self.imported: ImportResult | Applied | None = None
         self.setWindowTitle("Mark form")
         layout = QVBoxLayout(self)
         note = QLabel(
@@ -106,6 +108,7 @@ class MarkFormDialog(QDialog):
         grow_to_fit(self)
 
     def import_returned(self) -> None:
+        from coordinator_app.services.imports.workbook import Applied
         from coordinator_app.ui.changes import Changes, Kind
         from coordinator_app.ui.exchange import ImportDialog
         from coordinator_app.ui.review import push_undo
@@ -117,6 +120,7 @@ class MarkFormDialog(QDialog):
         if imported is None:
             return
         self.imported = imported
+        assert isinstance(imported, Applied)  # a mark form is a workbook the app made
         push_undo(self.session, imported)
         self.session.notify(Changes.of(Kind.INTERNSHIPS | Kind.LITERATURE | Kind.PORTFOLIO, [self.student_id]))
         self.status.setText(f"Imported: {imported.summary()}")

@@ -39,6 +39,8 @@ from coordinator_app.domain.registers import UMC_CHOICES
 from coordinator_app.services import hosts as host_register
 from coordinator_app.services import people as people_register
 from coordinator_app.services.errors import DatabaseProblem
+from coordinator_app.services.hosts import HostEntry
+from coordinator_app.services.people import PersonEntry
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.undo import ServiceCommand, undo_shortcuts
@@ -52,6 +54,7 @@ REGISTER_CHANGES = Changes(Kind.REGISTERS | Kind.INTERNSHIPS | Kind.LITERATURE |
 
 
 CHOOSE_KEEP = "Choose the entry to keep…"
+Entry = HostEntry | PersonEntry  # one line of a register
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class Register:
     title: str
     columns: tuple[str, ...]
     cells: Callable[[Any], tuple[str, ...]]
-    read: Callable[[Workspace], list[Any]]
+    read: Callable[[Workspace], Sequence[Entry]]
     form: Callable[[FieldForm], None]
     values: Callable[[Any], dict[str, Any]]
     add: Callable[..., int]
@@ -132,7 +135,7 @@ PEOPLE = Register(
 class ShownEntry(NamedTuple):
     """One register entry as its table shows it: the entry, its cells, and the text the search looks in."""
 
-    entry: Any
+    entry: Entry
     cells: tuple[str, ...]
     search_text: str
 
@@ -146,7 +149,7 @@ class EntriesModel(QAbstractTableModel):
         self._all: list[ShownEntry] = []
         self._shown: list[ShownEntry] = []
 
-    def set_entries(self, entries: Sequence[Any], text: str) -> None:
+    def set_entries(self, entries: Sequence[Entry], text: str) -> None:
         cells = self.register.cells
         self._all = [ShownEntry(e, c, " ".join(c).casefold()) for e in entries for c in (cells(e),)]
         self.filter(text)
@@ -157,7 +160,7 @@ class EntriesModel(QAbstractTableModel):
         self._shown = [row for row in self._all if wanted in row.search_text] if wanted else list(self._all)
         self.endResetModel()
 
-    def entry(self, row: int) -> Any:
+    def entry(self, row: int) -> Entry | None:
         return self._shown[row].entry if 0 <= row < len(self._shown) else None
 
     def row_of(self, entry_id: int) -> int | None:
@@ -173,14 +176,16 @@ class EntriesModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.register.columns)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._shown):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._shown[index.row()].cells[index.column()]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | None:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.register.columns[section] if 0 <= section < len(self.register.columns) else None
         return None
@@ -276,7 +281,7 @@ class RegisterTab(QWidget):
         self._keep = keep if keep is not None else self.current_id()
         self.session.run(self.register.read, self._read, f"Reading the {self.register.title.lower()}…")
 
-    def _read(self, entries: list[Any]) -> None:
+    def _read(self, entries: Sequence[Entry]) -> None:
         self.loaded = True
         self.model.set_entries(entries, self.search.text())
         self.merge_to.clear()
@@ -311,7 +316,7 @@ class RegisterTab(QWidget):
     def _count(self) -> None:
         self.count.setText(f"{self.model.rowCount():,} of {self.model.total:,}")
 
-    def current(self) -> Any:
+    def current(self) -> Entry | None:
         index = self.view.currentIndex()
         return self.model.entry(index.row()) if index.isValid() else None
 
@@ -360,7 +365,7 @@ class RegisterTab(QWidget):
         do: Callable[[], Any],
         make_undo: Callable[[Any], Callable[[], Any]],
         keep: Callable[[Any], int | None],
-    ) -> Any:
+    ) -> object:
         """Run one change; on success push it on the undo stack and return its result, else None."""
         self.form.clear_errors()
         try:

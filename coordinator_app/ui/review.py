@@ -17,6 +17,9 @@ from coordinator_app.domain.grades import NO_SHOW
 from coordinator_app.ui.record.base import cell, table
 
 if TYPE_CHECKING:
+    from coordinator_app.services.imports.workbook import Applied
+    from coordinator_app.spreadsheets.importer import ImportPreview
+    from coordinator_app.spreadsheets.returned import WorkbookPreview
     from coordinator_app.ui.session import WorkspaceSession
 
 HEADERS = ["Where", "Column", "Student", "Part", "In the app", "In the file", "What happens"]
@@ -41,7 +44,7 @@ class ReviewTable(QTableWidget):
         self.setMinimumHeight(160)
         made.deleteLater()
 
-    def show_preview(self, preview: Any) -> None:
+    def show_preview(self, preview: ImportPreview | WorkbookPreview) -> None:
         rows = list(_lines(preview))
         self.setRowCount(min(len(rows), SHOWN))
         for r, (values, conflict) in enumerate(rows[:SHOWN]):
@@ -118,7 +121,7 @@ def _new_value(values: dict[str, Any]) -> str:
     return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     from datetime import date
 
     if value is None:
@@ -128,7 +131,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def push_undo(session: WorkspaceSession, applied: Any) -> None:
+def push_undo(session: WorkspaceSession, applied: Applied) -> None:
     """The changes an imported workbook made, as ONE step of the window's undo stack."""
     from coordinator_app.services.imports.workbook import apply_review, undo_applied
     from coordinator_app.ui.changes import Changes

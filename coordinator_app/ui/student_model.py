@@ -344,7 +344,7 @@ class StudentListModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> object:
         # Called for every visible cell and role on each repaint: serve what we have, at once.
         if role == _DISPLAY:
             return self.texts(self._base[self._visible[index.row()]])[index.column()]
@@ -358,7 +358,7 @@ class StudentListModel(QAbstractTableModel):
             return self._rows[self._base[self._visible[index.row()]]].id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> str | None:
         if role != _DISPLAY or orientation != Qt.Orientation.Horizontal:
             return None
         return COLUMNS[section] if 0 <= section < len(COLUMNS) else None

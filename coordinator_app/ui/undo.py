@@ -101,7 +101,7 @@ class ServiceCommand(QUndoCommand):
         text: str,
         do: Action,
         make_undo: Callable[[Any], Action],
-        result: Any,
+        result: object,
         after: Callable[[], None],
         report: Callable[[str], None],
         record: tuple[SavedVersions, int] | None = None,
@@ -133,7 +133,7 @@ class ServiceCommand(QUndoCommand):
         self._run(self._undo, "undo")
         self._after()
 
-    def _run(self, action: Action, what: str) -> Any:
+    def _run(self, action: Action, what: str) -> object:
         try:
             if self._record is None:
                 return action()
@@ -175,7 +175,7 @@ class BackgroundCommand(ServiceCommand):
         text: str,
         do: Action,
         make_undo: Callable[[Any], Action],
-        result: Any,
+        result: object,
         after: Callable[[], None],
         report: Callable[[str], None],
         run: Runner,

@@ -469,7 +469,9 @@ class WindowActions:
         imported = ImportDialog.ask(self.window, self.session.ws, self.session.jobs)
         if imported is None:
             return
-        if hasattr(imported, "undos"):  # a workbook the app made: its changes are one undo step
+        from coordinator_app.services.imports.workbook import Applied
+
+        if isinstance(imported, Applied):  # a workbook the app made: its changes are one undo step
             from coordinator_app.ui.review import push_undo
 
             push_undo(self.session, imported)
