@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coordinator_app import APP_NAME, ORGANISATION, ORGANISATION_DOMAIN, __version__
 from coordinator_app.location import Location
@@ -80,7 +80,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 # -- the exception hook: installed once the shell is built, or by the first exception before that -----
-_hook_before_ours: Any = None
+_hook_before_ours: Callable[[type[BaseException], BaseException, TracebackType | None], object] = sys.excepthook
 
 
 def hook_exceptions_now() -> None:

@@ -221,7 +221,7 @@ def restore_from_backup(
         if on_done is not None:
             on_done(result)
 
-    def looked(state: Any) -> None:
+    def looked(state: backups.DatabaseState) -> None:
         if confirm(parent, _tr("Restore this backup?"), _question(info, path, state)):
             _run(jobs, parent, lambda: restore(state.replaceable), done, _tr("Restoring the backup…"))
 
@@ -255,7 +255,7 @@ def _run(
     then(result)
 
 
-def _question(info: BackupInfo, path: Path | Location, state: Any) -> str:
+def _question(info: BackupInfo, path: Path | Location, state: backups.DatabaseState) -> str:
     students = f"{info.students} students" if info.students is not None else "unknown number of students"
     when = f"{info.taken_at:%d-%m-%Y %H:%M}"
     if isinstance(path, Location):  # a server database: everyone's data goes back

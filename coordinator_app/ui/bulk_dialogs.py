@@ -151,7 +151,10 @@ def apply_undoably(
                 session.notify(Changes.of(kinds, students))
 
         def off_the_gui_thread(
-            work: Callable[[], Any], finished: Callable[[Any], None], failed: Any, label: str
+            work: Callable[[], Any],
+            finished: Callable[[Any], None],
+            failed: Callable[[BaseException], None],
+            label: str,
         ) -> None:
             # Undo and redo of 500 students take as long as the apply: on `reads`, one thread, in the
             # order asked; the progress dialog (after ~600 ms) holds the window until done.

@@ -80,7 +80,7 @@ def grow_to_fit(window: QWidget) -> None:
         window.resize(width, height)
 
 
-def shown_text(value: Any) -> str:
+def shown_text(value: object) -> str:
     """How a stored value appears in a text editor."""
     if value is None:
         return ""
@@ -235,13 +235,13 @@ class FieldForm(QObject):
                 self._commit(name, text)
         return False
 
-    def _commit(self, name: str, value: Any) -> None:
+    def _commit(self, name: str, value: object) -> None:
         if self._filling:
             return
         self.clear_error(name)
         self.committed.emit(name, value)
 
-    def typed(self, name: str) -> Any:
+    def typed(self, name: str) -> object:
         """What the editor of `name` holds now (typed, not necessarily saved); None when not a field here."""
         editor = self.editors.get(name)
         if isinstance(editor, QLineEdit):
@@ -254,7 +254,7 @@ class FieldForm(QObject):
             return editor.isChecked()
         return None
 
-    def stored(self, name: str) -> Any:
+    def stored(self, name: str) -> object:
         """The stored value the editor of `name` was last filled with."""
         return self._shown.get(name)
 
@@ -267,7 +267,7 @@ class FieldForm(QObject):
             return editor.toPlainText() != (self._shown.get(name) or "")
         return False
 
-    def put_back(self, name: str, value: Any) -> None:
+    def put_back(self, name: str, value: object) -> None:
         """Show `value` in the editor of `name` again without saving it (after the record was reloaded,
         a refused save's typed text stays to apply again: Enter or leaving the field saves it)."""
         editor = self.editors.get(name)

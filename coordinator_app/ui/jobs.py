@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import inspect
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Generator
+from typing import Any, Never
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 PROGRESS_DELAY_MS = 600
@@ -59,13 +59,13 @@ class _Runnable(QRunnable):
             return  # the window that wanted the answer is closed
 
     @staticmethod
-    def _emit(signal: Any, *args: Any) -> None:
+    def _emit(signal: SignalInstance, *args: object) -> None:
         try:
             signal.emit(*args)
         except RuntimeError as exc:  # its QObject was deleted: nobody is listening any more
             raise _Gone() from exc
 
-    def _drive(self, gen: Any) -> Any:
+    def _drive(self, gen: Generator[object, Never, object]) -> object:
         while True:
             if self.cancel.is_set():
                 gen.close()
@@ -156,7 +156,7 @@ class Job(QObject):
             self.dialog.deleteLater()
             self.dialog = None
 
-    def _finished(self, result: Any) -> None:
+    def _finished(self, result: object) -> None:
         self._close()
         try:
             if self._on_done is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -29,9 +29,12 @@ from PySide6.QtWidgets import (
 from coordinator_app.ui.jobs import Cancelled
 
 if TYPE_CHECKING:
+    from collections.abc import Generator
+
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QMainWindow
 
+    from coordinator_app.pdf.batch import BatchResult, Progress
     from coordinator_app.services.record_view import StudentRecord
     from coordinator_app.ui.list_pane import StudentListPane
     from coordinator_app.ui.record.pane import RecordPane
@@ -234,7 +237,7 @@ class PdfActions:
 
         ids_wanted = listed if choice.only_listed else None
 
-        def work() -> Any:
+        def work() -> Generator[Progress, None, BatchResult]:
             ids = students_for_documents(ws, programme, cohort, ids_wanted)
             if choice.one_pdf:
                 return (yield from reports_in_one_pdf(ws, ids, choice.target, f"Progress reports, {scope}"))

@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 BOXES = ("programme_box", "cohort_box", "spec_box", "stage_box", "grad_box", "status_box")
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _choose(box: QComboBox, value: Any) -> bool:
+def _choose(box: QComboBox, value: object) -> bool:
     """Choose `value` in the box; False (and "any") when the box does not hold it now."""
     wanted = tuple(value) if isinstance(value, list) else value
     index = box.findData(wanted)

@@ -125,7 +125,7 @@ def hint(text: str = "") -> QLabel:
     return label
 
 
-def said(value: Any) -> str:
+def said(value: object) -> str:
     """A typed or chosen value as the Edit menu names it ("Undo change host of ... to AMC")."""
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -135,7 +135,7 @@ def said(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def said_in(form: FieldForm, field: str, value: Any) -> str:
+def said_in(form: FieldForm, field: str, value: object) -> str:
     """`said(value)`, but a choice as its list shows it (the specialization's name, not its key)."""
     editor = form.editors.get(field)
     if isinstance(editor, QComboBox) and editor.currentData() == value and editor.currentText():
@@ -175,7 +175,7 @@ def table(headers: list[str]) -> QTableWidget:
     return widget
 
 
-def cell(text: str, data: Any = None, background: str | None = None) -> QTableWidgetItem:
+def cell(text: str, data: object = None, background: str | None = None) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     if data is not None:
         item.setData(Qt.ItemDataRole.UserRole, data)

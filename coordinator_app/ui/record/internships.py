@@ -210,7 +210,7 @@ class InternshipPanel(QWidget):
         self.portfolio.fill(view.items, record.as_of)
         self.documents.fill(record.documents)
 
-    def _edit(self, form: FieldForm, field: str, value: Any) -> None:
+    def _edit(self, form: FieldForm, field: str, value: object) -> None:
         record = self.ctx.record
         if record is None:
             return
@@ -223,6 +223,7 @@ class InternshipPanel(QWidget):
             shown = form.line(field[:-3]).text()
         if (
             field == "approval_status"
+            and isinstance(value, str)
             and is_decision(value)
             and not (self.view and self.view.fields.get("approval_date"))
         ):

@@ -139,13 +139,13 @@ class LiteraturePage(RecordPage):
         study_id = study.fields.get("id") if study and study.planned else None
         return ("literature_study", study_id, "the Literature Study") if study_id is not None else None
 
-    def _edit(self, form: FieldForm, field: str, value: Any) -> None:
+    def _edit(self, form: FieldForm, field: str, value: object) -> None:
         record = self.ctx.record
         if record is None:
             return
         ws, sid = self.ctx.ws, record.id
         changes = {field: value}
-        if field == "approval_status" and is_decision(value):
+        if field == "approval_status" and isinstance(value, str) and is_decision(value):
             typed = form.line("approval_date").text().strip()
             if typed and not (record.literature and record.literature.fields.get("approval_date")):
                 changes["approval_date"] = typed

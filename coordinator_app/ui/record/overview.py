@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
@@ -30,7 +29,7 @@ LABELS = {
 }
 
 
-def student_edit(page: RecordPage, form: FieldForm, field: str, value: Any, label: str) -> None:
+def student_edit(page: RecordPage, form: FieldForm, field: str, value: object, label: str) -> None:
     """Change one student field through the service; undo sets the old value back."""
     record = page.ctx.record
     if record is None:
