@@ -20,6 +20,8 @@ from coordinator_app.commands.arguments import (
 
 if TYPE_CHECKING:
     from coordinator_app.services.imports import ImportRefused
+    from coordinator_app.services.workspace import Workspace
+    from coordinator_app.spreadsheets.returned import WorkbookPreview
 
 
 SKIP_OPTION = "--skip-rejected"
@@ -213,7 +215,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_workbook(ws: Any, preview: Any, args: argparse.Namespace) -> int:
+def _import_workbook(ws: Workspace, preview: WorkbookPreview, args: argparse.Namespace) -> int:
     """A workbook the app made, come back: the review line by line (old -> new per student and
     field, conflicts and refusals by sheet, row and column), then the changes in one transaction."""
     from coordinator_app.services.imports import ImportRefused

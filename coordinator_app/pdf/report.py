@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from coordinator_app.domain.graduation import month_name
-from coordinator_app.domain.marks import MARK_NAMES
+from coordinator_app.domain.marks import MARK_NAMES, MarkResult
 from coordinator_app.domain.ranks import RANKS
 from coordinator_app.pdf.html import (
     Cell,
@@ -193,7 +193,7 @@ def _portfolio(items: tuple[Item, ...]) -> str:
     )
 
 
-def _marks(fields: dict[str, Any], parts: list[tuple[str, str]], mark_result: Any) -> str:
+def _marks(fields: dict[str, Any], parts: list[tuple[str, str]], mark_result: MarkResult | None) -> str:
     """Each mark given, the report mean and the final mark (the domain's, one decimal half up)."""
     rows: list[list[Cell]] = [[label, mark(fields.get(key))] for key, label in parts]
     if mark_result is not None:

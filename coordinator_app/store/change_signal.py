@@ -15,11 +15,14 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 
 from coordinator_app.store.server import CHANGES_CHANNEL
+
+if TYPE_CHECKING:
+    import psycopg
 
 CHANNEL = CHANGES_CHANNEL
 FILE_LOOK_EVERY_S = 0.25  # data_version is one read of a page already in memory: ~2 µs
@@ -50,7 +53,7 @@ class _ServerSignal:
         conn.rollback()
         conn.autocommit = True
         conn.execute(f"LISTEN {CHANNEL}")
-        self._conn: Any = conn
+        self._conn: psycopg.Connection[Any] = conn
 
     def wait(self, timeout: float) -> bool:
         heard = bool(list(self._conn.notifies(timeout=timeout, stop_after=1)))  # run to its end: lock released

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, DisconnectionError
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.util import LRUCache
 
 BUSY_TIMEOUT_MS = 5000
@@ -84,7 +84,7 @@ def make_engine(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Eng
     engine.dialect = engine.pool._dialect = dialect  # see _shared_statements
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -96,7 +96,7 @@ def make_engine(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Eng
         record.info["file"] = _identity(path)
 
     @event.listens_for(engine, "checkout")
-    def _on_checkout(_dbapi_connection: sqlite3.Connection, record: Any, _proxy: object) -> None:
+    def _on_checkout(_dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry, _proxy: object) -> None:
         # One stat per transaction (~3 us): the kept connection must still be on the file at `path`.
         if record.info.get("file") != _identity(path):
             raise DisconnectionError("the database file at this path is not the one this connection opened")
@@ -116,7 +116,8 @@ def driver_rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> lis
     transaction's sqlite3 connection: SQLAlchemy's work per statement (~25 us) was more than SQLite's
     for the few every write makes (BEGIN, the write lock's reads). An error comes as SQLAlchemy's would
     (store/errors.translate and the workspace read it the same way)."""
-    raw: Any = conn.connection.driver_connection
+    raw: sqlite3.Connection | None = conn.connection.driver_connection
+    assert raw is not None  # the transaction's connection is open
     try:
         return list(raw.execute(sql, params).fetchall())
     except sqlite3.Error as exc:

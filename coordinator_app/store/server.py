@@ -81,18 +81,18 @@ def make_server_engine(
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: object) -> None:
+    def _on_connect(dbapi_connection: psycopg.Connection[Any], _record: object) -> None:
         with dbapi_connection.cursor() as cursor:
             # A write waits for another's lock at most this long, then says "busy" (SQLite's busy_timeout).
             cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
         dbapi_connection.commit()
 
     @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    def _on_checkin(_dbapi_connection: psycopg.Connection[Any], record: ConnectionPoolEntry) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: object) -> None:
+    def _on_checkout(dbapi_connection: psycopg.Connection[Any], record: ConnectionPoolEntry, _proxy: object) -> None:
         since = record.info.get("idle_since")
         if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
             return
@@ -121,7 +121,7 @@ def take_write_lock(conn: Connection) -> None:
     statement, so callers translate it to DatabaseBusy as before."""
     import psycopg
 
-    driver: Any = conn.connection.driver_connection
+    driver: psycopg.Connection[Any] | None = conn.connection.driver_connection
     assert driver is not None
     start = conn.get_execution_options().get(START_OPTION)
     lock, first = driver.cursor(), driver.cursor()
