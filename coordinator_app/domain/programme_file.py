@@ -10,7 +10,7 @@ import re
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from coordinator_app.domain.deadlines import deadline_problem, parse_month
 from coordinator_app.domain.errors import DomainError, ProgrammeDefinitionError
@@ -34,6 +34,9 @@ from coordinator_app.domain.programme import (
 from coordinator_app.domain.ranks import RANK_KEYS
 
 DUE_RULE = re.compile(r"^(start|end)([+-]\d+)?$|^halfway$")
+
+T = TypeVar("T")
+D = TypeVar("D")
 
 
 class _Reader:
@@ -62,7 +65,21 @@ class _Reader:
             raise ProgrammeDefinitionError(self.source, f"{path}{key}", "must be a list of tables")
         return value
 
-    def get(self, data: dict[str, Any], key: str, path: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+    @overload
+    def get(self, data: dict[str, Any], key: str, path: str, kind: type[T]) -> T: ...
+    @overload
+    def get(self, data: dict[str, Any], key: str, path: str, kind: type[T], default: D) -> T | D: ...
+    @overload
+    def get(self, data: dict[str, Any], key: str, path: str, kind: tuple[type[int], type[float]]) -> float: ...
+    @overload
+    def get(
+        self, data: dict[str, Any], key: str, path: str, kind: tuple[type[int], type[float]], default: D
+    ) -> float | D: ...
+    def get(
+        self, data: dict[str, Any], key: str, path: str, kind: type | tuple[type, ...], default: object = ...
+    ) -> object:
+        """`data[key]`, which must be of `kind` (a bool is not a number); `default` when it is missing, if
+        given. A number (int or float) is typed float, as Python takes an int for a float."""
         if key not in data:
             if default is ...:
                 raise ProgrammeDefinitionError(self.source, f"{path}{key}", "is missing")
