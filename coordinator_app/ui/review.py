@@ -17,6 +17,8 @@ from coordinator_app.domain.grades import NO_SHOW
 from coordinator_app.ui.record.base import cell, table
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from coordinator_app.services.imports.workbook import Applied
     from coordinator_app.spreadsheets.importer import ImportPreview
     from coordinator_app.spreadsheets.returned import WorkbookPreview
@@ -60,7 +62,7 @@ class ReviewTable(QTableWidget):
         return out
 
 
-def _lines(preview: Any) -> Any:
+def _lines(preview: Any) -> Iterator[tuple[list[str], bool]]:  # either preview, told apart by its review
     review = getattr(preview, "review", None)
     if review is not None:
         for line in review.lines:
