@@ -346,7 +346,7 @@ class RecordView(QWidget):
 def _keep(make_undo: Callable[[Any], Callable[[], Any] | None]) -> Callable[[Any], Callable[[], Any]]:
     """A redo that changed nothing leaves nothing to undo: use a no-op then."""
 
-    def wrapped(result: Any) -> Callable[[], Any]:
+    def wrapped(result: object) -> Callable[[], Any]:
         return make_undo(result) or (lambda: None)
 
     return wrapped
