@@ -14,9 +14,9 @@ refused, nothing written, when someone else changed any of them since (StudentsC
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,11 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
 CHUNK = 900  # ids per IN list
+
+# What one action reads per student (their portfolio item, internship, plan...), and what its change
+# gives back for its undo (the old values). Each action in services/bulk_actions.py names its own.
+Now = TypeVar("Now")
+Before = TypeVar("Before")
 
 
 class BulkChanged(DomainError):
@@ -64,35 +69,35 @@ class Preview:
 
 
 @dataclass(frozen=True)
-class Done:
+class Done(Generic[Now, Before]):
     """What one bulk action changed: enough to undo it (`before` per student) and to redo it."""
 
     action: str
     students: tuple[int, ...]
-    before: tuple[Any, ...]
-    bulk: BulkAction
+    before: tuple[Before, ...]
+    bulk: BulkAction[Now, Before]
 
 
-class BulkAction(Protocol):
+class BulkAction(Protocol[Now, Before]):
     """One kind of bulk action (services/bulk_actions.py)."""
 
     def describe(self) -> str:
         """What it does, in the coordinator's words (the preview's title, the Edit menu's Undo)."""
         ...
 
-    def load(self, s: Session, ids: list[int]) -> dict[int, Any]:
+    def load(self, s: Session, ids: list[int]) -> Mapping[int, Now]:
         """What each student has now that the action looks at, read for all of them at once."""
         ...
 
-    def judge(self, ws: Workspace, student: m.Student, now: Any) -> tuple[str, str, str, bool]:
+    def judge(self, ws: Workspace, student: m.Student, now: Now | None) -> tuple[str, str, str, bool]:
         """(before, after, refused reason or "", already so) for one student."""
         ...
 
-    def change(self, ws: Workspace, s: Session, student: m.Student, now: Any) -> Any:
+    def change(self, ws: Workspace, s: Session, student: m.Student, now: Now | None) -> Before:
         """Make the change for one student (audited); returns what undo needs."""
         ...
 
-    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: Any, now: Any) -> None:
+    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: Before, now: Now | None) -> None:
         """Undo the change for one student (`now`: what `load` reads for them at the undo)."""
         ...
 
@@ -111,16 +116,16 @@ def _students(s: Session, ids: Sequence[int]) -> list[m.Student]:
     return [found[i] for i in wanted if i in found]
 
 
-def _load(action: BulkAction, s: Session, ids: list[int]) -> dict[int, Any]:
-    now: dict[int, Any] = {}
+def _load(action: BulkAction[Now, Before], s: Session, ids: list[int]) -> dict[int, Now]:
+    now: dict[int, Now] = {}
     for start in range(0, len(ids), CHUNK):
         now.update(action.load(s, ids[start : start + CHUNK]))
     return now
 
 
 def _lines(
-    ws: Workspace, action: BulkAction, s: Session, ids: Sequence[int]
-) -> tuple[list[tuple[m.Student, Line]], dict[int, Any]]:
+    ws: Workspace, action: BulkAction[Now, Before], s: Session, ids: Sequence[int]
+) -> tuple[list[tuple[m.Student, Line]], dict[int, Now]]:
     """Each student with their line, and what the action read about them."""
     students = _students(s, ids)
     now = _load(action, s, [st.id for st in students])
@@ -131,14 +136,14 @@ def _lines(
     return out, now
 
 
-def preview(ws: Workspace, action: BulkAction, student_ids: Sequence[int]) -> Preview:
+def preview(ws: Workspace, action: BulkAction[Now, Before], student_ids: Sequence[int]) -> Preview:
     """Per student: what will change, what is already so, and what a rule refuses (nothing is written)."""
     with ws.read() as s:
         lines, _now = _lines(ws, action, s, student_ids)
         return Preview(action.describe(), tuple(line for _student, line in lines))
 
 
-def apply(ws: Workspace, action: BulkAction, seen: Preview) -> Done:
+def apply(ws: Workspace, action: BulkAction[Now, Before], seen: Preview) -> Done[Now, Before]:
     """Change the students `seen` said would change, in one transaction. Refused (BulkChanged, nothing
     applied) when one of them is now refused or the preview had nothing to change."""
     wanted = seen.to_change
@@ -147,13 +152,15 @@ def apply(ws: Workspace, action: BulkAction, seen: Preview) -> Done:
     return _change(ws, action, wanted)
 
 
-def apply_again(ws: Workspace, done: Done) -> Done:
+def apply_again(ws: Workspace, done: Done[Now, Before]) -> Done[Now, Before]:
     """Redo: the same change for the same students, all or nothing. Refused (StudentsChanged, nothing
     written) when someone else changed one of them after this workspace's undo."""
     return _change(ws, done.bulk, list(done.students), based_on_own_saves=True)
 
 
-def _change(ws: Workspace, action: BulkAction, wanted: list[int], based_on_own_saves: bool = False) -> Done:
+def _change(
+    ws: Workspace, action: BulkAction[Now, Before], wanted: list[int], based_on_own_saves: bool = False
+) -> Done[Now, Before]:
     with ws.write() as s:
         if based_on_own_saves:
             refuse_if_students_changed(s, ws.saved_versions.last_of(wanted), ws.own_writes)
@@ -176,7 +183,7 @@ def _change(ws: Workspace, action: BulkAction, wanted: list[int], based_on_own_s
     return done
 
 
-def undo(ws: Workspace, done: Done) -> None:
+def undo(ws: Workspace, done: Done[Now, Before]) -> None:
     """Take a bulk action back for every student it changed, in one transaction (all or nothing).
     Refused (StudentsChanged, naming who changed which students; nothing written) when someone else
     changed one of them after this workspace's own last change to it (the apply, or a redo)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.graduation import month_name
 from coordinator_app.domain.internships import voids_approval
 from coordinator_app.domain.people import validate_email
+from coordinator_app.domain.values import FieldValue
 from coordinator_app.services.academic_core import clear_mentor_in, set_mentor_in
 from coordinator_app.services.graduation import clear_plan_in, plan_in
 from coordinator_app.services.internships import apply_changes
@@ -67,7 +67,8 @@ class MarkReceived:
             return before, before, "", True  # kept: an earlier date is not overwritten in bulk
         return "not received", f"received {_day(self.received)}", "", False
 
-    def change(self, ws: Workspace, s: Session, student: m.Student, item: m.PortfolioItem) -> None:
+    def change(self, ws: Workspace, s: Session, student: m.Student, item: m.PortfolioItem | None) -> None:
+        assert item is not None  # judged first: a student without the item is refused, never changed
         item.received_date = self.received
         ws.audit(
             s,
@@ -80,7 +81,9 @@ class MarkReceived:
             self.received,
         )
 
-    def take_back(self, ws: Workspace, s: Session, student: m.Student, _before: None, item: Any) -> None:
+    def take_back(
+        self, ws: Workspace, s: Session, student: m.Student, _before: None, item: m.PortfolioItem | None
+    ) -> None:
         if item is None:
             raise DomainError(f"{student.student_number}: the {self.name} is gone; not undone.", None)
         previous, item.received_date = item.received_date, None
@@ -114,7 +117,7 @@ class SetApproval:
     def _model(self) -> type[m.Internship] | type[m.LiteratureStudy]:
         return m.LiteratureStudy if self.what == "literature" else m.Internship
 
-    def load(self, s: Session, ids: list[int]) -> dict[int, Any]:
+    def load(self, s: Session, ids: list[int]) -> dict[int, m.Internship | m.LiteratureStudy]:
         if self.what == "literature":
             return {
                 r.student_id: r
@@ -126,7 +129,7 @@ class SetApproval:
     def _after(self) -> str:
         return self.status + (f" {_day(self.decided_on)}" if is_decision(self.status) else "")
 
-    def judge(self, ws: Workspace, student: m.Student, row: Any) -> Judged:
+    def judge(self, ws: Workspace, student: m.Student, row: m.Internship | m.LiteratureStudy | None) -> Judged:
         programme = ws.programme_of(student)
         if self.what == "literature" and programme.literature_study is None:
             return "", "", f"{programme.code} has no Literature Study", False
@@ -139,6 +142,7 @@ class SetApproval:
         if (
             self.status == "approved"
             and self.what != "literature"
+            and isinstance(row, m.Internship)  # always, when it is not the Literature Study (load)
             and rules is not None
             and voids_approval(row.travel_code, rules.invalid_travel_codes)
         ):
@@ -148,18 +152,35 @@ class SetApproval:
         )
         return before, self._after(), "", same
 
-    def change(self, ws: Workspace, s: Session, student: m.Student, row: Any) -> dict[str, Any]:
-        changes: dict[str, Any] = {"approval_status": self.status}
+    def change(
+        self, ws: Workspace, s: Session, student: m.Student, row: m.Internship | m.LiteratureStudy | None
+    ) -> dict[str, FieldValue]:
+        changes: dict[str, FieldValue] = {"approval_status": self.status}
         if is_decision(self.status):
             changes["approval_date"] = self.decided_on
+        assert row is not None  # judged first: a student without it is refused, never changed
         return self._set(ws, s, student, row, changes)
 
-    def _set(self, ws: Workspace, s: Session, student: m.Student, row: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    def _set(
+        self,
+        ws: Workspace,
+        s: Session,
+        student: m.Student,
+        row: m.Internship | m.LiteratureStudy,
+        changes: dict[str, FieldValue],
+    ) -> dict[str, FieldValue]:
         if self.what == "literature":
             return apply_changes(ws, s, row, changes, "change literature study", "literature_study", student.id, "")
         return apply_changes(ws, s, row, changes, "change internship", "internship", student.id, f"{self.what} ")
 
-    def take_back(self, ws: Workspace, s: Session, student: m.Student, before: dict[str, Any], row: Any) -> None:
+    def take_back(
+        self,
+        ws: Workspace,
+        s: Session,
+        student: m.Student,
+        before: dict[str, FieldValue],
+        row: m.Internship | m.LiteratureStudy | None,
+    ) -> None:
         if row is None:
             raise DomainError(f"{student.student_number}: the {APPROVAL_OF[self.what]} is gone; not undone.", None)
         # The date first: going back to "approved" needs its decision date already there.
@@ -195,11 +216,18 @@ class PlanGraduation:
         same = plan is not None and (plan.planned_year, plan.planned_month) == (self.year, self.month)
         return before, after, "", same
 
-    def change(self, ws: Workspace, s: Session, student: m.Student, _plan: Any) -> tuple[int, int] | None:
+    def change(
+        self, ws: Workspace, s: Session, student: m.Student, _plan: m.GraduationPlan | None
+    ) -> tuple[int, int] | None:
         return plan_in(ws, s, student, self.year, self.month)
 
     def take_back(
-        self, ws: Workspace, s: Session, student: m.Student, before: tuple[int, int] | None, _plan: Any
+        self,
+        ws: Workspace,
+        s: Session,
+        student: m.Student,
+        before: tuple[int, int] | None,
+        _plan: m.GraduationPlan | None,
     ) -> None:
         if before is None:
             clear_plan_in(ws, s, student)
@@ -237,12 +265,12 @@ class AssignMentor:
         )
         return before, name, "", same
 
-    def change(self, ws: Workspace, s: Session, student: m.Student, _mentor: Any) -> dict[str, str] | None:
+    def change(self, ws: Workspace, s: Session, student: m.Student, _mentor: m.Mentor | None) -> dict[str, str] | None:
         # No address given: the register keeps the person's (an empty one would clear it everywhere).
         return set_mentor_in(ws, s, student, self.name, self.organisation, self.email.strip() or None)
 
     def take_back(
-        self, ws: Workspace, s: Session, student: m.Student, before: dict[str, str] | None, _mentor: Any
+        self, ws: Workspace, s: Session, student: m.Student, before: dict[str, str] | None, _mentor: m.Mentor | None
     ) -> None:
         if before is None:
             clear_mentor_in(ws, s, student)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.registers import HOST_FIELDS, validate_fields
+from coordinator_app.domain.values import FieldValue
 from coordinator_app.services.registers import duplicate_entry, entry_label, set_fields
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -110,7 +111,7 @@ def create_host(ws: Workspace, s: Session, clean: dict[str, Any]) -> int:
     return row.id
 
 
-def update_host(ws: Workspace, host_id: int, **fields: Any) -> dict[str, Any]:
+def update_host(ws: Workspace, host_id: int, **fields: Any) -> dict[str, FieldValue]:
     """Change a host; every internship placed there follows. Returns the old values, for Undo."""
     clean = validate_fields(HOST_FIELDS, fields, "a host")
     with ws.write() as s:

@@ -18,6 +18,7 @@ from coordinator_app.domain.people import parse_optional_date, parse_yes_no, val
 from coordinator_app.domain.programme import LiteratureStudyRules, PortfolioRule, Programme
 from coordinator_app.domain.registers import UMC_ASSESSORS
 from coordinator_app.domain.student import internship_due_dates, internship_schedule, literature_due_dates
+from coordinator_app.domain.values import FieldCheck, FieldValue
 from coordinator_app.services.lookup import existing_student
 from coordinator_app.services.register_links import (
     INTERNSHIP_ROLES,
@@ -39,8 +40,8 @@ MARK_FIELDS_INTERNSHIP = ("practical_mark", "supervisor_report_mark", "assessor_
 MARK_FIELDS_LITERATURE = ("outline_mark", "supervisor_report_mark", "assessor_report_mark", "presentation_mark")
 
 
-def _short_text(limit: int) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
+def _short_text(limit: int) -> Callable[[object], str]:
+    def check(value: object) -> str:
         text = " ".join(str(value or "").split())
         if len(text) > limit:
             raise DomainError(f"At most {limit} characters.", None)
@@ -49,8 +50,8 @@ def _short_text(limit: int) -> Callable[[Any], str]:
     return check
 
 
-def _date(field: str) -> Callable[[Any], date | None]:
-    def check(value: Any) -> date | None:
+def _date(field: str) -> Callable[[object], date | None]:
+    def check(value: object) -> date | None:
         if value is None or isinstance(value, date):
             return value
         return parse_optional_date(str(value), field)
@@ -58,8 +59,8 @@ def _date(field: str) -> Callable[[Any], date | None]:
     return check
 
 
-def _mark(field: str) -> Callable[[Any], float | None]:
-    def check(value: Any) -> float | None:
+def _mark(field: str) -> Callable[[str | float | None], float | None]:
+    def check(value: str | float | None) -> float | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, str):
@@ -72,13 +73,13 @@ def _mark(field: str) -> Callable[[Any], float | None]:
     return check
 
 
-def _approval(value: Any) -> str:
+def _approval(value: object) -> str:
     if value not in APPROVAL_STATUSES:
         raise DomainError(f"Approval must be one of: {', '.join(APPROVAL_STATUSES)}; not '{value}'.", "approval_status")
     return str(value)
 
 
-def _percent(value: Any) -> int:
+def _percent(value: object) -> int:
     try:
         number = int(str(value).strip().rstrip("%"))
     except ValueError as exc:
@@ -86,7 +87,7 @@ def _percent(value: Any) -> int:
     return validate_part_time(number)
 
 
-INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
+INTERNSHIP_FIELDS: dict[str, FieldCheck] = {
     "host": _short_text(200),
     "department": _short_text(200),
     "topic": _short_text(300),
@@ -115,7 +116,7 @@ INTERNSHIP_FIELDS: dict[str, Callable[[Any], Any]] = {
     **{f"{role}_added": optional_id(f"{role}_added") for role in INTERNSHIP_ROLES},  # given back by Undo
 }
 
-LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
+LITERATURE_FIELDS: dict[str, FieldCheck] = {
     "subject": _short_text(300),
     "supervisor": _short_text(200),
     "assessor": _short_text(200),
@@ -131,13 +132,13 @@ LITERATURE_FIELDS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _choice_location(value: Any) -> str:
+def _choice_location(value: object) -> str:
     if value not in ("VUmc", "AMC"):
         raise DomainError(f"The Amsterdam UMC location is VUmc or AMC, not '{value}'.", "assessor_location")
     return str(value)
 
 
-def _validate(fields: dict[str, Callable[[Any], Any]], changes: dict[str, Any]) -> dict[str, Any]:
+def _validate(fields: dict[str, FieldCheck], changes: dict[str, Any]) -> dict[str, FieldValue]:
     clean = {}
     for field, raw in changes.items():
         if field not in fields:
@@ -184,13 +185,13 @@ def apply_changes(
     entity: str,
     student_id: int,
     label: str,
-) -> dict[str, Any]:
+) -> dict[str, FieldValue]:
     """Set the validated fields on `row`, one audit entry per change; returns the old values.
 
     An approval needs the date of the Examination Board's decision.
     """
     check_decision_date(clean.get("approval_status"), clean.get("approval_date") or row.approval_date, "approval_date")
-    old: dict[str, Any] = {}
+    old: dict[str, FieldValue] = {}
     for field, value in clean.items():
         current = getattr(row, field)
         if current != value:
@@ -208,7 +209,7 @@ def _apply_people(
     roles: tuple[str, ...],
     organisations: dict[str, str],
     audit: tuple[str, str, int, str],
-) -> dict[str, Any]:
+) -> dict[str, FieldValue]:
     """The people chosen in `roles` (by name or id), their ranks, then their e-mail addresses."""
     old, _rechecked = apply_people(ws, s, row, clean, roles, organisations, audit)
     for role in roles:
@@ -246,7 +247,7 @@ def _refresh_internship_items(session: Session, internship: m.Internship, progra
     )
 
 
-def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any) -> dict[str, Any]:
+def update_internship(ws: Workspace, student_id: int, kind: str, **changes: Any) -> dict[str, FieldValue]:
     """Plan or change an internship (created on first use); returns the old values for undo."""
     if kind not in INTERNSHIP_KINDS:
         raise DomainError(f"An internship is minor or major, not '{kind}'.", "kind")
@@ -423,7 +424,7 @@ def _remove_open_items(session: Session, student_id: int, component: str) -> Non
         session.delete(item)
 
 
-def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
+def update_literature_study(ws: Workspace, student_id: int, **changes: Any) -> dict[str, FieldValue]:
     clean = _validate(LITERATURE_FIELDS, changes)
     with ws.write() as s:
         student, programme, rules, row = _literature_study(ws, s, student_id)

@@ -6,7 +6,7 @@ change of rank re-checks the assessor-rank rule where they assess (`recheck_rank
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.programme import InternshipRules, LiteratureStudyRules
 from coordinator_app.domain.ranks import RANKS
 from coordinator_app.domain.registers import PERSON_FIELDS, may_assess, validate_fields
+from coordinator_app.domain.values import FieldValue
 from coordinator_app.services.registers import duplicate_entry, entry_label, set_fields
 from coordinator_app.services.verdicts import mark_touched
 from coordinator_app.services.workspace import Workspace
@@ -113,7 +114,7 @@ class RankCheck:
 
 @dataclass(frozen=True)
 class PersonChange:
-    old: dict[str, Any]
+    old: dict[str, FieldValue]
     rechecked: tuple[RankCheck, ...] = ()
 
 
@@ -132,7 +133,8 @@ def update_person(ws: Workspace, person_id: int, **fields: Any) -> PersonChange:
                     "name",
                 )
         sync_person(s, row)
-        rechecked = recheck_rank(ws, s, row, old["rank"]) if "rank" in old else ()
+        # The old rank is Person.rank as it was read: text or none, by construction.
+        rechecked = recheck_rank(ws, s, row, cast(str | None, old["rank"])) if "rank" in old else ()
         return PersonChange(old, rechecked)
 
 

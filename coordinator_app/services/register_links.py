@@ -10,12 +10,14 @@ While nobody is chosen, a rank or UMC answer is kept on the row alone, as before
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.registers import UMC_ASSESSORS, same_entry_key
+from coordinator_app.domain.values import FieldValue
 from coordinator_app.services.hosts import create_host, sync_host
 from coordinator_app.services.people import RankCheck, create_person, find_people, recheck_rank, sync_person
 from coordinator_app.services.registers import entry_label
@@ -26,9 +28,9 @@ INTERNSHIP_ROLES = ("daily_supervisor", "second_supervisor", "assessor")
 LITERATURE_ROLES = ("supervisor", "assessor")
 
 
-def optional_id(field: str) -> Any:
-    def check(value: Any) -> int | None:
-        if value in (None, ""):
+def optional_id(field: str) -> Callable[[str | float | None], int | None]:
+    def check(value: str | float | None) -> int | None:
+        if value is None or value == "":
             return None
         try:
             return int(value)
@@ -101,11 +103,11 @@ def apply_people(
     roles: tuple[str, ...],
     organisation: dict[str, str],
     audit: tuple[str, str, int, str],
-) -> tuple[dict[str, Any], tuple[RankCheck, ...]]:
+) -> tuple[dict[str, FieldValue], tuple[RankCheck, ...]]:
     """Take the people fields out of `clean` and apply them to `row`; returns the old values (for
     Undo) and the re-checks a rank change made. `audit`: (action, entity, student id, label)."""
     action, entity, student_id, label = audit
-    old: dict[str, Any] = {}
+    old: dict[str, FieldValue] = {}
     rechecked: list[RankCheck] = []
     for role in roles:
         id_key, rank_key = f"{role}_id", f"{role}_rank"
@@ -197,15 +199,15 @@ HOST_OWN = ("department", "is_umc", "country")
 
 def apply_host(
     ws: Workspace, s: Session, row: m.Internship, clean: dict[str, Any], audit: tuple[str, str, int, str]
-) -> dict[str, Any]:
+) -> dict[str, FieldValue]:
     """Take the host fields out of `clean` and apply them: choose (or add) the host entry; a change
     of department, UMC answer or country of a chosen host changes the host in the register."""
     action, entity, student_id, label = audit
-    old: dict[str, Any] = {}
+    old: dict[str, FieldValue] = {}
     added_before = clean.pop("host_added", None)  # an undo: the host its edit added on the fly
     added_now = False
     before = {"host_id": row.host_id, "host": row.host, "department": row.department}
-    before_own = {"is_umc": row.is_umc, "country": row.country}
+    before_own: dict[str, FieldValue] = {"is_umc": row.is_umc, "country": row.country}
     host: m.HostOrganisation | None = None
     relink = False
     if "host_id" in clean:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.registers import same_entry_key
+from coordinator_app.domain.values import FieldValue
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 
@@ -46,9 +47,9 @@ def duplicate_entry(
 
 def set_fields(
     ws: Workspace, s: Session, row: m.HostOrganisation | m.Person, clean: dict[str, Any], action: str, entity: str
-) -> dict[str, Any]:
+) -> dict[str, FieldValue]:
     """Set the fields that differ, one audit entry each; returns their old values, for Undo."""
-    old: dict[str, Any] = {}
+    old: dict[str, FieldValue] = {}
     for field, value in clean.items():
         current = getattr(row, field)
         if current != value:

@@ -17,19 +17,18 @@ What the ORM did for free, done here by hand:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Insert, Table, Update, bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coordinator_app.store import models as m
 
-_UPDATES: dict[str, Any] = {}
-_INSERTS: dict[str, Any] = {}
+_UPDATES: dict[str, Update] = {}
+_INSERTS: dict[str, Insert] = {}
 
 
-def _update(table: Any) -> Any:
+def _update(table: Table) -> Update:
     made = _UPDATES.get(table.name)
     if made is None:
         # The SET clause comes from the keys of the values given at execution (one compiled form per set).
@@ -37,14 +36,14 @@ def _update(table: Any) -> Any:
     return made
 
 
-def _insert(table: Any) -> Any:
+def _insert(table: Table) -> Insert:
     made = _INSERTS.get(table.name)
     if made is None:
         made = _INSERTS[table.name] = insert(table)
     return made
 
 
-def update_row(session: Session, model: type[m.Base], row_id: int, values: Mapping[str, Any]) -> None:
+def update_row(session: Session, model: type[m.Base], row_id: int, values: Mapping[str, object]) -> None:
     """UPDATE one row of `model`'s table by id: the columns in `values` (none: nothing written)."""
     if not values:
         return
@@ -56,7 +55,7 @@ def update_row(session: Session, model: type[m.Base], row_id: int, values: Mappi
             set_committed_value(held, key, value)
 
 
-def insert_row(session: Session, model: type[m.Base], values: Mapping[str, Any]) -> int:
+def insert_row(session: Session, model: type[m.Base], values: Mapping[str, object]) -> int:
     """INSERT one row into `model`'s table (the columns' defaults as the ORM would fill them); its new id."""
     result = session.connection().execute(_insert(m.table(model)), dict(values))
     key = result.inserted_primary_key

@@ -21,6 +21,7 @@ from coordinator_app.domain.people import (
 )
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
+from coordinator_app.domain.values import FieldValue
 from coordinator_app.services.graduation import move_core_due_dates
 from coordinator_app.services.lookup import (
     cohort_row,
@@ -188,14 +189,14 @@ def add_student(ws: Workspace, new: NewStudent) -> int:
         return student.id
 
 
-def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, Any]:
+def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, FieldValue]:
     """Change fields of a student; returns the old values (for undo). All or nothing."""
     with ws.write() as s:
         # A Core row and one UPDATE (services/row_writes.py): a field is the edit made most often.
         student = student_row(s, student_id)
         programme = ws.programmes[student.programme_code]
         validators = student_validators(programme)
-        old: dict[str, Any] = {}
+        old: dict[str, FieldValue] = {}
         new: dict[str, Any] = {}
         for field, raw in changes.items():
             if field not in validators:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import DBAPIError
@@ -29,6 +29,9 @@ from coordinator_app.store.databases import open_location, read_generation, read
 from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReadOnly, DatabaseReplaced, translate
 from coordinator_app.store.migrate import open_database
 from coordinator_app.store.sessions import StoreSession
+
+if TYPE_CHECKING:
+    from coordinator_app.services.lookup import CourseRow
 
 log = logging.getLogger(__name__)
 _AUDIT_ENTRY = insert(m.table(m.AuditEntry))
@@ -67,7 +70,7 @@ class Workspace:
     saved_versions: SavedVersions = field(default_factory=SavedVersions, repr=False)
     _programme_codes: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
     # (programme id, course code) -> the programme's own course row, as read once (services/lookup.course_row).
-    known_courses: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False, compare=False)
+    known_courses: dict[tuple[int, str], CourseRow] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def open(
@@ -350,8 +353,8 @@ class Workspace:
         entity_id: int | None,
         student_id: int | None,
         field_name: str = "",
-        old: Any = None,
-        new: Any = None,
+        old: object = None,
+        new: object = None,
     ) -> None:
         # A Core INSERT now, not an ORM object for the flush: the entry needs nothing back, and the ORM's
         # unit of work for it was a third of a note's flush. In the action's transaction (or savepoint) all the same.
@@ -444,7 +447,7 @@ def sync_programme_tables(s: Session, programmes: dict[str, Programme]) -> None:
                 db_course.component, db_course.specialization = course.component, course.specialization
 
 
-def audit_text(value: Any) -> str | None:
+def audit_text(value: object) -> str | None:
     """A value as the audit trail keeps it (dates ISO, marks one decimal, yes/no)."""
     if value is None:
         return None
