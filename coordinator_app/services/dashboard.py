@@ -20,9 +20,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from sqlalchemy import and_, bindparam, false, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, SQLColumnExpression, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from coordinator_app.domain.attention import Urgency, urgency
@@ -129,16 +129,18 @@ def _scoped(query: SelectT, scope: Scope) -> SelectT:
     if scope.student_ids is not None:
         # The ids written into the SQL, not one parameter each: a selection of 40,000 students
         # would pass SQLite's limit of 32,766 parameters. They are integers, nothing to escape.
-        ids: Any = bindparam("scope_ids", [int(i) for i in scope.student_ids], expanding=True, literal_execute=True)
+        ids: BindParameter[list[int]] = bindparam(
+            "scope_ids", [int(i) for i in scope.student_ids], expanding=True, literal_execute=True
+        )
         query = query.where(S.id.in_(ids))
     return query
 
 
-def _students(*columns: Any) -> Any:
+def _students(*columns: SQLColumnExpression[object]) -> AnySelect:
     return select(*columns).select_from(S).outerjoin(PLAN, PLAN.student_id == S.id)
 
 
-def _groups_clause(groups: Sequence[tuple[str, bool]]) -> Any:
+def _groups_clause(groups: Sequence[tuple[str, bool]]) -> ColumnElement[bool]:
     if not groups:
         return false()
     return or_(
@@ -149,11 +151,22 @@ def _groups_clause(groups: Sequence[tuple[str, bool]]) -> Any:
     )
 
 
+class Group(NamedTuple):
+    """How many students of one programme share a status, EC total and planned graduation month."""
+
+    code: str
+    status: str
+    ec: int
+    year: int | None  # the planned graduation month: none when not planned
+    month: int | None
+    n: int
+
+
 def figures_in(s: Session, programmes: dict[str, Programme], as_of: date, scope: Scope = Scope()) -> CohortFigures:
     """The five figures, read in the session given (the export reads them in its own transaction)."""
     codes = dict(s.connection().execute(select(m.Programme.id, m.Programme.code)).all())
     rows = [
-        (codes[programme], *rest)
+        Group(codes[programme], *rest)
         for programme, *rest in s.connection().execute(
             _scoped(
                 _students(
@@ -175,7 +188,7 @@ def figures_in(s: Session, programmes: dict[str, Programme], as_of: date, scope:
     return CohortFigures(scope, as_of, sum(r[-1] for r in rows), figures)
 
 
-def _ec(rows: Sequence[Any], programmes: list[Programme]) -> Figure:
+def _ec(rows: Sequence[Group], programmes: list[Programme]) -> Figure:
     bands = ec_bands(max((p.total_ec for p in programmes), default=120))
     counts = [0] * len(bands)
     values: list[set[int]] = [set() for _ in bands]
@@ -197,7 +210,7 @@ def _ec(rows: Sequence[Any], programmes: list[Programme]) -> Figure:
     return Figure(EC, "EC earned (active students)", "students", bars, "" if any(counts) else "No active students.")
 
 
-def _where(s: Session, rows: Sequence[Any], programmes: list[Programme], as_of: date, scope: Scope) -> Figure:
+def _where(s: Session, rows: Sequence[Group], programmes: list[Programme], as_of: date, scope: Scope) -> Figure:
     counts: dict[str, int] = defaultdict(int)
     groups: dict[str, set[tuple[str, bool]]] = defaultdict(set)
     by_parts: set[tuple[str, bool]] = set()
@@ -243,7 +256,7 @@ _LIT = m.LiteratureStudy
 _DATED = or_(_MINOR.start_date.is_not(None), _MAJOR.start_date.is_not(None), _LIT.start_date.is_not(None))
 
 
-def _parts(*columns: Any) -> Any:
+def _parts(*columns: SQLColumnExpression[object]) -> AnySelect:
     """Students with the start dates of their minor and major internship and Literature Study."""
     return (
         _students(*columns, _MINOR.start_date, _MAJOR.start_date, _LIT.start_date)
@@ -320,12 +333,13 @@ def _overdue(s: Session, as_of: date, scope: Scope) -> Figure:
     return Figure(OVERDUE, "Portfolio items overdue, by kind", "items", bars, "" if bars else "Nothing overdue.")
 
 
-def _graduations(rows: Sequence[Any], as_of: date) -> Figure:
+def _graduations(rows: Sequence[Group], as_of: date) -> Figure:
     ahead = months_ahead(as_of)
     counts: dict[tuple[int, int], int] = defaultdict(int)
     statuses: set[str] = set()
     for _code, status, _ec, year, month, n in rows:
-        if year is not None and counts_as_active(status):
+        # Year and month are the plan's (outer-joined): both there or neither.
+        if year is not None and month is not None and counts_as_active(status):
             counts[(year, month)] += n
             statuses.add(status)
     bars = tuple(
