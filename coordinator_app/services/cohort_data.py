@@ -8,12 +8,13 @@ result goes through the same `domain.student.evaluate` so no rule is written twi
 
 from __future__ import annotations
 
+import sqlite3
 from array import array
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, bindparam, func, literal_column, select, update
 from sqlalchemy.orm import Session
@@ -33,6 +34,9 @@ from coordinator_app.domain.student import (
     evaluate,
 )
 from coordinator_app.store import models as m
+
+if TYPE_CHECKING:
+    from coordinator_app.store.sessions import AnyResult, AnySelect
 
 Record = Any  # one row of a chunk's query: a named tuple of the selected columns
 _RECORD_TYPES: dict[tuple[str, ...], Any] = {}
@@ -116,7 +120,7 @@ class Chunk:
     emails: dict[int, str] = field(default_factory=dict)  # person id -> e-mail, for the people chosen
 
 
-def _named(result: Any) -> Iterator[Record]:
+def _named(result: AnyResult) -> Iterator[Record]:
     """A query's rows as plain named tuples. Reading a field of an SQLAlchemy Row costs ~300 ns,
     of a named tuple ~20 ns, and the export reads about ten fields of every row it writes."""
     keys = tuple(result.keys())
@@ -260,7 +264,7 @@ def load_chunk(session: Session, ids: Sequence[int], emails: bool = True) -> Chu
     db = session.connection()
     given = {"ids": list(ids)}
     if len(given["ids"]) == 1 and db.dialect.name == "sqlite":
-        run: Callable[[Any], Iterator[Record]] = _one_student(db, given["ids"][0])
+        run: Callable[[AnySelect], Iterator[Record]] = _one_student(db, given["ids"][0])
     else:
         run = lambda query: _named(db.execute(query, given))  # noqa: E731
     position = {sid: n for n, sid in enumerate(given["ids"])}
@@ -286,7 +290,7 @@ def load_chunk(session: Session, ids: Sequence[int], emails: bool = True) -> Chu
         chosen.discard(None)
     if chosen and db.dialect.name == "sqlite" and len(given["ids"]) == 1:
         people = sorted(chosen)
-        chunk.emails = dict(_plain(db, _EMAILS_Q, "people", len(people)).rows(db.connection.driver_connection, people))
+        chunk.emails = dict(_plain(db, _EMAILS_Q, "people", len(people)).rows(_sqlite3_of(db), people))
     elif chosen:  # the people register's addresses of those chosen around these students
         chunk.emails = dict(db.execute(_EMAILS_Q, {"people": padded(sorted(chosen))}).all())
     _group(run(_ITEMS_Q), chunk.items)
@@ -308,7 +312,7 @@ class _Plain:
     convert: tuple[tuple[int, Callable[[Any], Any]], ...]
     kind: Any
 
-    def rows(self, cursor: Any, values: Sequence[int]) -> Iterator[Record]:
+    def rows(self, cursor: sqlite3.Connection, values: Sequence[int]) -> Iterator[Record]:
         convert, make = self.convert, self.kind._make
         for raw in cursor.execute(self.sql, values):
             if convert:
@@ -322,7 +326,7 @@ class _Plain:
 _PLAIN: dict[tuple[int, int], _Plain] = {}
 
 
-def _plain(db: Connection, query: Any, name: str = "ids", count: int = 1) -> _Plain:
+def _plain(db: Connection, query: AnySelect, name: str = "ids", count: int = 1) -> _Plain:
     """`query` as SQLite text for `count` values of its list parameter `name` (made once)."""
     made = _PLAIN.get((id(query), count))
     if made is None:
@@ -342,13 +346,19 @@ def _plain(db: Connection, query: Any, name: str = "ids", count: int = 1) -> _Pl
     return made
 
 
-def _one_student(db: Connection, sid: int) -> Callable[[Any], Iterator[Record]]:
+def _sqlite3_of(db: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under `db`: only asked for on SQLite (the callers check the dialect),
+    inside the open transaction, so it is there and it is sqlite3's by construction."""
+    return cast(sqlite3.Connection, db.connection.driver_connection)
+
+
+def _one_student(db: Connection, sid: int) -> Callable[[AnySelect], Iterator[Record]]:
     """The chunk's queries for one student (the verdict judged again after an edit), on SQLite: each
     sent as its text, compiled once, on the transaction's own sqlite3 connection. SQLAlchemy's work per
     statement (~50 us: the cache key, the result layer) was most of reading one student's ten queries;
     the values are converted by the same type processors, so the rows are those of the bulk path
     (tests/services/test_cohort_data.py compares them)."""
-    cursor = db.connection.driver_connection
+    cursor = _sqlite3_of(db)
     return lambda query: _plain(db, query).rows(cursor, (sid,))
 
 

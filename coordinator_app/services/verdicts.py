@@ -29,9 +29,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, Protocol, cast
+from typing import Protocol, TypedDict, cast
 
-from sqlalchemy import bindparam, delete, event, select, update
+from sqlalchemy import Insert, bindparam, delete, event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
@@ -39,7 +39,7 @@ from coordinator_app import __version__
 from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import Evaluation, StudentSnapshot, evaluate, verdict_holds
-from coordinator_app.services.cohort_data import CHUNK, CHUNK_QUERIES, evaluated_chunks, load_chunk, snapshot_of
+from coordinator_app.services.cohort_data import CHUNK, CHUNK_QUERIES, Record, evaluated_chunks, load_chunk, snapshot_of
 from coordinator_app.store import models as m
 from coordinator_app.store.errors import DatabaseProblem
 from coordinator_app.store.portable_sql import OneOf
@@ -103,7 +103,7 @@ def _touched(session: Session) -> set[int]:
     return cast(set[int], session.info.setdefault(TOUCHED, set()))
 
 
-def _changes_feed(obj: Any, table: str) -> bool:
+def _changes_feed(obj: object, table: str) -> bool:
     """Whether the flush changed a column the verdict is read from. The attributes set since the last
     flush are the keys of the object's committed state (their old values): one set look-up each, where
     asking each column the rules read for its history cost ~11 % of a note's edit. An attribute set to
@@ -147,7 +147,17 @@ def settle(session: Session, programmes: Mapping[str, Programme], as_of: date) -
 
 
 # -- storing -------------------------------------------------------------------------------------
-def _row(sid: int, programme: Programme, snap: StudentSnapshot, ev: Evaluation, as_of: date) -> dict[str, Any]:
+class VerdictRow(TypedDict):
+    """One student's stored verdict (the student_verdict table's columns)."""
+
+    student_id: int
+    blockers: str
+    holds_from: date | None
+    holds_until: date | None
+    rules: str
+
+
+def _row(sid: int, programme: Programme, snap: StudentSnapshot, ev: Evaluation, as_of: date) -> VerdictRow:
     holds_from, holds_until = verdict_holds(programme, snap, as_of)
     return {
         "student_id": sid,
@@ -158,10 +168,10 @@ def _row(sid: int, programme: Programme, snap: StudentSnapshot, ev: Evaluation, 
     }
 
 
-_UPSERTS: dict[str, Any] = {}
+_UPSERTS: dict[str, Insert] = {}
 
 
-def _upsert(dialect: str) -> Any:
+def _upsert(dialect: str) -> Insert:
     """INSERT ... ON CONFLICT (student_id) DO UPDATE: one statement, made once per engine kind (both
     SQLite and PostgreSQL say it alike; the dialect's own insert() builds it)."""
     made = _UPSERTS.get(dialect)
@@ -185,7 +195,7 @@ def _upsert(dialect: str) -> Any:
     return made
 
 
-def store(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+def store(session: Session, rows: Sequence[VerdictRow]) -> None:
     """Write these verdicts, each in place of the student's stored one."""
     if rows:
         db = session.connection()
@@ -207,7 +217,7 @@ _SET_EC = (
 
 def _judged(
     session: Session, programmes: Mapping[str, Programme], student_ids: Sequence[int], as_of: date
-) -> Iterator[tuple[Any, Evaluation, dict[str, Any]]]:
+) -> Iterator[tuple[Record, Evaluation, VerdictRow]]:
     """Each student read and judged: (its row of the chunk, its evaluation, its readiness row)."""
     for start in range(0, len(student_ids), CHUNK):
         chunk = load_chunk(session, student_ids[start : start + CHUNK], emails=False)  # the rules read no address
@@ -227,7 +237,7 @@ def refresh(
     # changes them (which names them again).
     _touched(session).difference_update(student_ids)
     evaluations: dict[int, Evaluation] = {}
-    rows: list[dict[str, Any]] = []
+    rows: list[VerdictRow] = []
     ec_changes: list[dict[str, int]] = []
     for student, ev, row in _judged(session, programmes, student_ids, as_of):
         evaluations[student.id] = ev
