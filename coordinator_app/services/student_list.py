@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -46,8 +46,11 @@ class StudentRow(NamedTuple):
 
 STAGES = ("not planned", "minor planned", "minor", "major planned", "major")
 
+# A day as the queries give it: a date, or its ISO text (SQLite's driver rows); both sides alike.
+Day = TypeVar("Day", date, str)
 
-def _stage(kinds: dict[str, Any], as_of: Any) -> str:
+
+def _stage(kinds: dict[str, Day | None], as_of: Day) -> str:
     """Where a student is with the internships on `as_of` (the furthest one wins). The start dates
     and `as_of` are both dates, or both ISO texts (as SQLite keeps them): they compare alike."""
     for kind in ("major", "minor"):
@@ -63,18 +66,18 @@ def _stage(kinds: dict[str, Any], as_of: Any) -> str:
 
 def _assemble(
     students: Iterable[tuple[Any, ...]],
-    internships: Iterable[tuple[int, str, Any]],
+    internships: Iterable[tuple[int, str, Day | None]],
     plans: Iterable[tuple[int, int, int]],
     overdue: Iterable[tuple[int, int]],
-    as_of: Any,
+    as_of: Day,
 ) -> list[StudentRow]:
     """The list's rows from the four queries' rows (the same for every engine)."""
-    starts: dict[int, dict[str, Any]] = {}
+    starts: dict[int, dict[str, Day | None]] = {}
     for sid, kind, start in internships:
         starts.setdefault(sid, {})[kind] = start
     planned = {sid: (year, month) for sid, year, month in plans}
     late = dict(overdue)
-    no_internship: dict[str, Any] = {}
+    no_internship: dict[str, Day | None] = {}
     # Unpacking a row is ~40% faster than reading its columns by name (0.5 s at 100,000 students).
     return [
         StudentRow(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement
 
@@ -21,10 +21,12 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_DAYS = (32874, 73415)
 _WHOLE_NUMBER = re.compile(r"^([0-9]+)[.,]0+$")
 
+T = TypeVar("T")  # what a cell's check makes of it
+
 Known = dict[tuple[Any, ...], tuple[Any, str | None]]  # (check, cell type, cell) -> (value, reason)
 
 
-def as_text(value: Any) -> str:
+def as_text(value: object) -> str:
     """A cell as the text a coordinator would have typed (Excel numbers lose their '.0')."""
     if type(value) is str:
         return value.strip()
@@ -41,16 +43,16 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
-def number_text(value: Any) -> str:
+def number_text(value: object) -> str:
     """A student number as typed: a CSV written from a numeric column says 2600007.0."""
-    text = value.strip() if value.__class__ is str else as_text(value)
+    text = value.strip() if type(value) is str else as_text(value)
     if "." not in text and "," not in text:
         return text
     whole = _WHOLE_NUMBER.match(text)
     return whole.group(1) if whole else text
 
 
-def as_date(value: Any, field_name: str) -> date | None:
+def as_date(value: object, field_name: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -66,11 +68,11 @@ def as_date(value: Any, field_name: str) -> date | None:
 SHOWN_DUPLICATES = 3
 
 
-def duplicate_rows(keys: list[tuple[int, Any]]) -> dict[int, str]:
+def duplicate_rows(keys: Iterable[tuple[int, Hashable]]) -> dict[int, str]:
     """Row -> the other rows with the same key, as text: at most SHOWN_DUPLICATES named, then a
     count (None keys never clash). Linear in the rows: 20,000 rows with one number used to make
     20,000 lists of 19,999 rows each."""
-    rows_of: dict[Any, list[int]] = defaultdict(list)
+    rows_of: dict[Hashable, list[int]] = defaultdict(list)
     for row, key in keys:
         if key is not None:
             rows_of[key].append(row)
@@ -104,7 +106,7 @@ def column_names(headers: dict[str, str]) -> Callable[[str], str]:
     return lambda name: headers.get(name, name.replace("_", " "))
 
 
-def check_cell(problems: list[Rejection], row: int, column: str, check: Callable[..., Any], *args: Any) -> Any:
+def check_cell(problems: list[Rejection], row: int, column: str, check: Callable[..., T], *args: object) -> T | None:
     """check(*args), or None with a rejection naming the row and column."""
     try:
         return check(*args)
