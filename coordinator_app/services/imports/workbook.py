@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.values import CellValue
 from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.plan import ImportRefused
 from coordinator_app.services.imports.workbook_parts import (
@@ -69,8 +70,8 @@ class Edit:
     part: str  # workbook_parts.RESULT, INTERNSHIP, ...
     key: tuple[Any, ...]  # (student id, ...): the part's natural key
     field: str
-    exported: Any
-    value: Any
+    exported: CellValue  # what the export wrote
+    value: CellValue  # what the file holds now
 
 
 @dataclass
@@ -196,7 +197,7 @@ def _sort(edit: Edit, now: Current | None) -> ReviewLine | None:
     return line
 
 
-def _cell_text(value: Any) -> str:
+def _cell_text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 

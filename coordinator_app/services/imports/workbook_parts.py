@@ -10,10 +10,10 @@ mark_received. Nothing here decides a rule of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,10 +22,15 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import Grade, format_mark, grade_from, parse_grade
 from coordinator_app.domain.internships import parse_rank
 from coordinator_app.domain.people import validate_notes
+from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.ranks import RANKS
+from coordinator_app.domain.values import CellValue
 from coordinator_app.services import courses, internships, portfolio
 from coordinator_app.services.imports.cells import as_date, as_text, one_of
 from coordinator_app.store import models as m
+
+if TYPE_CHECKING:
+    from coordinator_app.services.workspace import Workspace
 
 RESULT, INTERNSHIP, LITERATURE, ITEM = "result", "internship", "literature_study", "portfolio_item"
 
@@ -45,7 +50,7 @@ def changeable(part: str, field_name: str) -> bool:
     return field_name in CHANGEABLE.get(part, ())
 
 
-def read_cell(part: str, field_name: str, cell: Any) -> Any:
+def read_cell(part: str, field_name: str, cell: CellValue) -> Any:
     """A cell as the value the service takes for `field_name` (DomainError when it is none)."""
     if field_name in _DATES:
         return as_date(cell, field_name)
@@ -62,7 +67,7 @@ def read_cell(part: str, field_name: str, cell: Any) -> Any:
     return check(as_text(cell))
 
 
-def shown(field_name: str, value: Any) -> str:
+def shown(field_name: str, value: object) -> str:
     """A value as the review shows it (the app's own way: 7.5, NS, 03-02-2026, yes)."""
     if value is None:
         return ""
@@ -89,7 +94,7 @@ class Current:
 
 
 def read_current(
-    session: Session, programmes: dict[str, Any], wanted: dict[str, set[tuple[Any, ...]]]
+    session: Session, programmes: Mapping[str, Programme], wanted: dict[str, set[tuple[Any, ...]]]
 ) -> dict[tuple[Any, ...], Current]:
     """(part, *key) -> the part as stored now, for every key in `wanted` that still exists (removed
     students and deleted parts are missing). A few bulk queries whatever the number of keys."""
@@ -149,17 +154,19 @@ def read_current(
     return out
 
 
-def _internship_name(programmes: dict[str, Any], people: dict[int, Any], sid: int, kind: str) -> str:
+def _internship_name(
+    programmes: Mapping[str, Programme], people: dict[int, tuple[str, str, str]], sid: int, kind: str
+) -> str:
     rules = programmes[people[sid][2]].internships if sid in people else None
     if rules is not None and kind in rules.kinds:
         return str(rules.kinds[kind].name)
     return f"{kind} internship"
 
 
-Undo = Callable[[], Any]
+Undo = Callable[[], object]  # takes the change back (what it returns is not used)
 
 
-def change(ws: Any, part: str, key: tuple[Any, ...], new: dict[str, Any], now: dict[str, Any]) -> Undo:
+def change(ws: Workspace, part: str, key: tuple[Any, ...], new: dict[str, Any], now: dict[str, Any]) -> Undo:
     """Make the changes `new` (field -> value) to one part through its service; returns the call
     that takes them back (the window's undo). Raises DomainError when the rules refuse them."""
     sid = key[0]
@@ -182,7 +189,7 @@ def change(ws: Any, part: str, key: tuple[Any, ...], new: dict[str, Any], now: d
     raise DomainError(f"'{part}' is not a part of a record that can be changed from a workbook.")
 
 
-def _result(ws: Any, key: tuple[Any, ...], new: dict[str, Any], now: dict[str, Any]) -> Undo:
+def _result(ws: Workspace, key: tuple[Any, ...], new: dict[str, Any], now: dict[str, Any]) -> Undo:
     sid, code, attempt = key
     if "grade" in new and new["grade"] is None:
         raise DomainError(
