@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import ScalarSelect, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, urgency
@@ -51,7 +51,7 @@ class _Look:
     def limit(self) -> date:
         return self.as_of + timedelta(days=self.within)
 
-    def run(self, s: Session, query: Scoped, **values: Any) -> AnyResult:
+    def run(self, s: Session, query: Scoped, **values: object) -> AnyResult:
         """`query` for the active students of the programme and cohort looked at."""
         return query.run(s, self.programme_code, self.cohort, values)
 
@@ -189,7 +189,7 @@ _LITERATURE_APPROVALS = Scoped(
 )
 
 
-def _meetings_held() -> Any:
+def _meetings_held() -> ScalarSelect[int]:
     return (
         select(func.count())
         .select_from(m.MentorMeeting)

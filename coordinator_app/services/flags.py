@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from sqlalchemy import bindparam, or_
 from sqlalchemy.orm import Session
@@ -53,7 +53,7 @@ class _Where(TypedDict):
     cohort: int | None
 
 
-def _run(s: Session, query: Scoped, where: _Where, **values: Any) -> AnyResult:
+def _run(s: Session, query: Scoped, where: _Where, **values: object) -> AnyResult:
     return query.run(s, where["programme_code"], where["cohort"], values)
 
 

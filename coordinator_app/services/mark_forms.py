@@ -131,7 +131,12 @@ def mark_form(ws: Workspace, student_id: int, part: str) -> MarkForm:
     return form
 
 
-def _marks(form: MarkForm, weights: dict[str, float], parts: tuple[tuple[str, str, str, str], ...], row: Any) -> None:
+def _marks(
+    form: MarkForm,
+    weights: dict[str, float],
+    parts: tuple[tuple[str, str, str, str], ...],
+    row: m.Internship | m.LiteratureStudy,
+) -> None:
     shared = {key: sum(1 for k, *_ in parts if k == key) for key, *_ in parts}
     for key, stored, name, who in parts:
         form.marks.append(MarkedPart(stored, name, weights.get(key, 0.0) / shared[key], who, getattr(row, stored)))

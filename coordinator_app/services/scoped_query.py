@@ -10,9 +10,9 @@ connection. Core does not add the removed-students filter of store/sessions.py: 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import SQLColumnExpression, bindparam, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.store import models as m
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 S = m.Student
 
 
-def active(*columns: Any) -> AnySelect:
+def active(*columns: SQLColumnExpression[object]) -> AnySelect:
     """Active students that are not removed, with id, number, first and last name, programme code and
     cohort year first (in that order), then `columns`."""
     return (
@@ -42,7 +42,7 @@ class Scoped:
         self._made: dict[tuple[bool, bool], AnySelect] = {}
 
     def run(
-        self, s: Session, programme_code: str | None, cohort: int | None, values: Mapping[str, Any] | None = None
+        self, s: Session, programme_code: str | None, cohort: int | None, values: Mapping[str, object] | None = None
     ) -> AnyResult:
         key = (bool(programme_code), bool(cohort))
         query = self._made.get(key)

@@ -89,10 +89,11 @@ class _Audit:
     def __init__(self, ws: Workspace, action: str, source: str) -> None:
         self.constants = {"at": datetime.now(UTC).replace(tzinfo=None), "os_user": ws.user, "action": action}
         self.source = source
-        self.rows: list[tuple[Any, ...]] = []
+        # (student id, entity, entity id, field, old, new): one audit entry each
+        self.rows: list[tuple[int | None, str, int | None, str, str | None, str | None]] = []
 
     def add(
-        self, entity: str, entity_id: int | None, student_id: int | None, field_name: str, old: Any, new: Any
+        self, entity: str, entity_id: int | None, student_id: int | None, field_name: str, old: object, new: object
     ) -> None:
         self.rows.append((student_id, entity, entity_id, field_name, audit_text(old), audit_text(new)))
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Table, func, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
@@ -79,7 +79,7 @@ class ImportPlan:
     unchanged: list[PlannedRow] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     # The database as the rows were checked against it; apply checks again when it differs.
-    fingerprint: tuple[Any, ...] = ()
+    fingerprint: tuple[int | None, ...] = ()
     recheck: Callable[[Session], ImportPlan] | None = field(default=None, repr=False, compare=False)
     context: Any = field(default=None, repr=False, compare=False)  # what was read, for apply
 
@@ -133,15 +133,15 @@ class ImportRefused(DomainError):
         self.skippable = skippable
 
 
-def fingerprint(session: Session) -> tuple[Any, ...]:
+def fingerprint(session: Session) -> tuple[int | None, ...]:
     """Cheap signs that the database changed: every coordinator action writes an audit entry,
     and rows added or removed change a table's count or highest id. (SQLite's data_version
     only compares within one connection; each transaction here has its own.)"""
 
-    def biggest(column: Any, *where: Any) -> Any:
+    def biggest(column: ColumnElement[int], *where: ColumnElement[bool]) -> ScalarSelect[int]:
         return select(func.max(column)).where(*where).scalar_subquery()
 
-    def rows(table: Any, *where: Any) -> Any:
+    def rows(table: Table, *where: ColumnElement[bool]) -> ScalarSelect[int]:
         return select(func.count()).select_from(table).where(*where).scalar_subquery()
 
     # Core columns (a quicker compile than the ORM's), on the transaction's connection; removed
