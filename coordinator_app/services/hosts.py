@@ -154,7 +154,7 @@ def where_used_host(s: Session, host_id: int) -> list[str]:
 
 @dataclass(frozen=True)
 class DeletedHost:
-    fields: dict[str, Any]
+    fields: dict[str, FieldValue]
 
 
 def delete_host(ws: Workspace, host_id: int) -> DeletedHost:
@@ -183,8 +183,8 @@ def _in_use(label: str, role: str, where: list[str]) -> str:
 @dataclass(frozen=True)
 class MergedHost:
     kept: int
-    duplicate: dict[str, Any]
-    kept_before: dict[str, Any]
+    duplicate: dict[str, FieldValue]
+    kept_before: dict[str, FieldValue]
     moved: tuple[int, ...]  # internships that pointed at the duplicate
 
 

@@ -220,7 +220,7 @@ def where_used_person(s: Session, person_id: int) -> list[str]:
 
 @dataclass(frozen=True)
 class DeletedPerson:
-    fields: dict[str, Any]
+    fields: dict[str, FieldValue]
 
 
 def delete_person(ws: Workspace, person_id: int) -> DeletedPerson:
@@ -249,8 +249,8 @@ def restore_person(ws: Workspace, deleted: DeletedPerson) -> int:
 @dataclass(frozen=True)
 class MergedPerson:
     kept: int
-    duplicate: dict[str, Any]
-    kept_before: dict[str, Any]
+    duplicate: dict[str, FieldValue]
+    kept_before: dict[str, FieldValue]
     moved: tuple[tuple[str, str, tuple[int, ...]], ...]  # (table, column, row ids)
 
 
