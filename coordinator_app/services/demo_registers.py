@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from coordinator_app.domain.programme import Programme
+from coordinator_app.domain.values import FieldValue
 from coordinator_app.services.demo_names import ABROAD, FIRST_NAMES, HOSTS, LAST_NAMES, email_part
 
 TITLES = {"phd": "", "postdoc": "dr. ", "UD": "dr. ", "UHD": "dr. ", "HL": "prof. dr. "}
@@ -23,7 +24,7 @@ DOMAINS = {
 
 
 class Rows(Protocol):
-    def add(self, table: str, **values: Any) -> int: ...
+    def add(self, table: str, **values: FieldValue) -> int: ...
 
 
 @dataclass
@@ -33,7 +34,7 @@ class DemoTables:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
 
-    def add(self, table: str, **values: Any) -> int:
+    def add(self, table: str, **values: FieldValue) -> int:
         next_id = self.ids.get(table, 0) + 1
         self.ids[table] = next_id
         values["id"] = next_id
@@ -110,9 +111,9 @@ class DemoRegisters:
     def person(self, role: str) -> DemoPerson:
         return self.rng.choice(self.pool[role])
 
-    def internship_people(self) -> dict[str, Any]:
+    def internship_people(self) -> dict[str, FieldValue]:
         """The columns of an internship's three people: ids and the copies of names and ranks."""
-        out: dict[str, Any] = {}
+        out: dict[str, FieldValue] = {}
         for role, pool in (("daily_supervisor", "daily"), ("second_supervisor", "second"), ("assessor", "assessor")):
             person = self.person(pool)
             out |= {role: person.name, f"{role}_rank": person.rank, f"{role}_id": person.id}

@@ -23,7 +23,9 @@ from coordinator_app.store import models as m
 
 I, L, M = m.Internship, m.LiteratureStudy, m.Mentor  # noqa: E741 (the tables, by their initials)
 # Every column that points at a person, with the text columns that copy the person's name and rank.
-PERSON_COLUMNS: tuple[tuple[Any, str, str, str | None], ...] = (
+PERSON_COLUMNS: tuple[
+    tuple[type[m.Internship] | type[m.LiteratureStudy] | type[m.Mentor], str, str, str | None], ...
+] = (
     (I, "daily_supervisor_id", "daily_supervisor", "daily_supervisor_rank"),
     (I, "second_supervisor_id", "second_supervisor", "second_supervisor_rank"),
     (I, "assessor_id", "assessor", "assessor_rank"),
