@@ -24,7 +24,7 @@ from sqlalchemy.sql.compiler import Compiled
 from coordinator_app.store.databases import ids_taken
 
 
-def _converted(values: list[Any], process: Callable[[Any], Any] | None) -> list[Any]:
+def _converted(values: list[object], process: Callable[[Any], Any] | None) -> list[object]:
     """A column's values as the driver stores them; each distinct value converted once
     (dates and flags repeat down an import). Values of different types are told apart (True ==
     1, but a flag is not a number). The loops over the rows run in C (set, map, zip)."""
@@ -44,11 +44,11 @@ def _params(
     compiled: Compiled,
     table: Table,
     columns: Mapping[str, str],
-    values_of: Callable[[str], list[Any]],
+    values_of: Callable[[str], list[object]],
     count: int,
     dialect: Dialect,
-    constants: Mapping[str, Any] | None = None,
-) -> list[tuple[Any, ...]]:
+    constants: Mapping[str, object] | None = None,
+) -> list[tuple[object, ...]]:
     """The rows as tuples in the statement's parameter order. `columns`: parameter name -> column
     name; `values_of(column name)`: that column's value in each of the `count` rows;
     `constants`: column name -> the one value every row has."""
@@ -80,7 +80,7 @@ def _update(table: Table, key: str, names: tuple[str, ...], dialect: Dialect) ->
 
 
 def insert_rows(
-    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], constants: Mapping[str, Any] | None = None
+    session: Session, table: Table, rows: Sequence[Mapping[str, object]], constants: Mapping[str, object] | None = None
 ) -> int:
     """INSERT every row (all rows with the same keys); `constants`: columns with one value for all rows."""
     if not rows:
@@ -94,8 +94,8 @@ def insert_tuples(
     session: Session,
     table: Table,
     names: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
-    constants: Mapping[str, Any] | None = None,
+    rows: Sequence[tuple[object, ...]],
+    constants: Mapping[str, object] | None = None,
 ) -> int:
     """insert_rows for rows given as tuples of the columns `names` (no dictionary per row)."""
     if not rows:
@@ -108,9 +108,9 @@ def _insert_columns(
     session: Session,
     table: Table,
     names: list[str],
-    values_of: Callable[[str], list[Any]],
+    values_of: Callable[[str], list[object]],
     count: int,
-    constants: Mapping[str, Any] | None,
+    constants: Mapping[str, object] | None,
 ) -> int:
     names = [*names, *(constants or {})]
     conn = session.connection()
@@ -123,7 +123,7 @@ def _insert_columns(
     return count
 
 
-def update_rows(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> int:
+def update_rows(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, object]]) -> int:
     """UPDATE table SET <each row's other keys> WHERE <key> = row[key] (all rows with the same keys)."""
     if not rows:
         return 0
