@@ -233,7 +233,7 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     update_rows(s, t, "id", with_date)
     update_rows(s, t, "id", without_date)
     next_id = (s.connection().scalar(select(func.max(t.c.id))) or 0) + 1
-    inserts: list[tuple[Any, ...]] = []
+    inserts: list[tuple[object, ...]] = []  # rows of _RESULT_FIELDS
     scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for planned in plan.new:
         v = planned.values

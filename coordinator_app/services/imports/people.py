@@ -51,7 +51,11 @@ EMAIL_FIELDS = tuple(ROLES)
 
 
 def check_emails(
-    problems: list[Rejection], row: int, raw: dict[str, Any], column: Callable[[str], str], email_check: Any
+    problems: list[Rejection],
+    row: int,
+    raw: dict[str, Any],
+    column: Callable[[str], str],
+    email_check: Callable[[str], str],
 ) -> dict[str, str]:
     """The addresses a row gives, each checked as a student's is."""
     found: dict[str, str] = {}
