@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services.cohort_data import nobody_in, select_students
+from coordinator_app.services.workspace import CourseRow, Workspace
 from coordinator_app.store import models as m
 from coordinator_app.store.sessions import INCLUDE_REMOVED
 
 if TYPE_CHECKING:
-    from coordinator_app.services.workspace import Workspace
     from coordinator_app.store.sessions import AnyRow
 
 
@@ -116,16 +116,6 @@ def student_row(session: Session, student_id: int) -> AnyRow:
     if row.removed_at is not None:
         raise NotFound(f"{removed_label(row)} was removed; restore them first (File > Removed students).", "student")
     return row
-
-
-class CourseRow(NamedTuple):
-    id: int
-    code: str
-    name: str
-    ec: int
-    component: str
-    specialization: str | None
-    in_programme: bool
 
 
 _COURSE_ROW = select(*(m.table(m.Course).c[f] for f in CourseRow._fields)).where(

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import DBAPIError
@@ -30,9 +30,6 @@ from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, Datab
 from coordinator_app.store.migrate import open_database
 from coordinator_app.store.sessions import StoreSession
 
-if TYPE_CHECKING:
-    from coordinator_app.services.lookup import CourseRow
-
 log = logging.getLogger(__name__)
 _AUDIT_ENTRY = insert(m.table(m.AuditEntry))
 
@@ -42,6 +39,19 @@ def os_user() -> str:
         return getpass.getuser()
     except Exception:
         return "unknown"
+
+
+class CourseRow(NamedTuple):
+    """A programme's own course row as read once per workspace (`Workspace.known_courses`,
+    services/lookup.course_row)."""
+
+    id: int
+    code: str
+    name: str
+    ec: int
+    component: str
+    specialization: str | None
+    in_programme: bool
 
 
 @dataclass
