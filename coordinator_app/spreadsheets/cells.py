@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from coordinator_app.domain.grades import NO_SHOW
+from coordinator_app.domain.values import CellValue
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -43,9 +44,8 @@ if TYPE_CHECKING:
         def add_chart(self, chart: ChartBase, anchor: str | None = None) -> None: ...
 
 
-# What one cell of a sheet holds: text, a number (bool and int included), a date (or a date and
-# time), or nothing. `Written` adds the formatted cell the writer makes for a value that needs it.
-CellValue: TypeAlias = str | float | date | None
+# What the writer puts in a cell: a value (domain/values.CellValue, the same name the reading side
+# uses) or the formatted cell it makes for a value that needs one.
 Written: TypeAlias = CellValue | Cell
 
 
