@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -84,6 +84,15 @@ class Progress:
     done: int
     total: int
     message: str
+
+
+@dataclass(frozen=True)
+class SavedWorkbook:
+    """What an export says at the end: what was saved where, and whether the workbook can be
+    imported back (a very large one cannot: round_trip.Ledger.after_saving)."""
+
+    said: str
+    comes_back: bool
 
 
 class ExportError(DomainError):
@@ -280,8 +289,9 @@ def export_workbook(
     cohort: int | None = None,
     student_ids: list[int] | None = None,
     as_of: date | None = None,
-) -> Iterator[Progress]:
-    """Write the cohort workbook to `target`, yielding progress; close the generator to cancel."""
+) -> Generator[Progress, None, SavedWorkbook]:
+    """Write the cohort workbook to `target`, yielding progress; close the generator to cancel. Its
+    value is what the last step said (what was saved where, and whether it can come back)."""
     from openpyxl import Workbook
 
     target = Path(target)
@@ -342,7 +352,10 @@ def export_workbook(
                 f"Could not write {target}: {exc.strerror or exc}. Nothing was saved there.", "target"
             ) from exc
         finished = True
-        yield Progress(total, total, f"Saved {_students(len(ids))} to {target}{book.ledger.after_saving()}")
+        too_large = book.ledger.after_saving()
+        said = f"Saved {_students(len(ids))} to {target}{too_large}"
+        yield Progress(total, total, said)
+        return SavedWorkbook(said, comes_back=not too_large)
     finally:
         if not finished:
             discard(wb)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from coordinator_app.services.imports.plan import ImportResult
     from coordinator_app.services.imports.workbook import Applied
     from coordinator_app.services.workspace import Workspace
+    from coordinator_app.spreadsheets.export import SavedWorkbook
     from coordinator_app.spreadsheets.importer import ImportPreview
     from coordinator_app.spreadsheets.returned import WorkbookPreview
 
@@ -61,6 +62,8 @@ class ExportDialog(QDialog):
         self.ws, self.jobs = ws, jobs
         self.programme, self.cohort, self.student_ids = programme, cohort, student_ids
         self.saved: Path | None = None
+        self.said = ""  # the export's last words: what was saved where (and if it cannot come back, why)
+        self.comes_back = True
         self.job: Job | None = None
         self.setWindowTitle("Export to Excel")
         layout = QVBoxLayout(self)
@@ -140,15 +143,17 @@ class ExportDialog(QDialog):
         self.buttons.setEnabled(False)
         self.job = self.jobs.run(
             lambda: export_workbook(ws, target, programme=programme, cohort=cohort, student_ids=ids, as_of=as_of),
-            lambda _r: self._done(target),
+            lambda saved: self._done(target, saved),
             self._failed,
             label=f"Exporting to {target.name}…",
             parent_widget=self,
             cancellable=True,
         )
 
-    def _done(self, target: Path) -> None:
+    def _done(self, target: Path, saved: SavedWorkbook) -> None:
         self.saved = target
+        self.said = saved.said
+        self.comes_back = saved.comes_back
         self.buttons.setEnabled(True)
         self.accept()
 
@@ -179,7 +184,9 @@ class ExportDialog(QDialog):
         dialog = cls(parent, ws, jobs, programme, cohort, student_ids)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             if parent is not None and hasattr(parent, "statusBar"):
-                parent.statusBar().showMessage(f"Exported to {dialog.saved}", 10000)
+                # Kept on screen (no time-out) when the workbook is too large to come back.
+                shown_for = 10000 if dialog.comes_back else 0
+                parent.statusBar().showMessage(dialog.said or f"Exported to {dialog.saved}", shown_for)
             return dialog.saved
         return None
 

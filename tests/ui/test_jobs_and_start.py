@@ -327,6 +327,33 @@ def test_export_dialog_writes_the_workbook_through_the_job_runner(
     assert not list(tmp_path.glob("*.part"))
 
 
+def test_the_status_bar_says_what_was_saved_and_keeps_saying_a_workbook_is_too_large_to_come_back(
+    window: Any, qtbot: Any, cohort: Cohort, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from coordinator_app.spreadsheets import app_workbook
+    from coordinator_app.ui.exchange import ExportDialog
+
+    def export_to(target: Path) -> Path | None:
+        def start() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, ExportDialog)
+            dialog.target.setText(str(target))
+            dialog.start()
+
+        QTimer.singleShot(0, start)
+        return ExportDialog.ask(window, cohort.ws, window.session.jobs, None, None, None)
+
+    assert export_to(tmp_path / "small.xlsx") == tmp_path / "small.xlsx"
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Saved ") and said.endswith(f"students to {tmp_path / 'small.xlsx'}")
+    monkeypatch.setattr(app_workbook, "MAX_BACK_ROWS", 5)  # the ledger of this cohort has more rows
+    assert export_to(tmp_path / "big.xlsx") == tmp_path / "big.xlsx"
+    said = window.statusBar().currentMessage()
+    assert "big.xlsx (too large to import back into the app" in said and "export one cohort" in said
+
+
 def test_export_into_a_missing_folder_shows_the_message(
     window: Any, qtbot: Any, cohort: Cohort, tmp_path: Path
 ) -> None:
