@@ -210,7 +210,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/bench_import"))
+    # In this checkout's git-ignored benchmarks/out/, not a /tmp folder another checkout may be
+    # writing at the same moment (every run deletes and rebuilds its databases there).
+    parser.add_argument("--work", type=Path, default=Path(__file__).resolve().parent / "out" / "import")
     parser.add_argument(
         "--only",
         choices=("students", "results"),
