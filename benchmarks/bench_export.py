@@ -328,7 +328,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/bench_excel"))
+    # In this checkout's git-ignored benchmarks/out/: a shared /tmp folder kept another checkout's
+    # demo databases and recordings, made by other code, and this run would have used them.
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "excel")
     parser.add_argument("--methods", nargs="+", default=["app", "bare", "xlsxwriter", "pandas"])
     parser.add_argument("--one", nargs=4, metavar=("METHOD", "DB", "CELLS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
