@@ -6,6 +6,11 @@ after a register changes; each keystroke filters them in the model (plain Python
 lower-cased labels, stopping at the first `LIMIT` hits), so 20,000 people stay within a frame.
 Typing a name that is not offered and leaving the field still works: the service looks it up
 and adds it to the register (services/register_links.py).
+
+One pick is one edit: Enter (or Tab) on an entry in the list chooses it here and does not reach the
+field, whose `editingFinished` would otherwise commit the typed text first (a second write and a
+second undo step; "jans" added to the register when the field has no keyboard focus yet, as on a
+slow machine).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from itertools import compress, islice, repeat
 from operator import contains
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 if TYPE_CHECKING:
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
 
 LIMIT = 50  # offered at once; typing more narrows it
 ID_ROLE = Qt.ItemDataRole.UserRole
+PICK_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)  # what chooses the entry in the list
 
 
 @dataclass(frozen=True)
@@ -99,13 +106,27 @@ class RegisterPicker(QObject):
         edit.textEdited.connect(self.model.filter)
         # The QModelIndex overload of activated (the text one is the default); PySide6 stubs lack the index.
         self.completer.activated[QModelIndex].connect(self._picked)  # type: ignore[index]
+        # Made now, so this filter runs before the completer's own (the last installed runs first).
+        self.completer.popup().installEventFilter(self)
         cache.loaded.connect(self._loaded)
         self._loaded(cache)
 
     def _loaded(self, cache: RegisterCache) -> None:
         self.model.set_entries(cache.entries(self.register))
 
-    def _picked(self, index: QModelIndex) -> None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter on an entry in the list: the pick, and nothing else (see the module's docstring)."""
+        popup = self.completer.popup()
+        if watched is popup and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            index = popup.currentIndex()
+            if event.key() in PICK_KEYS and index.isValid():
+                popup.hide()
+                self.edit.setText(str(index.data(Qt.ItemDataRole.EditRole)))  # as the completer would
+                self._picked(index)
+                return True
+        return False
+
+    def _picked(self, index: QModelIndex | QPersistentModelIndex) -> None:
         entry_id = index.data(ID_ROLE)
         if entry_id is not None:
             self.chosen.emit(int(entry_id))

@@ -141,6 +141,44 @@ def test_a_supervisor_picked_from_the_register_brings_rank_and_email(
         assert s.get(m.Person, jansen).email == "m.jansen@amsterdamumc.nl"  # type: ignore[union-attr]
 
 
+def test_enter_on_an_entry_in_the_list_is_one_edit_even_when_the_field_has_no_keyboard_focus(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
+    """On a busy machine the window may not be active yet when the coordinator types: the field has
+    no keyboard focus, the list does not write the highlighted name into it, and Enter used to reach
+    the field first. It committed the typed "jans" (a new person "jans" in the register, a first undo
+    step), then the pick (a second). Forced here by keeping the keyboard focus elsewhere."""
+    jansen = add_person(cohort.ws, name="Marieke Jansen", rank="postdoc", organisation="Amsterdam UMC")
+    add_person(cohort.ws, name="Marieke Janssen-Bos", rank="UHD", organisation="Erasmus MC")
+    panel = minor_panel(view, qtbot, cohort.anouk)
+    picker = picker_on(panel, "daily_supervisor")
+    elsewhere = picker_on(panel, "assessor").edit
+    elsewhere.setFocus()  # this window's focus stays there, active or not
+    edits_before = view.session.undo_stack.count()
+
+    qtbot.keyClicks(picker.edit, "jans")  # straight to the field, as the failing runs had it
+    popup = picker.completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    assert not picker.edit.hasFocus()
+    offered = [picker.model.index(r).data() for r in range(picker.model.rowCount())]
+    for _ in range(next(i for i, label in enumerate(offered) if "Marieke Jansen ·" in label) + 1):
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+    assert picker.edit.text() == "jans"  # the highlighted entry did not reach the field
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+
+    assert internship(cohort, cohort.anouk).daily_supervisor_id == jansen
+    assert view.session.undo_stack.count() == edits_before + 1
+    assert view.session.undo_stack.undoText() == "Change daily supervisor of the minor internship to Marieke Jansen"
+    with cohort.ws.read() as s:
+        assert s.scalars(select(m.Person.name).order_by(m.Person.name)).all() == [
+            "Marieke Jansen",
+            "Marieke Janssen-Bos",
+        ]
+    view.session.undo_stack.undo()  # the one step takes the pick back
+    assert view.session.undo_stack.index() == edits_before
+    assert internship(cohort, cohort.anouk).daily_supervisor_id is None
+
+
 @pytest.mark.slow  # ~1.5 s of processor time in a whole run (docs/testing.md)
 def test_an_assessor_below_ud_picked_from_the_register_is_flagged_by_their_own_rank(
     view: RecordView, qtbot: Any, cohort: Cohort
