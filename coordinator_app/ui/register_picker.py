@@ -107,7 +107,9 @@ class RegisterPicker(QObject):
         # The QModelIndex overload of activated (the text one is the default); PySide6 stubs lack the index.
         self.completer.activated[QModelIndex].connect(self._picked)  # type: ignore[index]
         # Made now, so this filter runs before the completer's own (the last installed runs first).
-        self.completer.popup().installEventFilter(self)
+        popup = self.completer.popup()
+        assert popup is not None
+        popup.installEventFilter(self)
         cache.loaded.connect(self._loaded)
         self._loaded(cache)
 
@@ -117,7 +119,12 @@ class RegisterPicker(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter on an entry in the list: the pick, and nothing else (see the module's docstring)."""
         popup = self.completer.popup()
-        if watched is popup and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+        if (
+            popup is not None
+            and watched is popup
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
             index = popup.currentIndex()
             if event.key() in PICK_KEYS and index.isValid():
                 popup.hide()
