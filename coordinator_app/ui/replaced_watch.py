@@ -5,6 +5,11 @@ listener fires at once, from whichever thread wrote), and a look every few secon
 window is idle (one `PRAGMA user_version` read off the GUI thread). Either way `replaced` is
 emitted on the GUI thread; the window then drops its undo history, reloads everything it shows
 and only then writes into the restored data again (Workspace.adopt_restored).
+
+A look that answers after the window has read the restored data in is stale and dropped: on a
+slow disk a look started before that adoption (the timer fires every few seconds, the reading in
+may take longer) would otherwise say "replaced" a second time, and everything would be read again
+and the undo history cleared for nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ CHECK_EVERY_MS = 3000
 
 class ReplacedWatch(QObject):
     replaced = Signal()
-    _seen = Signal()
+    _seen = Signal(object)  # the generation the look compared with (None: a refused write)
 
     def __init__(self, parent: QObject | None = None, every_ms: int = CHECK_EVERY_MS) -> None:
         super().__init__(parent)
@@ -32,7 +37,7 @@ class ReplacedWatch(QObject):
         self._timer.setInterval(every_ms)
         self._timer.timeout.connect(self.check_now)
         # Emitted from worker threads; delivered on the GUI thread (this object's thread).
-        self._seen.connect(self.replaced)
+        self._seen.connect(self._answered)
 
     def watch(self, ws: Workspace | None) -> None:
         if self._ws is not None and self._notify in self._ws.replaced_listeners:
@@ -45,7 +50,13 @@ class ReplacedWatch(QObject):
         self._timer.start()
 
     def _notify(self) -> None:
-        self._seen.emit()
+        self._seen.emit(None)
+
+    def _answered(self, generation: int | None) -> None:
+        ws = self._ws
+        if ws is None or (generation is not None and ws.generation != generation):
+            return  # closed, or the restore was read in since this look began
+        self.replaced.emit()
 
     def check_now(self) -> None:
         """Look once, off the GUI thread (a slow share never stalls the window); skipped if a look is running."""
@@ -54,9 +65,10 @@ class ReplacedWatch(QObject):
             return
 
         def look() -> None:
+            generation = ws.generation  # the data shown; a look answering after it changed is stale
             try:
                 if ws.was_replaced():
-                    self._seen.emit()
+                    self._seen.emit(generation)
             except Exception:
                 pass
             finally:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand
 
 from coordinator_app.services.backups import back_up_now, restore_backup
 from coordinator_app.services.courses import record_grade
+from coordinator_app.services.errors import DatabaseReplaced
 from coordinator_app.services.students import NewStudent, add_student, update_student
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.ui.changes import Changes, Kind, Origin
@@ -111,6 +112,41 @@ def test_a_restore_elsewhere_says_replaced_then_everything_changed_from_elsewher
     with qtbot.assertNotEmitted(s.changed, wait=1500):
         pass
     update_student(s.ws, cohort.daan, first_name="Daniel")  # writes go into the restored data again
+
+
+def test_a_look_that_answers_after_the_restore_was_read_in_is_not_a_second_restore(
+    qtbot: Any, session: Any, cohort: Cohort
+) -> None:
+    """On a slow disk the watch's look may start before the window reads the restored data in and
+    answer after: that answer is stale. Forced here: the look is held until the adoption is done."""
+    s = session(cohort.ws.path)
+    with qtbot.waitSignal(s.opened, timeout=15000):
+        s.open(cohort.ws.path)
+    copy = back_up_now(cohort.ws).path
+    restore_backup(cohort.ws.path, copy)
+    ws = s.ws
+    looked, answer = threading.Event(), threading.Event()
+    was_replaced = ws.was_replaced
+
+    def slow_look() -> bool:
+        found = was_replaced()
+        looked.set()
+        answer.wait(10)
+        return found
+
+    ws.was_replaced = slow_look
+    s.replaced_watch.check_now()  # the timer's look: sees the restore, then the disk is slow
+    assert looked.wait(10)
+    ws.was_replaced = was_replaced
+    # Meanwhile a write is refused: the window reads the restored data in.
+    with qtbot.waitSignals([s.replaced, s.changed], order="strict", timeout=10000), pytest.raises(DatabaseReplaced):
+        update_student(ws, cohort.daan, first_name="Daniel")
+    assert not s.replaced_pending and not ws.was_replaced()
+    s.undo_stack.push(QUndoCommand("an edit in the restored data"))
+    with qtbot.assertNotEmitted(s.replaced, wait=500), qtbot.assertNotEmitted(s.changed, wait=500):
+        answer.set()  # the slow look answers "replaced", about the data shown before
+    assert s.undo_stack.count() == 1  # kept: nothing was restored since
+    update_student(ws, cohort.daan, first_name="Daniel")
 
 
 # -- the panes follow `changed` by themselves --------------------------------------------------------------
