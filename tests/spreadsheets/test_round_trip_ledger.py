@@ -134,18 +134,21 @@ def test_plain_rows_are_the_bytes_openpyxl_writes(tmp_path: Any) -> None:
     assert written[True] == written[False]
 
 
-def test_a_cancelled_workbook_with_plain_rows_leaves_no_file(tmp_path: Any) -> None:
-    import glob
+def test_a_cancelled_workbook_with_plain_rows_leaves_no_file(tmp_path: Any, monkeypatch: Any) -> None:
     import tempfile
 
     from openpyxl import Workbook
 
     from coordinator_app.spreadsheets.cells import discard, stream_plain_rows
 
-    before = set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*"))
+    # A temporary folder of this test's own: other tests running beside it write openpyxl's files too.
+    own = tmp_path / "tmp"
+    own.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own))
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("Ledger")
     stream_plain_rows(sheet)
     sheet.append(["row", 1])
+    assert list(own.iterdir())  # openpyxl's part file is there while the workbook is open
     discard(wb)
-    assert set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*")) <= before
+    assert not list(own.iterdir())
