@@ -284,9 +284,11 @@ class AttentionView(QWidget):
         # others leave; student number, programme and cohort (the student list beside it shows them)
         # are a right-click on the header away.
         header.setStretchLastSection(False)
+        # Due and When fit their longest text in this font (a student years behind is "1229 days late").
+        fits = self.table.fontMetrics().horizontalAdvance
         for column, width in (
-            (DUE, 80),
-            (WHEN, 95),
+            (DUE, max(80, fits("00-00-0000") + 20)),
+            (WHEN, max(95, fits("9999 days late") + 20)),
             (KIND, 115),
             (STUDENT, 140),
             (NUMBER, 95),

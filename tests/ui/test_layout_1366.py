@@ -254,3 +254,24 @@ def test_the_attention_list_is_in_view_without_scrolling(window: Any, qtbot: Any
     assert not number.isChecked()
     number.trigger()
     assert not header.isSectionHidden(NUMBER)
+
+
+def test_due_and_when_fit_a_student_years_behind(window: Any, qtbot: Any) -> None:
+    """The packaged window showed "1229 days l..." for a 2023 deadline: When was a fixed 95 pixels,
+    whatever the font. Here with a larger font than the offscreen default, as on that screen."""
+    from PySide6.QtWidgets import QApplication
+
+    from coordinator_app.ui.attention_view import DUE, WHEN, AttentionView
+
+    font = QApplication.font()
+    larger = QApplication.font()
+    larger.setPointSizeF(font.pointSizeF() * 1.4)
+    QApplication.setFont(larger)
+    try:
+        view = AttentionView(window.session)
+        qtbot.addWidget(view)
+        header, cells = view.table.horizontalHeader(), view.table.fontMetrics()
+        assert cells.horizontalAdvance("1229 days late") + TEXT_MARGIN <= header.sectionSize(WHEN)
+        assert cells.horizontalAdvance("31-12-2026") + TEXT_MARGIN <= header.sectionSize(DUE)
+    finally:
+        QApplication.setFont(font)
