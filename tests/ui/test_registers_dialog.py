@@ -14,7 +14,8 @@ from coordinator_app.services.hosts import add_host
 from coordinator_app.services.internships import update_internship
 from coordinator_app.services.people import add_person
 from coordinator_app.store import models as m
-from coordinator_app.ui.registers_dialog import HOSTS, EntriesModel, RegistersDialog
+from coordinator_app.ui.register_tables import HOSTS, EntriesModel
+from coordinator_app.ui.registers_dialog import RegistersDialog
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
