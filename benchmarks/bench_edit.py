@@ -4,14 +4,17 @@
 
 App, on a copy of the demo database of each size (`synchronous=FULL`, as the app runs):
 - a note on a student (`update_student(notes=...)`): the rules do not read it;
-- a field the rules read (`update_student(tuition_paid=...)`): the student is judged again and
-  the verdict stored in the same transaction (services/verdicts.py);
-- a grade (`record_grade`, a pass on a compulsory course): the result, the EC total, the verdict.
+- a field the rules read (`update_student(tuition_paid=...)`): the student's stored verdict is
+  forgotten in the same transaction, and worked out when next asked (services/verdicts.py);
+- a grade (`record_grade`, a pass on a compulsory course): the result, the EC total when the course's
+  pass changed it (services/ec_totals.py), the verdict forgotten.
+Each copy starts with the verdicts an attention list stores (every graduation candidate's), as a
+database in use has them.
 Floor, on another copy with a kept sqlite3 connection, WAL and `synchronous=FULL`: BEGIN IMMEDIATE,
 exactly the rows the app's edit wrote, with plain SQL, COMMIT. Which rows those are is taken from a
 rehearsal of the same edits in the same order on a third copy, untimed (`rehearse`): the field or
 the graded result (a new attempt, or the open registration graded), a resit registration if any, the
-audit entry, the student's EC total only when the edit changed it, the verdict row. After the run
+audit entry, the student's EC total only when the edit changed it, the verdict row deleted. After the run
 both copies are compared (`same_rows`): students, results and verdicts equal. Pairs of rounds in turn; the
 medians per edit and the median of the per-round ratios. Then as many edits again, app and floor
 edit by edit (a durable commit's fsync swings 0.4-8 ms on this shared disk, round to round), with
@@ -63,6 +66,7 @@ class Rows:
     resit: tuple[Any, ...] | None = None  # a resit registration added
     ec: int | None = None  # the student's new EC total, when the edit changed it
     verdict: tuple[Any, ...] | None = None  # the readiness row after the edit
+    forgot: bool = False  # the edit deleted the student's verdict (worked out when next asked)
 
 
 def schedule(edits: int, rounds: int) -> list[tuple[str, int]]:
@@ -135,18 +139,25 @@ def rehearse(
             "SELECT ec_earned, notes, tuition_paid FROM student WHERE id = ?", (sid,)
         ).fetchone()
         verdict = look.execute("SELECT * FROM readiness WHERE student_id = ?", (sid,)).fetchone()
+        forgot = verdict is None  # the app's DELETE ran (a field the rules read, a grade), a verdict stored or not
         ec = ec_after if ec_after != ec_before else None
         if kind == "notes":
             written[kind, i] = Rows(sid, notes, ec=ec, verdict=None)
         elif kind == "field":
-            written[kind, i] = Rows(sid, tuition, ec=ec, verdict=verdict)
+            written[kind, i] = Rows(sid, tuition, ec=ec, verdict=verdict, forgot=forgot)
         else:
             result = look.execute("SELECT * FROM course_result WHERE id = ?", (answer.result_id,)).fetchone()
             resit = None
             if answer.resit_id is not None:
                 resit = look.execute("SELECT * FROM course_result WHERE id = ?", (answer.resit_id,)).fetchone()
             written[kind, i] = Rows(
-                sid, result=result, inserted=answer.previous is None, resit=resit, ec=ec, verdict=verdict
+                sid,
+                result=result,
+                inserted=answer.previous is None,
+                resit=resit,
+                ec=ec,
+                verdict=verdict,
+                forgot=forgot,
             )
     look.close()
     ws.close()
@@ -164,6 +175,8 @@ def _floor(path: Path, written: dict[tuple[str, int], Rows]) -> dict[str, Callab
             con.execute("UPDATE student SET ec_earned = ? WHERE id = ?", (rows.ec, rows.student))
         if rows.verdict is not None:
             con.execute(VERDICT, rows.verdict)
+        elif rows.forgot:
+            con.execute("DELETE FROM readiness WHERE student_id = ?", (rows.student,))
 
     def notes(i: int) -> None:
         rows = written["notes", i]
@@ -203,6 +216,18 @@ def _floor(path: Path, written: dict[tuple[str, int], Rows]) -> dict[str, Callab
     return {"notes": notes, "field": field, "grade": grade}
 
 
+def in_use(demo_db: Path, tmp: Path) -> Path:
+    """A copy of the demo with the verdicts an attention list stores (the demo writes none)."""
+    from coordinator_app.services.attention import attention_items
+    from coordinator_app.services.workspace import Workspace
+
+    path = _copy(demo_db, tmp / "in_use.sqlite")
+    ws = Workspace.open(path, daily_backup=False)
+    attention_items(ws, AS_OF)
+    ws.close()
+    return path
+
+
 def measure(students: int, edits: int, rounds: int) -> list[list[object]]:
     from sqlalchemy import select
 
@@ -210,8 +235,9 @@ def measure(students: int, edits: int, rounds: int) -> list[list[object]]:
     from coordinator_app.store import models as m
 
     with tempfile.TemporaryDirectory(dir=demo(students).parent) as tmp:
-        app_db = _copy(demo(students), Path(tmp) / "app.sqlite")
-        floor_db = _copy(demo(students), Path(tmp) / "floor.sqlite")
+        source = in_use(demo(students), Path(tmp))
+        app_db = _copy(source, Path(tmp) / "app.sqlite")
+        floor_db = _copy(source, Path(tmp) / "floor.sqlite")
         ws = Workspace.open(app_db, daily_backup=False)
         ws.today = AS_OF
         with ws.read() as s:
@@ -227,7 +253,7 @@ def measure(students: int, edits: int, rounds: int) -> list[list[object]]:
             paid = dict(s.execute(select(m.Student.id, m.Student.tuition_paid).where(m.Student.id.in_(pm))).all())
         codes = [c.code for c in ws.programmes["PM"].courses if c.component == "compulsory"]
         order = schedule(edits, rounds)
-        written = rehearse(demo(students), Path(tmp), pm, codes, paid, order)
+        written = rehearse(source, Path(tmp), pm, codes, paid, order)
         app = _app(ws, pm, codes, paid)
         floor = _floor(floor_db, written)
         rows: list[list[object]] = []

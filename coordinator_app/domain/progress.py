@@ -86,6 +86,24 @@ def component_progress(programme: Programme, facts: StudentProgressFacts) -> lis
     return rows
 
 
+def pass_ec_change(programme: Programme, course_code: str, specialization: str | None) -> int | None:
+    """What a course turning from not passed to passed adds to the EC total (the reverse takes it
+    away), when that is the same whatever else the student passed: the course counts in a course
+    component whose courses (those of the student's specialization) are together worth no more than
+    the component, so its cap never bites. None: it depends on the other results (a cap that can
+    bite, an optional course, a course outside every course component)."""
+    course = next((c for c in programme.courses if c.code == course_code), None)
+    component = next((c for c in programme.components if course and c.key == course.component), None)
+    if course is None or component is None or component.kind != "courses":
+        return None
+    counted = [
+        c for c in programme.courses_of(component.key) if not c.specialization or c.specialization == specialization
+    ]
+    if course not in counted or sum(c.ec for c in counted) > component.ec:
+        return None
+    return course.ec
+
+
 def total_ec(progress: list[ComponentProgress]) -> int:
     return sum(p.earned for p in progress)
 

@@ -14,6 +14,7 @@ from coordinator_app.domain.attention import AttentionItem, Urgency, sort_key, u
 from coordinator_app.domain.deadlines import MAX_DAYS_BEFORE
 from coordinator_app.domain.graduation import Readiness, graduation_date, submission_deadline
 from coordinator_app.domain.internships import voids_approval
+from coordinator_app.services import verdicts
 from coordinator_app.services.scoped_query import Scoped, active
 from coordinator_app.services.verdicts import STORED_COLUMNS, Stored, V, keep, verdicts_for
 from coordinator_app.services.workspace import Workspace
@@ -116,7 +117,7 @@ def unsorted_attention_items(
         yield from _mentor_meetings(look, s)
         yield from _graduation(look, s, readiness or {})
         yield from _flags(look, s, readiness or {})
-    keep(ws, look.worked_out, look.as_of)
+    keep(ws, look.worked_out, look.as_of, unless_fewer_than=verdicts.KEEP_FROM)
 
 
 def _flags(look: _Look, s: Session, known: Mapping[int, Readiness]) -> list[AttentionItem]:

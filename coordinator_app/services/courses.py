@@ -15,11 +15,14 @@ from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.grades import first_exam_date, grade_text, parse_grade, resit_registration
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import specialization_refusal
+from coordinator_app.services.ec_totals import total_after_grade
 from coordinator_app.services.lookup import course_row, existing_student, student_row
 from coordinator_app.services.row_writes import insert_row, update_row
 from coordinator_app.services.snapshot import refresh_ec
+from coordinator_app.services.verdicts import mark_stale
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
+from coordinator_app.store.quick_statements import QuickStatement
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def _check_course_allowed(specialization: str | None, course: _Courseish, progra
 
 
 _R = m.table(m.CourseResult)
-_ATTEMPTS = (
+_ATTEMPTS = QuickStatement(
     select(_R.c.id, _R.c.attempt, _R.c.grade, _R.c.no_show, _R.c.exam_date, _R.c.registered_on)
     .where(_R.c.student_id == bindparam("sid"), _R.c.course_id == bindparam("cid"))
     .order_by(_R.c.attempt)
@@ -81,7 +84,7 @@ def record_grade(
         programme = ws.programmes[student.programme_code]
         course = course_row(ws, s, student.programme_id, course_code, student.programme_code)
         _check_course_allowed(student.specialization, course, programme)
-        attempts = s.connection().execute(_ATTEMPTS, {"sid": student.id, "cid": course.id}).all()
+        attempts = _ATTEMPTS.rows(s.connection(), {"sid": student.id, "cid": course.id})
         if attempt is not None:
             if attempt < 1:
                 raise DomainError("An attempt number starts at 1.", "attempt")
@@ -129,7 +132,16 @@ def record_grade(
             grade_text(previous[1], previous[0]) if previous else None,
             str(grade),
         )
-        ec = refresh_ec(s, student, programme, ws.as_of())
+        # The EC total moves only when the course's pass does; the verdict is worked out when next asked.
+        before = [(a.grade, a.no_show) for a in attempts]
+        graded = (grade.value, grade.no_show)
+        after = [graded if a.id == row_id else pair for a, pair in zip(attempts, before)] if row else [*before, graded]
+        ec = total_after_grade(
+            s, student.id, student.ec_earned, programme, student.specialization, course.id, course.code, before, after
+        )
+        if ec != student.ec_earned:
+            update_row(s, m.Student, student.id, {"ec_earned": ec})
+        mark_stale(s, (student.id,))
         return GradeRecorded(
             row_id,
             attempt,

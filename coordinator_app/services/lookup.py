@@ -14,10 +14,11 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.services.cohort_data import nobody_in, select_students
 from coordinator_app.services.workspace import CourseRow, Workspace
 from coordinator_app.store import models as m
+from coordinator_app.store.quick_statements import QuickStatement
 from coordinator_app.store.sessions import INCLUDE_REMOVED
 
 if TYPE_CHECKING:
-    from coordinator_app.store.sessions import AnyRow
+    from coordinator_app.store.quick_statements import QuickRow
 
 
 class Named(Protocol):
@@ -98,19 +99,20 @@ def existing_student(session: Session, student_id: int) -> m.Student:
 
 
 _S, _P, _C = m.table(m.Student), m.table(m.Programme), m.table(m.Cohort)
-_STUDENT_ROW = (
+_STUDENT_ROW = QuickStatement(
     select(_S, _P.c.code.label("programme_code"), _C.c.start_year.label("cohort_year"))
     .select_from(_S.join(_P, _S.c.programme_id == _P.c.id).join(_C, _S.c.cohort_id == _C.c.id))
     .where(_S.c.id == bindparam("sid"))
 )
 
 
-def student_row(session: Session, student_id: int) -> AnyRow:
+def student_row(session: Session, student_id: int) -> QuickRow:
     """A student who is not removed, as one Core row: every column of the student table, with
     `programme_code` and `cohort_year`. For the edits made one at a time (services/row_writes.py):
     a tenth of `existing_student`'s work. Refused the same way for a removed or unknown student."""
     session.flush()  # what this action changed through the ORM so far is read back, as a query would
-    row = session.connection().execute(_STUDENT_ROW, {"sid": student_id}).one_or_none()
+    found = _STUDENT_ROW.rows(session.connection(), {"sid": student_id})
+    row = found[0] if found else None
     if row is None:
         raise NotFound(f"Student {student_id} does not exist.", "student")
     if row.removed_at is not None:

@@ -34,13 +34,13 @@ from coordinator_app.services.lookup import (
 )
 from coordinator_app.services.row_writes import update_row
 from coordinator_app.services.snapshot import refresh_ec
-from coordinator_app.services.verdicts import FEEDS, mark_touched
+from coordinator_app.services.verdicts import FEEDS, mark_stale
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
 from coordinator_app.store.sessions import INCLUDE_REMOVED
 
 if TYPE_CHECKING:
-    from coordinator_app.store.sessions import AnyRow
+    from coordinator_app.store.quick_statements import QuickRow
 
 STATUSES = ("active", "graduated", "stopped")
 PLACE_HOLDERS = tuple(s for s in STATUSES if holds_a_place(s))  # who takes a specialization place
@@ -110,7 +110,7 @@ def editable_fields(programme: Programme) -> tuple[str, ...]:
     return tuple(student_validators(programme))
 
 
-def _check_capacity(session: Session, student: m.Student | AnyRow, programme: Programme, key: str | None) -> None:
+def _check_capacity(session: Session, student: m.Student | QuickRow, programme: Programme, key: str | None) -> None:
     """At most `capacity` (20) students per specialization per cohort."""
     if key is None:
         return
@@ -212,15 +212,15 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
             old[field], new[field] = current, value
             ws.audit(s, "change student", "student", student.id, student.id, field, current, value)
         update_row(s, m.Student, student.id, new)
-        if not FEEDS["student"].isdisjoint(new):
-            mark_touched(s, (student.id,))  # judged again at the commit (services/verdicts.settle)
-        if "specialization" in old or "status" in old:
+        if "specialization" in old or "status" in old:  # the EC total reads them: judged now
             refresh_ec(s, student, programme, ws.as_of())
             _places_changed(ws, s, student_row(s, student_id), programme)
+        elif not FEEDS["student"].isdisjoint(new):
+            mark_stale(s, (student.id,))  # the verdict is worked out when next asked
         return old
 
 
-def _places_changed(ws: Workspace, s: Session, student: m.Student | AnyRow, programme: Programme) -> None:
+def _places_changed(ws: Workspace, s: Session, student: m.Student | QuickRow, programme: Programme) -> None:
     """A place chosen by hand takes the student off lower waiting lists; a place freed (a change,
     a stop, a removal) goes to the first student waiting for it."""
     if not programme.specializations:

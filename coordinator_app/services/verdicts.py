@@ -7,11 +7,17 @@ out then and stored (table `readiness`, with `student.ec_earned`):
 
 - every write through `Workspace.write` is followed: the rows a flush adds, changes or deletes
   that the verdict is read from (`FEEDS`) name their students, and before the commit those
-  students are read again and judged (`settle`), in the same transaction as the edit;
+  students are read again and judged (`settle`), in the same transaction as the edit: their EC
+  totals come from the same evaluation;
+- the edits made most often say instead that they made a verdict stale (`mark_stale`): a grade
+  (which keeps the EC total right itself, services/ec_totals.py) and a field of the student that
+  the EC total does not read. Their verdicts are forgotten at the commit, one DELETE, and worked out
+  when next asked: judging a student at every such edit was most of its time (docs/performance.md,
+  "Issue 12: one edit");
 - the bulk writers say what they touched: the import `forget`s the verdicts of its students and a
   moved graduation deadline `mark_touched`s the students whose items it moved; verdicts nobody
-  stored yet (a new demo, a new student from an import) are worked out when first asked
-  (`verdicts_for`) and kept (`keep`);
+  stored yet (a new demo, a new student from an import, a stale one) are worked out when first
+  asked (`verdicts_for`) and kept (`keep`) once there are enough of them to be worth a write;
 - a stored verdict says the days it holds on (a planned mentor meeting counts from its day) and
   which programme rules it came from (`rules_mark`): one that does not fit the day asked about or
   today's rules is worked out again, so a restored or older database needs nothing special;
@@ -43,6 +49,7 @@ from coordinator_app.services.cohort_data import CHUNK, CHUNK_QUERIES, Record, e
 from coordinator_app.store import models as m
 from coordinator_app.store.errors import DatabaseProblem
 from coordinator_app.store.portable_sql import OneOf
+from coordinator_app.store.quick_statements import QuickStatement
 from coordinator_app.store.sessions import StoreSession
 
 
@@ -58,6 +65,7 @@ class KeepsDerived(Protocol):
 log = logging.getLogger(__name__)
 
 TOUCHED = "verdicts: students touched"
+STALE = "verdicts: students whose verdict is out of date"
 INTERNSHIPS_TOUCHED = "verdicts: internships touched"
 _SEPARATOR = "\n"
 V = m.table(m.Readiness)
@@ -132,8 +140,15 @@ def mark_touched(session: Session, student_ids: Iterable[int]) -> None:
     _touched(session).update(student_ids)
 
 
+def mark_stale(session: Session, student_ids: Iterable[int]) -> None:
+    """Students whose verdict a statement outside the ORM made stale, while their EC total is right
+    (the caller kept it so, or the change cannot move it): their verdicts are forgotten at the commit."""
+    cast(set[int], session.info.setdefault(STALE, set())).update(student_ids)
+
+
 def settle(session: Session, programmes: Mapping[str, Programme], as_of: date) -> None:
-    """Before the commit of a write: judge again every student whose data it changed."""
+    """Before the commit of a write: judge again every student whose data it changed, and forget the
+    verdicts it only made stale."""
     session.flush()
     internships = session.info.pop(INTERNSHIPS_TOUCHED, set())
     if internships:
@@ -142,8 +157,12 @@ def settle(session: Session, programmes: Mapping[str, Programme], as_of: date) -
         )
         _touched(session).update(sid for (sid,) in found)
     touched = session.info.pop(TOUCHED, set())
+    stale = session.info.pop(STALE, set())
     if touched:
         refresh(session, programmes, sorted(touched), as_of)
+    stale.difference_update(touched)
+    if stale:
+        forget(session, sorted(stale))
 
 
 # -- storing -------------------------------------------------------------------------------------
@@ -203,10 +222,15 @@ def store(session: Session, rows: Sequence[VerdictRow]) -> None:
         db.execute(_upsert(db.dialect.name), rows[0] if len(rows) == 1 else list(rows))
 
 
+_FORGET_ONE = QuickStatement(delete(V).where(V.c.student_id == bindparam("sid")))
+
+
 def forget(session: Session, student_ids: Sequence[int]) -> None:
     """Drop the stored verdicts of these students (a bulk write changed their data): they are worked
     out again when next asked."""
-    if student_ids:  # one statement, the ids as one parameter (store/portable_sql.OneOf)
+    if len(student_ids) == 1:  # an edit's one student
+        _FORGET_ONE.run(session.connection(), {"sid": student_ids[0]})
+    elif student_ids:  # one statement, the ids as one parameter (store/portable_sql.OneOf)
         session.connection().execute(delete(V).where(OneOf(V.c.student_id, student_ids)))
 
 
@@ -233,9 +257,10 @@ def refresh(
 ) -> dict[int, Evaluation]:
     """Judge these students now, store their verdicts and EC totals; their evaluations by id."""
     session.flush()
-    # Judged from the data as flushed: the commit need not judge them again unless a later flush
-    # changes them (which names them again).
+    # Judged from the data as flushed: the commit need not judge them again, nor forget what is
+    # stored now, unless a later change names them again.
     _touched(session).difference_update(student_ids)
+    session.info.get(STALE, set()).difference_update(student_ids)
     evaluations: dict[int, Evaluation] = {}
     rows: list[VerdictRow] = []
     ec_changes: list[dict[str, int]] = []
@@ -254,11 +279,18 @@ def refresh(
     return evaluations
 
 
-def keep(ws: KeepsDerived, student_ids: Sequence[int], as_of: date) -> None:
-    """Store the verdicts a read had to work out (`verdicts_for`), so the next read finds them. They
-    are worked out again inside the write, from the data as it is then. Best effort: a busy or
-    read-only database only means the next read works them out again."""
-    if not student_ids:
+# Fewer verdicts than this worked out by the attention list are not stored: judging them again at
+# its next refresh (~0.5 ms each) costs less than a write, which every window's attention list would
+# make after every edit (each edit leaves one stale verdict).
+KEEP_FROM = 50
+
+
+def keep(ws: KeepsDerived, student_ids: Sequence[int], as_of: date, unless_fewer_than: int = 1) -> None:
+    """Store the verdicts a read had to work out (`verdicts_for`), so the next read finds them; none
+    when there are fewer than `unless_fewer_than`. They are worked out again inside the write, from
+    the data as it is then. Best effort: a busy or read-only database only means the next read works
+    them out again."""
+    if len(student_ids) < max(unless_fewer_than, 1):
         return
     try:
         with ws.keep_derived() as s:

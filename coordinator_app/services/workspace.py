@@ -25,13 +25,22 @@ from coordinator_app.services.own_writes import OwnWrites
 from coordinator_app.services.record_versions import SavedVersions, editing_student, note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
 from coordinator_app.store import models as m
-from coordinator_app.store.databases import open_location, read_generation, reader, write_end, write_start, writer
+from coordinator_app.store.databases import (
+    open_location,
+    read_generation,
+    reader,
+    write_end,
+    write_start,
+    write_transaction,
+    writer,
+)
 from coordinator_app.store.errors import DatabaseCorrupt, DatabaseProblem, DatabaseReadOnly, DatabaseReplaced, translate
 from coordinator_app.store.migrate import open_database
+from coordinator_app.store.quick_statements import QuickStatement
 from coordinator_app.store.sessions import StoreSession
 
 log = logging.getLogger(__name__)
-_AUDIT_ENTRY = insert(m.table(m.AuditEntry))
+_AUDIT_ENTRY = QuickStatement(insert(m.table(m.AuditEntry)))
 
 
 def os_user() -> str:
@@ -240,7 +249,11 @@ class Workspace:
             return
         edited = editing_student()
         try:
-            with StoreSession(writer(self.engine, (edited,)), expire_on_commit=False) as session, session.begin():
+            with (
+                write_transaction(self.engine, (edited,)) as conn,
+                # The session joins the transaction: committed (or rolled back) with it, not by the session.
+                StoreSession(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only") as session,
+            ):
                 # Read under the write lock, with it (one round trip on a server): a restore cannot slip in
                 # between this check and the commit, nor a colleague's save to the record shown here.
                 start = write_start(session.connection(), edited)
@@ -368,8 +381,8 @@ class Workspace:
     ) -> None:
         # A Core INSERT now, not an ORM object for the flush: the entry needs nothing back, and the ORM's
         # unit of work for it was a third of a note's flush. In the action's transaction (or savepoint) all the same.
-        session.connection().execute(
-            _AUDIT_ENTRY,
+        _AUDIT_ENTRY.run(
+            session.connection(),
             {
                 "at": datetime.now(UTC).replace(tzinfo=None),
                 "os_user": self.user,

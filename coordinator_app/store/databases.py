@@ -12,6 +12,8 @@ What differs per kind, and why:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
@@ -46,6 +48,19 @@ def writer(engine: Engine, edited: tuple[int | None] | None = None) -> Engine:
     a coordinator's action, (the edited student's id or None,): on a server `write_start`'s reads are then
     sent with the lock, in one round trip."""
     return server.writer(engine, edited) if is_server(engine) else sqlite_engine.writer(engine)
+
+
+@contextmanager
+def write_transaction(engine: Engine, edited: tuple[int | None] | None = None) -> Iterator[Connection]:
+    """A transaction that holds the one write lock from its start, committed at the end (rolled back
+    on an error); `edited` as for `writer`. On SQLite it runs on the connection the thread keeps for
+    writing (store/engine.write_transaction)."""
+    if is_server(engine):
+        with writer(engine, edited).begin() as conn:
+            yield conn
+    else:
+        with sqlite_engine.write_transaction(engine) as conn:
+            yield conn
 
 
 def reader(engine: Engine) -> Engine:

@@ -20,6 +20,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +138,91 @@ def _identity(path: Path) -> tuple[int, int] | None:
 def writer(engine: Engine) -> Engine:
     """The same database, with transactions that take the write lock at BEGIN."""
     return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+class _KeptWriters:
+    """The connection each thread keeps for its writes on one engine. A connection in use is not here
+    (`take` removes it): what `engine.dispose()` closes here is idle, and one in use when the engine
+    was disposed is closed when given back, as the pool does with its own."""
+
+    def __init__(self, engine: Engine) -> None:
+        # Nothing here refers to the engine (the registry's key is weak): a kept connection does, until
+        # the engine is disposed.
+        self.path = Path(str(engine.url.database))
+        self.lock = threading.Lock()
+        self.by_thread: dict[int, tuple[Connection, int]] = {}
+        self.generation = 0  # one more at every dispose of the engine
+        event.listen(engine, "engine_disposed", self._disposed)
+
+    def take(self) -> tuple[Connection | None, int]:
+        with self.lock:
+            conn, generation = self.by_thread.pop(threading.get_ident(), (None, self.generation))
+            if conn is not None and generation != self.generation:
+                _discard(conn)
+                conn = None
+            return conn, self.generation
+
+    def give_back(self, conn: Connection, generation: int) -> None:
+        with self.lock:
+            if generation != self.generation:
+                extra: Connection | None = conn
+            else:
+                extra, _ = self.by_thread.get(threading.get_ident(), (None, 0))
+                self.by_thread[threading.get_ident()] = (conn, generation)
+        if extra is not None:  # made before a dispose, or a write inside another kept one meanwhile
+            _discard(extra)
+
+    def usable(self, conn: Connection) -> bool:
+        # As the pool's checkout does (`make_engine`): still on the file at the path, one stat.
+        return not conn.closed and not conn.invalidated and conn.connection.info.get("file") == _identity(self.path)
+
+    def _disposed(self, _engine: Engine) -> None:
+        with self.lock:
+            idle, self.by_thread = [conn for conn, _ in self.by_thread.values()], {}
+            self.generation += 1
+        for conn in idle:
+            _discard(conn)
+
+
+def _discard(conn: Connection) -> None:
+    """Close the sqlite3 connection itself: given back, it would go to the pool the engine had before a
+    dispose, and stay open there (the last connection's close is what checkpoints the WAL away)."""
+    conn.invalidate()
+    conn.close()
+
+
+_kept: weakref.WeakKeyDictionary[Engine, _KeptWriters] = weakref.WeakKeyDictionary()
+_kept_lock = threading.Lock()
+
+
+def _writers(engine: Engine) -> _KeptWriters:
+    with _kept_lock:
+        kept = _kept.get(engine)
+        if kept is None:
+            kept = _kept[engine] = _KeptWriters(engine)
+        return kept
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the write lock (BEGIN IMMEDIATE), committed at the end, rolled back on
+    an error. It runs on a connection this thread keeps for its writes: taking one from the pool and
+    giving it back, with SQLAlchemy's Connection made anew each time, was ~0.1 ms a write, as much as
+    SQLite's own work for an edit (docs/performance.md, "Issue 12: one edit"). A kept connection is
+    used only while the path still names the file it opened (a restore replaces the file); after a
+    failed transaction it goes back to the pool, and the next write takes a fresh one. A write inside
+    another in the same thread gets its own connection, as before. `engine.dispose()` closes them."""
+    kept = _writers(engine)
+    conn, generation = kept.take()
+    if conn is not None and not kept.usable(conn):
+        conn.close()
+        conn = None
+    if conn is None:
+        conn = writer(engine).connect()
+    try:
+        with conn.begin():
+            yield conn
+    except BaseException:
+        conn.close()
+        raise
+    kept.give_back(conn, generation)

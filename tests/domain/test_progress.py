@@ -205,3 +205,36 @@ def test_specialization_over_capacity_several(pm) -> None:
     assert len(problems) == 2
     assert "Biomarkers & Medicines has 22" in problems[1]
     assert specialization_over_capacity(pm, {}) == []
+
+
+def test_a_pass_adds_the_course_ec_where_no_cap_can_bite(programmes) -> None:
+    """`pass_ec_change` is the difference the EC rules give, whatever else the student passed: every
+    course of both programmes, every specialization, every set of other passed courses."""
+    from itertools import combinations
+
+    from coordinator_app.domain.progress import pass_ec_change
+
+    assert pass_ec_change(programmes["PM"], "PM-PERS", None) == 6
+    assert pass_ec_change(programmes["PM"], "PM-MI1", "medical_imaging") == 6
+    assert pass_ec_change(programmes["PM"], "PM-MI1", "biomarkers_medicines") is None  # not counted for them
+    assert pass_ec_change(programmes["IMIM"], "IMIM-DP", None) == 30
+    checked = 0
+    for programme in programmes.values():
+        specializations = [None, *(s.key for s in programme.specializations)]
+        for specialization in specializations:
+            for course in programme.courses:
+                change = pass_ec_change(programme, course.code, specialization)
+                if change is None:
+                    continue
+                others = [c.code for c in programme.courses if c.code != course.code]
+                for n in range(len(others) + 1):
+                    for passed in combinations(others, n) if n <= 2 or n >= len(others) - 1 else ():
+                        before = StudentProgressFacts({c: g("7") for c in passed}, specialization)
+                        after = StudentProgressFacts({**before.results, course.code: g("7")}, specialization)
+                        assert (
+                            total_ec(component_progress(programme, after))
+                            - total_ec(component_progress(programme, before))
+                            == change
+                        ), (programme.code, specialization, course.code, passed)
+                        checked += 1
+    assert checked > 100

@@ -32,6 +32,7 @@ from coordinator_app.services import (
     internships,
     portfolio,
     students,
+    verdicts,
 )
 from coordinator_app.services.attention import attention_items
 from coordinator_app.services.backups import back_up_now, restore_backup
@@ -80,6 +81,24 @@ def _stored(ws: Workspace) -> dict[int, Stored]:
         }
 
 
+def _ec_totals(ws: Workspace) -> tuple[dict[int, int], dict[int, int]]:
+    """Every student's stored EC total, and the one a fresh evaluation gives."""
+    with ws.read() as s:
+        chunk = load_chunk(s, _all_ids(ws))
+        stored = {st_.id: st_.ec_earned for st_ in chunk.students}
+        fresh = {
+            st_.id: evaluate(ws.programmes[st_.programme], snapshot_of(st_, chunk), TODAY).ec_total
+            for st_ in chunk.students
+        }
+    return stored, fresh
+
+
+def _store_all(ws: Workspace) -> None:
+    """Every student's verdict worked out and stored, as a large attention list would."""
+    with ws.keep_derived() as s:
+        verdicts.refresh(s, ws.programmes, _all_ids(ws), TODAY)
+
+
 def _fresh(ws: Workspace, ids: list[int], day: date) -> dict[int, tuple[str, ...]]:
     with ws.read() as s:
         chunk = load_chunk(s, ids)
@@ -110,8 +129,10 @@ def check_in_step(ws: Workspace, edited: set[int]) -> None:
         for sid, verdict in stored.items():
             if verdict.fits(programme_of[sid], day):
                 assert verdict.readiness.blockers == fresh[sid], (sid, day)
-    for sid in edited:
-        assert sid in stored and stored[sid].fits(programme_of[sid], TODAY), f"student {sid} was edited, no verdict"
+    for sid in edited:  # judged by the edit, or forgotten and worked out when asked: never an old one
+        assert sid not in stored or stored[sid].fits(programme_of[sid], TODAY), f"student {sid}: an old verdict"
+    ec_stored, ec_fresh = _ec_totals(ws)
+    assert ec_stored == ec_fresh
     everybody = {sid: Readiness(blockers) for sid, blockers in _fresh(ws, ids, TODAY).items()}
     assert attention_items(ws, TODAY) == attention_items(ws, TODAY, readiness=everybody)
 
@@ -344,11 +365,28 @@ def test_every_stored_verdict_is_a_fresh_evaluation_after_random_edits(
         check_in_step(ws, edited)
 
 
-def test_new_rules_make_stored_verdicts_not_fit(fresh_copy: Callable[[], Workspace]) -> None:
+def test_the_attention_list_keeps_what_it_worked_out_once_worth_a_write(
+    fresh_copy: Callable[[], Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A few verdicts worked out by a read are worked out again next time (no write after every
+    edit); from KEEP_FROM on they are stored."""
+    ws = fresh_copy()
+    monkeypatch.setattr(verdicts, "KEEP_FROM", 10_000)
+    attention_items(ws, TODAY)
+    assert _stored(ws) == {}
+    monkeypatch.setattr(verdicts, "KEEP_FROM", 1)
+    attention_items(ws, TODAY)
+    assert _stored(ws), "the attention list keeps the verdicts it worked out"
+
+
+def test_new_rules_make_stored_verdicts_not_fit(
+    fresh_copy: Callable[[], Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A verdict worked out with other programme rules (a new pass mark, a new version) is not used."""
     from dataclasses import replace
 
     ws = fresh_copy()
+    monkeypatch.setattr(verdicts, "KEEP_FROM", 1)
     attention_items(ws, TODAY)
     stored = _stored(ws)
     assert stored, "the attention list keeps the verdicts it worked out"
@@ -361,15 +399,19 @@ def test_new_rules_make_stored_verdicts_not_fit(fresh_copy: Callable[[], Workspa
     assert attention_items(ws, TODAY) == attention_items(ws, TODAY, readiness=everybody)
 
 
-def test_an_edit_stores_the_verdict_in_its_own_transaction(fresh_copy: Callable[[], Workspace]) -> None:
+def test_a_field_the_rules_read_forgets_the_verdict_in_its_own_transaction(fresh_copy: Callable[[], Workspace]) -> None:
+    """A field the EC total does not read makes the verdict stale: it is dropped with the edit, and
+    the attention list works it out from the data as it is now."""
     ws = fresh_copy()
     assert _stored(ws) == {}  # the demo writes none
+    _store_all(ws)
     sid = _any(ws, 3)
+    assert sid in _stored(ws)
     students.update_student(ws, sid, tuition_paid=False)
     stored = _stored(ws)
-    assert set(stored) == {sid}
-    assert stored[sid].readiness.blockers == _fresh(ws, [sid], TODAY)[sid]
-    assert "tuition not paid" in stored[sid].readiness.blockers
+    assert sid not in stored and len(stored) == len(_all_ids(ws)) - 1
+    everybody = {i: Readiness(blockers) for i, blockers in _fresh(ws, _all_ids(ws), TODAY).items()}
+    assert attention_items(ws, TODAY) == attention_items(ws, TODAY, readiness=everybody)
 
 
 def test_a_change_the_verdict_does_not_read_stores_nothing(fresh_copy: Callable[[], Workspace]) -> None:
@@ -380,43 +422,13 @@ def test_a_change_the_verdict_does_not_read_stores_nothing(fresh_copy: Callable[
     assert _stored(ws) == {}
 
 
-def test_a_note_judges_nobody_a_field_the_rules_read_replaces_the_verdict_in_place(
+def test_a_note_or_a_field_or_a_grade_judges_nobody(
     fresh_copy: Callable[[], Workspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A note stops at once (no student read); a field the rules read judges the student again and
-    writes the verdict over the one stored (one row per student), and the attention list follows."""
-    from coordinator_app.services import verdicts
-
+    """The edits made most often read no whole record: a note leaves the verdict alone, a field the
+    rules read and a grade forget it; the grade's EC total is right all the same."""
     ws = fresh_copy()
-    sid = _any(ws, 7)
-    students.update_student(ws, sid, tuition_paid=False)
-    assert "tuition not paid" in _stored(ws)[sid].readiness.blockers
-    judged: list[list[int]] = []
-    original = verdicts.load_chunk
-
-    def counting(session: object, ids: list[int], **options: bool) -> object:
-        judged.append(list(ids))
-        return original(session, ids, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(verdicts, "load_chunk", counting)
-    before = _stored(ws)
-    students.update_student(ws, sid, notes="Asked about paying in two parts.")
-    assert judged == [] and _stored(ws) == before
-    students.update_student(ws, sid, tuition_paid=True)
-    assert judged == [[sid]]
-    stored = _stored(ws)
-    assert set(stored) == {sid} and "tuition not paid" not in stored[sid].readiness.blockers
-    assert stored[sid].readiness.blockers == _fresh(ws, [sid], TODAY)[sid]
-    everybody = {i: Readiness(blockers) for i, blockers in _fresh(ws, _all_ids(ws), TODAY).items()}
-    assert attention_items(ws, TODAY) == attention_items(ws, TODAY, readiness=everybody)
-
-
-def test_an_edit_judges_its_student_once(fresh_copy: Callable[[], Workspace], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The service's own refresh (for the EC it answers with) judges the student; the commit does
-    not judge them again unless something changed after it."""
-    from coordinator_app.services import verdicts
-
-    ws = fresh_copy()
+    _store_all(ws)
     sid = _pm(ws, 2)
     assert sid is not None
     judged: list[list[int]] = []
@@ -427,10 +439,21 @@ def test_an_edit_judges_its_student_once(fresh_copy: Callable[[], Workspace], mo
         return original(session, ids, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(verdicts, "load_chunk", counting)
+    before = _stored(ws)
+    students.update_student(ws, sid, notes="Asked about paying in two parts.")
+    assert _stored(ws) == before
+    students.update_student(ws, sid, tuition_paid=False)
+    assert sid not in _stored(ws) and judged == []
+    _store_all(ws)
+    judged.clear()
+    ec_before = _ec_totals(ws)[0][sid]
     code = next(c.code for c in ws.programmes["PM"].courses if c.component == "compulsory")
-    courses.record_grade(ws, sid, code, "7.5")
-    assert judged == [[sid]]
-    assert _stored(ws)[sid].readiness.blockers == _fresh(ws, [sid], TODAY)[sid]
+    recorded = courses.record_grade(ws, sid, code, "7.5")
+    assert judged == [] and sid not in _stored(ws)
+    ec_stored, ec_fresh = _ec_totals(ws)
+    assert recorded.ec_total == ec_stored[sid] == ec_fresh[sid]
+    assert ec_stored == ec_fresh
+    assert ec_before <= recorded.ec_total
 
 
 def test_a_rank_changed_through_one_internship_judges_every_student_of_that_assessor_again(

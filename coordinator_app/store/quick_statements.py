@@ -1,0 +1,123 @@
+"""A few Core statements, made once, run straight on the transaction's sqlite3 connection: the edits a
+coordinator makes one at a time (a field, a grade) and their audit entry.
+
+Why: SQLAlchemy's work around each statement it executes (its execution context, result object and
+events, ~50-100 us) was, for one edit's five to eight statements, three times SQLite's own work for
+the same rows (docs/performance.md, "Issue 12: one edit"). Here SQLAlchemy still compiles the
+statement (once per set of parameter names) and its column types still convert every value both ways
+(the dialect's `bind_processor`, `result_processor`); only the execution is SQLite's own. On PostgreSQL, where a
+statement is a round trip to the server, they run through SQLAlchemy as any other.
+
+What is not taken here (refused when compiled, so a test finds it): IN lists expanded at execution,
+and column defaults that SQLAlchemy works out in Python other than plain values.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from sqlalchemy import Connection, CursorResult, Delete, Insert, Update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
+
+if TYPE_CHECKING:
+    from coordinator_app.store.sessions import AnySelect
+
+    Statement: TypeAlias = AnySelect | Insert | Update | Delete
+
+Processor = Callable[[Any], Any] | None
+
+
+# A row of `QuickStatement.rows`: a named tuple whose fields are the selected columns, known only
+# when the statement is compiled (as SQLAlchemy's own Row of such a query types them: Any).
+QuickRow: TypeAlias = Any
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # the parameters in the order of their `?`
+    fixed: dict[str, Any]  # values the statement carries itself, and plain column defaults
+    binds: tuple[Processor, ...]  # per parameter: the value as SQLite stores it
+    row: Callable[..., Any] | None  # a SELECT's row type (named by the selected columns)
+    results: tuple[Processor, ...]  # per selected column: the stored value as Python's
+    insert: bool = False
+
+
+def _compile(statement: Statement, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled:
+    keys = tuple(params)
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    assert isinstance(compiled, SQLCompiler)
+    names = tuple(compiled.positiontup or ())
+    if any(compiled.binds[name].expanding for name in names):
+        raise ValueError("an IN list expanded at execution cannot run as a quick statement")
+    fixed = {name: value for name, value in compiled.construct_params(dict(params)).items() if name not in keys}
+    for column in [*compiled.insert_prefetch, *compiled.update_prefetch]:
+        default = column.default if compiled.isinsert else column.onupdate
+        if default is None or not default.is_scalar:
+            raise ValueError(f"{column} has a default worked out in Python: run it through SQLAlchemy")
+        fixed[column.key] = default.arg  # type: ignore[attr-defined]
+    # The dialect's own form of each type converts (SQLite's DATE reads and writes ISO text).
+    binds = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    if isinstance(statement, Insert | Update | Delete):
+        return _Compiled(compiled.string, names, fixed, binds, None, (), isinstance(statement, Insert))
+    columns = list(statement.selected_columns)
+    row = namedtuple("Row", [c.key for c in columns], rename=True)  # type: ignore[misc]
+    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    return _Compiled(compiled.string, names, fixed, binds, row, results)
+
+
+class QuickStatement:
+    """One Core statement, run on SQLite's own connection (see the module's notes)."""
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, ...], _Compiled] = {}
+
+    def _made(self, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled:
+        keys = tuple(params)
+        made = self._compiled.get(keys)
+        if made is None:
+            made = self._compiled[keys] = _compile(self.statement, dialect, params)
+        return made
+
+    def _run(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Compiled, sqlite3.Cursor]:
+        made = self._made(conn.dialect, params)
+        values = []
+        for name, bind in zip(made.names, made.binds):
+            value = params[name] if name in params else made.fixed[name]
+            values.append(value if bind is None or value is None else bind(value))
+        raw: sqlite3.Connection | None = conn.connection.driver_connection
+        assert raw is not None  # the transaction's connection is open
+        try:
+            return made, raw.execute(made.sql, values)
+        except sqlite3.Error as exc:  # as SQLAlchemy reports it: the workspace reads it the same way
+            raise DBAPIError.instance(
+                made.sql, values, exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect
+            ) from exc
+
+    def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[QuickRow]:
+        """A SELECT's rows, each with the selected columns' names and Python values."""
+        if conn.dialect.name != "sqlite":
+            return list(conn.execute(self.statement, dict(params)).all())
+        made, cursor = self._run(conn, params)
+        assert made.row is not None, "rows() of a statement that selects nothing"
+        processors = made.results
+        return [
+            made.row(*(v if p is None or v is None else p(v) for p, v in zip(processors, found)))
+            for found in cursor.fetchall()
+        ]
+
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> int | None:
+        """An INSERT, UPDATE or DELETE; an INSERT's new row id."""
+        if conn.dialect.name != "sqlite":
+            result: CursorResult[Any] = conn.execute(self.statement, dict(params))
+            key = result.inserted_primary_key if result.context.isinsert else None
+            return int(key[0]) if key else None
+        made, cursor = self._run(conn, params)
+        return cursor.lastrowid if made.insert else None
