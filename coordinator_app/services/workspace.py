@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -249,11 +249,7 @@ class Workspace:
             return
         edited = editing_student()
         try:
-            with (
-                write_transaction(self.engine, (edited,)) as conn,
-                # The session joins the transaction: committed (or rolled back) with it, not by the session.
-                StoreSession(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only") as session,
-            ):
+            with write_transaction(self.engine, (edited,)) as conn, _session_on(conn) as session:
                 # Read under the write lock, with it (one round trip on a server): a restore cannot slip in
                 # between this check and the commit, nor a colleague's save to the record shown here.
                 start = write_start(session.connection(), edited)
@@ -468,6 +464,27 @@ def sync_programme_tables(s: Session, programmes: dict[str, Programme]) -> None:
             else:
                 db_course.name, db_course.ec = course.name, course.ec
                 db_course.component, db_course.specialization = course.component, course.specialization
+
+
+_WRITE_SESSION = "workspace: the session of a write on this connection"
+
+
+@contextmanager
+def _session_on(conn: Connection) -> Iterator[Session]:
+    """The session of a write, joined to the connection's transaction: committed or rolled back with
+    it, never by the session. One is kept per connection (`Connection.info` lasts as long as the
+    sqlite3 or psycopg connection) and made ready again after each write: making a new one was ~20 us
+    of a ~350 us edit (docs/performance.md, "Issue 12: one edit")."""
+    session = conn.info.get(_WRITE_SESSION)
+    if session is None or session.bind is not conn:
+        session = conn.info[_WRITE_SESSION] = StoreSession(
+            bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only"
+        )
+    try:
+        yield session
+    finally:
+        session.close()  # nothing is held from one write to the next: no object, no mark in `info`
+        session.info.clear()
 
 
 def audit_text(value: object) -> str | None:

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from coordinator_app.domain.errors import NotFound
+from coordinator_app.domain.errors import DomainError, NotFound
 from coordinator_app.domain.student import evaluate
 from coordinator_app.services.courses import add_external_course, record_grade, set_optional_course
 from coordinator_app.services.snapshot import JUDGED_AT_COMMIT, snapshot
@@ -98,3 +98,19 @@ def test_unknown_course_and_removed_student_are_refused_with_nothing_written(
         record_grade(workspace, sid, "PM-PERS", "7")
     with unchanged(), pytest.raises(NotFound, match=removed):
         update_student(workspace, sid, tuition_paid="yes")
+
+
+def test_a_write_starts_with_nothing_left_from_the_one_before(workspace: Workspace) -> None:
+    """The session of a write is kept with its connection (services/workspace._session_on) and made
+    ready again: no object, no mark of a batch (`JUDGED_AT_COMMIT`) reaches the next action."""
+    sid = add_pm(workspace, cohort=2024)
+    with workspace.together() as s:
+        s.info[JUDGED_AT_COMMIT] = True
+        assert s.get(m.Student, sid) is not None
+    with pytest.raises(DomainError), workspace.write() as s:  # a refused action: rolled back
+        assert s.get(m.Student, sid) is not None
+        raise DomainError("refused", "student")
+    for _ in range(2):
+        with workspace.write() as s:
+            assert s.info == {} and len(s.identity_map) == 0
+            assert s.get(m.Student, sid) is not None
