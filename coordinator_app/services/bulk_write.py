@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import Compiled
 
 from coordinator_app.store.databases import ids_taken
+from coordinator_app.store.portable_sql import OneOf
 
 
 def _converted(values: list[object], process: Callable[[Any], Any] | None) -> list[object]:
@@ -133,4 +134,17 @@ def update_rows(session: Session, table: Table, key: str, rows: Sequence[Mapping
     columns = {f"_v_{n}": n for n in names} | {"_key": key}
     values_of = lambda name: [row[name] for row in rows]  # noqa: E731
     conn.exec_driver_sql(str(compiled), _params(compiled, table, columns, values_of, len(rows), conn.dialect))
+    return len(rows)
+
+
+def update_by_value(session: Session, table: Table, key: str, column: str, rows: Sequence[Mapping[str, object]]) -> int:
+    """update_rows for rows that set one `column` to few distinct values (the EC totals an import
+    changes): one UPDATE per value, naming its rows' keys as one parameter (store/portable_sql.OneOf),
+    instead of one statement execution per row. Same rows, same values."""
+    keys_of: dict[object, list[object]] = {}
+    for row in rows:
+        keys_of.setdefault(row[column], []).append(row[key])
+    conn = session.connection()
+    for value, keys in keys_of.items():
+        conn.execute(update(table).where(OneOf(table.c[key], keys)).values({column: value}))
     return len(rows)

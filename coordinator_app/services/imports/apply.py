@@ -30,7 +30,7 @@ from coordinator_app.domain.grades import (
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import StudentProgressFacts, component_progress, total_ec
 from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
-from coordinator_app.services.bulk_write import insert_rows, insert_tuples, update_rows
+from coordinator_app.services.bulk_write import insert_rows, insert_tuples, update_by_value, update_rows
 from coordinator_app.services.cohort_data import optional_course, refresh_ec_bulk
 from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.people import EMAIL_FIELDS
@@ -288,7 +288,8 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
         # As audit.add writes it (the texts are the audit's already: a grade as shown).
         audit_rows((sid, "course_result", planned.result_id, f"{v['course_code']} attempt {attempt}", old, text))
     insert_tuples(s, t, _RESULT_FIELDS, inserts)
-    update_rows(s, m.table(m.Student), "id", _ec_changes(ws, s, read, after))
+    # Few distinct totals among many students: one UPDATE per total (bulk_write.update_by_value).
+    update_by_value(s, m.table(m.Student), "id", "ec_earned", _ec_changes(ws, s, read, after))
     forget(s, list({sid for sid, _course in after}))  # their verdicts: worked out again when next asked
 
 
