@@ -57,7 +57,7 @@ class Rejection:
         return f"row {self.row}, {self.column}: {self.reason.rstrip('.')}"
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__ for each row of a 10,000-row file: quicker to make and to read
 class PlannedRow:
     """One accepted row: what it will do."""
 

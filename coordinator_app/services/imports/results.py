@@ -187,7 +187,8 @@ def _match_results(
     db = s.connection()
     # Core columns throughout: a quicker compile than the ORM's, and plain rows.
     S, P, H, K = m.table(m.Student), m.table(m.Programme), m.table(m.Cohort), m.table(m.Course)
-    students: dict[str, list[ResultStudent]] = defaultdict(list)
+    students: dict[str, ResultStudent] = {}  # by number
+    shared: dict[str, list[ResultStudent]] = {}  # a number in more than one programme: each of them
     numbers = {checked[1] for checked in parsed}
     if numbers:
         # The student table alone (no joins): programme codes and cohort years from their small tables.
@@ -199,9 +200,9 @@ def _match_results(
         if code:
             query = query.where(S.c.programme_id.in_([pid for pid, c in code_of.items() if c == code]))
         for sid, number, specialization, pid, ec_earned, cid in db.execute(query).all():  # one fetchall
-            students[number].append(
-                ResultStudent(sid, number, specialization, pid, ec_earned, code_of[pid], year_of[cid])
-            )
+            student = ResultStudent(sid, number, specialization, pid, ec_earned, code_of[pid], year_of[cid])
+            if students.setdefault(number, student) is not student:
+                shared.setdefault(number, [students[number]]).append(student)
     courses: dict[tuple[int, str], ResultCourse] = {}
     for course_row in db.execute(select(K.c.id, K.c.programme_id, K.c.code, K.c.name, K.c.specialization)).all():
         c = ResultCourse(*course_row)
@@ -215,12 +216,12 @@ def _match_results(
     taken: set[tuple[int, int, int | None]] = set()  # (student, course, attempt) of the rows matched
     for row, number, course_text, grade, when, attempt in parsed:
         found = students.get(number)
-        if found is None or len(found) > 1:
+        if found is None or (shared and number in shared):
             if removed is None:
                 removed = removed_numbers(s, numbers)
-            plan.rejected.append(_unmatched(row, number, found, removed, code, column))
+            plan.rejected.append(_unmatched(row, number, shared.get(number), removed, code, column))
             continue
-        student = found[0]
+        student = found
         folded = casefolded.get(course_text)
         if folded is None:
             folded = casefolded[course_text] = course_text.casefold()
