@@ -12,9 +12,10 @@ repeated value (a date, a grade) once, so the pickle is small and quick at both 
 
 The child starts with as little as it can: `python -I -S` (no site-packages scan, no
 environment), this package and python-calamine put on its path by the parent
-(spreadsheets/reading.py), and only the standard library's re, zipfile, pickle and
-xml.etree imported here (no typing, no dataclasses): the interpreter and its imports were
-half of the child's CPU time.
+(spreadsheets/reading.py), and only the standard library's re, zipfile, pickle and the
+expat XML parser imported here (no typing, no dataclasses; not xml.etree, whose Python
+layer over expat cost more to import than the two small parts it read; the .ods scan only
+for an .ods): the interpreter and its imports were half of the child's CPU time.
 
 Before calamine loads a sheet of an .xlsx/.xlsm, its XML is scanned (streamed, in C-speed
 regular expressions) for the last row and column and for error cells (#N/A, #DIV/0!):
@@ -34,7 +35,7 @@ import sys
 import zipfile
 from functools import partial
 from posixpath import join, normpath
-from xml.etree import ElementTree
+from xml.parsers import expat
 
 from coordinator_app.spreadsheets.columns import (
     HEADER_SEARCH_ROWS,
@@ -45,7 +46,6 @@ from coordinator_app.spreadsheets.columns import (
     is_empty,
     map_columns,
 )
-from coordinator_app.spreadsheets.ods_scan import scan_ods_errors
 
 # -- the limits (docs/excel.md, "Files that are refused") ------------------------------------
 MAX_FILE_BYTES = 100 * 2**20  # on disk, any format
@@ -133,9 +133,10 @@ def _reach(name: str, sheet: str, last_row: int, last_column: int, rows: tuple[i
 
 # -- the .xlsx scan -----------------------------------------------------------------------------
 
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# Namespaces as expat reports them with namespace_separator=" ": "uri name".
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships Relationship"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
+_REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 # Elements may carry a namespace prefix (<x:c>, as the .NET Open XML SDK writes them).
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
 _CELL_COLUMN = re.compile(rb"<" + _P + rb'c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
@@ -165,19 +166,33 @@ class SheetScan:
 def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its XML part, from the workbook and its relationships."""
     try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+        sheets = _elements(archive.read("xl/workbook.xml"), f"{_MAIN}sheet")
+        rels = _elements(archive.read("xl/_rels/workbook.xml.rels"), _RELS)
+    except (KeyError, expat.ExpatError):
         return {}
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_RELS)}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
+    for sheet in sheets:
         target = targets.get(sheet.get(_REL_ID), "")
         if target:
             parts[sheet.get("name", "")] = (
                 target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
             )
     return parts
+
+
+def _elements(xml: bytes, tag: str) -> list[dict[str, str]]:
+    """The attributes of every `tag` element ("namespace name") of a small XML part, in order."""
+    found: list[dict[str, str]] = []
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name == tag:
+            found.append(attributes)
+
+    parser.StartElementHandler = start
+    parser.Parse(xml, True)
+    return found
 
 
 def scan_xlsx_sheet(
@@ -264,6 +279,8 @@ def read_workbook(path: str, name: str) -> Sheet | Any:
         _check_archive(archive, name)
         parts = xlsx_sheet_parts(archive)
         if not parts:
+            from coordinator_app.spreadsheets.ods_scan import scan_ods_errors
+
             ods_errors = scan_ods_errors(archive)
     wb = CalamineWorkbook.from_path(path)
     if LEDGER in wb.sheet_names:  # the app's own export or mark form: every sheet is read
