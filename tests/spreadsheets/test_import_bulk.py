@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from coordinator_app.domain.grades import grade_from, parse_grade
 from coordinator_app.services import imports as import_service
-from coordinator_app.services.bulk_write import insert_rows, update_rows
+from coordinator_app.services.bulk_write import insert_rows, update_by_value, update_rows
 from coordinator_app.services.courses import record_grade, set_optional_course
 from coordinator_app.services.snapshot import evaluate_student
 from coordinator_app.services.students import NewStudent, add_student
@@ -306,6 +306,49 @@ def test_bulk_rows_read_back_like_orm_rows(two_pm_students) -> None:
         (2, None, True, date(2026, 1, 31), date(2026, 2, 1)),
     ]
     assert tuple(raw) == ("2026-01-31", 1)
+
+
+def test_a_number_in_two_programmes_needs_the_programme(workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    add_student(workspace, NewStudent("PM", 2025, "2712001", "Anna", "Vries"))
+    add_student(workspace, NewStudent("IMIM", 2024, "2712001", "Anna", "Vries"))
+    add_student(workspace, NewStudent("PM", 2025, "2712002", "Bram", "Jansen"))
+    path = _csv(tmp_path / "r.csv", [["2712001", "PM-DSB", "7,5", "", ""], ["2712002", "PM-DSB", "8", "", ""]])
+    either = preview_import(workspace, path)
+    assert [str(r) for r in either.rejected] == [
+        "row 2, student number: student number 2712001 is in more than one programme; choose the programme"
+    ]
+    assert [r.student_number for r in either.new] == ["2712002"]
+    chosen = preview_import(workspace, path, programme="PM")
+    assert not chosen.rejected and [r.student_number for r in chosen.new] == ["2712001", "2712002"]
+
+
+def test_update_by_value_sets_each_row_its_own_value_and_no_other_row(workspace) -> None:  # type: ignore[no-untyped-def]
+    ids = [add_student(workspace, NewStudent("PM", 2025, f"27120{n:02d}", f"First{n}", "Last")) for n in range(5)]
+    totals = {ids[0]: 12, ids[1]: 18, ids[2]: 12, ids[3]: 0}  # ids[4] is left alone
+    with workspace.write() as s:
+        s.execute(m.Student.__table__.update().values(ec_earned=6))
+        update_by_value(
+            s, m.Student.__table__, "id", "ec_earned", [{"id": i, "ec_earned": ec} for i, ec in totals.items()]
+        )
+    with workspace.read() as s:
+        stored = dict(s.execute(select(m.Student.id, m.Student.ec_earned)).all())
+    assert stored == {**totals, ids[4]: 6}
+
+
+def test_one_of_is_a_condition_by_itself_on_sqlite(workspace) -> None:  # type: ignore[no-untyped-def]
+    """`x IN (json list)`, not `(x IN (json list)) = 1` (a slower expression for SQLite), either way round."""
+    from coordinator_app.services.imports.cells import one_of
+
+    kept = [add_student(workspace, NewStudent("PM", 2025, f"27121{n:02d}", f"First{n}", "Last")) for n in range(3)]
+    S = m.Student.__table__
+    with workspace.read() as s:
+        dialect = s.connection().dialect
+        chosen = select(S.c.id).where(one_of(S.c.id, kept[:2]))
+        others = select(S.c.id).where(~one_of(S.c.id, kept[:2]))
+        assert str(chosen.compile(dialect=dialect)).endswith("IN (SELECT value FROM json_each(?))")
+        assert "NOT student.id IN" in str(others.compile(dialect=dialect))
+        assert sorted(s.scalars(chosen)) == sorted(kept[:2])
+        assert list(s.scalars(others)) == [kept[2]]
 
 
 def test_an_imported_student_is_the_same_as_one_added_by_hand(make_workspace, tmp_path: Path) -> None:
