@@ -43,11 +43,14 @@ def main() -> int:
     header_size, width, height, byte_order = fields[0], fields[4], fields[5], fields[7]
     bits_per_pixel, bytes_per_line, colours = fields[11], fields[12], fields[19]
     if bits_per_pixel != 32 or byte_order != LSB_FIRST:
-        print(f"xwd_to_png: expected a 32-bit little-endian screen (Xvfb -screen 0 WxHx24), got {bits_per_pixel} bits, "
-              f"byte order {byte_order}", file=sys.stderr)
+        print(
+            f"xwd_to_png: expected a 32-bit little-endian screen (Xvfb -screen 0 WxHx24), got {bits_per_pixel} bits, "
+            f"byte order {byte_order}",
+            file=sys.stderr,
+        )
         return 2
     start = header_size + colours * 12
-    pixels = data[start:start + bytes_per_line * height]
+    pixels = data[start : start + bytes_per_line * height]
     image = QImage(pixels, width, height, bytes_per_line, QImage.Format.Format_RGB32).copy()
     share = covered(image)
     if share < args.min_covered:
