@@ -24,7 +24,6 @@ from coordinator_app.domain.grades import (
     ResitRegistration,
     best_attempt,
     first_exam_date,
-    grade_from,
     resit_registration,
 )
 from coordinator_app.domain.programme import Programme
@@ -32,6 +31,7 @@ from coordinator_app.domain.progress import StudentProgressFacts, component_prog
 from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
 from coordinator_app.services.bulk_write import insert_rows, insert_tuples, update_by_value, update_rows
 from coordinator_app.services.cohort_data import optional_course, refresh_ec_bulk
+from coordinator_app.services.ec_totals import grades_of
 from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.people import EMAIL_FIELDS
 from coordinator_app.services.imports.plan import IMPORT_KINDS, ImportPlan, ImportRefused, ImportResult, fingerprint
@@ -296,11 +296,6 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
 Attempts = tuple[tuple[float | None, bool], ...]  # one course's attempts in order: (grade, no show)
 
 
-def _grades(attempts: Attempts) -> list[Grade]:
-    """A course's grades in attempt order as the EC rules read them (an open registration has none)."""
-    return [g for g in (grade_from(no_show, value) for value, no_show in attempts) if g is not None]
-
-
 def _ec_changes(
     ws: Workspace, s: Session, read: ResultsRead, after: dict[tuple[int, int], dict[int, tuple[float | None, bool]]]
 ) -> list[dict[str, int]]:
@@ -318,7 +313,7 @@ def _ec_changes(
         key = (pass_mark, attempts)
         known = passes.get(key)
         if known is None:
-            best = best_attempt(_grades(attempts))
+            best = best_attempt(grades_of(attempts))
             known = passes[key] = best is not None and best.passed(pass_mark)
         return known
 
@@ -371,9 +366,9 @@ def _ec_changes(
 
     def facts(student: ResultStudent, results: dict[int, Attempts]) -> StudentProgressFacts:
         # As services/cohort_data.snapshot_of gathers them; no internship, literature or core part complete.
-        by_code = {read.courses[cid].code: _grades(attempts) for cid, attempts in results.items()}
+        by_code = {read.courses[cid].code: grades_of(attempts) for cid, attempts in results.items()}
         optional = tuple(
-            optional_course(code, ec, status, external, form, _grades(results.get(cid, ())))
+            optional_course(code, ec, status, external, form, grades_of(results.get(cid, ())))
             for cid, code, ec, status, external, form in approvals.get(student.id, ())
         )
         return StudentProgressFacts(
