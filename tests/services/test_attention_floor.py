@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks.attention_floor import attention_floor
 from coordinator_app.domain.attention import AttentionItem
-from coordinator_app.services import students
+from coordinator_app.services import students, verdicts
 from coordinator_app.services.attention import attention_items
 from coordinator_app.services.demo import build_demo
 from coordinator_app.services.workspace import Workspace
@@ -34,7 +34,10 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def ws(demo_path: Path, tmp_path: Path) -> Iterator[Workspace]:
+def ws(demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    # The floor reads the stored verdicts: the app's list stores every one it works out here (in use
+    # it stores them once there are KEEP_FROM, and works out the few others again at each refresh).
+    monkeypatch.setattr(verdicts, "KEEP_FROM", 1)
     shutil.copy(demo_path, tmp_path / "demo.sqlite")
     opened = Workspace.open(tmp_path / "demo.sqlite", daily_backup=False)
     opened.today = TODAY
@@ -93,8 +96,12 @@ def server_ws(demo_path: Path, postgres_server: Any, programmes: dict[str, Any])
 
 
 @pytest.mark.parametrize("days_on, within", [(0, 14), (-120, 30)])
-def test_the_server_floor_lists_the_items_of_the_app(server_ws: Workspace, days_on: int, within: int) -> None:
+def test_the_server_floor_lists_the_items_of_the_app(
+    server_ws: Workspace, days_on: int, within: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import psycopg
+
+    monkeypatch.setattr(verdicts, "KEEP_FROM", 1)  # as in `ws`: the floor reads the stored verdicts
 
     day = TODAY + timedelta(days=days_on)
     app = _as_floor(attention_items(server_ws, day, within))
