@@ -150,6 +150,26 @@ def first_exam_date(programme: Programme, course_code: str, cohort_year: int) ->
     return exam_date(cohort_year, definition.month, definition.year)
 
 
+def check_exam_date(when: date | None, today: date, typed: bool = True) -> date | None:
+    """A result exists only once its exam has been taken: an exam date after today is refused.
+
+    `typed` False: no date was given and `when` is the date the programme schedules (the course's
+    exam, or the resit's), which says nothing about when the exam was really taken. Returns `when`."""
+    if when is None or when <= today:
+        return when
+    if typed:
+        raise DomainError(
+            f"The exam date {when:%d-%m-%Y} is after today ({today:%d-%m-%Y}): a result can be recorded "
+            "only once the exam has been taken. Check the date (the year especially).",
+            "exam_date",
+        )
+    raise DomainError(
+        f"No exam date was given, and this exam is scheduled for {when:%d-%m-%Y}, after today "
+        f"({today:%d-%m-%Y}). Give the date the exam was taken.",
+        "exam_date",
+    )
+
+
 @dataclass(frozen=True)
 class ResitRegistration:
     attempt: int

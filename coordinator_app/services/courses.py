@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.approvals import OPTIONAL_COURSE_STATUSES, check_decision_date
 from coordinator_app.domain.errors import DomainError, NotFound
-from coordinator_app.domain.grades import first_exam_date, grade_text, parse_grade, resit_registration
+from coordinator_app.domain.grades import check_exam_date, first_exam_date, grade_text, parse_grade, resit_registration
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.ec_totals import total_after_grade
@@ -108,6 +108,7 @@ def record_grade(
             if exam_date is not None:
                 when = written["exam_date"] = exam_date
             update_row(s, m.CourseResult, row_id, written)
+        check_exam_date(when, ws.as_of(), typed=exam_date is not None)  # refused: the transaction writes nothing
         resit_id = None
         last = max([attempt, *(a.attempt for a in attempts)])
         resit = resit_registration(programme, course.code, grade, attempt, when, last)

@@ -12,6 +12,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import (
     Grade,
     best_attempt,
+    check_exam_date,
     exam_date,
     format_mark,
     last_day_of_month,
@@ -328,3 +329,30 @@ def test_no_mark_is_formatted_outside_the_domain() -> None:
                 if "took" not in expression and "1_000_000" not in expression:
                     offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+# --- check_exam_date: a result exists only once its exam was taken --------------------------------
+
+
+def test_an_exam_date_up_to_today_is_accepted() -> None:
+    today = date(2026, 12, 2)
+    assert check_exam_date(today, today) == today
+    assert check_exam_date(date(2026, 6, 15), today) == date(2026, 6, 15)
+    assert check_exam_date(None, today) is None  # no date known: nothing to check
+
+
+def test_an_exam_date_after_today_is_refused_naming_both_dates() -> None:
+    with pytest.raises(DomainError) as refused:
+        check_exam_date(date(2027, 6, 15), date(2026, 12, 2))
+    assert refused.value.field == "exam_date"
+    assert "15-06-2027 is after today (02-12-2026)" in refused.value.message
+    assert "the year" in refused.value.message
+
+
+def test_a_scheduled_exam_after_today_asks_for_the_date_it_was_taken() -> None:
+    with pytest.raises(DomainError) as refused:
+        check_exam_date(date(2026, 12, 31), date(2026, 12, 2), typed=False)
+    assert refused.value.field == "exam_date"
+    assert "No exam date was given" in refused.value.message
+    assert "scheduled for 31-12-2026" in refused.value.message
+    assert "Give the date the exam was taken" in refused.value.message

@@ -337,3 +337,49 @@ def test_undo_of_a_grade_in_a_resit_registration_puts_its_dates_back(workspace: 
         row = s.scalar(select(m.CourseResult).where(m.CourseResult.attempt == 2))
         assert row is not None
         assert (row.grade, row.exam_date, row.registered_on) == (None, *registration)
+
+
+# -- an exam date after today: refused, nothing written ----------------------------------------------
+
+
+def _everything(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
+    with ws.read() as s:
+        return {
+            name: [tuple(r) for r in s.execute(select(t).order_by(*t.primary_key.columns))]
+            for name, t in m.Base.metadata.tables.items()
+        }
+
+
+def test_a_typed_exam_date_after_today_is_refused_and_nothing_is_written(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2024)  # today is 24-11-2025
+    before = _everything(workspace)
+    with pytest.raises(DomainError, match=r"15-06-2026 is after today \(24-11-2025\)") as refused:
+        record_grade(workspace, sid, "PM-DSB", "6", exam_date=date(2026, 6, 15))
+    assert refused.value.field == "exam_date"
+    assert _everything(workspace) == before
+    assert student(workspace, sid).ec_earned == 0
+    record_grade(workspace, sid, "PM-DSB", "6", exam_date=date(2025, 11, 24))  # today itself is fine
+    assert attempts(workspace, sid, "PM-DSB") == [(1, date(2025, 11, 24), 6.0, False)]
+
+
+def test_no_date_and_a_scheduled_exam_after_today_asks_for_the_date(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2025)  # PM-IMGP's exam is scheduled for 31-12-2025, after today
+    before = _everything(workspace)
+    with pytest.raises(DomainError, match="scheduled for 31-12-2025") as refused:
+        record_grade(workspace, sid, "PM-IMGP", "6,5")
+    assert refused.value.field == "exam_date"
+    assert _everything(workspace) == before
+    record_grade(workspace, sid, "PM-IMGP", "6,5", exam_date=date(2025, 11, 20))  # moved forward: given
+    assert attempts(workspace, sid, "PM-IMGP") == [(1, date(2025, 11, 20), 6.5, False)]
+
+
+def test_a_resit_waiting_for_a_later_date_needs_the_date_it_was_taken(workspace: Workspace) -> None:
+    sid = add_pm(workspace, cohort=2025)
+    record_grade(workspace, sid, "PM-DSB", "4")  # 31-10-2025; the resit is registered for 31-01-2026
+    before = _everything(workspace)
+    with pytest.raises(DomainError, match="scheduled for 31-01-2026"):
+        record_grade(workspace, sid, "PM-DSB", "7")
+    assert _everything(workspace) == before
+    workspace.today = date(2026, 2, 3)  # after the resit: its own date is used
+    record_grade(workspace, sid, "PM-DSB", "7")
+    assert attempts(workspace, sid, "PM-DSB")[-1] == (2, date(2026, 1, 31), 7.0, False)

@@ -243,6 +243,7 @@ def test_results_with_excel_and_text_dates(two_students, tmp_path: Path) -> None
 def test_resit_result_fills_the_open_registration(two_students, tmp_path: Path) -> None:
     ws, _a, b = two_students
     record_grade(ws, b, "PM-PERS", "4,0")
+    ws.today = date(2026, 2, 2)  # the resit (31-01-2026) has been taken
     path = tmp_path / "resit.csv"
     path.write_text("student number;course;grade;exam date\n2712002;PM-PERS;6,5;31-01-2026\n", encoding="utf-8")
     preview = preview_import(ws, path)
@@ -374,6 +375,24 @@ def test_a_date_that_does_not_exist(two_students, tmp_path: Path) -> None:
     ws, _, _ = two_students
     path = xlsx(tmp_path / "r.xlsx", [["Student number", "Grade", "Exam date"], ["2712001", 7.5, "31-02-2025"]])
     _rejected(ws, path, [(2, "Exam date", "'31-02-2025' is not a date")], course="PM-PERS")
+
+
+def test_an_exam_date_after_today_is_refused_as_in_the_window(two_students, tmp_path: Path) -> None:
+    ws, _, _ = two_students  # today is 24-11-2025
+    path = xlsx(
+        tmp_path / "r.xlsx",
+        [["Student number", "Grade", "Exam date"], ["2712001", 7.5, "30-09-2025"], ["2712002", 6, "15-06-2026"]],
+    )
+    _rejected(ws, path, [(3, "Exam date", "15-06-2026 is after today (24-11-2025)")], course="PM-PERS")
+
+
+def test_no_date_and_a_first_exam_scheduled_after_today_is_refused(two_students, tmp_path: Path) -> None:
+    ws, _, _ = two_students  # cohort 2025: PM-PERS was on 30-09-2025, PM-IMGP is on 31-12-2025
+    path = xlsx(
+        tmp_path / "r.xlsx",
+        [["Student number", "Course", "Grade"], ["2712001", "PM-PERS", 7.5], ["2712002", "PM-IMGP", 6]],
+    )
+    _rejected(ws, path, [(3, "exam date", "scheduled for 31-12-2025")])  # the file has no such column
 
 
 def test_unknown_student_and_course(two_students, tmp_path: Path) -> None:

@@ -121,6 +121,7 @@ def test_results_import_equals_recording_each_grade(demo_workspace: Workspace, p
     copy = tmp_path / "copy.sqlite"
     shutil.copy(one.path, copy)
     other = Workspace.open(copy, programmes, daily_backup=False)
+    one.today = date(2027, 9, 1)  # every exam the file gives a result for (resits too) has been taken
     other.today = one.today
     try:
         rows, calls = _rows_for(one)
@@ -162,9 +163,11 @@ def test_a_capped_component_gains_nothing_more(two_pm_students, tmp_path: Path) 
     """The compulsory component is worth 24 EC (four courses of 6); the EC comes from the rules,
     not from adding 6 per pass."""
     ws, a, _ = two_pm_students
-    for code in ("PM-PERS", "PM-DSB", "PM-BCRR"):
-        record_grade(ws, a, code, "7")
-    path = _csv(tmp_path / "r.csv", [["2712001", "PM-IMGP", "8", "", ""], ["2712001", "PM-PERS", "9", "", "1"]])
+    for code in ("PM-PERS", "PM-DSB", "PM-BCRR"):  # PM-BCRR's exam is scheduled after today: dated
+        record_grade(ws, a, code, "7", exam_date=date(2025, 11, 21))
+    path = _csv(
+        tmp_path / "r.csv", [["2712001", "PM-IMGP", "8", "21-11-2025", ""], ["2712001", "PM-PERS", "9", "", "1"]]
+    )
     apply_import(ws, preview_import(ws, path))
     assert _ec(ws)[a] == 24 == _fresh_ec(ws, [a])[a]
 

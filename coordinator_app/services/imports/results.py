@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.grades import Grade, grade_text, parse_grade
+from coordinator_app.domain.grades import Grade, check_exam_date, first_exam_date, grade_text, parse_grade
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.imports.cells import (
     Known,
@@ -92,7 +92,9 @@ def plan_results(
     """Check exam results row by row (student number, course, grade, exam date, attempt); nothing is written."""
     column = column_names(headers)
     code = find_programme(ws.programmes, programme).code if programme else None
-    parsed, problems = _check_result_rows(rows if isinstance(rows, Columns) else Columns.of_rows(rows), column, course)
+    parsed, problems = _check_result_rows(
+        rows if isinstance(rows, Columns) else Columns.of_rows(rows), column, course, ws.as_of()
+    )
 
     def against(session: Session) -> ImportPlan:
         return _match_results(ws, session, parsed, problems, column, source, code)
@@ -108,7 +110,7 @@ Checked = tuple[int, str, str, Grade, date | None, int | None]
 
 
 def _check_result_rows(
-    rows: Columns, column: Callable[[str], str], course: str | None
+    rows: Columns, column: Callable[[str], str], course: str | None, today: date
 ) -> tuple[list[Checked], list[Rejection]]:
     names = {f: column(f) for f in RESULT_LIST_FIELDS}
     rejected: list[Rejection] = []
@@ -118,7 +120,7 @@ def _check_result_rows(
     dates: Known = {}
     attempts: Known = {}
     grade_of = lambda cell: parse_grade(as_text(cell))  # noqa: E731
-    exam_date_of = lambda cell: as_date(cell, "exam_date")  # noqa: E731
+    exam_date_of = lambda cell: check_exam_date(as_date(cell, "exam_date"), today)  # noqa: E731 (as record_grade)
     attempt_of = lambda cell: _attempt_number(as_text(cell)) if as_text(cell) else None  # noqa: E731 (empty: none)
     course_given = course or ""
     unusable_cells = rows.problems
@@ -270,9 +272,28 @@ def _match_results(
 
     claimed: set[int] = set()
     new, updated, unchanged = plan.new, plan.updated, plan.unchanged
+    today = ws.as_of()
+    scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for row, number, grade, when, wanted, student, c in matched:
         existing = stored_attempts.get((student.id, c.id))
         target = _match_attempt(existing, wanted, when, grade, claimed) if existing else None
+        if when is None:
+            # No date in the file: the date it gets (the attempt's own, or a first attempt's scheduled
+            # exam) must not be after today either, as with record_grade.
+            if target is not None:
+                dated = target.exam_date
+            elif (wanted or (existing[-1].attempt + 1 if existing else 1)) == 1:  # as apply dates it
+                course_key = (student.code, c.code, student.start_year)
+                if course_key not in scheduled:
+                    scheduled[course_key] = first_exam_date(ws.programmes[student.code], c.code, student.start_year)
+                dated = scheduled[course_key]
+            else:
+                dated = None
+            try:
+                check_exam_date(dated, today, typed=False)
+            except DomainError as exc:
+                plan.rejected.append(Rejection(row, column("exam_date"), exc.message))
+                continue
         values = {
             "student_id": student.id,
             "course_id": c.id,
