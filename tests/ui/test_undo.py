@@ -227,9 +227,10 @@ def test_a_failed_grade_and_its_resit_undo_and_redo(view: RecordView, qtbot: Any
     click(qtbot, page.record_button)
     page.course.setCurrentIndex(page.course.findData("PM-DSB"))
     qtbot.keyClicks(page.grade, "7,5")
+    qtbot.keyClicks(page.exam, "21-11-2025")  # the resit is scheduled for January, after "today"
     click(qtbot, page.record_button)
-    assert view.undo_stack.text(0) == "Record grade 4.0 for Data Science & Bioinformatics"
-    assert last(view) == "Record grade 7.5 for Data Science & Bioinformatics"
+    assert view.undo_stack.text(0) == "Record grade 4.0 for Daan Bakker, Data Science & Bioinformatics"
+    assert last(view) == "Record grade 7.5 for Daan Bakker, Data Science & Bioinformatics"
 
     def before() -> None:
         assert cohort.grades(cohort.daan, "PM-DSB") == []
@@ -259,7 +260,7 @@ def test_deleting_attempts_undo_and_redo_with_later_commands_on_the_restored_row
     # Delete the failed first attempt, then the open resit registration.
     page.tree.setCurrentIndex(attempt_index(page, "PM-DSB", 1))
     click(qtbot, page.delete_button)
-    assert last(view) == "Delete attempt 1 of Data Science & Bioinformatics"
+    assert last(view) == "Delete attempt 1 of Data Science & Bioinformatics for Daan Bakker"
     page.tree.setCurrentIndex(attempt_index(page, "PM-DSB", 2))
     click(qtbot, page.delete_button)
     assert cohort.grades(cohort.daan, "PM-DSB") == []
@@ -267,6 +268,7 @@ def test_deleting_attempts_undo_and_redo_with_later_commands_on_the_restored_row
     view.undo_stack.undo()
     page.course.setCurrentIndex(page.course.findData("PM-DSB"))
     qtbot.keyClicks(page.grade, "6,0")
+    qtbot.keyClicks(page.exam, "21-11-2025")  # the resit is scheduled for January, after "today"
     click(qtbot, page.record_button)
     assert cohort.grades(cohort.daan, "PM-DSB") == [(2, 6.0, False)]
 
@@ -695,6 +697,7 @@ def test_a_long_mixed_sequence_undoes_and_redoes_to_the_same_state_at_every_step
     page = open_tab(view, sid, "courses")
     page.course.setCurrentIndex(page.course.findData("PM-PERS"))
     qtbot.keyClicks(page.grade, "6,5")  # into the resit registration
+    qtbot.keyClicks(page.exam, "21-11-2025")  # taken before its January date
     click(qtbot, page.record_button)
     done()
     page = open_tab(view, sid, "graduation")
@@ -756,10 +759,10 @@ def test_the_edit_menu_names_what_will_be_undone(window: Any, qtbot: Any, cohort
     qtbot.keyClicks(page.grade, "7,5")
     click(qtbot, page.record_button)
     # "&&" shows as "&" in a menu (a single one would underline the next letter).
-    assert window.acts.undo.text() == "&Undo Record grade 7.5 for Data Science && Bioinformatics"
+    assert window.acts.undo.text() == "&Undo Record grade 7.5 for Daan Bakker, Data Science && Bioinformatics"
     window.acts.undo.trigger()
     assert cohort.grades(cohort.daan, "PM-DSB") == []
-    assert window.acts.redo.text() == "&Redo Record grade 7.5 for Data Science && Bioinformatics"
+    assert window.acts.redo.text() == "&Redo Record grade 7.5 for Daan Bakker, Data Science && Bioinformatics"
     window.acts.redo.trigger()
     assert cohort.grades(cohort.daan, "PM-DSB") == [(1, 7.5, False)]
     assert "6 of 120 EC" in page.ec_label.text()

@@ -31,7 +31,7 @@ from coordinator_app.domain.people import parse_optional_date
 from coordinator_app.services import courses as course_service
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.changes import Kind
-from coordinator_app.ui.forms import DATE_HINT, FieldForm, fit_width
+from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label, fit_width
 from coordinator_app.ui.record.base import RecordContext, RecordPage, cell, counted, group, hint, scrolling, table
 from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
@@ -39,6 +39,12 @@ from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR, day
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
 # "Entered on": the day the grade was typed or imported, next to the exam date (not a registration).
 COURSE_COLUMNS = ["Course", "EC", "Attempt", "Exam", "Grade", "Result", "Entered on"]
+CHOOSE_COURSE = "Choose a course…"
+# What an empty exam date means (domain/grades.check_exam_date refuses an exam after today).
+EXAM_DATE_HINT = (
+    "Exam date left empty: the scheduled exam date is used (for a resit, the resit's date). "
+    "An exam after today cannot have a result yet: then give the day the exam was taken."
+)
 
 
 class CoursesPage(RecordPage):
@@ -86,7 +92,9 @@ class CoursesPage(RecordPage):
         self.grade.setPlaceholderText("7,5 or NS")
         fit_width(self.grade, "7,5 or NS")
         self.exam = QLineEdit()
+        self.exam.setObjectName("exam_date")
         self.exam.setPlaceholderText(f"exam date ({DATE_HINT})")
+        self.exam.setToolTip(EXAM_DATE_HINT)
         fit_width(self.exam, f"exam date ({DATE_HINT})")
         self.record_button = QPushButton("Record result")
         self.delete_button = QPushButton("Delete selected attempt")
@@ -95,12 +103,20 @@ class CoursesPage(RecordPage):
         row.addWidget(self.record_button)
         row.addWidget(self.delete_button)
         row.addStretch(1)
+        # A wrong exam date has its own message line (and red outline): the field in fault is marked.
+        exam_error = error_label(entry)
+        rows.addWidget(exam_error)
+        rows.addWidget(hint(EXAM_DATE_HINT))
         self.grade_form.add_row("grade", "Result", entry)  # one row: the message lands under it
         entry.setObjectName("grade_entry")
         self.grade.setObjectName("grade")
         self.grade_form.editors["grade"] = self.grade
+        self.grade_form.editors["exam_date"] = self.exam
+        self.grade_form.errors["exam_date"] = exam_error
         layout.addWidget(group("Record a result", self.grade_form.layout))
+        self._form_for: int | None = None  # the student whose result the form holds
         self.grade.returnPressed.connect(self._record)
+        self.exam.returnPressed.connect(self._record)
         self.record_button.clicked.connect(self._record)
         self.delete_button.clicked.connect(self._delete)
         self.tree.selectionModel().selectionChanged.connect(self._select_course)
@@ -175,8 +191,16 @@ class CoursesPage(RecordPage):
         self.ec_label.setText(
             f"<b>{ev.ec_total} of {record.programme.total_ec} EC</b> earned · " + _progress_text(record)
         )
-        chosen = self.course.currentData()
+        if self._form_for != record.id:
+            # Another student: nothing typed for the last one may be recorded for this one.
+            chosen = None
+            self.grade.clear()
+            self.exam.clear()
+        else:
+            chosen = self.course.currentData()
+        self._form_for = record.id
         self.course.clear()
+        self.course.addItem(CHOOSE_COURSE, None)
         self.model.removeRows(0, self.model.rowCount())
         component = None
         for line in record.courses:
@@ -293,16 +317,21 @@ class CoursesPage(RecordPage):
                 return optional.name
         return next((name for c, name, _external in self.record.optional_choices if c == code), code)
 
+    def _student_name(self) -> str:
+        return f"{self.record.student['first_name']} {self.record.student['last_name']}"
+
     def _record(self) -> None:
         code = self.course.currentData()
+        self.grade_form.clear_errors()
         if not code:
+            self.grade_form.show_error("grade", "Choose the course first.")
             return
         ws, sid, text, ids = self.ctx.ws, self.record.id, self.grade.text(), self.ctx.ids
-        name = self._course_name(code)
+        name, student = self._course_name(code), self._student_name()
         try:
-            when = parse_optional_date(self.exam.text(), "grade")
+            when = parse_optional_date(self.exam.text(), "exam_date")
         except DomainError as exc:
-            self.grade_form.show_error("grade", exc.message)
+            self.grade_form.show_error("exam_date", exc.message)
             return
         # A redo records the grade again and may create the attempt (and its resit) anew.
         result, resit = Created(ids, "course_result"), Created(ids, "course_result")
@@ -330,7 +359,8 @@ class CoursesPage(RecordPage):
         if self.ctx.attempt(
             self.grade_form,
             "grade",
-            lambda recorded: f"record grade {recorded.grade} for {name}",
+            # Undo may come when another student is shown: the Edit menu names whose grade it is.
+            lambda recorded: f"record grade {recorded.grade} for {student}, {name}",
             do,
             make_undo,
             kinds=Kind.RESULTS,
@@ -361,7 +391,7 @@ class CoursesPage(RecordPage):
         self.ctx.attempt(
             self.grade_form,
             "grade",
-            f"delete attempt {number} of {self._course_name(code)}",
+            f"delete attempt {number} of {self._course_name(code)} for {self._student_name()}",
             lambda: row.gone(course_service.delete_attempt(ws, row.id)),
             lambda deleted: lambda: row.moved_to(course_service.restore_attempt(ws, deleted)),
             kinds=Kind.RESULTS,

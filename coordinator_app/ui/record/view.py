@@ -293,12 +293,23 @@ class RecordView(QWidget):
         student_id = self.student_id
         if make_undo is not None and make_undo(result) is not None:
             text = label(result) if callable(label) else label
+
             # An undo (or redo) may come when another student is shown: it names its own student.
+            # A note the edit left on this student's record (the "new attempt" banner) describes
+            # what its undo takes back, and what its redo says again: it goes first.
+            def fresh(action: Callable[[], Any]) -> Callable[[], Any]:
+                def run() -> Any:
+                    if self.student_id == student_id:
+                        self.clear_message()
+                    return action()
+
+                return run
+
             self.undo_stack.push(
                 ServiceCommand(
                     text[:1].upper() + text[1:],
-                    do,
-                    _keep(make_undo),
+                    fresh(do),
+                    lambda result: fresh(_keep(make_undo)(result)),
                     result,
                     lambda: self._changed_student(student_id, kinds),
                     self._report,
