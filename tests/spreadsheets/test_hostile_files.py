@@ -283,6 +283,7 @@ def test_a_merged_group_row_above_the_header(with_students, tmp_path: Path) -> N
     sheet.append(["2600007", "Anna Vries", 7.5, date(2026, 1, 30)])
     path = tmp_path / "results.xlsx"
     wb.save(path)
+    with_students.today = date(2026, 2, 2)  # after that exam: its result may be recorded
     preview = preview_import(with_students, path, course="PM-PERS")
     assert preview.columns == {"student_number": "Student number", "grade": "Grade", "exam_date": "Exam date"}
     assert [(r.row, r.student_number, r.values["grade"]) for r in preview.new] == [(3, "2600007", 7.5)]
@@ -373,6 +374,7 @@ def test_error_cells_in_an_ods_made_by_libreoffice(with_students, tmp_path: Path
 @pytest.mark.parametrize("cell", [46353, 46353.0, "46353"])
 def test_bare_excel_day_numbers_in_a_date_column(with_students, tmp_path: Path, cell: Any) -> None:
     path = xlsx(tmp_path / "r.xlsx", [["Student number", "Grade", "Exam date"], ["2600007", 7.5, cell]])
+    with_students.today = date(2026, 12, 2)  # after that exam: its result may be recorded
     preview = preview_import(with_students, path, course="PM-PERS")
     assert not preview.rejected
     assert preview.new[0].values["exam_date"] == date(2026, 11, 27)
