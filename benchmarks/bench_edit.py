@@ -6,7 +6,7 @@ App, on a copy of the demo database of each size (`synchronous=FULL`, as the app
 - a note on a student (`update_student(notes=...)`): the rules do not read it;
 - a field the rules read (`update_student(tuition_paid=...)`): the student's stored verdict is
   forgotten in the same transaction, and worked out when next asked (services/verdicts.py);
-- a grade (`record_grade`, a pass on a compulsory course): the result, the EC total when the course's
+- a grade (`record_grade`, a pass on a compulsory course, exam taken on the demo's day): the result, the EC total when the course's
   pass changed it (services/ec_totals.py), the verdict forgotten.
 Each copy starts with the verdicts an attention list stores (every graduation candidate's), as a
 database in use has them.
@@ -116,7 +116,10 @@ def _app(ws: Any, pm: list[int], codes: list[str], paid: dict[int, bool]) -> dic
     return {
         "notes": lambda i: student_service.update_student(ws, pm[i % len(pm)], notes=f"edit {i}"),
         "field": field,
-        "grade": lambda i: courses.record_grade(ws, pm[i % len(pm)], codes[(i // len(pm)) % len(codes)], "7.5"),
+        # The exam taken on the demo's day: a result for an exam still to come is refused.
+        "grade": lambda i: courses.record_grade(
+            ws, pm[i % len(pm)], codes[(i // len(pm)) % len(codes)], "7.5", exam_date=AS_OF
+        ),
     }
 
 
@@ -202,10 +205,10 @@ def _floor(path: Path, written: dict[tuple[str, int], Rows]) -> dict[str, Callab
         if rows.inserted:
             con.execute(RESULT, rows.result)
         else:
-            rid, *_, grade, no_show, registered_on = rows.result
+            rid, _sid, _cid, _attempt, exam_date, grade, no_show, registered_on = rows.result
             con.execute(
-                "UPDATE course_result SET grade = ?, no_show = ?, registered_on = ? WHERE id = ?",
-                (grade, no_show, registered_on, rid),
+                "UPDATE course_result SET exam_date = ?, grade = ?, no_show = ?, registered_on = ? WHERE id = ?",
+                (exam_date, grade, no_show, registered_on, rid),
             )
         if rows.resit is not None:
             con.execute(RESULT, rows.resit)
