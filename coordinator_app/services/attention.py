@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -314,3 +315,9 @@ def counts(items: list[AttentionItem]) -> dict[Urgency, int]:
         if item.urgency in result:
             result[item.urgency] += 1
     return result
+
+
+def overdue_per_student(items: Iterable[AttentionItem]) -> dict[int, int]:
+    """How many overdue items each student has on the attention list, by student id. The student
+    list's Overdue column and its "Overdue" filter count these, so both say what this list says."""
+    return dict(Counter(item.student_id for item in items if item.urgency is Urgency.OVERDUE))

@@ -2,9 +2,10 @@
 
 The window keeps 100,000 of these in memory and filters them itself (performance.md s.3),
 so this reads columns, never ORM objects (performance.md s.4), and the EC total is the
-cached `student.ec_earned` kept by the services.
+cached `student.ec_earned` kept by the services. The Overdue column is the attention list's
+(services/attention.overdue_per_student), not read here.
 
-On an SQLite file the four queries go through the sqlite3 driver itself, not SQLAlchemy's
+On an SQLite file the three queries go through the sqlite3 driver itself, not SQLAlchemy's
 result layer: 0.29 s of CPU for 100,000 students against 1.08 s through Core. The same reader
 fills the window's list at start before SQLAlchemy is even imported (`file_rows`, ~0.5 s of
 imports): the module imports SQLAlchemy only where a server database is read (`_core_rows`).
@@ -41,7 +42,6 @@ class StudentRow(NamedTuple):
     ec_earned: int
     stage: str  # one of STAGES
     graduation: tuple[int, int] | None
-    overdue: int  # open items past their due date
 
 
 STAGES = ("not planned", "minor planned", "minor", "major planned", "major")
@@ -68,15 +68,14 @@ def _assemble(
     students: Iterable[tuple[Any, ...]],
     internships: Iterable[tuple[int, str, Day | None]],
     plans: Iterable[tuple[int, int, int]],
-    overdue: Iterable[tuple[int, int]],
     as_of: Day,
 ) -> list[StudentRow]:
-    """The list's rows from the four queries' rows (the same for every engine)."""
+    """The list's rows from the three queries' rows (the same for every engine). What is overdue is
+    not here: the list counts the attention list's overdue items (services/attention.overdue_per_student)."""
     starts: dict[int, dict[str, Day | None]] = {}
     for sid, kind, start in internships:
         starts.setdefault(sid, {})[kind] = start
     planned = {sid: (year, month) for sid, year, month in plans}
-    late = dict(overdue)
     no_internship: dict[str, Day | None] = {}
     # Unpacking a row is ~40% faster than reading its columns by name (0.5 s at 100,000 students).
     return [
@@ -93,7 +92,6 @@ def _assemble(
             ec or 0,
             _stage(starts.get(sid, no_internship), as_of),
             planned.get(sid),
-            late.get(sid, 0),
         )
         for sid, number, first, last, email, programme, cohort, status, specialization, ec in students
     ]
@@ -108,8 +106,6 @@ _SQL_STUDENTS = (
 )
 _SQL_INTERNSHIPS = "SELECT student_id, kind, start_date FROM internship WHERE 1"
 _SQL_PLANS = "SELECT student_id, planned_year, planned_month FROM graduation_plan WHERE 1"
-# Open items past due: served by the partial index on open items (performance.md s.4).
-_SQL_OVERDUE = "SELECT student_id, count(*) FROM portfolio_item WHERE received_date IS NULL AND due_date < ?"
 
 
 def _sqlite_rows(db: sqlite3.Connection, as_of: date, student_ids: list[int] | None) -> list[StudentRow]:
@@ -122,16 +118,15 @@ def _sqlite_rows(db: sqlite3.Connection, as_of: date, student_ids: list[int] | N
     try:
         internships = cur.execute(_SQL_INTERNSHIPS + of, ids).fetchall()
         plans = cur.execute(_SQL_PLANS + of, ids).fetchall()
-        overdue = cur.execute(f"{_SQL_OVERDUE}{of} GROUP BY student_id", (day, *ids)).fetchall()
         students = cur.execute(_SQL_STUDENTS + (f" AND s.id{among}" if among else ""), ids).fetchall()
     finally:
         cur.close()
-    return _assemble(students, internships, plans, overdue, day)
+    return _assemble(students, internships, plans, day)
 
 
 # -- a server: Core ----------------------------------------------------------------------------------
 def _core_rows(session: Session, as_of: date, student_ids: list[int] | None) -> list[StudentRow]:
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from coordinator_app.store import models as m
 
@@ -158,15 +153,10 @@ def _core_rows(session: Session, as_of: date, student_ids: list[int] | None) -> 
     )
     starts = select(m.Internship.student_id, m.Internship.kind, m.Internship.start_date)
     plans = select(m.GraduationPlan.student_id, m.GraduationPlan.planned_year, m.GraduationPlan.planned_month)
-    P = m.PortfolioItem
-    late = (
-        select(P.student_id, func.count()).where(P.received_date.is_(None), P.due_date < as_of).group_by(P.student_id)
-    )
     return _assemble(
         session.execute(only(students, S.id)),  # the session leaves removed students out
         session.execute(only(starts, m.Internship.student_id)),
         session.execute(only(plans, m.GraduationPlan.student_id)),
-        session.execute(only(late, P.student_id)).all(),  # (a Result has keys(): not dict()-able)
         as_of,
     )
 

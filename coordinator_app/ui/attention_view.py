@@ -221,6 +221,9 @@ class AttentionView(QWidget):
 
     open_student = Signal(int, str, str)
     remind_wanted = Signal(list)
+    # Each list read: its overdue items per student id (services/attention.overdue_per_student), for
+    # the student list's Overdue column and filter.
+    overdue_counted = Signal(object)  # a dict[int, int] (Signal(dict) would convert to a QVariantMap: str keys only)
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -419,16 +422,17 @@ class AttentionView(QWidget):
         programme, cohort, label = self._scope
         self.summary.setText("Looking for what needs attention…")
 
-        def load(ws: Workspace) -> tuple[list[AttentionItem], date, dict[tuple[int, str], Reminded]]:
-            from coordinator_app.services.attention import attention_items
+        def load(ws: Workspace) -> tuple[list[AttentionItem], date, dict[tuple[int, str], Reminded], dict[int, int]]:
+            from coordinator_app.services.attention import attention_items, overdue_per_student
             from coordinator_app.services.reminders import last_reminders
 
             as_of = ws.as_of()
-            return attention_items(ws, as_of, within, programme, cohort), as_of, last_reminders(ws)
+            items = attention_items(ws, as_of, within, programme, cohort)
+            return items, as_of, last_reminders(ws), overdue_per_student(items)
 
-        def done(result: tuple[list[AttentionItem], date, dict[tuple[int, str], Reminded]]) -> None:
+        def done(result: tuple[list[AttentionItem], date, dict[tuple[int, str], Reminded], dict[int, int]]) -> None:
             if generation == self._generation:
-                self._keep_selection(lambda: self.set_items(result[0], result[1], label, result[2]))
+                self._keep_selection(lambda: self.set_items(result[0], result[1], label, result[2], result[3]))
 
         self.session.run(load, done, "Looking for what needs attention…")
 
@@ -438,10 +442,17 @@ class AttentionView(QWidget):
         as_of: date,
         scope: str,
         reminded: dict[tuple[int, str], Reminded] | None = None,
+        overdue: dict[int, int] | None = None,
     ) -> None:
+        """`overdue`: the items' overdue count per student, when already made off the GUI thread."""
         self._shown = (items, as_of, scope)
         self.model.set_items(items, as_of, reminded)
         self._say_summary()
+        if overdue is None:
+            from coordinator_app.services.attention import overdue_per_student
+
+            overdue = overdue_per_student(items)
+        self.overdue_counted.emit(overdue)
 
     def _say_summary(self) -> None:
         items, as_of, scope = self._shown

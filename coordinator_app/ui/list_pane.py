@@ -131,7 +131,7 @@ class StudentListPane(QWidget):
 
         filters = QHBoxLayout()
         self.overdue_only = QCheckBox("Overdue")
-        self.overdue_only.setToolTip("Only students with an overdue item")
+        self.overdue_only.setToolTip("Only students with an overdue item on the attention list")
         self.spec_box, self.stage_box, self.grad_box, self.status_box = (QComboBox() for _ in range(4))
         for box, tip in (
             (self.spec_box, "Only students of this specialization"),
@@ -229,7 +229,14 @@ class StudentListPane(QWidget):
                 return
         self._names = names
         self.current_student = None
+        self.model.set_overdue({})  # another database's students: its attention list brings them
         self._load_all()
+
+    def set_overdue(self, counts: dict[int, int]) -> None:
+        """The attention list's overdue items per student (ui/attention_view.py, read off the GUI thread
+        for the same programme and cohort): the Overdue column and filter show them."""
+        self.model.set_overdue(counts)
+        self._update_counts()
 
     def forget_rows(self) -> None:
         """The database could not be opened: rows read from its file before are not shown."""

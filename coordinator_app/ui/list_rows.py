@@ -97,7 +97,7 @@ def prepare_rows(rows: Sequence[StudentRow], specialization_names: dict[str, str
     one_copy: dict[str, str] = {}  # thousands share a domain: keep one string of each (~6 MB at 100k)
     domains = list(map(one_copy.setdefault, domains, domains))
     sort_keys: list[list[SortKey] | None] = [
-        list(map(SORT_KEYS[column], out_rows)) if eager or column in (NUMBER, NAME) else None
+        list(map(SORT_KEYS[column], out_rows)) if column in SORT_KEYS and (eager or column in (NUMBER, NAME)) else None
         for column in range(len(COLUMNS))
     ]
     number_keys = sort_keys[NUMBER]
@@ -134,7 +134,7 @@ def display_texts(r: StudentRow, names: dict[str, str]) -> tuple[str, ...]:
         "" if r.stage == "not planned" else r.stage,
         str(r.ec_earned),
         _month_label(grad) if grad else "",
-        str(r.overdue) if r.overdue else "",
+        "",  # Overdue: the attention list's count, which the model holds (StudentListModel.set_overdue)
     )
 
 
@@ -185,5 +185,5 @@ SORT_KEYS: dict[int, Callable[[StudentRow], SortKey]] = {
     STAGE: lambda r: _STAGE_ORDER.get(r.stage, 0),
     EC: attrgetter("ec_earned"),
     GRADUATION: lambda r: r.graduation[0] * 100 + r.graduation[1] if r.graduation else 999912,  # an int: quick
-    OVERDUE: attrgetter("overdue"),
+    # OVERDUE is not a field of the row: the model sorts by the attention list's counts it holds.
 }

@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes(sizes)
         self.attention.open_student.connect(self.open_student)
         self.students.scope_changed.connect(self.attention.set_scope)
+        self.attention.overdue_counted.connect(self.students.set_overdue)  # one meaning of overdue
         self.students.student_chosen.connect(self._student_chosen)
 
     def _tab_shown(self, index: int) -> None:

@@ -12,7 +12,7 @@ view lays out lazily).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -103,6 +103,9 @@ class StudentListModel(QAbstractTableModel):
         self._by_number: list[int] | None = None  # row indices by student number: the tie-break
         self._orders: dict[tuple[int, bool], list[int]] = {}  # (column, descending) -> row indices
         self._base_outdated = False  # an edit changed who the quick filters let through: lay out at the next sort
+        # Overdue items per student id, as the attention list counts them (set_overdue): the Overdue
+        # column and filter say what that list says, in the same scope.
+        self._overdue: dict[int, int] = {}
 
     # -- loading -------------------------------------------------------------------------
     def set_rows(self, prepared: PreparedRows, specialization_names: dict[str, str] | None = None) -> None:
@@ -158,6 +161,27 @@ class StudentListModel(QAbstractTableModel):
         if visible_row is None:
             return
         self.dataChanged.emit(self.index(visible_row, 0), self.index(visible_row, len(COLUMNS) - 1))
+
+    def set_overdue(self, counts: Mapping[int, int]) -> None:
+        """The attention list was read (off the GUI thread): its overdue items per student id. The
+        Overdue column shows them; the "Overdue" filter and a sort by that column follow."""
+        if counts == self._overdue:
+            return
+        self._overdue = dict(counts)
+        self._sort_keys[OVERDUE] = None  # made again from the new counts when sorted by
+        self._orders = {k: v for k, v in self._orders.items() if k[0] != OVERDUE}
+        if self._filters.overdue_only or self._sort[0] == OVERDUE:
+            self.beginResetModel()
+            self._order = self._sorted_order()
+            self._set_base(self._apply_quick(self._order))
+            self._visible = self._search.find(self._filters.text)
+            self.endResetModel()
+        elif self._visible:
+            self.dataChanged.emit(self.index(0, OVERDUE), self.index(len(self._visible) - 1, OVERDUE), [_DISPLAY])
+
+    def overdue(self, student_id: int) -> int:
+        """The student's overdue items on the attention list (0 when none, or not read yet)."""
+        return self._overdue.get(student_id, 0)
 
     def _prepared(self) -> PreparedRows:
         return PreparedRows(self._rows, self._display, self._keys, self._domains, self._sort_keys)
@@ -215,7 +239,8 @@ class StudentListModel(QAbstractTableModel):
         if f.cohort is not None:
             out = [i for i in out if rows[i].cohort == f.cohort]
         if f.overdue_only:
-            out = [i for i in out if rows[i].overdue]
+            late = self._overdue
+            out = [i for i in out if rows[i].id in late]
         if f.specialization is not None:
             out = [i for i in out if rows[i].specialization == f.specialization]
         if f.stage is not None:
@@ -251,7 +276,12 @@ class StudentListModel(QAbstractTableModel):
         """Each row's sort key in `column`, made when first asked (PreparedRows)."""
         keys = self._sort_keys[column]
         if keys is None:
-            keys = self._sort_keys[column] = list(map(SORT_KEYS[column], self._rows))
+            if column == OVERDUE:  # the attention list's counts, not a field of the row
+                late = self._overdue
+                keys = [late.get(r.id, 0) for r in self._rows]
+            else:
+                keys = list(map(SORT_KEYS[column], self._rows))
+            self._sort_keys[column] = keys
         return keys
 
     def _forget_orders(self, index: int, one: PreparedRows) -> None:
@@ -347,6 +377,9 @@ class StudentListModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> object:
         # Called for every visible cell and role on each repaint: serve what we have, at once.
         if role == _DISPLAY:
+            if index.column() == OVERDUE:
+                late = self._overdue.get(self._rows[self._base[self._visible[index.row()]]].id)
+                return str(late) if late else ""
             return self.texts(self._base[self._visible[index.row()]])[index.column()]
         if role == _ALIGN:
             return _RIGHT if index.column() in (EC, OVERDUE) else None

@@ -40,14 +40,13 @@ def students(workspace: Workspace) -> dict[str, int]:
     return {"busy": busy, "calm": calm, "gone": gone}
 
 
-def test_the_rows_say_stage_graduation_and_overdue_items(workspace: Workspace, students: dict[str, int]) -> None:
+def test_the_rows_say_stage_and_graduation(workspace: Workspace, students: dict[str, int]) -> None:
     rows = {r.id: r for r in student_rows(workspace, AS_OF)}
     assert set(rows) == {students["busy"], students["calm"]}  # the removed student is left out
     busy, calm = rows[students["busy"]], rows[students["calm"]]
     assert (busy.student_number, busy.last_name, busy.programme, busy.cohort) == ("2712345", "de Vries", "PM", 2024)
     assert (busy.stage, busy.graduation, busy.specialization) == ("minor", (2026, 8), "medical_imaging")
-    assert busy.overdue > 0  # items due in the minor internship's first weeks
-    assert (calm.stage, calm.graduation, calm.overdue, calm.cohort) == ("not planned", None, 0, 2025)
+    assert (calm.stage, calm.graduation, calm.cohort) == ("not planned", None, 2025)
     # Before either starts the furthest is planned; the major wins once it has started.
     assert student_row(workspace, students["busy"], date(2025, 10, 1)).stage == "major planned"  # type: ignore[union-attr]
     assert student_row(workspace, students["busy"], date(2026, 3, 1)).stage == "major"  # type: ignore[union-attr]
@@ -100,4 +99,4 @@ def test_no_early_rows_from_what_is_not_a_database_of_ours(tmp_path: Path) -> No
 
 
 def test_a_row_is_a_small_tuple() -> None:
-    assert issubclass(StudentRow, tuple) and len(StudentRow._fields) == 13
+    assert issubclass(StudentRow, tuple) and len(StudentRow._fields) == 12

@@ -11,14 +11,15 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from coordinator_app.domain.attention import AttentionItem, Urgency
 from coordinator_app.services.student_list import StudentRow
 from coordinator_app.ui.attention_view import DUE, KIND, STUDENT, AttentionModel
-from coordinator_app.ui.list_rows import EC, NAME, NUMBER, prepare_rows
+from coordinator_app.ui.list_rows import EC, NAME, NUMBER, OVERDUE, prepare_rows
 from coordinator_app.ui.student_model import Filters, StudentListModel
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
 
+# The last value of each is the student's overdue items on the attention list (OVERDUE_COUNTS).
 ROWS = [
-    StudentRow(*row)
+    StudentRow(*row[:-1])
     for row in [
         (
             1,
@@ -104,6 +105,18 @@ def test_the_student_list_model_passes_the_model_tester(qtmodeltester: Any) -> N
     model.update_row(2, ROWS[1]._replace(last_name="de Bakker"))
     model.set_search("de b")
     assert [model.student_id(r) for r in range(model.rowCount())] == [2]
+    # The attention list's overdue counts arriving: shown, filtered on, sorted by, changed under both.
+    model.set_search("")
+    model.set_overdue({1: 2, 3: 1})
+    assert [model.index(r, OVERDUE).data() for r in range(model.rowCount())].count("") == 2
+    model.set_filters(Filters(overdue_only=True))
+    assert {model.student_id(r) for r in range(model.rowCount())} == {1, 3}
+    model.sort(OVERDUE, Qt.SortOrder.DescendingOrder)
+    assert [model.student_id(r) for r in range(model.rowCount())] == [1, 3]
+    model.set_overdue({3: 4, 2: 1})
+    assert [model.student_id(r) for r in range(model.rowCount())] == [3, 2]
+    model.set_filters(Filters())
+    model.set_overdue({})
     qtmodeltester.check(model, force_py=True)
     empty = StudentListModel()
     qtmodeltester.check(empty, force_py=True)
@@ -127,6 +140,7 @@ def test_search_sort_and_quick_filters_in_the_model() -> None:
     model.set_search("")
     model.sort(EC, Qt.SortOrder.DescendingOrder)
     assert [model.student_id(r) for r in range(model.rowCount())] == [4, 1, 3, 2]
+    model.set_overdue({1: 1})  # the attention list's count
     model.set_filters(Filters(overdue_only=True))
     assert [model.student_id(r) for r in range(model.rowCount())] == [1]
     model.set_filters(Filters(graduation=(2026, 6)))
@@ -280,7 +294,7 @@ def test_returning_none_from_data_does_not_drop_references_to_none() -> None:
 
 def test_accented_names_sort_with_their_letter_not_after_z() -> None:
     rows = [
-        StudentRow(10 + n, f"27000{n}", first, last, "", "PM", 2025, "active", None, 0, "not planned", None, 0)
+        StudentRow(10 + n, f"27000{n}", first, last, "", "PM", 2025, "active", None, 0, "not planned", None)
         for n, (first, last) in enumerate(
             [
                 ("Zoë", "Zwart"),

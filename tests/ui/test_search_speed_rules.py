@@ -30,9 +30,7 @@ pytestmark = OFFSCREEN_NOISE
 def _row(
     sid: int, number: str, first: str, last: str, email: str, programme: str = "PM", status: str = "active"
 ) -> StudentRow:
-    return StudentRow(
-        sid, number, first, last, email, programme, 2024, status, None, sid % 7 * 6, "not planned", None, 0
-    )
+    return StudentRow(sid, number, first, last, email, programme, 2024, status, None, sid % 7 * 6, "not planned", None)
 
 
 ROWS = [

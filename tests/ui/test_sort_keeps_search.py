@@ -39,7 +39,6 @@ def _row(n: int, pick: list[int]) -> StudentRow:
         ec_earned=pick[9] % 4 * 30,
         stage=("not planned", "minor", "major planned")[pick[10] % 3],
         graduation=(None, (2026, 1), (2025, 12))[pick[11] % 3],
-        overdue=pick[12] % 3,
     )
 
 
@@ -51,7 +50,8 @@ def _expected(rows: list[StudentRow], column: int, order: Qt.SortOrder, text: st
         if text in "".join(search_key(r)) and (filters.programme is None or r.programme == filters.programme)
     ]
     kept.sort(key=lambda r: r.student_number)
-    kept.sort(key=SORT_KEYS[column], reverse=order == DESC)
+    # Overdue is the attention list's count, none read here: 0 for everyone, so number order.
+    kept.sort(key=SORT_KEYS.get(column, lambda _r: 0), reverse=order == DESC)
     return [r.id for r in kept]
 
 
