@@ -118,7 +118,19 @@ def search_key(r: StudentRow) -> tuple[str, str]:
 
 
 def _whole_key(r: StudentRow) -> str:
-    return f"{r.student_number}\t{r.first_name} {r.last_name}\t{r.email}".lower()
+    # Accents folded, as the text typed is (search_text): "lea kim" finds "Léa Kim". The space after
+    # the name lets "meijer," (a name copied from the list, "Meijer, Fatima") find Fatima Meijer.
+    return _without_accents(f"{r.student_number}\t{r.first_name} {r.last_name} \t{r.email}".lower())
+
+
+def search_text(typed: str) -> str:
+    """What the search box's text is looked for as: lower case, accents folded like the keys, a comma
+    read as a space ("Meijer, Fatima" as the list shows names), spaces collapsed, none in front. A
+    trailing space is kept: "de " finds "de Vries", not every "student" e-mail. Two or more words are
+    also found in any order, each at the start of a word of the number or name (text_search.py)."""
+    text = _without_accents(typed.lower().replace(",", " "))
+    words = " ".join(text.split())
+    return f"{words} " if words and text[-1:].isspace() else words
 
 
 def display_texts(r: StudentRow, names: dict[str, str]) -> tuple[str, ...]:

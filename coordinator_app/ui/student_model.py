@@ -32,6 +32,7 @@ from coordinator_app.ui.list_rows import (
     SortKey,
     display_texts,
     prepare_rows,
+    search_text,
 )
 from coordinator_app.ui.ordered_search import OrderedSearch
 
@@ -204,8 +205,7 @@ class StudentListModel(QAbstractTableModel):
 
     def set_search(self, text: str) -> None:
         """A keystroke in the search box: narrow (or widen) the list at once."""
-        # Leading spaces mean nothing; a trailing one does ("de " finds "de Vries", not "Bakker@student").
-        needle = text.lstrip().lower()
+        needle = search_text(text)  # a trailing space means something ("de " finds "de Vries")
         if needle == self._filters.text:
             return
         self.beginResetModel()
@@ -214,7 +214,7 @@ class StudentListModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_filters(self, filters: Filters) -> None:
-        needle = filters.text.lstrip().lower()
+        needle = search_text(filters.text)
         filters = replace(filters, text=needle)
         if filters == self._filters:
             return

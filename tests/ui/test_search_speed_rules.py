@@ -8,6 +8,7 @@ shows exactly what a brute-force search over the rows shows.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -70,7 +71,20 @@ def _brute_force(rows: list[StudentRow], filters: Filters) -> set[int]:
             filters.status is None or r.status == filters.status
         )
 
-    return {r.id for r in rows if quick(r) and filters.text in "".join(search_key(r))}
+    return {r.id for r in rows if quick(r) and found_by(filters.text, r)}
+
+
+def found_by(text: str, r: StudentRow) -> bool:
+    """What the search box finds, said plainly: the text (as search_text makes it) in the student's
+    key, or two words or more (no @) each starting a word of the number or name, accents folded."""
+    if text in "".join(search_key(r)):
+        return True
+    words = text.split()
+    if len(words) < 2 or "@" in text:
+        return False
+    name = unicodedata.normalize("NFKD", f" {r.student_number} {r.first_name} {r.last_name}".lower())
+    name = "".join(c for c in name if not unicodedata.combining(c)).replace("-", " ").replace("\t", " ")
+    return all(f" {word}" in name for word in words)
 
 
 @contextmanager
