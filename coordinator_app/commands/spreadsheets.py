@@ -164,6 +164,12 @@ def with_option_named(refusal: ImportRefused) -> str:
     return f"{refusal.problems} Correct the file, or add {SKIP_OPTION} to import only the accepted rows."
 
 
+def _said(value: object) -> str:
+    """A value in the preview; none yet (a resit registered without a grade, an empty field) is "(none)",
+    not Python's "None"."""
+    return "(none)" if value is None or value == "" else str(value)
+
+
 def _result(values: dict[str, Any]) -> str:
     """A new result as the dry run shows it: course, grade and exam date (an Excel day number
     in the file shows here as the date it stands for)."""
@@ -200,7 +206,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             for row in preview.new[:20]:
                 print(f"  new      row {row.row}: {row.student_number}{_result(row.values)}")
             for row in preview.updated[:20]:
-                changes = ", ".join(f"{k} {old!s} -> {new!s}" for k, (old, new) in row.changes.items())
+                changes = ", ".join(f"{k} {_said(old)} -> {_said(new)}" for k, (old, new) in row.changes.items())
                 print(f"  updated  row {row.row}: {row.student_number}: {changes}")
             print("Dry run: nothing was written.")
             return 1 if preview.rejected else 0
