@@ -86,8 +86,11 @@ class OverviewPage(RecordPage):
         self.progress_grid = QGridLayout()
         self.progress_grid.setColumnStretch(1, 1)
         self.bars: list[tuple[QLabel, QProgressBar]] = []
-        self.total_bar = QProgressBar()
-        self.total_bar.setObjectName("total_ec")
+        # The figures beside each bar, not on it: Qt draws a bar's own text half white on the fill and
+        # half black on the rest, and "30 of 45 EC" read as "30 of 4? EC" (the new-user trial).
+        self.figures: list[QLabel] = []
+        self.total_bar = _bar("total_ec")
+        self.total_figures = _figures("total_ec_text")
         progress_box = QVBoxLayout()
         progress_box.addLayout(self.progress_grid)
         right.addWidget(group("EC towards the degree", progress_box))
@@ -115,21 +118,22 @@ class OverviewPage(RecordPage):
         while self.progress_grid.count():
             item = self.progress_grid.takeAt(0)
             shown = item.widget() if item is not None else None
-            if shown is not None and shown is not self.total_bar:
+            if shown is not None and shown not in (self.total_bar, self.total_figures):
                 shown.deleteLater()
-        self.bars = []
+        self.bars, self.figures = [], []
         for row, progress in enumerate(record.evaluation.progress):
             label = QLabel(progress.name)
-            bar = QProgressBar()
-            bar.setObjectName(f"ec_{progress.key}")
-            bar.setFormat("%v of %m EC")
+            bar = _bar(f"ec_{progress.key}")
+            figures = _figures(f"ec_{progress.key}_text")
             self.progress_grid.addWidget(label, row, 0)
             self.progress_grid.addWidget(bar, row, 1)
+            self.progress_grid.addWidget(figures, row, 2)
             self.bars.append((label, bar))
+            self.figures.append(figures)
         total_label = QLabel("<b>Total</b>")
-        self.total_bar.setFormat("%v of %m EC")
         self.progress_grid.addWidget(total_label, len(self.bars), 0)
         self.progress_grid.addWidget(self.total_bar, len(self.bars), 1)
+        self.progress_grid.addWidget(self.total_figures, len(self.bars), 2)
         self._programme = record.programme.code
 
     def fill(self, record: StudentRecord) -> None:
@@ -147,12 +151,14 @@ class OverviewPage(RecordPage):
         self.form.fill({k: record.student.get(k) for k in self.form.editors})
         if self._programme != programme.code:
             self._build_bars(record)
-        for (_label, bar), progress in zip(self.bars, record.evaluation.progress):
+        for (_label, bar), figures, progress in zip(self.bars, self.figures, record.evaluation.progress):
             bar.setMaximum(progress.required)
             bar.setValue(progress.earned)
+            figures.setText(f"{progress.earned} of {progress.required} EC")
             bar.setToolTip(f"{progress.name}: {progress.earned} of {progress.required} EC")
         self.total_bar.setMaximum(programme.total_ec)
         self.total_bar.setValue(record.evaluation.ec_total)
+        self.total_figures.setText(f"<b>{record.evaluation.ec_total} of {programme.total_ec} EC</b>")
         if record.next_deadlines:
             lines = []
             for item in record.next_deadlines:
@@ -187,3 +193,19 @@ class OverviewPage(RecordPage):
         else:
             self.certificate.setText(f"No attendance certificate: {html.escape(reason)}")
         self.certificate.show()
+
+
+def _bar(name: str) -> QProgressBar:
+    """An EC bar without text on it (its figures stand beside it, `_figures`)."""
+    bar = QProgressBar()
+    bar.setObjectName(name)
+    bar.setTextVisible(False)
+    return bar
+
+
+def _figures(name: str) -> QLabel:
+    """ "30 of 45 EC" beside its bar, in the window's own text colour on the window's background."""
+    figures = QLabel()
+    figures.setObjectName(name)
+    figures.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return figures
