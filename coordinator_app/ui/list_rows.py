@@ -118,9 +118,10 @@ def search_key(r: StudentRow) -> tuple[str, str]:
 
 
 def _whole_key(r: StudentRow) -> str:
-    # Accents folded, as the text typed is (search_text): "lea kim" finds "Léa Kim". The space after
-    # the name lets "meijer," (a name copied from the list, "Meijer, Fatima") find Fatima Meijer.
-    return _without_accents(f"{r.student_number}\t{r.first_name} {r.last_name} \t{r.email}".lower())
+    # Accents folded, as the text typed is (search_text): "lea kim" finds "Léa Kim". A space comes
+    # before every word of the number and the name, and only there (text_search.py finds words by it);
+    # the one after the name lets "meijer," (copied from the list's "Meijer, Fatima") find Fatima Meijer.
+    return _without_accents(f" {r.student_number}\t {r.first_name} {r.last_name} \t{r.email}".lower())
 
 
 def search_text(typed: str) -> str:

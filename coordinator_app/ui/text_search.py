@@ -15,8 +15,8 @@ where it can (performance.md s.3):
   hopping over one joined string;
 - two or more words ("meijer fatima", "kim lea", as a name is written in the list or in a mail)
   also find a student whose number and name have a word starting with each of them, in any
-  order: the longest word is looked up (remembered, as above) among the names, laid out when
-  first needed (~15 ms at 100,000), and the others checked only among what it found.
+  order: the longest word, with the space before it, is looked up in the own parts (remembered,
+  as above), and the others checked only among what it found.
 Plain Python, no Qt: the model (student_model.py) maps the answers to rows.
 """
 
@@ -26,7 +26,7 @@ from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Iterable
 from itertools import accumulate, compress, repeat
-from operator import add, contains, itemgetter
+from operator import add, contains
 
 _FEW_HITS = 3000  # up to this many hits str.find hopping over the joined keys is quicker than a scan
 _KEEP = 1_000_000  # positions kept in remembered answers, per scan (8 bytes each; the ints are shared)
@@ -132,7 +132,6 @@ class TextSearch(_Remembering):
         self._all = list(range(len(owns)))
         self._own = _Scan(owns, self._all)
         self._whole: _Scan | None = None  # own part + domain: for a text with an @ in it
-        self._names: _Scan | None = None  # " number first last", words apart: for two words or more
         self._domain_members: dict[int, list[int]] = {}
         self._forget()
 
@@ -144,7 +143,6 @@ class TextSearch(_Remembering):
         self._forget()
         self._own._forget()
         self._whole = None
-        self._names = None
         self._domain_members = {}
 
     def _search(self, text: str) -> list[int]:
@@ -164,31 +162,16 @@ class TextSearch(_Remembering):
         return list(compress(self._all, either))
 
     def _every_word(self, words: list[str]) -> list[int]:
-        """Positions of the students with a word of their number or name starting with each word."""
-        names = self._names_scan()
-        starts = [f" {word}" for word in words]  # a name key has a space before every word
+        """Positions of the students with a word of their number or name starting with each word: in
+        the own key every such word, and only such a word, comes after a space (list_rows._whole_key)."""
+        starts = [f" {word}" for word in words]
         longest = max(starts, key=len)
-        found = names.find(longest)
-        keys = names._keys
+        found = self._own.find(longest)  # remembered, and looked for within shorter answers, as any text
+        keys = self._own._keys
         for start in starts:
             if start != longest and found:
                 found = list(compress(found, map(contains, map(keys.__getitem__, found), repeat(start))))
         return found
-
-    def _names_scan(self) -> _Scan:
-        """The names, made from the own keys ("2600150\\tfatima meijer \\tf.meijer") when two words are
-        first typed: " 2600150 fatima meijer " (a hyphen parts words too: "Jansen-Smit")."""
-        if self._names is None:
-            heads = map(itemgetter(0), map(str.rpartition, self._owns, repeat("\t")))
-            joined = " " + "\n".join(heads).replace("\n", "\n ").replace("\t", " ").replace("-", " ")
-            names = joined.split("\n") if self._owns else []
-            if len(names) != len(self._owns):  # a name with a newline in it: one key stays one key
-                names = [
-                    f" {own.rpartition(chr(9))[0]}".replace("\n", " ").replace("\t", " ").replace("-", " ")
-                    for own in self._owns
-                ]
-            self._names = _Scan(names, self._all)
-        return self._names
 
     def _phrase(self, text: str) -> list[int]:
         """Positions of the students whose key contains `text` as typed."""

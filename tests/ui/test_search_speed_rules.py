@@ -82,9 +82,9 @@ def found_by(text: str, r: StudentRow) -> bool:
     words = text.split()
     if len(words) < 2 or "@" in text:
         return False
-    name = unicodedata.normalize("NFKD", f" {r.student_number} {r.first_name} {r.last_name}".lower())
-    name = "".join(c for c in name if not unicodedata.combining(c)).replace("-", " ").replace("\t", " ")
-    return all(f" {word}" in name for word in words)
+    name = unicodedata.normalize("NFKD", f"{r.student_number} {r.first_name} {r.last_name}".lower())
+    name_words = "".join(c for c in name if not unicodedata.combining(c)).split()
+    return all(any(w.startswith(word) for w in name_words) for word in words)
 
 
 @contextmanager
