@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import compress
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +108,7 @@ class StudentListModel(QAbstractTableModel):
         # Overdue items per student id, as the attention list counts them (set_overdue): the Overdue
         # column and filter say what that list says, in the same scope.
         self._overdue: dict[int, int] = {}
+        self._overdue_flags: bytearray | None = None  # per row index, 1 where overdue (made when filtered on)
 
     # -- loading -------------------------------------------------------------------------
     def set_rows(self, prepared: PreparedRows, specialization_names: dict[str, str] | None = None) -> None:
@@ -117,6 +119,7 @@ class StudentListModel(QAbstractTableModel):
         if specialization_names is not None:
             self._specialization_names = specialization_names
         self._position = {r.id: i for i, r in enumerate(self._rows)}
+        self._overdue_flags = None
         self._order = self._sorted_order()
         self._set_base(self._apply_quick(self._order))
         self._visible = self._search.find(self._filters.text)
@@ -169,6 +172,7 @@ class StudentListModel(QAbstractTableModel):
         if counts == self._overdue:
             return
         self._overdue = dict(counts)
+        self._overdue_flags = None
         self._sort_keys[OVERDUE] = None  # made again from the new counts when sorted by
         self._orders = {k: v for k, v in self._orders.items() if k[0] != OVERDUE}
         if self._filters.overdue_only or self._sort[0] == OVERDUE:
@@ -232,13 +236,17 @@ class StudentListModel(QAbstractTableModel):
     def _apply_quick(self, source: list[int], rows: Sequence[StudentRow] | None = None) -> list[int]:
         """`source` (indices into `rows`, the list's rows unless given) narrowed by the quick filters."""
         f = self._filters
+        own_rows = rows is None
         rows = self._rows if rows is None else rows
         out = source
         if f.programme is not None:
             out = [i for i in out if rows[i].programme == f.programme]
         if f.cohort is not None:
             out = [i for i in out if rows[i].cohort == f.cohort]
-        if f.overdue_only:
+        if f.overdue_only and own_rows:  # a pass in C over a flag per row: 100,000 in a few ms
+            flags = self._flags_of_overdue()
+            out = list(compress(out, map(flags.__getitem__, out)))
+        elif f.overdue_only:
             late = self._overdue
             out = [i for i in out if rows[i].id in late]
         if f.specialization is not None:
@@ -253,6 +261,16 @@ class StudentListModel(QAbstractTableModel):
             only = f.only
             out = [i for i in out if rows[i].id in only]
         return list(out)
+
+    def _flags_of_overdue(self) -> bytearray:
+        if self._overdue_flags is None:
+            flags = bytearray(len(self._rows))
+            for student_id in self._overdue:
+                index = self._position.get(student_id)
+                if index is not None:
+                    flags[index] = 1
+            self._overdue_flags = flags
+        return self._overdue_flags
 
     # -- sorting -------------------------------------------------------------------------
     def _sorted_order(self) -> list[int]:
