@@ -26,6 +26,7 @@ def _fresh_machine_text() -> str:
     return text[text.index("## On a fresh machine") : text.index("## Command line")]
 
 
+@pytest.mark.slow  # runs ldd
 @pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("ldd") is None, reason="ldd: Linux only")
 def test_the_readme_names_every_x11_package_the_xcb_plugin_links_to() -> None:
     listed = subprocess.run(["ldd", str(xcb_plugin())], capture_output=True, text=True, check=True).stdout
