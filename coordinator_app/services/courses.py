@@ -84,7 +84,7 @@ def record_grade(
         programme = ws.programmes[student.programme_code]
         course = course_row(ws, s, student.programme_id, course_code, student.programme_code)
         _check_course_allowed(student.specialization, course, programme)
-        attempts = _ATTEMPTS.rows(s.connection(), {"sid": student.id, "cid": course.id})
+        attempts = _ATTEMPTS.rows(s, {"sid": student.id, "cid": course.id})
         if attempt is not None:
             if attempt < 1:
                 raise DomainError("An attempt number starts at 1.", "attempt")

@@ -26,7 +26,7 @@ from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import StudentProgressFacts, component_progress, pass_ec_change, total_ec
 from coordinator_app.services.cohort_data import optional_course
 from coordinator_app.store import models as m
-from coordinator_app.store.quick_statements import QuickStatement
+from coordinator_app.store.quick_statements import QuickStatement, connection_of
 
 Attempts = Sequence[tuple[float | None, bool]]  # one course's attempts in order: (grade, no show)
 
@@ -75,7 +75,7 @@ def total_after_grade(
     change = pass_ec_change(programme, course_code, specialization)
     if change is not None:  # no cap can bite: the course's own EC, read nothing more
         return total + change if now else total - change
-    db = session.connection()
+    db = connection_of(session)
     attempts: dict[int, list[tuple[float | None, bool]]] = defaultdict(list)
     code_of: dict[int, str] = {}
     for cid, code, grade, no_show in _RESULTS.rows(db, {"sid": student_id}):

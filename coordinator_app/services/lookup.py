@@ -111,7 +111,7 @@ def student_row(session: Session, student_id: int) -> QuickRow:
     `programme_code` and `cohort_year`. For the edits made one at a time (services/row_writes.py):
     a tenth of `existing_student`'s work. Refused the same way for a removed or unknown student."""
     session.flush()  # what this action changed through the ORM so far is read back, as a query would
-    found = _STUDENT_ROW.rows(session.connection(), {"sid": student_id})
+    found = _STUDENT_ROW.rows(session, {"sid": student_id})
     row = found[0] if found else None
     if row is None:
         raise NotFound(f"Student {student_id} does not exist.", "student")

@@ -50,7 +50,7 @@ def update_row(session: Session, model: type[m.Base], row_id: int, values: Mappi
     if not values:
         return
     table = m.table(model)
-    _update(table).run(session.connection(), {"row_id": row_id, **values})
+    _update(table).run(session, {"row_id": row_id, **values})
     held = session.identity_map.get(session.identity_key(model, row_id))
     if held is not None:
         for key, value in values.items():
@@ -59,6 +59,6 @@ def update_row(session: Session, model: type[m.Base], row_id: int, values: Mappi
 
 def insert_row(session: Session, model: type[m.Base], values: Mapping[str, object]) -> int:
     """INSERT one row into `model`'s table (the columns' defaults as the ORM would fill them); its new id."""
-    new_id = _insert(m.table(model)).run(session.connection(), values)
+    new_id = _insert(m.table(model)).run(session, values)
     assert new_id is not None
     return new_id

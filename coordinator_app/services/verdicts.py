@@ -229,7 +229,7 @@ def forget(session: Session, student_ids: Sequence[int]) -> None:
     """Drop the stored verdicts of these students (a bulk write changed their data): they are worked
     out again when next asked."""
     if len(student_ids) == 1:  # an edit's one student
-        _FORGET_ONE.run(session.connection(), {"sid": student_ids[0]})
+        _FORGET_ONE.run(session, {"sid": student_ids[0]})
     elif student_ids:  # one statement, the ids as one parameter (store/portable_sql.OneOf)
         session.connection().execute(delete(V).where(OneOf(V.c.student_id, student_ids)))
 

@@ -252,7 +252,7 @@ class Workspace:
             with write_transaction(self.engine, (edited,)) as conn, _session_on(conn) as session:
                 # Read under the write lock, with it (one round trip on a server): a restore cannot slip in
                 # between this check and the commit, nor a colleague's save to the record shown here.
-                start = write_start(session.connection(), edited)
+                start = write_start(conn, edited)
                 self._refuse_if_replaced(start.generation)
                 refuse_if_changed(session, start.version, self.own_writes)
                 yield session
@@ -260,7 +260,7 @@ class Workspace:
                 settle(session, self.programmes, self.as_of())
                 session.flush()
                 # The record's version now, the newest entry, and (on a server) the other windows told.
-                version, newest = write_end(session.connection(), edited)
+                version, newest = write_end(conn, edited)
                 note_saved(version)
                 if edited is not None:
                     self.saved_versions.note(edited, version)
@@ -378,7 +378,7 @@ class Workspace:
         # A Core INSERT now, not an ORM object for the flush: the entry needs nothing back, and the ORM's
         # unit of work for it was a third of a note's flush. In the action's transaction (or savepoint) all the same.
         _AUDIT_ENTRY.run(
-            session.connection(),
+            session,
             {
                 "at": datetime.now(UTC).replace(tzinfo=None),
                 "os_user": self.user,

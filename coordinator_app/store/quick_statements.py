@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from sqlalchemy import Connection, CursorResult, Delete, Insert, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 if TYPE_CHECKING:
@@ -72,6 +73,16 @@ def _compile(statement: Statement, dialect: Dialect, params: Mapping[str, Any]) 
     return _Compiled(compiled.string, names, fixed, binds, row, results)
 
 
+def connection_of(on: Connection | Session) -> Connection:
+    """The connection a statement runs on. A write's session is bound to its connection, which is in
+    the write's transaction from the start (services/workspace.write): asking the session for it
+    (`Session.connection`) was ~5 us a statement, a tenth of an edit's own work."""
+    if isinstance(on, Connection):
+        return on
+    bound = on.bind
+    return bound if isinstance(bound, Connection) else on.connection()
+
+
 class QuickStatement:
     """One Core statement, run on SQLite's own connection (see the module's notes)."""
 
@@ -101,8 +112,9 @@ class QuickStatement:
                 made.sql, values, exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect
             ) from exc
 
-    def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[QuickRow]:
+    def rows(self, on: Connection | Session, params: Mapping[str, Any]) -> list[QuickRow]:
         """A SELECT's rows, each with the selected columns' names and Python values."""
+        conn = connection_of(on)
         if conn.dialect.name != "sqlite":
             return list(conn.execute(self.statement, dict(params)).all())
         made, cursor = self._run(conn, params)
@@ -113,8 +125,9 @@ class QuickStatement:
             for found in cursor.fetchall()
         ]
 
-    def run(self, conn: Connection, params: Mapping[str, Any]) -> int | None:
+    def run(self, on: Connection | Session, params: Mapping[str, Any]) -> int | None:
         """An INSERT, UPDATE or DELETE; an INSERT's new row id."""
+        conn = connection_of(on)
         if conn.dialect.name != "sqlite":
             result: CursorResult[Any] = conn.execute(self.statement, dict(params))
             key = result.inserted_primary_key if result.context.isinsert else None
