@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,12 +16,12 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import Grade, check_exam_date, first_exam_date, grade_text, parse_grade
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.imports.cells import (
+    SHOWN_DUPLICATES,
     Known,
     as_date,
     as_text,
     cell_problems,
     column_names,
-    duplicate_rows,
     number_text,
     one_of,
 )
@@ -246,16 +246,26 @@ def _match_results(
         taken.add((student.id, course.id, attempt))
     # Two rows for the same student, course and attempt (or both without an attempt): which one counts?
     if len(taken) < len(matched):
-        duplicates = duplicate_rows([(t[0], (t[5].id, t[6].id, t[4])) for t in matched])
-        for row, others in duplicates.items():
-            plan.rejected.append(
-                Rejection(
-                    row,
-                    column("student_number"),
-                    f"the same student, course and attempt appear again in {others}; keep one row per result.",
-                )
-            )
-        matched = [t for t in matched if t[0] not in duplicates]
+        same: dict[tuple[int, int, int | None], list[int]] = defaultdict(list)
+        for t in matched:
+            same[(t[5].id, t[6].id, t[4])].append(t[0])
+        refused = {row for rows in same.values() if len(rows) > 1 for row in rows}
+        for t in matched:
+            if t[0] in refused:
+                rows = same[(t[5].id, t[6].id, t[4])]
+                plan.rejected.append(Rejection(t[0], column("attempt"), _clash(rows, t[4], t[6].code, t[1])))
+        matched = [t for t in matched if t[0] not in refused]
+        taken = {(t[5].id, t[6].id, t[4]) for t in matched}
+    # A student and course on more than one row (each its own attempt, or one blank): a blank
+    # attempt must not take an attempt another row names, and two rows may still end on one
+    # attempt (attempt 1 and a blank one that becomes attempt 1). Usually no such row: no cost.
+    named: dict[tuple[int, int], set[int]] = {}  # such a student and course -> the attempts the file names
+    pairs = Counter((sid, cid) for sid, cid, _ in taken)
+    if len(pairs) < len(taken):
+        named = {pair: set() for pair, rows in pairs.items() if rows > 1}
+        for sid, cid, number in taken:
+            if number is not None and (sid, cid) in named:
+                named[(sid, cid)].add(number)
     read.students = {t[5].id: t[5] for t in matched}
     attempts: dict[tuple[int, int], list[StoredAttempt]] = defaultdict(list)
     if read.students:
@@ -271,12 +281,14 @@ def _match_results(
     read.attempts = stored_attempts = dict(attempts)
 
     claimed: set[int] = set()
+    landed: dict[tuple[int, int, int], list[tuple[int, str]]] = defaultdict(list)  # rows of `named`, by attempt
     new, updated, unchanged = plan.new, plan.updated, plan.unchanged
     today = ws.as_of()
     scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for row, number, grade, when, wanted, student, c in matched:
         existing = stored_attempts.get((student.id, c.id))
-        target = _match_attempt(existing, wanted, when, grade, claimed) if existing else None
+        reserved = named.get((student.id, c.id)) if named else None
+        target = _match_attempt(existing, wanted, when, grade, claimed, reserved) if existing else None
         if when is None:
             # No date in the file: the date it gets (the attempt's own, or a first attempt's scheduled
             # exam) must not be after today either, as with record_grade.
@@ -307,18 +319,20 @@ def _match_results(
         }
         if target is None:
             if not existing:
-                values["attempt"] = wanted or 1
+                values["attempt"] = becomes = wanted or 1
             else:
-                values["attempt"] = wanted or existing[-1].attempt + 1
-                if any(a.attempt == values["attempt"] for a in existing):
-                    plan.rejected.append(
-                        Rejection(row, column("attempt"), f"attempt {values['attempt']} already exists.")
-                    )
+                values["attempt"] = becomes = wanted or existing[-1].attempt + 1
+                if any(a.attempt == becomes for a in existing):
+                    plan.rejected.append(Rejection(row, column("attempt"), f"attempt {becomes} already exists."))
                     continue
+            if reserved is not None:
+                landed[(student.id, c.id, becomes)].append((row, number))
             new.append(PlannedRow(row, number, "new", values, {}, student.id))
             continue
         claimed.add(target.id)
         values["attempt"] = target.attempt
+        if reserved is not None:
+            landed[(student.id, c.id, target.attempt)].append((row, number))
         values["current_exam_date"] = target.exam_date  # kept when the file gives no date
         changes: dict[str, tuple[Any, Any]] = {}
         if target.grade != grade.value or target.no_show != grade.no_show:
@@ -328,8 +342,47 @@ def _match_results(
         (updated if changes else unchanged).append(
             PlannedRow(row, number, "updated" if changes else "unchanged", values, changes, student.id, target.id)
         )
+    _refuse_clashes(plan, landed, read.courses, column)
     plan.rejected.sort(key=lambda r: (r.row, r.column))
     return plan
+
+
+def _refuse_clashes(
+    plan: ImportPlan,
+    landed: dict[tuple[int, int, int], list[tuple[int, str]]],
+    courses: dict[int, ResultCourse],
+    column: Callable[[str], str],
+) -> None:
+    """Rows that became the same attempt (attempt 1, and a blank one that is attempt 1 too):
+    which one counts? Each is refused naming the others, as the file gives the same attempt twice."""
+    refused: dict[int, str] = {}
+    for (_sid, cid, attempt), found in landed.items():
+        if len(found) > 1:
+            rows = [row for row, _ in found]
+            refused.update(dict.fromkeys(rows, _clash(rows, attempt, courses[cid].code, found[0][1])))
+    if not refused:
+        return
+    plan.rejected.extend(Rejection(row, column("attempt"), said) for row, said in refused.items())
+    for planned in (plan.new, plan.updated, plan.unchanged):
+        planned[:] = [p for p in planned if p.row not in refused]
+
+
+def _clash(rows: list[int], attempt: int | None, course: str, number: str) -> str:
+    """'row 14 and row 15 both give attempt 1 of PM-DSB for 2712345' (a few rows named, then a count)."""
+    if len(rows) == 2:
+        who = f"row {rows[0]} and row {rows[1]} both give"
+    else:
+        shown = rows[: SHOWN_DUPLICATES + 1]
+        more = len(rows) - len(shown)
+        listed = (
+            ", ".join(map(str, shown)) + f" and {more:,} more"
+            if more
+            else (", ".join(map(str, shown[:-1])) + f" and {shown[-1]}")
+        )
+        who = f"rows {listed} all give"
+    if attempt is None:
+        return f"{who} a result of {course} for {number} without an attempt number; keep one row per result."
+    return f"{who} attempt {attempt} of {course} for {number}; keep one row per result."
 
 
 def _unmatched(
@@ -358,15 +411,24 @@ def _unmatched(
 
 
 def _match_attempt(
-    existing: list[StoredAttempt], attempt: int | None, when: date | None, grade: Grade, claimed: set[int]
+    existing: list[StoredAttempt],
+    attempt: int | None,
+    when: date | None,
+    grade: Grade,
+    claimed: set[int],
+    reserved: set[int] | None = None,
 ) -> StoredAttempt | None:
     """The attempt a row is about: its number; else the one on the same exam date; else the
-    same result already there (a second import); else the open registration (a resit waiting)."""
+    same result already there (a second import); else the open registration (a resit waiting).
+    A row without a number leaves alone the attempts other rows of the file name (`reserved`),
+    whichever row comes first."""
     if not existing:
         return None
     free = [a for a in existing if a.id not in claimed]
     if attempt is not None:
         return next((a for a in free if a.attempt == attempt), None)
+    if reserved:
+        free = [a for a in free if a.attempt not in reserved]
     if when is not None:
         same_day = next((a for a in free if a.exam_date == when), None)
         if same_day is not None:
