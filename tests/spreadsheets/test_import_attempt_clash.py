@@ -4,6 +4,7 @@ database's unique check (which used to be reported as "the database changed sinc
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ from coordinator_app.spreadsheets.importer import apply_import, preview_import
 from tests.spreadsheets.test_import import _results, fingerprint, xlsx
 
 HEADER = ["Studentnummer", "Vak", "Cijfer", "Poging"]
+DATED = [*HEADER, "Toetsdatum"]
+# A resit's registration is dated in January; the workspace's today is 24-11-2025, and a result
+# for an exam after today is refused: the resit rows give the day they were taken.
+TAKEN = datetime(2025, 11, 20)
 
 
 @pytest.fixture
@@ -68,7 +73,7 @@ def test_a_blank_attempt_does_not_take_the_resit_another_row_names(
     record_grade(ws, b, "PM-PERS", "4,0")
     path = xlsx(
         tmp_path / "resit.xlsx",
-        [HEADER, ["2712002", "PM-PERS", 6.5, order[0]], ["2712002", "PM-PERS", 7, order[1]]],
+        [DATED, ["2712002", "PM-PERS", 6.5, order[0], TAKEN], ["2712002", "PM-PERS", 7, order[1], TAKEN]],
     )
     preview = preview_import(ws, path)
     assert not preview.plan.rejected
@@ -81,11 +86,16 @@ def test_a_blank_attempt_does_not_take_the_resit_another_row_names(
 def test_a_blank_attempt_after_the_last_one_clashes_with_a_row_naming_it(two_students, tmp_path: Path) -> None:
     ws, _a, b = two_students
     record_grade(ws, b, "PM-PERS", "4,0")
-    record_grade(ws, b, "PM-PERS", "5,0")  # attempt 2 failed too: the resit, attempt 3, is open
-    record_grade(ws, b, "PM-PERS", "5,0")  # and attempt 3: attempt 4 is open
+    record_grade(ws, b, "PM-PERS", "5,0", exam_date=date(2025, 11, 10))  # attempt 2 failed too: attempt 3 open
+    record_grade(ws, b, "PM-PERS", "5,0", exam_date=date(2025, 11, 17))  # and attempt 3: attempt 4 is open
     path = xlsx(
         tmp_path / "resit.xlsx",
-        [HEADER, ["2712002", "PM-PERS", 6.5, 4], ["2712002", "PM-PERS", 7, 5], ["2712002", "PM-PERS", 8, None]],
+        [
+            DATED,
+            ["2712002", "PM-PERS", 6.5, 4, TAKEN],
+            ["2712002", "PM-PERS", 7, 5, TAKEN],
+            ["2712002", "PM-PERS", 8, None, TAKEN],
+        ],
     )
     preview = preview_import(ws, path)
     said = "row 3 and row 4 both give attempt 5 of PM-PERS for 2712002; keep one row per result."
@@ -107,7 +117,7 @@ def test_two_blank_rows_or_the_same_row_twice(
     record_grade(ws, b, "PM-PERS", "4,0")  # the resit, attempt 2, is open: both rows could fill it
     path = xlsx(
         tmp_path / "resit.xlsx",
-        [HEADER, ["2712002", "PM-PERS", 6.5, attempts[0]], ["2712002", "PM-PERS", 6.5, attempts[1]]],
+        [DATED, ["2712002", "PM-PERS", 6.5, attempts[0], TAKEN], ["2712002", "PM-PERS", 6.5, attempts[1], TAKEN]],
     )
     preview = preview_import(ws, path)
     assert [row for row, _ in _clashes(preview)] == [2, 3]
