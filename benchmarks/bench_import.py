@@ -161,7 +161,7 @@ def write_results(path: Path, numbers: list[str]) -> None:
     ws = wb.create_sheet("Cijfers")
     ws.append(["Studentnummer", "Cijfer", "Toetsdatum", "Poging"])
     for n, number in enumerate(numbers):
-        ws.append([number, round(4.0 + (n % 60) / 10, 1), date(2026, 9, 30), 1])
+        ws.append([number, round(4.0 + (n % 60) / 10, 1), date(2025, 9, 30), 1])
     wb.save(path)
 
 
