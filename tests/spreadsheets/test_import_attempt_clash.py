@@ -133,3 +133,22 @@ def test_many_rows_on_one_attempt_are_named_briefly(two_students, tmp_path: Path
     path = xlsx(tmp_path / "r.xlsx", [HEADER, *(["2712001", "PM-PERS", 7, 1] for _ in range(6))])
     reasons = {reason for _, reason in _clashes(preview_import(ws, path))}
     assert reasons == {"rows 2, 3, 4, 5 and 2 more all give attempt 1 of PM-PERS for 2712001; keep one row per result."}
+
+
+def test_a_clash_the_preview_missed_is_said_as_it_happened(
+    two_students, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the database still refuse a row, the message says so, without guessing that someone
+    changed the database meanwhile; nothing is written."""
+    from coordinator_app.services.imports import apply as apply_module
+
+    ws, a, _b = two_students
+    preview = preview_import(ws, xlsx(tmp_path / "cijfers.xlsx", [HEADER, ["2712001", "PM-PERS", 7.5, 1]]))
+    record_grade(ws, a, "PM-PERS", "6", attempt=1, exam_date=date(2025, 11, 20))  # the same attempt, unseen
+    monkeypatch.setattr(apply_module, "fingerprint", lambda _s: preview.plan.fingerprint)  # as if unchanged
+    before = fingerprint(ws)
+    with pytest.raises(ImportRefused) as refused:
+        apply_import(ws, preview)
+    assert refused.value.message.startswith("Nothing was imported: the database refused a row the preview had accepted")
+    assert "changed since the preview" not in refused.value.message
+    assert fingerprint(ws) == before

@@ -72,9 +72,11 @@ def apply_plan(ws: Workspace, plan: ImportPlan, skip_rejected: bool = False) -> 
                 _write_results(ws, s, plan, audit)
             audit.flush(s)
     except IntegrityError as exc:
+        # The preview checks every clash it knows of, again inside this transaction when the database
+        # changed meanwhile: what reaches here is one it missed, so say what happened, not a guess why.
         raise ImportRefused(
-            "Nothing was imported: the database changed since the preview (a student or result "
-            "was added meanwhile). Preview the file again."
+            "Nothing was imported: the database refused a row the preview had accepted, as a student or "
+            "result that is already there. Preview the file again: it shows the database as it is now."
         ) from exc
     return ImportResult(
         plan.kind, len(plan.new), len(plan.updated), len(plan.unchanged), len(plan.rejected_rows), rechecked
