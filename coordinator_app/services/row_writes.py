@@ -11,7 +11,7 @@ What the ORM did for free, done here by hand:
 - an object of the same row that the session already holds (an earlier action of the same batch,
   `Workspace.together`) is kept in step: the values written become its committed values;
 - the students whose verdict the write may change are named to services/verdicts.py by the caller
-  (`mark_touched`, or `refresh_ec` for an answer now): a Core write does not pass through the flush
+  (`mark_touched`, `mark_stale`, or `refresh_ec` for an answer now): a Core write does not pass through the flush
   that the verdicts follow.
 """
 

@@ -22,7 +22,6 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import (
     Grade,
     ResitRegistration,
-    best_attempt,
     first_exam_date,
     resit_registration,
 )
@@ -32,6 +31,7 @@ from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_i
 from coordinator_app.services.bulk_write import insert_rows, insert_tuples, update_by_value, update_rows
 from coordinator_app.services.cohort_data import optional_course, refresh_ec_bulk
 from coordinator_app.services.ec_totals import grades_of
+from coordinator_app.services.ec_totals import passed as course_passed  # the one rule for a course's pass
 from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.people import EMAIL_FIELDS
 from coordinator_app.services.imports.plan import IMPORT_KINDS, ImportPlan, ImportRefused, ImportResult, fingerprint
@@ -315,8 +315,7 @@ def _ec_changes(
         key = (pass_mark, attempts)
         known = passes.get(key)
         if known is None:
-            best = best_attempt(grades_of(attempts))
-            known = passes[key] = best is not None and best.passed(pass_mark)
+            known = passes[key] = course_passed(pass_mark, attempts)
         return known
 
     def as_before(rows: Iterable[StoredAttempt]) -> Attempts:
