@@ -174,6 +174,7 @@ class RecordView(QWidget):
             return
         # Someone else saved this student: show it, but not at the cost of what is being typed here.
         typing = self._typing()
+        said = typing[0].error_text(typing[1]) if typing is not None else ""
         self.reload()
         if typing is not None:
             form, name, typed, stored = typing
@@ -184,6 +185,8 @@ class RecordView(QWidget):
                     f"Changed meanwhile by someone else to '{shown_text(form.stored(name))}'; what you typed is "
                     "kept: Enter saves it over that.",
                 )
+            elif said:  # another save elsewhere (or the same one told again) left this field as it was
+                form.show_error(name, said)
 
     def _typing(self) -> tuple[FieldForm, str, Any, Any] | None:
         """The field of the tab in view that has the keyboard and holds typing not saved yet."""
