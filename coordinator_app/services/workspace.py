@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -24,8 +24,10 @@ from coordinator_app.paths import backups_dir_for, programmes_dir
 from coordinator_app.services.own_writes import OwnWrites
 from coordinator_app.services.record_versions import SavedVersions, editing_student, note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
+from coordinator_app.services.write_session import session_on
 from coordinator_app.store import models as m
 from coordinator_app.store.databases import (
+    commit,
     open_location,
     read_generation,
     reader,
@@ -249,7 +251,7 @@ class Workspace:
             return
         edited = editing_student()
         try:
-            with write_transaction(self.engine, (edited,)) as conn, _session_on(conn) as session:
+            with write_transaction(self.engine, (edited,)) as conn, session_on(conn) as session:
                 # Read under the write lock, with it (one round trip on a server): a restore cannot slip in
                 # between this check and the commit, nor a colleague's save to the record shown here.
                 start = write_start(conn, edited)
@@ -261,6 +263,7 @@ class Workspace:
                 session.flush()
                 # The record's version now, the newest entry, and (on a server) the other windows told.
                 version, newest = write_end(conn, edited)
+                commit(conn)  # before the session is closed: nothing it joined is taken back
                 note_saved(version)
                 if edited is not None:
                     self.saved_versions.note(edited, version)
@@ -464,27 +467,6 @@ def sync_programme_tables(s: Session, programmes: dict[str, Programme]) -> None:
             else:
                 db_course.name, db_course.ec = course.name, course.ec
                 db_course.component, db_course.specialization = course.component, course.specialization
-
-
-_WRITE_SESSION = "workspace: the session of a write on this connection"
-
-
-@contextmanager
-def _session_on(conn: Connection) -> Iterator[Session]:
-    """The session of a write, joined to the connection's transaction: committed or rolled back with
-    it, never by the session. One is kept per connection (`Connection.info` lasts as long as the
-    sqlite3 or psycopg connection) and made ready again after each write: making a new one was ~20 us
-    of a ~350 us edit (docs/performance.md, "Issue 12: one edit")."""
-    session = conn.info.get(_WRITE_SESSION)
-    if session is None or session.bind is not conn:
-        session = conn.info[_WRITE_SESSION] = StoreSession(
-            bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only"
-        )
-    try:
-        yield session
-    finally:
-        session.close()  # nothing is held from one write to the next: no object, no mark in `info`
-        session.info.clear()
 
 
 def audit_text(value: object) -> str | None:

@@ -63,6 +63,15 @@ def write_transaction(engine: Engine, edited: tuple[int | None] | None = None) -
             yield conn
 
 
+def commit(conn: Connection) -> None:
+    """Commit the transaction of `write_transaction` now, before its end (nothing left to do there):
+    a session that joined it can then be closed without taking anything back."""
+    if is_server(conn):
+        conn.commit()
+    else:
+        sqlite_engine.commit(conn)
+
+
 def reader(engine: Engine) -> Engine:
     """The same database, with read transactions that each see one moment."""
     return server.reader(engine) if is_server(engine) else engine

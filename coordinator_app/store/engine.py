@@ -107,7 +107,11 @@ def make_engine(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Eng
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # Writers take the write lock up front (BEGIN IMMEDIATE) so two instances wait for
-        # each other within the busy timeout instead of failing halfway through.
+        # each other within the busy timeout instead of failing halfway through. A kept writer's
+        # transaction is begun on sqlite3's connection already (`write_transaction`): SQLAlchemy's
+        # joins it when an ORM statement first runs.
+        if _driver(conn).in_transaction:
+            return
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         driver_rows(conn, f"BEGIN {mode}")
 
@@ -119,12 +123,16 @@ def driver_rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> lis
     transaction's sqlite3 connection: SQLAlchemy's work per statement (~25 us) was more than SQLite's
     for the few every write makes (BEGIN, the write lock's reads). An error comes as SQLAlchemy's would
     (store/errors.translate and the workspace read it the same way)."""
-    raw: sqlite3.Connection | None = conn.connection.driver_connection
-    assert raw is not None  # the transaction's connection is open
     try:
-        return list(raw.execute(sql, params).fetchall())
+        return list(_driver(conn).execute(sql, params).fetchall())
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, params, exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect) from exc
+
+
+def _driver(conn: Connection) -> sqlite3.Connection:
+    raw: sqlite3.Connection | None = conn.connection.driver_connection
+    assert raw is not None  # the transaction's connection is open
+    return raw
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -205,13 +213,17 @@ def _writers(engine: Engine) -> _KeptWriters:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that holds the write lock (BEGIN IMMEDIATE), committed at the end, rolled back on
-    an error. It runs on a connection this thread keeps for its writes: taking one from the pool and
-    giving it back, with SQLAlchemy's Connection made anew each time, was ~0.1 ms a write, as much as
-    SQLite's own work for an edit (docs/performance.md, "Issue 12: one edit"). A kept connection is
-    used only while the path still names the file it opened (a restore replaces the file); after a
-    failed transaction it goes back to the pool, and the next write takes a fresh one. A write inside
-    another in the same thread gets its own connection, as before. `engine.dispose()` closes them."""
+    """A transaction that holds the write lock (BEGIN IMMEDIATE), committed at the end (`commit` may do
+    it earlier), rolled back on an error. It runs on a connection this thread keeps for its writes:
+    taking one from the pool and giving it back, with SQLAlchemy's Connection made anew each time, was
+    ~0.1 ms a write, as much as SQLite's own work for an edit (docs/performance.md, "Issue 12: one
+    edit"). The transaction is begun on sqlite3's own connection, and SQLAlchemy's only when an ORM
+    statement needs one (its begin and commit were ~11 us of an edit's ~0.3 ms; the Core statements
+    of the edits made most often run on sqlite3's connection, store/quick_statements.py).
+    A kept connection is used only while the path still names the file it opened (a restore replaces
+    the file); after a failed transaction it is closed (its transaction rolled back) and the next write
+    takes a fresh one. A write inside another in the same thread gets its own connection, as before.
+    `engine.dispose()` closes them."""
     kept = _writers(engine)
     conn, generation = kept.take()
     if conn is not None and not kept.usable(conn):
@@ -220,9 +232,19 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     if conn is None:
         conn = writer(engine).connect()
     try:
-        with conn.begin():
-            yield conn
+        driver_rows(conn, "BEGIN IMMEDIATE")
+        yield conn
+        commit(conn)
     except BaseException:
-        conn.close()
+        conn.close()  # SQLAlchemy's transaction, if any, rolled back; the pool rolls back sqlite3's
         raise
     kept.give_back(conn, generation)
+
+
+def commit(conn: Connection) -> None:
+    """Commit a kept writer's transaction now (nothing when it is committed already): through SQLAlchemy
+    when an ORM statement joined it (its commit is sqlite3's), else on sqlite3's connection."""
+    if conn.in_transaction():
+        conn.commit()
+    elif _driver(conn).in_transaction:
+        driver_rows(conn, "COMMIT")

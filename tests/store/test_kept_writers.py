@@ -84,3 +84,22 @@ def test_dispose_closes_the_kept_connections(engine: Engine) -> None:
         kept.execute("SELECT 1")
     assert _raw(engine, "two") is not kept  # the engine still works, on a new connection
     engine.dispose()
+
+
+def test_a_write_commits_whether_or_not_sqlalchemy_joined_its_transaction(engine: Engine, tmp_path: Path) -> None:
+    """The transaction is begun on sqlite3's connection; a statement through SQLAlchemy joins it (no second
+    BEGIN) and the commit is then SQLAlchemy's; one with none is committed on sqlite3's connection."""
+    with write_transaction(engine) as conn:
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection) and raw.in_transaction and not conn.in_transaction()
+        raw.execute("INSERT INTO note (said) VALUES ('core only')")
+    assert not raw.in_transaction
+    with write_transaction(engine) as conn:
+        conn.execute(text("INSERT INTO note (said) VALUES ('joined')"))
+        assert conn.in_transaction()
+    assert not conn.in_transaction() and not raw.in_transaction
+    with pytest.raises(RuntimeError), write_transaction(engine) as conn:
+        conn.connection.driver_connection.execute("INSERT INTO note (said) VALUES ('taken back')")
+        raise RuntimeError("refused")
+    assert _said(tmp_path / "kept.sqlite") == ["core only", "joined"]
+    engine.dispose()
