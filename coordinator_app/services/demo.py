@@ -73,6 +73,22 @@ class _DemoBuilder(DemoInternships):
         self.placed[key] = self.placed.get(key, 0) + 1
         return choice.key
 
+    def entered(self, exam: date) -> date:
+        """The day an exam's grade was entered: ten days after it, but never after 'today' (a demo made
+        a few days after an exam day showed grades entered next week)."""
+        return min(exam + timedelta(days=10), self.as_of)
+
+    def last_entered(self, sid: int) -> date | None:
+        """The day the student's last grade was entered (their results are the last ones added): the
+        readiness rule wants every mark registered 4 weeks before the graduation date."""
+        days = []
+        for row in reversed(self.t.rows.get("course_result", [])):
+            if row["student_id"] != sid:
+                break
+            if row["registered_on"] is not None:
+                days.append(row["registered_on"])
+        return max(days, default=None)
+
     def grade(self, pass_mark: float, fail_rate: float = 0.12) -> Grade:
         r = self.rng.random()
         if r < 0.03:
@@ -149,6 +165,7 @@ class _DemoBuilder(DemoInternships):
             specialization=spec,
             tuition_paid=row["tuition_paid"],
             results=results,
+            last_grade_registered=self.last_entered(sid),
             optional_courses=optional,
             internships=internships,
             literature=literature,
@@ -166,7 +183,9 @@ class _DemoBuilder(DemoInternships):
         row["ec_earned"] = ev.ec_total
         if stopped:
             self.stats["stopped"] += 1
-        elif graduation and ev.ec_total >= programme.total_ec and graduation_date(*graduation) <= self.as_of:
+        elif graduation and ev.readiness.ready and graduation_date(*graduation) <= self.as_of:
+            # Graduated only by the rules the window shows: 120 EC, and no blocker such as a mark registered
+            # after the month's deadline or tuition unpaid (the others wait for a later month, below).
             row["status"] = "graduated"
             self.stats["graduated"] += 1
         elif graduation and graduation_date(*graduation) < self.as_of and sid % 20:
@@ -198,7 +217,7 @@ class _DemoBuilder(DemoInternships):
                     exam_date=when,
                     grade=grade.value,
                     no_show=grade.no_show,
-                    registered_on=when + timedelta(days=10),
+                    registered_on=self.entered(when),
                 )
                 grades.append(grade)
                 if grade.passed(programme.pass_mark) or attempt >= 3:
@@ -246,7 +265,7 @@ class _DemoBuilder(DemoInternships):
                     exam_date=when,
                     grade=grade.value,
                     no_show=grade.no_show,
-                    registered_on=when + timedelta(days=10),
+                    registered_on=self.entered(when),
                 )
                 grades = (grade,)
             out.append(OptionalCourse(code, 6, status == "approved", False, False, grades))
