@@ -275,3 +275,20 @@ def test_due_and_when_fit_a_student_years_behind(window: Any, qtbot: Any) -> Non
         assert cells.horizontalAdvance("31-12-2026") + TEXT_MARGIN <= header.sectionSize(DUE)
     finally:
         QApplication.setFont(font)
+
+
+def test_a_long_graduation_blocker_is_read_whole_without_scrolling_sideways(window: Any, cohort: Cohort) -> None:
+    # Grades entered 24-11-2025 for a graduation on 28-11-2025: the blocker names both dates and the
+    # 4-week rule, wider than the Readiness box; it was cut at "after 31-10-2025" behind a scroll bar.
+    from coordinator_app.services.graduation import plan_graduation
+
+    plan_graduation(cohort.ws, cohort.anouk, 2025, 11)
+    page = _open(window, cohort.anouk, "graduation")
+    blockers = page.blockers
+    texts = [blockers.item(r).text() for r in range(blockers.count())]
+    long = next(t for t in texts if "4 weeks before the graduation date" in t)
+    assert blockers.fontMetrics().horizontalAdvance(long) > blockers.viewport().width()  # too long for one line
+    assert blockers.horizontalScrollBar().maximum() == 0
+    for r in range(blockers.count()):
+        shown = blockers.visualItemRect(blockers.item(r))
+        assert shown.left() >= 0 and shown.right() <= blockers.viewport().width(), texts[r]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -104,6 +105,11 @@ class GraduationPage(RecordPage):
         self.ready.setWordWrap(True)
         self.blockers = QListWidget()
         self.blockers.setObjectName("blockers")
+        # A blocker is a sentence with two dates ("last mark registered ..., after ... (4 weeks before
+        # the graduation date)"): wrapped inside the box, read whole without scrolling sideways.
+        self.blockers.setWordWrap(True)
+        self.blockers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.blockers.setResizeMode(QListView.ResizeMode.Adjust)
         right = QVBoxLayout()
         box = QVBoxLayout()
         box.addWidget(self.ready)
