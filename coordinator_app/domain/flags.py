@@ -135,10 +135,13 @@ def past_nominal_end_flag(
     end = programme_end(cohort_year, programme)
     if status != "active" or as_of <= end:
         return None
-    what = (
-        f"still active after the nominal end of the programme ({end:%d-%m-%Y}): plan the graduation month "
-        "or record that the student stopped"
-    )
+    if planned is None:
+        what = (
+            f"still active after the nominal end of the programme ({end:%d-%m-%Y}): plan the graduation month "
+            "or record that the student stopped"
+        )
+    else:  # asking to plan a month already planned sent the coordinator looking for what was missing
+        what = f"still active after the nominal end of the programme ({end:%d-%m-%Y}); graduation planned for {month_name(*planned)}"
     return Flag(
         GRADUATION, "graduation", end, what, _sentence(what), attention=planned is None, kind="past_nominal_end"
     )

@@ -234,3 +234,17 @@ def test_the_record_warns_of_each_flag(pm) -> None:
     assert any(w.startswith("Still active after the nominal end of the programme (31-08-2025)") for w in ev.warnings)
     assert any(w.startswith("Graduation planned for June 2025 has passed") for w in ev.warnings)
     assert {f.component for f in ev.flags} == {"Courses", "Graduation"}
+
+
+def test_past_the_nominal_end_with_a_month_planned_does_not_ask_to_plan_one(pm) -> None:
+    # The Graduation tab of a student planned for July 2027 said "plan the graduation month".
+    planned = past_nominal_end_flag(2023, pm, "active", (2026, 1), AS_OF)
+    assert planned is not None and not planned.attention
+    assert (
+        planned.what
+        == "still active after the nominal end of the programme (31-08-2025); graduation planned for January 2026"
+    )
+    assert "plan the graduation month" not in planned.sentence
+    unplanned = past_nominal_end_flag(2023, pm, "active", None, AS_OF)
+    assert unplanned is not None and unplanned.attention
+    assert unplanned.what.endswith("plan the graduation month or record that the student stopped")
