@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.people import parse_date
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.ranks import RANKS
+from coordinator_app.services import hosts as host_service
 from coordinator_app.services import internships as service
 from coordinator_app.services.record_view import InternshipView, StudentRecord
 from coordinator_app.ui.changes import Kind
@@ -36,6 +38,7 @@ from coordinator_app.ui.record.base import (
     added_people,
     approval_date_first,
     cell,
+    counted,
     group,
     hint,
     mark_received,
@@ -56,6 +59,33 @@ LABELS = {
     "international_office_notified": "International Office notified",
     "part_time_percent": "part-time",
 }
+
+
+# The host's own answers, kept with the host in the register: changed in one record, they change
+# every internship placed at that host (services/register_links.apply_host).
+HOST_WIDE = ("is_umc", "country")
+
+
+class SharedHostChange:
+    """Asks before a change of a host's UMC answer or country reaches other students' internships."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, host: str, others: int, change: str) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Change the host for everyone placed there?",
+            f"{host} is also the host of {counted(others, 'other internship')}. Whether a host is a "
+            f"university medical center, and its country, belong to the host, so {change} changes "
+            f"{'that internship' if others == 1 else 'those internships'} too.",
+            QMessageBox.StandardButton.NoButton,
+            parent,
+        )
+        change_all = box.addButton(f"Change all {others + 1}", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # Enter changes nobody's internship by accident
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is change_all
 
 
 class InternshipPanel(QWidget):
@@ -231,6 +261,9 @@ class InternshipPanel(QWidget):
             typed = form.line("approval_date").text().strip()
             if typed:
                 changes["approval_date"] = typed
+        if field in HOST_WIDE and not self._host_change_agreed(field, value, shown):
+            form.put_back(field, form.stored(field) or "")  # the record shows what is saved again
+            return
         planned = bool(self.view and self.view.planned)
 
         def make_undo(old: dict[str, Any]) -> Callable[[], Any] | None:
@@ -248,6 +281,27 @@ class InternshipPanel(QWidget):
             make_undo,
             kinds=Kind.INTERNSHIPS,
         )
+
+    def _host_change_agreed(self, field: str, value: object, shown: str) -> bool:
+        """True unless other internships share the chosen host and the coordinator does not want
+        them changed too."""
+        record, fields = self.ctx.record, self.view.fields if self.view else {}
+        host_id = fields.get("host_id")
+        if record is None or host_id is None:
+            return True
+        others = sum(
+            1
+            for placed in host_service.placements(self.ctx.ws, host_id)
+            if (placed.student_id, placed.kind) != (record.id, self.kind)
+        )
+        if not others:
+            return True
+        host = ", ".join(part for part in (fields.get("host"), fields.get("department")) if part)
+        if field == "is_umc":
+            change = f"{'ticking' if value else 'unticking'} 'at a university medical center'"
+        else:
+            change = f"setting the country to {shown}"
+        return SharedHostChange.ask(self, host, others, change)
 
     def _name(self) -> str:
         """How the Edit menu names this internship ("minor internship")."""
