@@ -169,27 +169,36 @@ _OPEN: dict[Path, object] = {}
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and of the children it waited for: a workbook is read in a
-    child process (spreadsheets/workbook_reader.py), whose CPU belongs to the import. To the
-    microsecond where the system says (getrusage), not in os.times()'s 10 ms ticks."""
+    """CPU seconds of this process and of the children it waited for, and of the reading server
+    and the children it forked (spreadsheets/reading.py reader_cpu: the server is not waited for
+    while it runs): a workbook is read in a child process (spreadsheets/workbook_reader.py), whose
+    CPU belongs to the import. To the microsecond where the system says (getrusage), not in
+    os.times()'s 10 ms ticks."""
+    from coordinator_app.spreadsheets.reading import reader_cpu
+
     try:
         import resource
     except ImportError:
         times = os.times()
-        return times.user + times.system + times.children_user + times.children_system
+        return times.user + times.system + times.children_user + times.children_system + reader_cpu()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+    return time.process_time() + children.ru_utime + children.ru_stime + reader_cpu()
 
 
 def timed_import(
-    db: Path, path: Path, course: str | None = None, keep_open: bool = False
+    db: Path, path: Path, course: str | None = None, keep_open: bool = False, cold_reader: bool = False
 ) -> tuple[float, float, float, str]:
     """(preview wall, apply wall, preview + apply CPU) seconds, and the preview's summary.
     keep_open: one Workspace (one engine, so SQLAlchemy's statement cache stays warm) for all
-    runs on `db`, as in an app session's second import; else a fresh one, as for its first."""
+    runs on `db`, as in an app session's second import; else a fresh one, as for its first.
+    cold_reader: the reading server (spreadsheets/reading.py) stopped first, so this import starts
+    it, as a session's first workbook does; else the one a previous run started reads this one."""
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.spreadsheets.importer import apply_import, preview_import
+    from coordinator_app.spreadsheets.reading import stop_reader
 
+    if cold_reader:  # as a session's first workbook: the reading server is started within the clock
+        stop_reader()
     ws = _OPEN.get(db) if keep_open else None
     if ws is None:
         ws = Workspace.open(db, daily_backup=False)
@@ -223,6 +232,11 @@ def main() -> None:
         action="store_true",
         help="one open workspace for all runs (warm statement cache; the database file is "
         "replaced between runs while no connection is open)",
+    )
+    parser.add_argument(
+        "--cold-reader",
+        action="store_true",
+        help="stop the reading server before each import, so each starts one (a session's first workbook)",
     )
     parser.add_argument(
         "--sis-columns",
@@ -274,7 +288,7 @@ def main() -> None:
                 shutil.copy(start, db)
             before = _snapshot(db, args.work / "before.sqlite")
             floor, floor_cpu = calamine_floor(path)
-            preview, apply, cpu, summaries[name] = timed_import(db, path, course, args.keep_open)
+            preview, apply, cpu, summaries[name] = timed_import(db, path, course, args.keep_open, args.cold_reader)
             raw, raw_cpu = raw_insert_floor(path, before, db, args.work)
             runs[name].append((floor, preview, apply, floor_cpu, cpu, raw, raw_cpu))
             print(

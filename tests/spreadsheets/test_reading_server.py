@@ -1,0 +1,81 @@
+"""The reading server (spreadsheets/reading.py, workbook_reader.serve): one process, started once,
+that forks a fresh child for each workbook, so a workbook is still read in a process of its own
+under the memory and time limits, without an interpreter started for every file."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from coordinator_app.spreadsheets import reading
+from coordinator_app.spreadsheets import workbook_reader as limits
+
+from .hostile_helpers import xlsx
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the reading server forks (POSIX only)")
+
+
+def _results(path: Path, grade: float = 7.5) -> Path:
+    return xlsx(path, [["Studentnummer", "Cijfer"], ["2600001", grade], ["2600002", 5.0]])
+
+
+def _server_pid() -> int:
+    assert reading._server is not None
+    return reading._server.process.pid
+
+
+def _children_of(pid: int) -> list[str] | None:
+    """The processes `pid` has now (Linux), None where the system does not say."""
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+
+
+def test_each_workbook_is_read_by_a_child_of_the_one_server(tmp_path: Path) -> None:
+    answer, sheet = reading.read_in_child(_results(tmp_path / "a.xlsx"))
+    assert answer == "ok" and sheet.columns == [["2600001", "2600002"], [7.5, 5.0]]
+    server = _server_pid()
+    answer, sheet = reading.read_in_child(_results(tmp_path / "b.xlsx", 8.0))
+    assert answer == "ok" and sheet.columns[1] == [8.0, 5.0]
+    assert _server_pid() == server
+    assert _children_of(server) in ([], None)  # each child ended with its workbook
+
+
+def test_a_child_past_its_time_is_ended_and_the_server_reads_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _results(tmp_path / "s.xlsx")
+    reading.read_in_child(path)
+    server = _server_pid()
+    monkeypatch.setattr(limits, "CHILD_SECONDS", 0.0)
+    with pytest.raises(reading.ImportFileError, match="took longer than 0 s to read"):
+        reading.read_in_child(path)
+    monkeypatch.undo()
+    assert reading.read_in_child(path)[0] == "ok"
+    assert _server_pid() == server
+    assert _children_of(server) in ([], None)  # the child it ended was waited for
+
+
+def test_a_server_that_ended_is_started_again(tmp_path: Path) -> None:
+    path = _results(tmp_path / "s.xlsx")
+    reading.read_in_child(path)
+    gone = _server_pid()
+    os.kill(gone, signal.SIGKILL)
+    assert reading._server is not None
+    reading._server.process.wait()
+    assert reading.read_in_child(path)[0] == "ok"
+    assert _server_pid() != gone
+
+
+def test_the_cpu_of_the_children_is_reported(tmp_path: Path) -> None:
+    path = _results(tmp_path / "s.xlsx")
+    reading.read_in_child(path)
+    before = reading.reader_cpu()
+    reading.read_in_child(path)
+    assert reading.reader_cpu() > before
+    reading.stop_reader()
+    assert reading.reader_cpu() == 0.0 and reading._server is None
