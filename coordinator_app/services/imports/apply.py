@@ -217,7 +217,8 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     stored = read.attempts
 
     def attempts_of(key: tuple[int, int]) -> dict[int, tuple[float | None, bool]]:
-        found = after[key] = {a.attempt: (a.grade, a.no_show) for a in stored.get(key, ())}
+        rows = stored.get(key)
+        found = after[key] = {a.attempt: (a.grade, a.no_show) for a in rows} if rows else {}
         return found
 
     with_date, without_date = [], []
@@ -239,17 +240,18 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
     scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for planned in plan.new:
         v = planned.values
-        when = v["exam_date"]
-        if when is None and v["attempt"] == 1:  # as record_grade dates a first attempt
+        when, attempt = v["exam_date"], v["attempt"]
+        if when is None and attempt == 1:  # as record_grade dates a first attempt
             which = (v["programme"], v["course_code"], v["cohort"])
             if which not in scheduled:
                 scheduled[which] = first_exam_date(ws.programmes[which[0]], which[1], which[2])
-            when = scheduled[which]
-        v["exam_date"] = when
+            when = v["exam_date"] = scheduled[which]
         planned.result_id = next_id
-        key = (v["student_id"], v["course_id"])
-        inserts.append((next_id, key[0], key[1], v["attempt"], when, v["grade"], v["no_show"], today))
-        (after[key] if key in after else attempts_of(key))[v["attempt"]] = (v["grade"], v["no_show"])
+        key = (sid, cid) = (v["student_id"], v["course_id"])
+        outcome = (v["grade"], v["no_show"])
+        inserts.append((next_id, sid, cid, attempt, when, *outcome, today))
+        found = after.get(key)
+        (attempts_of(key) if found is None else found)[attempt] = outcome
         next_id += 1
     # The rule of record_grade (domain/grades.py resit_registration): a fail or No Show registers
     # the student for the resit, unless a later attempt already exists. The rule depends only on
@@ -286,7 +288,8 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
             inserts.append((next_id, sid, key[1], resit.attempt, resit.exam_date, None, False, None))
             after[key][resit.attempt] = (None, False)
             next_id += 1
-        old = planned.changes["grade"][0] if "grade" in planned.changes else None
+        changed = planned.changes.get("grade") if planned.changes else None
+        old = changed[0] if changed else None
         # As audit.add writes it (the texts are the audit's already: a grade as shown).
         audit_rows((sid, "course_result", planned.result_id, f"{v['course_code']} attempt {attempt}", old, text))
     insert_tuples(s, t, _RESULT_FIELDS, inserts)
@@ -326,14 +329,15 @@ def _ec_changes(
     flipped: set[int] = set()
     pass_marks = {code: p.pass_mark for code, p in ws.programmes.items()}
     students, stored = read.students, read.attempts
+    mark_of = {sid: pass_marks[student.code] for sid, student in students.items()}
     for key, attempts in after.items():
         # In attempt order: the stored ones came in order, an added attempt may not have.
-        now = tuple(attempts.values()) if len(attempts) == 1 else tuple(attempts[n] for n in sorted(attempts))
-        sid = key[0]
-        imported[sid].append((key[1], now))
+        now = (*attempts.values(),) if len(attempts) == 1 else tuple(map(attempts.__getitem__, sorted(attempts)))
+        sid, cid = key
+        imported[sid].append((cid, now))
         if sid in flipped:
             continue
-        pass_mark = pass_marks[students[sid].code]
+        pass_mark = mark_of[sid]
         rows = stored.get(key)
         before = as_before(rows) if rows else ()
         was = passes.get((pass_mark, before))
