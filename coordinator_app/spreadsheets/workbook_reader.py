@@ -480,9 +480,10 @@ def serve() -> int:
     import signal
     import time
 
-    import python_calamine  # noqa: F401 (imported once here: every child forked from this process has it)
-
-    from coordinator_app.spreadsheets import app_workbook, ods_scan  # noqa: F401 (likewise)
+    # Imported once here: every child forked from this process has it. The app's own workbooks
+    # (app_workbook, its dataclasses) and the .ods scan stay imported by the child that needs them,
+    # so a session's first import starts no more than a child of its own did.
+    import python_calamine  # noqa: F401
 
     gc.disable()  # this process makes a few objects per workbook and keeps none
     requests, out = sys.stdin.buffer, sys.stdout.buffer
