@@ -174,7 +174,7 @@ def _cpu() -> float:
     while it runs): a workbook is read in a child process (spreadsheets/workbook_reader.py), whose
     CPU belongs to the import. To the microsecond where the system says (getrusage), not in
     os.times()'s 10 ms ticks."""
-    from coordinator_app.spreadsheets.reading import reader_cpu
+    from coordinator_app.spreadsheets.reading_child import reader_cpu
 
     try:
         import resource
@@ -195,7 +195,7 @@ def timed_import(
     it, as a session's first workbook does; else the one a previous run started reads this one."""
     from coordinator_app.services.workspace import Workspace
     from coordinator_app.spreadsheets.importer import apply_import, preview_import
-    from coordinator_app.spreadsheets.reading import stop_reader
+    from coordinator_app.spreadsheets.reading_child import stop_reader
 
     if cold_reader:  # as a session's first workbook: the reading server is started within the clock
         stop_reader()

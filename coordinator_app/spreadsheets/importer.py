@@ -28,7 +28,8 @@ from coordinator_app.services.imports import (
 from coordinator_app.services.imports.workbook import Applied, apply_review
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.columns import ALIASES
-from coordinator_app.spreadsheets.reading import ImportFileError, Table, open_table
+from coordinator_app.spreadsheets.import_file_error import ImportFileError
+from coordinator_app.spreadsheets.reading import Table, open_table
 from coordinator_app.spreadsheets.returned import WorkbookPreview, preview_app_workbook
 
 __all__ = [

@@ -26,7 +26,7 @@ from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.app_workbook import LEDGER, WHOLE, AppWorkbook
 from coordinator_app.spreadsheets.cells import GRADE_FORMAT, HEADER_FILL, HEADER_FONT, CellValue, put_text
 from coordinator_app.spreadsheets.columns import column_letter
-from coordinator_app.spreadsheets.reading import ImportFileError
+from coordinator_app.spreadsheets.import_file_error import ImportFileError
 from coordinator_app.spreadsheets.round_trip import Ledger, LedgerRead, decode_value, encode_value, same_cell
 
 SHEET = "Mark form"

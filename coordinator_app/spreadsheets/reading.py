@@ -11,35 +11,25 @@ The limits and why they are what they are: docs/excel.md, "Files that are refuse
 
 from __future__ import annotations
 
-import atexit
 import codecs
-import contextlib
 import csv
-import functools
-import importlib.util
 import io
 import itertools
 import os
-import pickle
 import re
-import select
 import stat
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coordinator_app.domain.errors import DomainError
 from coordinator_app.services.imports import CELL_PROBLEMS, Columns
 from coordinator_app.spreadsheets import workbook_reader as limits
 from coordinator_app.spreadsheets.app_workbook import AppWorkbook
 from coordinator_app.spreadsheets.columns import column_letter, header_row, is_empty, label, map_columns
+from coordinator_app.spreadsheets.import_file_error import refuse as _refuse
+from coordinator_app.spreadsheets.reading_child import read_in_child, too_big
 
-CHILD_FLAG = "--read-workbook-for-import"  # the frozen app runs the reading child through its own executable
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -69,14 +59,6 @@ ERROR_CODES = frozenset(
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SAMPLE = 1 << 16
-
-
-class ImportFileError(DomainError):
-    """The file as a whole cannot be imported; nothing was read into the database."""
-
-
-def _refuse(message: str) -> ImportFileError:
-    return ImportFileError(message, "file")
 
 
 @dataclass
@@ -171,213 +153,14 @@ def open_table(path: Path) -> Table:
     raise _refuse(f"{name} is not a spreadsheet: use .xlsx, .xls, .ods or .csv.")
 
 
-# -- workbooks: read in a child process ------------------------------------------------------------
-
-
-def _child_command() -> list[str]:
-    """The reading child: the frozen app's own executable, else this interpreter started with as
-    little as it can (`-I -S`: no site-packages scan, no environment), given the folders of this
-    package and of python-calamine (workbook_reader.START)."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, CHILD_FLAG]
-    return [sys.executable, "-I", "-S", "-c", limits.START, *_child_path()]
-
-
-@functools.cache
-def _child_path() -> tuple[str, str]:
-    """(the folder holding coordinator_app, the folder holding python_calamine)."""
-    spec = importlib.util.find_spec("python_calamine")
-    if spec is None or spec.origin is None:
-        raise _refuse("Workbooks cannot be read: python-calamine is not installed. Save the list as .csv.")
-    return str(Path(__file__).resolve().parents[2]), str(Path(spec.origin).resolve().parents[1])
-
-
-def _child_environment() -> dict[str, str]:
-    """The parent's environment, without a start-up script (the interpreter's -I ignores it too)."""
-    env = dict(os.environ)
-    env.pop("PYTHONSTARTUP", None)
-    return env
-
-
-def read_in_child(path: Path) -> tuple[str, Any]:
-    """(answer, payload) from a reading child; a crash or time-out becomes a refusal. Where the
-    system can fork, the child is forked for this one workbook by the reading server
-    (workbook_reader.serve), started once; elsewhere (Windows) it is an interpreter of its own."""
-    if not hasattr(os, "fork"):
-        return _read_in_new_process(path)
-    with _SERVER_LOCK:
-        return _read_through_server(path)
-
-
-def _read_in_new_process(path: Path) -> tuple[str, Any]:
-    name = path.name
-    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-    try:
-        done = subprocess.run(
-            [*_child_command(), str(path), name],
-            capture_output=True,
-            timeout=limits.CHILD_SECONDS,
-            env=_child_environment(),
-            stdin=subprocess.DEVNULL,
-            creationflags=flags,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise _refuse(_too_slow(name)) from exc
-    except OSError as exc:
-        raise _refuse(_not_started(name, exc)) from exc
-    if done.returncode != 0 or not done.stdout:
-        raise _refuse(_too_big(name))
-    return _unpickled(name, done.stdout)
-
-
-def _unpickled(name: str, answer: bytes) -> tuple[str, Any]:
-    try:
-        kind, payload = pickle.loads(answer)
-    except Exception as exc:
-        raise _refuse(_too_big(name)) from exc
-    return kind, payload
-
-
-# Longer than the child's own time limit, which the server enforces: past this, the server itself hangs.
-SERVER_GRACE_SECONDS = 1.0
-
-
-class _ServerGone(Exception):
-    """The reading server ended, or stopped answering, in the middle of a workbook."""
-
-
-class _Server:
-    """The reading server this process started (workbook_reader.serve), with the CPU time it and
-    its children had used at its last answer (`reader_cpu`)."""
-
-    def __init__(self, command: list[str]) -> None:
-        self.command = command
-        self.cpu = 0.0
-        self.process = subprocess.Popen(
-            [*command, limits.SERVE],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=_child_environment(),
-        )
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def read(self, path: Path, seconds: float) -> tuple[int, bytes]:
-        """(how the child ended, its answer). Raises _ServerGone, TimeoutError."""
-        requests, answers = self.process.stdin, self.process.stdout
-        assert requests is not None and answers is not None
-        try:
-            requests.write(pickle.dumps((str(path), path.name, seconds), protocol=pickle.HIGHEST_PROTOCOL))
-            requests.flush()
-        except OSError as exc:  # a broken pipe: it ended
-            raise _ServerGone from exc
-        deadline = time.monotonic() + seconds + SERVER_GRACE_SECONDS
-        fd = answers.fileno()  # read raw (os.read), never through the buffered file object
-        length, ended, self.cpu = limits.HEADER.unpack(_read_exactly(fd, limits.HEADER.size, deadline))
-        return ended, _read_exactly(fd, length, deadline)
-
-    def stop(self) -> None:
-        if self.process.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.process.stdin.close()  # end of its requests: it ends
-        try:
-            self.process.wait(timeout=1.0)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-
-def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
-    chunks: list[bytes] = []
-    while size:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        if not select.select([fd], [], [], left)[0]:
-            continue
-        chunk = os.read(fd, min(size, 1 << 20))
-        if not chunk:
-            raise _ServerGone
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
-_SERVER_LOCK = threading.Lock()  # one workbook at a time through the server (imports run off the GUI thread)
-_server: _Server | None = None
-
-
-def _read_through_server(path: Path) -> tuple[str, Any]:
-    global _server
-    name = path.name
-    command = _child_command()
-    if _server is None or _server.command != command or not _server.alive():
-        stop_reader()
-        try:
-            _server = _Server(command)
-        except OSError as exc:
-            raise _refuse(_not_started(name, exc)) from exc
-    try:
-        ended, answer = _server.read(path, limits.CHILD_SECONDS)
-    except _ServerGone as exc:
-        stop_reader()
-        raise _refuse(_too_big(name)) from exc
-    except TimeoutError as exc:
-        stop_reader()
-        raise _refuse(_too_slow(name)) from exc
-    if ended == limits.TIMED_OUT:
-        raise _refuse(_too_slow(name))
-    if ended != limits.ANSWERED or not answer:
-        raise _refuse(_too_big(name))
-    return _unpickled(name, answer)
-
-
-def stop_reader() -> None:
-    """End the reading server, if one runs (the next workbook starts another)."""
-    global _server
-    if _server is not None:
-        server, _server = _server, None
-        server.stop()
-
-
-atexit.register(stop_reader)  # its end of the requests closed and waited for, not left to the collector
-
-
-def reader_cpu() -> float:
-    """CPU seconds the running reading server and the children it forked had used at its last
-    answer (0 when none runs): the part of an import's CPU this process's own counters cannot see."""
-    return _server.cpu if _server is not None else 0.0
-
-
-def _too_slow(name: str) -> str:
-    return (
-        f"{name} took longer than {limits.CHILD_SECONDS:.0f} s to read and was left alone: it is far "
-        "larger than a student or results list, or damaged. Save the list itself as a new .xlsx or "
-        ".csv file and import that."
-    )
-
-
-def _not_started(name: str, exc: OSError) -> str:
-    return f"{name} could not be read: the reader could not be started ({exc.strerror or exc})."
-
-
-def _too_big(name: str) -> str:
-    return (
-        f"{name} could not be read within the memory an import may use: it holds far more cells than a student "
-        "or results list (perhaps cells far outside the list; in Excel, Ctrl+End shows the last cell in use), or "
-        "it is damaged. Save the list itself as a new .xlsx or .csv file and import that."
-    )
+# -- workbooks: read in a child process (spreadsheets/reading_child.py) --------------------------
 
 
 def _workbook_table(path: Path, head: bytes) -> Table:
     name = path.name
     answer, payload = read_in_child(path)
     if answer == "refused":
-        raise _refuse(payload or _too_big(name))
+        raise _refuse(payload or too_big(name))
     if answer != "ok":
         if head.startswith(_OLE2):
             raise _refuse(

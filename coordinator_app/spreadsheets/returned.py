@@ -11,7 +11,7 @@ from typing import Any
 from coordinator_app.services.imports.workbook import Review, ReviewLine, review_workbook
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.spreadsheets.app_workbook import AppWorkbook
-from coordinator_app.spreadsheets.reading import ImportFileError
+from coordinator_app.spreadsheets.import_file_error import ImportFileError
 from coordinator_app.spreadsheets.round_trip import edits_of, read_ledger
 
 COHORT_WORKBOOK, MARK_FORM = "cohort workbook", "mark form"

@@ -33,7 +33,7 @@ from coordinator_app.spreadsheets.app_workbook import (
     ledger_part,
 )
 from coordinator_app.spreadsheets.cells import Column, stream_plain_rows
-from coordinator_app.spreadsheets.reading import ImportFileError
+from coordinator_app.spreadsheets.import_file_error import ImportFileError
 
 VERSION = 1
 

@@ -441,19 +441,19 @@ def test_a_password_protected_ods_gets_the_same_advice_as_excel(workspace, tmp_p
 
 
 def test_the_frozen_app_knows_the_reader_flag() -> None:
-    from coordinator_app.spreadsheets.reading import CHILD_FLAG
+    from coordinator_app.spreadsheets.reading_child import CHILD_FLAG
 
     launcher = (Path(__file__).resolve().parents[2] / "packaging" / "launcher.py").read_text("utf-8")
     assert f'READ_WORKBOOK_CHILD = "{CHILD_FLAG}"' in launcher
 
 
 def test_a_reader_child_that_dies_is_a_calm_refusal(workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from coordinator_app.spreadsheets import reading
+    from coordinator_app.spreadsheets import reading_child
 
     path = xlsx(tmp_path / "s.xlsx", [STUDENTS, ["2600001", "Anna", "Vries", "PM", 2025]])
-    monkeypatch.setattr(reading, "_child_command", lambda: ["sh", "-c", "kill -ABRT $$", "reader"])
+    monkeypatch.setattr(reading_child, "_child_command", lambda: ["sh", "-c", "kill -ABRT $$", "reader"])
     refused(workspace, path, "could not be read within the memory an import may use")
-    monkeypatch.setattr(reading, "_child_command", lambda: ["sh", "-c", "sleep 30", "reader"])
+    monkeypatch.setattr(reading_child, "_child_command", lambda: ["sh", "-c", "sleep 30", "reader"])
     monkeypatch.setattr(limits, "CHILD_SECONDS", 0.5)
     refused(workspace, path, "took longer than 0 s to read")
 

@@ -21,8 +21,8 @@ from coordinator_app.spreadsheets import app_workbook, cells
 from coordinator_app.spreadsheets.app_workbook import CELL_TEXT, LEDGER, AppWorkbook, ledger_part
 from coordinator_app.spreadsheets.columns import Refused
 from coordinator_app.spreadsheets.export import export_to
+from coordinator_app.spreadsheets.import_file_error import ImportFileError
 from coordinator_app.spreadsheets.importer import preview_import
-from coordinator_app.spreadsheets.reading import ImportFileError
 from coordinator_app.spreadsheets.round_trip import Ledger, read_ledger
 from coordinator_app.spreadsheets.workbook_reader import read_workbook
 from coordinator_app.store import models as m
@@ -104,7 +104,7 @@ def test_a_ledger_past_the_rows_the_app_reads_back_is_refused_in_the_coordinator
 
 @pytest.mark.slow  # 60,000 ledger rows written and read by the reading child: a few seconds
 def test_a_ledger_of_more_rows_than_an_import_reads_comes_back_through_the_reading_child(tmp_path: Path) -> None:
-    from coordinator_app.spreadsheets.reading import read_in_child
+    from coordinator_app.spreadsheets.reading_child import read_in_child
     from coordinator_app.spreadsheets.workbook_reader import MAX_ROWS
 
     assert app_workbook.MAX_BACK_ROWS > MAX_ROWS + 10_000

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from coordinator_app.services.internships import update_internship
 from coordinator_app.services.workspace import Workspace
+from coordinator_app.spreadsheets.import_file_error import ImportFileError
 from coordinator_app.spreadsheets.importer import apply_import, preview_import
 from coordinator_app.spreadsheets.mark_form import write_mark_form
-from coordinator_app.spreadsheets.reading import ImportFileError
 from coordinator_app.store import models as m
 from tests.services.service_helpers import add_pm
 

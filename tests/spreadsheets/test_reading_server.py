@@ -1,4 +1,4 @@
-"""The reading server (spreadsheets/reading.py, workbook_reader.serve): one process, started once,
+"""The reading server (spreadsheets/reading_child.py, workbook_server.serve): one process, started once,
 that forks a fresh child for each workbook, so a workbook is still read in a process of its own
 under the memory and time limits, without an interpreter started for every file."""
 
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.spreadsheets import reading
+from coordinator_app.spreadsheets import reading_child as reading
 from coordinator_app.spreadsheets import workbook_reader as limits
+from coordinator_app.spreadsheets.import_file_error import ImportFileError
 
 from .hostile_helpers import xlsx
 
@@ -52,7 +53,7 @@ def test_a_child_past_its_time_is_ended_and_the_server_reads_on(
     reading.read_in_child(path)
     server = _server_pid()
     monkeypatch.setattr(limits, "CHILD_SECONDS", 0.0)
-    with pytest.raises(reading.ImportFileError, match="took longer than 0 s to read"):
+    with pytest.raises(ImportFileError, match="took longer than 0 s to read"):
         reading.read_in_child(path)
     monkeypatch.undo()
     assert reading.read_in_child(path)[0] == "ok"
