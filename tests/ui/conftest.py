@@ -157,6 +157,23 @@ def window(qtbot: Any, cohort: Cohort, programmes: Any) -> Any:
     win.session.wait(10000)
 
 
+@pytest.fixture
+def record_view(qtbot: Any, cohort: Cohort) -> Iterator[Any]:
+    """A student's record on its own (ui/record/view.RecordView), shown at a laptop's size; what it
+    started is waited for and its undo history cleared at the end."""
+    from coordinator_app.ui.record.view import RecordView
+    from tests.ui.session_helpers import session_on
+
+    session = session_on(cohort.ws)
+    view = RecordView(session)
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    view.show()
+    yield view
+    session.wait(10000)
+    session.undo_stack.clear()
+
+
 def real_start_environment(tmp_path: Path) -> dict[str, str]:
     """The environment of a real start in a child process: offscreen, its data and settings in
     `tmp_path`, and the launcher's clock so the app reports its start-up times."""

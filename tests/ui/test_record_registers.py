@@ -6,7 +6,6 @@ database holds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from coordinator_app.store import models as m
 from coordinator_app.ui.record.view import RecordView
 from coordinator_app.ui.register_picker import RegisterPicker, cache_of
 from tests.ui.conftest import Cohort
-from tests.ui.session_helpers import session_on
 
 # The type-ahead's popup asks the window system to raise it and grab the keyboard; offscreen cannot.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -33,25 +31,13 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 
-@pytest.fixture
-def view(qtbot: Any, cohort: Cohort) -> Iterator[RecordView]:
-    session = session_on(cohort.ws)
-    record_view = RecordView(session)
-    qtbot.addWidget(record_view)
-    record_view.resize(1366, 768)
-    record_view.show()
-    yield record_view
-    session.wait(10000)
-    session.undo_stack.clear()
-
-
-def minor_panel(view: RecordView, qtbot: Any, student_id: int) -> Any:
-    assert view.show_student(student_id, "internships")
-    view.show_tab("internships")
-    page = view.pages["internships"]
+def minor_panel(record_view: RecordView, qtbot: Any, student_id: int) -> Any:
+    assert record_view.show_student(student_id, "internships")
+    record_view.show_tab("internships")
+    page = record_view.pages["internships"]
     page.inner.setCurrentIndex(0)  # type: ignore[attr-defined]
     panel = page.panels["minor"]  # type: ignore[attr-defined]
-    cache = cache_of(view.session)
+    cache = cache_of(record_view.session)
     with qtbot.waitSignal(cache.loaded, timeout=10000):  # read off the GUI thread
         cache.reload()  # the test added entries through the services, behind the window's back
     return panel
@@ -88,15 +74,15 @@ def internship(cohort: Cohort, student_id: int, kind: str = "minor") -> m.Intern
 
 
 def test_a_supervisor_picked_from_the_register_brings_rank_and_email(
-    view: RecordView, qtbot: Any, cohort: Cohort, tmp_path: Path
+    record_view: RecordView, qtbot: Any, cohort: Cohort, tmp_path: Path
 ) -> None:
     jansen = add_person(
         cohort.ws, name="Marieke Jansen", rank="postdoc", organisation="Amsterdam UMC", email="m.jansen@amsterdamumc.nl"
     )
     add_person(cohort.ws, name="Marieke Janssen-Bos", rank="UHD", organisation="Erasmus MC")
-    panel = minor_panel(view, qtbot, cohort.anouk)
+    panel = minor_panel(record_view, qtbot, cohort.anouk)
     picker = picker_on(panel, "daily_supervisor")
-    edits_before = view.session.undo_stack.count()
+    edits_before = record_view.session.undo_stack.count()
 
     pick(qtbot, picker, "jans", "Marieke Jansen · Post-doc")
     panel.grab().save(str(tmp_path / "picked.png"))
@@ -105,7 +91,10 @@ def test_a_supervisor_picked_from_the_register_brings_rank_and_email(
     assert stored.daily_supervisor_id == jansen
     assert stored.daily_supervisor == "Marieke Jansen"
     qtbot.waitUntil(
-        lambda: view.record is not None and view.record.internships["minor"].fields["daily_supervisor_id"] == jansen,
+        lambda: (
+            record_view.record is not None
+            and record_view.record.internships["minor"].fields["daily_supervisor_id"] == jansen
+        ),
         timeout=10000,
     )
     form = next(f for f in panel.forms if "daily_supervisor" in f.editors)
@@ -113,8 +102,8 @@ def test_a_supervisor_picked_from_the_register_brings_rank_and_email(
     assert form.editors["daily_supervisor_rank"].currentData() == "postdoc"
     assert form.editors["daily_supervisor_email"].text() == "m.jansen@amsterdamumc.nl"
     # One edit, one undo step: Enter in the list does not commit the name a second time.
-    assert view.session.undo_stack.count() == edits_before + 1
-    assert "daily supervisor" in view.session.undo_stack.undoText().lower()
+    assert record_view.session.undo_stack.count() == edits_before + 1
+    assert "daily supervisor" in record_view.session.undo_stack.undoText().lower()
 
     # The e-mail address typed in the record is the person's, everywhere they are chosen.
     email = form.editors["daily_supervisor_email"]
@@ -134,15 +123,15 @@ def test_a_supervisor_picked_from_the_register_brings_rank_and_email(
     assert "e-mail" in form.error_text("daily_supervisor_email").lower()
     assert cohort.everything() == stored_before
 
-    view.session.undo_stack.undo()  # the address back
-    view.session.undo_stack.undo()  # and the supervisor
+    record_view.session.undo_stack.undo()  # the address back
+    record_view.session.undo_stack.undo()  # and the supervisor
     assert internship(cohort, cohort.anouk).daily_supervisor_id is None
     with cohort.ws.read() as s:
         assert s.get(m.Person, jansen).email == "m.jansen@amsterdamumc.nl"  # type: ignore[union-attr]
 
 
 def test_enter_on_an_entry_in_the_list_is_one_edit_even_when_the_field_has_no_keyboard_focus(
-    view: RecordView, qtbot: Any, cohort: Cohort
+    record_view: RecordView, qtbot: Any, cohort: Cohort
 ) -> None:
     """On a busy machine the window may not be active yet when the coordinator types: the field has
     no keyboard focus, the list does not write the highlighted name into it, and Enter used to reach
@@ -150,11 +139,11 @@ def test_enter_on_an_entry_in_the_list_is_one_edit_even_when_the_field_has_no_ke
     step), then the pick (a second). Forced here by keeping the keyboard focus elsewhere."""
     jansen = add_person(cohort.ws, name="Marieke Jansen", rank="postdoc", organisation="Amsterdam UMC")
     add_person(cohort.ws, name="Marieke Janssen-Bos", rank="UHD", organisation="Erasmus MC")
-    panel = minor_panel(view, qtbot, cohort.anouk)
+    panel = minor_panel(record_view, qtbot, cohort.anouk)
     picker = picker_on(panel, "daily_supervisor")
     elsewhere = picker_on(panel, "assessor").edit
     elsewhere.setFocus()  # this window's focus stays there, active or not
-    edits_before = view.session.undo_stack.count()
+    edits_before = record_view.session.undo_stack.count()
 
     qtbot.keyClicks(picker.edit, "jans")  # straight to the field, as the failing runs had it
     popup = picker.completer.popup()
@@ -167,27 +156,32 @@ def test_enter_on_an_entry_in_the_list_is_one_edit_even_when_the_field_has_no_ke
     qtbot.keyClick(popup, Qt.Key.Key_Return)
 
     assert internship(cohort, cohort.anouk).daily_supervisor_id == jansen
-    assert view.session.undo_stack.count() == edits_before + 1
-    assert view.session.undo_stack.undoText() == "Change daily supervisor of the minor internship to Marieke Jansen"
+    assert record_view.session.undo_stack.count() == edits_before + 1
+    assert (
+        record_view.session.undo_stack.undoText() == "Change daily supervisor of the minor internship to Marieke Jansen"
+    )
     with cohort.ws.read() as s:
         assert s.scalars(select(m.Person.name).order_by(m.Person.name)).all() == [
             "Marieke Jansen",
             "Marieke Janssen-Bos",
         ]
-    view.session.undo_stack.undo()  # the one step takes the pick back
-    assert view.session.undo_stack.index() == edits_before
+    record_view.session.undo_stack.undo()  # the one step takes the pick back
+    assert record_view.session.undo_stack.index() == edits_before
     assert internship(cohort, cohort.anouk).daily_supervisor_id is None
 
 
 @pytest.mark.slow  # ~1.5 s of processor time in a whole run (docs/testing.md)
 def test_an_assessor_below_ud_picked_from_the_register_is_flagged_by_their_own_rank(
-    view: RecordView, qtbot: Any, cohort: Cohort
+    record_view: RecordView, qtbot: Any, cohort: Cohort
 ) -> None:
     add_person(cohort.ws, name="Pieter de Boer", rank="phd", organisation="Amsterdam UMC")
-    panel = minor_panel(view, qtbot, cohort.anouk)
+    panel = minor_panel(record_view, qtbot, cohort.anouk)
     pick(qtbot, picker_on(panel, "assessor"), "de boer", "Pieter de Boer")
     qtbot.waitUntil(
-        lambda: view.record is not None and view.record.internships["minor"].fields["assessor"] == "Pieter de Boer",
+        lambda: (
+            record_view.record is not None
+            and record_view.record.internships["minor"].fields["assessor"] == "Pieter de Boer"
+        ),
         timeout=10000,
     )
     form = next(f for f in panel.forms if "assessor" in f.editors)
@@ -195,14 +189,15 @@ def test_an_assessor_below_ud_picked_from_the_register_is_flagged_by_their_own_r
     assert "⚠" in panel.status.text() and "assessor" in panel.status.text().lower(), panel.status.text()
 
 
-def test_a_host_picked_from_the_register(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
+def test_a_host_picked_from_the_register(record_view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     erasmus = add_host(cohort.ws, name="Erasmus MC", department="Cardiology", city="Rotterdam", umc="other")
     add_host(cohort.ws, name="Erasmus MC", department="Neurology", city="Rotterdam", umc="other")
-    panel = minor_panel(view, qtbot, cohort.anouk)
+    panel = minor_panel(record_view, qtbot, cohort.anouk)
     pick(qtbot, picker_on(panel, "host"), "erasmus", "Cardiology")
     assert internship(cohort, cohort.anouk).host_id == erasmus
     qtbot.waitUntil(
-        lambda: view.record is not None and view.record.internships["minor"].fields["host_id"] == erasmus, timeout=10000
+        lambda: record_view.record is not None and record_view.record.internships["minor"].fields["host_id"] == erasmus,
+        timeout=10000,
     )
 
 
@@ -225,11 +220,11 @@ def drop_on_row(table: Any, row: int, files: list[Path]) -> None:
 
 
 def test_a_document_dropped_on_a_portfolio_item_is_attached_and_marks_it_received(
-    view: RecordView, qtbot: Any, cohort: Cohort, tmp_path: Path
+    record_view: RecordView, qtbot: Any, cohort: Cohort, tmp_path: Path
 ) -> None:
     signed = tmp_path / "List of Agreements (signed).pdf"
     signed.write_bytes(b"%PDF-1.4\n" + b"x" * 4000)
-    panel = minor_panel(view, qtbot, cohort.anouk)
+    panel = minor_panel(record_view, qtbot, cohort.anouk)
     rows = [item.name for item in panel.portfolio.items]
     row = next(i for i, name in enumerate(rows) if "List of Agreements" in name)
     item_id = panel.portfolio.items[row].id
@@ -269,7 +264,7 @@ def test_a_document_dropped_on_a_portfolio_item_is_attached_and_marks_it_receive
     assert len(opened) == 1
 
     # One undo step takes the file off and the item is open again.
-    view.session.undo_stack.undo()
+    record_view.session.undo_stack.undo()
     qtbot.waitUntil(lambda: panel.documents.list.count() == 0, timeout=10000)
     with cohort.ws.read() as s:
         assert s.get(m.PortfolioItem, item_id).received_date is None  # type: ignore[union-attr]
@@ -277,9 +272,9 @@ def test_a_document_dropped_on_a_portfolio_item_is_attached_and_marks_it_receive
 
 
 def test_a_folder_or_an_empty_file_is_refused_with_one_line_and_nothing_written(
-    view: RecordView, qtbot: Any, cohort: Cohort, tmp_path: Path
+    record_view: RecordView, qtbot: Any, cohort: Cohort, tmp_path: Path
 ) -> None:
-    panel = minor_panel(view, qtbot, cohort.anouk)
+    panel = minor_panel(record_view, qtbot, cohort.anouk)
     folder = tmp_path / "Scans"
     folder.mkdir()
     empty = tmp_path / "proposal.pdf"
@@ -296,11 +291,11 @@ def test_a_folder_or_an_empty_file_is_refused_with_one_line_and_nothing_written(
 
 
 def test_the_attach_button_opens_a_file_dialog_for_the_selected_item(
-    view: RecordView, qtbot: Any, cohort: Cohort, tmp_path: Path
+    record_view: RecordView, qtbot: Any, cohort: Cohort, tmp_path: Path
 ) -> None:
     report = tmp_path / "report.pdf"
     report.write_bytes(b"%PDF-1.4 report")
-    panel = minor_panel(view, qtbot, cohort.anouk)
+    panel = minor_panel(record_view, qtbot, cohort.anouk)
     box = panel.documents
     box.list.clearSelection()
     panel.portfolio.table.clearSelection()
@@ -332,17 +327,17 @@ def choose(combo: Any, value: Any) -> None:
 
 @pytest.mark.slow  # over half a second of processor time on a quiet machine (docs/testing.md)
 def test_preferences_are_ranked_on_the_overview_and_explained_after_allocation(
-    view: RecordView, qtbot: Any, cohort: Cohort
+    record_view: RecordView, qtbot: Any, cohort: Cohort
 ) -> None:
     from coordinator_app.services.allocation import apply_allocation, preferences_of, preview_allocation
 
-    assert view.show_student(cohort.daan, "overview")
-    box = view.pages["overview"].preferences  # type: ignore[attr-defined]
-    assert box.isVisibleTo(view)
+    assert record_view.show_student(cohort.daan, "overview")
+    box = record_view.pages["overview"].preferences  # type: ignore[attr-defined]
+    assert box.isVisibleTo(record_view)
     choose(box.combos[0], "biomarkers_medicines")
     choose(box.combos[1], "medical_imaging")
     assert preferences_of(cohort.ws, cohort.daan) == ("biomarkers_medicines", "medical_imaging")
-    stack = view.session.undo_stack
+    stack = record_view.session.undo_stack
     assert stack.command(stack.index() - 1).text().split("\n")[0] == (
         "Change specialization preferences to Biomarkers & Medicines, Medical Imaging"
     )
@@ -350,14 +345,14 @@ def test_preferences_are_ranked_on_the_overview_and_explained_after_allocation(
     choose(box.combos[2], "medical_imaging")  # twice the same: refused under the choices
     assert box.error.text() == "Rank each specialization once."
     assert cohort.everything() == stored
-    view.session.undo_stack.undo()
+    record_view.session.undo_stack.undo()
     assert preferences_of(cohort.ws, cohort.daan) == ("biomarkers_medicines",)
 
     apply_allocation(cohort.ws, preview_allocation(cohort.ws, "PM", 2025, seed=7))
-    view.reload()
-    qtbot.waitUntil(lambda: box.explanation.isVisibleTo(view), timeout=10000)
+    record_view.reload()
+    qtbot.waitUntil(lambda: box.explanation.isVisibleTo(record_view), timeout=10000)
     assert box.explanation.text().startswith("Allocation: ")
     assert "Biomarkers & Medicines" in box.explanation.text() and "lottery seed 7" in box.explanation.text()
 
-    assert view.show_student(cohort.lars, "overview")  # IMIM: no specializations to rank
-    assert not box.isVisibleTo(view)
+    assert record_view.show_student(cohort.lars, "overview")  # IMIM: no specializations to rank
+    assert not box.isVisibleTo(record_view)

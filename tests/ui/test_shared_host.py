@@ -5,7 +5,6 @@ students with neither internship at a UMC). The record now asks first when other
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,21 +16,8 @@ from coordinator_app.store import models as m
 from coordinator_app.ui.record.internships import SharedHostChange
 from coordinator_app.ui.record.view import RecordView
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
-from tests.ui.session_helpers import session_on
 
 pytestmark = OFFSCREEN_NOISE
-
-
-@pytest.fixture
-def view(qtbot: Any, cohort: Cohort) -> Iterator[RecordView]:
-    session = session_on(cohort.ws)
-    record_view = RecordView(session)
-    qtbot.addWidget(record_view)
-    record_view.resize(1366, 768)
-    record_view.show()
-    yield record_view
-    session.wait(10000)
-    session.undo_stack.clear()
 
 
 def umc_of_minors(cohort: Cohort) -> dict[int, bool]:
@@ -40,9 +26,9 @@ def umc_of_minors(cohort: Cohort) -> dict[int, bool]:
         return {sid: bool(umc) for sid, umc in rows}
 
 
-def anouk_umc_box(view: RecordView, cohort: Cohort) -> QCheckBox:
-    assert view.show_student(cohort.anouk, "internships")
-    page = view.pages["internships"]
+def anouk_umc_box(record_view: RecordView, cohort: Cohort) -> QCheckBox:
+    assert record_view.show_student(cohort.anouk, "internships")
+    page = record_view.pages["internships"]
     page.inner.setCurrentIndex(0)  # type: ignore[attr-defined]
     panel = page.panels["minor"]  # type: ignore[attr-defined]
     box = next(f.editors["is_umc"] for f in panel.forms if "is_umc" in f.editors)
@@ -61,7 +47,7 @@ def place_sanne_with_anouk(cohort: Cohort) -> None:
 
 
 def test_unticking_umc_of_a_host_others_share_asks_and_no_changes_nobody(
-    view: RecordView, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+    record_view: RecordView, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     place_sanne_with_anouk(cohort)
     asked: list[tuple[str, int]] = []
@@ -70,30 +56,30 @@ def test_unticking_umc_of_a_host_others_share_asks_and_no_changes_nobody(
         "ask",
         classmethod(lambda cls, parent, host, others, change: asked.append((host, others)) or False),
     )
-    box = anouk_umc_box(view, cohort)
+    box = anouk_umc_box(record_view, cohort)
     box.click()
     assert asked == [("Amsterdam UMC", 1)]
     assert umc_of_minors(cohort) == {cohort.anouk: True, cohort.sanne: True}
     assert box.isChecked()  # the record shows what is saved again
-    assert not view.session.undo_stack.canUndo()
+    assert not record_view.session.undo_stack.canUndo()
 
 
 def test_unticking_umc_of_a_shared_host_changes_everyone_placed_there_once_confirmed(
-    view: RecordView, cohort: Cohort, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    record_view: RecordView, cohort: Cohort, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     place_sanne_with_anouk(cohort)
     monkeypatch.setattr(SharedHostChange, "ask", classmethod(lambda cls, parent, host, others, change: True))
-    anouk_umc_box(view, cohort).click()
+    anouk_umc_box(record_view, cohort).click()
     qtbot.waitUntil(lambda: umc_of_minors(cohort) == {cohort.anouk: False, cohort.sanne: False}, timeout=10000)
 
 
 def test_a_host_only_this_internship_has_changes_without_a_question(
-    view: RecordView, cohort: Cohort, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    record_view: RecordView, cohort: Cohort, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
     monkeypatch.setattr(
         SharedHostChange, "ask", classmethod(lambda cls, parent, host, others, change: asked.append(host) or True)
     )
-    anouk_umc_box(view, cohort).click()
+    anouk_umc_box(record_view, cohort).click()
     qtbot.waitUntil(lambda: umc_of_minors(cohort) == {cohort.anouk: False}, timeout=10000)
     assert asked == []
