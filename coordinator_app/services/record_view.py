@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import Urgency, urgency
@@ -65,6 +65,10 @@ class InternshipView:
     interruptions: tuple[Interruption, ...]
     evaluation: InternshipEvaluation | None
     items: tuple[Item, ...]
+    # The other internships at the same host (another student's, or this one's other kind): a change of what belongs to the host (its UMC
+    # answer, country, department) reaches them too, and the record asks first. Read with the record,
+    # not when the box is clicked (the window never waits on the database).
+    host_shared_with: int = 0
 
 
 @dataclass(frozen=True)
@@ -320,6 +324,18 @@ def _internships(
     if programme.internships is None:
         return {}
     rows = {r.kind: r for r in s.scalars(select(m.Internship).where(m.Internship.student_id == student.id))}
+    hosts = {r.host_id for r in rows.values()} - {None}
+    placed = (
+        dict(
+            s.execute(
+                select(m.Internship.host_id, func.count())
+                .where(m.Internship.host_id.in_(hosts))
+                .group_by(m.Internship.host_id)
+            ).all()
+        )
+        if hosts
+        else {}
+    )
     out = {}
     for key, kind in programme.internships.kinds.items():
         row = rows.get(key)
@@ -347,6 +363,7 @@ def _internships(
             interruptions,
             evaluation.internships.get(key),
             tuple(i for i in items if i.component == kind.component),
+            placed.get(row.host_id, 1) - 1 if row is not None else 0,  # this one not counted
         )
     return out
 

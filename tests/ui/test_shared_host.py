@@ -57,7 +57,13 @@ def test_unticking_umc_of_a_host_others_share_asks_and_no_changes_nobody(
         classmethod(lambda cls, parent, host, others, change: asked.append((host, others)) or False),
     )
     box = anouk_umc_box(record_view, cohort)
+
+    def no_read() -> None:
+        raise AssertionError("the click waited on the database: how many share the host is read with the record")
+
+    monkeypatch.setattr(cohort.ws, "read", no_read)
     box.click()
+    monkeypatch.setattr(cohort.ws, "read", type(cohort.ws).read.__get__(cohort.ws))
     assert asked == [("Amsterdam UMC", 1)]
     assert umc_of_minors(cohort) == {cohort.anouk: True, cohort.sanne: True}
     assert box.isChecked()  # the record shows what is saved again
@@ -83,3 +89,23 @@ def test_a_host_only_this_internship_has_changes_without_a_question(
     anouk_umc_box(record_view, cohort).click()
     qtbot.waitUntil(lambda: umc_of_minors(cohort) == {cohort.anouk: False}, timeout=10000)
     assert asked == []
+
+
+def test_a_department_change_of_a_shared_host_asks_too(
+    record_view: RecordView, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The department belongs to the host as its UMC answer and country do (services/register_links.HOST_OWN)."""
+    place_sanne_with_anouk(cohort)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        SharedHostChange, "ask", classmethod(lambda cls, parent, host, others, change: asked.append(change) or False)
+    )
+    anouk_umc_box(record_view, cohort)
+    panel = record_view.pages["internships"].panels["minor"]  # type: ignore[attr-defined]
+    form = next(f for f in panel.forms if "department" in f.editors)
+    form.editors["department"].setText("Cardiology")
+    form.committed.emit("department", "Cardiology")
+    assert asked == ["setting the department to Cardiology"]
+    with cohort.ws.read() as s:
+        departments = set(s.scalars(select(m.Internship.department).where(m.Internship.kind == "minor")))
+    assert "Cardiology" not in departments

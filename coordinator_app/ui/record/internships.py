@@ -25,9 +25,9 @@ from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.people import parse_date
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.ranks import RANKS
-from coordinator_app.services import hosts as host_service
 from coordinator_app.services import internships as service
 from coordinator_app.services.record_view import InternshipView, StudentRecord
+from coordinator_app.services.register_links import HOST_OWN
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import DATE_HINT, FieldForm, error_label, fit_width
 from coordinator_app.ui.record.base import (
@@ -61,21 +61,16 @@ LABELS = {
 }
 
 
-# The host's own answers, kept with the host in the register: changed in one record, they change
-# every internship placed at that host (services/register_links.apply_host).
-HOST_WIDE = ("is_umc", "country")
-
-
 class SharedHostChange:
-    """Asks before a change of a host's UMC answer or country reaches other students' internships."""
+    """Asks before a change of what belongs to a host (department, UMC answer, country) reaches other internships."""
 
     @classmethod
     def ask(cls, parent: QWidget | None, host: str, others: int, change: str) -> bool:
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Change the host for everyone placed there?",
-            f"{host} is also the host of {counted(others, 'other internship')}. Whether a host is a "
-            f"university medical center, and its country, belong to the host, so {change} changes "
+            f"{host} is also the host of {counted(others, 'other internship')}. Its department, whether it "
+            f"is a university medical center and its country belong to the host, so {change} changes "
             f"{'that internship' if others == 1 else 'those internships'} too.",
             QMessageBox.StandardButton.NoButton,
             parent,
@@ -261,7 +256,7 @@ class InternshipPanel(QWidget):
             typed = form.line("approval_date").text().strip()
             if typed:
                 changes["approval_date"] = typed
-        if field in HOST_WIDE and not self._host_change_agreed(field, value, shown):
+        if field in HOST_OWN and not self._host_change_agreed(field, value, shown):
             form.put_back(field, form.stored(field) or "")  # the record shows what is saved again
             return
         planned = bool(self.view and self.view.planned)
@@ -284,23 +279,18 @@ class InternshipPanel(QWidget):
 
     def _host_change_agreed(self, field: str, value: object, shown: str) -> bool:
         """True unless other internships share the chosen host and the coordinator does not want
-        them changed too."""
-        record, fields = self.ctx.record, self.view.fields if self.view else {}
-        host_id = fields.get("host_id")
-        if record is None or host_id is None:
+        them changed too (how many: read with the record, services/record_view.InternshipView)."""
+        others = self.view.host_shared_with if self.view else 0
+        if not others or self.view is None:
             return True
-        others = sum(
-            1
-            for placed in host_service.placements(self.ctx.ws, host_id)
-            if (placed.student_id, placed.kind) != (record.id, self.kind)
-        )
-        if not others:
-            return True
+        fields = self.view.fields
         host = ", ".join(part for part in (fields.get("host"), fields.get("department")) if part)
         if field == "is_umc":
             change = f"{'ticking' if value else 'unticking'} 'at a university medical center'"
-        else:
+        elif field == "country":
             change = f"setting the country to {shown}"
+        else:
+            change = f"setting the department to {shown or '(none)'}"
         return SharedHostChange.ask(self, host, others, change)
 
     def _name(self) -> str:
