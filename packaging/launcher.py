@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sys
 
-# An import reads a workbook in a child process (coordinator_app/spreadsheets/reading.py); in the
+# An import reads a workbook in a child process (coordinator_app/spreadsheets/reading_child.py); in the
 # bundle that child is this executable with this first argument.
 READ_WORKBOOK_CHILD = "--read-workbook-for-import"
 
 if __name__ == "__main__":
     if sys.argv[1:2] == [READ_WORKBOOK_CHILD]:
-        from coordinator_app.spreadsheets.workbook_reader import child_main
+        from coordinator_app.spreadsheets.workbook_server import child_main
 
         sys.exit(child_main(sys.argv[2:]))
     from coordinator_app.cli import main

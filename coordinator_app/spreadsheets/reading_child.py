@@ -33,10 +33,10 @@ CHILD_FLAG = "--read-workbook-for-import"  # the frozen app runs the reading chi
 def _child_command() -> list[str]:
     """The reading child: the frozen app's own executable, else this interpreter started with as
     little as it can (`-I -S`: no site-packages scan, no environment), given the folders of this
-    package and of python-calamine (workbook_reader.START)."""
+    package and of python-calamine (workbook_server.START)."""
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
-    return [sys.executable, "-I", "-S", "-c", limits.START, *_child_path()]
+    return [sys.executable, "-I", "-S", "-c", server.START, *_child_path()]
 
 
 @functools.cache
@@ -110,7 +110,7 @@ class _Server:
         self.command = command
         self.cpu = 0.0
         self.process = subprocess.Popen(
-            [*command, limits.SERVE],
+            [*command, server.SERVE],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -2,11 +2,11 @@
 
 Why a child: calamine is native code. A 5 KB .xlsx with one cell at XFD1048576 makes it
 ask for 512 GB, and a failed allocation in Rust aborts the whole process, the window
-included; no Python `except` can catch that. So the parent (spreadsheets/reading.py) runs
+included; no Python `except` can catch that. So the parent (spreadsheets/reading_child.py) runs
 each workbook in a child process of its own, with a memory limit the child sets on itself and
-a time limit enforced from outside it. Where the system can fork, that child is forked for the
-one workbook by a reading server the parent starts once (`serve`, below); elsewhere it is this
-module started as an interpreter of its own (`child_main`). The child answers with one pickle:
+a time limit enforced from outside it: forked for the one workbook by a reading server started
+once where the system can fork, else an interpreter of its own (spreadsheets/workbook_server.py,
+`child_main`, the entry point of both). The child's `answer_for` is one pickle:
 ("ok", Sheet) or ("refused", message) or ("unreadable", error).
 Only the header and the known columns travel back, so the parent holds at most
 MAX_ROWS x 12 cells whatever the width of the sheet; they travel column by column, each
@@ -33,7 +33,6 @@ import itertools
 import operator
 import pickle
 import re
-import sys
 import zipfile
 from functools import partial
 from posixpath import join, normpath
@@ -442,32 +441,3 @@ def answer_for(path: str, name: str) -> bytes:
     except Exception as exc:
         answer = (_UNREADABLE, f"{type(exc).__name__}: {exc}"[:300])
     return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-SERVE = "--serve"  # the child's argument that makes it the reading server (spreadsheets/workbook_server.py)
-
-
-def child_main(argv: list[str]) -> int:
-    if argv[:1] == [SERVE]:
-        from coordinator_app.spreadsheets.workbook_server import serve
-
-        return serve()
-    out = sys.stdout.buffer
-    out.write(answer_for(argv[0], argv[1]))
-    out.flush()
-    return 0
-
-
-# How the parent starts the child (spreadsheets/reading.py): `python -I -S -c START package_folder
-# calamine_folder path name`. Through the module's own name, so the answer pickles as
-# coordinator_app.spreadsheets.workbook_reader.Sheet (not __main__.Sheet) for the parent. Once the
-# answer is written (and flushed) the child ends at once: tearing down its objects is wasted work.
-START = (
-    "import os, sys; sys.path[:0] = sys.argv[1:3]; "
-    "from coordinator_app.spreadsheets.workbook_reader import child_main; os._exit(child_main(sys.argv[3:]))"
-)
-
-if __name__ == "__main__":
-    from coordinator_app.spreadsheets.workbook_reader import child_main as _main
-
-    raise SystemExit(_main(sys.argv[1:]))

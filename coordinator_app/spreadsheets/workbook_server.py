@@ -1,8 +1,9 @@
-"""The reading server (POSIX): ONE process that forks a fresh child to read each workbook.
+"""How a reading child starts (`child_main`, `START`), and the reading server (POSIX): ONE process
+that forks a fresh child to read each workbook.
 
 Starting an interpreter and importing calamine, zipfile and pickle was most of a small import's
 time (~0.03 s of CPU for every workbook, against ~0.01 s of reading a 1,000-row list). So where
-the system can fork, the parent starts ONE process like the reading child (workbook_reader.child_main), which imports all that
+the system can fork, the parent starts ONE process like the reading child (`child_main`), which imports all that
 once and then waits; for each workbook it forks a fresh child that reads that one file under the
 same memory limit (set in the child, after the fork) and time limit (enforced here), answers
 through a pipe of its own and ends. A file that aborts calamine takes down only its own child;
@@ -26,6 +27,7 @@ from typing import Any
 
 from coordinator_app.spreadsheets.workbook_reader import answer_for
 
+SERVE = "--serve"  # the child's argument that makes it the reading server
 HEADER = struct.Struct(">QBd")
 ANSWERED, DIED, TIMED_OUT = 0, 1, 2
 
@@ -105,3 +107,23 @@ def _cpu_so_far() -> float:
 
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def child_main(argv: list[str]) -> int:
+    """A reading child: `path name` (one workbook, answered on stdout) or SERVE (the reading server)."""
+    if argv[:1] == [SERVE]:
+        return serve()
+    out = sys.stdout.buffer
+    out.write(answer_for(argv[0], argv[1]))
+    out.flush()
+    return 0
+
+
+# How the parent starts the child (spreadsheets/reading_child.py): `python -I -S -c START package_folder
+# calamine_folder path name`. Through the modules' own names, so the answer pickles as
+# coordinator_app.spreadsheets.workbook_reader.Sheet (not __main__.Sheet) for the parent. Once the
+# answer is written (and flushed) the child ends at once: tearing down its objects is wasted work.
+START = (
+    "import os, sys; sys.path[:0] = sys.argv[1:3]; "
+    "from coordinator_app.spreadsheets.workbook_server import child_main; os._exit(child_main(sys.argv[3:]))"
+)
