@@ -16,7 +16,7 @@ from coordinator_app.domain.grades import check_exam_date, first_exam_date, grad
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.ec_totals import total_after_grade
-from coordinator_app.services.lookup import course_row, existing_student, student_row
+from coordinator_app.services.lookup import course_row, existing_student, graded_student
 from coordinator_app.services.row_writes import insert_row, update_row
 from coordinator_app.services.snapshot import refresh_ec
 from coordinator_app.services.verdicts import mark_stale
@@ -80,7 +80,7 @@ def record_grade(
     grade = parse_grade(text)
     with ws.write() as s:
         # Core rows and statements (services/row_writes.py): a grade is the edit made most often.
-        student = student_row(s, student_id)
+        student = graded_student(s, student_id)
         programme = ws.programmes[student.programme_code]
         course = course_row(ws, s, student.programme_id, course_code, student.programme_code)
         _check_course_allowed(student.specialization, course, programme)

@@ -110,8 +110,31 @@ def student_row(session: Session, student_id: int) -> QuickRow:
     """A student who is not removed, as one Core row: every column of the student table, with
     `programme_code` and `cohort_year`. For the edits made one at a time (services/row_writes.py):
     a tenth of `existing_student`'s work. Refused the same way for a removed or unknown student."""
+    return _one_student(session, _STUDENT_ROW, student_id)
+
+
+# What a grade reads of its student: the text columns (a note can be long) and their dates left out.
+_GRADED_STUDENT = QuickStatement(
+    select(
+        *(_S.c[name] for name in ("id", "programme_id", "specialization", "ec_earned", "removed_at")),
+        *(_S.c[name] for name in ("student_number", "first_name", "last_name")),  # to name a removed one
+        _P.c.code.label("programme_code"),
+        _C.c.start_year.label("cohort_year"),
+    )
+    .select_from(_S.join(_P, _S.c.programme_id == _P.c.id).join(_C, _S.c.cohort_id == _C.c.id))
+    .where(_S.c.id == bindparam("sid"))
+)
+
+
+def graded_student(session: Session, student_id: int) -> QuickRow:
+    """`student_row` with only what a grade reads (id, programme_id, programme_code, cohort_year,
+    specialization, ec_earned): half its work, for the edit made most often."""
+    return _one_student(session, _GRADED_STUDENT, student_id)
+
+
+def _one_student(session: Session, statement: QuickStatement, student_id: int) -> QuickRow:
     session.flush()  # what this action changed through the ORM so far is read back, as a query would
-    found = _STUDENT_ROW.rows(session, {"sid": student_id})
+    found = statement.rows(session, {"sid": student_id})
     row = found[0] if found else None
     if row is None:
         raise NotFound(f"Student {student_id} does not exist.", "student")

@@ -356,3 +356,44 @@ def test_a_scheduled_exam_after_today_asks_for_the_date_it_was_taken() -> None:
     assert "No exam date was given" in refused.value.message
     assert "scheduled for 31-12-2026" in refused.value.message
     assert "Give the date the exam was taken" in refused.value.message
+
+
+def _parsed(text: str) -> Grade | str:
+    try:
+        return parse_grade(text)
+    except DomainError as exc:
+        return str(exc)
+
+
+@given(st.integers(0, 1100), st.sampled_from([".", ","]), st.sampled_from(["", " ", "0", "00"]))
+def test_a_grade_typed_is_read_the_same_whether_or_not_it_is_one_of_the_marks_kept_read(
+    tenths: int, point: str, padding: str
+) -> None:
+    # grades.py keeps every mark's usual texts parsed once; the rules themselves read any other text.
+    from coordinator_app.domain.grades import _parse_grade
+
+    for text in (f"{tenths // 10}{point}{tenths % 10}", f"{padding}{tenths // 10}", f"{tenths / 10:.1f}{padding}"):
+        try:
+            slow: Grade | str = _parse_grade(text.strip(), "grade")
+        except DomainError as exc:
+            slow = str(exc)
+        assert _parsed(f" {text} ") == slow
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
+    | st.integers(0, 110).map(lambda tenths: tenths / 10)
+    | st.integers(0, 10)
+)
+def test_a_mark_is_shown_the_same_whether_or_not_it_is_one_of_the_marks_kept_shown(value: float) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    exact = Decimal(repr(round(value, 9))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    assert format_mark(value) == str(exact)
+
+
+def test_every_mark_is_shown_and_read_back_as_itself() -> None:
+    for tenths in range(10, 101):
+        mark = tenths / 10
+        assert parse_grade(format_mark(mark)) == Grade(mark)
+        assert parse_grade(format_mark(mark).replace(".", ",")) == Grade(mark)

@@ -4,14 +4,18 @@ does, on both engines: the same values in the file, the same Python values back,
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
-from coordinator_app.store.quick_statements import QuickStatement
+from coordinator_app.store.quick_statements import QuickStatement, _bind
 from tests.services.service_helpers import add_pm
 
 R, S = m.table(m.CourseResult), m.table(m.Student)
@@ -85,3 +89,15 @@ def test_what_it_cannot_do_is_refused_when_first_run(workspace: Workspace) -> No
             pytest.skip("on a server every statement runs through SQLAlchemy")
         with pytest.raises(ValueError, match="IN list"):
             expanding.rows(conn, {"ids": [1, 2]})
+
+
+@pytest.mark.parametrize("column", [R.c.exam_date, m.table(m.AuditEntry).c.at])
+@given(moment=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_dates_and_times_are_sent_as_the_same_text_as_sqlalchemys_own(column: Any, moment: datetime) -> None:
+    # The quick way (isoformat) for the plain values, SQLAlchemy's processor for the rest: the same text.
+    dialect = sqlite_dialect()
+    impl = column.type.dialect_impl(dialect)
+    own, quick = impl.bind_processor(dialect), _bind(impl, dialect)
+    assert quick is not own  # the quick way is the one in use
+    for value in (moment, moment.date(), moment.replace(tzinfo=UTC)):
+        assert quick(value) == own(value)
