@@ -93,6 +93,8 @@ def _parse_grade(cleaned: str, field: str) -> Grade:
 # is the edit made most often, and the Decimal arithmetic was ~6 us of its Python (issue 12).
 _MARKS = [tenths / 10 for tenths in range(10, 101)]
 _MARK_TEXT = {mark: str(_half_up(mark, 1)) for mark in _MARKS}
+_GRADE_OF = {mark: Grade(mark) for mark in _MARKS}
+_NO_SHOW = Grade(None, no_show=True)
 _GRADES = {
     text: _parse_grade(text, "grade")
     for mark in _MARKS
@@ -122,8 +124,11 @@ def best_attempt(grades: list[Grade]) -> Grade | None:
 def grade_from(no_show: bool, value: float | None) -> Grade | None:
     """A stored result as a Grade; None for a registration (a resit waiting) with no result yet."""
     if no_show:
-        return Grade(None, no_show=True)
-    return None if value is None else Grade(value)
+        return _NO_SHOW
+    if value is None:
+        return None
+    kept = _GRADE_OF.get(value)  # a Grade is frozen: one per mark serves every result
+    return Grade(value) if kept is None else kept
 
 
 def grade_text(no_show: bool, value: float | None) -> str | None:

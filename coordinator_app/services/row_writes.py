@@ -51,6 +51,8 @@ def update_row(session: Session, model: type[m.Base], row_id: int, values: Mappi
         return
     table = m.table(model)
     _update(table).run(session, {"row_id": row_id, **values})
+    if not session.identity_map:  # most edits hold no object (~3 us to look one up)
+        return
     held = session.identity_map.get(session.identity_key(model, row_id))
     if held is not None:
         for key, value in values.items():

@@ -24,7 +24,7 @@ from coordinator_app.paths import backups_dir_for, programmes_dir
 from coordinator_app.services.own_writes import OwnWrites
 from coordinator_app.services.record_versions import SavedVersions, editing_student, note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
-from coordinator_app.services.write_session import session_on
+from coordinator_app.services.write_session import release, write_session
 from coordinator_app.store import models as m
 from coordinator_app.store.databases import (
     commit,
@@ -251,19 +251,23 @@ class Workspace:
             return
         edited = editing_student()
         try:
-            with write_transaction(self.engine, (edited,)) as conn, session_on(conn) as session:
-                # Read under the write lock, with it (one round trip on a server): a restore cannot slip in
-                # between this check and the commit, nor a colleague's save to the record shown here.
-                start = write_start(conn, edited)
-                self._refuse_if_replaced(start.generation)
-                refuse_if_changed(session, start.version, self.own_writes)
-                yield session
-                # The verdicts and EC totals of the students changed, in the same transaction.
-                settle(session, self.programmes, self.as_of())
-                session.flush()
-                # The record's version now, the newest entry, and (on a server) the other windows told.
-                version, newest = write_end(conn, edited)
-                commit(conn)  # before the session is closed: nothing it joined is taken back
+            with write_transaction(self.engine, (edited,)) as conn:
+                session = write_session(conn)
+                try:
+                    # Read under the write lock, with it (one round trip on a server): a restore cannot slip
+                    # in between this check and the commit, nor a colleague's save to the record shown here.
+                    start = write_start(conn, edited)
+                    self._refuse_if_replaced(start.generation)
+                    refuse_if_changed(session, start.version, self.own_writes)
+                    yield session
+                    # The verdicts and EC totals of the students changed, in the same transaction.
+                    settle(session, self.programmes, self.as_of())
+                    session.flush()
+                    # The record's version now, the newest entry, and (on a server) the other windows told.
+                    version, newest = write_end(conn, edited)
+                    commit(conn)  # before the session is released: nothing it joined is taken back
+                finally:
+                    release(session)
                 note_saved(version)
                 if edited is not None:
                     self.saved_versions.note(edited, version)

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
 
+from coordinator_app.store.engine import driver_of
+
 if TYPE_CHECKING:
     from coordinator_app.store.sessions import AnySelect
 
@@ -134,8 +136,7 @@ class QuickStatement:
             value = values[i]
             if value is not None:
                 values[i] = bind(value)
-        raw: sqlite3.Connection | None = conn.connection.driver_connection
-        assert raw is not None  # the transaction's connection is open
+        raw = driver_of(conn)
         try:
             return made, raw.execute(made.sql, values)
         except sqlite3.Error as exc:  # as SQLAlchemy reports it: the workspace reads it the same way

@@ -101,7 +101,7 @@ def test_unknown_course_and_removed_student_are_refused_with_nothing_written(
 
 
 def test_a_write_starts_with_nothing_left_from_the_one_before(workspace: Workspace) -> None:
-    """The session of a write is kept with its connection (services/write_session.session_on) and made
+    """The session of a write is kept with its connection (services/write_session.write_session) and made
     ready again: no object, no mark of a batch (`JUDGED_AT_COMMIT`) reaches the next action."""
     sid = add_pm(workspace, cohort=2024)
     with workspace.together() as s:
