@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -119,6 +120,14 @@ def best_attempt(grades: list[Grade]) -> Grade | None:
     if marks:
         return max(marks, key=lambda g: g.value or 0.0)
     return grades[0] if grades else None
+
+
+def best_attempt_passes(attempts: Iterable[tuple[float | None, bool]], pass_mark: float) -> bool:
+    """Whether the best of a course's stored attempts, (mark, no show) each, is a pass: what `best_attempt`
+    and `Grade.passed` decide, read straight from the stored pairs (a No Show or an open registration
+    has no mark). A grade asks it twice, and making the Grades first was most of that (issue 12)."""
+    best = max((value for value, no_show in attempts if value is not None and not no_show), default=None)
+    return best is not None and best >= pass_mark
 
 
 def grade_from(no_show: bool, value: float | None) -> Grade | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -25,8 +25,10 @@ from coordinator_app.store import models as m
 from coordinator_app.store.quick_statements import QuickStatement
 
 
-@dataclass(frozen=True)
-class GradeRecorded:
+class GradeRecorded(NamedTuple):
+    """What `record_grade` did, for its message and Undo (a NamedTuple: made at every grade, in a third
+    of a frozen dataclass's time)."""
+
     result_id: int
     attempt: int
     grade: str  # "7.5" or "NS"
@@ -95,7 +97,8 @@ def record_grade(
             attempt = row.attempt if row else (attempts[-1].attempt + 1 if attempts else 1)
         previous = (row.grade, row.no_show) if row else None
         previous_dates = (row.exam_date, row.registered_on) if row else None
-        written = {"grade": grade.value, "no_show": grade.no_show, "registered_on": ws.as_of()}
+        today, shown = ws.as_of(), str(grade)
+        written = {"grade": grade.value, "no_show": grade.no_show, "registered_on": today}
         if row is None:
             when = exam_date or (first_exam_date(programme, course.code, student.cohort_year) if attempt == 1 else None)
             row_id = insert_row(
@@ -108,7 +111,7 @@ def record_grade(
             if exam_date is not None:
                 when = written["exam_date"] = exam_date
             update_row(s, m.CourseResult, row_id, written)
-        check_exam_date(when, ws.as_of(), typed=exam_date is not None)  # refused: the transaction writes nothing
+        check_exam_date(when, today, typed=exam_date is not None)  # refused: the transaction writes nothing
         resit_id = None
         last = max([attempt, *(a.attempt for a in attempts)])
         resit = resit_registration(programme, course.code, grade, attempt, when, last)
@@ -131,7 +134,7 @@ def record_grade(
             student.id,
             f"{course.code} attempt {attempt}",
             grade_text(previous[1], previous[0]) if previous else None,
-            str(grade),
+            shown,
         )
         # The EC total moves only when the course's pass does; the verdict is worked out when next asked.
         before = [(a.grade, a.no_show) for a in attempts]
@@ -146,7 +149,7 @@ def record_grade(
         return GradeRecorded(
             row_id,
             attempt,
-            str(grade),
+            shown,
             grade.passed(programme.pass_mark),
             previous,
             resit_id,

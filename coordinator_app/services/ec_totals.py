@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from coordinator_app.domain.grades import Grade, best_attempt, grade_from
+from coordinator_app.domain.grades import Grade, best_attempt_passes, grade_from
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.progress import StudentProgressFacts, component_progress, pass_ec_change, total_ec
 from coordinator_app.services.cohort_data import optional_course
@@ -52,8 +52,7 @@ def grades_of(attempts: Iterable[tuple[float | None, bool]]) -> list[Grade]:
 
 def passed(pass_mark: float, attempts: Attempts) -> bool:
     """Whether a course's best attempt is a pass: what makes it count for the EC."""
-    best = best_attempt(grades_of(attempts))
-    return best is not None and best.passed(pass_mark)
+    return best_attempt_passes(attempts, pass_mark)
 
 
 def total_after_grade(

@@ -24,7 +24,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
@@ -124,7 +124,7 @@ def driver_rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> lis
     for the few every write makes (BEGIN, the write lock's reads). An error comes as SQLAlchemy's would
     (store/errors.translate and the workspace read it the same way)."""
     try:
-        return list(driver_of(conn).execute(sql, params).fetchall())
+        return driver_of(conn).execute(sql, params).fetchall()
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, params, exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect) from exc
 
@@ -132,7 +132,8 @@ def driver_rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> lis
 def driver_of(conn: Connection) -> sqlite3.Connection:
     """The sqlite3 connection under `conn`. pysqlite's DBAPI connection is sqlite3's own (what
     `driver_connection` names after three property hops; ~0.5 us, and a write asks up to ten times)."""
-    return cast(sqlite3.Connection, conn.connection.dbapi_connection)
+    raw: sqlite3.Connection = conn.connection.dbapi_connection  # type: ignore[assignment]  # (typing.cast is a call)
+    return raw
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -249,5 +250,12 @@ def commit(conn: Connection) -> None:
     when an ORM statement joined it (its commit is sqlite3's), else on sqlite3's connection."""
     if conn.in_transaction():
         conn.commit()
-    elif driver_of(conn).in_transaction:
-        driver_rows(conn, "COMMIT")
+        return
+    raw = driver_of(conn)
+    if raw.in_transaction:
+        try:
+            raw.execute("COMMIT")
+        except sqlite3.Error as exc:  # as `driver_rows` reports it
+            raise DBAPIError.instance(
+                "COMMIT", (), exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect
+            ) from exc

@@ -129,9 +129,12 @@ class QuickStatement:
         return made
 
     def _run(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Compiled, sqlite3.Cursor]:
-        made = self._made(conn.dialect, params)
+        made = self._compiled.get(tuple(params)) or self._made(conn.dialect, params)
         fixed = made.fixed
-        values = [params[name] if name in params else fixed[name] for name in made.names]
+        if fixed:
+            values = [params[name] if name in params else fixed[name] for name in made.names]
+        else:  # every value given (most statements)
+            values = [params[name] for name in made.names]
         for i, bind in made.sent:
             value = values[i]
             if value is not None:

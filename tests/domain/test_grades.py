@@ -397,3 +397,26 @@ def test_every_mark_is_shown_and_read_back_as_itself() -> None:
         mark = tenths / 10
         assert parse_grade(format_mark(mark)) == Grade(mark)
         assert parse_grade(format_mark(mark).replace(".", ",")) == Grade(mark)
+
+
+_ATTEMPT = st.tuples(st.none() | st.integers(10, 100).map(lambda tenths: tenths / 10), st.booleans())
+
+
+@given(st.lists(_ATTEMPT, max_size=5), st.sampled_from([5.5, 6.0]))
+def test_whether_the_best_attempt_passes_is_read_from_the_stored_pairs_as_from_the_grades(
+    attempts: list[tuple[float | None, bool]], pass_mark: float
+) -> None:
+    from coordinator_app.domain.grades import best_attempt_passes, grade_from
+
+    grades = [g for g in (grade_from(no_show, value) for value, no_show in attempts) if g is not None]
+    best = best_attempt(grades)
+    assert best_attempt_passes(attempts, pass_mark) == (best is not None and best.passed(pass_mark))
+
+
+def test_a_no_show_with_a_mark_stored_is_no_pass_and_a_resit_after_a_fail_is() -> None:
+    from coordinator_app.domain.grades import best_attempt_passes
+
+    assert not best_attempt_passes([(8.0, True)], 5.5)
+    assert not best_attempt_passes([(4.0, False), (None, False)], 5.5)  # the resit registered, not taken
+    assert best_attempt_passes([(4.0, False), (6.5, False)], 5.5)
+    assert best_attempt_passes([(5.5, False)], 5.5)  # at the pass mark

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -345,7 +344,7 @@ class CoursesPage(RecordPage):
 
             def undo() -> None:
                 course_service.undo_grade(
-                    ws, replace(recorded, result_id=row.id, resit_id=new_resit.id if new_resit else None)
+                    ws, recorded._replace(result_id=row.id, resit_id=new_resit.id if new_resit else None)
                 )
                 # What undo_grade deleted: the new attempt and the resit registration it made.
                 if recorded.previous is None:
