@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.attention import Urgency, urgency
 from coordinator_app.domain.deadlines import MonthDeadline, month_deadline
+from coordinator_app.domain.field_labels import changed_label
 from coordinator_app.domain.graduation import Readiness
 from coordinator_app.domain.marks import MarkResult
 from coordinator_app.domain.programme import Programme
@@ -106,9 +107,10 @@ class AuditLine:
     at: datetime
     user: str
     action: str
-    field: str
+    field: str  # as stored: "tuition_paid", "major approval_status"
     old: str | None
     new: str | None
+    what: str  # the field in the coordinator's words, as the record's forms name it: "tuition paid"
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,7 @@ def load_record(ws: Workspace, student_id: int) -> StudentRecord:
         )
         graduation = _graduation(s, student, programme, evaluation)
         history = tuple(
-            AuditLine(a.at, a.os_user, a.action, a.field, a.old_value, a.new_value)
+            AuditLine(a.at, a.os_user, a.action, a.field, a.old_value, a.new_value, changed_label(a.entity, a.field))
             for a in s.scalars(
                 select(m.AuditEntry)
                 .where(m.AuditEntry.student_id == student.id)

@@ -13,8 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from coordinator_app.services.courses import record_grade
+from coordinator_app.services.internships import update_internship
+from coordinator_app.services.students import update_student
 from coordinator_app.store import models as m
 from coordinator_app.ui.record.base import counted
+from coordinator_app.ui.record.history import WHAT
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 
 pytestmark = OFFSCREEN_NOISE
@@ -68,6 +71,22 @@ def test_history_shows_local_time_not_utc(window: Any, cohort: Cohort, amsterdam
     shown = {page.table.item(r, 0).text() for r in range(page.table.rowCount())}
     assert shown == {f"{at + timedelta(hours=1):%d-%m-%Y %H:%M}" for at in stored}
     assert "UTC" not in page.note.text()
+
+
+def test_history_names_each_field_as_the_record_form_does(window: Any, cohort: Cohort) -> None:
+    ws = cohort.ws
+    update_student(ws, cohort.anouk, email="anouk.devries@student.vu.nl", tuition_paid="yes")
+    update_internship(ws, cohort.anouk, "major", approval_status="requested")
+    update_student(ws, cohort.lars, year1_university="Uppsala")
+
+    def what(student_id: int) -> set[str]:
+        page = _open(window, student_id, "history")
+        return {page.table.item(r, WHAT).text() for r in range(page.table.rowCount())}
+
+    anouk = what(cohort.anouk)
+    assert {"e-mail", "tuition paid", "major approval"} <= anouk  # not "email", "major approval status"
+    assert "university of year 1" in what(cohort.lars)  # not "year1 university"
+    assert not any("_" in text for text in anouk)
 
 
 def test_local_time_leaves_an_aware_time_its_moment() -> None:

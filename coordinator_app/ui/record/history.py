@@ -61,7 +61,7 @@ class HistoryPage(RecordPage):
             self.table.setItem(r, 0, cell(f"{local_time(line.at):%d-%m-%Y %H:%M}"))
             self.table.setItem(r, 1, cell(line.user))
             self.table.setItem(r, 2, cell(line.action))
-            self.table.setItem(r, 3, cell(line.field.replace("_", " ")))
+            self.table.setItem(r, WHAT, cell(line.what))
             for column, value in ((OLD, shown_value(line.old)), (NEW, shown_value(line.new))):
                 item = cell(value)
                 item.setToolTip(value)

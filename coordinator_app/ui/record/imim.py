@@ -5,21 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from coordinator_app.domain.field_labels import field_label
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.base import RecordContext, RecordPage, group, hint, scrolling
 from coordinator_app.ui.record.overview import student_edit
 from coordinator_app.ui.util import DONE_COLOUR, OVERDUE_COLOUR
-
-LABELS = {
-    "year1_university": "university of year 1",
-    "year2_university": "university of year 2",
-    "english_test": "English test",
-    "english_overall": "English overall score",
-    "english_lowest_section": "English lowest section",
-    "participation_fee_paid": "participation fee",
-}
 
 
 class ImimPage(RecordPage):
@@ -38,7 +30,7 @@ class ImimPage(RecordPage):
         f.number("english_overall", "Overall score")
         f.number("english_lowest_section", "Lowest section")
         f.check("participation_fee_paid", "Participation fee", "paid to the coordination office")
-        f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field) or field))
+        f.committed.connect(lambda field, value: student_edit(self, f, field, value, field_label("student", field)))
         left = QVBoxLayout()
         left.addWidget(group("Universities and admission", f.layout))
         left.addWidget(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.domain.approvals import APPROVAL_STATUSES, is_decision
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.field_labels import field_label
 from coordinator_app.domain.internships import TRAVEL_CODES
 from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.people import parse_date
@@ -52,13 +53,6 @@ from coordinator_app.ui.undo import Created
 from coordinator_app.ui.util import day, mark
 
 RANK_CHOICES = [(key, name) for key, name in RANKS.items()]
-LABELS = {
-    "is_umc": "UMC",
-    "travel_code": "travel code",
-    "approval_status": "approval",
-    "international_office_notified": "International Office notified",
-    "part_time_percent": "part-time",
-}
 
 
 class SharedHostChange:
@@ -240,11 +234,11 @@ class InternshipPanel(QWidget):
         if record is None:
             return
         ws, sid, kind = self.ctx.ws, record.id, self.kind
-        label = LABELS.get(field, field.replace("_", " "))
+        label = field_label("internship", field)
         changes = {field: value}
         shown = said_in(form, field, value)
         if field.endswith("_id"):  # chosen from the register: named as the field now shows it
-            label = LABELS.get(field[:-3], field[:-3].replace("_", " "))
+            label = field_label("internship", field[:-3])
             shown = form.line(field[:-3]).text()
         if (
             field == "approval_status"

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from coordinator_app.domain.approvals import APPROVAL_STATUSES, is_decision
+from coordinator_app.domain.field_labels import field_label
 from coordinator_app.domain.marks import MARK_NAMES
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services import internships as service
@@ -31,16 +32,6 @@ from coordinator_app.ui.record.documents import portfolio_documents
 from coordinator_app.ui.record.internships import RANK_CHOICES
 from coordinator_app.ui.record.people import add_pickers
 from coordinator_app.ui.util import day, mark
-
-LABELS = {
-    "assessor_rank": "assessor rank",
-    "approval_status": "approval",
-    "approval_date": "approval date",
-    "outline_mark": "research outline mark",
-    "supervisor_report_mark": "report mark (supervisor)",
-    "assessor_report_mark": "report mark (UMC assessor)",
-    "presentation_mark": "presentation mark",
-}
 
 
 class LiteraturePage(RecordPage):
@@ -157,10 +148,10 @@ class LiteraturePage(RecordPage):
                 return lambda: service.unplan_literature_study(ws, sid, added_people(old))
             return (lambda: service.update_literature_study(ws, sid, **approval_date_first(old))) if old else None
 
-        label = LABELS.get(field, field.replace("_", " "))
+        label = field_label("literature_study", field)
         shown = said_in(form, field, changes[field])
         if field.endswith("_id"):  # chosen from the register: named as the field now shows it
-            label = field[:-3].replace("_", " ")
+            label = field_label("literature_study", field[:-3])
             shown = form.line(field[:-3]).text()
         text = f"change {label} of the Literature Study to {shown}"
         self.ctx.attempt(

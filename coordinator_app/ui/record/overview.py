@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from coordinator_app.domain.attention import Urgency
+from coordinator_app.domain.field_labels import field_label
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.services.students import STATUSES, update_student
 from coordinator_app.ui.changes import Kind
@@ -15,18 +16,6 @@ from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.base import URGENCY_TEXT, RecordContext, RecordPage, group, said_in, scrolling
 from coordinator_app.ui.record.preferences import PreferencesBox
 from coordinator_app.ui.util import DUE_SOON_COLOUR, OVERDUE_COLOUR, day
-
-LABELS = {
-    "student_number": "student number",
-    "first_name": "first name",
-    "last_name": "last name",
-    "email": "e-mail",
-    "status": "status",
-    "specialization": "specialization",
-    "tuition_paid": "tuition paid",
-    "enrolled": "enrolled",
-    "notes": "notes",
-}
 
 
 def student_edit(page: RecordPage, form: FieldForm, field: str, value: object, label: str) -> None:
@@ -66,7 +55,7 @@ class OverviewPage(RecordPage):
         f.check("tuition_paid", "Tuition", "paid")
         f.check("enrolled", "Enrolled", "still enrolled")
         f.notes("notes", "Notes")
-        f.committed.connect(lambda field, value: student_edit(self, f, field, value, LABELS.get(field) or field))
+        f.committed.connect(lambda field, value: student_edit(self, f, field, value, field_label("student", field)))
         self.preferences = PreferencesBox(ctx)
         f.layout.insertRow(f.layout.rowCount() - 3, "Preferences", self.preferences)
         left = QVBoxLayout()
