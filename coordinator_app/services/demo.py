@@ -196,6 +196,10 @@ class _DemoBuilder(DemoInternships):
             # after the month's deadline or tuition unpaid (the others wait for a later month, below).
             row["status"] = "graduated"
             self.stats["graduated"] += 1
+            # As services/students.update_student records it: the planned month's graduation date.
+            plan = self.t.rows["graduation_plan"][-1]
+            assert plan["student_id"] == sid
+            plan["graduated_on"] = graduation_date(*graduation)
         elif graduation and graduation_date(*graduation) < self.as_of and sid % 20:
             # A coordinator plans a new month once the planned one passed unready; one student in
             # twenty still waits for it (the attention list's "graduation month passed" item).

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.graduation import ceremony_month
+from coordinator_app.domain.graduation import ceremony_month, graduation_date
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
 from coordinator_app.services.lookup import existing_student
@@ -39,6 +39,8 @@ def plan_in(
     if year < student.cohort.start_year:
         raise DomainError(f"Graduation in {year} is before the cohort started ({student.cohort.start_year}).", "year")
     plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student.id))
+    if plan is not None and plan.graduated_on is not None and (plan.planned_year, plan.planned_month) != (year, month):
+        raise DomainError(f"The student graduated on {plan.graduated_on:%d-%m-%Y}; the plan stays.", "month")
     before = (plan.planned_year, plan.planned_month) if plan else None
     old = f"{plan.planned_year}-{plan.planned_month:02d}" if plan else None
     if plan is None:
@@ -82,6 +84,24 @@ def clear_plan_in(ws: Workspace, s: Session, student: m.Student) -> None:
     s.flush()
     move_core_due_dates(s, student, programme)
     refresh_ec(s, student, programme, ws.as_of())
+
+
+def record_graduation(s: Session, student_id: int, status: str) -> None:
+    """With a change of status: a graduate's graduation date, the last working day of the planned month
+    (domain.md, Graduation), kept on the plan; any other status has none. No audit entry of its own:
+    the status change's says it all, and its undo (the status set back) sets the date back, since the
+    plan cannot change while the student is graduated (`plan_in`, `clear_plan_in`)."""
+    plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student_id))
+    if status == "graduated":
+        if plan is None:
+            raise DomainError(
+                "Plan the graduation month first (Graduation tab): a graduate's graduation date is the last "
+                "working day of that month.",
+                "status",
+            )
+        plan.graduated_on = graduation_date(plan.planned_year, plan.planned_month)
+    elif plan is not None:
+        plan.graduated_on = None
 
 
 def move_core_due_dates(session: Session, student: m.Student, programme: Programme) -> None:

@@ -22,7 +22,7 @@ from coordinator_app.domain.people import (
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
 from coordinator_app.domain.values import FieldValue
-from coordinator_app.services.graduation import move_core_due_dates
+from coordinator_app.services.graduation import move_core_due_dates, record_graduation
 from coordinator_app.services.lookup import (
     cohort_row,
     existing_student,
@@ -211,6 +211,8 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
                 continue
             old[field], new[field] = current, value
             ws.audit(s, "change student", "student", student.id, student.id, field, current, value)
+        if "status" in new:
+            record_graduation(s, student.id, new["status"])
         update_row(s, m.Student, student.id, new)
         if "specialization" in old or "status" in old:  # the EC total reads them: judged now
             refresh_ec(s, student, programme, ws.as_of())

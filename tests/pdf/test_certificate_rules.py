@@ -11,6 +11,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.programme import Programme
 from coordinator_app.services.certificate import attendance_certificate
 from coordinator_app.services.courses import record_grade, set_optional_course
+from coordinator_app.services.graduation import plan_graduation
 from coordinator_app.services.students import update_student
 from coordinator_app.services.workspace import Workspace
 from tests.pdf.records import complete_minor, imim_student, pm_student
@@ -97,6 +98,8 @@ def test_refused_with_the_reason(workspace: Workspace, make: str, status: str, m
     else:
         sid = add_pm(workspace)
         record_grade(workspace, sid, "PM-PERS", "7.0", exam_date=date(2024, 9, 27))
+    if status == "graduated":
+        plan_graduation(workspace, sid, 2026, 6)  # a graduate has a graduation month
     update_student(workspace, sid, status=status)
     with pytest.raises(DomainError, match=message):
         attendance_certificate(workspace, sid, "Marieke Smit")

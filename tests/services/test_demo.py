@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from coordinator_app.domain.graduation import graduation_date
 from coordinator_app.services.checks import run_checks
 from coordinator_app.services.demo import build_demo
 from coordinator_app.services.snapshot import evaluate_student
@@ -110,6 +111,21 @@ def test_items_at_varied_stages_some_overdue_some_graduated(demo: Path) -> None:
     assert late_received == 0 and meetings == 0  # nothing happens after "today"
     assert statuses["graduated"] > 0 and statuses["stopped"] > 0 and statuses["active"] > statuses["graduated"]
     assert resits > 0
+
+
+@pytest.mark.slow
+def test_each_graduate_has_the_graduation_date_of_the_planned_month_and_no_one_else(demo: Path) -> None:
+    con = sqlite3.connect(demo)
+    try:
+        rows = con.execute(
+            "SELECT s.status, g.planned_year, g.planned_month, g.graduated_on "
+            "FROM student s JOIN graduation_plan g ON g.student_id = s.id"
+        ).fetchall()
+    finally:
+        con.close()
+    graduates = [(y, mo, on) for status, y, mo, on in rows if status == "graduated"]
+    assert graduates and all(on == graduation_date(y, mo).isoformat() for y, mo, on in graduates)
+    assert all(on is None for status, _, _, on in rows if status != "graduated")
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from coordinator_app.domain.attention import Urgency
+from coordinator_app.services.graduation import plan_graduation
 from coordinator_app.services.students import update_student
 from coordinator_app.ui.changes import Changes, Kind
 from coordinator_app.ui.list_rows import NUMBER, OVERDUE
@@ -55,6 +56,7 @@ def test_the_overdue_filter_shows_the_students_the_attention_list_has_overdue(
 
 def test_a_graduated_student_is_not_overdue_in_the_list_either(window: Any, qtbot: Any, cohort: Cohort) -> None:
     ws = window.session.ws
+    plan_graduation(ws, cohort.anouk, 2025, 10)  # a graduate's graduation date is that month's last working day
     update_student(ws, cohort.anouk, status="graduated")  # her List of Agreements stays open
     window.session.notify(Changes.of(Kind.STUDENT, [cohort.anouk]))
     qtbot.waitUntil(lambda: not window.session.busy, timeout=15000)

@@ -638,6 +638,47 @@ def test_graduation_plan_ceremony_and_attendance_undo_and_redo(view: RecordView,
     assert record(cohort, cohort.anouk).graduation.attends is None  # not known, as before (not "no")
 
 
+@pytest.mark.slow
+def test_graduating_shows_the_graduation_date_and_undo_takes_it_back(
+    view: RecordView, qtbot: Any, cohort: Cohort
+) -> None:
+    overview = open_tab(view, cohort.anouk, "overview")
+    choose(field(overview.form, "status"), "graduated")  # no month planned: no graduation date
+    assert view.undo_stack.count() == 0
+    assert "Plan the graduation month first" in overview.form.errors["status"].text()
+    page = open_tab(view, cohort.anouk, "graduation")
+    page.year.setValue(2026)
+    page.month.setCurrentIndex(4)  # May: its last working day is Friday 29 May 2026
+    click(qtbot, page.plan_button)
+    open_tab(view, cohort.anouk, "overview")
+    choose(field(overview.form, "status"), "graduated")
+    assert last(view) == "Change status to graduated"
+    open_tab(view, cohort.anouk, "graduation")
+
+    def shown() -> list[str]:
+        return [page.blockers.item(r).text() for r in range(page.blockers.count())]
+
+    def before() -> None:
+        assert cohort.student(cohort.anouk).status == "active"
+        assert record(cohort, cohort.anouk).graduation.graduated_on is None
+        assert not any(line.startswith("Graduated on") for line in shown())
+
+    def after() -> None:
+        assert cohort.student(cohort.anouk).status == "graduated"
+        assert record(cohort, cohort.anouk).graduation.graduated_on == date(2026, 5, 29)
+        assert "Graduated on 29-05-2026" in shown()
+
+    after()
+    back_and_forth(view, 1, before, after)
+    # The plan of a graduate stays: another month is refused and nothing reaches the stack.
+    steps = view.undo_stack.count()
+    page.month.setCurrentIndex(7)
+    click(qtbot, page.plan_button)
+    assert view.undo_stack.count() == steps
+    assert "The student graduated on 29-05-2026; the plan stays." in page.form.errors["month"].text()
+    assert record(cohort, cohort.anouk).graduation.planned == (2026, 5)
+
+
 # -- refused edits, a long mixed sequence, the Edit menu -----------------------------------------------------
 def test_a_refused_edit_never_reaches_the_stack(view: RecordView, qtbot: Any, cohort: Cohort) -> None:
     page = open_tab(view, cohort.daan, "courses")
