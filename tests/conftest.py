@@ -23,6 +23,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.programme_file import load_programmes
 from coordinator_app.paths import programmes_dir
+from coordinator_app.services import written_entries
+
+# Every write the tests make also reads its audit entries back and fails if what the workspace worked
+# out differs (services/written_entries.py): a way of adding an entry that it misses is found here.
+written_entries.CHECK_AGAINST_THE_DATABASE = True
 
 TODAY = date(2025, 11, 24)  # a fixed "today" (a Monday) so due dates in tests never drift
 

@@ -21,6 +21,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import Compiled
 
+from coordinator_app.services.written_entries import entries_added_elsewhere
+from coordinator_app.store import models as m
 from coordinator_app.store.databases import ids_taken
 from coordinator_app.store.portable_sql import OneOf
 
@@ -80,6 +82,9 @@ def _update(table: Table, key: str, names: tuple[str, ...], dialect: Dialect) ->
     return stmt.compile(dialect=dialect)
 
 
+AUDIT_TABLE = m.table(m.AuditEntry).name
+
+
 def insert_rows(
     session: Session, table: Table, rows: Sequence[Mapping[str, object]], constants: Mapping[str, object] | None = None
 ) -> int:
@@ -114,6 +119,8 @@ def _insert_columns(
     constants: Mapping[str, object] | None,
 ) -> int:
     names = [*names, *(constants or {})]
+    if table.name == AUDIT_TABLE:
+        entries_added_elsewhere(session)  # the write's end reads the newest entry (services/written_entries.py)
     conn = session.connection()
     compiled = _insert(table, tuple(names), conn.dialect)
     conn.exec_driver_sql(

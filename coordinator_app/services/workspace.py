@@ -25,13 +25,13 @@ from coordinator_app.services.own_writes import OwnWrites
 from coordinator_app.services.record_versions import SavedVersions, editing_student, note_saved, refuse_if_changed
 from coordinator_app.services.verdicts import settle
 from coordinator_app.services.write_session import release, write_session
+from coordinator_app.services.written_entries import entries_added_elsewhere, entry_added, versions_at_end
 from coordinator_app.store import models as m
 from coordinator_app.store.databases import (
     commit,
     open_location,
     read_generation,
     reader,
-    write_end,
     write_start,
     write_transaction,
     writer,
@@ -246,8 +246,16 @@ class Workspace:
             raise DatabaseReadOnly(self.read_only)
         outer: Session | None = getattr(self._open, "session", None)
         if outer is not None:
-            with outer.begin_nested():
-                yield outer
+            try:
+                with outer.begin_nested():
+                    # SQLAlchemy begins the SAVEPOINT when the session next asks for its connection; the Core
+                    # statements of an edit run on sqlite3's connection itself (store/quick_statements.py)
+                    # and would not be in it: a refused action's entries and rows were kept.
+                    outer.connection()
+                    yield outer
+            except BaseException:
+                entries_added_elsewhere(outer)  # those of the savepoint taken back are gone again
+                raise
             return
         edited = editing_student()
         try:
@@ -264,7 +272,7 @@ class Workspace:
                     settle(session, self.programmes, self.as_of())
                     session.flush()
                     # The record's version now, the newest entry, and (on a server) the other windows told.
-                    version, newest = write_end(conn, edited)
+                    version, newest = versions_at_end(conn, session, edited, start)
                     commit(conn)  # before the session is released: nothing it joined is taken back
                 finally:
                     release(session)
@@ -384,7 +392,7 @@ class Workspace:
     ) -> None:
         # A Core INSERT now, not an ORM object for the flush: the entry needs nothing back, and the ORM's
         # unit of work for it was a third of a note's flush. In the action's transaction (or savepoint) all the same.
-        _AUDIT_ENTRY.run(
+        added = _AUDIT_ENTRY.run(
             session,
             {
                 "at": datetime.now(UTC).replace(tzinfo=None),
@@ -398,6 +406,8 @@ class Workspace:
                 "new_value": audit_text(new),
             },
         )
+        assert added is not None
+        entry_added(session, added, student_id)
 
     def sync_programmes(self) -> None:
         """Make the programme and course tables match the definitions in resources/.
