@@ -203,6 +203,29 @@ def check_exam_date(when: date | None, today: date, typed: bool = True) -> date 
     )
 
 
+def check_attempt_order(attempt: int, when: date | None, others: Iterable[tuple[int, date | None]]) -> None:
+    """A resit is taken after the exam it resits: an attempt's exam date falls after every earlier
+    attempt's and before every later one's (`others`: the course's other attempts, number and date;
+    an unknown date is not compared)."""
+    if when is None:
+        return
+    for number, day in others:
+        if day is None or number == attempt:
+            continue
+        if number < attempt and day >= when:
+            raise DomainError(
+                f"The exam date {when:%d-%m-%Y} of attempt {attempt} is not after attempt {number}'s "
+                f"({day:%d-%m-%Y}): a resit is taken after the exam it resits. Check the date.",
+                "exam_date",
+            )
+        if number > attempt and day <= when:
+            raise DomainError(
+                f"The exam date {when:%d-%m-%Y} of attempt {attempt} is not before attempt {number}'s "
+                f"({day:%d-%m-%Y}): a resit is taken after the exam it resits. Check the date.",
+                "exam_date",
+            )
+
+
 @dataclass(frozen=True)
 class ResitRegistration:
     attempt: int

@@ -113,34 +113,23 @@ def student_row(session: Session, student_id: int) -> QuickRow:
     return _one_student(session, _STUDENT_ROW, student_id)
 
 
-# What a grade reads of its student: the text columns (a note can be long) and their dates left out.
-_GRADED_STUDENT = QuickStatement(
-    select(
-        *(_S.c[name] for name in ("id", "programme_id", "specialization", "ec_earned", "removed_at")),
-        *(_S.c[name] for name in ("student_number", "first_name", "last_name")),  # to name a removed one
-        _P.c.code.label("programme_code"),
-        _C.c.start_year.label("cohort_year"),
-    )
-    .select_from(_S.join(_P, _S.c.programme_id == _P.c.id).join(_C, _S.c.cohort_id == _C.c.id))
-    .where(_S.c.id == bindparam("sid"))
-)
-
-
-def graded_student(session: Session, student_id: int) -> QuickRow:
-    """`student_row` with only what a grade reads (id, programme_id, programme_code, cohort_year,
-    specialization, ec_earned): half its work, for the edit made most often."""
-    return _one_student(session, _GRADED_STUDENT, student_id)
-
-
 def _one_student(session: Session, statement: QuickStatement, student_id: int) -> QuickRow:
+    return student_rows(session, statement, {"sid": student_id})[0]
+
+
+def student_rows(session: Session, statement: QuickStatement, params: dict[str, object]) -> list[QuickRow]:
+    """The rows of a statement about one student (`sid`), each with the student's `removed_at` and what
+    names them (`student_number`, `first_name`, `last_name`): refused as `student_row` is when there are
+    none (no such student) or the student was removed."""
     session.flush()  # what this action changed through the ORM so far is read back, as a query would
-    found = statement.rows(session, {"sid": student_id})
-    row = found[0] if found else None
-    if row is None:
-        raise NotFound(f"Student {student_id} does not exist.", "student")
-    if row.removed_at is not None:
-        raise NotFound(f"{removed_label(row)} was removed; restore them first (File > Removed students).", "student")
-    return row
+    found = statement.rows(session, params)
+    if not found:
+        raise NotFound(f"Student {params['sid']} does not exist.", "student")
+    if found[0].removed_at is not None:
+        raise NotFound(
+            f"{removed_label(found[0])} was removed; restore them first (File > Removed students).", "student"
+        )
+    return found
 
 
 _COURSE_ROW = select(*(m.table(m.Course).c[f] for f in CourseRow._fields)).where(

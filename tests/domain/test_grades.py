@@ -420,3 +420,17 @@ def test_a_no_show_with_a_mark_stored_is_no_pass_and_a_resit_after_a_fail_is() -
     assert not best_attempt_passes([(4.0, False), (None, False)], 5.5)  # the resit registered, not taken
     assert best_attempt_passes([(4.0, False), (6.5, False)], 5.5)
     assert best_attempt_passes([(5.5, False)], 5.5)  # at the pass mark
+
+
+def test_an_attempt_is_dated_between_the_attempts_before_and_after_it() -> None:
+    from coordinator_app.domain.grades import check_attempt_order
+
+    others = [(1, date(2025, 10, 31)), (2, None), (3, date(2026, 6, 30))]
+    check_attempt_order(2, date(2026, 1, 31), others)  # between 1 and 3; 2's own stored date not compared
+    check_attempt_order(2, None, others)  # no date: nothing to compare
+    check_attempt_order(4, date(2026, 7, 31), [(1, None), (2, None)])  # the others' dates unknown
+    with pytest.raises(DomainError, match="not after attempt 1's") as refused:
+        check_attempt_order(2, date(2025, 10, 31), others)
+    assert refused.value.field == "exam_date"
+    with pytest.raises(DomainError, match="not before attempt 3's"):
+        check_attempt_order(2, date(2026, 6, 30), others)

@@ -383,3 +383,27 @@ def test_a_resit_waiting_for_a_later_date_needs_the_date_it_was_taken(workspace:
     workspace.today = date(2026, 2, 3)  # after the resit: its own date is used
     record_grade(workspace, sid, "PM-DSB", "7")
     assert attempts(workspace, sid, "PM-DSB")[-1] == (2, date(2026, 1, 31), 7.0, False)
+
+
+def test_a_resit_dated_on_or_before_the_exam_it_resits_is_refused_and_nothing_is_written(
+    workspace: Workspace,
+) -> None:
+    sid = add_pm(workspace, cohort=2024)  # today is 24-11-2025
+    record_grade(workspace, sid, "PM-DSB", "4", exam_date=date(2025, 10, 31))  # the resit is registered
+    before = _everything(workspace)
+    refusal = r"15-10-2025 of attempt 2 is not after attempt 1's \(31-10-2025\)"
+    with pytest.raises(DomainError, match=refusal) as no:
+        record_grade(workspace, sid, "PM-DSB", "7", exam_date=date(2025, 10, 15))
+    assert no.value.field == "exam_date"
+    with pytest.raises(DomainError, match="not after attempt 1's"):  # the same day neither
+        record_grade(workspace, sid, "PM-DSB", "7", exam_date=date(2025, 10, 31))
+    assert _everything(workspace) == before
+    record_grade(workspace, sid, "PM-DSB", "7", exam_date=date(2025, 11, 21))
+    graded = _everything(workspace)
+    with pytest.raises(DomainError, match=r"22-11-2025 of attempt 1 is not before attempt 2's \(21-11-2025\)"):
+        record_grade(workspace, sid, "PM-DSB", "4", attempt=1, exam_date=date(2025, 11, 22))  # moved past it
+    assert _everything(workspace) == graded
+    assert attempts(workspace, sid, "PM-DSB") == [
+        (1, date(2025, 10, 31), 4.0, False),
+        (2, date(2025, 11, 21), 7.0, False),
+    ]
