@@ -48,6 +48,26 @@ def _university_checks(year1: str | None, year2: str | None, rules: ImimRules) -
     return problems
 
 
+def check_english_scores(
+    kind: str | None, overall: float | None, lowest_section: float | None, rules: ImimRules
+) -> None:
+    """Refuse scores outside the test's own scale (programme data): a TOEFL 92 typed for an IELTS test
+    would otherwise meet the requirement. No test, or a test without a scale: nothing to check."""
+    test = rules.english_tests.get(kind) if kind else None
+    if test is None:
+        return
+    for value, scale, what, field in (
+        (overall, test.scores, "an overall score", "english_overall"),
+        (lowest_section, test.section_scores, "a section score", "english_lowest_section"),
+    ):
+        if value is not None and scale is not None and not scale[0] <= value <= scale[1]:
+            raise DomainError(
+                f"{value:g} is not {what} of the {test.name}: its scores run from {scale[0]:g} to {scale[1]:g}. "
+                "Check the score, or the test chosen.",
+                field,
+            )
+
+
 def _english_checks(
     kind: str | None, overall: float | None, lowest_section: float | None, rules: ImimRules
 ) -> list[ImimProblem]:

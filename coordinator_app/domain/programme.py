@@ -104,6 +104,8 @@ class EnglishTest:
     name: str
     overall: float | None = None
     section: float | None = None
+    scores: tuple[float, float] | None = None  # the test's own scale (lowest, highest), overall
+    section_scores: tuple[float, float] | None = None  # and per section
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,19 @@ def _month_day(r: _Reader, data: dict[str, Any], key: str, path: str, default: s
     return int(m[1]), int(m[2])
 
 
+def _scale(r: _Reader, data: dict[str, Any], key: str, path: str) -> tuple[float, float] | None:
+    """`key = [lowest, highest]`: a test's score scale (absent: not checked)."""
+    found = r.get(data, key, path, list, None)
+    if found is None:
+        return None
+    if len(found) != 2 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in found):
+        raise r.fail(f"{path}{key}", f"must be [lowest, highest], two numbers, not {found!r}")
+    lowest, highest = float(found[0]), float(found[1])
+    if lowest >= highest:
+        raise r.fail(f"{path}{key}", f"must go from low to high, not {found!r}")
+    return lowest, highest
+
+
 def _ceremonies(r: _Reader, grad: dict[str, Any], ceremony_months: tuple[int, ...]) -> dict[int, int]:
     """[[graduation.ceremonies]] month = 1, graduation_months = [9, 10, 11, 12]: which ceremony
     each graduation month goes to. Every month once, every ceremony one of ceremony_months."""
@@ -368,6 +381,8 @@ def parse_programme(data: dict[str, Any], source: str) -> Programme:
                 r.get(row, "name", tp, str),
                 None if overall is None else float(overall),
                 None if section is None else float(section),
+                _scale(r, row, "scores", tp),
+                _scale(r, row, "section_scores", tp),
             )
         imim = ImimRules(
             year1_universities=tuple(r.get(raw, "year1_universities", mp, list)),

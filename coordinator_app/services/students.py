@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.cohort import holds_a_place
 from coordinator_app.domain.errors import DomainError
+from coordinator_app.domain.imim import check_english_scores
 from coordinator_app.domain.people import (
     parse_yes_no,
     validate_email,
@@ -104,6 +105,9 @@ def student_validators(programme: Programme) -> dict[str, Callable[[Any], Any]]:
             }
         )
     return validators
+
+
+_ENGLISH = frozenset({"english_test", "english_overall", "english_lowest_section"})  # checked together
 
 
 def editable_fields(programme: Programme) -> tuple[str, ...]:
@@ -213,6 +217,11 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
             ws.audit(s, "change student", "student", student.id, student.id, field, current, value)
         if "status" in new:
             record_graduation(s, student.id, new["status"])
+        if programme.imim and not _ENGLISH.isdisjoint(new):
+            now = {name: new.get(name, getattr(student, name)) for name in _ENGLISH}
+            check_english_scores(
+                now["english_test"], now["english_overall"], now["english_lowest_section"], programme.imim
+            )
         update_row(s, m.Student, student.id, new)
         if "specialization" in old or "status" in old:  # the EC total reads them: judged now
             refresh_ec(s, student, programme, ws.as_of())

@@ -130,3 +130,20 @@ def test_unknown_test_raises(rules) -> None:
     assert info.value.field == "english_test"
     assert "DUOLINGO" in str(info.value)
     assert "IELTS" in str(info.value)
+
+
+def test_english_scores_are_checked_against_the_tests_own_scale(programmes) -> None:  # type: ignore[no-untyped-def]
+    from coordinator_app.domain.imim import check_english_scores
+
+    rules = programmes["IMIM"].imim
+    check_english_scores("IELTS", 9.0, 0.0, rules)  # the ends of the scale
+    check_english_scores("TOEFL_PBT", 580, 55, rules)
+    check_english_scores("CPE", None, None, rules)  # a certificate: no scores, no scale
+    check_english_scores(None, 92, 30, rules)  # no test chosen yet: nothing to check against
+    with pytest.raises(
+        DomainError, match=r"300 is not an overall score of the TOEFL PBT: its scores run from 310 to 677"
+    ):
+        check_english_scores("TOEFL_PBT", 300, None, rules)
+    with pytest.raises(DomainError, match="31 is not a section score of the TOEFL iBT") as refused:
+        check_english_scores("TOEFL_IBT", 100, 31, rules)
+    assert refused.value.field == "english_lowest_section"

@@ -292,3 +292,14 @@ def test_programme_definition_error_is_not_a_domain_error() -> None:
     from coordinator_app.domain.errors import DomainError
 
     assert not issubclass(ProgrammeDefinitionError, DomainError)
+
+
+@pytest.mark.parametrize(
+    ("scale", "words"), [("[9, 0]", "from low to high"), ("[0]", "two numbers"), ('["0", "9"]', "two numbers")]
+)
+def test_an_english_tests_score_scale_must_be_two_numbers_low_to_high(tmp_path: Path, scale: str, words: str) -> None:
+    imim = (PROGRAMMES_DIR / "imim.toml").read_text("utf-8")
+    assert "scores = [0, 9]\n" in imim
+    with pytest.raises(ProgrammeDefinitionError, match=words) as info:
+        load_programme_file(write(tmp_path, imim.replace("scores = [0, 9]\n", f"scores = {scale}\n", 1)))
+    assert info.value.key == "imim.english_tests[0].scores"

@@ -209,3 +209,24 @@ def test_remove_student_keeps_every_record_for_a_restore(workspace: Workspace) -
     assert student(workspace, sid).first_name == "Anouk"
     with workspace.read() as s:
         assert s.scalar(select(m.Cohort.start_year)) == 2024  # the cohort stays
+
+
+def test_an_english_score_outside_its_tests_scale_is_refused_and_nothing_is_written(
+    workspace: Workspace, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    sid = add_imim(workspace)
+    update_student(workspace, sid, english_test="IELTS", english_overall="7")
+    with (
+        unchanged(),
+        pytest.raises(DomainError, match=r"92 is not an overall score of the IELTS Academic: .* 0 to 9") as no,
+    ):
+        update_student(workspace, sid, english_overall="92")  # a TOEFL iBT score typed for IELTS
+    assert no.value.field == "english_overall"
+    with unchanged(), pytest.raises(DomainError, match=r"25 is not a section score of the IELTS Academic"):
+        update_student(workspace, sid, english_lowest_section="25")
+    # The test and its scores changed together are checked together: 92 is a TOEFL iBT score.
+    update_student(workspace, sid, english_test="TOEFL_IBT", english_overall="92", english_lowest_section="25")
+    assert (student(workspace, sid).english_overall, student(workspace, sid).english_lowest_section) == (92.0, 25.0)
+    with unchanged(), pytest.raises(DomainError, match="92 is not an overall score of the IELTS Academic") as back:
+        update_student(workspace, sid, english_test="IELTS")  # the stored 92 does not fit the test chosen
+    assert back.value.field == "english_overall"
