@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -115,14 +116,11 @@ def test_items_at_varied_stages_some_overdue_some_graduated(demo: Path) -> None:
 
 @pytest.mark.slow
 def test_each_graduate_has_the_graduation_date_of_the_planned_month_and_no_one_else(demo: Path) -> None:
-    con = sqlite3.connect(demo)
-    try:
+    with closing(sqlite3.connect(demo)) as con:
         rows = con.execute(
             "SELECT s.status, g.planned_year, g.planned_month, g.graduated_on "
             "FROM student s JOIN graduation_plan g ON g.student_id = s.id"
         ).fetchall()
-    finally:
-        con.close()
     graduates = [(y, mo, on) for status, y, mo, on in rows if status == "graduated"]
     assert graduates and all(on == graduation_date(y, mo).isoformat() for y, mo, on in graduates)
     assert all(on is None for status, _, _, on in rows if status != "graduated")
