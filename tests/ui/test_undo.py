@@ -20,6 +20,7 @@ from coordinator_app.services.record_view import load_record
 from coordinator_app.store import models as m
 from coordinator_app.ui.changes import Changes, Kind, Origin
 from coordinator_app.ui.forms import FieldForm
+from coordinator_app.ui.record.overview import GraduatingNotReady
 from coordinator_app.ui.record.view import RecordView
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
 from tests.ui.session_helpers import session_on
@@ -640,8 +641,10 @@ def test_graduation_plan_ceremony_and_attendance_undo_and_redo(view: RecordView,
 
 @pytest.mark.slow
 def test_graduating_shows_the_graduation_date_and_undo_takes_it_back(
-    view: RecordView, qtbot: Any, cohort: Cohort
+    view: RecordView, qtbot: Any, cohort: Cohort, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Anouk is not ready: the Examination Board's decision, confirmed (tests/ui/test_graduating_not_ready.py).
+    monkeypatch.setattr(GraduatingNotReady, "ask", classmethod(lambda cls, parent, name, blockers: True))
     overview = open_tab(view, cohort.anouk, "overview")
     choose(field(overview.form, "status"), "graduated")  # no month planned: no graduation date
     assert view.undo_stack.count() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
 from coordinator_app.domain.attention import Urgency
 from coordinator_app.domain.field_labels import field_label
@@ -13,7 +13,7 @@ from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.services.students import STATUSES, update_student
 from coordinator_app.ui.changes import Kind
 from coordinator_app.ui.forms import FieldForm
-from coordinator_app.ui.record.base import URGENCY_TEXT, RecordContext, RecordPage, group, said_in, scrolling
+from coordinator_app.ui.record.base import URGENCY_TEXT, RecordContext, RecordPage, counted, group, said_in, scrolling
 from coordinator_app.ui.record.preferences import PreferencesBox
 from coordinator_app.ui.util import DUE_SOON_COLOUR, OVERDUE_COLOUR, day
 
@@ -36,6 +36,34 @@ def student_edit(page: RecordPage, form: FieldForm, field: str, value: object, l
     )
 
 
+class GraduatingNotReady:
+    """Asks before a student the rules find not ready (the Graduation tab's blockers) is set to graduated:
+    the Examination Board may decide otherwise, but a slip of the Status box should not graduate anyone."""
+
+    SHOWN = 6  # blockers named; the rest counted
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, name: str, blockers: tuple[str, ...]) -> bool:
+        named = "".join(f"<li>{html.escape(b[:1].upper() + b[1:])}</li>" for b in blockers[: cls.SHOWN])
+        more = len(blockers) - cls.SHOWN
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Mark as graduated although not ready?",
+            f"{html.escape(name)} is not ready to graduate ({counted(len(blockers), 'blocker')}):<ul>{named}</ul>"
+            + (f"and {counted(more, 'more blocker')} on the Graduation tab.<br>" if more > 0 else "")
+            + "Mark as graduated all the same (for example on the Examination Board's decision)?",
+            QMessageBox.StandardButton.NoButton,
+            parent,
+        )
+        box.setTextFormat(Qt.TextFormat.RichText)
+        graduate = box.addButton("Mark graduated", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # Enter graduates nobody by accident
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is graduate
+
+
 class OverviewPage(RecordPage):
     key = "overview"
     title = "Overview"
@@ -55,7 +83,7 @@ class OverviewPage(RecordPage):
         f.check("tuition_paid", "Tuition", "paid")
         f.check("enrolled", "Enrolled", "still enrolled")
         f.notes("notes", "Notes")
-        f.committed.connect(lambda field, value: student_edit(self, f, field, value, field_label("student", field)))
+        f.committed.connect(self._commit)
         self.preferences = PreferencesBox(ctx)
         f.layout.insertRow(f.layout.rowCount() - 3, "Preferences", self.preferences)
         left = QVBoxLayout()
@@ -102,6 +130,22 @@ class OverviewPage(RecordPage):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scrolling(inner))
         self._programme: str | None = None
+
+    def _commit(self, field: str, value: object) -> None:
+        record = self.ctx.record
+        if field == "status" and value == "graduated" and record is not None and not self._may_graduate(record):
+            self.form.put_back(field, self.form.stored(field) or "")  # the record shows what is saved again
+            return
+        student_edit(self, self.form, field, value, field_label("student", field))
+
+    def _may_graduate(self, record: StudentRecord) -> bool:
+        """True when the rules find the student ready, or the coordinator says so. Without a planned month
+        the save itself is refused with what to do (services/graduation.record_graduation): not asked."""
+        readiness = record.graduation.readiness
+        if readiness.ready or record.graduation.planned is None:
+            return True
+        name = f"{record.student.get('first_name', '')} {record.student.get('last_name', '')}".strip()
+        return GraduatingNotReady.ask(self, name, tuple(readiness.blockers))
 
     def _build_bars(self, record: StudentRecord) -> None:
         while self.progress_grid.count():
