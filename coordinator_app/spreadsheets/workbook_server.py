@@ -10,7 +10,8 @@ through a pipe of its own and ends. A file that aborts calamine takes down only 
 this process never opens a workbook itself, so each file is still read by a process nothing else
 was read in.
 
-The conversation, on this process's stdin and stdout: the parent writes one pickle
+The conversation, on this process's stdin and stdout: once its imports are done this process says
+so (a HEADER saying READY, with nothing after it); then the parent writes one pickle
 (path, name, seconds); this process answers with a header (HEADER: the answer's length, how
 the child ended, and the CPU seconds this process and its children have used so far, for
 benchmarks) and the child's answer as it wrote it. End of stdin: the parent is gone, so is this.
@@ -29,7 +30,7 @@ from coordinator_app.spreadsheets.workbook_reader import answer_for
 
 SERVE = "--serve"  # the child's argument that makes it the reading server
 HEADER = struct.Struct(">QBd")
-ANSWERED, DIED, TIMED_OUT = 0, 1, 2
+ANSWERED, DIED, TIMED_OUT, READY = 0, 1, 2, 3
 
 
 def serve() -> int:
@@ -44,6 +45,10 @@ def serve() -> int:
 
     gc.disable()  # this process makes a few objects per workbook and keeps none
     requests, out = sys.stdin.buffer, sys.stdout.buffer
+    # Ready: a parent that started this ahead of its first workbook (reading_child.start_reader) knows
+    # when the start is over, and what it cost.
+    out.write(HEADER.pack(0, READY, _cpu_so_far()))
+    out.flush()
     while True:
         try:
             path, name, seconds = pickle.load(requests)

@@ -7,6 +7,7 @@ written) and applied only when the coordinator says so.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -191,6 +192,12 @@ class ExportDialog(QDialog):
         return None
 
 
+def _start_reading_server() -> None:
+    from coordinator_app.spreadsheets.reading_child import start_reader
+
+    start_reader()
+
+
 class ImportDialog(QDialog):
     """Choose a file, check it (nothing written), then import the accepted rows."""
 
@@ -252,6 +259,9 @@ class ImportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(900, 600)
+        # While the coordinator chooses a file, the reading server starts (spreadsheets/reading_child.py):
+        # the first workbook of the session does not wait for it. Off the GUI thread; nothing to report.
+        threading.Thread(target=_start_reading_server, name="start the reading server", daemon=True).start()
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

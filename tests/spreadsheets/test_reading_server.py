@@ -80,3 +80,26 @@ def test_the_cpu_of_the_children_is_reported(tmp_path: Path) -> None:
     assert reading.reader_cpu() > before
     reading.stop_reader()
     assert reading.reader_cpu() == 0.0 and reading._server is None
+
+
+def test_a_server_started_ahead_is_ready_and_reads_the_first_workbook(tmp_path: Path) -> None:
+    reading.stop_reader()
+    reading.start_reader()  # as the import dialog does when it opens
+    assert reading._server is not None and reading._server.ready
+    started = _server_pid()
+    assert reading.reader_cpu() > 0.0  # its start, reported with READY
+    reading.start_reader()  # one runs: nothing more is started
+    assert _server_pid() == started
+    answer, sheet = reading.read_in_child(_results(tmp_path / "a.xlsx"))
+    assert answer == "ok" and sheet.columns[1] == [7.5, 5.0]
+    assert _server_pid() == started
+
+
+def test_a_server_started_ahead_that_ended_is_replaced_at_the_first_workbook(tmp_path: Path) -> None:
+    reading.start_reader()
+    gone = _server_pid()
+    os.kill(gone, signal.SIGKILL)
+    assert reading._server is not None
+    reading._server.process.wait()
+    assert reading.read_in_child(_results(tmp_path / "a.xlsx"))[0] == "ok"
+    assert _server_pid() != gone
