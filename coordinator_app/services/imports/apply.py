@@ -205,6 +205,7 @@ def _add_academic_core_items(
     )
 
 
+_LAST_RESULT = select(func.max(m.table(m.CourseResult).c.id))  # made once: its cache key is kept on it
 _RESULT_FIELDS = ("id", "student_id", "course_id", "attempt", "exam_date", "grade", "no_show", "registered_on")
 
 
@@ -235,7 +236,7 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
         after[(v["student_id"], v["course_id"])][v["attempt"]] = (v["grade"], v["no_show"])
     update_rows(s, t, "id", with_date)
     update_rows(s, t, "id", without_date)
-    next_id = (s.connection().scalar(select(func.max(t.c.id))) or 0) + 1
+    next_id = (s.connection().scalar(_LAST_RESULT) or 0) + 1
     inserts: list[tuple[object, ...]] = []  # rows of _RESULT_FIELDS
     scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for planned in plan.new:

@@ -173,6 +173,13 @@ def _attempt_number(text: str) -> int:
     return int(text)
 
 
+# The look-ups without parameters, made once: SQLAlchemy keeps a statement's cache key on the object,
+# so they are not built and keyed again at each preview.
+_PROGRAMME_CODES = select(m.table(m.Programme).c.id, m.table(m.Programme).c.code)
+_COHORT_YEARS = select(m.table(m.Cohort).c.id, m.table(m.Cohort).c.start_year)
+_COURSES = select(*(m.table(m.Course).c[name] for name in ResultCourse._fields))
+
+
 def _match_results(
     ws: Workspace,
     s: Session,
@@ -188,14 +195,14 @@ def _match_results(
     plan = ImportPlan("results", source, rejected=list(problems), fingerprint=fingerprint(s), context=read)
     db = s.connection()
     # Core columns throughout: a quicker compile than the ORM's, and plain rows.
-    S, P, H, K = m.table(m.Student), m.table(m.Programme), m.table(m.Cohort), m.table(m.Course)
+    S = m.table(m.Student)
     students: dict[str, ResultStudent] = {}  # by number
     shared: dict[str, list[ResultStudent]] = {}  # a number in more than one programme: each of them
     numbers = {checked[1] for checked in parsed}
     if numbers:
         # The student table alone (no joins): programme codes and cohort years from their small tables.
-        code_of = dict(db.execute(select(P.c.id, P.c.code)).all())
-        year_of = dict(db.execute(select(H.c.id, H.c.start_year)).all())
+        code_of = dict(db.execute(_PROGRAMME_CODES).all())
+        year_of = dict(db.execute(_COHORT_YEARS).all())
         query = select(
             S.c.id, S.c.student_number, S.c.specialization, S.c.programme_id, S.c.ec_earned, S.c.cohort_id
         ).where(one_of(S.c.student_number, numbers), S.c.removed_at.is_(None))  # removed: left out here
@@ -206,7 +213,7 @@ def _match_results(
             if students.setdefault(number, student) is not student:
                 shared.setdefault(number, [students[number]]).append(student)
     courses: dict[tuple[int, str], ResultCourse] = {}
-    for course_row in db.execute(select(K.c.id, K.c.programme_id, K.c.code, K.c.name, K.c.specialization)).all():
+    for course_row in db.execute(_COURSES).all():
         c = ResultCourse(*course_row)
         read.courses[c.id] = c
         courses[(c.programme_id, c.code.casefold())] = c
