@@ -103,3 +103,9 @@ def test_a_server_started_ahead_that_ended_is_replaced_at_the_first_workbook(tmp
     reading._server.process.wait()
     assert reading.read_in_child(_results(tmp_path / "a.xlsx"))[0] == "ok"
     assert _server_pid() != gone
+
+
+def test_the_servers_warm_up_reads_its_own_workbook_as_a_coordinators_is_read() -> None:
+    # The server's children inherit what this first read sets up; it must read what it wrote (a refusal
+    # or another reading would only be swallowed by the server, and every child would pay again).
+    limits.warm_up()
