@@ -26,7 +26,7 @@ from coordinator_app.domain.grades import (
     resit_registration,
 )
 from coordinator_app.domain.programme import Programme
-from coordinator_app.domain.progress import StudentProgressFacts, component_progress, total_ec
+from coordinator_app.domain.progress import StudentProgressFacts, component_progress, pass_ec_change, total_ec
 from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_items
 from coordinator_app.services.bulk_write import insert_rows, insert_tuples, update_by_value, update_rows
 from coordinator_app.services.cohort_data import optional_course, refresh_ec_bulk
@@ -327,7 +327,9 @@ def _ec_changes(
 
     # Each student's imported courses as they will be: (course, attempts in order).
     imported: dict[int, list[tuple[int, Attempts]]] = defaultdict(list)
-    flipped: set[int] = set()
+    # Per student whose EC moves: the sum of the flipped courses' own EC where no cap can bite
+    # (domain/progress.pass_ec_change, as a single grade's services/ec_totals.py); None: judge them.
+    shifts: dict[int, int | None] = {}
     pass_marks = {code: p.pass_mark for code, p in ws.programmes.items()}
     students, stored = read.students, read.attempts
     mark_of = {sid: pass_marks[student.code] for sid, student in students.items()}
@@ -336,7 +338,7 @@ def _ec_changes(
         now = (*attempts.values(),) if len(attempts) == 1 else tuple(map(attempts.__getitem__, sorted(attempts)))
         sid, cid = key
         imported[sid].append((cid, now))
-        if sid in flipped:
+        if shifts.get(sid, 0) is None:
             continue
         pass_mark = mark_of[sid]
         rows = stored.get(key)
@@ -348,9 +350,16 @@ def _ec_changes(
         if will is None:
             will = passed(pass_mark, now)
         if was != will:
-            flipped.add(sid)
+            student = students[sid]
+            change = pass_ec_change(ws.programmes[student.code], read.courses[cid].code, student.specialization)
+            shift = shifts.get(sid, 0)
+            shifts[sid] = None if change is None or shift is None else shift + (change if will else -change)
+    changes: list[dict[str, int]] = [
+        {"id": sid, "ec_earned": students[sid].ec_earned + shift} for sid, shift in sorted(shifts.items()) if shift
+    ]
+    flipped = {sid for sid, shift in shifts.items() if shift is None}
     if not flipped:
-        return []
+        return changes
     # Their results before the import, by course (the stored ones came ordered by student and course).
     before_of: dict[int, list[tuple[int, Attempts]]] = defaultdict(list)
     for (sid, cid), rows in stored.items():
@@ -382,7 +391,6 @@ def _ec_changes(
         )
 
     deltas: dict[tuple[Any, ...], int] = {}
-    changes: list[dict[str, int]] = []
     nothing: tuple[Any, ...] = ()
     for sid in sorted(flipped):
         student = students[sid]
@@ -404,4 +412,4 @@ def _ec_changes(
             )
         if delta:
             changes.append({"id": sid, "ec_earned": student.ec_earned + delta})
-    return changes
+    return sorted(changes, key=lambda change: change["id"])
