@@ -5,7 +5,6 @@ what the widgets show and what the database holds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -18,20 +17,14 @@ from coordinator_app.services.internships import update_literature_study
 from coordinator_app.services.record_view import load_record
 from coordinator_app.ui.record.view import RecordView
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
-from tests.ui.session_helpers import session_on
 
 pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
-def view(qtbot: Any, cohort: Cohort) -> Iterator[RecordView]:
-    session = session_on(cohort.ws)
-    record_view = RecordView(session)
-    qtbot.addWidget(record_view)
-    record_view.resize(1366, 768)
-    record_view.show()
-    yield record_view
-    session.undo_stack.clear()
+def view(record_view: RecordView) -> RecordView:
+    """The record on its own (tests/ui/conftest.record_view)."""
+    return record_view
 
 
 def open_tab(view: RecordView, student_id: int, tab: str) -> Any:

@@ -7,7 +7,7 @@ through the services and what the record shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -23,20 +23,14 @@ from coordinator_app.ui.forms import FieldForm
 from coordinator_app.ui.record.overview import GraduatingNotReady
 from coordinator_app.ui.record.view import RecordView
 from tests.ui.conftest import OFFSCREEN_NOISE, Cohort
-from tests.ui.session_helpers import session_on
 
 pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
-def view(qtbot: Any, cohort: Cohort) -> Iterator[RecordView]:
-    session = session_on(cohort.ws)
-    record_view = RecordView(session)
-    qtbot.addWidget(record_view)
-    record_view.resize(1200, 800)
-    record_view.show()
-    yield record_view
-    session.undo_stack.clear()
+def view(record_view: RecordView) -> RecordView:
+    """The record on its own (tests/ui/conftest.record_view)."""
+    return record_view
 
 
 # -- driving the widgets ---------------------------------------------------------------------------
