@@ -4,6 +4,7 @@ nothing in it may contradict what the window then says about the same students."
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -29,14 +30,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_no_grade_is_entered_after_today(demo: Path) -> None:
     # The Courses tab showed "Entered on 10-12-2026" on 03-12-2026 for the exam of 30-11-2026.
-    con = sqlite3.connect(demo)
-    try:
+    with closing(sqlite3.connect(demo)) as con:
         later = con.execute(
             "SELECT count(*) FROM course_result WHERE registered_on > ?", (TODAY.isoformat(),)
         ).fetchone()[0]
         entered = con.execute("SELECT count(*) FROM course_result WHERE registered_on IS NOT NULL").fetchone()[0]
-    finally:
-        con.close()
     assert entered > 0
     assert later == 0
 
@@ -63,10 +61,7 @@ def test_every_graduated_student_met_the_graduation_requirements(demo: Path) -> 
 def test_a_student_who_stopped_did_not_finish_first(demo: Path) -> None:
     # 4 of the 10 who stopped had all 120 EC, and their attendance certificate, for stopping
     # "without finishing the programme", listed every component.
-    con = sqlite3.connect(demo)
-    try:
+    with closing(sqlite3.connect(demo)) as con:
         stopped = con.execute("SELECT student_number, ec_earned FROM student WHERE status = 'stopped'").fetchall()
-    finally:
-        con.close()
     assert len(stopped) >= 3
     assert [(number, ec) for number, ec in stopped if ec >= 120] == []
