@@ -50,11 +50,6 @@ def grades_of(attempts: Iterable[tuple[float | None, bool]]) -> list[Grade]:
     return [g for g in (grade_from(no_show, value) for value, no_show in attempts) if g is not None]
 
 
-def passed(pass_mark: float, attempts: Attempts) -> bool:
-    """Whether a course's best attempt is a pass: what makes it count for the EC."""
-    return best_attempt_passes(attempts, pass_mark)
-
-
 def total_after_grade(
     session: Session,
     student_id: int,
@@ -68,7 +63,8 @@ def total_after_grade(
 ) -> int:
     """The student's EC total once one course's attempts went from `before` to `after` (the data as
     written now): `total`, the stored one, unless the course's pass changed."""
-    was, now = passed(programme.pass_mark, before), passed(programme.pass_mark, after)
+    # A course counts for the EC when its best attempt is a pass.
+    was, now = best_attempt_passes(before, programme.pass_mark), best_attempt_passes(after, programme.pass_mark)
     if was == now:
         return total
     change = pass_ec_change(programme, course_code, specialization)

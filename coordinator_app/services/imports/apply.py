@@ -22,6 +22,7 @@ from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import (
     Grade,
     ResitRegistration,
+    best_attempt_passes,
     first_exam_date,
     resit_registration,
 )
@@ -31,7 +32,6 @@ from coordinator_app.domain.student import NEW_STUDENT_DEFAULTS, academic_core_i
 from coordinator_app.services.bulk_write import insert_rows, insert_tuples, update_by_value, update_rows
 from coordinator_app.services.cohort_data import optional_course, refresh_ec_bulk
 from coordinator_app.services.ec_totals import grades_of
-from coordinator_app.services.ec_totals import passed as course_passed  # the one rule for a course's pass
 from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.people import EMAIL_FIELDS
 from coordinator_app.services.imports.plan import IMPORT_KINDS, ImportPlan, ImportRefused, ImportResult, fingerprint
@@ -319,7 +319,7 @@ def _ec_changes(
         key = (pass_mark, attempts)
         known = passes.get(key)
         if known is None:
-            known = passes[key] = course_passed(pass_mark, attempts)
+            known = passes[key] = best_attempt_passes(attempts, pass_mark)  # the one rule for a course's pass
         return known
 
     def as_before(rows: Iterable[StoredAttempt]) -> Attempts:
