@@ -330,6 +330,7 @@ def _ec_changes(
     # Per student whose EC moves: the sum of the flipped courses' own EC where no cap can bite
     # (domain/progress.pass_ec_change, as a single grade's services/ec_totals.py); None: judge them.
     shifts: dict[int, int | None] = {}
+    ec_of: dict[tuple[str, int, str | None], int | None] = {}  # (programme, course, specialization) -> its shift
     pass_marks = {code: p.pass_mark for code, p in ws.programmes.items()}
     students, stored = read.students, read.attempts
     mark_of = {sid: pass_marks[student.code] for sid, student in students.items()}
@@ -351,7 +352,13 @@ def _ec_changes(
             will = passed(pass_mark, now)
         if was != will:
             student = students[sid]
-            change = pass_ec_change(ws.programmes[student.code], read.courses[cid].code, student.specialization)
+            course_ec = (student.code, cid, student.specialization)
+            if course_ec in ec_of:
+                change = ec_of[course_ec]
+            else:  # the same for every student of the programme and specialization: worked out once
+                change = ec_of[course_ec] = pass_ec_change(
+                    ws.programmes[student.code], read.courses[cid].code, student.specialization
+                )
             shift = shifts.get(sid, 0)
             shifts[sid] = None if change is None or shift is None else shift + (change if will else -change)
     changes: list[dict[str, int]] = [
