@@ -34,7 +34,7 @@ import operator
 import pickle
 import re
 import zipfile
-from functools import partial
+from functools import cache, partial
 from posixpath import join, normpath
 from xml.parsers import expat
 
@@ -223,18 +223,17 @@ def scan_xlsx_sheet(
 
 
 def _widest_last_cell(data: bytes) -> bytes:
-    """The widest column letters among the last cell of each row (one look per row, not per cell)."""
-    widest, start = b"", 0
-    while True:
-        end = data.find(b"row>", start)  # </row> or </x:row>
-        cell = data.rfind(b'c r="', start, len(data) if end < 0 else end)
-        if cell >= 0:
-            letters = data[cell + 5 : cell + 8].rstrip(b'0123456789"')
-            if (len(letters), letters) > (len(widest), widest):
-                widest = letters
-        if end < 0:
-            return widest
-        start = end + 4
+    """The widest column letters among the last cell of each row (one look per row, not per cell;
+    the looks run in C: split, and rfind mapped over the rows: about half the time of a loop)."""
+    rows = data.split(b"row>")  # </row> or </x:row>
+    found = {
+        row[at + 5 : at + 8] for row, at in zip(rows, map(bytes.rfind, rows, itertools.repeat(b'c r="'))) if at >= 0
+    }
+    return max((letters.rstrip(b'0123456789"') for letters in found), key=_by_width, default=b"")
+
+
+def _by_width(letters: bytes) -> tuple[int, bytes]:
+    return len(letters), letters
 
 
 def _scan_part(data: bytes, scan: SheetScan) -> None:
@@ -423,10 +422,7 @@ def warm_up() -> None:
 
     from python_calamine import CalamineWorkbook
 
-    data = io.BytesIO()
-    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as made:
-        for part, xml in WARM_UP_PARTS.items():
-            made.writestr(part, xml)
+    data = io.BytesIO(_warm_up_file())
     archive = zipfile.ZipFile(data)
     _check_archive(archive, "warm-up")
     scan = scan_xlsx_sheet(archive, xlsx_sheet_parts(archive)["Cijfers"])
@@ -440,6 +436,19 @@ def warm_up() -> None:
     ]:
         raise ValueError("the reading server's warm-up read a different workbook")
     pickle.dumps((_OK, read), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@cache
+def _warm_up_file() -> bytes:
+    """The warm-up workbook as a file's bytes, zipped once: the reading server's children, which each
+    warm up again (spreadsheets/workbook_server.py), inherit them."""
+    import io
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as made:
+        for part, xml in WARM_UP_PARTS.items():
+            made.writestr(part, xml)
+    return data.getvalue()
 
 
 # -- the child process ----------------------------------------------------------------------------
