@@ -48,7 +48,7 @@ from coordinator_app.domain.student import Evaluation, StudentSnapshot, evaluate
 from coordinator_app.services.cohort_data import CHUNK, CHUNK_QUERIES, Record, evaluated_chunks, load_chunk, snapshot_of
 from coordinator_app.store import models as m
 from coordinator_app.store.errors import DatabaseProblem
-from coordinator_app.store.portable_sql import OneOf
+from coordinator_app.store.portable_sql import OneOf, json_list
 from coordinator_app.store.quick_statements import QuickStatement
 from coordinator_app.store.sessions import StoreSession
 
@@ -223,6 +223,7 @@ def store(session: Session, rows: Sequence[VerdictRow]) -> None:
 
 
 _FORGET_ONE = QuickStatement(delete(V).where(V.c.student_id == bindparam("sid")))
+_FORGET_MANY = QuickStatement(delete(V).where(OneOf.given(V.c.student_id, "sids")))
 
 
 def forget(session: Session, student_ids: Sequence[int]) -> None:
@@ -231,7 +232,7 @@ def forget(session: Session, student_ids: Sequence[int]) -> None:
     if len(student_ids) == 1:  # an edit's one student
         _FORGET_ONE.run(session, {"sid": student_ids[0]})
     elif student_ids:  # one statement, the ids as one parameter (store/portable_sql.OneOf)
-        session.connection().execute(delete(V).where(OneOf(V.c.student_id, student_ids)))
+        _FORGET_MANY.run(session, {"sids": json_list(student_ids)})
 
 
 _SET_EC = (

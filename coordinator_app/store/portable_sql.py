@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, String, literal
+from sqlalchemy import Boolean, String, bindparam, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -36,7 +36,20 @@ class OneOf(ColumnElement[bool]):
 
     def __init__(self, column: ColumnElement[Any], values: Iterable[Any]) -> None:
         self.column = column
-        self.listed = literal(json.dumps(list(values)), String)
+        self.listed: ColumnElement[str] = literal(json.dumps(list(values)), String)
+
+    @classmethod
+    def given(cls, column: ColumnElement[Any], name: str) -> OneOf:
+        """`column IN` the values given at each execution as parameter `name` (`json_list`), for a
+        statement made once (store/quick_statements.py): not built and keyed again for every list."""
+        made = cls(column, ())
+        made.listed = bindparam(name, type_=String)
+        return made
+
+
+def json_list(values: Iterable[Any]) -> str:
+    """The values as the one parameter of a `OneOf.given`."""
+    return json.dumps(list(values))
 
 
 @compiles(OneOf)

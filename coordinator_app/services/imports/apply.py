@@ -40,6 +40,7 @@ from coordinator_app.services.register_links import set_person_email
 from coordinator_app.services.verdicts import forget
 from coordinator_app.services.workspace import Workspace, audit_text
 from coordinator_app.store import models as m
+from coordinator_app.store.quick_statements import QuickStatement
 
 
 def _refuse_rejected(plan: ImportPlan, skip_rejected: bool, changed: bool = False) -> None:
@@ -205,7 +206,7 @@ def _add_academic_core_items(
     )
 
 
-_LAST_RESULT = select(func.max(m.table(m.CourseResult).c.id))  # made once: its cache key is kept on it
+_LAST_RESULT = QuickStatement(select(func.max(m.table(m.CourseResult).c.id).label("last")))  # made once
 _RESULT_FIELDS = ("id", "student_id", "course_id", "attempt", "exam_date", "grade", "no_show", "registered_on")
 
 
@@ -236,7 +237,7 @@ def _write_results(ws: Workspace, s: Session, plan: ImportPlan, audit: _Audit) -
         after[(v["student_id"], v["course_id"])][v["attempt"]] = (v["grade"], v["no_show"])
     update_rows(s, t, "id", with_date)
     update_rows(s, t, "id", without_date)
-    next_id = (s.connection().scalar(_LAST_RESULT) or 0) + 1
+    next_id = (_LAST_RESULT.rows(s, {})[0].last or 0) + 1
     inserts: list[tuple[object, ...]] = []  # rows of _RESULT_FIELDS
     scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for planned in plan.new:
