@@ -4,7 +4,7 @@ database's unique check (which used to be reported as "the database changed sinc
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +68,18 @@ def test_a_blank_attempt_does_not_take_the_resit_another_row_names(
     two_students, tmp_path: Path, order: tuple[int | None, int | None]
 ) -> None:
     """Attempt 1 failed, the resit (attempt 2) open: a row for attempt 2 fills it, and a blank
-    row beside it is the next attempt (3), whichever comes first in the file."""
+    row beside it is the next attempt (3), whichever comes first in the file (taken a day later:
+    a resit is taken after the exam it resits)."""
     ws, _a, b = two_students
     record_grade(ws, b, "PM-PERS", "4,0")
+    dated = {2: TAKEN, None: TAKEN + timedelta(days=1)}
     path = xlsx(
         tmp_path / "resit.xlsx",
-        [DATED, ["2712002", "PM-PERS", 6.5, order[0], TAKEN], ["2712002", "PM-PERS", 7, order[1], TAKEN]],
+        [
+            DATED,
+            ["2712002", "PM-PERS", 6.5, order[0], dated[order[0]]],
+            ["2712002", "PM-PERS", 7, order[1], dated[order[1]]],
+        ],
     )
     preview = preview_import(ws, path)
     assert not preview.plan.rejected

@@ -13,7 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.grades import Grade, check_exam_date, first_exam_date, grade_text, parse_grade
+from coordinator_app.domain.grades import (
+    Grade,
+    check_attempt_order,
+    check_exam_date,
+    first_exam_date,
+    grade_text,
+    parse_grade,
+)
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.imports.cells import (
     SHOWN_DUPLICATES,
@@ -300,6 +307,7 @@ def _match_results(
     read.attempts = stored_attempts = dict(attempts)
 
     claimed: set[int] = set()
+    ordered: set[tuple[int, int]] = set()  # (student, course) with more than one attempt after the import
     landed: dict[tuple[int, int, int], list[tuple[int, str]]] = defaultdict(list)  # rows of `named`, by attempt
     new, updated, unchanged = plan.new, plan.updated, plan.unchanged
     today = ws.as_of()
@@ -307,6 +315,8 @@ def _match_results(
     for row, number, grade, when, wanted, student, c in matched:
         existing = stored_attempts.get((student.id, c.id))
         reserved = named.get((student.id, c.id)) if named else None
+        if existing or reserved is not None:  # the course has other attempts: their dates keep their order
+            ordered.add((student.id, c.id))
         target = _match_attempt(existing, wanted, when, grade, claimed, reserved) if existing else None
         if when is None:
             # No date in the file: the date it gets (the attempt's own, or a first attempt's scheduled
@@ -362,6 +372,8 @@ def _match_results(
             PlannedRow(row, number, "updated" if changes else "unchanged", values, changes, student.id, target.id)
         )
     _refuse_clashes(plan, landed, read.courses, column)
+    if ordered:
+        _refuse_out_of_order(plan, ordered, stored_attempts, column)
     plan.rejected.sort(key=lambda r: (r.row, r.column))
     return plan
 
@@ -384,6 +396,55 @@ def _refuse_clashes(
     plan.rejected.extend(Rejection(row, column("attempt"), said) for row, said in refused.items())
     for planned in (plan.new, plan.updated, plan.unchanged):
         planned[:] = [p for p in planned if p.row not in refused]
+
+
+def _refuse_out_of_order(
+    plan: ImportPlan,
+    ordered: set[tuple[int, int]],
+    stored: dict[tuple[int, int], list[StoredAttempt]],
+    column: Callable[[str], str],
+) -> None:
+    """Rows that change a result whose exam date, as the file gives it, is not after the course's
+    earlier attempts and before its later ones (domain/grades.check_attempt_order, as for a grade typed
+    in): refused naming both dates. First against the stored attempts no row changes (that row's date
+    is wrong), then against the file's other rows, until none is left (which of two rows is wrong is the
+    coordinator's to say: both are refused, and the rows left are checked against the dates that stay)."""
+    stored_dates = {key: {a.attempt: a.exam_date for a in stored.get(key, ())} for key in ordered}
+    changing = [p for p in (*plan.new, *plan.updated) if _key(p) in ordered]
+    kept = {key: dict(known) for key, known in stored_dates.items()}  # the attempts no row changes
+    for p in changing:
+        kept[_key(p)].pop(p.values["attempt"], None)
+    refused = _out_of_order(changing, kept)
+    while True:
+        left = [p for p in (*plan.new, *plan.updated, *plan.unchanged) if _key(p) in ordered and p.row not in refused]
+        dates = {key: dict(known) for key, known in stored_dates.items()}
+        for p in left:
+            v = p.values
+            dates[_key(p)][v["attempt"]] = v["exam_date"] if v["exam_date"] is not None else v.get("current_exam_date")
+        more = _out_of_order([p for p in left if p.status != "unchanged"], dates)
+        if not more:
+            break
+        refused |= more
+    if refused:
+        plan.rejected.extend(Rejection(row, column("exam_date"), said) for row, said in refused.items())
+        for planned in (plan.new, plan.updated, plan.unchanged):
+            planned[:] = [p for p in planned if p.row not in refused]
+
+
+def _out_of_order(rows: list[PlannedRow], dates: dict[tuple[int, int], dict[int, date | None]]) -> dict[int, str]:
+    """{file row: why} for the rows whose exam date is out of order with `dates` (per course, attempt -> date)."""
+    refused: dict[int, str] = {}
+    for p in rows:
+        v = p.values
+        try:
+            check_attempt_order(v["attempt"], v["exam_date"], dates[_key(p)].items())
+        except DomainError as exc:
+            refused[p.row] = exc.message
+    return refused
+
+
+def _key(planned: PlannedRow) -> tuple[int, int]:
+    return planned.values["student_id"], planned.values["course_id"]
 
 
 def _clash(rows: list[int], attempt: int | None, course: str, number: str) -> str:
