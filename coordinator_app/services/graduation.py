@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.graduation import ceremony_month, graduation_date
+from coordinator_app.domain.graduation import ceremony_month, graduation_date, month_name
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
 from coordinator_app.services.lookup import existing_student
@@ -86,11 +86,14 @@ def clear_plan_in(ws: Workspace, s: Session, student: m.Student) -> None:
     refresh_ec(s, student, programme, ws.as_of())
 
 
-def record_graduation(s: Session, student_id: int, status: str) -> None:
+def record_graduation(s: Session, student_id: int, status: str, as_of: date) -> None:
     """With a change of status: a graduate's graduation date, the last working day of the planned month
     (domain.md, Graduation), kept on the plan; any other status has none. No audit entry of its own:
     the status change's says it all, and its undo (the status set back) sets the date back, since the
-    plan cannot change while the student is graduated (`plan_in`, `clear_plan_in`)."""
+    plan cannot change while the student is graduated (`plan_in`, `clear_plan_in`).
+
+    Refused while the planned month is after the month of `as_of`: the date recorded would be one still
+    to come. Graduating in the planned month itself, before its last working day, is the usual case."""
     plan = s.scalar(select(m.GraduationPlan).where(m.GraduationPlan.student_id == student_id))
     if status == "graduated":
         if plan is None:
@@ -99,9 +102,22 @@ def record_graduation(s: Session, student_id: int, status: str) -> None:
                 "working day of that month.",
                 "status",
             )
+        if planned_after_this_month((plan.planned_year, plan.planned_month), as_of):
+            raise DomainError(
+                f"The planned graduation month is {month_name(plan.planned_year, plan.planned_month)}, after "
+                f"this month ({month_name(as_of.year, as_of.month)}): a student graduates in the month the "
+                "programme was completed. Plan that month on the Graduation tab first.",
+                "status",
+            )
         plan.graduated_on = graduation_date(plan.planned_year, plan.planned_month)
     elif plan is not None:
         plan.graduated_on = None
+
+
+def planned_after_this_month(planned: tuple[int, int] | None, as_of: date) -> bool:
+    """Whether a planned graduation month (year, month) lies after the month of `as_of`: marking the
+    student graduated is refused then (`record_graduation`), so the record does not ask about it first."""
+    return planned is not None and planned > (as_of.year, as_of.month)
 
 
 def move_core_due_dates(session: Session, student: m.Student, programme: Programme) -> None:

@@ -216,7 +216,7 @@ def update_student(ws: Workspace, student_id: int, **changes: Any) -> dict[str, 
             old[field], new[field] = current, value
             ws.audit(s, "change student", "student", student.id, student.id, field, current, value)
         if "status" in new:
-            record_graduation(s, student.id, new["status"])
+            record_graduation(s, student.id, new["status"], ws.as_of())
         if programme.imim and not _ENGLISH.isdisjoint(new):
             now = {name: new.get(name, getattr(student, name)) for name in _ENGLISH}
             check_english_scores(

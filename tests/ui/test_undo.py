@@ -644,8 +644,8 @@ def test_graduating_shows_the_graduation_date_and_undo_takes_it_back(
     assert view.undo_stack.count() == 0
     assert "Plan the graduation month first" in overview.form.errors["status"].text()
     page = open_tab(view, cohort.anouk, "graduation")
-    page.year.setValue(2026)
-    page.month.setCurrentIndex(4)  # May: its last working day is Friday 29 May 2026
+    page.year.setValue(2025)
+    page.month.setCurrentIndex(10)  # November, this month: its last working day is Friday 28 November 2025
     click(qtbot, page.plan_button)
     open_tab(view, cohort.anouk, "overview")
     choose(field(overview.form, "status"), "graduated")
@@ -662,8 +662,8 @@ def test_graduating_shows_the_graduation_date_and_undo_takes_it_back(
 
     def after() -> None:
         assert cohort.student(cohort.anouk).status == "graduated"
-        assert record(cohort, cohort.anouk).graduation.graduated_on == date(2026, 5, 29)
-        assert "Graduated on 29-05-2026" in shown()
+        assert record(cohort, cohort.anouk).graduation.graduated_on == date(2025, 11, 28)
+        assert "Graduated on 28-11-2025" in shown()
 
     after()
     back_and_forth(view, 1, before, after)
@@ -672,8 +672,8 @@ def test_graduating_shows_the_graduation_date_and_undo_takes_it_back(
     page.month.setCurrentIndex(7)
     click(qtbot, page.plan_button)
     assert view.undo_stack.count() == steps
-    assert "The student graduated on 29-05-2026; the plan stays." in page.form.errors["month"].text()
-    assert record(cohort, cohort.anouk).graduation.planned == (2026, 5)
+    assert "The student graduated on 28-11-2025; the plan stays." in page.form.errors["month"].text()
+    assert record(cohort, cohort.anouk).graduation.planned == (2025, 11)
 
 
 # -- refused edits, a long mixed sequence, the Edit menu -----------------------------------------------------

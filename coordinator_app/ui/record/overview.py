@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPr
 
 from coordinator_app.domain.attention import Urgency
 from coordinator_app.domain.field_labels import field_label
+from coordinator_app.services.graduation import planned_after_this_month
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.services.students import STATUSES, update_student
 from coordinator_app.ui.changes import Kind
@@ -18,15 +19,15 @@ from coordinator_app.ui.record.preferences import PreferencesBox
 from coordinator_app.ui.util import DUE_SOON_COLOUR, OVERDUE_COLOUR, day
 
 
-def student_edit(page: RecordPage, form: FieldForm, field: str, value: object, label: str) -> None:
-    """Change one student field through the service; undo sets the old value back."""
+def student_edit(page: RecordPage, form: FieldForm, field: str, value: object, label: str) -> bool:
+    """Change one student field through the service; undo sets the old value back. False when not saved."""
     record = page.ctx.record
     if record is None:
-        return
+        return False
     ws, sid = page.ctx.ws, record.id
     # Notes are long: the Edit menu names the field only.
     text = "change notes" if field == "notes" else f"change {label} to {said_in(form, field, value)}"
-    page.ctx.attempt(
+    return page.ctx.attempt(
         form,
         field,
         text,
@@ -136,13 +137,19 @@ class OverviewPage(RecordPage):
         if field == "status" and value == "graduated" and record is not None and not self._may_graduate(record):
             self.form.put_back(field, self.form.stored(field) or "")  # the record shows what is saved again
             return
-        student_edit(self, self.form, field, value, field_label("student", field))
+        shown = self.ctx.record
+        saved = student_edit(self, self.form, field, value, field_label("student", field))
+        # A refused status (the message stays under the box) leaves the box at the saved status: a choice has
+        # no typing to keep. After a colleague's save the record was read again and keeps the choice instead.
+        if not saved and field == "status" and self.ctx.record is shown:
+            self.form.put_back(field, self.form.stored(field) or "")
 
     def _may_graduate(self, record: StudentRecord) -> bool:
-        """True when the rules find the student ready, or the coordinator says so. Without a planned month
-        the save itself is refused with what to do (services/graduation.record_graduation): not asked."""
-        readiness = record.graduation.readiness
-        if readiness.ready or record.graduation.planned is None:
+        """True when the rules find the student ready, or the coordinator says so. Without a planned month,
+        or with one after this month, the save itself is refused with what to do
+        (services/graduation.record_graduation): not asked."""
+        readiness, planned = record.graduation.readiness, record.graduation.planned
+        if readiness.ready or planned is None or planned_after_this_month(planned, self.ctx.ws.as_of()):
             return True
         name = f"{record.student.get('first_name', '')} {record.student.get('last_name', '')}".strip()
         return GraduatingNotReady.ask(self, name, tuple(readiness.blockers))
