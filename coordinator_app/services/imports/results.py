@@ -411,6 +411,8 @@ def _refuse_out_of_order(
     coordinator's to say: both are refused, and the rows left are checked against the dates that stay)."""
     stored_dates = {key: {a.attempt: a.exam_date for a in stored.get(key, ())} for key in ordered}
     changing = [p for p in (*plan.new, *plan.updated) if _key(p) in ordered]
+    if not changing:  # a list read again: its rows change nothing
+        return
     kept = {key: dict(known) for key, known in stored_dates.items()}  # the attempts no row changes
     for p in changing:
         kept[_key(p)].pop(p.values["attempt"], None)
