@@ -35,7 +35,8 @@ from coordinator_app.services.ec_totals import grades_of
 from coordinator_app.services.imports.cells import one_of
 from coordinator_app.services.imports.people import EMAIL_FIELDS
 from coordinator_app.services.imports.plan import IMPORT_KINDS, ImportPlan, ImportRefused, ImportResult, fingerprint
-from coordinator_app.services.imports.results import ResultsRead, ResultStudent, StoredAttempt
+from coordinator_app.services.imports.result_attempts import ResultStudent, StoredAttempt
+from coordinator_app.services.imports.results import ResultsRead
 from coordinator_app.services.register_links import set_person_email
 from coordinator_app.services.verdicts import forget
 from coordinator_app.services.workspace import Workspace, audit_text

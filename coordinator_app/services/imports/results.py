@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from coordinator_app.domain.errors import DomainError
 from coordinator_app.domain.grades import (
     Grade,
-    check_attempt_order,
     check_exam_date,
     first_exam_date,
     grade_text,
@@ -23,7 +22,6 @@ from coordinator_app.domain.grades import (
 )
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.imports.cells import (
-    SHOWN_DUPLICATES,
     Known,
     as_date,
     as_text,
@@ -39,6 +37,16 @@ from coordinator_app.services.imports.plan import (
     Rejection,
     fingerprint,
 )
+from coordinator_app.services.imports.result_attempts import (
+    Matched,
+    ResultCourse,
+    ResultStudent,
+    StoredAttempt,
+    match_attempt,
+    more_rows_of_a_course,
+    refuse_clashes,
+    refuse_out_of_order,
+)
 from coordinator_app.services.lookup import find_programme, removed_numbers
 from coordinator_app.services.workspace import Workspace
 from coordinator_app.store import models as m
@@ -46,36 +54,6 @@ from coordinator_app.store.portable_sql import OneOf, json_list
 from coordinator_app.store.quick_statements import QuickStatement
 
 RESULT_LIST_FIELDS = ("student_number", "course", "grade", "exam_date", "attempt")
-
-
-class ResultStudent(NamedTuple):
-    """A student a results row is about."""
-
-    id: int
-    student_number: str
-    specialization: str | None
-    programme_id: int
-    ec_earned: int
-    code: str
-    start_year: int
-
-
-class ResultCourse(NamedTuple):
-    id: int
-    programme_id: int
-    code: str
-    name: str
-    specialization: str | None
-
-
-class StoredAttempt(NamedTuple):
-    id: int
-    student_id: int
-    course_id: int
-    attempt: int
-    exam_date: date | None
-    grade: float | None
-    no_show: bool
 
 
 @dataclass
@@ -112,6 +90,8 @@ def plan_results(
     plan.recheck = against
     return plan
 
+
+_UNSEEN: Any = object()  # a dictionary's "not looked up yet"
 
 # A checked row: (file row, student number, course as written, grade, exam date, attempt or None).
 Checked = tuple[int, str, str, Grade, date | None, int | None]
@@ -243,11 +223,12 @@ def _match_results(
         read.courses[c.id] = c
         courses[(c.programme_id, c.code.casefold())] = c
         courses.setdefault((c.programme_id, c.name.casefold()), c)
-    matched: list[tuple[int, str, Grade, date | None, int | None, ResultStudent, ResultCourse]] = []
-    casefolded: dict[str, str] = {}
+    matched: list[Matched] = []
+    # (programme, course as written) -> the course: a list names one course on every row
+    course_of: dict[tuple[int, str], ResultCourse | None] = {}
     refusals: dict[tuple[str, int, str | None], str | None] = {}  # (programme, course, specialization)
     removed: dict[str, list[tuple[str, str]]] | None = None  # read when a number matches no student
-    taken: set[tuple[int, int, int | None]] = set()  # (student, course, attempt) of the rows matched
+    pairs_seen: set[tuple[int, int]] = set()  # (student, course) of the rows matched
     for row, number, course_text, grade, when, attempt in parsed:
         found = students.get(number)
         if found is None or (shared and number in shared):
@@ -256,10 +237,10 @@ def _match_results(
             plan.rejected.append(_unmatched(row, number, shared.get(number), removed, code, column))
             continue
         student = found
-        folded = casefolded.get(course_text)
-        if folded is None:
-            folded = casefolded[course_text] = course_text.casefold()
-        course = courses.get((student.programme_id, folded))
+        written = (student.programme_id, course_text)
+        course = course_of.get(written, _UNSEEN)
+        if course is _UNSEEN:
+            course = course_of[written] = courses.get((student.programme_id, course_text.casefold()))
         if course is None:
             plan.rejected.append(
                 Rejection(row, column("course"), f"there is no course '{course_text}' in {student.code}.")
@@ -275,29 +256,13 @@ def _match_results(
                 plan.rejected.append(Rejection(row, column("course"), str(refusals[which])))
                 continue
         matched.append((row, number, grade, when, attempt, student, course))
-        taken.add((student.id, course.id, attempt))
-    # Two rows for the same student, course and attempt (or both without an attempt): which one counts?
-    if len(taken) < len(matched):
-        same: dict[tuple[int, int, int | None], list[int]] = defaultdict(list)
-        for t in matched:
-            same[(t[5].id, t[6].id, t[4])].append(t[0])
-        refused = {row for rows in same.values() if len(rows) > 1 for row in rows}
-        for t in matched:
-            if t[0] in refused:
-                rows = same[(t[5].id, t[6].id, t[4])]
-                plan.rejected.append(Rejection(t[0], column("attempt"), _clash(rows, t[4], t[6].code, t[1])))
-        matched = [t for t in matched if t[0] not in refused]
-        taken = {(t[5].id, t[6].id, t[4]) for t in matched}
+        pairs_seen.add((student.id, course.id))
     # A student and course on more than one row (each its own attempt, or one blank): a blank
     # attempt must not take an attempt another row names, and two rows may still end on one
     # attempt (attempt 1 and a blank one that becomes attempt 1). Usually no such row: no cost.
     named: dict[tuple[int, int], set[int]] = {}  # such a student and course -> the attempts the file names
-    pairs = Counter((sid, cid) for sid, cid, _ in taken)
-    if len(pairs) < len(taken):
-        named = {pair: set() for pair, rows in pairs.items() if rows > 1}
-        for sid, cid, number in taken:
-            if number is not None and (sid, cid) in named:
-                named[(sid, cid)].add(number)
+    if len(pairs_seen) < len(matched):
+        matched, named = more_rows_of_a_course(plan, matched, column)
     read.students = {t[5].id: t[5] for t in matched}
     attempts: dict[tuple[int, int], list[StoredAttempt]] = defaultdict(list)
     if read.students:
@@ -313,11 +278,12 @@ def _match_results(
     today = ws.as_of()
     scheduled: dict[tuple[str, str, int], date | None] = {}  # (programme, course, cohort) -> first exam date
     for row, number, grade, when, wanted, student, c in matched:
-        existing = stored_attempts.get((student.id, c.id))
-        reserved = named.get((student.id, c.id)) if named else None
+        key = (student.id, c.id)
+        existing = stored_attempts.get(key) if stored_attempts else None
+        reserved = named.get(key) if named else None
         if existing or reserved is not None:  # the course has other attempts: their dates keep their order
-            ordered.add((student.id, c.id))
-        target = _match_attempt(existing, wanted, when, grade, claimed, reserved) if existing else None
+            ordered.add(key)
+        target = match_attempt(existing, wanted, when, grade, claimed, reserved) if existing else None
         if when is None:
             # No date in the file: the date it gets (the attempt's own, or a first attempt's scheduled
             # exam) must not be after today either, as with record_grade.
@@ -355,13 +321,13 @@ def _match_results(
                     plan.rejected.append(Rejection(row, column("attempt"), f"attempt {becomes} already exists."))
                     continue
             if reserved is not None:
-                landed[(student.id, c.id, becomes)].append((row, number))
+                landed[(*key, becomes)].append((row, number))
             new.append(PlannedRow(row, number, "new", values, {}, student.id))
             continue
         claimed.add(target.id)
         values["attempt"] = target.attempt
         if reserved is not None:
-            landed[(student.id, c.id, target.attempt)].append((row, number))
+            landed[(*key, target.attempt)].append((row, number))
         values["current_exam_date"] = target.exam_date  # kept when the file gives no date
         changes: dict[str, tuple[Any, Any]] = {}
         if target.grade != grade.value or target.no_show != grade.no_show:
@@ -371,100 +337,11 @@ def _match_results(
         (updated if changes else unchanged).append(
             PlannedRow(row, number, "updated" if changes else "unchanged", values, changes, student.id, target.id)
         )
-    _refuse_clashes(plan, landed, read.courses, column)
+    refuse_clashes(plan, landed, read.courses, column)
     if ordered:
-        _refuse_out_of_order(plan, ordered, stored_attempts, column)
+        refuse_out_of_order(plan, ordered, stored_attempts, column)
     plan.rejected.sort(key=lambda r: (r.row, r.column))
     return plan
-
-
-def _refuse_clashes(
-    plan: ImportPlan,
-    landed: dict[tuple[int, int, int], list[tuple[int, str]]],
-    courses: dict[int, ResultCourse],
-    column: Callable[[str], str],
-) -> None:
-    """Rows that became the same attempt (attempt 1, and a blank one that is attempt 1 too):
-    which one counts? Each is refused naming the others, as the file gives the same attempt twice."""
-    refused: dict[int, str] = {}
-    for (_sid, cid, attempt), found in landed.items():
-        if len(found) > 1:
-            rows = [row for row, _ in found]
-            refused.update(dict.fromkeys(rows, _clash(rows, attempt, courses[cid].code, found[0][1])))
-    if not refused:
-        return
-    plan.rejected.extend(Rejection(row, column("attempt"), said) for row, said in refused.items())
-    for planned in (plan.new, plan.updated, plan.unchanged):
-        planned[:] = [p for p in planned if p.row not in refused]
-
-
-def _refuse_out_of_order(
-    plan: ImportPlan,
-    ordered: set[tuple[int, int]],
-    stored: dict[tuple[int, int], list[StoredAttempt]],
-    column: Callable[[str], str],
-) -> None:
-    """Rows that change a result whose exam date, as the file gives it, is not after the course's
-    earlier attempts and before its later ones (domain/grades.check_attempt_order, as for a grade typed
-    in): refused naming both dates. First against the stored attempts no row changes (that row's date
-    is wrong), then against the file's other rows, until none is left (which of two rows is wrong is the
-    coordinator's to say: both are refused, and the rows left are checked against the dates that stay)."""
-    stored_dates = {key: {a.attempt: a.exam_date for a in stored.get(key, ())} for key in ordered}
-    changing = [p for p in (*plan.new, *plan.updated) if _key(p) in ordered]
-    if not changing:  # a list read again: its rows change nothing
-        return
-    kept = {key: dict(known) for key, known in stored_dates.items()}  # the attempts no row changes
-    for p in changing:
-        kept[_key(p)].pop(p.values["attempt"], None)
-    refused = _out_of_order(changing, kept)
-    while True:
-        left = [p for p in (*plan.new, *plan.updated, *plan.unchanged) if _key(p) in ordered and p.row not in refused]
-        dates = {key: dict(known) for key, known in stored_dates.items()}
-        for p in left:
-            v = p.values
-            dates[_key(p)][v["attempt"]] = v["exam_date"] if v["exam_date"] is not None else v.get("current_exam_date")
-        more = _out_of_order([p for p in left if p.status != "unchanged"], dates)
-        if not more:
-            break
-        refused |= more
-    if refused:
-        plan.rejected.extend(Rejection(row, column("exam_date"), said) for row, said in refused.items())
-        for planned in (plan.new, plan.updated, plan.unchanged):
-            planned[:] = [p for p in planned if p.row not in refused]
-
-
-def _out_of_order(rows: list[PlannedRow], dates: dict[tuple[int, int], dict[int, date | None]]) -> dict[int, str]:
-    """{file row: why} for the rows whose exam date is out of order with `dates` (per course, attempt -> date)."""
-    refused: dict[int, str] = {}
-    for p in rows:
-        v = p.values
-        try:
-            check_attempt_order(v["attempt"], v["exam_date"], dates[_key(p)].items())
-        except DomainError as exc:
-            refused[p.row] = exc.message
-    return refused
-
-
-def _key(planned: PlannedRow) -> tuple[int, int]:
-    return planned.values["student_id"], planned.values["course_id"]
-
-
-def _clash(rows: list[int], attempt: int | None, course: str, number: str) -> str:
-    """'row 14 and row 15 both give attempt 1 of PM-DSB for 2712345' (a few rows named, then a count)."""
-    if len(rows) == 2:
-        who = f"row {rows[0]} and row {rows[1]} both give"
-    else:
-        shown = rows[: SHOWN_DUPLICATES + 1]
-        more = len(rows) - len(shown)
-        listed = (
-            ", ".join(map(str, shown)) + f" and {more:,} more"
-            if more
-            else (", ".join(map(str, shown[:-1])) + f" and {shown[-1]}")
-        )
-        who = f"rows {listed} all give"
-    if attempt is None:
-        return f"{who} a result of {course} for {number} without an attempt number; keep one row per result."
-    return f"{who} attempt {attempt} of {course} for {number}; keep one row per result."
 
 
 def _unmatched(
@@ -490,33 +367,3 @@ def _unmatched(
         column("student_number"),
         f"no student with number {number}" + (f" in {code}." if code else "; import the student list first."),
     )
-
-
-def _match_attempt(
-    existing: list[StoredAttempt],
-    attempt: int | None,
-    when: date | None,
-    grade: Grade,
-    claimed: set[int],
-    reserved: set[int] | None = None,
-) -> StoredAttempt | None:
-    """The attempt a row is about: its number; else the one on the same exam date; else the
-    same result already there (a second import); else the open registration (a resit waiting).
-    A row without a number leaves alone the attempts other rows of the file name (`reserved`),
-    whichever row comes first."""
-    if not existing:
-        return None
-    free = [a for a in existing if a.id not in claimed]
-    if attempt is not None:
-        return next((a for a in free if a.attempt == attempt), None)
-    if reserved:
-        free = [a for a in free if a.attempt not in reserved]
-    if when is not None:
-        same_day = next((a for a in free if a.exam_date == when), None)
-        if same_day is not None:
-            return same_day
-    if when is None:
-        same = next((a for a in free if (a.grade, a.no_show) == (grade.value, grade.no_show)), None)
-        if same is not None:
-            return same
-    return next((a for a in free if a.grade is None and not a.no_show), None)
