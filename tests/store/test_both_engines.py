@@ -7,46 +7,17 @@ must match the models exactly (Alembic's comparison) on SQLite and on PostgreSQL
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
-from coordinator_app.store.engine import make_engine
 from coordinator_app.store.migrate import alembic_config, current_revision, head_revision
 from coordinator_app.store.models import Base
 from coordinator_app.store.server import make_server_engine
-from tests.engines import SQLITE, PostgresServer
-
-
-@pytest.fixture
-def empty(tmp_path: Path, engine_kind: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An empty database of each kind: a new SQLite file, a new server database."""
-    if engine_kind == SQLITE:
-        engine = make_engine(tmp_path / "walk.sqlite")
-        yield engine
-        engine.dispose()
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = server.empty_database()
-    engine = make_server_engine(server.location(name).server)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        server.drop(name)
-
-
-def _to(engine: Engine, revision: str, down: bool = False) -> None:
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
+from tests.engines import PostgresServer
+from tests.store.migrating import migrate_to
 
 
 def _revisions() -> list[str]:
@@ -59,12 +30,12 @@ def test_every_migration_runs_up_and_down_and_ends_at_the_models(empty: Engine) 
     revisions = _revisions()
     assert revisions[-1] == head_revision()
     for revision in revisions:
-        _to(empty, revision)
+        migrate_to(empty, revision)
         assert current_revision(empty) == revision
     for before in reversed([None, *revisions[:-1]]):
-        _to(empty, before or "base", down=True)
+        migrate_to(empty, before or "base", down=True)
         assert current_revision(empty) == before
-    _to(empty, "head")
+    migrate_to(empty, "head")
     with empty.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     assert set(Base.metadata.tables) <= set(inspect(empty).get_table_names())

@@ -6,23 +6,17 @@ from __future__ import annotations
 
 import calendar
 import importlib.util
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import Engine
 
 from coordinator_app.domain.graduation import graduation_date
 from coordinator_app.paths import migrations_dir
-from coordinator_app.store.engine import make_engine
-from coordinator_app.store.migrate import alembic_config, current_revision, head_revision
-from coordinator_app.store.server import make_server_engine
-from tests.engines import SQLITE, PostgresServer
+from coordinator_app.store.migrate import current_revision, head_revision
+from tests.store.migrating import migrate_to
 
 
 def _migration() -> ModuleType:
@@ -48,33 +42,6 @@ def test_the_migrations_rule_gives_the_domains_date_for_every_month() -> None:
 
 
 # -- a database at 0009 upgraded to head --------------------------------------------------------------
-@pytest.fixture
-def empty(tmp_path: Path, engine_kind: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An empty database of each kind: a new SQLite file, a new server database."""
-    if engine_kind == SQLITE:
-        engine = make_engine(tmp_path / "at-0009.sqlite")
-        yield engine
-        engine.dispose()
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = server.empty_database()
-    address = server.location(name).server
-    assert address is not None
-    engine = make_server_engine(address)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        server.drop(name)
-
-
-def _to(engine: Engine, revision: str, down: bool = False) -> None:
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 # id: (status, removed, plan (year, month) or None, graduated_on already stored)
 STUDENTS: dict[int, tuple[str, bool, tuple[int, int] | None, date | None]] = {
     1: ("graduated", False, (2026, 5), None),  # 31 May 2026 is a Sunday
@@ -138,16 +105,16 @@ def _dates(engine: Engine) -> dict[int, Any]:
 
 
 def test_graduates_at_0009_get_the_last_working_day_of_their_planned_month(empty: Engine) -> None:
-    _to(empty, "0009")
+    migrate_to(empty, "0009")
     _write_graduates(empty)
-    _to(empty, "head")
+    migrate_to(empty, "head")
     assert current_revision(empty) == head_revision()
     assert _dates(empty) == EXPECTED
     with empty.connect() as conn:  # the graduate without a plan still has none
         assert conn.execute(sa.text("SELECT count(*) FROM graduation_plan WHERE student_id = 6")).scalar() == 0
     # Down to 0009 the dates stay (0009 records the same ones itself); up again changes nothing.
-    _to(empty, "0009", down=True)
+    migrate_to(empty, "0009", down=True)
     assert current_revision(empty) == "0009"
     assert _dates(empty) == EXPECTED
-    _to(empty, "head")
+    migrate_to(empty, "head")
     assert _dates(empty) == EXPECTED
