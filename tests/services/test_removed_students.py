@@ -247,11 +247,14 @@ def test_a_student_list_import_says_a_number_belongs_to_a_removed_student(
     assert _raw(workspace, "SELECT count(*) FROM student WHERE student_number = '2712345'") == [(1,)]
 
 
+@pytest.mark.parametrize("others", [0, 20])  # 20: the number looked up by the index, not by reading the table
 def test_a_results_import_says_a_number_belongs_to_a_removed_student(
-    workspace: Workspace, anouk: int, tmp_path: Path
+    workspace: Workspace, anouk: int, tmp_path: Path, others: int
 ) -> None:
     from coordinator_app.spreadsheets.importer import preview_import
 
+    for n in range(others):
+        add_student(workspace, NewStudent("PM", 2024, f"28000{n:02d}", f"Other{n}", "Student"))
     remove_student(workspace, anouk)
     path = _xlsx(
         tmp_path / "results.xlsx",

