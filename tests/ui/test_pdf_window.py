@@ -70,6 +70,9 @@ def test_a_certificate_is_refused_with_the_reason_for_an_active_student(
 
 def test_a_certificate_for_a_student_who_stopped(window: Any, cohort: Cohort, qtbot: Any, tmp_path: Path) -> None:
     update_student(cohort.ws, cohort.anouk, status="stopped")
+    # Saved beside the window, as a colleague's save: once the window has said so, its status line is
+    # free for the certificate's message (said later, it overwrote it in a loaded CI run).
+    qtbot.waitUntil(lambda: "saved changes to 1 student" in window.statusBar().currentMessage(), timeout=10000)
     window.open_student(cohort.anouk)
     target = tmp_path / "c.pdf"
     window.acts.documents.make_certificate(target, "Marieke Smit")
