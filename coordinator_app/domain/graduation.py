@@ -38,6 +38,13 @@ def month_name(year: int, month: int) -> str:
     return f"{MONTHS[month - 1]} {year}"
 
 
+def planned_after_this_month(planned: tuple[int, int] | None, as_of: date) -> bool:
+    """Whether a planned graduation month (year, month) lies after the month of `as_of`: marking the
+    student graduated is refused then (services/graduation.record_graduation): the graduation date
+    recorded would be one still to come."""
+    return planned is not None and planned > (as_of.year, as_of.month)
+
+
 def ceremony_month(year: int, month: int, rules: GraduationRules) -> tuple[int, int]:
     """The ceremony a graduate attends: the first one *after* the graduation month, as the
     programme's schedule assigns it (September-December -> January, January-April -> June,

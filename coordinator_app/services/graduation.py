@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.graduation import ceremony_month, graduation_date, month_name
+from coordinator_app.domain.graduation import ceremony_month, graduation_date, month_name, planned_after_this_month
 from coordinator_app.domain.programme import Programme
 from coordinator_app.domain.student import ACADEMIC_CORE_ITEMS, academic_core_due_dates
 from coordinator_app.services.lookup import existing_student
@@ -112,12 +112,6 @@ def record_graduation(s: Session, student_id: int, status: str, as_of: date) -> 
         plan.graduated_on = graduation_date(plan.planned_year, plan.planned_month)
     elif plan is not None:
         plan.graduated_on = None
-
-
-def planned_after_this_month(planned: tuple[int, int] | None, as_of: date) -> bool:
-    """Whether a planned graduation month (year, month) lies after the month of `as_of`: marking the
-    student graduated is refused then (`record_graduation`), so the record does not ask about it first."""
-    return planned is not None and planned > (as_of.year, as_of.month)
 
 
 def move_core_due_dates(session: Session, student: m.Student, programme: Programme) -> None:

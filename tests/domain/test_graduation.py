@@ -16,6 +16,7 @@ from coordinator_app.domain.graduation import (
     ceremony_month,
     default_deadline,
     graduation_date,
+    planned_after_this_month,
     readiness,
     submission_deadline,
 )
@@ -240,3 +241,18 @@ def test_the_readiness_label_counts_blockers_in_words() -> None:
     assert Readiness().label == "Ready"
     assert Readiness(("tuition not paid",)).label == "1 blocker"
     assert Readiness(("tuition not paid", "not enrolled")).label == "2 blockers"
+
+
+@pytest.mark.parametrize(
+    ("planned", "today", "after"),
+    [
+        ((2027, 6), date(2026, 12, 3), True),  # June next year: a graduation date still to come
+        ((2027, 1), date(2026, 12, 31), True),  # next month, on the last day of this one
+        ((2026, 12), date(2026, 12, 3), False),  # this month: graduating before its last working day is usual
+        ((2026, 11), date(2026, 12, 3), False),  # last month
+        ((2026, 6), date(2026, 6, 1), False),  # the first day of the planned month
+        (None, date(2026, 12, 3), False),  # no plan: record_graduation refuses that for its own reason
+    ],
+)
+def test_a_planned_month_after_this_month(planned: tuple[int, int] | None, today: date, after: bool) -> None:
+    assert planned_after_this_month(planned, today) is after

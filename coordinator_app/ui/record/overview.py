@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPr
 
 from coordinator_app.domain.attention import Urgency
 from coordinator_app.domain.field_labels import field_label
-from coordinator_app.services.graduation import planned_after_this_month
+from coordinator_app.domain.graduation import planned_after_this_month
 from coordinator_app.services.record_view import StudentRecord
 from coordinator_app.services.students import STATUSES, update_student
 from coordinator_app.ui.changes import Kind
