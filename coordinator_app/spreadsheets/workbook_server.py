@@ -52,10 +52,7 @@ def serve() -> int:
     # so a session's first import starts no more than a child of its own did.
     import python_calamine  # noqa: F401
 
-    try:
-        warm_up()
-    except Exception:  # then each child sets that up itself, as before: slower, no less safe
-        pass
+    _warmed_up()
     gc.disable()  # this process makes a few objects per workbook and keeps none
     requests, out = sys.stdin.buffer, sys.stdout.buffer
     standby = _Child.ahead()
@@ -190,10 +187,7 @@ def _wait_for_workbook(told: int) -> tuple[str, str] | None:
     """In a child forked ahead: read the in-memory workbook first (the pages a read writes become
     this process's own now, not while the coordinator waits), then the (path, name) it is told;
     None when the server ended first."""
-    try:
-        warm_up()
-    except Exception:  # then the read sets that up itself, as before: slower, no less safe
-        pass
+    _warmed_up()
     chunks: list[bytes] = []
     while chunk := os.read(told, 1 << 16):
         chunks.append(chunk)
@@ -201,6 +195,15 @@ def _wait_for_workbook(told: int) -> tuple[str, str] | None:
         return None
     path, name = pickle.loads(b"".join(chunks))
     return path, name
+
+
+def _warmed_up() -> None:
+    """Read the in-memory workbook (`warm_up`); should that fail, each read sets it up itself, as
+    before: slower, no less safe."""
+    try:
+        warm_up()
+    except Exception:
+        pass
 
 
 def _write_all(fd: int, data: bytes) -> None:

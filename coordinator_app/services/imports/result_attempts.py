@@ -111,10 +111,10 @@ def refuse_out_of_order(
     in): refused naming both dates. First against the stored attempts no row changes (that row's date
     is wrong), then against the file's other rows, until none is left (which of two rows is wrong is the
     coordinator's to say: both are refused, and the rows left are checked against the dates that stay)."""
-    stored_dates = {key: {a.attempt: a.exam_date for a in stored.get(key, ())} for key in ordered}
     changing = [p for p in (*plan.new, *plan.updated) if _key(p) in ordered]
     if not changing:  # a list read again: its rows change nothing
         return
+    stored_dates = {key: {a.attempt: a.exam_date for a in stored.get(key, ())} for key in ordered}
     kept = {key: dict(known) for key, known in stored_dates.items()}  # the attempts no row changes
     for p in changing:
         kept[_key(p)].pop(p.values["attempt"], None)

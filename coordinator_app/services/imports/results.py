@@ -13,13 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import DomainError
-from coordinator_app.domain.grades import (
-    Grade,
-    check_exam_date,
-    first_exam_date,
-    grade_text,
-    parse_grade,
-)
+from coordinator_app.domain.grades import Grade, check_exam_date, first_exam_date, grade_text, parse_grade
 from coordinator_app.domain.progress import specialization_refusal
 from coordinator_app.services.imports.cells import (
     Known,
@@ -209,8 +203,8 @@ def _match_results(
         # among 100,000 students 0.8 ms instead of 43 ms; a list of most students reads the table.
         listed = json_list(numbers)
         if code or students_counted(plan.fingerprint) > 2 * len(code_of) * len(numbers):
-            within = code_of if not code else {pid: c for pid, c in code_of.items() if c == code}
-            numbered = _STUDENTS_BY_NUMBER_IN.rows(db, {"numbers": listed, "programmes": json_list(within)})
+            within = json_list(pid for pid, c in code_of.items() if not code or c == code)
+            numbered = _STUDENTS_BY_NUMBER_IN.rows(db, {"numbers": listed, "programmes": within})
         else:
             numbered = _STUDENTS_BY_NUMBER.rows(db, {"numbers": listed})
         for sid, number, specialization, pid, ec_earned, cid in numbered:
